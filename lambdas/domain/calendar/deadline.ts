@@ -1,0 +1,358 @@
+/**
+ * Deadline arithmetic on the Dutch legal calendar: a pure function of an anchor, a term and the
+ * rules that apply to it. Every result carries its explanation, so a dispute about a date can be
+ * answered from the dossier alone.
+ *
+ * Why our own code and not a date library: no library implements the Algemene termijnenwet
+ * (art. 1 shift, art. 2 two-day rule, art. 4 exclusions) or the decree days; Temporal supplies
+ * the calendar and time-zone arithmetic underneath.
+ */
+import { Temporal } from 'temporal-polyfill';
+import { DomainError } from '../errors.js';
+import { atwHoliday, CALENDAR_VERSION, DECREE_YEARS, isWeekend } from './holidays.js';
+import { describeTerm, type ParsedTerm, parseTerm, type Term } from './term.js';
+
+export const TIME_ZONE = 'Europe/Amsterdam';
+
+export class DeadlineError extends DomainError {
+  constructor(message: string, path: (string | number)[] = []) {
+    super(message, path);
+    this.name = 'DeadlineError';
+  }
+}
+
+/** A period in which the clock stops: from `from` (inclusive) until `until` (exclusive). */
+export interface Suspension {
+  from: string;
+  until: string;
+  reason: string;
+}
+
+export interface Extension {
+  term: string | Term;
+  reason: string;
+  /** When the extension was announced to the complainant (ISO instant or date). */
+  announcedAt?: string;
+  /** Written consent of the complainant: Awb 9:11 lid 2 allows extending beyond the cap with it. */
+  consent?: boolean;
+}
+
+export interface ExtensionPolicy {
+  /** The most all extensions together may add, e.g. 4 weeks (Awb 9:11 lid 2, Wkkgz art. 17 lid 3). */
+  max: string | Term;
+  /** The extension must be announced before the deadline it extends has passed (Wkkgz art. 17 lid 3). */
+  announceBeforeExpiry: boolean;
+  /** Beyond the cap with the complainant's written consent (Awb 9:11 lid 2). */
+  beyondMaxWithConsent: boolean;
+  source: string;
+}
+
+export interface DeadlineInput {
+  /** The event the term counts from; `at` is an ISO instant or a calendar date. */
+  anchor: { event: string; at: string };
+  term: string | Term;
+  /** Whether the Algemene termijnenwet applies to this term (statutory terms: yes). */
+  atw: boolean;
+  /** The article or regulation clause the term comes from. */
+  source?: string;
+  /** The organisation's own closing days: they only affect counting in working days. */
+  closingDays?: readonly string[];
+  suspensions?: readonly Suspension[];
+  extensions?: readonly Extension[];
+  extensionPolicy?: ExtensionPolicy;
+}
+
+export interface ExplanationStep {
+  rule: 'count' | 'suspension' | 'extension' | 'atw-art-1' | 'atw-art-2';
+  from?: string;
+  to: string;
+  why: string;
+}
+
+export interface Explanation {
+  anchor: { event: string; at: string; date: string };
+  term: { text: string; amount: number; unit: string };
+  source?: string;
+  calendarVersion: string;
+  timeZone: string;
+  atw: { applies: boolean; why: string };
+  steps: ExplanationStep[];
+  warnings: string[];
+  /** The explanation as Dutch sentences, for officers and letters. */
+  text: string;
+}
+
+export interface Deadline {
+  /** The last day of the term, YYYY-MM-DD in Europe/Amsterdam. */
+  lastDay: string;
+  /** The last instant of that day, ISO 8601 UTC without fractional seconds. */
+  dueAt: string;
+  explanation: Explanation;
+}
+
+const DAY_NAMES = ['', 'maandag', 'dinsdag', 'woensdag', 'donderdag', 'vrijdag', 'zaterdag', 'zondag'];
+
+/** "donderdag 24 september 2026". */
+export function formatDutchDate(date: string | Temporal.PlainDate): string {
+  const d = typeof date === 'string' ? Temporal.PlainDate.from(date) : date;
+  return d.toLocaleString('nl-NL', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+}
+
+/** The calendar date of an instant or date string in Europe/Amsterdam. */
+export function localDate(at: string): Temporal.PlainDate {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(at)) return Temporal.PlainDate.from(at);
+  let instant: Temporal.Instant;
+  try {
+    instant = Temporal.Instant.from(at);
+  } catch {
+    throw new DeadlineError(`"${at}" is geen datum (JJJJ-MM-DD) of tijdstip (ISO 8601 met tijdzone).`);
+  }
+  return instant.toZonedDateTimeISO(TIME_ZONE).toPlainDate();
+}
+
+/** The last instant (23:59:59) of a day in Europe/Amsterdam, as an ISO UTC string. */
+export function endOfDay(date: Temporal.PlainDate): string {
+  return date.toZonedDateTime({ timeZone: TIME_ZONE, plainTime: '23:59:59' }).toInstant().toString();
+}
+
+/** A day on which no Atw term can end: Saturday, Sunday or an Atw holiday; undefined otherwise. */
+function atwNonDay(date: Temporal.PlainDate): string | undefined {
+  const holiday = atwHoliday(date);
+  if (holiday) return holiday.name;
+  if (isWeekend(date)) return DAY_NAMES[date.dayOfWeek];
+  return undefined;
+}
+
+/** A working day: Monday to Friday, no Atw holiday, no closing day of the organisation. */
+export function isWorkingDay(date: Temporal.PlainDate, closingDays: ReadonlySet<string> = new Set()): boolean {
+  return !isWeekend(date) && !atwHoliday(date) && !closingDays.has(date.toString());
+}
+
+/** Moves `n` working days forward from `date` (the start day itself does not count). */
+export function addWorkingDays(date: Temporal.PlainDate, n: number, closingDays: ReadonlySet<string>) {
+  let d = date;
+  for (let left = n; left > 0; ) {
+    d = d.add({ days: 1 });
+    if (isWorkingDay(d, closingDays)) left--;
+  }
+  return d;
+}
+
+function addTerm(date: Temporal.PlainDate, term: Term, closingDays: ReadonlySet<string>): Temporal.PlainDate {
+  switch (term.unit) {
+    case 'days':
+      return date.add({ days: term.amount });
+    case 'workingDays':
+      return addWorkingDays(date, term.amount, closingDays);
+    case 'weeks':
+      return date.add({ weeks: term.amount });
+    // Temporal constrains a missing day to the month's last day: 31 January + 1 month is
+    // 28 February, as Dutch counting asks ("de laatste dag van die maand").
+    case 'months':
+      return date.add({ months: term.amount });
+    case 'years':
+      return date.add({ years: term.amount });
+  }
+}
+
+/**
+ * Atw art. 4: the act does not apply to terms of more than 90 days, 12 weeks or 3 months, nor
+ * to terms in years (and not to terms counted backwards, which klachtflow does not use).
+ */
+function atwExclusion(term: Term): string | undefined {
+  if ((term.unit === 'days' || term.unit === 'workingDays') && term.amount > 90)
+    return 'een termijn van meer dan 90 dagen';
+  if (term.unit === 'weeks' && term.amount > 12) return 'een termijn van meer dan 12 weken';
+  if (term.unit === 'months' && term.amount > 3) return 'een termijn van meer dan 3 maanden';
+  if (term.unit === 'years') return 'een termijn in jaren';
+  return undefined;
+}
+
+/** Atw art. 2 concerns terms "van ten minste drie dagen". */
+function atLeastThreeDays(term: Term): boolean {
+  return term.unit === 'weeks' || term.unit === 'months' || term.unit === 'years' || term.amount >= 3;
+}
+
+function daysBetween(from: Temporal.PlainDate, to: Temporal.PlainDate): number {
+  return from.until(to, { largestUnit: 'days' }).days;
+}
+
+/**
+ * Computes a deadline.
+ *
+ * @example
+ * computeDeadline({ anchor: { event: 'ontvangst', at: '2026-04-23' }, term: '3 werkdagen', atw: true })
+ * // lastDay 2026-04-29: Koningsdag (Monday 27 April) does not count
+ */
+export function computeDeadline(input: DeadlineInput): Deadline {
+  const term: ParsedTerm = parseTerm(input.term);
+  const anchorDate = localDate(input.anchor.at);
+  const closingDays = new Set(input.closingDays ?? []);
+  const steps: ExplanationStep[] = [];
+  const warnings: string[] = [];
+
+  // The anchor day does not count (Atw and general Dutch practice: "de dag na ...").
+  let end = addTerm(anchorDate, term, closingDays);
+  steps.push({
+    rule: 'count',
+    from: anchorDate.toString(),
+    to: end.toString(),
+    why: `${describeTerm(term)} na ${formatDutchDate(anchorDate)} (de dag van ${input.anchor.event} telt niet mee)`,
+  });
+
+  // Suspension: the clock stops on `from` and restarts on `until`; the days in between that fall
+  // inside the running term are added again, in the term's own unit kind.
+  const suspensions = [...(input.suspensions ?? [])].sort((a, b) => a.from.localeCompare(b.from));
+  for (const [i, s] of suspensions.entries()) {
+    const from = localDate(s.from);
+    const until = localDate(s.until);
+    if (Temporal.PlainDate.compare(until, from) < 0) {
+      throw new DeadlineError('Een opschorting eindigt vóór zij begint.', ['suspensions', i, 'until']);
+    }
+    let lost = 0;
+    for (let d = from; Temporal.PlainDate.compare(d, until) < 0; d = d.add({ days: 1 })) {
+      const inTerm = Temporal.PlainDate.compare(d, anchorDate) > 0 && Temporal.PlainDate.compare(d, end) <= 0;
+      if (!inTerm) continue;
+      if (term.unit !== 'workingDays' || isWorkingDay(d, closingDays)) lost++;
+    }
+    if (lost === 0) continue;
+    const before = end;
+    end = term.unit === 'workingDays' ? addWorkingDays(end, lost, closingDays) : end.add({ days: lost });
+    steps.push({
+      rule: 'suspension',
+      from: before.toString(),
+      to: end.toString(),
+      why: `opgeschort van ${formatDutchDate(from)} tot ${formatDutchDate(until)} (${s.reason}): ${lost} ${term.unit === 'workingDays' ? 'werkdag(en)' : 'dag(en)'} erbij`,
+    });
+  }
+
+  // Extensions count from the deadline they extend, capped by the policy.
+  const extensions = input.extensions ?? [];
+  if (extensions.length > 0) {
+    const policy = input.extensionPolicy;
+    const capDate = policy ? addTerm(end, parseTerm(policy.max), closingDays) : undefined;
+    for (const [i, ext] of extensions.entries()) {
+      const extTerm = parseTerm(ext.term);
+      if (policy?.announceBeforeExpiry) {
+        if (!ext.announcedAt) {
+          throw new DeadlineError(
+            `Een verlenging moet vóór het verstrijken van de termijn worden gemeld (${policy.source}); de datum van melding ontbreekt.`,
+            ['extensions', i, 'announcedAt'],
+          );
+        }
+        const announced = /^\d{4}-\d{2}-\d{2}$/.test(ext.announcedAt)
+          ? endOfDay(localDate(ext.announcedAt))
+          : Temporal.Instant.from(ext.announcedAt).toString();
+        if (Temporal.Instant.compare(Temporal.Instant.from(announced), Temporal.Instant.from(endOfDay(end))) > 0) {
+          throw new DeadlineError(
+            `De verlenging is gemeld na het verstrijken van de termijn op ${formatDutchDate(end)} (${policy.source}).`,
+            ['extensions', i, 'announcedAt'],
+          );
+        }
+      }
+      const before = end;
+      end = addTerm(end, extTerm, closingDays);
+      if (policy && capDate && Temporal.PlainDate.compare(end, capDate) > 0) {
+        if (!(policy.beyondMaxWithConsent && ext.consent)) {
+          throw new DeadlineError(
+            `Verlenging tot ${formatDutchDate(end)} gaat verder dan de toegestane ${describeTerm(parseTerm(policy.max))} (${policy.source})${policy.beyondMaxWithConsent ? '; verder verlengen kan alleen met schriftelijke instemming van de klager' : ''}.`,
+            ['extensions', i, 'term'],
+          );
+        }
+      }
+      steps.push({
+        rule: 'extension',
+        from: before.toString(),
+        to: end.toString(),
+        why: `verlengd met ${describeTerm(extTerm)}: ${ext.reason}${ext.consent ? ' (met schriftelijke instemming van de klager)' : ''}`,
+      });
+    }
+  }
+
+  // The Algemene termijnenwet, when it applies to this term.
+  const exclusion = atwExclusion(term);
+  const atwApplies = input.atw && exclusion === undefined;
+  const atwWhy = !input.atw
+    ? 'De Algemene termijnenwet is niet van toepassing op deze termijn (keuze van de regeling).'
+    : exclusion
+      ? `De Algemene termijnenwet geldt niet voor ${exclusion} (art. 4).`
+      : 'De Algemene termijnenwet is van toepassing.';
+  if (atwApplies) {
+    // Art. 1: a term ending on a Saturday, Sunday or general holiday runs through the next day
+    // that is none of these. Art. 2: a term of at least three days is extended so that it holds
+    // at least two such days. Both are checked together until neither moves the end.
+    const needsTwo = atLeastThreeDays(term);
+    for (;;) {
+      const nonDay = atwNonDay(end);
+      if (nonDay) {
+        const next = end.add({ days: 1 });
+        steps.push({
+          rule: 'atw-art-1',
+          from: end.toString(),
+          to: next.toString(),
+          why: `de termijn zou eindigen op ${formatDutchDate(end)} (${nonDay}); art. 1 Atw verschuift hem naar de volgende dag`,
+        });
+        end = next;
+        continue;
+      }
+      if (needsTwo) {
+        let valid = 0;
+        for (let d = anchorDate.add({ days: 1 }); Temporal.PlainDate.compare(d, end) <= 0; d = d.add({ days: 1 })) {
+          if (!atwNonDay(d)) valid++;
+        }
+        if (valid < 2) {
+          const next = end.add({ days: 1 });
+          steps.push({
+            rule: 'atw-art-2',
+            from: end.toString(),
+            to: next.toString(),
+            why: `de termijn bevat maar ${valid} dag(en) die geen zaterdag, zondag of feestdag zijn; art. 2 Atw vraagt er ten minste twee`,
+          });
+          end = next;
+          continue;
+        }
+      }
+      break;
+    }
+  }
+
+  const lastDecreeYear = Math.max(...DECREE_YEARS);
+  if (end.year > lastDecreeYear || anchorDate.year > lastDecreeYear) {
+    warnings.push(
+      `Voor ${Math.max(end.year, anchorDate.year)} is geen besluit met gelijkgestelde dagen bekend (kalender ${CALENDAR_VERSION}); controleer de datum als dat besluit verschijnt.`,
+    );
+  }
+
+  const dueAt = endOfDay(end);
+  const moved =
+    steps.length > 1
+      ? ` ${steps
+          .slice(1)
+          .map((s) => `Daarna: ${s.why}.`)
+          .join(' ')}`
+      : '';
+  const text =
+    `Termijn van ${describeTerm(term)}${input.source ? ` (${input.source})` : ''}, gerekend vanaf ${input.anchor.event} op ${formatDutchDate(anchorDate)}.` +
+    ` ${steps[0]?.why}.${moved} ${atwWhy} De termijn eindigt op ${formatDutchDate(end)} om 23:59 (Nederlandse tijd).`;
+
+  return {
+    lastDay: end.toString(),
+    dueAt,
+    explanation: {
+      anchor: { event: input.anchor.event, at: input.anchor.at, date: anchorDate.toString() },
+      term: { text: term.text, amount: term.amount, unit: term.unit },
+      ...(input.source ? { source: input.source } : {}),
+      calendarVersion: CALENDAR_VERSION,
+      timeZone: TIME_ZONE,
+      atw: { applies: atwApplies, why: atwWhy },
+      steps,
+      warnings,
+      text,
+    },
+  };
+}
+
+/** Days from one date to another (negative when `to` is earlier). */
+export function calendarDaysBetween(from: string, to: string): number {
+  return daysBetween(Temporal.PlainDate.from(from), Temporal.PlainDate.from(to));
+}

@@ -1,0 +1,94 @@
+/**
+ * Loads a regulation: a preset by its id, or a file an organisation wrote (YAML or JSON).
+ * A file with an error gives every problem with its field path, never a stack trace.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, extname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { DomainError } from '../lambdas/domain/errors.js';
+import { type Regulation, RegulationSchema } from './model.js';
+
+export const PRESETS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'presets');
+
+/** The five presets, one per seed regulation, in the order of the seeds' index. */
+export const PRESET_IDS = [
+  'ondersteuningsteam',
+  'ons-welzijn',
+  'swt-dordrecht',
+  'oco-almere',
+  'so-trainingsbureau',
+] as const;
+export type PresetId = (typeof PRESET_IDS)[number];
+
+export interface RegulationIssue {
+  path: string;
+  message: string;
+}
+
+export class RegulationError extends DomainError {
+  constructor(
+    message: string,
+    readonly issues: RegulationIssue[] = [],
+  ) {
+    super(message);
+    this.name = 'RegulationError';
+  }
+
+  /** The message with one line per issue, for a terminal. */
+  describe(): string {
+    return [this.message, ...this.issues.map((i) => `  - ${i.path || '(hele regeling)'}: ${i.message}`)].join('\n');
+  }
+}
+
+/** `ladder.rungs[0].steps[2].deadline`: a field path people and editors can follow. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((acc, key) => {
+    if (typeof key === 'number') return `${acc}[${key}]`;
+    return acc ? `${acc}.${String(key)}` : String(key);
+  }, '');
+}
+
+/** Validates a parsed regulation object. */
+export function parseRegulation(data: unknown, origin = 'de regeling'): Regulation {
+  const result = RegulationSchema.safeParse(data);
+  if (result.success) return result.data;
+  throw new RegulationError(
+    `${origin} is niet geldig (${result.error.issues.length} ${result.error.issues.length === 1 ? 'fout' : 'fouten'}):`,
+    result.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })),
+  );
+}
+
+/** Where a preset id or a file reference points. */
+export function resolveRegulationFile(ref: string): string {
+  if ((PRESET_IDS as readonly string[]).includes(ref)) return join(PRESETS_DIR, `${ref}.yaml`);
+  const file = resolve(ref);
+  if (!existsSync(file)) {
+    throw new RegulationError(
+      `Regeling "${ref}" niet gevonden: geen preset (${PRESET_IDS.join(', ')}) en geen bestand op ${file}.`,
+    );
+  }
+  return file;
+}
+
+/** Loads a preset by id, or a regulation file (.yaml, .yml or .json). */
+export function loadRegulation(ref: string): Regulation {
+  const file = resolveRegulationFile(ref);
+  const text = readFileSync(file, 'utf8');
+  let data: unknown;
+  try {
+    data = extname(file) === '.json' ? JSON.parse(text) : parseYaml(text, { prettyErrors: true });
+  } catch (e) {
+    const where =
+      e instanceof YAMLParseError && e.linePos ? ` (regel ${e.linePos[0].line}, kolom ${e.linePos[0].col})` : '';
+    throw new RegulationError(
+      `${file} is geen geldige ${extname(file) === '.json' ? 'JSON' : 'YAML'}${where}: ${(e as Error).message.split('\n')[0]}`,
+    );
+  }
+  return parseRegulation(data, file);
+}
+
+/** Loads all five presets. */
+export function loadPresets(): Regulation[] {
+  return PRESET_IDS.map((id) => loadRegulation(id));
+}

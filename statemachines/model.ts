@@ -1,0 +1,524 @@
+/**
+ * The regulation model: one typed, validated description of an organisation's complaint
+ * regulation (klachtenregeling). Everything else in klachtflow is derived from it: the state
+ * machine, the deadlines, the letters, the form, the reports.
+ *
+ * Every rule carries where it comes from: `source` is a sentence quoted verbatim from the
+ * regulation's document (checked against the document for the presets), `assumption` says what
+ * klachtflow adds where the document is silent, and why.
+ */
+import { z } from 'zod';
+import { parseTerm, TermParseError } from '../lambdas/domain/calendar/term.js';
+
+// People read these messages: zod speaks Dutch.
+z.config(z.locales.nl());
+
+const id = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]*$/, 'Gebruik kleine letters, cijfers en streepjes, beginnend met een letter.');
+
+/** A term as written ("binnen twee weken") or structured ({ amount: 2, unit: weeks }). */
+export const TermSchema = z
+  .union([
+    z.string(),
+    z.object({
+      amount: z.number().int().positive(),
+      unit: z.enum(['days', 'workingDays', 'weeks', 'months', 'years']),
+    }),
+  ])
+  .superRefine((value, ctx) => {
+    try {
+      parseTerm(value);
+    } catch (e) {
+      if (!(e instanceof TermParseError)) throw e;
+      ctx.addIssue({ code: 'custom', message: e.message });
+    }
+  });
+export type TermInput = z.infer<typeof TermSchema>;
+
+/** Where a rule comes from: a verbatim quote of the document, or klachtflow's stated assumption. */
+const provenance = {
+  source: z.string().min(1).optional(),
+  assumption: z.string().min(1).optional(),
+};
+interface Provenance {
+  source?: string;
+  assumption?: string;
+}
+function cited<T extends z.ZodRawShape>(shape: T) {
+  return z
+    .object({ ...shape, ...provenance })
+    .refine((v) => (v as Provenance).source !== undefined || (v as Provenance).assumption !== undefined, {
+      message: 'Noem de bron: een zin uit de regeling ("source") of de aanname van klachtflow ("assumption").',
+    });
+}
+
+export const LEGAL_FRAMEWORKS = ['wkkgz', 'jeugdwet', 'wmo', 'wlz', 'awb', 'none'] as const;
+
+const Contact = z.object({
+  email: z.email().optional(),
+  phone: z.string().optional(),
+  postalAddress: z.string().optional(),
+  web: z.string().optional(),
+});
+
+const Person = z.object({
+  name: z.string().min(1),
+  email: z.email().optional(),
+  phone: z.string().optional(),
+});
+
+export const COMPLAINANT_ROLES = [
+  'client',
+  'parent',
+  'guardian',
+  'child',
+  'legal-representative',
+  'authorised-person',
+  'surviving-relative',
+  'partner-organisation',
+] as const;
+export type ComplainantRole = (typeof COMPLAINANT_ROLES)[number];
+
+export const ROLE_KINDS = [
+  'complaints-officer',
+  'deputy',
+  'employee',
+  'manager',
+  'director',
+  'committee',
+  'committee-secretary',
+  'project-lead',
+  'office-manager',
+] as const;
+
+const Role = cited({
+  id,
+  kind: z.enum(ROLE_KINDS),
+  title: z.string().min(1),
+  people: z.array(Person).default([]),
+  contact: Contact.optional(),
+  /** Roles that stand in for this one (absence, conflict of interest). */
+  deputies: z.array(id).default([]),
+  /** The role alarmed when a deadline of this role is breached. */
+  escalatesTo: id.optional(),
+});
+
+const CommitteeMember = cited({
+  seat: z.enum(['chair', 'member', 'secretary']),
+  description: z.string().min(1),
+  independent: z.boolean().default(false),
+  /** Where the member comes from: a conflict of interest is judged on it. */
+  from: z.enum(['organisation', 'partner', 'municipality', 'external']),
+  substitute: z.object({ description: z.string().min(1), when: z.string().min(1) }).optional(),
+});
+
+const Committee = cited({
+  id,
+  name: z.string().min(1),
+  /** The role under which committee members act in klachtflow. */
+  role: id,
+  external: z.boolean(),
+  members: z.array(CommitteeMember).default([]),
+  minimumMembers: z.number().int().positive().optional(),
+  /** Binding ruling (OCO) or advice to the director (ONS). */
+  decides: z.enum(['binding-ruling', 'advice']),
+  respondentExcluded: z.boolean().default(true),
+  contact: Contact.optional(),
+});
+
+export const DEADLINE_ANCHORS = ['receipt', 'acknowledgement', 'rung-start', 'step-start', 'step-end'] as const;
+
+const DeadlineSpec = cited({
+  term: TermSchema,
+  /** The event the term counts from; `step-end` names the step in `step`. */
+  from: z.enum(DEADLINE_ANCHORS),
+  step: id.optional(),
+  /**
+   * statutory: a term set by law (the Atw applies); regulation: the organisation's own term
+   * (the Atw applies as `organisation.atwForOwnTerms` says); target: a term the organisation
+   * strives for ("streeft ernaar"), tracked and reminded, breach recorded but not alarmed as a
+   * statutory breach.
+   */
+  kind: z.enum(['statutory', 'regulation', 'target']).default('regulation'),
+  /** The article for a statutory term, e.g. "Wkkgz art. 17 lid 1". */
+  statute: z.string().optional(),
+  /** Overrides whether the Atw applies to this one term. */
+  atw: z.boolean().optional(),
+});
+
+const ExtensionRule = cited({
+  max: TermSchema,
+  announceBeforeExpiry: z.boolean().default(true),
+  beyondMaxWithConsent: z.boolean().default(false),
+  statute: z.string().optional(),
+});
+
+export const LETTER_KINDS = [
+  'acknowledgement',
+  'admissibility',
+  'inadmissible',
+  'not-handled',
+  'extension',
+  'invitation',
+  'conversation-report',
+  'findings',
+  'judgement',
+  'committee-advice',
+  'ruling',
+  'decision',
+  'referral',
+  'next-step-info',
+  'closure',
+  'withdrawal',
+  'respondent-notice',
+] as const;
+export type LetterKind = (typeof LETTER_KINDS)[number];
+
+/** Letter recipients that are parties to the complaint rather than roles of the organisation. */
+export const PARTY_RECIPIENTS: readonly string[] = ['complainant', 'respondent', 'respondent-manager'];
+
+const LetterSpec = z.object({
+  kind: z.enum(LETTER_KINDS),
+  /** `complainant`, `respondent`, `respondent-manager` (the respondent's manager), or a role id. */
+  to: z.array(id).min(1).default(['complainant']),
+  /** What the letter must contain per the regulation ("de ontvangstdatum", "waar de klacht over gaat"). */
+  mustContain: z.array(z.string()).default([]),
+  referral: id.optional(),
+});
+
+/**
+ * Where an outcome leads: `next` (the next step of the rung), `close`, `step:<id>`,
+ * `rung:<id>`, or `choice` (the rung ends without a solution: the complainant may ask for the
+ * next rung).
+ */
+const Next = z.union([
+  z.enum(['next', 'close', 'choice']),
+  z.string().regex(/^(step|rung):[a-z][a-z0-9-]*$/, 'Gebruik next, close, choice, step:<id> of rung:<id>.'),
+]);
+
+const Outcome = cited({
+  id,
+  title: z.string().min(1),
+  next: Next,
+  letter: LetterSpec.optional(),
+  /** For the reports: how the complaint ended when this outcome closes it. */
+  result: z
+    .enum([
+      'resolved',
+      'not-resolved',
+      'inadmissible',
+      'not-handled',
+      'well-founded',
+      'unfounded',
+      'partly-well-founded',
+      'referred',
+    ])
+    .optional(),
+});
+
+export const STEP_KINDS = [
+  'acknowledge',
+  'contact',
+  'inform-respondent',
+  'admissibility',
+  'preliminary-investigation',
+  'conversation',
+  'mediation',
+  'hearing',
+  'committee-meeting',
+  'report',
+  'findings',
+  'judgement',
+  'committee-advice',
+  'ruling',
+  'decision',
+  'await-choice',
+  'referral',
+] as const;
+
+const Step = cited({
+  id,
+  kind: z.enum(STEP_KINDS),
+  title: z.string().min(1),
+  /** Who must act: a role id, `complainant`, or `system` (klachtflow does it without waiting). */
+  actor: z.union([id, z.literal('complainant'), z.literal('system')]),
+  deadline: DeadlineSpec.optional(),
+  /**
+   * When the deadline passes: `proceed` takes the outcome named (OCO: the acknowledgement goes
+   * out after 3 working days without contact); `escalate` records the breach, alarms the role's
+   * escalation role and keeps waiting with a new reminder.
+   */
+  onDeadline: z
+    .object({
+      action: z.enum(['proceed', 'escalate']),
+      outcome: id.optional(),
+      escalateTo: id.optional(),
+    })
+    .optional(),
+  /** How long before the deadline the actor is reminded (defaults to the regulation's). */
+  reminderBefore: TermSchema.optional(),
+  letter: LetterSpec.optional(),
+  outcomes: z.array(Outcome).min(1),
+  allows: z
+    .object({
+      extension: ExtensionRule.optional(),
+      handover: z.boolean().default(false),
+      suspension: z.boolean().default(false),
+    })
+    .default({ handover: false, suspension: false }),
+});
+export type Step = z.infer<typeof Step>;
+
+export const RUNG_KINDS = ['informal', 'officer', 'manager', 'director', 'committee', 'external'] as const;
+
+const Rung = cited({
+  id,
+  kind: z.enum(RUNG_KINDS),
+  title: z.string().min(1),
+  handlerRole: id.optional(),
+  /** How a complaint reaches this rung. */
+  entry: z
+    .object({
+      written: z.boolean().default(false),
+      contact: Contact.optional(),
+      note: z.string().optional(),
+    })
+    .default({ written: false }),
+  /** Rungs the complainant may ask for, and when: after this rung ended without a solution, or at any step. */
+  escalation: z.array(cited({ to: id, when: z.enum(['after-rung', 'any-time']) })).default([]),
+  referral: id.optional(),
+  steps: z.array(Step).default([]),
+});
+export type Rung = z.infer<typeof Rung>;
+
+const IntakeVariant = cited({
+  id,
+  title: z.string().min(1),
+  description: z.string().optional(),
+  channels: z.array(z.enum(['web', 'email', 'phone', 'letter', 'in-person', 'employee'])).min(1),
+  startsAt: id,
+  /** Fields this variant requires (SWT variant 3: name, address, description). */
+  requiredFields: z
+    .array(z.enum(['name', 'address', 'email', 'phone', 'description', 'incidentDate', 'respondent']))
+    .default(['description']),
+  contact: Contact.optional(),
+});
+
+const Referral = cited({
+  id,
+  name: z.string().min(1),
+  kind: z.enum([
+    'confidential-adviser',
+    'client-support',
+    'disputes-body',
+    'external-committee',
+    'data-protection-officer',
+    'disciplinary',
+    'ombudsman',
+    'care-provider',
+  ]),
+  contact: Contact.default({}),
+  when: z.string().min(1),
+  free: z.boolean().optional(),
+  binding: z.boolean().optional(),
+  term: z.string().optional(),
+});
+
+const Question = cited({
+  id,
+  text: z.string().min(1),
+  type: z.enum(['text', 'yes-no', 'choice', 'date', 'postcode', 'place', 'name', 'role']),
+  options: z.array(z.string()).optional(),
+  other: z.boolean().default(false),
+  required: z.boolean().default(false),
+  /** Filled from the dossier where the ladder already recorded it. */
+  derivedFrom: z.string().optional(),
+});
+
+export const NOT_HANDLED_GROUNDS = [
+  'already-handled',
+  'outside-window',
+  'criminal-procedure',
+  'not-a-client',
+  'other-organisation',
+] as const;
+
+export const RegulationSchema = z
+  .object({
+    id,
+    title: z.string().min(1),
+    /** The document this regulation is written from, relative to `statemachines/presets/`. */
+    document: z
+      .object({ file: z.string().optional(), title: z.string().optional(), date: z.string().optional() })
+      .optional(),
+    organisation: z.object({
+      name: z.string().min(1),
+      contact: Contact,
+      senderAddress: z.email(),
+      legalFramework: z.array(z.enum(LEGAL_FRAMEWORKS)).min(1),
+      /** Whether the Algemene termijnenwet applies to the regulation's own terms (an organisation's choice). */
+      atwForOwnTerms: z.boolean(),
+      /** The organisation's own closing days (YYYY-MM-DD): not working days for its werkdagen terms. */
+      closingDays: z.array(z.iso.date()).default([]),
+    }),
+    eligibility: z.object({
+      roles: z.array(cited({ role: z.enum(COMPLAINANT_ROLES) })).min(1),
+      minimumAgeAlone: cited({ age: z.number().int().min(0).max(18) }).optional(),
+      window: z
+        .array(
+          cited({
+            term: TermSchema,
+            anchor: z.enum(['last-contact', 'incident']),
+            /** Which complainant roles this window applies to; empty: all. */
+            roles: z.array(z.enum(COMPLAINANT_ROLES)).default([]),
+          }),
+        )
+        .default([]),
+      support: z.array(cited({ text: z.string().min(1), referral: id.optional() })).default([]),
+    }),
+    notHandled: z
+      .object({
+        grounds: z.array(cited({ id: z.enum(NOT_HANDLED_GROUNDS), text: z.string().min(1) })).default([]),
+        notice: DeadlineSpec.optional(),
+      })
+      .default({ grounds: [] }),
+    withdrawal: cited({ anyTime: z.boolean(), letter: z.boolean().default(true) }),
+    roles: z.array(Role).min(1),
+    committees: z.array(Committee).default([]),
+    conflictOfInterest: z
+      .array(
+        cited({
+          when: z.enum(['complaint-about-role', 'member-from-respondent-organisation']),
+          role: id.optional(),
+          routeTo: z.union([id, z.literal('substitute')]),
+        }),
+      )
+      .default([]),
+    intake: z.object({ variants: z.array(IntakeVariant).min(1) }),
+    ladder: z.object({ rungs: z.array(Rung).min(1) }),
+    referrals: z.array(Referral).default([]),
+    reminders: cited({ before: TermSchema }),
+    registration: cited({
+      title: z.string().min(1),
+      keptBy: id,
+      questions: z.array(Question).default([]),
+    }).optional(),
+    improvementRegister: cited({ keptBy: id, followedBy: id.optional() }).optional(),
+    reporting: cited({
+      period: z.enum(['yearly', 'half-yearly']),
+      responsible: id,
+      reviewedWith: id.optional(),
+      dimensions: z.array(cited({ id, title: z.string().min(1) })).default([]),
+      anonymous: z.boolean().default(true),
+      public: z.boolean().default(false),
+    }),
+    retention: cited({ term: TermSchema, after: z.literal('closure') }),
+    /** What the document says that the model cannot express yet: never dropped silently. */
+    notModelled: z.array(z.object({ quote: z.string().min(1), why: z.string().min(1) })).default([]),
+  })
+  .superRefine((reg, ctx) => checkReferences(reg as Regulation, ctx));
+
+export type Regulation = z.infer<typeof RegulationSchema>;
+export type RegulationInput = z.input<typeof RegulationSchema>;
+
+/** Cross-references inside a regulation: every id it names must exist. */
+function checkReferences(r: Regulation, ctx: z.RefinementCtx) {
+  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+  const roleIds = new Set<string>();
+  r.roles.forEach((role, i) => {
+    if (roleIds.has(role.id)) issue(['roles', i, 'id'], `Rol "${role.id}" komt twee keer voor.`);
+    roleIds.add(role.id);
+  });
+  const role = (path: (string | number)[], ref: string | undefined) => {
+    if (ref !== undefined && !roleIds.has(ref)) issue(path, `Rol "${ref}" bestaat niet in "roles".`);
+  };
+  r.roles.forEach((x, i) => {
+    x.deputies.forEach((d, j) => role(['roles', i, 'deputies', j], d));
+    role(['roles', i, 'escalatesTo'], x.escalatesTo);
+  });
+  r.committees.forEach((c, i) => role(['committees', i, 'role'], c.role));
+  const referralIds = new Set(r.referrals.map((x) => x.id));
+  const referral = (path: (string | number)[], ref: string | undefined) => {
+    if (ref !== undefined && !referralIds.has(ref)) issue(path, `Verwijzing "${ref}" bestaat niet in "referrals".`);
+  };
+  r.eligibility.support.forEach((s, i) => referral(['eligibility', 'support', i, 'referral'], s.referral));
+  r.conflictOfInterest.forEach((c, i) => {
+    role(['conflictOfInterest', i, 'role'], c.role);
+    if (c.routeTo !== 'substitute') role(['conflictOfInterest', i, 'routeTo'], c.routeTo);
+  });
+  if (r.registration) role(['registration', 'keptBy'], r.registration.keptBy);
+  if (r.improvementRegister) {
+    role(['improvementRegister', 'keptBy'], r.improvementRegister.keptBy);
+    role(['improvementRegister', 'followedBy'], r.improvementRegister.followedBy);
+  }
+  role(['reporting', 'responsible'], r.reporting.responsible);
+  role(['reporting', 'reviewedWith'], r.reporting.reviewedWith);
+
+  const rungIds = new Set<string>();
+  const stepIds = new Set<string>();
+  r.ladder.rungs.forEach((rung, i) => {
+    if (rungIds.has(rung.id)) issue(['ladder', 'rungs', i, 'id'], `Trede "${rung.id}" komt twee keer voor.`);
+    rungIds.add(rung.id);
+    for (const [j, step] of rung.steps.entries()) {
+      if (stepIds.has(step.id))
+        issue(['ladder', 'rungs', i, 'steps', j, 'id'], `Stap "${step.id}" komt twee keer voor.`);
+      stepIds.add(step.id);
+    }
+  });
+  r.intake.variants.forEach((v, i) => {
+    if (!rungIds.has(v.startsAt)) issue(['intake', 'variants', i, 'startsAt'], `Trede "${v.startsAt}" bestaat niet.`);
+  });
+  r.ladder.rungs.forEach((rung, i) => {
+    const at = ['ladder', 'rungs', i];
+    role([...at, 'handlerRole'], rung.handlerRole);
+    referral([...at, 'referral'], rung.referral);
+    if (rung.kind !== 'external' && rung.steps.length === 0) {
+      issue([...at, 'steps'], `Trede "${rung.id}" heeft geen stappen; alleen een externe instantie mag zonder.`);
+    }
+    rung.escalation.forEach((e, j) => {
+      if (!rungIds.has(e.to)) issue([...at, 'escalation', j, 'to'], `Trede "${e.to}" bestaat niet.`);
+    });
+    rung.steps.forEach((step, j) => {
+      const sp = [...at, 'steps', j];
+      if (step.actor !== 'system' && step.actor !== 'complainant') role([...sp, 'actor'], step.actor);
+      if (step.deadline?.from === 'step-end' && (!step.deadline.step || !stepIds.has(step.deadline.step))) {
+        issue(
+          [...sp, 'deadline', 'step'],
+          'Een termijn vanaf het einde van een stap noemt een bestaande stap in "step".',
+        );
+      }
+      if (step.deadline && !step.onDeadline) {
+        issue([...sp, 'onDeadline'], 'Zeg wat er gebeurt als de termijn verstrijkt (proceed of escalate).');
+      }
+      if (step.onDeadline?.action === 'proceed' && !step.outcomes.some((o) => o.id === step.onDeadline?.outcome)) {
+        issue([...sp, 'onDeadline', 'outcome'], 'Bij "proceed" noemt "outcome" een uitkomst van deze stap.');
+      }
+      role([...sp, 'onDeadline', 'escalateTo'], step.onDeadline?.escalateTo);
+      referral([...sp, 'letter', 'referral'], step.letter?.referral);
+      const recipients = (path: (string | number)[], to: string[] | undefined) =>
+        to?.forEach((t, k) => {
+          if (!PARTY_RECIPIENTS.includes(t)) role([...path, k], t);
+        });
+      recipients([...sp, 'letter', 'to'], step.letter?.to);
+      step.outcomes.forEach((o, k) => {
+        const op = [...sp, 'outcomes', k, 'next'];
+        if (o.next.startsWith('step:') && !rung.steps.some((s) => s.id === o.next.slice(5))) {
+          issue(op, `Stap "${o.next.slice(5)}" bestaat niet in trede "${rung.id}".`);
+        }
+        if (o.next.startsWith('rung:') && !rungIds.has(o.next.slice(5)))
+          issue(op, `Trede "${o.next.slice(5)}" bestaat niet.`);
+        if (o.next === 'choice' && rung.escalation.length === 0) {
+          issue(op, `"choice" laat de klager kiezen voor een volgende trede, maar trede "${rung.id}" noemt er geen.`);
+        }
+        referral([...sp, 'outcomes', k, 'letter', 'referral'], o.letter?.referral);
+        recipients([...sp, 'outcomes', k, 'letter', 'to'], o.letter?.to);
+      });
+    });
+  });
+}
+
+/** All steps of a regulation with their rung, in ladder order. */
+export function stepsOf(reg: Regulation): { rung: Rung; step: Step }[] {
+  return reg.ladder.rungs.flatMap((rung) => rung.steps.map((step) => ({ rung, step })));
+}
