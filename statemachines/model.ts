@@ -434,15 +434,21 @@ function checkReferences(r: Regulation, ctx: z.RefinementCtx) {
     if (ref !== undefined && !roleIds.has(ref)) issue(path, `Rol "${ref}" bestaat niet in "roles".`);
   };
   r.roles.forEach((x, i) => {
-    x.deputies.forEach((d, j) => role(['roles', i, 'deputies', j], d));
+    x.deputies.forEach((d, j) => {
+      role(['roles', i, 'deputies', j], d);
+    });
     role(['roles', i, 'escalatesTo'], x.escalatesTo);
   });
-  r.committees.forEach((c, i) => role(['committees', i, 'role'], c.role));
+  r.committees.forEach((c, i) => {
+    role(['committees', i, 'role'], c.role);
+  });
   const referralIds = new Set(r.referrals.map((x) => x.id));
   const referral = (path: (string | number)[], ref: string | undefined) => {
     if (ref !== undefined && !referralIds.has(ref)) issue(path, `Verwijzing "${ref}" bestaat niet in "referrals".`);
   };
-  r.eligibility.support.forEach((s, i) => referral(['eligibility', 'support', i, 'referral'], s.referral));
+  r.eligibility.support.forEach((s, i) => {
+    referral(['eligibility', 'support', i, 'referral'], s.referral);
+  });
   r.conflictOfInterest.forEach((c, i) => {
     role(['conflictOfInterest', i, 'role'], c.role);
     if (c.routeTo !== 'substitute') role(['conflictOfInterest', i, 'routeTo'], c.routeTo);

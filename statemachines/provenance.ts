@@ -26,7 +26,7 @@ export function normaliseForQuote(text: string): string {
 
 function walk(value: unknown, path: string, visit: (key: string, value: unknown, path: string) => void) {
   if (Array.isArray(value)) {
-    value.forEach((v, i) => walk(v, `${path}[${i}]`, visit));
+    for (const [i, v] of value.entries()) walk(v, `${path}[${i}]`, visit);
   } else if (value && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) {
       const p = path ? `${path}.${k}` : k;
