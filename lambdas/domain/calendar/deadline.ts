@@ -283,16 +283,19 @@ export function computeDeadline(input: DeadlineInput): Deadline {
     // at least two such days. Both are checked together until neither moves the end.
     const needsTwo = atLeastThreeDays(term);
     for (;;) {
-      const nonDay = atwNonDay(end);
-      if (nonDay) {
-        const next = end.add({ days: 1 });
+      if (atwNonDay(end)) {
+        const from = end;
+        const skipped: string[] = [];
+        for (let nonDay = atwNonDay(end); nonDay; nonDay = atwNonDay(end)) {
+          skipped.push(`${formatDutchDate(end).split(' ').slice(0, 3).join(' ')}: ${nonDay}`);
+          end = end.add({ days: 1 });
+        }
         steps.push({
           rule: 'atw-art-1',
-          from: end.toString(),
-          to: next.toString(),
-          why: `de termijn zou eindigen op ${formatDutchDate(end)} (${nonDay}); art. 1 Atw verschuift hem naar de volgende dag`,
+          from: from.toString(),
+          to: end.toString(),
+          why: `de termijn zou eindigen op een zaterdag, zondag of feestdag (${skipped.join('; ')}); art. 1 Atw verlengt hem tot ${formatDutchDate(end)}`,
         });
-        end = next;
         continue;
       }
       if (needsTwo) {

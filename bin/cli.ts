@@ -1,0 +1,207 @@
+/**
+ * The `klachtflow` command line. Exit codes: 0 done, 1 the thing checked is wrong (lint errors,
+ * an invalid regulation), 2 the command itself was wrong (unknown option, unreadable term).
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { computeDeadline, DeadlineError, formatDutchDate } from '../lambdas/domain/calendar/deadline.js';
+import { describeTerm, parseTerm, TermParseError } from '../lambdas/domain/calendar/term.js';
+import { lintPasses, lintRegulation } from '../statemachines/lint.js';
+import { loadRegulation, PRESET_IDS, RegulationError } from '../statemachines/load.js';
+import type { Regulation } from '../statemachines/model.js';
+
+/** A failure the user caused; printed without a stack trace. */
+class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+function load(ref: string): Regulation {
+  try {
+    return loadRegulation(ref);
+  } catch (e) {
+    if (e instanceof RegulationError) throw new UsageError(e.describe(), 1);
+    throw e;
+  }
+}
+
+function print(json: boolean, value: unknown, text: () => string) {
+  process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${text()}\n`);
+}
+
+/** The ladder in words, for people reading the regulation on a terminal. */
+export function describeRegulation(reg: Regulation): string {
+  const lines = [
+    `${reg.title} (${reg.id})`,
+    `Organisatie: ${reg.organisation.name}`,
+    `Wettelijk kader: ${reg.organisation.legalFramework.join(', ')}; Algemene termijnenwet op eigen termijnen: ${reg.organisation.atwForOwnTerms ? 'ja' : 'nee'}`,
+    `Wie mag klagen: ${reg.eligibility.roles.map((r) => r.role).join(', ')}${reg.eligibility.minimumAgeAlone ? ` (zelfstandig vanaf ${reg.eligibility.minimumAgeAlone.age} jaar)` : ''}`,
+    ...reg.eligibility.window.map(
+      (w) =>
+        `Klachttermijn: ${describeTerm(parseTerm(w.term))} na ${w.anchor === 'last-contact' ? 'het laatste contact' : 'de gebeurtenis'}${w.roles.length ? ` (${w.roles.join(', ')})` : ''}`,
+    ),
+    `Intrekken: ${reg.withdrawal.anyTime ? 'op ieder moment' : 'beperkt'}`,
+    '',
+    'Ingangen:',
+    ...reg.intake.variants.map((v) => `  - ${v.title} [${v.channels.join(', ')}] → ${v.startsAt}`),
+    '',
+    'Ladder:',
+  ];
+  reg.ladder.rungs.forEach((rung, i) => {
+    lines.push(`  ${i + 1}. ${rung.title} (${rung.kind}${rung.handlerRole ? `, ${rung.handlerRole}` : ''})`);
+    for (const step of rung.steps) {
+      const d = step.deadline;
+      const term = d
+        ? ` — ${describeTerm(parseTerm(d.term))} na ${d.from}${d.step ? ` ${d.step}` : ''} (${d.kind}${d.statute ? `, ${d.statute}` : ''})`
+        : '';
+      lines.push(`     • ${step.title} [${step.actor}]${term}`);
+      for (const o of step.outcomes)
+        lines.push(`         ${o.title} → ${o.next}${o.letter ? ` (brief: ${o.letter.kind})` : ''}`);
+    }
+    for (const e of rung.escalation) lines.push(`     ↑ klager kan vragen om: ${e.to} (${e.when})`);
+  });
+  if (reg.referrals.length) {
+    lines.push('', 'Verwijzingen:', ...reg.referrals.map((r) => `  - ${r.name} (${r.kind}): ${r.when}`));
+  }
+  if (reg.notModelled.length) {
+    lines.push('', 'Nog niet in het model:', ...reg.notModelled.map((n) => `  - "${n.quote}" — ${n.why}`));
+  }
+  return lines.join('\n');
+}
+
+export function buildProgram(): Command {
+  const program = new Command('klachtflow')
+    .description('Klachtenregelingen als code: regelingen, termijnen en de lokale dienst.')
+    .showHelpAfterError()
+    .exitOverride();
+
+  const regulation = program.command('regulation').description('Klachtenregelingen: tonen en toetsen.');
+  regulation
+    .command('list')
+    .description('De meegeleverde regelingen (presets).')
+    .option('--json', 'uitvoer als JSON')
+    .action((opts: { json?: boolean }) => {
+      const rows = PRESET_IDS.map((id) => {
+        const reg = load(id);
+        return {
+          id,
+          title: reg.title,
+          organisation: reg.organisation.name,
+          legalFramework: reg.organisation.legalFramework,
+          rungs: reg.ladder.rungs.length,
+        };
+      });
+      print(!!opts.json, rows, () =>
+        rows
+          .map(
+            (r) =>
+              `${r.id.padEnd(20)} ${r.organisation.padEnd(30)} ${r.legalFramework.join(',').padEnd(10)} ${r.rungs} treden`,
+          )
+          .join('\n'),
+      );
+    });
+  regulation
+    .command('show')
+    .description('Toon een regeling: een preset-id of een bestand (YAML of JSON).')
+    .argument('<regeling>', 'preset-id of pad naar een regelingbestand')
+    .option('--json', 'de hele regeling als JSON (met standaardwaarden ingevuld)')
+    .action((ref: string, opts: { json?: boolean }) => {
+      const reg = load(ref);
+      print(!!opts.json, reg, () => describeRegulation(reg));
+    });
+  regulation
+    .command('lint')
+    .description('Toets een regeling aan haar wettelijk kader (Awb, Wkkgz, Jeugdwet) en haar brondocument.')
+    .argument('<regeling>', 'preset-id of pad naar een regelingbestand')
+    .option('--json', 'bevindingen als JSON')
+    .option('--notes', 'toon ook de aannames van klachtflow')
+    .action((ref: string, opts: { json?: boolean; notes?: boolean }) => {
+      const reg = load(ref);
+      const findings = lintRegulation(reg);
+      const shown = opts.notes || opts.json ? findings : findings.filter((f) => f.level !== 'note');
+      const errors = findings.filter((f) => f.level === 'error').length;
+      const warnings = findings.filter((f) => f.level === 'warning').length;
+      print(!!opts.json, { regulation: reg.id, passes: lintPasses(findings), findings: shown }, () =>
+        [
+          ...shown.map((f) => `${f.level.padEnd(7)} ${f.article.padEnd(16)} ${f.path}\n        ${f.message}`),
+          `${reg.id}: ${errors} fout(en), ${warnings} waarschuwing(en)${opts.notes ? '' : `, ${findings.length - errors - warnings} aanname(s) (--notes)`}`,
+        ].join('\n'),
+      );
+      if (!lintPasses(findings)) process.exitCode = 1;
+    });
+
+  program
+    .command('deadline')
+    .description('Bereken een termijn op de Nederlandse juridische kalender (Algemene termijnenwet).')
+    .argument('<datum>', 'de dag van de gebeurtenis waarvandaan de termijn loopt (JJJJ-MM-DD) of een ISO-tijdstip')
+    .argument('<termijn>', 'de termijn zoals de regeling hem schrijft, bijv. "3 werkdagen" of "binnen zes weken"')
+    .option('--no-atw', 'de Algemene termijnenwet niet toepassen (een eigen termijn van de regeling)')
+    .option('--json', 'uitvoer als JSON: lastDay, dueAt, explanation')
+    .addOption(
+      new Option('--closing-day <datum...>', 'extra sluitingsdagen van de organisatie (tellen niet als werkdag)'),
+    )
+    .option('--event <naam>', 'naam van de gebeurtenis in de uitleg', 'ontvangst van de klacht')
+    .action(
+      (date: string, term: string, opts: { atw: boolean; json?: boolean; closingDay?: string[]; event: string }) => {
+        if (!/^\d{4}-\d{2}-\d{2}($|T)/.test(date))
+          throw new UsageError(`"${date}" is geen datum; schrijf JJJJ-MM-DD, bijvoorbeeld 2026-09-03.`, 2);
+        try {
+          const d = computeDeadline({
+            anchor: { event: opts.event, at: date },
+            term,
+            atw: opts.atw,
+            closingDays: opts.closingDay ?? [],
+          });
+          print(
+            !!opts.json,
+            d,
+            () =>
+              `${formatDutchDate(d.lastDay)} (${d.lastDay}), uiterlijk ${d.dueAt}\n${d.explanation.text}${d.explanation.warnings.map((w) => `\nLet op: ${w}`).join('')}`,
+          );
+        } catch (e) {
+          if (e instanceof TermParseError || e instanceof DeadlineError) throw new UsageError(e.message, 2);
+          if (e instanceof RangeError) throw new UsageError(`"${date}" is geen bestaande datum.`, 2);
+          throw e;
+        }
+      },
+    );
+
+  program
+    .command('start')
+    .description('Start de hele dienst op deze machine (formulier, API, ladder, brievenbus).')
+    .option('--regulation <regeling>', 'preset-id of bestand', 'ons-welzijn')
+    .option('--port <n>', 'poort op 127.0.0.1', '3000')
+    .option('--data <map>', 'map voor de gegevens', '.klachtflow')
+    .action(() => {
+      throw new UsageError(
+        'De lokale dienst is nog niet gebouwd (zie issue "The local runtime"). Wat nu al werkt:\n' +
+          '  npx klachtflow regulation list\n  npx klachtflow regulation show <id>\n  npx klachtflow regulation lint <id>\n' +
+          '  npx klachtflow deadline 2026-09-03 "zes weken"',
+        1,
+      );
+    });
+  return program;
+}
+
+/** Runs the command line; resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version end here with code 0; usage errors were already printed by commander.
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    if (e instanceof UsageError) {
+      process.stderr.write(`klachtflow: ${e.message}\n`);
+      return e.exitCode;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,311 @@
+/**
+ * Statutory lint: checks a regulation against the law of its framework (Awb chapter 9, Wkkgz,
+ * Jeugdwet) and against its own document. Errors make `klachtflow regulation lint` exit 1;
+ * warnings and notes are printed for the people who own the regulation.
+ */
+import { Temporal } from 'temporal-polyfill';
+import { computeDeadline } from '../lambdas/domain/calendar/deadline.js';
+import { describeTerm, parseTerm } from '../lambdas/domain/calendar/term.js';
+import type { Regulation, Rung, Step, TermInput } from './model.js';
+import { assumptionsOf, documentOf, unfoundCitations } from './provenance.js';
+
+export interface Finding {
+  level: 'error' | 'warning' | 'note';
+  /** The article or rule, e.g. "Awb 9:11" or "klachtflow". */
+  article: string;
+  path: string;
+  message: string;
+}
+
+/** Steps whose outcome is the organisation's answer on the complaint. */
+const ANSWER_KINDS: readonly Step['kind'][] = ['findings', 'judgement', 'decision', 'ruling'];
+
+/** Reference anchors spread over a year: a term is "at most" another when it is on every one. */
+const REFERENCE_ANCHORS = Array.from({ length: 12 }, (_, m) =>
+  Temporal.PlainDate.from({ year: 2026, month: m + 1, day: 1 }),
+);
+
+/** True when `term` never ends later than `max` counted from the same day (Atw aside). */
+export function termAtMost(term: TermInput, max: TermInput): boolean {
+  return REFERENCE_ANCHORS.every((anchor) => {
+    const at = anchor.toString();
+    const a = computeDeadline({ anchor: { event: 'referentie', at }, term, atw: false }).lastDay;
+    const b = computeDeadline({ anchor: { event: 'referentie', at }, term: max, atw: false }).lastDay;
+    return a <= b;
+  });
+}
+
+interface Located {
+  rung: Rung;
+  step: Step;
+  path: string;
+}
+
+function locatedSteps(reg: Regulation): Located[] {
+  return reg.ladder.rungs.flatMap((rung, i) =>
+    rung.steps.map((step, j) => ({ rung, step, path: `ladder.rungs[${i}].steps[${j}]` })),
+  );
+}
+
+function letters(step: Step) {
+  return [step.letter, ...step.outcomes.map((o) => o.letter)].filter((l) => l !== undefined);
+}
+
+/** Lints a regulation; `documentText` defaults to the document the regulation names. */
+export function lintRegulation(reg: Regulation, documentText: string | undefined = documentOf(reg)): Finding[] {
+  const findings: Finding[] = [];
+  const add = (level: Finding['level'], article: string, path: string, message: string) =>
+    findings.push({ level, article, path, message });
+  const steps = locatedSteps(reg);
+  const frameworks = new Set(reg.organisation.legalFramework);
+  const allLetters = steps.flatMap((s) => letters(s.step));
+  const answerSteps = steps.filter((s) => ANSWER_KINDS.includes(s.step.kind));
+  const fromReceipt = (s: Located) => s.step.deadline?.from === 'receipt';
+  const extensionRules = steps.flatMap((s) =>
+    s.step.allows.extension ? [{ ...s, rule: s.step.allows.extension, path: `${s.path}.allows.extension` }] : [],
+  );
+  const hasAdvisoryCommittee = reg.committees.some((c) => c.decides === 'advice');
+
+  // --- Algemene wet bestuursrecht, chapter 9 -------------------------------------------------
+  if (frameworks.has('awb')) {
+    if (!allLetters.some((l) => l.kind === 'acknowledgement')) {
+      add(
+        'error',
+        'Awb 9:6',
+        'ladder',
+        'Een schriftelijke klacht wordt schriftelijk bevestigd: geen stap stuurt een ontvangstbevestiging.',
+      );
+    }
+    const notHandledSteps = steps.filter((s) => s.step.outcomes.some((o) => o.result === 'not-handled'));
+    if (reg.notHandled.grounds.length > 0 || notHandledSteps.length > 0) {
+      const terms = [
+        ...(reg.notHandled.notice ? [{ term: reg.notHandled.notice.term, path: 'notHandled.notice' }] : []),
+        ...notHandledSteps.flatMap((s) =>
+          s.step.deadline ? [{ term: s.step.deadline.term, path: `${s.path}.deadline` }] : [],
+        ),
+      ];
+      if (terms.length === 0) {
+        add(
+          'error',
+          'Awb 9:8',
+          'notHandled.notice',
+          'Het niet behandelen van een klacht moet binnen vier weken schriftelijk worden gemeld; de regeling noemt geen termijn.',
+        );
+      }
+      for (const t of terms) {
+        if (!termAtMost(t.term, 'vier weken')) {
+          add(
+            'error',
+            'Awb 9:8',
+            t.path,
+            `De melding dat een klacht niet wordt behandeld moet binnen vier weken na ontvangst; de regeling noemt ${describeTerm(parseTerm(t.term))}.`,
+          );
+        }
+      }
+      for (const s of notHandledSteps) {
+        s.step.outcomes.forEach((o, k) => {
+          if (o.result === 'not-handled' && !o.letter) {
+            add(
+              'error',
+              'Awb 9:8',
+              `${s.path}.outcomes[${k}].letter`,
+              'Het niet behandelen wordt schriftelijk gemeld: deze uitkomst stuurt geen brief.',
+            );
+          }
+        });
+      }
+    }
+    const max = hasAdvisoryCommittee ? 'tien weken' : 'zes weken';
+    const timely = answerSteps.filter((s) => fromReceipt(s) && termAtMost(s.step.deadline?.term ?? '', max));
+    if (timely.length === 0) {
+      add(
+        'error',
+        'Awb 9:11',
+        'ladder',
+        `De klacht wordt binnen ${max} na ontvangst afgehandeld${hasAdvisoryCommittee ? ' (met een adviescommissie, art. 9:14)' : ''}; geen stap met bevindingen of oordeel heeft die termijn.`,
+      );
+    }
+    for (const e of extensionRules) {
+      if (!termAtMost(e.rule.max, 'vier weken')) {
+        add(
+          'error',
+          'Awb 9:11',
+          `${e.path}.max`,
+          `Verdagen kan met ten hoogste vier weken (art. 9:11 lid 2); de regeling staat ${describeTerm(parseTerm(e.rule.max))} toe.`,
+        );
+      }
+    }
+    if (!allLetters.some((l) => ['findings', 'judgement', 'ruling', 'decision'].includes(l.kind))) {
+      add(
+        'error',
+        'Awb 9:12',
+        'ladder',
+        "De bevindingen, het oordeel en de conclusies worden schriftelijk meegedeeld: geen stap stuurt zo'n brief.",
+      );
+    }
+    if (!reg.referrals.some((r) => r.kind === 'ombudsman')) {
+      add(
+        'warning',
+        'Awb 9:12',
+        'referrals',
+        'Noem de ombudsman bij wie de klager daarna terecht kan (art. 9:12 lid 2); de regeling heeft geen verwijzing van soort "ombudsman".',
+      );
+    }
+  }
+
+  // --- Wet kwaliteit, klachten en geschillen zorg ---------------------------------------------
+  if (frameworks.has('wkkgz')) {
+    const timely = answerSteps.filter((s) => fromReceipt(s) && termAtMost(s.step.deadline?.term ?? '', 'zes weken'));
+    if (timely.length === 0) {
+      add(
+        'error',
+        'Wkkgz art. 17',
+        'ladder',
+        'De zorgaanbieder deelt binnen zes weken na indiening schriftelijk een oordeel mee; geen stap heeft die termijn.',
+      );
+    }
+    for (const e of extensionRules) {
+      if (!termAtMost(e.rule.max, 'vier weken')) {
+        add(
+          'error',
+          'Wkkgz art. 17',
+          `${e.path}.max`,
+          `Verlengen kan met ten hoogste vier weken; de regeling staat ${describeTerm(parseTerm(e.rule.max))} toe.`,
+        );
+      }
+      if (!e.rule.announceBeforeExpiry) {
+        add(
+          'error',
+          'Wkkgz art. 17',
+          `${e.path}.announceBeforeExpiry`,
+          'De verlenging wordt vóór het verstrijken van de termijn schriftelijk gemeld.',
+        );
+      }
+    }
+    if (!reg.roles.some((r) => r.kind === 'complaints-officer')) {
+      add(
+        'error',
+        'Wkkgz art. 15',
+        'roles',
+        'De zorgaanbieder zorgt voor een klachtenfunctionaris; de regeling heeft geen rol van soort "complaints-officer".',
+      );
+    }
+    if (!reg.referrals.some((r) => r.kind === 'disputes-body')) {
+      add(
+        'error',
+        'Wkkgz art. 18',
+        'referrals',
+        'De zorgaanbieder is aangesloten bij een geschilleninstantie; de regeling noemt er geen.',
+      );
+    }
+  }
+
+  // --- Jeugdwet --------------------------------------------------------------------------------
+  if (frameworks.has('jeugdwet')) {
+    if (reg.committees.length === 0) {
+      add(
+        'warning',
+        'Jeugdwet 4.2.1',
+        'committees',
+        'De Jeugdwet vraagt een klachtencommissie van ten minste drie leden met een onafhankelijke voorzitter; de regeling heeft geen eigen commissie.',
+      );
+    }
+    reg.committees.forEach((c, i) => {
+      const path = `committees[${i}]`;
+      if (c.members.length < 3 && (c.minimumMembers ?? 0) < 3) {
+        add(
+          'error',
+          'Jeugdwet 4.2.1',
+          `${path}.members`,
+          `Een klachtencommissie heeft ten minste drie leden; "${c.name}" heeft er ${c.members.length}.`,
+        );
+      }
+      if (!c.members.some((m) => m.seat === 'chair' && m.independent)) {
+        add(
+          'error',
+          'Jeugdwet 4.2.1',
+          `${path}.members`,
+          `De voorzitter van "${c.name}" is niet werkzaam voor of bij de aanbieder: markeer een onafhankelijke voorzitter.`,
+        );
+      }
+      if (!c.respondentExcluded) {
+        add(
+          'error',
+          'Jeugdwet 4.2.1',
+          `${path}.respondentExcluded`,
+          'Degene over wie geklaagd wordt neemt geen deel aan de behandeling.',
+        );
+      }
+    });
+    const termed = answerSteps.filter((s) => s.step.deadline && s.step.deadline.kind !== 'target');
+    if (termed.length === 0) {
+      add(
+        'error',
+        'Jeugdwet 4.2.1',
+        'ladder',
+        'De regeling stelt een termijn voor het oordeel; geen stap met oordeel of beslissing heeft er een.',
+      );
+    }
+    const measures = steps.filter(
+      (s) =>
+        s.step.kind === 'decision' &&
+        s.step.deadline?.from === 'step-end' &&
+        termAtMost(s.step.deadline.term, 'een maand'),
+    );
+    if (measures.length === 0) {
+      add(
+        'warning',
+        'Jeugdwet 4.2.1',
+        'ladder',
+        'De aanbieder meldt binnen een maand na het oordeel of hij maatregelen neemt; de regeling heeft daar geen stap voor.',
+      );
+    }
+  }
+
+  // --- The document and klachtflow's own rules ----------------------------------------------
+  if (documentText !== undefined) {
+    for (const c of unfoundCitations(reg, documentText)) {
+      add(
+        'error',
+        'bron',
+        c.path,
+        `Dit citaat staat niet in het document: "${c.quote.slice(0, 80)}${c.quote.length > 80 ? '…' : ''}"`,
+      );
+    }
+  }
+  for (const s of steps) {
+    if (s.step.actor !== 'system' && !s.step.deadline) {
+      add(
+        'warning',
+        'klachtflow',
+        `${s.path}.deadline`,
+        `Stap "${s.step.title}" wacht op ${s.step.actor} zonder termijn: klachtflow kan herinneren, maar geen overschrijding vaststellen.`,
+      );
+    }
+  }
+  const reachable = new Set(reg.intake.variants.map((v) => v.startsAt));
+  for (const rung of reg.ladder.rungs) {
+    for (const e of rung.escalation) reachable.add(e.to);
+    for (const step of rung.steps)
+      for (const o of step.outcomes) if (o.next.startsWith('rung:')) reachable.add(o.next.slice(5));
+  }
+  reg.ladder.rungs.forEach((rung, i) => {
+    if (!reachable.has(rung.id)) {
+      add(
+        'warning',
+        'klachtflow',
+        `ladder.rungs[${i}]`,
+        `Trede "${rung.title}" is niet te bereiken: geen intake, escalatie of uitkomst leidt erheen.`,
+      );
+    }
+  });
+  for (const a of assumptionsOf(reg)) {
+    add('note', 'aanname', a.path, a.text);
+  }
+  return findings;
+}
+
+/** True when the findings hold no error. */
+export function lintPasses(findings: readonly Finding[]): boolean {
+  return !findings.some((f) => f.level === 'error');
+}
