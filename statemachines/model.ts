@@ -185,6 +185,12 @@ const LetterSpec = z.object({
   /** What the letter must contain per the regulation ("de ontvangstdatum", "waar de klacht over gaat"). */
   mustContain: z.array(z.string()).default([]),
   referral: id.optional(),
+  /**
+   * For a step's own letter: `start` sends it when the step begins (an invitation, a notice to
+   * the respondent), `end` when the step is completed, whatever the outcome. An outcome's letter
+   * is always sent when that outcome is taken.
+   */
+  when: z.enum(['start', 'end']).default('end'),
 });
 
 /**
@@ -361,6 +367,7 @@ export const RegulationSchema = z
       atwForOwnTerms: z.boolean(),
       /** The organisation's own closing days (YYYY-MM-DD): not working days for its werkdagen terms. */
       closingDays: z.array(z.iso.date()).default([]),
+      ...provenance,
     }),
     eligibility: z.object({
       roles: z.array(cited({ role: z.enum(COMPLAINANT_ROLES) })).min(1),
@@ -384,6 +391,8 @@ export const RegulationSchema = z
       })
       .default({ grounds: [] }),
     withdrawal: cited({ anyTime: z.boolean(), letter: z.boolean().default(true) }),
+    /** The letter that closes a dossier when the complainant is satisfied, and who sends it. */
+    closure: cited({ letter: z.boolean().default(true), by: id.optional() }).optional(),
     roles: z.array(Role).min(1),
     committees: z.array(Committee).default([]),
     conflictOfInterest: z
@@ -459,6 +468,7 @@ function checkReferences(r: Regulation, ctx: z.RefinementCtx) {
     role(['improvementRegister', 'followedBy'], r.improvementRegister.followedBy);
   }
   role(['reporting', 'responsible'], r.reporting.responsible);
+  role(['closure', 'by'], r.closure?.by);
   role(['reporting', 'reviewedWith'], r.reporting.reviewedWith);
 
   const rungIds = new Set<string>();
