@@ -7,7 +7,7 @@ import { computeDeadline, DeadlineError, formatDutchDate } from '../lambdas/doma
 import { describeTerm, parseTerm, TermParseError } from '../lambdas/domain/calendar/term.js';
 import { lintPasses, lintRegulation } from '../statemachines/lint.js';
 import { loadRegulation, PRESET_IDS, RegulationError } from '../statemachines/load.js';
-import type { Regulation } from '../statemachines/model.js';
+import { ANCHOR_LABELS, type Regulation } from '../statemachines/model.js';
 
 /** A failure the user caused; printed without a stack trace. */
 class UsageError extends Error {
@@ -56,7 +56,7 @@ export function describeRegulation(reg: Regulation): string {
     for (const step of rung.steps) {
       const d = step.deadline;
       const term = d
-        ? ` — ${describeTerm(parseTerm(d.term))} na ${d.from}${d.step ? ` ${d.step}` : ''} (${d.kind}${d.statute ? `, ${d.statute}` : ''})`
+        ? ` — ${describeTerm(parseTerm(d.term))} na ${ANCHOR_LABELS[d.from]}${d.step ? ` "${d.step}"` : ''} (${d.kind}${d.statute ? `, ${d.statute}` : ''})`
         : '';
       lines.push(`     • ${step.title} [${step.actor}]${term}`);
       for (const o of step.outcomes)
@@ -177,11 +177,10 @@ export function buildProgram(): Command {
     .option('--port <n>', 'poort op 127.0.0.1', '3000')
     .option('--data <map>', 'map voor de gegevens', '.klachtflow')
     .action(() => {
-      throw new UsageError(
-        'De lokale dienst is nog niet gebouwd (zie issue "The local runtime"). Wat nu al werkt:\n' +
+      process.stdout.write(
+        'De lokale dienst is nog niet gebouwd (zie het issue "The local runtime"). Wat nu al werkt:\n' +
           '  npx klachtflow regulation list\n  npx klachtflow regulation show <id>\n  npx klachtflow regulation lint <id>\n' +
-          '  npx klachtflow deadline 2026-09-03 "zes weken"',
-        1,
+          '  npx klachtflow deadline 2026-09-03 "zes weken"\n',
       );
     });
   return program;

@@ -128,6 +128,16 @@ const Committee = cited({
 });
 
 export const DEADLINE_ANCHORS = ['receipt', 'acknowledgement', 'rung-start', 'step-start', 'step-end'] as const;
+export type DeadlineAnchor = (typeof DEADLINE_ANCHORS)[number];
+
+/** The anchor events in the words of a letter or an explanation. */
+export const ANCHOR_LABELS: Record<DeadlineAnchor, string> = {
+  receipt: 'ontvangst van de klacht',
+  acknowledgement: 'de ontvangstbevestiging',
+  'rung-start': 'het begin van deze trede',
+  'step-start': 'het begin van deze stap',
+  'step-end': 'het einde van de stap',
+};
 
 const DeadlineSpec = cited({
   term: TermSchema,

@@ -1,0 +1,71 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { PRESET_IDS } from '../statemachines/load.js';
+
+/** Runs the real command, as `npx klachtflow` does, from the project root. */
+function klachtflow(...args: string[]) {
+  const r = spawnSync(process.execPath, ['bin/klachtflow.js', ...args], { encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe('cli: klachtflow', () => {
+  it('--help on the command and on every subcommand', () => {
+    for (const args of [
+      [],
+      ['regulation'],
+      ['regulation', 'list'],
+      ['regulation', 'show'],
+      ['regulation', 'lint'],
+      ['deadline'],
+      ['start'],
+    ]) {
+      const r = klachtflow(...args, '--help');
+      expect(r.code, args.join(' ')).toBe(0);
+      expect(r.out).toContain('Usage: klachtflow');
+    }
+  });
+
+  it('regulation list names the five presets', () => {
+    const r = klachtflow('regulation', 'list', '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out).map((x: { id: string }) => x.id)).toEqual([...PRESET_IDS]);
+  });
+
+  it('regulation show prints JSON with --json and the ladder in words without', () => {
+    const json = klachtflow('regulation', 'show', 'oco-almere', '--json');
+    expect(JSON.parse(json.out).organisation.name).toBe('OCO Almere');
+    const text = klachtflow('regulation', 'show', 'oco-almere');
+    expect(text.out).toContain('3 werkdagen na ontvangst van de klacht');
+  });
+
+  it('regulation lint exits 0 for each preset and 1 with the field path for a broken file', () => {
+    for (const id of PRESET_IDS) expect(klachtflow('regulation', 'lint', id).code, id).toBe(0);
+    const r = klachtflow('regulation', 'lint', 'test/fixtures/broken-regulation.yaml');
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('organisation.senderAddress');
+    expect(r.err).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it('deadline --json gives lastDay, dueAt and the explanation', () => {
+    const r = klachtflow('deadline', '2026-09-03', '1 week', '--json');
+    expect(r.code).toBe(0);
+    const d = JSON.parse(r.out);
+    expect(d).toMatchObject({ lastDay: '2026-09-10', dueAt: '2026-09-10T21:59:59Z' });
+    expect(d.explanation.calendarVersion).toMatch(/^nl-atw/);
+  });
+
+  it('deadline --no-atw keeps a Saturday', () => {
+    expect(JSON.parse(klachtflow('deadline', '2026-10-24', 'zes weken', '--no-atw', '--json').out).lastDay).toBe(
+      '2026-12-05',
+    );
+    expect(JSON.parse(klachtflow('deadline', '2026-10-24', 'zes weken', '--json').out).lastDay).toBe('2026-12-07');
+  });
+
+  it('an unreadable term or date exits 2 and says why', () => {
+    const r = klachtflow('deadline', '2026-09-03', 'x y z', '--json');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('"x" is geen aantal');
+    expect(klachtflow('deadline', '3-9-2026', '1 week').code).toBe(2);
+    expect(klachtflow('deadline', '2026-02-30', '1 week').code).toBe(2);
+  });
+});
