@@ -2,9 +2,12 @@
  * The `klachtflow` command line. Exit codes: 0 done, 1 the thing checked is wrong (lint errors,
  * an invalid regulation), 2 the command itself was wrong (unknown option, unreadable term).
  */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { computeDeadline, DeadlineError, formatDutchDate } from '../lambdas/domain/calendar/deadline.js';
 import { describeTerm, parseTerm, TermParseError } from '../lambdas/domain/calendar/term.js';
+import { aslFile } from '../statemachines/asl.js';
+import { compileRegulation, renderAsl } from '../statemachines/compile.js';
 import { lintPasses, lintRegulation } from '../statemachines/lint.js';
 import { loadRegulation, PRESET_IDS, RegulationError } from '../statemachines/load.js';
 import { ANCHOR_LABELS, type Regulation } from '../statemachines/model.js';
@@ -132,6 +135,30 @@ export function buildProgram(): Command {
         ].join('\n'),
       );
       if (!lintPasses(findings)) process.exitCode = 1;
+    });
+
+  program
+    .command('compile')
+    .description('Vertaal de vijf presets naar hun state machine (statemachines/<id>.asl.json).')
+    .option('--check', 'schrijf niets; meld (exit 1) als een bestand niet meer klopt met de compiler')
+    .action((opts: { check?: boolean }) => {
+      const stale: string[] = [];
+      for (const id of PRESET_IDS) {
+        const file = aslFile(id);
+        const text = renderAsl(compileRegulation(load(id)));
+        const current = existsSync(file) ? readFileSync(file, 'utf8') : '';
+        if (current === text) continue;
+        stale.push(id);
+        if (!opts.check) writeFileSync(file, text);
+      }
+      if (opts.check && stale.length > 0) {
+        throw new UsageError(`Niet actueel: ${stale.join(', ')}. Draai "npm run compile" en commit het resultaat.`, 1);
+      }
+      process.stdout.write(
+        stale.length
+          ? `${opts.check ? 'niet actueel' : 'geschreven'}: ${stale.join(', ')}\n`
+          : 'alle state machines zijn actueel\n',
+      );
     });
 
   program

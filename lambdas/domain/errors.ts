@@ -12,3 +12,38 @@ export class DomainError extends Error {
     this.name = 'DomainError';
   }
 }
+
+/** The input is well-formed but wrong for this regulation or dossier (HTTP 422). */
+export class UnprocessableError extends DomainError {
+  constructor(message: string, path: (string | number)[] = []) {
+    super(message, path);
+    this.name = 'UnprocessableError';
+  }
+}
+
+/** A stale or repeated action, or a concurrent write (HTTP 409). */
+export class ConflictError extends DomainError {
+  constructor(message: string, path: (string | number)[] = []) {
+    super(message, path);
+    this.name = 'ConflictError';
+  }
+}
+
+/** No such dossier, or not for this caller (HTTP 404: never tell which). */
+export class NotFoundError extends DomainError {
+  constructor(message = 'Niet gevonden.') {
+    super(message);
+    this.name = 'NotFoundError';
+  }
+}
+
+/** No valid credentials, or a role that may not do this (HTTP 401/403). */
+export class ForbiddenError extends DomainError {
+  constructor(
+    message: string,
+    readonly status: 401 | 403 = 403,
+  ) {
+    super(message);
+    this.name = 'ForbiddenError';
+  }
+}

@@ -359,3 +359,35 @@ export function computeDeadline(input: DeadlineInput): Deadline {
 export function calendarDaysBetween(from: string, to: string): number {
   return daysBetween(Temporal.PlainDate.from(from), Temporal.PlainDate.from(to));
 }
+
+/**
+ * When to remind before a deadline: the term counted back from the last day, at 09:00 in
+ * Europe/Amsterdam (working days counted back skip weekends and holidays; Atw art. 4 says the
+ * Atw does not apply to terms counted backwards, so nothing shifts).
+ */
+export function reminderInstant(lastDay: string, before: string | Term, closingDays: readonly string[] = []): string {
+  const term = parseTerm(before);
+  const closed = new Set(closingDays);
+  let d = Temporal.PlainDate.from(lastDay);
+  switch (term.unit) {
+    case 'workingDays':
+      for (let left = term.amount; left > 0; ) {
+        d = d.subtract({ days: 1 });
+        if (isWorkingDay(d, closed)) left--;
+      }
+      break;
+    case 'days':
+      d = d.subtract({ days: term.amount });
+      break;
+    case 'weeks':
+      d = d.subtract({ weeks: term.amount });
+      break;
+    case 'months':
+      d = d.subtract({ months: term.amount });
+      break;
+    case 'years':
+      d = d.subtract({ years: term.amount });
+      break;
+  }
+  return d.toZonedDateTime({ timeZone: TIME_ZONE, plainTime: '09:00' }).toInstant().toString();
+}

@@ -1,0 +1,295 @@
+/**
+ * The dossier store on DynamoDB (one table). Events are items of their own, written with
+ * `attribute_not_exists` so two writers can never both append the same sequence number; the
+ * view item is a cache for the worklist indexes, written only forward (version condition).
+ * No TransactWriteItems and no TTL: dynalite, the local engine, has neither.
+ */
+import {
+  ConditionalCheckFailedException,
+  CreateTableCommand,
+  DescribeTableCommand,
+  type DynamoDBClient,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  type PutCommandInput,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { type DossierEvent, type DossierView, deriveView, type EventBody } from '../domain/dossier.js';
+import { ConflictError } from '../domain/errors.js';
+
+export const INDEXES = {
+  /** Open dossiers of a regulation by nearest deadline. */
+  worklist: { name: 'worklist', pk: 'gsi1pk', sk: 'gsi1sk' },
+  /** Open dossiers by the role whose step is under way, by nearest deadline. */
+  byRole: { name: 'byRole', pk: 'gsi2pk', sk: 'gsi2sk' },
+  /** All dossiers of a regulation by date of receipt, for reports. */
+  byReceived: { name: 'byReceived', pk: 'gsi3pk', sk: 'gsi3sk' },
+} as const;
+
+/** The table's definition: the CDK stack and the local runtime create the same one. */
+export function tableDefinition(tableName: string) {
+  const index = (i: { name: string; pk: string; sk: string }) => ({
+    IndexName: i.name,
+    KeySchema: [
+      { AttributeName: i.pk, KeyType: 'HASH' as const },
+      { AttributeName: i.sk, KeyType: 'RANGE' as const },
+    ],
+    Projection: { ProjectionType: 'ALL' as const },
+  });
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST' as const,
+    AttributeDefinitions: ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk'].map((a) => ({
+      AttributeName: a,
+      AttributeType: 'S' as const,
+    })),
+    KeySchema: [
+      { AttributeName: 'pk', KeyType: 'HASH' as const },
+      { AttributeName: 'sk', KeyType: 'RANGE' as const },
+    ],
+    GlobalSecondaryIndexes: [index(INDEXES.worklist), index(INDEXES.byRole), index(INDEXES.byReceived)],
+  };
+}
+
+/** Creates the table when it does not exist (local runtime and tests; CDK does it in AWS). */
+export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  try {
+    await client.send(new DescribeTableCommand({ TableName: tableName }));
+  } catch (e) {
+    if (!(e instanceof ResourceNotFoundException) && (e as Error).name !== 'ResourceNotFoundException') throw e;
+    await client.send(new CreateTableCommand(tableDefinition(tableName)));
+    for (let i = 0; i < 100; i++) {
+      const t = await client.send(new DescribeTableCommand({ TableName: tableName }));
+      if (t.Table?.TableStatus === 'ACTIVE') return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
+const seqKey = (seq: number) => `EVENT#${String(seq).padStart(6, '0')}`;
+const dossierKey = (id: string) => `DOSSIER#${id}`;
+
+export interface WorklistQuery {
+  regulationId: string;
+  role?: string;
+  rung?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  next: string | null;
+}
+
+function isConditionFailure(e: unknown): boolean {
+  return e instanceof ConditionalCheckFailedException || (e as Error)?.name === 'ConditionalCheckFailedException';
+}
+
+export class DynamoDossierStore {
+  private readonly doc: DynamoDBDocumentClient;
+
+  constructor(
+    client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {
+    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  }
+
+  /** The next readable reference of a regulation's year: KL-2026-0001. */
+  async nextReference(regulationId: string, year: number): Promise<string> {
+    const r = await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: `COUNTER#${regulationId}#${year}`, sk: 'COUNTER' },
+        UpdateExpression: 'ADD n :one',
+        ExpressionAttributeValues: { ':one': 1 },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return `KL-${year}-${String(r.Attributes?.n ?? 0).padStart(4, '0')}`;
+  }
+
+  /** All events of a dossier, in order (consistent read: the table, never an index). */
+  async events(id: string): Promise<DossierEvent[]> {
+    const out: DossierEvent[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const input: QueryCommandInput = {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :e)',
+        ExpressionAttributeValues: { ':pk': dossierKey(id), ':e': 'EVENT#' },
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      };
+      const page = await this.doc.send(new QueryCommand(input));
+      for (const item of page.Items ?? []) out.push(...(item.events as DossierEvent[]));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return out;
+  }
+
+  /** The dossier's view, derived from its events; undefined when there is no such dossier. */
+  async load(id: string): Promise<DossierView | undefined> {
+    const events = await this.events(id);
+    return events.length ? deriveView(id, events) : undefined;
+  }
+
+  /**
+   * Appends events after `expectedVersion`, all in one item (a commit), so an append is atomic
+   * without transactions. Throws ConflictError when another writer got there first: nothing of
+   * this call is then written.
+   */
+  async append(id: string, expectedVersion: number, bodies: EventBody[], by: string, at: string): Promise<DossierView> {
+    const events = bodies.map((b, i) => ({ ...b, seq: expectedVersion + i + 1, at, by }) as DossierEvent);
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: dossierKey(id), sk: seqKey(expectedVersion + 1), events },
+          ConditionExpression: 'attribute_not_exists(sk)',
+        }),
+      );
+    } catch (e) {
+      if (isConditionFailure(e)) throw new ConflictError('Het dossier is intussen gewijzigd.');
+      throw e;
+    }
+    const view = await this.load(id);
+    if (!view) throw new Error(`Dossier ${id} vanished`);
+    await this.putView(view);
+    return view;
+  }
+
+  /** Writes the view item for the indexes, never backwards. */
+  private async putView(view: DossierView): Promise<void> {
+    const due = view.nextDueAt ?? '9999-12-31T23:59:59Z';
+    const item: PutCommandInput['Item'] = {
+      pk: dossierKey(view.id),
+      sk: 'VIEW',
+      version: view.version,
+      id: view.id,
+      reference: view.reference,
+      regulationId: view.regulationId,
+      status: view.status,
+      rungId: view.rungId,
+      receivedAt: view.received.receivedAt,
+      nextDueAt: view.nextDueAt,
+      currentStep: view.current?.stepId,
+      assignee: view.current?.assignee,
+      complainantName: view.received.complainant.name,
+      gsi3pk: `DOSSIERS#${view.regulationId}`,
+      gsi3sk: `${view.received.receivedAt}#${view.id}`,
+    };
+    // Sparse indexes: a closed dossier leaves the worklist by not carrying its keys.
+    if (view.status === 'open') {
+      Object.assign(item, { gsi1pk: `OPEN#${view.regulationId}`, gsi1sk: `${due}#${view.id}` });
+      if (view.current)
+        Object.assign(item, {
+          gsi2pk: `ROLE#${view.regulationId}#${view.current.assignee}`,
+          gsi2sk: `${due}#${view.id}`,
+        });
+    }
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(pk) OR version < :v',
+          ExpressionAttributeValues: { ':v': view.version },
+        }),
+      );
+    } catch (e) {
+      if (!isConditionFailure(e)) throw e; // a newer view is already there
+    }
+  }
+
+  /** Open dossiers, nearest deadline first, through an index (never a Scan). */
+  async worklist(q: WorklistQuery): Promise<Page<Record<string, unknown>>> {
+    const index = q.role ? INDEXES.byRole : INDEXES.worklist;
+    const pk = q.role ? `ROLE#${q.regulationId}#${q.role}` : `OPEN#${q.regulationId}`;
+    const input: QueryCommandInput = {
+      TableName: this.tableName,
+      IndexName: index.name,
+      KeyConditionExpression: `${index.pk} = :pk`,
+      ExpressionAttributeValues: { ':pk': pk, ...(q.rung ? { ':rung': q.rung } : {}) },
+      ...(q.rung ? { FilterExpression: 'rungId = :rung' } : {}),
+      Limit: q.limit ?? 50,
+      ExclusiveStartKey: q.cursor ? JSON.parse(Buffer.from(q.cursor, 'base64url').toString('utf8')) : undefined,
+    };
+    const page = await this.doc.send(new QueryCommand(input));
+    const items = (page.Items ?? []).map(({ pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, gsi3pk, gsi3sk, ...rest }) => rest);
+    return {
+      items,
+      next: page.LastEvaluatedKey ? Buffer.from(JSON.stringify(page.LastEvaluatedKey)).toString('base64url') : null,
+    };
+  }
+
+  /**
+   * Claims a one-time action (a letter, a schedule): true the first time, false after. A retried
+   * handler that finds its claim taken does not do the work twice.
+   */
+  async claim(id: string, key: string, at: string): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: dossierKey(id), sk: `CLAIM#${key}`, at },
+          ConditionExpression: 'attribute_not_exists(sk)',
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
+  }
+
+  /** Idempotency records of the API (`Idempotency-Key`). */
+  async getIdempotent(
+    key: string,
+  ): Promise<{ status: 'pending' | 'done'; response?: unknown; fingerprint: string } | undefined> {
+    const r = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: `IDEMPOTENCY#${key}`, sk: 'IDEMPOTENCY' },
+        ConsistentRead: true,
+      }),
+    );
+    return r.Item as { status: 'pending' | 'done'; response?: unknown; fingerprint: string } | undefined;
+  }
+
+  /** Starts an idempotent request; false when another request with this key got there first. */
+  async beginIdempotent(key: string, fingerprint: string, at: string): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: `IDEMPOTENCY#${key}`, sk: 'IDEMPOTENCY', status: 'pending', fingerprint, at },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
+  }
+
+  async finishIdempotent(key: string, response: unknown): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: `IDEMPOTENCY#${key}`, sk: 'IDEMPOTENCY' },
+        UpdateExpression: 'SET #s = :done, #r = :r',
+        ExpressionAttributeNames: { '#s': 'status', '#r': 'response' },
+        ExpressionAttributeValues: { ':done': 'done', ':r': response },
+      }),
+    );
+  }
+}

@@ -1,0 +1,271 @@
+/**
+ * The dossier: an append-only list of events, and the view derived from it. Nothing in a dossier
+ * is overwritten; what an officer sees (current step, deadlines with their status, letters) is a
+ * fold over the events, so a dispute can be answered from the events alone.
+ */
+import type { Explanation } from './calendar/deadline.js';
+
+export interface Complainant {
+  name: string;
+  email?: string;
+  phone?: string;
+  address?: { street?: string; postcode?: string; city?: string };
+  birthDate?: string;
+}
+
+export interface ReceivedData {
+  reference: string;
+  regulationId: string;
+  variant: string;
+  channel: string;
+  startRung: string;
+  receivedAt: string;
+  complainant: Complainant;
+  role: string;
+  onBehalfOf?: string;
+  description: string;
+  incidentDate?: string;
+  lastContactDate?: string;
+  respondent?: { name?: string; email?: string; team?: string; managerEmail?: string };
+  aboutRole?: string;
+  wantsSupport?: boolean;
+  accessTokenHash: string;
+  /** The complaint window checked at intake: outside it, the officer decides (never silently refused). */
+  window?: { outside: boolean; text: string };
+}
+
+/** A letter or notice as decided (the outbox): delivered afterwards, and again after a crash. */
+export interface QueuedLetter {
+  letterId: string;
+  kind: string;
+  audience: 'complainant' | 'respondent' | 'officer';
+  /** Recipients as the regulation names them (complainant, a role id, ...). */
+  recipients: string[];
+  to: string[];
+  from: string;
+  subject: string;
+  text: string;
+  html: string;
+  /** Recipients without an address: the letter must go by post or by hand (shown to officers). */
+  undeliverable: string[];
+}
+
+export interface DeadlineData {
+  deadlineId: string;
+  /** What the deadline was computed from, so an extension or suspension can recompute it. */
+  basis: {
+    anchorEvent: string;
+    anchorAt: string;
+    term: string;
+    atw: boolean;
+    source?: string;
+    extensions: { term: string; reason: string; announcedAt: string; consent?: boolean }[];
+  };
+  stepId: string;
+  title: string;
+  lastDay: string;
+  dueAt: string;
+  kind: 'statutory' | 'regulation' | 'target';
+  statute?: string;
+  explanation: Explanation;
+}
+
+/** Every event kind, with its data. */
+export type EventBody =
+  | { type: 'received'; data: ReceivedData }
+  | { type: 'execution.started'; data: { executionArn: string } }
+  | { type: 'deadline.set'; data: DeadlineData }
+  | { type: 'deadline.extended'; data: DeadlineData & { reason: string } }
+  | { type: 'deadline.met'; data: { deadlineId: string } }
+  | { type: 'deadline.breached'; data: { deadlineId: string; alarmed: string[] } }
+  | { type: 'deadline.cancelled'; data: { deadlineId: string; reason: string } }
+  | {
+      type: 'step.started';
+      data: { stepId: string; rungId: string; activation: number; actor: string; assignee: string };
+    }
+  | { type: 'step.awaiting'; data: { stepId: string; activation: number; token: string; timeoutSeconds: number } }
+  | { type: 'step.ended'; data: { stepId: string; activation: number; outcome: string; by: string; note?: string } }
+  | { type: 'handover'; data: { stepId: string; from: string; to: string; reason: string } }
+  | { type: 'letter.queued'; data: QueuedLetter }
+  | { type: 'letter.sent'; data: { letterId: string; messageId: string } }
+  | { type: 'reminder.scheduled'; data: { name: string; at: string; stepId: string; deadlineId: string } }
+  | { type: 'reminder.cancelled'; data: { name: string } }
+  | { type: 'message'; data: { from: 'complainant' | 'officer'; text: string } }
+  | { type: 'withdrawn'; data: { reason?: string } }
+  | { type: 'closed'; data: { result: string; reason: string; referral?: string } };
+
+export type DossierEvent = EventBody & { seq: number; at: string; by: string };
+
+export type DeadlineStatus = 'open' | 'met' | 'breached' | 'cancelled';
+
+export interface DeadlineView extends DeadlineData {
+  status: DeadlineStatus;
+  extended: boolean;
+}
+
+export interface DossierView {
+  id: string;
+  reference: string;
+  regulationId: string;
+  status: 'open' | 'closed';
+  received: ReceivedData;
+  rungId: string;
+  /** When the dossier entered its current rung (terms "na ontvangst" by a committee count from it). */
+  rungEnteredAt: string;
+  /** The step under way, if any, with its activation (a step can be visited again). */
+  current?: {
+    stepId: string;
+    rungId: string;
+    activation: number;
+    actor: string;
+    assignee: string;
+    startedAt: string;
+    token?: string;
+  };
+  activations: Record<string, number>;
+  deadlines: DeadlineView[];
+  letters: (QueuedLetter & { status: 'queued' | 'sent'; queuedAt: string; sentAt?: string; messageId?: string })[];
+  reminders: Record<string, { at: string; stepId: string; active: boolean }>;
+  executionArn?: string;
+  withdrawn: boolean;
+  closed?: { at: string; result: string; reason: string; referral?: string };
+  /** Steps ended, in order, for the timeline and the anchors of later deadlines. */
+  ended: { stepId: string; activation: number; outcome: string; at: string; by: string }[];
+  /** The nearest open deadline (for the worklist). */
+  nextDueAt?: string;
+  version: number;
+}
+
+/** The view after events that are not stored yet: lets a decision see its own effects. */
+export function project(view: DossierView, bodies: readonly EventBody[], at: string, by: string): DossierView {
+  const next: DossierView = structuredClone(view);
+  bodies.forEach((b, i) => {
+    apply(next, { ...b, seq: view.version + i + 1, at, by } as DossierEvent);
+  });
+  finish(next);
+  return next;
+}
+
+function finish(view: DossierView) {
+  const open = view.deadlines
+    .filter((d) => d.status === 'open')
+    .map((d) => d.dueAt)
+    .sort();
+  view.nextDueAt = view.status === 'open' ? open[0] : undefined;
+}
+
+/** Folds events into the dossier's view. */
+export function deriveView(id: string, events: readonly DossierEvent[]): DossierView {
+  const first = events[0];
+  if (!first || first.type !== 'received') throw new Error(`Dossier ${id} does not start with "received".`);
+  const view: DossierView = {
+    id,
+    reference: first.data.reference,
+    regulationId: first.data.regulationId,
+    status: 'open',
+    received: first.data,
+    rungId: first.data.startRung,
+    rungEnteredAt: first.data.receivedAt,
+    activations: {},
+    deadlines: [],
+    letters: [],
+    reminders: {},
+    withdrawn: false,
+    ended: [],
+    version: 0,
+  };
+  for (const e of events) apply(view, e);
+  finish(view);
+  return view;
+}
+
+function apply(view: DossierView, e: DossierEvent) {
+  view.version = e.seq;
+  const deadline = (id: string) => view.deadlines.find((d) => d.deadlineId === id);
+  switch (e.type) {
+    case 'received':
+      return;
+    case 'execution.started':
+      view.executionArn = e.data.executionArn;
+      return;
+    case 'deadline.set': {
+      const existing = deadline(e.data.deadlineId);
+      if (existing) Object.assign(existing, e.data);
+      else view.deadlines.push({ ...e.data, status: 'open', extended: false });
+      return;
+    }
+    case 'deadline.extended': {
+      const d = deadline(e.data.deadlineId);
+      if (d) Object.assign(d, e.data, { extended: true, status: 'open' });
+      return;
+    }
+    case 'deadline.met':
+    case 'deadline.breached':
+    case 'deadline.cancelled': {
+      const d = deadline(e.data.deadlineId);
+      // A breached deadline stays breached when the step is done late: the record must show it.
+      if (d && !(d.status === 'breached' && e.type === 'deadline.met')) {
+        d.status = e.type === 'deadline.met' ? 'met' : e.type === 'deadline.breached' ? 'breached' : 'cancelled';
+      }
+      return;
+    }
+    case 'step.started':
+      view.activations[e.data.stepId] = e.data.activation;
+      if (view.rungId !== e.data.rungId) view.rungEnteredAt = e.at;
+      view.rungId = e.data.rungId;
+      view.current = { ...e.data, startedAt: e.at };
+      return;
+    case 'step.awaiting':
+      if (view.current?.stepId === e.data.stepId) view.current.token = e.data.token;
+      return;
+    case 'step.ended':
+      view.ended.push({
+        stepId: e.data.stepId,
+        activation: e.data.activation,
+        outcome: e.data.outcome,
+        at: e.at,
+        by: e.data.by,
+      });
+      if (view.current?.stepId === e.data.stepId) view.current = undefined;
+      return;
+    case 'handover':
+      if (view.current?.stepId === e.data.stepId) view.current.assignee = e.data.to;
+      return;
+    case 'letter.queued':
+      view.letters.push({ ...e.data, status: 'queued', queuedAt: e.at });
+      return;
+    case 'letter.sent': {
+      const l = view.letters.find((x) => x.letterId === e.data.letterId);
+      if (l) Object.assign(l, { status: 'sent', sentAt: e.at, messageId: e.data.messageId });
+      return;
+    }
+    case 'reminder.scheduled':
+      view.reminders[e.data.name] = { at: e.data.at, stepId: e.data.stepId, active: true };
+      return;
+    case 'reminder.cancelled': {
+      const r = view.reminders[e.data.name];
+      if (r) r.active = false;
+      return;
+    }
+    case 'message':
+      return;
+    case 'withdrawn':
+      view.withdrawn = true;
+      return;
+    case 'closed':
+      view.status = 'closed';
+      view.closed = { at: e.at, ...e.data };
+      view.current = undefined;
+      return;
+  }
+}
+
+/** The id of a deadline of one activation of a step. */
+export function deadlineId(stepId: string, activation: number): string {
+  return `${stepId}#${activation}`;
+}
+
+/** The instant a step last ended, for terms counted from the end of a step. */
+export function lastEnded(view: DossierView, stepId: string): string | undefined {
+  return view.ended.filter((x) => x.stepId === stepId).at(-1)?.at;
+}

@@ -1,0 +1,297 @@
+/**
+ * Letters and notices, derived from the regulation and the dossier. Plain Dutch (B1): the main
+ * message first, exact dates ("uiterlijk donderdag 24 september 2026"), a contact, what the reader
+ * may do next (Awb 9:12, PEOPLE.md). Text is the source; HTML is the same text escaped.
+ */
+import type { Regulation, Step } from '../../statemachines/model.js';
+import { formatDutchDate, localDate } from './calendar/deadline.js';
+import type { DossierView } from './dossier.js';
+
+export interface Letter {
+  kind: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export interface LetterInput {
+  reg: Regulation;
+  view: DossierView;
+  kind: string;
+  /** Who reads it: the complainant, the respondent, or an officer role. */
+  audience: 'complainant' | 'respondent' | 'officer';
+  step?: Step;
+  outcomeTitle?: string;
+  /** What the officer wrote with the action (findings, ground, report). */
+  note?: string;
+  referralId?: string;
+  mustContain?: string[];
+  /** For notices and extensions: the date that matters. */
+  dueAt?: string;
+  reason?: string;
+  statusUrl?: string;
+  dossierUrl?: string;
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
+}
+
+/** The day a deadline ends, as people say it: "donderdag 24 september 2026". */
+export function dayOf(iso: string): string {
+  return formatDutchDate(localDate(iso));
+}
+
+function contactLines(reg: Regulation): string[] {
+  const c = reg.organisation.contact;
+  return [
+    `Vragen? Neem contact op met ${reg.organisation.name}:`,
+    ...(c.email ? [`  e-mail: ${c.email}`] : []),
+    ...(c.phone ? [`  telefoon: ${c.phone}`] : []),
+    ...(c.postalAddress ? [`  post: ${c.postalAddress}`] : []),
+  ];
+}
+
+function referralLines(reg: Regulation, ids: string[]): string[] {
+  return reg.referrals
+    .filter((r) => ids.includes(r.id))
+    .flatMap((r) => [
+      `${r.name}: ${r.when}`,
+      ...[
+        r.contact.phone && `  telefoon: ${r.contact.phone}`,
+        r.contact.email && `  e-mail: ${r.contact.email}`,
+        r.contact.web && `  website: ${r.contact.web}`,
+      ].filter((x): x is string => !!x),
+    ]);
+}
+
+/** Where the complainant can go after this rung: the rungs the regulation offers, and the referrals. */
+function nextStepLines(reg: Regulation, view: DossierView): string[] {
+  const rung = reg.ladder.rungs.find((r) => r.id === view.rungId);
+  const options = (rung?.escalation ?? [])
+    .map((e) => reg.ladder.rungs.find((r) => r.id === e.to))
+    .filter((r) => r !== undefined)
+    .map(
+      (r) =>
+        `- ${r.title}${r.entry.contact?.email ? ` (${r.entry.contact.email})` : ''}${r.entry.written ? ', schriftelijk' : ''}`,
+    );
+  if (options.length === 0) return [];
+  return [
+    'Bent u het niet eens met de uitkomst? Dan kunt u verder met uw klacht:',
+    ...options,
+    view.received.accessTokenHash ? 'U kiest dit via de link naar uw klacht, of laat het ons weten.' : '',
+  ].filter(Boolean);
+}
+
+function openDeadlines(view: DossierView): string[] {
+  return view.deadlines
+    .filter((d) => d.status === 'open')
+    .sort((a, b) => a.dueAt.localeCompare(b.dueAt))
+    .map((d) => `- ${d.title}: uiterlijk ${dayOf(d.dueAt)}`);
+}
+
+const SUBJECTS: Record<string, string> = {
+  acknowledgement: 'Wij hebben uw klacht ontvangen',
+  admissibility: 'Wij nemen uw klacht in behandeling',
+  inadmissible: 'Wij kunnen uw klacht niet in behandeling nemen',
+  'not-handled': 'Wij behandelen uw klacht niet',
+  extension: 'Wij hebben meer tijd nodig voor uw klacht',
+  invitation: 'Uitnodiging voor een gesprek over de klacht',
+  'conversation-report': 'Verslag van het gesprek over uw klacht',
+  findings: 'Onze bevindingen over uw klacht',
+  judgement: 'Ons oordeel over uw klacht',
+  'committee-advice': 'Advies van de klachtencommissie',
+  ruling: 'Uitspraak van de klachtencommissie',
+  decision: 'Beslissing over uw klacht',
+  referral: 'Waar u verder terecht kunt met uw klacht',
+  'next-step-info': 'Wat u nu kunt doen met uw klacht',
+  closure: 'Uw klacht is afgesloten',
+  withdrawal: 'U heeft uw klacht ingetrokken',
+  'respondent-notice': 'Er is een klacht ingediend waarbij u betrokken bent',
+  task: 'Nieuwe taak',
+  reminder: 'Herinnering: termijn loopt af',
+  alarm: 'Termijn verstreken',
+};
+
+/** Renders one letter or notice. */
+export function renderLetter(input: LetterInput): Letter {
+  const { reg, view, kind } = input;
+  const r = view.received;
+  const receivedDay = dayOf(r.receivedAt);
+  const lines: string[] = [];
+  const greet =
+    input.audience === 'officer'
+      ? 'Beste collega,'
+      : input.audience === 'respondent'
+        ? 'Beste collega,'
+        : `Beste ${r.complainant.name},`;
+  lines.push(greet, '');
+
+  switch (kind) {
+    case 'acknowledgement': {
+      lines.push(
+        `Wij hebben uw klacht ontvangen op ${receivedDay}. Dank u wel dat u ons dit laat weten.`,
+        '',
+        'Uw klacht gaat over:',
+        `"${excerpt(r.description)}"`,
+        '',
+        `Uw kenmerk is ${view.reference}. Noem dit kenmerk als u contact met ons opneemt.`,
+      );
+      const upcoming = openDeadlines(view);
+      if (upcoming.length) lines.push('', 'Wat gebeurt er nu, en wanneer:', ...upcoming);
+      if (input.statusUrl) lines.push('', `Via deze persoonlijke link volgt u uw klacht: ${input.statusUrl}`);
+      lines.push('', 'U kunt uw klacht op ieder moment intrekken.');
+      const support = reg.eligibility.support.flatMap((s) => (s.referral ? [s.referral] : []));
+      if (support.length) lines.push('', 'Wilt u hulp bij uw klacht? Dat kan gratis:', ...referralLines(reg, support));
+      break;
+    }
+    case 'respondent-notice':
+      lines.push(
+        `Op ${receivedDay} is een klacht ingediend (kenmerk ${view.reference}) die over u of uw werk gaat.`,
+        '',
+        'De klacht luidt:',
+        `"${r.description}"`,
+        '',
+        'De klachtenbehandelaar neemt contact met u op. U mag altijd uw kant van de zaak vertellen, en u mag het dossier inzien.',
+      );
+      break;
+    case 'invitation':
+      lines.push(
+        `Wij nodigen u uit voor: ${input.step?.title ?? 'een gesprek'} over de klacht met kenmerk ${view.reference}.`,
+        ...(input.dueAt
+          ? [
+              '',
+              `Dit gesprek vindt uiterlijk ${dayOf(input.dueAt)} plaats. Wij spreken de precieze tijd en plaats met u af.`,
+            ]
+          : []),
+        '',
+        'U mag iemand meenemen die u vertrouwt.',
+      );
+      break;
+    case 'extension':
+      lines.push(
+        `Wij hebben meer tijd nodig om uw klacht (kenmerk ${view.reference}) goed te behandelen.`,
+        '',
+        `De nieuwe datum is: uiterlijk ${input.dueAt ? dayOf(input.dueAt) : 'onbekend'}.`,
+        `De reden is: ${input.reason ?? 'niet opgegeven'}.`,
+        '',
+        'Bent u het hier niet mee eens? Laat het ons weten.',
+      );
+      break;
+    case 'inadmissible':
+    case 'not-handled':
+      lines.push(
+        `Wij nemen uw klacht van ${receivedDay} (kenmerk ${view.reference}) niet in behandeling.`,
+        ...(input.note ? ['', `De reden: ${input.note}`] : []),
+        '',
+        'Bent u het hier niet mee eens? Laat het ons weten, dan kijken wij er opnieuw naar.',
+      );
+      if (reg.referrals.length)
+        lines.push(
+          '',
+          'U kunt ook terecht bij:',
+          ...referralLines(
+            reg,
+            reg.referrals.map((x) => x.id),
+          ),
+        );
+      break;
+    case 'admissibility':
+      lines.push(
+        `Wij nemen uw klacht van ${receivedDay} (kenmerk ${view.reference}) in behandeling.`,
+        ...(input.note ? ['', input.note] : []),
+        ...(openDeadlines(view).length ? ['', 'Zo gaat het verder:', ...openDeadlines(view)] : []),
+      );
+      break;
+    case 'closure':
+      lines.push(
+        `Wij sluiten uw klacht (kenmerk ${view.reference}) af.`,
+        ...(input.outcomeTitle ? ['', `De uitkomst: ${input.outcomeTitle}.`] : []),
+        ...(input.note ? ['', input.note] : []),
+        '',
+        'Dank u wel dat u uw klacht met ons heeft gedeeld. Wij leren ervan.',
+      );
+      break;
+    case 'withdrawal':
+      lines.push(
+        `U heeft uw klacht (kenmerk ${view.reference}) ingetrokken. Wij sluiten het dossier.`,
+        ...(input.reason ? ['', `Uw reden: ${input.reason}`] : []),
+        '',
+        'Was dit een vergissing, of wilt u later toch verder? Neem dan contact met ons op.',
+      );
+      break;
+    case 'referral': {
+      const ref = reg.referrals.find((x) => x.id === input.referralId);
+      lines.push(
+        `Uw klacht (kenmerk ${view.reference}) kan verder buiten ${reg.organisation.name}.`,
+        ...(ref ? ['', ...referralLines(reg, [ref.id])] : []),
+        ...(input.note ? ['', input.note] : []),
+        '',
+        `Wij sluiten uw dossier bij ${reg.organisation.name}.`,
+      );
+      break;
+    }
+    case 'next-step-info':
+      lines.push(
+        `De behandeling van uw klacht (kenmerk ${view.reference}) heeft nog geen oplossing gegeven.`,
+        ...(input.note ? ['', input.note] : []),
+      );
+      break;
+    case 'task':
+      lines.push(
+        `Er is een taak voor u in dossier ${view.reference}: ${input.step?.title ?? ''}.`,
+        input.dueAt ? `Uiterlijk: ${dayOf(input.dueAt)}.` : 'Voor deze stap geldt geen vaste termijn.',
+        ...(input.dossierUrl ? ['', `Open het dossier: ${input.dossierUrl}`] : []),
+      );
+      break;
+    case 'reminder':
+      lines.push(
+        `Herinnering: in dossier ${view.reference} loopt de termijn af voor: ${input.step?.title ?? ''}.`,
+        input.dueAt ? `Uiterlijk: ${dayOf(input.dueAt)}.` : '',
+        ...(input.dossierUrl ? ['', `Open het dossier: ${input.dossierUrl}`] : []),
+      );
+      break;
+    case 'alarm':
+      lines.push(
+        `De termijn is verstreken in dossier ${view.reference}: ${input.step?.title ?? ''}.`,
+        input.dueAt ? `De termijn liep tot ${dayOf(input.dueAt)}.` : '',
+        'Zorg dat deze stap zo snel mogelijk wordt gezet, of verleng de termijn met een reden als de regeling dat toestaat.',
+        ...(input.dossierUrl ? ['', `Open het dossier: ${input.dossierUrl}`] : []),
+      );
+      break;
+    default:
+      // Outcome letters: findings, judgement, ruling, decision, conversation report, advice.
+      lines.push(
+        `${SUBJECTS[kind] ?? 'Bericht over uw klacht'} (kenmerk ${view.reference}).`,
+        ...(input.outcomeTitle ? ['', `Uitkomst: ${input.outcomeTitle}.`] : []),
+        ...(input.note ? ['', input.note] : []),
+      );
+      if (input.audience === 'complainant') {
+        const next = nextStepLines(reg, view);
+        if (next.length) lines.push('', ...next);
+        if (input.referralId) lines.push('', 'U kunt ook terecht bij:', ...referralLines(reg, [input.referralId]));
+      }
+  }
+
+  if (input.mustContain?.length && input.audience !== 'officer') {
+    lines.push('', 'In deze brief vindt u, zoals onze regeling vraagt:', ...input.mustContain.map((m) => `- ${m}`));
+  }
+  if (input.audience !== 'officer') lines.push('', ...contactLines(reg));
+  lines.push('', 'Met vriendelijke groet,', reg.organisation.name);
+
+  const subject = `[${view.reference}] ${kind === 'task' || kind === 'reminder' || kind === 'alarm' ? `${SUBJECTS[kind]}: ${input.step?.title ?? ''}` : (SUBJECTS[kind] ?? 'Bericht over uw klacht')}`;
+  const text = lines.join('\n');
+  const html = `<!doctype html><html lang="nl"><body>${text
+    .split('\n\n')
+    .map((p) => `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`)
+    .join('')}</body></html>`;
+  return { kind, subject, text, html };
+}
+
+function excerpt(text: string, max = 300): string {
+  const t = text.replace(/\s+/g, ' ').trim();
+  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
+}

@@ -1,0 +1,74 @@
+/**
+ * Ports: what the domain needs from the world. Adapters implement them for AWS (lambdas/adapters)
+ * with their SDK client injected; the local runtime hands in clients pointed at local endpoints.
+ */
+import type { DossierView, EventBody } from './dossier.js';
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface Mail {
+  from: string;
+  to: string[];
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export interface Mailer {
+  send(mail: Mail): Promise<{ messageId: string }>;
+}
+
+/** One-time reminders (EventBridge Scheduler `at()` schedules). */
+export interface Reminders {
+  schedule(name: string, at: Date, payload: ReminderPayload): Promise<void>;
+  cancel(name: string): Promise<void>;
+}
+
+export interface ReminderPayload {
+  dossierId: string;
+  stepId: string;
+  deadlineId: string;
+  name: string;
+}
+
+/** The escalation ladder's executions (Step Functions). */
+export interface Workflow {
+  start(input: LadderInput, name: string): Promise<string>;
+  succeed(token: string, output: unknown): Promise<void>;
+  stop(executionArn: string, cause: string): Promise<void>;
+}
+
+/** The input of a ladder execution: small, the dossier id and where to start. */
+export interface LadderInput {
+  dossierId: string;
+  regulationId: string;
+  startRung: string | null;
+  resumeAt: string | null;
+  result: unknown;
+  cursor: unknown;
+}
+
+export interface WorklistPage {
+  items: Record<string, unknown>[];
+  next: string | null;
+}
+
+export interface DossierStore {
+  nextReference(regulationId: string, year: number): Promise<string>;
+  load(id: string): Promise<DossierView | undefined>;
+  append(id: string, expectedVersion: number, bodies: EventBody[], by: string, at: string): Promise<DossierView>;
+  worklist(q: {
+    regulationId: string;
+    role?: string;
+    rung?: string;
+    limit?: number;
+    cursor?: string;
+  }): Promise<WorklistPage>;
+  getIdempotent(
+    key: string,
+  ): Promise<{ status: 'pending' | 'done'; response?: unknown; fingerprint: string } | undefined>;
+  beginIdempotent(key: string, fingerprint: string, at: string): Promise<boolean>;
+  finishIdempotent(key: string, response: unknown): Promise<void>;
+}

@@ -1,0 +1,1154 @@
+/**
+ * The procedure: what happens at each moment of a complaint's ladder. The task handlers and the
+ * API call it; it decides with pure functions over the dossier and acts through the ports.
+ *
+ * Every change is an append of events on the version read (optimistic concurrency, retried on a
+ * clash), so a retried task, a withdrawal racing a deadline, or two officers clicking at once each
+ * take effect once. Letters go through an outbox in the dossier: decided and stored first, sent
+ * after, and sent again when a crash came in between.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { ulid } from 'ulid';
+import {
+  anyTimeEscalations,
+  CONTROL_OUTCOMES,
+  choiceStepId,
+  findStep,
+  type LadderStep,
+  resolveOutcome,
+} from '../../statemachines/ladder.js';
+import {
+  ANCHOR_LABELS,
+  type LetterKind,
+  PARTY_RECIPIENTS,
+  type Regulation,
+  type Rung,
+  type Step,
+} from '../../statemachines/model.js';
+import {
+  computeDeadline,
+  DeadlineError,
+  type ExplanationStep,
+  endOfDay,
+  localDate,
+  reminderInstant,
+} from './calendar/deadline.js';
+import { describeTerm, parseTerm } from './calendar/term.js';
+import {
+  type DeadlineData,
+  type DossierView,
+  deadlineId,
+  type EventBody,
+  lastEnded,
+  project,
+  type QueuedLetter,
+  type ReceivedData,
+} from './dossier.js';
+import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from './errors.js';
+import { renderLetter } from './letters.js';
+import type { Clock, DossierStore, LadderInput, Mailer, Reminders, Workflow } from './ports.js';
+
+/** Standard executions live a year; go on in a new one with margin to spare. */
+export const EXECUTION_LIFETIME_SECONDS = 360 * 24 * 3600;
+
+export interface ProcedureDeps {
+  regulation: Regulation;
+  store: DossierStore;
+  mailer: Mailer;
+  reminders: Reminders;
+  workflow: Workflow;
+  clock: Clock;
+  urls: { status(id: string, token: string): string; dossier(id: string): string };
+}
+
+/** Who is calling: an officer with the roles from their sign-in, or the complainant of one dossier. */
+export type Caller = { kind: 'officer'; sub: string; roles: string[] } | { kind: 'complainant'; dossierId: string };
+
+export interface ComplaintInput {
+  complainant: {
+    name: string;
+    email?: string;
+    phone?: string;
+    address?: { street?: string; postcode?: string; city?: string };
+    birthDate?: string;
+  };
+  role: string;
+  description: string;
+  incidentDate?: string;
+  lastContactDate?: string;
+  variant?: string;
+  onBehalfOf?: string;
+  respondent?: { name?: string; email?: string; team?: string; managerEmail?: string };
+  aboutRole?: string;
+  wantsSupport?: boolean;
+  consent: true;
+}
+
+/** What a step's begin hands the state machine. */
+export interface BeginResult {
+  step: string;
+  outcome?: string;
+  timeoutSeconds?: number;
+  dueAt?: string;
+}
+
+export interface Previous {
+  step?: string;
+  outcome?: string;
+  by?: string;
+  note?: string;
+  to?: string;
+}
+
+export type Action =
+  | { type: 'outcome'; stepId: string; outcome: string; note?: string }
+  | { type: 'extend'; stepId: string; term: string; reason: string; consent?: boolean }
+  | { type: 'handover'; stepId: string; to: string; reason: string };
+
+export interface AvailableAction {
+  type: Action['type'];
+  stepId: string;
+  title: string;
+  fields: Record<string, { type: string; required: boolean; options?: { value: string; title: string }[] }>;
+}
+
+const hash = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export class Procedure {
+  constructor(private readonly deps: ProcedureDeps) {}
+
+  private get reg() {
+    return this.deps.regulation;
+  }
+
+  private now(): string {
+    return this.deps.clock
+      .now()
+      .toISOString()
+      .replace(/\.\d{3}Z$/, 'Z');
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Changing a dossier
+
+  /** Loads, decides, appends; retried when another writer got there first. */
+  private async mutate(
+    id: string,
+    by: string,
+    decide: (view: DossierView, now: string) => EventBody[],
+  ): Promise<DossierView> {
+    for (let attempt = 0; ; attempt++) {
+      const view = await this.deps.store.load(id);
+      if (!view) throw new NotFoundError();
+      const now = this.now();
+      const bodies = decide(view, now);
+      if (bodies.length === 0) {
+        await this.deliver(view, []);
+        return view;
+      }
+      try {
+        const next = await this.deps.store.append(id, view.version, bodies, by, now);
+        await this.deliver(next, bodies);
+        return next;
+      } catch (e) {
+        if (e instanceof ConflictError && attempt < 10) continue;
+        throw e;
+      }
+    }
+  }
+
+  /** Sends what the outbox holds and creates or removes the reminders just decided. */
+  private async deliver(view: DossierView, appended: EventBody[]): Promise<void> {
+    for (const b of appended) {
+      if (b.type === 'reminder.scheduled') {
+        await this.deps.reminders.schedule(b.data.name, new Date(b.data.at), {
+          dossierId: view.id,
+          stepId: b.data.stepId,
+          deadlineId: b.data.deadlineId,
+          name: b.data.name,
+        });
+      }
+      if (b.type === 'reminder.cancelled') await this.deps.reminders.cancel(b.data.name);
+    }
+    for (const letter of view.letters.filter((l) => l.status === 'queued')) {
+      let messageId = 'niet-verzonden';
+      if (letter.to.length > 0) {
+        ({ messageId } = await this.deps.mailer.send({
+          from: letter.from,
+          to: letter.to,
+          subject: letter.subject,
+          text: letter.text,
+          html: letter.html,
+        }));
+      }
+      await this.appendLatest(view.id, [{ type: 'letter.sent', data: { letterId: letter.letterId, messageId } }]);
+    }
+  }
+
+  /** Appends on whatever the latest version is (for facts that do not depend on the view). */
+  private async appendLatest(id: string, bodies: EventBody[]): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      const view = await this.deps.store.load(id);
+      if (!view) throw new NotFoundError();
+      try {
+        await this.deps.store.append(id, view.version, bodies, 'klachtflow', this.now());
+        return;
+      } catch (e) {
+        if (e instanceof ConflictError && attempt < 10) continue;
+        throw e;
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Letters
+
+  /** E-mail addresses of a recipient as the regulation names it. */
+  private addresses(view: DossierView, recipient: string): string[] {
+    const r = view.received;
+    if (recipient === 'complainant') return r.complainant.email ? [r.complainant.email] : [];
+    if (recipient === 'respondent') return r.respondent?.email ? [r.respondent.email] : [];
+    if (recipient === 'respondent-manager') return r.respondent?.managerEmail ? [r.respondent.managerEmail] : [];
+    const role = this.reg.roles.find((x) => x.id === recipient);
+    if (!role) return [];
+    const people = role.people.flatMap((p) => (p.email ? [p.email] : []));
+    if (people.length) return people;
+    if (role.contact?.email) return [role.contact.email];
+    // A role without its own address reads the organisation's complaints mailbox, tagged with the role.
+    const org = this.reg.organisation.contact.email ?? this.reg.organisation.senderAddress;
+    const [local, domain] = org.split('@');
+    return [`${local}+${role.id}@${domain}`];
+  }
+
+  private letter(
+    view: DossierView,
+    kind: LetterKind | 'task' | 'reminder' | 'alarm',
+    recipients: string[],
+    key: string,
+    extra: Omit<Parameters<typeof renderLetter>[0], 'reg' | 'view' | 'kind' | 'audience'> = {},
+  ): EventBody[] {
+    const groups: Record<'complainant' | 'respondent' | 'officer', string[]> = {
+      complainant: [],
+      respondent: [],
+      officer: [],
+    };
+    for (const r of recipients) {
+      if (r === 'complainant') groups.complainant.push(r);
+      else if (r === 'respondent' || r === 'respondent-manager') groups.respondent.push(r);
+      else groups.officer.push(r);
+    }
+    const out: EventBody[] = [];
+    for (const audience of ['complainant', 'respondent', 'officer'] as const) {
+      const who = groups[audience];
+      if (who.length === 0) continue;
+      const letterId = `${key}:${kind}:${audience}`;
+      if (view.letters.some((l) => l.letterId === letterId)) continue; // decided before: the outbox has it
+      const rendered = renderLetter({
+        reg: this.reg,
+        view,
+        kind,
+        audience,
+        dossierUrl: this.deps.urls.dossier(view.id),
+        ...extra,
+      });
+      const to = [...new Set(who.flatMap((w) => this.addresses(view, w)))];
+      const data: QueuedLetter = {
+        letterId,
+        kind,
+        audience,
+        recipients: who,
+        to,
+        from: this.reg.organisation.senderAddress,
+        subject: rendered.subject,
+        text: rendered.text,
+        html: rendered.html,
+        undeliverable: who.filter((w) => this.addresses(view, w).length === 0),
+      };
+      out.push({ type: 'letter.queued', data });
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Intake
+
+  /** Registers a complaint, lists the deadlines known at once, and starts its ladder. */
+  async register(
+    input: ComplaintInput,
+    channel: string,
+    by: string,
+  ): Promise<{ view: DossierView; accessToken: string }> {
+    const reg = this.reg;
+    const variant = input.variant ? reg.intake.variants.find((v) => v.id === input.variant) : reg.intake.variants[0];
+    if (!variant) {
+      throw new UnprocessableError(`Kies een van deze manieren: ${reg.intake.variants.map((v) => v.id).join(', ')}.`, [
+        'variant',
+      ]);
+    }
+    this.checkEligibility(input, variant.requiredFields);
+    const now = this.now();
+    const id = ulid(this.deps.clock.now().getTime()).toLowerCase();
+    const accessToken = randomBytes(16).toString('base64url');
+    const reference = await this.deps.store.nextReference(reg.id, localDate(now).year);
+    const received: ReceivedData = {
+      reference,
+      regulationId: reg.id,
+      variant: variant.id,
+      channel,
+      startRung: variant.startsAt,
+      receivedAt: now,
+      complainant: input.complainant,
+      role: input.role,
+      ...(input.onBehalfOf ? { onBehalfOf: input.onBehalfOf } : {}),
+      description: input.description,
+      ...(input.incidentDate ? { incidentDate: input.incidentDate } : {}),
+      ...(input.lastContactDate ? { lastContactDate: input.lastContactDate } : {}),
+      ...(input.respondent ? { respondent: input.respondent } : {}),
+      ...(input.aboutRole ? { aboutRole: input.aboutRole } : {}),
+      ...(input.wantsSupport !== undefined ? { wantsSupport: input.wantsSupport } : {}),
+      accessTokenHash: hash(accessToken),
+      window: this.checkWindow(input, now),
+    };
+    const base = { seq: 0, at: now, by } as const;
+    const initial = project({ id, version: 0 } as DossierView, [], now, by);
+    void initial;
+    // The deadlines counted from receipt are known now: list them so people see what is coming.
+    const rung = reg.ladder.rungs.find((r) => r.id === variant.startsAt);
+    const planned: EventBody[] = (rung?.steps ?? [])
+      .filter((s) => s.deadline?.from === 'receipt')
+      .map((s) => ({ type: 'deadline.set', data: this.deadlineFor(s, 1, now, now) }) as EventBody);
+    void base;
+    const view = await this.deps.store.append(id, 0, [{ type: 'received', data: received }, ...planned], by, now);
+    await this.startLadder(view, variant.startsAt);
+    return { view: (await this.deps.store.load(id)) ?? view, accessToken };
+  }
+
+  private async startLadder(
+    view: DossierView,
+    startRung: string | null,
+    resumeAt: string | null = null,
+  ): Promise<void> {
+    const input: LadderInput = {
+      dossierId: view.id,
+      regulationId: this.reg.id,
+      startRung,
+      resumeAt,
+      result: null,
+      cursor: null,
+    };
+    const name = resumeAt ? `${view.id}-${ulid().toLowerCase().slice(-8)}` : view.id;
+    const executionArn = await this.deps.workflow.start(input, name);
+    await this.appendLatest(view.id, [{ type: 'execution.started', data: { executionArn } }]);
+  }
+
+  private checkEligibility(input: ComplaintInput, required: readonly string[]) {
+    const reg = this.reg;
+    if (!reg.eligibility.roles.some((r) => r.role === input.role)) {
+      throw new UnprocessableError(
+        `Volgens de klachtenregeling van ${reg.organisation.name} kan een klacht worden ingediend door: ${reg.eligibility.roles.map((r) => r.role).join(', ')}.`,
+        ['role'],
+      );
+    }
+    const c = input.complainant;
+    const missing: [string, (string | number)[], string][] = [];
+    if (required.includes('name') && !c.name?.trim())
+      missing.push(['name', ['complainant', 'name'], 'Vul uw naam in.']);
+    if (required.includes('email') && !c.email)
+      missing.push(['email', ['complainant', 'email'], 'Vul uw e-mailadres in, bijvoorbeeld naam@voorbeeld.nl.']);
+    if (required.includes('phone') && !c.phone)
+      missing.push(['phone', ['complainant', 'phone'], 'Vul uw telefoonnummer in.']);
+    if (required.includes('address') && !(c.address?.street && c.address?.postcode && c.address?.city)) {
+      missing.push([
+        'address',
+        ['complainant', 'address'],
+        'Vul uw adres in: straat en huisnummer, postcode en plaats.',
+      ]);
+    }
+    if (required.includes('incidentDate') && !input.incidentDate)
+      missing.push(['incidentDate', ['incidentDate'], 'Vul in wanneer het gebeurde.']);
+    if (required.includes('respondent') && !input.respondent?.name)
+      missing.push(['respondent', ['respondent', 'name'], 'Vul in over wie uw klacht gaat.']);
+    const first = missing[0];
+    if (first) throw new UnprocessableError(missing.map((m) => m[2]).join(' '), first[1]);
+    const today = localDate(this.now()).toString();
+    for (const field of ['incidentDate', 'lastContactDate'] as const) {
+      const v = input[field];
+      if (v && v > today) throw new UnprocessableError('Deze datum ligt in de toekomst.', [field]);
+    }
+    const min = reg.eligibility.minimumAgeAlone?.age;
+    if (min && input.role === 'child' && c.birthDate) {
+      const age = localDate(c.birthDate).until(localDate(this.now()), { largestUnit: 'years' }).years;
+      if (age < min) {
+        throw new UnprocessableError(
+          `Kinderen vanaf ${min} jaar kunnen zelf een klacht indienen. Ben je jonger, dan doet een ouder of voogd het voor je.`,
+          ['complainant', 'birthDate'],
+        );
+      }
+    }
+  }
+
+  /** The regulation's complaint window, checked and explained (an officer decides, never the form). */
+  private checkWindow(input: ComplaintInput, now: string): ReceivedData['window'] {
+    const windows = this.reg.eligibility.window.filter(
+      (w) => w.roles.length === 0 || w.roles.includes(input.role as never),
+    );
+    for (const w of windows) {
+      const anchor = w.anchor === 'last-contact' ? (input.lastContactDate ?? input.incidentDate) : input.incidentDate;
+      if (!anchor) continue;
+      const end = computeDeadline({
+        anchor: { event: w.anchor === 'last-contact' ? 'het laatste contact' : 'de gebeurtenis', at: anchor },
+        term: w.term,
+        atw: false,
+      });
+      const outside = end.dueAt < now;
+      return {
+        outside,
+        text: outside
+          ? `De klacht is ingediend na de termijn van ${describeTerm(parseTerm(w.term))} (die liep tot ${end.lastDay}). De behandelaar beslist of de klacht toch wordt behandeld.`
+          : `De klacht valt binnen de termijn van ${describeTerm(parseTerm(w.term))} (tot ${end.lastDay}).`,
+      };
+    }
+    return undefined;
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Deadlines
+
+  private deadlineFor(step: Step, activation: number, anchorAt: string, now: string, view?: DossierView): DeadlineData {
+    const d = step.deadline;
+    if (!d) throw new Error(`Step ${step.id} has no deadline`);
+    const atw = d.kind === 'statutory' ? true : (d.atw ?? this.reg.organisation.atwForOwnTerms);
+    const source = d.statute ?? (d.source ? `${this.reg.title}: "${d.source}"` : d.assumption);
+    const anchorEvent =
+      d.from === 'step-end'
+        ? `${ANCHOR_LABELS[d.from]} "${findStep(this.reg, d.step ?? '')?.step.title ?? d.step}"`
+        : ANCHOR_LABELS[d.from];
+    const term = typeof d.term === 'string' ? d.term : describeTerm(d.term);
+    const computed = computeDeadline({
+      anchor: { event: anchorEvent, at: anchorAt },
+      term,
+      atw,
+      ...(source ? { source } : {}),
+      closingDays: this.reg.organisation.closingDays,
+    });
+    void now;
+    void view;
+    return {
+      deadlineId: deadlineId(step.id, activation),
+      basis: { anchorEvent, anchorAt, term, atw, ...(source ? { source } : {}), extensions: [] },
+      stepId: step.id,
+      title: step.title,
+      lastDay: computed.lastDay,
+      dueAt: computed.dueAt,
+      kind: d.kind,
+      ...(d.statute ? { statute: d.statute } : {}),
+      explanation: computed.explanation,
+    };
+  }
+
+  /** The instant a step's term counts from, per its anchor. */
+  private anchorOf(view: DossierView, step: Step, now: string): string | undefined {
+    const d = step.deadline;
+    if (!d) return undefined;
+    switch (d.from) {
+      case 'receipt':
+        return view.received.receivedAt;
+      case 'acknowledgement':
+        return view.letters.find((l) => l.kind === 'acknowledgement')?.queuedAt ?? now;
+      case 'rung-start':
+        return view.rungEnteredAt;
+      case 'step-start':
+        return now;
+      case 'step-end':
+        return (d.step && lastEnded(view, d.step)) ?? now;
+    }
+  }
+
+  private assigneeFor(view: DossierView, step: Step): string {
+    if (step.actor === 'system' || step.actor === 'complainant') return step.actor;
+    // Conflict of interest (OCO: a complaint about the coordinator goes to their manager).
+    const route = this.reg.conflictOfInterest.find(
+      (c) => c.when === 'complaint-about-role' && c.role === step.actor && view.received.aboutRole === step.actor,
+    );
+    return route && route.routeTo !== 'substitute' ? route.routeTo : step.actor;
+  }
+
+  private escalationRole(step: Step, assignee: string): string[] {
+    const to = step.onDeadline?.escalateTo ?? this.reg.roles.find((r) => r.id === assignee)?.escalatesTo;
+    return [...new Set([assignee, ...(to ? [to] : [])].filter((r) => r !== 'complainant' && r !== 'system'))];
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // The ladder's task handlers
+
+  /** Ends the step the state machine just left, with its outcome: events and letters. */
+  private completion(view: DossierView, previous: Previous | null | undefined, now: string): EventBody[] {
+    if (!previous?.step || !previous.outcome) return [];
+    const current = view.current;
+    if (!current || current.stepId !== previous.step) return []; // already ended (system step, proceed)
+    const at = findStep(this.reg, current.stepId);
+    if (!at) return [];
+    const bodies: EventBody[] = [];
+    const escalated = previous.outcome === CONTROL_OUTCOMES.escalate;
+    const outcome = escalated ? undefined : at.step.outcomes.find((o) => o.id === previous.outcome);
+    bodies.push({
+      type: 'step.ended',
+      data: {
+        stepId: current.stepId,
+        activation: current.activation,
+        outcome: escalated ? `escalated:${previous.to}` : previous.outcome,
+        by: previous.by ?? current.assignee,
+        ...(previous.note ? { note: previous.note } : {}),
+      },
+    });
+    const deadline = view.deadlines.find((d) => d.deadlineId === deadlineId(current.stepId, current.activation));
+    if (deadline?.status === 'open') {
+      bodies.push(
+        now <= deadline.dueAt
+          ? { type: 'deadline.met', data: { deadlineId: deadline.deadlineId } }
+          : { type: 'deadline.breached', data: { deadlineId: deadline.deadlineId, alarmed: [] } },
+      );
+    }
+    for (const [name, r] of Object.entries(view.reminders)) {
+      if (r.active && r.stepId === current.stepId) bodies.push({ type: 'reminder.cancelled', data: { name } });
+    }
+    const after = project(view, bodies, now, 'klachtflow');
+    const key = `${current.stepId}#${current.activation}`;
+    if (at.step.letter && at.step.letter.when === 'end' && at.step.actor !== 'system') {
+      bodies.push(
+        ...this.letter(after, at.step.letter.kind, at.step.letter.to, key, {
+          step: at.step,
+          ...(outcome ? { outcomeTitle: outcome.title } : {}),
+          ...(previous.note ? { note: previous.note } : {}),
+          mustContain: at.step.letter.mustContain,
+          ...(at.step.letter.referral ? { referralId: at.step.letter.referral } : {}),
+        }),
+      );
+    }
+    if (outcome?.letter) {
+      bodies.push(
+        ...this.letter(after, outcome.letter.kind, outcome.letter.to, `${key}:${outcome.id}`, {
+          step: at.step,
+          outcomeTitle: outcome.title,
+          ...(previous.note ? { note: previous.note } : {}),
+          mustContain: outcome.letter.mustContain,
+          ...(outcome.letter.referral ? { referralId: outcome.letter.referral } : {}),
+        }),
+      );
+    }
+    return bodies;
+  }
+
+  /** Begins a step: ends the previous one, sets the deadline and reminder, tells who must act. */
+  async beginStep(p: {
+    dossierId: string;
+    step: string;
+    previous?: Previous | null;
+    executionId?: string;
+    executionStartedAt?: string;
+  }): Promise<BeginResult> {
+    const at = findStep(this.reg, p.step);
+    if (!at) throw new Error(`Unknown step ${p.step} in ${this.reg.id}`);
+    let result: BeginResult = { step: p.step };
+    await this.mutate(p.dossierId, 'klachtflow', (view, now) => {
+      if (view.status === 'closed') {
+        result = this.cursorFor(view, at, now, p.executionStartedAt);
+        return [];
+      }
+      const bodies = this.completion(view, p.previous, now);
+      let v = project(view, bodies, now, 'klachtflow');
+      // A retry of this begin (or the first state of a continued execution): the step stands.
+      if (v.current?.stepId === at.step.id) {
+        result = this.cursorFor(v, at, now, p.executionStartedAt);
+        return bodies;
+      }
+      const activation = (v.activations[at.step.id] ?? 0) + 1;
+      const assignee = this.assigneeFor(v, at.step);
+      bodies.push({
+        type: 'step.started',
+        data: { stepId: at.step.id, rungId: at.rung.id, activation, actor: at.step.actor, assignee },
+      });
+      v = project(view, bodies, now, 'klachtflow');
+      const id = deadlineId(at.step.id, activation);
+      const planned = v.deadlines.find((d) => d.deadlineId === id);
+      const anchorAt = this.anchorOf(v, at.step, now);
+      if (at.step.deadline && anchorAt && !planned) {
+        bodies.push({ type: 'deadline.set', data: this.deadlineFor(at.step, activation, anchorAt, now, v) });
+      }
+      v = project(view, bodies, now, 'klachtflow');
+      const deadline = v.deadlines.find((d) => d.deadlineId === id);
+      const key = `${at.step.id}#${activation}`;
+      if (at.step.actor === 'system') {
+        // klachtflow does the step itself: its letter, then the (only) outcome.
+        const outcome = at.step.outcomes[0];
+        if (at.step.letter) {
+          bodies.push(
+            ...this.letter(v, at.step.letter.kind, at.step.letter.to, key, {
+              step: at.step,
+              mustContain: at.step.letter.mustContain,
+              statusUrl: this.statusUrl(v),
+            }),
+          );
+        }
+        if (outcome) {
+          bodies.push({
+            type: 'step.ended',
+            data: { stepId: at.step.id, activation, outcome: outcome.id, by: 'klachtflow' },
+          });
+          if (deadline?.status === 'open') bodies.push({ type: 'deadline.met', data: { deadlineId: id } });
+          if (outcome.letter) {
+            v = project(view, bodies, now, 'klachtflow');
+            bodies.push(
+              ...this.letter(v, outcome.letter.kind, outcome.letter.to, `${key}:${outcome.id}`, {
+                step: at.step,
+                outcomeTitle: outcome.title,
+                mustContain: outcome.letter.mustContain,
+              }),
+            );
+          }
+        }
+        result = { step: at.step.id, outcome: outcome?.id ?? 'done' };
+        return bodies;
+      }
+      if (at.step.letter?.when === 'start') {
+        bodies.push(
+          ...this.letter(v, at.step.letter.kind, at.step.letter.to, key, {
+            step: at.step,
+            ...(deadline ? { dueAt: deadline.dueAt } : {}),
+          }),
+        );
+      }
+      if (assignee !== 'complainant') {
+        bodies.push(
+          ...this.letter(v, 'task', [assignee], key, { step: at.step, ...(deadline ? { dueAt: deadline.dueAt } : {}) }),
+        );
+        if (deadline?.status === 'open') {
+          const remindAt = reminderInstant(
+            deadline.lastDay,
+            this.reg.reminders.before,
+            this.reg.organisation.closingDays,
+          );
+          if (remindAt > now) {
+            bodies.push({
+              type: 'reminder.scheduled',
+              data: {
+                name: `kf-${view.id}-${at.step.id}-${activation}`,
+                at: remindAt,
+                stepId: at.step.id,
+                deadlineId: id,
+              },
+            });
+          }
+        }
+      } else {
+        bodies.push(...this.letter(v, 'next-step-info', ['complainant'], key, { step: at.step }));
+      }
+      result = this.cursorFor(project(view, bodies, now, 'klachtflow'), at, now, p.executionStartedAt);
+      return bodies;
+    });
+    return result;
+  }
+
+  /** How long the callback may wait: until the deadline, capped by the execution's lifetime. */
+  private cursorFor(view: DossierView, at: LadderStep, now: string, executionStartedAt?: string): BeginResult {
+    const activation = view.activations[at.step.id] ?? 1;
+    const deadline = view.deadlines.find((d) => d.deadlineId === deadlineId(at.step.id, activation));
+    const nowMs = Date.parse(now);
+    const cap = executionStartedAt
+      ? Date.parse(executionStartedAt) + EXECUTION_LIFETIME_SECONDS * 1000
+      : nowMs + EXECUTION_LIFETIME_SECONDS * 1000;
+    const waitUntil = deadline?.status === 'open' ? Math.min(Date.parse(deadline.dueAt), cap) : cap;
+    return {
+      step: at.step.id,
+      timeoutSeconds: Math.max(1, Math.ceil((waitUntil - nowMs) / 1000)),
+      dueAt: new Date(waitUntil).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    };
+  }
+
+  /** Records the task token of a waiting step, so an action can complete it. */
+  async awaitAction(p: { dossierId: string; step: string; token: string; timeoutSeconds: number }): Promise<void> {
+    const view = await this.mutate(p.dossierId, 'klachtflow', (v) => {
+      if (v.status === 'closed' || v.current?.stepId !== p.step) return [];
+      return [
+        {
+          type: 'step.awaiting',
+          data: { stepId: p.step, activation: v.current.activation, token: p.token, timeoutSeconds: p.timeoutSeconds },
+        },
+      ];
+    });
+    // Withdrawn while this task was starting: the withdrawal may have missed the execution.
+    if (view.status === 'closed' && view.executionArn)
+      await this.deps.workflow.stop(view.executionArn, 'Het dossier is gesloten.');
+  }
+
+  /** A waiting step's deadline passed: proceed as the regulation says, or record the breach and alarm. */
+  async deadlinePassed(p: {
+    dossierId: string;
+    step: string;
+    previous?: { dueAt?: string } | null;
+    executionId?: string;
+    executionStartedAt?: string;
+  }): Promise<Required<Omit<BeginResult, 'outcome'>> & { outcome: string }> {
+    const at = findStep(this.reg, p.step);
+    if (!at) throw new Error(`Unknown step ${p.step}`);
+    let out = { step: p.step, outcome: CONTROL_OUTCOMES.rearm as string, timeoutSeconds: 3600, dueAt: this.now() };
+    const view = await this.mutate(p.dossierId, 'klachtflow', (view, now) => {
+      const current = view.current;
+      if (view.status === 'closed' || !current || current.stepId !== p.step) return [];
+      const id = deadlineId(current.stepId, current.activation);
+      const deadline = view.deadlines.find((d) => d.deadlineId === id);
+      // The timeout fired before the deadline: it was the execution's lifetime, not the term.
+      if (!deadline || Date.parse(deadline.dueAt) > Date.parse(now) + 60_000) {
+        out = { step: p.step, outcome: CONTROL_OUTCOMES.continue, timeoutSeconds: 1, dueAt: now };
+        return [];
+      }
+      const key = `${current.stepId}#${current.activation}`;
+      if (at.step.onDeadline?.action === 'proceed' && at.step.onDeadline.outcome) {
+        out = { step: p.step, outcome: at.step.onDeadline.outcome, timeoutSeconds: 1, dueAt: now };
+        if (deadline.status === 'open') {
+          // The regulation says what happens now (OCO: the acknowledgement goes out after three
+          // working days without contact); the term itself was not kept, and the record says so.
+          const bodies: EventBody[] = [{ type: 'deadline.breached', data: { deadlineId: id, alarmed: [] } }];
+          return [
+            ...bodies,
+            ...this.completion(
+              project(view, bodies, now, 'klachtflow'),
+              { step: p.step, outcome: at.step.onDeadline.outcome, by: 'klachtflow (termijn verstreken)' },
+              now,
+            ),
+          ];
+        }
+        return this.completion(
+          view,
+          { step: p.step, outcome: at.step.onDeadline.outcome, by: 'klachtflow (termijn verstreken)' },
+          now,
+        );
+      }
+      // Escalate: record the breach (once), alarm the escalation role (again at every re-alarm),
+      // and keep waiting for the person, reminding them again after the reminder period.
+      const alarmed = this.escalationRole(at.step, current.assignee);
+      const breaches = Object.keys(view.reminders).length + view.letters.filter((l) => l.kind === 'alarm').length;
+      const bodies: EventBody[] = [];
+      if (deadline.status === 'open') bodies.push({ type: 'deadline.breached', data: { deadlineId: id, alarmed } });
+      bodies.push(
+        ...this.letter(project(view, bodies, now, 'klachtflow'), 'alarm', alarmed, `${key}:alarm${breaches}`, {
+          step: at.step,
+          dueAt: deadline.dueAt,
+        }),
+      );
+      const realarm = computeDeadline({
+        anchor: { event: 'de vorige waarschuwing', at: now },
+        term: this.reg.reminders.before,
+        atw: false,
+      });
+      const next = Math.min(
+        Date.parse(realarm.dueAt),
+        p.executionStartedAt
+          ? Date.parse(p.executionStartedAt) + EXECUTION_LIFETIME_SECONDS * 1000
+          : Number.POSITIVE_INFINITY,
+      );
+      out = {
+        step: p.step,
+        outcome: CONTROL_OUTCOMES.rearm,
+        timeoutSeconds: Math.max(60, Math.ceil((next - Date.parse(now)) / 1000)),
+        dueAt: new Date(next).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      };
+      return bodies;
+    });
+    if (view.status === 'closed' && p.executionId)
+      await this.deps.workflow.stop(p.executionId, 'Het dossier is gesloten.');
+    return out;
+  }
+
+  /** Closes the dossier: the last outcome, its letters, the closure or referral letter. */
+  async close(p: {
+    dossierId: string;
+    previous?: Previous | null;
+    reason: 'outcome' | 'referred';
+    referral?: string;
+    rung?: string;
+  }): Promise<void> {
+    await this.mutate(p.dossierId, 'klachtflow', (view, now) => {
+      if (view.status === 'closed') return [];
+      const bodies = this.completion(view, p.previous, now);
+      const at = p.previous?.step ? findStep(this.reg, p.previous.step) : undefined;
+      const outcome = at?.step.outcomes.find((o) => o.id === p.previous?.outcome);
+      let v = project(view, bodies, now, 'klachtflow');
+      for (const d of v.deadlines)
+        if (d.status === 'open')
+          bodies.push({ type: 'deadline.cancelled', data: { deadlineId: d.deadlineId, reason: 'dossier gesloten' } });
+      for (const [name, r] of Object.entries(v.reminders))
+        if (r.active) bodies.push({ type: 'reminder.cancelled', data: { name } });
+      v = project(view, bodies, now, 'klachtflow');
+      const key = `close`;
+      if (p.reason === 'referred') {
+        bodies.push(
+          ...this.letter(v, 'referral', ['complainant'], key, { ...(p.referral ? { referralId: p.referral } : {}) }),
+        );
+      } else {
+        const toldComplainant = bodies.some((b) => b.type === 'letter.queued' && b.data.audience === 'complainant');
+        if (!toldComplainant || this.reg.closure?.letter) {
+          bodies.push(
+            ...this.letter(v, 'closure', ['complainant'], key, outcome ? { outcomeTitle: outcome.title } : {}),
+          );
+        }
+      }
+      bodies.push({
+        type: 'closed',
+        data: {
+          result: p.reason === 'referred' ? 'referred' : (outcome?.result ?? 'resolved'),
+          reason: p.reason,
+          ...(p.referral ? { referral: p.referral } : {}),
+        },
+      });
+      return bodies;
+    });
+  }
+
+  /** The execution nears its one-year limit: a new one goes on from the step the dossier stands at. */
+  async continueExecution(p: { dossierId: string; resumeAt: string }): Promise<void> {
+    const view = await this.deps.store.load(p.dossierId);
+    if (!view || view.status === 'closed') return;
+    await this.startLadder(view, null, p.resumeAt);
+  }
+
+  /** A reminder fired: remind whoever must act, if the step still waits. */
+  async remind(p: { dossierId: string; stepId: string; deadlineId: string; name: string }): Promise<void> {
+    await this.mutate(p.dossierId, 'klachtflow', (view) => {
+      const r = view.reminders[p.name];
+      const deadline = view.deadlines.find((d) => d.deadlineId === p.deadlineId);
+      if (!r?.active || view.status === 'closed' || view.current?.stepId !== p.stepId || deadline?.status !== 'open')
+        return [];
+      const at = findStep(this.reg, p.stepId);
+      return this.letter(view, 'reminder', [view.current.assignee], `${p.name}:reminder`, {
+        ...(at ? { step: at.step } : {}),
+        dueAt: deadline.dueAt,
+      });
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // People's actions
+
+  private statusUrl(view: DossierView): string | undefined {
+    return view.received.accessTokenHash ? this.deps.urls.status(view.id, '') : undefined;
+  }
+
+  /** The complainant's access: the token's hash compared in constant time. */
+  async authoriseComplainant(id: string, token: string | undefined): Promise<DossierView> {
+    const view = token ? await this.deps.store.load(id) : undefined;
+    if (!view || !token) throw new NotFoundError('Deze klacht bestaat niet, of de link klopt niet.');
+    const a = Buffer.from(hash(token), 'hex');
+    const b = Buffer.from(view.received.accessTokenHash, 'hex');
+    if (a.length !== b.length || !timingSafeEqual(a, b))
+      throw new NotFoundError('Deze klacht bestaat niet, of de link klopt niet.');
+    return view;
+  }
+
+  private mayAct(caller: Caller, view: DossierView, step: Step): boolean {
+    if (caller.kind === 'complainant') return step.actor === 'complainant';
+    const assignee = view.current?.assignee ?? step.actor;
+    if (step.actor === 'complainant') return true; // recorded on the complainant's behalf (phone, letter)
+    const role = this.reg.roles.find((r) => r.id === assignee);
+    const allowed = new Set([assignee, ...(role?.deputies ?? []), ...(role?.escalatesTo ? [role.escalatesTo] : [])]);
+    return caller.roles.some((r) => allowed.has(r));
+  }
+
+  /** The actions the current step allows this caller, each with the fields it takes. */
+  availableActions(view: DossierView, caller: Caller): AvailableAction[] {
+    const current = view.current;
+    if (view.status === 'closed' || !current || !current.token) return [];
+    const at = findStep(this.reg, current.stepId);
+    if (!at || !this.mayAct(caller, view, at.step)) return [];
+    const actions: AvailableAction[] = [
+      {
+        type: 'outcome',
+        stepId: current.stepId,
+        title: at.step.title,
+        fields: {
+          outcome: {
+            type: 'choice',
+            required: true,
+            options: at.step.outcomes.map((o) => ({ value: o.id, title: o.title })),
+          },
+          note: { type: 'text', required: false },
+        },
+      },
+    ];
+    if (caller.kind === 'officer' && at.step.allows.extension) {
+      actions.push({
+        type: 'extend',
+        stepId: current.stepId,
+        title: 'Termijn verlengen',
+        fields: {
+          term: { type: 'term', required: true },
+          reason: { type: 'text', required: true },
+          consent: { type: 'boolean', required: false },
+        },
+      });
+    }
+    if (caller.kind === 'officer' && at.step.allows.handover) {
+      actions.push({
+        type: 'handover',
+        stepId: current.stepId,
+        title: 'Overdragen (bijvoorbeeld bij belangenverstrengeling)',
+        fields: {
+          to: {
+            type: 'choice',
+            required: true,
+            options: this.reg.roles
+              .filter((r) => r.id !== current.assignee)
+              .map((r) => ({ value: r.id, title: r.title })),
+          },
+          reason: { type: 'text', required: true },
+        },
+      });
+    }
+    return actions;
+  }
+
+  /** Takes an action on the current step. Stale or repeated: ConflictError; not allowed here: UnprocessableError. */
+  async act(id: string, caller: Caller, action: Action): Promise<DossierView> {
+    const view = await this.deps.store.load(id);
+    if (!view) throw new NotFoundError();
+    if (view.status === 'closed') throw new ConflictError('Dit dossier is gesloten.');
+    const current = view.current;
+    if (!current || current.stepId !== action.stepId) {
+      throw new ConflictError(`Het dossier staat niet (meer) bij stap "${action.stepId}"; vernieuw de pagina.`, [
+        'stepId',
+      ]);
+    }
+    const at = findStep(this.reg, current.stepId);
+    if (!at) throw new ConflictError('Onbekende stap.');
+    if (!this.mayAct(caller, view, at.step)) throw new ForbiddenError('U mag deze stap niet zetten.');
+    if (!current.token)
+      throw new ConflictError('Deze stap wordt nog voorbereid; probeer het over enkele seconden opnieuw.');
+    const by = caller.kind === 'officer' ? caller.sub : 'complainant';
+
+    if (action.type === 'outcome') {
+      if (!at.step.outcomes.some((o) => o.id === action.outcome)) {
+        throw new UnprocessableError(
+          `Kies een uitkomst van deze stap: ${at.step.outcomes.map((o) => o.id).join(', ')}.`,
+          ['outcome'],
+        );
+      }
+      await this.succeed(current.token, {
+        step: current.stepId,
+        outcome: action.outcome,
+        by,
+        ...(action.note ? { note: action.note } : {}),
+      });
+      return view;
+    }
+    if (action.type === 'handover') {
+      if (!at.step.allows.handover) throw new UnprocessableError('Deze stap kan niet worden overgedragen.', ['type']);
+      if (!this.reg.roles.some((r) => r.id === action.to))
+        throw new UnprocessableError(`Rol "${action.to}" bestaat niet.`, ['to']);
+      return this.mutate(id, by, (v, now) => {
+        if (v.current?.stepId !== action.stepId) throw new ConflictError('Het dossier is intussen verder gegaan.');
+        const bodies: EventBody[] = [
+          {
+            type: 'handover',
+            data: { stepId: action.stepId, from: v.current.assignee, to: action.to, reason: action.reason },
+          },
+        ];
+        const after = project(v, bodies, now, by);
+        const deadline = after.deadlines.find(
+          (d) => d.deadlineId === deadlineId(action.stepId, v.current?.activation ?? 1),
+        );
+        return [
+          ...bodies,
+          ...this.letter(after, 'task', [action.to], `${action.stepId}#${v.current.activation}:handover${v.version}`, {
+            step: at.step,
+            ...(deadline ? { dueAt: deadline.dueAt } : {}),
+          }),
+        ];
+      });
+    }
+    // Extension: recompute the deadline within the regulation's cap, tell the complainant before
+    // the old deadline passes (Wkkgz art. 17 lid 3, Awb 9:11 lid 2), and wait with the new one.
+    const rule = at.step.allows.extension;
+    if (!rule) throw new UnprocessableError('De regeling staat bij deze stap geen verlenging toe.', ['type']);
+    let cursor: BeginResult = { step: action.stepId };
+    await this.mutate(id, by, (v, now) => {
+      const c = v.current;
+      if (c?.stepId !== action.stepId) throw new ConflictError('Het dossier is intussen verder gegaan.');
+      const d = v.deadlines.find((x) => x.deadlineId === deadlineId(c.stepId, c.activation));
+      if (!d) throw new UnprocessableError('Deze stap heeft geen termijn om te verlengen.', ['type']);
+      const extensions = [
+        ...d.basis.extensions,
+        { term: action.term, reason: action.reason, announcedAt: now, ...(action.consent ? { consent: true } : {}) },
+      ];
+      let computed: ReturnType<typeof computeDeadline>;
+      try {
+        computed = computeDeadline({
+          anchor: { event: d.basis.anchorEvent, at: d.basis.anchorAt },
+          term: d.basis.term,
+          atw: d.basis.atw,
+          ...(d.basis.source ? { source: d.basis.source } : {}),
+          closingDays: this.reg.organisation.closingDays,
+          extensions,
+          extensionPolicy: {
+            max: rule.max,
+            announceBeforeExpiry: rule.announceBeforeExpiry,
+            beyondMaxWithConsent: rule.beyondMaxWithConsent,
+            source: rule.statute ?? this.reg.title,
+          },
+        });
+      } catch (e) {
+        if (e instanceof DeadlineError) throw new UnprocessableError(e.message, ['term', ...e.path]);
+        throw new UnprocessableError((e as Error).message, ['term']);
+      }
+      const bodies: EventBody[] = [
+        {
+          type: 'deadline.extended',
+          data: {
+            ...d,
+            basis: { ...d.basis, extensions },
+            lastDay: computed.lastDay,
+            dueAt: computed.dueAt,
+            explanation: computed.explanation,
+            reason: action.reason,
+          },
+        },
+      ];
+      for (const [name, r] of Object.entries(v.reminders))
+        if (r.active && r.stepId === c.stepId) bodies.push({ type: 'reminder.cancelled', data: { name } });
+      const remindAt = reminderInstant(computed.lastDay, this.reg.reminders.before, this.reg.organisation.closingDays);
+      if (remindAt > now) {
+        bodies.push({
+          type: 'reminder.scheduled',
+          data: {
+            name: `kf-${v.id}-${c.stepId}-${c.activation}-x${extensions.length}`,
+            at: remindAt,
+            stepId: c.stepId,
+            deadlineId: d.deadlineId,
+          },
+        });
+      }
+      const after = project(v, bodies, now, by);
+      bodies.push(
+        ...this.letter(after, 'extension', ['complainant', 'respondent'], `${d.deadlineId}:x${extensions.length}`, {
+          dueAt: computed.dueAt,
+          reason: action.reason,
+        }),
+      );
+      cursor = this.cursorFor(project(v, bodies, now, by), at, now);
+      return bodies;
+    });
+    await this.succeed(current.token, { ...cursor, outcome: CONTROL_OUTCOMES.rearm, by });
+    return (await this.deps.store.load(id)) ?? view;
+  }
+
+  private async succeed(token: string, output: unknown): Promise<void> {
+    try {
+      await this.deps.workflow.succeed(token, output);
+    } catch (e) {
+      const name = (e as Error).name;
+      if (['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken'].includes(name)) {
+        throw new ConflictError('Deze stap is al afgerond of de termijn is intussen verstreken; vernieuw de pagina.');
+      }
+      throw e;
+    }
+  }
+
+  /** The complainant withdraws: the dossier closes once, with a letter, whatever the ladder was doing. */
+  async withdraw(id: string, reason?: string): Promise<DossierView> {
+    const view = await this.mutate(id, 'complainant', (v, now) => {
+      if (v.status === 'closed') throw new ConflictError('Deze klacht is al afgesloten.');
+      const bodies: EventBody[] = [{ type: 'withdrawn', data: reason ? { reason } : {} }];
+      if (v.current)
+        bodies.push({
+          type: 'step.ended',
+          data: { stepId: v.current.stepId, activation: v.current.activation, outcome: 'withdrawn', by: 'complainant' },
+        });
+      for (const d of v.deadlines)
+        if (d.status === 'open')
+          bodies.push({ type: 'deadline.cancelled', data: { deadlineId: d.deadlineId, reason: 'klacht ingetrokken' } });
+      for (const [name, r] of Object.entries(v.reminders))
+        if (r.active) bodies.push({ type: 'reminder.cancelled', data: { name } });
+      const after = project(v, bodies, now, 'complainant');
+      if (this.reg.withdrawal.letter)
+        bodies.push(...this.letter(after, 'withdrawal', ['complainant'], 'withdrawal', reason ? { reason } : {}));
+      if (v.current && v.current.assignee !== 'complainant') {
+        bodies.push(
+          ...this.letter(after, 'closure', [v.current.assignee], 'withdrawal-notice', {
+            note: 'De klager heeft de klacht ingetrokken.',
+          }),
+        );
+      }
+      bodies.push({ type: 'closed', data: { result: 'withdrawn', reason: 'withdrawn' } });
+      return bodies;
+    });
+    if (view.executionArn) await this.deps.workflow.stop(view.executionArn, 'Klacht ingetrokken');
+    return view;
+  }
+
+  /** The complainant asks for the next rung: at the end of a rung, or at any time where the regulation allows. */
+  async escalate(id: string, to?: string): Promise<void> {
+    const view = await this.deps.store.load(id);
+    if (!view) throw new NotFoundError();
+    if (view.status === 'closed') throw new ConflictError('Deze klacht is al afgesloten.');
+    const current = view.current;
+    const rung = this.reg.ladder.rungs.find((r) => r.id === view.rungId) as Rung;
+    if (current?.stepId === choiceStepId(rung)) {
+      const options = rung.escalation.map((e) => e.to);
+      const target = to ?? options[0];
+      if (!target || !options.includes(target))
+        throw new UnprocessableError(`Kies een van: ${options.join(', ')}.`, ['to']);
+      if (!current.token) throw new ConflictError('Probeer het over enkele seconden opnieuw.');
+      return this.succeed(current.token, { step: current.stepId, outcome: `escalate-${target}`, by: 'complainant' });
+    }
+    const anyTime = anyTimeEscalations(this.reg, rung).map((r) => r.id);
+    const target = to ?? anyTime[0];
+    if (!current || !target || !anyTime.includes(target)) {
+      throw new UnprocessableError(
+        'Dit kan nu nog niet: de huidige stap loopt nog. U krijgt bericht zodra u een volgende stap kunt kiezen.',
+        ['to'],
+      );
+    }
+    if (!current.token) throw new ConflictError('Probeer het over enkele seconden opnieuw.');
+    await this.succeed(current.token, {
+      step: current.stepId,
+      outcome: CONTROL_OUTCOMES.escalate,
+      to: target,
+      by: 'complainant',
+    });
+  }
+
+  /** The complainant adds information; whoever handles the step is told. */
+  async addMessage(id: string, text: string): Promise<DossierView> {
+    return this.mutate(id, 'complainant', (v, now) => {
+      if (v.status === 'closed') throw new ConflictError('Deze klacht is al afgesloten.');
+      const bodies: EventBody[] = [{ type: 'message', data: { from: 'complainant', text } }];
+      const assignee = v.current?.assignee;
+      if (assignee && assignee !== 'complainant') {
+        bodies.push(
+          ...this.letter(project(v, bodies, now, 'complainant'), 'task', [assignee], `message${v.version}`, {
+            note: `De klager heeft informatie toegevoegd:\n${text}`,
+          }),
+        );
+      }
+      return bodies;
+    });
+  }
+
+  /** Deadlines as the API shows them: every one the dossier knows, with its explanation. */
+  static deadlinesOf(view: DossierView) {
+    return view.deadlines.map((d) => ({
+      id: d.deadlineId,
+      step: d.stepId,
+      title: d.title,
+      lastDay: d.lastDay,
+      dueAt: d.dueAt,
+      status: d.status,
+      kind: d.kind,
+      extended: d.extended,
+      ...(d.statute ? { statute: d.statute } : {}),
+      explanation: d.explanation,
+    }));
+  }
+}
+
+export type { ExplanationStep };
+export { endOfDay, resolveOutcome };

@@ -1,0 +1,546 @@
+/**
+ * Local Step Functions: the committed ASL run by aws-local-stepfunctions, made durable.
+ *
+ * aws-local-stepfunctions runs a definition in memory, has no task tokens, arms every Wait and
+ * task timeout with one setTimeout (which overflows past 24.8 days), and cannot survive a restart.
+ * So it runs one *segment* at a time: from a resume point to the next callback task or Wait,
+ * where the execution is written to disk and stopped. A callback's token, a Wait's wake time and
+ * a callback's deadline live on the runtime's clock; SendTaskSuccess, the deadline or the wake
+ * resumes the execution with a copy of the same definition started at that state (validation off,
+ * as a changed StartAt needs). We do not interpret ASL ourselves.
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AslDocument } from '../statemachines/compile.js';
+import type { RuntimeClock } from './clock.js';
+
+// aws-local-stepfunctions 3 uses Promise.withResolvers (Node 22); Node 20 needs it provided.
+if (typeof (Promise as unknown as { withResolvers?: unknown }).withResolvers !== 'function') {
+  Object.defineProperty(Promise, 'withResolvers', {
+    value: function withResolvers<T>() {
+      let resolve!: (v: T) => void;
+      let reject!: (e: unknown) => void;
+      const promise = new Promise<T>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
+      return { promise, resolve, reject };
+    },
+  });
+}
+const { StateMachine } = await import('aws-local-stepfunctions');
+
+/** An error with an AWS error name, as the SDK clients expect (`__type`). */
+export class AwsError extends Error {
+  constructor(
+    name: string,
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message);
+    this.name = name;
+  }
+}
+
+/** A Lambda-like function the Task states call: request/response and callback registration alike. */
+export type LocalFunction = (payload: unknown) => Promise<unknown>;
+
+type Inject =
+  | { kind: 'success'; output: unknown }
+  | { kind: 'failure'; error: string; cause: string }
+  | { kind: 'timeout' };
+
+type Pause =
+  | { kind: 'run'; startAt: string; input: unknown; inject?: Inject }
+  | {
+      kind: 'callback';
+      state: string;
+      input: unknown;
+      token: string;
+      payload: unknown;
+      functionName: string;
+      deadline: string;
+    }
+  | { kind: 'wait'; state: string; next: string | null; output: unknown; wakeAt: string };
+
+export interface ExecutionRecord {
+  executionArn: string;
+  stateMachineArn: string;
+  name: string;
+  input: unknown;
+  startDate: string;
+  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';
+  stopDate?: string;
+  output?: unknown;
+  error?: string;
+  cause?: string;
+  pause?: Pause;
+  /** States entered: what AWS bills. */
+  transitions: number;
+}
+
+class PauseSignal extends Error {
+  override name = 'LocalRuntime.Pause';
+  readonly isCatchable = false;
+  readonly isRetryable = false;
+  constructor(readonly info: { state: string; payload: unknown; functionName: string }) {
+    super('pause');
+  }
+}
+
+type StateDef = Record<string, unknown> & { Type: string };
+
+/** Reads a JSONPath like `$.a.b` (the subset reference paths use). */
+function readPath(obj: unknown, path: string): unknown {
+  if (path === '$') return obj;
+  let cur: unknown = obj;
+  for (const key of path
+    .replace(/^\$\.?/, '')
+    .split('.')
+    .filter(Boolean)) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[key];
+  }
+  return cur;
+}
+
+export interface LocalStepFunctionsOptions {
+  dir: string;
+  clock: RuntimeClock;
+  region?: string;
+  account?: string;
+}
+
+export class LocalStepFunctions {
+  private readonly machines = new Map<string, { definition: AslDocument; functions: Record<string, LocalFunction> }>();
+  private readonly executions = new Map<string, ExecutionRecord>();
+  private readonly tokens = new Map<string, string>();
+  private readonly inflight = new Set<Promise<void>>();
+  private readonly queues = new Map<string, Promise<void>>();
+  private timeoutErrorClass: (new () => Error) | undefined;
+  private readonly region: string;
+  private readonly account: string;
+
+  constructor(private readonly opts: LocalStepFunctionsOptions) {
+    this.region = opts.region ?? 'eu-west-1';
+    this.account = opts.account ?? '000000000000';
+    mkdirSync(opts.dir, { recursive: true });
+  }
+
+  stateMachineArn(name: string): string {
+    return `arn:aws:states:${this.region}:${this.account}:stateMachine:${name}`;
+  }
+
+  /** Registers a state machine with the functions its Task states call, by FunctionName. */
+  register(name: string, definition: AslDocument, functions: Record<string, LocalFunction>): string {
+    // Validate the document once, as deployed; resumed copies run with validation off.
+    new StateMachine(definition as never);
+    const arn = this.stateMachineArn(name);
+    this.machines.set(arn, { definition, functions });
+    return arn;
+  }
+
+  /** Loads executions from disk and puts their pending deadlines and wakes back on the clock. */
+  async recover(): Promise<void> {
+    for (const file of readdirSync(this.opts.dir).filter((f) => f.endsWith('.json'))) {
+      const rec = JSON.parse(readFileSync(join(this.opts.dir, file), 'utf8')) as ExecutionRecord;
+      this.executions.set(rec.executionArn, rec);
+    }
+    for (const rec of this.executions.values()) {
+      if (rec.status !== 'RUNNING' || !rec.pause) continue;
+      const pause = rec.pause;
+      if (pause.kind === 'run') this.schedule(rec.executionArn, () => this.runSegment(rec.executionArn));
+      if (pause.kind === 'callback') {
+        this.tokens.set(pause.token, rec.executionArn);
+        this.armCallback(rec, pause);
+        // The callback's function may not have run before the crash: run it again (idempotent).
+        this.schedule(rec.executionArn, () => this.invokeCallbackFunction(rec.executionArn, pause));
+      }
+      if (pause.kind === 'wait') this.armWait(rec, pause);
+    }
+  }
+
+  private persist(rec: ExecutionRecord) {
+    const file = join(this.opts.dir, `${encodeURIComponent(rec.name)}.json`);
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(rec));
+    renameSync(tmp, file);
+  }
+
+  /** Work for one execution runs one piece at a time, in order. */
+  private schedule(arn: string, work: () => Promise<void>): Promise<void> {
+    const prev = this.queues.get(arn) ?? Promise.resolve();
+    const run = prev.then(work).catch((e) => {
+      console.error(`klachtflow: execution ${arn} failed in the runtime:`, e);
+    });
+    this.queues.set(arn, run);
+    this.inflight.add(run);
+    void run.finally(() => this.inflight.delete(run));
+    return run;
+  }
+
+  /** Resolves when no execution work is under way (for the manual clock and tests). */
+  async idle(): Promise<void> {
+    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+  }
+
+  // --- the API the SDK clients call --------------------------------------------------------
+
+  async startExecution(p: {
+    stateMachineArn: string;
+    name?: string;
+    input?: string;
+  }): Promise<{ executionArn: string; startDate: Date }> {
+    const machine = this.machines.get(p.stateMachineArn);
+    if (!machine) throw new AwsError('StateMachineDoesNotExist', `State machine ${p.stateMachineArn} does not exist`);
+    const name = p.name ?? randomUUID();
+    const executionArn = p.stateMachineArn.replace(':stateMachine:', ':execution:') + `:${name}`;
+    let input: unknown;
+    try {
+      input = JSON.parse(p.input ?? '{}');
+    } catch {
+      throw new AwsError('InvalidExecutionInput', 'Input is not valid JSON');
+    }
+    const existing = this.executions.get(executionArn) ?? this.readRecord(name);
+    if (existing) {
+      // As in AWS: the same name with the same input is the same execution (idempotent start).
+      if (JSON.stringify(existing.input) === JSON.stringify(input) && existing.status === 'RUNNING') {
+        return { executionArn, startDate: new Date(existing.startDate) };
+      }
+      throw new AwsError('ExecutionAlreadyExists', `Execution ${name} already exists`);
+    }
+    const rec: ExecutionRecord = {
+      executionArn,
+      stateMachineArn: p.stateMachineArn,
+      name,
+      input,
+      startDate: this.opts.clock.now().toISOString(),
+      status: 'RUNNING',
+      pause: { kind: 'run', startAt: machine.definition.StartAt, input },
+      transitions: 0,
+    };
+    this.executions.set(executionArn, rec);
+    this.persist(rec);
+    void this.schedule(executionArn, () => this.runSegment(executionArn));
+    return { executionArn, startDate: new Date(rec.startDate) };
+  }
+
+  private readRecord(name: string): ExecutionRecord | undefined {
+    const file = join(this.opts.dir, `${encodeURIComponent(name)}.json`);
+    return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as ExecutionRecord) : undefined;
+  }
+
+  async sendTaskSuccess(p: { taskToken: string; output: string }): Promise<void> {
+    let output: unknown;
+    try {
+      output = JSON.parse(p.output);
+    } catch {
+      throw new AwsError('InvalidOutput', 'Output is not valid JSON');
+    }
+    this.resumeCallback(p.taskToken, { kind: 'success', output });
+  }
+
+  async sendTaskFailure(p: { taskToken: string; error?: string; cause?: string }): Promise<void> {
+    this.resumeCallback(p.taskToken, { kind: 'failure', error: p.error ?? 'States.TaskFailed', cause: p.cause ?? '' });
+  }
+
+  async sendTaskHeartbeat(p: { taskToken: string }): Promise<void> {
+    this.callbackOf(p.taskToken);
+  }
+
+  async stopExecution(p: { executionArn: string; error?: string; cause?: string }): Promise<{ stopDate: Date }> {
+    const rec = this.executions.get(p.executionArn);
+    if (!rec) throw new AwsError('ExecutionDoesNotExist', `Execution ${p.executionArn} does not exist`);
+    const stopDate = this.opts.clock.now();
+    if (rec.status === 'RUNNING') {
+      this.disarm(rec);
+      Object.assign(rec, {
+        status: 'ABORTED',
+        stopDate: stopDate.toISOString(),
+        error: p.error,
+        cause: p.cause,
+        pause: undefined,
+      });
+      this.persist(rec);
+    }
+    return { stopDate };
+  }
+
+  async describeExecution(p: { executionArn: string }) {
+    const rec = this.executions.get(p.executionArn);
+    if (!rec) throw new AwsError('ExecutionDoesNotExist', `Execution ${p.executionArn} does not exist`);
+    return {
+      executionArn: rec.executionArn,
+      stateMachineArn: rec.stateMachineArn,
+      name: rec.name,
+      status: rec.status,
+      startDate: new Date(rec.startDate),
+      ...(rec.stopDate ? { stopDate: new Date(rec.stopDate) } : {}),
+      input: JSON.stringify(rec.input),
+      ...(rec.output !== undefined ? { output: JSON.stringify(rec.output) } : {}),
+      ...(rec.error ? { error: rec.error, cause: rec.cause } : {}),
+    };
+  }
+
+  /** The record of an execution (tests, transition counts). */
+  execution(arn: string): ExecutionRecord | undefined {
+    return this.executions.get(arn);
+  }
+
+  executionsOf(stateMachineArn?: string): ExecutionRecord[] {
+    return [...this.executions.values()].filter((e) => !stateMachineArn || e.stateMachineArn === stateMachineArn);
+  }
+
+  private callbackOf(token: string): { rec: ExecutionRecord; pause: Extract<Pause, { kind: 'callback' }> } {
+    const arn = this.tokens.get(token);
+    if (!arn) throw new AwsError('TaskDoesNotExist', 'Task does not exist');
+    const rec = this.executions.get(arn);
+    const pause = rec?.pause;
+    // The token is known but its task is closed: answered, timed out, or the execution ended.
+    if (!rec || rec.status !== 'RUNNING' || pause?.kind !== 'callback' || pause.token !== token) {
+      throw new AwsError('TaskTimedOut', 'Task timed out or was already closed');
+    }
+    return { rec, pause };
+  }
+
+  private resumeCallback(token: string, inject: Inject) {
+    const { rec, pause } = this.callbackOf(token);
+    this.disarm(rec);
+    // Persist the resume point with what to inject before running: a crash replays it.
+    rec.pause = { kind: 'run', startAt: pause.state, input: pause.input, inject };
+    this.persist(rec);
+    void this.schedule(rec.executionArn, () => this.runSegment(rec.executionArn));
+  }
+
+  private disarm(rec: ExecutionRecord) {
+    this.opts.clock.cancel(`timeout:${rec.executionArn}`);
+    this.opts.clock.cancel(`wake:${rec.executionArn}`);
+  }
+
+  private armCallback(rec: ExecutionRecord, pause: Extract<Pause, { kind: 'callback' }>) {
+    this.opts.clock.at(`timeout:${rec.executionArn}`, new Date(pause.deadline), async () => {
+      const current = this.executions.get(rec.executionArn);
+      if (current?.status !== 'RUNNING' || current.pause?.kind !== 'callback' || current.pause.token !== pause.token)
+        return;
+      current.pause = { kind: 'run', startAt: pause.state, input: pause.input, inject: { kind: 'timeout' } };
+      this.persist(current);
+      await this.schedule(rec.executionArn, () => this.runSegment(rec.executionArn));
+    });
+  }
+
+  private armWait(rec: ExecutionRecord, pause: Extract<Pause, { kind: 'wait' }>) {
+    this.opts.clock.at(`wake:${rec.executionArn}`, new Date(pause.wakeAt), async () => {
+      const current = this.executions.get(rec.executionArn);
+      if (current?.status !== 'RUNNING' || current.pause?.kind !== 'wait') return;
+      if (pause.next === null) {
+        Object.assign(current, {
+          status: 'SUCCEEDED',
+          output: pause.output,
+          stopDate: this.opts.clock.now().toISOString(),
+          pause: undefined,
+        });
+        this.persist(current);
+        return;
+      }
+      current.pause = { kind: 'run', startAt: pause.next, input: pause.output };
+      this.persist(current);
+      await this.schedule(rec.executionArn, () => this.runSegment(rec.executionArn));
+    });
+  }
+
+  private async invokeCallbackFunction(arn: string, pause: Extract<Pause, { kind: 'callback' }>) {
+    const rec = this.executions.get(arn);
+    const fn = rec && this.machines.get(rec.stateMachineArn)?.functions[pause.functionName];
+    if (!rec || !fn || rec.status !== 'RUNNING') return;
+    await fn((pause.payload as { Payload?: unknown })?.Payload ?? pause.payload);
+  }
+
+  /** The library's own States.Timeout class: only it routes past a States.TaskFailed catcher. */
+  private async timeoutError(): Promise<Error> {
+    if (!this.timeoutErrorClass) {
+      const probe = new StateMachine(
+        {
+          StartAt: 'T',
+          States: { T: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', TimeoutSeconds: 0.001, End: true } },
+        } as never,
+        { validationOptions: { noValidate: true } },
+      );
+      try {
+        await probe.run(null, { overrides: { taskResourceLocalHandlers: { T: () => new Promise(() => undefined) } } })
+          .result;
+      } catch (e) {
+        this.timeoutErrorClass = ((e as { cause?: Error }).cause ?? (e as Error)).constructor as new () => Error;
+      }
+    }
+    const Cls = this.timeoutErrorClass;
+    return Cls ? new Cls() : Object.assign(new Error('States.Timeout'), { name: 'States.Timeout' });
+  }
+
+  /** Runs from the execution's resume point to its next pause or its end. */
+  private async runSegment(arn: string): Promise<void> {
+    const rec = this.executions.get(arn);
+    if (!rec || rec.status !== 'RUNNING' || rec.pause?.kind !== 'run') return;
+    const machine = this.machines.get(rec.stateMachineArn);
+    if (!machine) throw new Error(`No state machine ${rec.stateMachineArn}`);
+    const { startAt, input, inject } = rec.pause;
+    const timeout = inject?.kind === 'timeout' ? await this.timeoutError() : undefined;
+
+    // A copy started at the resume point. The context object is rebuilt per run, so the
+    // execution's own start time is handed in under another name.
+    const copy = JSON.parse(
+      JSON.stringify({ ...machine.definition, StartAt: startAt }).replaceAll(
+        '$$.Execution.StartTime',
+        () => '$$.Orig.StartTime',
+      ),
+    ) as AslDocument;
+    const waits: Record<string, number> = {};
+    const handlers: Record<string, (payload: unknown) => unknown> = {};
+    let injected = false;
+    for (const [name, state] of Object.entries(copy.States) as [string, StateDef][]) {
+      if (state.Type === 'Wait') waits[name] = 2 ** 31 - 1; // we pause at every Wait ourselves
+      if (state.Type !== 'Task') continue;
+      const resource = String(state.Resource);
+      if (resource.endsWith('.waitForTaskToken')) {
+        // The deadline is on the runtime clock, not on a library timer.
+        delete state.TimeoutSecondsPath;
+        state.TimeoutSeconds = 2_147_483;
+        handlers[name] = (payload) => {
+          if (name === startAt && inject && !injected) {
+            injected = true;
+            if (inject.kind === 'success') return inject.output;
+            if (inject.kind === 'timeout') throw timeout;
+            throw Object.assign(new Error(inject.cause), { name: inject.error });
+          }
+          const functionName = String((payload as { FunctionName?: unknown })?.FunctionName ?? resource);
+          throw new PauseSignal({ state: name, payload, functionName });
+        };
+      } else {
+        handlers[name] = async (payload) => {
+          const p = payload as { FunctionName?: string; Payload?: unknown };
+          const fn = machine.functions[String(p?.FunctionName ?? resource)];
+          if (!fn)
+            throw Object.assign(new Error(`No local function for ${p?.FunctionName ?? resource}`), {
+              name: 'Lambda.ResourceNotFoundException',
+            });
+          const result = await fn(p?.Payload ?? payload);
+          // The shape of arn:aws:states:::lambda:invoke's result.
+          return { ExecutedVersion: '$LATEST', StatusCode: 200, Payload: result ?? null };
+        };
+      }
+    }
+    const sm = new StateMachine(copy as never, { validationOptions: { noValidate: true } });
+    const run = sm.run(input as never, {
+      overrides: { taskResourceLocalHandlers: handlers as never, waitTimeOverrides: waits },
+      context: {
+        Execution: { Id: rec.executionArn, Name: rec.name, StartTime: rec.startDate },
+        Orig: { StartTime: rec.startDate },
+        Task: {
+          get Token() {
+            return randomUUID();
+          },
+        },
+      } as never,
+    });
+    let lastFailedInput: unknown;
+    let waitEntered: { state: string; input: unknown } | undefined;
+    // A resumed callback state is entered again by the copy; AWS counted it once already.
+    let reentry = inject !== undefined;
+    const events = (async () => {
+      for await (const ev of run.eventLogs as AsyncIterable<{
+        type: string;
+        state?: { name: string; type: string; input: unknown };
+      }>) {
+        if (ev.type === 'StateEntered') {
+          if (reentry) reentry = false;
+          else rec.transitions++;
+          if (ev.state?.type === 'Wait') {
+            waitEntered = { state: ev.state.name, input: ev.state.input };
+            run.abort();
+          }
+        }
+        if (ev.type === 'StateFailed') lastFailedInput = ev.state?.input;
+      }
+    })();
+    let result: unknown;
+    let failure: unknown;
+    try {
+      result = await run.result;
+    } catch (e) {
+      failure = e;
+    }
+    await events.catch(() => undefined);
+    if (rec.status !== 'RUNNING') return; // stopped while the segment ran
+
+    const cause = (failure as { cause?: unknown })?.cause;
+    if (cause instanceof PauseSignal) {
+      const state = copy.States[cause.info.state] as StateDef;
+      const now = this.opts.clock.now();
+      const seconds = Number(
+        state.TimeoutSeconds && state.TimeoutSeconds !== 2_147_483
+          ? state.TimeoutSeconds
+          : (readPath(
+              lastFailedInput,
+              String(machine.definition.States[cause.info.state]?.TimeoutSecondsPath ?? '$.__none'),
+            ) ?? 99_999_999),
+      );
+      const token = (cause.info.payload as { Payload?: { token?: string } })?.Payload?.token ?? randomUUID();
+      const pause: Extract<Pause, { kind: 'callback' }> = {
+        kind: 'callback',
+        state: cause.info.state,
+        input: lastFailedInput,
+        token,
+        payload: cause.info.payload,
+        functionName: cause.info.functionName,
+        deadline: new Date(now.getTime() + seconds * 1000).toISOString(),
+      };
+      rec.pause = pause;
+      this.tokens.set(token, rec.executionArn);
+      this.persist(rec);
+      this.armCallback(rec, pause);
+      await this.invokeCallbackFunction(rec.executionArn, pause);
+      return;
+    }
+    if (waitEntered) {
+      const state = copy.States[waitEntered.state] as StateDef;
+      const effective = state.InputPath ? readPath(waitEntered.input, String(state.InputPath)) : waitEntered.input;
+      const now = this.opts.clock.now();
+      let wakeAt: Date;
+      if (state.Timestamp) wakeAt = new Date(String(state.Timestamp));
+      else if (state.TimestampPath) wakeAt = new Date(String(readPath(effective, String(state.TimestampPath))));
+      else if (state.SecondsPath)
+        wakeAt = new Date(now.getTime() + Number(readPath(effective, String(state.SecondsPath))) * 1000);
+      else wakeAt = new Date(now.getTime() + Number(state.Seconds ?? 0) * 1000);
+      const output = state.OutputPath ? readPath(effective, String(state.OutputPath)) : effective;
+      const pause: Extract<Pause, { kind: 'wait' }> = {
+        kind: 'wait',
+        state: waitEntered.state,
+        next: state.End ? null : String(state.Next),
+        output,
+        wakeAt: wakeAt.toISOString(),
+      };
+      rec.pause = pause;
+      this.persist(rec);
+      this.armWait(rec, pause);
+      return;
+    }
+    if (failure) {
+      const err = (cause ?? failure) as Error;
+      Object.assign(rec, {
+        status: 'FAILED',
+        error: err.name,
+        cause: err.message,
+        stopDate: this.opts.clock.now().toISOString(),
+        pause: undefined,
+      });
+    } else {
+      Object.assign(rec, {
+        status: 'SUCCEEDED',
+        output: result,
+        stopDate: this.opts.clock.now().toISOString(),
+        pause: undefined,
+      });
+    }
+    this.persist(rec);
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * The ladder as the state machine and the handlers both see it: the regulation's steps plus the
+ * complainant's choice at the end of a rung, and where each outcome leads. One module, so the
+ * compiled ASL and the handlers cannot disagree about a route.
+ */
+import type { Regulation, Rung, Step } from './model.js';
+
+export interface LadderStep {
+  rung: Rung;
+  step: Step;
+  /** The complainant's choice at the end of a rung is generated, not written in the regulation. */
+  synthetic: boolean;
+}
+
+/** Where an outcome leads. */
+export type Target =
+  | { kind: 'step'; to: LadderStep }
+  | { kind: 'close'; referral?: string; rung?: Rung }
+  | { kind: 'choice'; to: LadderStep };
+
+/** Reserved outcomes the runtime sends besides the regulation's own. */
+export const CONTROL_OUTCOMES = {
+  /** The deadline changed (extension) or was breached: wait again with a new timeout. */
+  rearm: '__rearm',
+  /** The complainant asked for a rung they may ask for at any time. */
+  escalate: '__escalate',
+  /** The execution nears its one-year limit: go on in a new execution. */
+  continue: '__continue',
+} as const;
+
+export function choiceStepId(rung: Rung): string {
+  return `choice-${rung.id}`;
+}
+
+/** The complainant's choice when a rung ends without a solution (`next: choice`). */
+export function choiceStep(reg: Regulation, rung: Rung): Step {
+  const targets = rung.escalation
+    .map((e) => reg.ladder.rungs.find((r) => r.id === e.to))
+    .filter((r) => r !== undefined);
+  return {
+    id: choiceStepId(rung),
+    kind: 'await-choice',
+    title: 'Keuze van de klager: verder met de klacht of afsluiten',
+    actor: 'complainant',
+    outcomes: [
+      ...targets.map((t) => ({
+        id: `escalate-${t.id}`,
+        title: `Verder naar: ${t.title}`,
+        next: `rung:${t.id}`,
+        source: rung.escalation.find((e) => e.to === t.id)?.source,
+        assumption: rung.escalation.find((e) => e.to === t.id)?.assumption,
+      })),
+      {
+        id: 'satisfied',
+        title: 'Afsluiten: de klager gaat niet verder',
+        next: 'close',
+        result: 'not-resolved' as const,
+        assumption:
+          'A complainant who does not take the next step ends the complaint; the dossier closes with a letter.',
+      },
+    ],
+    allows: { handover: false, suspension: false },
+    assumption:
+      'After a rung without a solution the complainant chooses: the next rung the regulation offers, or to stop.',
+  };
+}
+
+/** Every step of the ladder in order, the complainant's choices after the rungs that need one. */
+export function ladderSteps(reg: Regulation): LadderStep[] {
+  return reg.ladder.rungs.flatMap((rung) => {
+    const own = rung.steps.map((step) => ({ rung, step, synthetic: false }));
+    return needsChoice(rung) ? [...own, { rung, step: choiceStep(reg, rung), synthetic: true }] : own;
+  });
+}
+
+function needsChoice(rung: Rung): boolean {
+  if (rung.escalation.length === 0) return false;
+  return rung.steps.some((s, i) =>
+    s.outcomes.some((o) => o.next === 'choice' || (o.next === 'next' && i === rung.steps.length - 1)),
+  );
+}
+
+/** A step of the ladder by its id. */
+export function findStep(reg: Regulation, stepId: string): LadderStep | undefined {
+  return ladderSteps(reg).find((s) => s.step.id === stepId);
+}
+
+/** The first step of a rung, or the close with referral for an external body without steps. */
+export function rungEntry(reg: Regulation, rung: Rung): Target {
+  const first = rung.steps[0];
+  if (!first) return { kind: 'close', rung, ...(rung.referral ? { referral: rung.referral } : {}) };
+  return { kind: 'step', to: { rung, step: first, synthetic: false } };
+}
+
+/** Where an outcome of a step leads. */
+export function resolveOutcome(reg: Regulation, at: LadderStep, outcomeId: string): Target {
+  const outcome = at.step.outcomes.find((o) => o.id === outcomeId);
+  if (!outcome) throw new Error(`Step ${at.step.id} has no outcome ${outcomeId}`);
+  const { rung } = at;
+  const next = outcome.next;
+  if (next === 'close') return { kind: 'close' };
+  if (next === 'choice') return choiceTarget(reg, rung);
+  if (next.startsWith('step:')) {
+    const step = rung.steps.find((s) => s.id === next.slice(5));
+    if (!step) throw new Error(`Unknown step ${next}`);
+    return { kind: 'step', to: { rung, step, synthetic: false } };
+  }
+  if (next.startsWith('rung:')) {
+    const target = reg.ladder.rungs.find((r) => r.id === next.slice(5));
+    if (!target) throw new Error(`Unknown rung ${next}`);
+    return rungEntry(reg, target);
+  }
+  // `next`: the following step of the rung; past the last one the rung has ended without a
+  // close, so the complainant chooses (when the rung offers a next rung) or the dossier closes.
+  const index = rung.steps.findIndex((s) => s.id === at.step.id);
+  const following = rung.steps[index + 1];
+  if (following && !at.synthetic) return { kind: 'step', to: { rung, step: following, synthetic: false } };
+  return needsChoice(rung) ? choiceTarget(reg, rung) : { kind: 'close' };
+}
+
+function choiceTarget(reg: Regulation, rung: Rung): Target {
+  return { kind: 'choice', to: { rung, step: choiceStep(reg, rung), synthetic: true } };
+}
+
+/** Rungs the complainant may ask for at any time while a step of `rung` is under way. */
+export function anyTimeEscalations(reg: Regulation, rung: Rung): Rung[] {
+  return rung.escalation
+    .filter((e) => e.when === 'any-time')
+    .map((e) => reg.ladder.rungs.find((r) => r.id === e.to))
+    .filter((r) => r !== undefined);
+}
+
+/** Whether a step waits for a person (a callback task) or is done by klachtflow at once. */
+export function waitsForPerson(step: Step): boolean {
+  return step.actor !== 'system';
+}
