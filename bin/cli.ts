@@ -199,17 +199,61 @@ export function buildProgram(): Command {
 
   program
     .command('start')
-    .description('Start de hele dienst op deze machine (formulier, API, ladder, brievenbus).')
-    .option('--regulation <regeling>', 'preset-id of bestand', 'ons-welzijn')
+    .description('Start de hele dienst op deze machine: API, ladder, brievenbus (alleen op 127.0.0.1).')
+    .option('--regulation <regeling>', 'preset-id of regelingbestand', 'ons-welzijn')
     .option('--port <n>', 'poort op 127.0.0.1', '3000')
-    .option('--data <map>', 'map voor de gegevens', '.klachtflow')
-    .action(() => {
-      process.stdout.write(
-        'De lokale dienst is nog niet gebouwd (zie het issue "The local runtime"). Wat nu al werkt:\n' +
-          '  npx klachtflow regulation list\n  npx klachtflow regulation show <id>\n  npx klachtflow regulation lint <id>\n' +
-          '  npx klachtflow deadline 2026-09-03 "zes weken"\n',
-      );
-    });
+    .option('--data <map>', 'map voor de gegevens (blijven bewaard na een herstart)', '.klachtflow')
+    .addOption(
+      new Option('--clock <soort>', 'real: de echte tijd; manual: tijd loopt alleen via POST /local/clock')
+        .choices(['real', 'manual'])
+        .default('real'),
+    )
+    .option('--now <tijdstip>', 'starttijd van de klok (ISO 8601), vooral met --clock manual')
+    .option('--speed <factor>', 'laat de echte klok sneller lopen, bijvoorbeeld 86400 (een dag per seconde)', '1')
+    .action(
+      async (opts: {
+        regulation: string;
+        port: string;
+        data: string;
+        clock: 'real' | 'manual';
+        now?: string;
+        speed: string;
+      }) => {
+        const port = Number(opts.port);
+        const speed = Number(opts.speed);
+        if (!Number.isInteger(port) || port < 0 || port > 65535)
+          throw new UsageError(`--port "${opts.port}" is geen poortnummer.`, 2);
+        if (!(speed > 0)) throw new UsageError(`--speed "${opts.speed}" moet een positief getal zijn.`, 2);
+        if (opts.now && Number.isNaN(Date.parse(opts.now)))
+          throw new UsageError(`--now "${opts.now}" is geen ISO 8601-tijdstip.`, 2);
+        load(opts.regulation); // a clear message for a bad regulation, before anything starts
+        const { startRuntime } = await import('../runtime/runtime.js');
+        let runtime: Awaited<ReturnType<typeof startRuntime>>;
+        try {
+          runtime = await startRuntime({
+            regulation: opts.regulation,
+            port,
+            dataDir: opts.data,
+            clock: opts.clock,
+            ...(opts.now ? { now: opts.now } : {}),
+            speed,
+            log: (line) => process.stdout.write(`${line}\n`),
+          });
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE')
+            throw new UsageError(`Poort ${port} is al in gebruik; kies een andere met --port.`, 1);
+          throw e;
+        }
+        await new Promise<void>((resolve) => {
+          const stop = () => {
+            process.stdout.write('klachtflow stopt…\n');
+            void runtime.stop().then(resolve, resolve);
+          };
+          process.once('SIGINT', stop);
+          process.once('SIGTERM', stop);
+        });
+      },
+    );
   return program;
 }
 

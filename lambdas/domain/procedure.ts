@@ -309,15 +309,11 @@ export class Procedure {
       accessTokenHash: hash(accessToken),
       window: this.checkWindow(input, now),
     };
-    const base = { seq: 0, at: now, by } as const;
-    const initial = project({ id, version: 0 } as DossierView, [], now, by);
-    void initial;
     // The deadlines counted from receipt are known now: list them so people see what is coming.
     const rung = reg.ladder.rungs.find((r) => r.id === variant.startsAt);
     const planned: EventBody[] = (rung?.steps ?? [])
       .filter((s) => s.deadline?.from === 'receipt')
       .map((s) => ({ type: 'deadline.set', data: this.deadlineFor(s, 1, now, now) }) as EventBody);
-    void base;
     const view = await this.deps.store.append(id, 0, [{ type: 'received', data: received }, ...planned], by, now);
     await this.startLadder(view, variant.startsAt);
     return { view: (await this.deps.store.load(id)) ?? view, accessToken };
@@ -431,8 +427,6 @@ export class Procedure {
       ...(source ? { source } : {}),
       closingDays: this.reg.organisation.closingDays,
     });
-    void now;
-    void view;
     return {
       deadlineId: deadlineId(step.id, activation),
       basis: { anchorEvent, anchorAt, term, atw, ...(source ? { source } : {}), extensions: [] },
@@ -685,7 +679,7 @@ export class Procedure {
   async deadlinePassed(p: {
     dossierId: string;
     step: string;
-    previous?: { dueAt?: string } | null;
+    previous?: { dueAt?: string | null } | null;
     executionId?: string;
     executionStartedAt?: string;
   }): Promise<Required<Omit<BeginResult, 'outcome'>> & { outcome: string }> {

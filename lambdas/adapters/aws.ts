@@ -1,0 +1,119 @@
+/**
+ * Adapters for the ports, on the AWS SDK v3. Each takes its client injected (the local runtime
+ * and tests hand in clients pointed at 127.0.0.1), creating one only when none is passed.
+ */
+import { CreateScheduleCommand, DeleteScheduleCommand, type SchedulerClient } from '@aws-sdk/client-scheduler';
+import { type SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
+import {
+  SendTaskSuccessCommand,
+  type SFNClient,
+  StartExecutionCommand,
+  StopExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import type { LadderInput, Mail, Mailer, ReminderPayload, Reminders, Workflow } from '../domain/ports.js';
+
+/** Letters through SES (v1 SendEmail: SES builds the MIME message). */
+export class SesMailer implements Mailer {
+  constructor(
+    private readonly client: SESClient,
+    private readonly configurationSet?: string,
+  ) {}
+
+  async send(mail: Mail): Promise<{ messageId: string }> {
+    const r = await this.client.send(
+      new SendEmailCommand({
+        Source: mail.from,
+        Destination: { ToAddresses: mail.to },
+        Message: {
+          Subject: { Data: mail.subject, Charset: 'UTF-8' },
+          Body: { Text: { Data: mail.text, Charset: 'UTF-8' }, Html: { Data: mail.html, Charset: 'UTF-8' } },
+        },
+        ...(this.configurationSet ? { ConfigurationSetName: this.configurationSet } : {}),
+      }),
+    );
+    return { messageId: r.MessageId ?? '' };
+  }
+}
+
+function errorName(e: unknown): string {
+  return (e as { name?: string })?.name ?? '';
+}
+
+/**
+ * Reminders as one-time EventBridge Scheduler schedules that invoke the reminder handler. The
+ * schedule deletes itself after it fired (ActionAfterCompletion: an SDK field, absent from
+ * CloudFormation, which is why schedules are made here and not in the stack).
+ */
+export class SchedulerReminders implements Reminders {
+  constructor(
+    private readonly client: SchedulerClient,
+    private readonly target: { arn: string; roleArn: string; groupName: string },
+  ) {}
+
+  async schedule(name: string, at: Date, payload: ReminderPayload): Promise<void> {
+    // at() takes local time without zone, with the zone beside it; precision is one minute.
+    const local = new Intl.DateTimeFormat('sv-SE', {
+      timeZone: 'Europe/Amsterdam',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    })
+      .format(at)
+      .replace(' ', 'T');
+    try {
+      await this.client.send(
+        new CreateScheduleCommand({
+          Name: name,
+          GroupName: this.target.groupName,
+          ScheduleExpression: `at(${local})`,
+          ScheduleExpressionTimezone: 'Europe/Amsterdam',
+          FlexibleTimeWindow: { Mode: 'OFF' },
+          ActionAfterCompletion: 'DELETE',
+          ClientToken: name,
+          Target: { Arn: this.target.arn, RoleArn: this.target.roleArn, Input: JSON.stringify(payload) },
+        }),
+      );
+    } catch (e) {
+      if (errorName(e) !== 'ConflictException') throw e; // already scheduled: a retry
+    }
+  }
+
+  async cancel(name: string): Promise<void> {
+    try {
+      await this.client.send(new DeleteScheduleCommand({ Name: name, GroupName: this.target.groupName }));
+    } catch (e) {
+      if (errorName(e) !== 'ResourceNotFoundException') throw e; // fired and deleted, or never made
+    }
+  }
+}
+
+/** The ladder's executions on Step Functions. */
+export class StepFunctionsWorkflow implements Workflow {
+  constructor(
+    private readonly client: SFNClient,
+    private readonly stateMachineArn: string,
+  ) {}
+
+  async start(input: LadderInput, name: string): Promise<string> {
+    const r = await this.client.send(
+      new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name, input: JSON.stringify(input) }),
+    );
+    return r.executionArn ?? '';
+  }
+
+  async succeed(token: string, output: unknown): Promise<void> {
+    await this.client.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(output) }));
+  }
+
+  async stop(executionArn: string, cause: string): Promise<void> {
+    try {
+      await this.client.send(new StopExecutionCommand({ executionArn, cause }));
+    } catch (e) {
+      if (errorName(e) !== 'ExecutionDoesNotExist') throw e;
+    }
+  }
+}

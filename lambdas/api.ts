@@ -1,0 +1,494 @@
+/**
+ * The JSON API: the same Hono app behind API Gateway (hono/aws-lambda) and in the local runtime
+ * (@hono/node-server), so the routes cannot drift apart. The zod schemas are the contract and
+ * the OpenAPI document (/openapi.json). Errors are JSON with a Dutch message and field paths;
+ * nothing a client sends gives a 500.
+ */
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { findStep } from '../statemachines/ladder.js';
+import { COMPLAINANT_ROLES, type Regulation } from '../statemachines/model.js';
+import type { DossierView } from './domain/dossier.js';
+import { ConflictError, DomainError, ForbiddenError, NotFoundError, UnprocessableError } from './domain/errors.js';
+import type { DossierStore } from './domain/ports.js';
+import { type Caller, Procedure } from './domain/procedure.js';
+
+export interface OfficerIdentity {
+  sub: string;
+  roles: string[];
+}
+
+export interface ApiDeps {
+  regulation: Regulation;
+  procedure: Procedure;
+  store: DossierStore;
+  /** Turns a request into the officer's identity: Cognito claims in AWS, the runtime's tokens locally. */
+  officer(c: Context): Promise<OfficerIdentity | undefined>;
+  statusUrl(id: string, token: string): string;
+}
+
+/** `cognito:groups` arrives as a list, or as one string like "[officer manager]" (AWS.md). */
+export function parseGroups(claim: unknown): string[] {
+  if (Array.isArray(claim)) return claim.map(String);
+  if (typeof claim === 'string')
+    return claim
+      .replace(/^\[|\]$/g, '')
+      .split(/[\s,]+/)
+      .filter(Boolean);
+  return [];
+}
+
+const ErrorBody = z
+  .object({
+    error: z.object({
+      message: z.string().openapi({ example: 'Vul een geldig e-mailadres in, bijvoorbeeld naam@voorbeeld.nl.' }),
+      issues: z.array(z.object({ path: z.string(), message: z.string() })),
+    }),
+  })
+  .openapi('Error');
+
+const Postcode = z.string().regex(/^\d{4}\s?[A-Za-z]{2}$/, 'Vul een postcode in zoals 1234 AB.');
+const IsoDate = z.iso.date({ error: 'Vul een datum in als JJJJ-MM-DD, bijvoorbeeld 2026-08-20.' });
+
+export const ComplaintBody = z
+  .object({
+    complainant: z.object({
+      name: z.string().trim().min(1, 'Vul uw naam in.').max(200),
+      email: z.email({ error: 'Vul een geldig e-mailadres in, bijvoorbeeld naam@voorbeeld.nl.' }).max(254).optional(),
+      phone: z
+        .string()
+        .regex(/^[+0-9 ()-]{6,20}$/, 'Vul een telefoonnummer in, bijvoorbeeld 0612345678.')
+        .optional(),
+      address: z
+        .object({
+          street: z.string().max(200).optional(),
+          postcode: Postcode.optional(),
+          city: z.string().max(100).optional(),
+        })
+        .optional(),
+      birthDate: IsoDate.optional(),
+    }),
+    role: z.enum(COMPLAINANT_ROLES, { error: `Kies een van: ${COMPLAINANT_ROLES.join(', ')}.` }),
+    description: z.string().trim().min(1, 'Beschrijf uw klacht: wat is er gebeurd?').max(50_000),
+    incidentDate: IsoDate.optional(),
+    lastContactDate: IsoDate.optional(),
+    variant: z.string().max(100).optional(),
+    onBehalfOf: z.string().max(200).optional(),
+    respondent: z
+      .object({
+        name: z.string().max(200).optional(),
+        email: z.email().optional(),
+        team: z.string().max(200).optional(),
+        managerEmail: z.email().optional(),
+      })
+      .optional(),
+    aboutRole: z.string().max(100).optional(),
+    wantsSupport: z.boolean().optional(),
+    consent: z.literal(true, { error: 'Geef toestemming om uw gegevens voor de klacht te gebruiken.' }),
+  })
+  .strict()
+  .refine((b) => b.complainant.email || b.complainant.phone || b.complainant.address?.street, {
+    message: 'Vul ten minste één manier in om u te bereiken: e-mail, telefoon of adres.',
+    path: ['complainant', 'email'],
+  })
+  .openapi('Complaint');
+
+const Deadline = z
+  .object({
+    id: z.string(),
+    step: z.string(),
+    title: z.string(),
+    lastDay: z.string().openapi({ example: '2026-09-10' }),
+    dueAt: z.string().openapi({ example: '2026-09-10T21:59:59Z' }),
+    status: z.enum(['open', 'met', 'breached', 'cancelled']),
+    kind: z.string(),
+    extended: z.boolean(),
+    statute: z.string().optional(),
+    explanation: z.any(),
+  })
+  .openapi('Deadline');
+
+const Created = z
+  .object({
+    id: z.string(),
+    reference: z.string(),
+    accessToken: z.string(),
+    statusUrl: z.string(),
+    deadlines: z.array(Deadline),
+  })
+  .openapi('ComplaintCreated');
+
+const ActionBody = z
+  .discriminatedUnion('type', [
+    z
+      .object({
+        type: z.literal('outcome'),
+        stepId: z.string(),
+        outcome: z.string(),
+        note: z.string().max(50_000).optional(),
+      })
+      .strict(),
+    z
+      .object({
+        type: z.literal('extend'),
+        stepId: z.string(),
+        term: z.string().max(100),
+        reason: z.string().trim().min(1, 'Geef de reden van de verlenging.').max(5000),
+        consent: z.boolean().optional(),
+      })
+      .strict(),
+    z
+      .object({
+        type: z.literal('handover'),
+        stepId: z.string(),
+        to: z.string(),
+        reason: z.string().trim().min(1, 'Geef de reden van de overdracht.').max(5000),
+      })
+      .strict(),
+  ])
+  .openapi('Action');
+
+const Id = z.object({ id: z.string().regex(/^[0-9a-z]{26}$/, 'Onbekend dossier.') });
+const errors = {
+  400: { description: 'Ongeldige invoer', content: { 'application/json': { schema: ErrorBody } } },
+  404: { description: 'Niet gevonden', content: { 'application/json': { schema: ErrorBody } } },
+  409: { description: 'Verouderde of herhaalde actie', content: { 'application/json': { schema: ErrorBody } } },
+  422: {
+    description: 'Niet toegestaan door de regeling of de stap',
+    content: { 'application/json': { schema: ErrorBody } },
+  },
+};
+const json = (schema: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema } } });
+const bearer = [{ bearer: [] }];
+
+/** An HTTP error decided in a route; the error handler turns it into the JSON error body. */
+class ApiError extends Error {
+  constructor(
+    readonly status: 400 | 404 | 409 | 422,
+    message: string,
+    readonly issues: { path: string; message: string }[] = [],
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+function errorResponse(
+  c: Context,
+  status: 400 | 401 | 403 | 404 | 409 | 413 | 422 | 503,
+  message: string,
+  issues: { path: string; message: string }[] = [],
+) {
+  return c.json({ error: { message, issues } }, status);
+}
+
+function path(p: readonly PropertyKey[]): string {
+  return p.map(String).join('.');
+}
+
+function bearerToken(c: Context): string | undefined {
+  const h = c.req.header('authorization');
+  const m = h ? /^Bearer\s+(\S+)$/i.exec(h) : null;
+  return m?.[1];
+}
+
+/** What a complainant sees of their dossier: no officer notes, no tokens. */
+function complainantView(reg: Regulation, view: DossierView, actions: unknown[]) {
+  const rung = reg.ladder.rungs.find((r) => r.id === view.rungId);
+  const current = view.current ? findStep(reg, view.current.stepId) : undefined;
+  return {
+    id: view.id,
+    reference: view.reference,
+    status: view.status,
+    receivedAt: view.received.receivedAt,
+    description: view.received.description,
+    rung: rung ? { id: rung.id, title: rung.title } : null,
+    currentStep:
+      current && view.current
+        ? { id: current.step.id, title: current.step.title, since: view.current.startedAt }
+        : null,
+    steps: view.ended.map((e) => ({
+      step: findStep(reg, e.stepId)?.step.title ?? e.stepId,
+      outcome: findStep(reg, e.stepId)?.step.outcomes.find((o) => o.id === e.outcome)?.title ?? e.outcome,
+      at: e.at,
+    })),
+    deadlines: Procedure.deadlinesOf(view),
+    letters: view.letters
+      .filter((l) => l.audience === 'complainant')
+      .map((l) => ({ kind: l.kind, subject: l.subject, text: l.text, at: l.sentAt ?? l.queuedAt })),
+    closed: view.closed ?? null,
+    availableActions: actions,
+    canWithdraw: view.status === 'open',
+  };
+}
+
+function officerView(reg: Regulation, view: DossierView, actions: unknown[]) {
+  const current = view.current ? findStep(reg, view.current.stepId) : undefined;
+  const { accessTokenHash: _hash, ...received } = view.received;
+  return {
+    id: view.id,
+    reference: view.reference,
+    regulationId: view.regulationId,
+    status: view.status,
+    received,
+    rung: view.rungId,
+    currentStep:
+      current && view.current
+        ? {
+            id: current.step.id,
+            title: current.step.title,
+            actor: current.step.actor,
+            assignee: view.current.assignee,
+            since: view.current.startedAt,
+            awaiting: !!view.current.token,
+          }
+        : null,
+    deadlines: Procedure.deadlinesOf(view),
+    letters: view.letters.map(({ html: _html, ...l }) => l),
+    timeline: view.ended,
+    closed: view.closed ?? null,
+    availableActions: actions,
+    version: view.version,
+  };
+}
+
+export function createApi(deps: ApiDeps): OpenAPIHono {
+  const { procedure, regulation: reg } = deps;
+  const app = new OpenAPIHono({
+    defaultHook: (result, c) => {
+      if (!result.success) {
+        const issues = result.error.issues.map((i) => ({ path: path(i.path), message: i.message }));
+        return errorResponse(c, 400, issues[0]?.message ?? 'Ongeldige invoer.', issues);
+      }
+    },
+  });
+
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: 1024 * 1024,
+      onError: (c) => errorResponse(c, 413, 'Het verzoek is te groot (meer dan 1 MB).'),
+    }),
+  );
+
+  app.onError((err, c) => {
+    if (err instanceof ApiError) return errorResponse(c, err.status, err.message, err.issues);
+    if (err instanceof HTTPException) {
+      const status = err.status as 400;
+      return errorResponse(
+        c,
+        status === 400 || status === 413 ? status : 400,
+        err.status === 400 ? 'Het verzoek is geen geldige JSON.' : err.message,
+      );
+    }
+    if (err instanceof SyntaxError) return errorResponse(c, 400, 'Het verzoek is geen geldige JSON.');
+    if (err instanceof DomainError) {
+      const issues = err.path.length ? [{ path: path(err.path), message: err.message }] : [];
+      if (err instanceof NotFoundError) return errorResponse(c, 404, err.message);
+      if (err instanceof ConflictError) return errorResponse(c, 409, err.message, issues);
+      if (err instanceof ForbiddenError) return errorResponse(c, err.status, err.message);
+      if (err instanceof UnprocessableError) return errorResponse(c, 422, err.message, issues);
+      return errorResponse(c, 422, err.message, issues);
+    }
+    console.error('klachtflow api:', err);
+    return errorResponse(
+      c,
+      503,
+      'Er ging iets mis aan onze kant. Probeer het later opnieuw; uw gegevens zijn niet verloren.',
+    );
+  });
+  app.notFound((c) => errorResponse(c, 404, 'Deze pagina of route bestaat niet.'));
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+
+  const officer = async (c: Context): Promise<Caller & { kind: 'officer' }> => {
+    const who = await deps.officer(c);
+    if (!who) throw new ForbiddenError('Log in als medewerker.', 401);
+    return { kind: 'officer', sub: who.sub, roles: who.roles };
+  };
+
+  // --- complainant ------------------------------------------------------------------------
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/complaints',
+      summary: 'Een klacht indienen',
+      request: {
+        body: { content: { 'application/json': { schema: ComplaintBody } }, required: true },
+        headers: z.object({ 'idempotency-key': z.string().min(1).max(200).optional() }),
+      },
+      responses: { 201: json(Created, 'Klacht ontvangen'), ...errors },
+    }),
+    async (c) => {
+      const body = c.req.valid('json');
+      const key = c.req.valid('header')['idempotency-key'];
+      const run = async () => {
+        const { view, accessToken } = await procedure.register(body, 'web', 'complainant');
+        return {
+          id: view.id,
+          reference: view.reference,
+          accessToken,
+          statusUrl: deps.statusUrl(view.id, accessToken),
+          deadlines: Procedure.deadlinesOf(view),
+        };
+      };
+      if (!key) return c.json(await run(), 201);
+      // Idempotency-Key: the same key gives the same answer, once.
+      const fingerprint = JSON.stringify(body);
+      const started = await deps.store.beginIdempotent(key, fingerprint, new Date().toISOString());
+      if (!started) {
+        for (let i = 0; i < 100; i++) {
+          const rec = await deps.store.getIdempotent(key);
+          if (rec?.fingerprint !== fingerprint)
+            throw new ApiError(422, 'Deze Idempotency-Key is al gebruikt voor een andere klacht.', [
+              { path: 'idempotency-key', message: 'al gebruikt' },
+            ]);
+          if (rec.status === 'done') return c.json(rec.response as z.infer<typeof Created>, 201);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        throw new ApiError(409, 'Deze klacht wordt al verwerkt; probeer het zo opnieuw.');
+      }
+      const response = await run();
+      await deps.store.finishIdempotent(key, response);
+      return c.json(response, 201);
+    },
+  );
+
+  const complainantRoute = <B extends z.ZodType>(suffix: string, summary: string, body: B) =>
+    createRoute({
+      method: 'post',
+      path: `/complaints/{id}${suffix}`,
+      summary,
+      security: bearer,
+      request: { params: Id, body: { content: { 'application/json': { schema: body } }, required: true } },
+      responses: { 200: json(z.any(), 'De klacht'), ...errors },
+    });
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/complaints/{id}',
+      summary: 'De stand van uw klacht',
+      security: bearer,
+      request: { params: Id },
+      responses: { 200: json(z.any(), 'De klacht'), ...errors },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const view = await procedure.authoriseComplainant(id, bearerToken(c));
+      return c.json(
+        complainantView(reg, view, procedure.availableActions(view, { kind: 'complainant', dossierId: id })),
+        200,
+      );
+    },
+  );
+
+  const Message = z.object({ text: z.string().trim().min(1, 'Schrijf uw bericht.').max(50_000) }).strict();
+  app.openapi(complainantRoute('/messages', 'Informatie toevoegen', Message), async (c) => {
+    const { id } = c.req.valid('param');
+    await procedure.authoriseComplainant(id, bearerToken(c));
+    const view = await procedure.addMessage(id, (c.req.valid('json') as z.infer<typeof Message>).text);
+    return c.json(complainantView(reg, view, []), 200);
+  });
+
+  const Withdraw = z.object({ reason: z.string().max(5000).optional() }).strict();
+  app.openapi(complainantRoute('/withdraw', 'De klacht intrekken', Withdraw), async (c) => {
+    const { id } = c.req.valid('param');
+    await procedure.authoriseComplainant(id, bearerToken(c));
+    const view = await procedure.withdraw(id, (c.req.valid('json') as z.infer<typeof Withdraw>).reason);
+    return c.json(complainantView(reg, view, []), 200);
+  });
+
+  const Escalate = z.object({ to: z.string().max(100).optional() }).strict();
+  app.openapi(complainantRoute('/escalate', 'Naar de volgende stap van de ladder', Escalate), async (c) => {
+    const { id } = c.req.valid('param');
+    await procedure.authoriseComplainant(id, bearerToken(c));
+    await procedure.escalate(id, (c.req.valid('json') as z.infer<typeof Escalate>).to);
+    const view = await procedure.authoriseComplainant(id, bearerToken(c));
+    return c.json(complainantView(reg, view, []), 200);
+  });
+
+  // --- officers ---------------------------------------------------------------------------
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/dossiers',
+      summary: 'Werklijst: open dossiers, dichtstbijzijnde termijn eerst',
+      security: bearer,
+      request: {
+        query: z.object({
+          role: z.string().max(100).optional(),
+          rung: z.string().max(100).optional(),
+          limit: z.coerce.number().int().min(1).max(200).optional(),
+          cursor: z.string().max(2000).optional(),
+        }),
+      },
+      responses: {
+        200: json(z.object({ items: z.array(z.any()), next: z.string().nullable() }), 'Werklijst'),
+        ...errors,
+      },
+    }),
+    async (c) => {
+      await officer(c);
+      const q = c.req.valid('query');
+      let page: Awaited<ReturnType<DossierStore['worklist']>>;
+      try {
+        page = await deps.store.worklist({ regulationId: reg.id, ...q });
+      } catch (e) {
+        if (q.cursor && (e instanceof SyntaxError || (e as Error).name === 'ValidationException')) {
+          throw new ApiError(400, 'De cursor klopt niet.', [{ path: 'cursor', message: 'ongeldig' }]);
+        }
+        throw e;
+      }
+      return c.json(page, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/dossiers/{id}',
+      summary: 'Een dossier met tijdlijn, termijnen, brieven en mogelijke acties',
+      security: bearer,
+      request: { params: Id },
+      responses: { 200: json(z.any(), 'Dossier'), ...errors },
+    }),
+    async (c) => {
+      const caller = await officer(c);
+      const view = await deps.store.load(c.req.valid('param').id);
+      if (!view) throw new NotFoundError('Dit dossier bestaat niet.');
+      return c.json(officerView(reg, view, procedure.availableActions(view, caller)), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/dossiers/{id}/actions',
+      summary: 'Een actie op de huidige stap',
+      security: bearer,
+      request: { params: Id, body: { content: { 'application/json': { schema: ActionBody } }, required: true } },
+      responses: { 200: json(z.any(), 'Dossier na de actie'), ...errors },
+    }),
+    async (c) => {
+      const caller = await officer(c);
+      const id = c.req.valid('param').id;
+      await procedure.act(id, caller, c.req.valid('json'));
+      const view = await deps.store.load(id);
+      if (!view) throw new NotFoundError();
+      return c.json(officerView(reg, view, procedure.availableActions(view, caller)), 200);
+    },
+  );
+
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: `klachtflow: ${reg.title}`,
+      version: '1.0.0',
+      description: `De API van de klachtenregeling van ${reg.organisation.name}.`,
+    },
+  });
+  return app;
+}

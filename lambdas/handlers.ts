@@ -1,0 +1,34 @@
+/**
+ * The task handlers of the ladder, bound to a Procedure. In AWS each is its own Lambda function
+ * (lambdas/<name>.ts exports it with deps built from the environment); locally the runtime binds
+ * the same functions to the state machine's Task states in-process.
+ */
+import type { Procedure } from './domain/procedure.js';
+import { AwaitActionEvent, BeginStepEvent, CloseEvent, ContinueEvent, DeadlineEvent, ReminderEvent } from './tasks.js';
+
+export type TaskHandler = (event: unknown) => Promise<unknown>;
+
+export function taskHandlers(
+  procedure: Procedure,
+): Record<'beginStep' | 'awaitAction' | 'deadline' | 'close' | 'continue' | 'reminder', TaskHandler> {
+  return {
+    beginStep: async (event) => procedure.beginStep(BeginStepEvent.parse(event)),
+    awaitAction: async (event) => {
+      await procedure.awaitAction(AwaitActionEvent.parse(event));
+      return null;
+    },
+    deadline: async (event) => procedure.deadlinePassed(DeadlineEvent.parse(event)),
+    close: async (event) => {
+      await procedure.close(CloseEvent.parse(event));
+      return null;
+    },
+    continue: async (event) => {
+      await procedure.continueExecution(ContinueEvent.parse(event));
+      return null;
+    },
+    reminder: async (event) => {
+      await procedure.remind(ReminderEvent.parse(event));
+      return null;
+    },
+  };
+}

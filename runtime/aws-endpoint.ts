@@ -1,0 +1,167 @@
+/**
+ * The local AWS endpoint: the wire protocols the ordinary SDK clients speak, on 127.0.0.1, so
+ * handlers run the same code paths as in AWS. Step Functions (AWS JSON 1.0, `x-amz-target`),
+ * EventBridge Scheduler (REST JSON under /schedules) and SES v1 (query protocol, SendEmail).
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { LocalMailbox } from './mailbox.js';
+import type { LocalScheduler } from './scheduler.js';
+import { AwsError, type LocalStepFunctions } from './stepfunctions.js';
+
+const MAX_BODY = 1024 * 1024;
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let size = 0;
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        reject(new AwsError('ValidationException', 'Request too large', 413));
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  contentType = 'application/x-amz-json-1.0',
+  headers: Record<string, string> = {},
+) {
+  res.writeHead(status, { 'content-type': contentType, ...headers });
+  res.end(JSON.stringify(toWire(body)));
+}
+
+/** AWS JSON protocols send timestamps as epoch seconds (Date.toJSON would give ISO strings). */
+function toWire(v: unknown): unknown {
+  if (v instanceof Date) return v.getTime() / 1000;
+  if (Array.isArray(v)) return v.map(toWire);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, toWire(x)]));
+  return v;
+}
+
+function xml(res: ServerResponse, status: number, body: string) {
+  res.writeHead(status, { 'content-type': 'text/xml' });
+  res.end(`<?xml version="1.0" encoding="UTF-8"?>\n${body}`);
+}
+
+const escapeXml = (s: string) =>
+  s.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c] ?? c);
+
+export interface AwsEndpointServices {
+  stepFunctions: LocalStepFunctions;
+  scheduler: LocalScheduler;
+  mailbox: LocalMailbox;
+}
+
+export function createAwsEndpoint(services: AwsEndpointServices): Server {
+  return createServer((req, res) => {
+    void handle(services, req, res);
+  });
+}
+
+async function handle(s: AwsEndpointServices, req: IncomingMessage, res: ServerResponse) {
+  const target = String(req.headers['x-amz-target'] ?? '');
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  try {
+    const body = await readBody(req);
+    if (target.startsWith('AWSStepFunctions.')) {
+      const input = body ? JSON.parse(body) : {};
+      const op = target.slice('AWSStepFunctions.'.length);
+      const sfn = s.stepFunctions;
+      const result =
+        op === 'StartExecution'
+          ? await sfn.startExecution(input)
+          : op === 'SendTaskSuccess'
+            ? await sfn.sendTaskSuccess(input)
+            : op === 'SendTaskFailure'
+              ? await sfn.sendTaskFailure(input)
+              : op === 'SendTaskHeartbeat'
+                ? await sfn.sendTaskHeartbeat(input)
+                : op === 'StopExecution'
+                  ? await sfn.stopExecution(input)
+                  : op === 'DescribeExecution'
+                    ? await sfn.describeExecution(input)
+                    : undefined;
+      if (result === undefined && !['SendTaskSuccess', 'SendTaskFailure', 'SendTaskHeartbeat'].includes(op)) {
+        throw new AwsError('UnknownOperationException', `Operation ${op} is not supported locally`);
+      }
+      return sendJson(res, 200, result ?? {});
+    }
+    const schedule = /^\/schedules\/([^/]+)$/.exec(url.pathname);
+    if (schedule?.[1]) {
+      const name = decodeURIComponent(schedule[1]);
+      const group = url.searchParams.get('groupName') ?? 'default';
+      if (req.method === 'POST')
+        return sendJson(res, 200, s.scheduler.create(name, body ? JSON.parse(body) : {}), 'application/json');
+      if (req.method === 'DELETE') {
+        s.scheduler.delete(name, group);
+        return sendJson(res, 200, {}, 'application/json');
+      }
+      if (req.method === 'GET') {
+        const r = s.scheduler.get(name, group);
+        return sendJson(
+          res,
+          200,
+          { Name: r.name, GroupName: r.groupName, ScheduleExpression: r.expression, Target: r.target },
+          'application/json',
+        );
+      }
+    }
+    if (
+      req.method === 'POST' &&
+      String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')
+    ) {
+      const form = new URLSearchParams(body);
+      if (form.get('Action') === 'SendEmail') {
+        const list = (prefix: string) => [...form.entries()].filter(([k]) => k.startsWith(prefix)).map(([, v]) => v);
+        const messageId = randomUUID();
+        s.mailbox.deliver({
+          messageId,
+          from: form.get('Source') ?? '',
+          to: list('Destination.ToAddresses.member.'),
+          cc: list('Destination.CcAddresses.member.'),
+          subject: form.get('Message.Subject.Data') ?? '',
+          text: form.get('Message.Body.Text.Data') ?? '',
+          html: form.get('Message.Body.Html.Data') ?? '',
+        });
+        return xml(
+          res,
+          200,
+          `<SendEmailResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><SendEmailResult><MessageId>${escapeXml(messageId)}</MessageId></SendEmailResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></SendEmailResponse>`,
+        );
+      }
+      throw new AwsError('InvalidAction', `Action ${form.get('Action')} is not supported locally`);
+    }
+    throw new AwsError('UnknownOperationException', `No local service for ${req.method} ${url.pathname}`, 404);
+  } catch (e) {
+    const err =
+      e instanceof AwsError
+        ? e
+        : new AwsError(
+            e instanceof SyntaxError ? 'SerializationException' : 'InternalFailure',
+            (e as Error).message,
+            e instanceof SyntaxError ? 400 : 500,
+          );
+    if (String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
+      return xml(
+        res,
+        err.status,
+        `<ErrorResponse><Error><Type>Sender</Type><Code>${escapeXml(err.name)}</Code><Message>${escapeXml(err.message)}</Message></Error></ErrorResponse>`,
+      );
+    }
+    return sendJson(
+      res,
+      err.status,
+      { __type: err.name, message: err.message },
+      target ? 'application/x-amz-json-1.0' : 'application/json',
+      { 'x-amzn-errortype': err.name },
+    );
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * The local mailbox: every message the local SES endpoint accepted, kept on disk (one JSON line
+ * each) so a restart keeps the history, readable as JSON and as a page for people.
+ */
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import type { RuntimeClock } from './clock.js';
+
+export interface MailMessage {
+  messageId: string;
+  from: string;
+  to: string[];
+  cc: string[];
+  subject: string;
+  text: string;
+  html: string;
+  sentAt: string;
+}
+
+export class LocalMailbox {
+  private readonly messages: MailMessage[] = [];
+
+  constructor(
+    private readonly file: string,
+    private readonly clock: RuntimeClock,
+  ) {
+    if (existsSync(file)) {
+      for (const line of readFileSync(file, 'utf8').split('\n')) {
+        if (line.trim()) this.messages.push(JSON.parse(line) as MailMessage);
+      }
+    }
+  }
+
+  deliver(m: Omit<MailMessage, 'sentAt'>): MailMessage {
+    const message = { ...m, sentAt: this.clock.now().toISOString() };
+    this.messages.push(message);
+    appendFileSync(this.file, `${JSON.stringify(message)}\n`);
+    return message;
+  }
+
+  all(): MailMessage[] {
+    return [...this.messages];
+  }
+}

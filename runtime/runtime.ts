@@ -1,0 +1,341 @@
+/**
+ * The local runtime: the whole service on one machine, no AWS account. dynalite for DynamoDB
+ * (on disk), the committed ASL on the durable local Step Functions, local Scheduler and SES
+ * endpoints, one clock. Handlers reach all of it through the ordinary AWS SDK clients pointed at
+ * 127.0.0.1: the same code paths as in AWS.
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { SESClient } from '@aws-sdk/client-ses';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { serve } from '@hono/node-server';
+import type { Context } from 'hono';
+import { SchedulerReminders, SesMailer, StepFunctionsWorkflow } from '../lambdas/adapters/aws.js';
+import { DynamoDossierStore, ensureTable } from '../lambdas/adapters/dynamodb-store.js';
+import { createApi } from '../lambdas/api.js';
+import { Procedure } from '../lambdas/domain/procedure.js';
+import { taskHandlers } from '../lambdas/handlers.js';
+import { aslFile, loadAsl } from '../statemachines/asl.js';
+import { compileRegulation, type SubstitutionName, substitute } from '../statemachines/compile.js';
+import { loadRegulation, PRESET_IDS } from '../statemachines/load.js';
+import type { Regulation } from '../statemachines/model.js';
+import { createAwsEndpoint } from './aws-endpoint.js';
+import { type ClockMode, RuntimeClock } from './clock.js';
+import { startDynalite } from './dynamodb.js';
+import { LocalMailbox } from './mailbox.js';
+import { LocalScheduler } from './scheduler.js';
+import { type LocalFunction, LocalStepFunctions } from './stepfunctions.js';
+
+export interface RuntimeOptions {
+  regulation: string;
+  port: number;
+  dataDir: string;
+  clock: ClockMode;
+  now?: string;
+  speed?: number;
+  /** Print the ready message (the CLI does; tests do not need it). */
+  log?: (line: string) => void;
+}
+
+export interface Runtime {
+  url: string;
+  regulation: Regulation;
+  clock: RuntimeClock;
+  stepFunctions: LocalStepFunctions;
+  mailbox: LocalMailbox;
+  officers: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+const REGION = 'eu-west-1';
+const ACCOUNT = '000000000000';
+/** Dummy credentials: nothing local checks them, and nothing may need real ones. */
+const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+const fn = (name: string) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:klachtflow-${name}`;
+
+async function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createNetServer();
+    s.once('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => res(port));
+    });
+  });
+}
+
+/** The manual clock's time is kept on disk, so a restarted runtime goes on where it was. */
+function loadClock(dataDir: string, mode: ClockMode, now: string | undefined, speed: number): RuntimeClock {
+  const file = join(dataDir, 'clock.json');
+  const saved = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { now: string }) : undefined;
+  const start = now ? new Date(now) : saved && mode === 'manual' ? new Date(saved.now) : undefined;
+  if (start && Number.isNaN(start.getTime())) throw new Error(`--now "${now}" is geen geldig ISO 8601-tijdstip.`);
+  if (saved && start && mode === 'manual' && start.getTime() < Date.parse(saved.now)) {
+    throw new Error(`De klok van ${dataDir} staat al op ${saved.now}; een handmatige klok gaat niet terug.`);
+  }
+  return new RuntimeClock(mode, speed, start);
+}
+
+function officerTokens(dataDir: string, reg: Regulation): Record<string, string> {
+  const file = join(dataDir, 'officers.json');
+  const existing = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>) : {};
+  const tokens: Record<string, string> = {};
+  for (const role of reg.roles) tokens[role.id] = existing[role.id] ?? randomBytes(18).toString('base64url');
+  writeFileSync(file, `${JSON.stringify(tokens, null, 2)}\n`, { mode: 0o600 });
+  return tokens;
+}
+
+export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
+  const log = opts.log ?? (() => undefined);
+  const dataDir = resolve(opts.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const reg = loadRegulation(opts.regulation);
+  const clock = loadClock(dataDir, opts.clock, opts.now, opts.speed ?? 1);
+
+  // DynamoDB: dynalite with its data on disk.
+  const dynamo = await startDynalite(join(dataDir, 'dynamodb'));
+  const dynamoClient = new DynamoDBClient({ region: REGION, endpoint: dynamo.endpoint, credentials: CREDENTIALS });
+  const tableName = 'klachtflow-dossiers';
+  await ensureTable(dynamoClient, tableName);
+
+  // Step Functions, Scheduler and SES behind one local AWS endpoint.
+  const stepFunctions = new LocalStepFunctions({
+    dir: join(dataDir, 'executions'),
+    clock,
+    region: REGION,
+    account: ACCOUNT,
+  });
+  const mailbox = new LocalMailbox(join(dataDir, 'mailbox.jsonl'), clock);
+  const handlers: Record<string, LocalFunction> = {};
+  const scheduler = new LocalScheduler(join(dataDir, 'schedules.json'), clock, handlers);
+  const awsServer = createAwsEndpoint({ stepFunctions, scheduler, mailbox });
+  const awsPort = await freePort();
+  await new Promise<void>((r) => awsServer.listen(awsPort, '127.0.0.1', r));
+  const awsEndpoint = `http://127.0.0.1:${awsPort}`;
+
+  const port = opts.port;
+  const url = `http://127.0.0.1:${port}`;
+  const stateMachineArn = stepFunctions.stateMachineArn(`klachtflow-${reg.id}`);
+  const procedure = new Procedure({
+    regulation: reg,
+    store: new DynamoDossierStore(dynamoClient, tableName),
+    mailer: new SesMailer(new SESClient({ region: REGION, endpoint: awsEndpoint, credentials: CREDENTIALS })),
+    reminders: new SchedulerReminders(
+      new SchedulerClient({ region: REGION, endpoint: awsEndpoint, credentials: CREDENTIALS }),
+      {
+        arn: fn('reminder'),
+        roleArn: `arn:aws:iam::${ACCOUNT}:role/klachtflow-scheduler`,
+        groupName: 'klachtflow',
+      },
+    ),
+    workflow: new StepFunctionsWorkflow(
+      new SFNClient({ region: REGION, endpoint: awsEndpoint, credentials: CREDENTIALS }),
+      stateMachineArn,
+    ),
+    clock,
+    urls: {
+      status: (id, token) => `${url}/klacht/${id}${token ? `#${token}` : ''}`,
+      dossier: (id) => `${url}/medewerkers/dossiers/${id}`,
+    },
+  });
+  const tasks = taskHandlers(procedure);
+  Object.assign(handlers, {
+    [fn('begin-step')]: tasks.beginStep,
+    [fn('await-action')]: tasks.awaitAction,
+    [fn('deadline')]: tasks.deadline,
+    [fn('close')]: tasks.close,
+    [fn('continue')]: tasks.continue,
+    [fn('reminder')]: tasks.reminder,
+  });
+  const substitutions: Record<SubstitutionName, string> = {
+    BeginStepFunctionArn: fn('begin-step'),
+    AwaitActionFunctionArn: fn('await-action'),
+    DeadlineFunctionArn: fn('deadline'),
+    CloseFunctionArn: fn('close'),
+    ContinueFunctionArn: fn('continue'),
+  };
+  // A preset runs its committed ASL, exactly as CDK deploys it; an organisation's own file is
+  // compiled by the same compiler CDK uses.
+  const definition =
+    (PRESET_IDS as readonly string[]).includes(opts.regulation) && existsSync(aslFile(reg.id))
+      ? loadAsl(reg.id, substitutions)
+      : JSON.parse(substitute(JSON.stringify(compileRegulation(reg)), substitutions));
+  stepFunctions.register(`klachtflow-${reg.id}`, definition, handlers);
+  await stepFunctions.recover();
+  scheduler.recover();
+
+  // Officers sign in with a token per role; the runtime turns it into the claims Cognito gives.
+  const officers = officerTokens(dataDir, reg);
+  const officer = async (c: Context) => {
+    const m = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '');
+    if (!m?.[1]) return undefined;
+    const given = Buffer.from(m[1]);
+    for (const [role, token] of Object.entries(officers)) {
+      const t = Buffer.from(token);
+      if (t.length === given.length && timingSafeEqual(t, given)) return { sub: `${role}@local`, roles: [role] };
+    }
+    return undefined;
+  };
+
+  const api = createApi({
+    regulation: reg,
+    procedure,
+    store: new DynamoDossierStore(dynamoClient, tableName),
+    officer,
+    statusUrl: (id, token) => `${url}/klacht/${id}#${token}`,
+  });
+  const saveClock = () =>
+    writeFileSync(join(dataDir, 'clock.json'), JSON.stringify({ now: clock.now().toISOString() }));
+  const local = createLocalRoutes({ clock, stepFunctions, mailbox, saveClock });
+  api.route('/local', local);
+  api.get('/health', (c) => c.json({ status: 'ok', regulation: reg.id, now: clock.now().toISOString() }));
+  api.get('/', (c) =>
+    c.html(
+      `<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>klachtflow: ${reg.organisation.name}</title></head><body><h1>klachtflow</h1><p>Klachtenregeling van ${reg.organisation.name}.</p><ul><li><a href="/openapi.json">API (OpenAPI)</a></li><li><a href="/local/mailbox">Brievenbus</a></li><li><a href="/health">Status</a></li></ul></body></html>`,
+    ),
+  );
+
+  const server = serve({ fetch: api.fetch, port, hostname: '127.0.0.1' });
+  await new Promise<void>((res, rej) => {
+    server.once('listening', () => res());
+    server.once('error', rej);
+  });
+  saveClock();
+
+  log(`klachtflow draait: ${reg.title} (${reg.id})`);
+  log(`  formulier en API   ${url}/            (OpenAPI: ${url}/openapi.json)`);
+  log(`  medewerkers        ${url}/dossiers    (tokens in ${join(dataDir, 'officers.json')})`);
+  for (const [role, token] of Object.entries(officers)) log(`      ${role.padEnd(22)} Authorization: Bearer ${token}`);
+  log(`  brievenbus         ${url}/local/mailbox   (JSON: ${url}/local/mail)`);
+  log(
+    `  klok               ${clock.mode === 'manual' ? `handmatig, ${clock.now().toISOString()} (POST ${url}/local/clock)` : `${clock.speed === 1 ? 'echte tijd' : `${clock.speed}× versneld`}`}`,
+  );
+  log(`  gegevens           ${dataDir}`);
+
+  return {
+    url,
+    regulation: reg,
+    clock,
+    stepFunctions,
+    mailbox,
+    officers,
+    stop: async () => {
+      clock.stop();
+      await stepFunctions.idle();
+      saveClock();
+      await new Promise<void>((r) => server.close(() => r()));
+      await new Promise<void>((r) => awsServer.close(() => r()));
+      await dynamo.close();
+    },
+  };
+}
+
+import { Hono } from 'hono';
+
+/** /local/*: the runtime's own routes: the clock, the mailbox. Only in the local runtime. */
+function createLocalRoutes(deps: {
+  clock: RuntimeClock;
+  stepFunctions: LocalStepFunctions;
+  mailbox: LocalMailbox;
+  saveClock: () => void;
+}) {
+  const app = new Hono();
+  app.get('/clock', (c) =>
+    c.json({
+      now: deps.clock.now().toISOString(),
+      mode: deps.clock.mode,
+      speed: deps.clock.speed,
+      pending: deps.clock.pending(),
+    }),
+  );
+  app.post('/clock', async (c) => {
+    let body: { advance?: unknown; to?: unknown };
+    try {
+      body = await c.req.json();
+    } catch {
+      return c.json({ error: { message: 'Stuur JSON: {"advance": "P7D"} of {"to": "<ISO 8601>"}.', issues: [] } }, 400);
+    }
+    if (deps.clock.mode !== 'manual') {
+      return c.json(
+        { error: { message: 'De klok loopt vanzelf; start met --clock manual om hem te verzetten.', issues: [] } },
+        409,
+      );
+    }
+    let target: Date;
+    const now = deps.clock.now();
+    if (typeof body.advance === 'string') {
+      const { Temporal } = await import('temporal-polyfill');
+      let duration: InstanceType<typeof Temporal.Duration>;
+      try {
+        duration = Temporal.Duration.from(body.advance);
+      } catch {
+        return c.json(
+          {
+            error: {
+              message: `"${body.advance}" is geen ISO 8601-duur (bijvoorbeeld P7D of PT2H).`,
+              issues: [{ path: 'advance', message: 'ongeldig' }],
+            },
+          },
+          400,
+        );
+      }
+      if (duration.sign < 0)
+        return c.json(
+          { error: { message: 'De klok gaat niet terug.', issues: [{ path: 'advance', message: 'negatief' }] } },
+          422,
+        );
+      target = new Date(
+        Temporal.Instant.fromEpochMilliseconds(now.getTime()).toZonedDateTimeISO('Europe/Amsterdam').add(duration)
+          .epochMilliseconds,
+      );
+    } else if (typeof body.to === 'string' && !Number.isNaN(Date.parse(body.to))) {
+      target = new Date(body.to);
+      if (target < now)
+        return c.json(
+          { error: { message: 'De klok gaat niet terug.', issues: [{ path: 'to', message: 'in het verleden' }] } },
+          422,
+        );
+    } else {
+      return c.json(
+        {
+          error: {
+            message: 'Stuur {"advance": "P7D"} of {"to": "<ISO 8601>"}.',
+            issues: [{ path: 'advance', message: 'ontbreekt' }],
+          },
+        },
+        400,
+      );
+    }
+    // Everything already under way first, then every due entry in order, then what they started.
+    await deps.stepFunctions.idle();
+    await deps.clock.advanceTo(target);
+    await deps.stepFunctions.idle();
+    deps.saveClock();
+    return c.json({ now: deps.clock.now().toISOString() });
+  });
+  app.get('/mail', (c) => c.json(deps.mailbox.all()));
+  app.get('/mailbox', (c) => {
+    const esc = (s: string) =>
+      s.replace(
+        /[&<>"']/g,
+        (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] ?? ch,
+      );
+    const rows = deps.mailbox
+      .all()
+      .reverse()
+      .map(
+        (m) =>
+          `<article><h2>${esc(m.subject)}</h2><p><small>${esc(m.sentAt)} · van ${esc(m.from)} aan ${esc(m.to.join(', '))}</small></p><pre style="white-space:pre-wrap">${esc(m.text)}</pre></article><hr>`,
+      )
+      .join('');
+    return c.html(
+      `<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>Brievenbus (lokaal)</title></head><body><h1>Brievenbus</h1><p>Alle brieven en berichten die klachtflow lokaal verstuurde, nieuwste eerst.</p>${rows || '<p>Nog geen berichten.</p>'}</body></html>`,
+    );
+  });
+  return app;
+}

@@ -1,0 +1,76 @@
+/** Test support: a local runtime in this process, on a free port, manual clock, fresh data folder. */
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Runtime, startRuntime } from '../../runtime/runtime.js';
+
+export async function freePort(): Promise<number> {
+  return new Promise((res) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      const port = typeof a === 'object' && a ? a.port : 0;
+      s.close(() => res(port));
+    });
+  });
+}
+
+export interface TestRuntime extends Runtime {
+  dataDir: string;
+  call(
+    method: string,
+    path: string,
+    opts?: { body?: unknown; token?: string; headers?: Record<string, string> },
+  ): Promise<{ status: number; json: any; text: string }>;
+  advance(duration: string): Promise<void>;
+  mail(): Promise<{ to: string[]; from: string; subject: string; text: string; sentAt: string }[]>;
+}
+
+export async function testRuntime(
+  regulation: string,
+  now = '2026-09-03T09:00:00+02:00',
+  dataDir?: string,
+): Promise<TestRuntime> {
+  const dir = dataDir ?? mkdtempSync(join(tmpdir(), `kf-${regulation}-`));
+  const rt = await startRuntime({ regulation, port: await freePort(), dataDir: dir, clock: 'manual', now });
+  const call: TestRuntime['call'] = async (method, path, opts = {}) => {
+    const headers: Record<string, string> = { ...opts.headers };
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    if (opts.body !== undefined) headers['content-type'] = 'application/json';
+    const r = await fetch(`${rt.url}${path}`, {
+      method,
+      headers,
+      body: opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body),
+    });
+    const text = await r.text();
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {}
+    return { status: r.status, json, text };
+  };
+  return {
+    ...rt,
+    dataDir: dir,
+    call,
+    advance: async (duration) => {
+      const r = await call('POST', '/local/clock', { body: { advance: duration } });
+      if (r.status !== 200) throw new Error(`clock: ${r.status} ${r.text}`);
+    },
+    mail: async () => (await call('GET', '/local/mail')).json,
+  };
+}
+
+export const SANNE = {
+  complainant: {
+    name: 'Sanne de Vries',
+    email: 'sanne@example.nl',
+    phone: '0612345678',
+    address: { street: 'Dorpsstraat 1', postcode: '1234 AB', city: 'Oss' },
+  },
+  role: 'client',
+  description: 'Mijn procesbegeleider kwam twee afspraken niet na.',
+  incidentDate: '2026-08-20',
+  consent: true,
+};
