@@ -52,11 +52,18 @@ export function choiceStep(reg: Regulation, rung: Rung): Step {
       })),
       {
         id: 'satisfied',
-        title: 'Afsluiten: de klager gaat niet verder',
+        title: 'Tevreden: de klacht is opgelost, afsluiten',
+        next: 'close',
+        result: 'resolved' as const,
+        assumption:
+          'A complainant who is satisfied after this rung ends the complaint; the dossier closes with a letter.',
+      },
+      {
+        id: 'stop',
+        title: 'Niet tevreden, maar de klager gaat niet verder',
         next: 'close',
         result: 'not-resolved' as const,
-        assumption:
-          'A complainant who does not take the next step ends the complaint; the dossier closes with a letter.',
+        assumption: 'A complainant may also stop without being satisfied; the report counts it as not resolved.',
       },
     ],
     allows: { handover: false, suspension: false },

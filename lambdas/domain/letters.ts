@@ -114,6 +114,7 @@ const SUBJECTS: Record<string, string> = {
   task: 'Nieuwe taak',
   reminder: 'Herinnering: termijn loopt af',
   alarm: 'Termijn verstreken',
+  notice: 'Bericht over een dossier',
 };
 
 /** Renders one letter or notice. */
@@ -254,6 +255,14 @@ export function renderLetter(input: LetterInput): Letter {
         ...(input.dossierUrl ? ['', `Open het dossier: ${input.dossierUrl}`] : []),
       );
       break;
+    case 'notice':
+      lines.push(
+        `Bericht over dossier ${view.reference}:`,
+        '',
+        input.note ?? '',
+        ...(input.dossierUrl ? ['', `Open het dossier: ${input.dossierUrl}`] : []),
+      );
+      break;
     case 'alarm':
       lines.push(
         `De termijn is verstreken in dossier ${view.reference}: ${input.step?.title ?? ''}.`,
@@ -282,7 +291,7 @@ export function renderLetter(input: LetterInput): Letter {
   if (input.audience !== 'officer') lines.push('', ...contactLines(reg));
   lines.push('', 'Met vriendelijke groet,', reg.organisation.name);
 
-  const subject = `[${view.reference}] ${kind === 'task' || kind === 'reminder' || kind === 'alarm' ? `${SUBJECTS[kind]}: ${input.step?.title ?? ''}` : (SUBJECTS[kind] ?? 'Bericht over uw klacht')}`;
+  const subject = `[${view.reference}] ${kind === 'task' || kind === 'reminder' || kind === 'alarm' || kind === 'notice' ? `${SUBJECTS[kind]}${input.step ? `: ${input.step.title}` : ''}` : (SUBJECTS[kind] ?? 'Bericht over uw klacht')}`;
   const text = lines.join('\n');
   const html = `<!doctype html><html lang="nl"><body>${text
     .split('\n\n')

@@ -222,7 +222,7 @@ export class Procedure {
 
   private letter(
     view: DossierView,
-    kind: LetterKind | 'task' | 'reminder' | 'alarm',
+    kind: LetterKind | 'task' | 'reminder' | 'alarm' | 'notice',
     recipients: string[],
     key: string,
     extra: Omit<Parameters<typeof renderLetter>[0], 'reg' | 'view' | 'kind' | 'audience'> = {},
@@ -496,7 +496,12 @@ export class Procedure {
       },
     });
     const deadline = view.deadlines.find((d) => d.deadlineId === deadlineId(current.stepId, current.activation));
-    if (deadline?.status === 'open') {
+    if (deadline?.status === 'open' && escalated) {
+      bodies.push({
+        type: 'deadline.cancelled',
+        data: { deadlineId: deadline.deadlineId, reason: 'de klager ging naar een volgende trede' },
+      });
+    } else if (deadline?.status === 'open') {
       bodies.push(
         now <= deadline.dueAt
           ? { type: 'deadline.met', data: { deadlineId: deadline.deadlineId } }
@@ -780,8 +785,9 @@ export class Procedure {
           ...this.letter(v, 'referral', ['complainant'], key, { ...(p.referral ? { referralId: p.referral } : {}) }),
         );
       } else {
-        const toldComplainant = bodies.some((b) => b.type === 'letter.queued' && b.data.audience === 'complainant');
-        if (!toldComplainant || this.reg.closure?.letter) {
+        const told = bodies.filter((b) => b.type === 'letter.queued' && b.data.audience === 'complainant');
+        const closed = told.some((b) => b.type === 'letter.queued' && b.data.kind === 'closure');
+        if (!closed && (told.length === 0 || this.reg.closure?.letter)) {
           bodies.push(
             ...this.letter(v, 'closure', ['complainant'], key, outcome ? { outcomeTitle: outcome.title } : {}),
           );
@@ -1066,7 +1072,7 @@ export class Procedure {
         bodies.push(...this.letter(after, 'withdrawal', ['complainant'], 'withdrawal', reason ? { reason } : {}));
       if (v.current && v.current.assignee !== 'complainant') {
         bodies.push(
-          ...this.letter(after, 'closure', [v.current.assignee], 'withdrawal-notice', {
+          ...this.letter(after, 'notice', [v.current.assignee], 'withdrawal-notice', {
             note: 'De klager heeft de klacht ingetrokken.',
           }),
         );
@@ -1118,7 +1124,7 @@ export class Procedure {
       const assignee = v.current?.assignee;
       if (assignee && assignee !== 'complainant') {
         bodies.push(
-          ...this.letter(project(v, bodies, now, 'complainant'), 'task', [assignee], `message${v.version}`, {
+          ...this.letter(project(v, bodies, now, 'complainant'), 'notice', [assignee], `message${v.version}`, {
             note: `De klager heeft informatie toegevoegd:\n${text}`,
           }),
         );

@@ -1,0 +1,68 @@
+/** Test support: walking a dossier up its ladder through the API, as officers and complainants do. */
+import { expect } from 'vitest';
+import { SANNE, type TestRuntime } from './runtime.js';
+
+export interface Submitted {
+  id: string;
+  token: string;
+  reference: string;
+  body: any;
+}
+
+export async function submit(rt: TestRuntime, overrides: Record<string, unknown> = {}): Promise<Submitted> {
+  const r = await rt.call('POST', '/complaints', { body: { ...SANNE, ...overrides } });
+  expect(r.status, r.text).toBe(201);
+  await rt.advance('PT0S');
+  return { id: r.json.id, token: r.json.accessToken, reference: r.json.reference, body: r.json };
+}
+
+/** The dossier as an officer sees it. */
+export async function dossier(rt: TestRuntime, id: string): Promise<any> {
+  const token = Object.values(rt.officers)[0];
+  const r = await rt.call('GET', `/dossiers/${id}`, { token });
+  expect(r.status, r.text).toBe(200);
+  return r.json;
+}
+
+/** The token of whoever must act on the current step (any officer records a complainant's choice). */
+export function tokenFor(rt: TestRuntime, d: any): string {
+  const assignee = d.currentStep?.assignee;
+  return rt.officers[assignee] ?? Object.values(rt.officers)[0] ?? '';
+}
+
+/** Takes an outcome on the step the dossier stands at, after checking it is `step`. */
+export async function act(rt: TestRuntime, id: string, step: string, outcome: string, note?: string) {
+  const d = await dossier(rt, id);
+  expect(d.currentStep?.id, `dossier at ${d.currentStep?.id}, expected ${step}`).toBe(step);
+  const r = await rt.call('POST', `/dossiers/${id}/actions`, {
+    token: tokenFor(rt, d),
+    body: { type: 'outcome', stepId: step, outcome, ...(note ? { note } : {}) },
+  });
+  expect(r.status, r.text).toBe(200);
+  await rt.advance('PT0S');
+  return dossier(rt, id);
+}
+
+/** Walks a list of [step, outcome] pairs. */
+export async function walk(rt: TestRuntime, id: string, path: [string, string, string?][]) {
+  let d: any;
+  for (const [step, outcome, note] of path) d = await act(rt, id, step, outcome, note);
+  return d;
+}
+
+/** The complainant asks for the next rung through their own API. */
+export async function escalate(rt: TestRuntime, s: Submitted, to?: string) {
+  const r = await rt.call('POST', `/complaints/${s.id}/escalate`, { token: s.token, body: to ? { to } : {} });
+  expect(r.status, r.text).toBe(200);
+  await rt.advance('PT0S');
+  return dossier(rt, s.id);
+}
+
+/** Mails about one dossier, by its reference in the subject. */
+export async function mailsOf(rt: TestRuntime, reference: string) {
+  return (await rt.mail()).filter((m) => m.subject.includes(`[${reference}]`));
+}
+
+export function deadline(d: any, step: string) {
+  return d.deadlines.filter((x: any) => x.step === step).at(-1);
+}
