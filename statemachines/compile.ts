@@ -196,11 +196,13 @@ export function compileRegulation(reg: Regulation): AslDocument {
     Type: 'Choice',
     Choices: [
       ...steps.map((s) => ({ Variable: '$.resumeAt', StringEquals: s.step.id, Next: s.step.id })),
-      ...reg.ladder.rungs.map((rung) => ({
-        Variable: '$.startRung',
-        StringEquals: rung.id,
-        Next: stateOf(rungEntry(reg, rung)),
-      })),
+      ...reg.ladder.rungs
+        .filter((rung) => reg.intake.variants.some((v) => v.startsAt === rung.id))
+        .map((rung) => ({
+          Variable: '$.startRung',
+          StringEquals: rung.id,
+          Next: stateOf(rungEntry(reg, rung)),
+        })),
     ],
     Default: stateOf(rungEntry(reg, first)),
   };
