@@ -2,6 +2,10 @@
  * The local AWS endpoint: the wire protocols the ordinary SDK clients speak, on 127.0.0.1, so
  * handlers run the same code paths as in AWS. Step Functions (AWS JSON 1.0, `x-amz-target`),
  * EventBridge Scheduler (REST JSON under /schedules) and SES v1 (query protocol, SendEmail).
+ *
+ * Why our own SES endpoint and not aws-ses-v2-local: measured here (2.10.2), its v1 SendEmail keeps
+ * only the first address of To, Cc and Bcc, and it keeps mail in memory only, so a restart empties
+ * the mailbox; letters to several officers and a mailbox that survives a restart need both.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';

@@ -44,6 +44,8 @@ export class RuntimeClock {
   /** Puts (or moves) an entry on the timeline. */
   at(id: string, when: Date, fire: () => Promise<void>): void {
     this.entries.set(id, { id, at: when.getTime(), fire });
+    // A manual clock fires what is already due without waiting to be moved.
+    if (this.mode === 'manual' && when.getTime() <= this.manualNow) void this.advanceTo(new Date(this.manualNow));
     this.arm();
   }
 

@@ -1,0 +1,194 @@
+import { mkdtempSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SendTaskSuccessCommand, SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createAwsEndpoint } from '../runtime/aws-endpoint.js';
+import { RuntimeClock } from '../runtime/clock.js';
+import { LocalMailbox } from '../runtime/mailbox.js';
+import { LocalScheduler } from '../runtime/scheduler.js';
+import { LocalStepFunctions } from '../runtime/stepfunctions.js';
+import type { AslDocument } from '../statemachines/compile.js';
+
+const FN = 'arn:aws:lambda:eu-west-1:000000000000:function:t';
+
+/** A machine with a Wait of 30 days (beyond Node's timer limit) and a callback with a 6-week timeout. */
+const MACHINE: AslDocument = {
+  Comment: 'test',
+  StartAt: 'wait',
+  States: {
+    wait: { Type: 'Wait', TimestampPath: '$.until', Next: 'ask' },
+    ask: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+      Parameters: { FunctionName: FN, Payload: { 'token.$': '$$.Task.Token', 'timeoutSeconds.$': '$.timeout' } },
+      TimeoutSecondsPath: '$.timeout',
+      ResultPath: '$.answer',
+      Catch: [{ ErrorEquals: ['States.Timeout'], ResultPath: '$.timedOut', Next: 'late' }],
+      Next: 'done',
+    },
+    late: { Type: 'Pass', Result: 'te laat', ResultPath: '$.verdict', Next: 'done' },
+    done: { Type: 'Succeed' },
+  },
+};
+
+let dir: string;
+const tokens: string[] = [];
+function engine(clock: RuntimeClock, d = dir) {
+  const sfn = new LocalStepFunctions({ dir: d, clock });
+  const arn = sfn.register('t', MACHINE, {
+    [FN]: async (p: unknown) => {
+      tokens.push((p as { token: string }).token);
+      return null;
+    },
+  });
+  return { sfn, arn };
+}
+const start = new Date('2026-09-03T07:00:00Z');
+const input = { until: '2026-10-03T07:00:00Z', timeout: 6 * 7 * 86400 };
+
+afterEach(() => {
+  tokens.length = 0;
+});
+
+describe('local step functions: waits and timeouts on the one clock', () => {
+  it('a Wait of 30 days neither fires early nor is lost across a restart', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'kf-sfn-'));
+    const clock = new RuntimeClock('manual', 1, start);
+    const { sfn, arn } = engine(clock);
+    const { executionArn } = await sfn.startExecution({
+      stateMachineArn: arn,
+      name: 'e1',
+      input: JSON.stringify(input),
+    });
+    await sfn.idle();
+    await clock.advanceTo(new Date('2026-10-03T06:59:00Z'));
+    await sfn.idle();
+    expect(sfn.execution(executionArn)?.pause?.kind).toBe('wait');
+    // A new runtime on the same folder, its clock where the old one stopped.
+    const clock2 = new RuntimeClock('manual', 1, clock.now());
+    const again = engine(clock2);
+    await again.sfn.recover();
+    await clock2.advanceTo(new Date('2026-10-03T07:00:00Z'));
+    await again.sfn.idle();
+    expect(again.sfn.execution(executionArn)?.pause?.kind).toBe('callback');
+    expect(tokens).toHaveLength(1);
+  });
+
+  it('a six-week callback timeout fires at six weeks, not before, and the catch takes it', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'kf-sfn-'));
+    const clock = new RuntimeClock('manual', 1, start);
+    const { sfn, arn } = engine(clock);
+    const { executionArn } = await sfn.startExecution({
+      stateMachineArn: arn,
+      name: 'e2',
+      input: JSON.stringify({ ...input, until: start.toISOString() }),
+    });
+    await sfn.idle();
+    await clock.advanceTo(new Date(start.getTime() + 42 * 86400_000 - 1000));
+    await sfn.idle();
+    expect(sfn.execution(executionArn)?.status).toBe('RUNNING');
+    await clock.advanceTo(new Date(start.getTime() + 42 * 86400_000));
+    await sfn.idle();
+    const rec = sfn.execution(executionArn);
+    expect(rec?.status).toBe('SUCCEEDED');
+    expect(rec?.output).toMatchObject({ verdict: 'te laat', timedOut: { Error: 'States.Timeout' } });
+    // States entered: wait, ask, late, done (the resumed callback state counts once).
+    expect(rec?.transitions).toBe(4);
+  });
+
+  it('stopped while in a Wait: ABORTED, and the wake does nothing', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'kf-sfn-'));
+    const clock = new RuntimeClock('manual', 1, start);
+    const { sfn, arn } = engine(clock);
+    const { executionArn } = await sfn.startExecution({
+      stateMachineArn: arn,
+      name: 'e3',
+      input: JSON.stringify(input),
+    });
+    await sfn.idle();
+    await sfn.stopExecution({ executionArn, cause: 'ingetrokken' });
+    await clock.advanceTo(new Date('2026-11-01T00:00:00Z'));
+    await sfn.idle();
+    expect(sfn.execution(executionArn)?.status).toBe('ABORTED');
+    expect(tokens).toHaveLength(0);
+  });
+
+  it('a real clock sped up fires a one-day Wait within a second', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'kf-sfn-'));
+    const clock = new RuntimeClock('real', 200_000);
+    const { sfn, arn } = engine(clock);
+    const until = new Date(clock.now().getTime() + 86400_000).toISOString();
+    const { executionArn } = await sfn.startExecution({
+      stateMachineArn: arn,
+      name: 'e4',
+      input: JSON.stringify({ ...input, until }),
+    });
+    for (let i = 0; i < 100 && sfn.execution(executionArn)?.pause?.kind !== 'callback'; i++)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(sfn.execution(executionArn)?.pause?.kind).toBe('callback');
+    clock.stop();
+  });
+
+  it('a real clock does not fire a 30-day entry at once (Node timers overflow past 24.8 days)', async () => {
+    const clock = new RuntimeClock('real', 1);
+    let fired = false;
+    clock.at('far', new Date(Date.now() + 30 * 86400_000), async () => {
+      fired = true;
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(fired).toBe(false);
+    clock.stop();
+  });
+});
+
+describe('local step functions: the SDK client speaks to it as to AWS', () => {
+  let server: Server | undefined;
+  afterEach(() => server?.close());
+
+  it('start, callback, and the AWS error names for a used or unknown token and an unknown execution', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'kf-sfn-'));
+    const clock = new RuntimeClock('manual', 1, start);
+    const { sfn, arn } = engine(clock);
+    const scheduler = new LocalScheduler(join(dir, 'schedules.json'), clock, {});
+    server = createAwsEndpoint({
+      stepFunctions: sfn,
+      scheduler,
+      mailbox: new LocalMailbox(join(dir, 'mail.jsonl'), clock),
+    });
+    await new Promise<void>((r) => server?.listen(0, '127.0.0.1', () => r()));
+    const port = (server.address() as { port: number }).port;
+    const client = new SFNClient({
+      region: 'eu-west-1',
+      endpoint: `http://127.0.0.1:${port}`,
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    });
+    const started = await client.send(
+      new StartExecutionCommand({
+        stateMachineArn: arn,
+        name: 'e5',
+        input: JSON.stringify({ ...input, until: start.toISOString() }),
+      }),
+    );
+    expect(started.startDate).toBeInstanceOf(Date);
+    await sfn.idle();
+    const token = tokens.at(-1) ?? '';
+    await client.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify({ ok: true }) }));
+    await sfn.idle();
+    expect(sfn.execution(started.executionArn ?? '')?.output).toMatchObject({ answer: { ok: true } });
+    await expect(client.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' }))).rejects.toMatchObject({
+      name: 'TaskTimedOut',
+    });
+    await expect(client.send(new SendTaskSuccessCommand({ taskToken: 'nope', output: '{}' }))).rejects.toMatchObject({
+      name: 'TaskDoesNotExist',
+    });
+    await expect(client.send(new StopExecutionCommand({ executionArn: `${arn}:none` }))).rejects.toMatchObject({
+      name: 'ExecutionDoesNotExist',
+    });
+    client.destroy();
+  });
+});
+
+// Keep the http import used for the type only.
+void createServer;
