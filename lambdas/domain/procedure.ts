@@ -17,14 +17,7 @@ import {
   type LadderStep,
   resolveOutcome,
 } from '../../statemachines/ladder.js';
-import {
-  ANCHOR_LABELS,
-  type LetterKind,
-  PARTY_RECIPIENTS,
-  type Regulation,
-  type Rung,
-  type Step,
-} from '../../statemachines/model.js';
+import { ANCHOR_LABELS, type LetterKind, type Regulation, type Rung, type Step } from '../../statemachines/model.js';
 import {
   computeDeadline,
   DeadlineError,
@@ -313,7 +306,7 @@ export class Procedure {
     const rung = reg.ladder.rungs.find((r) => r.id === variant.startsAt);
     const planned: EventBody[] = (rung?.steps ?? [])
       .filter((s) => s.deadline?.from === 'receipt')
-      .map((s) => ({ type: 'deadline.set', data: this.deadlineFor(s, 1, now, now) }) as EventBody);
+      .map((s) => ({ type: 'deadline.set', data: this.deadlineFor(s, 1, now) }) as EventBody);
     const view = await this.deps.store.append(id, 0, [{ type: 'received', data: received }, ...planned], by, now);
     await this.startLadder(view, variant.startsAt);
     return { view: (await this.deps.store.load(id)) ?? view, accessToken };
@@ -410,7 +403,7 @@ export class Procedure {
   // ---------------------------------------------------------------------------------------
   // Deadlines
 
-  private deadlineFor(step: Step, activation: number, anchorAt: string, now: string, view?: DossierView): DeadlineData {
+  private deadlineFor(step: Step, activation: number, anchorAt: string): DeadlineData {
     const d = step.deadline;
     if (!d) throw new Error(`Step ${step.id} has no deadline`);
     const atw = d.kind === 'statutory' ? true : (d.atw ?? this.reg.organisation.atwForOwnTerms);
@@ -572,7 +565,7 @@ export class Procedure {
       const planned = v.deadlines.find((d) => d.deadlineId === id);
       const anchorAt = this.anchorOf(v, at.step, now);
       if (at.step.deadline && anchorAt && !planned) {
-        bodies.push({ type: 'deadline.set', data: this.deadlineFor(at.step, activation, anchorAt, now, v) });
+        bodies.push({ type: 'deadline.set', data: this.deadlineFor(at.step, activation, anchorAt) });
       }
       v = project(view, bodies, now, 'klachtflow');
       const deadline = v.deadlines.find((d) => d.deadlineId === id);
