@@ -1,0 +1,129 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { freePort, SANNE } from './support/runtime.js';
+
+// The runtime as a person starts it: `klachtflow start` in its own process, on 127.0.0.1.
+
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
+});
+
+async function start(args: string[]) {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['bin/klachtflow.js', 'start', '--port', String(port), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let log = '';
+  child.stdout?.on('data', (d) => {
+    log += d;
+  });
+  child.stderr?.on('data', (d) => {
+    log += d;
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 200; i++) {
+    if (child.exitCode !== null) throw new Error(`runtime exited: ${log}`);
+    try {
+      if ((await fetch(`${base}/health`)).status === 200) break;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const call = async (method: string, path: string, body?: unknown, token?: string) => {
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (token) headers.authorization = `Bearer ${token}`;
+    const r = await fetch(`${base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await r.text();
+    let json: any;
+    try {
+      json = JSON.parse(text);
+    } catch {}
+    return { status: r.status, json, text };
+  };
+  return { child, base, call, log: () => log };
+}
+
+describe('runtime: klachtflow start', () => {
+  it('speaks the contract: health, complaint, officers, mail, clock, OpenAPI; only on 127.0.0.1', async () => {
+    const data = mkdtempSync(join(tmpdir(), 'kf-rt-'));
+    const rt = await start(['--regulation', 'ons-welzijn', '--data', data, '--clock', 'manual', '--now', '2026-09-03T09:00:00+02:00']);
+    expect(rt.log()).toContain('/local/mailbox');
+    const c = await rt.call('POST', '/complaints', SANNE);
+    expect(c.status).toBe(201);
+    expect(Object.keys(c.json)).toEqual(expect.arrayContaining(['id', 'reference', 'accessToken', 'statusUrl', 'deadlines']));
+    expect((await rt.call('GET', `/complaints/${c.json.id}`, undefined, c.json.accessToken)).status).toBe(200);
+    expect((await rt.call('GET', `/complaints/${c.json.id}`, undefined, 'verkeerd')).status).toBe(404);
+    const officers = JSON.parse(readFileSync(join(data, 'officers.json'), 'utf8'));
+    expect(Object.keys(officers)).toEqual(['officer', 'manager', 'director', 'committee']);
+    expect((await rt.call('GET', '/dossiers')).status).toBe(401);
+    const list = await rt.call('GET', '/dossiers', undefined, officers.officer);
+    expect(list.json).toMatchObject({ items: [expect.objectContaining({ id: c.json.id })], next: null });
+    await rt.call('POST', '/local/clock', { advance: 'PT0S' });
+    const mail = await rt.call('GET', '/local/mail');
+    expect(mail.json[0]).toMatchObject({ to: ['sanne@example.nl'], from: 'klachtenfunctionaris@ons-welzijn.nl' });
+    expect(mail.json[0].text).toContain('ontvangen op donderdag 3 september 2026');
+    const moved = await rt.call('POST', '/local/clock', { advance: 'P1D' });
+    expect(moved.json.now).toBe('2026-09-04T07:00:00.000Z');
+    expect((await rt.call('POST', '/local/clock', { advance: 'morgen' })).status).toBe(400);
+    expect((await rt.call('GET', '/openapi.json')).json.openapi).toBe('3.1.0');
+    expect((await rt.call('GET', '/local/mailbox')).text).toContain('Wij hebben uw klacht ontvangen');
+  });
+
+  it('survives SIGKILL in the middle of a ladder: the dossier stands, deadlines fire, no letter twice', async () => {
+    const data = mkdtempSync(join(tmpdir(), 'kf-rt-'));
+    const args = ['--regulation', 'swt-dordrecht', '--data', data, '--clock', 'manual'];
+    let rt = await start([...args, '--now', '2026-09-03T09:00:00+02:00']);
+    const c = await rt.call('POST', '/complaints', { ...SANNE, variant: 'manager' });
+    const { id } = c.json;
+    const officers = JSON.parse(readFileSync(join(data, 'officers.json'), 'utf8'));
+    await rt.call('POST', '/local/clock', { advance: 'PT0S' });
+    const acted = await rt.call('POST', `/dossiers/${id}/actions`, { type: 'outcome', stepId: 'intake', outcome: 'handled' }, officers.manager);
+    expect(acted.status).toBe(200);
+    await rt.call('POST', '/local/clock', { advance: 'P1D' });
+    rt.child.kill('SIGKILL');
+    await new Promise((r) => rt.child.once('exit', r));
+
+    // Started again without --now: the manual clock goes on from where it stood.
+    rt = await start(args);
+    expect((await rt.call('GET', '/local/clock')).json.now).toBe('2026-09-04T07:00:00.000Z');
+    let d = await rt.call('GET', `/dossiers/${id}`, undefined, officers.manager);
+    expect(d.json.currentStep).toMatchObject({ id: 'findings', awaiting: true });
+    const findings = d.json.deadlines.find((x: any) => x.step === 'findings');
+    expect(findings).toMatchObject({ lastDay: '2026-10-15', status: 'open' });
+    // Past the six-week deadline: the breach and the alarm.
+    await rt.call('POST', '/local/clock', { to: '2026-10-16T08:00:00+02:00' });
+    d = await rt.call('GET', `/dossiers/${id}`, undefined, officers.manager);
+    expect(d.json.deadlines.find((x: any) => x.step === 'findings').status).toBe('breached');
+    const mail = (await rt.call('GET', '/local/mail')).json as { subject: string; text: string }[];
+    const alarms = mail.filter((m) => m.subject.includes('Termijn verstreken'));
+    expect(alarms.length).toBeGreaterThan(0);
+    expect(alarms[0]?.text).toContain('donderdag 15 oktober 2026');
+    // Every letter once: the acknowledgement, and each task notice.
+    const subjects = mail.map((m) => m.subject);
+    expect(subjects.filter((s) => s.includes('ontvangen'))).toHaveLength(1);
+    expect(new Set(subjects.filter((s) => s.includes('Nieuwe taak'))).size).toBe(subjects.filter((s) => s.includes('Nieuwe taak')).length);
+    // And the ladder goes on after the restart.
+    const done = await rt.call('POST', `/dossiers/${id}/actions`, { type: 'outcome', stepId: 'findings', outcome: 'resolved' }, officers.manager);
+    expect(done.status).toBe(200);
+    await rt.call('POST', '/local/clock', { advance: 'PT0S' });
+    d = await rt.call('GET', `/dossiers/${id}`, undefined, officers.manager);
+    expect(d.json.status).toBe('closed');
+    expect(existsSync(join(data, 'dynamodb'))).toBe(true);
+  });
+
+  it('with --speed a three-working-day deadline fires in seconds (OCO: the acknowledgement goes out by itself)', async () => {
+    const data = mkdtempSync(join(tmpdir(), 'kf-rt-'));
+    const rt = await start(['--regulation', 'oco-almere', '--data', data, '--speed', '400000']);
+    const c = await rt.call('POST', '/complaints', SANNE);
+    expect(c.status).toBe(201);
+    let ack: { subject: string } | undefined;
+    for (let i = 0; i < 150 && !ack; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      ack = ((await rt.call('GET', '/local/mail')).json as { subject: string }[]).find((m) => m.subject.includes('ontvangen'));
+    }
+    expect(ack?.subject).toContain(c.json.reference);
+  });
+});
