@@ -269,7 +269,11 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
     '*',
     bodyLimit({
       maxSize: 1024 * 1024,
-      onError: (c) => errorResponse(c, 413, 'Het verzoek is te groot (meer dan 1 MB).'),
+      onError: (c) => {
+        // The rest of the body is not read: the connection cannot be reused.
+        c.header('Connection', 'close');
+        return errorResponse(c, 413, 'Het verzoek is te groot (meer dan 1 MB).');
+      },
     }),
   );
 

@@ -14,7 +14,9 @@ afterEach(() => {
 
 async function start(args: string[]) {
   const port = await freePort();
-  const child = spawn(process.execPath, ['bin/klachtflow.js', 'start', '--port', String(port), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['bin/klachtflow.js', 'start', '--port', String(port), ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   let log = '';
   child.stdout?.on('data', (d) => {
@@ -35,7 +37,11 @@ async function start(args: string[]) {
     const headers: Record<string, string> = {};
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (token) headers.authorization = `Bearer ${token}`;
-    const r = await fetch(`${base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const r = await fetch(`${base}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const text = await r.text();
     let json: any;
     try {
@@ -49,11 +55,22 @@ async function start(args: string[]) {
 describe('runtime: klachtflow start', () => {
   it('speaks the contract: health, complaint, officers, mail, clock, OpenAPI; only on 127.0.0.1', async () => {
     const data = mkdtempSync(join(tmpdir(), 'kf-rt-'));
-    const rt = await start(['--regulation', 'ons-welzijn', '--data', data, '--clock', 'manual', '--now', '2026-09-03T09:00:00+02:00']);
+    const rt = await start([
+      '--regulation',
+      'ons-welzijn',
+      '--data',
+      data,
+      '--clock',
+      'manual',
+      '--now',
+      '2026-09-03T09:00:00+02:00',
+    ]);
     expect(rt.log()).toContain('/local/mailbox');
     const c = await rt.call('POST', '/complaints', SANNE);
     expect(c.status).toBe(201);
-    expect(Object.keys(c.json)).toEqual(expect.arrayContaining(['id', 'reference', 'accessToken', 'statusUrl', 'deadlines']));
+    expect(Object.keys(c.json)).toEqual(
+      expect.arrayContaining(['id', 'reference', 'accessToken', 'statusUrl', 'deadlines']),
+    );
     expect((await rt.call('GET', `/complaints/${c.json.id}`, undefined, c.json.accessToken)).status).toBe(200);
     expect((await rt.call('GET', `/complaints/${c.json.id}`, undefined, 'verkeerd')).status).toBe(404);
     const officers = JSON.parse(readFileSync(join(data, 'officers.json'), 'utf8'));
@@ -80,7 +97,12 @@ describe('runtime: klachtflow start', () => {
     const { id } = c.json;
     const officers = JSON.parse(readFileSync(join(data, 'officers.json'), 'utf8'));
     await rt.call('POST', '/local/clock', { advance: 'PT0S' });
-    const acted = await rt.call('POST', `/dossiers/${id}/actions`, { type: 'outcome', stepId: 'intake', outcome: 'handled' }, officers.manager);
+    const acted = await rt.call(
+      'POST',
+      `/dossiers/${id}/actions`,
+      { type: 'outcome', stepId: 'intake', outcome: 'handled' },
+      officers.manager,
+    );
     expect(acted.status).toBe(200);
     await rt.call('POST', '/local/clock', { advance: 'P1D' });
     rt.child.kill('SIGKILL');
@@ -104,9 +126,16 @@ describe('runtime: klachtflow start', () => {
     // Every letter once: the acknowledgement, and each task notice.
     const subjects = mail.map((m) => m.subject);
     expect(subjects.filter((s) => s.includes('ontvangen'))).toHaveLength(1);
-    expect(new Set(subjects.filter((s) => s.includes('Nieuwe taak'))).size).toBe(subjects.filter((s) => s.includes('Nieuwe taak')).length);
+    expect(new Set(subjects.filter((s) => s.includes('Nieuwe taak'))).size).toBe(
+      subjects.filter((s) => s.includes('Nieuwe taak')).length,
+    );
     // And the ladder goes on after the restart.
-    const done = await rt.call('POST', `/dossiers/${id}/actions`, { type: 'outcome', stepId: 'findings', outcome: 'resolved' }, officers.manager);
+    const done = await rt.call(
+      'POST',
+      `/dossiers/${id}/actions`,
+      { type: 'outcome', stepId: 'findings', outcome: 'resolved' },
+      officers.manager,
+    );
     expect(done.status).toBe(200);
     await rt.call('POST', '/local/clock', { advance: 'PT0S' });
     d = await rt.call('GET', `/dossiers/${id}`, undefined, officers.manager);
@@ -122,7 +151,9 @@ describe('runtime: klachtflow start', () => {
     let ack: { subject: string } | undefined;
     for (let i = 0; i < 150 && !ack; i++) {
       await new Promise((r) => setTimeout(r, 100));
-      ack = ((await rt.call('GET', '/local/mail')).json as { subject: string }[]).find((m) => m.subject.includes('ontvangen'));
+      ack = ((await rt.call('GET', '/local/mail')).json as { subject: string }[]).find((m) =>
+        m.subject.includes('ontvangen'),
+      );
     }
     expect(ack?.subject).toContain(c.json.reference);
   });

@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { submit } from './support/ladder.js';
+import { SANNE, type TestRuntime, testRuntime } from './support/runtime.js';
+
+// What clients send wrong gets a clear error with field paths, never a 500, and nothing stored.
+let rt: TestRuntime;
+beforeAll(async () => {
+  rt = await testRuntime('ons-welzijn', '2026-09-03T09:00:00+02:00');
+});
+afterAll(async () => rt?.stop());
+
+async function count() {
+  const r = await rt.call('GET', '/dossiers?limit=200', { token: rt.officers.officer });
+  return r.json.items.length as number;
+}
+
+describe('api: bad input', () => {
+  const cases: [string, unknown, number, string][] = [
+    ['not JSON', '{"complainant": ', 400, ''],
+    ['an array', '[]', 400, ''],
+    ['no consent', { ...SANNE, consent: false }, 400, 'consent'],
+    [
+      'a bad e-mail address',
+      { ...SANNE, complainant: { ...SANNE.complainant, email: 'sanne@' } },
+      400,
+      'complainant.email',
+    ],
+    [
+      'a bad postcode',
+      { ...SANNE, complainant: { ...SANNE.complainant, address: { postcode: '12' } } },
+      400,
+      'complainant.address.postcode',
+    ],
+    ['no way to reach them', { ...SANNE, complainant: { name: 'Sanne' } }, 400, 'complainant.email'],
+    ['an empty story', { ...SANNE, description: '   ' }, 400, 'description'],
+    ['a date that is no date', { ...SANNE, incidentDate: '20-08-2026' }, 400, 'incidentDate'],
+    ['a field nobody asked for', { ...SANNE, admin: true }, 400, ''],
+    ['a role that is no role', { ...SANNE, role: 'koning' }, 400, 'role'],
+    ['a role this regulation does not accept', { ...SANNE, role: 'partner-organisation' }, 422, 'role'],
+    ['a date in the future', { ...SANNE, incidentDate: '2027-01-01' }, 422, 'incidentDate'],
+    ['an intake variant that does not exist', { ...SANNE, variant: 'fax' }, 422, 'variant'],
+    [
+      'a name of the wrong type',
+      { ...SANNE, complainant: { ...SANNE.complainant, name: 42 } },
+      400,
+      'complainant.name',
+    ],
+  ];
+  for (const [what, body, status, path] of cases) {
+    it(`${what} → ${status}${path ? ` at ${path}` : ''}`, async () => {
+      const before = await count();
+      const r = await rt.call('POST', '/complaints', { body });
+      expect(r.status, r.text).toBe(status);
+      expect(typeof r.json.error.message).toBe('string');
+      if (path) expect(r.json.error.issues.map((i: any) => i.path)).toContain(path);
+      expect(await count()).toBe(before);
+    });
+  }
+
+  it('a body over 1 MB → 413', async () => {
+    const r = await rt.call('POST', '/complaints', { body: { ...SANNE, description: 'x'.repeat(1_100_000) } });
+    expect(r.status).toBe(413);
+  });
+
+  it('unknown routes, dossiers and ids → 404; no token → 401', async () => {
+    expect((await rt.call('GET', '/nergens')).status).toBe(404);
+    expect((await rt.call('GET', '/dossiers/01m1k12ec0000000000000000z', { token: rt.officers.officer })).status).toBe(
+      404,
+    );
+    expect((await rt.call('GET', '/dossiers/../../etc', { token: rt.officers.officer })).status).toBe(404);
+    expect((await rt.call('GET', '/dossiers/not-an-id', { token: rt.officers.officer })).status).toBe(400);
+    expect((await rt.call('GET', '/dossiers')).status).toBe(401);
+    expect((await rt.call('GET', '/dossiers?cursor=bm9wZQ', { token: rt.officers.officer })).status).toBe(400);
+  });
+
+  it('a complainant’s token opens only their own dossier, and no officer route', async () => {
+    const a = await submit(rt);
+    const b = await submit(rt);
+    expect((await rt.call('GET', `/complaints/${b.id}`, { token: a.token })).status).toBe(404);
+    expect((await rt.call('GET', `/complaints/${a.id}`, { token: a.token })).status).toBe(200);
+    expect((await rt.call('GET', `/dossiers/${a.id}`, { token: a.token })).status).toBe(401);
+  });
+
+  it('an action of the wrong shape → 400 with the path', async () => {
+    const a = await submit(rt);
+    const r = await rt.call('POST', `/dossiers/${a.id}/actions`, {
+      token: rt.officers.officer,
+      body: { type: 'extend', stepId: 'admissibility' },
+    });
+    expect(r.status).toBe(400);
+    expect(r.json.error.issues.map((i: any) => i.path)).toEqual(expect.arrayContaining(['term']));
+  });
+});
+
+describe('api: Idempotency-Key', () => {
+  it('the same key sent ten times at once gives one dossier and one acknowledgement', async () => {
+    const before = await count();
+    const mails = (await rt.mail()).length;
+    const replies = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        rt.call('POST', '/complaints', { body: SANNE, headers: { 'idempotency-key': 'formulier-123' } }),
+      ),
+    );
+    expect(replies.map((r) => r.status)).toEqual(Array(10).fill(201));
+    expect(new Set(replies.map((r) => r.json.id)).size).toBe(1);
+    await rt.advance('PT0S');
+    expect(await count()).toBe(before + 1);
+    const ack = (await rt.mail()).slice(mails).filter((m) => m.subject.includes('ontvangen'));
+    expect(ack).toHaveLength(1);
+  });
+
+  it('the same key with another complaint → 422', async () => {
+    await rt.call('POST', '/complaints', { body: SANNE, headers: { 'idempotency-key': 'formulier-456' } });
+    const r = await rt.call('POST', '/complaints', {
+      body: { ...SANNE, description: 'Iets anders.' },
+      headers: { 'idempotency-key': 'formulier-456' },
+    });
+    expect(r.status).toBe(422);
+  });
+});
