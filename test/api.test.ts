@@ -118,3 +118,13 @@ describe('api: Idempotency-Key', () => {
     expect(r.status).toBe(422);
   });
 });
+
+describe('api: officer claims from the Cognito authorizer', () => {
+  it('reads cognito:groups as a list or as one bracketed string', async () => {
+    const { parseGroups } = await import('../lambdas/api.js');
+    expect(parseGroups(['officer', 'manager'])).toEqual(['officer', 'manager']);
+    expect(parseGroups('[officer manager]')).toEqual(['officer', 'manager']);
+    expect(parseGroups('officer')).toEqual(['officer']);
+    expect(parseGroups(undefined)).toEqual([]);
+  });
+});

@@ -1,0 +1,56 @@
+/**
+ * Dependencies of the Lambda functions, built once per container from the environment the CDK
+ * stack sets. The SDK clients use the Lambda's own role; nothing here runs locally (the runtime
+ * builds the same Procedure with local endpoints).
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { SESClient } from '@aws-sdk/client-ses';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { loadRegulation, parseRegulation } from '../statemachines/load.js';
+import type { Regulation } from '../statemachines/model.js';
+import { SchedulerReminders, SesMailer, StepFunctionsWorkflow } from './adapters/aws.js';
+import { DynamoDossierStore } from './adapters/dynamodb-store.js';
+import { Procedure } from './domain/procedure.js';
+import { taskHandlers } from './handlers.js';
+
+function env(name: string): string {
+  const v = process.env[name];
+  if (!v) throw new Error(`Environment variable ${name} is not set`);
+  return v;
+}
+
+let cached: { regulation: Regulation; store: DynamoDossierStore; procedure: Procedure } | undefined;
+
+/** The regulation (embedded as JSON by the stack), the store and the procedure. */
+export function awsDeps() {
+  if (cached) return cached;
+  const regulation = process.env.KLACHTFLOW_REGULATION_JSON
+    ? parseRegulation(JSON.parse(process.env.KLACHTFLOW_REGULATION_JSON), 'KLACHTFLOW_REGULATION_JSON')
+    : loadRegulation(env('KLACHTFLOW_REGULATION'));
+  const store = new DynamoDossierStore(new DynamoDBClient({}), env('TABLE_NAME'));
+  const publicUrl = env('PUBLIC_URL').replace(/\/$/, '');
+  const procedure = new Procedure({
+    regulation,
+    store,
+    mailer: new SesMailer(new SESClient({}), process.env.SES_CONFIGURATION_SET),
+    reminders: new SchedulerReminders(new SchedulerClient({}), {
+      arn: env('REMINDER_FUNCTION_ARN'),
+      roleArn: env('SCHEDULER_ROLE_ARN'),
+      groupName: env('SCHEDULE_GROUP'),
+    }),
+    workflow: new StepFunctionsWorkflow(new SFNClient({}), env('STATE_MACHINE_ARN')),
+    clock: { now: () => new Date() },
+    urls: {
+      status: (id, token) => `${publicUrl}/klacht/${id}${token ? `#${token}` : ''}`,
+      dossier: (id) => `${publicUrl}/medewerkers/dossiers/${id}`,
+    },
+  });
+  cached = { regulation, store, procedure };
+  return cached;
+}
+
+/** The ladder's task handlers bound to the AWS dependencies. */
+export function awsTasks() {
+  return taskHandlers(awsDeps().procedure);
+}
