@@ -486,3 +486,11 @@ describe('term: as regulations write them', () => {
     });
   }
 });
+
+describe('deadline: reminders count back', () => {
+  it('two working days before Tuesday 28 April 2026 is Thursday 23 April, 09:00: Koningsdag skipped', async () => {
+    const { reminderInstant } = await import('../lambdas/domain/calendar/index.js');
+    expect(reminderInstant('2026-04-28', '2 werkdagen')).toBe('2026-04-23T07:00:00Z');
+    expect(reminderInstant('2026-12-07', 'een week')).toBe('2026-11-30T08:00:00Z');
+  });
+});

@@ -129,29 +129,41 @@ export function isWorkingDay(date: Temporal.PlainDate, closingDays: ReadonlySet<
 }
 
 /** Moves `n` working days forward from `date` (the start day itself does not count). */
-export function addWorkingDays(date: Temporal.PlainDate, n: number, closingDays: ReadonlySet<string>) {
+export function addWorkingDays(
+  date: Temporal.PlainDate,
+  n: number,
+  closingDays: ReadonlySet<string>,
+  direction: 1 | -1 = 1,
+) {
   let d = date;
   for (let left = n; left > 0; ) {
-    d = d.add({ days: 1 });
+    d = d.add({ days: direction });
     if (isWorkingDay(d, closingDays)) left--;
   }
   return d;
 }
 
-function addTerm(date: Temporal.PlainDate, term: Term, closingDays: ReadonlySet<string>): Temporal.PlainDate {
+/** Moves a term forward (or back, for reminders) from a date. */
+function addTerm(
+  date: Temporal.PlainDate,
+  term: Term,
+  closingDays: ReadonlySet<string>,
+  direction: 1 | -1 = 1,
+): Temporal.PlainDate {
+  const n = term.amount * direction;
   switch (term.unit) {
     case 'days':
-      return date.add({ days: term.amount });
+      return date.add({ days: n });
     case 'workingDays':
-      return addWorkingDays(date, term.amount, closingDays);
+      return addWorkingDays(date, term.amount, closingDays, direction);
     case 'weeks':
-      return date.add({ weeks: term.amount });
+      return date.add({ weeks: n });
     // Temporal constrains a missing day to the month's last day: 31 January + 1 month is
     // 28 February, as Dutch counting asks ("de laatste dag van die maand").
     case 'months':
-      return date.add({ months: term.amount });
+      return date.add({ months: n });
     case 'years':
-      return date.add({ years: term.amount });
+      return date.add({ years: n });
   }
 }
 
@@ -366,28 +378,6 @@ export function calendarDaysBetween(from: string, to: string): number {
  * Atw does not apply to terms counted backwards, so nothing shifts).
  */
 export function reminderInstant(lastDay: string, before: string | Term, closingDays: readonly string[] = []): string {
-  const term = parseTerm(before);
-  const closed = new Set(closingDays);
-  let d = Temporal.PlainDate.from(lastDay);
-  switch (term.unit) {
-    case 'workingDays':
-      for (let left = term.amount; left > 0; ) {
-        d = d.subtract({ days: 1 });
-        if (isWorkingDay(d, closed)) left--;
-      }
-      break;
-    case 'days':
-      d = d.subtract({ days: term.amount });
-      break;
-    case 'weeks':
-      d = d.subtract({ weeks: term.amount });
-      break;
-    case 'months':
-      d = d.subtract({ months: term.amount });
-      break;
-    case 'years':
-      d = d.subtract({ years: term.amount });
-      break;
-  }
+  const d = addTerm(Temporal.PlainDate.from(lastDay), parseTerm(before), new Set(closingDays), -1);
   return d.toZonedDateTime({ timeZone: TIME_ZONE, plainTime: '09:00' }).toInstant().toString();
 }
