@@ -157,7 +157,7 @@ function finish(view: DossierView) {
 /** Folds events into the dossier's view. */
 export function deriveView(id: string, events: readonly DossierEvent[]): DossierView {
   const first = events[0];
-  if (!first || first.type !== 'received') throw new Error(`Dossier ${id} does not start with "received".`);
+  if (first?.type !== 'received') throw new Error(`Dossier ${id} does not start with "received".`);
   const view: DossierView = {
     id,
     reference: first.data.reference,

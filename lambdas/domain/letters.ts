@@ -29,7 +29,6 @@ export interface LetterInput {
   /** For notices and extensions: the date that matters. */
   dueAt?: string;
   reason?: string;
-  statusUrl?: string;
   dossierUrl?: string;
 }
 
@@ -143,7 +142,12 @@ export function renderLetter(input: LetterInput): Letter {
       );
       const upcoming = openDeadlines(view);
       if (upcoming.length) lines.push('', 'Wat gebeurt er nu, en wanneer:', ...upcoming);
-      if (input.statusUrl) lines.push('', `Via deze persoonlijke link volgt u uw klacht: ${input.statusUrl}`);
+      // The access token is stored only hashed, so a letter cannot carry it: the complainant got
+      // the private link when submitting.
+      lines.push(
+        '',
+        'Hoe het met uw klacht gaat, ziet u via de persoonlijke link die u kreeg toen u de klacht indiende.',
+      );
       lines.push('', 'U kunt uw klacht op ieder moment intrekken.');
       const support = reg.eligibility.support.flatMap((s) => (s.referral ? [s.referral] : []));
       if (support.length) lines.push('', 'Wilt u hulp bij uw klacht? Dat kan gratis:', ...referralLines(reg, support));

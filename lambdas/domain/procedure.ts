@@ -15,17 +15,9 @@ import {
   choiceStepId,
   findStep,
   type LadderStep,
-  resolveOutcome,
 } from '../../statemachines/ladder.js';
 import { ANCHOR_LABELS, type LetterKind, type Regulation, type Rung, type Step } from '../../statemachines/model.js';
-import {
-  computeDeadline,
-  DeadlineError,
-  type ExplanationStep,
-  endOfDay,
-  localDate,
-  reminderInstant,
-} from './calendar/deadline.js';
+import { computeDeadline, DeadlineError, localDate, reminderInstant } from './calendar/deadline.js';
 import { describeTerm, parseTerm } from './calendar/term.js';
 import {
   type DeadlineData,
@@ -578,7 +570,6 @@ export class Procedure {
             ...this.letter(v, at.step.letter.kind, at.step.letter.to, key, {
               step: at.step,
               mustContain: at.step.letter.mustContain,
-              statusUrl: this.statusUrl(v),
             }),
           );
         }
@@ -822,10 +813,6 @@ export class Procedure {
 
   // ---------------------------------------------------------------------------------------
   // People's actions
-
-  private statusUrl(view: DossierView): string | undefined {
-    return view.received.accessTokenHash ? this.deps.urls.status(view.id, '') : undefined;
-  }
 
   /** The complainant's access: the token's hash compared in constant time. */
   async authoriseComplainant(id: string, token: string | undefined): Promise<DossierView> {
@@ -1142,6 +1129,3 @@ export class Procedure {
     }));
   }
 }
-
-export type { ExplanationStep };
-export { endOfDay, resolveOutcome };
