@@ -45,6 +45,8 @@ export interface RuntimeOptions {
 export interface Runtime {
   url: string;
   regulation: Regulation;
+  /** The procedure the handlers call (tests drive retries through it). */
+  procedure: Procedure;
   clock: RuntimeClock;
   stepFunctions: LocalStepFunctions;
   mailbox: LocalMailbox;
@@ -220,6 +222,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   return {
     url,
     regulation: reg,
+    procedure,
     clock,
     stepFunctions,
     mailbox,

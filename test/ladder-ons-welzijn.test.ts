@@ -172,4 +172,45 @@ describe('ladder: ONS welzijn', () => {
     const execution = rt.stepFunctions.executionsOf().find((e) => e.name === s.id);
     expect(execution?.status).toBe('ABORTED');
   });
+
+  it('resolved at the manager, and at the director', async () => {
+    for (const [rung, step] of [
+      ['manager', 'manager-handling'],
+      ['director', 'director-handling'],
+    ] as const) {
+      // Up the ordinary way: officer's findings, then the complainant's choice, rung by rung.
+      const t = await submit(rt);
+      await walk(rt, t.id, [
+        ['admissibility', 'admissible'],
+        ['preliminary-investigation', 'done'],
+        ['conversation', 'not-resolved'],
+        ['findings', 'sent'],
+      ]);
+      await escalate(rt, t, 'manager');
+      if (rung === 'director') {
+        await act(rt, t.id, 'manager-handling', 'not-resolved');
+        await escalate(rt, t, 'director');
+      }
+      const d = await act(rt, t.id, step, 'resolved', 'Opgelost met een nieuwe begeleider.');
+      expect(d.closed.result).toBe('resolved');
+      expect((await mailsOf(rt, t.reference)).at(-1)?.text).toContain('Opgelost met een nieuwe begeleider.');
+    }
+  });
+
+  it('a retried task does not append twice or send a letter twice', async () => {
+    const s = await submit(rt);
+    const before = await dossier(rt, s.id);
+    const mails = (await mailsOf(rt, s.reference)).length;
+    // Step Functions retries a task whose answer got lost: the same input again.
+    const again = await rt.procedure.beginStep({
+      dossierId: s.id,
+      step: 'admissibility',
+      previous: { step: 'acknowledge', outcome: 'sent' },
+    });
+    expect(again.step).toBe('admissibility');
+    await rt.procedure.beginStep({ dossierId: s.id, step: 'acknowledge', previous: null });
+    const after = await dossier(rt, s.id);
+    expect(after.version).toBe(before.version);
+    expect((await mailsOf(rt, s.reference)).length).toBe(mails);
+  });
 });

@@ -130,7 +130,9 @@ export interface DossierView {
   withdrawn: boolean;
   closed?: { at: string; result: string; reason: string; referral?: string };
   /** Steps ended, in order, for the timeline and the anchors of later deadlines. */
-  ended: { stepId: string; activation: number; outcome: string; at: string; by: string }[];
+  ended: { stepId: string; activation: number; outcome: string; at: string; by: string; seq: number }[];
+  /** Steps started, in order (with the event's sequence number, to tell a retry from a new visit). */
+  started: { stepId: string; activation: number; seq: number }[];
   /** The nearest open deadline (for the worklist). */
   nextDueAt?: string;
   version: number;
@@ -172,6 +174,7 @@ export function deriveView(id: string, events: readonly DossierEvent[]): Dossier
     reminders: {},
     withdrawn: false,
     ended: [],
+    started: [],
     version: 0,
   };
   for (const e of events) apply(view, e);
@@ -214,6 +217,7 @@ function apply(view: DossierView, e: DossierEvent) {
       if (view.rungId !== e.data.rungId) view.rungEnteredAt = e.at;
       view.rungId = e.data.rungId;
       view.current = { ...e.data, startedAt: e.at };
+      view.started.push({ stepId: e.data.stepId, activation: e.data.activation, seq: e.seq });
       return;
     case 'step.awaiting':
       if (view.current?.stepId === e.data.stepId) view.current.token = e.data.token;
@@ -225,6 +229,7 @@ function apply(view: DossierView, e: DossierEvent) {
         outcome: e.data.outcome,
         at: e.at,
         by: e.data.by,
+        seq: e.seq,
       });
       if (view.current?.stepId === e.data.stepId) view.current = undefined;
       return;

@@ -541,9 +541,18 @@ export class Procedure {
       }
       const bodies = this.completion(view, p.previous, now);
       let v = project(view, bodies, now, 'klachtflow');
-      // A retry of this begin (or the first state of a continued execution): the step stands.
-      if (v.current?.stepId === at.step.id) {
-        result = this.cursorFor(v, at, now, p.executionStartedAt);
+      // A retry of this begin (Step Functions retries when an answer got lost), or the first
+      // state of a continued execution: the step was already started since the previous one
+      // ended. Answer as the first attempt did, and do nothing twice.
+      const previousEnd = p.previous?.step
+        ? (v.ended.filter((e) => e.stepId === p.previous?.step).at(-1)?.seq ?? 0)
+        : 0;
+      const startedSince = v.started.filter((x) => x.stepId === at.step.id && x.seq > previousEnd).at(-1);
+      if (startedSince || v.current?.stepId === at.step.id) {
+        if (at.step.actor === 'system') {
+          const done = v.ended.find((e) => e.stepId === at.step.id && e.activation === startedSince?.activation);
+          result = { step: at.step.id, outcome: done?.outcome ?? at.step.outcomes[0]?.id ?? 'done' };
+        } else result = this.cursorFor(v, at, now, p.executionStartedAt);
         return bodies;
       }
       const activation = (v.activations[at.step.id] ?? 0) + 1;
@@ -651,7 +660,7 @@ export class Procedure {
   /** Records the task token of a waiting step, so an action can complete it. */
   async awaitAction(p: { dossierId: string; step: string; token: string; timeoutSeconds: number }): Promise<void> {
     const view = await this.mutate(p.dossierId, 'klachtflow', (v) => {
-      if (v.status === 'closed' || v.current?.stepId !== p.step) return [];
+      if (v.status === 'closed' || v.current?.stepId !== p.step || v.current.token === p.token) return [];
       return [
         {
           type: 'step.awaiting',
@@ -710,11 +719,12 @@ export class Procedure {
       // Escalate: record the breach (once), alarm the escalation role (again at every re-alarm),
       // and keep waiting for the person, reminding them again after the reminder period.
       const alarmed = this.escalationRole(at.step, current.assignee);
-      const breaches = Object.keys(view.reminders).length + view.letters.filter((l) => l.kind === 'alarm').length;
+      // One alarm per timeout that fired (a retried handler finds its letter decided already).
+      const firing = p.previous?.dueAt ?? deadline.dueAt;
       const bodies: EventBody[] = [];
       if (deadline.status === 'open') bodies.push({ type: 'deadline.breached', data: { deadlineId: id, alarmed } });
       bodies.push(
-        ...this.letter(project(view, bodies, now, 'klachtflow'), 'alarm', alarmed, `${key}:alarm${breaches}`, {
+        ...this.letter(project(view, bodies, now, 'klachtflow'), 'alarm', alarmed, `${key}:alarm:${firing}`, {
           step: at.step,
           dueAt: deadline.dueAt,
         }),
