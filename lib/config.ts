@@ -1,0 +1,113 @@
+/**
+ * The organisation's deployment settings: what is not in the regulation but differs per
+ * account (where the service lives, who gets alarms, who signs in). Read from the file named by
+ * `-c config=<file>` (YAML or JSON); a mistake fails synth with its field path.
+ */
+import { readFileSync } from 'node:fs';
+import { extname, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { formatPath } from '../statemachines/load.js';
+import type { Regulation } from '../statemachines/model.js';
+
+const httpsUrl = z.url({ protocol: /^https$/, error: 'Use an https:// address, e.g. https://klachten.example.nl' });
+
+export const DeployConfigSchema = z
+  .object({
+    /** Where complainants and officers reach the service; links in letters point here (PUBLIC_URL). */
+    publicUrl: httpsUrl,
+    /**
+     * The address letters come from. Defaults to the regulation's `organisation.senderAddress`;
+     * SES must be allowed to send from it (see `senderDomain`).
+     */
+    sender: z.email().optional(),
+    /**
+     * Verify the whole domain in SES (DKIM records to publish) instead of the one sender address
+     * (a confirmation mail to that address). Must be the sender's domain.
+     */
+    senderDomain: z
+      .string()
+      .regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, 'A domain name such as example.nl')
+      .optional(),
+    /** Who receives alarms: failed ladders, breached deadlines, bounced letters, handler errors. */
+    alarmEmails: z.array(z.email()).default([]),
+    /** Officer accounts created in Cognito with an invitation mail, each in the groups of its roles. */
+    officers: z.array(z.object({ email: z.email(), roles: z.array(z.string().min(1)).min(1) }).strict()).default([]),
+    /** Origins allowed to call the API from a browser (CORS). Defaults to the origin of `publicUrl`. */
+    corsOrigins: z.array(httpsUrl).optional(),
+    /** The CloudFormation stack name. Defaults to `klachtflow-<regulation id>`. */
+    stackName: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9-]{0,40}$/, 'Letters, digits and hyphens, at most 41 characters')
+      .optional(),
+  })
+  .strict();
+export type DeployConfig = z.infer<typeof DeployConfigSchema>;
+
+/** A config file that cannot be used, with one line per problem. */
+export class DeployConfigError extends Error {
+  constructor(
+    message: string,
+    readonly issues: string[] = [],
+  ) {
+    super([message, ...issues.map((i) => `  - ${i}`)].join('\n'));
+    this.name = 'DeployConfigError';
+  }
+}
+
+/** Validates settings against the schema and against the regulation they deploy. */
+export function parseDeployConfig(data: unknown, regulation: Regulation, origin = 'config'): DeployConfig {
+  const result = DeployConfigSchema.safeParse(data);
+  if (!result.success) {
+    throw new DeployConfigError(
+      `${origin} is not a valid klachtflow deploy config:`,
+      result.error.issues.map((i) => `${formatPath(i.path) || '(file)'}: ${i.message}`),
+    );
+  }
+  const config = result.data;
+  const issues: string[] = [];
+  const roles = new Set(regulation.roles.map((r) => r.id));
+  config.officers.forEach((o, i) => {
+    o.roles.forEach((role, j) => {
+      if (!roles.has(role))
+        issues.push(
+          `officers[${i}].roles[${j}]: "${role}" is not a role of ${regulation.id} (${[...roles].join(', ')})`,
+        );
+    });
+  });
+  const sender = senderOf(config, regulation);
+  if (config.senderDomain && !sender.toLowerCase().endsWith(`@${config.senderDomain.toLowerCase()}`))
+    issues.push(`senderDomain: the sender ${sender} is not an address of ${config.senderDomain}`);
+  if (issues.length) throw new DeployConfigError(`${origin} does not fit regulation ${regulation.id}:`, issues);
+  return config;
+}
+
+/** Reads and validates a config file (.yaml, .yml or .json). */
+export function loadDeployConfig(file: string, regulation: Regulation): DeployConfig {
+  const path = resolve(file);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new DeployConfigError(`Cannot read the config file ${path}: ${(e as Error).message}`);
+  }
+  let data: unknown;
+  try {
+    data = extname(path) === '.json' ? JSON.parse(text) : parseYaml(text);
+  } catch (e) {
+    throw new DeployConfigError(
+      `${path} is not valid ${extname(path) === '.json' ? 'JSON' : 'YAML'}: ${(e as Error).message}`,
+    );
+  }
+  return parseDeployConfig(data, regulation, path);
+}
+
+/** The address letters come from. */
+export function senderOf(config: DeployConfig, regulation: Regulation): string {
+  return config.sender ?? regulation.organisation.senderAddress;
+}
+
+/** Placeholder settings for synthesising without a config (`npm run synth`); not for deploying. */
+export function exampleDeployConfig(regulation: Regulation): DeployConfig {
+  return parseDeployConfig({ publicUrl: 'https://klachten.example.org' }, regulation, 'example config');
+}

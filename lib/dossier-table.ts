@@ -1,0 +1,108 @@
+/**
+ * The dossier table: one DynamoDB table, keys and indexes taken from the store's own
+ * `tableDefinition` so the cloud and the local runtime cannot differ. Dossiers are records an
+ * organisation must keep: point-in-time recovery, deletion protection, retained on stack
+ * deletion, encrypted with a key the organisation owns.
+ */
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { AttributeType, Billing, type ITableV2, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
+import { Construct, type IConstruct } from 'constructs';
+import { tableDefinition } from '../lambdas/adapters/dynamodb-store.js';
+import { acknowledgeWildcard } from './nag.js';
+
+export interface DossierTableProps {
+  /**
+   * The key that encrypts the table.
+   * @default a new customer-managed key with yearly rotation, retained with the table
+   */
+  readonly encryptionKey?: IKey;
+  /**
+   * What happens to the table when the stack is deleted.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Whether DeleteTable is refused until someone turns this off.
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+}
+
+/** The actions the handlers use on the table: the store appends and updates, never deletes. */
+export const TABLE_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem'] as const;
+
+const attributeType = (t: string) =>
+  t === 'S' ? AttributeType.STRING : t === 'N' ? AttributeType.NUMBER : AttributeType.BINARY;
+
+/** Table props derived from the store's CreateTable input. */
+export function tableShape() {
+  const def = tableDefinition('dossiers');
+  const types = new Map(def.AttributeDefinitions.map((a) => [a.AttributeName, attributeType(a.AttributeType)]));
+  const key = (schema: { AttributeName: string; KeyType: string }[], kind: 'HASH' | 'RANGE') => {
+    const name = schema.find((k) => k.KeyType === kind)?.AttributeName;
+    if (!name) throw new Error(`tableDefinition has no ${kind} key`);
+    return { name, type: types.get(name) ?? AttributeType.STRING };
+  };
+  return {
+    partitionKey: key(def.KeySchema, 'HASH'),
+    sortKey: key(def.KeySchema, 'RANGE'),
+    globalSecondaryIndexes: def.GlobalSecondaryIndexes.map((i) => ({
+      indexName: i.IndexName,
+      partitionKey: key(i.KeySchema, 'HASH'),
+      sortKey: key(i.KeySchema, 'RANGE'),
+    })),
+  };
+}
+
+export class DossierTable extends Construct {
+  readonly table: ITableV2;
+  readonly encryptionKey: IKey;
+
+  constructor(scope: Construct, id: string, props: DossierTableProps = {}) {
+    super(scope, id);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    this.encryptionKey =
+      props.encryptionKey ??
+      new Key(this, 'Key', {
+        description: 'klachtflow: encrypts the dossiers',
+        enableKeyRotation: true,
+        // Without the key the retained table cannot be read: the key stays as long as the table.
+        removalPolicy,
+      });
+    this.table = new TableV2(this, 'Table', {
+      ...tableShape(),
+      billing: Billing.onDemand(),
+      encryption: TableEncryptionV2.customerManagedKey(this.encryptionKey),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: props.deletionProtection ?? true,
+      removalPolicy,
+    });
+  }
+
+  /** Read and append (Get, Query, Put, Update) with the key; no DeleteItem, no Scan. */
+  grantReadAppend(grantee: IGrantable): void {
+    this.table.grant(
+      grantee,
+      'dynamodb:GetItem',
+      'dynamodb:BatchGetItem',
+      'dynamodb:Query',
+      'dynamodb:ConditionCheckItem',
+      'dynamodb:DescribeTable',
+      ...TABLE_WRITE_ACTIONS,
+    );
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
+        resources: [this.encryptionKey.keyArn],
+      }),
+    );
+    if (Construct.isConstruct(grantee))
+      acknowledgeWildcard(
+        grantee as IConstruct,
+        `${this.table.tableArn}/index/*`,
+        "Query on the worklist and report indexes of this one table; the index names are the store's own.",
+      );
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * The Lambda functions: one per file in `lambdas/`, bundled by the local esbuild (no Docker),
+ * ES modules on arm64, the AWS SDK v3 left to the runtime. The regulation travels inside each
+ * bundle as `regulation.json`: at 14 to 26 KB it does not fit Lambda's 4 KB of environment.
+ * Grants are not made here; the stack gives each function what it needs.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Architecture, type IFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { SubstitutionName } from '../statemachines/compile.js';
+import type { Regulation } from '../statemachines/model.js';
+import { acknowledgeLambdaBasicExecution, acknowledgeWildcard } from './nag.js';
+
+export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Where the bundled regulation lands in the function (`KLACHTFLOW_REGULATION`). */
+export const REGULATION_IN_BUNDLE = '/var/task/regulation.json';
+
+/** Each function: its entry in `lambdas/`, what it does, and its timeout. */
+export const HANDLERS = {
+  api: { entry: 'http.ts', description: 'klachtflow: the HTTP API', timeout: 29 },
+  beginStep: { entry: 'begin-step.ts', description: 'klachtflow: begins a step of the ladder', timeout: 60 },
+  awaitAction: {
+    entry: 'await-action.ts',
+    description: 'klachtflow: waits for a person (callback token)',
+    timeout: 60,
+  },
+  deadline: { entry: 'deadline-passed.ts', description: 'klachtflow: a deadline passed', timeout: 60 },
+  close: { entry: 'close-dossier.ts', description: 'klachtflow: closes a dossier', timeout: 60 },
+  continue: {
+    entry: 'continue-ladder.ts',
+    description: 'klachtflow: continues a ladder in a new execution',
+    timeout: 60,
+  },
+  reminder: { entry: 'send-reminder.ts', description: 'klachtflow: sends a reminder (Scheduler target)', timeout: 60 },
+} as const;
+export type HandlerName = keyof typeof HANDLERS;
+
+/** Which function fills which substitution of the compiled ASL. */
+export const TASK_FUNCTIONS: Record<SubstitutionName, HandlerName> = {
+  BeginStepFunctionArn: 'beginStep',
+  AwaitActionFunctionArn: 'awaitAction',
+  DeadlineFunctionArn: 'deadline',
+  CloseFunctionArn: 'close',
+  ContinueFunctionArn: 'continue',
+};
+
+export interface HandlersProps {
+  /** The regulation every function runs, as loaded and validated. */
+  readonly regulation: Regulation;
+  /** The wiring every function reads (see lambdas/aws-deps.ts). */
+  readonly environment: Readonly<Record<string, string>>;
+  /** The reminder function's fixed name: the functions know its ARN before it exists. */
+  readonly reminderFunctionName: string;
+  /**
+   * The Lambda runtime.
+   * @default Runtime.NODEJS_24_X
+   */
+  readonly runtime?: Runtime;
+  /**
+   * Memory of each function in MB (CPU grows with it; billed per GB-second).
+   * @default 512
+   */
+  readonly memorySize?: number;
+  /**
+   * How long function logs are kept.
+   * @default RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: RetentionDays;
+}
+
+export class Handlers extends Construct {
+  readonly functions: Readonly<Record<HandlerName, NodejsFunction>>;
+  /** Reminders Lambda could not deliver after its retries (Scheduler invokes asynchronously). */
+  readonly reminderDeadLetters: Queue;
+
+  constructor(scope: Construct, id: string, props: HandlersProps) {
+    super(scope, id);
+    const regulationFile = join(mkdtempSync(join(tmpdir(), 'klachtflow-regulation-')), 'regulation.json');
+    writeFileSync(regulationFile, JSON.stringify(props.regulation));
+
+    this.reminderDeadLetters = new Queue(this, 'ReminderDeadLetters', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+
+    const make = (name: HandlerName): NodejsFunction => {
+      const h = HANDLERS[name];
+      const logGroup = new LogGroup(this, `${name}Logs`, {
+        retention: props.logRetention ?? RetentionDays.ONE_YEAR,
+        removalPolicy: RemovalPolicy.DESTROY,
+      });
+      const fn = new NodejsFunction(this, name, {
+        entry: join(PROJECT_ROOT, 'lambdas', h.entry),
+        handler: 'handler',
+        description: h.description,
+        ...(name === 'reminder'
+          ? { functionName: props.reminderFunctionName, deadLetterQueue: this.reminderDeadLetters }
+          : {}),
+        runtime: props.runtime ?? Runtime.NODEJS_24_X,
+        architecture: Architecture.ARM_64,
+        memorySize: props.memorySize ?? 512,
+        timeout: Duration.seconds(h.timeout),
+        tracing: Tracing.ACTIVE,
+        logGroup,
+        environment: {
+          ...props.environment,
+          KLACHTFLOW_REGULATION: REGULATION_IN_BUNDLE,
+          POWERTOOLS_SERVICE_NAME: 'klachtflow',
+          NODE_OPTIONS: '--enable-source-maps',
+        },
+        projectRoot: PROJECT_ROOT,
+        depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+        bundling: {
+          format: OutputFormat.ESM,
+          target: 'node22',
+          platform: 'node',
+          mainFields: ['module', 'main'],
+          minify: true,
+          sourceMap: true,
+          sourcesContent: false,
+          // Packages that still call require() need it inside an ES module bundle.
+          banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+          commandHooks: {
+            beforeBundling: () => [],
+            beforeInstall: () => [],
+            afterBundling: (_input: string, output: string) => [`cp "${regulationFile}" "${output}/regulation.json"`],
+          },
+        },
+      });
+      acknowledgeLambdaBasicExecution(fn);
+      acknowledgeWildcard(fn, '*', 'X-Ray tracing (PutTraceSegments, PutTelemetryRecords) has no resource to name.');
+      return fn;
+    };
+    this.functions = Object.fromEntries(
+      (Object.keys(HANDLERS) as HandlerName[]).map((name) => [name, make(name)]),
+    ) as Record<HandlerName, NodejsFunction>;
+  }
+
+  /** The functions behind the ASL's substitutions. */
+  tasks(): Record<SubstitutionName, IFunction> {
+    const tasks = {} as Record<SubstitutionName, IFunction>;
+    for (const [sub, name] of Object.entries(TASK_FUNCTIONS) as [SubstitutionName, HandlerName][])
+      tasks[sub] = this.functions[name];
+    return tasks;
+  }
+}

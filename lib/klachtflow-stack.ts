@@ -1,0 +1,155 @@
+/**
+ * One regulation deployed: the dossier table, the handlers, the escalation ladder, the reminder
+ * scheduler, the mailer, officer sign-in, the API and the alarms, wired as `lambdas/aws-deps.ts`
+ * expects and each function granted only what it does.
+ */
+import { ArnFormat, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { Construct } from 'constructs';
+import type { Regulation } from '../statemachines/model.js';
+import { Alarms } from './alarms.js';
+import { ComplaintsApi } from './complaints-api.js';
+import { type DeployConfig, senderOf } from './config.js';
+import { DossierTable } from './dossier-table.js';
+import { EscalationLadder, executionsArn, stateMachineArn } from './escalation-ladder.js';
+import { type HandlerName, Handlers } from './handlers.js';
+import { Mailer } from './mailer.js';
+import { acknowledgeWildcard } from './nag.js';
+import { OfficerSignIn } from './officer-sign-in.js';
+import type { DeployedRegulation } from './regulation-source.js';
+import { ReminderScheduler } from './reminder-scheduler.js';
+
+export interface KlachtflowStackProps extends StackProps {
+  /** The regulation and its state machine. */
+  readonly deployed: DeployedRegulation;
+  /** The organisation's settings. */
+  readonly config: DeployConfig;
+}
+
+/** What each handler may do beyond reading and appending to the table. */
+export const HANDLER_ACCESS: Record<
+  HandlerName,
+  { mail: boolean; schedules: boolean; start: boolean; stop: boolean; respond: boolean }
+> = {
+  api: { mail: true, schedules: true, start: true, stop: true, respond: true },
+  beginStep: { mail: true, schedules: true, start: false, stop: false, respond: false },
+  awaitAction: { mail: true, schedules: true, start: false, stop: true, respond: false },
+  deadline: { mail: true, schedules: true, start: false, stop: true, respond: false },
+  close: { mail: true, schedules: true, start: false, stop: false, respond: false },
+  continue: { mail: true, schedules: true, start: true, stop: false, respond: false },
+  reminder: { mail: true, schedules: false, start: false, stop: false, respond: false },
+};
+
+export class KlachtflowStack extends Stack {
+  readonly table: DossierTable;
+  readonly handlers: Handlers;
+  readonly ladder: EscalationLadder;
+  readonly api: ComplaintsApi;
+
+  constructor(scope: Construct, id: string, props: KlachtflowStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const sender = senderOf(config, props.deployed.regulation);
+    // The config's sender replaces the regulation's in the copy the functions run.
+    const regulation: Regulation = {
+      ...props.deployed.regulation,
+      organisation: { ...props.deployed.regulation.organisation, senderAddress: sender },
+    };
+    const publicUrl = config.publicUrl.replace(/\/$/, '');
+
+    // Fixed names: the state machine names the functions and the functions name it (and the
+    // reminder function its own ARN); ARNs from names break the cycle.
+    const stateMachineName = `${this.stackName}-ladder`;
+    const reminderFunctionName = `${this.stackName}-reminder`;
+    const ladderArn = stateMachineArn(this, stateMachineName);
+    const reminderArn = this.formatArn({
+      service: 'lambda',
+      resource: 'function',
+      resourceName: reminderFunctionName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+
+    const alarms = new Alarms(this, 'Alarms', { emails: config.alarmEmails, regulationId: regulation.id });
+    this.table = new DossierTable(this, 'Dossiers');
+    const mailer = new Mailer(this, 'Mailer', {
+      sender,
+      ...(config.senderDomain ? { senderDomain: config.senderDomain } : {}),
+      notifications: alarms.topic,
+    });
+    const scheduler = new ReminderScheduler(this, 'Reminders', { reminderFunctionArn: reminderArn });
+
+    this.handlers = new Handlers(this, 'Handlers', {
+      regulation,
+      reminderFunctionName,
+      environment: {
+        TABLE_NAME: this.table.table.tableName,
+        STATE_MACHINE_ARN: ladderArn,
+        REMINDER_FUNCTION_ARN: reminderArn,
+        SCHEDULER_ROLE_ARN: scheduler.role.roleArn,
+        SCHEDULE_GROUP: scheduler.group.scheduleGroupName,
+        PUBLIC_URL: publicUrl,
+        SES_CONFIGURATION_SET: mailer.configurationSet.configurationSetName,
+      },
+    });
+    this.ladder = new EscalationLadder(this, 'Ladder', {
+      definition: props.deployed.asl,
+      tasks: this.handlers.tasks(),
+      stateMachineName,
+    });
+
+    for (const [name, access] of Object.entries(HANDLER_ACCESS) as [HandlerName, (typeof HANDLER_ACCESS)['api']][]) {
+      const fn = this.handlers.functions[name];
+      this.table.grantReadAppend(fn);
+      if (access.mail) mailer.grantSend(fn);
+      if (access.schedules) scheduler.grantManageSchedules(fn);
+      if (access.start)
+        fn.addToRolePolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: [ladderArn] }));
+      if (access.stop)
+        fn.addToRolePolicy(
+          new PolicyStatement({
+            actions: ['states:StopExecution'],
+            resources: [executionsArn(this, stateMachineName)],
+          }),
+        );
+      if (access.stop)
+        acknowledgeWildcard(
+          fn,
+          executionsArn(this, stateMachineName),
+          'Executions are named per dossier at run time; StopExecution is confined to executions of this ladder.',
+        );
+      // A task token names no resource IAM can check before the call: `*`, and the token itself
+      // (unguessable, handed out per waiting step) is the authorisation.
+      if (access.respond)
+        fn.addToRolePolicy(new PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: ['*'] }));
+      if (access.respond)
+        acknowledgeWildcard(
+          fn,
+          '*',
+          'states:SendTaskSuccess is authorised by the unguessable task token; X-Ray PutTraceSegments has no resource.',
+        );
+      alarms.watchFunction(name, fn);
+    }
+    alarms.watchLadder(this.ladder.stateMachine);
+    alarms.watchDeadLetters('ReminderDeadLetters', this.handlers.reminderDeadLetters);
+
+    const signIn = new OfficerSignIn(this, 'Officers', {
+      roles: regulation.roles,
+      officers: config.officers,
+      publicUrl,
+    });
+    this.api = new ComplaintsApi(this, 'Api', {
+      handler: this.handlers.functions.api,
+      userPool: signIn.userPool,
+      userPoolClient: signIn.client,
+      corsOrigins: config.corsOrigins ?? [new URL(publicUrl).origin],
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'The API (route PUBLIC_URL here)' });
+    new CfnOutput(this, 'UserPoolId', { value: signIn.userPool.userPoolId, description: 'Officer accounts' });
+    new CfnOutput(this, 'UserPoolClientId', { value: signIn.client.userPoolClientId });
+    new CfnOutput(this, 'DossierTableName', { value: this.table.table.tableName });
+    new CfnOutput(this, 'StateMachineArn', { value: ladderArn });
+    new CfnOutput(this, 'AlarmTopicArn', { value: alarms.topic.topicArn });
+    new CfnOutput(this, 'SesIdentity', { value: mailer.identityName, description: 'Verify before sending' });
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * The mailer: the SES identity letters are sent from and a configuration set that suppresses
+ * addresses that bounce or complain and reports each bounce and complaint to the alarm topic.
+ */
+import { Stack } from 'aws-cdk-lib';
+import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import {
+  ConfigurationSet,
+  ConfigurationSetTlsPolicy,
+  EmailIdentity,
+  EmailSendingEvent,
+  EventDestination,
+  Identity,
+  SuppressionReasons,
+} from 'aws-cdk-lib/aws-ses';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+
+export interface MailerProps {
+  /** The address letters come from. */
+  readonly sender: string;
+  /**
+   * Verify this whole domain (Easy DKIM) instead of the single sender address.
+   * @default the sender address is verified by a confirmation mail
+   */
+  readonly senderDomain?: string;
+  /**
+   * Where bounces and complaints are reported.
+   * @default not reported (SES still suppresses the address)
+   */
+  readonly notifications?: ITopic;
+}
+
+export class Mailer extends Construct {
+  readonly configurationSet: ConfigurationSet;
+  readonly identity: EmailIdentity;
+  /** The identity's name as SES knows it: the domain or the address. */
+  readonly identityName: string;
+
+  constructor(scope: Construct, id: string, props: MailerProps) {
+    super(scope, id);
+    this.configurationSet = new ConfigurationSet(this, 'ConfigurationSet', {
+      tlsPolicy: ConfigurationSetTlsPolicy.REQUIRE,
+      reputationMetrics: true,
+      suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+    });
+    if (props.notifications) {
+      this.configurationSet.addEventDestination('Problems', {
+        destination: EventDestination.snsTopic(props.notifications),
+        events: [
+          EmailSendingEvent.BOUNCE,
+          EmailSendingEvent.COMPLAINT,
+          EmailSendingEvent.REJECT,
+          EmailSendingEvent.RENDERING_FAILURE,
+        ],
+      });
+    }
+    this.identityName = props.senderDomain ?? props.sender;
+    this.identity = new EmailIdentity(this, 'Identity', {
+      identity: props.senderDomain ? Identity.domain(props.senderDomain) : Identity.email(props.sender),
+      configurationSet: this.configurationSet,
+    });
+  }
+
+  /** ses:SendEmail from this identity through this configuration set, nothing more. */
+  grantSend(grantee: IGrantable): void {
+    const stack = Stack.of(this);
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['ses:SendEmail'],
+        resources: [
+          stack.formatArn({ service: 'ses', resource: 'identity', resourceName: this.identityName }),
+          stack.formatArn({
+            service: 'ses',
+            resource: 'configuration-set',
+            resourceName: this.configurationSet.configurationSetName,
+          }),
+        ],
+      }),
+    );
+  }
+}
