@@ -1,37 +1,69 @@
 /**
  * The intake and officer API: an HTTP API (payload 2.0) in front of the one Hono app of
- * `lambdas/http.ts`. The routes are the app's own (a test holds them against its OpenAPI
- * document). Officer routes pass the Cognito JWT authorizer; complainant routes are open at the
+ * `lambdas/http.ts`. The routes are read from that app (`appRoutes`), so they cannot drift. Officer routes pass the Cognito JWT authorizer; complainant routes are open at the
  * gateway and authorised in the app by the dossier's access token. Request bodies are validated
  * by the app's zod schemas (HTTP APIs have no request validation of their own).
  */
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { CorsHttpMethod, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  CorsHttpMethod,
+  HttpApi,
+  type HttpMethod,
+  HttpStage,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { createApi } from '../lambdas/api.js';
+import type { Regulation } from '../statemachines/model.js';
 import { acknowledgeRule } from './nag.js';
 
-export type Audience = 'public' | 'complainant' | 'officer';
+export type Audience = 'public' | 'officer';
 
-/** The routes of `lambdas/api.ts` and who may call them. */
-export const ROUTES: readonly { method: 'GET' | 'POST'; path: string; audience: Audience }[] = [
-  { method: 'POST', path: '/complaints', audience: 'public' },
-  { method: 'GET', path: '/openapi.json', audience: 'public' },
-  { method: 'GET', path: '/complaints/{id}', audience: 'complainant' },
-  { method: 'POST', path: '/complaints/{id}/messages', audience: 'complainant' },
-  { method: 'POST', path: '/complaints/{id}/withdraw', audience: 'complainant' },
-  { method: 'POST', path: '/complaints/{id}/escalate', audience: 'complainant' },
-  { method: 'GET', path: '/dossiers', audience: 'officer' },
-  { method: 'GET', path: '/dossiers/{id}', audience: 'officer' },
-  { method: 'POST', path: '/dossiers/{id}/actions', audience: 'officer' },
-];
+/** Paths behind the officers' JWT authorizer; every other route is authorised in the app itself. */
+export const OFFICER_PREFIXES = ['/dossiers'] as const;
+
+export interface ApiRoute {
+  readonly method: string;
+  readonly path: string;
+  readonly audience: Audience;
+}
+
+/**
+ * The routes of the Hono app of `lambdas/api.ts`, read from the app itself so the gateway and the
+ * local runtime answer the same requests (`:id` becomes `{id}`; middleware is not a route).
+ */
+export function appRoutes(regulation: Regulation): ApiRoute[] {
+  const app = createApi({
+    regulation,
+    // Only the route table is read: no request reaches these.
+    procedure: {} as never,
+    store: {} as never,
+    officer: async () => undefined,
+    statusUrl: () => '',
+  });
+  const seen = new Set<string>();
+  const routes: ApiRoute[] = [];
+  for (const r of app.routes) {
+    if (r.method === 'ALL' || r.path.includes('*')) continue;
+    const path = r.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+    const key = `${r.method} ${path}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const officer = OFFICER_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`));
+    routes.push({ method: r.method, path, audience: officer ? 'officer' : 'public' });
+  }
+  return routes;
+}
 
 export interface ComplaintsApiProps {
+  /** The routes to open, with who may call them. */
+  readonly routes: readonly ApiRoute[];
   /** The function behind every route. */
   readonly handler: IFunction;
   /** The officers' user pool and the client their pages sign in with. */
@@ -96,10 +128,10 @@ export class ComplaintsApi extends Construct {
     const authorizer = new HttpUserPoolAuthorizer('Officers', props.userPool, {
       userPoolClients: [props.userPoolClient],
     });
-    for (const route of ROUTES) {
+    for (const route of props.routes) {
       const [added] = this.httpApi.addRoutes({
         path: route.path,
-        methods: [route.method === 'GET' ? HttpMethod.GET : HttpMethod.POST],
+        methods: [route.method as HttpMethod],
         integration,
         ...(route.audience === 'officer' ? { authorizer } : {}),
       });

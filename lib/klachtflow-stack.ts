@@ -8,7 +8,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import type { Regulation } from '../statemachines/model.js';
 import { Alarms } from './alarms.js';
-import { ComplaintsApi } from './complaints-api.js';
+import { appRoutes, ComplaintsApi } from './complaints-api.js';
 import { type DeployConfig, senderOf } from './config.js';
 import { DossierTable } from './dossier-table.js';
 import { EscalationLadder, executionsArn, stateMachineArn } from './escalation-ladder.js';
@@ -138,6 +138,7 @@ export class KlachtflowStack extends Stack {
       publicUrl,
     });
     this.api = new ComplaintsApi(this, 'Api', {
+      routes: appRoutes(regulation),
       handler: this.handlers.functions.api,
       userPool: signIn.userPool,
       userPoolClient: signIn.client,

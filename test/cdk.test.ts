@@ -1,0 +1,300 @@
+/**
+ * The CDK app, by assertion: one stack built once (bundling skipped: the templates, not the
+ * bundles, are under test; `npm run synth` bundles for real), then the whole app with all five
+ * presets under cdk-nag. No AWS account, no network.
+ */
+import { readFileSync } from 'node:fs';
+import { App, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tableDefinition } from '../lambdas/adapters/dynamodb-store.js';
+import { appRoutes } from '../lib/complaints-api.js';
+import { DeployConfigError, exampleDeployConfig, parseDeployConfig } from '../lib/config.js';
+import { HANDLERS, TASK_FUNCTIONS } from '../lib/handlers.js';
+import { KlachtflowStack } from '../lib/klachtflow-stack.js';
+import { resolveRegulation } from '../lib/regulation-source.js';
+import { aslFile, loadAsl } from '../statemachines/asl.js';
+import { SUBSTITUTIONS, type SubstitutionName } from '../statemachines/compile.js';
+import { loadRegulation, PRESET_IDS } from '../statemachines/load.js';
+
+const env = { account: '123456789012', region: 'eu-central-1' };
+const noBundling = { 'aws:cdk:bundling-stacks': [] };
+
+type Resources = Record<string, { Type: string; Properties: any; DeletionPolicy?: string }>;
+
+let template: Template;
+let resources: Resources;
+
+/** The logical id of the function built from a lambdas/ entry. */
+function functionId(entry: string): string {
+  const hit = Object.entries(resources).find(
+    ([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties.Description === descriptionOf(entry),
+  );
+  if (!hit) throw new Error(`no function for ${entry}`);
+  return hit[0];
+}
+const descriptionOf = (entry: string) => Object.values(HANDLERS).find((h) => h.entry === entry)?.description;
+
+/** Every statement of every policy attached to a role. */
+function statementsOf(roleRef: unknown): { Action: string | string[]; Resource: unknown }[] {
+  const roleId = (roleRef as { 'Fn::GetAtt'?: string[]; Ref?: string })['Fn::GetAtt']?.[0];
+  return Object.values(resources)
+    .filter((r) => r.Type === 'AWS::IAM::Policy' && r.Properties.Roles.some((x: any) => x.Ref === roleId))
+    .flatMap((r) => r.Properties.PolicyDocument.Statement);
+}
+const actionsOf = (s: { Action: string | string[] }) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+
+beforeAll(() => {
+  const app = new App({ context: noBundling });
+  const deployed = resolveRegulation('ons-welzijn');
+  const config = parseDeployConfig(
+    {
+      publicUrl: 'https://klachten.example.nl',
+      alarmEmails: ['it@example.nl'],
+      officers: [{ email: 'functionaris@example.nl', roles: ['officer'] }],
+    },
+    deployed.regulation,
+  );
+  const stack = new KlachtflowStack(app, 'Test', { env, deployed, config });
+  template = Template.fromStack(stack);
+  resources = template.toJSON().Resources;
+}, 120_000);
+
+describe('cdk: dossier table', () => {
+  it('has the keys and indexes of the store’s own table definition', () => {
+    const def = tableDefinition('x');
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      KeySchema: def.KeySchema,
+      AttributeDefinitions: Match.arrayWith(def.AttributeDefinitions),
+      BillingMode: 'PAY_PER_REQUEST',
+      GlobalSecondaryIndexes: def.GlobalSecondaryIndexes.map((i) =>
+        Match.objectLike({ IndexName: i.IndexName, KeySchema: i.KeySchema, Projection: i.Projection }),
+      ),
+    });
+  });
+
+  it('keeps dossiers: PITR, deletion protection, a customer-managed key, retained', () => {
+    template.hasResource('AWS::DynamoDB::GlobalTable', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
+        Replicas: [
+          Match.objectLike({
+            DeletionProtectionEnabled: true,
+            PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+            SSESpecification: { KMSMasterKeyId: Match.anyValue() },
+          }),
+        ],
+      }),
+    });
+    template.hasResource('AWS::KMS::Key', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({ EnableKeyRotation: true, Description: Match.stringLikeRegexp('dossiers') }),
+    });
+  });
+});
+
+describe('cdk: escalation ladder', () => {
+  it('deploys the committed ASL, with the five task functions as substitutions', () => {
+    const [sm] = Object.values(resources).filter((r) => r.Type === 'AWS::StepFunctions::StateMachine');
+    expect(sm?.Properties.DefinitionString).toBe(readFileSync(aslFile('ons-welzijn'), 'utf8'));
+    expect(sm?.Properties.StateMachineType).toBe('STANDARD');
+    const expected = Object.fromEntries(
+      SUBSTITUTIONS.map((s) => [s, { 'Fn::GetAtt': [functionId(HANDLERS[TASK_FUNCTIONS[s]].entry), 'Arn'] }]),
+    );
+    expect(sm?.Properties.DefinitionSubstitutions).toEqual(expected);
+  });
+
+  it('is the same document the local runtime runs (loadAsl)', () => {
+    const [sm] = Object.values(resources).filter((r) => r.Type === 'AWS::StepFunctions::StateMachine');
+    const values = Object.fromEntries(SUBSTITUTIONS.map((s) => [s, `arn:test:${s}`])) as Record<
+      SubstitutionName,
+      string
+    >;
+    // What CloudFormation does with DefinitionSubstitutions.
+    const deployed = (sm?.Properties.DefinitionString as string).replace(
+      /\$\{([A-Za-z]+)\}/g,
+      (_, name: SubstitutionName) => values[name],
+    );
+    expect(JSON.parse(deployed)).toEqual(loadAsl('ons-welzijn', values));
+  });
+
+  it('logs every event without execution data, and traces', () => {
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false, Destinations: Match.anyValue() },
+      TracingConfiguration: { Enabled: true },
+    });
+  });
+
+  it('may invoke exactly the five task functions', () => {
+    const [sm] = Object.values(resources).filter((r) => r.Type === 'AWS::StepFunctions::StateMachine');
+    const invoke = statementsOf(sm?.Properties.RoleArn).filter((s) => actionsOf(s).includes('lambda:InvokeFunction'));
+    expect(invoke).toHaveLength(1);
+    const ids = SUBSTITUTIONS.map((s) => functionId(HANDLERS[TASK_FUNCTIONS[s]].entry));
+    expect(invoke[0]?.Resource).toEqual(ids.map((id) => ({ 'Fn::GetAtt': [id, 'Arn'] })));
+  });
+
+  it('alarms on failed and timed-out executions', () => {
+    for (const metric of ['ExecutionsFailed', 'ExecutionsTimedOut'])
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/States',
+        MetricName: metric,
+        AlarmActions: [Match.anyValue()],
+      });
+  });
+});
+
+describe('cdk: handlers', () => {
+  it('run on Node.js 24 arm64 with the wiring lambdas/aws-deps.ts reads', () => {
+    const fns = Object.values(resources).filter(
+      (r) => r.Type === 'AWS::Lambda::Function' && String(r.Properties.Description).startsWith('klachtflow'),
+    );
+    expect(fns).toHaveLength(Object.keys(HANDLERS).length);
+    for (const fn of fns) {
+      expect(fn.Properties.Runtime).toBe('nodejs24.x');
+      expect(fn.Properties.Architectures).toEqual(['arm64']);
+      expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
+      expect(Object.keys(fn.Properties.Environment.Variables)).toEqual(
+        expect.arrayContaining([
+          'TABLE_NAME',
+          'STATE_MACHINE_ARN',
+          'REMINDER_FUNCTION_ARN',
+          'SCHEDULER_ROLE_ARN',
+          'SCHEDULE_GROUP',
+          'PUBLIC_URL',
+          'SES_CONFIGURATION_SET',
+          'KLACHTFLOW_REGULATION',
+        ]),
+      );
+      expect(fn.Properties.Environment.Variables.PUBLIC_URL).toBe('https://klachten.example.nl');
+    }
+  });
+
+  it('the API function cannot delete or scan dossiers, and the others neither', () => {
+    for (const h of Object.values(HANDLERS)) {
+      const fn = resources[functionId(h.entry)];
+      const actions = statementsOf(fn?.Properties.Role).flatMap(actionsOf);
+      expect(actions).toContain('dynamodb:PutItem');
+      for (const forbidden of ['dynamodb:DeleteItem', 'dynamodb:Scan', 'dynamodb:*', 'dynamodb:BatchWriteItem', '*'])
+        expect(actions, `${h.entry}: ${forbidden}`).not.toContain(forbidden);
+    }
+  });
+
+  it('grants each handler only its own Step Functions and Scheduler actions', () => {
+    const actions = (entry: string) => statementsOf(resources[functionId(entry)]?.Properties.Role).flatMap(actionsOf);
+    expect(actions('http.ts')).toEqual(
+      expect.arrayContaining(['states:StartExecution', 'states:StopExecution', 'states:SendTaskSuccess']),
+    );
+    expect(actions('continue-ladder.ts')).toContain('states:StartExecution');
+    expect(actions('deadline-passed.ts')).toContain('states:StopExecution');
+    expect(actions('begin-step.ts')).not.toContain('states:StartExecution');
+    expect(actions('send-reminder.ts')).not.toContain('scheduler:CreateSchedule');
+    expect(actions('send-reminder.ts')).toContain('ses:SendEmail');
+    for (const h of Object.values(HANDLERS)) {
+      expect(actions(h.entry)).not.toContain('scheduler:UpdateSchedule');
+      if (h.entry !== 'http.ts') expect(actions(h.entry)).not.toContain('states:SendTaskSuccess');
+    }
+  });
+});
+
+describe('cdk: reminder scheduler', () => {
+  it('the role Scheduler assumes can only invoke the reminder function', () => {
+    const [roleId, role] = Object.entries(resources).find(
+      ([, r]) =>
+        r.Type === 'AWS::IAM::Role' &&
+        JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('scheduler.amazonaws.com'),
+    ) as [string, Resources[string]];
+    expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    const statements = statementsOf({ 'Fn::GetAtt': [roleId, 'Arn'] });
+    expect(statements).toHaveLength(1);
+    expect(statements[0]?.Action).toBe('lambda:InvokeFunction');
+    const reminder = resources[functionId('send-reminder.ts')];
+    expect(JSON.stringify(statements[0]?.Resource)).toContain(`:function:${reminder?.Properties.FunctionName}"`);
+  });
+});
+
+describe('cdk: API and sign-in', () => {
+  it('opens the app’s routes; officer routes need the Cognito JWT, complainant routes do not', () => {
+    const routes = Object.values(resources).filter((r) => r.Type === 'AWS::ApiGatewayV2::Route');
+    const byKey = new Map(routes.map((r) => [r.Properties.RouteKey, r.Properties.AuthorizationType]));
+    expect(byKey.get('GET /dossiers')).toBe('JWT');
+    expect(byKey.get('POST /dossiers/{id}/actions')).toBe('JWT');
+    expect(byKey.get('POST /complaints')).toBe('NONE');
+    expect(byKey.get('POST /complaints/{id}/withdraw')).toBe('NONE');
+    expect([...byKey.keys()].sort()).toEqual(
+      appRoutes(loadRegulation('ons-welzijn'))
+        .map((r) => `${r.method} ${r.path}`)
+        .sort(),
+    );
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+    });
+  });
+
+  it('has access logs and throttling on the stage', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }),
+      DefaultRouteSettings: Match.objectLike({ ThrottlingRateLimit: 20, ThrottlingBurstLimit: 50 }),
+    });
+  });
+
+  it('has a Cognito group per role of the regulation, and the configured officer in its group', () => {
+    const roles = loadRegulation('ons-welzijn').roles.map((r) => r.id);
+    const groups = Object.values(resources)
+      .filter((r) => r.Type === 'AWS::Cognito::UserPoolGroup')
+      .map((r) => r.Properties.GroupName);
+    expect(groups.sort()).toEqual([...roles].sort());
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      MfaConfiguration: 'ON',
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+    });
+    template.hasResourceProperties('AWS::Cognito::UserPoolUserToGroupAttachment', {
+      Username: 'functionaris@example.nl',
+      GroupName: 'officer',
+    });
+  });
+});
+
+describe('cdk: deploy config', () => {
+  const reg = loadRegulation('ons-welzijn');
+  it('names the field of a bad setting', () => {
+    expect(() => parseDeployConfig({ publicUrl: 'http://x' }, reg)).toThrow(/publicUrl: Use an https:\/\//);
+    expect(() => parseDeployConfig({ publicUrl: 'https://x.nl', alarmEmail: 'a@b.nl' }, reg)).toThrow(
+      DeployConfigError,
+    );
+  });
+  it('refuses an officer role the regulation does not have', () => {
+    expect(() =>
+      parseDeployConfig({ publicUrl: 'https://x.nl', officers: [{ email: 'a@b.nl', roles: ['wizard'] }] }, reg),
+    ).toThrow(/officers\[0\]\.roles\[0\]: "wizard" is not a role/);
+  });
+  it('refuses a sender domain the sender is not in', () => {
+    expect(() => parseDeployConfig({ publicUrl: 'https://x.nl', senderDomain: 'other.nl' }, reg)).toThrow(
+      /senderDomain/,
+    );
+  });
+});
+
+describe('cdk: the whole app', () => {
+  it('every preset synthesises under cdk-nag AwsSolutionsChecks without an unacknowledged finding', () => {
+    const app = new App({ context: noBundling });
+    const stacks = PRESET_IDS.map((id) => {
+      const deployed = resolveRegulation(id);
+      return new KlachtflowStack(app, `klachtflow-${id}`, {
+        env,
+        deployed,
+        config: exampleDeployConfig(deployed.regulation),
+      });
+    });
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    const assembly = app.synth();
+    for (const [i, id] of PRESET_IDS.entries()) {
+      const t = assembly.getStackByName(stacks[i]?.stackName ?? '').template;
+      const sm = Object.values(t.Resources as Resources).find((r) => r.Type === 'AWS::StepFunctions::StateMachine');
+      expect(sm?.Properties.DefinitionString, id).toBe(readFileSync(aslFile(id), 'utf8'));
+    }
+  }, 180_000);
+});
