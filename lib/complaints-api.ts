@@ -1,7 +1,8 @@
 /**
  * The intake and officer API: an HTTP API (payload 2.0) in front of the one Hono app of
- * `lambdas/http.ts`. The routes are read from that app (`appRoutes`), so they cannot drift. Officer routes pass the Cognito JWT authorizer; complainant routes are open at the
- * gateway and authorised in the app by the dossier's access token. Request bodies are validated
+ * `lambdas/http.ts`. The routes are read from that app (`appRoutes`), so they cannot drift.
+ * Officer routes pass the Cognito JWT authorizer; complainant routes are open at the gateway and
+ * authorised in the app by the dossier's access token. Request bodies are validated
  * by the app's zod schemas (HTTP APIs have no request validation of their own).
  */
 import { RemovalPolicy } from 'aws-cdk-lib';

@@ -113,7 +113,7 @@ describe('cdk: escalation ladder', () => {
       string
     >;
     // What CloudFormation does with DefinitionSubstitutions.
-    const deployed = (sm?.Properties.DefinitionString as string).replace(
+    const deployed = String(sm?.Properties.DefinitionString).replace(
       /\$\{([A-Za-z]+)\}/g,
       (_, name: SubstitutionName) => values[name],
     );
