@@ -14,6 +14,8 @@ import type { DossierView } from './domain/dossier.js';
 import { ConflictError, DomainError, ForbiddenError, NotFoundError, UnprocessableError } from './domain/errors.js';
 import type { DossierStore } from './domain/ports.js';
 import { type Caller, Procedure } from './domain/procedure.js';
+import { registerAssets } from './web/assets.js';
+import { registerComplainantPages } from './web/pages.js';
 
 export interface OfficerIdentity {
   sub: string;
@@ -485,6 +487,10 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
       return c.json(officerView(reg, view, procedure.availableActions(view, caller)), 200);
     },
   );
+
+  // The pages people use, on the same app: they call the routes above in-process.
+  registerAssets(app);
+  registerComplainantPages(app, { reg, api: app });
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

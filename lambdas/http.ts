@@ -23,7 +23,7 @@ function api() {
       if (!claims?.sub) return undefined;
       return { sub: String(claims.sub), roles: parseGroups(claims['cognito:groups']) };
     },
-    statusUrl: (id, token) => `${(process.env.PUBLIC_URL ?? '').replace(/\/$/, '')}/klacht/${id}#${token}`,
+    statusUrl: (id, token) => `${(process.env.PUBLIC_URL ?? '').replace(/\/$/, '')}/klacht/${id}/${token}`,
   });
   return app;
 }

@@ -189,19 +189,13 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     procedure,
     store: new DynamoDossierStore(dynamoClient, tableName),
     officer,
-    statusUrl: (id, token) => `${url}/klacht/${id}#${token}`,
+    statusUrl: (id, token) => `${url}/klacht/${id}/${token}`,
   });
   const saveClock = () =>
     writeFileSync(join(dataDir, 'clock.json'), JSON.stringify({ now: clock.now().toISOString() }));
   const local = createLocalRoutes({ clock, stepFunctions, mailbox, saveClock });
   api.route('/local', local);
   api.get('/health', (c) => c.json({ status: 'ok', regulation: reg.id, now: clock.now().toISOString() }));
-  api.get('/', (c) =>
-    c.html(
-      `<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>klachtflow: ${reg.organisation.name}</title></head><body><h1>klachtflow</h1><p>Klachtenregeling van ${reg.organisation.name}.</p><ul><li><a href="/openapi.json">API (OpenAPI)</a></li><li><a href="/local/mailbox">Brievenbus</a></li><li><a href="/health">Status</a></li></ul></body></html>`,
-    ),
-  );
-
   const server = serve({ fetch: api.fetch, port, hostname: '127.0.0.1' });
   await new Promise<void>((res, rej) => {
     server.once('listening', () => res());
@@ -210,7 +204,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   saveClock();
 
   log(`klachtflow draait: ${reg.title} (${reg.id})`);
-  log(`  formulier en API   ${url}/            (OpenAPI: ${url}/openapi.json)`);
+  log(`  klachtformulier    ${url}/klacht-indienen`);
+  log(`  API                ${url}/openapi.json`);
   log(`  medewerkers        ${url}/dossiers    (tokens in ${join(dataDir, 'officers.json')})`);
   for (const [role, token] of Object.entries(officers)) log(`      ${role.padEnd(22)} Authorization: Bearer ${token}`);
   log(`  brievenbus         ${url}/local/mailbox   (JSON: ${url}/local/mail)`);

@@ -1,0 +1,65 @@
+/**
+ * The page frame for everything people read: plain HTML that works without JavaScript and on a
+ * 360 px screen, styled with the Utrecht component library (NL Design System) and its tokens.
+ * hono/jsx escapes every value: nothing a person typed can become markup.
+ */
+import type { Child } from 'hono/jsx';
+import type { Regulation } from '../../statemachines/model.js';
+
+export function Layout(props: { reg: Regulation; title: string; error?: boolean; children: Child }) {
+  const { reg } = props;
+  const c = reg.organisation.contact;
+  return (
+    <html lang="nl">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${props.error ? 'Fout: ' : ''}${props.title} - ${reg.organisation.name}`}</title>
+        <link rel="stylesheet" href="/assets/tokens.css" />
+        <link rel="stylesheet" href="/assets/utrecht.css" />
+        <link rel="stylesheet" href="/assets/klachtflow.css" />
+      </head>
+      <body class="utrecht-theme utrecht-document utrecht-page-body">
+        <a class="utrecht-skip-link" href="#inhoud">
+          Naar de inhoud
+        </a>
+        <header class="utrecht-page-header">
+          <p class="kf-org">{reg.organisation.name}</p>
+        </header>
+        <main id="inhoud" class="utrecht-page-content kf-main">
+          {props.children}
+        </main>
+        <footer class="utrecht-page-footer kf-footer">
+          <p class="utrecht-paragraph">
+            Vragen? {c.phone ? `Bel ${c.phone}` : ''}
+            {c.phone && c.email ? ' of mail ' : c.email ? 'Mail ' : ''}
+            {c.email ? (
+              <a class="utrecht-link" href={`mailto:${c.email}`}>
+                {c.email}
+              </a>
+            ) : null}
+          </p>
+        </footer>
+      </body>
+    </html>
+  );
+}
+
+/** Our few rules on top of the Utrecht components: width, spacing, the error marks. */
+export const KLACHTFLOW_CSS = `
+.kf-main { max-width: 40rem; margin: 0 auto; padding: 1rem; }
+.kf-org { font-weight: bold; padding: 0.5rem 1rem; margin: 0; }
+.kf-footer { padding: 1rem; }
+.kf-field { margin-block-end: 1.5rem; }
+.kf-field .utrecht-textbox, .kf-field .utrecht-textarea { max-width: 100%; box-sizing: border-box; }
+.kf-date { display: flex; gap: 0.75rem; }
+.kf-date .utrecht-textbox { width: 5rem; }
+.kf-date .kf-year { width: 7rem; }
+.kf-error { color: #b00020; font-weight: bold; }
+.kf-invalid { border-inline-start: 4px solid #b00020; padding-inline-start: 0.75rem; }
+.kf-summary { border: 3px solid #b00020; padding: 1rem; margin-block-end: 1.5rem; }
+.kf-hint { color: #4b4b4b; }
+.kf-choice { display: flex; gap: 0.5rem; align-items: flex-start; margin-block: 0.5rem; }
+.kf-reference { font-size: 1.5rem; font-weight: bold; }
+.kf-box { border: 1px solid #8c8c8c; padding: 1rem; margin-block: 1rem; overflow-wrap: anywhere; }
+`;

@@ -1,0 +1,767 @@
+/**
+ * The complainant's pages: the complaint form, its confirmation, and the page behind the private
+ * link. Everything they ask and say comes from the regulation. They talk to the JSON API in the
+ * same process (one validation, one set of rules), and work without JavaScript.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Context, Hono } from 'hono';
+import { findStep } from '../../statemachines/ladder.js';
+import type { ComplainantRole, Regulation } from '../../statemachines/model.js';
+import { formatDutchDate, localDate } from '../domain/calendar/deadline.js';
+import { describeTerm, parseTerm } from '../domain/calendar/term.js';
+import { dayOf } from '../domain/letters.js';
+import { Layout } from './layout.js';
+
+/** A page as HTML with its doctype (hono/jsx renders the element only). */
+function html(c: Context, page: unknown, status: 200 | 404 | 422 = 200) {
+  return c.html(`<!doctype html>${String(page)}`, status);
+}
+
+const ROLE_LABELS: Record<ComplainantRole, string> = {
+  client: 'Ik ben cliënt (ik krijg of kreeg zelf hulp)',
+  parent: 'Ik ben ouder of verzorger',
+  guardian: 'Ik ben voogd',
+  child: 'Ik ben een kind of jongere en klaag zelf',
+  'legal-representative': 'Ik ben wettelijk vertegenwoordiger',
+  'authorised-person': 'Ik ben gemachtigd door de cliënt',
+  'surviving-relative': 'Ik ben nabestaande van de cliënt',
+  'partner-organisation': 'Ik werk bij een partnerorganisatie',
+};
+
+type Values = Record<string, string>;
+type Errors = Record<string, string>;
+
+/** Where an API field path is shown on the form. */
+const FIELD_OF: Record<string, string> = {
+  'complainant.name': 'name',
+  'complainant.email': 'email',
+  'complainant.phone': 'phone',
+  'complainant.address': 'street',
+  'complainant.address.street': 'street',
+  'complainant.address.postcode': 'postcode',
+  'complainant.address.city': 'city',
+  'complainant.birthDate': 'birth-day',
+  role: 'role',
+  variant: 'variant',
+  description: 'description',
+  incidentDate: 'incident-day',
+  lastContactDate: 'contact-day',
+  'respondent.name': 'respondent',
+  consent: 'consent',
+};
+
+function Field(props: {
+  id: string;
+  label: string;
+  hint?: string;
+  optional?: boolean;
+  error?: string;
+  children: unknown;
+}) {
+  return (
+    <div class={`kf-field utrecht-form-field${props.error ? ' kf-invalid' : ''}`}>
+      <label class="utrecht-form-label" for={props.id}>
+        {props.label}
+        {props.optional ? ' (niet verplicht)' : ''}
+      </label>
+      {props.hint ? (
+        <p class="utrecht-form-field-description kf-hint" id={`${props.id}-hint`}>
+          {props.hint}
+        </p>
+      ) : null}
+      {props.error ? (
+        <p class="utrecht-form-field-error-message kf-error" id={`${props.id}-error`}>
+          {props.error}
+        </p>
+      ) : null}
+      {props.children}
+    </div>
+  );
+}
+
+function describedBy(id: string, hint: boolean, error?: string) {
+  const ids = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
+  return ids || undefined;
+}
+
+function Text(props: {
+  id: string;
+  name?: string;
+  label: string;
+  values: Values;
+  errors: Errors;
+  hint?: string;
+  optional?: boolean;
+  type?: string;
+  autocomplete?: string;
+  inputmode?: 'numeric' | 'email' | 'tel' | 'text';
+}) {
+  const error = props.errors[props.id];
+  return (
+    <Field id={props.id} label={props.label} hint={props.hint} optional={props.optional} error={error}>
+      <input
+        class="utrecht-textbox utrecht-textbox--html-input"
+        id={props.id}
+        name={props.name ?? props.id}
+        type={props.type ?? 'text'}
+        value={props.values[props.id] ?? ''}
+        autocomplete={props.autocomplete}
+        inputmode={props.inputmode}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={describedBy(props.id, !!props.hint, error)}
+      />
+    </Field>
+  );
+}
+
+function DateField(props: {
+  prefix: string;
+  legend: string;
+  hint: string;
+  values: Values;
+  errors: Errors;
+  optional?: boolean;
+}) {
+  const error = props.errors[`${props.prefix}-day`];
+  const part = (suffix: string, label: string, cls = '') => (
+    <div>
+      <label class="utrecht-form-label" for={`${props.prefix}-${suffix}`}>
+        {label}
+      </label>
+      <input
+        class={`utrecht-textbox utrecht-textbox--html-input ${cls}`}
+        id={`${props.prefix}-${suffix}`}
+        name={`${props.prefix}-${suffix}`}
+        inputmode="numeric"
+        value={props.values[`${props.prefix}-${suffix}`] ?? ''}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={`${props.prefix}-hint${error ? ` ${props.prefix}-day-error` : ''}`}
+      />
+    </div>
+  );
+  return (
+    <fieldset class={`kf-field utrecht-form-fieldset${error ? ' kf-invalid' : ''}`}>
+      <legend class="utrecht-form-fieldset__legend">
+        {props.legend}
+        {props.optional ? ' (niet verplicht)' : ''}
+      </legend>
+      <p class="kf-hint" id={`${props.prefix}-hint`}>
+        {props.hint}
+      </p>
+      {error ? (
+        <p class="kf-error" id={`${props.prefix}-day-error`}>
+          {error}
+        </p>
+      ) : null}
+      <div class="kf-date">
+        {part('day', 'Dag')}
+        {part('month', 'Maand')}
+        {part('year', 'Jaar', 'kf-year')}
+      </div>
+    </fieldset>
+  );
+}
+
+function Radios(props: {
+  name: string;
+  legend: string;
+  options: { value: string; label: string; hint?: string }[];
+  values: Values;
+  errors: Errors;
+}) {
+  const error = props.errors[props.name];
+  return (
+    <fieldset
+      class={`kf-field utrecht-form-fieldset${error ? ' kf-invalid' : ''}`}
+      aria-describedby={error ? `${props.name}-error` : undefined}
+    >
+      <legend class="utrecht-form-fieldset__legend">{props.legend}</legend>
+      {error ? (
+        <p class="kf-error" id={`${props.name}-error`}>
+          {error}
+        </p>
+      ) : null}
+      {props.options.map((o, i) => (
+        <div class="kf-choice">
+          <input
+            class="utrecht-radio-button utrecht-radio-button--html-input"
+            type="radio"
+            id={i === 0 ? props.name : `${props.name}-${o.value}`}
+            name={props.name}
+            value={o.value}
+            checked={props.values[props.name] === o.value}
+          />
+          <label
+            class="utrecht-form-label utrecht-form-label--radio"
+            for={i === 0 ? props.name : `${props.name}-${o.value}`}
+          >
+            {o.label}
+            {o.hint ? <span class="kf-hint"> {o.hint}</span> : null}
+          </label>
+        </div>
+      ))}
+    </fieldset>
+  );
+}
+
+/** What happens after submitting, in words, from the regulation's first rung. */
+function nextSteps(reg: Regulation, variantId?: string): string[] {
+  const variant = reg.intake.variants.find((v) => v.id === variantId) ?? reg.intake.variants[0];
+  const rung = reg.ladder.rungs.find((r) => r.id === variant?.startsAt);
+  return (rung?.steps ?? [])
+    .filter((s) => s.deadline)
+    .slice(0, 3)
+    .map((s) => `${s.title}: binnen ${describeTerm(parseTerm(s.deadline?.term ?? '1 dag'))}.`);
+}
+
+export function ComplaintForm(props: { reg: Regulation; values: Values; errors: Errors; formId: string }) {
+  const { reg, values, errors } = props;
+  const problems = Object.entries(errors);
+  const lastContact = reg.eligibility.window.find((w) => w.anchor === 'last-contact');
+  const aboutRole = reg.conflictOfInterest.find((c) => c.when === 'complaint-about-role' && c.role);
+  const aboutTitle = aboutRole ? reg.roles.find((r) => r.id === aboutRole.role)?.title : undefined;
+  const support = reg.referrals.filter((r) => reg.eligibility.support.some((s) => s.referral === r.id));
+  return (
+    <Layout reg={reg} title="Klacht indienen" error={problems.length > 0}>
+      {problems.length > 0 ? (
+        <div class="kf-summary" role="alert" aria-labelledby="fouten-kop" tabindex={-1} id="fouten">
+          <h2 class="utrecht-heading-2" id="fouten-kop">
+            Er ging iets mis
+          </h2>
+          <ul class="utrecht-unordered-list">
+            {problems.map(([field, message]) => (
+              <li>
+                <a class="utrecht-link" href={`#${field}`}>
+                  {message}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      <h1 class="utrecht-heading-1">Klacht indienen bij {reg.organisation.name}</h1>
+      <p class="utrecht-paragraph">
+        Bent u niet tevreden? Vertel het ons. Wij behandelen uw klacht volgens onze klachtenregeling. Alle vragen zijn
+        verplicht, tenzij er "(niet verplicht)" staat.
+      </p>
+      <form method="post" action="/klacht-indienen" novalidate class="utrecht-form">
+        <input type="hidden" name="formulier" value={props.formId} />
+        <Radios
+          name="role"
+          legend="Wie dient de klacht in?"
+          options={reg.eligibility.roles.map((r) => ({ value: r.role, label: ROLE_LABELS[r.role] }))}
+          values={values}
+          errors={errors}
+        />
+        {reg.eligibility.minimumAgeAlone ? (
+          <p class="utrecht-paragraph kf-hint">
+            Ben je {reg.eligibility.minimumAgeAlone.age} jaar of ouder? Dan mag je zelf een klacht indienen. Ben je
+            jonger, dan doet een ouder of voogd het voor je.
+          </p>
+        ) : null}
+        {reg.intake.variants.length > 1 ? (
+          <Radios
+            name="variant"
+            legend="Bij wie wilt u de klacht neerleggen?"
+            options={reg.intake.variants.map((v) => ({
+              value: v.id,
+              label: v.title,
+              ...(v.description ? { hint: v.description } : {}),
+            }))}
+            values={values}
+            errors={errors}
+          />
+        ) : null}
+        <h2 class="utrecht-heading-2">Uw gegevens</h2>
+        <p class="utrecht-paragraph kf-hint">
+          We hebben ze nodig om contact met u op te nemen over uw klacht. Vul ten minste één manier in om u te bereiken.
+        </p>
+        <Text id="name" label="Uw naam" values={values} errors={errors} autocomplete="name" />
+        <Text
+          id="email"
+          label="E-mailadres"
+          type="email"
+          optional
+          values={values}
+          errors={errors}
+          autocomplete="email"
+          hint="Dan krijgt u de bevestiging en de brieven per e-mail."
+        />
+        <Text
+          id="phone"
+          label="Telefoonnummer"
+          type="tel"
+          optional
+          values={values}
+          errors={errors}
+          autocomplete="tel"
+        />
+        <Text
+          id="street"
+          label="Straat en huisnummer"
+          optional
+          values={values}
+          errors={errors}
+          autocomplete="street-address"
+        />
+        <Text
+          id="postcode"
+          label="Postcode"
+          optional
+          values={values}
+          errors={errors}
+          autocomplete="postal-code"
+          hint="Bijvoorbeeld 1234 AB."
+        />
+        <Text id="city" label="Woonplaats" optional values={values} errors={errors} autocomplete="address-level2" />
+        <Text
+          id="onBehalfOf"
+          label="Klaagt u namens iemand anders? Vul dan zijn of haar naam in"
+          optional
+          values={values}
+          errors={errors}
+        />
+        <h2 class="utrecht-heading-2">Uw klacht</h2>
+        <Field
+          id="description"
+          label="Wat is er gebeurd? Waarover bent u ontevreden?"
+          error={errors.description}
+          hint="Schrijf het in uw eigen woorden. Zo lang als u wilt."
+        >
+          <textarea
+            class="utrecht-textarea utrecht-textarea--html-textarea"
+            id="description"
+            name="description"
+            rows={8}
+            aria-invalid={errors.description ? 'true' : undefined}
+            aria-describedby={describedBy('description', true, errors.description)}
+          >
+            {values.description ?? ''}
+          </textarea>
+        </Field>
+        <DateField
+          prefix="incident"
+          legend="Wanneer gebeurde het?"
+          hint="Bijvoorbeeld 20 8 2026. Weet u het niet precies? Vul dan ongeveer in."
+          optional
+          values={values}
+          errors={errors}
+        />
+        {lastContact ? (
+          <DateField
+            prefix="contact"
+            legend="Wanneer had u voor het laatst contact met ons?"
+            hint={`U kunt klagen tot ${describeTerm(parseTerm(lastContact.term))} na het laatste contact. Bijvoorbeeld 1 9 2026.`}
+            optional
+            values={values}
+            errors={errors}
+          />
+        ) : null}
+        <Text
+          id="respondent"
+          label="Over wie gaat uw klacht?"
+          optional
+          values={values}
+          errors={errors}
+          hint="Bijvoorbeeld de naam van een medewerker of een team."
+        />
+        {aboutRole && aboutTitle ? (
+          <div class="kf-choice kf-field">
+            <input
+              class="utrecht-checkbox utrecht-checkbox--html-input"
+              type="checkbox"
+              id="aboutRole"
+              name="aboutRole"
+              value={aboutRole.role}
+              checked={values.aboutRole === aboutRole.role}
+            />
+            <label class="utrecht-form-label utrecht-form-label--checkbox" for="aboutRole">
+              Mijn klacht gaat over de {aboutTitle.toLowerCase()} zelf (niet verplicht). Dan behandelt iemand anders uw
+              klacht.
+            </label>
+          </div>
+        ) : null}
+        {support.length ? (
+          <div class="kf-field">
+            <div class="kf-choice">
+              <input
+                class="utrecht-checkbox utrecht-checkbox--html-input"
+                type="checkbox"
+                id="wantsSupport"
+                name="wantsSupport"
+                value="ja"
+                checked={values.wantsSupport === 'ja'}
+              />
+              <label class="utrecht-form-label utrecht-form-label--checkbox" for="wantsSupport">
+                Ik wil gratis hulp bij mijn klacht (niet verplicht)
+              </label>
+            </div>
+            {support.map((r) => (
+              <p class="utrecht-paragraph kf-hint">
+                {r.name}: {r.contact.phone ?? ''} {r.contact.web ?? ''}
+              </p>
+            ))}
+          </div>
+        ) : null}
+        <div class={`kf-field${errors.consent ? ' kf-invalid' : ''}`}>
+          {errors.consent ? (
+            <p class="kf-error" id="consent-error">
+              {errors.consent}
+            </p>
+          ) : null}
+          <div class="kf-choice">
+            <input
+              class="utrecht-checkbox utrecht-checkbox--html-input"
+              type="checkbox"
+              id="consent"
+              name="consent"
+              value="ja"
+              checked={values.consent === 'ja'}
+              aria-invalid={errors.consent ? 'true' : undefined}
+              aria-describedby={errors.consent ? 'consent-error' : undefined}
+            />
+            <label class="utrecht-form-label utrecht-form-label--checkbox" for="consent">
+              Ik geef {reg.organisation.name} toestemming mijn gegevens te gebruiken om mijn klacht te behandelen.
+            </label>
+          </div>
+        </div>
+        <h2 class="utrecht-heading-2">Wat gebeurt er na het versturen?</h2>
+        <ul class="utrecht-unordered-list">
+          <li>U ziet meteen uw kenmerk en een persoonlijke link om uw klacht te volgen.</li>
+          {nextSteps(reg, values.variant).map((line) => (
+            <li>{line}</li>
+          ))}
+        </ul>
+        <button type="submit" class="utrecht-button utrecht-button--primary-action utrecht-button--submit">
+          Verstuur uw klacht
+        </button>
+      </form>
+    </Layout>
+  );
+}
+
+function dateOf(values: Values, prefix: string): string | undefined {
+  const d = values[`${prefix}-day`]?.trim();
+  const m = values[`${prefix}-month`]?.trim();
+  const y = values[`${prefix}-year`]?.trim();
+  if (!d && !m && !y) return undefined;
+  return `${(y ?? '').padStart(4, '0')}-${(m ?? '').padStart(2, '0')}-${(d ?? '').padStart(2, '0')}`;
+}
+
+/** The form's fields as the API's body. */
+function bodyOf(values: Values): Record<string, unknown> {
+  const opt = (v?: string) => (v?.trim() ? v.trim() : undefined);
+  const address = { street: opt(values.street), postcode: opt(values.postcode), city: opt(values.city) };
+  return {
+    complainant: {
+      name: values.name ?? '',
+      email: opt(values.email),
+      phone: opt(values.phone),
+      ...(address.street || address.postcode || address.city ? { address } : {}),
+    },
+    role: values.role ?? '',
+    description: values.description ?? '',
+    incidentDate: dateOf(values, 'incident'),
+    lastContactDate: dateOf(values, 'contact'),
+    variant: opt(values.variant),
+    onBehalfOf: opt(values.onBehalfOf),
+    respondent: opt(values.respondent) ? { name: opt(values.respondent) } : undefined,
+    aboutRole: opt(values.aboutRole),
+    wantsSupport: values.wantsSupport === 'ja' ? true : undefined,
+    consent: values.consent === 'ja',
+  };
+}
+
+const MESSAGES: Record<string, string> = {
+  role: 'Kies wie de klacht indient.',
+  consent: 'Geef toestemming om uw gegevens voor de klacht te gebruiken.',
+  'incident-day': 'Vul een bestaande datum in, bijvoorbeeld 20 8 2026.',
+  'contact-day': 'Vul een bestaande datum in, bijvoorbeeld 1 9 2026.',
+};
+
+// biome-ignore lint/suspicious/noExplicitAny: any Hono app (plain or OpenAPI) can carry the pages
+export function registerComplainantPages(
+  app: Hono<any, any, any>,
+  deps: { reg: Regulation; api: { request: (path: string, init: RequestInit) => Response | Promise<Response> } },
+) {
+  const { reg, api } = deps;
+  const form = (c: Context) => html(c, <ComplaintForm reg={reg} values={{}} errors={{}} formId={randomUUID()} />);
+  app.get('/', form);
+  app.get('/klacht-indienen', form);
+
+  app.post('/klacht-indienen', async (c) => {
+    const raw = await c.req.parseBody();
+    const values: Values = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, typeof v === 'string' ? v : '']));
+    const res = await api.request('/complaints', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(values.formulier ? { 'idempotency-key': `form-${values.formulier}` } : {}),
+      },
+      body: JSON.stringify(bodyOf(values)),
+    });
+    const json = (await res.json()) as any;
+    if (res.status === 201) {
+      // Post/redirect/get: a reload does not send the complaint again.
+      return c.redirect(`/klacht/${json.id}/${json.accessToken}?nieuw=1`, 303);
+    }
+    if (res.status >= 500) throw new Error('api');
+    const errors: Errors = {};
+    for (const issue of json.error?.issues ?? []) {
+      const field =
+        FIELD_OF[issue.path] ??
+        (String(issue.path).startsWith('complainant') ? 'name' : String(issue.path).split('.')[0] || 'description');
+      if (!errors[field])
+        errors[field] = MESSAGES[field] && !issue.message.startsWith('Vul') ? MESSAGES[field] : issue.message;
+    }
+    if (Object.keys(errors).length === 0) errors.description = json.error?.message ?? 'Controleer uw gegevens.';
+    return html(
+      c,
+      <ComplaintForm reg={reg} values={values} errors={errors} formId={values.formulier ?? randomUUID()} />,
+      422,
+    );
+  });
+
+  const complaint = async (c: Context) => {
+    const { id, token } = c.req.param() as { id: string; token: string };
+    const res = await api.request(`/complaints/${id}`, { headers: { authorization: `Bearer ${token}` } });
+    if (res.status !== 200) return undefined;
+    return (await res.json()) as any;
+  };
+  const privateHeaders = (c: Context) => {
+    c.header('Cache-Control', 'no-store');
+    c.header('Referrer-Policy', 'no-referrer');
+  };
+
+  app.get('/klacht/:id/:token', async (c) => {
+    privateHeaders(c);
+    const k = await complaint(c);
+    if (!k) return html(c, <NotFound reg={reg} />, 404);
+    return html(
+      c,
+      <ComplaintPage
+        reg={reg}
+        k={k}
+        path={c.req.path}
+        link={new URL(c.req.path, c.req.url).toString()}
+        isNew={c.req.query('nieuw') === '1'}
+        notice={c.req.query('bericht')}
+      />,
+    );
+  });
+
+  app.post('/klacht/:id/:token/bericht', async (c) => {
+    const { id, token } = c.req.param();
+    const text = String((await c.req.parseBody()).text ?? '');
+    const res = await api.request(`/complaints/${id}/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ text }),
+    });
+    return c.redirect(`/klacht/${id}/${token}?bericht=${res.status === 200 ? 'toegevoegd' : 'leeg'}`, 303);
+  });
+
+  app.get('/klacht/:id/:token/intrekken', async (c) => {
+    privateHeaders(c);
+    const k = await complaint(c);
+    if (!k) return html(c, <NotFound reg={reg} />, 404);
+    return html(c, <WithdrawPage reg={reg} k={k} path={c.req.path.replace(/\/intrekken$/, '')} />);
+  });
+
+  app.post('/klacht/:id/:token/intrekken', async (c) => {
+    const { id, token } = c.req.param();
+    const reason = String((await c.req.parseBody()).reason ?? '').trim();
+    await api.request(`/complaints/${id}/withdraw`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(reason ? { reason } : {}),
+    });
+    return c.redirect(`/klacht/${id}/${token}?bericht=ingetrokken`, 303);
+  });
+
+  app.post('/klacht/:id/:token/verder', async (c) => {
+    const { id, token } = c.req.param();
+    const to = String((await c.req.parseBody()).to ?? '');
+    const res = await api.request(`/complaints/${id}/escalate`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(to ? { to } : {}),
+    });
+    return c.redirect(`/klacht/${id}/${token}?bericht=${res.status === 200 ? 'verder' : 'niet-verder'}`, 303);
+  });
+}
+
+function NotFound(props: { reg: Regulation }) {
+  return (
+    <Layout reg={props.reg} title="Niet gevonden">
+      <h1 class="utrecht-heading-1">Deze klacht vinden we niet</h1>
+      <p class="utrecht-paragraph">
+        De link klopt niet of is niet compleet. Gebruik de link die u kreeg toen u de klacht indiende, of neem contact
+        met ons op.
+      </p>
+    </Layout>
+  );
+}
+
+const NOTICES: Record<string, string> = {
+  toegevoegd: 'Uw informatie is toegevoegd. De behandelaar krijgt er bericht van.',
+  leeg: 'Schrijf eerst wat u wilt toevoegen.',
+  ingetrokken: 'U heeft uw klacht ingetrokken. U krijgt hierover een bevestiging.',
+  verder: 'Uw klacht gaat naar de volgende stap. U krijgt bericht.',
+  'niet-verder': 'Dat kan nu nog niet. U krijgt bericht zodra u een volgende stap kunt kiezen.',
+};
+
+function ComplaintPage(props: {
+  reg: Regulation;
+  k: any;
+  path: string;
+  link: string;
+  isNew: boolean;
+  notice?: string;
+}) {
+  const { reg, k } = props;
+  const open = k.deadlines
+    .filter((d: any) => d.status === 'open')
+    .sort((a: any, b: any) => a.dueAt.localeCompare(b.dueAt));
+  const next = open[0];
+  const choice = k.currentStep?.id?.startsWith('choice-') ? findStep(reg, k.currentStep.id) : undefined;
+  const options = choice?.step.outcomes.filter((o) => o.next.startsWith('rung:')) ?? [];
+  return (
+    <Layout reg={reg} title={props.isNew ? 'Uw klacht is ontvangen' : `Uw klacht ${k.reference}`}>
+      {props.notice && NOTICES[props.notice] ? (
+        <div class="utrecht-alert utrecht-alert--info kf-box" role="status">
+          <p class="utrecht-paragraph">{NOTICES[props.notice]}</p>
+        </div>
+      ) : null}
+      {props.isNew ? (
+        <>
+          <h1 class="utrecht-heading-1" tabindex={-1} autofocus>
+            Uw klacht is ontvangen
+          </h1>
+          <p class="utrecht-paragraph">Dank u wel. Uw kenmerk is:</p>
+          <p class="kf-reference">{k.reference}</p>
+          <div class="kf-box">
+            <p class="utrecht-paragraph">
+              <strong>Bewaar deze pagina.</strong> Met dit adres volgt u uw klacht; alleen wie het adres heeft kan haar
+              zien:
+            </p>
+            <p class="utrecht-paragraph">
+              <a class="utrecht-link" href={props.link}>
+                {props.link}
+              </a>
+            </p>
+          </div>
+        </>
+      ) : (
+        <h1 class="utrecht-heading-1">Uw klacht {k.reference}</h1>
+      )}
+      <h2 class="utrecht-heading-2">Waar staat uw klacht nu?</h2>
+      {k.status === 'closed' ? (
+        <p class="utrecht-paragraph">Uw klacht is afgesloten{k.closed?.at ? ` op ${dayOf(k.closed.at)}` : ''}.</p>
+      ) : (
+        <p class="utrecht-paragraph">
+          {k.rung?.title}
+          {k.currentStep ? `: ${k.currentStep.title}.` : '.'}
+          {next ? ` Uiterlijk ${dayOf(next.dueAt)}: ${next.title.toLowerCase()}.` : ''}
+        </p>
+      )}
+      {open.length > 1 ? (
+        <>
+          <h3 class="utrecht-heading-3">Wat komt er, en wanneer</h3>
+          <ul class="utrecht-unordered-list">
+            {open.map((d: any) => (
+              <li>
+                {d.title}: uiterlijk {dayOf(d.dueAt)}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      <h2 class="utrecht-heading-2">Wat er al gebeurde</h2>
+      <ul class="utrecht-unordered-list">
+        <li>Klacht ontvangen op {formatDutchDate(localDate(k.receivedAt))}.</li>
+        {k.steps.map((s: any) => (
+          <li>
+            {s.step}: {s.outcome} ({dayOf(s.at)})
+          </li>
+        ))}
+      </ul>
+      {k.letters.length ? (
+        <>
+          <h2 class="utrecht-heading-2">Brieven aan u</h2>
+          {k.letters.map((l: any) => (
+            <details class="kf-box">
+              <summary>
+                {l.subject.replace(/^\[[^\]]+\]\s*/, '')} ({dayOf(l.at)})
+              </summary>
+              <pre style="white-space: pre-wrap; font: inherit">{l.text}</pre>
+            </details>
+          ))}
+        </>
+      ) : null}
+      {k.status === 'open' ? (
+        <>
+          {options.length ? (
+            <>
+              <h2 class="utrecht-heading-2">Wilt u verder met uw klacht?</h2>
+              {options.map((o) => (
+                <form method="post" action={`${props.path}/verder`}>
+                  <input type="hidden" name="to" value={o.next.slice(5)} />
+                  <button type="submit" class="utrecht-button utrecht-button--primary-action">
+                    {o.title}
+                  </button>
+                </form>
+              ))}
+            </>
+          ) : null}
+          <h2 class="utrecht-heading-2">Informatie toevoegen</h2>
+          <form method="post" action={`${props.path}/bericht`}>
+            <div class="kf-field utrecht-form-field">
+              <label class="utrecht-form-label" for="text">
+                Wat wilt u toevoegen?
+              </label>
+              <textarea class="utrecht-textarea utrecht-textarea--html-textarea" id="text" name="text" rows={5} />
+            </div>
+            <button type="submit" class="utrecht-button utrecht-button--secondary-action">
+              Voeg informatie toe
+            </button>
+          </form>
+          <h2 class="utrecht-heading-2">Klacht intrekken</h2>
+          <p class="utrecht-paragraph">
+            U kunt uw klacht op ieder moment intrekken.{' '}
+            <a class="utrecht-link" href={`${props.path}/intrekken`}>
+              Klacht intrekken
+            </a>
+          </p>
+        </>
+      ) : null}
+    </Layout>
+  );
+}
+
+function WithdrawPage(props: { reg: Regulation; k: any; path: string }) {
+  return (
+    <Layout reg={props.reg} title="Klacht intrekken">
+      <h1 class="utrecht-heading-1">Weet u zeker dat u uw klacht {props.k.reference} wilt intrekken?</h1>
+      <p class="utrecht-paragraph">
+        Dan stoppen wij met de behandeling en sluiten wij het dossier. U krijgt een bevestiging.
+      </p>
+      <form method="post" action={`${props.path}/intrekken`}>
+        <div class="kf-field utrecht-form-field">
+          <label class="utrecht-form-label" for="reason">
+            Waarom trekt u de klacht in? (niet verplicht)
+          </label>
+          <textarea class="utrecht-textarea utrecht-textarea--html-textarea" id="reason" name="reason" rows={3} />
+        </div>
+        <button type="submit" class="utrecht-button utrecht-button--primary-action">
+          Ja, trek mijn klacht in
+        </button>
+      </form>
+      <p class="utrecht-paragraph">
+        <a class="utrecht-link" href={props.path}>
+          Nee, terug naar mijn klacht
+        </a>
+      </p>
+    </Layout>
+  );
+}

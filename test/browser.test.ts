@@ -1,0 +1,116 @@
+import { mkdirSync } from 'node:fs';
+import { AxeBuilder } from '@axe-core/playwright';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TestRuntime, testRuntime } from './support/runtime.js';
+
+// A real browser (Debian chromium, driven by playwright-core) against the local runtime.
+const SHOTS = 'test-results/screenshots';
+let rt: TestRuntime;
+let browser: Browser;
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  rt = await testRuntime('ons-welzijn', '2026-09-03T09:00:00+02:00');
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+  await rt?.stop();
+});
+
+/** axe-core with the WCAG 2.1 A and AA rules: no violations (axe runs as a script: only with JavaScript on). */
+async function accessible(page: Page) {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  expect(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+}
+
+async function fillComplaint(page: Page) {
+  await page.getByLabel('Ik ben cliënt').check();
+  await page.getByLabel('Uw naam').fill('Sanne de Vries');
+  await page.getByLabel('E-mailadres (niet verplicht)').fill('sanne@example.nl');
+  await page.getByLabel('Wat is er gebeurd?').fill('Mijn procesbegeleider kwam twee afspraken niet na.');
+  await page.getByLabel('Dag').first().fill('20');
+  await page.getByLabel('Maand').first().fill('8');
+  await page.getByLabel('Jaar').first().fill('2026');
+  await page.getByLabel(/toestemming/).check();
+}
+
+describe.each([
+  ['without JavaScript', false],
+  ['with JavaScript', true],
+])('browser: the complaint form %s', (_what, javaScriptEnabled) => {
+  it('shows errors beside the fields, keeps the input, then confirms with the reference', async () => {
+    const context = await browser.newContext({ javaScriptEnabled, viewport: { width: 360, height: 800 } });
+    const page = await context.newPage();
+    await page.goto(`${rt.url}/klacht-indienen`);
+    expect(await page.title()).toBe('Klacht indienen - ONS welzijn');
+    if (javaScriptEnabled) await accessible(page);
+    await page.screenshot({ path: `${SHOTS}/form-${javaScriptEnabled ? 'js' : 'nojs'}.png`, fullPage: true });
+
+    // Sent with a mistake: the error summary, the same words at the field, the input kept.
+    await page.getByLabel('Uw naam').fill('Sanne de Vries');
+    await page.getByLabel('E-mailadres (niet verplicht)').fill('sanne@');
+    await page.getByRole('button', { name: 'Verstuur uw klacht' }).click();
+    expect(await page.title()).toMatch(/^Fout: /);
+    const summary = page.getByRole('alert');
+    await expect.poll(() => summary.textContent()).toContain('Vul een geldig e-mailadres in');
+    expect(await page.getByLabel('E-mailadres (niet verplicht)').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByLabel('Uw naam').inputValue()).toBe('Sanne de Vries');
+    if (javaScriptEnabled) await accessible(page);
+    await page.screenshot({ path: `${SHOTS}/form-errors-${javaScriptEnabled ? 'js' : 'nojs'}.png`, fullPage: true });
+
+    // Corrected: the confirmation page with the reference and what happens next.
+    await fillComplaint(page);
+    await page.getByRole('button', { name: 'Verstuur uw klacht' }).click();
+    await expect.poll(() => page.title()).toBe('Uw klacht is ontvangen - ONS welzijn');
+    const main = await page.locator('main').textContent();
+    expect(main).toMatch(/KL-2026-\d{4}/);
+    expect(main).toContain('Uiterlijk');
+    if (javaScriptEnabled) await accessible(page);
+    await page.screenshot({ path: `${SHOTS}/confirmation-${javaScriptEnabled ? 'js' : 'nojs'}.png`, fullPage: true });
+    await context.close();
+  });
+});
+
+describe('browser: the complainant’s page', () => {
+  it('shows the acknowledgement, takes more information, and withdraws after confirming', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${rt.url}/klacht-indienen`);
+    await fillComplaint(page);
+    await page.getByRole('button', { name: 'Verstuur uw klacht' }).click();
+    const link = page.url().replace(/\?.*$/, '');
+    await rt.advance('PT0S');
+    await page.goto(link);
+    await page.locator('summary', { hasText: 'Wij hebben uw klacht ontvangen' }).click();
+    expect(await page.locator('details[open] pre').textContent()).toContain('donderdag 3 september 2026');
+    await accessible(page);
+    await page.screenshot({ path: `${SHOTS}/complainant.png`, fullPage: true });
+
+    await page.getByLabel('Wat wilt u toevoegen?').fill('Ik heb nog een e-mail van 21 augustus.');
+    await page.getByRole('button', { name: 'Voeg informatie toe' }).click();
+    expect(await page.getByRole('status').textContent()).toContain('Uw informatie is toegevoegd');
+
+    await page.getByRole('link', { name: 'Klacht intrekken' }).click();
+    await accessible(page);
+    await page.getByRole('button', { name: 'Ja, trek mijn klacht in' }).click();
+    expect(await page.locator('main').textContent()).toContain('Uw klacht is afgesloten');
+
+    // Somebody without the link sees nothing.
+    const stranger = await context.newPage();
+    const res = await stranger.goto(link.replace(/\/[^/]+$/, '/verkeerd'));
+    expect(res?.status()).toBe(404);
+    await context.close();
+  });
+});
