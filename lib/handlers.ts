@@ -5,6 +5,7 @@
  * Grants are not made here; the stack gives each function what it needs.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +15,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { WEB_ASSETS } from '../lambdas/web/asset-files.js';
 import type { SubstitutionName } from '../statemachines/compile.js';
 import type { Regulation } from '../statemachines/model.js';
 import { acknowledgeLambdaBasicExecution, acknowledgeWildcard } from './nag.js';
@@ -21,6 +23,8 @@ import { acknowledgeLambdaBasicExecution, acknowledgeWildcard } from './nag.js';
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Where the bundled regulation lands in the function (`KLACHTFLOW_REGULATION`). */
+const require = createRequire(import.meta.url);
+
 export const REGULATION_IN_BUNDLE = '/var/task/regulation.json';
 
 /** Each function: its entry in `lambdas/`, what it does, and its timeout. */
@@ -132,7 +136,12 @@ export class Handlers extends Construct {
           commandHooks: {
             beforeBundling: () => [],
             beforeInstall: () => [],
-            afterBundling: (_input: string, output: string) => [`cp "${regulationFile}" "${output}/regulation.json"`],
+            afterBundling: (_input: string, output: string) => [
+              `cp "${regulationFile}" "${output}/regulation.json"`,
+              // The pages' style sheets (lambdas/web/assets.ts reads them from assets/ in Lambda).
+              `mkdir -p "${output}/assets"`,
+              ...WEB_ASSETS.map((a) => `cp "${require.resolve(a.spec)}" "${output}/assets/${a.file}"`),
+            ],
           },
         },
       });

@@ -4,16 +4,21 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import type { Context, Hono } from 'hono';
+import { WEB_ASSETS } from './asset-files.js';
 import { KLACHTFLOW_CSS } from './layout.js';
 
 const require = createRequire(import.meta.url);
 const cache = new Map<string, string>();
 
-function file(spec: string): string {
+/** In Lambda the bundle holds the files in assets/ (lib/handlers.ts); locally, node_modules. */
+function file(asset: (typeof WEB_ASSETS)[number]): string {
+  const spec = asset.spec;
   let text = cache.get(spec);
   if (text === undefined) {
-    text = readFileSync(require.resolve(spec), 'utf8');
+    const root = process.env.LAMBDA_TASK_ROOT;
+    text = readFileSync(root ? join(root, 'assets', asset.file) : require.resolve(spec), 'utf8');
     cache.set(spec, text);
   }
   return text;
@@ -26,14 +31,11 @@ export function registerAssets(app: Hono<any, any, any>) {
     c.header('Cache-Control', 'public, max-age=3600');
     return c.body(body());
   };
-  app.get(
-    '/assets/utrecht.css',
-    css(() => file('@utrecht/component-library-css/dist/index.css')),
-  );
-  app.get(
-    '/assets/tokens.css',
-    css(() => file('@utrecht/design-tokens/dist/index.css')),
-  );
+  for (const asset of WEB_ASSETS)
+    app.get(
+      `/assets/${asset.file}`,
+      css(() => file(asset)),
+    );
   app.get(
     '/assets/klachtflow.css',
     css(() => KLACHTFLOW_CSS),
