@@ -3,11 +3,12 @@
  * stack sets. The SDK clients use the Lambda's own role; nothing here runs locally (the runtime
  * builds the same Procedure with local endpoints).
  */
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SESClient } from '@aws-sdk/client-ses';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { loadRegulation, parseRegulation } from '../statemachines/load.js';
+import { loadRegulation } from '../statemachines/load.js';
 import type { Regulation } from '../statemachines/model.js';
 import { SchedulerReminders, SesMailer, StepFunctionsWorkflow } from './adapters/aws.js';
 import { DynamoDossierStore } from './adapters/dynamodb-store.js';
@@ -25,9 +26,9 @@ let cached: { regulation: Regulation; store: DynamoDossierStore; procedure: Proc
 /** The regulation (embedded as JSON by the stack), the store and the procedure. */
 export function awsDeps() {
   if (cached) return cached;
-  const regulation = process.env.KLACHTFLOW_REGULATION_JSON
-    ? parseRegulation(JSON.parse(process.env.KLACHTFLOW_REGULATION_JSON), 'KLACHTFLOW_REGULATION_JSON')
-    : loadRegulation(env('KLACHTFLOW_REGULATION'));
+  // The regulation travels in the bundle (regulation.json): too large for Lambda's environment.
+  const regulation = loadRegulation(env('KLACHTFLOW_REGULATION'));
+  const metrics = new Metrics({ namespace: 'klachtflow', serviceName: 'klachtflow' });
   const store = new DynamoDossierStore(new DynamoDBClient({}), env('TABLE_NAME'));
   const publicUrl = env('PUBLIC_URL').replace(/\/$/, '');
   const procedure = new Procedure({
@@ -41,6 +42,14 @@ export function awsDeps() {
     }),
     workflow: new StepFunctionsWorkflow(new SFNClient({}), env('STATE_MACHINE_ARN')),
     clock: { now: () => new Date() },
+    // The breach alarm of the stack (lib/alarms.ts) watches this metric.
+    observer: {
+      deadlineBreached: ({ regulationId }) => {
+        metrics.addDimension('regulation', regulationId);
+        metrics.addMetric('DeadlineBreached', MetricUnit.Count, 1);
+        metrics.publishStoredMetrics();
+      },
+    },
     urls: {
       status: (id, token) => `${publicUrl}/klacht/${id}${token ? `#${token}` : ''}`,
       dossier: (id) => `${publicUrl}/medewerkers/dossiers/${id}`,

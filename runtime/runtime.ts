@@ -47,6 +47,8 @@ export interface Runtime {
   regulation: Regulation;
   /** The procedure the handlers call (tests drive retries through it). */
   procedure: Procedure;
+  /** Breaches as the AWS metric counts them (locally also printed). */
+  breaches: { dossierId: string; stepId: string; kind: string }[];
   clock: RuntimeClock;
   stepFunctions: LocalStepFunctions;
   mailbox: LocalMailbox;
@@ -123,6 +125,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const port = opts.port;
   const url = `http://127.0.0.1:${port}`;
   const stateMachineArn = stepFunctions.stateMachineArn(`klachtflow-${reg.id}`);
+  const breaches: Runtime['breaches'] = [];
   const procedure = new Procedure({
     regulation: reg,
     store: new DynamoDossierStore(dynamoClient, tableName),
@@ -140,6 +143,12 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       stateMachineArn,
     ),
     clock,
+    observer: {
+      deadlineBreached: (b) => {
+        breaches.push(b);
+        log(`termijn verstreken: dossier ${b.dossierId}, stap ${b.stepId} (${b.kind})`);
+      },
+    },
     urls: {
       status: (id, token) => `${url}/klacht/${id}${token ? `#${token}` : ''}`,
       dossier: (id) => `${url}/medewerkers/dossiers/${id}`,
@@ -218,6 +227,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     url,
     regulation: reg,
     procedure,
+    breaches,
     clock,
     stepFunctions,
     mailbox,

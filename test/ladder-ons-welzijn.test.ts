@@ -134,6 +134,9 @@ describe('ladder: ONS welzijn', () => {
     await rt.advance('P4D'); // past the deadline
     const d = await dossier(rt, s.id);
     expect(deadline(d, 'admissibility').status).toBe('breached');
+    expect(rt.breaches.filter((b) => b.dossierId === s.id)).toEqual([
+      { regulationId: 'ons-welzijn', dossierId: s.id, stepId: 'admissibility', kind: 'regulation' },
+    ]);
     mails = await mailsOf(rt, s.reference);
     const alarm = mails.find((m) => m.subject.includes('Termijn verstreken'));
     expect(alarm?.to).toEqual(

@@ -44,6 +44,10 @@ export interface ProcedureDeps {
   workflow: Workflow;
   clock: Clock;
   urls: { status(id: string, token: string): string; dossier(id: string): string };
+  /** Told when a deadline is breached (in AWS: the metric the breach alarm watches). */
+  observer?: {
+    deadlineBreached(info: { regulationId: string; dossierId: string; stepId: string; kind: string }): void;
+  };
 }
 
 /** Who is calling: an officer with the roles from their sign-in, or the complainant of one dossier. */
@@ -684,6 +688,7 @@ export class Procedure {
     const at = findStep(this.reg, p.step);
     if (!at) throw new Error(`Unknown step ${p.step}`);
     let out = { step: p.step, outcome: CONTROL_OUTCOMES.rearm as string, timeoutSeconds: 3600, dueAt: this.now() };
+    let breached: string | undefined;
     const view = await this.mutate(p.dossierId, 'klachtflow', (view, now) => {
       const current = view.current;
       if (view.status === 'closed' || !current || current.stepId !== p.step) return [];
@@ -695,6 +700,7 @@ export class Procedure {
         return [];
       }
       const key = `${current.stepId}#${current.activation}`;
+      breached = deadline.status === 'open' ? deadline.kind : undefined;
       if (at.step.onDeadline?.action === 'proceed' && at.step.onDeadline.outcome) {
         out = { step: p.step, outcome: at.step.onDeadline.outcome, timeoutSeconds: 1, dueAt: now };
         if (deadline.status === 'open') {
@@ -750,6 +756,14 @@ export class Procedure {
     });
     if (view.status === 'closed' && p.executionId)
       await this.deps.workflow.stop(p.executionId, 'Het dossier is gesloten.');
+    if (breached && view.status === 'open') {
+      this.deps.observer?.deadlineBreached({
+        regulationId: this.reg.id,
+        dossierId: p.dossierId,
+        stepId: p.step,
+        kind: breached,
+      });
+    }
     return out;
   }
 
