@@ -15,6 +15,7 @@ import { ConflictError, DomainError, ForbiddenError, NotFoundError, Unprocessabl
 import type { DossierStore } from './domain/ports.js';
 import { type Caller, Procedure } from './domain/procedure.js';
 import { registerAssets } from './web/assets.js';
+import { registerOfficerPages } from './web/officer-pages.js';
 import { registerComplainantPages } from './web/pages.js';
 
 export interface OfficerIdentity {
@@ -29,6 +30,8 @@ export interface ApiDeps {
   /** Turns a request into the officer's identity: Cognito claims in AWS, the runtime's tokens locally. */
   officer(c: Context): Promise<OfficerIdentity | undefined>;
   statusUrl(id: string, token: string): string;
+  /** The time the pages show deadlines against (the runtime's clock locally). */
+  now?: () => Date;
 }
 
 /** `cognito:groups` arrives as a list, or as one string like "[officer manager]" (AWS.md). */
@@ -491,6 +494,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
   // The pages people use, on the same app: they call the routes above in-process.
   registerAssets(app);
   registerComplainantPages(app, { reg, api: app });
+  registerOfficerPages(app, { reg, api: app, now: deps.now ?? (() => new Date()) });
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

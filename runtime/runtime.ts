@@ -199,6 +199,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     store: new DynamoDossierStore(dynamoClient, tableName),
     officer,
     statusUrl: (id, token) => `${url}/klacht/${id}/${token}`,
+    now: () => clock.now(),
   });
   const saveClock = () =>
     writeFileSync(join(dataDir, 'clock.json'), JSON.stringify({ now: clock.now().toISOString() }));
@@ -215,7 +216,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   log(`klachtflow draait: ${reg.title} (${reg.id})`);
   log(`  klachtformulier    ${url}/klacht-indienen`);
   log(`  API                ${url}/openapi.json`);
-  log(`  medewerkers        ${url}/dossiers    (tokens in ${join(dataDir, 'officers.json')})`);
+  log(`  medewerkers        ${url}/medewerkers    (toegangscodes in ${join(dataDir, 'officers.json')})`);
   for (const [role, token] of Object.entries(officers)) log(`      ${role.padEnd(22)} Authorization: Bearer ${token}`);
   log(`  brievenbus         ${url}/local/mailbox   (JSON: ${url}/local/mail)`);
   log(

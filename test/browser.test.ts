@@ -114,3 +114,69 @@ describe('browser: the complainant’s page', () => {
     await context.close();
   });
 });
+
+describe('browser: officers take an OCO complaint to the committee’s ruling through the pages alone', () => {
+  let oco: TestRuntime;
+  beforeAll(async () => {
+    oco = await testRuntime('oco-almere', '2026-09-03T09:00:00+02:00');
+  });
+  afterAll(async () => oco?.stop());
+
+  async function signIn(page: Page, role: string) {
+    await page.goto(`${oco.url}/medewerkers`);
+    await page.getByLabel('Uw toegangscode').fill(oco.officers[role] ?? '');
+    await page.getByRole('button', { name: 'Inloggen' }).click();
+    await expect.poll(() => page.title()).toBe('Werklijst - OCO Almere');
+  }
+
+  async function decide(page: Page, outcome: string) {
+    await page.getByLabel(outcome).check();
+    await page.getByRole('button', { name: 'Leg de uitkomst vast' }).click();
+    expect(await page.getByRole('status').textContent()).toContain('Vastgelegd');
+    await oco.advance('PT0S');
+    await page.reload();
+  }
+
+  it('signs in, works through the worklist, and ends with the ruling', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    // The complainant submits through the form.
+    await page.goto(`${oco.url}/klacht-indienen`);
+    await fillComplaint(page);
+    await page.getByRole('button', { name: 'Verstuur uw klacht' }).click();
+    const complainantLink = page.url().replace(/\?.*$/, '');
+    const reference = (await page.locator('.kf-reference').textContent()) ?? '';
+
+    // A wrong code is refused; the coordinator's code opens the worklist.
+    await page.goto(`${oco.url}/medewerkers`);
+    await page.getByLabel('Uw toegangscode').fill('verkeerd');
+    await page.getByRole('button', { name: 'Inloggen' }).click();
+    expect(await page.title()).toMatch(/^Fout: /);
+    await signIn(page, 'coordinator');
+    await accessible(page);
+    await page.screenshot({ path: `${SHOTS}/worklist.png`, fullPage: true });
+    await page.getByRole('link', { name: reference }).click();
+    await accessible(page);
+    await page.screenshot({ path: `${SHOTS}/dossier.png`, fullPage: true });
+    expect(await page.locator('main').textContent()).toContain('Contact met de klager');
+    await decide(page, 'Contact gehad met de klager');
+    await decide(page, 'Niet naar tevredenheid afgehandeld');
+
+    // The complainant asks for the committee on their own page.
+    await page.goto(complainantLink);
+    await page.getByRole('button', { name: /Klachtencommissie/ }).click();
+    await oco.advance('PT0S');
+
+    // The committee, signed in with its own code, meets, hears, and rules.
+    await page.context().clearCookies();
+    await signIn(page, 'committee');
+    await page.getByRole('link', { name: reference }).click();
+    await decide(page, 'Klacht besproken');
+    await decide(page, 'Zitting gehouden');
+    await decide(page, 'Klacht gegrond');
+    expect(await page.locator('main').textContent()).toContain('Gesloten: well-founded');
+    const ruling = (await oco.mail()).find((m) => m.subject === `[${reference}] Uitspraak van de klachtencommissie`);
+    expect(ruling?.to).toEqual(['sanne@example.nl']);
+    await context.close();
+  });
+});

@@ -1,0 +1,388 @@
+/**
+ * The officers' pages: sign-in, the worklist by nearest deadline, and the dossier with its
+ * timeline, deadlines (with their explanation), letters and a form for exactly the actions the
+ * current step allows (from the API's availableActions, not written per regulation).
+ *
+ * Sign-in keeps the officer's token in an HttpOnly, SameSite=Strict cookie and sends it to the API
+ * as a bearer token. Locally the token is the runtime's per-role token; in AWS the Cognito
+ * sign-in is still to come (the API's JWT authorizer guards /dossiers).
+ */
+import type { Context, Hono } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import type { Regulation } from '../../statemachines/model.js';
+import { dayOf } from '../domain/letters.js';
+import { Layout } from './layout.js';
+
+const COOKIE = 'kf_officer';
+
+function html(c: Context, page: unknown, status: 200 | 401 | 404 | 409 | 422 = 200) {
+  c.header('Cache-Control', 'no-store');
+  return c.html(`<!doctype html>${String(page)}`, status);
+}
+
+const STATUS_NL: Record<string, string> = {
+  open: 'loopt',
+  met: 'gehaald',
+  breached: 'verstreken',
+  cancelled: 'vervallen',
+};
+
+function SignIn(props: { reg: Regulation; error?: string }) {
+  return (
+    <Layout reg={props.reg} title="Inloggen voor medewerkers" error={!!props.error}>
+      <h1 class="utrecht-heading-1">Inloggen voor medewerkers</h1>
+      {props.error ? (
+        <div class="kf-summary" role="alert">
+          <p class="utrecht-paragraph">{props.error}</p>
+        </div>
+      ) : null}
+      <form method="post" action="/medewerkers/inloggen">
+        <div class="kf-field utrecht-form-field">
+          <label class="utrecht-form-label" for="token">
+            Uw toegangscode
+          </label>
+          <p class="kf-hint" id="token-hint">
+            De code van uw rol. Lokaal staat die in officers.json en in het venster waarin klachtflow draait.
+          </p>
+          <input
+            class="utrecht-textbox utrecht-textbox--html-input"
+            id="token"
+            name="token"
+            type="password"
+            autocomplete="current-password"
+            aria-describedby="token-hint"
+          />
+        </div>
+        <button type="submit" class="utrecht-button utrecht-button--primary-action">
+          Inloggen
+        </button>
+      </form>
+    </Layout>
+  );
+}
+
+function Worklist(props: { reg: Regulation; items: any[]; now: number; rung?: string }) {
+  const { reg } = props;
+  const soon = 3 * 86400_000;
+  return (
+    <Layout reg={reg} title="Werklijst">
+      <h1 class="utrecht-heading-1">Werklijst</h1>
+      <p class="utrecht-paragraph">Open klachten, de eerstvolgende termijn bovenaan.</p>
+      <form method="get" action="/medewerkers/werklijst" class="kf-field">
+        <label class="utrecht-form-label" for="rung">
+          Trede
+        </label>{' '}
+        <select class="utrecht-select utrecht-select--html-select" id="rung" name="rung">
+          <option value="">Alle treden</option>
+          {reg.ladder.rungs.map((r) => (
+            <option value={r.id} selected={props.rung === r.id}>
+              {r.title}
+            </option>
+          ))}
+        </select>{' '}
+        <button type="submit" class="utrecht-button utrecht-button--secondary-action">
+          Toon
+        </button>
+      </form>
+      {props.items.length === 0 ? <p class="utrecht-paragraph">Geen open klachten.</p> : null}
+      <table class="utrecht-table">
+        <thead class="utrecht-table__header">
+          <tr class="utrecht-table__row">
+            <th class="utrecht-table__header-cell">Kenmerk</th>
+            <th class="utrecht-table__header-cell">Stap</th>
+            <th class="utrecht-table__header-cell">Termijn</th>
+          </tr>
+        </thead>
+        <tbody class="utrecht-table__body">
+          {props.items.map((d) => {
+            const due = d.nextDueAt ? Date.parse(d.nextDueAt) : undefined;
+            const mark =
+              due === undefined ? '' : due < props.now ? 'Te laat' : due - props.now < soon ? 'Binnenkort' : '';
+            return (
+              <tr class="utrecht-table__row">
+                <td class="utrecht-table__cell">
+                  <a class="utrecht-link" href={`/medewerkers/dossiers/${d.id}`}>
+                    {d.reference}
+                  </a>
+                </td>
+                <td class="utrecht-table__cell">{d.currentStep ?? '-'}</td>
+                <td class="utrecht-table__cell">
+                  {d.nextDueAt ? dayOf(d.nextDueAt) : 'geen termijn'}
+                  {mark ? <strong class={mark === 'Te laat' ? 'kf-error' : ''}> ({mark})</strong> : null}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <form method="post" action="/medewerkers/uitloggen">
+        <button type="submit" class="utrecht-button utrecht-button--subtle">
+          Uitloggen
+        </button>
+      </form>
+    </Layout>
+  );
+}
+
+function ActionForm(props: { id: string; action: any }) {
+  const a = props.action;
+  const f = a.fields;
+  return (
+    <form method="post" action={`/medewerkers/dossiers/${props.id}/acties`} class="kf-box">
+      <input type="hidden" name="type" value={a.type} />
+      <input type="hidden" name="stepId" value={a.stepId} />
+      {a.type === 'outcome' ? (
+        <fieldset class="utrecht-form-fieldset kf-field">
+          <legend class="utrecht-form-fieldset__legend">{a.title}: de uitkomst</legend>
+          {f.outcome.options.map((o: any, i: number) => (
+            <div class="kf-choice">
+              <input
+                class="utrecht-radio-button utrecht-radio-button--html-input"
+                type="radio"
+                id={`outcome-${o.value}`}
+                name="outcome"
+                value={o.value}
+                checked={i === 0}
+              />
+              <label class="utrecht-form-label utrecht-form-label--radio" for={`outcome-${o.value}`}>
+                {o.title}
+              </label>
+            </div>
+          ))}
+        </fieldset>
+      ) : null}
+      {a.type === 'extend' ? (
+        <>
+          <h3 class="utrecht-heading-3">{a.title}</h3>
+          <div class="kf-field">
+            <label class="utrecht-form-label" for="term">
+              Met hoeveel tijd?
+            </label>
+            <input class="utrecht-textbox utrecht-textbox--html-input" id="term" name="term" value="vier weken" />
+          </div>
+        </>
+      ) : null}
+      {a.type === 'handover' ? (
+        <>
+          <h3 class="utrecht-heading-3">{a.title}</h3>
+          <div class="kf-field">
+            <label class="utrecht-form-label" for="to">
+              Aan wie?
+            </label>
+            <select class="utrecht-select utrecht-select--html-select" id="to" name="to">
+              {f.to.options.map((o: any) => (
+                <option value={o.value}>{o.title}</option>
+              ))}
+            </select>
+          </div>
+        </>
+      ) : null}
+      <div class="kf-field">
+        <label class="utrecht-form-label" for={`${a.type}-text`}>
+          {a.type === 'outcome' ? 'Toelichting voor de brief (niet verplicht)' : 'Reden'}
+        </label>
+        <textarea
+          class="utrecht-textarea utrecht-textarea--html-textarea"
+          id={`${a.type}-text`}
+          name={a.type === 'outcome' ? 'note' : 'reason'}
+          rows={4}
+        />
+      </div>
+      {a.type === 'extend' ? (
+        <div class="kf-choice kf-field">
+          <input
+            class="utrecht-checkbox utrecht-checkbox--html-input"
+            type="checkbox"
+            id="consent"
+            name="consent"
+            value="ja"
+          />
+          <label class="utrecht-form-label utrecht-form-label--checkbox" for="consent">
+            De klager stemt schriftelijk in met een langere verlenging (niet verplicht)
+          </label>
+        </div>
+      ) : null}
+      <button type="submit" class="utrecht-button utrecht-button--primary-action">
+        {a.type === 'outcome' ? 'Leg de uitkomst vast' : a.type === 'extend' ? 'Verleng de termijn' : 'Draag over'}
+      </button>
+    </form>
+  );
+}
+
+function DossierPage(props: { reg: Regulation; d: any; message?: string; error?: string }) {
+  const { reg, d } = props;
+  return (
+    <Layout reg={reg} title={`Dossier ${d.reference}`} error={!!props.error}>
+      <p class="utrecht-paragraph">
+        <a class="utrecht-link" href="/medewerkers/werklijst">
+          Terug naar de werklijst
+        </a>
+      </p>
+      {props.error ? (
+        <div class="kf-summary" role="alert">
+          <p class="utrecht-paragraph">{props.error}</p>
+        </div>
+      ) : null}
+      {props.message ? (
+        <div class="kf-box" role="status">
+          <p class="utrecht-paragraph">{props.message}</p>
+        </div>
+      ) : null}
+      <h1 class="utrecht-heading-1">Dossier {d.reference}</h1>
+      <p class="utrecht-paragraph">
+        Ontvangen {dayOf(d.received.receivedAt)} van {d.received.complainant.name}.{' '}
+        {d.status === 'closed' ? `Gesloten: ${d.closed?.result}.` : ''}
+      </p>
+      <div class="kf-box">
+        <p class="utrecht-paragraph">{d.received.description}</p>
+      </div>
+      {d.received.window?.outside ? <p class="utrecht-paragraph kf-error">{d.received.window.text}</p> : null}
+      {d.currentStep ? (
+        <>
+          <h2 class="utrecht-heading-2">Nu: {d.currentStep.title}</h2>
+          <p class="utrecht-paragraph">
+            Bij: {reg.roles.find((r) => r.id === d.currentStep.assignee)?.title ?? d.currentStep.assignee}
+          </p>
+          {d.availableActions.length === 0 ? (
+            <p class="utrecht-paragraph">U kunt bij deze stap nu niets doen.</p>
+          ) : null}
+          {d.availableActions.map((a: any) => (
+            <ActionForm id={d.id} action={a} />
+          ))}
+        </>
+      ) : null}
+      <h2 class="utrecht-heading-2">Termijnen</h2>
+      <ul class="utrecht-unordered-list">
+        {d.deadlines.map((x: any) => (
+          <li>
+            <details>
+              <summary>
+                {x.title}: uiterlijk {dayOf(x.dueAt)} ({STATUS_NL[x.status] ?? x.status}
+                {x.extended ? ', verlengd' : ''})
+              </summary>
+              <p class="utrecht-paragraph">{x.explanation.text}</p>
+            </details>
+          </li>
+        ))}
+      </ul>
+      <h2 class="utrecht-heading-2">Tijdlijn</h2>
+      <ul class="utrecht-unordered-list">
+        {d.timeline.map((t: any) => (
+          <li>
+            {dayOf(t.at)}: {t.stepId}, {t.outcome} ({t.by})
+          </li>
+        ))}
+      </ul>
+      <h2 class="utrecht-heading-2">Brieven en berichten</h2>
+      {d.letters.map((l: any) => (
+        <details class="kf-box">
+          <summary>
+            {l.subject} aan {l.to.join(', ') || 'niemand (geen adres)'}
+            {l.undeliverable.length ? ` - per post aan: ${l.undeliverable.join(', ')}` : ''}
+          </summary>
+          <pre style="white-space: pre-wrap; font: inherit">{l.text}</pre>
+        </details>
+      ))}
+    </Layout>
+  );
+}
+
+const ERRORS: Record<number, string> = {
+  409: 'Dat kon niet meer: het dossier is intussen verder gegaan. Bekijk de stand hieronder.',
+};
+
+// biome-ignore lint/suspicious/noExplicitAny: any Hono app (plain or OpenAPI) can carry the pages
+export function registerOfficerPages(
+  app: Hono<any, any, any>,
+  deps: {
+    reg: Regulation;
+    api: { request: (path: string, init?: RequestInit) => Response | Promise<Response> };
+    now: () => Date;
+  },
+) {
+  const { reg, api } = deps;
+  const get = (c: Context, path: string) =>
+    api.request(path, { headers: { authorization: `Bearer ${getCookie(c, COOKIE) ?? ''}` } });
+
+  app.get('/medewerkers', (c) =>
+    getCookie(c, COOKIE) ? c.redirect('/medewerkers/werklijst', 303) : html(c, <SignIn reg={reg} />),
+  );
+
+  app.post('/medewerkers/inloggen', async (c) => {
+    const token = String((await c.req.parseBody()).token ?? '').trim();
+    const res = await api.request('/dossiers?limit=1', { headers: { authorization: `Bearer ${token}` } });
+    if (res.status !== 200)
+      return html(c, <SignIn reg={reg} error="Deze code klopt niet. Controleer hem en probeer het opnieuw." />, 401);
+    setCookie(c, COOKIE, token, {
+      httpOnly: true,
+      sameSite: 'Strict',
+      path: '/medewerkers',
+      secure: new URL(c.req.url).protocol === 'https:',
+    });
+    return c.redirect('/medewerkers/werklijst', 303);
+  });
+
+  app.post('/medewerkers/uitloggen', (c) => {
+    deleteCookie(c, COOKIE, { path: '/medewerkers' });
+    return c.redirect('/medewerkers', 303);
+  });
+
+  app.get('/medewerkers/werklijst', async (c) => {
+    const rung = c.req.query('rung') || undefined;
+    const res = await get(c, `/dossiers?limit=200${rung ? `&rung=${encodeURIComponent(rung)}` : ''}`);
+    if (res.status === 401) return c.redirect('/medewerkers', 303);
+    const page = (await res.json()) as { items: any[] };
+    return html(c, <Worklist reg={reg} items={page.items} now={deps.now().getTime()} rung={rung} />);
+  });
+
+  const dossier = async (c: Context, message?: string, error?: string, status: 200 | 409 | 422 = 200) => {
+    const res = await get(c, `/dossiers/${c.req.param('id')}`);
+    if (res.status === 401) return c.redirect('/medewerkers', 303);
+    if (res.status !== 200)
+      return html(
+        c,
+        <Layout reg={reg} title="Niet gevonden">
+          <h1 class="utrecht-heading-1">Dit dossier bestaat niet</h1>
+        </Layout>,
+        404,
+      );
+    return html(c, <DossierPage reg={reg} d={await res.json()} message={message} error={error} />, status);
+  };
+  app.get('/medewerkers/dossiers/:id', (c) => dossier(c, c.req.query('gedaan') ? 'Vastgelegd.' : undefined));
+
+  app.post('/medewerkers/dossiers/:id/acties', async (c) => {
+    const form = await c.req.parseBody();
+    const text = (k: string) => (typeof form[k] === 'string' ? (form[k] as string).trim() : '');
+    const body =
+      text('type') === 'outcome'
+        ? {
+            type: 'outcome',
+            stepId: text('stepId'),
+            outcome: text('outcome'),
+            ...(text('note') ? { note: text('note') } : {}),
+          }
+        : text('type') === 'extend'
+          ? {
+              type: 'extend',
+              stepId: text('stepId'),
+              term: text('term'),
+              reason: text('reason'),
+              ...(text('consent') === 'ja' ? { consent: true } : {}),
+            }
+          : { type: 'handover', stepId: text('stepId'), to: text('to'), reason: text('reason') };
+    const res = await api.request(`/dossiers/${c.req.param('id')}/actions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${getCookie(c, COOKIE) ?? ''}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (res.status === 401) return c.redirect('/medewerkers', 303);
+    if (res.status === 200) return c.redirect(`/medewerkers/dossiers/${c.req.param('id')}?gedaan=1`, 303);
+    const json = (await res.json().catch(() => ({}))) as { error?: { message?: string } };
+    return dossier(
+      c,
+      undefined,
+      ERRORS[res.status] ?? json.error?.message ?? 'Dat lukte niet.',
+      res.status === 409 ? 409 : 422,
+    );
+  });
+}
