@@ -137,6 +137,16 @@ export function buildProgram(): Command {
       if (!lintPasses(findings)) process.exitCode = 1;
     });
 
+  regulation
+    .command('diagram')
+    .description('De ladder van een regeling als SVG-tekening (op stdout).')
+    .argument('<regeling>', 'preset-id of pad naar een regelingbestand')
+    .option('--step <id>', 'markeer deze stap')
+    .action(async (ref: string, opts: { step?: string }) => {
+      const { ladderSvg } = await import('../statemachines/diagram.js');
+      process.stdout.write(await ladderSvg(load(ref), opts.step));
+    });
+
   program
     .command('compile')
     .description('Vertaal de vijf presets naar hun state machine (statemachines/<id>.asl.json).')

@@ -159,6 +159,9 @@ describe('browser: officers take an OCO complaint to the committee’s ruling th
     await accessible(page);
     await page.screenshot({ path: `${SHOTS}/dossier.png`, fullPage: true });
     expect(await page.locator('main').textContent()).toContain('Contact met de klager');
+    // The ladder drawn, with the dossier's step marked.
+    expect(await page.locator('figure.kf-diagram svg').count()).toBe(1);
+    expect(await page.locator('figure.kf-diagram svg [fill="#ffd54f"]').count()).toBeGreaterThan(0);
     await decide(page, 'Contact gehad met de klager');
     await decide(page, 'Niet naar tevredenheid afgehandeld');
 

@@ -125,3 +125,25 @@ describe('compiled state machine: counted paths', () => {
     expect(start.Choices.some((c: any) => c.StringEquals === 'conversation' && c.Next === 'conversation')).toBe(true);
   });
 });
+
+describe('ladder diagram', () => {
+  it.each(PRESET_IDS)('%s: every step drawn, the current one marked', async (id) => {
+    const { ladderDot, ladderSvg } = await import('../statemachines/diagram.js');
+    const reg = loadRegulation(id);
+    const first = reg.ladder.rungs[0]?.steps[0]?.id ?? '';
+    const dot = ladderDot(reg, first);
+    for (const rung of reg.ladder.rungs) for (const step of rung.steps) expect(dot).toContain(`"${step.id}"`);
+    expect(dot).toContain('fillcolor="#ffd54f"');
+    const svg = await ladderSvg(reg, first);
+    expect(svg).toContain('<svg');
+    expect(svg).toContain('#ffd54f');
+  });
+
+  it('escapes quotes in titles', async () => {
+    const { ladderDot } = await import('../statemachines/diagram.js');
+    const reg = loadRegulation('oco-almere');
+    const step = reg.ladder.rungs[0]?.steps[0];
+    if (step) step.title = 'Contact "direct"';
+    expect(ladderDot(reg)).toContain('Contact \\"direct\\"');
+  });
+});

@@ -61,5 +61,7 @@ export const KLACHTFLOW_CSS = `
 .kf-hint { color: #4b4b4b; }
 .kf-choice { display: flex; gap: 0.5rem; align-items: flex-start; margin-block: 0.5rem; }
 .kf-reference { font-size: 1.5rem; font-weight: bold; }
+.kf-diagram { margin: 1rem 0; overflow-x: auto; }
+.kf-diagram svg { max-width: 100%; height: auto; }
 .kf-box { border: 1px solid #8c8c8c; padding: 1rem; margin-block: 1rem; overflow-wrap: anywhere; }
 `;

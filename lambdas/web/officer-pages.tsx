@@ -9,6 +9,7 @@
  */
 import type { Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { ladderSvg } from '../../statemachines/diagram.js';
 import type { Regulation } from '../../statemachines/model.js';
 import { dayOf } from '../domain/letters.js';
 import { Layout } from './layout.js';
@@ -209,7 +210,7 @@ function ActionForm(props: { id: string; action: any }) {
   );
 }
 
-function DossierPage(props: { reg: Regulation; d: any; message?: string; error?: string }) {
+function DossierPage(props: { reg: Regulation; d: any; svg: string; message?: string; error?: string }) {
   const { reg, d } = props;
   return (
     <Layout reg={reg} title={`Dossier ${d.reference}`} error={!!props.error}>
@@ -251,6 +252,14 @@ function DossierPage(props: { reg: Regulation; d: any; message?: string; error?:
           ))}
         </>
       ) : null}
+      <h2 class="utrecht-heading-2">De ladder</h2>
+      {/* Graphviz escapes the labels; they come from the regulation, not from a complainant. */}
+      <figure
+        class="kf-diagram"
+        role="img"
+        aria-label={`De klachtenladder van ${reg.organisation.name}; de huidige stap is gemarkeerd.`}
+        dangerouslySetInnerHTML={{ __html: props.svg.replace(/^<\?xml[^>]*>\s*(<!DOCTYPE[^>]*>\s*)?/, '') }}
+      />
       <h2 class="utrecht-heading-2">Termijnen</h2>
       <ul class="utrecht-unordered-list">
         {d.deadlines.map((x: any) => (
@@ -346,7 +355,9 @@ export function registerOfficerPages(
         </Layout>,
         404,
       );
-    return html(c, <DossierPage reg={reg} d={await res.json()} message={message} error={error} />, status);
+    const d = (await res.json()) as any;
+    const svg = await ladderSvg(reg, d.currentStep?.id);
+    return html(c, <DossierPage reg={reg} d={d} svg={svg} message={message} error={error} />, status);
   };
   app.get('/medewerkers/dossiers/:id', (c) => dossier(c, c.req.query('gedaan') ? 'Vastgelegd.' : undefined));
 
