@@ -39,6 +39,7 @@ export function awsDeps() {
       arn: env('REMINDER_FUNCTION_ARN'),
       roleArn: env('SCHEDULER_ROLE_ARN'),
       groupName: env('SCHEDULE_GROUP'),
+      ...(process.env.SCHEDULE_DLQ_ARN ? { deadLetterArn: process.env.SCHEDULE_DLQ_ARN } : {}),
     }),
     workflow: new StepFunctionsWorkflow(new SFNClient({}), env('STATE_MACHINE_ARN')),
     clock: { now: () => new Date() },

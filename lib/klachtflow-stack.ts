@@ -91,6 +91,11 @@ export class KlachtflowStack extends Stack {
         SES_CONFIGURATION_SET: mailer.configurationSet.configurationSetName,
       },
     });
+    // A reminder Scheduler cannot deliver goes to the dead-letter queue (watched by an alarm),
+    // not into the void: the handlers name it on every schedule they create.
+    for (const fn of Object.values(this.handlers.functions))
+      fn.addEnvironment('SCHEDULE_DLQ_ARN', this.handlers.reminderDeadLetters.queueArn);
+    this.handlers.reminderDeadLetters.grantSendMessages(scheduler.role);
     this.ladder = new EscalationLadder(this, 'Ladder', {
       definition: props.deployed.asl,
       tasks: this.handlers.tasks(),

@@ -199,7 +199,7 @@ describe('cdk: handlers', () => {
 });
 
 describe('cdk: reminder scheduler', () => {
-  it('the role Scheduler assumes can only invoke the reminder function', () => {
+  it('the role Scheduler assumes can only invoke the reminder function, and drop what fails in the dead-letter queue', () => {
     const [roleId, role] = Object.entries(resources).find(
       ([, r]) =>
         r.Type === 'AWS::IAM::Role' &&
@@ -207,10 +207,13 @@ describe('cdk: reminder scheduler', () => {
     ) as [string, Resources[string]];
     expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     const statements = statementsOf({ 'Fn::GetAtt': [roleId, 'Arn'] });
-    expect(statements).toHaveLength(1);
-    expect(statements[0]?.Action).toBe('lambda:InvokeFunction');
+    expect(statements).toHaveLength(2);
+    const invoke = statements.find((x) => x.Action === 'lambda:InvokeFunction');
     const reminder = resources[functionId('send-reminder.ts')];
-    expect(JSON.stringify(statements[0]?.Resource)).toContain(`:function:${reminder?.Properties.FunctionName}"`);
+    expect(JSON.stringify(invoke?.Resource)).toContain(`:function:${reminder?.Properties.FunctionName}"`);
+    const dlq = statements.find((x) => x !== invoke);
+    expect(dlq?.Action).toEqual(expect.arrayContaining(['sqs:SendMessage']));
+    expect(JSON.stringify(dlq?.Resource)).toContain('ReminderDeadLetters');
   });
 });
 

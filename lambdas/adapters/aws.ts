@@ -47,7 +47,7 @@ function errorName(e: unknown): string {
 export class SchedulerReminders implements Reminders {
   constructor(
     private readonly client: SchedulerClient,
-    private readonly target: { arn: string; roleArn: string; groupName: string },
+    private readonly target: { arn: string; roleArn: string; groupName: string; deadLetterArn?: string },
   ) {}
 
   async schedule(name: string, at: Date, payload: ReminderPayload): Promise<void> {
@@ -74,7 +74,14 @@ export class SchedulerReminders implements Reminders {
           FlexibleTimeWindow: { Mode: 'OFF' },
           ActionAfterCompletion: 'DELETE',
           ClientToken: name,
-          Target: { Arn: this.target.arn, RoleArn: this.target.roleArn, Input: JSON.stringify(payload) },
+          Target: {
+            Arn: this.target.arn,
+            RoleArn: this.target.roleArn,
+            Input: JSON.stringify(payload),
+            // A reminder that cannot be delivered is retried for an hour, then kept for a person.
+            RetryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 10 },
+            ...(this.target.deadLetterArn ? { DeadLetterConfig: { Arn: this.target.deadLetterArn } } : {}),
+          },
         }),
       );
     } catch (e) {
