@@ -37,7 +37,7 @@ async function accessible(page: Page) {
 
 async function fillComplaint(page: Page) {
   await page.getByLabel('Ik ben cliënt').check();
-  await page.getByLabel('Uw naam').fill('Sanne de Vries');
+  await page.getByLabel('Uw naam', { exact: true }).fill('Sanne de Vries');
   await page.getByLabel('E-mailadres (niet verplicht)').fill('sanne@example.nl');
   await page.getByLabel('Wat is er gebeurd?').fill('Mijn procesbegeleider kwam twee afspraken niet na.');
   await page.getByLabel('Dag').first().fill('20');
@@ -59,14 +59,14 @@ describe.each([
     await page.screenshot({ path: `${SHOTS}/form-${javaScriptEnabled ? 'js' : 'nojs'}.png`, fullPage: true });
 
     // Sent with a mistake: the error summary, the same words at the field, the input kept.
-    await page.getByLabel('Uw naam').fill('Sanne de Vries');
+    await page.getByLabel('Uw naam', { exact: true }).fill('Sanne de Vries');
     await page.getByLabel('E-mailadres (niet verplicht)').fill('sanne@');
     await page.getByRole('button', { name: 'Verstuur uw klacht' }).click();
     expect(await page.title()).toMatch(/^Fout: /);
     const summary = page.getByRole('alert');
     await expect.poll(() => summary.textContent()).toContain('Vul een geldig e-mailadres in');
     expect(await page.getByLabel('E-mailadres (niet verplicht)').getAttribute('aria-invalid')).toBe('true');
-    expect(await page.getByLabel('Uw naam').inputValue()).toBe('Sanne de Vries');
+    expect(await page.getByLabel('Uw naam', { exact: true }).inputValue()).toBe('Sanne de Vries');
     if (javaScriptEnabled) await accessible(page);
     await page.screenshot({ path: `${SHOTS}/form-errors-${javaScriptEnabled ? 'js' : 'nojs'}.png`, fullPage: true });
 
@@ -180,6 +180,34 @@ describe('browser: officers take an OCO complaint to the committee’s ruling th
     expect(await page.locator('main').textContent()).toContain('Gesloten: well-founded');
     const ruling = (await oco.mail()).find((m) => m.subject === `[${reference}] Uitspraak van de klachtencommissie`);
     expect(ruling?.to).toEqual(['sanne@example.nl']);
+    await context.close();
+  });
+});
+
+describe.each(['ondersteuningsteam', 'swt-dordrecht', 'so-trainingsbureau'])('browser: the form of %s', (id) => {
+  let other: TestRuntime;
+  beforeAll(async () => {
+    other = await testRuntime(id, '2026-09-03T09:00:00+02:00');
+  });
+  afterAll(async () => other?.stop());
+
+  it('asks what this regulation needs, passes axe, and confirms a complaint', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${other.url}/klacht-indienen`);
+    await accessible(page);
+    const variants = other.regulation.intake.variants;
+    if (variants.length > 1) {
+      // Each way in of the regulation is offered, with its own words.
+      for (const v of variants) expect(await page.getByText(v.title).count()).toBeGreaterThan(0);
+    }
+    await fillComplaint(page);
+    await page.getByLabel('Straat en huisnummer (niet verplicht)').fill('Dorpsstraat 1');
+    await page.getByLabel('Postcode (niet verplicht)').fill('1234 AB');
+    await page.getByLabel('Woonplaats (niet verplicht)').fill('Oss');
+    await page.getByRole('button', { name: 'Verstuur uw klacht' }).click();
+    await expect.poll(() => page.title()).toBe(`Uw klacht is ontvangen - ${other.regulation.organisation.name}`);
+    await page.screenshot({ path: `${SHOTS}/confirmation-${id}.png`, fullPage: true });
     await context.close();
   });
 });
