@@ -148,6 +148,34 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('report')
+    .description('Rapportage over een periode (anoniem), van de lokale dienst die draait.')
+    .requiredOption('--from <datum>', 'begindatum, JJJJ-MM-DD')
+    .requiredOption('--to <datum>', 'einddatum (tot en met), JJJJ-MM-DD')
+    .addOption(new Option('--format <vorm>', 'json, csv of html').choices(['json', 'csv', 'html']).default('json'))
+    .option('--url <url>', 'adres van de dienst', 'http://127.0.0.1:3000')
+    .option('--data <map>', 'gegevensmap van de dienst (voor de toegangscode)', '.klachtflow')
+    .action(async (opts: { from: string; to: string; format: string; url: string; data: string }) => {
+      const file = `${opts.data}/officers.json`;
+      if (!existsSync(file))
+        throw new UsageError(`Geen toegangscodes in ${file}: start eerst de dienst (npm start).`, 1);
+      const token = Object.values(JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>)[0];
+      let res: Response;
+      try {
+        res = await fetch(
+          `${opts.url}/reports?from=${encodeURIComponent(opts.from)}&to=${encodeURIComponent(opts.to)}&format=${opts.format}`,
+          { headers: { authorization: `Bearer ${token}` } },
+        );
+      } catch {
+        throw new UsageError(`De dienst op ${opts.url} antwoordt niet: start hem met npm start.`, 1);
+      }
+      const text = await res.text();
+      if (res.status !== 200)
+        throw new UsageError(`De dienst weigerde (${res.status}): ${text}`, res.status === 400 ? 2 : 1);
+      process.stdout.write(opts.format === 'json' ? `${JSON.stringify(JSON.parse(text), null, 2)}\n` : text);
+    });
+
+  program
     .command('compile')
     .description('Vertaal de vijf presets naar hun state machine (statemachines/<id>.asl.json).')
     .option('--check', 'schrijf niets; meld (exit 1) als een bestand niet meer klopt met de compiler')

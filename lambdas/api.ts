@@ -14,6 +14,7 @@ import type { DossierView } from './domain/dossier.js';
 import { ConflictError, DomainError, ForbiddenError, NotFoundError, UnprocessableError } from './domain/errors.js';
 import type { DossierStore } from './domain/ports.js';
 import { type Caller, Procedure } from './domain/procedure.js';
+import { buildReport, reportCsv, reportHtml } from './domain/report.js';
 import { registerAssets } from './web/assets.js';
 import { registerOfficerPages } from './web/officer-pages.js';
 import { registerComplainantPages } from './web/pages.js';
@@ -261,6 +262,7 @@ function officerView(reg: Regulation, view: DossierView, actions: unknown[]) {
 
 export function createApi(deps: ApiDeps): OpenAPIHono {
   const { procedure, regulation: reg } = deps;
+  const now = deps.now ?? (() => new Date());
   const app = new OpenAPIHono({
     defaultHook: (result, c) => {
       if (!result.success) {
@@ -468,7 +470,10 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
       const caller = await officer(c);
       const view = await deps.store.load(c.req.valid('param').id);
       if (!view) throw new NotFoundError('Dit dossier bestaat niet.');
-      return c.json(officerView(reg, view, procedure.availableActions(view, caller)), 200);
+      // Every read by an officer is recorded (who, when, what) and shown on the dossier.
+      await deps.store.recordRead(view.id, { by: caller.sub, at: now().toISOString(), what: 'dossier' });
+      const reads = await deps.store.reads(view.id);
+      return c.json({ ...officerView(reg, view, procedure.availableActions(view, caller)), reads }, 200);
     },
   );
 
@@ -490,6 +495,88 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
       return c.json(officerView(reg, view, procedure.availableActions(view, caller)), 200);
     },
   );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/reports',
+      summary: 'Rapportage over een periode (anoniem)',
+      security: bearer,
+      request: {
+        query: z.object({
+          from: IsoDate,
+          to: IsoDate,
+          format: z.enum(['json', 'csv', 'html']).optional(),
+        }),
+      },
+      responses: { 200: json(z.any(), 'De rapportage'), ...errors },
+    }),
+    async (c) => {
+      await officer(c);
+      const q = c.req.valid('query');
+      if (q.to < q.from)
+        throw new ApiError(400, 'De einddatum ligt voor de begindatum.', [{ path: 'to', message: 'voor from' }]);
+      const ids = await deps.store.receivedBetween(reg.id, q.from, q.to);
+      const views = (await Promise.all(ids.map((id) => deps.store.load(id)))).filter((v) => v !== undefined);
+      const report = buildReport(reg, views, { from: q.from, to: q.to });
+      if (q.format === 'csv')
+        return c.body(reportCsv(report), 200, { 'content-type': 'text/csv; charset=utf-8' }) as never;
+      if (q.format === 'html') return c.html(reportHtml(report)) as never;
+      return c.json(report, 200);
+    },
+  );
+
+  const exportRoute = (path: '/dossiers/{id}/export' | '/complaints/{id}/export', summary: string) =>
+    createRoute({
+      method: 'get',
+      path,
+      summary,
+      security: bearer,
+      request: { params: Id, query: z.object({ format: z.enum(['json', 'html']).optional() }) },
+      responses: { 200: json(z.any(), 'Het dossier'), ...errors },
+    });
+  /** The whole dossier as a readable document and as JSON (Awb 9:9 inspection, GDPR access). */
+  const exported = (c: Context, view: DossierView, format?: 'json' | 'html') => {
+    const { accessTokenHash: _h, ...received } = view.received;
+    const doc = {
+      reference: view.reference,
+      organisation: reg.organisation.name,
+      received,
+      status: view.status,
+      closed: view.closed ?? null,
+      steps: view.ended,
+      deadlines: Procedure.deadlinesOf(view),
+      letters: view.letters.map(({ html: _x, ...l }) => l),
+    };
+    if (format !== 'html') return c.json(doc, 200);
+    const esc = (s: string) =>
+      s.replace(
+        /[&<>"']/g,
+        (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] ?? ch,
+      );
+    return c.html(
+      `<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>Dossier ${esc(view.reference)}</title></head><body style="font-family: sans-serif; max-width: 48rem; margin: 1rem auto">` +
+        `<h1>Dossier ${esc(view.reference)} - ${esc(reg.organisation.name)}</h1><p>Ontvangen ${esc(view.received.receivedAt)} van ${esc(view.received.complainant.name)}.</p><blockquote>${esc(view.received.description)}</blockquote>` +
+        `<h2>Stappen</h2><ul>${view.ended.map((e) => `<li>${esc(e.at)}: ${esc(e.stepId)}, ${esc(e.outcome)}</li>`).join('')}</ul>` +
+        `<h2>Termijnen</h2><ul>${view.deadlines.map((d) => `<li>${esc(d.title)}: ${esc(d.lastDay)} (${esc(d.status)}). ${esc(d.explanation.text)}</li>`).join('')}</ul>` +
+        `<h2>Brieven</h2>${view.letters.map((l) => `<h3>${esc(l.subject)}</h3><pre style="white-space: pre-wrap">${esc(l.text)}</pre>`).join('')}</body></html>`,
+    ) as never;
+  };
+  app.openapi(
+    exportRoute('/dossiers/{id}/export', 'Het dossier ter inzage (medewerker, ook voor de beklaagde)'),
+    async (c) => {
+      const caller = await officer(c);
+      const view = await deps.store.load(c.req.valid('param').id);
+      if (!view) throw new NotFoundError('Dit dossier bestaat niet.');
+      await deps.store.recordRead(view.id, { by: caller.sub, at: now().toISOString(), what: 'export' });
+      return exported(c, view, c.req.valid('query').format);
+    },
+  );
+  app.openapi(exportRoute('/complaints/{id}/export', 'Uw dossier ter inzage'), async (c) => {
+    const { id } = c.req.valid('param');
+    const view = await procedure.authoriseComplainant(id, bearerToken(c));
+    return exported(c, view, c.req.valid('query').format);
+  });
 
   // The pages people use, on the same app: they call the routes above in-process.
   registerAssets(app);

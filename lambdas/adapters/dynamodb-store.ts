@@ -20,6 +20,7 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { monotonicFactory } from 'ulid';
 import { type DossierEvent, type DossierView, deriveView, type EventBody } from '../domain/dossier.js';
 import { ConflictError } from '../domain/errors.js';
 
@@ -71,6 +72,9 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
     }
   }
 }
+
+/** Sortable ids that keep their order within one millisecond (reads in the same instant). */
+const nextId = monotonicFactory();
 
 const seqKey = (seq: number) => `EVENT#${String(seq).padStart(6, '0')}`;
 const dossierKey = (id: string) => `DOSSIER#${id}`;
@@ -228,6 +232,50 @@ export class DynamoDossierStore {
       items,
       next: page.LastEvaluatedKey ? Buffer.from(JSON.stringify(page.LastEvaluatedKey)).toString('base64url') : null,
     };
+  }
+
+  /** Ids of the dossiers of a regulation received in [from, to) (ISO instants), through the index. */
+  async receivedBetween(regulationId: string, from: string, to: string): Promise<string[]> {
+    const ids: string[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: INDEXES.byReceived.name,
+          KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: { ':pk': `DOSSIERS#${regulationId}`, ':from': from, ':to': `${to}\uffff` },
+          ProjectionExpression: 'id',
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) ids.push(String(item.id));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return ids;
+  }
+
+  /** Records that an officer read a dossier (who, when, what): kept beside the events, not among them. */
+  async recordRead(id: string, read: { by: string; at: string; what: string }): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: dossierKey(id), sk: `READ#${read.at}#${nextId()}`, ...read },
+      }),
+    );
+  }
+
+  /** The reads of a dossier, oldest first. */
+  async reads(id: string): Promise<{ by: string; at: string; what: string }[]> {
+    const r = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :r)',
+        ExpressionAttributeValues: { ':pk': dossierKey(id), ':r': 'READ#' },
+        ConsistentRead: true,
+      }),
+    );
+    return (r.Items ?? []).map((x) => ({ by: String(x.by), at: String(x.at), what: String(x.what) }));
   }
 
   /**

@@ -66,6 +66,9 @@ export interface DossierStore {
     limit?: number;
     cursor?: string;
   }): Promise<WorklistPage>;
+  receivedBetween(regulationId: string, from: string, to: string): Promise<string[]>;
+  recordRead(id: string, read: { by: string; at: string; what: string }): Promise<void>;
+  reads(id: string): Promise<{ by: string; at: string; what: string }[]>;
   getIdempotent(
     key: string,
   ): Promise<{ status: 'pending' | 'done'; response?: unknown; fingerprint: string } | undefined>;

@@ -282,6 +282,14 @@ function DossierPage(props: { reg: Regulation; d: any; svg: string; message?: st
           </li>
         ))}
       </ul>
+      <h2 class="utrecht-heading-2">Ingezien door</h2>
+      <ul class="utrecht-unordered-list">
+        {(d.reads ?? []).slice(-20).map((r: any) => (
+          <li>
+            {r.by}, {dayOf(r.at)} ({r.what})
+          </li>
+        ))}
+      </ul>
       <h2 class="utrecht-heading-2">Brieven en berichten</h2>
       {d.letters.map((l: any) => (
         <details class="kf-box">

@@ -1,0 +1,201 @@
+/**
+ * The report a regulation asks for (ONS: yearly per municipality and department; OCO: half-yearly
+ * on number, subject, internal or referred, what was learned), computed from the dossiers
+ * themselves. Anonymised: no name, contact detail, birth date or free text of anyone, and groups
+ * smaller than five are merged so that nobody can be singled out.
+ */
+
+import { findStep } from '../../statemachines/ladder.js';
+import type { Regulation } from '../../statemachines/model.js';
+import type { DossierView } from './dossier.js';
+
+/** Groups smaller than this are merged into "overig" (privacy: small groups identify people). */
+export const MIN_GROUP = 5;
+export const MERGED = 'overig (minder dan 5)';
+
+export interface Report {
+  regulation: string;
+  organisation: string;
+  period: { from: string; to: string };
+  total: number;
+  open: number;
+  closed: number;
+  results: Record<string, number>;
+  internalOrReferred: { internal: number; referred: number };
+  byMunicipality: Record<string, number>;
+  byVariant: Record<string, number>;
+  byRung: Record<string, number>;
+  byMonth: Record<string, number>;
+  handlingDays: { average: number | null; longest: number | null };
+  deadlines: {
+    step: string;
+    title: string;
+    met: number;
+    metAfterExtension: number;
+    breached: number;
+    open: number;
+    cancelled: number;
+  }[];
+  note: string;
+}
+
+/** Counts, with every group under MIN_GROUP merged into one (and that one too if it stays small). */
+export function anonymise(counts: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  let merged = 0;
+  for (const [k, n] of Object.entries(counts)) {
+    if (n >= MIN_GROUP) out[k] = n;
+    else merged += n;
+  }
+  if (merged > 0) out[MERGED] = merged;
+  return out;
+}
+
+function bump(map: Record<string, number>, key: string, n = 1) {
+  map[key] = (map[key] ?? 0) + n;
+}
+
+const RESULT_NL: Record<string, string> = {
+  resolved: 'opgelost',
+  'not-resolved': 'niet opgelost',
+  withdrawn: 'ingetrokken',
+  inadmissible: 'niet ontvankelijk',
+  'not-handled': 'niet behandeld',
+  'well-founded': 'gegrond',
+  'partly-well-founded': 'deels gegrond',
+  unfounded: 'ongegrond',
+  referred: 'doorverwezen',
+};
+
+/** The report over the dossiers received in the period. */
+export function buildReport(
+  reg: Regulation,
+  dossiers: readonly DossierView[],
+  period: { from: string; to: string },
+): Report {
+  const results: Record<string, number> = {};
+  const byMunicipality: Record<string, number> = {};
+  const byVariant: Record<string, number> = {};
+  const byRung: Record<string, number> = {};
+  const byMonth: Record<string, number> = {};
+  const days: number[] = [];
+  let referred = 0;
+  const deadlines = new Map<string, Report['deadlines'][number]>();
+  for (const d of dossiers) {
+    const r = d.received;
+    bump(byMunicipality, r.complainant.address?.city?.trim() || 'onbekend');
+    bump(byVariant, reg.intake.variants.find((v) => v.id === r.variant)?.title ?? r.variant);
+    bump(byRung, reg.ladder.rungs.find((x) => x.id === d.rungId)?.title ?? d.rungId);
+    bump(byMonth, r.receivedAt.slice(0, 7));
+    if (d.closed) {
+      bump(results, RESULT_NL[d.closed.result] ?? d.closed.result);
+      days.push((Date.parse(d.closed.at) - Date.parse(r.receivedAt)) / 86_400_000);
+      if (d.closed.result === 'referred' || reg.ladder.rungs.find((x) => x.id === d.rungId)?.kind === 'external')
+        referred++;
+    }
+    for (const x of d.deadlines) {
+      const row = deadlines.get(x.stepId) ?? {
+        step: x.stepId,
+        title: findStep(reg, x.stepId)?.step.title ?? x.stepId,
+        met: 0,
+        metAfterExtension: 0,
+        breached: 0,
+        open: 0,
+        cancelled: 0,
+      };
+      if (x.status === 'met' && x.extended) row.metAfterExtension++;
+      else if (x.status === 'met') row.met++;
+      else if (x.status === 'breached') row.breached++;
+      else if (x.status === 'open') row.open++;
+      else row.cancelled++;
+      deadlines.set(x.stepId, row);
+    }
+  }
+  const closed = dossiers.filter((d) => d.closed).length;
+  return {
+    regulation: reg.id,
+    organisation: reg.organisation.name,
+    period,
+    total: dossiers.length,
+    open: dossiers.length - closed,
+    closed,
+    results: anonymise(results),
+    internalOrReferred: { internal: closed - referred, referred },
+    byMunicipality: anonymise(byMunicipality),
+    byVariant: anonymise(byVariant),
+    byRung: anonymise(byRung),
+    byMonth,
+    handlingDays: {
+      average: days.length ? Math.round((days.reduce((a, b) => a + b, 0) / days.length) * 10) / 10 : null,
+      longest: days.length ? Math.round(Math.max(...days) * 10) / 10 : null,
+    },
+    deadlines: [...deadlines.values()],
+    note: `Anoniem: geen namen, contactgegevens of vrije tekst; groepen kleiner dan ${MIN_GROUP} zijn samengevoegd.`,
+  };
+}
+
+/** The report as CSV: one row per figure (dimension; group; number). */
+export function reportCsv(report: Report): string {
+  const rows: string[][] = [['onderdeel', 'groep', 'aantal']];
+  rows.push(
+    ['totaal', '', String(report.total)],
+    ['open', '', String(report.open)],
+    ['gesloten', '', String(report.closed)],
+  );
+  const add = (name: string, m: Record<string, number>) => {
+    for (const [k, n] of Object.entries(m)) rows.push([name, k, String(n)]);
+  };
+  add('uitkomst', report.results);
+  add('gemeente', report.byMunicipality);
+  add('ingang', report.byVariant);
+  add('trede', report.byRung);
+  add('maand', report.byMonth);
+  rows.push(
+    ['intern afgehandeld', '', String(report.internalOrReferred.internal)],
+    ['doorverwezen', '', String(report.internalOrReferred.referred)],
+  );
+  for (const d of report.deadlines) {
+    rows.push(
+      [`termijn ${d.title}`, 'gehaald', String(d.met)],
+      [`termijn ${d.title}`, 'gehaald na verlenging', String(d.metAfterExtension)],
+      [`termijn ${d.title}`, 'verstreken', String(d.breached)],
+    );
+  }
+  const cell = (s: string) => (/[;"\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+  return `${rows.map((r) => r.map(cell).join(';')).join('\n')}\n`;
+}
+
+const esc = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+
+/** Horizontal bars as inline SVG: something to look at rather than read. */
+function bars(title: string, m: Record<string, number>, colour = '#1f5fa8'): string {
+  const entries = Object.entries(m);
+  if (entries.length === 0) return '';
+  const max = Math.max(...entries.map(([, n]) => n), 1);
+  const h = 24;
+  const rows = entries
+    .map(
+      ([k, n], i) =>
+        `<text x="0" y="${i * h + 16}" font-size="13">${esc(k)}</text><rect x="200" y="${i * h + 4}" width="${(n / max) * 260}" height="16" fill="${colour}"/><text x="${205 + (n / max) * 260}" y="${i * h + 16}" font-size="13">${n}</text>`,
+    )
+    .join('');
+  return `<figure><figcaption>${esc(title)}</figcaption><svg role="img" aria-label="${esc(title)}" width="520" height="${entries.length * h + 8}" viewBox="0 0 520 ${entries.length * h + 8}" xmlns="http://www.w3.org/2000/svg">${rows}</svg></figure>`;
+}
+
+/** The report as an HTML page with its charts inline (no external assets). */
+export function reportHtml(report: Report): string {
+  const attainment = Object.fromEntries(report.deadlines.map((d) => [d.title, d.met + d.metAfterExtension]));
+  const breached = Object.fromEntries(report.deadlines.map((d) => [d.title, d.breached]));
+  return `<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>Klachtenrapportage ${esc(report.organisation)}</title></head><body style="font-family: sans-serif; max-width: 48rem; margin: 1rem auto">
+<h1>Klachtenrapportage ${esc(report.organisation)}</h1>
+<p>Periode: ${esc(report.period.from)} tot ${esc(report.period.to)}. ${esc(report.note)}</p>
+<p>Klachten: ${report.total} (open ${report.open}, gesloten ${report.closed}); intern afgehandeld ${report.internalOrReferred.internal}, doorverwezen ${report.internalOrReferred.referred}.
+Behandelduur: gemiddeld ${report.handlingDays.average ?? '-'} dagen, langste ${report.handlingDays.longest ?? '-'} dagen.</p>
+${bars('Klachten per maand', report.byMonth)}
+${bars('Uitkomst', report.results)}
+${bars('Per gemeente', report.byMunicipality)}
+${bars('Termijnen gehaald, per stap', attainment, '#2e7d32')}
+${bars('Termijnen verstreken, per stap', breached, '#b00020')}
+</body></html>`;
+}
