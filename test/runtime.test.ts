@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -87,6 +87,10 @@ describe('runtime: klachtflow start', () => {
     expect((await rt.call('POST', '/local/clock', { advance: 'morgen' })).status).toBe(400);
     expect((await rt.call('GET', '/openapi.json')).json.openapi).toBe('3.1.0');
     expect((await rt.call('GET', '/local/mailbox')).text).toContain('Wij hebben uw klacht ontvangen');
+    // The report command reads the running service with an officer's code from the data folder.
+    const report = spawnSync(process.execPath, ['bin/klachtflow.js', 'report', '--from', '2026-01-01', '--to', '2026-12-31', '--url', rt.base, '--data', data], { encoding: 'utf8' });
+    expect(report.status, report.stderr).toBe(0);
+    expect(JSON.parse(report.stdout)).toMatchObject({ total: 1, open: 1 });
   });
 
   it('survives SIGKILL in the middle of a ladder: the dossier stands, deadlines fire, no letter twice', async () => {
