@@ -255,6 +255,8 @@ function officerView(reg: Regulation, view: DossierView, actions: unknown[]) {
     letters: view.letters.map(({ html: _html, ...l }) => l),
     timeline: view.ended,
     closed: view.closed ?? null,
+    retentionUntil: view.retentionUntil ?? null,
+    erasedAt: view.erasedAt ?? null,
     availableActions: actions,
     version: view.version,
   };

@@ -27,7 +27,9 @@ export function taskHandlers(
       return null;
     },
     reminder: async (event) => {
-      await procedure.remind(ReminderEvent.parse(event));
+      const e = ReminderEvent.parse(event);
+      if (e.kind === 'erase') await procedure.erase(e.dossierId);
+      else await procedure.remind(e);
       return null;
     },
   };

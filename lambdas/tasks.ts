@@ -48,9 +48,14 @@ export const CloseEvent = z.object({
 
 export const ContinueEvent = z.object({ dossierId: z.string(), resumeAt: z.string() }).passthrough();
 
-export const ReminderEvent = z.object({
-  dossierId: z.string(),
-  stepId: z.string(),
-  deadlineId: z.string(),
-  name: z.string(),
-});
+/** A one-time schedule fired: a reminder before a deadline, or the erasure at the end of retention. */
+export const ReminderEvent = z.union([
+  z.object({ kind: z.literal('erase'), dossierId: z.string(), name: z.string() }),
+  z.object({
+    kind: z.literal('reminder').optional(),
+    dossierId: z.string(),
+    stepId: z.string(),
+    deadlineId: z.string(),
+    name: z.string(),
+  }),
+]);

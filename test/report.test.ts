@@ -93,9 +93,36 @@ describe('inspection and the read log', () => {
     expect(page.text).toContain(`Dossier ${s.reference}`);
     await rt.call('GET', `/dossiers/${s.id}/export`, { token: rt.officers.manager });
     const d = await dossier(rt, s.id);
+    await rt.call('POST', `/complaints/${s.id}/withdraw`, { token: s.token, body: {} });
     expect(d.reads.map((x: any) => [x.by, x.what])).toEqual([
       ['manager@local', 'export'],
       [`${Object.keys(rt.officers)[0]}@local`, 'dossier'],
     ]);
+  });
+});
+
+describe('retention', () => {
+  it('erases the personal data when the retention period after closure ends; the figures stay', async () => {
+    const s = await submit(rt, {
+      complainant: { ...SANNE.complainant, name: 'Bea Bewaar' },
+      description: 'Geheim verhaal over mijn gezin.',
+    });
+    await rt.call('POST', `/complaints/${s.id}/withdraw`, { token: s.token, body: { reason: 'Persoonlijke reden.' } });
+    await rt.advance('PT0S');
+    let d = await dossier(rt, s.id);
+    // ONS keeps dossiers two years after closure (an assumption the regulation file states).
+    expect(d.retentionUntil?.slice(0, 10)).toBe('2028-09-03');
+    await rt.advance('P1Y11M');
+    expect((await dossier(rt, s.id)).erasedAt).toBeNull();
+    await rt.advance('P2M');
+    d = await dossier(rt, s.id);
+    expect(d.erasedAt).not.toBeNull();
+    const text = JSON.stringify(d);
+    for (const secret of ['Bea Bewaar', 'sanne@example.nl', 'Dorpsstraat', 'Geheim verhaal', 'Persoonlijke reden'])
+      expect(text).not.toContain(secret);
+    expect(d.received.complainant.address.city).toBe('Oss');
+    const report = await rt.call('GET', '/reports?from=2026-01-01&to=2026-12-31', { token: rt.officers.officer });
+    expect(report.json.total).toBe(14);
+    expect(report.json.results.ingetrokken).toBe(7);
   });
 });

@@ -171,7 +171,7 @@ export class DynamoDossierStore {
   }
 
   /** Writes the view item for the indexes, never backwards. */
-  private async putView(view: DossierView): Promise<void> {
+  private async putView(view: DossierView, force = false): Promise<void> {
     const due = view.nextDueAt ?? '9999-12-31T23:59:59Z';
     const item: PutCommandInput['Item'] = {
       pk: dossierKey(view.id),
@@ -204,7 +204,9 @@ export class DynamoDossierStore {
         new PutCommand({
           TableName: this.tableName,
           Item: item,
-          ConditionExpression: 'attribute_not_exists(pk) OR version < :v',
+          ConditionExpression: force
+            ? 'attribute_not_exists(pk) OR version <= :v'
+            : 'attribute_not_exists(pk) OR version < :v',
           ExpressionAttributeValues: { ':v': view.version },
         }),
       );
@@ -253,6 +255,29 @@ export class DynamoDossierStore {
       start = page.LastEvaluatedKey;
     } while (start);
     return ids;
+  }
+
+  /** Rewrites every commit item of a dossier with `redactEvent` applied (retention erasure). */
+  async redact(id: string, redactEvent: (e: DossierEvent) => DossierEvent): Promise<void> {
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :e)',
+          ExpressionAttributeValues: { ':pk': dossierKey(id), ':e': 'EVENT#' },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const events = (item.events as DossierEvent[]).map(redactEvent);
+        await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...item, events } }));
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+    const view = await this.load(id);
+    if (view) await this.putView(view, true);
   }
 
   /** Records that an officer read a dossier (who, when, what): kept beside the events, not among them. */

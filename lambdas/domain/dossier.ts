@@ -92,7 +92,9 @@ export type EventBody =
   | { type: 'reminder.cancelled'; data: { name: string } }
   | { type: 'message'; data: { from: 'complainant' | 'officer'; text: string } }
   | { type: 'withdrawn'; data: { reason?: string } }
-  | { type: 'closed'; data: { result: string; reason: string; referral?: string } };
+  | { type: 'closed'; data: { result: string; reason: string; referral?: string } }
+  | { type: 'retention.scheduled'; data: { name: string; at: string } }
+  | { type: 'erased'; data: { fields: string[] } };
 
 export type DossierEvent = EventBody & { seq: number; at: string; by: string };
 
@@ -133,6 +135,9 @@ export interface DossierView {
   ended: { stepId: string; activation: number; outcome: string; at: string; by: string; seq: number }[];
   /** Steps started, in order (with the event's sequence number, to tell a retry from a new visit). */
   started: { stepId: string; activation: number; seq: number }[];
+  /** When the personal data was erased at the end of the retention period. */
+  erasedAt?: string;
+  retentionUntil?: string;
   /** The nearest open deadline (for the worklist). */
   nextDueAt?: string;
   version: number;
@@ -257,6 +262,12 @@ function apply(view: DossierView, e: DossierEvent) {
     case 'withdrawn':
       view.withdrawn = true;
       return;
+    case 'retention.scheduled':
+      view.retentionUntil = e.data.at;
+      return;
+    case 'erased':
+      view.erasedAt = e.at;
+      return;
     case 'closed':
       view.status = 'closed';
       view.closed = { at: e.at, ...e.data };
@@ -273,4 +284,37 @@ export function deadlineId(stepId: string, activation: number): string {
 /** The instant a step last ended, for terms counted from the end of a step. */
 export function lastEnded(view: DossierView, stepId: string): string | undefined {
   return view.ended.filter((x) => x.stepId === stepId).at(-1)?.at;
+}
+
+export const ERASED = '[verwijderd]';
+
+/**
+ * The event with the personal data of complainant and respondent removed (retention erasure): what
+ * the reports need stays (dates, steps, outcomes, municipality, deadlines and their explanation).
+ */
+export function redactEvent(e: DossierEvent): DossierEvent {
+  switch (e.type) {
+    case 'received': {
+      const { respondent: _r, onBehalfOf: _o, incidentDate: _i, lastContactDate: _l, ...rest } = e.data;
+      const city = e.data.complainant.address?.city;
+      return {
+        ...e,
+        data: { ...rest, complainant: { name: ERASED, ...(city ? { address: { city } } : {}) }, description: ERASED },
+      };
+    }
+    case 'letter.queued':
+      return { ...e, data: { ...e.data, to: [], text: ERASED, html: ERASED } };
+    case 'step.ended': {
+      const { note: _n, ...data } = e.data;
+      return { ...e, data };
+    }
+    case 'message':
+      return { ...e, data: { ...e.data, text: ERASED } };
+    case 'withdrawn':
+      return { ...e, data: {} };
+    case 'handover':
+      return { ...e, data: { ...e.data, reason: ERASED } };
+    default:
+      return e;
+  }
 }

@@ -2,7 +2,7 @@
  * Ports: what the domain needs from the world. Adapters implement them for AWS (lambdas/adapters)
  * with their SDK client injected; the local runtime hands in clients pointed at local endpoints.
  */
-import type { DossierView, EventBody } from './dossier.js';
+import type { DossierEvent, DossierView, EventBody } from './dossier.js';
 
 export interface Clock {
   now(): Date;
@@ -26,12 +26,10 @@ export interface Reminders {
   cancel(name: string): Promise<void>;
 }
 
-export interface ReminderPayload {
-  dossierId: string;
-  stepId: string;
-  deadlineId: string;
-  name: string;
-}
+/** What a one-time schedule carries: a reminder before a deadline, or the erasure at the end of retention. */
+export type ReminderPayload =
+  | { kind?: 'reminder'; dossierId: string; stepId: string; deadlineId: string; name: string }
+  | { kind: 'erase'; dossierId: string; name: string };
 
 /** The escalation ladder's executions (Step Functions). */
 export interface Workflow {
@@ -69,6 +67,8 @@ export interface DossierStore {
   receivedBetween(regulationId: string, from: string, to: string): Promise<string[]>;
   recordRead(id: string, read: { by: string; at: string; what: string }): Promise<void>;
   reads(id: string): Promise<{ by: string; at: string; what: string }[]>;
+  /** Rewrites the stored events with personal data removed: the one change history allows (GDPR). */
+  redact(id: string, redactEvent: (e: DossierEvent) => DossierEvent): Promise<void>;
   getIdempotent(
     key: string,
   ): Promise<{ status: 'pending' | 'done'; response?: unknown; fingerprint: string } | undefined>;

@@ -28,6 +28,7 @@ import {
   project,
   type QueuedLetter,
   type ReceivedData,
+  redactEvent,
 } from './dossier.js';
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from './errors.js';
 import { renderLetter } from './letters.js';
@@ -158,6 +159,13 @@ export class Procedure {
         });
       }
       if (b.type === 'reminder.cancelled') await this.deps.reminders.cancel(b.data.name);
+      if (b.type === 'retention.scheduled') {
+        await this.deps.reminders.schedule(b.data.name, new Date(b.data.at), {
+          kind: 'erase',
+          dossierId: view.id,
+          name: b.data.name,
+        });
+      }
     }
     for (const letter of view.letters.filter((l) => l.status === 'queued')) {
       let messageId = 'niet-verzonden';
@@ -735,9 +743,12 @@ export class Procedure {
           dueAt: deadline.dueAt,
         }),
       );
+      // Warn again after the reminder period, three times; after that once a week, so a dossier
+      // nobody picks up keeps being reported without flooding mailboxes (or billing transitions).
+      const alarms = view.letters.filter((l) => l.kind === 'alarm' && l.letterId.startsWith(`${key}:`)).length;
       const realarm = computeDeadline({
         anchor: { event: 'de vorige waarschuwing', at: now },
-        term: this.reg.reminders.before,
+        term: alarms < 3 ? this.reg.reminders.before : '1 week',
         atw: false,
       });
       const next = Math.min(
@@ -809,6 +820,7 @@ export class Procedure {
           ...(p.referral ? { referral: p.referral } : {}),
         },
       });
+      bodies.push(this.retention(view, now));
       return bodies;
     });
   }
@@ -833,6 +845,42 @@ export class Procedure {
         dueAt: deadline.dueAt,
       });
     });
+  }
+
+  /** The erasure at the end of the regulation's retention period after closure. */
+  private retention(view: DossierView, now: string): EventBody {
+    const until = computeDeadline({
+      anchor: { event: 'de afsluiting', at: now },
+      term: this.reg.retention.term,
+      atw: false,
+    });
+    return { type: 'retention.scheduled', data: { name: `kf-${view.id}-erase`, at: until.dueAt } };
+  }
+
+  /** The retention period ended: the personal data goes, the figures stay, the erasure is logged. */
+  async erase(dossierId: string): Promise<void> {
+    const view = await this.mutate(dossierId, 'klachtflow', (v) => {
+      if (v.status !== 'closed' || v.erasedAt) return [];
+      return [
+        {
+          type: 'erased',
+          data: {
+            fields: [
+              'naam',
+              'contactgegevens',
+              'adres (behalve woonplaats)',
+              'geboortedatum',
+              'omschrijving',
+              'beklaagde',
+              'brieven (tekst en adressen)',
+              'berichten',
+              'toelichtingen',
+            ],
+          },
+        },
+      ];
+    });
+    if (view.erasedAt) await this.deps.store.redact(dossierId, redactEvent);
   }
 
   // ---------------------------------------------------------------------------------------
@@ -1082,6 +1130,7 @@ export class Procedure {
         );
       }
       bodies.push({ type: 'closed', data: { result: 'withdrawn', reason: 'withdrawn' } });
+      bodies.push(this.retention(v, now));
       return bodies;
     });
     if (view.executionArn) await this.deps.workflow.stop(view.executionArn, 'Klacht ingetrokken');
