@@ -88,7 +88,11 @@ describe('runtime: klachtflow start', () => {
     expect((await rt.call('GET', '/openapi.json')).json.openapi).toBe('3.1.0');
     expect((await rt.call('GET', '/local/mailbox')).text).toContain('Wij hebben uw klacht ontvangen');
     // The report command reads the running service with an officer's code from the data folder.
-    const report = spawnSync(process.execPath, ['bin/klachtflow.js', 'report', '--from', '2026-01-01', '--to', '2026-12-31', '--url', rt.base, '--data', data], { encoding: 'utf8' });
+    const report = spawnSync(
+      process.execPath,
+      ['bin/klachtflow.js', 'report', '--from', '2026-01-01', '--to', '2026-12-31', '--url', rt.base, '--data', data],
+      { encoding: 'utf8' },
+    );
     expect(report.status, report.stderr).toBe(0);
     expect(JSON.parse(report.stdout)).toMatchObject({ total: 1, open: 1 });
   });
