@@ -634,3 +634,331 @@ describe('reliability: bad input', () => {
     expect(await snapshot(rt)).toEqual(before);
   });
 });
+
+/** The dossier's events straight from the store (reading only). */
+async function eventsOf(rt: TestRuntime, id: string): Promise<any[]> {
+  return (rt.procedure as any).deps.store.events(id);
+}
+
+/** Events form one sequence: 1, 2, 3, ... with no gap and no number twice. */
+function expectSequence(events: { seq: number }[]) {
+  expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+}
+
+describe('reliability: concurrency', () => {
+  let rt: TestRuntime;
+  beforeAll(async () => {
+    rt = await testRuntime('ons-welzijn');
+  });
+  afterAll(async () => rt?.stop());
+
+  it('50 concurrent actions on the current step: exactly one takes effect, the rest get 409; no gap, no duplicate', async () => {
+    const s = await submit(rt);
+    const before = await dossier(rt, s.id);
+    expect(before.currentStep).toMatchObject({ id: 'admissibility', awaiting: true });
+    // Fifty officers click at once, some admissible, some not.
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        rt.call('POST', `/dossiers/${s.id}/actions`, {
+          token: i % 2 ? rt.officers.officer : rt.officers.director,
+          body: {
+            type: 'outcome',
+            stepId: 'admissibility',
+            outcome: i % 3 ? 'admissible' : 'inadmissible',
+            note: `klik ${i}`,
+          },
+        }),
+      ),
+    );
+    await rt.advance('PT0S');
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.filter((x) => x === 200)).toHaveLength(1);
+    expect(statuses.filter((x) => x !== 200 && x !== 409)).toEqual([]);
+    const events = await eventsOf(rt, s.id);
+    expectSequence(events);
+    const ended = events.filter((e) => e.type === 'step.ended' && e.data.stepId === 'admissibility');
+    expect(ended).toHaveLength(1);
+    const winner = answers.findIndex((a) => a.status === 200);
+    expect(ended[0].data.note).toBe(`klik ${winner}`);
+    // One letter for the one decision, sent once.
+    const queued = events.filter((e) => e.type === 'letter.queued').map((e) => e.data.letterId);
+    expect(new Set(queued).size).toBe(queued.length);
+    const sent = events.filter((e) => e.type === 'letter.sent').map((e) => e.data.letterId);
+    expect(new Set(sent).size).toBe(sent.length);
+    expect([...sent].sort()).toEqual([...queued].sort());
+    const subjects = (await mailsOf(rt, s.reference)).map((m) => `${m.to.join()} ${m.subject}`);
+    expect(new Set(subjects).size).toBe(subjects.length);
+  });
+});
+
+describe('reliability: races', () => {
+  let rt: TestRuntime;
+  beforeAll(async () => {
+    rt = await testRuntime('ons-welzijn');
+  });
+  afterAll(async () => rt?.stop());
+
+  it('a withdrawal at the moment a deadline fires closes the dossier once: one withdrawal letter, no alarm after', async () => {
+    // Six complaints with the same admissibility deadline (Thursday 17 September 2026, end of day).
+    const all: Submitted[] = [];
+    for (let i = 0; i < 6; i++) all.push(await submit(rt));
+    await rt.call('POST', '/local/clock', { body: { to: '2026-09-17T23:59:59+02:00' } });
+    // The clock passes the deadline while each complainant withdraws.
+    const [clock, ...withdrawals] = await Promise.all([
+      rt.call('POST', '/local/clock', { body: { to: '2026-09-18T00:00:30+02:00' } }),
+      ...all.map((s, i) =>
+        new Promise((r) => setTimeout(r, i * 3)).then(() =>
+          rt.call('POST', `/complaints/${s.id}/withdraw`, { token: s.token, body: { reason: 'Opgelost.' } }),
+        ),
+      ),
+    ]);
+    expect(clock?.status).toBe(200);
+    expect(withdrawals.map((w) => w.status)).toEqual(all.map(() => 200));
+    // Weeks later: nothing more happens to any of them.
+    await rt.advance('P30D');
+    for (const s of all) {
+      const events = await eventsOf(rt, s.id);
+      expectSequence(events);
+      expect(events.filter((e) => e.type === 'closed')).toHaveLength(1);
+      expect(events.filter((e) => e.type === 'withdrawn')).toHaveLength(1);
+      const closedAt = events.findIndex((e) => e.type === 'closed');
+      // After the commit that closed it, only deliveries of what was already decided.
+      const after = events
+        .slice(closedAt + 1)
+        .filter((e) => /^(step|deadline|reminder\.scheduled|letter\.queued|closed|withdrawn)/.test(e.type));
+      expect(after.map((e) => e.type)).toEqual([]);
+      const d = await dossier(rt, s.id);
+      expect(d.status).toBe('closed');
+      expect(d.closed.result).toBe('withdrawn');
+      expect(d.deadlines.filter((x: any) => x.status === 'open')).toEqual([]);
+      const mails = await mailsOf(rt, s.reference);
+      const withdrawalLetters = mails.filter(
+        (m) => m.to.includes('sanne@example.nl') && /ingetrokken/i.test(m.subject),
+      );
+      expect(withdrawalLetters).toHaveLength(1);
+      const withdrawnAt = Date.parse(withdrawalLetters[0]?.sentAt ?? '');
+      const alarmsAfter = mails.filter((m) => Date.parse(m.sentAt) > withdrawnAt && !m.to.includes('sanne@example.nl'));
+      expect(alarmsAfter.map((m) => m.subject)).toEqual([]);
+      const subjects = mails.map((m) => `${m.to.join()} ${m.subject}`);
+      expect(new Set(subjects).size).toBe(subjects.length);
+    }
+  });
+});
+
+describe('reliability: access', () => {
+  let rt: TestRuntime;
+  beforeAll(async () => {
+    rt = await testRuntime('ons-welzijn');
+  });
+  afterAll(async () => rt?.stop());
+
+  it('officer routes refuse no token, a complainant token and a role the step does not allow; a complainant opens only their own dossier', async () => {
+    const a = await submit(rt);
+    const b = await submit(rt);
+    const version = (await dossier(rt, a.id)).version;
+    const action = { type: 'outcome', stepId: 'admissibility', outcome: 'admissible' };
+    const cookie = (t: string) => ({ cookie: `${OFFICER_COOKIE}=${t}` });
+    for (const token of [undefined, a.token, b.token, 'x', `${rt.officers.officer}x`]) {
+      const headers = token ? { authorization: `Bearer ${token}` } : undefined;
+      for (const [method, path, body] of [
+        ['GET', '/dossiers', undefined],
+        ['GET', `/dossiers/${a.id}`, undefined],
+        ['POST', `/dossiers/${a.id}/actions`, action],
+      ] as const) {
+        const r = await rt.call(method, path, { ...(body ? { body } : {}), ...(headers ? { headers } : {}) });
+        expect(r.status, `${method} ${path} with ${token}`).toBe(401);
+      }
+      // The officer pages send whoever has no valid sign-in back to the sign-in page.
+      for (const path of ['/medewerkers/werklijst', `/medewerkers/dossiers/${a.id}`]) {
+        const r = await fetch(`${rt.url}${path}`, { headers: token ? cookie(token) : {}, redirect: 'manual' });
+        expect(r.status, `${path} with ${token}`).toBe(303);
+        expect(r.headers.get('location')).toBe('/medewerkers');
+      }
+      const page = await fetch(`${rt.url}/medewerkers/dossiers/${a.id}/acties`, {
+        method: 'POST',
+        headers: { ...(token ? cookie(token) : {}), 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(action).toString(),
+        redirect: 'manual',
+      });
+      expect(page.status).toBe(303);
+      expect(page.headers.get('location')).toBe('/medewerkers');
+    }
+    // Roles the admissibility step does not allow (only the officer, and the director it escalates to).
+    const d = await dossier(rt, a.id);
+    const allowed = new Set(['officer', 'director']);
+    const others = Object.keys(rt.officers).filter((r) => !allowed.has(r));
+    expect(others.length).toBeGreaterThan(0);
+    for (const role of others) {
+      const token = rt.officers[role] as string;
+      const r = await rt.call('POST', `/dossiers/${a.id}/actions`, { token, body: action });
+      expect(r.status, role).toBe(403);
+      const seen = await rt.call('GET', `/dossiers/${a.id}`, { token });
+      expect(seen.json.availableActions).toEqual([]);
+      const page = await fetch(`${rt.url}/medewerkers/dossiers/${a.id}/acties`, {
+        method: 'POST',
+        headers: { ...cookie(token), 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(action).toString(),
+        redirect: 'manual',
+      });
+      expect(page.status, role).toBeGreaterThanOrEqual(400);
+      expect(page.status).toBeLessThan(500);
+    }
+    expect((await dossier(rt, a.id)).version).toBe(version);
+    expect(d.currentStep.id).toBe('admissibility');
+
+    // The complainant: their own token opens their own dossier only, by API and by page.
+    expect((await rt.call('GET', `/complaints/${a.id}`, { token: a.token })).status).toBe(200);
+    for (const [id, token] of [
+      [a.id, b.token],
+      [b.id, a.token],
+      [a.id, rt.officers.officer],
+      [a.id, undefined],
+      [a.id, a.token.toUpperCase()],
+    ] as const) {
+      for (const suffix of ['', '/messages', '/withdraw', '/escalate']) {
+        const r = await rt.call(suffix ? 'POST' : 'GET', `/complaints/${id}${suffix}`, {
+          ...(token ? { token } : {}),
+          ...(suffix ? { body: suffix === '/messages' ? { text: 'x' } : {} } : {}),
+        });
+        expect(r.status, `${suffix} ${token}`).toBe(404);
+      }
+      const page = await fetch(`${rt.url}/klacht/${id}/${token ?? ''}`, { redirect: 'manual' });
+      expect(page.status).toBe(404);
+      const withdraw = await fetch(`${rt.url}/klacht/${id}/${token ?? 'x'}/intrekken`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'reason=weg',
+        redirect: 'manual',
+      });
+      expect(withdraw.status).toBeLessThan(500);
+    }
+    for (const s of [a, b]) {
+      const d2 = await dossier(rt, s.id);
+      expect(d2.status).toBe('open');
+      expect(d2.timeline).toEqual([expect.objectContaining({ stepId: 'acknowledge' })]);
+    }
+    expect((await eventsOf(rt, a.id)).filter((e) => e.type === 'message')).toEqual([]);
+  });
+});
+
+describe('reliability: escaping', () => {
+  let rt: TestRuntime;
+  beforeAll(async () => {
+    rt = await testRuntime('ons-welzijn');
+  });
+  afterAll(async () => rt?.stop());
+
+  // What must never appear as markup: each payload's active part, unescaped.
+  const PAYLOADS = [
+    '<script>alert("kf1")</script>',
+    '"><img src=x onerror=alert("kf2")>',
+    "'><svg onload=alert('kf3')>",
+    '</textarea><b onmouseover=alert("kf4")>x</b>',
+    '<a href="javascript:alert(\'kf5\')">klik</a>',
+    '<!--kf6--><style>*{display:none}</style>',
+  ];
+  const ACTIVE = [
+    /<script/i,
+    /<img[^>]*onerror/i,
+    /<svg[^>]*onload/i,
+    /<b onmouseover/i,
+    /<a href="javascript:/i,
+    /<style>\*/i,
+    /<!--kf6/,
+    // An attribute broken out of: a quote that ends the value, then an event handler.
+    /="[^"]*"\s*on\w+=/i,
+  ];
+  const inert = (label: string, html: string) => {
+    for (const re of ACTIVE)
+      expect(re.test(html), `${label}: ${re} in ${html.slice(html.search(re) - 80, html.search(re) + 80)}`).toBe(false);
+  };
+  const text = (i: number) => `${PAYLOADS[i % PAYLOADS.length]} ${PAYLOADS[(i + 1) % PAYLOADS.length]}`;
+
+  it('script and HTML typed into every text field come out inert in every page and letter', async () => {
+    const body = {
+      ...SANNE,
+      complainant: {
+        ...SANNE.complainant,
+        name: text(0).slice(0, 200),
+        address: { street: text(1).slice(0, 200), postcode: '1234 AB', city: text(2).slice(0, 100) },
+      },
+      description: PAYLOADS.join('\n'),
+      onBehalfOf: text(3).slice(0, 200),
+      respondent: { name: text(4).slice(0, 200), team: text(5).slice(0, 200) },
+    };
+    const r = await rt.call('POST', '/complaints', { body });
+    expect(r.status, r.text).toBe(201);
+    const s = { id: r.json.id, token: r.json.accessToken, reference: r.json.reference };
+    await rt.advance('PT0S');
+    expect(
+      (await rt.call('POST', `/complaints/${s.id}/messages`, { token: s.token, body: { text: PAYLOADS.join(' ') } }))
+        .status,
+    ).toBe(200);
+    await act(rt, s.id, 'admissibility', 'admissible', PAYLOADS.join('\n'));
+    const officerCookie = { cookie: `${OFFICER_COOKIE}=${rt.officers.officer}` };
+    const extend = await fetch(`${rt.url}/medewerkers/dossiers/${s.id}/acties`, {
+      method: 'POST',
+      headers: { ...officerCookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        type: 'handover',
+        stepId: 'preliminary-investigation',
+        to: 'manager',
+        reason: PAYLOADS.join(' '),
+      }).toString(),
+      redirect: 'manual',
+    });
+    expect(extend.status).toBeLessThan(500);
+    await rt.advance('PT0S');
+
+    const pages: [string, string][] = [];
+    const get = async (label: string, path: string, headers: Record<string, string> = {}) => {
+      const res = await fetch(`${rt.url}${path}`, { headers, redirect: 'manual' });
+      expect(res.status, label).toBe(200);
+      pages.push([label, await res.text()]);
+    };
+    await get('complainant page', `/klacht/${s.id}/${s.token}`);
+    await get('withdraw page', `/klacht/${s.id}/${s.token}/intrekken`);
+    await get('officer dossier page', `/medewerkers/dossiers/${s.id}`, officerCookie);
+    await get('worklist page', '/medewerkers/werklijst', officerCookie);
+    await get('mailbox page', '/local/mailbox');
+    // The form again, with every field filled with markup and an error to show.
+    const form = await fetch(`${rt.url}/klacht-indienen`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        name: text(0),
+        email: text(1),
+        phone: text(2),
+        street: text(3),
+        postcode: text(4),
+        city: text(5),
+        role: text(0),
+        description: PAYLOADS.join('\n'),
+        respondent: text(1),
+        onBehalfOf: text(2),
+        'incident-day': text(3),
+        formulier: 'kf-escaping',
+      }).toString(),
+    });
+    expect(form.status).toBe(422);
+    pages.push(['form with errors', await form.text()]);
+    // Withdrawn last, with markup as the reason: the complainant page and letters once more.
+    await rt.call('POST', `/complaints/${s.id}/withdraw`, { token: s.token, body: { reason: PAYLOADS.join(' ') } });
+    await rt.advance('PT0S');
+    await get('complainant page after withdrawal', `/klacht/${s.id}/${s.token}`);
+    await get('officer dossier page after withdrawal', `/medewerkers/dossiers/${s.id}`, officerCookie);
+
+    for (const [label, html] of pages) inert(label, html);
+    // The markup was shown, as text.
+    const complainantPage = pages[0]?.[1] ?? '';
+    expect(complainantPage).toContain('&lt;script&gt;alert(');
+    expect(pages.find(([l]) => l === 'form with errors')?.[1]).toContain('&lt;script&gt;alert(');
+
+    const mails = await mailsOf(rt, s.reference);
+    expect(mails.length).toBeGreaterThan(3);
+    const all = (await rt.call('GET', '/local/mail')).json as { subject: string; html: string }[];
+    const letters = all.filter((m) => m.subject.includes(s.reference));
+    for (const m of letters) inert(`letter "${m.subject}"`, m.html);
+    expect(letters.some((m) => m.html.includes('&lt;script&gt;'))).toBe(true);
+  });
+});
