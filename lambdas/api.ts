@@ -230,7 +230,7 @@ function complainantView(reg: Regulation, view: DossierView, actions: unknown[])
   };
 }
 
-function officerView(reg: Regulation, view: DossierView, actions: unknown[]) {
+function officerView(reg: Regulation, view: DossierView, actions: unknown[], procedure: Procedure) {
   const current = view.current ? findStep(reg, view.current.stepId) : undefined;
   const { accessTokenHash: _hash, ...received } = view.received;
   return {
@@ -255,6 +255,7 @@ function officerView(reg: Regulation, view: DossierView, actions: unknown[]) {
     letters: view.letters.map(({ html: _html, ...l }) => l),
     timeline: view.ended,
     closed: view.closed ?? null,
+    registration: procedure.registrationOf(view) ?? null,
     retentionUntil: view.retentionUntil ?? null,
     erasedAt: view.erasedAt ?? null,
     availableActions: actions,
@@ -475,7 +476,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
       // Every read by an officer is recorded (who, when, what) and shown on the dossier.
       await deps.store.recordRead(view.id, { by: caller.sub, at: now().toISOString(), what: 'dossier' });
       const reads = await deps.store.reads(view.id);
-      return c.json({ ...officerView(reg, view, procedure.availableActions(view, caller)), reads }, 200);
+      return c.json({ ...officerView(reg, view, procedure.availableActions(view, caller), procedure), reads }, 200);
     },
   );
 
@@ -494,7 +495,34 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
       await procedure.act(id, caller, c.req.valid('json'));
       const view = await deps.store.load(id);
       if (!view) throw new NotFoundError();
-      return c.json(officerView(reg, view, procedure.availableActions(view, caller)), 200);
+      return c.json(officerView(reg, view, procedure.availableActions(view, caller), procedure), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/dossiers/{id}/registration',
+      summary: 'Het registratieformulier invullen (ook na afsluiting)',
+      security: bearer,
+      request: {
+        params: Id,
+        body: {
+          content: {
+            'application/json': {
+              schema: z.object({ answers: z.record(z.string().max(100), z.string().max(5000)) }).strict(),
+            },
+          },
+          required: true,
+        },
+      },
+      responses: { 200: json(z.any(), 'Dossier na het invullen'), ...errors },
+    }),
+    async (c) => {
+      const caller = await officer(c);
+      const id = c.req.valid('param').id;
+      const view = await procedure.answerRegistration(id, caller, c.req.valid('json').answers);
+      return c.json(officerView(reg, view, procedure.availableActions(view, caller), procedure), 200);
     },
   );
 

@@ -422,6 +422,9 @@ export const RegulationSchema = z
       title: z.string().min(1),
       keptBy: id,
       questions: z.array(Question).default([]),
+      /** The required answers must be in before the dossier closes (ONS: "volledige invulling"). */
+      completeBeforeClosure: z.boolean().default(false),
+      completeBeforeClosureSource: z.string().optional(),
     }).optional(),
     improvementRegister: cited({ keptBy: id, followedBy: id.optional() }).optional(),
     reporting: cited({

@@ -40,7 +40,8 @@ function walk(value: unknown, path: string, visit: (key: string, value: unknown,
 export function citationsOf(reg: Regulation): Citation[] {
   const out: Citation[] = [];
   walk(reg, '', (key, value, path) => {
-    if (key === 'source' && typeof value === 'string') out.push({ path, quote: value, kind: 'source' });
+    if ((key === 'source' || key.endsWith('Source')) && typeof value === 'string')
+      out.push({ path, quote: value, kind: 'source' });
     if (key === 'quote' && typeof value === 'string' && path.startsWith('notModelled')) {
       out.push({ path, quote: value, kind: 'notModelled' });
     }

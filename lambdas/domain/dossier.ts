@@ -94,6 +94,7 @@ export type EventBody =
   | { type: 'withdrawn'; data: { reason?: string } }
   | { type: 'closed'; data: { result: string; reason: string; referral?: string } }
   | { type: 'retention.scheduled'; data: { name: string; at: string } }
+  | { type: 'registration.answered'; data: { answers: Record<string, string> } }
   | { type: 'erased'; data: { fields: string[] } };
 
 export type DossierEvent = EventBody & { seq: number; at: string; by: string };
@@ -135,6 +136,8 @@ export interface DossierView {
   ended: { stepId: string; activation: number; outcome: string; at: string; by: string; seq: number }[];
   /** Steps started, in order (with the event's sequence number, to tell a retry from a new visit). */
   started: { stepId: string; activation: number; seq: number }[];
+  /** Answers to the regulation's registration form given by officers (derived ones are not stored). */
+  registration: Record<string, string>;
   /** When the personal data was erased at the end of the retention period. */
   erasedAt?: string;
   retentionUntil?: string;
@@ -180,6 +183,7 @@ export function deriveView(id: string, events: readonly DossierEvent[]): Dossier
     withdrawn: false,
     ended: [],
     started: [],
+    registration: {},
     version: 0,
   };
   for (const e of events) apply(view, e);
@@ -262,6 +266,9 @@ function apply(view: DossierView, e: DossierEvent) {
     case 'withdrawn':
       view.withdrawn = true;
       return;
+    case 'registration.answered':
+      Object.assign(view.registration, e.data.answers);
+      return;
     case 'retention.scheduled':
       view.retentionUntil = e.data.at;
       return;
@@ -310,6 +317,14 @@ export function redactEvent(e: DossierEvent): DossierEvent {
     }
     case 'message':
       return { ...e, data: { ...e.data, text: ERASED } };
+    case 'registration.answered':
+      // Free-text answers may name people; choices and yes/no stay for the figures.
+      return {
+        ...e,
+        data: {
+          answers: Object.fromEntries(Object.entries(e.data.answers).map(([k, v]) => [k, v.length > 40 ? ERASED : v])),
+        },
+      };
     case 'withdrawn':
       return { ...e, data: {} };
     case 'handover':

@@ -15,6 +15,7 @@ import {
   choiceStepId,
   findStep,
   type LadderStep,
+  resolveOutcome,
 } from '../../statemachines/ladder.js';
 import { ANCHOR_LABELS, type LetterKind, type Regulation, type Rung, type Step } from '../../statemachines/model.js';
 import { computeDeadline, DeadlineError, localDate, reminderInstant } from './calendar/deadline.js';
@@ -847,6 +848,73 @@ export class Procedure {
     });
   }
 
+  /** The registration form with every answer: derived from the dossier where the ladder knows it. */
+  registrationOf(view: DossierView) {
+    const form = this.reg.registration;
+    if (!form) return undefined;
+    const derive = (path: string | undefined): string | undefined => {
+      const r = view.received;
+      switch (path) {
+        case 'id':
+          return view.reference;
+        case 'complainant.name':
+          return r.complainant.name;
+        case 'complainant.address.postcode':
+          return r.complainant.address?.postcode;
+        case 'complainant.address.city':
+          return r.complainant.address?.city;
+        case 'handler':
+          return view.ended.filter((e) => e.by !== 'klachtflow' && e.by !== 'complainant').at(-1)?.by;
+        case 'closedAt':
+          return view.closed?.at.slice(0, 10);
+        default:
+          return undefined;
+      }
+    };
+    const questions = form.questions.map((q) => {
+      const derived = derive(q.derivedFrom);
+      const answer = view.registration[q.id] ?? derived;
+      return {
+        id: q.id,
+        text: q.text,
+        type: q.type,
+        options: q.options ?? [],
+        other: q.other,
+        required: q.required,
+        derived: q.derivedFrom !== undefined,
+        answer: answer ?? null,
+      };
+    });
+    // Answers only the closure itself can give (a closing date) cannot hold the closure up.
+    const missing = questions.filter((q) => q.required && q.answer === null && !(q.derived && view.status === 'open'));
+    return {
+      title: form.title,
+      completeBeforeClosure: form.completeBeforeClosure,
+      questions,
+      missing: missing.map((q) => q.id),
+    };
+  }
+
+  /** An officer fills in (part of) the registration form; also after closure. */
+  async answerRegistration(id: string, caller: Caller, answers: Record<string, string>): Promise<DossierView> {
+    const form = this.reg.registration;
+    if (!form) throw new UnprocessableError('Deze regeling heeft geen registratieformulier.', ['answers']);
+    if (caller.kind !== 'officer') throw new ForbiddenError('Alleen medewerkers vullen het registratieformulier in.');
+    for (const [key, value] of Object.entries(answers)) {
+      const q = form.questions.find((x) => x.id === key);
+      if (!q) throw new UnprocessableError(`Vraag "${key}" staat niet op het formulier.`, ['answers', key]);
+      if (q.type === 'yes-no' && !['ja', 'nee'].includes(value))
+        throw new UnprocessableError('Antwoord met ja of nee.', ['answers', key]);
+      if (q.type === 'date' && !/^\d{4}-\d{2}-\d{2}$/.test(value))
+        throw new UnprocessableError('Vul een datum in als JJJJ-MM-DD.', ['answers', key]);
+      if (q.type === 'choice' && !q.other && !(q.options ?? []).includes(value)) {
+        throw new UnprocessableError(`Kies een van: ${(q.options ?? []).join(', ')}.`, ['answers', key]);
+      }
+      if (value.length > 5000) throw new UnprocessableError('Dit antwoord is te lang.', ['answers', key]);
+    }
+    return this.mutate(id, caller.sub, () => [{ type: 'registration.answered', data: { answers } }]);
+  }
+
   /** The erasure at the end of the regulation's retention period after closure. */
   private retention(view: DossierView, now: string): EventBody {
     const until = computeDeadline({
@@ -983,6 +1051,20 @@ export class Procedure {
           `Kies een uitkomst van deze stap: ${at.step.outcomes.map((o) => o.id).join(', ')}.`,
           ['outcome'],
         );
+      }
+      // ONS: the registration form is complete before the dossier closes.
+      if (
+        resolveOutcome(this.reg, at, action.outcome).kind === 'close' &&
+        this.reg.registration?.completeBeforeClosure
+      ) {
+        const missing = this.registrationOf(view)?.missing ?? [];
+        if (missing.length) {
+          const texts = missing.map((m) => this.reg.registration?.questions.find((q) => q.id === m)?.text ?? m);
+          throw new UnprocessableError(`Vul eerst het registratieformulier in: ${texts.join('; ')}.`, [
+            'registration',
+            missing[0] ?? '',
+          ]);
+        }
       }
       await this.succeed(current.token, {
         step: current.stepId,

@@ -282,6 +282,7 @@ function DossierPage(props: { reg: Regulation; d: any; svg: string; message?: st
           </li>
         ))}
       </ul>
+      {d.registration ? <Registration id={d.id} form={d.registration} /> : null}
       <h2 class="utrecht-heading-2">Ingezien door</h2>
       <ul class="utrecht-unordered-list">
         {(d.reads ?? []).slice(-20).map((r: any) => (
@@ -301,6 +302,71 @@ function DossierPage(props: { reg: Regulation; d: any; svg: string; message?: st
         </details>
       ))}
     </Layout>
+  );
+}
+
+/** The regulation's registration form: derived answers shown, the rest to fill in. */
+function Registration(props: { id: string; form: any }) {
+  const { form } = props;
+  return (
+    <section>
+      <h2 class="utrecht-heading-2">{form.title}</h2>
+      {form.missing.length ? (
+        <p class="utrecht-paragraph">Nog in te vullen: {form.missing.length} verplichte vraag/vragen.</p>
+      ) : null}
+      <form method="post" action={`/medewerkers/dossiers/${props.id}/registratie`} class="kf-box">
+        {form.questions.map((q: any) => (
+          <div class="kf-field utrecht-form-field">
+            <label class="utrecht-form-label" for={`q-${q.id}`}>
+              {q.text}
+              {q.required ? '' : ' (niet verplicht)'}
+            </label>
+            {q.derived ? (
+              <p class="utrecht-paragraph" id={`q-${q.id}`}>
+                {q.answer ?? 'volgt uit het dossier'}
+              </p>
+            ) : q.type === 'yes-no' ? (
+              <select class="utrecht-select utrecht-select--html-select" id={`q-${q.id}`} name={q.id}>
+                <option value="">-</option>
+                <option value="ja" selected={q.answer === 'ja'}>
+                  ja
+                </option>
+                <option value="nee" selected={q.answer === 'nee'}>
+                  nee
+                </option>
+              </select>
+            ) : q.type === 'choice' && !q.other ? (
+              <select class="utrecht-select utrecht-select--html-select" id={`q-${q.id}`} name={q.id}>
+                <option value="">-</option>
+                {q.options.map((o: string) => (
+                  <option value={o} selected={q.answer === o}>
+                    {o}
+                  </option>
+                ))}
+              </select>
+            ) : (
+              <input
+                class="utrecht-textbox utrecht-textbox--html-input"
+                id={`q-${q.id}`}
+                name={q.id}
+                value={q.answer ?? ''}
+                list={q.options.length ? `l-${q.id}` : undefined}
+              />
+            )}
+            {q.type === 'choice' && q.other ? (
+              <datalist id={`l-${q.id}`}>
+                {q.options.map((o: string) => (
+                  <option value={o} />
+                ))}
+              </datalist>
+            ) : null}
+          </div>
+        ))}
+        <button type="submit" class="utrecht-button utrecht-button--secondary-action">
+          Bewaar het formulier
+        </button>
+      </form>
+    </section>
   );
 }
 
@@ -368,6 +434,24 @@ export function registerOfficerPages(
     return html(c, <DossierPage reg={reg} d={d} svg={svg} message={message} error={error} />, status);
   };
   app.get('/medewerkers/dossiers/:id', (c) => dossier(c, c.req.query('gedaan') ? 'Vastgelegd.' : undefined));
+
+  app.post('/medewerkers/dossiers/:id/registratie', async (c) => {
+    const form = await c.req.parseBody();
+    const answers = Object.fromEntries(
+      Object.entries(form)
+        .filter(([, v]) => typeof v === 'string' && v.trim() !== '')
+        .map(([k, v]) => [k, String(v).trim()]),
+    );
+    const res = await api.request(`/dossiers/${c.req.param('id')}/registration`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${getCookie(c, COOKIE) ?? ''}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ answers }),
+    });
+    if (res.status === 401) return c.redirect('/medewerkers', 303);
+    if (res.status === 200) return c.redirect(`/medewerkers/dossiers/${c.req.param('id')}?gedaan=1`, 303);
+    const json = (await res.json().catch(() => ({}))) as { error?: { message?: string } };
+    return dossier(c, undefined, json.error?.message ?? 'Dat lukte niet.', 422);
+  });
 
   app.post('/medewerkers/dossiers/:id/acties', async (c) => {
     const form = await c.req.parseBody();
