@@ -96,7 +96,8 @@ describe('runtime: klachtflow start', () => {
     expect(report.status, report.stderr).toBe(0);
     expect(JSON.parse(report.stdout)).toMatchObject({ total: 1, open: 1 });
     // Personal data never reaches the logs on the intake path.
-    for (const secret of ['Sanne', 'sanne@example.nl', '0612345678', 'Dorpsstraat', 'procesbegeleider']) expect(rt.log()).not.toContain(secret);
+    for (const secret of ['Sanne', 'sanne@example.nl', '0612345678', 'Dorpsstraat', 'procesbegeleider'])
+      expect(rt.log()).not.toContain(secret);
   });
 
   it('survives SIGKILL in the middle of a ladder: the dossier stands, deadlines fire, no letter twice', async () => {
