@@ -1,0 +1,249 @@
+/**
+ * `npm run bench`: performance figures of the local runtime on this machine, printed, never
+ * asserted. Intake throughput and latency (p50, p99) at 1 and 16 concurrent clients, the raw
+ * dynalite PutItem rate measured in the same run (and the ratio), start-up time to ready (in
+ * this process and as `klachtflow start`), and the load time of each handler module.
+ *
+ *   npm run bench                     # a table
+ *   npm run bench -- --json           # one JSON object
+ *   npm run bench -- --requests 400   # intake requests per concurrency level (default 100)
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, freemem, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { startDynalite } from '../runtime/dynamodb.js';
+import { startRuntime } from '../runtime/runtime.js';
+import { freePort, SANNE } from '../test/support/runtime.js';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const args = process.argv.slice(2);
+const asJson = args.includes('--json');
+const requests = Number(args[args.indexOf('--requests') + 1]) || 100;
+const say = (line: string) => {
+  if (!asJson) process.stderr.write(`${line}\n`);
+};
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
+}
+const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
+
+/** Runs `n` calls of `one` with `concurrency` at a time; latencies in ms and the rate per second. */
+async function load(n: number, concurrency: number, one: (i: number) => Promise<void>) {
+  const latencies: number[] = [];
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < n) {
+        const i = next++;
+        const t = performance.now();
+        await one(i);
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  latencies.sort((a, b) => a - b);
+  return {
+    requests: n,
+    concurrency,
+    perSecond: round(n / seconds),
+    p50Ms: round(percentile(latencies, 50)),
+    p99Ms: round(percentile(latencies, 99)),
+  };
+}
+
+async function intake(concurrency: number) {
+  const dir = mkdtempSync(join(tmpdir(), 'kf-bench-'));
+  const rt = await startRuntime({
+    regulation: 'ons-welzijn',
+    port: await freePort(),
+    dataDir: dir,
+    clock: 'manual',
+    now: '2026-09-03T09:00:00+02:00',
+  });
+  try {
+    // Warm up: the first requests compile and connect.
+    for (let i = 0; i < 5; i++) await post(rt.url);
+    const r = await load(requests, concurrency, async () => post(rt.url));
+    return r;
+  } finally {
+    await rt.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function post(url: string) {
+  const r = await fetch(`${url}/complaints`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(SANNE),
+  });
+  await r.arrayBuffer();
+  if (r.status !== 201) throw new Error(`intake answered ${r.status}`);
+}
+
+/** The raw write rate of dynalite on disk: the ceiling intake runs under. */
+async function rawPutItem(concurrency: number) {
+  const dir = mkdtempSync(join(tmpdir(), 'kf-bench-raw-'));
+  const db = await startDynalite(join(dir, 'dynamodb'));
+  const client = new DynamoDBClient({
+    region: 'eu-west-1',
+    endpoint: db.endpoint,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: 'raw',
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+      }),
+    );
+    const item = (i: number) => ({
+      pk: { S: `DOSSIER#${i}` },
+      sk: { S: 'EVENT#000001' },
+      events: { S: JSON.stringify({ type: 'received', data: SANNE }) },
+    });
+    for (let i = 0; i < 20; i++) await client.send(new PutItemCommand({ TableName: 'raw', Item: item(-i - 1) }));
+    return await load(requests * 5, concurrency, async (i) => {
+      await client.send(new PutItemCommand({ TableName: 'raw', Item: item(i) }));
+    });
+  } finally {
+    client.destroy();
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function startupInProcess() {
+  const dir = mkdtempSync(join(tmpdir(), 'kf-bench-start-'));
+  const t = performance.now();
+  const rt = await startRuntime({ regulation: 'ons-welzijn', port: await freePort(), dataDir: dir, clock: 'manual' });
+  const ms = performance.now() - t;
+  await rt.stop();
+  rmSync(dir, { recursive: true, force: true });
+  return round(ms);
+}
+
+/** `klachtflow start` (what `npm start` runs) until /health answers. */
+async function startupProcess() {
+  const dir = mkdtempSync(join(tmpdir(), 'kf-bench-start-'));
+  const port = await freePort();
+  const t = performance.now();
+  const child = spawn(process.execPath, ['bin/klachtflow.js', 'start', '--data', dir, '--port', String(port)], {
+    stdio: 'ignore',
+  });
+  try {
+    for (;;) {
+      try {
+        if ((await fetch(`http://127.0.0.1:${port}/health`)).status === 200) break;
+      } catch {}
+      if (child.exitCode !== null) throw new Error('klachtflow start exited');
+      if (performance.now() - t > 60_000) throw new Error('klachtflow start not ready in 60 s');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    return round(performance.now() - t);
+  } finally {
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const HANDLERS = [
+  'api',
+  'begin-step',
+  'await-action',
+  'deadline-passed',
+  'close-dossier',
+  'continue-ladder',
+  'send-reminder',
+];
+
+/** Each handler module imported in a fresh Node process (through tsx, as the runtime runs it). */
+async function handlerLoad(name: string): Promise<number> {
+  const code = `const t=performance.now();await import('./lambdas/${name}.ts');process.stdout.write(String(performance.now()-t));`;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        AWS_REGION: 'eu-west-1',
+        TABLE_NAME: 'bench',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      },
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      err += d;
+    });
+    child.once('exit', (code) => (code === 0 ? resolve(round(Number(out))) : reject(new Error(`${name}: ${err}`))));
+  });
+}
+
+async function main() {
+  const machine = {
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    cpus: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`,
+    memoryGb: round(totalmem() / 2 ** 30),
+    freeMemoryGb: round(freemem() / 2 ** 30),
+  };
+  say(`klachtflow bench on ${machine.cpus}, ${machine.memoryGb} GB, Node ${machine.node}`);
+  say(`intake: ${requests} complaints per level (POST /complaints on the local runtime, ons-welzijn)`);
+  const intake1 = await intake(1);
+  say(`  1 client    ${intake1.perSecond} /s   p50 ${intake1.p50Ms} ms   p99 ${intake1.p99Ms} ms`);
+  const intake16 = await intake(16);
+  say(`  16 clients  ${intake16.perSecond} /s   p50 ${intake16.p50Ms} ms   p99 ${intake16.p99Ms} ms`);
+  say(`raw dynalite PutItem: ${requests * 5} items per level`);
+  const raw1 = await rawPutItem(1);
+  say(`  1 client    ${raw1.perSecond} /s   p50 ${raw1.p50Ms} ms   p99 ${raw1.p99Ms} ms`);
+  const raw16 = await rawPutItem(16);
+  say(`  16 clients  ${raw16.perSecond} /s   p50 ${raw16.p50Ms} ms   p99 ${raw16.p99Ms} ms`);
+  const ratio = {
+    c1: round(intake1.perSecond / raw1.perSecond, 3),
+    c16: round(intake16.perSecond / raw16.perSecond, 3),
+  };
+  say(`  intake / raw PutItem: ${ratio.c1} at 1 client, ${ratio.c16} at 16`);
+  const startup = { inProcessMs: await startupInProcess(), processMs: await startupProcess() };
+  say(`start-up to ready: ${startup.inProcessMs} ms in process, ${startup.processMs} ms as klachtflow start`);
+  const handlers: Record<string, number> = {};
+  for (const h of HANDLERS) handlers[h] = await handlerLoad(h);
+  say(
+    `handler module load (fresh process, through tsx): ${Object.entries(handlers)
+      .map(([k, v]) => `${k} ${v} ms`)
+      .join(', ')}`,
+  );
+  const result = {
+    at: new Date().toISOString(),
+    machine,
+    intake: { c1: intake1, c16: intake16 },
+    rawPutItem: { c1: raw1, c16: raw16 },
+    intakePerRawPut: ratio,
+    startup,
+    handlerLoadMs: handlers,
+  };
+  if (asJson) process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+main().catch((e) => {
+  process.stderr.write(`${(e as Error).stack ?? e}\n`);
+  process.exitCode = 1;
+});

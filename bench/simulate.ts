@@ -1,0 +1,288 @@
+// biome-ignore-all lint/suspicious/noExplicitAny: the simulation reads the API's JSON as it comes
+/**
+ * `npm run simulate -- --regulation <id> --complaints <n> --days <d>`: pushes n complaints through
+ * the real ASL, handlers and store of the local runtime on the manual clock over d days, with
+ * officers and complainants who behave as people do (most act in time, some late, some
+ * complainants ask for the next rung, some withdraw). Prints dossiers per outcome, deadline
+ * attainment, state transitions per dossier, wall time, and how many deadlines fall due in which
+ * week (a planning aid). Options: --seed <n>, --tail <days> (time after the last complaint for
+ * ladders to finish, default 120), --json.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Temporal } from 'temporal-polyfill';
+import { startRuntime } from '../runtime/runtime.js';
+import { freePort, SANNE } from '../test/support/runtime.js';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+function option(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? (process.argv[i + 1] as string) : fallback;
+}
+const regulation = option('regulation', 'ons-welzijn');
+const complaints = Number(option('complaints', '50'));
+const days = Number(option('days', '90'));
+const tail = Number(option('tail', '120'));
+const seed = Number(option('seed', '1'));
+const asJson = process.argv.includes('--json');
+const START = '2026-09-01T09:00:00+02:00';
+const DAY = 86_400_000;
+
+function rng(s: number) {
+  let a = s >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const random = rng(seed);
+
+type Persona = 'prompt' | 'late' | 'escalating' | 'withdrawing';
+interface Sim {
+  id: string;
+  token: string;
+  reference: string;
+  persona: Persona;
+  /** When the person acts on the step seen (step id + its start). */
+  plan?: { key: string; at: number };
+  withdrawAt?: number;
+}
+
+function persona(): Persona {
+  const r = random();
+  return r < 0.6 ? 'prompt' : r < 0.8 ? 'late' : r < 0.93 ? 'escalating' : 'withdrawing';
+}
+
+async function main() {
+  const wall = performance.now();
+  const dir = mkdtempSync(join(tmpdir(), 'kf-simulate-'));
+  const rt = await startRuntime({ regulation, port: await freePort(), dataDir: dir, clock: 'manual', now: START });
+  const call = async (method: string, path: string, body?: unknown, token?: string) => {
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (token) headers.authorization = `Bearer ${token}`;
+    const r = await fetch(`${rt.url}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await r.text();
+    let json: any;
+    try {
+      json = JSON.parse(text);
+    } catch {}
+    return { status: r.status, json };
+  };
+  const anyOfficer = Object.values(rt.officers)[0] as string;
+  const variants = rt.regulation.intake.variants.map((v) => v.id);
+  const roles = rt.regulation.eligibility?.complainants ?? ['client'];
+  const t0 = Date.parse(START);
+  const arrivals = Array.from(
+    { length: complaints },
+    () => t0 + Math.floor(random() * days) * DAY + random() * 8 * 3_600_000,
+  ).sort((a, b) => a - b);
+  const sims: Sim[] = [];
+  const counters = { actions: 0, refused: 0, escalations: 0, withdrawals: 0, registrations: 0 };
+
+  /** Fills in what the registration form still misses, as the officer does before closing. */
+  const register = async (id: string, d: any) => {
+    const missing: string[] = d.registration?.missing ?? [];
+    if (!missing.length) return;
+    const answers: Record<string, string> = {};
+    for (const q of d.registration.questions as any[]) {
+      if (!missing.includes(q.id)) continue;
+      answers[q.id] = q.options?.[0]?.value ?? q.options?.[0] ?? (/date/i.test(q.type) ? '2000-01-01' : 'n.v.t.');
+      if (typeof answers[q.id] !== 'string') answers[q.id] = String(answers[q.id]);
+    }
+    const r = await call('POST', `/dossiers/${id}/registration`, { answers }, anyOfficer);
+    if (r.status === 200) counters.registrations++;
+  };
+
+  const actOn = async (s: Sim, d: any, now: number) => {
+    const step = d.currentStep;
+    if (s.withdrawAt !== undefined && now >= s.withdrawAt) {
+      const r = await call('POST', `/complaints/${s.id}/withdraw`, { reason: 'Niet meer nodig.' }, s.token);
+      if (r.status === 200) counters.withdrawals++;
+      return;
+    }
+    if (!step?.awaiting) return;
+    const key = `${step.id}@${step.since}`;
+    if (s.plan?.key !== key) {
+      const due = d.deadlines
+        .filter((x: any) => x.step === step.id && x.status === 'open')
+        .map((x: any) => Date.parse(x.dueAt))[0];
+      const since = Date.parse(step.since);
+      const at =
+        s.persona === 'late' && due
+          ? due + (1 + random() * 6) * DAY
+          : due
+            ? since + (0.2 + random() * 0.6) * (due - since)
+            : since + (1 + random() * 10) * DAY;
+      s.plan = { key, at };
+    }
+    if (now < s.plan.at) return;
+    if (step.id.startsWith('choice-')) {
+      // The complainant decides: the escalating ones ask for the next rung, the rest let it rest.
+      const wants = s.persona === 'escalating' || random() < 0.15;
+      if (wants) {
+        const r = await call('POST', `/complaints/${s.id}/escalate`, {}, s.token);
+        if (r.status === 200) counters.escalations++;
+      }
+      s.plan = { key, at: Number.POSITIVE_INFINITY };
+      return;
+    }
+    const token = rt.officers[step.assignee] ?? anyOfficer;
+    const actions = (await call('GET', `/dossiers/${s.id}`, undefined, token)).json?.availableActions ?? [];
+    const outcome = actions.find((a: any) => a.type === 'outcome');
+    if (!outcome) return;
+    const options = outcome.fields.outcome.options as { value: string }[];
+    // Mostly the first outcome (the ladder goes on); sometimes another.
+    const choice = (random() < 0.7 ? options[0] : options[Math.floor(random() * options.length)]) as { value: string };
+    let r = await call(
+      'POST',
+      `/dossiers/${s.id}/actions`,
+      { type: 'outcome', stepId: step.id, outcome: choice.value },
+      token,
+    );
+    if (r.status === 422 && /registratie/i.test(JSON.stringify(r.json))) {
+      await register(s.id, d);
+      r = await call(
+        'POST',
+        `/dossiers/${s.id}/actions`,
+        { type: 'outcome', stepId: step.id, outcome: choice.value },
+        token,
+      );
+    }
+    if (r.status === 200) counters.actions++;
+    else counters.refused++;
+  };
+
+  const end = t0 + (days + tail) * DAY;
+  let next = 0;
+  let day = 0;
+  for (let now = t0; now <= end; now += DAY, day++) {
+    while (next < arrivals.length && (arrivals[next] as number) < now + DAY) {
+      await call('POST', '/local/clock', {
+        to: new Date(Math.max(arrivals[next] as number, Date.parse(rt.clock.now().toISOString()))).toISOString(),
+      });
+      const r = await call('POST', '/complaints', {
+        ...SANNE,
+        role: roles.includes('client') ? 'client' : roles[0],
+        ...(variants.length > 1 ? { variant: variants[Math.floor(random() * variants.length)] } : {}),
+        description: `Gesimuleerde klacht ${next + 1}.`,
+      });
+      if (r.status === 201) {
+        const p = persona();
+        sims.push({
+          id: r.json.id,
+          token: r.json.accessToken,
+          reference: r.json.reference,
+          persona: p,
+          ...(p === 'withdrawing' ? { withdrawAt: (arrivals[next] as number) + (3 + random() * 40) * DAY } : {}),
+        });
+      } else {
+        process.stderr.write(`klacht ${next + 1} geweigerd: ${r.status} ${JSON.stringify(r.json).slice(0, 200)}\n`);
+      }
+      next++;
+    }
+    await call('POST', '/local/clock', { to: new Date(Math.max(now + DAY, rt.clock.now().getTime())).toISOString() });
+    const current = rt.clock.now().getTime();
+    let open = 0;
+    for (const s of sims) {
+      const d = (await call('GET', `/dossiers/${s.id}`, undefined, anyOfficer)).json;
+      if (d?.status !== 'open') continue;
+      open++;
+      await actOn(s, d, current);
+    }
+    await call('POST', '/local/clock', { advance: 'PT0S' });
+    if (!asJson && day % 10 === 0)
+      process.stderr.write(
+        `dag ${day}/${days + tail}: ${sims.length} klachten, ${open} open, ${((performance.now() - wall) / 1000).toFixed(0)} s\n`,
+      );
+    if (next >= arrivals.length && open === 0) break;
+  }
+
+  // What happened.
+  const outcomes: Record<string, number> = {};
+  const attainment: Record<string, { met: number; breached: number; open: number; cancelled: number }> = {};
+  const perWeek: Record<string, number> = {};
+  for (const s of sims) {
+    const d = (await call('GET', `/dossiers/${s.id}`, undefined, anyOfficer)).json;
+    const key = d.status === 'closed' ? (d.closed?.result ?? 'closed') : `open (${d.currentStep?.id ?? '?'})`;
+    outcomes[key] = (outcomes[key] ?? 0) + 1;
+    for (const x of d.deadlines) {
+      attainment[x.kind] ??= { met: 0, breached: 0, open: 0, cancelled: 0 };
+      (attainment[x.kind] as any)[x.status]++;
+      const week = Temporal.Instant.from(x.dueAt).toZonedDateTimeISO('Europe/Amsterdam').toPlainDate();
+      const label = `${week.yearOfWeek}-W${String(week.weekOfYear).padStart(2, '0')}`;
+      if (x.status !== 'cancelled') perWeek[label] = (perWeek[label] ?? 0) + 1;
+    }
+  }
+  const executions = rt.stepFunctions.executionsOf();
+  const transitions: Record<string, number> = {};
+  for (const e of executions) {
+    const id = String((e.input as { dossierId?: string })?.dossierId ?? e.name);
+    transitions[id] = (transitions[id] ?? 0) + e.transitions;
+  }
+  const counts = Object.values(transitions).sort((a, b) => a - b);
+  const total = counts.reduce((a, b) => a + b, 0);
+  const result = {
+    regulation,
+    complaints: sims.length,
+    days,
+    simulatedDays: day,
+    wallSeconds: Math.round((performance.now() - wall) / 100) / 10,
+    outcomes,
+    deadlines: attainment,
+    deadlineAttainment: (() => {
+      const all = Object.values(attainment);
+      const met = all.reduce((a, b) => a + b.met, 0);
+      const breached = all.reduce((a, b) => a + b.breached, 0);
+      return met + breached ? Math.round((1000 * met) / (met + breached)) / 10 : null;
+    })(),
+    transitionsPerDossier: {
+      mean: counts.length ? Math.round((10 * total) / counts.length) / 10 : 0,
+      min: counts[0] ?? 0,
+      max: counts.at(-1) ?? 0,
+      total,
+    },
+    actions: counters,
+    letters: rt.mailbox.all().length,
+    deadlinesDuePerWeek: Object.fromEntries(Object.entries(perWeek).sort(([a], [b]) => a.localeCompare(b))),
+  };
+  await rt.stop();
+  rmSync(dir, { recursive: true, force: true });
+  if (asJson) {
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    return;
+  }
+  const out = (s: string) => process.stdout.write(`${s}\n`);
+  out(
+    `\n${result.complaints} klachten, ${regulation}, ${days} dagen (gesimuleerd: ${day} dagen), ${result.wallSeconds} s`,
+  );
+  out('dossiers per uitkomst:');
+  for (const [k, v] of Object.entries(outcomes).sort((a, b) => b[1] - a[1])) out(`  ${k.padEnd(32)} ${v}`);
+  out(`termijnen gehaald: ${result.deadlineAttainment ?? '-'}% (gehaald / (gehaald + verstreken))`);
+  for (const [k, v] of Object.entries(attainment))
+    out(`  ${k.padEnd(12)} gehaald ${v.met}, verstreken ${v.breached}, open ${v.open}, vervallen ${v.cancelled}`);
+  out(
+    `overgangen per dossier: gemiddeld ${result.transitionsPerDossier.mean}, min ${result.transitionsPerDossier.min}, max ${result.transitionsPerDossier.max} (totaal ${total})`,
+  );
+  out(
+    `acties ${counters.actions}, geweigerd ${counters.refused}, escalaties ${counters.escalations}, ingetrokken ${counters.withdrawals}, registratieformulieren ${counters.registrations}, brieven ${result.letters}`,
+  );
+  out('termijnen per week:');
+  const max = Math.max(1, ...Object.values(perWeek));
+  for (const [w, n] of Object.entries(result.deadlinesDuePerWeek))
+    out(`  ${w} ${String(n).padStart(4)} ${'#'.repeat(Math.ceil((40 * n) / max))}`);
+}
+
+main().catch((e) => {
+  process.stderr.write(`${(e as Error).stack ?? e}\n`);
+  process.exitCode = 1;
+});
