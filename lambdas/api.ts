@@ -256,6 +256,7 @@ function officerView(reg: Regulation, view: DossierView, actions: unknown[], pro
     timeline: view.ended,
     closed: view.closed ?? null,
     registration: procedure.registrationOf(view) ?? null,
+    improvements: view.improvements,
     retentionUntil: view.retentionUntil ?? null,
     erasedAt: view.erasedAt ?? null,
     availableActions: actions,
@@ -522,6 +523,58 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
       const caller = await officer(c);
       const id = c.req.valid('param').id;
       const view = await procedure.answerRegistration(id, caller, c.req.valid('json').answers);
+      return c.json(officerView(reg, view, procedure.availableActions(view, caller), procedure), 200);
+    },
+  );
+
+  const Improvement = z
+    .object({
+      action: z.string().trim().min(1, 'Beschrijf de verbeteractie.').max(5000),
+      owner: z.string().max(100),
+      due: IsoDate,
+    })
+    .strict();
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/dossiers/{id}/improvements',
+      summary: 'Een verbeteractie in het verbeterregister',
+      security: bearer,
+      request: { params: Id, body: { content: { 'application/json': { schema: Improvement } }, required: true } },
+      responses: { 200: json(z.any(), 'Dossier met de verbeteractie'), ...errors },
+    }),
+    async (c) => {
+      const caller = await officer(c);
+      const view = await procedure.addImprovement(c.req.valid('param').id, caller, c.req.valid('json'));
+      return c.json(officerView(reg, view, procedure.availableActions(view, caller), procedure), 200);
+    },
+  );
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/dossiers/{id}/improvements/{improvementId}',
+      summary: 'De stand van een verbeteractie',
+      security: bearer,
+      request: {
+        params: Id.extend({ improvementId: z.string().regex(/^v\d{1,4}$/, 'Onbekende verbeteractie.') }),
+        body: {
+          content: {
+            'application/json': {
+              schema: z
+                .object({ status: z.enum(['open', 'in-progress', 'done']), note: z.string().max(5000).optional() })
+                .strict(),
+            },
+          },
+          required: true,
+        },
+      },
+      responses: { 200: json(z.any(), 'Dossier met de bijgewerkte actie'), ...errors },
+    }),
+    async (c) => {
+      const caller = await officer(c);
+      const { id, improvementId } = c.req.valid('param');
+      const body = c.req.valid('json');
+      const view = await procedure.updateImprovement(id, caller, improvementId, body.status, body.note);
       return c.json(officerView(reg, view, procedure.availableActions(view, caller), procedure), 200);
     },
   );

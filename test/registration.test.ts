@@ -74,3 +74,54 @@ describe('registration form', () => {
     expect(d.registration.questions.find((q: any) => q.id === 'closed-on')?.answer).toBe('2026-09-03');
   });
 });
+
+describe('improvement register', () => {
+  it('records actions from a complaint with owner, due date and status, and counts them in the report', async () => {
+    const s = await submit(rt);
+    const added = await rt.call('POST', `/dossiers/${s.id}/improvements`, {
+      token: rt.officers.officer,
+      body: { action: 'Afspraken voortaan schriftelijk bevestigen', owner: 'manager', due: '2026-12-01' },
+    });
+    expect(added.status, added.text).toBe(200);
+    expect(added.json.improvements).toEqual([
+      {
+        improvementId: 'v1',
+        action: 'Afspraken voortaan schriftelijk bevestigen',
+        owner: 'manager',
+        due: '2026-12-01',
+        status: 'open',
+      },
+    ]);
+    const done = await rt.call('POST', `/dossiers/${s.id}/improvements/v1`, {
+      token: rt.officers.officer,
+      body: { status: 'done', note: 'In het teamoverleg besproken.' },
+    });
+    expect(done.json.improvements[0].status).toBe('done');
+    expect(
+      (
+        await rt.call('POST', `/dossiers/${s.id}/improvements/v9`, {
+          token: rt.officers.officer,
+          body: { status: 'done' },
+        })
+      ).status,
+    ).toBe(404);
+    expect(
+      (
+        await rt.call('POST', `/dossiers/${s.id}/improvements`, {
+          token: rt.officers.officer,
+          body: { action: 'x', owner: 'koning', due: '2026-12-01' },
+        })
+      ).status,
+    ).toBe(422);
+    expect(
+      (
+        await rt.call('POST', `/dossiers/${s.id}/improvements`, {
+          token: s.token,
+          body: { action: 'x', owner: 'manager', due: '2026-12-01' },
+        })
+      ).status,
+    ).toBe(401);
+    const report = await rt.call('GET', '/reports?from=2026-01-01&to=2026-12-31', { token: rt.officers.officer });
+    expect(report.json.improvements).toEqual({ afgerond: 1 });
+  });
+});

@@ -50,6 +50,16 @@ export interface QueuedLetter {
   undeliverable: string[];
 }
 
+/** An improvement action that came out of a complaint (the improvement register). */
+export interface Improvement {
+  improvementId: string;
+  action: string;
+  owner: string;
+  due: string;
+  status: 'open' | 'in-progress' | 'done';
+  note?: string;
+}
+
 export interface DeadlineData {
   deadlineId: string;
   /** What the deadline was computed from, so an extension or suspension can recompute it. */
@@ -95,6 +105,8 @@ export type EventBody =
   | { type: 'closed'; data: { result: string; reason: string; referral?: string } }
   | { type: 'retention.scheduled'; data: { name: string; at: string } }
   | { type: 'registration.answered'; data: { answers: Record<string, string> } }
+  | { type: 'improvement.added'; data: Improvement }
+  | { type: 'improvement.updated'; data: { improvementId: string; status: Improvement['status']; note?: string } }
   | { type: 'erased'; data: { fields: string[] } };
 
 export type DossierEvent = EventBody & { seq: number; at: string; by: string };
@@ -138,6 +150,7 @@ export interface DossierView {
   started: { stepId: string; activation: number; seq: number }[];
   /** Answers to the regulation's registration form given by officers (derived ones are not stored). */
   registration: Record<string, string>;
+  improvements: Improvement[];
   /** When the personal data was erased at the end of the retention period. */
   erasedAt?: string;
   retentionUntil?: string;
@@ -184,6 +197,7 @@ export function deriveView(id: string, events: readonly DossierEvent[]): Dossier
     ended: [],
     started: [],
     registration: {},
+    improvements: [],
     version: 0,
   };
   for (const e of events) apply(view, e);
@@ -266,6 +280,14 @@ function apply(view: DossierView, e: DossierEvent) {
     case 'withdrawn':
       view.withdrawn = true;
       return;
+    case 'improvement.added':
+      view.improvements.push({ ...e.data });
+      return;
+    case 'improvement.updated': {
+      const i = view.improvements.find((x) => x.improvementId === e.data.improvementId);
+      if (i) Object.assign(i, { status: e.data.status, ...(e.data.note ? { note: e.data.note } : {}) });
+      return;
+    }
     case 'registration.answered':
       Object.assign(view.registration, e.data.answers);
       return;

@@ -915,6 +915,45 @@ export class Procedure {
     return this.mutate(id, caller.sub, () => [{ type: 'registration.answered', data: { answers } }]);
   }
 
+  /** Adds an improvement action to the register (ONS: "verbeteracties ... via het verbeterregister"). */
+  async addImprovement(
+    id: string,
+    caller: Caller,
+    input: { action: string; owner: string; due: string },
+  ): Promise<DossierView> {
+    if (caller.kind !== 'officer') throw new ForbiddenError('Alleen medewerkers houden het verbeterregister bij.');
+    if (!this.reg.roles.some((r) => r.id === input.owner))
+      throw new UnprocessableError(`Rol "${input.owner}" bestaat niet.`, ['owner']);
+    return this.mutate(id, caller.sub, (v) => [
+      {
+        type: 'improvement.added',
+        data: {
+          improvementId: `v${v.improvements.length + 1}`,
+          action: input.action,
+          owner: input.owner,
+          due: input.due,
+          status: 'open',
+        },
+      },
+    ]);
+  }
+
+  /** Follows an improvement action's progress ("bewaakt en registreert de stand van zaken"). */
+  async updateImprovement(
+    id: string,
+    caller: Caller,
+    improvementId: string,
+    status: 'open' | 'in-progress' | 'done',
+    note?: string,
+  ): Promise<DossierView> {
+    if (caller.kind !== 'officer') throw new ForbiddenError('Alleen medewerkers houden het verbeterregister bij.');
+    return this.mutate(id, caller.sub, (v) => {
+      if (!v.improvements.some((i) => i.improvementId === improvementId))
+        throw new NotFoundError('Deze verbeteractie bestaat niet.');
+      return [{ type: 'improvement.updated', data: { improvementId, status, ...(note ? { note } : {}) } }];
+    });
+  }
+
   /** The erasure at the end of the regulation's retention period after closure. */
   private retention(view: DossierView, now: string): EventBody {
     const until = computeDeadline({

@@ -27,6 +27,7 @@ export interface Report {
   byRung: Record<string, number>;
   byMonth: Record<string, number>;
   handlingDays: { average: number | null; longest: number | null };
+  improvements: Record<string, number>;
   deadlines: {
     step: string;
     title: string;
@@ -81,6 +82,7 @@ export function buildReport(
   const days: number[] = [];
   let referred = 0;
   const deadlines = new Map<string, Report['deadlines'][number]>();
+  const improvements: Record<string, number> = {};
   for (const d of dossiers) {
     const r = d.received;
     bump(byMunicipality, r.complainant.address?.city?.trim() || 'onbekend');
@@ -93,6 +95,8 @@ export function buildReport(
       if (d.closed.result === 'referred' || reg.ladder.rungs.find((x) => x.id === d.rungId)?.kind === 'external')
         referred++;
     }
+    for (const i of d.improvements)
+      bump(improvements, { open: 'open', 'in-progress': 'in uitvoering', done: 'afgerond' }[i.status]);
     for (const x of d.deadlines) {
       const row = deadlines.get(x.stepId) ?? {
         step: x.stepId,
@@ -129,6 +133,7 @@ export function buildReport(
       average: days.length ? Math.round((days.reduce((a, b) => a + b, 0) / days.length) * 10) / 10 : null,
       longest: days.length ? Math.round(Math.max(...days) * 10) / 10 : null,
     },
+    improvements,
     deadlines: [...deadlines.values()],
     note: `Anoniem: geen namen, contactgegevens of vrije tekst; groepen kleiner dan ${MIN_GROUP} zijn samengevoegd.`,
   };
@@ -150,6 +155,7 @@ export function reportCsv(report: Report): string {
   add('ingang', report.byVariant);
   add('trede', report.byRung);
   add('maand', report.byMonth);
+  add('verbeteracties', report.improvements);
   rows.push(
     ['intern afgehandeld', '', String(report.internalOrReferred.internal)],
     ['doorverwezen', '', String(report.internalOrReferred.referred)],

@@ -283,6 +283,42 @@ function DossierPage(props: { reg: Regulation; d: any; svg: string; message?: st
         ))}
       </ul>
       {d.registration ? <Registration id={d.id} form={d.registration} /> : null}
+      <h2 class="utrecht-heading-2">Verbeteracties</h2>
+      <ul class="utrecht-unordered-list">
+        {(d.improvements ?? []).map((i: any) => (
+          <li>
+            {i.action} ({i.owner}, uiterlijk {i.due}):{' '}
+            {i.status === 'done' ? 'afgerond' : i.status === 'in-progress' ? 'in uitvoering' : 'open'}
+          </li>
+        ))}
+      </ul>
+      <form method="post" action={`/medewerkers/dossiers/${d.id}/verbeteracties`} class="kf-box">
+        <div class="kf-field">
+          <label class="utrecht-form-label" for="improvement-action">
+            Nieuwe verbeteractie
+          </label>
+          <input class="utrecht-textbox utrecht-textbox--html-input" id="improvement-action" name="action" />
+        </div>
+        <div class="kf-field">
+          <label class="utrecht-form-label" for="improvement-owner">
+            Wie voert hem uit?
+          </label>
+          <select class="utrecht-select utrecht-select--html-select" id="improvement-owner" name="owner">
+            {reg.roles.map((r) => (
+              <option value={r.id}>{r.title}</option>
+            ))}
+          </select>
+        </div>
+        <div class="kf-field">
+          <label class="utrecht-form-label" for="improvement-due">
+            Klaar op (JJJJ-MM-DD)
+          </label>
+          <input class="utrecht-textbox utrecht-textbox--html-input" id="improvement-due" name="due" />
+        </div>
+        <button type="submit" class="utrecht-button utrecht-button--secondary-action">
+          Voeg toe aan het verbeterregister
+        </button>
+      </form>
       <h2 class="utrecht-heading-2">Ingezien door</h2>
       <ul class="utrecht-unordered-list">
         {(d.reads ?? []).slice(-20).map((r: any) => (
@@ -434,6 +470,23 @@ export function registerOfficerPages(
     return html(c, <DossierPage reg={reg} d={d} svg={svg} message={message} error={error} />, status);
   };
   app.get('/medewerkers/dossiers/:id', (c) => dossier(c, c.req.query('gedaan') ? 'Vastgelegd.' : undefined));
+
+  app.post('/medewerkers/dossiers/:id/verbeteracties', async (c) => {
+    const form = await c.req.parseBody();
+    const res = await api.request(`/dossiers/${c.req.param('id')}/improvements`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${getCookie(c, COOKIE) ?? ''}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        action: String(form.action ?? ''),
+        owner: String(form.owner ?? ''),
+        due: String(form.due ?? ''),
+      }),
+    });
+    if (res.status === 401) return c.redirect('/medewerkers', 303);
+    if (res.status === 200) return c.redirect(`/medewerkers/dossiers/${c.req.param('id')}?gedaan=1`, 303);
+    const json = (await res.json().catch(() => ({}))) as { error?: { message?: string } };
+    return dossier(c, undefined, json.error?.message ?? 'Dat lukte niet.', 422);
+  });
 
   app.post('/medewerkers/dossiers/:id/registratie', async (c) => {
     const form = await c.req.parseBody();
