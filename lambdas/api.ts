@@ -58,48 +58,51 @@ const ErrorBody = z
 const Postcode = z.string().regex(/^\d{4}\s?[A-Za-z]{2}$/, 'Vul een postcode in zoals 1234 AB.');
 const IsoDate = z.iso.date({ error: 'Vul een datum in als JJJJ-MM-DD, bijvoorbeeld 2026-08-20.' });
 
-export const ComplaintBody = z
-  .object({
-    complainant: z.object({
-      name: z.string().trim().min(1, 'Vul uw naam in.').max(200),
-      email: z.email({ error: 'Vul een geldig e-mailadres in, bijvoorbeeld naam@voorbeeld.nl.' }).max(254).optional(),
-      phone: z
-        .string()
-        .regex(/^[+0-9 ()-]{6,20}$/, 'Vul een telefoonnummer in, bijvoorbeeld 0612345678.')
-        .optional(),
-      address: z
-        .object({
-          street: z.string().max(200).optional(),
-          postcode: Postcode.optional(),
-          city: z.string().max(100).optional(),
-        })
-        .optional(),
-      birthDate: IsoDate.optional(),
-    }),
-    role: z.enum(COMPLAINANT_ROLES, { error: `Kies een van: ${COMPLAINANT_ROLES.join(', ')}.` }),
-    description: z.string().trim().min(1, 'Beschrijf uw klacht: wat is er gebeurd?').max(50_000),
-    incidentDate: IsoDate.optional(),
-    lastContactDate: IsoDate.optional(),
-    variant: z.string().max(100).optional(),
-    onBehalfOf: z.string().max(200).optional(),
-    respondent: z
+const complaintFields = {
+  complainant: z.object({
+    name: z.string().trim().min(1, 'Vul uw naam in.').max(200),
+    email: z.email({ error: 'Vul een geldig e-mailadres in, bijvoorbeeld naam@voorbeeld.nl.' }).max(254).optional(),
+    phone: z
+      .string()
+      .regex(/^[+0-9 ()-]{6,20}$/, 'Vul een telefoonnummer in, bijvoorbeeld 0612345678.')
+      .optional(),
+    address: z
       .object({
-        name: z.string().max(200).optional(),
-        email: z.email().optional(),
-        team: z.string().max(200).optional(),
-        managerEmail: z.email().optional(),
+        street: z.string().max(200).optional(),
+        postcode: Postcode.optional(),
+        city: z.string().max(100).optional(),
       })
       .optional(),
-    aboutRole: z.string().max(100).optional(),
-    wantsSupport: z.boolean().optional(),
-    consent: z.literal(true, { error: 'Geef toestemming om uw gegevens voor de klacht te gebruiken.' }),
-  })
-  .strict()
-  .refine((b) => b.complainant.email || b.complainant.phone || b.complainant.address?.street, {
-    message: 'Vul ten minste één manier in om u te bereiken: e-mail, telefoon of adres.',
-    path: ['complainant', 'email'],
-  })
-  .openapi('Complaint');
+    birthDate: IsoDate.optional(),
+  }),
+  role: z.enum(COMPLAINANT_ROLES, { error: `Kies een van: ${COMPLAINANT_ROLES.join(', ')}.` }),
+  description: z.string().trim().min(1, 'Beschrijf uw klacht: wat is er gebeurd?').max(50_000),
+  incidentDate: IsoDate.optional(),
+  lastContactDate: IsoDate.optional(),
+  variant: z.string().max(100).optional(),
+  onBehalfOf: z.string().max(200).optional(),
+  respondent: z
+    .object({
+      name: z.string().max(200).optional(),
+      email: z.email().optional(),
+      team: z.string().max(200).optional(),
+      managerEmail: z.email().optional(),
+    })
+    .optional(),
+  aboutRole: z.string().max(100).optional(),
+  wantsSupport: z.boolean().optional(),
+  consent: z.literal(true, { error: 'Geef toestemming om uw gegevens voor de klacht te gebruiken.' }),
+};
+
+/** One way to reach the complainant is needed: e-mail, phone or address. */
+const reachable = (b: { complainant: { email?: string; phone?: string; address?: { street?: string } } }) =>
+  !!(b.complainant.email || b.complainant.phone || b.complainant.address?.street);
+const reachableIssue = {
+  message: 'Vul ten minste één manier in om u te bereiken: e-mail, telefoon of adres.',
+  path: ['complainant', 'email'],
+};
+
+export const ComplaintBody = z.object(complaintFields).strict().refine(reachable, reachableIssue).openapi('Complaint');
 
 const Deadline = z
   .object({
@@ -270,6 +273,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
   const app = new OpenAPIHono({
     defaultHook: (result, c) => {
       if (!result.success) {
+        c.header('Connection', 'close');
         const issues = result.error.issues.map((i) => ({ path: path(i.path), message: i.message }));
         return errorResponse(c, 400, issues[0]?.message ?? 'Ongeldige invoer.', issues);
       }
@@ -290,6 +294,8 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
 
   app.onError((err, c) => {
     if (err instanceof ApiError) return errorResponse(c, err.status, err.message, err.issues);
+    // An answer sent before the body was read leaves the rest unread: the connection cannot be reused.
+    if (err instanceof HTTPException || err instanceof SyntaxError) c.header('Connection', 'close');
     if (err instanceof HTTPException) {
       const status = err.status as 400;
       return errorResponse(
@@ -426,6 +432,48 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
   });
 
   // --- officers ---------------------------------------------------------------------------
+  // An officer records a complaint that came by phone, letter, in person or through an employee.
+  const Recorded = z
+    .object({
+      ...complaintFields,
+      channel: z.enum(['phone', 'letter', 'in-person', 'email', 'employee']),
+      receivedAt: z.iso.datetime({
+        offset: true,
+        error: 'Vul het tijdstip van ontvangst in (ISO 8601), bijvoorbeeld 2026-09-01T10:30:00+02:00.',
+      }),
+    })
+    .strict()
+    .refine(reachable, reachableIssue)
+    .openapi('RecordedComplaint');
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/dossiers',
+      summary: 'Een klacht vastleggen die per telefoon, brief of persoonlijk binnenkwam',
+      security: bearer,
+      request: { body: { content: { 'application/json': { schema: Recorded } }, required: true } },
+      responses: { 201: json(Created, 'Klacht vastgelegd'), ...errors },
+    }),
+    async (c) => {
+      const caller = await officer(c);
+      const { channel, receivedAt, ...body } = c.req.valid('json') as z.infer<typeof ComplaintBody> & {
+        channel: string;
+        receivedAt: string;
+      };
+      const { view, accessToken } = await procedure.register(body, channel, caller.sub, receivedAt);
+      return c.json(
+        {
+          id: view.id,
+          reference: view.reference,
+          accessToken,
+          statusUrl: deps.statusUrl(view.id, accessToken),
+          deadlines: Procedure.deadlinesOf(view),
+        },
+        201,
+      );
+    },
+  );
+
   app.openapi(
     createRoute({
       method: 'get',

@@ -125,8 +125,12 @@ async function handle(s: AwsEndpointServices, req: IncomingMessage, res: ServerR
       const form = new URLSearchParams(body);
       if (form.get('Action') === 'SendEmail') {
         const list = (prefix: string) => [...form.entries()].filter(([k]) => k.startsWith(prefix)).map(([, v]) => v);
-        const messageId = randomUUID();
+        const names = [...form.entries()].filter(([k]) => /^Tags\.member\.\d+\.Name$/.test(k));
+        const keyIndex = names.find(([, v]) => v === 'klachtflow-letter')?.[0].match(/\d+/)?.[0];
+        const key = keyIndex ? (form.get(`Tags.member.${keyIndex}.Value`) ?? undefined) : undefined;
+        const messageId = key ? (s.mailbox.messageIdOf(key) ?? randomUUID()) : randomUUID();
         s.mailbox.deliver({
+          ...(key ? { key } : {}),
           messageId,
           from: form.get('Source') ?? '',
           to: list('Destination.ToAddresses.member.'),

@@ -6,6 +6,8 @@ import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import type { RuntimeClock } from './clock.js';
 
 export interface MailMessage {
+  /** The letter's key (an SES message tag): the same letter sent again is not delivered twice. */
+  key?: string;
   messageId: string;
   from: string;
   to: string[];
@@ -30,7 +32,14 @@ export class LocalMailbox {
     }
   }
 
+  /** The message id a letter got when it was first delivered. */
+  messageIdOf(key: string): string | undefined {
+    return this.messages.find((m) => m.key === key)?.messageId;
+  }
+
   deliver(m: Omit<MailMessage, 'sentAt'>): MailMessage {
+    const earlier = m.key ? this.messages.find((x) => x.key === m.key) : undefined;
+    if (earlier) return earlier;
     const message = { ...m, sentAt: this.clock.now().toISOString() };
     this.messages.push(message);
     appendFileSync(this.file, `${JSON.stringify(message)}\n`);

@@ -179,6 +179,9 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   stepFunctions.register(`klachtflow-${reg.id}`, definition, handlers);
   await stepFunctions.recover();
   scheduler.recover();
+  // A complaint stored just before a crash, whose ladder never started, starts now.
+  const recovered = await procedure.recoverIntake();
+  if (recovered) log(`${recovered} klacht(en) zonder lopende ladder opnieuw gestart`);
 
   // Officers sign in with a token per role; the runtime turns it into the claims Cognito gives.
   const officers = officerTokens(dataDir, reg);

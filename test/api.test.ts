@@ -128,3 +128,64 @@ describe('api: officer claims from the Cognito authorizer', () => {
     expect(parseGroups(undefined)).toEqual([]);
   });
 });
+
+describe('api: found by the reliability harness', () => {
+  it('20 messages at once: each stored once, each notice sent once, none refused', async () => {
+    const s = await submit(rt);
+    const replies = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        rt.call('POST', `/complaints/${s.id}/messages`, { token: s.token, body: { text: `bericht ${i}` } }),
+      ),
+    );
+    expect(replies.map((r) => r.status)).toEqual(Array(20).fill(200));
+    await rt.advance('PT0S');
+    const d = (await rt.call('GET', `/complaints/${s.id}`, { token: s.token })).json;
+    expect(d.status).toBe('open');
+    const officer = (await rt.call('GET', `/dossiers/${s.id}`, { token: rt.officers.officer })).json;
+    const notices = officer.letters.filter((l: any) => l.kind === 'notice');
+    expect(notices).toHaveLength(20);
+    expect(notices.every((l: any) => l.status === 'sent')).toBe(true);
+    const mails = (await rt.mail()).filter((m) => m.subject.includes(`[${s.reference}] Bericht`));
+    expect(mails).toHaveLength(20);
+  });
+
+  it('a form body that is no form, and a form id that is no id: a page, not a 5xx', async () => {
+    const multipart = await fetch(`${rt.url}/klacht-indienen`, {
+      method: 'POST',
+      headers: { 'content-type': 'multipart/form-data; boundary=' },
+      body: 'x=1',
+    });
+    expect(multipart.status).toBe(422);
+    const odd = await fetch(`${rt.url}/klacht-indienen`, {
+      method: 'POST',
+      body: new URLSearchParams({ formulier: 'İ\r\nx', name: 'a' }),
+    });
+    expect(odd.status).toBe(422);
+  });
+});
+
+describe('api: a complaint recorded by an officer', () => {
+  it('received by phone three days ago: its terms count from then', async () => {
+    const r = await rt.call('POST', '/dossiers', {
+      token: rt.officers.officer,
+      body: { ...SANNE, channel: 'phone', receivedAt: '2026-08-31T14:00:00+02:00' },
+    });
+    expect(r.status, r.text).toBe(201);
+    const admissibility = r.json.deadlines.find((d: any) => d.step === 'admissibility');
+    // Two weeks from Monday 31 August: Monday 14 September.
+    expect(admissibility.lastDay).toBe('2026-09-14');
+    expect(r.json.reference).toMatch(/^KL-2026-/);
+    const future = await rt.call('POST', '/dossiers', {
+      token: rt.officers.officer,
+      body: { ...SANNE, channel: 'letter', receivedAt: '2030-01-01T10:00:00+01:00' },
+    });
+    expect(future.status).toBe(422);
+    expect(
+      (
+        await rt.call('POST', '/dossiers', {
+          body: { ...SANNE, channel: 'phone', receivedAt: '2026-08-31T14:00:00+02:00' },
+        })
+      ).status,
+    ).toBe(401);
+  });
+});

@@ -29,6 +29,9 @@ export class SesMailer implements Mailer {
           Body: { Text: { Data: mail.text, Charset: 'UTF-8' }, Html: { Data: mail.html, Charset: 'UTF-8' } },
         },
         ...(this.configurationSet ? { ConfigurationSetName: this.configurationSet } : {}),
+        // SES itself does not deduplicate; the tag names the letter in bounce events and lets the
+        // local endpoint drop a resend after a crash.
+        ...(mail.key ? { Tags: [{ Name: 'klachtflow-letter', Value: mail.key }] } : {}),
       }),
     );
     return { messageId: r.MessageId ?? '' };

@@ -323,6 +323,25 @@ export class DynamoDossierStore {
     }
   }
 
+  /** A lease on a one-time action (sending a letter): true when taken, false while another holds it. */
+  async lease(id: string, key: string, now: Date, seconds: number): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: dossierKey(id), sk: `LEASE#${key}`, until: now.getTime() + seconds * 1000 },
+          ConditionExpression: 'attribute_not_exists(sk) OR #u < :now',
+          ExpressionAttributeNames: { '#u': 'until' },
+          ExpressionAttributeValues: { ':now': now.getTime() },
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
+  }
+
   /** Idempotency records of the API (`Idempotency-Key`). */
   async getIdempotent(
     key: string,

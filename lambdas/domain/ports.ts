@@ -9,6 +9,8 @@ export interface Clock {
 }
 
 export interface Mail {
+  /** The letter's own key: a receiving end that knows it can tell a resend from a new letter. */
+  key?: string;
   from: string;
   to: string[];
   subject: string;
@@ -67,6 +69,8 @@ export interface DossierStore {
   receivedBetween(regulationId: string, from: string, to: string): Promise<string[]>;
   recordRead(id: string, read: { by: string; at: string; what: string }): Promise<void>;
   reads(id: string): Promise<{ by: string; at: string; what: string }[]>;
+  /** Takes a lease of `seconds` on a one-time action: false while someone else holds it. */
+  lease(id: string, key: string, now: Date, seconds: number): Promise<boolean>;
   /** Rewrites the stored events with personal data removed: the one change history allows (GDPR). */
   redact(id: string, redactEvent: (e: DossierEvent) => DossierEvent): Promise<void>;
   getIdempotent(

@@ -137,19 +137,26 @@ export class Procedure {
         await this.deliver(view, []);
         return view;
       }
+      let next: DossierView;
       try {
-        const next = await this.deps.store.append(id, view.version, bodies, by, now);
-        await this.deliver(next, bodies);
-        return next;
+        next = await this.deps.store.append(id, view.version, bodies, by, now);
       } catch (e) {
-        if (e instanceof ConflictError && attempt < 10) continue;
+        // Another writer got there first: decide again on what it wrote (with a little jitter,
+        // so that many writers at once do not keep colliding).
+        if (e instanceof ConflictError && attempt < 30) {
+          await new Promise((r) => setTimeout(r, Math.random() * 5 * Math.min(attempt + 1, 8)));
+          continue;
+        }
         throw e;
       }
+      // Outside the retry: a clash while recording a letter as sent is not a clash of this decision.
+      await this.deliver(next, bodies);
+      return next;
     }
   }
 
   /** Sends what the outbox holds and creates or removes the reminders just decided. */
-  private async deliver(view: DossierView, appended: EventBody[]): Promise<void> {
+  private async deliver(view: DossierView, appended: EventBody[], force = false): Promise<void> {
     for (const b of appended) {
       if (b.type === 'reminder.scheduled') {
         await this.deps.reminders.schedule(b.data.name, new Date(b.data.at), {
@@ -169,9 +176,15 @@ export class Procedure {
       }
     }
     for (const letter of view.letters.filter((l) => l.status === 'queued')) {
+      // A lease, not a lock: two writers never send the same letter at once, and a letter whose
+      // sender crashed before recording it is sent by the next writer after the lease ran out.
+      // Leases are about live processes, so they run on the wall clock, not the legal one.
+      if (!(await this.deps.store.lease(view.id, `letter#${letter.letterId}`, new Date(), force ? 0 : 60)) && !force)
+        continue;
       let messageId = 'niet-verzonden';
       if (letter.to.length > 0) {
         ({ messageId } = await this.deps.mailer.send({
+          key: createHash('sha256').update(`${view.id}/${letter.letterId}`).digest('hex').slice(0, 40),
           from: letter.from,
           to: letter.to,
           subject: letter.subject,
@@ -179,20 +192,31 @@ export class Procedure {
           html: letter.html,
         }));
       }
-      await this.appendLatest(view.id, [{ type: 'letter.sent', data: { letterId: letter.letterId, messageId } }]);
+      // Recorded once, however many writers delivered it.
+      await this.appendLatest(view.id, [{ type: 'letter.sent', data: { letterId: letter.letterId, messageId } }], (v) =>
+        v.letters.some((l) => l.letterId === letter.letterId && l.status === 'sent'),
+      );
     }
   }
 
   /** Appends on whatever the latest version is (for facts that do not depend on the view). */
-  private async appendLatest(id: string, bodies: EventBody[]): Promise<void> {
+  private async appendLatest(
+    id: string,
+    bodies: EventBody[],
+    unlessDone?: (view: DossierView) => boolean,
+  ): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       const view = await this.deps.store.load(id);
       if (!view) throw new NotFoundError();
+      if (unlessDone?.(view)) return;
       try {
         await this.deps.store.append(id, view.version, bodies, 'klachtflow', this.now());
         return;
       } catch (e) {
-        if (e instanceof ConflictError && attempt < 10) continue;
+        if (e instanceof ConflictError && attempt < 50) {
+          await new Promise((r) => setTimeout(r, 2 + Math.random() * 10));
+          continue;
+        }
         throw e;
       }
     }
@@ -271,10 +295,16 @@ export class Procedure {
   // Intake
 
   /** Registers a complaint, lists the deadlines known at once, and starts its ladder. */
+  /**
+   * Registers a complaint, lists the deadlines known at once, and starts its ladder. A complaint an
+   * officer records (phone, letter, in person) may have been received earlier: its terms count
+   * from `receivedAt`, as the law counts them from receipt.
+   */
   async register(
     input: ComplaintInput,
     channel: string,
     by: string,
+    receivedAt?: string,
   ): Promise<{ view: DossierView; accessToken: string }> {
     const reg = this.reg;
     const variant = input.variant ? reg.intake.variants.find((v) => v.id === input.variant) : reg.intake.variants[0];
@@ -285,16 +315,29 @@ export class Procedure {
     }
     this.checkEligibility(input, variant.requiredFields);
     const now = this.now();
+    if (receivedAt !== undefined) {
+      if (Number.isNaN(Date.parse(receivedAt)))
+        throw new UnprocessableError('Vul een tijdstip in (ISO 8601).', ['receivedAt']);
+      if (Date.parse(receivedAt) > Date.parse(now))
+        throw new UnprocessableError('Dit tijdstip ligt in de toekomst.', ['receivedAt']);
+      if (Date.parse(now) - Date.parse(receivedAt) > 366 * 86_400_000) {
+        throw new UnprocessableError(
+          'Een klacht van meer dan een jaar geleden legt u vast met de datum van vandaag en een toelichting.',
+          ['receivedAt'],
+        );
+      }
+    }
+    const receipt = receivedAt ? new Date(receivedAt).toISOString().replace(/\.\d{3}Z$/, 'Z') : now;
     const id = ulid(this.deps.clock.now().getTime()).toLowerCase();
     const accessToken = randomBytes(16).toString('base64url');
-    const reference = await this.deps.store.nextReference(reg.id, localDate(now).year);
+    const reference = await this.deps.store.nextReference(reg.id, localDate(receipt).year);
     const received: ReceivedData = {
       reference,
       regulationId: reg.id,
       variant: variant.id,
       channel,
       startRung: variant.startsAt,
-      receivedAt: now,
+      receivedAt: receipt,
       complainant: input.complainant,
       role: input.role,
       ...(input.onBehalfOf ? { onBehalfOf: input.onBehalfOf } : {}),
@@ -305,16 +348,52 @@ export class Procedure {
       ...(input.aboutRole ? { aboutRole: input.aboutRole } : {}),
       ...(input.wantsSupport !== undefined ? { wantsSupport: input.wantsSupport } : {}),
       accessTokenHash: hash(accessToken),
-      window: this.checkWindow(input, now),
+      window: this.checkWindow(input, receipt),
     };
     // The deadlines counted from receipt are known now: list them so people see what is coming.
     const rung = reg.ladder.rungs.find((r) => r.id === variant.startsAt);
     const planned: EventBody[] = (rung?.steps ?? [])
       .filter((s) => s.deadline?.from === 'receipt')
-      .map((s) => ({ type: 'deadline.set', data: this.deadlineFor(s, 1, now) }) as EventBody);
+      .map((s) => ({ type: 'deadline.set', data: this.deadlineFor(s, 1, receipt) }) as EventBody);
     const view = await this.deps.store.append(id, 0, [{ type: 'received', data: received }, ...planned], by, now);
     await this.startLadder(view, variant.startsAt);
     return { view: (await this.deps.store.load(id)) ?? view, accessToken };
+  }
+
+  /**
+   * Starts the ladder of every open dossier that has none: a crash between storing a complaint
+   * and starting its execution must not leave it waiting forever. The execution is named after
+   * the dossier, so a start that did happen is not repeated.
+   */
+  async recoverIntake(): Promise<number> {
+    // Letters decided but not recorded as sent (a crash in between) go out now. The local
+    // runtime is one process, so no lease it finds can belong to a live sender.
+    for (const id of await this.deps.store.receivedBetween(this.reg.id, '0000', '9999')) {
+      const view = await this.deps.store.load(id);
+      if (view?.letters.some((l) => l.status === 'queued')) await this.deliver(view, [], true);
+    }
+    let started = 0;
+    let cursor: string | undefined;
+    do {
+      const page = await this.deps.store.worklist({
+        regulationId: this.reg.id,
+        limit: 200,
+        ...(cursor ? { cursor } : {}),
+      });
+      for (const item of page.items) {
+        const view = await this.deps.store.load(String(item.id));
+        if (view && view.status === 'open' && !view.executionArn) {
+          try {
+            await this.startLadder(view, view.received.startRung);
+            started++;
+          } catch (e) {
+            console.error(`klachtflow: ladder of dossier ${view.id} could not be started:`, (e as Error).name);
+          }
+        }
+      }
+      cursor = page.next ?? undefined;
+    } while (cursor);
+    return started;
   }
 
   private async startLadder(
@@ -645,7 +724,8 @@ export class Procedure {
             });
           }
         }
-      } else {
+      } else if (!bodies.some((b) => b.type === 'letter.queued' && b.data.audience === 'complainant')) {
+        // The complainant's turn: tell them, unless the letter that ended the rung just did.
         bodies.push(...this.letter(v, 'next-step-info', ['complainant'], key, { step: at.step }));
       }
       result = this.cursorFor(project(view, bodies, now, 'klachtflow'), at, now, p.executionStartedAt);

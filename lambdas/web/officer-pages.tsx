@@ -13,6 +13,7 @@ import { ladderSvg } from '../../statemachines/diagram.js';
 import type { Regulation } from '../../statemachines/model.js';
 import { dayOf } from '../domain/letters.js';
 import { Layout } from './layout.js';
+import { formOf } from './pages.js';
 
 const COOKIE = 'kf_officer';
 
@@ -428,7 +429,7 @@ export function registerOfficerPages(
   );
 
   app.post('/medewerkers/inloggen', async (c) => {
-    const token = String((await c.req.parseBody()).token ?? '').trim();
+    const token = ((await formOf(c)).token ?? '').trim();
     const res = await api.request('/dossiers?limit=1', { headers: { authorization: `Bearer ${token}` } });
     if (res.status !== 200)
       return html(c, <SignIn reg={reg} error="Deze code klopt niet. Controleer hem en probeer het opnieuw." />, 401);
@@ -472,7 +473,7 @@ export function registerOfficerPages(
   app.get('/medewerkers/dossiers/:id', (c) => dossier(c, c.req.query('gedaan') ? 'Vastgelegd.' : undefined));
 
   app.post('/medewerkers/dossiers/:id/verbeteracties', async (c) => {
-    const form = await c.req.parseBody();
+    const form = await formOf(c);
     const res = await api.request(`/dossiers/${c.req.param('id')}/improvements`, {
       method: 'POST',
       headers: { authorization: `Bearer ${getCookie(c, COOKIE) ?? ''}`, 'content-type': 'application/json' },
@@ -489,7 +490,7 @@ export function registerOfficerPages(
   });
 
   app.post('/medewerkers/dossiers/:id/registratie', async (c) => {
-    const form = await c.req.parseBody();
+    const form = await formOf(c);
     const answers = Object.fromEntries(
       Object.entries(form)
         .filter(([, v]) => typeof v === 'string' && v.trim() !== '')
@@ -507,7 +508,7 @@ export function registerOfficerPages(
   });
 
   app.post('/medewerkers/dossiers/:id/acties', async (c) => {
-    const form = await c.req.parseBody();
+    const form = await formOf(c);
     const text = (k: string) => (typeof form[k] === 'string' ? (form[k] as string).trim() : '');
     const body =
       text('type') === 'outcome'

@@ -12,6 +12,19 @@ import { describeTerm, parseTerm } from '../domain/calendar/term.js';
 import { dayOf } from '../domain/letters.js';
 import { Layout } from './layout.js';
 
+/** The fields of a posted form; a body that is no form reads as empty (the page then says what is missing). */
+export async function formOf(c: Context): Promise<Record<string, string>> {
+  try {
+    const raw = await c.req.parseBody();
+    return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, typeof v === 'string' ? v : '']));
+  } catch {
+    return {};
+  }
+}
+
+/** A form id is a UUID we made; anything else is ignored rather than put into a header. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 /** A page as HTML with its doctype (hono/jsx renders the element only). */
 function html(c: Context, page: unknown, status: 200 | 404 | 422 = 200) {
   return c.html(`<!doctype html>${String(page)}`, status);
@@ -490,8 +503,8 @@ export function registerComplainantPages(
   app.get('/klacht-indienen', form);
 
   app.post('/klacht-indienen', async (c) => {
-    const raw = await c.req.parseBody();
-    const values: Values = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, typeof v === 'string' ? v : '']));
+    const values: Values = await formOf(c);
+    if (values.formulier && !UUID.test(values.formulier)) values.formulier = randomUUID();
     const res = await api.request('/complaints', {
       method: 'POST',
       headers: {
@@ -552,7 +565,7 @@ export function registerComplainantPages(
 
   app.post('/klacht/:id/:token/bericht', async (c) => {
     const { id, token } = c.req.param();
-    const text = String((await c.req.parseBody()).text ?? '');
+    const text = (await formOf(c)).text ?? '';
     const res = await api.request(`/complaints/${id}/messages`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
@@ -570,7 +583,7 @@ export function registerComplainantPages(
 
   app.post('/klacht/:id/:token/intrekken', async (c) => {
     const { id, token } = c.req.param();
-    const reason = String((await c.req.parseBody()).reason ?? '').trim();
+    const reason = ((await formOf(c)).reason ?? '').trim();
     await api.request(`/complaints/${id}/withdraw`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
@@ -581,7 +594,7 @@ export function registerComplainantPages(
 
   app.post('/klacht/:id/:token/verder', async (c) => {
     const { id, token } = c.req.param();
-    const to = String((await c.req.parseBody()).to ?? '');
+    const to = (await formOf(c)).to ?? '';
     const res = await api.request(`/complaints/${id}/escalate`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },

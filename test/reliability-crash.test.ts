@@ -1,0 +1,216 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { freePort, SANNE, testRuntime } from './support/runtime.js';
+
+// The runtime as a person starts it (`klachtflow start`), killed with SIGKILL at random moments
+// while dossiers walk their ladders; afterwards every dossier must be whole (issue 9).
+
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+});
+
+function rng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+async function start(data: string, extra: string[] = []) {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    [
+      'bin/klachtflow.js',
+      'start',
+      '--regulation',
+      'ons-welzijn',
+      '--clock',
+      'manual',
+      '--data',
+      data,
+      '--port',
+      String(port),
+      ...extra,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  children.push(child);
+  let log = '';
+  child.stdout?.on('data', (d) => {
+    log += d;
+  });
+  child.stderr?.on('data', (d) => {
+    log += d;
+  });
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    if (child.exitCode !== null) throw new Error(`runtime exited: ${log}`);
+    if (i > 300) throw new Error(`runtime not ready: ${log}`);
+    try {
+      if ((await fetch(`${base}/health`)).status === 200) break;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const call = async (method: string, path: string, body?: unknown, token?: string) => {
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (token) headers.authorization = `Bearer ${token}`;
+    const r = await fetch(`${base}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await r.text();
+    let json: any;
+    try {
+      json = JSON.parse(text);
+    } catch {}
+    return { status: r.status, json, text };
+  };
+  return { child, call, exited, log: () => log };
+}
+
+/** What an officer does at each step here: never a closing outcome (closing asks for the registration form). */
+const NEXT: Record<string, string> = {
+  admissibility: 'admissible',
+  'preliminary-investigation': 'done',
+  conversation: 'not-resolved',
+  findings: 'sent',
+  'manager-handling': 'not-resolved',
+};
+
+describe('reliability: crashes', () => {
+  it('SIGKILL at 20+ random moments while dossiers walk their ladders: events whole, waits hold, deadlines fire, no letter twice', {
+    timeout: 240_000,
+  }, async () => {
+    const data = mkdtempSync(join(tmpdir(), 'kf-crash-'));
+    const random = rng(20260903);
+    const complaints: { id: string; token: string }[] = [];
+    let kills = 0;
+    let first = true;
+    const started = Date.now();
+    while (kills < 20) {
+      const rt = await start(data, first ? ['--now', '2026-09-03T09:00:00+02:00'] : []);
+      first = false;
+      const officers = JSON.parse(readFileSync(join(data, 'officers.json'), 'utf8')) as Record<string, string>;
+      let dead = false;
+      void rt.exited.then(() => {
+        dead = true;
+      });
+      // Killed somewhere between 30 ms and 600 ms of work from now.
+      const timer = setTimeout(() => rt.child.kill('SIGKILL'), 30 + random() * 570);
+      try {
+        while (!dead) {
+          const r = random();
+          if (complaints.length < 6 && r < 0.25) {
+            const c = await rt.call('POST', '/complaints', { ...SANNE, description: `Klacht ${complaints.length}` });
+            if (c.status === 201) complaints.push({ id: c.json.id, token: c.json.accessToken });
+          } else if (r < 0.4) {
+            await rt.call('POST', '/local/clock', {
+              advance: random() < 0.4 ? 'PT0S' : random() < 0.7 ? 'P1D' : 'P4D',
+            });
+          } else if (complaints.length) {
+            const k = complaints[Math.floor(random() * complaints.length)] as { id: string; token: string };
+            const d = await rt.call('GET', `/dossiers/${k.id}`, undefined, officers.officer);
+            const step = d.json?.currentStep;
+            if (!step?.awaiting) continue;
+            if (step.id.startsWith('choice-')) {
+              await rt.call('POST', `/complaints/${k.id}/escalate`, {}, k.token);
+            } else if (NEXT[step.id]) {
+              const token = officers[step.assignee] ?? officers.officer;
+              await rt.call(
+                'POST',
+                `/dossiers/${k.id}/actions`,
+                { type: 'outcome', stepId: step.id, outcome: NEXT[step.id] },
+                token,
+              );
+            } else if (random() < 0.3) {
+              await rt.call('POST', `/complaints/${k.id}/withdraw`, {}, k.token);
+            }
+          }
+        }
+      } catch {
+        // The connection died with the process.
+      }
+      clearTimeout(timer);
+      await rt.exited;
+      kills++;
+    }
+    const killedFor = Date.now() - started;
+
+    // Started once more, in this process, on the same data: everything due is run.
+    const saved = JSON.parse(readFileSync(join(data, 'clock.json'), 'utf8')) as { now: string };
+    const rt = await testRuntime('ons-welzijn', saved.now, data);
+    try {
+      await rt.advance('PT0S');
+      const store = (rt.procedure as any).deps.store;
+      // Every dossier the store holds, also one whose submission was cut off mid-way.
+      const ids: string[] = await store.receivedBetween('ons-welzijn', '2000-01-01', '2100-01-01');
+      expect(ids.length).toBeGreaterThanOrEqual(complaints.length);
+      expect(complaints.length).toBeGreaterThan(0);
+      const pending: { id: string; deadline: string; dueAt: string }[] = [];
+      for (const id of ids) {
+        const events: any[] = await store.events(id);
+        expect(
+          events.map((e) => e.seq),
+          id,
+        ).toEqual(events.map((_, i) => i + 1));
+        expect(events[0]?.type).toBe('received');
+        const view = await store.load(id);
+        if (view.status === 'open') {
+          expect.soft(view.current, `${id} stands at a step: ${events.map((e) => e.type).join(', ')}`).toBeDefined();
+          expect.soft(view.current?.token, `${id} waits at ${view.current?.stepId} with a token`).toBeTruthy();
+          // The deadline of the step under way is on the clock; a planned one of a later step is
+          // armed when that step begins (and then fires at once if its day has passed).
+          for (const d of view.deadlines)
+            if (d.status === 'open' && d.stepId === view.current?.stepId)
+              pending.push({ id, deadline: d.deadlineId, dueAt: d.dueAt });
+        } else {
+          expect(events.filter((e) => e.type === 'closed')).toHaveLength(1);
+        }
+        // Every letter decided is sent, once.
+        const queued = events.filter((e) => e.type === 'letter.queued').map((e) => e.data.letterId);
+        const sent = events.filter((e) => e.type === 'letter.sent').map((e) => e.data.letterId);
+        expect(new Set(queued).size).toBe(queued.length);
+        expect.soft([...sent].sort(), `${id}: every letter sent once`).toEqual([...queued].sort());
+      }
+      // No letter twice in the mailbox: one mail per letter sent with an address.
+      const mails = (await rt.mail()) as any[];
+      for (const id of ids) {
+        const view = await store.load(id);
+        const ofDossier = mails.filter((m) => m.subject.includes(`[${view.reference}]`));
+        const keys = ofDossier.map((m) => `${m.to.join(',')} ${m.subject} ${m.text}`);
+        const dupes = keys.filter((k, i) => keys.indexOf(k) !== i);
+        expect(
+          dupes.map((k) => k.slice(0, 120)),
+          `${view.reference}: a letter twice`,
+        ).toEqual([]);
+        expect.soft(ofDossier.length).toBe(view.letters.filter((l: any) => l.status === 'sent' && l.to.length).length);
+      }
+      // Every pending deadline fires when the clock passes it.
+      expect(pending.length).toBeGreaterThan(0);
+      const last = pending.map((p) => Date.parse(p.dueAt)).reduce((a, b) => Math.max(a, b));
+      await rt.call('POST', '/local/clock', { body: { to: new Date(last + 3_600_000).toISOString() } });
+      for (const p of pending) {
+        const view = await store.load(p.id);
+        const d = view.deadlines.find((x: any) => x.deadlineId === p.deadline);
+        expect(`${p.id} ${p.deadline} ${d?.status}`).not.toMatch(/ open$/);
+      }
+      console.log(
+        `crash test: ${kills} kills in ${(killedFor / 1000).toFixed(1)} s, ${ids.length} dossiers, ${pending.length} pending deadlines fired`,
+      );
+    } finally {
+      await rt.stop();
+    }
+  });
+});
