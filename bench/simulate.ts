@@ -80,7 +80,7 @@ async function main() {
   };
   const anyOfficer = Object.values(rt.officers)[0] as string;
   const variants = rt.regulation.intake.variants.map((v) => v.id);
-  const roles = rt.regulation.eligibility?.complainants ?? ['client'];
+  const roles = rt.regulation.eligibility.roles.map((r) => r.role);
   const t0 = Date.parse(START);
   const arrivals = Array.from(
     { length: complaints },

@@ -176,6 +176,32 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('simulate')
+    .description(
+      'Stuur klachten door de echte ladder op een handmatige klok en toon wat er gebeurde (planning, kosten).',
+    )
+    .option('--regulation <regeling>', 'preset-id', 'ons-welzijn')
+    .option('--complaints <n>', 'aantal klachten', '20')
+    .option('--days <d>', 'over hoeveel dagen ze binnenkomen', '30')
+    .option('--json', 'uitvoer als JSON')
+    .allowUnknownOption()
+    .action(async (opts: { regulation: string; complaints: string; days: string; json?: boolean }) => {
+      // The simulation lives with the benchmarks (bench/simulate.ts) and reads its own arguments.
+      process.argv = [
+        process.argv[0] ?? 'node',
+        'simulate',
+        '--regulation',
+        opts.regulation,
+        '--complaints',
+        opts.complaints,
+        '--days',
+        opts.days,
+        ...(opts.json ? ['--json'] : []),
+      ];
+      await import('../bench/simulate.js');
+    });
+
+  program
     .command('compile')
     .description('Vertaal de vijf presets naar hun state machine (statemachines/<id>.asl.json).')
     .option('--check', 'schrijf niets; meld (exit 1) als een bestand niet meer klopt met de compiler')
