@@ -1,9 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { freePort, SANNE, testRuntime } from './support/runtime.js';
+import { startProcess } from './support/process.js';
+import { SANNE, testRuntime } from './support/runtime.js';
 
 // The runtime as a person starts it (`klachtflow start`), killed with SIGKILL at random moments
 // while dossiers walk their ladders; afterwards every dossier must be whole (issue 9).
@@ -24,60 +25,8 @@ function rng(seed: number) {
   };
 }
 
-async function start(data: string, extra: string[] = []) {
-  const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    [
-      'bin/klachtflow.js',
-      'start',
-      '--regulation',
-      'ons-welzijn',
-      '--clock',
-      'manual',
-      '--data',
-      data,
-      '--port',
-      String(port),
-      ...extra,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  children.push(child);
-  let log = '';
-  child.stdout?.on('data', (d) => {
-    log += d;
-  });
-  child.stderr?.on('data', (d) => {
-    log += d;
-  });
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    if (child.exitCode !== null) throw new Error(`runtime exited: ${log}`);
-    if (i > 300) throw new Error(`runtime not ready: ${log}`);
-    try {
-      if ((await fetch(`${base}/health`)).status === 200) break;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  const call = async (method: string, path: string, body?: unknown, token?: string) => {
-    const headers: Record<string, string> = {};
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    if (token) headers.authorization = `Bearer ${token}`;
-    const r = await fetch(`${base}${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await r.text();
-    let json: any;
-    try {
-      json = JSON.parse(text);
-    } catch {}
-    return { status: r.status, json, text };
-  };
-  return { child, call, exited, log: () => log };
+function start(data: string, extra: string[] = []) {
+  return startProcess(['--regulation', 'ons-welzijn', '--clock', 'manual', '--data', data, ...extra], children);
 }
 
 /** What an officer does at each step here: never a closing outcome (closing asks for the registration form). */

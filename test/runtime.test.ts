@@ -1,9 +1,10 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { freePort, SANNE } from './support/runtime.js';
+import { startProcess } from './support/process.js';
+import { SANNE } from './support/runtime.js';
 
 // The runtime as a person starts it: `klachtflow start` in its own process, on 127.0.0.1.
 
@@ -12,45 +13,7 @@ afterEach(() => {
   for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
 });
 
-async function start(args: string[]) {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['bin/klachtflow.js', 'start', '--port', String(port), ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let log = '';
-  child.stdout?.on('data', (d) => {
-    log += d;
-  });
-  child.stderr?.on('data', (d) => {
-    log += d;
-  });
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 200; i++) {
-    if (child.exitCode !== null) throw new Error(`runtime exited: ${log}`);
-    try {
-      if ((await fetch(`${base}/health`)).status === 200) break;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  const call = async (method: string, path: string, body?: unknown, token?: string) => {
-    const headers: Record<string, string> = {};
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    if (token) headers.authorization = `Bearer ${token}`;
-    const r = await fetch(`${base}${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await r.text();
-    let json: any;
-    try {
-      json = JSON.parse(text);
-    } catch {}
-    return { status: r.status, json, text };
-  };
-  return { child, base, call, log: () => log };
-}
+const start = (args: string[]) => startProcess(args, children);
 
 describe('runtime: klachtflow start', () => {
   it('speaks the contract: health, complaint, officers, mail, clock, OpenAPI; only on 127.0.0.1', async () => {

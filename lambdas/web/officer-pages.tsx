@@ -13,14 +13,9 @@ import { ladderSvg } from '../../statemachines/diagram.js';
 import type { Regulation } from '../../statemachines/model.js';
 import { dayOf } from '../domain/letters.js';
 import { Layout } from './layout.js';
-import { formOf } from './pages.js';
+import { formOf, html } from './pages.js';
 
 const COOKIE = 'kf_officer';
-
-function html(c: Context, page: unknown, status: 200 | 401 | 404 | 409 | 422 = 200) {
-  c.header('Cache-Control', 'no-store');
-  return c.html(`<!doctype html>${String(page)}`, status);
-}
 
 const STATUS_NL: Record<string, string> = {
   open: 'loopt',

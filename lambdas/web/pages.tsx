@@ -25,8 +25,9 @@ export async function formOf(c: Context): Promise<Record<string, string>> {
 /** A form id is a UUID we made; anything else is ignored rather than put into a header. */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** A page as HTML with its doctype (hono/jsx renders the element only). */
-function html(c: Context, page: unknown, status: 200 | 404 | 422 = 200) {
+/** A page as HTML with its doctype (hono/jsx renders the element only), never cached. */
+export function html(c: Context, page: unknown, status: 200 | 401 | 404 | 409 | 422 = 200) {
+  c.header('Cache-Control', 'no-store');
   return c.html(`<!doctype html>${String(page)}`, status);
 }
 
