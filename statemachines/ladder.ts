@@ -93,7 +93,7 @@ export function findStep(reg: Regulation, stepId: string): LadderStep | undefine
 }
 
 /** The first step of a rung, or the close with referral for an external body without steps. */
-export function rungEntry(reg: Regulation, rung: Rung): Target {
+export function rungEntry(_reg: Regulation, rung: Rung): Target {
   const first = rung.steps[0];
   if (!first) return { kind: 'close', rung, ...(rung.referral ? { referral: rung.referral } : {}) };
   return { kind: 'step', to: { rung, step: first, synthetic: false } };
