@@ -31,6 +31,8 @@ export interface ApiDeps {
   /** Turns a request into the officer's identity: Cognito claims in AWS, the runtime's tokens locally. */
   officer(c: Context): Promise<OfficerIdentity | undefined>;
   statusUrl(id: string, token: string): string;
+  /** Where links in mails point (defaults to the URL the request came in on). */
+  publicOrigin?: string;
   /** The time the pages show deadlines against (the runtime's clock locally). */
   now?: () => Date;
 }
@@ -374,6 +376,39 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
       const response = await run();
       await deps.store.finishIdempotent(key, response);
       return c.json(response, 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/complaints/link',
+      summary: 'Een nieuwe persoonlijke link, gemaild naar het adres van de klacht',
+      request: {
+        body: {
+          content: {
+            'application/json': {
+              schema: z.object({ reference: z.string().max(40), email: z.string().max(254) }).strict(),
+            },
+          },
+          required: true,
+        },
+      },
+      responses: { 202: json(z.object({ message: z.string() }), 'Altijd hetzelfde antwoord'), ...errors },
+    }),
+    async (c) => {
+      const { reference, email } = c.req.valid('json');
+      const origin = new URL(c.req.url).origin;
+      await procedure.renewAccess(reference, email, (id, token) =>
+        deps.statusUrl(id, token).replace(/^https?:\/\/[^/]+/, deps.publicOrigin ?? origin),
+      );
+      return c.json(
+        {
+          message:
+            'Als het kenmerk en het e-mailadres bij een klacht horen, sturen wij een nieuwe link naar dat adres.',
+        },
+        202,
+      );
     },
   );
 

@@ -189,3 +189,28 @@ describe('api: a complaint recorded by an officer', () => {
     ).toBe(401);
   });
 });
+
+describe('api: a lost link', () => {
+  it('mails a new private link to the address of the complaint, and only there; the old one stops', async () => {
+    const s = await submit(rt);
+    const before = (await rt.mail()).length;
+    const wrong = await rt.call('POST', '/complaints/link', {
+      body: { reference: s.reference, email: 'iemand@anders.nl' },
+    });
+    expect(wrong.status).toBe(202);
+    expect((await rt.mail()).length).toBe(before);
+    const right = await rt.call('POST', '/complaints/link', {
+      body: { reference: s.reference.toLowerCase(), email: 'SANNE@example.nl' },
+    });
+    expect(right.status).toBe(202);
+    expect(right.json.message).toBe(wrong.json.message); // the answer never tells whether it matched
+    const mail = (await rt.mail()).at(-1);
+    expect(mail?.subject).toBe(`[${s.reference}] Uw nieuwe link naar uw klacht`);
+    const link = /http:\/\/127\.0\.0\.1:\d+\/klacht\/([0-9a-z]{26})\/(\S+)/.exec(mail?.text ?? '');
+    expect(link?.[1]).toBe(s.id);
+    expect((await rt.call('GET', `/complaints/${s.id}`, { token: link?.[2] })).status).toBe(200);
+    expect((await rt.call('GET', `/complaints/${s.id}`, { token: s.token })).status).toBe(404);
+    const page = await fetch(`${rt.url}/klacht/link-kwijt`);
+    expect(page.status).toBe(200);
+  });
+});

@@ -120,6 +120,24 @@ export class DynamoDossierStore {
     return `KL-${year}-${String(r.Attributes?.n ?? 0).padStart(4, '0')}`;
   }
 
+  /** Remembers which dossier a reference names (for "mail me my link again"). */
+  async putReference(reference: string, regulationId: string, id: string): Promise<void> {
+    await this.doc.send(
+      new PutCommand({ TableName: this.tableName, Item: { pk: `REF#${regulationId}#${reference}`, sk: 'REF', id } }),
+    );
+  }
+
+  async idByReference(reference: string, regulationId: string): Promise<string | undefined> {
+    const r = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: `REF#${regulationId}#${reference}`, sk: 'REF' },
+        ConsistentRead: true,
+      }),
+    );
+    return r.Item?.id as string | undefined;
+  }
+
   /** All events of a dossier, in order (consistent read: the table, never an index). */
   async events(id: string): Promise<DossierEvent[]> {
     const out: DossierEvent[] = [];

@@ -104,6 +104,7 @@ export type EventBody =
   | { type: 'withdrawn'; data: { reason?: string } }
   | { type: 'closed'; data: { result: string; reason: string; referral?: string } }
   | { type: 'retention.scheduled'; data: { name: string; at: string } }
+  | { type: 'access.renewed'; data: { accessTokenHash: string } }
   | { type: 'registration.answered'; data: { answers: Record<string, string> } }
   | { type: 'improvement.added'; data: Improvement }
   | { type: 'improvement.updated'; data: { improvementId: string; status: Improvement['status']; note?: string } }
@@ -148,6 +149,8 @@ export interface DossierView {
   ended: { stepId: string; activation: number; outcome: string; at: string; by: string; seq: number }[];
   /** Steps started, in order (with the event's sequence number, to tell a retry from a new visit). */
   started: { stepId: string; activation: number; seq: number }[];
+  /** The hash of the complainant's current access token (renewed when they ask for a new link). */
+  accessTokenHash: string;
   /** Answers to the regulation's registration form given by officers (derived ones are not stored). */
   registration: Record<string, string>;
   improvements: Improvement[];
@@ -197,6 +200,7 @@ export function deriveView(id: string, events: readonly DossierEvent[]): Dossier
     ended: [],
     started: [],
     registration: {},
+    accessTokenHash: first.data.accessTokenHash,
     improvements: [],
     version: 0,
   };
@@ -290,6 +294,9 @@ function apply(view: DossierView, e: DossierEvent) {
     }
     case 'registration.answered':
       Object.assign(view.registration, e.data.answers);
+      return;
+    case 'access.renewed':
+      view.accessTokenHash = e.data.accessTokenHash;
       return;
     case 'retention.scheduled':
       view.retentionUntil = e.data.at;

@@ -57,6 +57,8 @@ export interface WorklistPage {
 
 export interface DossierStore {
   nextReference(regulationId: string, year: number): Promise<string>;
+  putReference(reference: string, regulationId: string, id: string): Promise<void>;
+  idByReference(reference: string, regulationId: string): Promise<string | undefined>;
   load(id: string): Promise<DossierView | undefined>;
   append(id: string, expectedVersion: number, bodies: EventBody[], by: string, at: string): Promise<DossierView>;
   worklist(q: {

@@ -356,6 +356,7 @@ export class Procedure {
       .filter((s) => s.deadline?.from === 'receipt')
       .map((s) => ({ type: 'deadline.set', data: this.deadlineFor(s, 1, receipt) }) as EventBody);
     const view = await this.deps.store.append(id, 0, [{ type: 'received', data: received }, ...planned], by, now);
+    await this.deps.store.putReference(reference, reg.id, id);
     await this.startLadder(view, variant.startsAt);
     return { view: (await this.deps.store.load(id)) ?? view, accessToken };
   }
@@ -1073,12 +1074,44 @@ export class Procedure {
   // ---------------------------------------------------------------------------------------
   // People's actions
 
+  /**
+   * "Mail me my link again": with the reference and the e-mail address of the complaint, a new
+   * private link goes to that address and the old one stops working. The answer never tells
+   * whether the details matched. The link is sent directly, not through the outbox: the token
+   * exists only hashed in the dossier, so a crash in between means asking again.
+   */
+  async renewAccess(reference: string, email: string, link: (id: string, token: string) => string): Promise<void> {
+    const id = await this.deps.store.idByReference(reference.trim().toUpperCase(), this.reg.id);
+    const view = id ? await this.deps.store.load(id) : undefined;
+    const known = view?.received.complainant.email?.toLowerCase();
+    if (!view || !known || known !== email.trim().toLowerCase() || view.erasedAt) return;
+    const token = randomBytes(16).toString('base64url');
+    await this.appendLatest(view.id, [{ type: 'access.renewed', data: { accessTokenHash: hash(token) } }]);
+    await this.deps.mailer.send({
+      from: this.reg.organisation.senderAddress,
+      to: [known],
+      subject: `[${view.reference}] Uw nieuwe link naar uw klacht`,
+      text: [
+        `Beste ${view.received.complainant.name},`,
+        '',
+        `U vroeg om een nieuwe link naar uw klacht ${view.reference}. Hier is hij:`,
+        link(view.id, token),
+        '',
+        'De vorige link werkt niet meer. Vroeg u hier niet om? Neem dan contact met ons op.',
+        '',
+        'Met vriendelijke groet,',
+        this.reg.organisation.name,
+      ].join('\n'),
+      html: `<!doctype html><html lang="nl"><body><p>U vroeg om een nieuwe link naar uw klacht ${view.reference}.</p><p><a href="${link(view.id, token)}">${link(view.id, token)}</a></p><p>De vorige link werkt niet meer.</p></body></html>`,
+    });
+  }
+
   /** The complainant's access: the token's hash compared in constant time. */
   async authoriseComplainant(id: string, token: string | undefined): Promise<DossierView> {
     const view = token ? await this.deps.store.load(id) : undefined;
     if (!view || !token) throw new NotFoundError('Deze klacht bestaat niet, of de link klopt niet.');
     const a = Buffer.from(hash(token), 'hex');
-    const b = Buffer.from(view.received.accessTokenHash, 'hex');
+    const b = Buffer.from(view.accessTokenHash, 'hex');
     if (a.length !== b.length || !timingSafeEqual(a, b))
       throw new NotFoundError('Deze klacht bestaat niet, of de link klopt niet.');
     return view;

@@ -536,6 +536,17 @@ export function registerComplainantPages(
     );
   });
 
+  app.get('/klacht/link-kwijt', (c) => html(c, <LostLink reg={reg} />));
+  app.post('/klacht/link-kwijt', async (c) => {
+    const form = await formOf(c);
+    await api.request('/complaints/link', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ reference: (form.reference ?? '').slice(0, 40), email: (form.email ?? '').slice(0, 254) }),
+    });
+    return html(c, <LostLink reg={reg} sent />);
+  });
+
   const complaint = async (c: Context) => {
     const { id, token } = c.req.param() as { id: string; token: string };
     const res = await api.request(`/complaints/${id}`, { headers: { authorization: `Bearer ${token}` } });
@@ -603,6 +614,48 @@ export function registerComplainantPages(
     });
     return c.redirect(`/klacht/${id}/${token}?bericht=${res.status === 200 ? 'verder' : 'niet-verder'}`, 303);
   });
+}
+
+function LostLink(props: { reg: Regulation; sent?: boolean }) {
+  return (
+    <Layout reg={props.reg} title="Link naar uw klacht kwijt">
+      <h1 class="utrecht-heading-1">Link naar uw klacht kwijt?</h1>
+      {props.sent ? (
+        <div class="kf-box" role="status">
+          <p class="utrecht-paragraph">
+            Als het kenmerk en het e-mailadres bij een klacht horen, sturen wij binnen enkele minuten een nieuwe link
+            naar dat adres. De oude link werkt dan niet meer.
+          </p>
+        </div>
+      ) : null}
+      <p class="utrecht-paragraph">
+        Vul het kenmerk van uw klacht in (bijvoorbeeld KL-2026-0001) en het e-mailadres dat u bij de klacht gaf.
+      </p>
+      <form method="post" action="/klacht/link-kwijt">
+        <div class="kf-field utrecht-form-field">
+          <label class="utrecht-form-label" for="reference">
+            Kenmerk
+          </label>
+          <input class="utrecht-textbox utrecht-textbox--html-input" id="reference" name="reference" />
+        </div>
+        <div class="kf-field utrecht-form-field">
+          <label class="utrecht-form-label" for="email">
+            E-mailadres
+          </label>
+          <input
+            class="utrecht-textbox utrecht-textbox--html-input"
+            id="email"
+            name="email"
+            type="email"
+            autocomplete="email"
+          />
+        </div>
+        <button type="submit" class="utrecht-button utrecht-button--primary-action">
+          Stuur mij een nieuwe link
+        </button>
+      </form>
+    </Layout>
+  );
 }
 
 function NotFound(props: { reg: Regulation }) {
