@@ -271,6 +271,7 @@ export function renderLetter(input: LetterInput): Letter {
       lines.push(
         `De termijn is verstreken in dossier ${view.reference}: ${input.step?.title ?? ''}.`,
         input.dueAt ? `De termijn liep tot ${dayOf(input.dueAt)}.` : '',
+        ...(input.note ? [input.note] : []),
         'Zorg dat deze stap zo snel mogelijk wordt gezet, of verleng de termijn met een reden als de regeling dat toestaat.',
         ...(input.dossierUrl ? ['', `Open het dossier: ${input.dossierUrl}`] : []),
       );

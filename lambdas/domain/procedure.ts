@@ -819,15 +819,16 @@ export class Procedure {
       const firing = p.previous?.dueAt ?? deadline.dueAt;
       const bodies: EventBody[] = [];
       if (deadline.status === 'open') bodies.push({ type: 'deadline.breached', data: { deadlineId: id, alarmed } });
+      const alarms = view.letters.filter((l) => l.kind === 'alarm' && l.letterId.startsWith(`${key}:`)).length;
       bodies.push(
         ...this.letter(project(view, bodies, now, 'klachtflow'), 'alarm', alarmed, `${key}:alarm:${firing}`, {
           step: at.step,
           dueAt: deadline.dueAt,
+          ...(alarms > 0 ? { note: `Dit is waarschuwing ${alarms + 1}: de stap is nog steeds niet gezet.` } : {}),
         }),
       );
       // Warn again after the reminder period, three times; after that once a week, so a dossier
       // nobody picks up keeps being reported without flooding mailboxes (or billing transitions).
-      const alarms = view.letters.filter((l) => l.kind === 'alarm' && l.letterId.startsWith(`${key}:`)).length;
       const realarm = computeDeadline({
         anchor: { event: 'de vorige waarschuwing', at: now },
         term: alarms < 3 ? this.reg.reminders.before : '1 week',
