@@ -12,8 +12,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Temporal } from 'temporal-polyfill';
-import { startRuntime } from '../runtime/runtime.js';
-import { freePort, SANNE } from '../test/support/runtime.js';
+import { seeded } from '../test/support/random.js';
+import { SANNE, testRuntime } from '../test/support/runtime.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -30,17 +30,7 @@ const asJson = process.argv.includes('--json');
 const START = '2026-09-01T09:00:00+02:00';
 const DAY = 86_400_000;
 
-function rng(s: number) {
-  let a = s >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = rng(seed);
+const random = seeded(seed);
 
 type Persona = 'prompt' | 'late' | 'escalating' | 'withdrawing';
 interface Sim {
@@ -61,23 +51,8 @@ function persona(): Persona {
 async function main() {
   const wall = performance.now();
   const dir = mkdtempSync(join(tmpdir(), 'kf-simulate-'));
-  const rt = await startRuntime({ regulation, port: await freePort(), dataDir: dir, clock: 'manual', now: START });
-  const call = async (method: string, path: string, body?: unknown, token?: string) => {
-    const headers: Record<string, string> = {};
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    if (token) headers.authorization = `Bearer ${token}`;
-    const r = await fetch(`${rt.url}${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await r.text();
-    let json: any;
-    try {
-      json = JSON.parse(text);
-    } catch {}
-    return { status: r.status, json };
-  };
+  const rt = await testRuntime(regulation, START, dir);
+  const call = (method: string, path: string, body?: unknown, token?: string) => rt.call(method, path, { body, token });
   const anyOfficer = Object.values(rt.officers)[0] as string;
   const variants = rt.regulation.intake.variants.map((v) => v.id);
   const roles = rt.regulation.eligibility.roles.map((r) => r.role);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startProcess } from './support/process.js';
+import { seeded } from './support/random.js';
 import { SANNE, testRuntime } from './support/runtime.js';
 
 // The runtime as a person starts it (`klachtflow start`), killed with SIGKILL at random moments
@@ -13,17 +14,6 @@ const children: ChildProcess[] = [];
 afterEach(() => {
   for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
 });
-
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function start(data: string, extra: string[] = []) {
   return startProcess(['--regulation', 'ons-welzijn', '--clock', 'manual', '--data', data, ...extra], children);
@@ -43,7 +33,7 @@ describe('reliability: crashes', () => {
     timeout: 240_000,
   }, async () => {
     const data = mkdtempSync(join(tmpdir(), 'kf-crash-'));
-    const random = rng(20260903);
+    const random = seeded(20260903);
     const complaints: { id: string; token: string }[] = [];
     let kills = 0;
     let first = true;

@@ -2,6 +2,7 @@ import { connect } from 'node:net';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { act, dossier, mailsOf, type Submitted, submit } from './support/ladder.js';
+import { seeded } from './support/random.js';
 import { SANNE, type TestRuntime, testRuntime } from './support/runtime.js';
 
 // Reliability under bad input, concurrency, races, access and escaping (issue 9). Every test
@@ -9,14 +10,7 @@ import { SANNE, type TestRuntime, testRuntime } from './support/runtime.js';
 
 /** A small seeded generator (mulberry32): the same cases every run, and a failing case can be replayed. */
 function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seeded(seed);
   return {
     next,
     int: (n: number) => Math.floor(next() * n),
