@@ -4,6 +4,7 @@
  * the OpenAPI document (/openapi.json). Errors are JSON with a Dutch message and field paths;
  * nothing a client sends gives a 500.
  */
+import { createHash } from 'node:crypto';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -359,7 +360,8 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
       };
       if (!key) return c.json(await run(), 201);
       // Idempotency-Key: the same key gives the same answer, once.
-      const fingerprint = JSON.stringify(body);
+      // Only a hash of the complaint is kept beside the key: no personal data in this record.
+      const fingerprint = createHash('sha256').update(JSON.stringify(body)).digest('base64url');
       const started = await deps.store.beginIdempotent(key, fingerprint, new Date().toISOString());
       if (!started) {
         for (let i = 0; i < 100; i++) {
@@ -373,7 +375,15 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
         }
         throw new ApiError(409, 'Deze klacht wordt al verwerkt; probeer het zo opnieuw.');
       }
-      const response = await run();
+      let response: Awaited<ReturnType<typeof run>>;
+      try {
+        response = await run();
+      } catch (e) {
+        // Refused input stores nothing, so a corrected retry with the same key may go ahead. Any
+        // other failure may have come after the dossier was stored: the key stays taken.
+        if (e instanceof DomainError) await deps.store.releaseIdempotent(key);
+        throw e;
+      }
       await deps.store.finishIdempotent(key, response);
       return c.json(response, 201);
     },

@@ -93,15 +93,15 @@ describe('api: bad input', () => {
 });
 
 describe('api: Idempotency-Key', () => {
-  it('the same key sent ten times at once gives one dossier and one acknowledgement', async () => {
+  it('the same key sent twenty times at once gives one dossier and one acknowledgement', async () => {
     const before = await count();
     const mails = (await rt.mail()).length;
     const replies = await Promise.all(
-      Array.from({ length: 10 }, () =>
+      Array.from({ length: 20 }, () =>
         rt.call('POST', '/complaints', { body: SANNE, headers: { 'idempotency-key': 'formulier-123' } }),
       ),
     );
-    expect(replies.map((r) => r.status)).toEqual(Array(10).fill(201));
+    expect(replies.map((r) => r.status)).toEqual(Array(20).fill(201));
     expect(new Set(replies.map((r) => r.json.id)).size).toBe(1);
     await rt.advance('PT0S');
     expect(await count()).toBe(before + 1);
@@ -116,6 +116,19 @@ describe('api: Idempotency-Key', () => {
       headers: { 'idempotency-key': 'formulier-456' },
     });
     expect(r.status).toBe(422);
+  });
+
+  it('a refused complaint does not use up its key: the corrected one goes through with it', async () => {
+    const before = await count();
+    const bad = await rt.call('POST', '/complaints', {
+      body: { ...SANNE, variant: 'bestaat-niet' },
+      headers: { 'idempotency-key': 'formulier-789' },
+    });
+    expect(bad.status).toBe(422);
+    expect(await count()).toBe(before);
+    const good = await rt.call('POST', '/complaints', { body: SANNE, headers: { 'idempotency-key': 'formulier-789' } });
+    expect(good.status).toBe(201);
+    expect(await count()).toBe(before + 1);
   });
 });
 

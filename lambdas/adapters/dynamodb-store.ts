@@ -12,6 +12,7 @@ import {
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
 import {
+  DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -401,5 +402,22 @@ export class DynamoDossierStore {
         ExpressionAttributeValues: { ':done': 'done', ':r': response },
       }),
     );
+  }
+
+  /** Forgets a started request that failed (bad input): a corrected retry with the same key may go ahead. */
+  async releaseIdempotent(key: string): Promise<void> {
+    await this.doc
+      .send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { pk: `IDEMPOTENCY#${key}`, sk: 'IDEMPOTENCY' },
+          ConditionExpression: '#s = :pending',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':pending': 'pending' },
+        }),
+      )
+      .catch((e) => {
+        if (!isConditionFailure(e)) throw e;
+      });
   }
 }

@@ -80,4 +80,5 @@ export interface DossierStore {
   ): Promise<{ status: 'pending' | 'done'; response?: unknown; fingerprint: string } | undefined>;
   beginIdempotent(key: string, fingerprint: string, at: string): Promise<boolean>;
   finishIdempotent(key: string, response: unknown): Promise<void>;
+  releaseIdempotent(key: string): Promise<void>;
 }
