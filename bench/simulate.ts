@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Temporal } from 'temporal-polyfill';
+import type { UsageCounts } from '../runtime/usage.js';
 import { seeded } from '../test/support/random.js';
 import { SANNE, testRuntime } from '../test/support/runtime.js';
 
@@ -169,7 +170,8 @@ async function main() {
     const current = rt.clock.now().getTime();
     let open = 0;
     for (const s of sims) {
-      const d = (await call('GET', `/dossiers/${s.id}`, undefined, anyOfficer)).json;
+      // The simulation watching is not billed; what the person then does is (see actOn).
+      const d = (await rt.usage.unmetered(() => call('GET', `/dossiers/${s.id}`, undefined, anyOfficer))).json;
       if (d?.status !== 'open') continue;
       open++;
       await actOn(s, d, current);
@@ -186,6 +188,7 @@ async function main() {
   const outcomes: Record<string, number> = {};
   const attainment: Record<string, { met: number; breached: number; open: number; cancelled: number }> = {};
   const perWeek: Record<string, number> = {};
+  const usage = rt.usage.snapshot();
   for (const s of sims) {
     const d = (await call('GET', `/dossiers/${s.id}`, undefined, anyOfficer)).json;
     const key = d.status === 'closed' ? (d.closed?.result ?? 'closed') : `open (${d.currentStep?.id ?? '?'})`;
@@ -228,6 +231,8 @@ async function main() {
     },
     actions: counters,
     letters: rt.mailbox.all().length,
+    // What AWS would bill, counted in the same run (runtime/usage.ts), in total and per complaint.
+    usage: usageOf(usage, total, sims.length),
     deadlinesDuePerWeek: Object.fromEntries(Object.entries(perWeek).sort(([a], [b]) => a.localeCompare(b))),
   };
   await rt.stop();
@@ -251,10 +256,34 @@ async function main() {
   out(
     `acties ${counters.actions}, geweigerd ${counters.refused}, escalaties ${counters.escalations}, ingetrokken ${counters.withdrawals}, registratieformulieren ${counters.registrations}, brieven ${result.letters}`,
   );
+  const u = result.usage.perComplaint;
+  out(
+    `per klacht (zoals AWS telt): ${u.apiRequests} API-verzoeken, ${u.taskInvocations} taakaanroepen (${u.taskMs} ms), ${u.transitions} overgangen, ${u.readUnits} leeseenheden, ${u.writeUnits} schrijfeenheden, ${u.mails} mails, ${u.schedules} schema's`,
+  );
   out('termijnen per week:');
   const max = Math.max(1, ...Object.values(perWeek));
   for (const [w, n] of Object.entries(result.deadlinesDuePerWeek))
     out(`  ${w} ${String(n).padStart(4)} ${'#'.repeat(Math.ceil((40 * n) / max))}`);
+}
+
+/** The usage counts in total and per complaint (rounded to one decimal), as the cost model takes them. */
+function usageOf(c: UsageCounts, transitions: number, complaints: number) {
+  const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
+  const total = {
+    apiRequests: c.apiRequests,
+    taskInvocations: sum(c.invocations),
+    taskMs: Math.round(sum(c.invocationMs)),
+    transitions,
+    readUnits: c.readUnits,
+    writeUnits: c.writeUnits,
+    mails: c.mails,
+    schedules: c.schedulesCreated,
+    executions: c.executionsStarted,
+  };
+  const per = Object.fromEntries(
+    Object.entries(total).map(([k, v]) => [k, complaints ? Math.round((10 * v) / complaints) / 10 : 0]),
+  ) as typeof total;
+  return { total, perComplaint: per, invocations: c.invocations, dynamodbRequests: c.dynamodbRequests };
 }
 
 main().catch((e) => {

@@ -30,6 +30,7 @@ import { startDynalite } from './dynamodb.js';
 import { LocalMailbox } from './mailbox.js';
 import { LocalScheduler } from './scheduler.js';
 import { type LocalFunction, LocalStepFunctions } from './stepfunctions.js';
+import { Usage } from './usage.js';
 
 export interface RuntimeOptions {
   regulation: string;
@@ -53,6 +54,8 @@ export interface Runtime {
   stepFunctions: LocalStepFunctions;
   mailbox: LocalMailbox;
   officers: Record<string, string>;
+  /** What the runtime used, counted as AWS bills it (the simulation's cost model). */
+  usage: Usage;
   stop(): Promise<void>;
 }
 
@@ -104,6 +107,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   // DynamoDB: dynalite with its data on disk.
   const dynamo = await startDynalite(join(dataDir, 'dynamodb'));
   const dynamoClient = new DynamoDBClient({ region: REGION, endpoint: dynamo.endpoint, credentials: CREDENTIALS });
+  const usage = new Usage();
+  usage.meterDynamoDb(dynamoClient);
   const tableName = 'klachtflow-dossiers';
   await ensureTable(dynamoClient, tableName);
 
@@ -126,22 +131,22 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const url = `http://127.0.0.1:${port}`;
   const stateMachineArn = stepFunctions.stateMachineArn(`klachtflow-${reg.id}`);
   const breaches: Runtime['breaches'] = [];
+  const sesClient = new SESClient({ region: REGION, endpoint: awsEndpoint, credentials: CREDENTIALS });
+  const schedulerClient = new SchedulerClient({ region: REGION, endpoint: awsEndpoint, credentials: CREDENTIALS });
+  const sfnClient = new SFNClient({ region: REGION, endpoint: awsEndpoint, credentials: CREDENTIALS });
+  usage.meterCalls(sesClient, 'SendEmail', 'mails');
+  usage.meterCalls(schedulerClient, 'CreateSchedule', 'schedulesCreated');
+  usage.meterCalls(sfnClient, 'StartExecution', 'executionsStarted');
   const procedure = new Procedure({
     regulation: reg,
     store: new DynamoDossierStore(dynamoClient, tableName),
-    mailer: new SesMailer(new SESClient({ region: REGION, endpoint: awsEndpoint, credentials: CREDENTIALS })),
-    reminders: new SchedulerReminders(
-      new SchedulerClient({ region: REGION, endpoint: awsEndpoint, credentials: CREDENTIALS }),
-      {
-        arn: fn('reminder'),
-        roleArn: `arn:aws:iam::${ACCOUNT}:role/klachtflow-scheduler`,
-        groupName: 'klachtflow',
-      },
-    ),
-    workflow: new StepFunctionsWorkflow(
-      new SFNClient({ region: REGION, endpoint: awsEndpoint, credentials: CREDENTIALS }),
-      stateMachineArn,
-    ),
+    mailer: new SesMailer(sesClient),
+    reminders: new SchedulerReminders(schedulerClient, {
+      arn: fn('reminder'),
+      roleArn: `arn:aws:iam::${ACCOUNT}:role/klachtflow-scheduler`,
+      groupName: 'klachtflow',
+    }),
+    workflow: new StepFunctionsWorkflow(sfnClient, stateMachineArn),
     clock,
     observer: {
       deadlineBreached: (b) => {
@@ -156,12 +161,12 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   });
   const tasks = taskHandlers(procedure);
   Object.assign(handlers, {
-    [fn('begin-step')]: tasks.beginStep,
-    [fn('await-action')]: tasks.awaitAction,
-    [fn('deadline')]: tasks.deadline,
-    [fn('close')]: tasks.close,
-    [fn('continue')]: tasks.continue,
-    [fn('reminder')]: tasks.reminder,
+    [fn('begin-step')]: usage.invocation('begin-step', tasks.beginStep),
+    [fn('await-action')]: usage.invocation('await-action', tasks.awaitAction),
+    [fn('deadline')]: usage.invocation('deadline', tasks.deadline),
+    [fn('close')]: usage.invocation('close', tasks.close),
+    [fn('continue')]: usage.invocation('continue', tasks.continue),
+    [fn('reminder')]: usage.invocation('reminder', tasks.reminder),
   });
   const substitutions: Record<SubstitutionName, string> = {
     BeginStepFunctionArn: fn('begin-step'),
@@ -209,7 +214,16 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const local = createLocalRoutes({ clock, stepFunctions, mailbox, saveClock });
   api.route('/local', local);
   api.get('/health', (c) => c.json({ status: 'ok', regulation: reg.id, now: clock.now().toISOString() }));
-  const server = serve({ fetch: api.fetch, port, hostname: '127.0.0.1' });
+  const server = serve({
+    // Every request but the runtime's own (/local, /health) is one API Gateway request in AWS.
+    fetch: (request, env) => {
+      const path = new URL(request.url).pathname;
+      if (!path.startsWith('/local/') && path !== '/health') usage.apiRequest();
+      return api.fetch(request, env);
+    },
+    port,
+    hostname: '127.0.0.1',
+  });
   await new Promise<void>((res, rej) => {
     server.once('listening', () => res());
     server.once('error', rej);
@@ -236,6 +250,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     stepFunctions,
     mailbox,
     officers,
+    usage,
     stop: async () => {
       clock.stop();
       await stepFunctions.idle();

@@ -1,0 +1,147 @@
+// biome-ignore-all lint/suspicious/noExplicitAny: SDK middleware sees every command's own raw input and output
+/**
+ * What the local runtime used, counted as AWS bills it: API requests, Lambda invocations and their
+ * time, DynamoDB request units, Step Functions state transitions, mails sent, schedules. The
+ * simulation turns these counts into a cost per complaint with AWS's published prices
+ * (bench/cost.ts); nothing here is an estimate except the request-unit sizes, which are computed
+ * from the items' JSON as DynamoDB computes them from attribute names and values (close, not exact).
+ */
+/** Any AWS SDK v3 client: all that is used is its middleware stack. */
+type AnyClient = { middlewareStack: { add: (middleware: any, options: any) => void } };
+
+export interface UsageCounts {
+  /** HTTP requests to the API (API Gateway requests and API Lambda invocations in AWS). */
+  apiRequests: number;
+  /** Task Lambda invocations per function (begin-step, await-action, deadline, close, ...). */
+  invocations: Record<string, number>;
+  /** Milliseconds spent in each function, summed (duration billing). */
+  invocationMs: Record<string, number>;
+  /** DynamoDB requests per operation. */
+  dynamodbRequests: Record<string, number>;
+  /** Read request units (on demand: 1 per 4 KB strongly consistent, half that eventually). */
+  readUnits: number;
+  /** Write request units (on demand: 1 per 1 KB written). */
+  writeUnits: number;
+  /** Mails sent through SES. */
+  mails: number;
+  /** One-time schedules created in EventBridge Scheduler. */
+  schedulesCreated: number;
+  /** Step Functions executions started. */
+  executionsStarted: number;
+}
+
+const KB = 1024;
+
+export class Usage {
+  readonly counts: UsageCounts = {
+    apiRequests: 0,
+    invocations: {},
+    invocationMs: {},
+    dynamodbRequests: {},
+    readUnits: 0,
+    writeUnits: 0,
+    mails: 0,
+    schedulesCreated: 0,
+    executionsStarted: 0,
+  };
+
+  private paused = 0;
+
+  /**
+   * Runs `fn` without counting: what a simulation does only to watch (not what a person or the
+   * ladder does) must not be billed. Only for callers that run nothing else meanwhile.
+   */
+  async unmetered<T>(fn: () => Promise<T>): Promise<T> {
+    this.paused++;
+    try {
+      return await fn();
+    } finally {
+      this.paused--;
+    }
+  }
+
+  /** A copy of the counts, so a caller can take the difference between two moments. */
+  snapshot(): UsageCounts {
+    return structuredClone(this.counts);
+  }
+
+  /** Wraps a task handler: each call is one Lambda invocation in AWS. */
+  invocation<A extends unknown[], R>(name: string, fn: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+    return async (...args: A) => {
+      const started = performance.now();
+      try {
+        return await fn(...args);
+      } finally {
+        this.counts.invocations[name] = (this.counts.invocations[name] ?? 0) + 1;
+        this.counts.invocationMs[name] = (this.counts.invocationMs[name] ?? 0) + (performance.now() - started);
+      }
+    };
+  }
+
+  /** Counts DynamoDB requests and their request units on a client (both the table and its indexes). */
+  meterDynamoDb(client: AnyClient): void {
+    client.middlewareStack.add(
+      (next: any, context: any) => async (args: any) => {
+        const result = await next(args);
+        if (this.paused) return result;
+        const op = String(context.commandName ?? 'unknown').replace(/Command$/, '');
+        this.counts.dynamodbRequests[op] = (this.counts.dynamodbRequests[op] ?? 0) + 1;
+        this.units(op, args.input, result.output);
+        return result;
+      },
+      { step: 'initialize', name: 'klachtflowUsage' },
+    );
+  }
+
+  /** Counts one kind of AWS call on a client (SES SendEmail, Scheduler CreateSchedule, SFN StartExecution). */
+  meterCalls(client: AnyClient, command: string, field: 'mails' | 'schedulesCreated' | 'executionsStarted'): void {
+    client.middlewareStack.add(
+      (next: any, context: any) => async (args: any) => {
+        const result = await next(args);
+        if (!this.paused && context.commandName === `${command}Command`) this.counts[field]++;
+        return result;
+      },
+      { step: 'initialize', name: `klachtflowUsage${command}` },
+    );
+  }
+
+  apiRequest(): void {
+    if (!this.paused) this.counts.apiRequests++;
+  }
+  private units(op: string, input: any, output: any): void {
+    const size = (v: unknown) => (v === undefined ? 0 : Buffer.byteLength(JSON.stringify(v)));
+    const reads = (bytes: number, consistent: boolean) =>
+      Math.max(1, Math.ceil(bytes / (4 * KB))) * (consistent ? 1 : 0.5);
+    switch (op) {
+      case 'PutItem':
+        this.counts.writeUnits += Math.max(1, Math.ceil(size(input.Item) / KB));
+        break;
+      case 'UpdateItem':
+      case 'DeleteItem':
+        // Billed on the larger item of before and after; without the returned item, the key and the
+        // new values are the floor (the items klachtflow updates are small counters and leases).
+        this.counts.writeUnits += Math.max(
+          1,
+          Math.ceil(Math.max(size(output?.Attributes), size(input.Key) + size(input.ExpressionAttributeValues)) / KB),
+        );
+        break;
+      case 'BatchWriteItem':
+        for (const requests of Object.values(input.RequestItems ?? {}) as unknown[][])
+          for (const r of requests as { PutRequest?: { Item: unknown } }[])
+            this.counts.writeUnits += Math.max(1, Math.ceil(size(r.PutRequest?.Item) / KB));
+        break;
+      case 'GetItem':
+        this.counts.readUnits += reads(size(output?.Item), input.ConsistentRead === true);
+        break;
+      case 'Query':
+      case 'Scan':
+        // A query is billed on the total size of the items it read, rounded up once.
+        this.counts.readUnits += reads(size(output?.Items), input.ConsistentRead === true);
+        break;
+      case 'BatchGetItem':
+        for (const items of Object.values(output?.Responses ?? {}) as unknown[][])
+          for (const item of items) this.counts.readUnits += reads(size(item), false);
+        break;
+    }
+  }
+}
