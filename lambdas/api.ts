@@ -271,6 +271,39 @@ function officerView(reg: Regulation, view: DossierView, actions: unknown[], pro
 }
 
 export function createApi(deps: ApiDeps): OpenAPIHono {
+  /**
+   * Idempotency-Key: the same key gives the same answer, once, however often and however
+   * concurrently it is sent (a double click, a retried request, a reloaded form).
+   */
+  const idempotent = async <T>(key: string | undefined, body: unknown, run: () => Promise<T>): Promise<T> => {
+    if (!key) return run();
+    // Only a hash of the complaint is kept beside the key: no personal data in this record.
+    const fingerprint = createHash('sha256').update(JSON.stringify(body)).digest('base64url');
+    const started = await deps.store.beginIdempotent(key, fingerprint, new Date().toISOString());
+    if (!started) {
+      for (let i = 0; i < 100; i++) {
+        const rec = await deps.store.getIdempotent(key);
+        if (rec?.fingerprint !== fingerprint)
+          throw new ApiError(422, 'Deze Idempotency-Key is al gebruikt voor een andere klacht.', [
+            { path: 'idempotency-key', message: 'al gebruikt' },
+          ]);
+        if (rec.status === 'done') return rec.response as T;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new ApiError(409, 'Deze klacht wordt al verwerkt; probeer het zo opnieuw.');
+    }
+    let response: T;
+    try {
+      response = await run();
+    } catch (e) {
+      // Refused input stores nothing, so a corrected retry with the same key may go ahead. Any
+      // other failure may have come after the dossier was stored: the key stays taken.
+      if (e instanceof DomainError) await deps.store.releaseIdempotent(key);
+      throw e;
+    }
+    await deps.store.finishIdempotent(key, response);
+    return response;
+  };
   const { procedure, regulation: reg } = deps;
   const now = deps.now ?? (() => new Date());
   const app = new OpenAPIHono({
@@ -358,34 +391,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
           deadlines: Procedure.deadlinesOf(view),
         };
       };
-      if (!key) return c.json(await run(), 201);
-      // Idempotency-Key: the same key gives the same answer, once.
-      // Only a hash of the complaint is kept beside the key: no personal data in this record.
-      const fingerprint = createHash('sha256').update(JSON.stringify(body)).digest('base64url');
-      const started = await deps.store.beginIdempotent(key, fingerprint, new Date().toISOString());
-      if (!started) {
-        for (let i = 0; i < 100; i++) {
-          const rec = await deps.store.getIdempotent(key);
-          if (rec?.fingerprint !== fingerprint)
-            throw new ApiError(422, 'Deze Idempotency-Key is al gebruikt voor een andere klacht.', [
-              { path: 'idempotency-key', message: 'al gebruikt' },
-            ]);
-          if (rec.status === 'done') return c.json(rec.response as z.infer<typeof Created>, 201);
-          await new Promise((r) => setTimeout(r, 50));
-        }
-        throw new ApiError(409, 'Deze klacht wordt al verwerkt; probeer het zo opnieuw.');
-      }
-      let response: Awaited<ReturnType<typeof run>>;
-      try {
-        response = await run();
-      } catch (e) {
-        // Refused input stores nothing, so a corrected retry with the same key may go ahead. Any
-        // other failure may have come after the dossier was stored: the key stays taken.
-        if (e instanceof DomainError) await deps.store.releaseIdempotent(key);
-        throw e;
-      }
-      await deps.store.finishIdempotent(key, response);
-      return c.json(response, 201);
+      return c.json(await idempotent(key, body, run), 201);
     },
   );
 
@@ -486,6 +492,8 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
         offset: true,
         error: 'Vul het tijdstip van ontvangst in (ISO 8601), bijvoorbeeld 2026-09-01T10:30:00+02:00.',
       }),
+      takenBy: z.string().trim().max(200).optional(),
+      transcript: z.string().max(50_000).optional(),
     })
     .strict()
     .refine(reachable, reachableIssue)
@@ -496,26 +504,36 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
       path: '/dossiers',
       summary: 'Een klacht vastleggen die per telefoon, brief of persoonlijk binnenkwam',
       security: bearer,
-      request: { body: { content: { 'application/json': { schema: Recorded } }, required: true } },
+      request: {
+        body: { content: { 'application/json': { schema: Recorded } }, required: true },
+        headers: z.object({ 'idempotency-key': z.string().min(1).max(200).optional() }),
+      },
       responses: { 201: json(Created, 'Klacht vastgelegd'), ...errors },
     }),
     async (c) => {
       const caller = await officer(c);
-      const { channel, receivedAt, ...body } = c.req.valid('json') as z.infer<typeof ComplaintBody> & {
-        channel: string;
-        receivedAt: string;
-      };
-      const { view, accessToken } = await procedure.register(body, channel, caller.sub, receivedAt);
-      return c.json(
-        {
+      const key = c.req.valid('header')['idempotency-key'];
+      const { channel, receivedAt, takenBy, transcript, ...body } = c.req.valid('json') as z.infer<
+        typeof ComplaintBody
+      > & { channel: string; receivedAt: string; takenBy?: string; transcript?: string };
+      const body_ = c.req.valid('json');
+      const run = async () => {
+        const { view, accessToken } = await procedure.register(body, channel, caller.sub, receivedAt, {
+          ...(takenBy ? { takenBy } : {}),
+          ...(transcript?.trim() ? { transcript } : {}),
+        });
+        // The complainant did not fill in the form, so never saw the private link: it goes to
+        // their e-mail address, or the officer hands it over (the answer carries it once).
+        await procedure.sendAccessLink(view, accessToken, deps.statusUrl);
+        return {
           id: view.id,
           reference: view.reference,
           accessToken,
           statusUrl: deps.statusUrl(view.id, accessToken),
           deadlines: Procedure.deadlinesOf(view),
-        },
-        201,
-      );
+        };
+      };
+      return c.json(await idempotent(key, body_, run), 201);
     },
   );
 

@@ -466,6 +466,32 @@ function generate(seed: number, n: number, k: Known): Case[] {
         body: formBody(fields),
       };
     },
+    // The officer's form for a complaint by phone or letter: never consent, so nothing may be stored.
+    () => ({
+      label: 'officer page: record a complaint',
+      method: r.pick(['POST', 'GET']),
+      path: r.pick([
+        '/medewerkers/klacht-vastleggen',
+        `/medewerkers/dossiers/${k.open.id}/brieven/${enc(r.pick(TRICKY))}`,
+      ]),
+      headers: {
+        'content-type': r.pick(['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain']),
+        cookie: `${OFFICER_COOKIE}=${r.next() < 0.7 ? k.officers.officer : enc(anyToken())}`,
+      },
+      body: formBody({
+        formulier: r.pick([...TRICKY, '8c1f6a0e-3f1b-4c7e-9a55-2f4b1d7c9e01']),
+        channel: r.pick(['phone', ...TRICKY]),
+        'received-day': r.pick(['31', ...TRICKY]),
+        'received-month': r.pick(['8', '13', ...TRICKY]),
+        'received-year': r.pick(['2026', '99999', ...TRICKY]),
+        time: r.pick(['14:30', '25:99', ...TRICKY]),
+        role: r.pick(['client', ...TRICKY]),
+        name: r.pick(TRICKY),
+        description: r.pick(TRICKY),
+        transcript: r.pick(TRICKY),
+        consent: r.pick(['nee', ...TRICKY]),
+      }),
+    }),
     // Unknown routes and methods.
     () => ({
       label: 'unknown route or method',

@@ -30,6 +30,10 @@ export interface ReceivedData {
   aboutRole?: string;
   wantsSupport?: boolean;
   accessTokenHash: string;
+  /** Recorded by an officer: the employee who took the complaint (phone, desk, conversation). */
+  takenBy?: string;
+  /** Recorded by an officer: a transcript or note of the call, conversation or letter. */
+  transcript?: string;
   /** The complaint window checked at intake: outside it, the officer decides (never silently refused). */
   window?: { outside: boolean; text: string };
 }
@@ -331,7 +335,7 @@ export const ERASED = '[verwijderd]';
 export function redactEvent(e: DossierEvent): DossierEvent {
   switch (e.type) {
     case 'received': {
-      const { respondent: _r, onBehalfOf: _o, incidentDate: _i, lastContactDate: _l, ...rest } = e.data;
+      const { respondent: _r, onBehalfOf: _o, incidentDate: _i, lastContactDate: _l, transcript: _t, ...rest } = e.data;
       const city = e.data.complainant.address?.city;
       return {
         ...e,

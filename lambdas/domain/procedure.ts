@@ -305,6 +305,7 @@ export class Procedure {
     channel: string,
     by: string,
     receivedAt?: string,
+    recorded?: { takenBy?: string; transcript?: string },
   ): Promise<{ view: DossierView; accessToken: string }> {
     const reg = this.reg;
     const variant = input.variant ? reg.intake.variants.find((v) => v.id === input.variant) : reg.intake.variants[0];
@@ -347,6 +348,8 @@ export class Procedure {
       ...(input.respondent ? { respondent: input.respondent } : {}),
       ...(input.aboutRole ? { aboutRole: input.aboutRole } : {}),
       ...(input.wantsSupport !== undefined ? { wantsSupport: input.wantsSupport } : {}),
+      ...(recorded?.takenBy ? { takenBy: recorded.takenBy } : {}),
+      ...(recorded?.transcript ? { transcript: recorded.transcript } : {}),
       accessTokenHash: hash(accessToken),
       window: this.checkWindow(input, receipt),
     };
@@ -1088,22 +1091,60 @@ export class Procedure {
     if (!view || !known || known !== email.trim().toLowerCase() || view.erasedAt) return;
     const token = randomBytes(16).toString('base64url');
     await this.appendLatest(view.id, [{ type: 'access.renewed', data: { accessTokenHash: hash(token) } }]);
+    await this.mailLink(view, known, 'Uw nieuwe link naar uw klacht', link(view.id, token), [
+      `U vroeg om een nieuwe link naar uw klacht ${view.reference}. Hier is hij:`,
+      'De vorige link werkt niet meer. Vroeg u hier niet om? Neem dan contact met ons op.',
+    ]);
+  }
+
+  /**
+   * The private link for a complaint that did not come through the form (recorded by an officer,
+   * received by e-mail): mailed to the complainant's address when there is one. Sent directly,
+   * not through the outbox, because the token exists only hashed in the dossier. Returns whether
+   * it was sent; if not, the officer hands the link over.
+   */
+  async sendAccessLink(
+    view: DossierView,
+    token: string,
+    link: (id: string, token: string) => string,
+  ): Promise<boolean> {
+    const to = view.received.complainant.email;
+    if (!to) return false;
+    await this.mailLink(view, to, 'De link naar uw klacht', link(view.id, token), [
+      `Wij hebben uw klacht vastgelegd onder kenmerk ${view.reference}. Met deze persoonlijke link ziet u hoe het met uw klacht gaat, wat de volgende stap is en wanneer:`,
+      'Bewaar deze e-mail. Geef de link niet aan anderen: wie hem heeft, kan uw klacht zien.',
+    ]);
+    return true;
+  }
+
+  private async mailLink(
+    view: DossierView,
+    to: string,
+    subject: string,
+    url: string,
+    [intro, outro]: [string, string],
+  ): Promise<void> {
+    const esc = (s: string) =>
+      s.replace(
+        /[&<>"']/g,
+        (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] ?? ch,
+      );
     await this.deps.mailer.send({
       from: this.reg.organisation.senderAddress,
-      to: [known],
-      subject: `[${view.reference}] Uw nieuwe link naar uw klacht`,
+      to: [to],
+      subject: `[${view.reference}] ${subject}`,
       text: [
         `Beste ${view.received.complainant.name},`,
         '',
-        `U vroeg om een nieuwe link naar uw klacht ${view.reference}. Hier is hij:`,
-        link(view.id, token),
+        intro,
+        url,
         '',
-        'De vorige link werkt niet meer. Vroeg u hier niet om? Neem dan contact met ons op.',
+        outro,
         '',
         'Met vriendelijke groet,',
         this.reg.organisation.name,
       ].join('\n'),
-      html: `<!doctype html><html lang="nl"><body><p>U vroeg om een nieuwe link naar uw klacht ${view.reference}.</p><p><a href="${link(view.id, token)}">${link(view.id, token)}</a></p><p>De vorige link werkt niet meer.</p></body></html>`,
+      html: `<!doctype html><html lang="nl"><body><p>Beste ${esc(view.received.complainant.name)},</p><p>${esc(intro)}</p><p><a href="${esc(url)}">${esc(url)}</a></p><p>${esc(outro)}</p><p>Met vriendelijke groet,<br>${esc(this.reg.organisation.name)}</p></body></html>`,
     });
   }
 

@@ -14,6 +14,7 @@ import type { Regulation } from '../../statemachines/model.js';
 import { dayOf } from '../domain/letters.js';
 import { Layout } from './layout.js';
 import { formOf, html } from './pages.js';
+import { CHANNEL_LABELS, registerPrintPage, registerRecordPage } from './record-page.js';
 
 const COOKIE = 'kf_officer';
 
@@ -65,6 +66,12 @@ function Worklist(props: { reg: Regulation; items: any[]; now: number; rung?: st
     <Layout reg={reg} title="Werklijst">
       <h1 class="utrecht-heading-1">Werklijst</h1>
       <p class="utrecht-paragraph">Open klachten, de eerstvolgende termijn bovenaan.</p>
+      <p class="utrecht-paragraph">
+        <a class="utrecht-link" href="/medewerkers/klacht-vastleggen">
+          Een klacht vastleggen
+        </a>{' '}
+        (telefonisch, per brief, persoonlijk of via een collega binnengekomen)
+      </p>
       <form method="get" action="/medewerkers/werklijst" class="kf-field">
         <label class="utrecht-form-label" for="rung">
           Trede
@@ -230,9 +237,21 @@ function DossierPage(props: { reg: Regulation; d: any; svg: string; message?: st
         Ontvangen {dayOf(d.received.receivedAt)} van {d.received.complainant.name}.{' '}
         {d.status === 'closed' ? `Gesloten: ${d.closed?.result}.` : ''}
       </p>
+      {d.received.channel !== 'web' ? (
+        <p class="utrecht-paragraph">
+          Binnengekomen: {(CHANNEL_LABELS[d.received.channel] ?? d.received.channel).toLowerCase()}
+          {d.received.takenBy ? `, aangenomen door ${d.received.takenBy}` : ''}.
+        </p>
+      ) : null}
       <div class="kf-box">
         <p class="utrecht-paragraph">{d.received.description}</p>
       </div>
+      {d.received.transcript ? (
+        <details class="kf-box">
+          <summary>Verslag of tekst van de brief</summary>
+          <pre style="white-space: pre-wrap; font: inherit">{d.received.transcript}</pre>
+        </details>
+      ) : null}
       {d.received.window?.outside ? <p class="utrecht-paragraph kf-error">{d.received.window.text}</p> : null}
       {d.currentStep ? (
         <>
@@ -331,6 +350,13 @@ function DossierPage(props: { reg: Regulation; d: any; svg: string; message?: st
             {l.undeliverable.length ? ` - per post aan: ${l.undeliverable.join(', ')}` : ''}
           </summary>
           <pre style="white-space: pre-wrap; font: inherit">{l.text}</pre>
+          {l.audience === 'complainant' || l.undeliverable.length ? (
+            <p class="utrecht-paragraph">
+              <a class="utrecht-link" href={`/medewerkers/dossiers/${d.id}/brieven/${encodeURIComponent(l.letterId)}`}>
+                Afdrukken als brief
+              </a>
+            </p>
+          ) : null}
         </details>
       ))}
     </Layout>
@@ -419,6 +445,16 @@ export function registerOfficerPages(
   const get = (c: Context, path: string) =>
     api.request(path, { headers: { authorization: `Bearer ${getCookie(c, COOKIE) ?? ''}` } });
 
+  const call = (c: Context, path: string, init: RequestInit = {}) =>
+    Promise.resolve(
+      api.request(path, {
+        ...init,
+        headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${getCookie(c, COOKIE) ?? ''}` },
+      }),
+    );
+  registerRecordPage(app, { reg, call, now: deps.now });
+  registerPrintPage(app, { reg, call });
+
   app.get('/medewerkers', (c) =>
     getCookie(c, COOKIE) ? c.redirect('/medewerkers/werklijst', 303) : html(c, <SignIn reg={reg} />),
   );
@@ -443,9 +479,12 @@ export function registerOfficerPages(
   });
 
   app.get('/medewerkers/werklijst', async (c) => {
-    const rung = c.req.query('rung') || undefined;
+    const asked = c.req.query('rung') || undefined;
+    // Only the regulation's own rungs filter; anything else in the address shows the whole list.
+    const rung = reg.ladder.rungs.some((r) => r.id === asked) ? asked : undefined;
     const res = await get(c, `/dossiers?limit=200${rung ? `&rung=${encodeURIComponent(rung)}` : ''}`);
     if (res.status === 401) return c.redirect('/medewerkers', 303);
+    if (res.status !== 200) throw new Error(`worklist: ${res.status}`);
     const page = (await res.json()) as { items: any[] };
     return html(c, <Worklist reg={reg} items={page.items} now={deps.now().getTime()} rung={rung} />);
   });

@@ -31,7 +31,7 @@ export function html(c: Context, page: unknown, status: 200 | 401 | 404 | 409 | 
   return c.html(`<!doctype html>${String(page)}`, status);
 }
 
-const ROLE_LABELS: Record<ComplainantRole, string> = {
+export const ROLE_LABELS: Record<ComplainantRole, string> = {
   client: 'Ik ben cliënt (ik krijg of kreeg zelf hulp)',
   parent: 'Ik ben ouder of verzorger',
   guardian: 'Ik ben voogd',
@@ -42,11 +42,11 @@ const ROLE_LABELS: Record<ComplainantRole, string> = {
   'partner-organisation': 'Ik werk bij een partnerorganisatie',
 };
 
-type Values = Record<string, string>;
-type Errors = Record<string, string>;
+export type Values = Record<string, string>;
+export type Errors = Record<string, string>;
 
 /** Where an API field path is shown on the form. */
-const FIELD_OF: Record<string, string> = {
+export const FIELD_OF: Record<string, string> = {
   'complainant.name': 'name',
   'complainant.email': 'email',
   'complainant.phone': 'phone',
@@ -64,7 +64,7 @@ const FIELD_OF: Record<string, string> = {
   consent: 'consent',
 };
 
-function Field(props: {
+export function Field(props: {
   id: string;
   label: string;
   hint?: string;
@@ -93,12 +93,12 @@ function Field(props: {
   );
 }
 
-function describedBy(id: string, hint: boolean, error?: string) {
+export function describedBy(id: string, hint: boolean, error?: string) {
   const ids = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
   return ids || undefined;
 }
 
-function Text(props: {
+export function Text(props: {
   id: string;
   name?: string;
   label: string;
@@ -128,7 +128,7 @@ function Text(props: {
   );
 }
 
-function DateField(props: {
+export function DateField(props: {
   prefix: string;
   legend: string;
   hint: string;
@@ -176,7 +176,7 @@ function DateField(props: {
   );
 }
 
-function Radios(props: {
+export function Radios(props: {
   name: string;
   legend: string;
   options: { value: string; label: string; hint?: string }[];
@@ -454,7 +454,7 @@ export function ComplaintForm(props: { reg: Regulation; values: Values; errors: 
   );
 }
 
-function dateOf(values: Values, prefix: string): string | undefined {
+export function dateOf(values: Values, prefix: string): string | undefined {
   const d = values[`${prefix}-day`]?.trim();
   const m = values[`${prefix}-month`]?.trim();
   const y = values[`${prefix}-year`]?.trim();
@@ -463,7 +463,7 @@ function dateOf(values: Values, prefix: string): string | undefined {
 }
 
 /** The form's fields as the API's body. */
-function bodyOf(values: Values): Record<string, unknown> {
+export function bodyOf(values: Values): Record<string, unknown> {
   const opt = (v?: string) => (v?.trim() ? v.trim() : undefined);
   const address = { street: opt(values.street), postcode: opt(values.postcode), city: opt(values.city) };
   return {
