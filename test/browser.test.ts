@@ -211,3 +211,33 @@ describe.each(['ondersteuningsteam', 'swt-dordrecht', 'so-trainingsbureau'])('br
     await context.close();
   });
 });
+
+describe('browser: an officer records a complaint that came by phone', () => {
+  it('passes axe with and without errors, and ends on the confirmation with the link to hand over', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${rt.url}/medewerkers`);
+    await page.getByLabel('Uw toegangscode').fill(rt.officers.officer ?? '');
+    await page.getByRole('button', { name: 'Inloggen' }).click();
+    await page.getByRole('link', { name: 'Een klacht vastleggen' }).click();
+    await accessible(page);
+    // Nothing filled in but the time of today: the errors are listed and linked to their fields.
+    await page.getByRole('button', { name: 'Klacht vastleggen' }).click();
+    expect(await page.title()).toMatch(/^Fout: /);
+    await accessible(page);
+    await page.getByRole('link', { name: 'Kies hoe de klacht binnenkwam.' }).click();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('channel');
+    await page.getByLabel('Telefonisch').check();
+    await page.getByLabel('De cliënt zelf').check();
+    await page.getByLabel('Naam', { exact: true }).fill('Kees Jansen');
+    await page.getByLabel('Telefoonnummer (niet verplicht)').fill('0412 123456');
+    await page.getByLabel('Waarover klaagt hij of zij?').fill('De begeleider kwam niet.');
+    await page.getByLabel(/Ik heb de klager verteld/).check();
+    await page.getByRole('button', { name: 'Klacht vastleggen' }).click();
+    expect(await page.locator('h1').textContent()).toMatch(/^Klacht vastgelegd: KL-2026-\d+$/);
+    await accessible(page);
+    await page.screenshot({ path: `${SHOTS}/recorded.png`, fullPage: true });
+    expect(await page.locator('main').textContent()).toMatch(/\/klacht\/[a-z0-9]+\/[A-Za-z0-9_-]+/);
+    await context.close();
+  });
+});

@@ -262,7 +262,7 @@ function Recorded(props: {
           <ul class="utrecht-unordered-list">
             {created.deadlines.map((d) => (
               <li>
-                {d.title}: uiterlijk {formatDutchDate(d.lastDay)}
+                {d.title.replace(/[?:]$/, '')}: uiterlijk {formatDutchDate(d.lastDay)}
               </li>
             ))}
           </ul>
