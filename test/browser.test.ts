@@ -226,7 +226,7 @@ describe('browser: an officer records a complaint that came by phone', () => {
     expect(await page.title()).toMatch(/^Fout: /);
     await accessible(page);
     await page.getByRole('link', { name: 'Kies hoe de klacht binnenkwam.' }).click();
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('channel');
+    expect(await page.locator('#channel').evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
     await page.getByLabel('Telefonisch').check();
     await page.getByLabel('De cliënt zelf').check();
     await page.getByLabel('Naam', { exact: true }).fill('Kees Jansen');

@@ -298,11 +298,49 @@ export function renderLetter(input: LetterInput): Letter {
 
   const subject = `[${view.reference}] ${kind === 'task' || kind === 'reminder' || kind === 'alarm' || kind === 'notice' ? `${SUBJECTS[kind]}${input.step ? `: ${input.step.title}` : ''}` : (SUBJECTS[kind] ?? 'Bericht over uw klacht')}`;
   const text = lines.join('\n');
-  const html = `<!doctype html><html lang="nl"><body>${text
-    .split('\n\n')
-    .map((p) => `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`)
-    .join('')}</body></html>`;
+  const html = letterHtml(reg, subject, text);
   return { kind, subject, text, html };
+}
+
+/**
+ * The HTML part of a letter: the same text as the plain part (the plain text is the source, so the
+ * two never say different things), laid out for reading on a phone: the organisation's name, the
+ * subject as the heading, paragraphs, real lists, links that can be tapped, and inline styles only
+ * (mail clients strip style sheets and never load external ones). Everything is escaped.
+ */
+export function letterHtml(reg: Regulation, subject: string, text: string): string {
+  const URL = /(https?:\/\/[^\s<>"']+)/g;
+  const inline = (line: string) =>
+    escapeHtml(line).replace(URL, (found) => {
+      // A full stop or comma after a link ends the sentence, not the address.
+      const u = found.replace(/[.,;:!?)]+$/, '');
+      return `<a href="${u}" style="color:#0b57d0;word-break:break-all">${u}</a>${found.slice(u.length)}`;
+    });
+  const blocks = text.split(/\n{2,}/).map((block) => {
+    const lines = block.split('\n').filter((l) => l.trim() !== '');
+    if (lines.length > 0 && lines.every((l) => /^\s*- /.test(l)))
+      return `<ul style="margin:0 0 16px;padding-left:24px">${lines.map((l) => `<li>${inline(l.replace(/^\s*- /, ''))}</li>`).join('')}</ul>`;
+    // A heading line followed by a list ("U kunt ook terecht bij:" / "- ..."): keep them together.
+    const first = lines.findIndex((l) => /^\s*- /.test(l));
+    if (first > 0 && lines.slice(first).every((l) => /^\s*- /.test(l)))
+      return `<p style="margin:0 0 4px">${lines.slice(0, first).map(inline).join('<br>')}</p><ul style="margin:0 0 16px;padding-left:24px">${lines
+        .slice(first)
+        .map((l) => `<li>${inline(l.replace(/^\s*- /, ''))}</li>`)
+        .join('')}</ul>`;
+    return `<p style="margin:0 0 16px">${lines.map((l) => inline(l.trim())).join('<br>')}</p>`;
+  });
+  const heading = subject.replace(/^\[[^\]]*\]\s*/, '');
+  return [
+    '<!doctype html><html lang="nl"><head><meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${escapeHtml(subject)}</title></head>`,
+    '<body style="margin:0;padding:16px;background:#ffffff;color:#1a1a1a;font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:1.5">',
+    '<div style="max-width:40em;margin:0 auto">',
+    `<p style="margin:0 0 16px;font-weight:bold;font-size:18px">${escapeHtml(reg.organisation.name)}</p>`,
+    `<h1 style="margin:0 0 16px;font-size:22px;line-height:1.3">${escapeHtml(heading)}</h1>`,
+    ...blocks,
+    '</div></body></html>',
+  ].join('');
 }
 
 function excerpt(text: string, max = 300): string {
