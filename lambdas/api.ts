@@ -36,6 +36,8 @@ export interface ApiDeps {
   publicOrigin?: string;
   /** The time the pages show deadlines against (the runtime's clock locally). */
   now?: () => Date;
+  /** The caller's network address, where known: only to limit how often one caller may try. */
+  clientAddress?: (c: Context) => string | undefined;
 }
 
 /** `cognito:groups` arrives as a list, or as one string like "[officer manager]" (AWS.md). */
@@ -178,7 +180,7 @@ const bearer = [{ bearer: [] }];
 /** An HTTP error decided in a route; the error handler turns it into the JSON error body. */
 class ApiError extends Error {
   constructor(
-    readonly status: 400 | 404 | 409 | 422,
+    readonly status: 400 | 404 | 409 | 422 | 429,
     message: string,
     readonly issues: { path: string; message: string }[] = [],
   ) {
@@ -189,7 +191,7 @@ class ApiError extends Error {
 
 function errorResponse(
   c: Context,
-  status: 400 | 401 | 403 | 404 | 409 | 413 | 422 | 503,
+  status: 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 503,
   message: string,
   issues: { path: string; message: string }[] = [],
 ) {
@@ -271,6 +273,15 @@ function officerView(reg: Regulation, view: DossierView, actions: unknown[], pro
 }
 
 export function createApi(deps: ApiDeps): OpenAPIHono {
+  /** The caller's address, or undefined where the adapter cannot tell (a request made in-process). */
+  const clientAddress = (c: Context): string | undefined => {
+    try {
+      return deps.clientAddress?.(c) || undefined;
+    } catch {
+      return undefined;
+    }
+  };
+
   /**
    * Idempotency-Key: the same key gives the same answer, once, however often and however
    * concurrently it is sent (a double click, a retried request, a reloaded form).
@@ -410,10 +421,22 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
           required: true,
         },
       },
-      responses: { 202: json(z.object({ message: z.string() }), 'Altijd hetzelfde antwoord'), ...errors },
+      responses: {
+        202: json(z.object({ message: z.string() }), 'Altijd hetzelfde antwoord'),
+        429: {
+          description: 'Te vaak geprobeerd vanaf dit adres',
+          content: { 'application/json': { schema: ErrorBody } },
+        },
+        ...errors,
+      },
     }),
     async (c) => {
       const { reference, email } = c.req.valid('json');
+      // Someone trying reference and address pairs from one place is stopped there; the
+      // procedure limits per reference too. Neither answer tells whether the details matched.
+      const address = clientAddress(c);
+      if (address && !(await deps.store.withinLimit(`link-from#${address}`, deps.now?.() ?? new Date(), 3600, 20)))
+        throw new ApiError(429, 'U heeft het te vaak geprobeerd. Probeer het over een uur opnieuw, of bel ons.');
       const origin = new URL(c.req.url).origin;
       await procedure.renewAccess(reference, email, (id, token) =>
         deps.statusUrl(id, token).replace(/^https?:\/\/[^/]+/, deps.publicOrigin ?? origin),

@@ -2,7 +2,7 @@
  * Lambda: the HTTP API behind API Gateway (payload format 2.0). Officers are identified by the
  * JWT authorizer's Cognito claims; the same Hono app runs locally with the runtime's tokens.
  */
-import { handle } from 'hono/aws-lambda';
+import { getConnInfo, handle } from 'hono/aws-lambda';
 import { createApi, parseGroups } from './api.js';
 import { awsDeps } from './aws-deps.js';
 
@@ -24,6 +24,8 @@ function api() {
       return { sub: String(claims.sub), roles: parseGroups(claims['cognito:groups']) };
     },
     statusUrl: (id, token) => `${(process.env.PUBLIC_URL ?? '').replace(/\/$/, '')}/klacht/${id}/${token}`,
+    // API Gateway's view of the caller (requestContext.http.sourceIp), for rate limits only.
+    clientAddress: (c) => getConnInfo(c).remote.address,
   });
   return app;
 }

@@ -14,6 +14,7 @@ import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SESClient } from '@aws-sdk/client-ses';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { serve } from '@hono/node-server';
+import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
 import { SchedulerReminders, SesMailer, StepFunctionsWorkflow } from '../lambdas/adapters/aws.js';
 import { DynamoDossierStore, ensureTable } from '../lambdas/adapters/dynamodb-store.js';
@@ -207,6 +208,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     store: new DynamoDossierStore(dynamoClient, tableName),
     officer,
     statusUrl: (id, token) => `${url}/klacht/${id}/${token}`,
+    clientAddress: (c) => getConnInfo(c).remote.address,
     now: () => clock.now(),
   });
   const saveClock = () =>

@@ -361,6 +361,26 @@ export class DynamoDossierStore {
     }
   }
 
+  /**
+   * Counts one attempt in a fixed time window and says whether it is within the limit. One item
+   * per key and window, updated atomically (ADD), so concurrent Lambdas count together; the item
+   * carries an expiry time for DynamoDB's TTL, as it means nothing after its window.
+   */
+  async withinLimit(key: string, now: Date, windowSeconds: number, limit: number): Promise<boolean> {
+    const window = Math.floor(now.getTime() / 1000 / windowSeconds);
+    const r = await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: `RATE#${key}`, sk: `WINDOW#${windowSeconds}#${window}` },
+        UpdateExpression: 'ADD #n :one SET #e = if_not_exists(#e, :expires)',
+        ExpressionAttributeNames: { '#n': 'count', '#e': 'expiresAt' },
+        ExpressionAttributeValues: { ':one': 1, ':expires': (window + 2) * windowSeconds },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return Number(r.Attributes?.count ?? 0) <= limit;
+  }
+
   /** Idempotency records of the API (`Idempotency-Key`). */
   async getIdempotent(
     key: string,

@@ -81,4 +81,6 @@ export interface DossierStore {
   beginIdempotent(key: string, fingerprint: string, at: string): Promise<boolean>;
   finishIdempotent(key: string, response: unknown): Promise<void>;
   releaseIdempotent(key: string): Promise<void>;
+  /** Counts an attempt in a fixed window; false once more than `limit` were counted in it. */
+  withinLimit(key: string, now: Date, windowSeconds: number, limit: number): Promise<boolean>;
 }

@@ -1085,10 +1085,17 @@ export class Procedure {
    * exists only hashed in the dossier, so a crash in between means asking again.
    */
   async renewAccess(reference: string, email: string, link: (id: string, token: string) => string): Promise<void> {
-    const id = await this.deps.store.idByReference(reference.trim().toUpperCase(), this.reg.id);
+    const ref = reference.trim().toUpperCase();
+    const now = this.deps.clock.now();
+    // At most five tries an hour per reference (guessing the address), and three links a day per
+    // complaint (an inbox flooded with links helps nobody). Over the limit nothing is sent, and the
+    // answer is the same as always.
+    if (!(await this.deps.store.withinLimit(`link-ref#${this.reg.id}#${ref}`, now, 3600, 5))) return;
+    const id = await this.deps.store.idByReference(ref, this.reg.id);
     const view = id ? await this.deps.store.load(id) : undefined;
     const known = view?.received.complainant.email?.toLowerCase();
     if (!view || !known || known !== email.trim().toLowerCase() || view.erasedAt) return;
+    if (!(await this.deps.store.withinLimit(`link-sent#${view.id}`, now, 86_400, 3))) return;
     const token = randomBytes(16).toString('base64url');
     await this.appendLatest(view.id, [{ type: 'access.renewed', data: { accessTokenHash: hash(token) } }]);
     await this.mailLink(view, known, 'Uw nieuwe link naar uw klacht', link(view.id, token), [

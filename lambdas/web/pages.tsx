@@ -26,7 +26,7 @@ export async function formOf(c: Context): Promise<Record<string, string>> {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** A page as HTML with its doctype (hono/jsx renders the element only), never cached. */
-export function html(c: Context, page: unknown, status: 200 | 401 | 404 | 409 | 422 = 200) {
+export function html(c: Context, page: unknown, status: 200 | 401 | 404 | 409 | 422 | 429 = 200) {
   c.header('Cache-Control', 'no-store');
   return c.html(`<!doctype html>${String(page)}`, status);
 }
@@ -496,7 +496,10 @@ const MESSAGES: Record<string, string> = {
 // biome-ignore lint/suspicious/noExplicitAny: any Hono app (plain or OpenAPI) can carry the pages
 export function registerComplainantPages(
   app: Hono<any, any, any>,
-  deps: { reg: Regulation; api: { request: (path: string, init: RequestInit) => Response | Promise<Response> } },
+  deps: {
+    reg: Regulation;
+    api: { request: (path: string, init: RequestInit, env?: object) => Response | Promise<Response> };
+  },
 ) {
   const { reg, api } = deps;
   const form = (c: Context) => html(c, <ComplaintForm reg={reg} values={{}} errors={{}} formId={randomUUID()} />);
@@ -539,11 +542,23 @@ export function registerComplainantPages(
   app.get('/klacht/link-kwijt', (c) => html(c, <LostLink reg={reg} />));
   app.post('/klacht/link-kwijt', async (c) => {
     const form = await formOf(c);
-    await api.request('/complaints/link', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ reference: (form.reference ?? '').slice(0, 40), email: (form.email ?? '').slice(0, 254) }),
-    });
+    // The request's own environment goes along, so the API sees who is asking (its rate limit).
+    const res = await api.request(
+      '/complaints/link',
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          reference: (form.reference ?? '').slice(0, 40),
+          email: (form.email ?? '').slice(0, 254),
+        }),
+      },
+      c.env,
+    );
+    if (res.status === 429) {
+      const json = (await res.json().catch(() => ({}))) as { error?: { message?: string } };
+      return html(c, <LostLink reg={reg} error={json.error?.message ?? 'Te vaak geprobeerd.'} />, 429);
+    }
     return html(c, <LostLink reg={reg} sent />);
   });
 
@@ -616,15 +631,24 @@ export function registerComplainantPages(
   });
 }
 
-function LostLink(props: { reg: Regulation; sent?: boolean }) {
+function LostLink(props: { reg: Regulation; sent?: boolean; error?: string }) {
+  const c = props.reg.organisation.contact;
   return (
-    <Layout reg={props.reg} title="Link naar uw klacht kwijt">
+    <Layout reg={props.reg} title="Link naar uw klacht kwijt" error={!!props.error}>
       <h1 class="utrecht-heading-1">Link naar uw klacht kwijt?</h1>
+      {props.error ? (
+        <div class="kf-summary" role="alert">
+          <p class="utrecht-paragraph">{props.error}</p>
+        </div>
+      ) : null}
       {props.sent ? (
         <div class="kf-box" role="status">
           <p class="utrecht-paragraph">
             Als het kenmerk en het e-mailadres bij een klacht horen, sturen wij binnen enkele minuten een nieuwe link
             naar dat adres. De oude link werkt dan niet meer.
+          </p>
+          <p class="utrecht-paragraph">
+            Geen e-mail gekregen? Kijk ook bij uw ongewenste e-mail{c.phone ? `, of bel ons: ${c.phone}` : ''}.
           </p>
         </div>
       ) : null}
