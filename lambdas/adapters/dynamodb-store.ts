@@ -22,7 +22,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { monotonicFactory } from 'ulid';
-import { type DossierEvent, type DossierView, deriveView, type EventBody } from '../domain/dossier.js';
+import { type DossierEvent, type DossierView, deriveView, type EventBody, project } from '../domain/dossier.js';
 import { ConflictError } from '../domain/errors.js';
 
 export const INDEXES = {
@@ -169,7 +169,14 @@ export class DynamoDossierStore {
    * without transactions. Throws ConflictError when another writer got there first: nothing of
    * this call is then written.
    */
-  async append(id: string, expectedVersion: number, bodies: EventBody[], by: string, at: string): Promise<DossierView> {
+  async append(
+    id: string,
+    expectedVersion: number,
+    bodies: EventBody[],
+    by: string,
+    at: string,
+    base?: DossierView,
+  ): Promise<DossierView> {
     const events = bodies.map((b, i) => ({ ...b, seq: expectedVersion + i + 1, at, by }) as DossierEvent);
     try {
       await this.doc.send(
@@ -183,7 +190,14 @@ export class DynamoDossierStore {
       if (isConditionFailure(e)) throw new ConflictError('Het dossier is intussen gewijzigd.');
       throw e;
     }
-    const view = await this.load(id);
+    // The write succeeded right after `expectedVersion`, so the view is the one the caller decided
+    // on plus these events: no need to read the whole dossier back (it grows with every step).
+    const view =
+      expectedVersion === 0
+        ? deriveView(id, events)
+        : base?.version === expectedVersion
+          ? project(base, bodies, at, by)
+          : await this.load(id);
     if (!view) throw new Error(`Dossier ${id} vanished`);
     await this.putView(view);
     return view;

@@ -60,7 +60,15 @@ export interface DossierStore {
   putReference(reference: string, regulationId: string, id: string): Promise<void>;
   idByReference(reference: string, regulationId: string): Promise<string | undefined>;
   load(id: string): Promise<DossierView | undefined>;
-  append(id: string, expectedVersion: number, bodies: EventBody[], by: string, at: string): Promise<DossierView>;
+  /** `base`: the view at `expectedVersion` the events were decided on (saves reading the dossier back). */
+  append(
+    id: string,
+    expectedVersion: number,
+    bodies: EventBody[],
+    by: string,
+    at: string,
+    base?: DossierView,
+  ): Promise<DossierView>;
   worklist(q: {
     regulationId: string;
     role?: string;

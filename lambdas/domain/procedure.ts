@@ -139,7 +139,7 @@ export class Procedure {
       }
       let next: DossierView;
       try {
-        next = await this.deps.store.append(id, view.version, bodies, by, now);
+        next = await this.deps.store.append(id, view.version, bodies, by, now, view);
       } catch (e) {
         // Another writer got there first: decide again on what it wrote (with a little jitter,
         // so that many writers at once do not keep colliding).
@@ -210,7 +210,7 @@ export class Procedure {
       if (!view) throw new NotFoundError();
       if (unlessDone?.(view)) return;
       try {
-        await this.deps.store.append(id, view.version, bodies, 'klachtflow', this.now());
+        await this.deps.store.append(id, view.version, bodies, 'klachtflow', this.now(), view);
         return;
       } catch (e) {
         if (e instanceof ConflictError && attempt < 50) {
