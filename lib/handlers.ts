@@ -74,6 +74,11 @@ export interface HandlersProps {
    */
   readonly memorySize?: number;
   /**
+   * The Powertools log level of every function.
+   * @default 'INFO'
+   */
+  readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  /**
    * How long function logs are kept.
    * @default RetentionDays.ONE_YEAR
    */
@@ -118,7 +123,13 @@ export class Handlers extends Construct {
         environment: {
           ...props.environment,
           KLACHTFLOW_REGULATION: REGULATION_IN_BUNDLE,
+          // Powertools (lambdas/observability.ts): JSON logs at this level, never the event or a
+          // response (they carry what complainants write), X-Ray subsegments per SDK call.
           POWERTOOLS_SERVICE_NAME: 'klachtflow',
+          POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
+          POWERTOOLS_LOGGER_LOG_EVENT: 'false',
+          POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
+          POWERTOOLS_METRICS_NAMESPACE: 'klachtflow',
           NODE_OPTIONS: '--enable-source-maps',
         },
         projectRoot: PROJECT_ROOT,
