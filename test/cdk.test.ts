@@ -8,7 +8,8 @@ import { App, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { tableDefinition } from '../lambdas/adapters/dynamodb-store.js';
+import { TTL_ATTRIBUTE, tableDefinition } from '../lambdas/adapters/dynamodb-store.js';
+import { SIGN_IN_PATHS } from '../lambdas/web/sign-in.js';
 import { appRoutes } from '../lib/complaints-api.js';
 import { DeployConfigError, exampleDeployConfig, parseDeployConfig } from '../lib/config.js';
 import { HANDLERS, TASK_FUNCTIONS } from '../lib/handlers.js';
@@ -93,6 +94,12 @@ describe('cdk: dossier table', () => {
       Properties: Match.objectLike({ EnableKeyRotation: true, Description: Match.stringLikeRegexp('dossiers') }),
     });
   });
+
+  it('lets TTL remove expired helper items, by the attribute the store writes', () => {
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
+    });
+  });
 });
 
 describe('cdk: escalation ladder', () => {
@@ -168,6 +175,13 @@ describe('cdk: handlers', () => {
         ]),
       );
       expect(fn.Properties.Environment.Variables.PUBLIC_URL).toBe('https://klachten.example.nl');
+      // Powertools: a level, and never the event or a response in the logs or traces.
+      expect(fn.Properties.Environment.Variables).toMatchObject({
+        POWERTOOLS_SERVICE_NAME: 'klachtflow',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        POWERTOOLS_LOGGER_LOG_EVENT: 'false',
+        POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
+      });
     }
   });
 
@@ -258,6 +272,41 @@ describe('cdk: API and sign-in', () => {
       Username: 'functionaris@example.nl',
       GroupName: 'officer',
     });
+  });
+});
+
+describe('cdk: officer hosted sign-in', () => {
+  it('has a hosted sign-in domain on the pool, unique per stack and account', () => {
+    const [domain] = Object.values(resources).filter((r) => r.Type === 'AWS::Cognito::UserPoolDomain');
+    expect(domain?.Properties.UserPoolId).toEqual({ Ref: expect.stringMatching(/Pool/) });
+    expect(JSON.stringify(domain?.Properties.Domain)).toContain('test-');
+    expect(JSON.stringify(domain?.Properties.Domain)).toContain('AWS::AccountId');
+    expect(domain?.Properties.CustomDomainConfig).toBeUndefined();
+  });
+
+  it('the pages’ client uses the code grant only, with the API’s own callback and sign-out URLs', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthFlowsUserPoolClient: true,
+      AllowedOAuthScopes: Match.arrayEquals(['openid', 'email']),
+      CallbackURLs: [`https://klachten.example.nl${SIGN_IN_PATHS.callback}`],
+      LogoutURLs: [`https://klachten.example.nl${SIGN_IN_PATHS.signedOut}`],
+      SupportedIdentityProviders: ['COGNITO'],
+      GenerateSecret: false,
+    });
+  });
+
+  it('gives the API function the pool, client and hosted sign-in address; no other function', () => {
+    const vars = (entry: string) => resources[functionId(entry)]?.Properties.Environment.Variables;
+    const api = vars('http.ts');
+    const [[clientId]] = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Cognito::UserPoolClient');
+    const [[poolId]] = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Cognito::UserPool');
+    const [[domainId]] = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Cognito::UserPoolDomain');
+    expect(api.COGNITO_USER_POOL_ID).toEqual({ Ref: poolId });
+    expect(api.COGNITO_CLIENT_ID).toEqual({ Ref: clientId });
+    expect(JSON.stringify(api.COGNITO_DOMAIN_URL)).toContain(domainId);
+    expect(JSON.stringify(api.COGNITO_DOMAIN_URL)).toContain('.auth.eu-central-1.amazoncognito.com');
+    expect(vars('begin-step.ts').COGNITO_CLIENT_ID).toBeUndefined();
   });
 });
 
