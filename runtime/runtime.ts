@@ -53,6 +53,8 @@ export interface Runtime {
   stepFunctions: LocalStepFunctions;
   mailbox: LocalMailbox;
   officers: Record<string, string>;
+  /** The local service endpoints (tests point the Lambda entries' SDK clients at them). */
+  endpoints: { dynamodb: string; aws: string; region: string; tableName: string; stateMachineArn: string };
   stop(): Promise<void>;
 }
 
@@ -236,6 +238,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     stepFunctions,
     mailbox,
     officers,
+    endpoints: { dynamodb: dynamo.endpoint, aws: awsEndpoint, region: REGION, tableName, stateMachineArn },
     stop: async () => {
       clock.stop();
       await stepFunctions.idle();

@@ -299,9 +299,10 @@ describe('cdk: officer hosted sign-in', () => {
   it('gives the API function the pool, client and hosted sign-in address; no other function', () => {
     const vars = (entry: string) => resources[functionId(entry)]?.Properties.Environment.Variables;
     const api = vars('http.ts');
-    const [[clientId]] = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Cognito::UserPoolClient');
-    const [[poolId]] = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Cognito::UserPool');
-    const [[domainId]] = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Cognito::UserPoolDomain');
+    const idOf = (type: string) => Object.entries(resources).find(([, r]) => r.Type === type)?.[0];
+    const clientId = idOf('AWS::Cognito::UserPoolClient');
+    const poolId = idOf('AWS::Cognito::UserPool');
+    const domainId = idOf('AWS::Cognito::UserPoolDomain') ?? 'no domain';
     expect(api.COGNITO_USER_POOL_ID).toEqual({ Ref: poolId });
     expect(api.COGNITO_CLIENT_ID).toEqual({ Ref: clientId });
     expect(JSON.stringify(api.COGNITO_DOMAIN_URL)).toContain(domainId);

@@ -7,6 +7,7 @@ import { createHash, generateKeyPairSync, type KeyObject, sign } from 'node:cryp
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
+import type { Json } from 'aws-jwt-verify/safe-json-parse';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApi } from '../lambdas/api.js';
 import { type CognitoSignIn, cognitoSignIn } from '../lambdas/web/cognito-sign-in.js';
@@ -89,7 +90,7 @@ beforeEach(() => {
     fetcher: {
       fetch: async (uri: string) => {
         jwksRequests.push(uri);
-        return (await fetch(`${base}/jwks.json`)).json();
+        return (await (await fetch(`${base}/jwks.json`)).json()) as Json;
       },
     },
   });
