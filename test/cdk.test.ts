@@ -8,6 +8,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { fixedMonthlyCost } from '../bench/cost.js';
 import { TTL_ATTRIBUTE, tableDefinition } from '../lambdas/adapters/dynamodb-store.js';
 import { SIGN_IN_PATHS } from '../lambdas/web/sign-in.js';
 import { appRoutes } from '../lib/complaints-api.js';
@@ -308,6 +309,26 @@ describe('cdk: officer hosted sign-in', () => {
     expect(JSON.stringify(api.COGNITO_DOMAIN_URL)).toContain(domainId);
     expect(JSON.stringify(api.COGNITO_DOMAIN_URL)).toContain('.auth.eu-central-1.amazoncognito.com');
     expect(vars('begin-step.ts').COGNITO_CLIENT_ID).toBeUndefined();
+  });
+});
+
+describe('cdk: fixed monthly cost (bench/cost.ts)', () => {
+  it('counts the monthly-billed resources of the template and multiplies by the dated unit prices', () => {
+    const count = (type: string) => Object.values(resources).filter((r) => r.Type === type).length;
+    const cost = fixedMonthlyCost(template.toJSON());
+    const line = (type: string) => cost.lines.find((l) => l.type === type);
+    expect(line('AWS::KMS::Key')).toMatchObject({ count: count('AWS::KMS::Key'), monthlyUsd: count('AWS::KMS::Key') });
+    const alarms = count('AWS::CloudWatch::Alarm');
+    expect(alarms).toBeGreaterThan(10);
+    expect(line('AWS::CloudWatch::Alarm')).toMatchObject({
+      count: alarms,
+      monthlyUsd: Math.round(alarms * 10) / 100,
+      monthlyUsdAfterFreeTier: Math.round((alarms - 10) * 10) / 100,
+    });
+    expect(line('AWS::Cognito::UserPool')?.monthlyUsd).toBe(0);
+    expect(cost.totalUsd).toBe(Math.round((count('AWS::KMS::Key') + alarms * 0.1) * 100) / 100);
+    for (const l of cost.lines.filter((x) => x.monthlyUsd > 0))
+      expect(l.price.source).toMatch(/^https:\/\/aws\.amazon\.com\/[a-z-]+\/pricing\//);
   });
 });
 
