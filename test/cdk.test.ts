@@ -240,6 +240,11 @@ describe('cdk: API and sign-in', () => {
     expect(byKey.get('POST /dossiers/{id}/actions')).toBe('JWT');
     expect(byKey.get('POST /complaints')).toBe('NONE');
     expect(byKey.get('POST /complaints/{id}/withdraw')).toBe('NONE');
+    // The pages' hosted sign-in: its callback and signed-out page are open; the local token form is not there.
+    expect(byKey.get(`GET ${SIGN_IN_PATHS.callback}`)).toBe('NONE');
+    expect(byKey.get(`GET ${SIGN_IN_PATHS.signedOut}`)).toBe('NONE');
+    expect(byKey.get('POST /medewerkers/uitloggen')).toBe('NONE');
+    expect(byKey.has('POST /medewerkers/inloggen')).toBe(false);
     expect([...byKey.keys()].sort()).toEqual(
       appRoutes(loadRegulation('ons-welzijn'))
         .map((r) => `${r.method} ${r.path}`)
