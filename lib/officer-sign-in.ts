@@ -12,9 +12,11 @@
 import { Aws, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import {
   AccountRecovery,
+  CfnManagedLoginBranding,
   CfnUserPoolUser,
   CfnUserPoolUserToGroupAttachment,
   FeaturePlan,
+  ManagedLoginVersion,
   Mfa,
   OAuthScope,
   UserPool,
@@ -121,8 +123,17 @@ export class OfficerSignIn extends Construct {
         logoutUrls: [`${publicUrl}${SIGN_IN_PATHS.signedOut}`],
       },
     });
+    // Managed login (not the classic hosted UI): it walks an officer through setting up the
+    // required TOTP authenticator at first sign-in. It needs a branding style per client; Cognito's
+    // own style will do.
     this.domain = this.userPool.addDomain('HostedSignIn', {
       cognitoDomain: { domainPrefix: props.domainPrefix ?? defaultDomainPrefix(Stack.of(this).stackName) },
+      managedLoginVersion: ManagedLoginVersion.NEWER_MANAGED_LOGIN,
+    });
+    new CfnManagedLoginBranding(this, 'SignInStyle', {
+      userPoolId: this.userPool.userPoolId,
+      clientId: this.client.userPoolClientId,
+      useCognitoProvidedValues: true,
     });
     (props.officers ?? []).forEach((officer, i) => {
       const user = new CfnUserPoolUser(this, `Officer${i}`, {

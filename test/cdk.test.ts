@@ -288,6 +288,15 @@ describe('cdk: officer hosted sign-in', () => {
     expect(JSON.stringify(domain?.Properties.Domain)).toContain('test-');
     expect(JSON.stringify(domain?.Properties.Domain)).toContain('AWS::AccountId');
     expect(domain?.Properties.CustomDomainConfig).toBeUndefined();
+    // Managed login, with Cognito's own style for the pages' client.
+    expect(domain?.Properties.ManagedLoginVersion).toBe(2);
+    const [[clientId]] = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Cognito::UserPoolClient') as [
+      [string, unknown],
+    ];
+    template.hasResourceProperties('AWS::Cognito::ManagedLoginBranding', {
+      ClientId: { Ref: clientId },
+      UseCognitoProvidedValues: true,
+    });
   });
 
   it('the pages’ client uses the code grant only, with the API’s own callback and sign-out URLs', () => {
