@@ -30,7 +30,15 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v.leng
  * and the dossier id of the path; for a task its dossier id and step.
  */
 export function correlationOf(event: unknown): Keys {
-  const e = (event ?? {}) as Record<string, any>;
+  const e = (event ?? {}) as {
+    requestContext?: { requestId?: unknown; http?: { method?: unknown } };
+    routeKey?: unknown;
+    pathParameters?: { id?: unknown };
+    dossierId?: unknown;
+    step?: unknown;
+    stepId?: unknown;
+    kind?: unknown;
+  };
   const keys: Keys = {};
   const set = (k: string, v: unknown) => {
     const s = str(v);
