@@ -185,3 +185,21 @@ describe('lambda logs: the intake path', () => {
       expect(all, `the logs hold "${secret}"`).not.toContain(secret.toLowerCase());
   });
 });
+
+describe('lambda http: officer sign-in', () => {
+  it('the HTTP entry sends officers to the hosted sign-in its environment names (not the local token form)', async () => {
+    const res = await handler(apiEvent('GET', '/medewerkers', 'GET /medewerkers'), lambdaContext('api'));
+    expect(res.statusCode).toBe(302);
+    const to = new URL(res.headers.location);
+    expect(`${to.origin}${to.pathname}`).toBe(
+      'https://klachtflow-test.auth.eu-central-1.amazoncognito.com/oauth2/authorize',
+    );
+    expect(to.searchParams.get('client_id')).toBe('pages-client');
+    expect(to.searchParams.get('redirect_uri')).toBe('https://klachten.example.nl/medewerkers/aangemeld');
+    const form = await handler(
+      apiEvent('POST', '/medewerkers/inloggen', 'POST /medewerkers/inloggen'),
+      lambdaContext('api'),
+    );
+    expect(form.statusCode).toBe(404);
+  });
+});
