@@ -2,7 +2,9 @@
  * `npm run bench`: performance figures of the local runtime on this machine, printed, never
  * asserted. Intake throughput and latency (p50, p99) at 1 and 16 concurrent clients, the raw
  * dynalite PutItem rate measured in the same run (and the ratio), start-up time to ready (in
- * this process and as `klachtflow start`), and the load time of each handler module.
+ * this process and as `klachtflow start`), the load time of each handler module, and each Lambda
+ * bundle as NodejsFunction builds it: its size (minified, bytes) and its cold import time in a
+ * fresh process (median of LOAD_RUNS). Bundles are cached in a temp folder (test/support/bundles.ts).
  *
  *   npm run bench                     # a table
  *   npm run bench -- --json           # one JSON object
@@ -13,8 +15,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, freemem, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { type HandlerName, HANDLERS as LAMBDAS } from '../lib/handlers.js';
 import { startDynalite } from '../runtime/dynamodb.js';
 import { startRuntime } from '../runtime/runtime.js';
+import { bundleHandler, loadBundle } from '../test/support/bundles.js';
 import { freePort, SANNE } from '../test/support/runtime.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -198,6 +202,26 @@ async function handlerLoad(name: string): Promise<number> {
   });
 }
 
+/** Cold imports per bundle; the median is reported. */
+const LOAD_RUNS = 5;
+
+/** Each Lambda bundle: bytes of the minified index.mjs and its cold import time (median). */
+async function lambdaBundles() {
+  const out: Record<string, { bytes: number; loadMsMedian: number; loadMsRuns: number[] }> = {};
+  for (const name of Object.keys(LAMBDAS) as HandlerName[]) {
+    const bundle = await bundleHandler(name);
+    const runs: number[] = [];
+    for (let i = 0; i < LOAD_RUNS; i++) runs.push(round((await loadBundle(bundle)).loadMs));
+    const sorted = [...runs].sort((a, b) => a - b);
+    out[name] = {
+      bytes: bundle.bytes,
+      loadMsMedian: sorted[Math.floor(sorted.length / 2)] as number,
+      loadMsRuns: runs,
+    };
+  }
+  return out;
+}
+
 async function main() {
   const machine = {
     node: process.version,
@@ -231,6 +255,10 @@ async function main() {
       .map(([k, v]) => `${k} ${v} ms`)
       .join(', ')}`,
   );
+  const bundles = await lambdaBundles();
+  say(`Lambda bundles (minified; cold import in a fresh process, median of ${LOAD_RUNS}):`);
+  for (const [k, v] of Object.entries(bundles))
+    say(`  ${k.padEnd(12)} ${(v.bytes / 1024).toFixed(0).padStart(6)} KiB   ${v.loadMsMedian} ms`);
   const result = {
     at: new Date().toISOString(),
     machine,
@@ -239,6 +267,7 @@ async function main() {
     intakePerRawPut: ratio,
     startup,
     handlerLoadMs: handlers,
+    lambdaBundles: bundles,
   };
   if (asJson) process.stdout.write(`${JSON.stringify(result)}\n`);
 }

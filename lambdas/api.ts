@@ -19,6 +19,7 @@ import { buildReport, reportCsv, reportHtml } from './domain/report.js';
 import { registerAssets } from './web/assets.js';
 import { registerOfficerPages } from './web/officer-pages.js';
 import { registerComplainantPages } from './web/pages.js';
+import type { PageSignIn } from './web/sign-in.js';
 
 export interface OfficerIdentity {
   sub: string;
@@ -38,6 +39,10 @@ export interface ApiDeps {
   now?: () => Date;
   /** The caller's network address, where known: only to limit how often one caller may try. */
   clientAddress?: (c: Context) => string | undefined;
+  /** How officers sign in to their pages (default: the local runtime's tokens; Cognito in AWS). */
+  signIn?: PageSignIn;
+  /** Where an unexpected error goes (default: the console; the Powertools logger in Lambda). */
+  reportError?: (err: unknown) => void;
 }
 
 /** `cognito:groups` arrives as a list, or as one string like "[officer manager]" (AWS.md). */
@@ -360,7 +365,8 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
       if (err instanceof UnprocessableError) return errorResponse(c, 422, err.message, issues);
       return errorResponse(c, 422, err.message, issues);
     }
-    console.error('klachtflow api:', err);
+    if (deps.reportError) deps.reportError(err);
+    else console.error('klachtflow api:', err);
     return errorResponse(
       c,
       503,
@@ -798,7 +804,12 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
   // The pages people use, on the same app: they call the routes above in-process.
   registerAssets(app);
   registerComplainantPages(app, { reg, api: app });
-  registerOfficerPages(app, { reg, api: app, now: deps.now ?? (() => new Date()) });
+  registerOfficerPages(app, {
+    reg,
+    api: app,
+    now: deps.now ?? (() => new Date()),
+    ...(deps.signIn ? { signIn: deps.signIn } : {}),
+  });
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

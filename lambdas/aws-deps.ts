@@ -1,7 +1,8 @@
 /**
  * Dependencies of the Lambda functions, built once per container from the environment the CDK
- * stack sets. The SDK clients use the Lambda's own role; nothing here runs locally (the runtime
- * builds the same Procedure with local endpoints).
+ * stack sets. The SDK clients use the Lambda's own role and are traced (X-Ray, through
+ * Powertools); nothing here runs locally (the runtime builds the same Procedure with local
+ * endpoints).
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -14,6 +15,7 @@ import { SchedulerReminders, SesMailer, StepFunctionsWorkflow } from './adapters
 import { DynamoDossierStore } from './adapters/dynamodb-store.js';
 import { Procedure } from './domain/procedure.js';
 import { taskHandlers } from './handlers.js';
+import { tracer } from './observability.js';
 
 function env(name: string): string {
   const v = process.env[name];
@@ -29,19 +31,19 @@ export function awsDeps() {
   // The regulation travels in the bundle (regulation.json): too large for Lambda's environment.
   const regulation = loadRegulation(env('KLACHTFLOW_REGULATION'));
   const metrics = new Metrics({ namespace: 'klachtflow', serviceName: 'klachtflow' });
-  const store = new DynamoDossierStore(new DynamoDBClient({}), env('TABLE_NAME'));
+  const store = new DynamoDossierStore(tracer.captureAWSv3Client(new DynamoDBClient({})), env('TABLE_NAME'));
   const publicUrl = env('PUBLIC_URL').replace(/\/$/, '');
   const procedure = new Procedure({
     regulation,
     store,
-    mailer: new SesMailer(new SESClient({}), process.env.SES_CONFIGURATION_SET),
-    reminders: new SchedulerReminders(new SchedulerClient({}), {
+    mailer: new SesMailer(tracer.captureAWSv3Client(new SESClient({})), process.env.SES_CONFIGURATION_SET),
+    reminders: new SchedulerReminders(tracer.captureAWSv3Client(new SchedulerClient({})), {
       arn: env('REMINDER_FUNCTION_ARN'),
       roleArn: env('SCHEDULER_ROLE_ARN'),
       groupName: env('SCHEDULE_GROUP'),
       ...(process.env.SCHEDULE_DLQ_ARN ? { deadLetterArn: process.env.SCHEDULE_DLQ_ARN } : {}),
     }),
-    workflow: new StepFunctionsWorkflow(new SFNClient({}), env('STATE_MACHINE_ARN')),
+    workflow: new StepFunctionsWorkflow(tracer.captureAWSv3Client(new SFNClient({})), env('STATE_MACHINE_ARN')),
     clock: { now: () => new Date() },
     // The breach alarm of the stack (lib/alarms.ts) watches this metric.
     observer: {

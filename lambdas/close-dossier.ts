@@ -1,4 +1,8 @@
-/** Lambda: the ladder's "close" task (see lambdas/domain/procedure.ts). Parse, act, return. */
+/**
+ * Lambda: the ladder's "close" task (see lambdas/domain/procedure.ts). Parse, act, return;
+ * logged and traced by `observed`.
+ */
 import { awsTasks } from './aws-deps.js';
+import { observed } from './observability.js';
 
-export const handler = (event: unknown) => awsTasks().close(event);
+export const handler = observed('close', (event: unknown) => awsTasks().close(event));

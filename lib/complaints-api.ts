@@ -21,6 +21,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { createApi } from '../lambdas/api.js';
+import { cognitoSignIn } from '../lambdas/web/cognito-sign-in.js';
 import type { Regulation } from '../statemachines/model.js';
 import { acknowledgeRule } from './nag.js';
 
@@ -36,8 +37,9 @@ export interface ApiRoute {
 }
 
 /**
- * The routes of the Hono app of `lambdas/api.ts`, read from the app itself so the gateway and the
- * local runtime answer the same requests (`:id` becomes `{id}`; middleware is not a route).
+ * The routes of the Hono app of `lambdas/api.ts` as the Lambda builds it, read from the app itself
+ * so the gateway and the app answer the same requests (`:id` becomes `{id}`; middleware is not a
+ * route). The officers' pages sign in through Cognito there, not with the local token form.
  */
 export function appRoutes(regulation: Regulation): ApiRoute[] {
   const app = createApi({
@@ -47,6 +49,13 @@ export function appRoutes(regulation: Regulation): ApiRoute[] {
     store: {} as never,
     officer: async () => undefined,
     statusUrl: () => '',
+    // The pages sign in as they do in AWS (lambdas/http.ts): the hosted sign-in's routes.
+    signIn: cognitoSignIn({
+      userPoolId: 'eu-west-1_routes',
+      clientId: 'routes',
+      domainUrl: 'https://routes.invalid',
+      publicUrl: 'https://routes.invalid',
+    }),
   });
   const seen = new Set<string>();
   const routes: ApiRoute[] = [];

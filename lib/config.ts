@@ -35,6 +35,15 @@ export const DeployConfigSchema = z
     officers: z.array(z.object({ email: z.email(), roles: z.array(z.string().min(1)).min(1) }).strict()).default([]),
     /** Origins allowed to call the API from a browser (CORS). Defaults to the origin of `publicUrl`. */
     corsOrigins: z.array(httpsUrl).optional(),
+    /**
+     * The prefix of the officers' hosted sign-in domain (`<prefix>.auth.<region>.amazoncognito.com`).
+     * Defaults to `<stack name>-<account id>`.
+     */
+    signInDomainPrefix: z
+      .string()
+      .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'Lower-case letters, digits and hyphens, e.g. klachten-zorg')
+      .refine((p) => !/aws|amazon|cognito/.test(p), 'Cognito refuses "aws", "amazon" and "cognito" in the prefix')
+      .optional(),
     /** The CloudFormation stack name. Defaults to `klachtflow-<regulation id>`. */
     stackName: z
       .string()

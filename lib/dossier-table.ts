@@ -2,14 +2,15 @@
  * The dossier table: one DynamoDB table, keys and indexes taken from the store's own
  * `tableDefinition` so the cloud and the local runtime cannot differ. Dossiers are records an
  * organisation must keep: point-in-time recovery, deletion protection, retained on stack
- * deletion, encrypted with a key the organisation owns.
+ * deletion, encrypted with a key the organisation owns. TTL removes only the store's expiring
+ * helper items (leases, idempotency records); dossier events never carry the attribute.
  */
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, Billing, type ITableV2, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
 import { Construct, type IConstruct } from 'constructs';
-import { tableDefinition } from '../lambdas/adapters/dynamodb-store.js';
+import { TTL_ATTRIBUTE, tableDefinition } from '../lambdas/adapters/dynamodb-store.js';
 import { acknowledgeWildcard } from './nag.js';
 
 export interface DossierTableProps {
@@ -76,6 +77,7 @@ export class DossierTable extends Construct {
       billing: Billing.onDemand(),
       encryption: TableEncryptionV2.customerManagedKey(this.encryptionKey),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: TTL_ATTRIBUTE,
       deletionProtection: props.deletionProtection ?? true,
       removalPolicy,
     });

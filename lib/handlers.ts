@@ -27,6 +27,26 @@ const require = createRequire(import.meta.url);
 
 export const REGULATION_IN_BUNDLE = '/var/task/regulation.json';
 
+/**
+ * How esbuild bundles every function (test/support/bundles.ts bundles the same way to prove each
+ * bundle builds and loads, and bench/bench.ts measures them). The AWS SDK v3 stays out: the
+ * Node.js runtime has it (NodejsFunction's default external `@aws-sdk/*`).
+ */
+export const BUNDLING = {
+  format: OutputFormat.ESM,
+  target: 'node22',
+  platform: 'node',
+  mainFields: ['module', 'main'],
+  minify: true,
+  sourceMap: true,
+  sourcesContent: false,
+  // Packages that still call require() need it inside an ES module bundle.
+  banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+};
+
+/** The Lambda runtime every function runs on unless the props say otherwise. */
+export const DEFAULT_RUNTIME = Runtime.NODEJS_24_X;
+
 /** Each function: its entry in `lambdas/`, what it does, and its timeout. */
 export const HANDLERS = {
   api: { entry: 'http.ts', description: 'klachtflow: the HTTP API', timeout: 29 },
@@ -74,6 +94,11 @@ export interface HandlersProps {
    */
   readonly memorySize?: number;
   /**
+   * The Powertools log level of every function.
+   * @default 'INFO'
+   */
+  readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  /**
    * How long function logs are kept.
    * @default RetentionDays.ONE_YEAR
    */
@@ -109,7 +134,7 @@ export class Handlers extends Construct {
         ...(name === 'reminder'
           ? { functionName: props.reminderFunctionName, deadLetterQueue: this.reminderDeadLetters }
           : {}),
-        runtime: props.runtime ?? Runtime.NODEJS_24_X,
+        runtime: props.runtime ?? DEFAULT_RUNTIME,
         architecture: Architecture.ARM_64,
         memorySize: props.memorySize ?? 512,
         timeout: Duration.seconds(h.timeout),
@@ -118,21 +143,19 @@ export class Handlers extends Construct {
         environment: {
           ...props.environment,
           KLACHTFLOW_REGULATION: REGULATION_IN_BUNDLE,
+          // Powertools (lambdas/observability.ts): JSON logs at this level, never the event or a
+          // response (they carry what complainants write), X-Ray subsegments per SDK call.
           POWERTOOLS_SERVICE_NAME: 'klachtflow',
+          POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
+          POWERTOOLS_LOGGER_LOG_EVENT: 'false',
+          POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
+          POWERTOOLS_METRICS_NAMESPACE: 'klachtflow',
           NODE_OPTIONS: '--enable-source-maps',
         },
         projectRoot: PROJECT_ROOT,
         depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
         bundling: {
-          format: OutputFormat.ESM,
-          target: 'node22',
-          platform: 'node',
-          mainFields: ['module', 'main'],
-          minify: true,
-          sourceMap: true,
-          sourcesContent: false,
-          // Packages that still call require() need it inside an ES module bundle.
-          banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+          ...BUNDLING,
           commandHooks: {
             beforeBundling: () => [],
             beforeInstall: () => [],

@@ -141,7 +141,11 @@ export class KlachtflowStack extends Stack {
       roles: regulation.roles,
       officers: config.officers,
       publicUrl,
+      ...(config.signInDomainPrefix ? { domainPrefix: config.signInDomainPrefix } : {}),
     });
+    // The officers' pages sign in through the hosted sign-in; the API function finishes it.
+    for (const [name, value] of Object.entries(signIn.environment()))
+      this.handlers.functions.api.addEnvironment(name, value);
     this.api = new ComplaintsApi(this, 'Api', {
       routes: appRoutes(regulation),
       handler: this.handlers.functions.api,
@@ -153,6 +157,11 @@ export class KlachtflowStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'The API (route PUBLIC_URL here)' });
     new CfnOutput(this, 'UserPoolId', { value: signIn.userPool.userPoolId, description: 'Officer accounts' });
     new CfnOutput(this, 'UserPoolClientId', { value: signIn.client.userPoolClientId });
+    new CfnOutput(this, 'OfficerSignInUrl', {
+      value: `${publicUrl}/medewerkers`,
+      description: `Officers sign in here (Cognito hosted sign-in on ${signIn.domain.domainName})`,
+    });
+    new CfnOutput(this, 'HostedSignInDomain', { value: signIn.hostedSignInUrl });
     new CfnOutput(this, 'DossierTableName', { value: this.table.table.tableName });
     new CfnOutput(this, 'StateMachineArn', { value: ladderArn });
     new CfnOutput(this, 'AlarmTopicArn', { value: alarms.topic.topicArn });

@@ -57,6 +57,8 @@ export interface Runtime {
   officers: Record<string, string>;
   /** What the runtime used, counted as AWS bills it (the simulation's cost model). */
   usage: Usage;
+  /** The local service endpoints (tests point the Lambda entries' SDK clients at them). */
+  endpoints: { dynamodb: string; aws: string; region: string; tableName: string; stateMachineArn: string };
   stop(): Promise<void>;
 }
 
@@ -253,6 +255,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     mailbox,
     officers,
     usage,
+    endpoints: { dynamodb: dynamo.endpoint, aws: awsEndpoint, region: REGION, tableName, stateMachineArn },
     stop: async () => {
       clock.stop();
       await stepFunctions.idle();

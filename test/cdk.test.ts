@@ -8,7 +8,9 @@ import { App, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { tableDefinition } from '../lambdas/adapters/dynamodb-store.js';
+import { fixedMonthlyCost } from '../bench/cost.js';
+import { TTL_ATTRIBUTE, tableDefinition } from '../lambdas/adapters/dynamodb-store.js';
+import { SIGN_IN_PATHS } from '../lambdas/web/sign-in.js';
 import { appRoutes } from '../lib/complaints-api.js';
 import { DeployConfigError, exampleDeployConfig, parseDeployConfig } from '../lib/config.js';
 import { HANDLERS, TASK_FUNCTIONS } from '../lib/handlers.js';
@@ -93,6 +95,12 @@ describe('cdk: dossier table', () => {
       Properties: Match.objectLike({ EnableKeyRotation: true, Description: Match.stringLikeRegexp('dossiers') }),
     });
   });
+
+  it('lets TTL remove expired helper items, by the attribute the store writes', () => {
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
+    });
+  });
 });
 
 describe('cdk: escalation ladder', () => {
@@ -168,6 +176,13 @@ describe('cdk: handlers', () => {
         ]),
       );
       expect(fn.Properties.Environment.Variables.PUBLIC_URL).toBe('https://klachten.example.nl');
+      // Powertools: a level, and never the event or a response in the logs or traces.
+      expect(fn.Properties.Environment.Variables).toMatchObject({
+        POWERTOOLS_SERVICE_NAME: 'klachtflow',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        POWERTOOLS_LOGGER_LOG_EVENT: 'false',
+        POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
+      });
     }
   });
 
@@ -225,6 +240,11 @@ describe('cdk: API and sign-in', () => {
     expect(byKey.get('POST /dossiers/{id}/actions')).toBe('JWT');
     expect(byKey.get('POST /complaints')).toBe('NONE');
     expect(byKey.get('POST /complaints/{id}/withdraw')).toBe('NONE');
+    // The pages' hosted sign-in: its callback and signed-out page are open; the local token form is not there.
+    expect(byKey.get(`GET ${SIGN_IN_PATHS.callback}`)).toBe('NONE');
+    expect(byKey.get(`GET ${SIGN_IN_PATHS.signedOut}`)).toBe('NONE');
+    expect(byKey.get('POST /medewerkers/uitloggen')).toBe('NONE');
+    expect(byKey.has('POST /medewerkers/inloggen')).toBe(false);
     expect([...byKey.keys()].sort()).toEqual(
       appRoutes(loadRegulation('ons-welzijn'))
         .map((r) => `${r.method} ${r.path}`)
@@ -258,6 +278,71 @@ describe('cdk: API and sign-in', () => {
       Username: 'functionaris@example.nl',
       GroupName: 'officer',
     });
+  });
+});
+
+describe('cdk: officer hosted sign-in', () => {
+  it('has a hosted sign-in domain on the pool, unique per stack and account', () => {
+    const [domain] = Object.values(resources).filter((r) => r.Type === 'AWS::Cognito::UserPoolDomain');
+    expect(domain?.Properties.UserPoolId).toEqual({ Ref: expect.stringMatching(/Pool/) });
+    expect(JSON.stringify(domain?.Properties.Domain)).toContain('test-');
+    expect(JSON.stringify(domain?.Properties.Domain)).toContain('AWS::AccountId');
+    expect(domain?.Properties.CustomDomainConfig).toBeUndefined();
+    // Managed login, with Cognito's own style for the pages' client.
+    expect(domain?.Properties.ManagedLoginVersion).toBe(2);
+    const [[clientId]] = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Cognito::UserPoolClient') as [
+      [string, unknown],
+    ];
+    template.hasResourceProperties('AWS::Cognito::ManagedLoginBranding', {
+      ClientId: { Ref: clientId },
+      UseCognitoProvidedValues: true,
+    });
+  });
+
+  it('the pages’ client uses the code grant only, with the API’s own callback and sign-out URLs', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthFlowsUserPoolClient: true,
+      AllowedOAuthScopes: Match.arrayEquals(['openid', 'email']),
+      CallbackURLs: [`https://klachten.example.nl${SIGN_IN_PATHS.callback}`],
+      LogoutURLs: [`https://klachten.example.nl${SIGN_IN_PATHS.signedOut}`],
+      SupportedIdentityProviders: ['COGNITO'],
+      GenerateSecret: false,
+    });
+  });
+
+  it('gives the API function the pool, client and hosted sign-in address; no other function', () => {
+    const vars = (entry: string) => resources[functionId(entry)]?.Properties.Environment.Variables;
+    const api = vars('http.ts');
+    const idOf = (type: string) => Object.entries(resources).find(([, r]) => r.Type === type)?.[0];
+    const clientId = idOf('AWS::Cognito::UserPoolClient');
+    const poolId = idOf('AWS::Cognito::UserPool');
+    const domainId = idOf('AWS::Cognito::UserPoolDomain') ?? 'no domain';
+    expect(api.COGNITO_USER_POOL_ID).toEqual({ Ref: poolId });
+    expect(api.COGNITO_CLIENT_ID).toEqual({ Ref: clientId });
+    expect(JSON.stringify(api.COGNITO_DOMAIN_URL)).toContain(domainId);
+    expect(JSON.stringify(api.COGNITO_DOMAIN_URL)).toContain('.auth.eu-central-1.amazoncognito.com');
+    expect(vars('begin-step.ts').COGNITO_CLIENT_ID).toBeUndefined();
+  });
+});
+
+describe('cdk: fixed monthly cost (bench/cost.ts)', () => {
+  it('counts the monthly-billed resources of the template and multiplies by the dated unit prices', () => {
+    const count = (type: string) => Object.values(resources).filter((r) => r.Type === type).length;
+    const cost = fixedMonthlyCost(template.toJSON());
+    const line = (type: string) => cost.lines.find((l) => l.type === type);
+    expect(line('AWS::KMS::Key')).toMatchObject({ count: count('AWS::KMS::Key'), monthlyUsd: count('AWS::KMS::Key') });
+    const alarms = count('AWS::CloudWatch::Alarm');
+    expect(alarms).toBeGreaterThan(10);
+    expect(line('AWS::CloudWatch::Alarm')).toMatchObject({
+      count: alarms,
+      monthlyUsd: Math.round(alarms * 10) / 100,
+      monthlyUsdAfterFreeTier: Math.round((alarms - 10) * 10) / 100,
+    });
+    expect(line('AWS::Cognito::UserPool')?.monthlyUsd).toBe(0);
+    expect(cost.totalUsd).toBe(Math.round((count('AWS::KMS::Key') + alarms * 0.1) * 100) / 100);
+    for (const l of cost.lines.filter((x) => x.monthlyUsd > 0))
+      expect(l.price.source).toMatch(/^https:\/\/aws\.amazon\.com\/[a-z-]+\/pricing\//);
   });
 });
 

@@ -55,7 +55,8 @@ describe('letters: the HTML part', () => {
     expect(words(html)).toContain(plain);
     // Contact e-mail and web addresses in the text become links where they are URLs.
     const urls = (ack?.text ?? '').match(/https?:\/\/\S+/g) ?? [];
-    for (const url of urls) expect(html).toContain(`<a href="${url.replace(/[.,;:!?)]+$/, '').replace(/&/g, '&amp;')}"`);
+    for (const url of urls)
+      expect(html).toContain(`<a href="${url.replace(/[.,;:!?)]+$/, '').replace(/&/g, '&amp;')}"`);
   });
 
   it('turns "- " lines into a list, and URLs into links', async () => {

@@ -2,7 +2,11 @@
  * The dossier store on DynamoDB (one table). Events are items of their own, written with
  * `attribute_not_exists` so two writers can never both append the same sequence number; the
  * view item is a cache for the worklist indexes, written only forward (version condition).
- * No TransactWriteItems and no TTL: dynalite, the local engine, has neither.
+ * No TransactWriteItems: dynalite, the local engine, has none. Items that stop mattering after a
+ * while (leases, idempotency records) carry `expiresAt` (TTL_ATTRIBUTE, epoch seconds) for
+ * DynamoDB's TTL to clean up; the store checks expiry itself, so dynalite (no TTL) behaves the
+ * same. Dossier events, views, reads and claims never carry it: a dossier is erased explicitly
+ * at the end of its retention (Procedure.erase), never by TTL.
  */
 import {
   ConditionalCheckFailedException,
@@ -33,6 +37,17 @@ export const INDEXES = {
   /** All dossiers of a regulation by date of receipt, for reports. */
   byReceived: { name: 'byReceived', pk: 'gsi3pk', sk: 'gsi3sk' },
 } as const;
+
+/** The attribute DynamoDB's TTL reads (epoch seconds); the CDK table names it. */
+export const TTL_ATTRIBUTE = 'expiresAt';
+
+/** How long an Idempotency-Key is remembered: a client retrying a day later gets a new complaint. */
+export const IDEMPOTENCY_SECONDS = 24 * 3600;
+
+/** A lease's item outlives the lease by a day before TTL may remove it (TTL deletes lazily anyway). */
+const LEASE_GRACE_SECONDS = 24 * 3600;
+
+const epochSeconds = (ms: number) => Math.ceil(ms / 1000);
 
 /** The table's definition: the CDK stack and the local runtime create the same one. */
 export function tableDefinition(tableName: string) {
@@ -362,7 +377,12 @@ export class DynamoDossierStore {
       await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { pk: dossierKey(id), sk: `LEASE#${key}`, until: now.getTime() + seconds * 1000 },
+          Item: {
+            pk: dossierKey(id),
+            sk: `LEASE#${key}`,
+            until: now.getTime() + seconds * 1000,
+            [TTL_ATTRIBUTE]: epochSeconds(now.getTime() + seconds * 1000) + LEASE_GRACE_SECONDS,
+          },
           ConditionExpression: 'attribute_not_exists(sk) OR #u < :now',
           ExpressionAttributeNames: { '#u': 'until' },
           ExpressionAttributeValues: { ':now': now.getTime() },
@@ -387,7 +407,7 @@ export class DynamoDossierStore {
         TableName: this.tableName,
         Key: { pk: `RATE#${key}`, sk: `WINDOW#${windowSeconds}#${window}` },
         UpdateExpression: 'ADD #n :one SET #e = if_not_exists(#e, :expires)',
-        ExpressionAttributeNames: { '#n': 'count', '#e': 'expiresAt' },
+        ExpressionAttributeNames: { '#n': 'count', '#e': TTL_ATTRIBUTE },
         ExpressionAttributeValues: { ':one': 1, ':expires': (window + 2) * windowSeconds },
         ReturnValues: 'UPDATED_NEW',
       }),
@@ -395,9 +415,10 @@ export class DynamoDossierStore {
     return Number(r.Attributes?.count ?? 0) <= limit;
   }
 
-  /** Idempotency records of the API (`Idempotency-Key`). */
+  /** Idempotency records of the API (`Idempotency-Key`); an expired one is no record. */
   async getIdempotent(
     key: string,
+    now: Date = new Date(),
   ): Promise<{ status: 'pending' | 'done'; response?: unknown; fingerprint: string } | undefined> {
     const r = await this.doc.send(
       new GetCommand({
@@ -406,17 +427,33 @@ export class DynamoDossierStore {
         ConsistentRead: true,
       }),
     );
+    // TTL deletes up to days late: expiry is checked here, not left to DynamoDB.
+    const expiresAt = r.Item?.[TTL_ATTRIBUTE];
+    if (typeof expiresAt === 'number' && expiresAt * 1000 <= now.getTime()) return undefined;
     return r.Item as { status: 'pending' | 'done'; response?: unknown; fingerprint: string } | undefined;
   }
 
-  /** Starts an idempotent request; false when another request with this key got there first. */
+  /**
+   * Starts an idempotent request; false when another request with this key got there first.
+   * The record expires IDEMPOTENCY_SECONDS after `at`; an expired record may be taken again.
+   */
   async beginIdempotent(key: string, fingerprint: string, at: string): Promise<boolean> {
+    const atMs = Date.parse(at);
     try {
       await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { pk: `IDEMPOTENCY#${key}`, sk: 'IDEMPOTENCY', status: 'pending', fingerprint, at },
-          ConditionExpression: 'attribute_not_exists(pk)',
+          Item: {
+            pk: `IDEMPOTENCY#${key}`,
+            sk: 'IDEMPOTENCY',
+            status: 'pending',
+            fingerprint,
+            at,
+            [TTL_ATTRIBUTE]: epochSeconds(atMs) + IDEMPOTENCY_SECONDS,
+          },
+          ConditionExpression: 'attribute_not_exists(pk) OR #exp <= :now',
+          ExpressionAttributeNames: { '#exp': TTL_ATTRIBUTE },
+          ExpressionAttributeValues: { ':now': Math.floor(atMs / 1000) },
         }),
       );
       return true;

@@ -3,9 +3,10 @@
  * timeline, deadlines (with their explanation), letters and a form for exactly the actions the
  * current step allows (from the API's availableActions, not written per regulation).
  *
- * Sign-in keeps the officer's token in an HttpOnly, SameSite=Strict cookie and sends it to the API
- * as a bearer token. Locally the token is the runtime's per-role token; in AWS the Cognito
- * sign-in is still to come (the API's JWT authorizer guards /dossiers).
+ * Sign-in keeps the officer's session in an HttpOnly cookie and sends it to the API as a bearer
+ * token. How it gets there is a PageSignIn (sign-in.ts): locally `tokenSignIn` below, the
+ * runtime's per-role token typed into a form; in AWS the Cognito hosted sign-in
+ * (cognito-sign-in.tsx), chosen by lambdas/http.ts.
  */
 import type { Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
@@ -15,8 +16,9 @@ import { dayOf } from '../domain/letters.js';
 import { Layout } from './layout.js';
 import { formOf, html } from './pages.js';
 import { CHANNEL_LABELS, registerPrintPage, registerRecordPage } from './record-page.js';
+import { OFFICER_COOKIE, type PageSignIn } from './sign-in.js';
 
-const COOKIE = 'kf_officer';
+const COOKIE = OFFICER_COOKIE;
 
 const STATUS_NL: Record<string, string> = {
   open: 'loopt',
@@ -428,6 +430,34 @@ function Registration(props: { id: string; form: any }) {
   );
 }
 
+/** Locally: the runtime's per-role token (officers.json), typed into a form and checked against the API. */
+export const tokenSignIn: PageSignIn = {
+  register(app, { reg, api }) {
+    app.get('/medewerkers', (c) =>
+      getCookie(c, COOKIE) ? c.redirect('/medewerkers/werklijst', 303) : html(c, <SignIn reg={reg} />),
+    );
+
+    app.post('/medewerkers/inloggen', async (c) => {
+      const token = ((await formOf(c)).token ?? '').trim();
+      const res = await api.request('/dossiers?limit=1', { headers: { authorization: `Bearer ${token}` } });
+      if (res.status !== 200)
+        return html(c, <SignIn reg={reg} error="Deze code klopt niet. Controleer hem en probeer het opnieuw." />, 401);
+      setCookie(c, COOKIE, token, {
+        httpOnly: true,
+        sameSite: 'Strict',
+        path: '/medewerkers',
+        secure: new URL(c.req.url).protocol === 'https:',
+      });
+      return c.redirect('/medewerkers/werklijst', 303);
+    });
+
+    app.post('/medewerkers/uitloggen', (c) => {
+      deleteCookie(c, COOKIE, { path: '/medewerkers' });
+      return c.redirect('/medewerkers', 303);
+    });
+  },
+};
+
 const ERRORS: Record<number, string> = {
   409: 'Dat kon niet meer: het dossier is intussen verder gegaan. Bekijk de stand hieronder.',
 };
@@ -439,6 +469,8 @@ export function registerOfficerPages(
     reg: Regulation;
     api: { request: (path: string, init?: RequestInit) => Response | Promise<Response> };
     now: () => Date;
+    /** How officers sign in. @default tokenSignIn (the local runtime's tokens) */
+    signIn?: PageSignIn;
   },
 ) {
   const { reg, api } = deps;
@@ -455,28 +487,7 @@ export function registerOfficerPages(
   registerRecordPage(app, { reg, call, now: deps.now });
   registerPrintPage(app, { reg, call });
 
-  app.get('/medewerkers', (c) =>
-    getCookie(c, COOKIE) ? c.redirect('/medewerkers/werklijst', 303) : html(c, <SignIn reg={reg} />),
-  );
-
-  app.post('/medewerkers/inloggen', async (c) => {
-    const token = ((await formOf(c)).token ?? '').trim();
-    const res = await api.request('/dossiers?limit=1', { headers: { authorization: `Bearer ${token}` } });
-    if (res.status !== 200)
-      return html(c, <SignIn reg={reg} error="Deze code klopt niet. Controleer hem en probeer het opnieuw." />, 401);
-    setCookie(c, COOKIE, token, {
-      httpOnly: true,
-      sameSite: 'Strict',
-      path: '/medewerkers',
-      secure: new URL(c.req.url).protocol === 'https:',
-    });
-    return c.redirect('/medewerkers/werklijst', 303);
-  });
-
-  app.post('/medewerkers/uitloggen', (c) => {
-    deleteCookie(c, COOKIE, { path: '/medewerkers' });
-    return c.redirect('/medewerkers', 303);
-  });
+  (deps.signIn ?? tokenSignIn).register(app, { reg, api });
 
   app.get('/medewerkers/werklijst', async (c) => {
     const asked = c.req.query('rung') || undefined;

@@ -1,0 +1,253 @@
+/**
+ * What a deployed stack costs while idle, from its synthesised CloudFormation template: every
+ * resource type that bills by the month, counted, times its unit price. `fixedMonthlyCost`
+ * gives the itemised lines; `UNIT_PRICES` is the dated price table with the pricing page of
+ * each price, for the per-complaint cost too (usage counts come from the simulation).
+ *
+ *   npx tsx bench/cost.ts                 # ons-welzijn, a table
+ *   npx tsx bench/cost.ts swt-dordrecht --json
+ *
+ * The prices are AWS's published list prices for eu-west-1 (Ireland) as known when the table was
+ * written, from memory, not fetched: check the pages before relying on a figure. Free tiers are
+ * shown separately, since they depend on the account.
+ */
+
+/** When the table was written, and for which region. */
+export const PRICES_AS_OF = { date: '2026-11-23', region: 'eu-west-1', basis: 'list prices as known (not fetched)' };
+
+export interface UnitPrice {
+  /** USD per unit. */
+  usd: number;
+  unit: string;
+  /** What is free each month (the free tier), if anything. */
+  free?: string;
+  source: string;
+}
+
+/** The unit prices klachtflow's resources are billed by (eu-west-1). */
+export const UNIT_PRICES = {
+  kmsKey: {
+    usd: 1.0,
+    unit: 'customer-managed key per month',
+    free: 'none; each of the first two yearly rotations adds $1/month to the key',
+    source: 'https://aws.amazon.com/kms/pricing/',
+  },
+  cloudwatchAlarm: {
+    usd: 0.1,
+    unit: 'standard-resolution alarm metric per month',
+    free: '10 alarms',
+    source: 'https://aws.amazon.com/cloudwatch/pricing/',
+  },
+  cognitoEssentialsMau: {
+    usd: 0.015,
+    unit: 'monthly active user (Essentials)',
+    free: '10 000 monthly active users',
+    source: 'https://aws.amazon.com/cognito/pricing/',
+  },
+  secret: { usd: 0.4, unit: 'secret per month', source: 'https://aws.amazon.com/secrets-manager/pricing/' },
+  dashboard: {
+    usd: 3.0,
+    unit: 'dashboard per month',
+    free: '3 dashboards',
+    source: 'https://aws.amazon.com/cloudwatch/pricing/',
+  },
+  dynamodbStorage: {
+    usd: 0.283,
+    unit: 'GB-month stored',
+    free: '25 GB',
+    source: 'https://aws.amazon.com/dynamodb/pricing/on-demand/',
+  },
+  dynamodbPitr: {
+    usd: 0.224,
+    unit: 'GB-month backed up (PITR)',
+    source: 'https://aws.amazon.com/dynamodb/pricing/on-demand/',
+  },
+  dynamodbWrite: {
+    usd: 0.705 / 1e6,
+    unit: 'write request unit (on demand)',
+    source: 'https://aws.amazon.com/dynamodb/pricing/on-demand/',
+  },
+  dynamodbRead: {
+    usd: 0.1415 / 1e6,
+    unit: 'read request unit (on demand)',
+    source: 'https://aws.amazon.com/dynamodb/pricing/on-demand/',
+  },
+  stateTransition: {
+    usd: 0.025 / 1000,
+    unit: 'state transition (Standard)',
+    free: '4 000 transitions',
+    source: 'https://aws.amazon.com/step-functions/pricing/',
+  },
+  lambdaRequest: {
+    usd: 0.2 / 1e6,
+    unit: 'Lambda request',
+    free: '1 million requests',
+    source: 'https://aws.amazon.com/lambda/pricing/',
+  },
+  lambdaArmGbSecond: {
+    usd: 0.0000133334,
+    unit: 'GB-second (arm64)',
+    free: '400 000 GB-seconds',
+    source: 'https://aws.amazon.com/lambda/pricing/',
+  },
+  httpApiRequest: {
+    usd: 1.11 / 1e6,
+    unit: 'HTTP API request',
+    source: 'https://aws.amazon.com/api-gateway/pricing/',
+  },
+  sesEmail: { usd: 0.1 / 1000, unit: 'e-mail sent', source: 'https://aws.amazon.com/ses/pricing/' },
+  schedulerInvocation: {
+    usd: 1.0 / 1e6,
+    unit: 'schedule invocation',
+    free: '14 million invocations',
+    source: 'https://aws.amazon.com/eventbridge/pricing/',
+  },
+  logsIngested: {
+    usd: 0.57,
+    unit: 'GB of logs ingested',
+    free: '5 GB',
+    source: 'https://aws.amazon.com/cloudwatch/pricing/',
+  },
+  logsStored: { usd: 0.03, unit: 'GB-month of logs stored', source: 'https://aws.amazon.com/cloudwatch/pricing/' },
+  xrayTrace: {
+    usd: 5.0 / 1e6,
+    unit: 'trace recorded',
+    free: '100 000 traces',
+    source: 'https://aws.amazon.com/xray/pricing/',
+  },
+} as const satisfies Record<string, UnitPrice>;
+
+export interface CostLine {
+  /** The CloudFormation type counted. */
+  type: string;
+  count: number;
+  price: UnitPrice;
+  /** count × price, USD per month, before any free tier. */
+  monthlyUsd: number;
+  /** The same after the monthly free tier (an account that uses it for nothing else). */
+  monthlyUsdAfterFreeTier: number;
+  note?: string;
+}
+
+type Template = { Resources?: Record<string, { Type: string }> };
+
+/** How many resources of each CloudFormation type the template has. */
+export function countResources(template: Template): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const r of Object.values(template.Resources ?? {})) counts[r.Type] = (counts[r.Type] ?? 0) + 1;
+  return counts;
+}
+
+/** Resource types that bill by the month whether or not anything happens, and how. */
+const FIXED: Record<string, { price: UnitPrice; freeUnits?: number; note?: string }> = {
+  'AWS::KMS::Key': {
+    price: UNIT_PRICES.kmsKey,
+    note: 'rises to $2 after the first and $3 after the second yearly rotation',
+  },
+  'AWS::CloudWatch::Alarm': { price: UNIT_PRICES.cloudwatchAlarm, freeUnits: 10 },
+  'AWS::CloudWatch::Dashboard': { price: UNIT_PRICES.dashboard, freeUnits: 3 },
+  'AWS::SecretsManager::Secret': { price: UNIT_PRICES.secret },
+};
+
+/** Billed only by use (or by storage that grows with use): counted, at $0 a month idle. */
+const USAGE_ONLY: Record<string, string> = {
+  'AWS::DynamoDB::GlobalTable': 'on demand: per request, and per GB stored ($0.283) and backed up by PITR ($0.224)',
+  'AWS::Lambda::Function': 'per request and GB-second',
+  'AWS::StepFunctions::StateMachine': 'per state transition',
+  'AWS::ApiGatewayV2::Api': 'per request',
+  'AWS::Cognito::UserPool': 'Essentials: free up to 10 000 monthly active users',
+  'AWS::Cognito::UserPoolDomain': 'the Cognito prefix domain is free',
+  'AWS::SNS::Topic': 'per notification',
+  'AWS::SQS::Queue': 'per request',
+  'AWS::Logs::LogGroup': 'per GB ingested and stored',
+  'AWS::Scheduler::ScheduleGroup': 'per schedule invocation',
+};
+
+const cents = (x: number) => Math.round(x * 100) / 100;
+
+/**
+ * The fixed monthly cost of a synthesised stack: one line per resource type that bills by the
+ * month (count × unit price), and a $0 line for each usage-billed type it has.
+ */
+export function fixedMonthlyCost(template: Template): {
+  lines: CostLine[];
+  totalUsd: number;
+  totalUsdAfterFreeTier: number;
+  asOf: typeof PRICES_AS_OF;
+} {
+  const counts = countResources(template);
+  const lines: CostLine[] = [];
+  for (const [type, count] of Object.entries(counts).sort()) {
+    const fixed = FIXED[type];
+    if (fixed) {
+      const monthlyUsd = cents(count * fixed.price.usd);
+      const billable = Math.max(0, count - (fixed.freeUnits ?? 0));
+      lines.push({
+        type,
+        count,
+        price: fixed.price,
+        monthlyUsd,
+        monthlyUsdAfterFreeTier: cents(billable * fixed.price.usd),
+        ...(fixed.note ? { note: fixed.note } : {}),
+      });
+    } else if (USAGE_ONLY[type]) {
+      lines.push({
+        type,
+        count,
+        price: { usd: 0, unit: 'month (idle)', source: '' },
+        monthlyUsd: 0,
+        monthlyUsdAfterFreeTier: 0,
+        note: USAGE_ONLY[type],
+      });
+    }
+  }
+  const sum = (k: 'monthlyUsd' | 'monthlyUsdAfterFreeTier') => cents(lines.reduce((s, l) => s + l[k], 0));
+  return {
+    lines,
+    totalUsd: sum('monthlyUsd'),
+    totalUsdAfterFreeTier: sum('monthlyUsdAfterFreeTier'),
+    asOf: PRICES_AS_OF,
+  };
+}
+
+/** The template of one preset's stack with placeholder settings (no bundling: it is not needed). */
+export async function presetTemplate(preset: string): Promise<Template> {
+  const { App } = await import('aws-cdk-lib');
+  const { KlachtflowStack } = await import('../lib/klachtflow-stack.js');
+  const { resolveRegulation } = await import('../lib/regulation-source.js');
+  const { exampleDeployConfig } = await import('../lib/config.js');
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const deployed = resolveRegulation(preset);
+  const stack = new KlachtflowStack(app, `klachtflow-${preset}`, {
+    deployed,
+    config: exampleDeployConfig(deployed.regulation),
+    env: { account: '123456789012', region: PRICES_AS_OF.region },
+  });
+  return app.synth().getStackByName(stack.stackName).template as Template;
+}
+
+/** The lines as a table, with the arithmetic. */
+export function costTable(cost: ReturnType<typeof fixedMonthlyCost>): string {
+  const rows = cost.lines.map((l) =>
+    l.monthlyUsd > 0
+      ? `| ${l.type} | ${l.count} | ${l.count} × $${l.price.usd.toFixed(2)} (${l.price.unit}) | $${l.monthlyUsd.toFixed(2)} | $${l.monthlyUsdAfterFreeTier.toFixed(2)} |`
+      : `| ${l.type} | ${l.count} | ${l.note ?? ''} | $0.00 | $0.00 |`,
+  );
+  return [
+    '| resource | count | arithmetic | per month | after free tier |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows,
+    `| **total** | | | **$${cost.totalUsd.toFixed(2)}** | **$${cost.totalUsdAfterFreeTier.toFixed(2)}** |`,
+  ].join('\n');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const args = process.argv.slice(2);
+  const preset = args.find((a) => !a.startsWith('--')) ?? 'ons-welzijn';
+  const cost = fixedMonthlyCost(await presetTemplate(preset));
+  if (args.includes('--json')) process.stdout.write(`${JSON.stringify({ preset, ...cost })}\n`);
+  else
+    process.stdout.write(
+      `Fixed monthly cost of klachtflow-${preset} (${PRICES_AS_OF.region}, prices of ${PRICES_AS_OF.date}, ${PRICES_AS_OF.basis}):\n\n${costTable(cost)}\n`,
+    );
+}

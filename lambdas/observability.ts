@@ -1,0 +1,110 @@
+/**
+ * Logging and tracing of the Lambda functions (Powertools): one Logger and one Tracer per
+ * container, and `observed`, which wraps every handler. A log line carries the request id, the
+ * route template, the dossier id and the step: ids, never what a person wrote (name, e-mail,
+ * phone, the complaint itself). The event and the response are never logged or traced.
+ *
+ * Only the Lambda entries import this; the local runtime calls the same domain code without it,
+ * so `npm start` and the tests stay quiet. Outside Lambda the Tracer switches itself off.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+
+const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'klachtflow';
+
+/** The level comes from POWERTOOLS_LOG_LEVEL (the stack sets INFO). */
+export const logger = new Logger({ serviceName });
+
+export const tracer = new Tracer({ serviceName });
+
+/** The Lambda context, as Powertools takes it. */
+export type LambdaContext = Parameters<Logger['addContext']>[0];
+
+type Keys = Record<string, string>;
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length <= 200 ? v : undefined);
+
+/**
+ * The correlation keys of an event: for an API Gateway (payload 2.0) request its id, method and
+ * route template (`GET /klacht/{id}/{token}`, never the path itself: it may hold an access token)
+ * and the dossier id of the path; for a task its dossier id and step.
+ */
+export function correlationOf(event: unknown): Keys {
+  const e = (event ?? {}) as {
+    requestContext?: { requestId?: unknown; http?: { method?: unknown } };
+    routeKey?: unknown;
+    pathParameters?: { id?: unknown };
+    dossierId?: unknown;
+    step?: unknown;
+    stepId?: unknown;
+    kind?: unknown;
+  };
+  const keys: Keys = {};
+  const set = (k: string, v: unknown) => {
+    const s = str(v);
+    if (s) keys[k] = s;
+  };
+  if (e.requestContext?.http) {
+    set('apiRequestId', e.requestContext.requestId);
+    set('method', e.requestContext.http.method);
+    set('route', e.routeKey);
+    set('dossierId', e.pathParameters?.id);
+    return keys;
+  }
+  set('dossierId', e.dossierId);
+  set('step', e.step ?? e.stepId);
+  set('kind', e.kind);
+  return keys;
+}
+
+/** What the handler returned, reduced to what may be logged: an HTTP status, nothing else. */
+function outcomeOf(result: unknown): Keys {
+  const status = (result as { statusCode?: unknown })?.statusCode;
+  return typeof status === 'number' ? { status: String(status) } : {};
+}
+
+/** An error as it may be logged: its class and message, no data it carried. */
+function errorOf(e: unknown): { name: string; message: string; stack?: string } {
+  const err = e instanceof Error ? e : new Error(String(e));
+  return { name: err.name, message: err.message.slice(0, 500), ...(err.stack ? { stack: err.stack } : {}) };
+}
+
+/**
+ * Wraps a handler: Lambda context and correlation keys on every log line, one line per
+ * invocation (`done` with its duration, or `failed`), a `## name` trace subsegment annotated with
+ * cold start, service and dossier id.
+ */
+export function observed<E, R>(
+  name: string,
+  fn: (event: E, context: LambdaContext) => Promise<R>,
+): (event: E, context: LambdaContext) => Promise<R> {
+  return async (event, context) => {
+    if (context) logger.addContext(context);
+    const keys = correlationOf(event);
+    logger.resetKeys();
+    logger.appendKeys({ handler: name, ...keys });
+    const segment = tracer.isTracingEnabled() ? tracer.getSegment() : undefined;
+    const subsegment = segment?.addNewSubsegment(`## ${name}`);
+    if (subsegment) {
+      tracer.setSegment(subsegment);
+      tracer.annotateColdStart();
+      tracer.addServiceNameAnnotation();
+      if (keys.dossierId) tracer.putAnnotation('dossierId', keys.dossierId);
+    }
+    const started = Date.now();
+    try {
+      const result = await fn(event, context);
+      logger.info(`${name} done`, { durationMs: Date.now() - started, ...outcomeOf(result) });
+      return result;
+    } catch (e) {
+      logger.error(`${name} failed`, { durationMs: Date.now() - started, error: errorOf(e) });
+      if (subsegment) tracer.addErrorAsMetadata(e as Error);
+      throw e;
+    } finally {
+      if (subsegment && segment) {
+        subsegment.close();
+        tracer.setSegment(segment);
+      }
+    }
+  };
+}
