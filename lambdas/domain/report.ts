@@ -93,6 +93,7 @@ function groupOf(reg: Regulation, dim: ReportDimension, kind: DimensionKind, d: 
       return d.closed.result === 'resolved' ? 'naar tevredenheid' : 'niet naar tevredenheid';
     case 'internal-or-referred':
       if (!d.closed) return 'nog open';
+      if (d.closed.result === 'withdrawn') return 'ingetrokken';
       return isReferred(reg, d) ? 'doorverwezen' : 'intern afgehandeld';
     case 'municipality':
       return registered || d.received.complainant.address?.city?.trim() || 'onbekend';
