@@ -760,11 +760,12 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
       if (!view) throw new NotFoundError('Dit dossier bestaat niet.');
       const items = procedure.conductNotesOf(view, caller);
       // A read of these notes is recorded like any other, under its own name.
-      await deps.store.recordRead(view.id, {
-        by: caller.sub,
-        at: now().toISOString(),
-        what: 'verwijtbaar handelen',
-      });
+      if (items.length > 0)
+        await deps.store.recordRead(view.id, {
+          by: caller.sub,
+          at: now().toISOString(),
+          what: 'verwijtbaar handelen',
+        });
       return c.json({ items }, 200);
     },
   );

@@ -206,7 +206,54 @@ function ActionForm(props: { id: string; action: any }) {
   );
 }
 
-function DossierPage(props: { reg: Regulation; d: any; svg: string; message?: string; error?: string }) {
+/**
+ * Blameworthy conduct of an employee: any officer records it; only the readers the regulation
+ * names (ONS: the manager) see what was recorded.
+ */
+function ConductNotes(props: { id: string; notes?: any[] }) {
+  return (
+    <section>
+      <h2 class="utrecht-heading-2">Verwijtbaar handelen</h2>
+      {props.notes ? (
+        props.notes.length ? (
+          <ul class="utrecht-unordered-list">
+            {props.notes.map((n: any) => (
+              <li>
+                {dayOf(n.at)}, {n.by}: {n.text}
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p class="utrecht-paragraph">Er zijn geen aantekeningen.</p>
+        )
+      ) : (
+        <p class="utrecht-paragraph">
+          Alleen de leidinggevende leest deze aantekeningen. De klager en andere medewerkers zien ze niet.
+        </p>
+      )}
+      <form method="post" action={`/medewerkers/dossiers/${props.id}/verwijtbaar`} class="kf-box">
+        <div class="kf-field">
+          <label class="utrecht-form-label" for="conduct-text">
+            Wat deed de medewerker volgens u verwijtbaar?
+          </label>
+          <textarea class="utrecht-textarea utrecht-textarea--html-textarea" id="conduct-text" name="text" rows={4} />
+        </div>
+        <button type="submit" class="utrecht-button utrecht-button--secondary-action">
+          Leg vast voor de leidinggevende
+        </button>
+      </form>
+    </section>
+  );
+}
+
+function DossierPage(props: {
+  reg: Regulation;
+  d: any;
+  svg: string;
+  message?: string;
+  error?: string;
+  conduct?: any[];
+}) {
   const { reg, d } = props;
   return (
     <Layout reg={reg} title={`Dossier ${d.reference}`} error={!!props.error}>
@@ -315,6 +362,7 @@ function DossierPage(props: { reg: Regulation; d: any; svg: string; message?: st
           Voeg toe aan het verbeterregister
         </button>
       </form>
+      <ConductNotes id={d.id} notes={props.conduct} />
       <h2 class="utrecht-heading-2">Ingezien door</h2>
       <ul class="utrecht-unordered-list">
         {(d.reads ?? []).slice(-20).map((r: any) => (
@@ -463,7 +511,10 @@ export function registerOfficerPages(
       );
     const d = (await res.json()) as any;
     const svg = await ladderSvg(reg, d.currentStep?.id);
-    return html(c, <DossierPage reg={reg} d={d} svg={svg} message={message} error={error} />, status);
+    // Readers of conduct notes get them; for everyone else the API says no, and the page shows none.
+    const notes = await get(c, `/dossiers/${c.req.param('id')}/conduct-notes`);
+    const conduct = notes.status === 200 ? ((await notes.json()) as { items: any[] }).items : undefined;
+    return html(c, <DossierPage reg={reg} d={d} svg={svg} message={message} error={error} conduct={conduct} />, status);
   };
   app.get('/medewerkers/dossiers/:id', (c) => dossier(c, c.req.query('gedaan') ? 'Vastgelegd.' : undefined));
 
@@ -480,6 +531,18 @@ export function registerOfficerPages(
     });
     if (res.status === 401) return c.redirect('/medewerkers', 303);
     if (res.status === 200) return c.redirect(`/medewerkers/dossiers/${c.req.param('id')}?gedaan=1`, 303);
+    const json = (await res.json().catch(() => ({}))) as { error?: { message?: string } };
+    return dossier(c, undefined, json.error?.message ?? 'Dat lukte niet.', 422);
+  });
+
+  app.post('/medewerkers/dossiers/:id/verwijtbaar', async (c) => {
+    const res = await api.request(`/dossiers/${c.req.param('id')}/conduct-notes`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${getCookie(c, COOKIE) ?? ''}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ text: String((await formOf(c)).text ?? '') }),
+    });
+    if (res.status === 401) return c.redirect('/medewerkers', 303);
+    if (res.status === 201) return c.redirect(`/medewerkers/dossiers/${c.req.param('id')}?gedaan=1`, 303);
     const json = (await res.json().catch(() => ({}))) as { error?: { message?: string } };
     return dossier(c, undefined, json.error?.message ?? 'Dat lukte niet.', 422);
   });
