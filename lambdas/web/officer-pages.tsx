@@ -65,6 +65,11 @@ function Worklist(props: { reg: Regulation; items: any[]; now: number; rung?: st
     <Layout reg={reg} title="Werklijst">
       <h1 class="utrecht-heading-1">Werklijst</h1>
       <p class="utrecht-paragraph">Open klachten, de eerstvolgende termijn bovenaan.</p>
+      <p class="utrecht-paragraph">
+        <a class="utrecht-link" href="/medewerkers/verbeterregister">
+          Verbeterregister: alle verbeteracties uit klachten
+        </a>
+      </p>
       <form method="get" action="/medewerkers/werklijst" class="kf-field">
         <label class="utrecht-form-label" for="rung">
           Trede
@@ -117,6 +122,98 @@ function Worklist(props: { reg: Regulation; items: any[]; now: number; rung?: st
           Uitloggen
         </button>
       </form>
+    </Layout>
+  );
+}
+
+const IMPROVEMENT_STATUS: Record<string, string> = { open: 'open', 'in-progress': 'in uitvoering', done: 'afgerond' };
+
+/**
+ * The improvement register over all dossiers, earliest date first (ONS: "De klachtenfunctionaris
+ * bewaakt en registreert de stand van zaken uitvoering verbeteracties"). Late actions say so in
+ * words, not only in colour.
+ */
+function Register(props: { reg: Regulation; items: any[]; status?: string; message?: string }) {
+  const late = props.items.filter((i) => i.overdue).length;
+  return (
+    <Layout reg={props.reg} title="Verbeterregister">
+      <p class="utrecht-paragraph">
+        <a class="utrecht-link" href="/medewerkers/werklijst">
+          Terug naar de werklijst
+        </a>
+      </p>
+      {props.message ? (
+        <div class="kf-box" role="status">
+          <p class="utrecht-paragraph">{props.message}</p>
+        </div>
+      ) : null}
+      <h1 class="utrecht-heading-1">Verbeterregister</h1>
+      <p class="utrecht-paragraph">
+        Verbeteracties uit klachten, de vroegste datum bovenaan. {props.items.length} actie(s)
+        {late ? `, waarvan ${late} te laat` : ''}.
+      </p>
+      <form method="get" action="/medewerkers/verbeterregister" class="kf-field">
+        <label class="utrecht-form-label" for="status">
+          Stand
+        </label>{' '}
+        <select class="utrecht-select utrecht-select--html-select" id="status" name="status">
+          <option value="">Alle</option>
+          {Object.entries(IMPROVEMENT_STATUS).map(([value, title]) => (
+            <option value={value} selected={props.status === value}>
+              {title}
+            </option>
+          ))}
+        </select>{' '}
+        <button type="submit" class="utrecht-button utrecht-button--secondary-action">
+          Toon
+        </button>
+      </form>
+      {props.items.length === 0 ? <p class="utrecht-paragraph">Geen verbeteracties.</p> : null}
+      <table class="utrecht-table">
+        <thead class="utrecht-table__header">
+          <tr class="utrecht-table__row">
+            <th class="utrecht-table__header-cell">Uiterlijk</th>
+            <th class="utrecht-table__header-cell">Actie</th>
+            <th class="utrecht-table__header-cell">Wie</th>
+            <th class="utrecht-table__header-cell">Dossier</th>
+            <th class="utrecht-table__header-cell">Stand</th>
+          </tr>
+        </thead>
+        <tbody class="utrecht-table__body">
+          {props.items.map((i, n) => (
+            <tr class="utrecht-table__row">
+              <td class="utrecht-table__cell">
+                {i.due}
+                {i.overdue ? <strong class="kf-error"> (te laat)</strong> : null}
+              </td>
+              <td class="utrecht-table__cell">{i.action}</td>
+              <td class="utrecht-table__cell">{i.ownerTitle}</td>
+              <td class="utrecht-table__cell">
+                <a class="utrecht-link" href={`/medewerkers/dossiers/${i.dossierId}`}>
+                  {i.reference}
+                </a>
+              </td>
+              <td class="utrecht-table__cell">
+                <form method="post" action={`/medewerkers/verbeterregister/${i.dossierId}/${i.improvementId}`}>
+                  <label class="utrecht-form-label" for={`stand-${n}`}>
+                    Stand van {i.reference}, actie {i.improvementId}
+                  </label>{' '}
+                  <select class="utrecht-select utrecht-select--html-select" id={`stand-${n}`} name="status">
+                    {Object.entries(IMPROVEMENT_STATUS).map(([value, title]) => (
+                      <option value={value} selected={i.status === value}>
+                        {title}
+                      </option>
+                    ))}
+                  </select>{' '}
+                  <button type="submit" class="utrecht-button utrecht-button--subtle">
+                    Bewaar
+                  </button>
+                </form>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </Layout>
   );
 }
@@ -496,6 +593,33 @@ export function registerOfficerPages(
     if (res.status === 401) return c.redirect('/medewerkers', 303);
     const page = (await res.json()) as { items: any[] };
     return html(c, <Worklist reg={reg} items={page.items} now={deps.now().getTime()} rung={rung} />);
+  });
+
+  app.get('/medewerkers/verbeterregister', async (c) => {
+    const status = c.req.query('status') || undefined;
+    const res = await get(c, `/improvements${status ? `?status=${encodeURIComponent(status)}` : ''}`);
+    if (res.status === 401) return c.redirect('/medewerkers', 303);
+    const items = res.status === 200 ? ((await res.json()) as { items: any[] }).items : [];
+    return html(
+      c,
+      <Register
+        reg={reg}
+        items={items}
+        status={status}
+        message={c.req.query('gedaan') ? 'De stand is bewaard.' : undefined}
+      />,
+    );
+  });
+
+  app.post('/medewerkers/verbeterregister/:id/:improvementId', async (c) => {
+    const { id, improvementId } = c.req.param();
+    const res = await api.request(`/dossiers/${id}/improvements/${improvementId}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${getCookie(c, COOKIE) ?? ''}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ status: String((await formOf(c)).status ?? '') }),
+    });
+    if (res.status === 401) return c.redirect('/medewerkers', 303);
+    return c.redirect(`/medewerkers/verbeterregister${res.status === 200 ? '?gedaan=1' : ''}`, 303);
   });
 
   const dossier = async (c: Context, message?: string, error?: string, status: 200 | 409 | 422 = 200) => {
