@@ -233,7 +233,7 @@ function ReportQuestion(props: { id: string; question: string; choices: string[]
     >
       <legend class="utrecht-form-fieldset__legend">{props.question} (niet verplicht)</legend>
       <p class="kf-hint" id={`${name}-hint`}>
-        Zo zien wij waar klachten vaak over gaan. In ons overzicht staat dit zonder uw naam.
+        Zo kunnen wij van klachten leren. In ons overzicht van klachten staat dit zonder uw naam.
       </p>
       {error ? (
         <p class="kf-error" id={`${name}-error`}>
