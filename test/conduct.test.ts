@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dossier, mailsOf, type Submitted, submit } from './support/ladder.js';
-import { type TestRuntime, testRuntime } from './support/runtime.js';
+import { SANNE, type TestRuntime, testRuntime } from './support/runtime.js';
 
 // ONS welzijn: "Wanneer volgens de klachtenfunctionaris sprake is van verwijtbaar handelen bij de
 // betrokken medewerker ..., wordt dat ... besproken met de manager van de medewerker." The note is
@@ -113,6 +113,30 @@ describe('a note on blameworthy conduct', () => {
     expect(form.status).toBe(303);
     const r = await rt.call('GET', `/dossiers/${s.id}/conduct-notes`, { token: rt.officers.manager });
     expect(r.json.items.map((n: any) => n.text)).toEqual([NOTE, 'Tweede aantekening.']);
+  });
+
+  it('junk at the new routes gets a 4xx with a Dutch message, never a 5xx', async () => {
+    const junk: [string, string, string | undefined, unknown][] = [
+      ['POST', `/dossiers/${s.id}/conduct-notes`, rt.officers.officer, '{"text": '],
+      ['POST', `/dossiers/${s.id}/conduct-notes`, rt.officers.officer, { text: 'x', extra: 1 }],
+      ['POST', `/dossiers/${s.id}/conduct-notes`, rt.officers.officer, { text: 'x'.repeat(20_001) }],
+      ['POST', `/dossiers/${s.id}/conduct-notes`, 'nonsense', { text: 'x' }],
+      ['POST', '/dossiers/00000000000000000000000000/conduct-notes', rt.officers.officer, { text: 'x' }],
+      ['GET', '/dossiers/00000000000000000000000000/conduct-notes', rt.officers.manager, undefined],
+      ['GET', '/dossiers/..%2F..%2Fx/conduct-notes', rt.officers.manager, undefined],
+      ['GET', '/improvements?status=__proto__', rt.officers.officer, undefined],
+      ['GET', '/improvements', 'nonsense', undefined],
+      ['POST', '/complaints', undefined, { ...SANNE, answers: { department: 'Iets wat niet op de lijst staat' } }],
+      ['POST', '/complaints', undefined, { ...SANNE, answers: { bestaatniet: 'x' } }],
+      ['POST', '/complaints', undefined, { ...SANNE, answers: { department: 1 } }],
+      ['POST', '/complaints', undefined, { ...SANNE, answers: 'SRW' }],
+    ];
+    for (const [method, path, token, body] of junk) {
+      const r = await rt.call(method, path, { token, ...(body === undefined ? {} : { body }) });
+      expect(r.status, `${method} ${path} ${JSON.stringify(body)?.slice(0, 80)}`).toBeGreaterThanOrEqual(400);
+      expect(r.status, `${method} ${path}`).toBeLessThan(500);
+      expect(typeof r.json?.error?.message).toBe('string');
+    }
   });
 
   it('goes with the other personal data when the retention period ends', async () => {
