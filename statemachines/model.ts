@@ -539,7 +539,8 @@ function checkReferences(r: Regulation, ctx: z.RefinementCtx) {
   });
   r.reporting.dimensions.forEach((d, i) => {
     const at = ['reporting', 'dimensions', i];
-    if (!dimensionKind(d)) issue(at, `Zeg wat dimensie "${d.id}" telt ("of").`);
+    // A dimension klachtflow cannot count is not an error (older files name only id and title):
+    // the report lists it with a note saying so, rather than dropping it.
     if (dimensionKind(d) === 'answer' && !d.values?.length)
       issue([...at, 'values'], 'Een dimensie met antwoorden noemt de keuzes ("values").');
     if (d.capturedAt.includes('intake') && !d.question)

@@ -31,7 +31,13 @@ export interface Report {
   /** The improvement actions themselves (the organisation's measures, not anyone's story). */
   improvementActions: { action: string; owner: string; due: string; status: string; overdue: boolean }[];
   /** The figures the regulation itself asks for, one per dimension it names. */
-  dimensions: { id: string; title: string; kind: DimensionKind; groups: Record<string, number> }[];
+  dimensions: {
+    id: string;
+    title: string;
+    kind: DimensionKind | null;
+    groups: Record<string, number>;
+    note?: string;
+  }[];
   deadlines: {
     step: string;
     title: string;
@@ -175,9 +181,12 @@ export function buildReport(
     }
   }
   const closed = dossiers.filter((d) => d.closed).length;
-  const dimensions = reg.reporting.dimensions.flatMap((dim) => {
+  const dimensions = reg.reporting.dimensions.map((dim): Report['dimensions'][number] => {
     const kind = dimensionKind(dim);
-    if (!kind) return [];
+    if (!kind) {
+      const note = `klachtflow weet niet wat "${dim.id}" telt: zeg het in de regeling met "of" (of "values").`;
+      return { id: dim.id, title: dim.title, kind: null, groups: {}, note };
+    }
     const groups: Record<string, number> = {};
     if (kind === 'improvements') Object.assign(groups, improvements);
     else
@@ -186,7 +195,7 @@ export function buildReport(
         if (g !== undefined) bump(groups, g);
       }
     if (kind === 'count') groups.totaal = dossiers.length;
-    return [{ id: dim.id, title: dim.title, kind, groups: UNMERGED.includes(kind) ? groups : anonymise(groups) }];
+    return { id: dim.id, title: dim.title, kind, groups: UNMERGED.includes(kind) ? groups : anonymise(groups) };
   });
   return {
     regulation: reg.id,
@@ -230,7 +239,10 @@ export function reportCsv(report: Report): string {
   add('trede', report.byRung);
   add('maand', report.byMonth);
   add('verbeteracties', report.improvements);
-  for (const d of report.dimensions) add(d.title, d.groups);
+  for (const d of report.dimensions) {
+    add(d.title, d.groups);
+    if (d.note) rows.push([d.title, d.note, '']);
+  }
   rows.push(
     ['intern afgehandeld', '', String(report.internalOrReferred.internal)],
     ['doorverwezen', '', String(report.internalOrReferred.referred)],
@@ -285,7 +297,7 @@ ${bars('Uitkomst', report.results)}
 ${bars('Per gemeente', report.byMunicipality)}
 ${report.dimensions
   .filter((d) => d.kind !== 'count')
-  .map((d) => bars(d.title, d.groups))
+  .map((d) => (d.note ? `<p>${esc(d.title)}: ${esc(d.note)}</p>` : bars(d.title, d.groups)))
   .join('\n')}
 ${bars('Termijnen gehaald (zonder verlenging), per stap', attainment, '#2e7d32')}
 ${bars('Termijnen gehaald na verlenging, per stap', extended, '#8a6d00')}
