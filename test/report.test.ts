@@ -85,7 +85,7 @@ describe('report', () => {
     expect(r.dimensions).toEqual([
       { id: 'topic', title: 'Onderwerp', kind: null, groups: {}, note: expect.stringContaining('"of"') },
     ]);
-    expect(reportCsv(r)).toContain('Onderwerp;klachtflow weet niet');
+    expect(reportCsv(r)).toContain('Onderwerp;"klachtflow weet niet');
   });
 
   it('anonymise merges every group under five', () => {
