@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { dossier, submit, walk } from './support/ladder.js';
@@ -185,5 +186,31 @@ describe('the improvement register over all dossiers', () => {
 
     expect((await rt.call('GET', '/improvements', { token: a.token })).status).toBe(401);
     expect((await rt.call('GET', '/improvements?status=klaar', { token: rt.officers.officer })).status).toBe(400);
+  });
+});
+
+describe('the register after a crash between the event and its projection', () => {
+  it('is brought up to date when the runtime recovers', async () => {
+    const s = await submit(rt);
+    const r = await rt.call('POST', `/dossiers/${s.id}/improvements`, {
+      token: rt.officers.officer,
+      body: { action: 'Na een crash terug in het register', owner: 'manager', due: '2027-01-15' },
+    });
+    expect(r.status).toBe(200);
+    // The crash: the projection item is lost, the event is stored.
+    const store = (rt.procedure as any).deps.store;
+    await store.doc.send(
+      new DeleteCommand({
+        TableName: store.tableName,
+        Key: { pk: 'IMPROVEMENTS#ons-welzijn-strikt', sk: `2027-01-15#${s.id}#v1` },
+      }),
+    );
+    const listed = async () =>
+      (await rt.call('GET', '/improvements', { token: rt.officers.officer })).json.items.filter(
+        (i: any) => i.dossierId === s.id,
+      );
+    expect(await listed()).toEqual([]);
+    await rt.procedure.recoverIntake();
+    expect((await listed()).map((i: any) => i.action)).toEqual(['Na een crash terug in het register']);
   });
 });

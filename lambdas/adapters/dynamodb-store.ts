@@ -198,6 +198,10 @@ export class DynamoDossierStore {
   }
 
   /** Writes the register's projection of a dossier's actions, never backwards. */
+  async projectImprovements(view: DossierView): Promise<void> {
+    await this.putImprovements(view);
+  }
+
   private async putImprovements(view: DossierView): Promise<void> {
     for (const i of view.improvements) {
       try {

@@ -77,6 +77,8 @@ export interface DossierStore {
   receivedBetween(regulationId: string, from: string, to: string): Promise<string[]>;
   /** The improvement register over all dossiers of a regulation, by due date (a projection, not a scan). */
   improvements(regulationId: string, q?: { status?: Improvement['status']; limit?: number }): Promise<ImprovementRow[]>;
+  /** Brings the register's projection of one dossier up to date (after a crash between the two writes). */
+  projectImprovements?(view: DossierView): Promise<void>;
   recordRead(id: string, read: { by: string; at: string; what: string }): Promise<void>;
   reads(id: string): Promise<{ by: string; at: string; what: string }[]>;
   /** Takes a lease of `seconds` on a one-time action: false while someone else holds it. */

@@ -383,6 +383,9 @@ export class Procedure {
     for (const id of await this.deps.store.receivedBetween(this.reg.id, '0000', '9999')) {
       const view = await this.deps.store.load(id);
       if (view?.letters.some((l) => l.status === 'queued')) await this.deliver(view, [], true);
+      // The improvement register's projection is written after the event: a crash in between
+      // left it behind, and it is brought up to date here (a current one is left as it is).
+      if (view?.improvements.length) await this.deps.store.projectImprovements?.(view);
     }
     let started = 0;
     let cursor: string | undefined;
