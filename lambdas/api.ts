@@ -11,6 +11,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { findStep } from '../statemachines/ladder.js';
 import { COMPLAINANT_ROLES, type Regulation } from '../statemachines/model.js';
+import { localDate } from './domain/calendar/deadline.js';
 import type { DossierView } from './domain/dossier.js';
 import { ConflictError, DomainError, ForbiddenError, NotFoundError, UnprocessableError } from './domain/errors.js';
 import type { DossierStore } from './domain/ports.js';
@@ -101,6 +102,8 @@ const complaintFields = {
     .optional(),
   aboutRole: z.string().max(100).optional(),
   wantsSupport: z.boolean().optional(),
+  /** Report questions of the regulation (ONS: the department; OCO: the topic), each a choice. */
+  answers: z.record(z.string().max(100), z.string().max(300)).optional(),
   consent: z.literal(true, { error: 'Geef toestemming om uw gegevens voor de klacht te gebruiken.' }),
 };
 
@@ -741,11 +744,86 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
         throw new ApiError(400, 'De einddatum ligt voor de begindatum.', [{ path: 'to', message: 'voor from' }]);
       const ids = await deps.store.receivedBetween(reg.id, q.from, q.to);
       const views = (await Promise.all(ids.map((id) => deps.store.load(id)))).filter((v) => v !== undefined);
-      const report = buildReport(reg, views, { from: q.from, to: q.to });
+      const report = buildReport(reg, views, { from: q.from, to: q.to }, localDate(now().toISOString()).toString());
       if (q.format === 'csv')
         return c.body(reportCsv(report), 200, { 'content-type': 'text/csv; charset=utf-8' }) as never;
       if (q.format === 'html') return c.html(reportHtml(report)) as never;
       return c.json(report, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/improvements',
+      summary: 'Het verbeterregister: alle verbeteracties, vroegste datum eerst',
+      security: bearer,
+      request: { query: z.object({ status: z.enum(['open', 'in-progress', 'done']).optional() }) },
+      responses: { 200: json(z.object({ items: z.array(z.any()) }), 'Het verbeterregister'), ...errors },
+    }),
+    async (c) => {
+      await officer(c);
+      const today = localDate(now().toISOString()).toString();
+      // Bounded: the register of one regulation is one partition; a thousand open actions is a lot.
+      const rows = await deps.store.improvements(reg.id, { ...c.req.valid('query'), limit: 1000 });
+      const items = rows.map((r) => ({
+        ...r,
+        ownerTitle: reg.roles.find((x) => x.id === r.owner)?.title ?? r.owner,
+        overdue: r.status !== 'done' && r.due < today,
+      }));
+      return c.json({ items }, 200);
+    },
+  );
+
+  // Blameworthy conduct of an employee: a note for the manager (or director) only.
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/dossiers/{id}/conduct-notes',
+      summary: 'Verwijtbaar handelen vastleggen: alleen de leidinggevende leest het',
+      security: bearer,
+      request: {
+        params: Id,
+        body: {
+          content: {
+            'application/json': {
+              schema: z
+                .object({ text: z.string().trim().min(1, 'Beschrijf wat er volgens u verwijtbaar was.').max(20_000) })
+                .strict(),
+            },
+          },
+          required: true,
+        },
+      },
+      responses: { 201: json(z.object({ noteId: z.string() }), 'Vastgelegd'), ...errors },
+    }),
+    async (c) => {
+      const caller = await officer(c);
+      return c.json(await procedure.noteConduct(c.req.valid('param').id, caller, c.req.valid('json').text), 201);
+    },
+  );
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/dossiers/{id}/conduct-notes',
+      summary: 'Aantekeningen over verwijtbaar handelen (alleen de leidinggevende)',
+      security: bearer,
+      request: { params: Id },
+      responses: { 200: json(z.object({ items: z.array(z.any()) }), 'De aantekeningen'), ...errors },
+    }),
+    async (c) => {
+      const caller = await officer(c);
+      const view = await deps.store.load(c.req.valid('param').id);
+      if (!view) throw new NotFoundError('Dit dossier bestaat niet.');
+      const items = procedure.conductNotesOf(view, caller);
+      // A read of these notes is recorded like any other, under its own name.
+      if (items.length > 0)
+        await deps.store.recordRead(view.id, {
+          by: caller.sub,
+          at: now().toISOString(),
+          what: 'verwijtbaar handelen',
+        });
+      return c.json({ items }, 200);
     },
   );
 

@@ -352,6 +352,53 @@ const Question = cited({
   derivedFrom: z.string().optional(),
 });
 
+/**
+ * What a report counts or groups by. `answer` groups by a question with a fixed list of `values`,
+ * asked on the complaint form (`capturedAt: intake`, never required) and/or completed by the
+ * officer in the registration form (`capturedAt: registration`, the answer to
+ * `registrationQuestion`); an answer outside the list counts as "anders", so no free text ever
+ * reaches a report. The other kinds are derived from the dossier itself.
+ */
+export const DIMENSION_KINDS = [
+  'count',
+  'result',
+  'satisfaction',
+  'internal-or-referred',
+  'municipality',
+  'variant',
+  'rung',
+  'improvements',
+  'answer',
+] as const;
+export type DimensionKind = (typeof DIMENSION_KINDS)[number];
+
+const ReportDimension = cited({
+  id,
+  title: z.string().min(1),
+  of: z.enum(DIMENSION_KINDS).optional(),
+  values: z.array(z.string().min(1)).optional(),
+  capturedAt: z.array(z.enum(['intake', 'registration'])).default([]),
+  /** The question on the complaint form (intake), in the organisation's own tone. */
+  question: z.string().min(1).optional(),
+  registrationQuestion: id.optional(),
+});
+export type ReportDimension = z.infer<typeof ReportDimension>;
+
+/** The kind of a dimension: stated, or by its id for the common ones (count, municipality, ...). */
+export function dimensionKind(d: { id: string; of?: DimensionKind; values?: string[] }): DimensionKind | undefined {
+  if (d.of) return d.of;
+  if ((DIMENSION_KINDS as readonly string[]).includes(d.id)) return d.id as DimensionKind;
+  return d.values ? 'answer' : undefined;
+}
+
+/** The dimensions a complainant is asked about on the form: a choice from the regulation's list. */
+export function intakeDimensions(reg: Regulation): (ReportDimension & { values: string[]; question: string })[] {
+  return reg.reporting.dimensions.filter(
+    (d): d is ReportDimension & { values: string[]; question: string } =>
+      d.capturedAt.includes('intake') && !!d.values?.length && !!d.question,
+  );
+}
+
 export const NOT_HANDLED_GROUNDS = [
   'already-handled',
   'outside-window',
@@ -427,11 +474,17 @@ export const RegulationSchema = z
       completeBeforeClosureSource: z.string().optional(),
     }).optional(),
     improvementRegister: cited({ keptBy: id, followedBy: id.optional() }).optional(),
+    /**
+     * A note on blameworthy conduct of an employee (ONS: "verwijtbaar handelen ... besproken met de
+     * manager van de medewerker"): recorded by an officer, read only by these roles, never by the
+     * complainant, never in a report.
+     */
+    conductNote: cited({ readers: z.array(id).min(1) }).optional(),
     reporting: cited({
       period: z.enum(['yearly', 'half-yearly']),
       responsible: id,
       reviewedWith: id.optional(),
-      dimensions: z.array(cited({ id, title: z.string().min(1) })).default([]),
+      dimensions: z.array(ReportDimension).default([]),
       anonymous: z.boolean().default(true),
       public: z.boolean().default(false),
     }),
@@ -481,6 +534,22 @@ function checkReferences(r: Regulation, ctx: z.RefinementCtx) {
     role(['improvementRegister', 'followedBy'], r.improvementRegister.followedBy);
   }
   role(['reporting', 'responsible'], r.reporting.responsible);
+  r.conductNote?.readers.forEach((x, i) => {
+    role(['conductNote', 'readers', i], x);
+  });
+  r.reporting.dimensions.forEach((d, i) => {
+    const at = ['reporting', 'dimensions', i];
+    // A dimension klachtflow cannot count is not an error (older files name only id and title):
+    // the report lists it with a note saying so, rather than dropping it.
+    if (dimensionKind(d) === 'answer' && !d.values?.length)
+      issue([...at, 'values'], 'Een dimensie met antwoorden noemt de keuzes ("values").');
+    if (d.capturedAt.includes('intake') && !d.question)
+      issue([...at, 'question'], 'Een vraag op het klachtformulier heeft een tekst ("question").');
+    if (d.capturedAt.includes('registration')) {
+      const q = r.registration?.questions.find((x) => x.id === d.registrationQuestion);
+      if (!q) issue([...at, 'registrationQuestion'], 'Noem de vraag van het registratieformulier die dit aanvult.');
+    }
+  });
   role(['closure', 'by'], r.closure?.by);
   role(['reporting', 'reviewedWith'], r.reporting.reviewedWith);
 

@@ -40,10 +40,13 @@ async function fillComplaint(page: Page) {
   await page.getByLabel('Uw naam', { exact: true }).fill('Sanne de Vries');
   await page.getByLabel('E-mailadres (niet verplicht)').fill('sanne@example.nl');
   await page.getByLabel('Wat is er gebeurd?').fill('Mijn procesbegeleider kwam twee afspraken niet na.');
-  await page.getByLabel('Dag').first().fill('20');
-  await page.getByLabel('Maand').first().fill('8');
-  await page.getByLabel('Jaar').first().fill('2026');
+  await page.getByLabel('Dag', { exact: true }).first().fill('20');
+  await page.getByLabel('Maand', { exact: true }).first().fill('8');
+  await page.getByLabel('Jaar', { exact: true }).first().fill('2026');
   await page.getByLabel(/toestemming/).check();
+  // A report question of the regulation (ONS: the kind of department), a plain radio button.
+  const srw = page.getByLabel('SRW (Sociaal Raadslieden Werk)');
+  if (await srw.count()) await srw.check();
 }
 
 describe.each([
@@ -77,6 +80,9 @@ describe.each([
     const main = await page.locator('main').textContent();
     expect(main).toMatch(/KL-2026-\d{4}/);
     expect(main).toContain('Uiterlijk');
+    const id = /\/klacht\/([0-9a-z]{26})\//.exec(page.url())?.[1];
+    const d = await rt.call('GET', `/dossiers/${id}`, { token: rt.officers.officer });
+    expect(d.json.received.answers).toEqual({ department: 'SRW (Sociaal Raadslieden Werk)' });
     if (javaScriptEnabled) await accessible(page);
     await page.screenshot({ path: `${SHOTS}/confirmation-${javaScriptEnabled ? 'js' : 'nojs'}.png`, fullPage: true });
     await context.close();
@@ -180,6 +186,18 @@ describe('browser: officers take an OCO complaint to the committee’s ruling th
     expect(await page.locator('main').textContent()).toContain('Gesloten: well-founded');
     const ruling = (await oco.mail()).find((m) => m.subject === `[${reference}] Uitspraak van de klachtencommissie`);
     expect(ruling?.to).toEqual(['sanne@example.nl']);
+
+    // The improvement register over all dossiers: late in words, and accessible.
+    const id = /\/klacht\/([0-9a-z]{26})\//.exec(complainantLink)?.[1];
+    const added = await oco.call('POST', `/dossiers/${id}/improvements`, {
+      token: oco.officers.coordinator,
+      body: { action: 'Vaste contactmomenten afspreken', owner: 'coordinator', due: '2026-09-01' },
+    });
+    expect(added.status).toBe(200);
+    await page.goto(`${oco.url}/medewerkers/verbeterregister`);
+    expect(await page.locator('main').textContent()).toContain('(te laat)');
+    await accessible(page);
+    await page.screenshot({ path: `${SHOTS}/improvement-register.png`, fullPage: true });
     await context.close();
   });
 });

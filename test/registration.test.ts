@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { dossier, submit, walk } from './support/ladder.js';
@@ -123,5 +124,93 @@ describe('improvement register', () => {
     ).toBe(401);
     const report = await rt.call('GET', '/reports?from=2026-01-01&to=2026-12-31', { token: rt.officers.officer });
     expect(report.json.improvements).toEqual({ afgerond: 1 });
+  });
+});
+
+describe('the improvement register over all dossiers', () => {
+  it('lists every action with owner, status, due date, overdue mark and dossier, earliest first', async () => {
+    const a = await submit(rt);
+    const b = await submit(rt);
+    const add = async (id: string, action: string, due: string) => {
+      const r = await rt.call('POST', `/dossiers/${id}/improvements`, {
+        token: rt.officers.officer,
+        body: { action, owner: 'manager', due },
+      });
+      expect(r.status, r.text).toBe(200);
+    };
+    await add(a.id, 'Werkinstructie telefoon herzien', '2026-12-01');
+    await add(a.id, 'Terugbelafspraak vastleggen', '2026-08-01'); // before today (3 September): late
+    await add(b.id, 'Wachttijden op de website', '2026-10-01');
+    const mine = (items: any[]) => items.filter((i) => [a.id, b.id].includes(i.dossierId));
+
+    const all = await rt.call('GET', '/improvements', { token: rt.officers.officer });
+    expect(all.status, all.text).toBe(200);
+    expect(
+      mine(all.json.items).map((i: any) => [i.due, i.reference, i.improvementId, i.status, i.overdue, i.ownerTitle]),
+    ).toEqual([
+      ['2026-08-01', a.reference, 'v2', 'open', true, 'Manager van de betrokken medewerker'],
+      ['2026-10-01', b.reference, 'v1', 'open', false, 'Manager van de betrokken medewerker'],
+      ['2026-12-01', a.reference, 'v1', 'open', false, 'Manager van de betrokken medewerker'],
+    ]);
+    // Sorted by due date over every dossier, not per dossier.
+    const dues = all.json.items.map((i: any) => i.due);
+    expect(dues).toEqual([...dues].sort());
+
+    // The page: sorted, late in words, each linked to its dossier; reached from the worklist.
+    const cookie = { cookie: `kf_officer=${rt.officers.officer}` };
+    const worklist = await rt.call('GET', '/medewerkers/werklijst', { headers: cookie });
+    expect(worklist.text).toContain('href="/medewerkers/verbeterregister"');
+    const page = await rt.call('GET', '/medewerkers/verbeterregister', { headers: cookie });
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('(te laat)');
+    expect(page.text.indexOf('Terugbelafspraak')).toBeLessThan(page.text.indexOf('Wachttijden op de website'));
+    expect(page.text.indexOf('Wachttijden op de website')).toBeLessThan(page.text.indexOf('Werkinstructie telefoon'));
+    expect(page.text).toContain(`href="/medewerkers/dossiers/${a.id}"`);
+
+    // The officer records progress from the register (a plain form post, no JavaScript).
+    const posted = await fetch(`${rt.url}/medewerkers/verbeterregister/${a.id}/v2`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { ...cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ status: 'done' }).toString(),
+    });
+    expect(posted.status).toBe(303);
+    expect(posted.headers.get('location')).toBe('/medewerkers/verbeterregister?gedaan=1');
+    const done = await rt.call('GET', '/improvements?status=done', { token: rt.officers.officer });
+    expect(mine(done.json.items).map((i: any) => [i.improvementId, i.overdue])).toEqual([['v2', false]]);
+    const open = await rt.call('GET', '/improvements?status=open', { token: rt.officers.officer });
+    expect(mine(open.json.items).map((i: any) => i.due)).toEqual(['2026-10-01', '2026-12-01']);
+    expect((await rt.call('GET', '/medewerkers/verbeterregister?status=open', { headers: cookie })).text).not.toContain(
+      'Terugbelafspraak',
+    );
+
+    expect((await rt.call('GET', '/improvements', { token: a.token })).status).toBe(401);
+    expect((await rt.call('GET', '/improvements?status=klaar', { token: rt.officers.officer })).status).toBe(400);
+  });
+});
+
+describe('the register after a crash between the event and its projection', () => {
+  it('is brought up to date when the runtime recovers', async () => {
+    const s = await submit(rt);
+    const r = await rt.call('POST', `/dossiers/${s.id}/improvements`, {
+      token: rt.officers.officer,
+      body: { action: 'Na een crash terug in het register', owner: 'manager', due: '2027-01-15' },
+    });
+    expect(r.status).toBe(200);
+    // The crash: the projection item is lost, the event is stored.
+    const store = (rt.procedure as any).deps.store;
+    await store.doc.send(
+      new DeleteCommand({
+        TableName: store.tableName,
+        Key: { pk: 'IMPROVEMENTS#ons-welzijn-strikt', sk: `2027-01-15#${s.id}#v1` },
+      }),
+    );
+    const listed = async () =>
+      (await rt.call('GET', '/improvements', { token: rt.officers.officer })).json.items.filter(
+        (i: any) => i.dossierId === s.id,
+      );
+    expect(await listed()).toEqual([]);
+    await rt.procedure.recoverIntake();
+    expect((await listed()).map((i: any) => i.action)).toEqual(['Na een crash terug in het register']);
   });
 });

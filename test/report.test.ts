@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { anonymise, MERGED } from '../lambdas/domain/report.js';
+import { anonymise, buildReport, MERGED, reportCsv } from '../lambdas/domain/report.js';
+import { loadRegulation } from '../statemachines/load.js';
 import { act, dossier, submit, walk } from './support/ladder.js';
 import { SANNE, type TestRuntime, testRuntime } from './support/runtime.js';
 
@@ -76,6 +77,15 @@ describe('report', () => {
       (await rt.call('GET', '/reports?from=2026-12-31&to=2026-01-01', { token: rt.officers.officer })).status,
     ).toBe(400);
     expect((await rt.call('GET', '/reports?from=2026-01-01&to=2026-12-31')).status).toBe(401);
+  });
+
+  it('a dimension klachtflow cannot count is listed with a note, not dropped', () => {
+    const reg = loadRegulation('examples/thuiszorg-de-linde.yaml');
+    const r = buildReport(reg, [], { from: '2026-01-01', to: '2026-12-31' });
+    expect(r.dimensions).toEqual([
+      { id: 'topic', title: 'Onderwerp', kind: null, groups: {}, note: expect.stringContaining('"of"') },
+    ]);
+    expect(reportCsv(r)).toContain('Onderwerp;"klachtflow weet niet');
   });
 
   it('anonymise merges every group under five', () => {

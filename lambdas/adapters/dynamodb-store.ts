@@ -28,6 +28,7 @@ import {
 import { monotonicFactory } from 'ulid';
 import { type DossierEvent, type DossierView, deriveView, type EventBody, project } from '../domain/dossier.js';
 import { ConflictError } from '../domain/errors.js';
+import type { ImprovementRow } from '../domain/ports.js';
 
 export const INDEXES = {
   /** Open dossiers of a regulation by nearest deadline. */
@@ -94,6 +95,12 @@ const nextId = monotonicFactory();
 
 const seqKey = (seq: number) => `EVENT#${String(seq).padStart(6, '0')}`;
 const dossierKey = (id: string) => `DOSSIER#${id}`;
+/**
+ * The improvement register: one projection item per action in one partition per regulation,
+ * sorted by due date, so the register is one Query however many dossiers there are. The due date
+ * never changes, so neither does an action's key.
+ */
+const improvementsKey = (regulationId: string) => `IMPROVEMENTS#${regulationId}`;
 
 export interface WorklistQuery {
   regulationId: string;
@@ -215,7 +222,59 @@ export class DynamoDossierStore {
           : await this.load(id);
     if (!view) throw new Error(`Dossier ${id} vanished`);
     await this.putView(view);
+    if (bodies.some((b) => b.type === 'improvement.added' || b.type === 'improvement.updated'))
+      await this.putImprovements(view);
     return view;
+  }
+
+  /** Writes the register's projection of a dossier's actions, never backwards. */
+  async projectImprovements(view: DossierView): Promise<void> {
+    await this.putImprovements(view);
+  }
+
+  private async putImprovements(view: DossierView): Promise<void> {
+    for (const i of view.improvements) {
+      try {
+        await this.doc.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: {
+              pk: improvementsKey(view.regulationId),
+              sk: `${i.due}#${view.id}#${i.improvementId}`,
+              version: view.version,
+              dossierId: view.id,
+              reference: view.reference,
+              ...i,
+            },
+            ConditionExpression: 'attribute_not_exists(pk) OR version < :v',
+            ExpressionAttributeValues: { ':v': view.version },
+          }),
+        );
+      } catch (e) {
+        if (!isConditionFailure(e)) throw e; // a newer projection is already there
+      }
+    }
+  }
+
+  /** The improvement register of a regulation, by due date; one Query, filtered by status. */
+  async improvements(regulationId: string, q: { status?: string; limit?: number } = {}): Promise<ImprovementRow[]> {
+    const out: ImprovementRow[] = [];
+    const limit = q.limit ?? 1000;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': improvementsKey(regulationId), ...(q.status ? { ':s': q.status } : {}) },
+          ...(q.status ? { FilterExpression: '#s = :s', ExpressionAttributeNames: { '#s': 'status' } } : {}),
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const { pk: _p, sk: _s, version: _v, ...row } of page.Items ?? []) out.push(row as ImprovementRow);
+      start = page.LastEvaluatedKey;
+    } while (start && out.length < limit);
+    return out.slice(0, limit);
   }
 
   /** Writes the view item for the indexes, never backwards. */

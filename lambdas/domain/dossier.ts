@@ -29,6 +29,8 @@ export interface ReceivedData {
   respondent?: { name?: string; email?: string; team?: string; managerEmail?: string };
   aboutRole?: string;
   wantsSupport?: boolean;
+  /** Answers to the report questions of the complaint form: a choice from the regulation's list. */
+  answers?: Record<string, string>;
   accessTokenHash: string;
   /** Recorded by an officer: the employee who took the complaint (phone, desk, conversation). */
   takenBy?: string;
@@ -112,6 +114,7 @@ export type EventBody =
   | { type: 'registration.answered'; data: { answers: Record<string, string> } }
   | { type: 'improvement.added'; data: Improvement }
   | { type: 'improvement.updated'; data: { improvementId: string; status: Improvement['status']; note?: string } }
+  | { type: 'conduct.noted'; data: { noteId: string; text: string } }
   | { type: 'erased'; data: { fields: string[] } };
 
 export type DossierEvent = EventBody & { seq: number; at: string; by: string };
@@ -158,6 +161,11 @@ export interface DossierView {
   /** Answers to the regulation's registration form given by officers (derived ones are not stored). */
   registration: Record<string, string>;
   improvements: Improvement[];
+  /**
+   * Notes on blameworthy conduct of an employee: for the regulation's `conductNote.readers` only
+   * (never in the complainant's view, an export or a report).
+   */
+  conductNotes: { noteId: string; text: string; at: string; by: string }[];
   /** When the personal data was erased at the end of the retention period. */
   erasedAt?: string;
   retentionUntil?: string;
@@ -206,6 +214,7 @@ export function deriveView(id: string, events: readonly DossierEvent[]): Dossier
     registration: {},
     accessTokenHash: first.data.accessTokenHash,
     improvements: [],
+    conductNotes: [],
     version: 0,
   };
   for (const e of events) apply(view, e);
@@ -299,6 +308,9 @@ function apply(view: DossierView, e: DossierEvent) {
     case 'registration.answered':
       Object.assign(view.registration, e.data.answers);
       return;
+    case 'conduct.noted':
+      view.conductNotes.push({ ...e.data, at: e.at, by: e.by });
+      return;
     case 'access.renewed':
       view.accessTokenHash = e.data.accessTokenHash;
       return;
@@ -362,6 +374,8 @@ export function redactEvent(e: DossierEvent): DossierEvent {
       return { ...e, data: {} };
     case 'handover':
       return { ...e, data: { ...e.data, reason: ERASED } };
+    case 'conduct.noted':
+      return { ...e, data: { ...e.data, text: ERASED } };
     default:
       return e;
   }

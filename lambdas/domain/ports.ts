@@ -2,7 +2,7 @@
  * Ports: what the domain needs from the world. Adapters implement them for AWS (lambdas/adapters)
  * with their SDK client injected; the local runtime hands in clients pointed at local endpoints.
  */
-import type { DossierEvent, DossierView, EventBody } from './dossier.js';
+import type { DossierEvent, DossierView, EventBody, Improvement } from './dossier.js';
 
 export interface Clock {
   now(): Date;
@@ -55,6 +55,12 @@ export interface WorklistPage {
   next: string | null;
 }
 
+/** One line of the improvement register: an action with the dossier it came from. */
+export interface ImprovementRow extends Improvement {
+  dossierId: string;
+  reference: string;
+}
+
 export interface DossierStore {
   nextReference(regulationId: string, year: number): Promise<string>;
   putReference(reference: string, regulationId: string, id: string): Promise<void>;
@@ -77,6 +83,10 @@ export interface DossierStore {
     cursor?: string;
   }): Promise<WorklistPage>;
   receivedBetween(regulationId: string, from: string, to: string): Promise<string[]>;
+  /** The improvement register over all dossiers of a regulation, by due date (a projection, not a scan). */
+  improvements(regulationId: string, q?: { status?: Improvement['status']; limit?: number }): Promise<ImprovementRow[]>;
+  /** Brings the register's projection of one dossier up to date (after a crash between the two writes). */
+  projectImprovements?(view: DossierView): Promise<void>;
   recordRead(id: string, read: { by: string; at: string; what: string }): Promise<void>;
   reads(id: string): Promise<{ by: string; at: string; what: string }[]>;
   /** Takes a lease of `seconds` on a one-time action: false while someone else holds it. */

@@ -6,7 +6,7 @@
  */
 
 import { findStep } from '../../statemachines/ladder.js';
-import type { Regulation } from '../../statemachines/model.js';
+import { type DimensionKind, dimensionKind, type Regulation, type ReportDimension } from '../../statemachines/model.js';
 import type { DossierView } from './dossier.js';
 
 /** Groups smaller than this are merged into "overig" (privacy: small groups identify people). */
@@ -28,6 +28,16 @@ export interface Report {
   byMonth: Record<string, number>;
   handlingDays: { average: number | null; longest: number | null };
   improvements: Record<string, number>;
+  /** The improvement actions themselves (the organisation's measures, not anyone's story). */
+  improvementActions: { action: string; owner: string; due: string; status: string; overdue: boolean }[];
+  /** The figures the regulation itself asks for, one per dimension it names. */
+  dimensions: {
+    id: string;
+    title: string;
+    kind: DimensionKind | null;
+    groups: Record<string, number>;
+    note?: string;
+  }[];
   deadlines: {
     step: string;
     title: string;
@@ -68,11 +78,58 @@ const RESULT_NL: Record<string, string> = {
   referred: 'doorverwezen',
 };
 
+const IMPROVEMENT_NL = { open: 'open', 'in-progress': 'in uitvoering', done: 'afgerond' } as const;
+
+/** Groups that count something other than people: merging them protects nobody. */
+const UNMERGED: readonly DimensionKind[] = ['count', 'improvements'];
+
+/** The group one dossier falls in for one dimension (undefined: the dimension counts no dossiers). */
+function groupOf(reg: Regulation, dim: ReportDimension, kind: DimensionKind, d: DossierView): string | undefined {
+  const registered = dim.registrationQuestion ? d.registration[dim.registrationQuestion]?.trim() : undefined;
+  switch (kind) {
+    case 'count':
+      return 'totaal';
+    case 'result':
+      return d.closed ? (RESULT_NL[d.closed.result] ?? d.closed.result) : 'nog open';
+    case 'satisfaction':
+      if (registered === 'ja') return 'naar tevredenheid';
+      if (registered === 'nee') return 'niet naar tevredenheid';
+      if (!d.closed) return 'nog open';
+      if (d.closed.result === 'withdrawn') return 'ingetrokken';
+      return d.closed.result === 'resolved' ? 'naar tevredenheid' : 'niet naar tevredenheid';
+    case 'internal-or-referred':
+      if (!d.closed) return 'nog open';
+      if (d.closed.result === 'withdrawn') return 'ingetrokken';
+      return isReferred(reg, d) ? 'doorverwezen' : 'intern afgehandeld';
+    case 'municipality':
+      return registered || d.received.complainant.address?.city?.trim() || 'onbekend';
+    case 'variant':
+      return reg.intake.variants.find((v) => v.id === d.received.variant)?.title ?? d.received.variant;
+    case 'rung':
+      return reg.ladder.rungs.find((x) => x.id === d.rungId)?.title ?? d.rungId;
+    case 'improvements':
+      return undefined;
+    case 'answer': {
+      // The officer's registration answer completes (and corrects) what the complainant chose.
+      const answer = registered || d.received.answers?.[dim.id];
+      if (!answer) return 'onbekend';
+      // Only the regulation's own choices are shown: a free answer could name someone.
+      return dim.values?.includes(answer) ? answer : 'anders';
+    }
+  }
+}
+
+function isReferred(reg: Regulation, d: DossierView): boolean {
+  return d.closed?.result === 'referred' || reg.ladder.rungs.find((x) => x.id === d.rungId)?.kind === 'external';
+}
+
 /** The report over the dossiers received in the period. */
 export function buildReport(
   reg: Regulation,
   dossiers: readonly DossierView[],
   period: { from: string; to: string },
+  /** Today (YYYY-MM-DD), to mark improvement actions past their date. */
+  today?: string,
 ): Report {
   const results: Record<string, number> = {};
   const byMunicipality: Record<string, number> = {};
@@ -83,6 +140,7 @@ export function buildReport(
   let referred = 0;
   const deadlines = new Map<string, Report['deadlines'][number]>();
   const improvements: Record<string, number> = {};
+  const improvementActions: Report['improvementActions'] = [];
   for (const d of dossiers) {
     const r = d.received;
     bump(byMunicipality, r.complainant.address?.city?.trim() || 'onbekend');
@@ -92,11 +150,18 @@ export function buildReport(
     if (d.closed) {
       bump(results, RESULT_NL[d.closed.result] ?? d.closed.result);
       days.push((Date.parse(d.closed.at) - Date.parse(r.receivedAt)) / 86_400_000);
-      if (d.closed.result === 'referred' || reg.ladder.rungs.find((x) => x.id === d.rungId)?.kind === 'external')
-        referred++;
+      if (isReferred(reg, d)) referred++;
     }
-    for (const i of d.improvements)
-      bump(improvements, { open: 'open', 'in-progress': 'in uitvoering', done: 'afgerond' }[i.status]);
+    for (const i of d.improvements) {
+      bump(improvements, IMPROVEMENT_NL[i.status]);
+      improvementActions.push({
+        action: i.action,
+        owner: reg.roles.find((r) => r.id === i.owner)?.title ?? i.owner,
+        due: i.due,
+        status: IMPROVEMENT_NL[i.status],
+        overdue: i.status !== 'done' && i.due < (today ?? period.to),
+      });
+    }
     for (const x of d.deadlines) {
       const row = deadlines.get(x.stepId) ?? {
         step: x.stepId,
@@ -116,6 +181,22 @@ export function buildReport(
     }
   }
   const closed = dossiers.filter((d) => d.closed).length;
+  const dimensions = reg.reporting.dimensions.map((dim): Report['dimensions'][number] => {
+    const kind = dimensionKind(dim);
+    if (!kind) {
+      const note = `klachtflow weet niet wat "${dim.id}" telt: zeg het in de regeling met "of" (of "values").`;
+      return { id: dim.id, title: dim.title, kind: null, groups: {}, note };
+    }
+    const groups: Record<string, number> = {};
+    if (kind === 'improvements') Object.assign(groups, improvements);
+    else
+      for (const d of dossiers) {
+        const g = groupOf(reg, dim, kind, d);
+        if (g !== undefined) bump(groups, g);
+      }
+    if (kind === 'count') groups.totaal = dossiers.length;
+    return { id: dim.id, title: dim.title, kind, groups: UNMERGED.includes(kind) ? groups : anonymise(groups) };
+  });
   return {
     regulation: reg.id,
     organisation: reg.organisation.name,
@@ -134,6 +215,8 @@ export function buildReport(
       longest: days.length ? Math.round(Math.max(...days) * 10) / 10 : null,
     },
     improvements,
+    improvementActions: improvementActions.sort((a, b) => a.due.localeCompare(b.due)),
+    dimensions,
     deadlines: [...deadlines.values()],
     note: `Anoniem: geen namen, contactgegevens of vrije tekst; groepen kleiner dan ${MIN_GROUP} zijn samengevoegd.`,
   };
@@ -156,6 +239,10 @@ export function reportCsv(report: Report): string {
   add('trede', report.byRung);
   add('maand', report.byMonth);
   add('verbeteracties', report.improvements);
+  for (const d of report.dimensions) {
+    add(d.title, d.groups);
+    if (d.note) rows.push([d.title, d.note, '']);
+  }
   rows.push(
     ['intern afgehandeld', '', String(report.internalOrReferred.internal)],
     ['doorverwezen', '', String(report.internalOrReferred.referred)],
@@ -167,6 +254,12 @@ export function reportCsv(report: Report): string {
       [`termijn ${d.title}`, 'verstreken', String(d.breached)],
     );
   }
+  rows.push(
+    ['behandelduur gemiddeld (dagen)', '', String(report.handlingDays.average ?? '')],
+    ['behandelduur langste (dagen)', '', String(report.handlingDays.longest ?? '')],
+  );
+  for (const i of report.improvementActions)
+    rows.push([`verbeteractie: ${i.action}`, `${i.status}${i.overdue ? ', te laat' : ''}, uiterlijk ${i.due}`, '1']);
   const cell = (s: string) => (/[;"\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
   return `${rows.map((r) => r.map(cell).join(';')).join('\n')}\n`;
 }
@@ -191,7 +284,8 @@ function bars(title: string, m: Record<string, number>, colour = '#1f5fa8'): str
 
 /** The report as an HTML page with its charts inline (no external assets). */
 export function reportHtml(report: Report): string {
-  const attainment = Object.fromEntries(report.deadlines.map((d) => [d.title, d.met + d.metAfterExtension]));
+  const attainment = Object.fromEntries(report.deadlines.map((d) => [d.title, d.met]));
+  const extended = Object.fromEntries(report.deadlines.map((d) => [d.title, d.metAfterExtension]));
   const breached = Object.fromEntries(report.deadlines.map((d) => [d.title, d.breached]));
   return `<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>Klachtenrapportage ${esc(report.organisation)}</title></head><body style="font-family: sans-serif; max-width: 48rem; margin: 1rem auto">
 <h1>Klachtenrapportage ${esc(report.organisation)}</h1>
@@ -201,7 +295,22 @@ Behandelduur: gemiddeld ${report.handlingDays.average ?? '-'} dagen, langste ${r
 ${bars('Klachten per maand', report.byMonth)}
 ${bars('Uitkomst', report.results)}
 ${bars('Per gemeente', report.byMunicipality)}
-${bars('Termijnen gehaald, per stap', attainment, '#2e7d32')}
+${report.dimensions
+  .filter((d) => d.kind !== 'count')
+  .map((d) => (d.note ? `<p>${esc(d.title)}: ${esc(d.note)}</p>` : bars(d.title, d.groups)))
+  .join('\n')}
+${bars('Termijnen gehaald (zonder verlenging), per stap', attainment, '#2e7d32')}
+${bars('Termijnen gehaald na verlenging, per stap', extended, '#8a6d00')}
 ${bars('Termijnen verstreken, per stap', breached, '#b00020')}
+<h2>Termijnen per stap</h2>
+<table><thead><tr><th scope="col">Stap</th><th scope="col">Gehaald</th><th scope="col">Gehaald na verlenging</th><th scope="col">Verstreken</th><th scope="col">Loopt nog</th></tr></thead><tbody>
+${report.deadlines.map((d) => `<tr><th scope="row">${esc(d.title)}</th><td>${d.met}</td><td>${d.metAfterExtension}</td><td>${d.breached}</td><td>${d.open}</td></tr>`).join('\n')}
+</tbody></table>
+<h2>Verbeteracties</h2>
+${
+  report.improvementActions.length
+    ? `<ul>${report.improvementActions.map((i) => `<li>${esc(i.action)} (${esc(i.owner)}, uiterlijk ${esc(i.due)}): ${esc(i.status)}${i.overdue ? ', te laat' : ''}</li>`).join('')}</ul>`
+    : '<p>Geen verbeteracties.</p>'
+}
 </body></html>`;
 }

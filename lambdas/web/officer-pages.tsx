@@ -74,6 +74,11 @@ function Worklist(props: { reg: Regulation; items: any[]; now: number; rung?: st
         </a>{' '}
         (telefonisch, per brief, persoonlijk of via een collega binnengekomen)
       </p>
+      <p class="utrecht-paragraph">
+        <a class="utrecht-link" href="/medewerkers/verbeterregister">
+          Verbeterregister: alle verbeteracties uit klachten
+        </a>
+      </p>
       <form method="get" action="/medewerkers/werklijst" class="kf-field">
         <label class="utrecht-form-label" for="rung">
           Trede
@@ -126,6 +131,98 @@ function Worklist(props: { reg: Regulation; items: any[]; now: number; rung?: st
           Uitloggen
         </button>
       </form>
+    </Layout>
+  );
+}
+
+const IMPROVEMENT_STATUS: Record<string, string> = { open: 'open', 'in-progress': 'in uitvoering', done: 'afgerond' };
+
+/**
+ * The improvement register over all dossiers, earliest date first (ONS: "De klachtenfunctionaris
+ * bewaakt en registreert de stand van zaken uitvoering verbeteracties"). Late actions say so in
+ * words, not only in colour.
+ */
+function Register(props: { reg: Regulation; items: any[]; status?: string; message?: string }) {
+  const late = props.items.filter((i) => i.overdue).length;
+  return (
+    <Layout reg={props.reg} title="Verbeterregister">
+      <p class="utrecht-paragraph">
+        <a class="utrecht-link" href="/medewerkers/werklijst">
+          Terug naar de werklijst
+        </a>
+      </p>
+      {props.message ? (
+        <div class="kf-box" role="status">
+          <p class="utrecht-paragraph">{props.message}</p>
+        </div>
+      ) : null}
+      <h1 class="utrecht-heading-1">Verbeterregister</h1>
+      <p class="utrecht-paragraph">
+        Verbeteracties uit klachten, de vroegste datum bovenaan. {props.items.length} actie(s)
+        {late ? `, waarvan ${late} te laat` : ''}.
+      </p>
+      <form method="get" action="/medewerkers/verbeterregister" class="kf-field">
+        <label class="utrecht-form-label" for="status">
+          Stand
+        </label>{' '}
+        <select class="utrecht-select utrecht-select--html-select" id="status" name="status">
+          <option value="">Alle</option>
+          {Object.entries(IMPROVEMENT_STATUS).map(([value, title]) => (
+            <option value={value} selected={props.status === value}>
+              {title}
+            </option>
+          ))}
+        </select>{' '}
+        <button type="submit" class="utrecht-button utrecht-button--secondary-action">
+          Toon
+        </button>
+      </form>
+      {props.items.length === 0 ? <p class="utrecht-paragraph">Geen verbeteracties.</p> : null}
+      <table class="utrecht-table">
+        <thead class="utrecht-table__header">
+          <tr class="utrecht-table__row">
+            <th class="utrecht-table__header-cell">Uiterlijk</th>
+            <th class="utrecht-table__header-cell">Actie</th>
+            <th class="utrecht-table__header-cell">Wie</th>
+            <th class="utrecht-table__header-cell">Dossier</th>
+            <th class="utrecht-table__header-cell">Stand</th>
+          </tr>
+        </thead>
+        <tbody class="utrecht-table__body">
+          {props.items.map((i, n) => (
+            <tr class="utrecht-table__row">
+              <td class="utrecht-table__cell">
+                {i.due}
+                {i.overdue ? <strong class="kf-error"> (te laat)</strong> : null}
+              </td>
+              <td class="utrecht-table__cell">{i.action}</td>
+              <td class="utrecht-table__cell">{i.ownerTitle}</td>
+              <td class="utrecht-table__cell">
+                <a class="utrecht-link" href={`/medewerkers/dossiers/${i.dossierId}`}>
+                  {i.reference}
+                </a>
+              </td>
+              <td class="utrecht-table__cell">
+                <form method="post" action={`/medewerkers/verbeterregister/${i.dossierId}/${i.improvementId}`}>
+                  <label class="utrecht-form-label" for={`stand-${n}`}>
+                    Stand van {i.reference}, actie {i.improvementId}
+                  </label>{' '}
+                  <select class="utrecht-select utrecht-select--html-select" id={`stand-${n}`} name="status">
+                    {Object.entries(IMPROVEMENT_STATUS).map(([value, title]) => (
+                      <option value={value} selected={i.status === value}>
+                        {title}
+                      </option>
+                    ))}
+                  </select>{' '}
+                  <button type="submit" class="utrecht-button utrecht-button--subtle">
+                    Bewaar
+                  </button>
+                </form>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </Layout>
   );
 }
@@ -215,7 +312,54 @@ function ActionForm(props: { id: string; action: any }) {
   );
 }
 
-function DossierPage(props: { reg: Regulation; d: any; svg: string; message?: string; error?: string }) {
+/**
+ * Blameworthy conduct of an employee: any officer records it; only the readers the regulation
+ * names (ONS: the manager) see what was recorded.
+ */
+function ConductNotes(props: { id: string; notes?: any[] }) {
+  return (
+    <section>
+      <h2 class="utrecht-heading-2">Verwijtbaar handelen</h2>
+      {props.notes ? (
+        props.notes.length ? (
+          <ul class="utrecht-unordered-list">
+            {props.notes.map((n: any) => (
+              <li>
+                {dayOf(n.at)}, {n.by}: {n.text}
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p class="utrecht-paragraph">Er zijn geen aantekeningen.</p>
+        )
+      ) : (
+        <p class="utrecht-paragraph">
+          Alleen de leidinggevende leest deze aantekeningen. De klager en andere medewerkers zien ze niet.
+        </p>
+      )}
+      <form method="post" action={`/medewerkers/dossiers/${props.id}/verwijtbaar`} class="kf-box">
+        <div class="kf-field">
+          <label class="utrecht-form-label" for="conduct-text">
+            Wat deed de medewerker volgens u verwijtbaar?
+          </label>
+          <textarea class="utrecht-textarea utrecht-textarea--html-textarea" id="conduct-text" name="text" rows={4} />
+        </div>
+        <button type="submit" class="utrecht-button utrecht-button--secondary-action">
+          Leg vast voor de leidinggevende
+        </button>
+      </form>
+    </section>
+  );
+}
+
+function DossierPage(props: {
+  reg: Regulation;
+  d: any;
+  svg: string;
+  message?: string;
+  error?: string;
+  conduct?: any[];
+}) {
   const { reg, d } = props;
   return (
     <Layout reg={reg} title={`Dossier ${d.reference}`} error={!!props.error}>
@@ -336,6 +480,7 @@ function DossierPage(props: { reg: Regulation; d: any; svg: string; message?: st
           Voeg toe aan het verbeterregister
         </button>
       </form>
+      <ConductNotes id={d.id} notes={props.conduct} />
       <h2 class="utrecht-heading-2">Ingezien door</h2>
       <ul class="utrecht-unordered-list">
         {(d.reads ?? []).slice(-20).map((r: any) => (
@@ -500,6 +645,33 @@ export function registerOfficerPages(
     return html(c, <Worklist reg={reg} items={page.items} now={deps.now().getTime()} rung={rung} />);
   });
 
+  app.get('/medewerkers/verbeterregister', async (c) => {
+    const status = c.req.query('status') || undefined;
+    const res = await get(c, `/improvements${status ? `?status=${encodeURIComponent(status)}` : ''}`);
+    if (res.status === 401) return c.redirect('/medewerkers', 303);
+    const items = res.status === 200 ? ((await res.json()) as { items: any[] }).items : [];
+    return html(
+      c,
+      <Register
+        reg={reg}
+        items={items}
+        status={status}
+        message={c.req.query('gedaan') ? 'De stand is bewaard.' : undefined}
+      />,
+    );
+  });
+
+  app.post('/medewerkers/verbeterregister/:id/:improvementId', async (c) => {
+    const { id, improvementId } = c.req.param();
+    const res = await api.request(`/dossiers/${id}/improvements/${improvementId}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${getCookie(c, COOKIE) ?? ''}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ status: String((await formOf(c)).status ?? '') }),
+    });
+    if (res.status === 401) return c.redirect('/medewerkers', 303);
+    return c.redirect(`/medewerkers/verbeterregister${res.status === 200 ? '?gedaan=1' : ''}`, 303);
+  });
+
   const dossier = async (c: Context, message?: string, error?: string, status: 200 | 409 | 422 = 200) => {
     const res = await get(c, `/dossiers/${c.req.param('id')}`);
     if (res.status === 401) return c.redirect('/medewerkers', 303);
@@ -513,7 +685,10 @@ export function registerOfficerPages(
       );
     const d = (await res.json()) as any;
     const svg = await ladderSvg(reg, d.currentStep?.id);
-    return html(c, <DossierPage reg={reg} d={d} svg={svg} message={message} error={error} />, status);
+    // Readers of conduct notes get them; for everyone else the API says no, and the page shows none.
+    const notes = await get(c, `/dossiers/${c.req.param('id')}/conduct-notes`);
+    const conduct = notes.status === 200 ? ((await notes.json()) as { items: any[] }).items : undefined;
+    return html(c, <DossierPage reg={reg} d={d} svg={svg} message={message} error={error} conduct={conduct} />, status);
   };
   app.get('/medewerkers/dossiers/:id', (c) => dossier(c, c.req.query('gedaan') ? 'Vastgelegd.' : undefined));
 
@@ -530,6 +705,18 @@ export function registerOfficerPages(
     });
     if (res.status === 401) return c.redirect('/medewerkers', 303);
     if (res.status === 200) return c.redirect(`/medewerkers/dossiers/${c.req.param('id')}?gedaan=1`, 303);
+    const json = (await res.json().catch(() => ({}))) as { error?: { message?: string } };
+    return dossier(c, undefined, json.error?.message ?? 'Dat lukte niet.', 422);
+  });
+
+  app.post('/medewerkers/dossiers/:id/verwijtbaar', async (c) => {
+    const res = await api.request(`/dossiers/${c.req.param('id')}/conduct-notes`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${getCookie(c, COOKIE) ?? ''}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ text: String((await formOf(c)).text ?? '') }),
+    });
+    if (res.status === 401) return c.redirect('/medewerkers', 303);
+    if (res.status === 201) return c.redirect(`/medewerkers/dossiers/${c.req.param('id')}?gedaan=1`, 303);
     const json = (await res.json().catch(() => ({}))) as { error?: { message?: string } };
     return dossier(c, undefined, json.error?.message ?? 'Dat lukte niet.', 422);
   });

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, Hono } from 'hono';
 import { findStep } from '../../statemachines/ladder.js';
-import type { ComplainantRole, Regulation } from '../../statemachines/model.js';
+import { type ComplainantRole, intakeDimensions, type Regulation } from '../../statemachines/model.js';
 import { formatDutchDate, localDate } from '../domain/calendar/deadline.js';
 import { describeTerm, parseTerm } from '../domain/calendar/term.js';
 import { dayOf } from '../domain/letters.js';
@@ -218,6 +218,47 @@ export function Radios(props: {
   );
 }
 
+/**
+ * A report question of the regulation (ONS: which team; OCO: what about), never required. Ids
+ * are by position: the choices are the regulation's words and may hold spaces or "|".
+ */
+function ReportQuestion(props: { id: string; question: string; choices: string[]; values: Values; errors: Errors }) {
+  const name = `answer-${props.id}`;
+  const error = props.errors[name];
+  const options = [...props.choices.map((c) => ({ value: c, label: c })), { value: '', label: 'Weet ik niet' }];
+  return (
+    <fieldset
+      class={`kf-field utrecht-form-fieldset${error ? ' kf-invalid' : ''}`}
+      aria-describedby={`${name}-hint${error ? ` ${name}-error` : ''}`}
+    >
+      <legend class="utrecht-form-fieldset__legend">{props.question} (niet verplicht)</legend>
+      <p class="kf-hint" id={`${name}-hint`}>
+        Zo kunnen wij van klachten leren. In ons overzicht van klachten staat dit zonder uw naam.
+      </p>
+      {error ? (
+        <p class="kf-error" id={`${name}-error`}>
+          {error}
+        </p>
+      ) : null}
+      {options.map((o, i) => (
+        <div class="kf-choice">
+          <input
+            class="utrecht-radio-button utrecht-radio-button--html-input"
+            type="radio"
+            id={i === 0 ? name : `${name}-${i}`}
+            name={name}
+            value={o.value}
+            checked={(props.values[name] ?? '') === o.value && props.values[name] !== undefined}
+          />
+          <label class="utrecht-form-label utrecht-form-label--radio" for={i === 0 ? name : `${name}-${i}`}>
+            {o.label}
+          </label>
+        </div>
+      ))}
+    </fieldset>
+  );
+}
+
 /** What happens after submitting, in words, from the regulation's first rung. */
 function nextSteps(reg: Regulation, variantId?: string): string[] {
   const variant = reg.intake.variants.find((v) => v.id === variantId) ?? reg.intake.variants[0];
@@ -353,6 +394,9 @@ export function ComplaintForm(props: { reg: Regulation; values: Values; errors: 
             {values.description ?? ''}
           </textarea>
         </Field>
+        {intakeDimensions(reg).map((d) => (
+          <ReportQuestion id={d.id} question={d.question} choices={d.values} values={values} errors={errors} />
+        ))}
         <DateField
           prefix="incident"
           legend="Wanneer gebeurde het?"
@@ -463,8 +507,14 @@ export function dateOf(values: Values, prefix: string): string | undefined {
 }
 
 /** The form's fields as the API's body. */
-export function bodyOf(values: Values): Record<string, unknown> {
+export function bodyOf(reg: Regulation, values: Values): Record<string, unknown> {
   const opt = (v?: string) => (v?.trim() ? v.trim() : undefined);
+  const answers = Object.fromEntries(
+    intakeDimensions(reg).flatMap((d) => {
+      const v = opt(values[`answer-${d.id}`]);
+      return v ? [[d.id, v]] : [];
+    }),
+  );
   const address = { street: opt(values.street), postcode: opt(values.postcode), city: opt(values.city) };
   return {
     complainant: {
@@ -482,6 +532,7 @@ export function bodyOf(values: Values): Record<string, unknown> {
     respondent: opt(values.respondent) ? { name: opt(values.respondent) } : undefined,
     aboutRole: opt(values.aboutRole),
     wantsSupport: values.wantsSupport === 'ja' ? true : undefined,
+    ...(Object.keys(answers).length ? { answers } : {}),
     consent: values.consent === 'ja',
   };
 }
@@ -515,7 +566,7 @@ export function registerComplainantPages(
         'content-type': 'application/json',
         ...(values.formulier ? { 'idempotency-key': `form-${values.formulier}` } : {}),
       },
-      body: JSON.stringify(bodyOf(values)),
+      body: JSON.stringify(bodyOf(reg, values)),
     });
     const json = (await res.json()) as any;
     if (res.status === 201) {
@@ -527,6 +578,7 @@ export function registerComplainantPages(
     for (const issue of json.error?.issues ?? []) {
       const field =
         FIELD_OF[issue.path] ??
+        (String(issue.path).startsWith('answers.') ? `answer-${String(issue.path).slice(8)}` : undefined) ??
         (String(issue.path).startsWith('complainant') ? 'name' : String(issue.path).split('.')[0] || 'description');
       if (!errors[field])
         errors[field] = MESSAGES[field] && !issue.message.startsWith('Vul') ? MESSAGES[field] : issue.message;

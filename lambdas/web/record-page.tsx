@@ -331,7 +331,7 @@ export function registerRecordPage(
     }
     if (!values.channel) errors.channel = MESSAGES.channel as string;
     const body = {
-      ...bodyOf(values),
+      ...bodyOf(reg, values),
       channel: values.channel ?? '',
       receivedAt: receivedAt ?? '',
       ...(values.takenBy?.trim() ? { takenBy: values.takenBy.trim() } : {}),
