@@ -210,6 +210,62 @@ export function fixedMonthlyCost(template: Template): {
   };
 }
 
+/** What one complaint used, as the simulation counted it (runtime/usage.ts), per complaint. */
+export interface UsagePerComplaint {
+  apiRequests: number;
+  apiMs: number;
+  taskInvocations: number;
+  taskMs: number;
+  transitions: number;
+  readUnits: number;
+  writeUnits: number;
+  mails: number;
+  schedules: number;
+}
+
+/**
+ * The cost of one complaint from what the simulation counted, at the prices above, before any free
+ * tier (a small organisation stays inside most of it; the figure is what it costs beyond).
+ * Assumptions, stated so they can be checked: the API and task functions have 512 MB (lib/handlers.ts);
+ * durations are those measured locally, where DynamoDB runs in the same process, so they are an upper
+ * bound; every request and invocation is traced and writes 1 KB of logs; a dossier's items take at
+ * most what was written to them (1 KB per write unit) and are kept for `retentionMonths`.
+ */
+export function costPerComplaint(
+  u: UsagePerComplaint,
+  opts: { memoryMb?: number; retentionMonths?: number } = {},
+): { lines: { what: string; arithmetic: string; usd: number }[]; totalUsd: number } {
+  const gb = (opts.memoryMb ?? 512) / 1024;
+  const months = opts.retentionMonths ?? 24;
+  const invocations = u.apiRequests + u.taskInvocations;
+  const line = (what: string, count: number, price: UnitPrice) => ({
+    what,
+    arithmetic: `${round(count)} × $${price.usd.toPrecision(3)} per ${price.unit}`,
+    usd: count * price.usd,
+  });
+  const lines = [
+    line('API Gateway (HTTP API)', u.apiRequests, UNIT_PRICES.httpApiRequest),
+    line('Lambda requests', invocations, UNIT_PRICES.lambdaRequest),
+    line('Lambda duration', ((u.apiMs + u.taskMs) / 1000) * gb, UNIT_PRICES.lambdaArmGbSecond),
+    line('Step Functions transitions', u.transitions, UNIT_PRICES.stateTransition),
+    line('DynamoDB reads', u.readUnits, UNIT_PRICES.dynamodbRead),
+    line('DynamoDB writes', u.writeUnits, UNIT_PRICES.dynamodbWrite),
+    line('DynamoDB storage (+ PITR)', (u.writeUnits / 1024 / 1024) * months, {
+      ...UNIT_PRICES.dynamodbStorage,
+      usd: UNIT_PRICES.dynamodbStorage.usd + UNIT_PRICES.dynamodbPitr.usd,
+    }),
+    line('SES e-mail', u.mails, UNIT_PRICES.sesEmail),
+    line('EventBridge Scheduler', u.schedules, UNIT_PRICES.schedulerInvocation),
+    line('X-Ray traces', invocations, UNIT_PRICES.xrayTrace),
+    line('CloudWatch Logs', invocations / 1024 / 1024, UNIT_PRICES.logsIngested),
+  ];
+  return { lines, totalUsd: lines.reduce((a, l) => a + l.usd, 0) };
+}
+
+function round(n: number): string {
+  return n >= 100 ? n.toFixed(0) : n >= 1 ? n.toFixed(1) : n.toPrecision(2);
+}
+
 /** The template of one preset's stack with placeholder settings (no bundling: it is not needed). */
 export async function presetTemplate(preset: string): Promise<Template> {
   const { App } = await import('aws-cdk-lib');

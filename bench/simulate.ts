@@ -12,9 +12,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Temporal } from 'temporal-polyfill';
+import { parseTerm } from '../lambdas/domain/calendar/term.js';
 import type { UsageCounts } from '../runtime/usage.js';
+import { PRESET_IDS } from '../statemachines/load.js';
 import { seeded } from '../test/support/random.js';
 import { SANNE, testRuntime } from '../test/support/runtime.js';
+import { costPerComplaint, fixedMonthlyCost, PRICES_AS_OF, presetTemplate } from './cost.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -235,6 +238,27 @@ async function main() {
     usage: usageOf(usage, total, sims.length),
     deadlinesDuePerWeek: Object.fromEntries(Object.entries(perWeek).sort(([a], [b]) => a.localeCompare(b))),
   };
+  // The AWS bill this would make: per complaint from the counts, plus the stack's fixed cost.
+  const retention = parseTerm(rt.regulation.retention.term);
+  const retentionMonths =
+    retention.unit === 'years' ? retention.amount * 12 : retention.unit === 'months' ? retention.amount : 1;
+  const perComplaint = costPerComplaint(result.usage.perComplaint, { retentionMonths });
+  const fixed = (PRESET_IDS as readonly string[]).includes(regulation)
+    ? fixedMonthlyCost(await presetTemplate(regulation))
+    : undefined;
+  const cost = {
+    asOf: PRICES_AS_OF,
+    perComplaintUsd: Math.round(perComplaint.totalUsd * 1e5) / 1e5,
+    perComplaint: perComplaint.lines.map((l) => ({ ...l, usd: Math.round(l.usd * 1e7) / 1e7 })),
+    fixedMonthlyUsd: fixed ? Math.round(fixed.totalUsd * 100) / 100 : null,
+    perYear: Object.fromEntries(
+      [100, 1000, 10_000].map((n) => [
+        n,
+        Math.round((n * perComplaint.totalUsd + 12 * (fixed?.totalUsd ?? 0)) * 100) / 100,
+      ]),
+    ),
+  };
+  Object.assign(result, { cost });
   await rt.stop();
   rmSync(dir, { recursive: true, force: true });
   if (asJson) {
@@ -260,6 +284,15 @@ async function main() {
   out(
     `per klacht (zoals AWS telt): ${u.apiRequests} API-verzoeken, ${u.taskInvocations} taakaanroepen (${u.taskMs} ms), ${u.transitions} overgangen, ${u.readUnits} leeseenheden, ${u.writeUnits} schrijfeenheden, ${u.mails} mails, ${u.schedules} schema's`,
   );
+  out(
+    `kosten in AWS (${PRICES_AS_OF.region}, prijzen van ${PRICES_AS_OF.date}, ${PRICES_AS_OF.basis}): $${cost.perComplaintUsd.toFixed(4)} per klacht${cost.fixedMonthlyUsd !== null ? `, vast $${cost.fixedMonthlyUsd.toFixed(2)} per maand` : ''}`,
+  );
+  for (const l of perComplaint.lines) out(`  ${l.what.padEnd(28)} $${l.usd.toFixed(6)}  (${l.arithmetic})`);
+  out(
+    `  per jaar: ${Object.entries(cost.perYear)
+      .map(([n, usd]) => `${n} klachten $${usd.toFixed(2)}`)
+      .join(', ')} (vaste kosten inbegrepen, vóór gratis tegoed)`,
+  );
   out('termijnen per week:');
   const max = Math.max(1, ...Object.values(perWeek));
   for (const [w, n] of Object.entries(result.deadlinesDuePerWeek))
@@ -271,6 +304,7 @@ function usageOf(c: UsageCounts, transitions: number, complaints: number) {
   const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
   const total = {
     apiRequests: c.apiRequests,
+    apiMs: Math.round(c.apiMs),
     taskInvocations: sum(c.invocations),
     taskMs: Math.round(sum(c.invocationMs)),
     transitions,

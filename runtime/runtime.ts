@@ -222,8 +222,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     // Every request but the runtime's own (/local, /health) is one API Gateway request in AWS.
     fetch: (request, env) => {
       const path = new URL(request.url).pathname;
-      if (!path.startsWith('/local/') && path !== '/health') usage.apiRequest();
-      return api.fetch(request, env);
+      if (path.startsWith('/local/') || path === '/health') return api.fetch(request, env);
+      return usage.apiRequest(() => api.fetch(request, env));
     },
     port,
     hostname: '127.0.0.1',

@@ -12,6 +12,8 @@ type AnyClient = { middlewareStack: { add: (middleware: any, options: any) => vo
 export interface UsageCounts {
   /** HTTP requests to the API (API Gateway requests and API Lambda invocations in AWS). */
   apiRequests: number;
+  /** Milliseconds the API took to answer them, summed (the API Lambda's duration). */
+  apiMs: number;
   /** Task Lambda invocations per function (begin-step, await-action, deadline, close, ...). */
   invocations: Record<string, number>;
   /** Milliseconds spent in each function, summed (duration billing). */
@@ -35,6 +37,7 @@ const KB = 1024;
 export class Usage {
   readonly counts: UsageCounts = {
     apiRequests: 0,
+    apiMs: 0,
     invocations: {},
     invocationMs: {},
     dynamodbRequests: {},
@@ -105,8 +108,16 @@ export class Usage {
     );
   }
 
-  apiRequest(): void {
-    if (!this.paused) this.counts.apiRequests++;
+  /** Wraps one API request: counted, and timed until its answer is ready. */
+  async apiRequest<T>(answer: () => Promise<T> | T): Promise<T> {
+    if (this.paused) return answer();
+    const started = performance.now();
+    try {
+      return await answer();
+    } finally {
+      this.counts.apiRequests++;
+      this.counts.apiMs += performance.now() - started;
+    }
   }
   private units(op: string, input: any, output: any): void {
     const size = (v: unknown) => (v === undefined ? 0 : Buffer.byteLength(JSON.stringify(v)));
