@@ -12,9 +12,11 @@ import { findStep } from '../statemachines/ladder.js';
 import { COMPLAINANT_ROLES, type Regulation } from '../statemachines/model.js';
 import type { DossierView } from './domain/dossier.js';
 import { ConflictError, DomainError, ForbiddenError, NotFoundError, UnprocessableError } from './domain/errors.js';
-import type { DossierStore } from './domain/ports.js';
+import type { InboundMail } from './domain/inbound-mail.js';
+import type { AttachmentStore, DossierStore } from './domain/ports.js';
 import { type Caller, Procedure } from './domain/procedure.js';
 import { buildReport, reportCsv, reportHtml } from './domain/report.js';
+import { registerInboundRoutes } from './inbound-routes.js';
 import { registerAssets } from './web/assets.js';
 import { registerOfficerPages } from './web/officer-pages.js';
 import { registerComplainantPages } from './web/pages.js';
@@ -35,6 +37,10 @@ export interface ApiDeps {
   publicOrigin?: string;
   /** The time the pages show deadlines against (the runtime's clock locally). */
   now?: () => Date;
+  /** Complaints by e-mail and their postvak (absent: the routes answer that it is not enabled). */
+  inbound?: InboundMail;
+  /** Where attachments of dossiers are kept. */
+  attachments?: AttachmentStore;
 }
 
 /** `cognito:groups` arrives as a list, or as one string like "[officer manager]" (AWS.md). */
@@ -264,6 +270,9 @@ function officerView(reg: Regulation, view: DossierView, actions: unknown[], pro
     improvements: view.improvements,
     retentionUntil: view.retentionUntil ?? null,
     erasedAt: view.erasedAt ?? null,
+    attachments: view.attachments ?? [],
+    incomplete: view.incomplete ?? [],
+    incompleteAsked: view.incompleteAsked ?? null,
     availableActions: actions,
     version: view.version,
   };
@@ -742,6 +751,15 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
     const { id } = c.req.valid('param');
     const view = await procedure.authoriseComplainant(id, bearerToken(c));
     return exported(c, view, c.req.valid('query').format);
+  });
+
+  registerInboundRoutes(app, {
+    procedure,
+    store: deps.store,
+    ...(deps.inbound ? { inbound: deps.inbound } : {}),
+    ...(deps.attachments ? { attachments: deps.attachments } : {}),
+    officer,
+    dossierJson: (view, caller) => officerView(reg, view, procedure.availableActions(view, caller), procedure),
   });
 
   // The pages people use, on the same app: they call the routes above in-process.

@@ -15,9 +15,11 @@ import { SESClient } from '@aws-sdk/client-ses';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { serve } from '@hono/node-server';
 import type { Context } from 'hono';
+import { FileAttachmentStore } from '../lambdas/adapters/attachments.js';
 import { SchedulerReminders, SesMailer, StepFunctionsWorkflow } from '../lambdas/adapters/aws.js';
 import { DynamoDossierStore, ensureTable } from '../lambdas/adapters/dynamodb-store.js';
 import { createApi } from '../lambdas/api.js';
+import { InboundMail, intakeAddresses } from '../lambdas/domain/inbound-mail.js';
 import { Procedure } from '../lambdas/domain/procedure.js';
 import { taskHandlers } from '../lambdas/handlers.js';
 import { aslFile, loadAsl } from '../statemachines/asl.js';
@@ -29,6 +31,7 @@ import { type ClockMode, RuntimeClock } from './clock.js';
 import { startDynalite } from './dynamodb.js';
 import { LocalMailbox } from './mailbox.js';
 import { LocalScheduler } from './scheduler.js';
+import { type LocalSmtp, startSmtp } from './smtp.js';
 import { type LocalFunction, LocalStepFunctions } from './stepfunctions.js';
 
 export interface RuntimeOptions {
@@ -38,6 +41,11 @@ export interface RuntimeOptions {
   clock: ClockMode;
   now?: string;
   speed?: number;
+  /**
+   * Port of the local SMTP server for complaints by e-mail on 127.0.0.1 (0: any free port).
+   * Absent: no SMTP server.
+   */
+  smtpPort?: number;
   /** Print the ready message (the CLI does; tests do not need it). */
   log?: (line: string) => void;
 }
@@ -53,6 +61,10 @@ export interface Runtime {
   stepFunctions: LocalStepFunctions;
   mailbox: LocalMailbox;
   officers: Record<string, string>;
+  /** The local SMTP server, when started (`smtpPort`), with the port it bound. */
+  smtp?: LocalSmtp;
+  /** Complaints by e-mail: the same domain code the SES handler calls. */
+  inbound: InboundMail;
   stop(): Promise<void>;
 }
 
@@ -196,13 +208,27 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     return undefined;
   };
 
+  // Complaints by e-mail: attachments and raw messages in <data>/files, the postvak in the table.
+  const attachments = new FileAttachmentStore(join(dataDir, 'files'));
+  const statusUrl = (id: string, token: string) => `${url}/klacht/${id}/${token}`;
+  const inbound = new InboundMail({
+    regulation: reg,
+    procedure,
+    store: new DynamoDossierStore(dynamoClient, tableName),
+    attachments,
+    mailer: new SesMailer(new SESClient({ region: REGION, endpoint: awsEndpoint, credentials: CREDENTIALS })),
+    clock,
+    statusUrl,
+  });
   const api = createApi({
     regulation: reg,
     procedure,
     store: new DynamoDossierStore(dynamoClient, tableName),
     officer,
-    statusUrl: (id, token) => `${url}/klacht/${id}/${token}`,
+    statusUrl,
     now: () => clock.now(),
+    inbound,
+    attachments,
   });
   const saveClock = () =>
     writeFileSync(join(dataDir, 'clock.json'), JSON.stringify({ now: clock.now().toISOString() }));
@@ -215,6 +241,17 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     server.once('error', rej);
   });
   saveClock();
+  let smtp: LocalSmtp | undefined;
+  if (opts.smtpPort !== undefined) {
+    try {
+      smtp = await startSmtp({ port: opts.smtpPort, addresses: intakeAddresses(reg), inbound, clock, log });
+    } catch (e) {
+      await new Promise<void>((r) => server.close(() => r()));
+      await new Promise<void>((r) => awsServer.close(() => r()));
+      await dynamo.close();
+      throw Object.assign(e as Error, { smtp: true });
+    }
+  }
 
   log(`klachtflow draait: ${reg.title} (${reg.id})`);
   log(`  klachtformulier    ${url}/klacht-indienen`);
@@ -222,6 +259,10 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   log(`  medewerkers        ${url}/medewerkers    (toegangscodes in ${join(dataDir, 'officers.json')})`);
   for (const [role, token] of Object.entries(officers)) log(`      ${role.padEnd(22)} Authorization: Bearer ${token}`);
   log(`  brievenbus         ${url}/local/mailbox   (JSON: ${url}/local/mail)`);
+  if (smtp)
+    log(
+      `  klachten per mail  smtp://${smtp.host}:${smtp.port}  aan ${smtp.addresses.join(', ')}  (postvak: ${url}/medewerkers/postvak)`,
+    );
   log(
     `  klok               ${clock.mode === 'manual' ? `handmatig, ${clock.now().toISOString()} (POST ${url}/local/clock)` : `${clock.speed === 1 ? 'echte tijd' : `${clock.speed}× versneld`}`}`,
   );
@@ -236,7 +277,10 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     stepFunctions,
     mailbox,
     officers,
+    ...(smtp ? { smtp } : {}),
+    inbound,
     stop: async () => {
+      await smtp?.close();
       clock.stop();
       await stepFunctions.idle();
       saveClock();

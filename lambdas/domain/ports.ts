@@ -81,3 +81,69 @@ export interface DossierStore {
   beginIdempotent(key: string, fingerprint: string, at: string): Promise<boolean>;
   finishIdempotent(key: string, response: unknown): Promise<void>;
 }
+
+/** What klachtflow knows of a stored file (an attachment of an e-mail, or a raw message kept). */
+export interface AttachmentMeta {
+  /** Where the bytes are: content-addressed (`attachments/<sha256>`), so the same file is kept once. */
+  key: string;
+  filename: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+}
+
+/** Files beside the dossiers: the local data folder, or S3 in AWS. Bytes only; metadata is in the dossier. */
+export interface AttachmentStore {
+  put(key: string, bytes: Uint8Array, meta: { contentType: string; filename?: string }): Promise<void>;
+  /** The bytes, or undefined when there is no such file. */
+  get(key: string): Promise<Uint8Array | undefined>;
+}
+
+/** Why an incoming e-mail waits for an officer instead of becoming a dossier (the "postvak"). */
+export type HoldReason =
+  | 'spam'
+  | 'virus'
+  | 'spoofed'
+  | 'automatic'
+  | 'empty'
+  | 'oversized'
+  | 'unreadable'
+  | 'no-sender'
+  | 'no-email-intake'
+  | 'reply-sender-mismatch'
+  | 'dossier-closed'
+  | 'not-accepted';
+
+/** An e-mail held for an officer: never lost, never silently a dossier. */
+export interface HeldMail {
+  id: string;
+  regulationId: string;
+  receivedAt: string;
+  reasons: HoldReason[];
+  /** Where the raw RFC 822 message is kept (AttachmentStore key). */
+  rawKey: string;
+  size: number;
+  from?: { name?: string; address?: string };
+  subject?: string;
+  /** The text as klachtflow read it (HTML reduced to text), for the officer to judge. */
+  text?: string;
+  /** The dossier a reply named, when the reason is about that dossier. */
+  dossierId?: string;
+  attachments: { filename: string; contentType: string; size: number }[];
+  status: 'held' | 'registered' | 'attached' | 'discarded';
+  decision?: { by: string; at: string; reason?: string; dossierId?: string };
+}
+
+/** The postvak's items, beside the dossiers in the same table. */
+export interface HeldMailStore {
+  putHeld(item: HeldMail): Promise<void>;
+  getHeld(regulationId: string, id: string): Promise<HeldMail | undefined>;
+  listHeld(regulationId: string, status?: HeldMail['status']): Promise<HeldMail[]>;
+  /** Records the officer's decision once: false when someone else decided first. */
+  decideHeld(
+    regulationId: string,
+    id: string,
+    status: Exclude<HeldMail['status'], 'held'>,
+    decision: NonNullable<HeldMail['decision']>,
+  ): Promise<boolean>;
+}

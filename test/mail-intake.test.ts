@@ -1,0 +1,295 @@
+import { randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
+import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deadline, dossier, mailsOf } from './support/ladder.js';
+import { type TestRuntime, testRuntime } from './support/runtime.js';
+
+// Complaints by e-mail through the real local SMTP server (SWT Dordrecht, variant 3:
+// "Wilt u uw klacht liever per e-mail melden ... klacht@swtdordrecht.nl", name, address and
+// description required).
+let rt: TestRuntime;
+let transport: Transporter;
+const TO = 'klacht@swtdordrecht.nl';
+const manager = () => rt.officers.manager ?? '';
+
+beforeAll(async () => {
+  rt = await testRuntime('swt-dordrecht', '2026-09-03T09:00:00+02:00', undefined, { smtpPort: 0 });
+  transport = nodemailer.createTransport({ host: '127.0.0.1', port: rt.smtp?.port, secure: false, ignoreTLS: true });
+});
+afterAll(async () => {
+  transport?.close();
+  await rt?.stop();
+});
+
+/** Sends one mail; resolves to the server's answer line. */
+async function send(mail: SendMailOptions): Promise<string> {
+  const info = await transport.sendMail({ to: TO, ...mail });
+  await rt.advance('PT0S');
+  return info.response ?? '';
+}
+
+const referenceIn = (response: string) => /kenmerk (KL-\d{4}-\d{4})/.exec(response)?.[1];
+
+async function idOf(reference: string): Promise<string> {
+  const r = await rt.call('GET', '/dossiers?limit=200', { token: manager() });
+  const item = r.json.items.find((i: any) => i.reference === reference);
+  expect(item, `dossier ${reference} in the worklist`).toBeTruthy();
+  return item.id;
+}
+
+/** Raw SMTP, for what a well-behaved client would never send. */
+async function rawSmtp(lines: string[]): Promise<string[]> {
+  const port = rt.smtp?.port ?? 0;
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    const replies: string[] = [];
+    let buffer = '';
+    let i = 0;
+    socket.setTimeout(10_000, () => reject(new Error(`smtp timeout after ${replies.join(' | ')}`)));
+    socket.on('data', (d) => {
+      buffer += d.toString();
+      // One reply per complete final line ("250 ..." not "250-...").
+      const done = buffer.split('\r\n').filter((l) => /^\d{3} /.test(l));
+      if (done.length === 0) return;
+      buffer = '';
+      replies.push(...done);
+      if (i < lines.length) socket.write(`${lines[i++]}\r\n`);
+      else socket.end();
+    });
+    socket.on('end', () => resolve(replies));
+    socket.on('error', reject);
+  });
+}
+
+describe('complaints by e-mail: SWT variant 3 through the local SMTP server', () => {
+  let reference = '';
+  let id = '';
+
+  it('a complaint by e-mail becomes a dossier: channel email, received at arrival, acknowledged', async () => {
+    const response = await send({
+      from: '"Jan Jansen" <jan@example.nl>',
+      subject: 'Klacht over mijn begeleider',
+      text: 'Naam: Jan Jansen\nAdres: Voorstraat 12, 3311 AB Dordrecht\n\nMijn begeleider kwam drie keer niet opdagen.',
+      html: '<p>Naam: Jan Jansen</p><p>Adres: Voorstraat 12, 3311 AB Dordrecht</p><p>Mijn begeleider kwam <b>drie keer</b> niet opdagen.<script>alert(1)</script></p>',
+    });
+    reference = referenceIn(response) ?? '';
+    expect(reference, response).toMatch(/^KL-2026-/);
+    id = await idOf(reference);
+    const d = await dossier(rt, id);
+    expect(d.received).toMatchObject({
+      channel: 'email',
+      variant: 'email',
+      receivedAt: '2026-09-03T07:00:00Z',
+      complainant: {
+        name: 'Jan Jansen',
+        email: 'jan@example.nl',
+        address: { street: 'Voorstraat 12', postcode: '3311 AB', city: 'Dordrecht' },
+      },
+    });
+    expect(d.received.description).toContain('drie keer niet opdagen');
+    expect(d.received.description).not.toMatch(/<|script/);
+    expect(d.incomplete).toEqual([]);
+    // Variant 3 starts with the manager: the same step and Awb terms as a complaint by phone.
+    expect(d.currentStep).toMatchObject({ id: 'intake', assignee: 'manager' });
+    expect(deadline(d, 'findings')).toMatchObject({ lastDay: '2026-10-15', statute: 'Awb 9:11 lid 1' });
+    expect(deadline(d, 'intake').lastDay).toBe('2026-10-01');
+    const mails = await mailsOf(rt, reference);
+    expect(mails.some((m) => m.to.includes('jan@example.nl') && m.subject.includes('ontvangen'))).toBe(true);
+    const link = mails.find((m) => m.subject.includes('persoonlijke link'));
+    const [, linkId, token] = /\/klacht\/([0-9a-z]{26})\/(\S+)/.exec(link?.text ?? '') ?? [];
+    expect(linkId).toBe(id);
+    expect((await rt.call('GET', `/complaints/${id}`, { token })).status).toBe(200);
+  });
+
+  it('ends in the same ladder with the same deadlines as the same complaint by phone', async () => {
+    const phone = await rt.call('POST', '/dossiers', {
+      token: manager(),
+      body: {
+        complainant: { name: 'Jan Jansen', email: 'jan2@example.nl' },
+        role: 'client',
+        description: 'Mijn begeleider kwam drie keer niet opdagen.',
+        variant: 'manager',
+        consent: true,
+        channel: 'phone',
+        receivedAt: '2026-09-03T09:00:00+02:00',
+      },
+    });
+    expect(phone.status, phone.text).toBe(201);
+    await rt.advance('PT0S');
+    const byPhone = await dossier(rt, phone.json.id);
+    const byMail = await dossier(rt, id);
+    expect(byMail.currentStep.id).toBe(byPhone.currentStep.id);
+    const days = (d: any) => d.deadlines.map((x: any) => [x.step, x.lastDay, x.dueAt]);
+    expect(days(byMail)).toEqual(days(byPhone));
+  });
+
+  it('a reply with the reference and an attachment is a message in that dossier, not a new complaint', async () => {
+    const before = (await rt.call('GET', '/dossiers?limit=200', { token: manager() })).json.items.length;
+    const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(4096)]);
+    const response = await send({
+      from: '"Jan Jansen" <JAN@example.nl>',
+      subject: `Re: [${reference}] Wij hebben uw klacht ontvangen`,
+      text: 'Hierbij de brief die ik kreeg.\n\nOp 3 sep. 2026 schreef Sociaal Wijkteam Dordrecht:\n> Wij hebben uw klacht ontvangen',
+      attachments: [{ filename: 'brief van de gemeente.pdf', content: pdf, contentType: 'application/pdf' }],
+    });
+    expect(referenceIn(response)).toBe(reference);
+    expect((await rt.call('GET', '/dossiers?limit=200', { token: manager() })).json.items.length).toBe(before);
+    const d = await dossier(rt, id);
+    expect(d.attachments).toHaveLength(1);
+    const a = d.attachments[0];
+    expect(a).toMatchObject({
+      filename: 'brief van de gemeente.pdf',
+      contentType: 'application/pdf',
+      size: pdf.length,
+    });
+    const download = await fetch(`${rt.url}/dossiers/${id}/attachments/${a.sha256}`, {
+      headers: { authorization: `Bearer ${manager()}` },
+    });
+    expect(download.status).toBe(200);
+    expect(Buffer.from(await download.arrayBuffer()).equals(pdf)).toBe(true);
+    // The manager is told, with the complainant's own words and not the quoted letter.
+    const notice = (await mailsOf(rt, reference)).find((m) => m.text.includes('Hierbij de brief die ik kreeg.'));
+    expect(notice?.text).not.toContain('> Wij hebben');
+    // Another dossier's hash does not open this file.
+    expect((await rt.call('GET', `/dossiers/${id}/attachments/${'0'.repeat(64)}`, { token: manager() })).status).toBe(
+      404,
+    );
+  });
+
+  it('a reply with the reference from another address is held, not added', async () => {
+    const response = await send({
+      from: 'iemand@example.org',
+      subject: `Re: [${reference}] Wij hebben uw klacht ontvangen`,
+      text: 'Ik wil ook iets zeggen.',
+    });
+    expect(response).toContain('medewerker bekijkt');
+    const held = (await rt.call('GET', '/inbound-mail?status=held', { token: manager() })).json.items;
+    const item = held.find((h: any) => h.text === 'Ik wil ook iets zeggen.');
+    expect(item).toMatchObject({ reasons: ['reply-sender-mismatch'], dossierId: id });
+    expect((await dossier(rt, id)).attachments).toHaveLength(1);
+  });
+
+  it('a mail without an address is registered (terms run) and the officer asks for it with a letter', async () => {
+    const response = await send({
+      from: '"Els de Boer" <els@example.nl>',
+      subject: 'Klacht',
+      text: 'Niemand belde mij terug over mijn aanvraag.',
+    });
+    const ref = referenceIn(response) ?? '';
+    const elsId = await idOf(ref);
+    let d = await dossier(rt, elsId);
+    expect(d.incomplete).toEqual(['address']);
+    expect(d.received.receivedAt).toBe('2026-09-03T07:00:00Z');
+    expect(deadline(d, 'findings').lastDay).toBe('2026-10-15');
+    const asked = await rt.call('POST', `/dossiers/${elsId}/missing-information`, { token: manager(), body: {} });
+    expect(asked.status, asked.text).toBe(200);
+    await rt.advance('PT0S');
+    const letter = (await mailsOf(rt, ref)).find((m) => m.subject.includes('Wij missen nog gegevens'));
+    expect(letter?.to).toEqual(['els@example.nl']);
+    expect(letter?.text).toContain('uw adres (straat en huisnummer, postcode en plaats)');
+    expect(letter?.text).toContain('uiterlijk donderdag 17 september 2026');
+    const bad = await rt.call('POST', `/dossiers/${elsId}/intake`, {
+      token: manager(),
+      body: { complainant: { address: { street: 'Singel 3' } } },
+    });
+    expect(bad.status).toBe(422);
+    expect(bad.json.error.issues[0].path).toBe('complainant.address');
+    const done = await rt.call('POST', `/dossiers/${elsId}/intake`, {
+      token: manager(),
+      body: { complainant: { address: { street: 'Singel 3', postcode: '3311 CD', city: 'Dordrecht' } } },
+    });
+    expect(done.status, done.text).toBe(200);
+    d = await dossier(rt, elsId);
+    expect(d.incomplete).toEqual([]);
+    expect(d.received.complainant.address.city).toBe('Dordrecht');
+    const again = await rt.call('POST', `/dossiers/${elsId}/missing-information`, { token: manager(), body: {} });
+    expect(again.status).toBe(422);
+  });
+
+  it('malformed, empty and spam-flagged mail is held with the raw message; the officer registers or discards it', async () => {
+    const count = async () => (await rt.call('GET', '/dossiers?limit=200', { token: manager() })).json.items.length;
+    const before = await count();
+    const garbage = 'dit is geen e-mail\r\nmaar wel tekst';
+    const replies = await rawSmtp([
+      'HELO test',
+      'MAIL FROM:<x@example.nl>',
+      `RCPT TO:<${TO}>`,
+      'DATA',
+      `${garbage}\r\n.`,
+      'QUIT',
+    ]);
+    expect(replies.at(-2)).toMatch(/^250 .*medewerker/);
+    await send({ from: 'leeg@example.nl', subject: '', text: '' });
+    await send({
+      from: '"Piet Spam" <piet@example.nl>',
+      subject: 'Goedkope pillen',
+      text: 'Naam: Piet\nAdres: Kerkstraat 1, 1234 AB Ergens\n\nMijn klacht staat hier toch echt.',
+      headers: { 'X-Spam-Flag': 'YES' },
+    });
+    await rt.advance('PT0S');
+    expect(await count()).toBe(before);
+
+    const held = (await rt.call('GET', '/inbound-mail?status=held', { token: manager() })).json.items;
+    const malformed = held.find((h: any) => h.reasons.includes('unreadable'));
+    const empty = held.find((h: any) => h.from?.address === 'leeg@example.nl');
+    const spam = held.find((h: any) => h.from?.address === 'piet@example.nl');
+    expect(malformed).toBeTruthy();
+    expect(empty.reasons).toContain('empty');
+    expect(spam.reasons).toEqual(['spam']);
+    expect(spam.reasonsText[0]).toContain('spam');
+    // Nothing lost: the raw message is kept byte for byte.
+    const raw = await fetch(`${rt.url}/inbound-mail/${malformed.id}/raw`, {
+      headers: { authorization: `Bearer ${manager()}` },
+    });
+    expect(raw.headers.get('content-type')).toBe('message/rfc822');
+    expect((await raw.text()).trim()).toBe(garbage);
+    expect((await rt.call('GET', '/inbound-mail', {})).status).toBe(401);
+
+    // The spam flag was wrong: the officer registers it, received when the mail came in.
+    await rt.advance('P1D');
+    const reg = await rt.call('POST', `/inbound-mail/${spam.id}/register`, { token: manager(), body: {} });
+    expect(reg.status, reg.text).toBe(201);
+    await rt.advance('PT0S');
+    const d = await dossier(rt, reg.json.dossierId);
+    expect(d.received).toMatchObject({ channel: 'email', receivedAt: spam.receivedAt });
+    expect(d.received.complainant.address.city).toBe('Ergens');
+    expect(deadline(d, 'findings').lastDay).toBe('2026-10-15');
+    const twice = await rt.call('POST', `/inbound-mail/${spam.id}/register`, { token: manager(), body: {} });
+    expect(twice.status).toBe(409);
+
+    // The empty one is registered only with a description the officer fills in.
+    const noText = await rt.call('POST', `/inbound-mail/${empty.id}/register`, { token: manager(), body: {} });
+    expect(noText.status).toBe(422);
+    expect(noText.json.error.issues[0].path).toBe('description');
+
+    const noReason = await rt.call('POST', `/inbound-mail/${malformed.id}/discard`, {
+      token: manager(),
+      body: { reason: ' ' },
+    });
+    expect(noReason.status).toBe(400);
+    const discarded = await rt.call('POST', `/inbound-mail/${malformed.id}/discard`, {
+      token: manager(),
+      body: { reason: 'Geen klacht: onleesbaar bericht.' },
+    });
+    expect(discarded.status, discarded.text).toBe(200);
+    expect(discarded.json).toMatchObject({
+      status: 'discarded',
+      decision: { reason: 'Geen klacht: onleesbaar bericht.' },
+    });
+    const list = (await rt.call('GET', '/inbound-mail', { token: manager() })).json.items;
+    expect(list.find((h: any) => h.id === malformed.id).status).toBe('discarded');
+    expect((await rt.call('GET', `/inbound-mail/${malformed.id}/raw`, { token: manager() })).status).toBe(200);
+  });
+
+  it('refuses mail to an address that takes no complaints with 550', async () => {
+    const err = await transport
+      .sendMail({ from: 'jan@example.nl', to: 'iemand@swtdordrecht.nl', subject: 'x', text: 'x' })
+      .then(
+        () => undefined,
+        (e) => e,
+      );
+    expect(err?.responseCode).toBe(550);
+    expect(err?.response).toContain('klacht@swtdordrecht.nl');
+  });
+});
