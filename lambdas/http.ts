@@ -4,7 +4,7 @@
  */
 import { handle } from 'hono/aws-lambda';
 import { createApi, parseGroups } from './api.js';
-import { awsDeps } from './aws-deps.js';
+import { awsDeps, awsInbound } from './aws-deps.js';
 
 type Claims = Record<string, unknown>;
 
@@ -13,10 +13,13 @@ let app: ReturnType<typeof createApi> | undefined;
 function api() {
   if (app) return app;
   const { regulation, store, procedure } = awsDeps();
+  // The postvak and attachments, when the organisation turned e-mail intake on.
+  const mail = process.env.INBOUND_BUCKET ? awsInbound() : undefined;
   app = createApi({
     regulation,
     store,
     procedure,
+    ...(mail ? { inbound: mail.inbound, attachments: mail.attachments } : {}),
     officer: async (c) => {
       const event = (c.env as { event?: { requestContext?: { authorizer?: { jwt?: { claims?: Claims } } } } })?.event;
       const claims = event?.requestContext?.authorizer?.jwt?.claims;
