@@ -20,6 +20,7 @@ import { registerInboundRoutes } from './inbound-routes.js';
 import { registerAssets } from './web/assets.js';
 import { registerOfficerPages } from './web/officer-pages.js';
 import { registerComplainantPages } from './web/pages.js';
+import { registerPostvakPages } from './web/postvak-pages.js';
 
 export interface OfficerIdentity {
   sub: string;
@@ -766,6 +767,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
   registerAssets(app);
   registerComplainantPages(app, { reg, api: app });
   registerOfficerPages(app, { reg, api: app, now: deps.now ?? (() => new Date()) });
+  registerPostvakPages(app, { reg, api: app });
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

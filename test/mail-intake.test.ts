@@ -282,6 +282,43 @@ describe('complaints by e-mail: SWT variant 3 through the local SMTP server', ()
     expect((await rt.call('GET', `/inbound-mail/${malformed.id}/raw`, { token: manager() })).status).toBe(200);
   });
 
+  it('officer pages: the postvak with its decisions, and the dossier listing its attachments', async () => {
+    const cookie = { cookie: `kf_officer=${manager()}` };
+    await send({
+      from: 'vraag@example.nl',
+      subject: 'Out of office',
+      text: 'Ik ben afwezig.',
+      headers: { 'Auto-Submitted': 'auto-replied' },
+    });
+    const page = await fetch(`${rt.url}/medewerkers/postvak`, { headers: cookie });
+    expect(page.status).toBe(200);
+    const body = await page.text();
+    expect(body).toContain('Out of office');
+    expect(body).toContain('Een automatisch bericht');
+    expect(body).toContain('Leg vast als klacht');
+    const held = (await rt.call('GET', '/inbound-mail?status=held', { token: manager() })).json.items;
+    const auto = held.find((h: any) => h.subject === 'Out of office');
+    const discard = await fetch(`${rt.url}/medewerkers/postvak/${auto.id}/terzijde`, {
+      method: 'POST',
+      headers: { ...cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'reason=Afwezigheidsmelding',
+      redirect: 'manual',
+    });
+    expect(discard.status).toBe(303);
+    expect((await rt.call('GET', `/inbound-mail/${auto.id}`, { token: manager() })).json.status).toBe('discarded');
+    const dossierPage = await (await fetch(`${rt.url}/medewerkers/dossiers/${id}`, { headers: cookie })).text();
+    const link = /href="(\/medewerkers\/dossiers\/[^"]+\/bijlagen\/[0-9a-f]{64})"/.exec(dossierPage)?.[1];
+    expect(dossierPage).toContain('brief van de gemeente.pdf');
+    const file = await fetch(`${rt.url}${link}`, { headers: cookie });
+    expect(file.status).toBe(200);
+    expect(file.headers.get('content-disposition')).toContain('attachment');
+    expect(
+      Buffer.from(await file.arrayBuffer())
+        .subarray(0, 8)
+        .toString(),
+    ).toBe('%PDF-1.4');
+  });
+
   it('refuses mail to an address that takes no complaints with 550', async () => {
     const err = await transport
       .sendMail({ from: 'jan@example.nl', to: 'iemand@swtdordrecht.nl', subject: 'x', text: 'x' })

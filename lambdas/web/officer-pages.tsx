@@ -14,6 +14,7 @@ import type { Regulation } from '../../statemachines/model.js';
 import { dayOf } from '../domain/letters.js';
 import { Layout } from './layout.js';
 import { formOf, html } from './pages.js';
+import { MailSection } from './postvak-pages.js';
 
 const COOKIE = 'kf_officer';
 
@@ -65,6 +66,11 @@ function Worklist(props: { reg: Regulation; items: any[]; now: number; rung?: st
     <Layout reg={reg} title="Werklijst">
       <h1 class="utrecht-heading-1">Werklijst</h1>
       <p class="utrecht-paragraph">Open klachten, de eerstvolgende termijn bovenaan.</p>
+      <p class="utrecht-paragraph">
+        <a class="utrecht-link" href="/medewerkers/postvak">
+          Postvak: e-mails die op een beslissing wachten
+        </a>
+      </p>
       <form method="get" action="/medewerkers/werklijst" class="kf-field">
         <label class="utrecht-form-label" for="rung">
           Trede
@@ -234,6 +240,7 @@ function DossierPage(props: { reg: Regulation; d: any; svg: string; message?: st
         <p class="utrecht-paragraph">{d.received.description}</p>
       </div>
       {d.received.window?.outside ? <p class="utrecht-paragraph kf-error">{d.received.window.text}</p> : null}
+      <MailSection d={d} />
       {d.currentStep ? (
         <>
           <h2 class="utrecht-heading-2">Nu: {d.currentStep.title}</h2>
