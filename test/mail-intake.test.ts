@@ -330,3 +330,63 @@ describe('complaints by e-mail: SWT variant 3 through the local SMTP server', ()
     expect(err?.response).toContain('klacht@swtdordrecht.nl');
   });
 });
+
+describe('complaints by e-mail: every preset variant that names e-mail', () => {
+  // "Done when each channel a seed names ends in the same ladder with correct deadlines": the
+  // same complaint by e-mail and through the form, in the same variant, stand at the same step
+  // with the same deadlines.
+  for (const preset of ['ondersteuningsteam', 'ons-welzijn', 'swt-dordrecht', 'oco-almere', 'so-trainingsbureau']) {
+    it(`${preset}: by e-mail and by form end in the same ladder with the same deadlines`, async () => {
+      const r = await testRuntime(preset, '2026-09-03T09:00:00+02:00', undefined, { smtpPort: 0 });
+      const t = nodemailer.createTransport({ host: '127.0.0.1', port: r.smtp?.port, secure: false, ignoreTLS: true });
+      try {
+        const officer = Object.values(r.officers)[0] ?? '';
+        for (const variant of r.regulation.intake.variants.filter((v) => v.channels.includes('email'))) {
+          const to = variant.contact?.email ?? r.regulation.organisation.contact.email ?? '';
+          const info = await t.sendMail({
+            from: '"Sanne de Vries" <sanne@example.nl>',
+            to,
+            subject: 'Klacht',
+            text: 'Naam: Sanne de Vries\nAdres: Dorpsstraat 1, 1234 AB Oss\n\nMijn begeleider kwam twee afspraken niet na.',
+          });
+          await r.advance('PT0S');
+          const reference = /kenmerk (KL-\d{4}-\d{4})/.exec(info.response ?? '')?.[1];
+          expect(reference, `${preset}/${variant.id}: ${info.response}`).toBeTruthy();
+          const items = (await r.call('GET', '/dossiers?limit=200', { token: officer })).json.items;
+          const byMail = (
+            await r.call('GET', `/dossiers/${items.find((i: any) => i.reference === reference).id}`, {
+              token: officer,
+            })
+          ).json;
+          expect(byMail.received).toMatchObject({ channel: 'email', variant: variant.id });
+          expect(byMail.incomplete).toEqual([]);
+          const web = await r.call('POST', '/complaints', {
+            body: {
+              complainant: {
+                name: 'Sanne de Vries',
+                email: 'sanne@example.nl',
+                address: { street: 'Dorpsstraat 1', postcode: '1234 AB', city: 'Oss' },
+              },
+              role: byMail.received.role,
+              description: 'Mijn begeleider kwam twee afspraken niet na.',
+              variant: variant.id,
+              consent: true,
+            },
+          });
+          expect(web.status, web.text).toBe(201);
+          await r.advance('PT0S');
+          const byForm = (await r.call('GET', `/dossiers/${web.json.id}`, { token: officer })).json;
+          expect(byMail.rung, `${preset}/${variant.id}`).toBe(byForm.rung);
+          expect(byMail.currentStep?.id, `${preset}/${variant.id}`).toBe(byForm.currentStep?.id);
+          const days = (d: any) => d.deadlines.map((x: any) => [x.step, x.lastDay, x.status]);
+          expect(days(byMail), `${preset}/${variant.id}`).toEqual(days(byForm));
+          // The ladder started (an informal first rung may have no deadline at all: SO!'s mentor).
+          expect(byMail.currentStep?.id, `${preset}/${variant.id} started`).toBeTruthy();
+        }
+      } finally {
+        t.close();
+        await r.stop();
+      }
+    }, 60_000);
+  }
+});
