@@ -157,6 +157,21 @@ describe('complaints by e-mail: SWT variant 3 through the local SMTP server', ()
     );
   });
 
+  it('a reply without the reference finds its dossier by the letter it answers (In-Reply-To)', async () => {
+    const ack = (await dossier(rt, id)).letters.find((l: any) => l.kind === 'acknowledgement');
+    expect(ack?.messageId).toBeTruthy();
+    const response = await send({
+      from: 'jan@example.nl',
+      subject: 'Re: Wij hebben uw klacht ontvangen',
+      text: 'Ik ben vanaf maandag weer bereikbaar.',
+      inReplyTo: `<${ack.messageId}@eu-west-1.amazonses.com>`,
+      references: [`<${ack.messageId}@eu-west-1.amazonses.com>`],
+    });
+    expect(referenceIn(response)).toBe(reference);
+    const notice = (await mailsOf(rt, reference)).find((m) => m.text.includes('Ik ben vanaf maandag weer bereikbaar.'));
+    expect(notice?.to).toBeTruthy();
+  });
+
   it('a reply with the reference from another address is held, not added', async () => {
     const response = await send({
       from: 'iemand@example.org',

@@ -32,7 +32,7 @@ import type {
   HoldReason,
   Mailer,
 } from './ports.js';
-import type { Caller, ComplaintInput, Procedure } from './procedure.js';
+import { type Caller, type ComplaintInput, messageIdReference, type Procedure } from './procedure.js';
 
 /** Above this a message is held for an officer (SES sends at most 10 MB; most mailboxes take 25). */
 export const HOLD_ABOVE_BYTES = 10 * 1024 * 1024;
@@ -229,6 +229,8 @@ interface Parsed {
   text: string;
   attachments: { content: Buffer; filename: string; contentType: string }[];
   headers: Map<string, unknown>;
+  /** Message ids this mail answers (In-Reply-To, then References, newest first), local parts only. */
+  repliesTo: string[];
 }
 
 async function parse(raw: Uint8Array): Promise<Parsed | undefined> {
@@ -252,6 +254,14 @@ async function parse(raw: Uint8Array): Promise<Parsed | undefined> {
       contentType: a.contentType || 'application/octet-stream',
     })),
     headers: m.headers as Map<string, unknown>,
+    repliesTo: [
+      ...new Set(
+        [m.inReplyTo ?? '', ...[m.references ?? []].flat().reverse()]
+          .flatMap((x) => String(x).match(/<[^<>]+>/g) ?? [])
+          .map((id) => id.slice(1, -1).split('@')[0] ?? '')
+          .filter(Boolean),
+      ),
+    ],
   };
 }
 
@@ -314,9 +324,14 @@ export class InboundMail {
     if (!parsed) return this.hold(base, undefined, ['unreadable', ...reasons]);
     if (!parsed.from?.address) reasons.push('no-sender');
 
-    // A reply to one of our letters: the reference in the subject names its dossier.
+    // A reply to one of our letters: the reference in the subject names its dossier, or else the
+    // message id of the letter it answers (In-Reply-To/References), as klachtflow recorded it.
     const ref = REFERENCE.exec(parsed.subject)?.[0];
-    const dossierId = ref ? await this.deps.store.idByReference(ref, this.reg.id) : undefined;
+    let dossierId = ref ? await this.deps.store.idByReference(ref, this.reg.id) : undefined;
+    for (const id of dossierId ? [] : parsed.repliesTo.slice(0, 20)) {
+      dossierId = await this.deps.store.idByReference(messageIdReference(id), this.reg.id);
+      if (dossierId) break;
+    }
     const view = dossierId ? await this.deps.store.load(dossierId) : undefined;
     if (view) {
       if (!parsed.text && parsed.attachments.length === 0) reasons.push('empty');
@@ -497,6 +512,7 @@ export class InboundMail {
       text: '',
       attachments: [],
       headers: new Map(),
+      repliesTo: [],
     };
     return { item, parsed };
   }

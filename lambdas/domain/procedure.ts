@@ -35,6 +35,9 @@ import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from
 import { renderLetter } from './letters.js';
 import type { AttachmentMeta, Clock, DossierStore, LadderInput, Mailer, Reminders, Workflow } from './ports.js';
 
+/** The reference key under which a sent letter's message id names its dossier (replies by e-mail). */
+export const messageIdReference = (messageId: string) => `MSGID:${messageId.toLowerCase()}`;
+
 /** Standard executions live a year; go on in a new one with margin to spare. */
 export const EXECUTION_LIFETIME_SECONDS = 360 * 24 * 3600;
 
@@ -191,6 +194,10 @@ export class Procedure {
           text: letter.text,
           html: letter.html,
         }));
+        // A reply to a letter names it in In-Reply-To/References (SES: <messageId@region.amazonses.com>):
+        // remember whose dossier it was, so a reply without the reference in its subject finds it.
+        if (letter.audience === 'complainant' && messageId)
+          await this.deps.store.putReference(messageIdReference(messageId), this.reg.id, view.id);
       }
       // Recorded once, however many writers delivered it.
       await this.appendLatest(view.id, [{ type: 'letter.sent', data: { letterId: letter.letterId, messageId } }], (v) =>
