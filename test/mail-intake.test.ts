@@ -405,3 +405,59 @@ describe('complaints by e-mail: every preset variant that names e-mail', () => {
     }, 60_000);
   }
 });
+
+describe('complaints by e-mail: what SES tells the handler', () => {
+  // The AWS handler calls the same InboundMail.receive with SES's verdicts and message id; here
+  // it is called directly on the local runtime's instance.
+  let r: TestRuntime;
+  beforeAll(async () => {
+    r = await testRuntime('swt-dordrecht', '2026-09-03T09:00:00+02:00');
+  });
+  afterAll(async () => r?.stop());
+  const mail = (extra = '') =>
+    Buffer.from(
+      [
+        'From: Jan Jansen <jan@example.nl>',
+        'To: klacht@swtdordrecht.nl',
+        'Subject: Klacht',
+        'MIME-Version: 1.0',
+        'Content-Type: text/html; charset=utf-8',
+        '',
+        `<p>Naam: Jan Jansen<br>Adres: Voorstraat 12, 3311 AB Dordrecht</p><p>Mijn begeleider &amp; ik hadden ruzie.</p>${extra}`,
+      ].join('\r\n'),
+    );
+  const receipt = (id: string, verdicts = {}) => ({
+    receiptId: id,
+    receivedAt: '2026-09-03T06:59:58.123Z',
+    recipients: ['klacht@swtdordrecht.nl'],
+    envelopeFrom: 'jan@example.nl',
+    verdicts: { spam: 'PASS', virus: 'PASS', spf: 'PASS', dkim: 'PASS', dmarc: 'PASS', ...verdicts },
+  });
+
+  it('a retried delivery of the same message makes one dossier; HTML-only mail is read as text', async () => {
+    const first = await r.inbound.receive(mail(), receipt('ses-msg-1'));
+    const again = await r.inbound.receive(mail(), receipt('ses-msg-1'));
+    expect(first.kind).toBe('registered');
+    expect(again).toEqual(first);
+    await r.advance('PT0S');
+    const token = r.officers.manager ?? '';
+    const items = (await r.call('GET', '/dossiers?limit=200', { token })).json.items;
+    expect(items).toHaveLength(1);
+    const d = (await r.call('GET', `/dossiers/${items[0].id}`, { token })).json;
+    expect(d.received.receivedAt).toBe('2026-09-03T06:59:58Z');
+    expect(d.received.description).toContain('Mijn begeleider & ik hadden ruzie.');
+    expect(d.received.description).not.toContain('<');
+  });
+
+  it('virus, forged sender and oversized messages are held, never registered', async () => {
+    const virus = await r.inbound.receive(mail(), receipt('ses-msg-2', { virus: 'FAIL' }));
+    const forged = await r.inbound.receive(mail(), receipt('ses-msg-3', { dmarc: 'FAIL' }));
+    const big = await r.inbound.receive(mail('x'.repeat(10 * 1024 * 1024 + 1)), receipt('ses-msg-4'));
+    expect(virus).toMatchObject({ kind: 'held', reasons: ['virus'] });
+    expect(forged).toMatchObject({ kind: 'held', reasons: ['spoofed'] });
+    expect(big).toMatchObject({ kind: 'held', reasons: ['oversized'] });
+    const held = (await r.call('GET', '/inbound-mail', { token: r.officers.manager })).json.items;
+    expect(held.map((h: any) => h.reasons[0]).sort()).toEqual(['oversized', 'spoofed', 'virus']);
+    expect(held.find((h: any) => h.reasons[0] === 'oversized').size).toBeGreaterThan(10 * 1024 * 1024);
+  });
+});

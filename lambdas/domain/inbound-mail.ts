@@ -469,6 +469,7 @@ export class InboundMail {
       reasons: [...new Set(reasons)],
       rawKey: base.rawKey,
       size: base.raw.byteLength,
+      recipients: receipt.recipients,
       ...(parsed?.from ? { from: parsed.from } : {}),
       ...(parsed ? { subject: parsed.subject, text: parsed.text } : {}),
       ...(dossierId ? { dossierId } : {}),
@@ -541,7 +542,7 @@ export class InboundMail {
     if (!fields.description && !parsed.text)
       throw new UnprocessableError('Vul de omschrijving van de klacht in: de mail heeft geen tekst.', ['description']);
     const withFrom: Parsed = parsed.from ? parsed : { ...parsed, ...(item.from ? { from: item.from } : {}) };
-    const variant = fields.variant ?? emailVariant(this.reg, [])?.id;
+    const variant = fields.variant ?? emailVariant(this.reg, item.recipients ?? [])?.id;
     // Two officers clicking at once must not make two dossiers: a short lease on the decision, then
     // the decision itself recorded once the dossier exists (a refused registration leaves it held).
     if (!(await this.deps.store.lease(`held-${this.reg.id}`, item.id, new Date(), 30)))

@@ -123,6 +123,8 @@ export interface HeldMail {
   /** Where the raw RFC 822 message is kept (AttachmentStore key). */
   rawKey: string;
   size: number;
+  /** The envelope recipients: which complaints address (and so which intake variant) it was sent to. */
+  recipients?: string[];
   from?: { name?: string; address?: string };
   subject?: string;
   /** The text as klachtflow read it (HTML reduced to text), for the officer to judge. */
