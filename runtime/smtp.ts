@@ -89,7 +89,7 @@ export async function startSmtp(opts: {
               ),
             (e: Error) => {
               // Not a word about the message itself in the log: it may be full of personal data.
-              console.error('klachtflow smtp: bericht niet verwerkt:', e.name, e.message);
+              console.error('klachtflow smtp: bericht niet verwerkt:', e.name);
               callback(new SmtpError('Tijdelijk niet verwerkt; probeer het later opnieuw.', 451));
             },
           );

@@ -461,3 +461,50 @@ describe('complaints by e-mail: what SES tells the handler', () => {
     expect(held.find((h: any) => h.reasons[0] === 'oversized').size).toBeGreaterThan(10 * 1024 * 1024);
   });
 });
+
+describe('complaints by e-mail: the SES receiving handler', () => {
+  // lambdas/inbound-mail-handler.ts over a fake S3 holding the message and the local runtime's
+  // InboundMail: the SES event's message id, receipt time, recipients and verdicts reach the domain.
+  let r: TestRuntime;
+  beforeAll(async () => {
+    r = await testRuntime('swt-dordrecht', '2026-09-03T09:00:00+02:00');
+  });
+  afterAll(async () => r?.stop());
+
+  it('reads the message SES stored under inbound/<messageId> and registers it, received at SES receipt', async () => {
+    const raw = Buffer.from(
+      'From: Jan Jansen <jan@example.nl>\r\nTo: klacht@swtdordrecht.nl\r\nSubject: Klacht\r\n\r\nNaam: Jan Jansen\r\nAdres: Voorstraat 12, 3311 AB Dordrecht\r\n\r\nNiemand belde terug.\r\n',
+    );
+    const asked: string[] = [];
+    const s3 = {
+      send: async (command: any) => {
+        asked.push(`${command.input.Bucket}/${command.input.Key}`);
+        return { Body: { transformToByteArray: async () => new Uint8Array(raw) } };
+      },
+    };
+    const { inboundMailHandler } = await import('../lambdas/inbound-mail-handler.js');
+    const handle = inboundMailHandler(() => ({ s3: s3 as never, inbound: r.inbound, bucket: 'b', prefix: 'inbound/' }));
+    const record = (messageId: string, spam: string) => ({
+      ses: {
+        mail: { messageId, timestamp: '2026-09-03T06:58:00.000Z', source: 'jan@example.nl' },
+        receipt: {
+          timestamp: '2026-09-03T06:58:01.000Z',
+          recipients: ['klacht@swtdordrecht.nl'],
+          spamVerdict: { status: spam },
+          virusVerdict: { status: 'PASS' },
+          dmarcVerdict: { status: 'PASS' },
+        },
+      },
+    });
+    await handle({ Records: [record('abc123', 'PASS'), record('def456', 'FAIL')] });
+    await r.advance('PT0S');
+    expect(asked).toEqual(['b/inbound/abc123', 'b/inbound/def456']);
+    const token = r.officers.manager ?? '';
+    const items = (await r.call('GET', '/dossiers?limit=200', { token })).json.items;
+    expect(items).toHaveLength(1);
+    expect(items[0].receivedAt).toBe('2026-09-03T06:58:01Z');
+    const held = (await r.call('GET', '/inbound-mail', { token })).json.items;
+    expect(held).toHaveLength(1);
+    expect(held[0]).toMatchObject({ reasons: ['spam'], rawKey: 'inbound/def456' });
+  });
+});
