@@ -183,6 +183,24 @@ describe('complaints by e-mail: SWT variant 3 through the local SMTP server', ()
     const item = held.find((h: any) => h.text === 'Ik wil ook iets zeggen.');
     expect(item).toMatchObject({ reasons: ['reply-sender-mismatch'], dossierId: id });
     expect((await dossier(rt, id)).attachments).toHaveLength(1);
+    // The officer knows the writer (a relative, say) and adds it to the dossier after all.
+    const unknown = await rt.call('POST', `/inbound-mail/${item.id}/attach`, {
+      token: manager(),
+      body: { reference: 'KL-2026-9999' },
+    });
+    expect(unknown.status).toBe(422);
+    expect(unknown.json.error.issues[0].path).toBe('reference');
+    const attached = await rt.call('POST', `/inbound-mail/${item.id}/attach`, {
+      token: manager(),
+      body: { reference },
+    });
+    expect(attached.status, attached.text).toBe(200);
+    await rt.advance('PT0S');
+    expect((await mailsOf(rt, reference)).some((m) => m.text.includes('Ik wil ook iets zeggen.'))).toBe(true);
+    const decided = (await rt.call('GET', `/inbound-mail/${item.id}`, { token: manager() })).json;
+    expect(decided).toMatchObject({ status: 'attached', decision: { dossierId: id, by: 'manager@local' } });
+    const again = await rt.call('POST', `/inbound-mail/${item.id}/attach`, { token: manager(), body: { reference } });
+    expect(again.status).toBe(409);
   });
 
   it('a mail without an address is registered (terms run) and the officer asks for it with a letter', async () => {
