@@ -1,9 +1,13 @@
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { connect } from 'node:net';
+import { mkdtempSync } from 'node:fs';
+import { type AddressInfo, connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deadline, dossier, mailsOf } from './support/ladder.js';
-import { type TestRuntime, testRuntime } from './support/runtime.js';
+import { freePort, type TestRuntime, testRuntime } from './support/runtime.js';
 
 // Complaints by e-mail through the real local SMTP server (SWT Dordrecht, variant 3:
 // "Wilt u uw klacht liever per e-mail melden ... klacht@swtdordrecht.nl", name, address and
@@ -525,4 +529,65 @@ describe('complaints by e-mail: the SES receiving handler', () => {
     expect(held).toHaveLength(1);
     expect(held[0]).toMatchObject({ reasons: ['spam'], rawKey: 'inbound/def456' });
   });
+});
+
+describe('complaints by e-mail: klachtflow start --smtp-port', () => {
+  const data = () => mkdtempSync(join(tmpdir(), 'kf-smtp-cli-'));
+  it('prints the SMTP address and port in the ready message', async () => {
+    const port = await freePort();
+    const child = spawn(
+      process.execPath,
+      [
+        'bin/klachtflow.js',
+        'start',
+        '--regulation',
+        'swt-dordrecht',
+        '--port',
+        String(port),
+        '--data',
+        data(),
+        '--smtp-port',
+        '0',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    try {
+      for (let i = 0; i < 200 && !out.includes('klachten per mail'); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(out).toMatch(/klachten per mail\s+smtp:\/\/127\.0\.0\.1:\d+\s+aan klacht@swtdordrecht\.nl/);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+  }, 30_000);
+
+  it('refuses a port that is no port (exit 2)', () => {
+    const bad = spawnSync(process.execPath, ['bin/klachtflow.js', 'start', '--data', data(), '--smtp-port', 'x'], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('--smtp-port "x" is geen poortnummer.');
+  });
+
+  it('refuses an SMTP port it was asked for that is taken (exit 1), and stops what it started', async () => {
+    const blocker = createServer();
+    const taken = await new Promise<number>((r) =>
+      blocker.listen(0, '127.0.0.1', () => r((blocker.address() as AddressInfo).port)),
+    );
+    try {
+      const args = ['bin/klachtflow.js', 'start', '--port', String(await freePort()), '--data', data()];
+      const r = spawnSync(process.execPath, [...args, '--smtp-port', String(taken)], {
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain(`Poort ${taken} is al in gebruik; kies een andere met --smtp-port.`);
+    } finally {
+      blocker.close();
+    }
+  }, 30_000);
 });
