@@ -760,6 +760,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
     ...(deps.inbound ? { inbound: deps.inbound } : {}),
     ...(deps.attachments ? { attachments: deps.attachments } : {}),
     officer,
+    now,
     dossierJson: (view, caller) => officerView(reg, view, procedure.availableActions(view, caller), procedure),
   });
 

@@ -20,6 +20,8 @@ export interface InboundRouteDeps {
   inbound?: InboundMail;
   attachments?: AttachmentStore;
   officer(c: Context): Promise<Caller & { kind: 'officer' }>;
+  /** The time reads are recorded at (the runtime's clock locally). */
+  now(): Date;
   /** The officer's view of a dossier, as GET /dossiers/{id} gives it. */
   dossierJson(view: DossierView, caller: Caller): unknown;
 }
@@ -286,7 +288,7 @@ export function registerInboundRoutes(app: OpenAPIHono, deps: InboundRouteDeps):
       if (!view || !meta) throw new NotFoundError('Deze bijlage bestaat niet.');
       const bytes = await deps.attachments?.get(meta.key);
       if (!bytes) throw new NotFoundError('Deze bijlage is niet meer bewaard.');
-      await deps.store.recordRead(id, { by: caller.sub, at: new Date().toISOString(), what: `bijlage ${sha256}` });
+      await deps.store.recordRead(id, { by: caller.sub, at: deps.now().toISOString(), what: `bijlage ${sha256}` });
       const ascii = meta.filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
       return c.body(Buffer.from(bytes), 200, {
         // Served as a download, never rendered: a complainant's HTML file must not run in our origin.

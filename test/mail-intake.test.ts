@@ -152,6 +152,12 @@ describe('complaints by e-mail: SWT variant 3 through the local SMTP server', ()
     });
     expect(download.status).toBe(200);
     expect(Buffer.from(await download.arrayBuffer()).equals(pdf)).toBe(true);
+    // Who opened the file is recorded on the dossier, like every officer read.
+    expect((await dossier(rt, id)).reads).toContainEqual({
+      by: 'manager@local',
+      at: '2026-09-03T07:00:00.000Z',
+      what: `bijlage ${a.sha256}`,
+    });
     // The manager is told, with the complainant's own words and not the quoted letter.
     const notice = (await mailsOf(rt, reference)).find((m) => m.text.includes('Hierbij de brief die ik kreeg.'));
     expect(notice?.text).not.toContain('> Wij hebben');
