@@ -189,6 +189,31 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       ? loadAsl(reg.id, substitutions)
       : JSON.parse(substitute(JSON.stringify(compileRegulation(reg)), substitutions));
   stepFunctions.register(`klachtflow-${reg.id}`, definition, handlers);
+  // Complaints by e-mail: attachments and raw messages in <data>/files, the postvak in the table.
+  const attachments = new FileAttachmentStore(join(dataDir, 'files'));
+  const statusUrl = (id: string, token: string) => `${url}/klacht/${id}/${token}`;
+  const inbound = new InboundMail({
+    regulation: reg,
+    procedure,
+    store: new DynamoDossierStore(dynamoClient, tableName),
+    attachments,
+    mailer: new SesMailer(new SESClient({ region: REGION, endpoint: awsEndpoint, credentials: CREDENTIALS })),
+    clock,
+    statusUrl,
+  });
+  // The SMTP server starts before anything recovers or runs: when its port is taken, nothing has
+  // begun that would need stopping beyond the endpoints themselves.
+  let smtp: LocalSmtp | undefined;
+  if (opts.smtpPort !== undefined) {
+    try {
+      smtp = await startSmtp({ port: opts.smtpPort, addresses: intakeAddresses(reg), inbound, clock, log });
+    } catch (e) {
+      clock.stop();
+      await new Promise<void>((r) => awsServer.close(() => r()));
+      await dynamo.close();
+      throw Object.assign(e as Error, { smtp: true });
+    }
+  }
   await stepFunctions.recover();
   scheduler.recover();
   // A complaint stored just before a crash, whose ladder never started, starts now.
@@ -208,18 +233,6 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     return undefined;
   };
 
-  // Complaints by e-mail: attachments and raw messages in <data>/files, the postvak in the table.
-  const attachments = new FileAttachmentStore(join(dataDir, 'files'));
-  const statusUrl = (id: string, token: string) => `${url}/klacht/${id}/${token}`;
-  const inbound = new InboundMail({
-    regulation: reg,
-    procedure,
-    store: new DynamoDossierStore(dynamoClient, tableName),
-    attachments,
-    mailer: new SesMailer(new SESClient({ region: REGION, endpoint: awsEndpoint, credentials: CREDENTIALS })),
-    clock,
-    statusUrl,
-  });
   const api = createApi({
     regulation: reg,
     procedure,
@@ -239,20 +252,11 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   await new Promise<void>((res, rej) => {
     server.once('listening', () => res());
     server.once('error', rej);
+  }).catch(async (e) => {
+    await smtp?.close(); // taken HTTP port: the SMTP server started above must not keep the process alive
+    throw e;
   });
   saveClock();
-  let smtp: LocalSmtp | undefined;
-  if (opts.smtpPort !== undefined) {
-    try {
-      smtp = await startSmtp({ port: opts.smtpPort, addresses: intakeAddresses(reg), inbound, clock, log });
-    } catch (e) {
-      await new Promise<void>((r) => server.close(() => r()));
-      await new Promise<void>((r) => awsServer.close(() => r()));
-      await dynamo.close();
-      throw Object.assign(e as Error, { smtp: true });
-    }
-  }
-
   log(`klachtflow draait: ${reg.title} (${reg.id})`);
   log(`  klachtformulier    ${url}/klacht-indienen`);
   log(`  API                ${url}/openapi.json`);
