@@ -46,7 +46,7 @@ export const REFUSE_ABOVE_BYTES = 40 * 1024 * 1024;
 const MAX_TEXT = 50_000;
 
 /** The dossier reference as `DynamoDossierStore.nextReference` makes it (KL-2026-0001). */
-const REFERENCE = /\bKL-(\d{4})-(\d{4,})\b/;
+const REFERENCE = /\bKL-(\d{4})-(\d{4,})\b/i;
 
 export const HOLD_REASONS_NL: Record<HoldReason, string> = {
   spam: 'De mail lijkt spam (markering van de mailserver).',
@@ -326,7 +326,7 @@ export class InboundMail {
 
     // A reply to one of our letters: the reference in the subject names its dossier, or else the
     // message id of the letter it answers (In-Reply-To/References), as klachtflow recorded it.
-    const ref = REFERENCE.exec(parsed.subject)?.[0];
+    const ref = REFERENCE.exec(parsed.subject)?.[0]?.toUpperCase();
     let dossierId = ref ? await this.deps.store.idByReference(ref, this.reg.id) : undefined;
     for (const id of dossierId ? [] : parsed.repliesTo.slice(0, 20)) {
       dossierId = await this.deps.store.idByReference(messageIdReference(id), this.reg.id);
