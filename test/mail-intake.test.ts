@@ -209,6 +209,9 @@ describe('complaints by e-mail: SWT variant 3 through the local SMTP server', ()
     expect((await mailsOf(rt, reference)).some((m) => m.text.includes('Ik wil ook iets zeggen.'))).toBe(true);
     const decided = (await rt.call('GET', `/inbound-mail/${item.id}`, { token: manager() })).json;
     expect(decided).toMatchObject({ status: 'attached', decision: { dossierId: id, by: 'manager@local' } });
+    // The content now lives in the dossier: the postvak keeps only the record of the decision.
+    expect(decided.text).toBeUndefined();
+    expect(decided.from).toBeUndefined();
     const again = await rt.call('POST', `/inbound-mail/${item.id}/attach`, { token: manager(), body: { reference } });
     expect(again.status).toBe(409);
   });

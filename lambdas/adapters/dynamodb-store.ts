@@ -464,15 +464,20 @@ export class DynamoDossierStore implements HeldMailStore {
     id: string,
     status: Exclude<HeldMail['status'], 'held'>,
     decision: NonNullable<HeldMail['decision']>,
+    forget = false,
   ): Promise<boolean> {
     try {
       await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: `HELD#${regulationId}`, sk: `MAIL#${id}` },
-          UpdateExpression: 'SET #st = :s, #d = :d',
+          UpdateExpression: `SET #st = :s, #d = :d${forget ? ' REMOVE #from, #subject, #text' : ''}`,
           ConditionExpression: '#st = :held',
-          ExpressionAttributeNames: { '#st': 'status', '#d': 'decision' },
+          ExpressionAttributeNames: {
+            '#st': 'status',
+            '#d': 'decision',
+            ...(forget ? { '#from': 'from', '#subject': 'subject', '#text': 'text' } : {}),
+          },
           ExpressionAttributeValues: { ':s': status, ':d': decision, ':held': 'held' },
         }),
       );

@@ -524,11 +524,15 @@ export class InboundMail {
     status: 'registered' | 'attached' | 'discarded',
     extra: { reason?: string; dossierId?: string },
   ): Promise<void> {
-    const ok = await this.deps.store.decideHeld(this.reg.id, item.id, status, {
-      by: caller.sub,
-      at: this.deps.clock.now().toISOString(),
-      ...extra,
-    });
+    // Registered or added: the mail's content now lives in a dossier (and is erased with it), so
+    // the postvak keeps only the record of the decision. Discarded mail keeps it as the reason's context.
+    const ok = await this.deps.store.decideHeld(
+      this.reg.id,
+      item.id,
+      status,
+      { by: caller.sub, at: this.deps.clock.now().toISOString(), ...extra },
+      status !== 'discarded',
+    );
     if (!ok) throw new ConflictError('Een collega heeft intussen over deze mail beslist.');
   }
 

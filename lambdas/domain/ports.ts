@@ -141,11 +141,16 @@ export interface HeldMailStore {
   putHeld(item: HeldMail): Promise<void>;
   getHeld(regulationId: string, id: string): Promise<HeldMail | undefined>;
   listHeld(regulationId: string, status?: HeldMail['status']): Promise<HeldMail[]>;
-  /** Records the officer's decision once: false when someone else decided first. */
+  /**
+   * Records the officer's decision once: false when someone else decided first. With `forget`,
+   * the sender, subject and text are removed from the item (they now live in a dossier, and go
+   * with that dossier's erasure).
+   */
   decideHeld(
     regulationId: string,
     id: string,
     status: Exclude<HeldMail['status'], 'held'>,
     decision: NonNullable<HeldMail['decision']>,
+    forget?: boolean,
   ): Promise<boolean>;
 }
