@@ -76,6 +76,9 @@ export function describeRegulation(reg: Regulation): string {
   return lines.join('\n');
 }
 
+/** The local SMTP server's port when `--smtp-port` is not given (2525: no root needed, unlike 25). */
+export const DEFAULT_SMTP_PORT = 2525;
+
 export function buildProgram(): Command {
   const program = new Command('klachtflow')
     .description('Klachtenregelingen als code: regelingen, termijnen en de lokale dienst.')
@@ -274,6 +277,10 @@ export function buildProgram(): Command {
     )
     .option('--now <tijdstip>', 'starttijd van de klok (ISO 8601), vooral met --clock manual')
     .option('--speed <factor>', 'laat de echte klok sneller lopen, bijvoorbeeld 86400 (een dag per seconde)', '1')
+    .option(
+      '--smtp-port <n>',
+      `poort van de SMTP-server voor klachten per e-mail op 127.0.0.1 (standaard ${DEFAULT_SMTP_PORT}; 0: een vrije poort)`,
+    )
     .action(
       async (opts: {
         regulation: string;
@@ -282,8 +289,12 @@ export function buildProgram(): Command {
         clock: 'real' | 'manual';
         now?: string;
         speed: string;
+        smtpPort?: string;
       }) => {
         const port = Number(opts.port);
+        const smtpPort = opts.smtpPort === undefined ? DEFAULT_SMTP_PORT : Number(opts.smtpPort);
+        if (!Number.isInteger(smtpPort) || smtpPort < 0 || smtpPort > 65535)
+          throw new UsageError(`--smtp-port "${opts.smtpPort}" is geen poortnummer.`, 2);
         const speed = Number(opts.speed);
         if (!Number.isInteger(port) || port < 0 || port > 65535)
           throw new UsageError(`--port "${opts.port}" is geen poortnummer.`, 2);
@@ -293,19 +304,32 @@ export function buildProgram(): Command {
         load(opts.regulation); // a clear message for a bad regulation, before anything starts
         const { startRuntime } = await import('../runtime/runtime.js');
         let runtime: Awaited<ReturnType<typeof startRuntime>>;
-        try {
-          runtime = await startRuntime({
+        const start = (smtp: number) =>
+          startRuntime({
             regulation: opts.regulation,
             port,
             dataDir: opts.data,
             clock: opts.clock,
             ...(opts.now ? { now: opts.now } : {}),
             speed,
+            smtpPort: smtp,
             log: (line) => process.stdout.write(`${line}\n`),
           });
+        const inUse = (e: unknown) => (e as NodeJS.ErrnoException).code === 'EADDRINUSE';
+        try {
+          try {
+            runtime = await start(smtpPort);
+          } catch (e) {
+            // The default SMTP port taken (another runtime on this machine): any free port, said
+            // in the ready message. A port asked for explicitly is not replaced.
+            if (!(inUse(e) && (e as { smtp?: boolean }).smtp && opts.smtpPort === undefined)) throw e;
+            process.stdout.write(`Poort ${smtpPort} is bezet; de SMTP-server neemt een vrije poort.\n`);
+            runtime = await start(0);
+          }
         } catch (e) {
-          if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE')
-            throw new UsageError(`Poort ${port} is al in gebruik; kies een andere met --port.`, 1);
+          if (inUse(e) && (e as { smtp?: boolean }).smtp)
+            throw new UsageError(`Poort ${smtpPort} is al in gebruik; kies een andere met --smtp-port.`, 1);
+          if (inUse(e)) throw new UsageError(`Poort ${port} is al in gebruik; kies een andere met --port.`, 1);
           throw e;
         }
         await new Promise<void>((resolve) => {

@@ -14,12 +14,15 @@ import { COMPLAINANT_ROLES, type Regulation } from '../statemachines/model.js';
 import { localDate } from './domain/calendar/deadline.js';
 import type { DossierView } from './domain/dossier.js';
 import { ConflictError, DomainError, ForbiddenError, NotFoundError, UnprocessableError } from './domain/errors.js';
-import type { DossierStore } from './domain/ports.js';
+import type { InboundMail } from './domain/inbound-mail.js';
+import type { AttachmentStore, DossierStore } from './domain/ports.js';
 import { type Caller, Procedure } from './domain/procedure.js';
 import { buildReport, reportCsv, reportHtml } from './domain/report.js';
+import { registerInboundRoutes } from './inbound-routes.js';
 import { registerAssets } from './web/assets.js';
 import { registerOfficerPages } from './web/officer-pages.js';
 import { registerComplainantPages } from './web/pages.js';
+import { registerPostvakPages } from './web/postvak-pages.js';
 import type { PageSignIn } from './web/sign-in.js';
 
 export interface OfficerIdentity {
@@ -44,6 +47,10 @@ export interface ApiDeps {
   signIn?: PageSignIn;
   /** Where an unexpected error goes (default: the console; the Powertools logger in Lambda). */
   reportError?: (err: unknown) => void;
+  /** Complaints by e-mail and their postvak (absent: the routes answer that it is not enabled). */
+  inbound?: InboundMail;
+  /** Where attachments of dossiers are kept. */
+  attachments?: AttachmentStore;
 }
 
 /** `cognito:groups` arrives as a list, or as one string like "[officer manager]" (AWS.md). */
@@ -275,6 +282,9 @@ function officerView(reg: Regulation, view: DossierView, actions: unknown[], pro
     improvements: view.improvements,
     retentionUntil: view.retentionUntil ?? null,
     erasedAt: view.erasedAt ?? null,
+    attachments: view.attachments ?? [],
+    incomplete: view.incomplete ?? [],
+    incompleteAsked: view.incompleteAsked ?? null,
     availableActions: actions,
     version: view.version,
   };
@@ -879,6 +889,16 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
     return exported(c, view, c.req.valid('query').format);
   });
 
+  registerInboundRoutes(app, {
+    procedure,
+    store: deps.store,
+    ...(deps.inbound ? { inbound: deps.inbound } : {}),
+    ...(deps.attachments ? { attachments: deps.attachments } : {}),
+    officer,
+    now,
+    dossierJson: (view, caller) => officerView(reg, view, procedure.availableActions(view, caller), procedure),
+  });
+
   // The pages people use, on the same app: they call the routes above in-process.
   registerAssets(app);
   registerComplainantPages(app, { reg, api: app });
@@ -888,6 +908,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
     now: deps.now ?? (() => new Date()),
     ...(deps.signIn ? { signIn: deps.signIn } : {}),
   });
+  registerPostvakPages(app, { reg, api: app });
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

@@ -7,7 +7,7 @@
 import type { Context } from 'hono';
 import { getConnInfo, handle } from 'hono/aws-lambda';
 import { createApi, parseGroups } from './api.js';
-import { awsDeps } from './aws-deps.js';
+import { awsDeps, awsInbound } from './aws-deps.js';
 import { logger, observed } from './observability.js';
 import { cognitoConfigFromEnv, cognitoSignIn } from './web/cognito-sign-in.js';
 
@@ -25,11 +25,14 @@ function api() {
   if (app) return app;
   const { regulation, store, procedure } = awsDeps();
   const signIn = cognitoSignIn(cognitoConfigFromEnv());
+  // The postvak and attachments, when the organisation turned e-mail intake on.
+  const mail = process.env.INBOUND_BUCKET ? awsInbound() : undefined;
   app = createApi({
     regulation,
     store,
     procedure,
     signIn,
+    ...(mail ? { inbound: mail.inbound, attachments: mail.attachments } : {}),
     officer: async (c) => {
       const claims = authorizerClaims(c);
       if (claims?.sub) return { sub: String(claims.sub), roles: parseGroups(claims['cognito:groups']) };

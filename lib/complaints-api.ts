@@ -28,7 +28,7 @@ import { acknowledgeRule } from './nag.js';
 export type Audience = 'public' | 'officer';
 
 /** Paths behind the officers' JWT authorizer; every other route is authorised in the app itself. */
-export const OFFICER_PREFIXES = ['/dossiers'] as const;
+export const OFFICER_PREFIXES = ['/dossiers', '/inbound-mail'] as const;
 
 export interface ApiRoute {
   readonly method: string;

@@ -44,6 +44,28 @@ export const DeployConfigSchema = z
       .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'Lower-case letters, digits and hyphens, e.g. klachten-zorg')
       .refine((p) => !/aws|amazon|cognito/.test(p), 'Cognito refuses "aws", "amazon" and "cognito" in the prefix')
       .optional(),
+    /**
+     * Complaints by e-mail (SES receiving): off unless `enabled`. Mail to `recipients` (default:
+     * the regulation's complaints addresses, see `intakeAddresses`) is stored in an encrypted
+     * bucket and becomes a dossier, a message in one, or an item in the postvak. SES receiving
+     * needs the domain verified, an MX record, and the rule set made active (README).
+     */
+    emailIntake: z
+      .object({
+        enabled: z.boolean().default(false),
+        recipients: z.array(z.email()).min(1).optional(),
+        /** Days raw mail and attachments are kept (at least the regulation's retention plus handling). */
+        keepDays: z
+          .number()
+          .int()
+          .min(30)
+          .max(3650)
+          .default(7 * 365),
+        /** Bounce mail not sent over TLS. */
+        requireTls: z.boolean().default(true),
+      })
+      .strict()
+      .default({ enabled: false, keepDays: 7 * 365, requireTls: true }),
     /** The CloudFormation stack name. Defaults to `klachtflow-<regulation id>`. */
     stackName: z
       .string()
@@ -87,6 +109,10 @@ export function parseDeployConfig(data: unknown, regulation: Regulation, origin 
   const sender = senderOf(config, regulation);
   if (config.senderDomain && !sender.toLowerCase().endsWith(`@${config.senderDomain.toLowerCase()}`))
     issues.push(`senderDomain: the sender ${sender} is not an address of ${config.senderDomain}`);
+  if (config.emailIntake.enabled && !regulation.intake.variants.some((v) => v.channels.includes('email')))
+    issues.push(
+      `emailIntake.enabled: no intake variant of ${regulation.id} accepts e-mail (channels); new complaints by mail would all be held`,
+    );
   if (issues.length) throw new DeployConfigError(`${origin} does not fit regulation ${regulation.id}:`, issues);
   return config;
 }

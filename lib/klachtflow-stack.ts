@@ -3,9 +3,10 @@
  * scheduler, the mailer, officer sign-in, the API and the alarms, wired as `lambdas/aws-deps.ts`
  * expects and each function granted only what it does.
  */
-import { ArnFormat, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
+import { intakeAddresses } from '../lambdas/domain/inbound-mail.js';
 import type { Regulation } from '../statemachines/model.js';
 import { Alarms } from './alarms.js';
 import { appRoutes, ComplaintsApi } from './complaints-api.js';
@@ -13,6 +14,7 @@ import { type DeployConfig, senderOf } from './config.js';
 import { DossierTable } from './dossier-table.js';
 import { EscalationLadder, executionsArn, stateMachineArn } from './escalation-ladder.js';
 import { type HandlerName, Handlers } from './handlers.js';
+import { InboundMail } from './inbound-mail.js';
 import { Mailer } from './mailer.js';
 import { acknowledgeWildcard } from './nag.js';
 import { OfficerSignIn } from './officer-sign-in.js';
@@ -45,6 +47,8 @@ export class KlachtflowStack extends Stack {
   readonly handlers: Handlers;
   readonly ladder: EscalationLadder;
   readonly api: ComplaintsApi;
+  /** SES receiving for complaints by e-mail, when the config turns it on. */
+  readonly inboundMail?: InboundMail;
 
   constructor(scope: Construct, id: string, props: KlachtflowStackProps) {
     super(scope, id, props);
@@ -136,6 +140,44 @@ export class KlachtflowStack extends Stack {
     }
     alarms.watchLadder(this.ladder.stateMachine);
     alarms.watchDeadLetters('ReminderDeadLetters', this.handlers.reminderDeadLetters);
+
+    // Complaints by e-mail (config `emailIntake`): SES receiving → encrypted bucket → handler.
+    if (config.emailIntake.enabled) {
+      const inbound = new InboundMail(this, 'InboundMail', {
+        regulation,
+        environment: {
+          TABLE_NAME: this.table.table.tableName,
+          STATE_MACHINE_ARN: ladderArn,
+          REMINDER_FUNCTION_ARN: reminderArn,
+          SCHEDULER_ROLE_ARN: scheduler.role.roleArn,
+          SCHEDULE_GROUP: scheduler.group.scheduleGroupName,
+          PUBLIC_URL: publicUrl,
+          SES_CONFIGURATION_SET: mailer.configurationSet.configurationSetName,
+          SCHEDULE_DLQ_ARN: this.handlers.reminderDeadLetters.queueArn,
+        },
+        recipients: config.emailIntake.recipients ?? intakeAddresses(regulation),
+        keep: Duration.days(config.emailIntake.keepDays),
+        requireTls: config.emailIntake.requireTls,
+      });
+      // The handler registers complaints (table, start of the ladder) and mails the acknowledgement
+      // and the complainant's link; a reply notifies the officer. No schedules, no task tokens.
+      this.table.grantReadAppend(inbound.handler);
+      mailer.grantSend(inbound.handler);
+      inbound.handler.addToRolePolicy(
+        new PolicyStatement({ actions: ['states:StartExecution'], resources: [ladderArn] }),
+      );
+      alarms.watchFunction('inboundMail', inbound.handler);
+      alarms.watchDeadLetters('InboundMailDeadLetters', inbound.deadLetters);
+      // The API's postvak routes read held mail and keep attachments when an officer decides.
+      inbound.grantPostvak(this.handlers.functions.api);
+      this.handlers.functions.api.addEnvironment('INBOUND_BUCKET', inbound.bucket.bucketName);
+      this.inboundMail = inbound;
+      new CfnOutput(this, 'InboundRuleSet', {
+        value: inbound.ruleSetName,
+        description: 'Activate: aws ses set-active-receipt-rule-set --rule-set-name <this>',
+      });
+      new CfnOutput(this, 'InboundBucket', { value: inbound.bucket.bucketName });
+    }
 
     const signIn = new OfficerSignIn(this, 'Officers', {
       roles: regulation.roles,

@@ -16,9 +16,11 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
+import { FileAttachmentStore } from '../lambdas/adapters/attachments.js';
 import { SchedulerReminders, SesMailer, StepFunctionsWorkflow } from '../lambdas/adapters/aws.js';
 import { DynamoDossierStore, ensureTable } from '../lambdas/adapters/dynamodb-store.js';
 import { createApi } from '../lambdas/api.js';
+import { InboundMail, intakeAddresses } from '../lambdas/domain/inbound-mail.js';
 import { Procedure } from '../lambdas/domain/procedure.js';
 import { taskHandlers } from '../lambdas/handlers.js';
 import { aslFile, loadAsl } from '../statemachines/asl.js';
@@ -30,6 +32,7 @@ import { type ClockMode, RuntimeClock } from './clock.js';
 import { startDynalite } from './dynamodb.js';
 import { LocalMailbox } from './mailbox.js';
 import { LocalScheduler } from './scheduler.js';
+import { type LocalSmtp, startSmtp } from './smtp.js';
 import { type LocalFunction, LocalStepFunctions } from './stepfunctions.js';
 import { Usage } from './usage.js';
 
@@ -40,6 +43,11 @@ export interface RuntimeOptions {
   clock: ClockMode;
   now?: string;
   speed?: number;
+  /**
+   * Port of the local SMTP server for complaints by e-mail on 127.0.0.1 (0: any free port).
+   * Absent: no SMTP server.
+   */
+  smtpPort?: number;
   /** Print the ready message (the CLI does; tests do not need it). */
   log?: (line: string) => void;
 }
@@ -59,6 +67,10 @@ export interface Runtime {
   usage: Usage;
   /** The local service endpoints (tests point the Lambda entries' SDK clients at them). */
   endpoints: { dynamodb: string; aws: string; region: string; tableName: string; stateMachineArn: string };
+  /** The local SMTP server, when started (`smtpPort`), with the port it bound. */
+  smtp?: LocalSmtp;
+  /** Complaints by e-mail: the same domain code the SES handler calls. */
+  inbound: InboundMail;
   stop(): Promise<void>;
 }
 
@@ -185,6 +197,31 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       ? loadAsl(reg.id, substitutions)
       : JSON.parse(substitute(JSON.stringify(compileRegulation(reg)), substitutions));
   stepFunctions.register(`klachtflow-${reg.id}`, definition, handlers);
+  // Complaints by e-mail: attachments and raw messages in <data>/files, the postvak in the table.
+  const attachments = new FileAttachmentStore(join(dataDir, 'files'));
+  const statusUrl = (id: string, token: string) => `${url}/klacht/${id}/${token}`;
+  const inbound = new InboundMail({
+    regulation: reg,
+    procedure,
+    store: new DynamoDossierStore(dynamoClient, tableName),
+    attachments,
+    mailer: new SesMailer(new SESClient({ region: REGION, endpoint: awsEndpoint, credentials: CREDENTIALS })),
+    clock,
+    statusUrl,
+  });
+  // The SMTP server starts before anything recovers or runs: when its port is taken, nothing has
+  // begun that would need stopping beyond the endpoints themselves.
+  let smtp: LocalSmtp | undefined;
+  if (opts.smtpPort !== undefined) {
+    try {
+      smtp = await startSmtp({ port: opts.smtpPort, addresses: intakeAddresses(reg), inbound, clock, log });
+    } catch (e) {
+      clock.stop();
+      await new Promise<void>((r) => awsServer.close(() => r()));
+      await dynamo.close();
+      throw Object.assign(e as Error, { smtp: true });
+    }
+  }
   await stepFunctions.recover();
   scheduler.recover();
   // A complaint stored just before a crash, whose ladder never started, starts now.
@@ -209,9 +246,11 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     procedure,
     store: new DynamoDossierStore(dynamoClient, tableName),
     officer,
-    statusUrl: (id, token) => `${url}/klacht/${id}/${token}`,
+    statusUrl,
     clientAddress: (c) => getConnInfo(c).remote.address,
     now: () => clock.now(),
+    inbound,
+    attachments,
   });
   const saveClock = () =>
     writeFileSync(join(dataDir, 'clock.json'), JSON.stringify({ now: clock.now().toISOString() }));
@@ -231,15 +270,21 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   await new Promise<void>((res, rej) => {
     server.once('listening', () => res());
     server.once('error', rej);
+  }).catch(async (e) => {
+    await smtp?.close(); // taken HTTP port: the SMTP server started above must not keep the process alive
+    throw e;
   });
   saveClock();
-
   log(`klachtflow draait: ${reg.title} (${reg.id})`);
   log(`  klachtformulier    ${url}/klacht-indienen`);
   log(`  API                ${url}/openapi.json`);
   log(`  medewerkers        ${url}/medewerkers    (toegangscodes in ${join(dataDir, 'officers.json')})`);
   for (const [role, token] of Object.entries(officers)) log(`      ${role.padEnd(22)} Authorization: Bearer ${token}`);
   log(`  brievenbus         ${url}/local/mailbox   (JSON: ${url}/local/mail)`);
+  if (smtp)
+    log(
+      `  klachten per mail  smtp://${smtp.host}:${smtp.port}  aan ${smtp.addresses.join(', ')}  (postvak: ${url}/medewerkers/postvak)`,
+    );
   log(
     `  klok               ${clock.mode === 'manual' ? `handmatig, ${clock.now().toISOString()} (POST ${url}/local/clock)` : `${clock.speed === 1 ? 'echte tijd' : `${clock.speed}× versneld`}`}`,
   );
@@ -256,7 +301,10 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     officers,
     usage,
     endpoints: { dynamodb: dynamo.endpoint, aws: awsEndpoint, region: REGION, tableName, stateMachineArn },
+    ...(smtp ? { smtp } : {}),
+    inbound,
     stop: async () => {
+      await smtp?.close();
       clock.stop();
       await stepFunctions.idle();
       saveClock();

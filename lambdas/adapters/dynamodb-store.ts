@@ -28,7 +28,7 @@ import {
 import { monotonicFactory } from 'ulid';
 import { type DossierEvent, type DossierView, deriveView, type EventBody, project } from '../domain/dossier.js';
 import { ConflictError } from '../domain/errors.js';
-import type { ImprovementRow } from '../domain/ports.js';
+import type { HeldMail, HeldMailStore, ImprovementRow } from '../domain/ports.js';
 
 export const INDEXES = {
   /** Open dossiers of a regulation by nearest deadline. */
@@ -119,7 +119,7 @@ function isConditionFailure(e: unknown): boolean {
   return e instanceof ConditionalCheckFailedException || (e as Error)?.name === 'ConditionalCheckFailedException';
 }
 
-export class DynamoDossierStore {
+export class DynamoDossierStore implements HeldMailStore {
   private readonly doc: DynamoDBDocumentClient;
 
   constructor(
@@ -549,5 +549,89 @@ export class DynamoDossierStore {
       .catch((e) => {
         if (!isConditionFailure(e)) throw e;
       });
+  }
+
+  // --- the postvak: e-mails held for an officer (one partition per regulation; a few a week) ---
+
+  async putHeld(item: HeldMail): Promise<void> {
+    await this.doc
+      .send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: `HELD#${item.regulationId}`, sk: `MAIL#${item.id}`, ...item },
+          // A retried delivery of the same message does not overwrite an officer's decision.
+          ConditionExpression: 'attribute_not_exists(sk)',
+        }),
+      )
+      .catch((e) => {
+        if (!isConditionFailure(e)) throw e;
+      });
+  }
+
+  async getHeld(regulationId: string, id: string): Promise<HeldMail | undefined> {
+    const r = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: `HELD#${regulationId}`, sk: `MAIL#${id}` },
+        ConsistentRead: true,
+      }),
+    );
+    if (!r.Item) return undefined;
+    const { pk: _pk, sk: _sk, ...item } = r.Item;
+    return item as HeldMail;
+  }
+
+  /** Held mail, oldest first (ids are ULIDs); by status when given. */
+  async listHeld(regulationId: string, status?: HeldMail['status']): Promise<HeldMail[]> {
+    const out: HeldMail[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :m)',
+          ExpressionAttributeValues: {
+            ':pk': `HELD#${regulationId}`,
+            ':m': 'MAIL#',
+            ...(status ? { ':s': status } : {}),
+          },
+          ...(status ? { FilterExpression: '#st = :s', ExpressionAttributeNames: { '#st': 'status' } } : {}),
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const { pk: _pk, sk: _sk, ...item } of page.Items ?? []) out.push(item as HeldMail);
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return out;
+  }
+
+  async decideHeld(
+    regulationId: string,
+    id: string,
+    status: Exclude<HeldMail['status'], 'held'>,
+    decision: NonNullable<HeldMail['decision']>,
+    forget = false,
+  ): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: `HELD#${regulationId}`, sk: `MAIL#${id}` },
+          UpdateExpression: `SET #st = :s, #d = :d${forget ? ' REMOVE #from, #subject, #text' : ''}`,
+          ConditionExpression: '#st = :held',
+          ExpressionAttributeNames: {
+            '#st': 'status',
+            '#d': 'decision',
+            ...(forget ? { '#from': 'from', '#subject': 'subject', '#text': 'text' } : {}),
+          },
+          ExpressionAttributeValues: { ':s': status, ':d': decision, ':held': 'held' },
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
   }
 }

@@ -4,6 +4,7 @@
  * fold over the events, so a dispute can be answered from the events alone.
  */
 import type { Explanation } from './calendar/deadline.js';
+import type { AttachmentMeta } from './ports.js';
 
 export interface Complainant {
   name: string;
@@ -106,7 +107,17 @@ export type EventBody =
   | { type: 'letter.sent'; data: { letterId: string; messageId: string } }
   | { type: 'reminder.scheduled'; data: { name: string; at: string; stepId: string; deadlineId: string } }
   | { type: 'reminder.cancelled'; data: { name: string } }
-  | { type: 'message'; data: { from: 'complainant' | 'officer'; text: string } }
+  | { type: 'message'; data: { from: 'complainant' | 'officer'; text: string; via?: 'email' } }
+  | { type: 'attachment.added'; data: AttachmentMeta & { from: 'complainant' | 'officer'; via: 'email' | 'upload' } }
+  /** Fields the intake variant requires that the complaint lacks (an e-mail without an address). */
+  | { type: 'intake.incomplete'; data: { missing: string[] } }
+  /** The officer asked the complainant for the missing fields, with a letter (Awb 4:5 by analogy). */
+  | { type: 'intake.asked'; data: { missing: string[]; replyBy: string } }
+  /** The missing fields arrived and were recorded by an officer. */
+  | {
+      type: 'intake.completed';
+      data: { complainant: Partial<Omit<ReceivedData['complainant'], 'birthDate'>>; description?: string };
+    }
   | { type: 'withdrawn'; data: { reason?: string } }
   | { type: 'closed'; data: { result: string; reason: string; referral?: string } }
   | { type: 'retention.scheduled'; data: { name: string; at: string } }
@@ -166,6 +177,12 @@ export interface DossierView {
    * (never in the complainant's view, an export or a report).
    */
   conductNotes: { noteId: string; text: string; at: string; by: string }[];
+  /** Files the complainant sent (e-mail attachments), metadata only; bytes are in the AttachmentStore. */
+  attachments?: (AttachmentMeta & { at: string; from: string; via: string })[];
+  /** Required fields of the intake variant still missing; empty or absent when complete. */
+  incomplete?: string[];
+  /** When the officer asked for the missing fields, and by when they should come. */
+  incompleteAsked?: { at: string; replyBy: string };
   /** When the personal data was erased at the end of the retention period. */
   erasedAt?: string;
   retentionUntil?: string;
@@ -294,6 +311,32 @@ function apply(view: DossierView, e: DossierEvent) {
     }
     case 'message':
       return;
+    case 'attachment.added': {
+      const { from, via, ...meta } = e.data;
+      view.attachments = [...(view.attachments ?? []), { ...meta, at: e.at, from, via }];
+      return;
+    }
+    case 'intake.incomplete':
+      view.incomplete = [...e.data.missing];
+      return;
+    case 'intake.asked':
+      view.incompleteAsked = { at: e.at, replyBy: e.data.replyBy };
+      return;
+    case 'intake.completed': {
+      // The first event stays as it was (the record of what came in); the view shows the completed data.
+      const c = view.received.complainant;
+      view.received = {
+        ...view.received,
+        complainant: {
+          ...c,
+          ...e.data.complainant,
+          ...(e.data.complainant.address ? { address: { ...c.address, ...e.data.complainant.address } } : {}),
+        },
+        ...(e.data.description ? { description: e.data.description } : {}),
+      };
+      view.incomplete = [];
+      return;
+    }
     case 'withdrawn':
       view.withdrawn = true;
       return;
@@ -362,6 +405,11 @@ export function redactEvent(e: DossierEvent): DossierEvent {
     }
     case 'message':
       return { ...e, data: { ...e.data, text: ERASED } };
+    case 'attachment.added':
+      // The file name may name people; size, type and hash stay (the bytes go with retention).
+      return { ...e, data: { ...e.data, filename: ERASED } };
+    case 'intake.completed':
+      return { ...e, data: { complainant: {} } };
     case 'registration.answered':
       // Free-text answers may name people; choices and yes/no stay for the figures.
       return {

@@ -30,7 +30,20 @@ export interface LetterInput {
   dueAt?: string;
   reason?: string;
   dossierUrl?: string;
+  /** For the letter asking for missing information: the fields the complaint still lacks. */
+  missing?: string[];
 }
+
+/** How a letter names a field the intake variant requires (model: IntakeVariant.requiredFields). */
+export const FIELD_NAMES_NL: Record<string, string> = {
+  name: 'uw naam',
+  address: 'uw adres (straat en huisnummer, postcode en plaats)',
+  email: 'uw e-mailadres',
+  phone: 'uw telefoonnummer',
+  description: 'een omschrijving van uw klacht: wat is er gebeurd, en waarover bent u ontevreden?',
+  incidentDate: 'wanneer het gebeurde',
+  respondent: 'over wie uw klacht gaat',
+};
 
 function escapeHtml(s: string): string {
   return s.replace(
@@ -114,6 +127,7 @@ const SUBJECTS: Record<string, string> = {
   reminder: 'Herinnering: termijn loopt af',
   alarm: 'Termijn verstreken',
   notice: 'Bericht over een dossier',
+  'missing-information': 'Wij missen nog gegevens bij uw klacht',
 };
 
 /** Renders one letter or notice. */
@@ -243,6 +257,24 @@ export function renderLetter(input: LetterInput): Letter {
       lines.push(
         `De behandeling van uw klacht (kenmerk ${view.reference}) heeft nog geen oplossing gegeven.`,
         ...(input.note ? ['', input.note] : []),
+      );
+      break;
+    case 'missing-information':
+      // Awb 9:4 lid 2 names what a written complaint contains (name, address, description); as in
+      // Awb 4:5, the complainant first gets the chance to add what is missing, within a term. The
+      // complaint is already registered: its terms count from receipt all the same.
+      lines.push(
+        `Wij hebben uw klacht ontvangen op ${receivedDay}. Uw kenmerk is ${view.reference}.`,
+        '',
+        `Om uw klacht te behandelen, hebben wij nog dit van u nodig:`,
+        ...(input.missing ?? []).map((m) => `- ${FIELD_NAMES_NL[m] ?? m}`),
+        '',
+        input.dueAt
+          ? `Stuur dit uiterlijk ${dayOf(input.dueAt)}. U kunt gewoon antwoorden op deze e-mail. Laat het kenmerk in het onderwerp staan.`
+          : 'U kunt gewoon antwoorden op deze e-mail. Laat het kenmerk in het onderwerp staan.',
+        ...(input.note ? ['', input.note] : []),
+        '',
+        'Lukt dit niet, of heeft u hulp nodig? Neem dan contact met ons op. Wij helpen u graag.',
       );
       break;
     case 'task':

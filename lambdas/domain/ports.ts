@@ -102,3 +102,76 @@ export interface DossierStore {
   /** Counts an attempt in a fixed window; false once more than `limit` were counted in it. */
   withinLimit(key: string, now: Date, windowSeconds: number, limit: number): Promise<boolean>;
 }
+
+/** What klachtflow knows of a stored file (an attachment of an e-mail, or a raw message kept). */
+export interface AttachmentMeta {
+  /** Where the bytes are: content-addressed (`attachments/<sha256>`), so the same file is kept once. */
+  key: string;
+  filename: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+}
+
+/** Files beside the dossiers: the local data folder, or S3 in AWS. Bytes only; metadata is in the dossier. */
+export interface AttachmentStore {
+  put(key: string, bytes: Uint8Array, meta: { contentType: string; filename?: string }): Promise<void>;
+  /** The bytes, or undefined when there is no such file. */
+  get(key: string): Promise<Uint8Array | undefined>;
+}
+
+/** Why an incoming e-mail waits for an officer instead of becoming a dossier (the "postvak"). */
+export type HoldReason =
+  | 'spam'
+  | 'virus'
+  | 'spoofed'
+  | 'automatic'
+  | 'empty'
+  | 'oversized'
+  | 'unreadable'
+  | 'no-sender'
+  | 'no-email-intake'
+  | 'reply-sender-mismatch'
+  | 'dossier-closed'
+  | 'not-accepted';
+
+/** An e-mail held for an officer: never lost, never silently a dossier. */
+export interface HeldMail {
+  id: string;
+  regulationId: string;
+  receivedAt: string;
+  reasons: HoldReason[];
+  /** Where the raw RFC 822 message is kept (AttachmentStore key). */
+  rawKey: string;
+  size: number;
+  /** The envelope recipients: which complaints address (and so which intake variant) it was sent to. */
+  recipients?: string[];
+  from?: { name?: string; address?: string };
+  subject?: string;
+  /** The text as klachtflow read it (HTML reduced to text), for the officer to judge. */
+  text?: string;
+  /** The dossier a reply named, when the reason is about that dossier. */
+  dossierId?: string;
+  attachments: { filename: string; contentType: string; size: number }[];
+  status: 'held' | 'registered' | 'attached' | 'discarded';
+  decision?: { by: string; at: string; reason?: string; dossierId?: string };
+}
+
+/** The postvak's items, beside the dossiers in the same table. */
+export interface HeldMailStore {
+  putHeld(item: HeldMail): Promise<void>;
+  getHeld(regulationId: string, id: string): Promise<HeldMail | undefined>;
+  listHeld(regulationId: string, status?: HeldMail['status']): Promise<HeldMail[]>;
+  /**
+   * Records the officer's decision once: false when someone else decided first. With `forget`,
+   * the sender, subject and text are removed from the item (they now live in a dossier, and go
+   * with that dossier's erasure).
+   */
+  decideHeld(
+    regulationId: string,
+    id: string,
+    status: Exclude<HeldMail['status'], 'held'>,
+    decision: NonNullable<HeldMail['decision']>,
+    forget?: boolean,
+  ): Promise<boolean>;
+}

@@ -40,7 +40,10 @@ import {
 } from './dossier.js';
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from './errors.js';
 import { renderLetter } from './letters.js';
-import type { Clock, DossierStore, LadderInput, Mailer, Reminders, Workflow } from './ports.js';
+import type { AttachmentMeta, Clock, DossierStore, LadderInput, Mailer, Reminders, Workflow } from './ports.js';
+
+/** The reference key under which a sent letter's message id names its dossier (replies by e-mail). */
+export const messageIdReference = (messageId: string) => `MSGID:${messageId.toLowerCase()}`;
 
 /** Standard executions live a year; go on in a new one with margin to spare. */
 export const EXECUTION_LIFETIME_SECONDS = 360 * 24 * 3600;
@@ -200,6 +203,10 @@ export class Procedure {
           text: letter.text,
           html: letter.html,
         }));
+        // A reply to a letter names it in In-Reply-To/References (SES: <messageId@region.amazonses.com>):
+        // remember whose dossier it was, so a reply without the reference in its subject finds it.
+        if (letter.audience === 'complainant' && messageId)
+          await this.deps.store.putReference(messageIdReference(messageId), this.reg.id, view.id);
       }
       // Recorded once, however many writers delivered it.
       await this.appendLatest(view.id, [{ type: 'letter.sent', data: { letterId: letter.letterId, messageId } }], (v) =>
@@ -253,7 +260,7 @@ export class Procedure {
 
   private letter(
     view: DossierView,
-    kind: LetterKind | 'task' | 'reminder' | 'alarm' | 'notice',
+    kind: LetterKind | 'task' | 'reminder' | 'alarm' | 'notice' | 'missing-information',
     recipients: string[],
     key: string,
     extra: Omit<Parameters<typeof renderLetter>[0], 'reg' | 'view' | 'kind' | 'audience'> = {},
@@ -314,7 +321,19 @@ export class Procedure {
     channel: string,
     by: string,
     receivedAt?: string,
-    recorded?: { takenBy?: string; transcript?: string },
+    opts: {
+      /** Recorded by an officer: the employee who took the complaint, and a transcript or note. */
+      takenBy?: string;
+      transcript?: string;
+      /**
+       * Register even when the variant's required fields are missing, and record which (an e-mail
+       * without an address). A written complaint is received when it arrives: its terms count from
+       * then, and the officer asks for what is missing (Awb 9:4 lid 2, Awb 4:5 by analogy).
+       */
+      allowIncomplete?: boolean;
+      /** Files that came with the complaint (e-mail attachments), recorded in the first commit. */
+      attachments?: AttachmentMeta[];
+    } = {},
   ): Promise<{ view: DossierView; accessToken: string }> {
     const reg = this.reg;
     const variant = input.variant ? reg.intake.variants.find((v) => v.id === input.variant) : reg.intake.variants[0];
@@ -323,7 +342,11 @@ export class Procedure {
         'variant',
       ]);
     }
-    this.checkEligibility(input, variant.requiredFields);
+    const missing = opts.allowIncomplete ? this.missingFields(input, variant.requiredFields).map((m) => m[0]) : [];
+    this.checkEligibility(
+      input,
+      variant.requiredFields.filter((f) => !missing.includes(f)),
+    );
     const answers = this.checkAnswers(input.answers);
     const now = this.now();
     if (receivedAt !== undefined) {
@@ -358,8 +381,8 @@ export class Procedure {
       ...(input.respondent ? { respondent: input.respondent } : {}),
       ...(input.aboutRole ? { aboutRole: input.aboutRole } : {}),
       ...(input.wantsSupport !== undefined ? { wantsSupport: input.wantsSupport } : {}),
-      ...(recorded?.takenBy ? { takenBy: recorded.takenBy } : {}),
-      ...(recorded?.transcript ? { transcript: recorded.transcript } : {}),
+      ...(opts.takenBy ? { takenBy: opts.takenBy } : {}),
+      ...(opts.transcript ? { transcript: opts.transcript } : {}),
       ...(answers ? { answers } : {}),
       accessTokenHash: hash(accessToken),
       window: this.checkWindow(input, receipt),
@@ -369,7 +392,19 @@ export class Procedure {
     const planned: EventBody[] = (rung?.steps ?? [])
       .filter((s) => s.deadline?.from === 'receipt')
       .map((s) => ({ type: 'deadline.set', data: this.deadlineFor(s, 1, receipt) }) as EventBody);
-    const view = await this.deps.store.append(id, 0, [{ type: 'received', data: received }, ...planned], by, now);
+    const extra: EventBody[] = [
+      ...(missing.length ? [{ type: 'intake.incomplete', data: { missing } } as EventBody] : []),
+      ...(opts.attachments ?? []).map(
+        (a) => ({ type: 'attachment.added', data: { ...a, from: 'complainant', via: 'email' } }) as EventBody,
+      ),
+    ];
+    const view = await this.deps.store.append(
+      id,
+      0,
+      [{ type: 'received', data: received }, ...planned, ...extra],
+      by,
+      now,
+    );
     await this.deps.store.putReference(reference, reg.id, id);
     await this.startLadder(view, variant.startsAt);
     return { view: (await this.deps.store.load(id)) ?? view, accessToken };
@@ -440,8 +475,33 @@ export class Procedure {
         ['role'],
       );
     }
+    const missing = this.missingFields(input, required);
+    const first = missing[0];
+    if (first) throw new UnprocessableError(missing.map((m) => m[2]).join(' '), first[1]);
+    const c = input.complainant;
+    const today = localDate(this.now()).toString();
+    for (const field of ['incidentDate', 'lastContactDate'] as const) {
+      const v = input[field];
+      if (v && v > today) throw new UnprocessableError('Deze datum ligt in de toekomst.', [field]);
+    }
+    const min = reg.eligibility.minimumAgeAlone?.age;
+    if (min && input.role === 'child' && c.birthDate) {
+      const age = localDate(c.birthDate).until(localDate(this.now()), { largestUnit: 'years' }).years;
+      if (age < min) {
+        throw new UnprocessableError(
+          `Kinderen vanaf ${min} jaar kunnen zelf een klacht indienen. Ben je jonger, dan doet een ouder of voogd het voor je.`,
+          ['complainant', 'birthDate'],
+        );
+      }
+    }
+  }
+
+  /** The variant's required fields the complaint lacks: field, path, and the message to show. */
+  private missingFields(input: ComplaintInput, required: readonly string[]): [string, (string | number)[], string][] {
     const c = input.complainant;
     const missing: [string, (string | number)[], string][] = [];
+    if (required.includes('description') && !input.description?.trim())
+      missing.push(['description', ['description'], 'Beschrijf uw klacht: wat is er gebeurd?']);
     if (required.includes('name') && !c.name?.trim())
       missing.push(['name', ['complainant', 'name'], 'Vul uw naam in.']);
     if (required.includes('email') && !c.email)
@@ -459,23 +519,7 @@ export class Procedure {
       missing.push(['incidentDate', ['incidentDate'], 'Vul in wanneer het gebeurde.']);
     if (required.includes('respondent') && !input.respondent?.name)
       missing.push(['respondent', ['respondent', 'name'], 'Vul in over wie uw klacht gaat.']);
-    const first = missing[0];
-    if (first) throw new UnprocessableError(missing.map((m) => m[2]).join(' '), first[1]);
-    const today = localDate(this.now()).toString();
-    for (const field of ['incidentDate', 'lastContactDate'] as const) {
-      const v = input[field];
-      if (v && v > today) throw new UnprocessableError('Deze datum ligt in de toekomst.', [field]);
-    }
-    const min = reg.eligibility.minimumAgeAlone?.age;
-    if (min && input.role === 'child' && c.birthDate) {
-      const age = localDate(c.birthDate).until(localDate(this.now()), { largestUnit: 'years' }).years;
-      if (age < min) {
-        throw new UnprocessableError(
-          `Kinderen vanaf ${min} jaar kunnen zelf een klacht indienen. Ben je jonger, dan doet een ouder of voogd het voor je.`,
-          ['complainant', 'birthDate'],
-        );
-      }
-    }
+    return missing;
   }
 
   /**
@@ -1539,10 +1583,23 @@ export class Procedure {
   }
 
   /** The complainant adds information; whoever handles the step is told. */
-  async addMessage(id: string, text: string): Promise<DossierView> {
+  async addMessage(
+    id: string,
+    text: string,
+    opts: { via?: 'email'; attachments?: AttachmentMeta[] } = {},
+  ): Promise<DossierView> {
     return this.mutate(id, 'complainant', (v, now) => {
       if (v.status === 'closed') throw new ConflictError('Deze klacht is al afgesloten.');
-      const bodies: EventBody[] = [{ type: 'message', data: { from: 'complainant', text } }];
+      const bodies: EventBody[] = [
+        { type: 'message', data: { from: 'complainant', text, ...(opts.via ? { via: opts.via } : {}) } },
+        ...(opts.attachments ?? []).map(
+          (a) =>
+            ({
+              type: 'attachment.added',
+              data: { ...a, from: 'complainant', via: opts.via ?? 'upload' },
+            }) as EventBody,
+        ),
+      ];
       const assignee = v.current?.assignee;
       if (assignee && assignee !== 'complainant') {
         bodies.push(
@@ -1552,6 +1609,70 @@ export class Procedure {
         );
       }
       return bodies;
+    });
+  }
+
+  /**
+   * The officer asks the complainant, with a letter, for the fields the intake variant requires
+   * and the complaint lacks (SWT variant 3: name, address, description; Awb 9:4 lid 2). As in
+   * Awb 4:5 the complainant gets a term to add them: two weeks, counted as a statutory term
+   * (Atw). The complaint stays registered and its terms run from receipt.
+   */
+  async askForMissing(id: string, caller: Caller, note?: string): Promise<DossierView> {
+    if (caller.kind !== 'officer') throw new ForbiddenError('Alleen een medewerker kan dit vragen.');
+    return this.mutate(id, caller.sub, (v, now) => {
+      if (v.status === 'closed') throw new ConflictError('Dit dossier is gesloten.');
+      const missing = v.incomplete ?? [];
+      if (missing.length === 0)
+        throw new UnprocessableError('Er ontbreken geen gegevens bij deze klacht.', ['missing']);
+      const replyBy = computeDeadline({
+        anchor: { event: 'het verzoek om aanvulling', at: now },
+        term: '2 weken',
+        atw: true,
+        source: 'Awb 4:5 (naar analogie): gelegenheid tot aanvulling',
+        closingDays: this.reg.organisation.closingDays,
+      }).dueAt;
+      const bodies: EventBody[] = [{ type: 'intake.asked', data: { missing, replyBy } }];
+      const after = project(v, bodies, now, caller.sub);
+      return [
+        ...bodies,
+        ...this.letter(after, 'missing-information', ['complainant'], `missing${v.version}`, {
+          missing,
+          dueAt: replyBy,
+          ...(note ? { note } : {}),
+        }),
+      ];
+    });
+  }
+
+  /** The officer records the missing fields once they came (by e-mail, phone or letter). */
+  async completeIntake(
+    id: string,
+    caller: Caller,
+    data: { complainant: Partial<Omit<ComplaintInput['complainant'], 'birthDate'>>; description?: string },
+  ): Promise<DossierView> {
+    if (caller.kind !== 'officer') throw new ForbiddenError('Alleen een medewerker kan dit vastleggen.');
+    return this.mutate(id, caller.sub, (v) => {
+      if ((v.incomplete ?? []).length === 0)
+        throw new UnprocessableError('Er ontbreken geen gegevens bij deze klacht.', ['complainant']);
+      const variant = this.reg.intake.variants.find((x) => x.id === v.received.variant);
+      const c = v.received.complainant;
+      const merged: ComplaintInput = {
+        complainant: {
+          ...c,
+          ...data.complainant,
+          ...(data.complainant.address ? { address: { ...c.address, ...data.complainant.address } } : {}),
+        },
+        role: v.received.role,
+        description: data.description ?? v.received.description,
+        consent: true,
+      };
+      const still = this.missingFields(merged, variant?.requiredFields ?? []);
+      const first = still[0];
+      if (first) throw new UnprocessableError(still.map((m) => m[2]).join(' '), first[1]);
+      return [
+        { type: 'intake.completed', data: { ...data, ...(data.description ? { description: data.description } : {}) } },
+      ];
     });
   }
 

@@ -15,6 +15,7 @@ import type { Regulation } from '../../statemachines/model.js';
 import { dayOf } from '../domain/letters.js';
 import { Layout } from './layout.js';
 import { formOf, html } from './pages.js';
+import { MailSection } from './postvak-pages.js';
 import { CHANNEL_LABELS, registerPrintPage, registerRecordPage } from './record-page.js';
 import { OFFICER_COOKIE, type PageSignIn } from './sign-in.js';
 
@@ -77,6 +78,11 @@ function Worklist(props: { reg: Regulation; items: any[]; now: number; rung?: st
       <p class="utrecht-paragraph">
         <a class="utrecht-link" href="/medewerkers/verbeterregister">
           Verbeterregister: alle verbeteracties uit klachten
+        </a>
+      </p>
+      <p class="utrecht-paragraph">
+        <a class="utrecht-link" href="/medewerkers/postvak">
+          Postvak: e-mails die op een beslissing wachten
         </a>
       </p>
       <form method="get" action="/medewerkers/werklijst" class="kf-field">
@@ -399,6 +405,7 @@ function DossierPage(props: {
         </details>
       ) : null}
       {d.received.window?.outside ? <p class="utrecht-paragraph kf-error">{d.received.window.text}</p> : null}
+      <MailSection d={d} />
       {d.currentStep ? (
         <>
           <h2 class="utrecht-heading-2">Nu: {d.currentStep.title}</h2>

@@ -31,9 +31,10 @@ export async function testRuntime(
   regulation: string,
   now = '2026-09-03T09:00:00+02:00',
   dataDir?: string,
+  opts: { smtpPort?: number } = {},
 ): Promise<TestRuntime> {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), `kf-${regulation.replace(/[^a-z0-9-]/gi, '_').slice(-40)}-`));
-  const rt = await startRuntime({ regulation, port: await freePort(), dataDir: dir, clock: 'manual', now });
+  const rt = await startRuntime({ regulation, port: await freePort(), dataDir: dir, clock: 'manual', now, ...opts });
   const call: TestRuntime['call'] = async (method, path, opts = {}) => {
     const headers: Record<string, string> = { ...opts.headers };
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;

@@ -1,0 +1,72 @@
+/**
+ * Attachment stores: the bytes of e-mail attachments and of raw messages kept for the postvak.
+ * Metadata (name, type, size, sha256) lives in the dossier or the held item; here only bytes.
+ * Locally a folder under the runtime's data folder; in AWS the encrypted inbound-mail bucket.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, resolve, sep } from 'node:path';
+import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { AttachmentStore } from '../domain/ports.js';
+
+/** Keys are ours (`attachments/<sha256>`, `inbound/<id>.eml`); anything else is refused. */
+const KEY = /^[a-z]+\/[A-Za-z0-9._-]{1,200}$/;
+
+function checkKey(key: string): void {
+  if (!KEY.test(key) || key.includes('..')) throw new Error(`Invalid attachment key "${key}"`);
+}
+
+/** Files in a folder (the local runtime's `<data>/files`), written atomically. */
+export class FileAttachmentStore implements AttachmentStore {
+  private readonly root: string;
+
+  constructor(root: string) {
+    this.root = resolve(root);
+    mkdirSync(this.root, { recursive: true });
+  }
+
+  private path(key: string): string {
+    checkKey(key);
+    const p = resolve(this.root, key);
+    if (!p.startsWith(this.root + sep)) throw new Error(`Invalid attachment key "${key}"`);
+    return p;
+  }
+
+  async put(key: string, bytes: Uint8Array): Promise<void> {
+    const p = this.path(key);
+    mkdirSync(dirname(p), { recursive: true });
+    // Write then rename: a crash never leaves half a file under the final name.
+    const tmp = `${p}.${process.pid}.tmp`;
+    writeFileSync(tmp, bytes, { mode: 0o600 });
+    renameSync(tmp, p);
+  }
+
+  async get(key: string): Promise<Uint8Array | undefined> {
+    const p = this.path(key);
+    return existsSync(p) ? new Uint8Array(readFileSync(p)) : undefined;
+  }
+}
+
+/** Objects in S3 (the inbound-mail bucket, KMS-encrypted by the bucket's default). */
+export class S3AttachmentStore implements AttachmentStore {
+  constructor(
+    private readonly client: S3Client,
+    private readonly bucket: string,
+  ) {}
+
+  async put(key: string, bytes: Uint8Array, meta: { contentType: string }): Promise<void> {
+    checkKey(key);
+    await this.client.send(
+      new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: bytes, ContentType: meta.contentType }),
+    );
+  }
+
+  async get(key: string): Promise<Uint8Array | undefined> {
+    try {
+      const r = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      return r.Body ? await r.Body.transformToByteArray() : undefined;
+    } catch (e) {
+      if (e instanceof NoSuchKey || (e as Error).name === 'NoSuchKey') return undefined;
+      throw e;
+    }
+  }
+}

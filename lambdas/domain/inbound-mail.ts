@@ -1,0 +1,589 @@
+/**
+ * Complaints by e-mail: one raw RFC 822 message in, a dossier, a message in a dossier, or an item
+ * in the postvak out. The local SMTP server (runtime/smtp.ts) and the SES receiving handler
+ * (lambdas/inbound-mail-handler.ts) both call `InboundMail.receive`, so the two cannot differ.
+ *
+ * What the law counts is receipt: a complaint that came in by e-mail is received when it reached
+ * the organisation's mail server (SES's timestamp, the SMTP server's clock), not at the Date the
+ * sender's program wrote. A written complaint names the complainant, their address and what
+ * happened (Awb 9:4 lid 2; SWT variant 3 asks exactly that); one that lacks a field is registered
+ * all the same (its terms run) and the officer asks for the rest with a letter (Awb 4:5 by
+ * analogy: first a chance to complete, never a silent refusal).
+ *
+ * Mail that cannot be trusted or read is held for an officer, never lost and never silently a
+ * dossier: spam or virus verdicts, a forged sender, automatic replies (no mail loops with our own
+ * acknowledgements), empty or oversized messages, no usable sender, and replies from an address
+ * that is not the complainant's. The raw message is always kept first.
+ *
+ * Personal data is never logged: only ids and reasons.
+ */
+import { createHash } from 'node:crypto';
+import { type AddressObject, simpleParser } from 'mailparser';
+import type { Regulation } from '../../statemachines/model.js';
+import type { DossierView } from './dossier.js';
+import { ConflictError, DomainError, NotFoundError, UnprocessableError } from './errors.js';
+import type {
+  AttachmentMeta,
+  AttachmentStore,
+  Clock,
+  DossierStore,
+  HeldMail,
+  HeldMailStore,
+  HoldReason,
+  Mailer,
+} from './ports.js';
+import { type Caller, type ComplaintInput, messageIdReference, type Procedure } from './procedure.js';
+
+/** Above this a message is held for an officer (SES sends at most 10 MB; most mailboxes take 25). */
+export const HOLD_ABOVE_BYTES = 10 * 1024 * 1024;
+/**
+ * The most the SMTP server accepts (SES's S3 action stores up to 40 MB): between the two a
+ * message is kept and held; above it the sending server gets a 552 and tells its sender, so
+ * nothing disappears unseen.
+ */
+export const REFUSE_ABOVE_BYTES = 40 * 1024 * 1024;
+/** The API takes complaints of at most 50 000 characters; a longer mail keeps its raw original. */
+const MAX_TEXT = 50_000;
+
+/** The dossier reference as `DynamoDossierStore.nextReference` makes it (KL-2026-0001). */
+const REFERENCE = /\bKL-(\d{4})-(\d{4,})\b/i;
+
+export const HOLD_REASONS_NL: Record<HoldReason, string> = {
+  spam: 'De mail lijkt spam (markering van de mailserver).',
+  virus: 'De mailserver vond mogelijk een virus. Open geen bijlagen.',
+  spoofed: 'De afzender is niet te controleren (SPF, DKIM of DMARC mislukt): de mail kan vervalst zijn.',
+  automatic: 'Een automatisch bericht (afwezigheidsmelding, bounce of een mail van ons eigen adres).',
+  empty: 'De mail heeft geen tekst.',
+  oversized: `De mail is groter dan ${HOLD_ABOVE_BYTES / 1024 / 1024} MB.`,
+  unreadable: 'De mail is niet te lezen (geen geldig e-mailbericht).',
+  'no-sender': 'De mail heeft geen bruikbaar afzenderadres.',
+  'no-email-intake': 'De regeling noemt e-mail niet als manier om een klacht in te dienen.',
+  'reply-sender-mismatch': 'Een antwoord op een dossier, maar van een ander adres dan dat van de klager.',
+  'dossier-closed': 'Een antwoord op een dossier dat al is afgesloten.',
+  'not-accepted': 'klachtflow kon de klacht niet vastleggen; een medewerker moet kijken.',
+};
+
+/** What the receiving side knows besides the bytes. */
+export interface InboundReceipt {
+  /** Unique per received message (SES messageId; the SMTP session's id locally). */
+  receiptId: string;
+  /** When the organisation's mail server received it (ISO 8601): terms count from here. */
+  receivedAt: string;
+  /** The envelope recipients (RCPT TO). */
+  recipients: string[];
+  /** The envelope sender (MAIL FROM); empty for bounces and other automatic mail. */
+  envelopeFrom?: string;
+  /** SES verdicts (AWS only): PASS, FAIL, GRAY, PROCESSING_FAILED, DISABLED. */
+  verdicts?: { spam?: string; virus?: string; spf?: string; dkim?: string; dmarc?: string };
+  /** Where the raw message already is (SES's S3 action); else it is stored under `inbound/`. */
+  rawKey?: string;
+}
+
+export type InboundOutcome =
+  | { kind: 'registered'; dossierId: string; reference: string; incomplete: string[] }
+  | { kind: 'message'; dossierId: string; reference: string }
+  | { kind: 'held'; heldId: string; reasons: HoldReason[] };
+
+export interface InboundMailDeps {
+  regulation: Regulation;
+  procedure: Procedure;
+  store: HeldMailStore &
+    Pick<DossierStore, 'idByReference' | 'load' | 'getIdempotent' | 'beginIdempotent' | 'finishIdempotent' | 'lease'>;
+  attachments: AttachmentStore;
+  mailer: Mailer;
+  clock: Clock;
+  /** The complainant's private link (the same as the web form's confirmation gives). */
+  statusUrl(id: string, token: string): string;
+}
+
+/** Fields an officer may fill in when registering a held mail as a complaint. */
+export interface HeldRegistration {
+  name?: string;
+  email?: string;
+  phone?: string;
+  address?: { street?: string; postcode?: string; city?: string };
+  description?: string;
+  role?: string;
+  variant?: string;
+}
+
+const lower = (s: string) => s.trim().toLowerCase();
+
+/**
+ * The addresses that take complaints by e-mail: those of the intake variants that accept e-mail
+ * (falling back to the organisation's contact address), and the address letters come from, since
+ * complainants answer our letters there. A regulation whose variants do not name e-mail still
+ * receives replies to its letters; new complaints to it are held (see `emailVariant`).
+ */
+export function intakeAddresses(reg: Regulation): string[] {
+  const org = reg.organisation.contact.email;
+  const fromVariants = reg.intake.variants
+    .filter((v) => v.channels.includes('email'))
+    .map((v) => v.contact?.email ?? org ?? reg.organisation.senderAddress);
+  return [...new Set([...fromVariants, ...(org ? [org] : []), reg.organisation.senderAddress].map(lower))];
+}
+
+/**
+ * The intake variant an e-mail starts: the e-mail variant whose own address it was sent to, else
+ * the first variant that accepts e-mail (SWT: variant 3, to the manager; SO!: mail to the
+ * office manager is the formal complaint, to the general address the client signal).
+ */
+export function emailVariant(reg: Regulation, recipients: readonly string[]) {
+  const to = new Set(recipients.map(lower));
+  const email = reg.intake.variants.filter((v) => v.channels.includes('email'));
+  return email.find((v) => v.contact?.email && to.has(lower(v.contact.email))) ?? email[0];
+}
+
+/** The sender's own lines of a reply: quoted text and the quoted header block are left out. */
+export function stripQuoted(text: string): string {
+  const out: string[] = [];
+  for (const line of text.split('\n')) {
+    if (/^\s*(Op|On)\b.{0,200}\b(schreef|wrote)\b.*:\s*$/i.test(line)) break;
+    if (/^\s*-{2,}\s*(Oorspronkelijk bericht|Original Message)/i.test(line)) break;
+    if (/^\s*>/.test(line)) continue;
+    out.push(line);
+  }
+  return out.join('\n').trim();
+}
+
+/** HTML reduced to text when a mail had no text part mailparser could give: never stored as HTML. */
+function htmlToText(html: string): string {
+  return html
+    .replace(/<(script|style|head)[\s\S]*?<\/\1>/gi, '')
+    .replace(/<br\s*\/?>/gi, '\n')
+    .replace(/<\/(p|div|li|tr|h[1-6])>/gi, '\n')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
+}
+
+function cleanText(text: string): string {
+  return text
+    .replace(/\r\n?/g, '\n')
+    .replace(/[ \t]+\n/g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim()
+    .slice(0, MAX_TEXT);
+}
+
+/**
+ * Name and address as people write them in a complaint mail: labelled lines ("Naam: ...",
+ * "Adres: ...", "Postcode: ...", "Woonplaats: ...") or a street line followed by "1234 AB Plaats".
+ */
+export function detailsFromText(text: string): {
+  name?: string;
+  address?: { street?: string; postcode?: string; city?: string };
+} {
+  const label = (re: RegExp) => re.exec(text)?.[1]?.trim();
+  const name = label(/^[ \t]*naam[ \t]*:[ \t]*(.+)$/im);
+  let street = label(/^[ \t]*(?:adres|straat(?: en huisnummer)?)[ \t]*:[ \t]*(.+)$/im);
+  let postcode = label(/^[ \t]*postcode[ \t]*:[ \t]*(\d{4}[ \t]?[a-z]{2})\b/im);
+  let city = label(/^[ \t]*(?:woonplaats|plaats)[ \t]*:[ \t]*(.+)$/im);
+  // "Adres: Dorpsstraat 1, 3311 AB Dordrecht" on one line.
+  const inline = street ? /^(.+?),?\s+(\d{4}\s?[A-Za-z]{2})\s+(.+)$/.exec(street) : null;
+  if (inline) [street, postcode, city] = [inline[1]?.replace(/,$/, ''), postcode ?? inline[2], city ?? inline[3]];
+  if (!postcode) {
+    // A free-form address block: "Dorpsstraat 1" then "3311 AB Dordrecht".
+    const lines = text.split('\n').map((l) => l.trim());
+    lines.forEach((line, i) => {
+      const m = /^(\d{4}\s?[A-Z]{2})\s+([A-Za-z'][A-Za-z' .-]{1,60})$/.exec(line);
+      const prev = lines[i - 1];
+      if (m && !postcode && prev && /^[A-Za-z'][A-Za-z'. -]{1,80}\s\d+\s?[a-zA-Z0-9-]{0,6}$/.test(prev)) {
+        [street, postcode, city] = [prev, m[1], m[2]];
+      }
+    });
+  }
+  const address =
+    street || postcode || city
+      ? {
+          ...(street ? { street } : {}),
+          ...(postcode ? { postcode: postcode.toUpperCase().replace(/^(\d{4})\s?/, '$1 ') } : {}),
+          ...(city ? { city } : {}),
+        }
+      : undefined;
+  return { ...(name ? { name } : {}), ...(address ? { address } : {}) };
+}
+
+/** A file name safe to show and to offer for download. */
+function safeName(name: string | undefined): string {
+  const n = (name ?? '')
+    .replace(/[\\/"]/g, '_')
+    // Control characters (no regular expression: the linter rightly distrusts those in one).
+    .split('')
+    .map((ch) => (ch.charCodeAt(0) < 32 ? '_' : ch))
+    .join('')
+    .trim()
+    .slice(0, 200);
+  return n || 'bijlage';
+}
+
+const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+interface Parsed {
+  from?: { name?: string; address?: string };
+  subject: string;
+  text: string;
+  attachments: { content: Buffer; filename: string; contentType: string }[];
+  headers: Map<string, unknown>;
+  /** Message ids this mail answers (In-Reply-To, then References, newest first), local parts only. */
+  repliesTo: string[];
+}
+
+async function parse(raw: Uint8Array): Promise<Parsed | undefined> {
+  let m: Awaited<ReturnType<typeof simpleParser>>;
+  try {
+    m = await simpleParser(Buffer.from(raw), { skipImageLinks: true });
+  } catch {
+    return undefined;
+  }
+  // A message with no header at all is not an e-mail (mailparser reads anything as a body).
+  if (m.headers.size === 0) return undefined;
+  const first = (m.from as AddressObject | undefined)?.value?.[0];
+  const text = m.text ?? (typeof m.html === 'string' ? htmlToText(m.html) : '');
+  return {
+    ...(first?.address ? { from: { address: first.address, ...(first.name ? { name: first.name } : {}) } } : {}),
+    subject: (m.subject ?? '').slice(0, 500),
+    text: cleanText(text),
+    attachments: m.attachments.map((a) => ({
+      content: a.content,
+      filename: safeName(a.filename),
+      contentType: a.contentType || 'application/octet-stream',
+    })),
+    headers: m.headers as Map<string, unknown>,
+    repliesTo: [
+      ...new Set(
+        [m.inReplyTo ?? '', ...[m.references ?? []].flat().reverse()]
+          .flatMap((x) => String(x).match(/<[^<>]+>/g) ?? [])
+          .map((id) => id.slice(1, -1).split('@')[0] ?? '')
+          .filter(Boolean),
+      ),
+    ],
+  };
+}
+
+/** Reasons to distrust a message, from the server's verdicts and the message's own headers. */
+function distrust(parsed: Parsed | undefined, receipt: InboundReceipt, ours: readonly string[]): HoldReason[] {
+  const reasons = new Set<HoldReason>();
+  const v = receipt.verdicts ?? {};
+  if (v.spam === 'FAIL') reasons.add('spam');
+  if (v.virus === 'FAIL') reasons.add('virus');
+  // DMARC failing means the From domain did not send it; SPF and DKIM both failing, the same.
+  if (v.dmarc === 'FAIL' || (v.spf === 'FAIL' && v.dkim === 'FAIL')) reasons.add('spoofed');
+  if (receipt.envelopeFrom === '') reasons.add('automatic'); // null sender: bounces, notifications
+  if (!parsed) return [...reasons];
+  const h = (name: string) => {
+    const x = parsed.headers.get(name);
+    return typeof x === 'string' ? x : x && typeof x === 'object' && 'value' in x ? String(x.value) : '';
+  };
+  if (/^\s*yes/i.test(h('x-spam-flag')) || /^\s*yes\b/i.test(h('x-spam-status'))) reasons.add('spam');
+  // RFC 3834: anything but "no" is an automatic message; answering it makes mail loops.
+  const auto = h('auto-submitted');
+  if ((auto && !/^\s*no\b/i.test(auto)) || /^(bulk|junk|list|auto_reply)$/i.test(h('precedence').trim()))
+    reasons.add('automatic');
+  const from = parsed.from?.address ? lower(parsed.from.address) : undefined;
+  if (from && ours.includes(from)) reasons.add('automatic');
+  if (from && /^(mailer-daemon|postmaster)@/i.test(from)) reasons.add('automatic');
+  return [...reasons];
+}
+
+export class InboundMail {
+  constructor(private readonly deps: InboundMailDeps) {}
+
+  private get reg() {
+    return this.deps.regulation;
+  }
+
+  /** Takes one received message: stores the raw bytes first, then decides what it is. */
+  async receive(raw: Uint8Array, receipt: InboundReceipt): Promise<InboundOutcome> {
+    const rawKey = receipt.rawKey ?? `inbound/${receipt.receiptId.replace(/[^A-Za-z0-9._-]/g, '_')}.eml`;
+    if (!receipt.rawKey) await this.deps.attachments.put(rawKey, raw, { contentType: 'message/rfc822' });
+
+    // SES retries an invocation that failed: a message already handled gives the same answer.
+    const key = `inbound-mail#${this.reg.id}#${receipt.receiptId}`;
+    const earlier = await this.deps.store.getIdempotent(key);
+    if (earlier?.status === 'done') return earlier.response as InboundOutcome;
+    // A pending record is a handler that crashed midway: go on (a duplicate beats a lost complaint).
+    if (!earlier) await this.deps.store.beginIdempotent(key, sha256(raw), this.deps.clock.now().toISOString());
+    const outcome = await this.decide(raw, receipt, rawKey);
+    await this.deps.store.finishIdempotent(key, outcome);
+    console.info(
+      `klachtflow inbound-mail: ${receipt.receiptId} → ${outcome.kind}${outcome.kind === 'held' ? ` (${outcome.reasons.join(', ')})` : ` ${outcome.dossierId}`}`,
+    );
+    return outcome;
+  }
+
+  private async decide(raw: Uint8Array, receipt: InboundReceipt, rawKey: string): Promise<InboundOutcome> {
+    const base = { raw, receipt, rawKey };
+    if (raw.byteLength > HOLD_ABOVE_BYTES) return this.hold(base, undefined, ['oversized']);
+    const parsed = await parse(raw);
+    const reasons = distrust(parsed, receipt, intakeAddresses(this.reg));
+    if (!parsed) return this.hold(base, undefined, ['unreadable', ...reasons]);
+    if (!parsed.from?.address) reasons.push('no-sender');
+
+    // A reply to one of our letters: the reference in the subject names its dossier, or else the
+    // message id of the letter it answers (In-Reply-To/References), as klachtflow recorded it.
+    const ref = REFERENCE.exec(parsed.subject)?.[0]?.toUpperCase();
+    let dossierId = ref ? await this.deps.store.idByReference(ref, this.reg.id) : undefined;
+    for (const id of dossierId ? [] : parsed.repliesTo.slice(0, 20)) {
+      dossierId = await this.deps.store.idByReference(messageIdReference(id), this.reg.id);
+      if (dossierId) break;
+    }
+    const view = dossierId ? await this.deps.store.load(dossierId) : undefined;
+    if (view) {
+      if (!parsed.text && parsed.attachments.length === 0) reasons.push('empty');
+      // Only the complainant's own address may add to their dossier; anyone could write the reference.
+      const complainant = view.received.complainant.email;
+      if (parsed.from?.address && (!complainant || lower(complainant) !== lower(parsed.from.address)))
+        reasons.push('reply-sender-mismatch');
+      if (view.status === 'closed') reasons.push('dossier-closed');
+      if (reasons.length) return this.hold(base, parsed, reasons, view.id);
+      const attachments = await this.keep(parsed);
+      try {
+        await this.deps.procedure.addMessage(
+          view.id,
+          stripQuoted(parsed.text) || parsed.text || '(Geen tekst; zie de bijlagen.)',
+          { via: 'email', attachments },
+        );
+      } catch (e) {
+        if (e instanceof ConflictError) return this.hold(base, parsed, ['dossier-closed'], view.id);
+        throw e;
+      }
+      return { kind: 'message', dossierId: view.id, reference: view.reference };
+    }
+
+    if (!parsed.text) reasons.push('empty');
+    const variant = emailVariant(this.reg, receipt.recipients);
+    if (!variant) reasons.push('no-email-intake');
+    if (reasons.length || !variant || !parsed.from?.address) return this.hold(base, parsed, reasons);
+    const attachments = await this.keep(parsed);
+    try {
+      return await this.registerFrom(parsed, receipt.receivedAt, 'email', { variant: variant.id }, attachments);
+    } catch (e) {
+      // A rule of the regulation refused it (a field it cannot do without): an officer decides.
+      if (e instanceof DomainError) return this.hold(base, parsed, ['not-accepted']);
+      throw e;
+    }
+  }
+
+  /** The complaint in the mail, registered with channel `email` and the receipt time. */
+  private async registerFrom(
+    parsed: Parsed,
+    receivedAt: string,
+    by: string,
+    fields: HeldRegistration,
+    attachments: AttachmentMeta[],
+  ): Promise<InboundOutcome & { kind: 'registered' }> {
+    const found = detailsFromText(parsed.text);
+    const address = { ...found.address, ...fields.address };
+    const email = fields.email ?? parsed.from?.address;
+    const phone = fields.phone;
+    // The e-mail gives no role: a complaint by mail is taken as the client's own unless the
+    // officer says otherwise (the regulation's roles decide which exist).
+    const roles = this.reg.eligibility.roles.map((r) => r.role as string);
+    const role = fields.role ?? (roles.includes('client') ? 'client' : (roles[0] ?? 'client'));
+    const input: ComplaintInput = {
+      complainant: {
+        name: (fields.name ?? found.name ?? parsed.from?.name ?? '').trim(),
+        ...(email ? { email } : {}),
+        ...(phone ? { phone } : {}),
+        ...(Object.keys(address).length ? { address } : {}),
+      },
+      role,
+      description: fields.description ?? parsed.text,
+      ...(fields.variant ? { variant: fields.variant } : {}),
+      // Sending a complaint is the consent the web form asks for: the data serve its handling
+      // (GDPR art. 6(1)(c) and (e)), as for a complaint by post.
+      consent: true,
+    };
+    const { view, accessToken } = await this.deps.procedure.register(input, 'email', by, receivedAt, {
+      allowIncomplete: true,
+      attachments,
+    });
+    await this.sendLink(view, accessToken);
+    return { kind: 'registered', dossierId: view.id, reference: view.reference, incomplete: view.incomplete ?? [] };
+  }
+
+  /**
+   * The private link to follow the complaint. The web form shows it at once; an e-mail
+   * complainant gets it by mail (the acknowledgement cannot carry it: the token is stored hashed).
+   */
+  private async sendLink(view: DossierView, token: string): Promise<void> {
+    const to = view.received.complainant.email;
+    if (!to) return;
+    const link = this.deps.statusUrl(view.id, token);
+    const name = this.reg.organisation.name;
+    await this.deps.mailer.send({
+      key: createHash('sha256').update(`${view.id}/status-link`).digest('hex').slice(0, 40),
+      from: this.reg.organisation.senderAddress,
+      to: [to],
+      subject: `[${view.reference}] Uw persoonlijke link naar uw klacht`,
+      text: [
+        `Beste ${view.received.complainant.name || 'klager'},`,
+        '',
+        `Wij hebben uw klacht per e-mail ontvangen. Uw kenmerk is ${view.reference}.`,
+        'Met deze persoonlijke link ziet u hoe het met uw klacht gaat. U kunt er ook informatie toevoegen of uw klacht intrekken:',
+        link,
+        '',
+        'Deel deze link niet met anderen. U kunt ook antwoorden op onze e-mails; laat dan het kenmerk in het onderwerp staan.',
+        '',
+        'Met vriendelijke groet,',
+        name,
+      ].join('\n'),
+      html: `<!doctype html><html lang="nl"><body><p>Wij hebben uw klacht per e-mail ontvangen. Uw kenmerk is ${view.reference}.</p><p>Met deze persoonlijke link ziet u hoe het met uw klacht gaat:<br><a href="${link}">${link}</a></p><p>Deel deze link niet met anderen.</p><p>Met vriendelijke groet,<br>${name.replace(/[&<>"']/g, '')}</p></body></html>`,
+    });
+  }
+
+  /** Stores the attachments' bytes (content-addressed) and returns their metadata. */
+  private async keep(parsed: Parsed): Promise<AttachmentMeta[]> {
+    const out: AttachmentMeta[] = [];
+    for (const a of parsed.attachments) {
+      const bytes = new Uint8Array(a.content);
+      const hash = sha256(bytes);
+      const key = `attachments/${hash}`;
+      await this.deps.attachments.put(key, bytes, { contentType: a.contentType, filename: a.filename });
+      out.push({ key, filename: a.filename, contentType: a.contentType, size: bytes.byteLength, sha256: hash });
+    }
+    return out;
+  }
+
+  private async hold(
+    base: { raw: Uint8Array; receipt: InboundReceipt; rawKey: string },
+    parsed: Parsed | undefined,
+    reasons: HoldReason[],
+    dossierId?: string,
+  ): Promise<InboundOutcome> {
+    const { receipt } = base;
+    // Sortable by receipt and the same for a retried delivery of the same message.
+    const id = `${Date.parse(receipt.receivedAt).toString(36)}-${receipt.receiptId
+      .replace(/[^A-Za-z0-9]/g, '')
+      .slice(0, 40)
+      .toLowerCase()}`;
+    const item: HeldMail = {
+      id,
+      regulationId: this.reg.id,
+      receivedAt: receipt.receivedAt,
+      reasons: [...new Set(reasons)],
+      rawKey: base.rawKey,
+      size: base.raw.byteLength,
+      recipients: receipt.recipients,
+      ...(parsed?.from ? { from: parsed.from } : {}),
+      ...(parsed ? { subject: parsed.subject, text: parsed.text } : {}),
+      ...(dossierId ? { dossierId } : {}),
+      attachments: (parsed?.attachments ?? []).map((a) => ({
+        filename: a.filename,
+        contentType: a.contentType,
+        size: a.content.byteLength,
+      })),
+      status: 'held',
+    };
+    await this.deps.store.putHeld(item);
+    return { kind: 'held', heldId: id, reasons: item.reasons };
+  }
+
+  // --- the officer's side of the postvak ------------------------------------------------------
+
+  async list(status?: HeldMail['status']): Promise<HeldMail[]> {
+    return this.deps.store.listHeld(this.reg.id, status);
+  }
+
+  async get(id: string): Promise<HeldMail> {
+    const item = await this.deps.store.getHeld(this.reg.id, id);
+    if (!item) throw new NotFoundError('Deze mail staat niet in het postvak.');
+    return item;
+  }
+
+  /** The raw message as it came in (for the officer to inspect; mind the virus verdict). */
+  async raw(id: string): Promise<Uint8Array> {
+    const item = await this.get(id);
+    const bytes = await this.deps.attachments.get(item.rawKey);
+    if (!bytes) throw new NotFoundError('De oorspronkelijke mail is niet meer bewaard.');
+    return bytes;
+  }
+
+  private async open(id: string): Promise<{ item: HeldMail; parsed: Parsed }> {
+    const item = await this.get(id);
+    if (item.status !== 'held') throw new ConflictError('Over deze mail is al beslist.');
+    const bytes = await this.deps.attachments.get(item.rawKey);
+    const parsed = (bytes && (await parse(bytes))) || {
+      subject: item.subject ?? '',
+      text: '',
+      attachments: [],
+      headers: new Map(),
+      repliesTo: [],
+    };
+    return { item, parsed };
+  }
+
+  private async decided(
+    item: HeldMail,
+    caller: Caller & { kind: 'officer' },
+    status: 'registered' | 'attached' | 'discarded',
+    extra: { reason?: string; dossierId?: string },
+  ): Promise<void> {
+    // Registered or added: the mail's content now lives in a dossier (and is erased with it), so
+    // the postvak keeps only the record of the decision. Discarded mail keeps it as the reason's context.
+    const ok = await this.deps.store.decideHeld(
+      this.reg.id,
+      item.id,
+      status,
+      { by: caller.sub, at: this.deps.clock.now().toISOString(), ...extra },
+      status !== 'discarded',
+    );
+    if (!ok) throw new ConflictError('Een collega heeft intussen over deze mail beslist.');
+  }
+
+  /** The officer registers a held mail as a complaint: received when the mail arrived. */
+  async registerHeld(
+    id: string,
+    caller: Caller & { kind: 'officer' },
+    fields: HeldRegistration,
+  ): Promise<InboundOutcome & { kind: 'registered' }> {
+    const { item, parsed } = await this.open(id);
+    if (!fields.description && !parsed.text)
+      throw new UnprocessableError('Vul de omschrijving van de klacht in: de mail heeft geen tekst.', ['description']);
+    const withFrom: Parsed = parsed.from ? parsed : { ...parsed, ...(item.from ? { from: item.from } : {}) };
+    const variant = fields.variant ?? emailVariant(this.reg, item.recipients ?? [])?.id;
+    // Two officers clicking at once must not make two dossiers: a short lease on the decision, then
+    // the decision itself recorded once the dossier exists (a refused registration leaves it held).
+    if (!(await this.deps.store.lease(`held-${this.reg.id}`, item.id, new Date(), 30)))
+      throw new ConflictError('Een collega is net met deze mail bezig; vernieuw de pagina over een halve minuut.');
+    const attachments = item.reasons.includes('virus') ? [] : await this.keep(parsed);
+    const outcome = await this.registerFrom(
+      withFrom,
+      item.receivedAt,
+      caller.sub,
+      { ...fields, ...(variant ? { variant } : {}) },
+      attachments,
+    );
+    await this.decided(item, caller, 'registered', { dossierId: outcome.dossierId });
+    return outcome;
+  }
+
+  /** The officer adds a held mail to a dossier as a message from the complainant. */
+  async attachHeld(id: string, caller: Caller & { kind: 'officer' }, reference: string): Promise<DossierView> {
+    const { item, parsed } = await this.open(id);
+    const dossierId = await this.deps.store.idByReference(reference.trim().toUpperCase(), this.reg.id);
+    if (!dossierId) throw new UnprocessableError(`Er is geen dossier met kenmerk ${reference}.`, ['reference']);
+    const view = await this.deps.store.load(dossierId);
+    if (!view || view.status === 'closed') throw new ConflictError('Dit dossier is gesloten.', ['reference']);
+    await this.decided(item, caller, 'attached', { dossierId });
+    const attachments = item.reasons.includes('virus') ? [] : await this.keep(parsed);
+    return this.deps.procedure.addMessage(
+      dossierId,
+      stripQuoted(parsed.text) || parsed.text || '(Geen tekst; zie de bijlagen.)',
+      { via: 'email', attachments },
+    );
+  }
+
+  /** The officer discards a held mail, with a reason: the record stays, the raw mail until retention. */
+  async discardHeld(id: string, caller: Caller & { kind: 'officer' }, reason: string): Promise<HeldMail> {
+    const item = await this.get(id);
+    if (item.status !== 'held') throw new ConflictError('Over deze mail is al beslist.');
+    await this.decided(item, caller, 'discarded', { reason });
+    return this.get(id);
+  }
+}
