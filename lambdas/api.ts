@@ -308,10 +308,11 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
     if (!key) return run();
     // Only a hash of the complaint is kept beside the key: no personal data in this record.
     const fingerprint = createHash('sha256').update(JSON.stringify(body)).digest('base64url');
-    const started = await deps.store.beginIdempotent(key, fingerprint, new Date().toISOString());
+    const now = deps.now?.() ?? new Date();
+    const started = await deps.store.beginIdempotent(key, fingerprint, now.toISOString());
     if (!started) {
       for (let i = 0; i < 100; i++) {
-        const rec = await deps.store.getIdempotent(key);
+        const rec = await deps.store.getIdempotent(key, now);
         if (rec?.fingerprint !== fingerprint)
           throw new ApiError(422, 'Deze Idempotency-Key is al gebruikt voor een andere klacht.', [
             { path: 'idempotency-key', message: 'al gebruikt' },

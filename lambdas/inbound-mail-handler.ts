@@ -7,6 +7,7 @@
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { awsInbound } from './aws-deps.js';
 import type { InboundMail } from './domain/inbound-mail.js';
+import { observed } from './observability.js';
 
 /** The part of the SES receiving event this handler reads. */
 export interface SesReceivingEvent {
@@ -67,15 +68,19 @@ export function inboundMailHandler(deps: () => InboundHandlerDeps) {
 
 let deps: InboundHandlerDeps | undefined;
 
-export const handler = inboundMailHandler(() => {
-  if (deps) return deps;
-  const bucket = process.env.INBOUND_BUCKET;
-  if (!bucket) throw new Error('Environment variable INBOUND_BUCKET is not set');
-  deps = {
-    s3: new S3Client({}),
-    inbound: awsInbound().inbound,
-    bucket,
-    prefix: process.env.INBOUND_PREFIX ?? 'inbound/',
-  };
-  return deps;
-});
+// Logged and traced like every other function; the mail itself never reaches the log.
+export const handler = observed(
+  'inbound-mail',
+  inboundMailHandler(() => {
+    if (deps) return deps;
+    const bucket = process.env.INBOUND_BUCKET;
+    if (!bucket) throw new Error('Environment variable INBOUND_BUCKET is not set');
+    deps = {
+      s3: new S3Client({}),
+      inbound: awsInbound().inbound,
+      bucket,
+      prefix: process.env.INBOUND_PREFIX ?? 'inbound/',
+    };
+    return deps;
+  }),
+);

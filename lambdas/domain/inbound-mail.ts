@@ -304,7 +304,7 @@ export class InboundMail {
 
     // SES retries an invocation that failed: a message already handled gives the same answer.
     const key = `inbound-mail#${this.reg.id}#${receipt.receiptId}`;
-    const earlier = await this.deps.store.getIdempotent(key);
+    const earlier = await this.deps.store.getIdempotent(key, this.deps.clock.now());
     if (earlier?.status === 'done') return earlier.response as InboundOutcome;
     // A pending record is a handler that crashed midway: go on (a duplicate beats a lost complaint).
     if (!earlier) await this.deps.store.beginIdempotent(key, sha256(raw), this.deps.clock.now().toISOString());

@@ -93,8 +93,10 @@ export interface DossierStore {
   lease(id: string, key: string, now: Date, seconds: number): Promise<boolean>;
   /** Rewrites the stored events with personal data removed: the one change history allows (GDPR). */
   redact(id: string, redactEvent: (e: DossierEvent) => DossierEvent): Promise<void>;
+  /** `now`: the clock's time, so a record past its expiry counts as none. */
   getIdempotent(
     key: string,
+    now?: Date,
   ): Promise<{ status: 'pending' | 'done'; response?: unknown; fingerprint: string } | undefined>;
   beginIdempotent(key: string, fingerprint: string, at: string): Promise<boolean>;
   finishIdempotent(key: string, response: unknown): Promise<void>;
