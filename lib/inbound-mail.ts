@@ -15,7 +15,7 @@ import { Annotations, Aws, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk
 import { type IGrantable, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import {
@@ -29,7 +29,7 @@ import { Lambda as LambdaAction, LambdaInvocationType } from 'aws-cdk-lib/aws-se
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Regulation } from '../statemachines/model.js';
-import { PROJECT_ROOT, REGULATION_IN_BUNDLE } from './handlers.js';
+import { BUNDLING, PROJECT_ROOT, REGULATION_IN_BUNDLE } from './handlers.js';
 import { acknowledgeLambdaBasicExecution, acknowledgeRule, acknowledgeWildcard } from './nag.js';
 
 /** Where SES stores raw messages; the handler reads them from here (`INBOUND_PREFIX`). */
@@ -188,15 +188,9 @@ export class InboundMail extends Construct {
       },
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+      // Bundled exactly as every other function (lib/handlers.ts), plus the regulation file.
       bundling: {
-        format: OutputFormat.ESM,
-        target: 'node22',
-        platform: 'node',
-        mainFields: ['module', 'main'],
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        ...BUNDLING,
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],

@@ -93,6 +93,28 @@ export function Field(props: {
   );
 }
 
+/** The list of what is wrong, above a form: each item links to its field (WCAG 3.3.1). */
+export function ErrorSummary(props: { errors: Errors }) {
+  const problems = Object.entries(props.errors);
+  if (problems.length === 0) return null;
+  return (
+    <div class="kf-summary" role="alert" aria-labelledby="fouten-kop" tabindex={-1} id="fouten">
+      <h2 class="utrecht-heading-2" id="fouten-kop">
+        Er ging iets mis
+      </h2>
+      <ul class="utrecht-unordered-list">
+        {problems.map(([field, message]) => (
+          <li>
+            <a class="utrecht-link" href={`#${field}`}>
+              {message}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
 export function describedBy(id: string, hint: boolean, error?: string) {
   const ids = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
   return ids || undefined;
@@ -278,22 +300,7 @@ export function ComplaintForm(props: { reg: Regulation; values: Values; errors: 
   const support = reg.referrals.filter((r) => reg.eligibility.support.some((s) => s.referral === r.id));
   return (
     <Layout reg={reg} title="Klacht indienen" error={problems.length > 0}>
-      {problems.length > 0 ? (
-        <div class="kf-summary" role="alert" aria-labelledby="fouten-kop" tabindex={-1} id="fouten">
-          <h2 class="utrecht-heading-2" id="fouten-kop">
-            Er ging iets mis
-          </h2>
-          <ul class="utrecht-unordered-list">
-            {problems.map(([field, message]) => (
-              <li>
-                <a class="utrecht-link" href={`#${field}`}>
-                  {message}
-                </a>
-              </li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
+      <ErrorSummary errors={errors} />
       <h1 class="utrecht-heading-1">Klacht indienen bij {reg.organisation.name}</h1>
       <p class="utrecht-paragraph">
         Bent u niet tevreden? Vertel het ons. Wij behandelen uw klacht volgens onze klachtenregeling. Alle vragen zijn

@@ -14,7 +14,19 @@ import { Temporal } from 'temporal-polyfill';
 import type { Regulation } from '../../statemachines/model.js';
 import { formatDutchDate } from '../domain/calendar/deadline.js';
 import { Layout } from './layout.js';
-import { bodyOf, DateField, type Errors, FIELD_OF, Field, formOf, html, Radios, Text, type Values } from './pages.js';
+import {
+  bodyOf,
+  DateField,
+  ErrorSummary,
+  type Errors,
+  FIELD_OF,
+  Field,
+  formOf,
+  html,
+  Radios,
+  Text,
+  type Values,
+} from './pages.js';
 
 /** The channels an officer records, in the words of the desk (the API's `channel`). */
 export const CHANNEL_LABELS: Record<string, string> = {
@@ -79,22 +91,7 @@ export function RecordForm(props: { reg: Regulation; values: Values; errors: Err
   const problems = Object.entries(errors);
   return (
     <Layout reg={reg} title="Klacht vastleggen" error={problems.length > 0}>
-      {problems.length > 0 ? (
-        <div class="kf-summary" role="alert" aria-labelledby="fouten-kop" tabindex={-1} id="fouten">
-          <h2 class="utrecht-heading-2" id="fouten-kop">
-            Er ging iets mis
-          </h2>
-          <ul class="utrecht-unordered-list">
-            {problems.map(([field, message]) => (
-              <li>
-                <a class="utrecht-link" href={`#${field}`}>
-                  {message}
-                </a>
-              </li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
+      <ErrorSummary errors={errors} />
       <p class="utrecht-paragraph">
         <a class="utrecht-link" href="/medewerkers/werklijst">
           Terug naar de werklijst
