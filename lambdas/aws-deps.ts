@@ -6,16 +6,13 @@
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SESClient } from '@aws-sdk/client-ses';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { loadRegulation } from '../statemachines/load.js';
 import type { Regulation } from '../statemachines/model.js';
-import { S3AttachmentStore } from './adapters/attachments.js';
 import { SchedulerReminders, SesMailer, StepFunctionsWorkflow } from './adapters/aws.js';
 import { DynamoDossierStore } from './adapters/dynamodb-store.js';
-import { InboundMail } from './domain/inbound-mail.js';
 import { Procedure } from './domain/procedure.js';
 import { taskHandlers } from './handlers.js';
 import { tracer } from './observability.js';
@@ -68,29 +65,4 @@ export function awsDeps() {
 /** The ladder's task handlers bound to the AWS dependencies. */
 export function awsTasks() {
   return taskHandlers(awsDeps().procedure);
-}
-
-let inboundCached: { inbound: InboundMail; attachments: S3AttachmentStore } | undefined;
-
-/**
- * Complaints by e-mail (SES receiving): the attachment store on the inbound-mail bucket and the
- * domain code both the receiving handler and the API's postvak routes use. Undefined when the
- * organisation has not turned e-mail intake on (no INBOUND_BUCKET).
- */
-export function awsInbound(): { inbound: InboundMail; attachments: S3AttachmentStore } {
-  if (inboundCached) return inboundCached;
-  const { regulation, store, procedure } = awsDeps();
-  const attachments = new S3AttachmentStore(new S3Client({}), env('INBOUND_BUCKET'));
-  const publicUrl = env('PUBLIC_URL').replace(/\/$/, '');
-  const inbound = new InboundMail({
-    regulation,
-    procedure,
-    store,
-    attachments,
-    mailer: new SesMailer(new SESClient({}), process.env.SES_CONFIGURATION_SET),
-    clock: { now: () => new Date() },
-    statusUrl: (id, token) => `${publicUrl}/klacht/${id}/${token}`,
-  });
-  inboundCached = { inbound, attachments };
-  return inboundCached;
 }

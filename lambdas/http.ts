@@ -7,7 +7,8 @@
 import type { Context } from 'hono';
 import { getConnInfo, handle } from 'hono/aws-lambda';
 import { createApi, parseGroups } from './api.js';
-import { awsDeps, awsInbound } from './aws-deps.js';
+import { awsDeps } from './aws-deps.js';
+import { awsInbound } from './aws-inbound.js';
 import { logger, observed } from './observability.js';
 import { cognitoConfigFromEnv, cognitoSignIn } from './web/cognito-sign-in.js';
 

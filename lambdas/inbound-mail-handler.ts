@@ -5,7 +5,7 @@
  * messageId and handed to the same domain code the local SMTP server calls.
  */
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { awsInbound } from './aws-deps.js';
+import { awsInbound } from './aws-inbound.js';
 import type { InboundMail } from './domain/inbound-mail.js';
 import { observed } from './observability.js';
 

@@ -1,0 +1,41 @@
+/**
+ * Lambda wiring for complaints by e-mail, apart from aws-deps.ts so that only the functions that
+ * need the MIME parser (the API's postvak routes, SES receiving) carry it in their bundle.
+ */
+import { S3Client } from '@aws-sdk/client-s3';
+import { SESClient } from '@aws-sdk/client-ses';
+import { S3AttachmentStore } from './adapters/attachments.js';
+import { SesMailer } from './adapters/aws.js';
+import { awsDeps } from './aws-deps.js';
+import { InboundMail } from './domain/inbound-mail.js';
+
+let inboundCached: { inbound: InboundMail; attachments: S3AttachmentStore } | undefined;
+
+function env(name: string): string {
+  const v = process.env[name];
+  if (!v) throw new Error(`Environment variable ${name} is not set`);
+  return v;
+}
+
+/**
+ * Complaints by e-mail (SES receiving): the attachment store on the inbound-mail bucket and the
+ * domain code both the receiving handler and the API's postvak routes use. Undefined when the
+ * organisation has not turned e-mail intake on (no INBOUND_BUCKET).
+ */
+export function awsInbound(): { inbound: InboundMail; attachments: S3AttachmentStore } {
+  if (inboundCached) return inboundCached;
+  const { regulation, store, procedure } = awsDeps();
+  const attachments = new S3AttachmentStore(new S3Client({}), env('INBOUND_BUCKET'));
+  const publicUrl = env('PUBLIC_URL').replace(/\/$/, '');
+  const inbound = new InboundMail({
+    regulation,
+    procedure,
+    store,
+    attachments,
+    mailer: new SesMailer(new SESClient({}), process.env.SES_CONFIGURATION_SET),
+    clock: { now: () => new Date() },
+    statusUrl: (id, token) => `${publicUrl}/klacht/${id}/${token}`,
+  });
+  inboundCached = { inbound, attachments };
+  return inboundCached;
+}
