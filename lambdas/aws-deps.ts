@@ -6,11 +6,13 @@
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SESClient } from '@aws-sdk/client-ses';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { loadRegulation } from '../statemachines/load.js';
 import type { Regulation } from '../statemachines/model.js';
+import { S3AttachmentStore } from './adapters/attachments.js';
 import { SchedulerReminders, SesMailer, StepFunctionsWorkflow } from './adapters/aws.js';
 import { DynamoDossierStore } from './adapters/dynamodb-store.js';
 import { Procedure } from './domain/procedure.js';
@@ -36,6 +38,12 @@ export function awsDeps() {
   const procedure = new Procedure({
     regulation,
     store,
+    // With e-mail intake on, erasing a dossier also removes its files from the inbound-mail bucket.
+    ...(process.env.INBOUND_BUCKET
+      ? {
+          attachments: new S3AttachmentStore(tracer.captureAWSv3Client(new S3Client({})), process.env.INBOUND_BUCKET),
+        }
+      : {}),
     mailer: new SesMailer(tracer.captureAWSv3Client(new SESClient({})), process.env.SES_CONFIGURATION_SET),
     reminders: new SchedulerReminders(tracer.captureAWSv3Client(new SchedulerClient({})), {
       arn: env('REMINDER_FUNCTION_ARN'),

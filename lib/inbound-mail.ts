@@ -239,6 +239,25 @@ export class InboundMail extends Construct {
   }
 
   /**
+   * Erasing a dossier at the end of its retention (the reminder function runs it) removes the
+   * original mails and attachments it lists: DeleteObject on both prefixes, nothing else.
+   */
+  grantErase(grantee: IGrantable): void {
+    for (const prefix of [INBOUND_PREFIX, ATTACHMENT_PREFIX]) {
+      const objects = this.bucket.arnForObjects(`${prefix}*`);
+      grantee.grantPrincipal.addToPrincipalPolicy(
+        new PolicyStatement({ actions: ['s3:DeleteObject'], resources: [objects] }),
+      );
+      if (Construct.isConstruct(grantee))
+        acknowledgeWildcard(
+          grantee as Construct,
+          objects,
+          `Objects under ${prefix} of the inbound-mail bucket: a dossier's files are only known at run time.`,
+        );
+    }
+  }
+
+  /**
    * Exactly GetObject and PutObject on one prefix, with the key's Decrypt and GenerateDataKey:
    * `bucket.grantRead`/`grantPut` would add List*, Abort*, ReEncrypt* and more that nothing here uses.
    */

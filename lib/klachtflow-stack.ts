@@ -171,6 +171,9 @@ export class KlachtflowStack extends Stack {
       // The API's postvak routes read held mail and keep attachments when an officer decides.
       inbound.grantPostvak(this.handlers.functions.api);
       this.handlers.functions.api.addEnvironment('INBOUND_BUCKET', inbound.bucket.bucketName);
+      // Retention: the erase (a one-time schedule on the reminder function) removes the files too.
+      inbound.grantErase(this.handlers.functions.reminder);
+      this.handlers.functions.reminder.addEnvironment('INBOUND_BUCKET', inbound.bucket.bucketName);
       this.inboundMail = inbound;
       new CfnOutput(this, 'InboundRuleSet', {
         value: inbound.ruleSetName,

@@ -152,9 +152,12 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   usage.meterCalls(sesClient, 'SendEmail', 'mails');
   usage.meterCalls(schedulerClient, 'CreateSchedule', 'schedulesCreated');
   usage.meterCalls(sfnClient, 'StartExecution', 'executionsStarted');
+  // Complaints by e-mail: attachments and raw messages in <data>/files, the postvak in the table.
+  const attachments = new FileAttachmentStore(join(dataDir, 'files'));
   const procedure = new Procedure({
     regulation: reg,
     store: new DynamoDossierStore(dynamoClient, tableName),
+    attachments,
     mailer: new SesMailer(sesClient),
     reminders: new SchedulerReminders(schedulerClient, {
       arn: fn('reminder'),
@@ -197,8 +200,6 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       ? loadAsl(reg.id, substitutions)
       : JSON.parse(substitute(JSON.stringify(compileRegulation(reg)), substitutions));
   stepFunctions.register(`klachtflow-${reg.id}`, definition, handlers);
-  // Complaints by e-mail: attachments and raw messages in <data>/files, the postvak in the table.
-  const attachments = new FileAttachmentStore(join(dataDir, 'files'));
   const statusUrl = (id: string, token: string) => `${url}/klacht/${id}/${token}`;
   const inbound = new InboundMail({
     regulation: reg,

@@ -179,6 +179,24 @@ describe('cdk: complaints by e-mail', () => {
     expect(stack.inboundMail?.ruleSetName).toBe('Mail-inbound');
   });
 
+  it('lets the function that erases dossiers (the reminder) delete their files, and nothing more in S3', () => {
+    const reminder = Object.entries(resources).find(
+      ([, r]) => r.Type === 'AWS::Lambda::Function' && /sends a reminder/.test(r.Properties.Description ?? ''),
+    );
+    expect(reminder?.[1].Properties.Environment.Variables.INBOUND_BUCKET).toBeDefined();
+    const s3 = statementsOfFunction(reminder?.[0] ?? '').filter((st) => actions(st).some((a) => a.startsWith('s3:')));
+    expect(s3.flatMap(actions)).toEqual(['s3:DeleteObject', 's3:DeleteObject']);
+    const where = JSON.stringify(s3.map((st) => st.Resource));
+    expect(where).toContain('/inbound/*');
+    expect(where).toContain('/attachments/*');
+    // Without e-mail intake the reminder has no bucket at all.
+    const off = build(undefined).template.toJSON().Resources as Resources;
+    const plain = Object.values(off).find(
+      (r) => r.Type === 'AWS::Lambda::Function' && /sends a reminder/.test(r.Properties.Description ?? ''),
+    );
+    expect(plain?.Properties.Environment.Variables.INBOUND_BUCKET).toBeUndefined();
+  });
+
   it('synthesises under cdk-nag AwsSolutionsChecks without an unacknowledged finding', () => {
     expect(() => build({ enabled: true, recipients: ['klacht@swtdordrecht.nl'], keepDays: 3650 }, true)).not.toThrow();
   }, 120_000);

@@ -3,13 +3,13 @@
  * Metadata (name, type, size, sha256) lives in the dossier or the held item; here only bytes.
  * Locally a folder under the runtime's data folder; in AWS the encrypted inbound-mail bucket.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve, sep } from 'node:path';
-import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { AttachmentStore } from '../domain/ports.js';
 
 /** Keys are ours (`attachments/<sha256>`, `inbound/<id>.eml`); anything else is refused. */
-const KEY = /^[a-z]+\/[A-Za-z0-9._-]{1,200}$/;
+const KEY = /^[a-z]+\/(?:[A-Za-z0-9._-]{1,200}\/)?[A-Za-z0-9._-]{1,200}$/;
 
 function checkKey(key: string): void {
   if (!KEY.test(key) || key.includes('..')) throw new Error(`Invalid attachment key "${key}"`);
@@ -44,6 +44,10 @@ export class FileAttachmentStore implements AttachmentStore {
     const p = this.path(key);
     return existsSync(p) ? new Uint8Array(readFileSync(p)) : undefined;
   }
+
+  async delete(key: string): Promise<void> {
+    rmSync(this.path(key), { force: true });
+  }
 }
 
 /** Objects in S3 (the inbound-mail bucket, KMS-encrypted by the bucket's default). */
@@ -68,5 +72,11 @@ export class S3AttachmentStore implements AttachmentStore {
       if (e instanceof NoSuchKey || (e as Error).name === 'NoSuchKey') return undefined;
       throw e;
     }
+  }
+
+  async delete(key: string): Promise<void> {
+    checkKey(key);
+    // S3 answers a delete of a missing key with success: a retried erase is harmless.
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
   }
 }

@@ -341,7 +341,7 @@ export class InboundMail {
         reasons.push('reply-sender-mismatch');
       if (view.status === 'closed') reasons.push('dossier-closed');
       if (reasons.length) return this.hold(base, parsed, reasons, view.id);
-      const attachments = await this.keep(parsed);
+      const attachments = await this.keep(parsed, { key: rawKey, bytes: raw });
       try {
         await this.deps.procedure.addMessage(
           view.id,
@@ -359,7 +359,7 @@ export class InboundMail {
     const variant = emailVariant(this.reg, receipt.recipients);
     if (!variant) reasons.push('no-email-intake');
     if (reasons.length || !variant || !parsed.from?.address) return this.hold(base, parsed, reasons);
-    const attachments = await this.keep(parsed);
+    const attachments = await this.keep(parsed, { key: rawKey, bytes: raw });
     try {
       return await this.registerFrom(parsed, receipt.receivedAt, 'email', { variant: variant.id }, attachments);
     } catch (e) {
@@ -437,13 +437,34 @@ export class InboundMail {
     });
   }
 
-  /** Stores the attachments' bytes (content-addressed) and returns their metadata. */
-  private async keep(parsed: Parsed): Promise<AttachmentMeta[]> {
-    const out: AttachmentMeta[] = [];
+  /**
+   * Stores the attachments' bytes under the mail they came with, and lists the original message
+   * too: officers can open it as it arrived, and erasing the dossier at the end of its retention
+   * removes every file it lists (no other dossier shares a key, so nothing else goes with it).
+   */
+  private async keep(
+    parsed: Parsed,
+    raw: { key: string; bytes: Uint8Array },
+    withFiles = true,
+  ): Promise<AttachmentMeta[]> {
+    const folder = raw.key
+      .replace(/^.*\//, '')
+      .replace(/\.eml$/, '')
+      .replace(/[^A-Za-z0-9._-]/g, '_');
+    const out: AttachmentMeta[] = [
+      {
+        key: raw.key,
+        filename: 'oorspronkelijke-mail.eml',
+        contentType: 'message/rfc822',
+        size: raw.bytes.byteLength,
+        sha256: sha256(raw.bytes),
+      },
+    ];
+    if (!withFiles) return out;
     for (const a of parsed.attachments) {
       const bytes = new Uint8Array(a.content);
       const hash = sha256(bytes);
-      const key = `attachments/${hash}`;
+      const key = `attachments/${folder}/${hash}`;
       await this.deps.attachments.put(key, bytes, { contentType: a.contentType, filename: a.filename });
       out.push({ key, filename: a.filename, contentType: a.contentType, size: bytes.byteLength, sha256: hash });
     }
@@ -504,7 +525,7 @@ export class InboundMail {
     return bytes;
   }
 
-  private async open(id: string): Promise<{ item: HeldMail; parsed: Parsed }> {
+  private async open(id: string): Promise<{ item: HeldMail; parsed: Parsed; raw: { key: string; bytes: Uint8Array } }> {
     const item = await this.get(id);
     if (item.status !== 'held') throw new ConflictError('Over deze mail is al beslist.');
     const bytes = await this.deps.attachments.get(item.rawKey);
@@ -515,7 +536,7 @@ export class InboundMail {
       headers: new Map(),
       repliesTo: [],
     };
-    return { item, parsed };
+    return { item, parsed, raw: { key: item.rawKey, bytes: bytes ?? new Uint8Array() } };
   }
 
   private async decided(
@@ -542,7 +563,7 @@ export class InboundMail {
     caller: Caller & { kind: 'officer' },
     fields: HeldRegistration,
   ): Promise<InboundOutcome & { kind: 'registered' }> {
-    const { item, parsed } = await this.open(id);
+    const { item, parsed, raw } = await this.open(id);
     if (!fields.description && !parsed.text)
       throw new UnprocessableError('Vul de omschrijving van de klacht in: de mail heeft geen tekst.', ['description']);
     const withFrom: Parsed = parsed.from ? parsed : { ...parsed, ...(item.from ? { from: item.from } : {}) };
@@ -551,7 +572,8 @@ export class InboundMail {
     // the decision itself recorded once the dossier exists (a refused registration leaves it held).
     if (!(await this.deps.store.lease(`held-${this.reg.id}`, item.id, new Date(), 30)))
       throw new ConflictError('Een collega is net met deze mail bezig; vernieuw de pagina over een halve minuut.');
-    const attachments = item.reasons.includes('virus') ? [] : await this.keep(parsed);
+    // A message with a virus keeps its files out of the dossier (the original stays listed, to erase).
+    const attachments = await this.keep(parsed, raw, !item.reasons.includes('virus'));
     const outcome = await this.registerFrom(
       withFrom,
       item.receivedAt,
@@ -565,13 +587,13 @@ export class InboundMail {
 
   /** The officer adds a held mail to a dossier as a message from the complainant. */
   async attachHeld(id: string, caller: Caller & { kind: 'officer' }, reference: string): Promise<DossierView> {
-    const { item, parsed } = await this.open(id);
+    const { item, parsed, raw } = await this.open(id);
     const dossierId = await this.deps.store.idByReference(reference.trim().toUpperCase(), this.reg.id);
     if (!dossierId) throw new UnprocessableError(`Er is geen dossier met kenmerk ${reference}.`, ['reference']);
     const view = await this.deps.store.load(dossierId);
     if (!view || view.status === 'closed') throw new ConflictError('Dit dossier is gesloten.', ['reference']);
     await this.decided(item, caller, 'attached', { dossierId });
-    const attachments = item.reasons.includes('virus') ? [] : await this.keep(parsed);
+    const attachments = await this.keep(parsed, raw, !item.reasons.includes('virus'));
     return this.deps.procedure.addMessage(
       dossierId,
       stripQuoted(parsed.text) || parsed.text || '(Geen tekst; zie de bijlagen.)',

@@ -120,6 +120,8 @@ export interface AttachmentStore {
   put(key: string, bytes: Uint8Array, meta: { contentType: string; filename?: string }): Promise<void>;
   /** The bytes, or undefined when there is no such file. */
   get(key: string): Promise<Uint8Array | undefined>;
+  /** Removes a file (retention); a file that is already gone is no error. */
+  delete(key: string): Promise<void>;
 }
 
 /** Why an incoming e-mail waits for an officer instead of becoming a dossier (the "postvak"). */

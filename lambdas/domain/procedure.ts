@@ -40,7 +40,16 @@ import {
 } from './dossier.js';
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from './errors.js';
 import { renderLetter } from './letters.js';
-import type { AttachmentMeta, Clock, DossierStore, LadderInput, Mailer, Reminders, Workflow } from './ports.js';
+import type {
+  AttachmentMeta,
+  AttachmentStore,
+  Clock,
+  DossierStore,
+  LadderInput,
+  Mailer,
+  Reminders,
+  Workflow,
+} from './ports.js';
 
 /** The reference key under which a sent letter's message id names its dossier (replies by e-mail). */
 export const messageIdReference = (messageId: string) => `MSGID:${messageId.toLowerCase()}`;
@@ -51,6 +60,8 @@ export const EXECUTION_LIFETIME_SECONDS = 360 * 24 * 3600;
 export interface ProcedureDeps {
   regulation: Regulation;
   store: DossierStore;
+  /** Files of dossiers (e-mail attachments, the original mails): removed when a dossier is erased. */
+  attachments?: AttachmentStore;
   mailer: Mailer;
   reminders: Reminders;
   workflow: Workflow;
@@ -1197,12 +1208,17 @@ export class Procedure {
               'berichten',
               'toelichtingen',
               'aantekeningen over verwijtbaar handelen',
+              ...((v.attachments ?? []).length ? ['bijlagen en de oorspronkelijke e-mails'] : []),
             ],
           },
         },
       ];
     });
-    if (view.erasedAt) await this.deps.store.redact(dossierId, redactEvent);
+    if (!view.erasedAt) return;
+    // The files first: the events still name them until the redaction. A retried erase deletes
+    // again, which is harmless.
+    for (const a of view.attachments ?? []) await this.deps.attachments?.delete(a.key);
+    await this.deps.store.redact(dossierId, redactEvent);
   }
 
   // ---------------------------------------------------------------------------------------
