@@ -91,6 +91,16 @@ describe('ladder: ONS welzijn', () => {
     const findings = (await mailsOf(rt, s.reference)).find((m) => m.subject.includes('bevindingen'));
     expect(findings?.text).toContain('De medewerker had de afspraken moeten nakomen.');
     expect(findings?.text).toContain('Behandeling door de manager');
+    // No deadline runs while the complainant chooses: the worklist says whom the dossier waits for.
+    const signIn = await fetch(`${rt.url}/medewerkers/inloggen`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: rt.officers.officer ?? '' }).toString(),
+      redirect: 'manual',
+    });
+    const cookie = signIn.headers.get('set-cookie')?.split(';')[0] ?? '';
+    const worklist = await (await fetch(`${rt.url}/medewerkers/werklijst`, { headers: { cookie } })).text();
+    expect(worklist).toContain('Keuze van de klager: verder met de klacht of afsluiten (wacht op de klager)');
 
     d = await escalate(rt, s, 'manager');
     expect(d.currentStep).toMatchObject({ id: 'manager-handling', assignee: 'manager' });

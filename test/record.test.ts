@@ -111,6 +111,9 @@ describe('record: through the officers page', () => {
     expect(html).toMatch(/name="time"[^>]*value="09:00"/);
     const worklist = await (await fetch(`${rt.url}/medewerkers/werklijst`, { headers: { cookie } })).text();
     expect(worklist).toContain('href="/medewerkers/klacht-vastleggen"');
+    // Steps by their title in the regulation's words, not by their id.
+    expect(worklist).toContain('Is de klacht ontvankelijk?');
+    expect(worklist).not.toMatch(/>admissibility</);
   });
 
   it('a phone call of three days ago: deadlines from then, link shown once, letter to print', async () => {

@@ -11,6 +11,7 @@
 import type { Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { ladderSvg } from '../../statemachines/diagram.js';
+import { findStep } from '../../statemachines/ladder.js';
 import type { Regulation } from '../../statemachines/model.js';
 import { dayOf } from '../domain/letters.js';
 import { Layout } from './layout.js';
@@ -122,7 +123,11 @@ function Worklist(props: { reg: Regulation; items: any[]; now: number; rung?: st
                     {d.reference}
                   </a>
                 </td>
-                <td class="utrecht-table__cell">{d.currentStep ?? '-'}</td>
+                <td class="utrecht-table__cell">
+                  {d.currentStep ? (findStep(reg, d.currentStep)?.step.title ?? d.currentStep) : '-'}
+                  {/* No deadline runs while the complainant chooses: say who the dossier waits for. */}
+                  {String(d.currentStep ?? '').startsWith('choice-') ? ' (wacht op de klager)' : ''}
+                </td>
                 <td class="utrecht-table__cell">
                   {d.nextDueAt ? dayOf(d.nextDueAt) : 'geen termijn'}
                   {mark ? <strong class={mark === 'Te laat' ? 'kf-error' : ''}> ({mark})</strong> : null}
