@@ -38,6 +38,7 @@ export function awsDeps() {
   const procedure = new Procedure({
     regulation,
     store,
+    held: store,
     // With e-mail intake on, erasing a dossier also removes its files from the inbound-mail bucket.
     ...(process.env.INBOUND_BUCKET
       ? {

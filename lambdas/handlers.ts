@@ -29,6 +29,7 @@ export function taskHandlers(
     reminder: async (event) => {
       const e = ReminderEvent.parse(event);
       if (e.kind === 'erase') await procedure.erase(e.dossierId);
+      else if (e.kind === 'erase-held') await procedure.eraseHeld(e.heldId);
       else await procedure.remind(e);
       return null;
     },

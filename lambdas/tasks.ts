@@ -51,6 +51,7 @@ export const ContinueEvent = z.object({ dossierId: z.string(), resumeAt: z.strin
 /** A one-time schedule fired: a reminder before a deadline, or the erasure at the end of retention. */
 export const ReminderEvent = z.union([
   z.object({ kind: z.literal('erase'), dossierId: z.string(), name: z.string() }),
+  z.object({ kind: z.literal('erase-held'), heldId: z.string(), name: z.string() }),
   z.object({
     kind: z.literal('reminder').optional(),
     dossierId: z.string(),

@@ -154,10 +154,12 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   usage.meterCalls(sfnClient, 'StartExecution', 'executionsStarted');
   // Complaints by e-mail: attachments and raw messages in <data>/files, the postvak in the table.
   const attachments = new FileAttachmentStore(join(dataDir, 'files'));
+  const dossierStore = new DynamoDossierStore(dynamoClient, tableName);
   const procedure = new Procedure({
     regulation: reg,
-    store: new DynamoDossierStore(dynamoClient, tableName),
+    store: dossierStore,
     attachments,
+    held: dossierStore,
     mailer: new SesMailer(sesClient),
     reminders: new SchedulerReminders(schedulerClient, {
       arn: fn('reminder'),

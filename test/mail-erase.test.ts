@@ -59,4 +59,36 @@ describe('complaints by e-mail: retention', () => {
     const gone = await rt.call('GET', `/dossiers/${id}/attachments/${eml?.sha256}`, { token: officer });
     expect(gone.status).toBe(404);
   });
+
+  it('a discarded mail is kept ninety days, then its content and file are erased; the decision stays', async () => {
+    const officer = rt.officers.manager ?? '';
+    await transport.sendMail({
+      from: '"Prijzen" <winnaar@example.com>',
+      to: 'klacht@swtdordrecht.nl',
+      subject: 'U heeft gewonnen',
+      text: 'Klik hier om uw prijs op te halen.',
+      headers: { 'X-Spam-Flag': 'YES' },
+    });
+    await rt.advance('PT0S');
+    const held = (await rt.call('GET', '/inbound-mail?status=held', { token: officer })).json.items;
+    const spam = held.find((h: any) => h.subject === 'U heeft gewonnen');
+    expect(spam).toBeTruthy();
+    const discarded = await rt.call('POST', `/inbound-mail/${spam.id}/discard`, {
+      token: officer,
+      body: { reason: 'Reclame, geen klacht.' },
+    });
+    expect(discarded.status, discarded.text).toBe(200);
+    expect((await rt.call('GET', `/inbound-mail/${spam.id}/raw`, { token: officer })).status).toBe(200);
+    await rt.advance('P89D');
+    expect((await rt.call('GET', `/inbound-mail/${spam.id}`, { token: officer })).json.text).toContain('prijs');
+    await rt.advance('P2D');
+    const after = (await rt.call('GET', `/inbound-mail/${spam.id}`, { token: officer })).json;
+    expect(after).toMatchObject({ status: 'discarded', decision: { reason: 'Reclame, geen klacht.' } });
+    expect(after.erasedAt).toBeTruthy();
+    expect(after.text).toBeUndefined();
+    expect(after.subject).toBeUndefined();
+    expect(after.from).toBeUndefined();
+    expect(existsSync(join(rt.dataDir, 'files', spam.rawKey))).toBe(false);
+    expect((await rt.call('GET', `/inbound-mail/${spam.id}/raw`, { token: officer })).status).toBe(404);
+  });
 });

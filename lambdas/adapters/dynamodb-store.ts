@@ -606,6 +606,25 @@ export class DynamoDossierStore implements HeldMailStore {
     return out;
   }
 
+  async forgetHeld(regulationId: string, id: string, at: string): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: `HELD#${regulationId}`, sk: `MAIL#${id}` },
+        UpdateExpression: 'SET #e = :at, #a = :none REMOVE #from, #subject, #text',
+        ConditionExpression: 'attribute_exists(sk)',
+        ExpressionAttributeNames: {
+          '#e': 'erasedAt',
+          '#a': 'attachments',
+          '#from': 'from',
+          '#subject': 'subject',
+          '#text': 'text',
+        },
+        ExpressionAttributeValues: { ':at': at, ':none': [] },
+      }),
+    );
+  }
+
   async decideHeld(
     regulationId: string,
     id: string,

@@ -606,6 +606,7 @@ export class InboundMail {
     const item = await this.get(id);
     if (item.status !== 'held') throw new ConflictError('Over deze mail is al beslist.');
     await this.decided(item, caller, 'discarded', { reason });
+    await this.deps.procedure.scheduleHeldErasure(item.id);
     return this.get(id);
   }
 }

@@ -31,7 +31,8 @@ export interface Reminders {
 /** What a one-time schedule carries: a reminder before a deadline, or the erasure at the end of retention. */
 export type ReminderPayload =
   | { kind?: 'reminder'; dossierId: string; stepId: string; deadlineId: string; name: string }
-  | { kind: 'erase'; dossierId: string; name: string };
+  | { kind: 'erase'; dossierId: string; name: string }
+  | { kind: 'erase-held'; heldId: string; name: string };
 
 /** The escalation ladder's executions (Step Functions). */
 export interface Workflow {
@@ -159,6 +160,8 @@ export interface HeldMail {
   attachments: { filename: string; contentType: string; size: number }[];
   status: 'held' | 'registered' | 'attached' | 'discarded';
   decision?: { by: string; at: string; reason?: string; dossierId?: string };
+  /** When a discarded mail's content and file were erased. */
+  erasedAt?: string;
 }
 
 /** The postvak's items, beside the dossiers in the same table. */
@@ -178,4 +181,6 @@ export interface HeldMailStore {
     decision: NonNullable<HeldMail['decision']>,
     forget?: boolean,
   ): Promise<boolean>;
+  /** Removes the sender, subject, text and file names of a discarded mail, and records when. */
+  forgetHeld(regulationId: string, id: string, at: string): Promise<void>;
 }

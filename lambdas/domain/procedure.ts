@@ -45,6 +45,7 @@ import type {
   AttachmentStore,
   Clock,
   DossierStore,
+  HeldMailStore,
   LadderInput,
   Mailer,
   Reminders,
@@ -54,6 +55,9 @@ import type {
 /** The reference key under which a sent letter's message id names its dossier (replies by e-mail). */
 export const messageIdReference = (messageId: string) => `MSGID:${messageId.toLowerCase()}`;
 
+/** How long a discarded e-mail is kept before its content is erased (an assumption; see eraseHeld). */
+export const DISCARDED_MAIL_DAYS = 90;
+
 /** Standard executions live a year; go on in a new one with margin to spare. */
 export const EXECUTION_LIFETIME_SECONDS = 360 * 24 * 3600;
 
@@ -62,6 +66,8 @@ export interface ProcedureDeps {
   store: DossierStore;
   /** Files of dossiers (e-mail attachments, the original mails): removed when a dossier is erased. */
   attachments?: AttachmentStore;
+  /** The postvak (held e-mail), where e-mail intake is on: discarded mail is erased after a while. */
+  held?: HeldMailStore;
   mailer: Mailer;
   reminders: Reminders;
   workflow: Workflow;
@@ -1219,6 +1225,24 @@ export class Procedure {
     // again, which is harmless.
     for (const a of view.attachments ?? []) await this.deps.attachments?.delete(a.key);
     await this.deps.store.redact(dossierId, redactEvent);
+  }
+
+  /**
+   * A mail an officer discarded (spam, say) is kept a while, so the decision can be looked at
+   * again, and then its content and file are erased (AVG art. 5 lid 1 onder c and e: no more and
+   * no longer than needed). The period is klachtflow's assumption: none of the regulations names one.
+   */
+  async scheduleHeldErasure(heldId: string): Promise<void> {
+    const at = new Date(this.deps.clock.now().getTime() + DISCARDED_MAIL_DAYS * 86_400_000);
+    const name = `erase-held-${createHash('sha256').update(heldId).digest('hex').slice(0, 40)}`;
+    await this.deps.reminders.schedule(name, at, { kind: 'erase-held', heldId, name });
+  }
+
+  async eraseHeld(heldId: string): Promise<void> {
+    const item = await this.deps.held?.getHeld(this.reg.id, heldId);
+    if (!item || item.status !== 'discarded' || item.erasedAt) return;
+    await this.deps.attachments?.delete(item.rawKey);
+    await this.deps.held?.forgetHeld(this.reg.id, heldId, this.now());
   }
 
   // ---------------------------------------------------------------------------------------
