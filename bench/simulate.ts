@@ -55,7 +55,7 @@ function persona(): Persona {
 async function main() {
   const wall = performance.now();
   const dir = mkdtempSync(join(tmpdir(), 'kf-simulate-'));
-  const rt = await testRuntime(regulation, START, dir);
+  const rt = await testRuntime(regulation, START, dir, { meter: true });
   const call = (method: string, path: string, body?: unknown, token?: string) => rt.call(method, path, { body, token });
   const anyOfficer = Object.values(rt.officers)[0] as string;
   const variants = rt.regulation.intake.variants.map((v) => v.id);

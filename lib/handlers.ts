@@ -105,6 +105,30 @@ export interface HandlersProps {
   readonly logRetention?: RetentionDays;
 }
 
+/** The regulation as a file for the bundles (too large for Lambda's environment). */
+export function regulationFileFor(regulation: Regulation): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'klachtflow-regulation-')), 'regulation.json');
+  writeFileSync(file, JSON.stringify(regulation));
+  return file;
+}
+
+/**
+ * What every function's environment carries: where the regulation is in the bundle, and how
+ * Powertools (lambdas/observability.ts) logs: JSON at this level, never the event or a response
+ * (they carry what complainants write), X-Ray subsegments per SDK call.
+ */
+export function functionEnvironment(logLevel: HandlersProps['logLevel'] = 'INFO'): Record<string, string> {
+  return {
+    KLACHTFLOW_REGULATION: REGULATION_IN_BUNDLE,
+    POWERTOOLS_SERVICE_NAME: 'klachtflow',
+    POWERTOOLS_LOG_LEVEL: logLevel,
+    POWERTOOLS_LOGGER_LOG_EVENT: 'false',
+    POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
+    POWERTOOLS_METRICS_NAMESPACE: 'klachtflow',
+    NODE_OPTIONS: '--enable-source-maps',
+  };
+}
+
 export class Handlers extends Construct {
   readonly functions: Readonly<Record<HandlerName, NodejsFunction>>;
   /** Reminders Lambda could not deliver after its retries (Scheduler invokes asynchronously). */
@@ -112,8 +136,7 @@ export class Handlers extends Construct {
 
   constructor(scope: Construct, id: string, props: HandlersProps) {
     super(scope, id);
-    const regulationFile = join(mkdtempSync(join(tmpdir(), 'klachtflow-regulation-')), 'regulation.json');
-    writeFileSync(regulationFile, JSON.stringify(props.regulation));
+    const regulationFile = regulationFileFor(props.regulation);
 
     this.reminderDeadLetters = new Queue(this, 'ReminderDeadLetters', {
       encryption: QueueEncryption.SQS_MANAGED,
@@ -140,18 +163,7 @@ export class Handlers extends Construct {
         timeout: Duration.seconds(h.timeout),
         tracing: Tracing.ACTIVE,
         logGroup,
-        environment: {
-          ...props.environment,
-          KLACHTFLOW_REGULATION: REGULATION_IN_BUNDLE,
-          // Powertools (lambdas/observability.ts): JSON logs at this level, never the event or a
-          // response (they carry what complainants write), X-Ray subsegments per SDK call.
-          POWERTOOLS_SERVICE_NAME: 'klachtflow',
-          POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
-          POWERTOOLS_LOGGER_LOG_EVENT: 'false',
-          POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
-          POWERTOOLS_METRICS_NAMESPACE: 'klachtflow',
-          NODE_OPTIONS: '--enable-source-maps',
-        },
+        environment: { ...props.environment, ...functionEnvironment(props.logLevel) },
         projectRoot: PROJECT_ROOT,
         depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
         bundling: {

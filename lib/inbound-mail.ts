@@ -8,8 +8,6 @@
  * (`aws ses set-active-receipt-rule-set`), the MX record, and verifying the receiving domain.
  * The README ("Klachten per e-mail") says how.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Annotations, Aws, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { type IGrantable, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -29,7 +27,7 @@ import { Lambda as LambdaAction, LambdaInvocationType } from 'aws-cdk-lib/aws-se
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Regulation } from '../statemachines/model.js';
-import { BUNDLING, PROJECT_ROOT, REGULATION_IN_BUNDLE } from './handlers.js';
+import { BUNDLING, functionEnvironment, PROJECT_ROOT, regulationFileFor } from './handlers.js';
 import { acknowledgeLambdaBasicExecution, acknowledgeRule, acknowledgeWildcard } from './nag.js';
 
 /** Where SES stores raw messages; the handler reads them from here (`INBOUND_PREFIX`). */
@@ -157,8 +155,7 @@ export class InboundMail extends Construct {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
-    const regulationFile = join(mkdtempSync(join(tmpdir(), 'klachtflow-regulation-')), 'regulation.json');
-    writeFileSync(regulationFile, JSON.stringify(props.regulation));
+    const regulationFile = regulationFileFor(props.regulation);
     this.handler = new NodejsFunction(this, 'Handler', {
       entry: join(PROJECT_ROOT, 'lambdas', 'inbound-mail-handler.ts'),
       handler: 'handler',
@@ -179,12 +176,7 @@ export class InboundMail extends Construct {
         ...props.environment,
         INBOUND_BUCKET: this.bucket.bucketName,
         INBOUND_PREFIX,
-        KLACHTFLOW_REGULATION: REGULATION_IN_BUNDLE,
-        POWERTOOLS_SERVICE_NAME: 'klachtflow',
-        POWERTOOLS_LOG_LEVEL: 'INFO',
-        POWERTOOLS_LOGGER_LOG_EVENT: 'false',
-        POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
-        NODE_OPTIONS: '--enable-source-maps',
+        ...functionEnvironment(),
       },
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),

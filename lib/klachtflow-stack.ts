@@ -82,18 +82,20 @@ export class KlachtflowStack extends Stack {
     });
     const scheduler = new ReminderScheduler(this, 'Reminders', { reminderFunctionArn: reminderArn });
 
+    // What every function needs to build the procedure (lambdas/aws-deps.ts).
+    const procedureEnvironment = {
+      TABLE_NAME: this.table.table.tableName,
+      STATE_MACHINE_ARN: ladderArn,
+      REMINDER_FUNCTION_ARN: reminderArn,
+      SCHEDULER_ROLE_ARN: scheduler.role.roleArn,
+      SCHEDULE_GROUP: scheduler.group.scheduleGroupName,
+      PUBLIC_URL: publicUrl,
+      SES_CONFIGURATION_SET: mailer.configurationSet.configurationSetName,
+    };
     this.handlers = new Handlers(this, 'Handlers', {
       regulation,
       reminderFunctionName,
-      environment: {
-        TABLE_NAME: this.table.table.tableName,
-        STATE_MACHINE_ARN: ladderArn,
-        REMINDER_FUNCTION_ARN: reminderArn,
-        SCHEDULER_ROLE_ARN: scheduler.role.roleArn,
-        SCHEDULE_GROUP: scheduler.group.scheduleGroupName,
-        PUBLIC_URL: publicUrl,
-        SES_CONFIGURATION_SET: mailer.configurationSet.configurationSetName,
-      },
+      environment: procedureEnvironment,
     });
     // A reminder Scheduler cannot deliver goes to the dead-letter queue (watched by an alarm),
     // not into the void: the handlers name it on every schedule they create.
@@ -145,16 +147,7 @@ export class KlachtflowStack extends Stack {
     if (config.emailIntake.enabled) {
       const inbound = new InboundMail(this, 'InboundMail', {
         regulation,
-        environment: {
-          TABLE_NAME: this.table.table.tableName,
-          STATE_MACHINE_ARN: ladderArn,
-          REMINDER_FUNCTION_ARN: reminderArn,
-          SCHEDULER_ROLE_ARN: scheduler.role.roleArn,
-          SCHEDULE_GROUP: scheduler.group.scheduleGroupName,
-          PUBLIC_URL: publicUrl,
-          SES_CONFIGURATION_SET: mailer.configurationSet.configurationSetName,
-          SCHEDULE_DLQ_ARN: this.handlers.reminderDeadLetters.queueArn,
-        },
+        environment: { ...procedureEnvironment, SCHEDULE_DLQ_ARN: this.handlers.reminderDeadLetters.queueArn },
         recipients: config.emailIntake.recipients ?? intakeAddresses(regulation),
         keep: Duration.days(config.emailIntake.keepDays),
         requireTls: config.emailIntake.requireTls,

@@ -48,6 +48,8 @@ export interface RuntimeOptions {
    * Absent: no SMTP server.
    */
   smtpPort?: number;
+  /** Count what AWS would bill (runtime/usage.ts): for the simulation and cost tests; off by default. */
+  meter?: boolean;
   /** Print the ready message (the CLI does; tests do not need it). */
   log?: (line: string) => void;
 }
@@ -122,7 +124,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   // DynamoDB: dynalite with its data on disk.
   const dynamo = await startDynalite(join(dataDir, 'dynamodb'));
   const dynamoClient = new DynamoDBClient({ region: REGION, endpoint: dynamo.endpoint, credentials: CREDENTIALS });
-  const usage = new Usage();
+  const usage = new Usage(opts.meter ?? false);
   usage.meterDynamoDb(dynamoClient);
   const tableName = 'klachtflow-dossiers';
   await ensureTable(dynamoClient, tableName);

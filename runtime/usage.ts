@@ -51,6 +51,12 @@ export class Usage {
   private paused = 0;
 
   /**
+   * Off (the default for `npm start`), nothing is wrapped or measured: the meter costs a JSON
+   * serialisation per DynamoDB request, which only a simulation or a cost test needs.
+   */
+  constructor(readonly enabled = false) {}
+
+  /**
    * Runs `fn` without counting: what a simulation does only to watch (not what a person or the
    * ladder does) must not be billed. Only for callers that run nothing else meanwhile.
    */
@@ -70,6 +76,7 @@ export class Usage {
 
   /** Wraps a task handler: each call is one Lambda invocation in AWS. */
   invocation<A extends unknown[], R>(name: string, fn: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+    if (!this.enabled) return fn;
     return async (...args: A) => {
       const started = performance.now();
       try {
@@ -83,6 +90,7 @@ export class Usage {
 
   /** Counts DynamoDB requests and their request units on a client (both the table and its indexes). */
   meterDynamoDb(client: AnyClient): void {
+    if (!this.enabled) return;
     client.middlewareStack.add(
       (next: any, context: any) => async (args: any) => {
         const result = await next(args);
@@ -98,6 +106,7 @@ export class Usage {
 
   /** Counts one kind of AWS call on a client (SES SendEmail, Scheduler CreateSchedule, SFN StartExecution). */
   meterCalls(client: AnyClient, command: string, field: 'mails' | 'schedulesCreated' | 'executionsStarted'): void {
+    if (!this.enabled) return;
     client.middlewareStack.add(
       (next: any, context: any) => async (args: any) => {
         const result = await next(args);
@@ -110,7 +119,7 @@ export class Usage {
 
   /** Wraps one API request: counted, and timed until its answer is ready. */
   async apiRequest<T>(answer: () => Promise<T> | T): Promise<T> {
-    if (this.paused) return answer();
+    if (this.paused || !this.enabled) return answer();
     const started = performance.now();
     try {
       return await answer();

@@ -4,7 +4,7 @@ import { SANNE, type TestRuntime, testRuntime } from './support/runtime.js';
 
 let rt: TestRuntime;
 beforeAll(async () => {
-  rt = await testRuntime('ons-welzijn');
+  rt = await testRuntime('ons-welzijn', undefined, undefined, { meter: true });
 });
 afterAll(async () => {
   await rt.stop();

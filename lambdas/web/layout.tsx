@@ -45,6 +45,23 @@ export function Layout(props: { reg: Regulation; title: string; error?: boolean;
   );
 }
 
+/**
+ * A line at the top of a page: what went wrong (an alert, read out at once) or what was just done
+ * (a status). Nothing when there is no text.
+ */
+export function Notice(props: { kind: 'error' | 'status'; text?: string | undefined }) {
+  if (!props.text) return null;
+  return props.kind === 'error' ? (
+    <div class="kf-summary" role="alert">
+      <p class="utrecht-paragraph">{props.text}</p>
+    </div>
+  ) : (
+    <div class="kf-box" role="status">
+      <p class="utrecht-paragraph">{props.text}</p>
+    </div>
+  );
+}
+
 /** Our few rules on top of the Utrecht components: width, spacing, the error marks. */
 export const KLACHTFLOW_CSS = `
 .kf-main { max-width: 40rem; margin: 0 auto; padding: 1rem; }

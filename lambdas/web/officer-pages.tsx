@@ -14,7 +14,7 @@ import { ladderSvg } from '../../statemachines/diagram.js';
 import { findStep } from '../../statemachines/ladder.js';
 import type { Regulation } from '../../statemachines/model.js';
 import { dayOf } from '../domain/letters.js';
-import { Layout } from './layout.js';
+import { Layout, Notice } from './layout.js';
 import { formOf, html } from './pages.js';
 import { MailSection } from './postvak-pages.js';
 import { CHANNEL_LABELS, registerPrintPage, registerRecordPage } from './record-page.js';
@@ -33,11 +33,7 @@ function SignIn(props: { reg: Regulation; error?: string }) {
   return (
     <Layout reg={props.reg} title="Inloggen voor medewerkers" error={!!props.error}>
       <h1 class="utrecht-heading-1">Inloggen voor medewerkers</h1>
-      {props.error ? (
-        <div class="kf-summary" role="alert">
-          <p class="utrecht-paragraph">{props.error}</p>
-        </div>
-      ) : null}
+      <Notice kind="error" text={props.error} />
       <form method="post" action="/medewerkers/inloggen">
         <div class="kf-field utrecht-form-field">
           <label class="utrecht-form-label" for="token">
@@ -162,11 +158,7 @@ function Register(props: { reg: Regulation; items: any[]; status?: string; messa
           Terug naar de werklijst
         </a>
       </p>
-      {props.message ? (
-        <div class="kf-box" role="status">
-          <p class="utrecht-paragraph">{props.message}</p>
-        </div>
-      ) : null}
+      <Notice kind="status" text={props.message} />
       <h1 class="utrecht-heading-1">Verbeterregister</h1>
       <p class="utrecht-paragraph">
         Verbeteracties uit klachten, de vroegste datum bovenaan. {props.items.length} actie(s)
@@ -379,16 +371,8 @@ function DossierPage(props: {
           Terug naar de werklijst
         </a>
       </p>
-      {props.error ? (
-        <div class="kf-summary" role="alert">
-          <p class="utrecht-paragraph">{props.error}</p>
-        </div>
-      ) : null}
-      {props.message ? (
-        <div class="kf-box" role="status">
-          <p class="utrecht-paragraph">{props.message}</p>
-        </div>
-      ) : null}
+      <Notice kind="error" text={props.error} />
+      <Notice kind="status" text={props.message} />
       <h1 class="utrecht-heading-1">Dossier {d.reference}</h1>
       <p class="utrecht-paragraph">
         Ontvangen {dayOf(d.received.receivedAt)} van {d.received.complainant.name}.{' '}

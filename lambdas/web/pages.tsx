@@ -10,7 +10,7 @@ import { type ComplainantRole, intakeDimensions, type Regulation } from '../../s
 import { formatDutchDate, localDate } from '../domain/calendar/deadline.js';
 import { describeTerm, parseTerm } from '../domain/calendar/term.js';
 import { dayOf } from '../domain/letters.js';
-import { Layout } from './layout.js';
+import { Layout, Notice } from './layout.js';
 
 /** The fields of a posted form; a body that is no form reads as empty (the page then says what is missing). */
 export async function formOf(c: Context): Promise<Record<string, string>> {
@@ -111,6 +111,35 @@ export function ErrorSummary(props: { errors: Errors }) {
           </li>
         ))}
       </ul>
+    </div>
+  );
+}
+
+/** The one checkbox that must be ticked (consent to use the data), with its error beside it. */
+export function Consent(props: { values: Values; errors: Errors; children: unknown }) {
+  const error = props.errors.consent;
+  return (
+    <div class={`kf-field${error ? ' kf-invalid' : ''}`}>
+      {error ? (
+        <p class="kf-error" id="consent-error">
+          {error}
+        </p>
+      ) : null}
+      <div class="kf-choice">
+        <input
+          class="utrecht-checkbox utrecht-checkbox--html-input"
+          type="checkbox"
+          id="consent"
+          name="consent"
+          value="ja"
+          checked={props.values.consent === 'ja'}
+          aria-invalid={error ? 'true' : undefined}
+          aria-describedby={error ? 'consent-error' : undefined}
+        />
+        <label class="utrecht-form-label utrecht-form-label--checkbox" for="consent">
+          {props.children}
+        </label>
+      </div>
     </div>
   );
 }
@@ -468,28 +497,9 @@ export function ComplaintForm(props: { reg: Regulation; values: Values; errors: 
             ))}
           </div>
         ) : null}
-        <div class={`kf-field${errors.consent ? ' kf-invalid' : ''}`}>
-          {errors.consent ? (
-            <p class="kf-error" id="consent-error">
-              {errors.consent}
-            </p>
-          ) : null}
-          <div class="kf-choice">
-            <input
-              class="utrecht-checkbox utrecht-checkbox--html-input"
-              type="checkbox"
-              id="consent"
-              name="consent"
-              value="ja"
-              checked={values.consent === 'ja'}
-              aria-invalid={errors.consent ? 'true' : undefined}
-              aria-describedby={errors.consent ? 'consent-error' : undefined}
-            />
-            <label class="utrecht-form-label utrecht-form-label--checkbox" for="consent">
-              Ik geef {reg.organisation.name} toestemming mijn gegevens te gebruiken om mijn klacht te behandelen.
-            </label>
-          </div>
-        </div>
+        <Consent values={values} errors={errors}>
+          Ik geef {reg.organisation.name} toestemming mijn gegevens te gebruiken om mijn klacht te behandelen.
+        </Consent>
         <h2 class="utrecht-heading-2">Wat gebeurt er na het versturen?</h2>
         <ul class="utrecht-unordered-list">
           <li>U ziet meteen uw kenmerk en een persoonlijke link om uw klacht te volgen.</li>
@@ -695,11 +705,7 @@ function LostLink(props: { reg: Regulation; sent?: boolean; error?: string }) {
   return (
     <Layout reg={props.reg} title="Link naar uw klacht kwijt" error={!!props.error}>
       <h1 class="utrecht-heading-1">Link naar uw klacht kwijt?</h1>
-      {props.error ? (
-        <div class="kf-summary" role="alert">
-          <p class="utrecht-paragraph">{props.error}</p>
-        </div>
-      ) : null}
+      <Notice kind="error" text={props.error} />
       {props.sent ? (
         <div class="kf-box" role="status">
           <p class="utrecht-paragraph">

@@ -8,7 +8,7 @@ import type { Context, Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { Regulation } from '../../statemachines/model.js';
 import { dayOf, FIELD_NAMES_NL } from '../domain/letters.js';
-import { Layout } from './layout.js';
+import { Layout, Notice } from './layout.js';
 import { formOf, html } from './pages.js';
 
 const COOKIE = 'kf_officer';
@@ -108,16 +108,8 @@ function Postvak(props: { reg: Regulation; items: any[]; message?: string; error
           Terug naar de werklijst
         </a>
       </p>
-      {props.error ? (
-        <div class="kf-summary" role="alert">
-          <p class="utrecht-paragraph">{props.error}</p>
-        </div>
-      ) : null}
-      {props.message ? (
-        <div class="kf-box" role="status">
-          <p class="utrecht-paragraph">{props.message}</p>
-        </div>
-      ) : null}
+      <Notice kind="error" text={props.error} />
+      <Notice kind="status" text={props.message} />
       <h1 class="utrecht-heading-1">Postvak</h1>
       <p class="utrecht-paragraph">
         E-mails die niet vanzelf een klacht werden. Beslis per mail: vastleggen als klacht, toevoegen aan een dossier,

@@ -16,6 +16,7 @@ import { formatDutchDate } from '../domain/calendar/deadline.js';
 import { Layout } from './layout.js';
 import {
   bodyOf,
+  Consent,
   DateField,
   ErrorSummary,
   type Errors,
@@ -197,28 +198,9 @@ export function RecordForm(props: { reg: Regulation; values: Values; errors: Err
           </textarea>
         </Field>
         <Text id="respondent" label="Over wie gaat de klacht?" optional values={values} errors={errors} />
-        <div class={`kf-field${errors.consent ? ' kf-invalid' : ''}`}>
-          {errors.consent ? (
-            <p class="kf-error" id="consent-error">
-              {errors.consent}
-            </p>
-          ) : null}
-          <div class="kf-choice">
-            <input
-              class="utrecht-checkbox utrecht-checkbox--html-input"
-              type="checkbox"
-              id="consent"
-              name="consent"
-              value="ja"
-              checked={values.consent === 'ja'}
-              aria-invalid={errors.consent ? 'true' : undefined}
-              aria-describedby={errors.consent ? 'consent-error' : undefined}
-            />
-            <label class="utrecht-form-label utrecht-form-label--checkbox" for="consent">
-              Ik heb de klager verteld dat {reg.organisation.name} de gegevens gebruikt om de klacht te behandelen.
-            </label>
-          </div>
-        </div>
+        <Consent values={values} errors={errors}>
+          Ik heb de klager verteld dat {reg.organisation.name} de gegevens gebruikt om de klacht te behandelen.
+        </Consent>
         <button type="submit" class="utrecht-button utrecht-button--primary-action utrecht-button--submit">
           Klacht vastleggen
         </button>

@@ -31,7 +31,7 @@ export async function testRuntime(
   regulation: string,
   now = '2026-09-03T09:00:00+02:00',
   dataDir?: string,
-  opts: { smtpPort?: number } = {},
+  opts: { smtpPort?: number; meter?: boolean } = {},
 ): Promise<TestRuntime> {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), `kf-${regulation.replace(/[^a-z0-9-]/gi, '_').slice(-40)}-`));
   const rt = await startRuntime({ regulation, port: await freePort(), dataDir: dir, clock: 'manual', now, ...opts });
