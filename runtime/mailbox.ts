@@ -2,7 +2,7 @@
  * The local mailbox: every message the local SES endpoint accepted, kept on disk (one JSON line
  * each) so a restart keeps the history, readable as JSON and as a page for people.
  */
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, truncateSync } from 'node:fs';
 import type { RuntimeClock } from './clock.js';
 
 export interface MailMessage {
@@ -26,7 +26,13 @@ export class LocalMailbox {
     private readonly clock: RuntimeClock,
   ) {
     if (existsSync(file)) {
-      for (const line of readFileSync(file, 'utf8').split('\n')) {
+      const text = readFileSync(file, 'utf8');
+      // A kill in the middle of an append leaves a line without its newline. That message was
+      // never confirmed to its sender (SendEmail had not answered), who sends it again: cut the
+      // torn line off so the next append starts on a line of its own.
+      const whole = text.endsWith('\n') ? text.length : text.lastIndexOf('\n') + 1;
+      if (whole < text.length) truncateSync(file, Buffer.byteLength(text.slice(0, whole)));
+      for (const line of text.slice(0, whole).split('\n')) {
         if (line.trim()) this.messages.push(JSON.parse(line) as MailMessage);
       }
     }

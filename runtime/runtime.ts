@@ -5,7 +5,7 @@
  * 127.0.0.1: the same code paths as in AWS.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createServer as createNetServer } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -16,6 +16,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
+import { sync as writeFileAtomicSync } from 'write-file-atomic';
 import { FileAttachmentStore } from '../lambdas/adapters/attachments.js';
 import { SchedulerReminders, SesMailer, StepFunctionsWorkflow } from '../lambdas/adapters/aws.js';
 import { DynamoDossierStore, ensureTable } from '../lambdas/adapters/dynamodb-store.js';
@@ -110,7 +111,7 @@ function officerTokens(dataDir: string, reg: Regulation): Record<string, string>
   const existing = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>) : {};
   const tokens: Record<string, string> = {};
   for (const role of reg.roles) tokens[role.id] = existing[role.id] ?? randomBytes(18).toString('base64url');
-  writeFileSync(file, `${JSON.stringify(tokens, null, 2)}\n`, { mode: 0o600 });
+  writeFileAtomicSync(file, `${JSON.stringify(tokens, null, 2)}\n`, { mode: 0o600 });
   return tokens;
 }
 
@@ -257,8 +258,10 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     inbound,
     attachments,
   });
+  // Written aside and renamed: a kill in the middle of the write leaves the old time, never an
+  // empty file the next start cannot read.
   const saveClock = () =>
-    writeFileSync(join(dataDir, 'clock.json'), JSON.stringify({ now: clock.now().toISOString() }));
+    writeFileAtomicSync(join(dataDir, 'clock.json'), JSON.stringify({ now: clock.now().toISOString() }));
   const local = createLocalRoutes({ clock, stepFunctions, mailbox, saveClock });
   api.route('/local', local);
   api.get('/health', (c) => c.json({ status: 'ok', regulation: reg.id, now: clock.now().toISOString() }));

@@ -2,8 +2,9 @@
  * Local EventBridge Scheduler: one-time `at()` schedules on the runtime's clock, kept on disk so a
  * restart keeps them, fired by invoking the target's local function with the schedule's input.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { Temporal } from 'temporal-polyfill';
+import { sync as writeFileAtomicSync } from 'write-file-atomic';
 import type { RuntimeClock } from './clock.js';
 import { AwsError, type LocalFunction } from './stepfunctions.js';
 
@@ -50,9 +51,7 @@ export class LocalScheduler {
   }
 
   private persist() {
-    const tmp = `${this.file}.tmp`;
-    writeFileSync(tmp, JSON.stringify([...this.schedules.values()]));
-    renameSync(tmp, this.file);
+    writeFileAtomicSync(this.file, JSON.stringify([...this.schedules.values()]));
   }
 
   private arm(s: ScheduleRecord) {

@@ -10,8 +10,9 @@
  * as a changed StartAt needs). We do not interpret ASL ourselves.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { sync as writeFileAtomicSync } from 'write-file-atomic';
 import type { AslDocument } from '../statemachines/compile.js';
 import type { RuntimeClock } from './clock.js';
 
@@ -163,9 +164,7 @@ export class LocalStepFunctions {
 
   private persist(rec: ExecutionRecord) {
     const file = join(this.opts.dir, `${encodeURIComponent(rec.name)}.json`);
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(rec));
-    renameSync(tmp, file);
+    writeFileAtomicSync(file, JSON.stringify(rec));
   }
 
   /** Work for one execution runs one piece at a time, in order. */

@@ -3,9 +3,10 @@
  * Metadata (name, type, size, sha256) lives in the dossier or the held item; here only bytes.
  * Locally a folder under the runtime's data folder; in AWS the encrypted inbound-mail bucket.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, resolve, sep } from 'node:path';
 import { DeleteObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { sync as writeFileAtomicSync } from 'write-file-atomic';
 import type { AttachmentStore } from '../domain/ports.js';
 
 /** Keys are ours (`attachments/<sha256>`, `inbound/<id>.eml`); anything else is refused. */
@@ -35,9 +36,7 @@ export class FileAttachmentStore implements AttachmentStore {
     const p = this.path(key);
     mkdirSync(dirname(p), { recursive: true });
     // Write then rename: a crash never leaves half a file under the final name.
-    const tmp = `${p}.${process.pid}.tmp`;
-    writeFileSync(tmp, bytes, { mode: 0o600 });
-    renameSync(tmp, p);
+    writeFileAtomicSync(p, Buffer.from(bytes), { mode: 0o600 });
   }
 
   async get(key: string): Promise<Uint8Array | undefined> {
