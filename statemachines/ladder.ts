@@ -37,7 +37,7 @@ export function choiceStep(reg: Regulation, rung: Rung): Step {
   const targets = rung.escalation
     .map((e) => reg.ladder.rungs.find((r) => r.id === e.to))
     .filter((r) => r !== undefined);
-  return {
+  const step: Step = {
     id: choiceStepId(rung),
     kind: 'await-choice',
     title: 'Keuze van de klager: verder met de klacht of afsluiten',
@@ -70,7 +70,33 @@ export function choiceStep(reg: Regulation, rung: Rung): Step {
     assumption:
       'After a rung without a solution the complainant chooses: the next rung the regulation offers, or to stop.',
   };
+  const term = reg.ladder.choice;
+  if (!term) return step;
+  // The regulation gives the complainant a term to choose in: it runs from the moment the rung
+  // ended (the letter that says so goes out then), is theirs and not the organisation's, and when
+  // it passes without an answer the dossier closes with a letter that says so.
+  const provenance = term.source !== undefined ? { source: term.source } : { assumption: term.assumption };
+  return {
+    ...step,
+    deadline: { term: term.term, from: 'step-start', kind: 'complainant', ...provenance },
+    onDeadline: { action: 'proceed', outcome: NO_ANSWER },
+    ...(term.reminderBefore ? { reminderBefore: term.reminderBefore } : {}),
+    outcomes: [
+      ...step.outcomes,
+      {
+        id: NO_ANSWER,
+        title: 'Geen antwoord van de klager binnen de termijn',
+        next: 'close',
+        automatic: true,
+        result: 'not-resolved' as const,
+        ...provenance,
+      },
+    ],
+  };
 }
+
+/** The outcome klachtflow takes when the complainant's term to choose passes without an answer. */
+export const NO_ANSWER = 'no-answer';
 
 /** Every step of the ladder in order, the complainant's choices after the rungs that need one. */
 export function ladderSteps(reg: Regulation): LadderStep[] {

@@ -139,6 +139,9 @@ export const ANCHOR_LABELS: Record<DeadlineAnchor, string> = {
   'step-end': 'het einde van de stap',
 };
 
+export const DEADLINE_KINDS = ['statutory', 'regulation', 'target', 'complainant'] as const;
+export type DeadlineKind = (typeof DEADLINE_KINDS)[number];
+
 const DeadlineSpec = cited({
   term: TermSchema,
   /** The event the term counts from; `step-end` names the step in `step`. */
@@ -148,9 +151,11 @@ const DeadlineSpec = cited({
    * statutory: a term set by law (the Atw applies); regulation: the organisation's own term
    * (the Atw applies as `organisation.atwForOwnTerms` says); target: a term the organisation
    * strives for ("streeft ernaar"), tracked and reminded, breach recorded but not alarmed as a
-   * statutory breach.
+   * statutory breach; complainant: the complainant's own term (to ask for the next rung), kept
+   * by nobody in the organisation, so its passing is no breach: the step goes on as `onDeadline`
+   * says and the term is recorded as lapsed.
    */
-  kind: z.enum(['statutory', 'regulation', 'target']).default('regulation'),
+  kind: z.enum(DEADLINE_KINDS).default('regulation'),
   /** The article for a statutory term, e.g. "Wkkgz art. 17 lid 1". */
   statute: z.string().optional(),
   /** Overrides whether the Atw applies to this one term. */
@@ -218,6 +223,11 @@ const Outcome = cited({
   title: z.string().min(1),
   next: Next,
   letter: LetterSpec.optional(),
+  /**
+   * Taken only by klachtflow when the step's term passes (`onDeadline: proceed`), never offered
+   * to a person as an action: nobody chooses "no answer".
+   */
+  automatic: z.boolean().optional(),
   /** For the reports: how the complaint ended when this outcome closes it. */
   result: z
     .enum([
@@ -462,7 +472,15 @@ export const RegulationSchema = z
       )
       .default([]),
     intake: z.object({ variants: z.array(IntakeVariant).min(1) }),
-    ladder: z.object({ rungs: z.array(Rung).min(1) }),
+    ladder: z.object({
+      rungs: z.array(Rung).min(1),
+      /**
+       * How long the complainant has to ask for the next rung after a rung ended without a
+       * solution, and how long before that they are reminded. Without it the dossier waits for
+       * the complainant without end; with it, a dossier without an answer closes with a letter.
+       */
+      choice: cited({ term: TermSchema, reminderBefore: TermSchema.optional() }).optional(),
+    }),
     referrals: z.array(Referral).default([]),
     reminders: cited({ before: TermSchema }),
     registration: cited({
@@ -591,6 +609,17 @@ function checkReferences(r: Regulation, ctx: z.RefinementCtx) {
       }
       if (step.onDeadline?.action === 'proceed' && !step.outcomes.some((o) => o.id === step.onDeadline?.outcome)) {
         issue([...sp, 'onDeadline', 'outcome'], 'Bij "proceed" noemt "outcome" een uitkomst van deze stap.');
+      }
+      step.outcomes.forEach((o, k) => {
+        if (o.automatic && (step.onDeadline?.action !== 'proceed' || step.onDeadline.outcome !== o.id)) {
+          issue(
+            [...sp, 'outcomes', k, 'automatic'],
+            'Een automatische uitkomst is de uitkomst die "onDeadline" met "proceed" neemt; anders neemt niemand haar.',
+          );
+        }
+      });
+      if (step.outcomes.every((o) => o.automatic)) {
+        issue([...sp, 'outcomes'], 'Een stap heeft minstens één uitkomst die een persoon kan kiezen.');
       }
       role([...sp, 'onDeadline', 'escalateTo'], step.onDeadline?.escalateTo);
       referral([...sp, 'letter', 'referral'], step.letter?.referral);

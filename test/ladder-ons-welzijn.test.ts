@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dayOf } from '../lambdas/domain/letters.js';
 import { act, deadline, dossier, escalate, mailsOf, submit, walk } from './support/ladder.js';
-import { type TestRuntime, testRuntime } from './support/runtime.js';
+import { officerCookie, type TestRuntime, testRuntime } from './support/runtime.js';
 
 // ONS welzijn: a week, two weeks, three weeks, two months; manager, director, external committee.
 // Submitted on Thursday 3 September 2026, 09:00 (Amsterdam).
@@ -91,14 +91,8 @@ describe('ladder: ONS welzijn', () => {
     const findings = (await mailsOf(rt, s.reference)).find((m) => m.subject.includes('bevindingen'));
     expect(findings?.text).toContain('De medewerker had de afspraken moeten nakomen.');
     expect(findings?.text).toContain('Behandeling door de manager');
-    // No deadline runs while the complainant chooses: the worklist says whom the dossier waits for.
-    const signIn = await fetch(`${rt.url}/medewerkers/inloggen`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ token: rt.officers.officer ?? '' }).toString(),
-      redirect: 'manual',
-    });
-    const cookie = signIn.headers.get('set-cookie')?.split(';')[0] ?? '';
+    // The complainant chooses now: the worklist says whom the dossier waits for.
+    const cookie = await officerCookie(rt);
     const worklist = await (await fetch(`${rt.url}/medewerkers/werklijst`, { headers: { cookie } })).text();
     expect(worklist).toContain('Keuze van de klager: verder met de klacht of afsluiten (wacht op de klager)');
 

@@ -4,7 +4,7 @@
  * private link mailed or shown once, and the acknowledgement printable for the post.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SANNE, type TestRuntime, testRuntime } from './support/runtime.js';
+import { officerCookie, SANNE, type TestRuntime, testRuntime } from './support/runtime.js';
 
 let rt: TestRuntime;
 // Thursday 3 September 2026, 09:00 in Oss.
@@ -16,19 +16,6 @@ afterAll(async () => {
 });
 
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
-
-async function signIn(): Promise<string> {
-  const res = await fetch(`${rt.url}/medewerkers/inloggen`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: form({ token: rt.officers.officer as string }),
-    redirect: 'manual',
-  });
-  expect(res.status).toBe(303);
-  const cookie = res.headers.get('set-cookie')?.split(';')[0];
-  expect(cookie).toMatch(/^kf_officer=.+/);
-  return cookie as string;
-}
 
 const PHONE_CALL = {
   channel: 'phone',
@@ -96,7 +83,7 @@ describe('record: through the API', () => {
 describe('record: through the officers page', () => {
   let cookie: string;
   beforeAll(async () => {
-    cookie = await signIn();
+    cookie = await officerCookie(rt);
   });
 
   it('offers the form to a signed-in officer only, filled in with now', async () => {

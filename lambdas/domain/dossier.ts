@@ -3,6 +3,8 @@
  * is overwritten; what an officer sees (current step, deadlines with their status, letters) is a
  * fold over the events, so a dispute can be answered from the events alone.
  */
+
+import type { DeadlineKind } from '../../statemachines/model.js';
 import type { Explanation } from './calendar/deadline.js';
 import type { AttachmentMeta } from './ports.js';
 
@@ -82,7 +84,7 @@ export interface DeadlineData {
   title: string;
   lastDay: string;
   dueAt: string;
-  kind: 'statutory' | 'regulation' | 'target';
+  kind: DeadlineKind;
   statute?: string;
   explanation: Explanation;
 }

@@ -28,6 +28,8 @@ export interface LetterInput {
   mustContain?: string[];
   /** For notices and extensions: the date that matters. */
   dueAt?: string;
+  /** The end of the complainant's term to ask for the next rung, where the regulation sets one. */
+  replyBy?: string;
   reason?: string;
   dossierUrl?: string;
   /** For the letter asking for missing information: the fields the complaint still lacks. */
@@ -78,6 +80,19 @@ function referralLines(reg: Regulation, ids: string[]): string[] {
         r.contact.web && `  website: ${r.contact.web}`,
       ].filter((x): x is string => !!x),
     ]);
+}
+
+/** The closure letter's words when the complainant's term to choose passed without an answer. */
+export const NO_ANSWER_NOTE =
+  'U heeft ons niet laten weten of u verder wilt met uw klacht. De termijn daarvoor is voorbij. Daarom sluiten wij uw klacht af. Wilt u toch nog verder? Neem dan contact met ons op.';
+
+/** What happens when the complainant's term to choose ends, with its day. */
+function replyByLines(replyBy: string | undefined): string[] {
+  if (!replyBy) return [];
+  return [
+    `Laat het ons uiterlijk ${dayOf(replyBy)} weten.`,
+    'Hebben wij dan niets van u gehoord? Dan sluiten wij uw klacht af. U krijgt daarover een brief.',
+  ];
 }
 
 /** Where the complainant can go after this rung: the rungs the regulation offers, and the referrals. */
@@ -253,12 +268,16 @@ export function renderLetter(input: LetterInput): Letter {
       );
       break;
     }
-    case 'next-step-info':
+    case 'next-step-info': {
+      const next = nextStepLines(reg, view);
       lines.push(
         `De behandeling van uw klacht (kenmerk ${view.reference}) heeft nog geen oplossing gegeven.`,
         ...(input.note ? ['', input.note] : []),
+        ...(next.length ? ['', ...next] : []),
+        ...(input.replyBy ? ['', ...replyByLines(input.replyBy)] : []),
       );
       break;
+    }
     case 'missing-information':
       // Awb 9:4 lid 2 names what a written complaint contains (name, address, description); as in
       // Awb 4:5, the complainant first gets the chance to add what is missing, within a term. The
@@ -285,6 +304,23 @@ export function renderLetter(input: LetterInput): Letter {
       );
       break;
     case 'reminder':
+      if (input.audience === 'complainant' && input.step?.kind === 'await-choice') {
+        // The complainant's own term to go on: a friendly word with the options, not a task.
+        const next = nextStepLines(reg, view);
+        lines.push(
+          `Wij hebben nog niet van u gehoord over uw klacht (kenmerk ${view.reference}).`,
+          ...(next.length ? ['', ...next] : []),
+          ...(input.dueAt ? ['', ...replyByLines(input.dueAt)] : []),
+        );
+        break;
+      }
+      if (input.audience === 'complainant') {
+        lines.push(
+          `Wij wachten nog op u bij uw klacht (kenmerk ${view.reference}): ${input.step?.title ?? ''}.`,
+          input.dueAt ? `Dit kan tot uiterlijk ${dayOf(input.dueAt)}.` : '',
+        );
+        break;
+      }
       lines.push(
         `Herinnering: in dossier ${view.reference} loopt de termijn af voor: ${input.step?.title ?? ''}.`,
         input.dueAt ? `Uiterlijk: ${dayOf(input.dueAt)}.` : '',
@@ -318,6 +354,7 @@ export function renderLetter(input: LetterInput): Letter {
       if (input.audience === 'complainant') {
         const next = nextStepLines(reg, view);
         if (next.length) lines.push('', ...next);
+        if (next.length && input.replyBy) lines.push('', ...replyByLines(input.replyBy));
         if (input.referralId) lines.push('', 'U kunt ook terecht bij:', ...referralLines(reg, [input.referralId]));
       }
   }
@@ -328,7 +365,17 @@ export function renderLetter(input: LetterInput): Letter {
   if (input.audience !== 'officer') lines.push('', ...contactLines(reg));
   lines.push('', 'Met vriendelijke groet,', reg.organisation.name);
 
-  const subject = `[${view.reference}] ${kind === 'task' || kind === 'reminder' || kind === 'alarm' || kind === 'notice' ? `${SUBJECTS[kind]}${input.step ? `: ${input.step.title}` : ''}` : (SUBJECTS[kind] ?? 'Bericht over uw klacht')}`;
+  const forOfficer =
+    kind === 'task' || kind === 'alarm' || kind === 'notice' || (kind === 'reminder' && input.audience === 'officer');
+  const subject = `[${view.reference}] ${
+    forOfficer
+      ? `${SUBJECTS[kind]}${input.step ? `: ${input.step.title}` : ''}`
+      : kind === 'reminder'
+        ? input.step?.kind === 'await-choice'
+          ? 'Herinnering: wilt u verder met uw klacht?'
+          : `Herinnering: ${input.step?.title ?? 'uw klacht'}`
+        : (SUBJECTS[kind] ?? 'Bericht over uw klacht')
+  }`;
   const text = lines.join('\n');
   const html = letterHtml(reg, subject, text);
   return { kind, subject, text, html };

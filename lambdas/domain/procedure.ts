@@ -29,6 +29,7 @@ import { computeDeadline, DeadlineError, localDate, reminderInstant } from './ca
 import { describeTerm, parseTerm } from './calendar/term.js';
 import {
   type DeadlineData,
+  type DeadlineView,
   type DossierView,
   deadlineId,
   type EventBody,
@@ -39,7 +40,7 @@ import {
   redactEvent,
 } from './dossier.js';
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from './errors.js';
-import { renderLetter } from './letters.js';
+import { NO_ANSWER_NOTE, renderLetter } from './letters.js';
 import type {
   AttachmentMeta,
   AttachmentStore,
@@ -589,7 +590,13 @@ export class Procedure {
     const d = step.deadline;
     if (!d) throw new Error(`Step ${step.id} has no deadline`);
     const atw = d.kind === 'statutory' ? true : (d.atw ?? this.reg.organisation.atwForOwnTerms);
-    const source = d.statute ?? (d.source ? `${this.reg.title}: "${d.source}"` : d.assumption);
+    // A person reads the explanation: an assumption (written in English, for the organisation to
+    // confirm) is named as the organisation's own choice instead of quoted.
+    const source =
+      d.statute ??
+      (d.source
+        ? `${this.reg.title}: "${d.source}"`
+        : `door ${this.reg.organisation.name} gekozen; de regeling noemt hier geen termijn`);
     const anchorEvent =
       d.from === 'step-end'
         ? `${ANCHOR_LABELS[d.from]} "${findStep(this.reg, d.step ?? '')?.step.title ?? d.step}"`
@@ -688,11 +695,13 @@ export class Procedure {
     }
     const after = project(view, bodies, now, 'klachtflow');
     const key = `${current.stepId}#${current.activation}`;
+    const replyBy = outcome ? this.choiceReplyBy(at, outcome.id, now) : undefined;
     if (at.step.letter && at.step.letter.when === 'end' && at.step.actor !== 'system') {
       bodies.push(
         ...this.letter(after, at.step.letter.kind, at.step.letter.to, key, {
           step: at.step,
           ...(outcome ? { outcomeTitle: outcome.title } : {}),
+          ...(replyBy ? { replyBy } : {}),
           ...(previous.note ? { note: previous.note } : {}),
           mustContain: at.step.letter.mustContain,
           ...(at.step.letter.referral ? { referralId: at.step.letter.referral } : {}),
@@ -704,6 +713,7 @@ export class Procedure {
         ...this.letter(after, outcome.letter.kind, outcome.letter.to, `${key}:${outcome.id}`, {
           step: at.step,
           outcomeTitle: outcome.title,
+          ...(replyBy ? { replyBy } : {}),
           ...(previous.note ? { note: previous.note } : {}),
           mustContain: outcome.letter.mustContain,
           ...(outcome.letter.referral ? { referralId: outcome.letter.referral } : {}),
@@ -711,6 +721,33 @@ export class Procedure {
       );
     }
     return bodies;
+  }
+
+  /**
+   * When an outcome hands the dossier to the complainant's choice and the regulation gives them a
+   * term for it, the moment that term ends. The choice step starts in the same change as the
+   * letter that ends the rung, so this is the deadline `beginStep` sets a moment later.
+   */
+  private choiceReplyBy(at: LadderStep, outcomeId: string, now: string): string | undefined {
+    const target = resolveOutcome(this.reg, at, outcomeId);
+    if (target.kind !== 'choice' || !target.to.step.deadline) return undefined;
+    return this.deadlineFor(target.to.step, 1, now).dueAt;
+  }
+
+  /**
+   * The reminder before a step's deadline, for whoever must act (officer or complainant), at the
+   * step's own lead time where the regulation gives one, else the regulation's.
+   */
+  private reminderFor(
+    name: string,
+    step: Step,
+    deadline: Pick<DeadlineView, 'deadlineId' | 'lastDay'>,
+    now: string,
+  ): EventBody[] {
+    const before = step.reminderBefore ?? this.reg.reminders.before;
+    const at = reminderInstant(deadline.lastDay, before, this.reg.organisation.closingDays);
+    if (at <= now) return [];
+    return [{ type: 'reminder.scheduled', data: { name, at, stepId: step.id, deadlineId: deadline.deadlineId } }];
   }
 
   /** Begins a step: ends the previous one, sets the deadline and reminder, tells who must act. */
@@ -804,28 +841,17 @@ export class Procedure {
         bodies.push(
           ...this.letter(v, 'task', [assignee], key, { step: at.step, ...(deadline ? { dueAt: deadline.dueAt } : {}) }),
         );
-        if (deadline?.status === 'open') {
-          const remindAt = reminderInstant(
-            deadline.lastDay,
-            this.reg.reminders.before,
-            this.reg.organisation.closingDays,
-          );
-          if (remindAt > now) {
-            bodies.push({
-              type: 'reminder.scheduled',
-              data: {
-                name: `kf-${view.id}-${at.step.id}-${activation}`,
-                at: remindAt,
-                stepId: at.step.id,
-                deadlineId: id,
-              },
-            });
-          }
-        }
       } else if (!bodies.some((b) => b.type === 'letter.queued' && b.data.audience === 'complainant')) {
         // The complainant's turn: tell them, unless the letter that ended the rung just did.
-        bodies.push(...this.letter(v, 'next-step-info', ['complainant'], key, { step: at.step }));
+        bodies.push(
+          ...this.letter(v, 'next-step-info', ['complainant'], key, {
+            step: at.step,
+            ...(deadline?.status === 'open' ? { replyBy: deadline.dueAt } : {}),
+          }),
+        );
       }
+      if (deadline?.status === 'open')
+        bodies.push(...this.reminderFor(`kf-${view.id}-${at.step.id}-${activation}`, at.step, deadline, now));
       result = this.cursorFor(project(view, bodies, now, 'klachtflow'), at, now, p.executionStartedAt);
       return bodies;
     });
@@ -887,13 +913,22 @@ export class Procedure {
         return [];
       }
       const key = `${current.stepId}#${current.activation}`;
-      breached = deadline.status === 'open' ? deadline.kind : undefined;
+      // The complainant's own term (to ask for the next rung) lapses; nobody breached anything.
+      const lapsed = deadline.kind === 'complainant';
+      breached = deadline.status === 'open' && !lapsed ? deadline.kind : undefined;
       if (at.step.onDeadline?.action === 'proceed' && at.step.onDeadline.outcome) {
         out = { step: p.step, outcome: at.step.onDeadline.outcome, timeoutSeconds: 1, dueAt: now };
         if (deadline.status === 'open') {
           // The regulation says what happens now (OCO: the acknowledgement goes out after three
           // working days without contact); the term itself was not kept, and the record says so.
-          const bodies: EventBody[] = [{ type: 'deadline.breached', data: { deadlineId: id, alarmed: [] } }];
+          const bodies: EventBody[] = [
+            lapsed
+              ? {
+                  type: 'deadline.cancelled',
+                  data: { deadlineId: id, reason: 'de klager heeft binnen de termijn niet gereageerd' },
+                }
+              : { type: 'deadline.breached', data: { deadlineId: id, alarmed: [] } },
+          ];
           return [
             ...bodies,
             ...this.completion(
@@ -988,7 +1023,10 @@ export class Procedure {
         const closed = told.some((b) => b.type === 'letter.queued' && b.data.kind === 'closure');
         if (!closed && (told.length === 0 || this.reg.closure?.letter)) {
           bodies.push(
-            ...this.letter(v, 'closure', ['complainant'], key, outcome ? { outcomeTitle: outcome.title } : {}),
+            ...this.letter(v, 'closure', ['complainant'], key, {
+              ...(outcome ? { outcomeTitle: outcome.title } : {}),
+              ...(outcome?.automatic ? { note: NO_ANSWER_NOTE } : {}),
+            }),
           );
         }
       }
@@ -1360,7 +1398,7 @@ export class Procedure {
           outcome: {
             type: 'choice',
             required: true,
-            options: at.step.outcomes.map((o) => ({ value: o.id, title: o.title })),
+            options: at.step.outcomes.filter((o) => !o.automatic).map((o) => ({ value: o.id, title: o.title })),
           },
           note: { type: 'text', required: false },
         },
@@ -1417,11 +1455,11 @@ export class Procedure {
     const by = caller.kind === 'officer' ? caller.sub : 'complainant';
 
     if (action.type === 'outcome') {
-      if (!at.step.outcomes.some((o) => o.id === action.outcome)) {
-        throw new UnprocessableError(
-          `Kies een uitkomst van deze stap: ${at.step.outcomes.map((o) => o.id).join(', ')}.`,
-          ['outcome'],
-        );
+      const choosable = at.step.outcomes.filter((o) => !o.automatic);
+      if (!choosable.some((o) => o.id === action.outcome)) {
+        throw new UnprocessableError(`Kies een uitkomst van deze stap: ${choosable.map((o) => o.id).join(', ')}.`, [
+          'outcome',
+        ]);
       }
       // ONS: the registration form is complete before the dossier closes.
       if (
@@ -1519,18 +1557,14 @@ export class Procedure {
       ];
       for (const [name, r] of Object.entries(v.reminders))
         if (r.active && r.stepId === c.stepId) bodies.push({ type: 'reminder.cancelled', data: { name } });
-      const remindAt = reminderInstant(computed.lastDay, this.reg.reminders.before, this.reg.organisation.closingDays);
-      if (remindAt > now) {
-        bodies.push({
-          type: 'reminder.scheduled',
-          data: {
-            name: `kf-${v.id}-${c.stepId}-${c.activation}-x${extensions.length}`,
-            at: remindAt,
-            stepId: c.stepId,
-            deadlineId: d.deadlineId,
-          },
-        });
-      }
+      bodies.push(
+        ...this.reminderFor(
+          `kf-${v.id}-${c.stepId}-${c.activation}-x${extensions.length}`,
+          at.step,
+          { deadlineId: d.deadlineId, lastDay: computed.lastDay },
+          now,
+        ),
+      );
       const after = project(v, bodies, now, by);
       bodies.push(
         ...this.letter(after, 'extension', ['complainant', 'respondent'], `${d.deadlineId}:x${extensions.length}`, {

@@ -163,6 +163,8 @@ export function buildReport(
       });
     }
     for (const x of d.deadlines) {
+      // Attainment is about the organisation's terms; the complainant's term to choose is theirs.
+      if (x.kind === 'complainant') continue;
       const row = deadlines.get(x.stepId) ?? {
         step: x.stepId,
         title: findStep(reg, x.stepId)?.step.title ?? x.stepId,

@@ -109,9 +109,19 @@ function Worklist(props: { reg: Regulation; items: any[]; now: number; rung?: st
         </thead>
         <tbody class="utrecht-table__body">
           {props.items.map((d) => {
+            const step = d.currentStep ? findStep(reg, d.currentStep)?.step : undefined;
+            // The complainant's own term (to choose the next rung) is theirs: nothing is late for
+            // the officer, and the list says whom the dossier waits for.
+            const waiting = step?.actor === 'complainant';
             const due = d.nextDueAt ? Date.parse(d.nextDueAt) : undefined;
             const mark =
-              due === undefined ? '' : due < props.now ? 'Te laat' : due - props.now < soon ? 'Binnenkort' : '';
+              due === undefined || waiting
+                ? ''
+                : due < props.now
+                  ? 'Te laat'
+                  : due - props.now < soon
+                    ? 'Binnenkort'
+                    : '';
             return (
               <tr class="utrecht-table__row">
                 <td class="utrecht-table__cell">
@@ -120,12 +130,11 @@ function Worklist(props: { reg: Regulation; items: any[]; now: number; rung?: st
                   </a>
                 </td>
                 <td class="utrecht-table__cell">
-                  {d.currentStep ? (findStep(reg, d.currentStep)?.step.title ?? d.currentStep) : '-'}
-                  {/* No deadline runs while the complainant chooses: say who the dossier waits for. */}
-                  {String(d.currentStep ?? '').startsWith('choice-') ? ' (wacht op de klager)' : ''}
+                  {step?.title ?? d.currentStep ?? '-'}
+                  {waiting ? ' (wacht op de klager)' : ''}
                 </td>
                 <td class="utrecht-table__cell">
-                  {d.nextDueAt ? dayOf(d.nextDueAt) : 'geen termijn'}
+                  {d.nextDueAt ? `${waiting ? 'de klager kan kiezen tot ' : ''}${dayOf(d.nextDueAt)}` : 'geen termijn'}
                   {mark ? <strong class={mark === 'Te laat' ? 'kf-error' : ''}> ({mark})</strong> : null}
                 </td>
               </tr>

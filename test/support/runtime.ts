@@ -75,3 +75,16 @@ export const SANNE = {
   incidentDate: '2026-08-20',
   consent: true,
 };
+
+/** Signs in on the officers' pages with the runtime's token for `role`; the session cookie. */
+export async function officerCookie(rt: Runtime, role = 'officer'): Promise<string> {
+  const res = await fetch(`${rt.url}/medewerkers/inloggen`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ token: rt.officers[role] ?? '' }).toString(),
+    redirect: 'manual',
+  });
+  const cookie = res.headers.get('set-cookie')?.split(';')[0] ?? '';
+  if (res.status !== 303 || !/^kf_officer=.+/.test(cookie)) throw new Error(`sign-in as ${role}: ${res.status}`);
+  return cookie;
+}
