@@ -94,6 +94,23 @@ describe('regulation: errors name the field', () => {
     expect(issuesOf(data).map((i) => i.path)).toEqual(['ladder.rungs[0].steps[1].onDeadline']);
   });
 
+  it('an automatic outcome that no passing term takes', () => {
+    const data = example();
+    data.ladder.rungs[0].steps[1].outcomes[1].automatic = true;
+    expect(issuesOf(data)).toEqual([
+      expect.objectContaining({
+        path: 'ladder.rungs[0].steps[1].outcomes[1].automatic',
+        message: expect.stringContaining('onDeadline'),
+      }),
+    ]);
+  });
+
+  it('a term for the complainant to choose must be readable and cited', () => {
+    const data = example();
+    data.ladder.choice = { term: 'binnenkort' };
+    expect(issuesOf(data).map((i) => i.path)).toEqual(['ladder.choice.term', 'ladder.choice']);
+  });
+
   it('a file that is no YAML says where', () => {
     const file = join(dir, 'kapot.yaml');
     writeFileSync(file, 'id: x\norganisation: [\n  name: a\n');
