@@ -7,6 +7,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { INBOUND_LEASE_SECONDS } from '../lambdas/domain/inbound-mail.js';
 import { DeployConfigError, parseDeployConfig } from '../lib/config.js';
 import { KlachtflowStack } from '../lib/klachtflow-stack.js';
 import { resolveRegulation } from '../lib/regulation-source.js';
@@ -157,6 +158,9 @@ describe('cdk: complaints by e-mail', () => {
       INBOUND_BUCKET: expect.anything(),
     });
     expect(fn?.Properties.DeadLetterConfig).toBeDefined();
+    // A delivery's lease on its message must outlive the function, or a slow first delivery and
+    // SES's retry could both register the complaint.
+    expect(fn?.Properties.Timeout).toBeLessThan(INBOUND_LEASE_SECONDS);
     const statements = statementsOfFunction(handlerId());
     const all = statements.flatMap(actions);
     const s3 = statements.filter((s) => actions(s).some((a) => a.startsWith('s3:')));

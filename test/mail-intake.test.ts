@@ -490,6 +490,19 @@ describe('complaints by e-mail: what SES tells the handler', () => {
     expect(d.received.description).not.toContain('<');
   });
 
+  it('the same message delivered twice at the same moment makes one dossier', async () => {
+    const token = r.officers.manager ?? '';
+    const before = (await r.call('GET', '/dossiers?limit=200', { token })).json.items.length;
+    const [a, b] = await Promise.all([
+      r.inbound.receive(mail(), receipt('ses-msg-twice')),
+      r.inbound.receive(mail(), receipt('ses-msg-twice')),
+    ]);
+    expect(a.kind).toBe('registered');
+    expect(b).toEqual(a);
+    await r.advance('PT0S');
+    expect((await r.call('GET', '/dossiers?limit=200', { token })).json.items).toHaveLength(before + 1);
+  });
+
   it('virus, forged sender and oversized messages are held, never registered', async () => {
     const virus = await r.inbound.receive(mail(), receipt('ses-msg-2', { virus: 'FAIL' }));
     const forged = await r.inbound.receive(mail(), receipt('ses-msg-3', { dmarc: 'FAIL' }));

@@ -35,6 +35,12 @@ import type {
 import { type Caller, type ComplaintInput, messageIdReference, type Procedure } from './procedure.js';
 
 /** Above this a message is held for an officer (SES sends at most 10 MB; most mailboxes take 25). */
+
+/**
+ * How long one delivery of a message holds it: longer than the receiving function's timeout
+ * (120 s, lib/inbound-mail.ts), so a lease outlives only a handler that is gone.
+ */
+export const INBOUND_LEASE_SECONDS = 150;
 export const HOLD_ABOVE_BYTES = 10 * 1024 * 1024;
 /**
  * The most the SMTP server accepts (SES's S3 action stores up to 40 MB): between the two a
@@ -304,10 +310,35 @@ export class InboundMail {
 
     // SES retries an invocation that failed: a message already handled gives the same answer.
     const key = `inbound-mail#${this.reg.id}#${receipt.receiptId}`;
-    const earlier = await this.deps.store.getIdempotent(key, this.deps.clock.now());
-    if (earlier?.status === 'done') return earlier.response as InboundOutcome;
+    const done = async () => {
+      const rec = await this.deps.store.getIdempotent(key, this.deps.clock.now());
+      return rec?.status === 'done' ? (rec.response as InboundOutcome) : undefined;
+    };
+    const answered = await done();
+    if (answered) return answered;
+    // SES delivers at least once, so the same message may arrive twice at the same moment: only
+    // the holder of the lease decides, the other waits for its answer. The lease outlasts the
+    // function's timeout, so a handler that crashed midway frees it for SES's next try.
+    if (
+      !(await this.deps.store.lease(
+        `inbound-${this.reg.id}`,
+        receipt.receiptId,
+        this.deps.clock.now(),
+        INBOUND_LEASE_SECONDS,
+      ))
+    ) {
+      for (let i = 0; i < 100; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        const other = await done();
+        if (other) return other;
+      }
+      // Failing makes SES (Lambda's asynchronous retry) deliver it again later; nothing is lost.
+      throw new Error(`Message ${receipt.receiptId} is being handled by another delivery; try again later.`);
+    }
+    const meanwhile = await done();
+    if (meanwhile) return meanwhile;
     // A pending record is a handler that crashed midway: go on (a duplicate beats a lost complaint).
-    if (!earlier) await this.deps.store.beginIdempotent(key, sha256(raw), this.deps.clock.now().toISOString());
+    await this.deps.store.beginIdempotent(key, sha256(raw), this.deps.clock.now().toISOString());
     const outcome = await this.decide(raw, receipt, rawKey);
     await this.deps.store.finishIdempotent(key, outcome);
     console.info(
