@@ -106,7 +106,8 @@ async function main() {
     }
     if (now < s.plan.at) return;
     if (step.id.startsWith('choice-')) {
-      // The complainant decides: the escalating ones ask for the next rung, the rest let it rest.
+      // The complainant decides: the escalating ones ask for the next rung; the rest let it rest,
+      // and where the regulation gives them a term the dossier closes when it passes.
       const wants = s.persona === 'escalating' || random() < 0.15;
       if (wants) {
         const r = await call('POST', `/complaints/${s.id}/escalate`, {}, s.token);

@@ -151,7 +151,7 @@ export class OfficerSignIn extends Construct {
           username: officer.email,
           groupName: role,
         });
-        attachment.addDependency(user);
+        attachment.addResourceDependency(user);
         const group = this.groups[role];
         if (group) attachment.node.addDependency(group);
       }

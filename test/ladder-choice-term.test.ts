@@ -48,6 +48,12 @@ describe('the complainant’s term to ask for the next rung', () => {
     expect(refused.status).toBe(422);
     expect(refused.json.error.issues.map((i: any) => i.path)).toEqual(['outcome']);
 
+    // The complainant's own page says it to them, with the day.
+    const page = await (await fetch(`${rt.url}/klacht/${s.id}/${s.token}`)).text();
+    expect(page).toContain(
+      `U kiest nu of u verder wilt met uw klacht. Laat het ons uiterlijk ${dayOf(term.dueAt)} weten.`,
+    );
+
     // The worklist: the term is the complainant's, so it is never "te laat" for the officer.
     let list = await worklist();
     expect(list).toContain(`de klager kan kiezen tot ${dayOf(term.dueAt)}`);

@@ -814,6 +814,14 @@ function ComplaintPage(props: {
       <h2 class="utrecht-heading-2">Waar staat uw klacht nu?</h2>
       {k.status === 'closed' ? (
         <p class="utrecht-paragraph">Uw klacht is afgesloten{k.closed?.at ? ` op ${dayOf(k.closed.at)}` : ''}.</p>
+      ) : choice ? (
+        // The complainant's turn: say it to them, with their own term where the regulation sets one.
+        <p class="utrecht-paragraph">
+          {k.rung?.title} heeft geen oplossing gegeven. U kiest nu of u verder wilt met uw klacht.
+          {next
+            ? ` Laat het ons uiterlijk ${dayOf(next.dueAt)} weten. Hebben wij dan niets van u gehoord? Dan sluiten wij uw klacht af.`
+            : ''}
+        </p>
       ) : (
         <p class="utrecht-paragraph">
           {k.rung?.title}
