@@ -7,13 +7,20 @@
  *   npx tsx bench/cost.ts                 # ons-welzijn, a table
  *   npx tsx bench/cost.ts swt-dordrecht --json
  *
- * The prices are AWS's published list prices for eu-west-1 (Ireland) as known when the table was
- * written, from memory, not fetched: check the pages before relying on a figure. Free tiers are
- * shown separately, since they depend on the account.
+ * The prices are AWS's list prices for eu-west-1 (Ireland). This machine cannot reach AWS, so they
+ * were checked against copies of AWS's machine-readable price list for eu-west-1 kept in public
+ * repositories (published 2026-09-11 to 2026-10-02) and stored copies of the pricing pages; each
+ * price's `checked` says what confirmed it, or that nothing did for this region. Changes after
+ * early October 2026 cannot be seen here. Free tiers are shown separately, since they depend on
+ * the account.
  */
 
 /** When the table was written, and for which region. */
-export const PRICES_AS_OF = { date: '2026-11-23', region: 'eu-west-1', basis: 'list prices as known (not fetched)' };
+export const PRICES_AS_OF = {
+  date: '2026-11-23',
+  region: 'eu-west-1',
+  basis: 'AWS-prijslijst eu-west-1 van sept./okt. 2026, niet live opgehaald',
+};
 
 export interface UnitPrice {
   /** USD per unit. */
@@ -22,6 +29,8 @@ export interface UnitPrice {
   /** What is free each month (the free tier), if anything. */
   free?: string;
   source: string;
+  /** What confirmed the price for the region, or that nothing did. */
+  checked: string;
 }
 
 /** The unit prices klachtflow's resources are billed by (eu-west-1). */
@@ -31,89 +40,126 @@ export const UNIT_PRICES = {
     unit: 'customer-managed key per month',
     free: 'none; each of the first two yearly rotations adds $1/month to the key',
     source: 'https://aws.amazon.com/kms/pricing/',
+    checked:
+      'pricing page: $1/month per key, +$1/month for each of the first two rotations; no eu-west-1 price-list row seen',
   },
   cloudwatchAlarm: {
     usd: 0.1,
     unit: 'standard-resolution alarm metric per month',
     free: '10 alarms',
     source: 'https://aws.amazon.com/cloudwatch/pricing/',
+    checked: 'AWS price list eu-west-1 (copy published 2026-09-11 to 2026-10-02)',
   },
   cognitoEssentialsMau: {
     usd: 0.015,
     unit: 'monthly active user (Essentials)',
     free: '10 000 monthly active users',
     source: 'https://aws.amazon.com/cognito/pricing/',
+    checked:
+      'pricing page example ($0.015 above 10 000 MAU); price-list rows for eu-west-2, us-east-1 and others, not eu-west-1',
   },
-  secret: { usd: 0.4, unit: 'secret per month', source: 'https://aws.amazon.com/secrets-manager/pricing/' },
+  secret: {
+    usd: 0.4,
+    unit: 'secret per month',
+    source: 'https://aws.amazon.com/secrets-manager/pricing/',
+    checked: 'AWS price list eu-west-1 (copy published 2026-09-11 to 2026-10-02)',
+  },
   dashboard: {
     usd: 3.0,
     unit: 'dashboard per month',
     free: '3 dashboards',
     source: 'https://aws.amazon.com/cloudwatch/pricing/',
+    checked: 'free tier on the pricing page; the $3 only second-hand (dashboards are priced account-wide)',
   },
   dynamodbStorage: {
     usd: 0.283,
     unit: 'GB-month stored',
     free: '25 GB',
     source: 'https://aws.amazon.com/dynamodb/pricing/on-demand/',
+    checked: 'AWS price list eu-west-1 (copy published 2026-09-11 to 2026-10-02)',
   },
   dynamodbPitr: {
-    usd: 0.224,
+    usd: 0.22,
     unit: 'GB-month backed up (PITR)',
     source: 'https://aws.amazon.com/dynamodb/pricing/on-demand/',
+    checked: 'AWS price list eu-west-1 (copy published 2026-09-11 to 2026-10-02)',
   },
   dynamodbWrite: {
     usd: 0.705 / 1e6,
     unit: 'write request unit (on demand)',
     source: 'https://aws.amazon.com/dynamodb/pricing/on-demand/',
+    checked: 'AWS price list eu-west-1 (copy published 2026-09-11 to 2026-10-02)',
   },
   dynamodbRead: {
     usd: 0.1415 / 1e6,
     unit: 'read request unit (on demand)',
     source: 'https://aws.amazon.com/dynamodb/pricing/on-demand/',
+    checked: 'AWS price list eu-west-1 (copy published 2026-09-11 to 2026-10-02)',
   },
   stateTransition: {
     usd: 0.025 / 1000,
     unit: 'state transition (Standard)',
     free: '4 000 transitions',
     source: 'https://aws.amazon.com/step-functions/pricing/',
+    checked: 'pricing page, Europe (Ireland) row: $0.0250 per 1 000',
   },
   lambdaRequest: {
     usd: 0.2 / 1e6,
     unit: 'Lambda request',
     free: '1 million requests',
     source: 'https://aws.amazon.com/lambda/pricing/',
+    checked: 'AWS price list eu-west-1 (copy published 2026-09-11 to 2026-10-02)',
   },
   lambdaArmGbSecond: {
     usd: 0.0000133334,
     unit: 'GB-second (arm64)',
     free: '400 000 GB-seconds',
     source: 'https://aws.amazon.com/lambda/pricing/',
+    checked: 'AWS price list eu-west-1 (copy published 2026-09-11 to 2026-10-02); the first 7.5 billion GB-seconds',
   },
   httpApiRequest: {
     usd: 1.11 / 1e6,
     unit: 'HTTP API request',
     source: 'https://aws.amazon.com/api-gateway/pricing/',
+    checked: 'AWS price list eu-west-1 (copy published 2026-09-11 to 2026-10-02); the first 300 million',
   },
-  sesEmail: { usd: 0.1 / 1000, unit: 'e-mail sent', source: 'https://aws.amazon.com/ses/pricing/' },
+  // SES bills per recipient. Accounts made since 2026-07-21 start on the Essentials plan
+  // ($0.16 per 1 000, us-east-1); pay-per-use is $0.10 per 1 000. The higher one is used, so the
+  // estimate errs high; an account on pay-per-use pays less.
+  sesEmail: {
+    usd: 0.16 / 1000,
+    unit: 'e-mail recipient (Essentials plan)',
+    source: 'https://aws.amazon.com/ses/pricing/',
+    checked:
+      "SES plans from AWS's us-east-1 price list (2026-08-13); Essentials is the default for new accounts; no eu-west-1 figure seen",
+  },
   schedulerInvocation: {
     usd: 1.0 / 1e6,
     unit: 'schedule invocation',
     free: '14 million invocations',
     source: 'https://aws.amazon.com/eventbridge/pricing/',
+    checked: "a third-party report quoting AWS's price list (2026-08-16); not seen first-hand",
   },
   logsIngested: {
     usd: 0.57,
     unit: 'GB of logs ingested',
     free: '5 GB',
     source: 'https://aws.amazon.com/cloudwatch/pricing/',
+    checked:
+      'AWS price list eu-west-1 (copy published 2026-09-11 to 2026-10-02); the 5 GB free is shared with archive storage and Logs Insights',
   },
-  logsStored: { usd: 0.03, unit: 'GB-month of logs stored', source: 'https://aws.amazon.com/cloudwatch/pricing/' },
+  logsStored: {
+    usd: 0.03,
+    unit: 'GB-month of logs stored',
+    source: 'https://aws.amazon.com/cloudwatch/pricing/',
+    checked: 'AWS price list eu-west-1 (copy published 2026-09-11 to 2026-10-02)',
+  },
   xrayTrace: {
     usd: 5.0 / 1e6,
     unit: 'trace recorded',
     free: '100 000 traces',
     source: 'https://aws.amazon.com/xray/pricing/',
+    checked: 'pricing page (no region named); not confirmed for eu-west-1',
   },
 } as const satisfies Record<string, UnitPrice>;
 
@@ -151,7 +197,7 @@ const FIXED: Record<string, { price: UnitPrice; freeUnits?: number; note?: strin
 
 /** Billed only by use (or by storage that grows with use): counted, at $0 a month idle. */
 const USAGE_ONLY: Record<string, string> = {
-  'AWS::DynamoDB::GlobalTable': 'on demand: per request, and per GB stored ($0.283) and backed up by PITR ($0.224)',
+  'AWS::DynamoDB::GlobalTable': 'on demand: per request, and per GB stored ($0.283) and backed up by PITR ($0.22)',
   'AWS::Lambda::Function': 'per request and GB-second',
   'AWS::StepFunctions::StateMachine': 'per state transition',
   'AWS::ApiGatewayV2::Api': 'per request',
@@ -194,7 +240,7 @@ export function fixedMonthlyCost(template: Template): {
       lines.push({
         type,
         count,
-        price: { usd: 0, unit: 'month (idle)', source: '' },
+        price: { usd: 0, unit: 'month (idle)', source: '', checked: 'nothing bills while idle' },
         monthlyUsd: 0,
         monthlyUsdAfterFreeTier: 0,
         note: USAGE_ONLY[type],
