@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dayOf, NO_ANSWER_NOTE } from '../lambdas/domain/letters.js';
-import { deadline, dossier, mailsOf, submit, walk } from './support/ladder.js';
+import { deadline, dossier, mailsOf, ONS_OFFICER_WITHOUT_SOLUTION, submit, walk } from './support/ladder.js';
 import { officerCookie, type TestRuntime, testRuntime } from './support/runtime.js';
 
 // ONS welzijn, with the preset's term for the complainant's choice after a rung (six weeks, a
@@ -19,12 +19,7 @@ async function worklist(): Promise<string> {
 describe('the complainant’s term to ask for the next rung', () => {
   it('is told in the letter that ends the rung, reminded a week before, and closes the dossier when it passes', async () => {
     const s = await submit(rt);
-    let d = await walk(rt, s.id, [
-      ['admissibility', 'admissible'],
-      ['preliminary-investigation', 'done'],
-      ['conversation', 'not-resolved'],
-      ['findings', 'sent', 'De medewerker had de afspraken moeten nakomen.'],
-    ]);
+    let d = await walk(rt, s.id, ONS_OFFICER_WITHOUT_SOLUTION('De medewerker had de afspraken moeten nakomen.'));
     expect(d.currentStep.id).toBe('choice-officer');
     const term = deadline(d, 'choice-officer');
     // Six weeks from the moment the rung ended, the complainant's own term.
@@ -92,12 +87,7 @@ describe('the complainant’s term to ask for the next rung', () => {
 
   it('an answer in time ends the term as kept and the ladder goes on', async () => {
     const s = await submit(rt);
-    await walk(rt, s.id, [
-      ['admissibility', 'admissible'],
-      ['preliminary-investigation', 'done'],
-      ['conversation', 'not-resolved'],
-      ['findings', 'sent'],
-    ]);
+    await walk(rt, s.id, ONS_OFFICER_WITHOUT_SOLUTION());
     await rt.advance('P4W');
     const r = await rt.call('POST', `/complaints/${s.id}/escalate`, { token: s.token, body: { to: 'manager' } });
     expect(r.status, r.text).toBe(200);

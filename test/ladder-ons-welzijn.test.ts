@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dayOf } from '../lambdas/domain/letters.js';
-import { act, deadline, dossier, escalate, mailsOf, submit, walk } from './support/ladder.js';
+import {
+  act,
+  deadline,
+  dossier,
+  escalate,
+  mailsOf,
+  ONS_OFFICER_WITHOUT_SOLUTION,
+  submit,
+  walk,
+} from './support/ladder.js';
 import { officerCookie, type TestRuntime, testRuntime } from './support/runtime.js';
 
 // ONS welzijn: a week, two weeks, three weeks, two months; manager, director, external committee.
@@ -81,12 +90,7 @@ describe('ladder: ONS welzijn', () => {
 
   it('escalated to the top: manager, director, the external committee and the director’s decision', async () => {
     const s = await submit(rt);
-    let d = await walk(rt, s.id, [
-      ['admissibility', 'admissible'],
-      ['preliminary-investigation', 'done'],
-      ['conversation', 'not-resolved'],
-      ['findings', 'sent', 'De medewerker had de afspraken moeten nakomen.'],
-    ]);
+    let d = await walk(rt, s.id, ONS_OFFICER_WITHOUT_SOLUTION('De medewerker had de afspraken moeten nakomen.'));
     expect(d.currentStep.id).toBe('choice-officer');
     const findings = (await mailsOf(rt, s.reference)).find((m) => m.subject.includes('bevindingen'));
     expect(findings?.text).toContain('De medewerker had de afspraken moeten nakomen.');
@@ -187,12 +191,7 @@ describe('ladder: ONS welzijn', () => {
     ] as const) {
       // Up the ordinary way: officer's findings, then the complainant's choice, rung by rung.
       const t = await submit(rt);
-      await walk(rt, t.id, [
-        ['admissibility', 'admissible'],
-        ['preliminary-investigation', 'done'],
-        ['conversation', 'not-resolved'],
-        ['findings', 'sent'],
-      ]);
+      await walk(rt, t.id, ONS_OFFICER_WITHOUT_SOLUTION());
       await escalate(rt, t, 'manager');
       if (rung === 'director') {
         await act(rt, t.id, 'manager-handling', 'not-resolved');

@@ -43,6 +43,14 @@ export async function act(rt: TestRuntime, id: string, step: string, outcome: st
   return dossier(rt, id);
 }
 
+/** ONS welzijn: the officer's rung ends without a solution, with written findings; the complainant chooses next. */
+export const ONS_OFFICER_WITHOUT_SOLUTION = (findings?: string): [string, string, string?][] => [
+  ['admissibility', 'admissible'],
+  ['preliminary-investigation', 'done'],
+  ['conversation', 'not-resolved'],
+  findings ? ['findings', 'sent', findings] : ['findings', 'sent'],
+];
+
 /** Walks a list of [step, outcome] pairs. */
 export async function walk(rt: TestRuntime, id: string, path: [string, string, string?][]) {
   let d: any;
