@@ -35,6 +35,7 @@ export function awsInbound(): { inbound: InboundMail; attachments: S3AttachmentS
     mailer: new SesMailer(new SESClient({}), process.env.SES_CONFIGURATION_SET),
     clock: { now: () => new Date() },
     statusUrl: (id, token) => `${publicUrl}/klacht/${id}/${token}`,
+    postvakUrl: `${publicUrl}/medewerkers/postvak`,
   });
   inboundCached = { inbound, attachments };
   return inboundCached;

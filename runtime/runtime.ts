@@ -214,6 +214,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     mailer: new SesMailer(new SESClient({ region: REGION, endpoint: awsEndpoint, credentials: CREDENTIALS })),
     clock,
     statusUrl,
+    postvakUrl: `${url}/medewerkers/postvak`,
   });
   // The SMTP server starts before anything recovers or runs: when its port is taken, nothing has
   // begun that would need stopping beyond the endpoints themselves.

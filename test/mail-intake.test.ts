@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deadline, dossier, mailsOf } from './support/ladder.js';
-import { freePort, type TestRuntime, testRuntime } from './support/runtime.js';
+import { freePort, officerCookie, type TestRuntime, testRuntime } from './support/runtime.js';
 
 // Complaints by e-mail through the real local SMTP server (SWT Dordrecht, variant 3:
 // "Wilt u uw klacht liever per e-mail melden ... klacht@swtdordrecht.nl", name, address and
@@ -383,6 +383,67 @@ describe('complaints by e-mail: SWT variant 3 through the local SMTP server', ()
       );
     expect(err?.responseCode).toBe(550);
     expect(err?.response).toContain('klacht@swtdordrecht.nl');
+  });
+});
+
+describe('complaints by e-mail: officers are told that mail waits in the postvak', () => {
+  // Its own runtime and mailbox, so every notice in it is one this test caused.
+  let r: TestRuntime;
+  let smtp: Transporter;
+  beforeAll(async () => {
+    r = await testRuntime('swt-dordrecht', '2026-09-03T09:00:00+02:00', undefined, { smtpPort: 0 });
+    smtp = nodemailer.createTransport({ host: '127.0.0.1', port: r.smtp?.port, secure: false, ignoreTLS: true });
+  });
+  afterAll(async () => {
+    smtp?.close();
+    await r?.stop();
+  });
+  const spam = async (n: number) => {
+    await smtp.sendMail({
+      to: TO,
+      from: `"Piet Spam" <piet${n}@example.nl>`,
+      subject: `Goedkope pillen ${n}`,
+      text: 'Koop nu.',
+      headers: { 'X-Spam-Flag': 'YES' },
+    });
+    await r.advance('PT0S');
+  };
+  const notices = async () => (await r.mail()).filter((m) => m.subject.startsWith('Postvak:'));
+
+  it('one notice an hour with the count, the oldest day and the link; no sender, subject or text; none for automatic mail', async () => {
+    await spam(1);
+    await spam(2);
+    let sent = await notices();
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.subject).toBe('Postvak: 1 e-mail wacht op een beslissing');
+    // The handler of the rung SWT's e-mail variant starts at: the manager.
+    expect(sent[0]?.to).toEqual(['klacht+manager@swtdordrecht.nl']);
+    expect(sent[0]?.text).toContain('De oudste is ontvangen op donderdag 3 september 2026.');
+    expect(sent[0]?.text).toContain('Dan tellen de termijnen vanaf de ontvangst van de e-mail');
+    expect(sent[0]?.text).toContain(`Open het postvak: ${r.url}/medewerkers/postvak`);
+    for (const m of sent)
+      for (const secret of ['piet1', 'Goedkope pillen', 'Koop nu']) expect(m.text).not.toContain(secret);
+
+    // An hour later an out-of-office reply is held, but tells nobody; the next suspect mail does.
+    await r.advance('PT1H');
+    await smtp.sendMail({
+      to: TO,
+      from: 'afwezig@example.nl',
+      subject: 'Afwezig',
+      text: 'Ik ben er niet.',
+      headers: { 'Auto-Submitted': 'auto-replied' },
+    });
+    await r.advance('PT0S');
+    expect(await notices()).toHaveLength(1);
+    await spam(3);
+    sent = await notices();
+    expect(sent).toHaveLength(2);
+    expect(sent[1]?.subject).toBe('Postvak: 4 e-mails wachten op een beslissing');
+
+    // The worklist says it too, beside the link to the postvak.
+    const cookie = await officerCookie(r, 'manager');
+    const page = await (await fetch(`${r.url}/medewerkers/werklijst`, { headers: { cookie } })).text();
+    expect(page).toContain('(4 e-mails wachten, de oudste sinds donderdag 3 september 2026)');
   });
 });
 

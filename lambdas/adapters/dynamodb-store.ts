@@ -39,6 +39,9 @@ export const INDEXES = {
   byReceived: { name: 'byReceived', pk: 'gsi3pk', sk: 'gsi3sk' },
 } as const;
 
+/** The worklist index's key for a regulation's mail that waits in the postvak. */
+const heldKey = (regulationId: string) => `HELD-WAITING#${regulationId}`;
+
 /** The attribute DynamoDB's TTL reads (epoch seconds); the CDK table names it. */
 export const TTL_ATTRIBUTE = 'expiresAt';
 
@@ -551,14 +554,19 @@ export class DynamoDossierStore implements HeldMailStore {
       });
   }
 
-  // --- the postvak: e-mails held for an officer (one partition per regulation; a few a week) ---
+  // --- the postvak: e-mails held for an officer (one partition per regulation) ---
+  // Mail that waits for a decision is also in the worklist index under its own key, and leaves it
+  // when decided: the worklist and the notices count what waits without reading every mail the
+  // postvak ever held (spam included, that can be thousands a year).
 
   async putHeld(item: HeldMail): Promise<void> {
+    const waiting =
+      item.status === 'held' ? { gsi1pk: heldKey(item.regulationId), gsi1sk: `${item.receivedAt}#${item.id}` } : {};
     await this.doc
       .send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { pk: `HELD#${item.regulationId}`, sk: `MAIL#${item.id}`, ...item },
+          Item: { pk: `HELD#${item.regulationId}`, sk: `MAIL#${item.id}`, ...item, ...waiting },
           // A retried delivery of the same message does not overwrite an officer's decision.
           ConditionExpression: 'attribute_not_exists(sk)',
         }),
@@ -581,26 +589,38 @@ export class DynamoDossierStore implements HeldMailStore {
     return item as HeldMail;
   }
 
-  /** Held mail, oldest first (ids are ULIDs); by status when given. */
+  /**
+   * Held mail, oldest first; by status when given. What still waits comes from the index (only
+   * the waiting mail, read eventually consistent: a decision of a moment ago may still show, and
+   * deciding it again is refused with 409); any other status from the postvak's partition.
+   */
   async listHeld(regulationId: string, status?: HeldMail['status']): Promise<HeldMail[]> {
     const out: HeldMail[] = [];
     let start: Record<string, unknown> | undefined;
     do {
       const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :m)',
-          ExpressionAttributeValues: {
-            ':pk': `HELD#${regulationId}`,
-            ':m': 'MAIL#',
-            ...(status ? { ':s': status } : {}),
-          },
-          ...(status ? { FilterExpression: '#st = :s', ExpressionAttributeNames: { '#st': 'status' } } : {}),
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
+        status === 'held'
+          ? new QueryCommand({
+              TableName: this.tableName,
+              IndexName: INDEXES.worklist.name,
+              KeyConditionExpression: 'gsi1pk = :pk',
+              ExpressionAttributeValues: { ':pk': heldKey(regulationId) },
+              ExclusiveStartKey: start,
+            })
+          : new QueryCommand({
+              TableName: this.tableName,
+              KeyConditionExpression: 'pk = :pk AND begins_with(sk, :m)',
+              ExpressionAttributeValues: {
+                ':pk': `HELD#${regulationId}`,
+                ':m': 'MAIL#',
+                ...(status ? { ':s': status } : {}),
+              },
+              ...(status ? { FilterExpression: '#st = :s', ExpressionAttributeNames: { '#st': 'status' } } : {}),
+              ConsistentRead: true,
+              ExclusiveStartKey: start,
+            }),
       );
-      for (const { pk: _pk, sk: _sk, ...item } of page.Items ?? []) out.push(item as HeldMail);
+      for (const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, ...item } of page.Items ?? []) out.push(item as HeldMail);
       start = page.LastEvaluatedKey;
     } while (start);
     return out;
@@ -637,7 +657,8 @@ export class DynamoDossierStore implements HeldMailStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: `HELD#${regulationId}`, sk: `MAIL#${id}` },
-          UpdateExpression: `SET #st = :s, #d = :d${forget ? ' REMOVE #from, #subject, #text' : ''}`,
+          // Decided mail leaves the index of what waits.
+          UpdateExpression: `SET #st = :s, #d = :d REMOVE gsi1pk, gsi1sk${forget ? ', #from, #subject, #text' : ''}`,
           ConditionExpression: '#st = :held',
           ExpressionAttributeNames: {
             '#st': 'status',

@@ -22,6 +22,7 @@ import { type AddressObject, simpleParser } from 'mailparser';
 import type { Regulation } from '../../statemachines/model.js';
 import type { DossierView } from './dossier.js';
 import { ConflictError, DomainError, NotFoundError, UnprocessableError } from './errors.js';
+import { dayOf, letterHtml } from './letters.js';
 import type {
   AttachmentMeta,
   AttachmentStore,
@@ -94,12 +95,17 @@ export interface InboundMailDeps {
   regulation: Regulation;
   procedure: Procedure;
   store: HeldMailStore &
-    Pick<DossierStore, 'idByReference' | 'load' | 'getIdempotent' | 'beginIdempotent' | 'finishIdempotent' | 'lease'>;
+    Pick<
+      DossierStore,
+      'idByReference' | 'load' | 'getIdempotent' | 'beginIdempotent' | 'finishIdempotent' | 'lease' | 'withinLimit'
+    >;
   attachments: AttachmentStore;
   mailer: Mailer;
   clock: Clock;
   /** The complainant's private link (the same as the web form's confirmation gives). */
   statusUrl(id: string, token: string): string;
+  /** The officers' postvak page, for the notice that mail waits there. */
+  postvakUrl: string;
 }
 
 /** Fields an officer may fill in when registering a held mail as a complaint. */
@@ -341,6 +347,12 @@ export class InboundMail {
     await this.deps.store.beginIdempotent(key, sha256(raw), this.deps.clock.now().toISOString());
     const outcome = await this.decide(raw, receipt, rawKey);
     await this.deps.store.finishIdempotent(key, outcome);
+    // Automatic mail (bounces, out-of-office, our own letters coming back) never needs a person at
+    // once, and telling about it could make a loop with the notice itself.
+    if (outcome.kind === 'held' && outcome.reasons.some((r) => r !== 'automatic')) {
+      // The mail is kept whatever happens to the notice: a failed notice must not fail the delivery.
+      await this.tellOfficers(receipt).catch((e) => console.error('klachtflow inbound-mail: postvak notice failed:', e));
+    }
     console.info(
       `klachtflow inbound-mail: ${receipt.receiptId} → ${outcome.kind}${outcome.kind === 'held' ? ` (${outcome.reasons.join(', ')})` : ` ${outcome.dossierId}`}`,
     );
@@ -436,6 +448,44 @@ export class InboundMail {
     });
     await this.sendLink(view, accessToken);
     return { kind: 'registered', dossierId: view.id, reference: view.reference, incomplete: view.incomplete ?? [] };
+  }
+
+  /**
+   * Tells the officers that mail waits in the postvak. A held mail may be a complaint whose terms
+   * already run from its receipt (Awb 9:6, Wkkgz art. 17: counted from receipt), so nobody may
+   * have to remember to look. At most one notice an hour per regulation: a wave of spam gives one
+   * mail with the count, not hundreds. It names no sender, subject or text: the officer reads
+   * those in the postvak, and spam is not passed on.
+   */
+  private async tellOfficers(receipt: InboundReceipt): Promise<void> {
+    const now = this.deps.clock.now();
+    if (!(await this.deps.store.withinLimit(`postvak-notice#${this.reg.id}`, now, 3600, 1))) return;
+    const waiting = await this.deps.store.listHeld(this.reg.id, 'held');
+    if (waiting.length === 0) return;
+    const oldest = waiting.map((h) => h.receivedAt).sort()[0] ?? receipt.receivedAt;
+    const startsAt = emailVariant(this.reg, receipt.recipients)?.startsAt;
+    const rung = this.reg.ladder.rungs.find((r) => r.id === startsAt) ?? this.reg.ladder.rungs[0];
+    const role = rung?.handlerRole ?? this.reg.roles[0]?.id ?? '';
+    const to = this.deps.procedure.roleAddresses(role);
+    if (to.length === 0) return;
+    const n = waiting.length;
+    const subject = `Postvak: ${n === 1 ? '1 e-mail wacht' : `${n} e-mails wachten`} op een beslissing`;
+    const text = [
+      `${n === 1 ? 'Er wacht 1 e-mail' : `Er wachten ${n} e-mails`} in het postvak van ${this.reg.organisation.name} op een beslissing: is het een klacht, een bericht bij een dossier, of geen van beide?`,
+      '',
+      `De oudste is ontvangen op ${dayOf(oldest)}.`,
+      'Is het een klacht? Dan tellen de termijnen vanaf de ontvangst van de e-mail, niet vanaf uw beslissing.',
+      '',
+      `Open het postvak: ${this.deps.postvakUrl}`,
+    ].join('\n');
+    await this.deps.mailer.send({
+      key: `postvak-${this.reg.id}-${Math.floor(now.getTime() / 3_600_000)}`,
+      from: this.reg.organisation.senderAddress,
+      to,
+      subject,
+      text,
+      html: letterHtml(this.reg, subject, text),
+    });
   }
 
   /**

@@ -265,7 +265,12 @@ export class Procedure {
     if (recipient === 'complainant') return r.complainant.email ? [r.complainant.email] : [];
     if (recipient === 'respondent') return r.respondent?.email ? [r.respondent.email] : [];
     if (recipient === 'respondent-manager') return r.respondent?.managerEmail ? [r.respondent.managerEmail] : [];
-    const role = this.reg.roles.find((x) => x.id === recipient);
+    return this.roleAddresses(recipient);
+  }
+
+  /** E-mail addresses of a role of the organisation: its people, its own address, or the complaints mailbox. */
+  roleAddresses(roleId: string): string[] {
+    const role = this.reg.roles.find((x) => x.id === roleId);
     if (!role) return [];
     const people = role.people.flatMap((p) => (p.email ? [p.email] : []));
     if (people.length) return people;

@@ -59,7 +59,14 @@ function SignIn(props: { reg: Regulation; error?: string }) {
   );
 }
 
-function Worklist(props: { reg: Regulation; items: any[]; now: number; rung?: string }) {
+function Worklist(props: {
+  reg: Regulation;
+  items: any[];
+  now: number;
+  rung?: string;
+  /** Mail in the postvak that waits for a decision, when the regulation takes e-mail. */
+  held?: { count: number; oldest?: string };
+}) {
   const { reg } = props;
   const soon = 3 * 86400_000;
   return (
@@ -81,6 +88,14 @@ function Worklist(props: { reg: Regulation; items: any[]; now: number; rung?: st
         <a class="utrecht-link" href="/medewerkers/postvak">
           Postvak: e-mails die op een beslissing wachten
         </a>
+        {/* A held mail may be a complaint whose terms already run from its receipt. */}
+        {props.held?.count ? (
+          <strong>
+            {' '}
+            ({props.held.count === 1 ? '1 e-mail wacht' : `${props.held.count} e-mails wachten`}
+            {props.held.oldest ? `, de oudste sinds ${dayOf(props.held.oldest)}` : ''})
+          </strong>
+        ) : null}
       </p>
       <form method="get" action="/medewerkers/werklijst" class="kf-field">
         <label class="utrecht-form-label" for="rung">
@@ -647,7 +662,21 @@ export function registerOfficerPages(
     if (res.status === 401) return c.redirect('/medewerkers', 303);
     if (res.status !== 200) throw new Error(`worklist: ${res.status}`);
     const page = (await res.json()) as { items: any[] };
-    return html(c, <Worklist reg={reg} items={page.items} now={deps.now().getTime()} rung={rung} />);
+    const postvak = await get(c, '/inbound-mail?status=held');
+    const held =
+      postvak.status === 200
+        ? ((await postvak.json()) as { items: { receivedAt: string }[] }).items.map((h) => h.receivedAt).sort()
+        : [];
+    return html(
+      c,
+      <Worklist
+        reg={reg}
+        items={page.items}
+        now={deps.now().getTime()}
+        rung={rung}
+        held={{ count: held.length, ...(held[0] ? { oldest: held[0] } : {}) }}
+      />,
+    );
   });
 
   app.get('/medewerkers/verbeterregister', async (c) => {

@@ -1,5 +1,6 @@
 /**
- * TTL on the dossier table (#7): which items carry the TTL attribute. Leases and idempotency
+ * The DynamoDB store against dynalite: the postvak's index of waiting mail, and TTL on the
+ * dossier table (#7): which items carry the TTL attribute. Leases and idempotency
  * records expire; dossier events, views, reads and claims never do (retention is an explicit
  * erasure). The store checks expiry itself, so dynalite (no TTL) behaves as DynamoDB does.
  */
@@ -75,5 +76,39 @@ describe('store: TTL', () => {
     expect(await store.getIdempotent('ttl-key-2', later(IDEMPOTENCY_SECONDS + 1))).toBeUndefined();
     expect(await store.beginIdempotent('ttl-key-2', 'fp-b', later(IDEMPOTENCY_SECONDS + 1).toISOString())).toBe(true);
     expect((await store.getIdempotent('ttl-key-2', later(IDEMPOTENCY_SECONDS + 2)))?.fingerprint).toBe('fp-b');
+  });
+});
+
+describe('store: the postvak', () => {
+  const held = (id: string, receivedAt: string) => ({
+    id,
+    regulationId: 'postvak-test',
+    receivedAt,
+    reasons: ['spam' as const],
+    rawKey: `inbound/${id}.eml`,
+    size: 10,
+    recipients: ['klachten@example.nl'],
+    attachments: [],
+    status: 'held' as const,
+  });
+
+  it('lists what waits from the index, oldest first; a decided mail leaves it and stays in the partition', async () => {
+    await store.putHeld(held('b', '2026-09-04T08:00:00Z'));
+    await store.putHeld(held('a', '2026-09-03T08:00:00Z'));
+    await store.putHeld(held('c', '2026-09-05T08:00:00Z'));
+    const decision = { by: 'officer@local', at: '2026-09-06T08:00:00Z', reason: 'spam' };
+    expect(await store.decideHeld('postvak-test', 'b', 'discarded', decision)).toBe(true);
+
+    expect((await store.listHeld('postvak-test', 'held')).map((h) => h.id)).toEqual(['a', 'c']);
+    expect((await store.listHeld('postvak-test')).map((h) => [h.id, h.status])).toEqual([
+      ['a', 'held'],
+      ['b', 'discarded'],
+      ['c', 'held'],
+    ]);
+    const inIndex = (await items()).filter((i) => i.gsi1pk === 'HELD-WAITING#postvak-test').map((i) => i.id);
+    expect(inIndex.sort()).toEqual(['a', 'c']);
+    // Deciding again is refused, and does not put it back in the index.
+    expect(await store.decideHeld('postvak-test', 'b', 'registered', decision)).toBe(false);
+    expect((await store.listHeld('postvak-test', 'held')).map((h) => h.id)).toEqual(['a', 'c']);
   });
 });
