@@ -12,12 +12,14 @@ import { HTTPException } from 'hono/http-exception';
 import { findStep } from '../statemachines/ladder.js';
 import { COMPLAINANT_ROLES, type Regulation } from '../statemachines/model.js';
 import { localDate } from './domain/calendar/deadline.js';
-import type { DossierView } from './domain/dossier.js';
+import { type DossierView, deriveView } from './domain/dossier.js';
 import { ConflictError, DomainError, ForbiddenError, NotFoundError, UnprocessableError } from './domain/errors.js';
 import type { InboundMail } from './domain/inbound-mail.js';
+import { dayOf } from './domain/letters.js';
 import type { AttachmentStore, DossierStore } from './domain/ports.js';
 import { type Caller, Procedure } from './domain/procedure.js';
 import { buildReport, reportCsv, reportHtml } from './domain/report.js';
+import { DEADLINE_STATUS_NL, timeline } from './domain/timeline.js';
 import { registerInboundRoutes } from './inbound-routes.js';
 import { registerAssets } from './web/assets.js';
 import { registerOfficerPages } from './web/officer-pages.js';
@@ -626,12 +628,22 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
     }),
     async (c) => {
       const caller = await officer(c);
-      const view = await deps.store.load(c.req.valid('param').id);
-      if (!view) throw new NotFoundError('Dit dossier bestaat niet.');
+      const { id } = c.req.valid('param');
+      // The events once: their fold is the view, and they are the history in words.
+      const events = await deps.store.events(id);
+      if (events.length === 0) throw new NotFoundError('Dit dossier bestaat niet.');
+      const view = deriveView(id, events);
       // Every read by an officer is recorded (who, when, what) and shown on the dossier.
       await deps.store.recordRead(view.id, { by: caller.sub, at: now().toISOString(), what: 'dossier' });
       const reads = await deps.store.reads(view.id);
-      return c.json({ ...officerView(reg, view, procedure.availableActions(view, caller), procedure), reads }, 200);
+      return c.json(
+        {
+          ...officerView(reg, view, procedure.availableActions(view, caller), procedure),
+          history: timeline(reg, events),
+          reads,
+        },
+        200,
+      );
     },
   );
 
@@ -847,15 +859,28 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
       request: { params: Id, query: z.object({ format: z.enum(['json', 'html']).optional() }) },
       responses: { 200: json(z.any(), 'Het dossier'), ...errors },
     });
-  /** The whole dossier as a readable document and as JSON (Awb 9:9 inspection, GDPR access). */
-  const exported = (c: Context, view: DossierView, format?: 'json' | 'html') => {
+  /**
+   * The whole dossier as a readable document and as JSON (Awb 9:9 inspection, GDPR access): the
+   * complaint, what happened in words, the terms with their explanation, the letters. The
+   * complainant's copy names officers as "een medewerker"; the officers' copy names who did what.
+   */
+  const exported = async (
+    c: Context,
+    view: DossierView,
+    reader: 'officer' | 'complainant',
+    format?: 'json' | 'html',
+  ) => {
     const { accessTokenHash: _h, ...received } = view.received;
+    const history = timeline(reg, await deps.store.events(view.id)).map((h) =>
+      reader === 'complainant' && h.who !== 'de klager' && h.who !== 'klachtflow' ? { ...h, who: 'een medewerker' } : h,
+    );
     const doc = {
       reference: view.reference,
       organisation: reg.organisation.name,
       received,
       status: view.status,
       closed: view.closed ?? null,
+      history,
       steps: view.ended,
       deadlines: Procedure.deadlinesOf(view),
       letters: view.letters.map(({ html: _x, ...l }) => l),
@@ -866,12 +891,18 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
         /[&<>"']/g,
         (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] ?? ch,
       );
+    const title = `Dossier ${view.reference} - ${reg.organisation.name}`;
     return c.html(
-      `<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>Dossier ${esc(view.reference)}</title></head><body style="font-family: sans-serif; max-width: 48rem; margin: 1rem auto">` +
-        `<h1>Dossier ${esc(view.reference)} - ${esc(reg.organisation.name)}</h1><p>Ontvangen ${esc(view.received.receivedAt)} van ${esc(view.received.complainant.name)}.</p><blockquote>${esc(view.received.description)}</blockquote>` +
-        `<h2>Stappen</h2><ul>${view.ended.map((e) => `<li>${esc(e.at)}: ${esc(e.stepId)}, ${esc(e.outcome)}</li>`).join('')}</ul>` +
-        `<h2>Termijnen</h2><ul>${view.deadlines.map((d) => `<li>${esc(d.title)}: ${esc(d.lastDay)} (${esc(d.status)}). ${esc(d.explanation.text)}</li>`).join('')}</ul>` +
-        `<h2>Brieven</h2>${view.letters.map((l) => `<h3>${esc(l.subject)}</h3><pre style="white-space: pre-wrap">${esc(l.text)}</pre>`).join('')}</body></html>`,
+      `<!doctype html><html lang="nl"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${esc(title)}</title></head><body style="font-family: sans-serif; max-width: 48rem; margin: 1rem auto; padding: 0 1rem; line-height: 1.5">` +
+        `<h1>${esc(title)}</h1><p>Ontvangen op ${esc(dayOf(view.received.receivedAt))} van ${esc(view.received.complainant.name)}. ${
+          view.status === 'closed'
+            ? `Gesloten op ${esc(dayOf(view.closed?.at ?? view.received.receivedAt))}.`
+            : 'De klacht loopt nog.'
+        }</p>` +
+        `<h2>De klacht</h2><blockquote style="white-space: pre-wrap">${esc(view.received.description)}</blockquote>` +
+        `<h2>Wat er gebeurde</h2><ul>${history.map((h) => `<li>${esc(dayOf(h.at))} (${esc(h.who)}): ${esc(h.text)}</li>`).join('')}</ul>` +
+        `<h2>Termijnen</h2><ul>${view.deadlines.map((d) => `<li>${esc(d.title)}: uiterlijk ${esc(dayOf(d.dueAt))} (${esc(DEADLINE_STATUS_NL[d.status] ?? d.status)}). ${esc(d.explanation.text)}</li>`).join('')}</ul>` +
+        `<h2>Brieven</h2>${view.letters.map((l) => `<h3>${esc(l.subject)}</h3><pre style="white-space: pre-wrap; font: inherit">${esc(l.text)}</pre>`).join('')}</body></html>`,
     ) as never;
   };
   app.openapi(
@@ -881,13 +912,13 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
       const view = await deps.store.load(c.req.valid('param').id);
       if (!view) throw new NotFoundError('Dit dossier bestaat niet.');
       await deps.store.recordRead(view.id, { by: caller.sub, at: now().toISOString(), what: 'export' });
-      return exported(c, view, c.req.valid('query').format);
+      return exported(c, view, 'officer', c.req.valid('query').format);
     },
   );
   app.openapi(exportRoute('/complaints/{id}/export', 'Uw dossier ter inzage'), async (c) => {
     const { id } = c.req.valid('param');
     const view = await procedure.authoriseComplainant(id, bearerToken(c));
-    return exported(c, view, c.req.valid('query').format);
+    return exported(c, view, 'complainant', c.req.valid('query').format);
   });
 
   registerInboundRoutes(app, {

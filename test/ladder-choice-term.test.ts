@@ -70,6 +70,13 @@ describe('the complainant’s term to ask for the next rung', () => {
     expect(d.status).toBe('closed');
     expect(d.closed.result).toBe('not-resolved');
     expect(deadline(d, 'choice-officer').status).toBe('cancelled');
+    expect(d.history.map((h: any) => h.text)).toEqual(
+      expect.arrayContaining([
+        'Termijn vervallen: Keuze van de klager: verder met de klacht of afsluiten (de klager heeft binnen de termijn niet gereageerd).',
+        'Keuze van de klager: verder met de klacht of afsluiten: Geen antwoord van de klager binnen de termijn.',
+        'Dossier gesloten: niet opgelost.',
+      ]),
+    );
     const mails = await mailsOf(rt, s.reference);
     const closure = mails.find((m) => m.subject.includes('afgesloten'));
     expect(closure?.text).toContain(NO_ANSWER_NOTE);

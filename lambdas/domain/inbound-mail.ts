@@ -351,7 +351,9 @@ export class InboundMail {
     // once, and telling about it could make a loop with the notice itself.
     if (outcome.kind === 'held' && outcome.reasons.some((r) => r !== 'automatic')) {
       // The mail is kept whatever happens to the notice: a failed notice must not fail the delivery.
-      await this.tellOfficers(receipt).catch((e) => console.error('klachtflow inbound-mail: postvak notice failed:', e));
+      await this.tellOfficers(receipt).catch((e) =>
+        console.error('klachtflow inbound-mail: postvak notice failed:', e),
+      );
     }
     console.info(
       `klachtflow inbound-mail: ${receipt.receiptId} → ${outcome.kind}${outcome.kind === 'held' ? ` (${outcome.reasons.join(', ')})` : ` ${outcome.dossierId}`}`,

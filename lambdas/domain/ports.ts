@@ -67,6 +67,8 @@ export interface DossierStore {
   putReference(reference: string, regulationId: string, id: string): Promise<void>;
   idByReference(reference: string, regulationId: string): Promise<string | undefined>;
   load(id: string): Promise<DossierView | undefined>;
+  /** The dossier's events in order (the history; `load` is their fold). */
+  events(id: string): Promise<DossierEvent[]>;
   /** `base`: the view at `expectedVersion` the events were decided on (saves reading the dossier back). */
   append(
     id: string,

@@ -8,6 +8,7 @@
 import { findStep } from '../../statemachines/ladder.js';
 import { type DimensionKind, dimensionKind, type Regulation, type ReportDimension } from '../../statemachines/model.js';
 import type { DossierView } from './dossier.js';
+import { IMPROVEMENT_NL, RESULT_NL } from './timeline.js';
 
 /** Groups smaller than this are merged into "overig" (privacy: small groups identify people). */
 export const MIN_GROUP = 5;
@@ -65,20 +66,6 @@ export function anonymise(counts: Record<string, number>): Record<string, number
 function bump(map: Record<string, number>, key: string, n = 1) {
   map[key] = (map[key] ?? 0) + n;
 }
-
-const RESULT_NL: Record<string, string> = {
-  resolved: 'opgelost',
-  'not-resolved': 'niet opgelost',
-  withdrawn: 'ingetrokken',
-  inadmissible: 'niet ontvankelijk',
-  'not-handled': 'niet behandeld',
-  'well-founded': 'gegrond',
-  'partly-well-founded': 'deels gegrond',
-  unfounded: 'ongegrond',
-  referred: 'doorverwezen',
-};
-
-const IMPROVEMENT_NL = { open: 'open', 'in-progress': 'in uitvoering', done: 'afgerond' } as const;
 
 /** Groups that count something other than people: merging them protects nobody. */
 const UNMERGED: readonly DimensionKind[] = ['count', 'improvements'];

@@ -14,6 +14,7 @@ import { ladderSvg } from '../../statemachines/diagram.js';
 import { findStep } from '../../statemachines/ladder.js';
 import type { Regulation } from '../../statemachines/model.js';
 import { dayOf } from '../domain/letters.js';
+import { DEADLINE_STATUS_NL } from '../domain/timeline.js';
 import { Layout, Notice } from './layout.js';
 import { formOf, html } from './pages.js';
 import { MailSection } from './postvak-pages.js';
@@ -21,13 +22,6 @@ import { CHANNEL_LABELS, registerPrintPage, registerRecordPage } from './record-
 import { OFFICER_COOKIE, type PageSignIn } from './sign-in.js';
 
 const COOKIE = OFFICER_COOKIE;
-
-const STATUS_NL: Record<string, string> = {
-  open: 'loopt',
-  met: 'gehaald',
-  breached: 'verstreken',
-  cancelled: 'vervallen',
-};
 
 function SignIn(props: { reg: Regulation; error?: string }) {
   return (
@@ -447,7 +441,7 @@ function DossierPage(props: {
           <li>
             <details>
               <summary>
-                {x.title}: uiterlijk {dayOf(x.dueAt)} ({STATUS_NL[x.status] ?? x.status}
+                {x.title}: uiterlijk {dayOf(x.dueAt)} ({DEADLINE_STATUS_NL[x.status] ?? x.status}
                 {x.extended ? ', verlengd' : ''})
               </summary>
               <p class="utrecht-paragraph">{x.explanation.text}</p>
@@ -456,13 +450,13 @@ function DossierPage(props: {
         ))}
       </ul>
       <h2 class="utrecht-heading-2">Tijdlijn</h2>
-      <ul class="utrecht-unordered-list">
-        {d.timeline.map((t: any) => (
+      <ol class="utrecht-ordered-list">
+        {(d.history ?? []).map((h: any) => (
           <li>
-            {dayOf(t.at)}: {t.stepId}, {t.outcome} ({t.by})
+            <strong>{dayOf(h.at)}</strong> ({h.who}): {h.text}
           </li>
         ))}
-      </ul>
+      </ol>
       {d.registration ? <Registration id={d.id} form={d.registration} /> : null}
       <h2 class="utrecht-heading-2">Verbeteracties</h2>
       <ul class="utrecht-unordered-list">

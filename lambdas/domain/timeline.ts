@@ -1,0 +1,174 @@
+/**
+ * The dossier's history in words: every event that tells what happened to the complaint, in the
+ * regulation's own titles, for the officer's dossier page and for inspection of the dossier
+ * (Awb 9:9, the GDPR right of access). Derived from the events, so nothing that happened is left
+ * out and nothing is told that did not happen. Internal bookkeeping (task tokens, reminders,
+ * sent-receipts) is left out; notes on blameworthy conduct never appear here (#8: only their
+ * readers see them, on their own part of the dossier page).
+ */
+import { findStep } from '../../statemachines/ladder.js';
+import type { Regulation } from '../../statemachines/model.js';
+import type { DossierEvent } from './dossier.js';
+import { dayOf, FIELD_NAMES_NL } from './letters.js';
+
+export interface TimelineEntry {
+  at: string;
+  /** Who did it, in words: an officer's account, "de klager", or "klachtflow" for what the ladder did. */
+  who: string;
+  text: string;
+}
+
+/** How a complaint ended, in words (also the report's labels). */
+export const RESULT_NL: Record<string, string> = {
+  resolved: 'opgelost',
+  'not-resolved': 'niet opgelost',
+  withdrawn: 'ingetrokken',
+  inadmissible: 'niet ontvankelijk',
+  'not-handled': 'niet behandeld',
+  'well-founded': 'gegrond',
+  'partly-well-founded': 'deels gegrond',
+  unfounded: 'ongegrond',
+  referred: 'doorverwezen',
+};
+
+export const IMPROVEMENT_NL = { open: 'open', 'in-progress': 'in uitvoering', done: 'afgerond' } as const;
+
+/** A deadline's state, in words. */
+export const DEADLINE_STATUS_NL: Record<string, string> = {
+  open: 'loopt',
+  met: 'gehaald',
+  breached: 'verstreken',
+  cancelled: 'vervallen',
+};
+
+const CHANNEL_NL: Record<string, string> = {
+  web: 'via het klachtformulier',
+  email: 'per e-mail',
+  phone: 'telefonisch',
+  letter: 'per brief',
+  'in-person': 'persoonlijk',
+  employee: 'via een medewerker',
+};
+
+const AUDIENCE_NL = { complainant: 'de klager', respondent: 'de beklaagde', officer: 'medewerkers' } as const;
+
+export function timeline(reg: Regulation, events: readonly DossierEvent[]): TimelineEntry[] {
+  const role = (id: string) => reg.roles.find((r) => r.id === id)?.title ?? id;
+  const step = (id: string) => findStep(reg, id)?.step;
+  const who = (by: string) => (by === 'complainant' ? 'de klager' : by.startsWith('klachtflow') ? 'klachtflow' : by);
+  const deadlines = new Map<string, { title: string; kind: string }>();
+  const titleOf = (id: string) => deadlines.get(id)?.title ?? id;
+  const out: TimelineEntry[] = [];
+  const add = (e: DossierEvent, text: string, by = e.by) => out.push({ at: e.at, who: who(by), text });
+
+  for (const e of events) {
+    switch (e.type) {
+      case 'received':
+        add(
+          e,
+          `Klacht ontvangen ${CHANNEL_NL[e.data.channel] ?? e.data.channel}${e.data.takenBy ? `, aangenomen door ${e.data.takenBy}` : ''}.`,
+        );
+        break;
+      case 'deadline.set':
+        deadlines.set(e.data.deadlineId, { title: e.data.title, kind: e.data.kind });
+        break;
+      case 'deadline.extended':
+        add(e, `Termijn verlengd: ${e.data.title}, nu uiterlijk ${dayOf(e.data.dueAt)}. Reden: ${e.data.reason}`);
+        break;
+      case 'deadline.breached':
+        add(e, `Termijn verstreken: ${titleOf(e.data.deadlineId)}.`);
+        break;
+      case 'deadline.cancelled':
+        // The complainant's own term lapsing is news; a term that ended because the dossier moved
+        // on or closed is not.
+        if (deadlines.get(e.data.deadlineId)?.kind === 'complainant')
+          add(e, `Termijn vervallen: ${titleOf(e.data.deadlineId)} (${e.data.reason}).`);
+        break;
+      case 'step.started':
+        if (e.data.actor !== 'system')
+          add(
+            e,
+            `${step(e.data.stepId)?.title ?? e.data.stepId}: begonnen, bij ${e.data.assignee === 'complainant' ? 'de klager' : role(e.data.assignee)}.`,
+          );
+        break;
+      case 'step.ended': {
+        const s = step(e.data.stepId);
+        const escalatedTo = /^escalated:(.+)$/.exec(e.data.outcome)?.[1];
+        const rung = escalatedTo ? reg.ladder.rungs.find((r) => r.id === escalatedTo) : undefined;
+        const outcome = s?.outcomes.find((o) => o.id === e.data.outcome)?.title;
+        add(
+          e,
+          escalatedTo
+            ? `De klager vroeg om de volgende stap: ${rung?.title ?? escalatedTo}.`
+            : `${s?.title ?? e.data.stepId}: ${outcome ?? e.data.outcome}.`,
+          e.data.by,
+        );
+        break;
+      }
+      case 'handover':
+        add(e, `Overgedragen aan ${role(e.data.to)}. Reden: ${e.data.reason}`);
+        break;
+      case 'letter.queued':
+        if (e.data.audience !== 'officer')
+          add(
+            e,
+            `Brief aan ${AUDIENCE_NL[e.data.audience]}: ${e.data.subject.replace(/^\[[^\]]*\]\s*/, '')}${
+              e.data.undeliverable.length ? ' (geen e-mailadres: per post)' : ''
+            }.`,
+          );
+        break;
+      case 'message':
+        add(
+          e,
+          `Bericht van ${e.data.from === 'complainant' ? 'de klager' : 'een medewerker'}${e.data.via === 'email' ? ' (per e-mail)' : ''}: ${e.data.text}`,
+        );
+        break;
+      case 'attachment.added':
+        add(e, `Bestand ontvangen: ${e.data.filename}.`);
+        break;
+      case 'intake.incomplete':
+        add(e, `Gegevens ontbreken: ${e.data.missing.map((m) => FIELD_NAMES_NL[m] ?? m).join(', ')}.`);
+        break;
+      case 'intake.asked':
+        add(e, `De klager is gevraagd de ontbrekende gegevens te sturen, uiterlijk ${dayOf(e.data.replyBy)}.`);
+        break;
+      case 'intake.completed':
+        add(e, 'De ontbrekende gegevens zijn aangevuld.');
+        break;
+      case 'withdrawn':
+        add(e, `De klager heeft de klacht ingetrokken${e.data.reason ? `. Reden: ${e.data.reason}` : '.'}`);
+        break;
+      case 'closed':
+        add(e, `Dossier gesloten: ${RESULT_NL[e.data.result] ?? e.data.result}.`);
+        break;
+      case 'retention.scheduled':
+        add(e, `Wordt bewaard tot ${dayOf(e.data.at)}; daarna worden de persoonsgegevens gewist.`);
+        break;
+      case 'access.renewed':
+        add(e, 'Nieuwe persoonlijke link naar de klager gestuurd.');
+        break;
+      case 'registration.answered':
+        add(e, 'Registratieformulier bijgewerkt.');
+        break;
+      case 'improvement.added':
+        add(e, `Verbeteractie: ${e.data.action}.`);
+        break;
+      case 'improvement.updated':
+        add(e, `Verbeteractie ${IMPROVEMENT_NL[e.data.status]}${e.data.note ? `: ${e.data.note}` : '.'}`);
+        break;
+      case 'erased':
+        add(e, 'De persoonsgegevens zijn gewist (de bewaartermijn is voorbij).');
+        break;
+      // Bookkeeping, and notes on conduct (never in a history others read).
+      case 'execution.started':
+      case 'deadline.met':
+      case 'step.awaiting':
+      case 'letter.sent':
+      case 'reminder.scheduled':
+      case 'reminder.cancelled':
+      case 'conduct.noted':
+        break;
+    }
+  }
+  return out;
+}
