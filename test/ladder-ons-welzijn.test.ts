@@ -43,7 +43,9 @@ describe('ladder: ONS welzijn', () => {
     expect(ack?.text).toContain('Wij hebben uw klacht ontvangen op donderdag 3 september 2026');
     expect(ack?.text).toContain('Mijn procesbegeleider kwam twee afspraken niet na.');
     expect(ack?.text).toContain(s.reference);
-    expect(ack?.text).toContain('uiterlijk donderdag 17 september 2026');
+    expect(ack?.text).toContain('Is de klacht ontvankelijk? Uiterlijk donderdag 17 september 2026');
+    // The acknowledgement does not list itself as still to come.
+    expect(ack?.text).not.toContain('- Ontvangstbevestiging:');
     // The officer is told there is work, with its deadline.
     const task = mails.find((m) => m.subject.includes('Nieuwe taak'));
     expect(task?.to).toEqual(['klachtenfunctionaris@ons-welzijn.nl']);

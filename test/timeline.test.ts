@@ -24,8 +24,8 @@ describe('the dossier’s history in words', () => {
       expect.arrayContaining([
         'klachtflow: Ontvangstbevestiging: Ontvangstbevestiging verstuurd.',
         'klachtflow: Brief aan de klager: Wij hebben uw klacht ontvangen.',
-        'klachtflow: Is de klacht ontvankelijk?: begonnen, bij Klachtenfunctionaris.',
-        'officer@local: Is de klacht ontvankelijk?: De klacht is ontvankelijk.',
+        'klachtflow: Is de klacht ontvankelijk? Begonnen, bij Klachtenfunctionaris.',
+        'officer@local: Is de klacht ontvankelijk? De klacht is ontvankelijk.',
         'klachtflow: Brief aan de klager: Onze bevindingen over uw klacht.',
         'klachtflow: Brief aan de beklaagde: Onze bevindingen over uw klacht (geen e-mailadres: per post).',
         'de klager: Keuze van de klager: verder met de klacht of afsluiten: Verder naar: Behandeling door de manager.',
@@ -41,7 +41,7 @@ describe('the dossier’s history in words', () => {
     // The officers' page shows it.
     const cookie = await officerCookie(rt);
     const page = await (await fetch(`${rt.url}/medewerkers/dossiers/${s.id}`, { headers: { cookie } })).text();
-    expect(page).toContain('(officer@local): Is de klacht ontvankelijk?: De klacht is ontvankelijk.');
+    expect(page).toContain('(officer@local): Is de klacht ontvankelijk? De klacht is ontvankelijk.');
   });
 
   it('inspection: the complainant’s copy in Dutch dates and words, officers named only as "een medewerker"', async () => {
@@ -51,7 +51,7 @@ describe('the dossier’s history in words', () => {
     expect(mine.status).toBe(200);
     expect(mine.text).toContain('Ontvangen op donderdag 3 september 2026 van Sanne de Vries.');
     expect(mine.text).toContain('<h2>Wat er gebeurde</h2>');
-    expect(mine.text).toContain('(een medewerker): Is de klacht ontvankelijk?: De klacht is ontvankelijk.');
+    expect(mine.text).toContain('(een medewerker): Is de klacht ontvankelijk? De klacht is ontvankelijk.');
     expect(mine.text).not.toContain('officer@local');
     // No ISO timestamps and no English states for a person to decode.
     expect(mine.text).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}/);
@@ -60,6 +60,6 @@ describe('the dossier’s history in words', () => {
     expect(json.history.map((h: any) => h.who)).not.toContain('officer@local');
 
     const theirs = await rt.call('GET', `/dossiers/${s.id}/export?format=html`, { token: rt.officers.manager });
-    expect(theirs.text).toContain('(officer@local): Is de klacht ontvankelijk?: De klacht is ontvankelijk.');
+    expect(theirs.text).toContain('(officer@local): Is de klacht ontvankelijk? De klacht is ontvankelijk.');
   });
 });

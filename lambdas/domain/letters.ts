@@ -54,6 +54,21 @@ function escapeHtml(s: string): string {
   );
 }
 
+/**
+ * A title as a sentence: a full stop unless it already ends one ("Is de klacht ontvankelijk?"
+ * stays as it is; the regulations write some steps as questions).
+ */
+export function sentence(title: string): string {
+  const t = title.trim();
+  return /[.?!]$/.test(t) ? t : `${t}.`;
+}
+
+/** "Titel: uiterlijk …", or after a question "Is de klacht ontvankelijk? Uiterlijk …". */
+export function labelled(title: string, rest: string): string {
+  const t = title.trim();
+  return /[.?!]$/.test(t) ? `${t} ${rest.charAt(0).toUpperCase()}${rest.slice(1)}` : `${t}: ${rest}`;
+}
+
 /** The day a deadline ends, as people say it: "donderdag 24 september 2026". */
 export function dayOf(iso: string): string {
   return formatDutchDate(localDate(iso));
@@ -113,11 +128,12 @@ function nextStepLines(reg: Regulation, view: DossierView): string[] {
   ].filter(Boolean);
 }
 
-function openDeadlines(view: DossierView): string[] {
+/** What still comes, by when; `done` is the step whose own letter this is (it is being done now). */
+function openDeadlines(view: DossierView, done?: string): string[] {
   return view.deadlines
-    .filter((d) => d.status === 'open')
+    .filter((d) => d.status === 'open' && d.stepId !== done)
     .sort((a, b) => a.dueAt.localeCompare(b.dueAt))
-    .map((d) => `- ${d.title}: uiterlijk ${dayOf(d.dueAt)}`);
+    .map((d) => `- ${labelled(d.title, `uiterlijk ${dayOf(d.dueAt)}`)}`);
 }
 
 const SUBJECTS: Record<string, string> = {
@@ -169,7 +185,7 @@ export function renderLetter(input: LetterInput): Letter {
         '',
         `Uw kenmerk is ${view.reference}. Noem dit kenmerk als u contact met ons opneemt.`,
       );
-      const upcoming = openDeadlines(view);
+      const upcoming = openDeadlines(view, input.step?.id);
       if (upcoming.length) lines.push('', 'Wat gebeurt er nu, en wanneer:', ...upcoming);
       // The access token is stored only hashed, so a letter cannot carry it: the complainant got
       // the private link when submitting.
@@ -243,7 +259,7 @@ export function renderLetter(input: LetterInput): Letter {
     case 'closure':
       lines.push(
         `Wij sluiten uw klacht (kenmerk ${view.reference}) af.`,
-        ...(input.outcomeTitle ? ['', `De uitkomst: ${input.outcomeTitle}.`] : []),
+        ...(input.outcomeTitle ? ['', `De uitkomst: ${sentence(input.outcomeTitle)}`] : []),
         ...(input.note ? ['', input.note] : []),
         '',
         'Dank u wel dat u uw klacht met ons heeft gedeeld. Wij leren ervan.',
@@ -298,7 +314,7 @@ export function renderLetter(input: LetterInput): Letter {
       break;
     case 'task':
       lines.push(
-        `Er is een taak voor u in dossier ${view.reference}: ${input.step?.title ?? ''}.`,
+        `Er is een taak voor u in dossier ${view.reference}: ${sentence(input.step?.title ?? '')}`,
         input.dueAt ? `Uiterlijk: ${dayOf(input.dueAt)}.` : 'Voor deze stap geldt geen vaste termijn.',
         ...(input.dossierUrl ? ['', `Open het dossier: ${input.dossierUrl}`] : []),
       );
@@ -316,13 +332,13 @@ export function renderLetter(input: LetterInput): Letter {
       }
       if (input.audience === 'complainant') {
         lines.push(
-          `Wij wachten nog op u bij uw klacht (kenmerk ${view.reference}): ${input.step?.title ?? ''}.`,
+          `Wij wachten nog op u bij uw klacht (kenmerk ${view.reference}): ${sentence(input.step?.title ?? '')}`,
           input.dueAt ? `Dit kan tot uiterlijk ${dayOf(input.dueAt)}.` : '',
         );
         break;
       }
       lines.push(
-        `Herinnering: in dossier ${view.reference} loopt de termijn af voor: ${input.step?.title ?? ''}.`,
+        `Herinnering: in dossier ${view.reference} loopt de termijn af voor: ${sentence(input.step?.title ?? '')}`,
         input.dueAt ? `Uiterlijk: ${dayOf(input.dueAt)}.` : '',
         ...(input.dossierUrl ? ['', `Open het dossier: ${input.dossierUrl}`] : []),
       );
@@ -337,7 +353,7 @@ export function renderLetter(input: LetterInput): Letter {
       break;
     case 'alarm':
       lines.push(
-        `De termijn is verstreken in dossier ${view.reference}: ${input.step?.title ?? ''}.`,
+        `De termijn is verstreken in dossier ${view.reference}: ${sentence(input.step?.title ?? '')}`,
         input.dueAt ? `De termijn liep tot ${dayOf(input.dueAt)}.` : '',
         ...(input.note ? [input.note] : []),
         'Zorg dat deze stap zo snel mogelijk wordt gezet, of verleng de termijn met een reden als de regeling dat toestaat.',
@@ -348,7 +364,7 @@ export function renderLetter(input: LetterInput): Letter {
       // Outcome letters: findings, judgement, ruling, decision, conversation report, advice.
       lines.push(
         `${SUBJECTS[kind] ?? 'Bericht over uw klacht'} (kenmerk ${view.reference}).`,
-        ...(input.outcomeTitle ? ['', `Uitkomst: ${input.outcomeTitle}.`] : []),
+        ...(input.outcomeTitle ? ['', `Uitkomst: ${sentence(input.outcomeTitle)}`] : []),
         ...(input.note ? ['', input.note] : []),
       );
       if (input.audience === 'complainant') {

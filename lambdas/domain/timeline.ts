@@ -9,7 +9,7 @@
 import { findStep } from '../../statemachines/ladder.js';
 import type { Regulation } from '../../statemachines/model.js';
 import type { DossierEvent } from './dossier.js';
-import { dayOf, FIELD_NAMES_NL } from './letters.js';
+import { dayOf, FIELD_NAMES_NL, labelled, sentence } from './letters.js';
 
 export interface TimelineEntry {
   at: string;
@@ -88,7 +88,10 @@ export function timeline(reg: Regulation, events: readonly DossierEvent[]): Time
         if (e.data.actor !== 'system')
           add(
             e,
-            `${step(e.data.stepId)?.title ?? e.data.stepId}: begonnen, bij ${e.data.assignee === 'complainant' ? 'de klager' : role(e.data.assignee)}.`,
+            labelled(
+              step(e.data.stepId)?.title ?? e.data.stepId,
+              `begonnen, bij ${e.data.assignee === 'complainant' ? 'de klager' : role(e.data.assignee)}.`,
+            ),
           );
         break;
       case 'step.ended': {
@@ -100,7 +103,7 @@ export function timeline(reg: Regulation, events: readonly DossierEvent[]): Time
           e,
           escalatedTo
             ? `De klager vroeg om de volgende stap: ${rung?.title ?? escalatedTo}.`
-            : `${s?.title ?? e.data.stepId}: ${outcome ?? e.data.outcome}.`,
+            : labelled(s?.title ?? e.data.stepId, sentence(outcome ?? e.data.outcome)),
           e.data.by,
         );
         break;

@@ -13,7 +13,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { ladderSvg } from '../../statemachines/diagram.js';
 import { findStep } from '../../statemachines/ladder.js';
 import type { Regulation } from '../../statemachines/model.js';
-import { dayOf } from '../domain/letters.js';
+import { dayOf, labelled } from '../domain/letters.js';
 import { DEADLINE_STATUS_NL } from '../domain/timeline.js';
 import { Layout, Notice } from './layout.js';
 import { formOf, html } from './pages.js';
@@ -441,7 +441,7 @@ function DossierPage(props: {
           <li>
             <details>
               <summary>
-                {x.title}: uiterlijk {dayOf(x.dueAt)} ({DEADLINE_STATUS_NL[x.status] ?? x.status}
+                {labelled(x.title, `uiterlijk ${dayOf(x.dueAt)}`)} ({DEADLINE_STATUS_NL[x.status] ?? x.status}
                 {x.extended ? ', verlengd' : ''})
               </summary>
               <p class="utrecht-paragraph">{x.explanation.text}</p>

@@ -9,7 +9,7 @@ import { findStep } from '../../statemachines/ladder.js';
 import { type ComplainantRole, intakeDimensions, type Regulation } from '../../statemachines/model.js';
 import { formatDutchDate, localDate } from '../domain/calendar/deadline.js';
 import { describeTerm, parseTerm } from '../domain/calendar/term.js';
-import { dayOf } from '../domain/letters.js';
+import { dayOf, labelled, sentence } from '../domain/letters.js';
 import { Layout, Notice } from './layout.js';
 
 /** The fields of a posted form; a body that is no form reads as empty (the page then says what is missing). */
@@ -824,9 +824,13 @@ function ComplaintPage(props: {
         </p>
       ) : (
         <p class="utrecht-paragraph">
-          {k.rung?.title}
-          {k.currentStep ? `: ${k.currentStep.title}.` : '.'}
-          {next ? ` Uiterlijk ${dayOf(next.dueAt)}: ${next.title.toLowerCase()}.` : ''}
+          {sentence(k.rung?.title ?? '')}
+          {k.currentStep ? ` Nu: ${sentence(k.currentStep.title)}` : ''}
+          {next
+            ? next.step === k.currentStep?.id
+              ? ` Dit gebeurt uiterlijk ${dayOf(next.dueAt)}.`
+              : ` Uiterlijk ${dayOf(next.dueAt)}: ${sentence(next.title)}`
+            : ''}
         </p>
       )}
       {open.length > 1 ? (
@@ -834,9 +838,7 @@ function ComplaintPage(props: {
           <h3 class="utrecht-heading-3">Wat komt er, en wanneer</h3>
           <ul class="utrecht-unordered-list">
             {open.map((d: any) => (
-              <li>
-                {d.title}: uiterlijk {dayOf(d.dueAt)}
-              </li>
+              <li>{labelled(d.title, `uiterlijk ${dayOf(d.dueAt)}`)}</li>
             ))}
           </ul>
         </>
