@@ -5,20 +5,17 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestRuntime, testRuntime } from './support/runtime.js';
+import { smtpRuntime, type TestRuntime } from './support/runtime.js';
 
 let rt: TestRuntime;
 let transport: Transporter;
+let stop: () => Promise<void>;
 beforeAll(async () => {
-  rt = await testRuntime('swt-dordrecht', '2026-09-03T09:00:00+02:00', undefined, { smtpPort: 0 });
-  transport = nodemailer.createTransport({ host: '127.0.0.1', port: rt.smtp?.port, secure: false, ignoreTLS: true });
+  ({ rt, transport, stop } = await smtpRuntime('swt-dordrecht', '2026-09-03T09:00:00+02:00'));
 });
-afterAll(async () => {
-  transport?.close();
-  await rt?.stop();
-});
+afterAll(async () => stop?.());
 
 describe('complaints by e-mail: retention', () => {
   it('erasing the dossier removes the original mail and its attachments', async () => {

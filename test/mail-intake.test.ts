@@ -7,24 +7,21 @@ import { join } from 'node:path';
 import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deadline, dossier, mailsOf } from './support/ladder.js';
-import { freePort, officerCookie, type TestRuntime, testRuntime } from './support/runtime.js';
+import { freePort, officerCookie, smtpRuntime, type TestRuntime, testRuntime } from './support/runtime.js';
 
 // Complaints by e-mail through the real local SMTP server (SWT Dordrecht, variant 3:
 // "Wilt u uw klacht liever per e-mail melden ... klacht@swtdordrecht.nl", name, address and
 // description required).
 let rt: TestRuntime;
 let transport: Transporter;
+let stop: () => Promise<void>;
 const TO = 'klacht@swtdordrecht.nl';
 const manager = () => rt.officers.manager ?? '';
 
 beforeAll(async () => {
-  rt = await testRuntime('swt-dordrecht', '2026-09-03T09:00:00+02:00', undefined, { smtpPort: 0 });
-  transport = nodemailer.createTransport({ host: '127.0.0.1', port: rt.smtp?.port, secure: false, ignoreTLS: true });
+  ({ rt, transport, stop } = await smtpRuntime('swt-dordrecht', '2026-09-03T09:00:00+02:00'));
 });
-afterAll(async () => {
-  transport?.close();
-  await rt?.stop();
-});
+afterAll(async () => stop?.());
 
 /** Sends one mail; resolves to the server's answer line. */
 async function send(mail: SendMailOptions): Promise<string> {
@@ -390,14 +387,11 @@ describe('complaints by e-mail: officers are told that mail waits in the postvak
   // Its own runtime and mailbox, so every notice in it is one this test caused.
   let r: TestRuntime;
   let smtp: Transporter;
+  let stop: () => Promise<void>;
   beforeAll(async () => {
-    r = await testRuntime('swt-dordrecht', '2026-09-03T09:00:00+02:00', undefined, { smtpPort: 0 });
-    smtp = nodemailer.createTransport({ host: '127.0.0.1', port: r.smtp?.port, secure: false, ignoreTLS: true });
+    ({ rt: r, transport: smtp, stop } = await smtpRuntime('swt-dordrecht', '2026-09-03T09:00:00+02:00'));
   });
-  afterAll(async () => {
-    smtp?.close();
-    await r?.stop();
-  });
+  afterAll(async () => stop?.());
   const spam = async (n: number) => {
     await smtp.sendMail({
       to: TO,

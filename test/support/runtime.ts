@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import nodemailer, { type Transporter } from 'nodemailer';
 import { type Runtime, startRuntime } from '../../runtime/runtime.js';
 
 export async function freePort(): Promise<number> {
@@ -87,4 +88,26 @@ export async function officerCookie(rt: Runtime, role = 'officer'): Promise<stri
   const cookie = res.headers.get('set-cookie')?.split(';')[0] ?? '';
   if (res.status !== 303 || !/^kf_officer=.+/.test(cookie)) throw new Error(`sign-in as ${role}: ${res.status}`);
   return cookie;
+}
+
+/** A runtime with its SMTP server on a free port, and a mail client that sends to it. */
+export async function smtpRuntime(
+  regulation: string,
+  now: string,
+): Promise<{ rt: TestRuntime; transport: Transporter; stop(): Promise<void> }> {
+  const rt = await testRuntime(regulation, now, undefined, { smtpPort: 0 });
+  const transport = nodemailer.createTransport({
+    host: '127.0.0.1',
+    port: rt.smtp?.port,
+    secure: false,
+    ignoreTLS: true,
+  });
+  return {
+    rt,
+    transport,
+    stop: async () => {
+      transport.close();
+      await rt.stop();
+    },
+  };
 }
