@@ -42,14 +42,13 @@ export interface ApiDeps {
   /** The complainant's private link. Built from configuration only, never from a request's Host header. */
   statusUrl(id: string, token: string): string;
   /**
-   * Where people reach the service (PUBLIC_URL in AWS, the runtime's own address locally): the one
-   * origin form posts may come from. Default: the origin of `statusUrl`.
+   * The origins people reach the service at (PUBLIC_URL in AWS, the runtime's own address
+   * locally), from configuration: form posts may come from these only. Default: the origin of
+   * `statusUrl`.
    */
-  publicUrl?: string;
+  ownOrigins?: () => string[];
   /** Other places the pages' forms may post to or redirect through (the Cognito hosted sign-out). */
   formTargets?: string[];
-  /** Other origins of this same service that form posts may come from (locally: localhost). */
-  otherOrigins?: string[];
   /** The time the pages show deadlines against (the runtime's clock locally). */
   now?: () => Date;
   /** The caller's network address, where known: only to limit how often one caller may try. */
@@ -379,9 +378,14 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
   );
 
   // Security headers on every answer, and form posts only from our own pages (web/guard.ts).
-  const publicOrigin = originOf(deps.publicUrl ?? deps.statusUrl('id', 'token'));
+  const ownOrigins =
+    deps.ownOrigins ??
+    (() => {
+      const origin = originOf(deps.statusUrl('id', 'token'));
+      return origin ? [origin] : [];
+    });
   app.use('*', securityHeaders(deps.formTargets ? { formTargets: deps.formTargets } : {}));
-  app.use('*', formGuard({ origins: [...(publicOrigin ? [publicOrigin] : []), ...(deps.otherOrigins ?? [])] }));
+  app.use('*', formGuard({ origins: ownOrigins }));
 
   app.onError((err, c) => {
     if (err instanceof ApiError) return errorResponse(c, err.status, err.message, err.issues);

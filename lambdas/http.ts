@@ -43,7 +43,7 @@ function api() {
     },
     // Links and the forms' origin come from the configured publicUrl, never from the Host header.
     statusUrl: (id, token) => `${signInConfig.publicUrl.replace(/\/$/, '')}/klacht/${id}/${token}`,
-    publicUrl: signInConfig.publicUrl,
+    ownOrigins: () => [new URL(signInConfig.publicUrl).origin],
     // Signing out posts to us and goes on to the hosted sign-out (CSP form-action follows redirects).
     formTargets: [new URL(signInConfig.domainUrl).origin],
     // API Gateway's view of the caller (requestContext.http.sourceIp), for rate limits only.

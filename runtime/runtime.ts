@@ -7,7 +7,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { createServer as createNetServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
@@ -86,17 +85,6 @@ const ACCOUNT = '000000000000';
 const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 const fn = (name: string) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:klachtflow-${name}`;
 
-async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createNetServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => res(port));
-    });
-  });
-}
-
 /** The manual clock's time is kept on disk, so a restarted runtime goes on where it was. */
 function loadClock(dataDir: string, mode: ClockMode, now: string | undefined, speed: number): RuntimeClock {
   const file = join(dataDir, 'clock.json');
@@ -144,15 +132,18 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const handlers: Record<string, LocalFunction> = {};
   const scheduler = new LocalScheduler(join(dataDir, 'schedules.json'), clock, handlers);
   const awsServer = createAwsEndpoint({ stepFunctions, scheduler, mailbox });
-  const awsPort = await freePort();
-  await new Promise<void>((r) => awsServer.listen(awsPort, '127.0.0.1', r));
-  const awsEndpoint = `http://127.0.0.1:${awsPort}`;
+  // Port 0 and ask the server which it got: a port found free and listened on later may be taken
+  // in between by another process (EADDRINUSE, seen in CI).
+  await new Promise<void>((res, rej) => {
+    awsServer.once('error', rej);
+    awsServer.listen(0, '127.0.0.1', () => res());
+  });
+  const awsEndpoint = `http://127.0.0.1:${(awsServer.address() as AddressInfo).port}`;
 
-  // Port 0: a free port chosen now, so every link (letters, pages, the Origin check) names the real one.
-  const port = opts.port || (await freePort());
-  const url = `http://127.0.0.1:${port}`;
-  /** The addresses this runtime answers at: links use `url`; a browser may also say localhost. */
-  const ownHosts = [`127.0.0.1:${port}`, `localhost:${port}`];
+  // Known once the server listens (opts.port 0: whatever port it got); the links read it then.
+  let url = `http://127.0.0.1:${opts.port}`;
+  /** The host:port this runtime answers at: links use `url`; a browser may also say localhost. */
+  const ownHosts = () => [new URL(url).host, `localhost:${new URL(url).port}`];
   const stateMachineArn = stepFunctions.stateMachineArn(`klachtflow-${reg.id}`);
   const breaches: Runtime['breaches'] = [];
   const sesClient = new SESClient({ region: REGION, endpoint: awsEndpoint, credentials: CREDENTIALS });
@@ -220,7 +211,10 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     mailer: new SesMailer(new SESClient({ region: REGION, endpoint: awsEndpoint, credentials: CREDENTIALS })),
     clock,
     statusUrl,
-    postvakUrl: `${url}/medewerkers/postvak`,
+    // Read when a notice is written, after the server knows its port.
+    get postvakUrl() {
+      return `${url}/medewerkers/postvak`;
+    },
   });
   // The SMTP server starts before anything recovers or runs: when its port is taken, nothing has
   // begun that would need stopping beyond the endpoints themselves.
@@ -263,8 +257,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     officer,
     signIn: tokenSignIn(sessions),
     statusUrl,
-    publicUrl: url,
-    otherOrigins: ownHosts.slice(1).map((h) => `http://${h}`),
+    // Form posts come from this runtime's own pages only (read when asked: the port is known later).
+    ownOrigins: () => ownHosts().map((h) => `http://${h}`),
     clientAddress: (c) => getConnInfo(c).remote.address,
     now: () => clock.now(),
     inbound,
@@ -284,7 +278,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       if (path.startsWith('/local/') || path === '/health') return api.fetch(request, env);
       return usage.apiRequest(() => api.fetch(request, env));
     },
-    port,
+    port: opts.port,
     hostname: '127.0.0.1',
   });
   await new Promise<void>((res, rej) => {
@@ -294,6 +288,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     await smtp?.close(); // taken HTTP port: the SMTP server started above must not keep the process alive
     throw e;
   });
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   saveClock();
   log(`klachtflow draait: ${reg.title} (${reg.id})`);
   log(`  klachtformulier    ${url}/klacht-indienen`);
@@ -344,15 +339,16 @@ function createLocalRoutes(deps: {
   mailbox: LocalMailbox;
   saveClock: () => void;
   /** host:port this runtime answers at. */
-  ownHosts: string[];
+  ownHosts: () => string[];
 }) {
   const app = new Hono();
   // The clock and the mailbox belong to this runtime's own origin: another Host (a DNS rebinding
   // page) gets 421, and a post must be JSON from no page or from ours (never a simple cross-site
   // form post, which a browser sends without asking).
-  const origins = deps.ownHosts.map((h) => `http://${h}`);
   app.use('*', async (c, next) => {
-    if (!deps.ownHosts.includes(c.req.header('host') ?? ''))
+    const hosts = deps.ownHosts();
+    const origins = hosts.map((h) => `http://${h}`);
+    if (!hosts.includes(c.req.header('host') ?? ''))
       return c.json({ error: { message: 'Deze route hoort bij de lokale klachtflow zelf.', issues: [] } }, 421);
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
       const site = c.req.header('sec-fetch-site');

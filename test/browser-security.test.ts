@@ -162,7 +162,9 @@ describe('browser security: the pages work under their own policy', () => {
       await page.goto(`${rt.url}${path}`);
     // The stylesheets still apply: the page is laid out by /assets, not by inline styles.
     await page.goto(`${rt.url}/medewerkers/dossiers/${d.id}`);
-    expect(await page.locator('.kf-main').evaluate((e) => (globalThis as any).getComputedStyle(e).maxWidth)).toBe('640px');
+    expect(await page.locator('.kf-main').evaluate((e) => (globalThis as any).getComputedStyle(e).maxWidth)).toBe(
+      '640px',
+    );
     expect(violations).toEqual([]);
     await context.close();
   });

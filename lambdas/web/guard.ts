@@ -106,7 +106,7 @@ const refusedPage = (title: string, text: string) =>
  * routes; gives GET requests with a credential their form token.
  * `origins`: the service's own origins (from configuration, never from the request).
  */
-export function formGuard(opts: { origins: readonly string[] }): MiddlewareHandler {
+export function formGuard(opts: { origins: () => readonly string[] }): MiddlewareHandler {
   return async (c, next) => {
     const rawPath = new URL(c.req.url).pathname;
     if (!isPage(rawPath)) return next();
@@ -137,7 +137,7 @@ export function formGuard(opts: { origins: readonly string[] }): MiddlewareHandl
     const origin = c.req.header('origin');
     if (site !== undefined) {
       if (site !== 'same-origin' && site !== 'none') return refuse();
-    } else if (origin !== undefined && origin !== 'null' && !opts.origins.includes(origin)) return refuse();
+    } else if (origin !== undefined && origin !== 'null' && !opts.origins().includes(origin)) return refuse();
     // With a credential, the form's token must match it.
     if (expected) {
       let given = '';
