@@ -39,7 +39,7 @@ import {
   type ReceivedData,
   redactEvent,
 } from './dossier.js';
-import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from './errors.js';
+import { ConflictError, ForbiddenError, LetterRejectedError, NotFoundError, UnprocessableError } from './errors.js';
 import { NO_ANSWER_NOTE, renderLetter } from './letters.js';
 import type {
   AttachmentMeta,
@@ -52,6 +52,7 @@ import type {
   Reminders,
   Workflow,
 } from './ports.js';
+import { isWellFormed } from './text.js';
 
 /** The reference key under which a sent letter's message id names its dossier (replies by e-mail). */
 export const messageIdReference = (messageId: string) => `MSGID:${messageId.toLowerCase()}`;
@@ -77,6 +78,8 @@ export interface ProcedureDeps {
   /** Told when a deadline is breached (in AWS: the metric the breach alarm watches). */
   observer?: {
     deadlineBreached(info: { regulationId: string; dossierId: string; stepId: string; kind: string }): void;
+    /** A letter the mail service refused for good (in AWS: the metric the letter alarm watches). */
+    letterFailed?(info: { regulationId: string; dossierId: string; letterId: string; reason: string }): void;
   };
 }
 
@@ -213,14 +216,35 @@ export class Procedure {
         continue;
       let messageId = 'niet-verzonden';
       if (letter.to.length > 0) {
-        ({ messageId } = await this.deps.mailer.send({
-          key: createHash('sha256').update(`${view.id}/${letter.letterId}`).digest('hex').slice(0, 40),
-          from: letter.from,
-          to: letter.to,
-          subject: letter.subject,
-          text: letter.text,
-          html: letter.html,
-        }));
+        try {
+          // Text no UTF-8 encoder can write (stored before input was checked) is refused for good.
+          if (![letter.from, ...letter.to, letter.subject, letter.text, letter.html].every(isWellFormed))
+            throw new LetterRejectedError('text-not-well-formed');
+          ({ messageId } = await this.deps.mailer.send({
+            key: createHash('sha256').update(`${view.id}/${letter.letterId}`).digest('hex').slice(0, 40),
+            from: letter.from,
+            to: letter.to,
+            subject: letter.subject,
+            text: letter.text,
+            html: letter.html,
+          }));
+        } catch (e) {
+          if (!(e instanceof LetterRejectedError)) throw e; // passing trouble: it stays queued and is sent again
+          // Refused for good: set aside, never recorded as sent, and never again at start-up, so one
+          // bad letter cannot stop the service; the alarm tells someone to deliver it another way.
+          await this.appendLatest(
+            view.id,
+            [{ type: 'letter.failed', data: { letterId: letter.letterId, reason: e.reason } }],
+            (v) => v.letters.some((l) => l.letterId === letter.letterId && l.status !== 'queued'),
+          );
+          this.deps.observer?.letterFailed?.({
+            regulationId: this.reg.id,
+            dossierId: view.id,
+            letterId: letter.letterId,
+            reason: e.reason,
+          });
+          continue;
+        }
         // A reply to a letter names it in In-Reply-To/References (SES: <messageId@region.amazonses.com>):
         // remember whose dossier it was, so a reply without the reference in its subject finds it.
         if (letter.audience === 'complainant' && messageId)
@@ -443,7 +467,11 @@ export class Procedure {
     // runtime is one process, so no lease it finds can belong to a live sender.
     for (const id of await this.deps.store.receivedBetween(this.reg.id, '0000', '9999')) {
       const view = await this.deps.store.load(id);
-      if (view?.letters.some((l) => l.status === 'queued')) await this.deliver(view, [], true);
+      // One dossier whose letters cannot go now must not keep the others (or the service) down.
+      if (view?.letters.some((l) => l.status === 'queued'))
+        await this.deliver(view, [], true).catch((e) =>
+          console.error(`klachtflow: letters of dossier ${id} not sent now, again later:`, (e as Error).name),
+        );
       // The improvement register's projection is written after the event: a crash in between
       // left it behind, and it is brought up to date here (a current one is left as it is).
       if (view?.improvements.length) await this.deps.store.projectImprovements?.(view);
