@@ -9,8 +9,9 @@
 import { createHash } from 'node:crypto';
 import type { LetterKind } from '../../../statemachines/model.js';
 import type { DossierView, EventBody, QueuedLetter } from '../dossier.js';
-import { ConflictError, NotFoundError } from '../errors.js';
+import { ConflictError, LetterRejectedError, NotFoundError } from '../errors.js';
 import { renderLetter } from '../letters.js';
+import { isWellFormed } from '../text.js';
 import { messageIdReference, type ProcedureDeps } from './types.js';
 
 /** The procedure's shared core: the regulation, the clock, decide-and-append, the outbox. */
@@ -88,14 +89,35 @@ export class Core {
         continue;
       let messageId = 'niet-verzonden';
       if (letter.to.length > 0) {
-        ({ messageId } = await this.deps.mailer.send({
-          key: createHash('sha256').update(`${view.id}/${letter.letterId}`).digest('hex').slice(0, 40),
-          from: letter.from,
-          to: letter.to,
-          subject: letter.subject,
-          text: letter.text,
-          html: letter.html,
-        }));
+        try {
+          // Text no UTF-8 encoder can write (stored before input was checked) is refused for good.
+          if (![letter.from, ...letter.to, letter.subject, letter.text, letter.html].every(isWellFormed))
+            throw new LetterRejectedError('text-not-well-formed');
+          ({ messageId } = await this.deps.mailer.send({
+            key: createHash('sha256').update(`${view.id}/${letter.letterId}`).digest('hex').slice(0, 40),
+            from: letter.from,
+            to: letter.to,
+            subject: letter.subject,
+            text: letter.text,
+            html: letter.html,
+          }));
+        } catch (e) {
+          if (!(e instanceof LetterRejectedError)) throw e; // passing trouble: it stays queued and is sent again
+          // Refused for good: set aside, never recorded as sent, and never again at start-up, so one
+          // bad letter cannot stop the service; the alarm tells someone to deliver it another way.
+          await this.appendLatest(
+            view.id,
+            [{ type: 'letter.failed', data: { letterId: letter.letterId, reason: e.reason } }],
+            (v) => v.letters.some((l) => l.letterId === letter.letterId && l.status !== 'queued'),
+          );
+          this.deps.observer?.letterFailed?.({
+            regulationId: this.reg.id,
+            dossierId: view.id,
+            letterId: letter.letterId,
+            reason: e.reason,
+          });
+          continue;
+        }
         // A reply to a letter names it in In-Reply-To/References (SES: <messageId@region.amazonses.com>):
         // remember whose dossier it was, so a reply without the reference in its subject finds it.
         if (letter.audience === 'complainant' && messageId)

@@ -127,7 +127,13 @@ export async function recoverIntake(core: Core): Promise<number> {
   // runtime is one process, so no lease it finds can belong to a live sender.
   for (const id of await core.deps.store.receivedBetween(core.reg.id, '0000', '9999')) {
     const view = await core.deps.store.load(id);
-    if (view?.letters.some((l) => l.status === 'queued')) await core.deliver(view, [], true);
+    // One dossier whose letters cannot go now must not keep the others (or the service) down.
+    if (view?.letters.some((l) => l.status === 'queued'))
+      await core
+        .deliver(view, [], true)
+        .catch((e) =>
+          console.error(`klachtflow: letters of dossier ${id} not sent now, again later:`, (e as Error).name),
+        );
     // The improvement register's projection is written after the event: a crash in between
     // left it behind, and it is brought up to date here (a current one is left as it is).
     if (view?.improvements.length) await core.deps.store.projectImprovements?.(view);

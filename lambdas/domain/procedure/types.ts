@@ -19,6 +19,8 @@ export interface ProcedureDeps {
   /** Told when a deadline is breached (in AWS: the metric the breach alarm watches). */
   observer?: {
     deadlineBreached(info: { regulationId: string; dossierId: string; stepId: string; kind: string }): void;
+    /** A letter the mail service refused for good (in AWS: the metric the letter alarm watches). */
+    letterFailed?(info: { regulationId: string; dossierId: string; letterId: string; reason: string }): void;
   };
 }
 
