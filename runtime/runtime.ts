@@ -168,6 +168,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         breaches.push(b);
         log(`termijn verstreken: dossier ${b.dossierId}, stap ${b.stepId} (${b.kind})`);
       },
+      // The local alarm: one line a log watcher can match (ALARM LetterFailed), no letter content.
+      letterFailed: (f) => log(`ALARM LetterFailed: dossier ${f.dossierId}, brief ${f.letterId} (${f.reason})`),
     },
     urls: {
       status: (id, token) => `${url}/klacht/${id}${token ? `#${token}` : ''}`,
