@@ -10,6 +10,7 @@ import { type ComplainantRole, intakeDimensions, type Regulation } from '../../s
 import { formatDutchDate, localDate } from '../domain/calendar/deadline.js';
 import { describeTerm, parseTerm } from '../domain/calendar/term.js';
 import { dayOf, labelled, sentence } from '../domain/letters.js';
+import { csrfTokenOf, withCsrfFields } from './guard.js';
 import { Layout, Notice } from './layout.js';
 
 /** The fields of a posted form; a body that is no form reads as empty (the page then says what is missing). */
@@ -25,10 +26,13 @@ export async function formOf(c: Context): Promise<Record<string, string>> {
 /** A form id is a UUID we made; anything else is ignored rather than put into a header. */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** A page as HTML with its doctype (hono/jsx renders the element only), never cached. */
-export function html(c: Context, page: unknown, status: 200 | 401 | 404 | 409 | 422 | 429 = 200) {
+/**
+ * A page as HTML with its doctype (hono/jsx renders the element only), never cached. Every post
+ * form gets the request's form token (guard.ts), so no page has to remember it.
+ */
+export function html(c: Context, page: unknown, status: 200 | 401 | 403 | 404 | 409 | 422 | 429 = 200) {
   c.header('Cache-Control', 'no-store');
-  return c.html(`<!doctype html>${String(page)}`, status);
+  return c.html(withCsrfFields(`<!doctype html>${String(page)}`, csrfTokenOf(c)), status);
 }
 
 export const ROLE_LABELS: Record<ComplainantRole, string> = {
@@ -567,6 +571,8 @@ export function registerComplainantPages(
   deps: {
     reg: Regulation;
     api: { request: (path: string, init: RequestInit, env?: object) => Response | Promise<Response> };
+    /** The private link as the service gives it out (from configuration, never from the request's Host). */
+    link: (id: string, token: string) => string;
   },
 ) {
   const { reg, api } = deps;
@@ -652,7 +658,7 @@ export function registerComplainantPages(
         reg={reg}
         k={k}
         path={c.req.path}
-        link={new URL(c.req.path, c.req.url).toString()}
+        link={deps.link(c.req.param('id'), c.req.param('token'))}
         isNew={c.req.query('nieuw') === '1'}
         notice={c.req.query('bericht')}
       />,
@@ -860,7 +866,7 @@ function ComplaintPage(props: {
               <summary>
                 {l.subject.replace(/^\[[^\]]+\]\s*/, '')} ({dayOf(l.at)})
               </summary>
-              <pre style="white-space: pre-wrap; font: inherit">{l.text}</pre>
+              <pre class="kf-pre">{l.text}</pre>
             </details>
           ))}
         </>
