@@ -692,7 +692,9 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
         {
           ...officerView(reg, view, procedure.availableActions(view, caller), procedure),
           history: timeline(reg, events),
-          reads,
+          // The latest reads; `readsMore` says there were earlier ones.
+          reads: reads.items,
+          readsMore: reads.more,
         },
         200,
       );

@@ -130,7 +130,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   });
   const mailbox = new LocalMailbox(join(dataDir, 'mailbox.jsonl'), clock);
   const handlers: Record<string, LocalFunction> = {};
-  const scheduler = new LocalScheduler(join(dataDir, 'schedules.json'), clock, handlers);
+  const scheduler = new LocalScheduler(join(dataDir, 'schedules'), clock, handlers);
   const awsServer = createAwsEndpoint({ stepFunctions, scheduler, mailbox });
   // Port 0 and ask the server which it got: a port found free and listened on later may be taken
   // in between by another process (EADDRINUSE, seen in CI).
