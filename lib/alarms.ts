@@ -8,13 +8,13 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, type IMetric, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Key } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { serviceGrantsOnlyKey } from './keys.js';
 
 /** The custom metric a breached deadline is counted in (emitted by the deadline handler). */
 export const DEADLINE_BREACHED_METRIC = { namespace: 'klachtflow', metricName: 'DeadlineBreached' } as const;
@@ -35,7 +35,7 @@ export class Alarms extends Construct {
 
   constructor(scope: Construct, id: string, props: AlarmsProps) {
     super(scope, id);
-    const key = new Key(this, 'Key', {
+    const key = serviceGrantsOnlyKey(this, 'Key', {
       description: 'klachtflow: encrypts alarm and bounce notifications',
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.DESTROY,

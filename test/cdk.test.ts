@@ -52,6 +52,7 @@ beforeAll(() => {
   const deployed = resolveRegulation('ons-welzijn');
   const config = parseDeployConfig(
     {
+      region: 'eu-central-1',
       publicUrl: 'https://klachten.example.nl',
       alarmEmails: ['it@example.nl'],
       officers: [{ email: 'functionaris@example.nl', roles: ['officer'] }],
@@ -349,20 +350,25 @@ describe('cdk: fixed monthly cost (bench/cost.ts)', () => {
 describe('cdk: deploy config', () => {
   const reg = loadRegulation('ons-welzijn');
   it('names the field of a bad setting', () => {
-    expect(() => parseDeployConfig({ publicUrl: 'http://x' }, reg)).toThrow(/publicUrl: Use an https:\/\//);
-    expect(() => parseDeployConfig({ publicUrl: 'https://x.nl', alarmEmail: 'a@b.nl' }, reg)).toThrow(
-      DeployConfigError,
+    expect(() => parseDeployConfig({ region: 'eu-west-1', publicUrl: 'http://x' }, reg)).toThrow(
+      /publicUrl: Use an https:\/\//,
     );
+    expect(() =>
+      parseDeployConfig({ region: 'eu-west-1', publicUrl: 'https://x.nl', alarmEmail: 'a@b.nl' }, reg),
+    ).toThrow(DeployConfigError);
   });
   it('refuses an officer role the regulation does not have', () => {
     expect(() =>
-      parseDeployConfig({ publicUrl: 'https://x.nl', officers: [{ email: 'a@b.nl', roles: ['wizard'] }] }, reg),
+      parseDeployConfig(
+        { region: 'eu-west-1', publicUrl: 'https://x.nl', officers: [{ email: 'a@b.nl', roles: ['wizard'] }] },
+        reg,
+      ),
     ).toThrow(/officers\[0\]\.roles\[0\]: "wizard" is not a role/);
   });
   it('refuses a sender domain the sender is not in', () => {
-    expect(() => parseDeployConfig({ publicUrl: 'https://x.nl', senderDomain: 'other.nl' }, reg)).toThrow(
-      /senderDomain/,
-    );
+    expect(() =>
+      parseDeployConfig({ region: 'eu-west-1', publicUrl: 'https://x.nl', senderDomain: 'other.nl' }, reg),
+    ).toThrow(/senderDomain/);
   });
 });
 
