@@ -8,9 +8,17 @@
  * so `npm start` and the tests stay quiet. Outside Lambda the Tracer switches itself off.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 
-const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'klachtflow';
+/** The service name the stack gives every function (POWERTOOLS_SERVICE_NAME). */
+export const SERVICE_NAME = 'klachtflow';
+/** The namespace of klachtflow's own metrics (POWERTOOLS_METRICS_NAMESPACE). */
+export const METRICS_NAMESPACE = 'klachtflow';
+/** The custom metric a breached deadline is counted in; the stack's alarm watches it. */
+export const DEADLINE_BREACHED = 'DeadlineBreached';
+
+const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE_NAME;
 
 /** The level comes from POWERTOOLS_LOG_LEVEL (the stack sets INFO). */
 export const logger = new Logger({ serviceName });
@@ -106,5 +114,19 @@ export function observed<E, R>(
         tracer.setSegment(segment);
       }
     }
+  };
+}
+
+/**
+ * A breached deadline as a custom metric (EMF on stdout, which CloudWatch turns into the metric):
+ * namespace, name and dimensions are what the stack's DeadlineBreached alarm watches
+ * (lib/alarms.ts). Powertools adds the `service` dimension itself, so the alarm names it too;
+ * test/metrics-alarms.test.ts compares the two.
+ */
+export function deadlineBreachedMetric(metrics: Metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName })) {
+  return ({ regulationId }: { regulationId: string }): void => {
+    metrics.addDimension('regulation', regulationId);
+    metrics.addMetric(DEADLINE_BREACHED, MetricUnit.Count, 1);
+    metrics.publishStoredMetrics();
   };
 }

@@ -14,10 +14,11 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { DEADLINE_BREACHED, METRICS_NAMESPACE, SERVICE_NAME } from '../lambdas/observability.js';
 import { serviceGrantsOnlyKey } from './keys.js';
 
 /** The custom metric a breached deadline is counted in (emitted by the deadline handler). */
-export const DEADLINE_BREACHED_METRIC = { namespace: 'klachtflow', metricName: 'DeadlineBreached' } as const;
+export const DEADLINE_BREACHED_METRIC = { namespace: METRICS_NAMESPACE, metricName: DEADLINE_BREACHED } as const;
 
 export interface AlarmsProps {
   /**
@@ -51,7 +52,9 @@ export class Alarms extends Construct {
       'DeadlineBreached',
       new Metric({
         ...DEADLINE_BREACHED_METRIC,
-        dimensionsMap: { regulation: props.regulationId },
+        // Exactly the dimensions Powertools emits (lambdas/observability.ts): it adds `service`
+        // itself, and a metric with other dimensions is another metric, so the alarm never fired.
+        dimensionsMap: { service: SERVICE_NAME, regulation: props.regulationId },
         statistic: 'Sum',
         period: Duration.minutes(5),
       }),

@@ -15,6 +15,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption, RedrivePermission } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../lambdas/observability.js';
 import { WEB_ASSETS } from '../lambdas/web/asset-files.js';
 import type { SubstitutionName } from '../statemachines/compile.js';
 import type { Regulation } from '../statemachines/model.js';
@@ -120,11 +121,11 @@ export function regulationFileFor(regulation: Regulation): string {
 export function functionEnvironment(logLevel: HandlersProps['logLevel'] = 'INFO'): Record<string, string> {
   return {
     KLACHTFLOW_REGULATION: REGULATION_IN_BUNDLE,
-    POWERTOOLS_SERVICE_NAME: 'klachtflow',
+    POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
     POWERTOOLS_LOG_LEVEL: logLevel,
     POWERTOOLS_LOGGER_LOG_EVENT: 'false',
     POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
-    POWERTOOLS_METRICS_NAMESPACE: 'klachtflow',
+    POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
     NODE_OPTIONS: '--enable-source-maps',
   };
 }
