@@ -16,7 +16,7 @@ import { SchedulerReminders, SesMailer, StepFunctionsWorkflow } from './adapters
 import { DynamoDossierStore } from './adapters/dynamodb-store.js';
 import { Procedure } from './domain/procedure.js';
 import { taskHandlers } from './handlers.js';
-import { deadlineBreachedMetric, tracer } from './observability.js';
+import { metricsObserver, tracer } from './observability.js';
 
 function env(name: string): string {
   const v = process.env[name];
@@ -52,8 +52,8 @@ export function awsDeps() {
     }),
     workflow: new StepFunctionsWorkflow(tracer.captureAWSv3Client(new SFNClient({})), env('STATE_MACHINE_ARN')),
     clock: { now: () => new Date() },
-    // The breach alarm of the stack (lib/alarms.ts) watches this metric.
-    observer: { deadlineBreached: deadlineBreachedMetric() },
+    // Breached deadlines and refused letters as metrics: the stack's alarms watch them (lib/alarms.ts).
+    observer: metricsObserver(),
     urls: {
       status: (id, token) => `${publicUrl}/klacht/${id}${token ? `#${token}` : ''}`,
       dossier: (id) => `${publicUrl}/medewerkers/dossiers/${id}`,

@@ -15,8 +15,6 @@ import { Tracer } from '@aws-lambda-powertools/tracer';
 export const SERVICE_NAME = 'klachtflow';
 /** The namespace of klachtflow's own metrics (POWERTOOLS_METRICS_NAMESPACE). */
 export const METRICS_NAMESPACE = 'klachtflow';
-/** The custom metric a breached deadline is counted in; the stack's alarm watches it. */
-export const DEADLINE_BREACHED = 'DeadlineBreached';
 
 const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE_NAME;
 
@@ -117,16 +115,23 @@ export function observed<E, R>(
   };
 }
 
+/** klachtflow's custom metrics; the stack's alarms watch each (lib/alarms.ts). */
+export const METRIC_NAMES = { deadlineBreached: 'DeadlineBreached', letterFailed: 'LetterFailed' } as const;
+
 /**
- * A breached deadline as a custom metric (EMF on stdout, which CloudWatch turns into the metric):
- * namespace, name and dimensions are what the stack's DeadlineBreached alarm watches
- * (lib/alarms.ts). Powertools adds the `service` dimension itself, so the alarm names it too;
- * test/metrics-alarms.test.ts compares the two.
+ * The procedure's observer in Lambda: a breached deadline and a letter SES refused for good, each
+ * a custom metric (EMF on stdout, which CloudWatch turns into the metric). Namespace, name and
+ * dimensions are what the stack's alarms watch; Powertools adds the `service` dimension itself,
+ * so the alarms name it too. test/metrics-alarms.test.ts runs every emission here against every
+ * alarm of the synthesised templates.
  */
-export function deadlineBreachedMetric(metrics: Metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName })) {
-  return ({ regulationId }: { regulationId: string }): void => {
-    metrics.addDimension('regulation', regulationId);
-    metrics.addMetric(DEADLINE_BREACHED, MetricUnit.Count, 1);
-    metrics.publishStoredMetrics();
-  };
+export function metricsObserver(metrics: Metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName })) {
+  const count =
+    (name: string) =>
+    ({ regulationId }: { regulationId: string }): void => {
+      metrics.addDimension('regulation', regulationId);
+      metrics.addMetric(name, MetricUnit.Count, 1);
+      metrics.publishStoredMetrics();
+    };
+  return { deadlineBreached: count(METRIC_NAMES.deadlineBreached), letterFailed: count(METRIC_NAMES.letterFailed) };
 }

@@ -5,6 +5,7 @@
  * bounces and complaints to the same topic (see Mailer).
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Alarm, ComparisonOperator, type IMetric, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -14,11 +15,17 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { DEADLINE_BREACHED, METRICS_NAMESPACE, SERVICE_NAME } from '../lambdas/observability.js';
+import { METRIC_NAMES, METRICS_NAMESPACE, SERVICE_NAME } from '../lambdas/observability.js';
 import { serviceGrantsOnlyKey } from './keys.js';
 
 /** The custom metric a breached deadline is counted in (emitted by the deadline handler). */
-export const DEADLINE_BREACHED_METRIC = { namespace: METRICS_NAMESPACE, metricName: DEADLINE_BREACHED } as const;
+export const DEADLINE_BREACHED_METRIC = {
+  namespace: METRICS_NAMESPACE,
+  metricName: METRIC_NAMES.deadlineBreached,
+} as const;
+
+/** The custom metric a letter the mail service refused for good is counted in (set aside, not sent). */
+export const LETTER_FAILED_METRIC = { namespace: METRICS_NAMESPACE, metricName: METRIC_NAMES.letterFailed } as const;
 
 export interface AlarmsProps {
   /**
@@ -60,6 +67,16 @@ export class Alarms extends Construct {
       }),
       'A statutory or regulation deadline passed without the step being done.',
     );
+    this.alarm(
+      'LetterFailed',
+      new Metric({
+        ...LETTER_FAILED_METRIC,
+        dimensionsMap: { service: SERVICE_NAME, regulation: props.regulationId },
+        statistic: 'Sum',
+        period: Duration.minutes(5),
+      }),
+      'A letter was refused by the mail service and set aside: deliver it another way (see the dossier).',
+    );
   }
 
   /** Alarm when the metric reaches 1 in a 5-minute period. */
@@ -81,6 +98,19 @@ export class Alarms extends Construct {
     const period = { period: Duration.minutes(5) };
     this.alarm('LadderFailed', stateMachine.metricFailed(period), 'An escalation ladder execution failed.');
     this.alarm('LadderTimedOut', stateMachine.metricTimedOut(period), 'An escalation ladder execution timed out.');
+  }
+
+  /**
+   * Answers of 500 and up from the HTTP API. The app turns a failure into a 503 for the visitor
+   * (Hono's onError), so the function reports no error and its Errors alarm stays silent; the
+   * gateway's 5xx count sees it.
+   */
+  watchApi(api: IHttpApi): void {
+    this.alarm(
+      'Api5xx',
+      api.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }),
+      'The API answered with a server error (5xx): someone could not file or follow a complaint.',
+    );
   }
 
   /** Errors of a handler. */

@@ -81,6 +81,13 @@ export const DeployConfigSchema = z
       })
       .strict()
       .default({ enabled: false, keepDays: 7 * 365, requireTls: true }),
+    /**
+     * The most API requests handled at once (the API function's reserved concurrency), so a flood
+     * on the public form cannot starve the ladder's tasks and reminders of Lambda concurrency.
+     * `null`: no reservation (an account still at the new-account quota of 10 concurrent
+     * executions cannot reserve any: Lambda keeps 100 unreserved).
+     */
+    apiConcurrency: z.number().int().min(1).max(1000).nullable().default(50),
     /** The CloudFormation stack name. Defaults to `klachtflow-<regulation id>`. */
     stackName: z
       .string()

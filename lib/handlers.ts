@@ -90,6 +90,12 @@ export interface HandlersProps {
    */
   readonly runtime?: Runtime;
   /**
+   * The most API invocations at once (reserved concurrency): a flood of requests on the public
+   * API cannot take the account's concurrency from the ladder's tasks and reminders.
+   * @default no reservation
+   */
+  readonly apiConcurrency?: number;
+  /**
    * Memory of each function in MB (CPU grows with it; billed per GB-second).
    * @default 512
    */
@@ -163,6 +169,7 @@ export class Handlers extends Construct {
           : {}),
         runtime: props.runtime ?? DEFAULT_RUNTIME,
         architecture: Architecture.ARM_64,
+        ...(name === 'api' && props.apiConcurrency ? { reservedConcurrentExecutions: props.apiConcurrency } : {}),
         memorySize: props.memorySize ?? 512,
         timeout: Duration.seconds(h.timeout),
         tracing: Tracing.ACTIVE,

@@ -7,7 +7,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { createServer as createNetServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
@@ -24,6 +23,9 @@ import { createApi } from '../lambdas/api.js';
 import { InboundMail, intakeAddresses } from '../lambdas/domain/inbound-mail.js';
 import { Procedure } from '../lambdas/domain/procedure.js';
 import { taskHandlers } from '../lambdas/handlers.js';
+import { documentPolicy } from '../lambdas/web/guard.js';
+import { tokenSignIn } from '../lambdas/web/officer-pages.js';
+import { OfficerSessions } from '../lambdas/web/sign-in.js';
 import { aslFile, loadAsl } from '../statemachines/asl.js';
 import { compileRegulation, type SubstitutionName, substitute } from '../statemachines/compile.js';
 import { loadRegulation, PRESET_IDS } from '../statemachines/load.js';
@@ -84,17 +86,6 @@ const ACCOUNT = '000000000000';
 const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 const fn = (name: string) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:klachtflow-${name}`;
 
-async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createNetServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => res(port));
-    });
-  });
-}
-
 /** The manual clock's time is kept on disk, so a restarted runtime goes on where it was. */
 function loadClock(dataDir: string, mode: ClockMode, now: string | undefined, speed: number): RuntimeClock {
   const file = join(dataDir, 'clock.json');
@@ -141,14 +132,20 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   });
   const mailbox = new LocalMailbox(join(dataDir, 'mailbox.jsonl'), clock);
   const handlers: Record<string, LocalFunction> = {};
-  const scheduler = new LocalScheduler(join(dataDir, 'schedules.json'), clock, handlers);
+  const scheduler = new LocalScheduler(join(dataDir, 'schedules'), clock, handlers);
   const awsServer = createAwsEndpoint({ stepFunctions, scheduler, mailbox });
-  const awsPort = await freePort();
-  await new Promise<void>((r) => awsServer.listen(awsPort, '127.0.0.1', r));
-  const awsEndpoint = `http://127.0.0.1:${awsPort}`;
+  // Port 0 and ask the server which it got: a port found free and listened on later may be taken
+  // in between by another process (EADDRINUSE, seen in CI).
+  await new Promise<void>((res, rej) => {
+    awsServer.once('error', rej);
+    awsServer.listen(0, '127.0.0.1', () => res());
+  });
+  const awsEndpoint = `http://127.0.0.1:${(awsServer.address() as AddressInfo).port}`;
 
-  const port = opts.port;
-  const url = `http://127.0.0.1:${port}`;
+  // Known once the server listens (opts.port 0: whatever port it got); the links read it then.
+  let url = `http://127.0.0.1:${opts.port}`;
+  /** The host:port this runtime answers at: links use `url`; a browser may also say localhost. */
+  const ownHosts = () => [new URL(url).host, `localhost:${new URL(url).port}`];
   const stateMachineArn = stepFunctions.stateMachineArn(`klachtflow-${reg.id}`);
   const breaches: Runtime['breaches'] = [];
   const sesClient = new SESClient({ region: REGION, endpoint: awsEndpoint, credentials: CREDENTIALS });
@@ -181,6 +178,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         breaches.push(b);
         log(`termijn verstreken: dossier ${b.dossierId}, stap ${b.stepId} (${b.kind})`);
       },
+      // The local alarm: one line a log watcher can match (ALARM LetterFailed), no letter content.
+      letterFailed: (f) => log(`ALARM LetterFailed: dossier ${f.dossierId}, brief ${f.letterId} (${f.reason})`),
     },
     urls: {
       status: (id, token) => `${url}/klacht/${id}${token ? `#${token}` : ''}`,
@@ -222,7 +221,10 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     mailer: new SesMailer(inboundSes),
     clock,
     statusUrl,
-    postvakUrl: `${url}/medewerkers/postvak`,
+    // Read when a notice is written, after the server knows its port.
+    get postvakUrl() {
+      return `${url}/medewerkers/postvak`;
+    },
   });
   // The SMTP server starts before anything recovers or runs: when its port is taken, nothing has
   // begun that would need stopping beyond the endpoints themselves.
@@ -251,11 +253,13 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   if (recovered) log(`${recovered} klacht(en) zonder lopende ladder opnieuw gestart`);
 
   // Officers sign in with a token per role; the runtime turns it into the claims Cognito gives.
+  // The pages' cookie holds a session (one per sign-in, ended by signing out), accepted in its place.
   const officers = officerTokens(dataDir, reg);
+  const sessions = new OfficerSessions();
   const officer = async (c: Context) => {
     const m = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '');
     if (!m?.[1]) return undefined;
-    const given = Buffer.from(m[1]);
+    const given = Buffer.from(sessions.codeOf(m[1]) ?? m[1]);
     for (const [role, token] of Object.entries(officers)) {
       const t = Buffer.from(token);
       if (t.length === given.length && timingSafeEqual(t, given)) return { sub: `${role}@local`, roles: [role] };
@@ -268,7 +272,10 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     procedure,
     store: new DynamoDossierStore(dynamoClient, tableName),
     officer,
+    signIn: tokenSignIn(sessions),
     statusUrl,
+    // Form posts come from this runtime's own pages only (read when asked: the port is known later).
+    ownOrigins: () => ownHosts().map((h) => `http://${h}`),
     clientAddress: (c) => getConnInfo(c).remote.address,
     now: () => clock.now(),
     inbound,
@@ -278,7 +285,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   // empty file the next start cannot read.
   const saveClock = () =>
     writeFileAtomicSync(join(dataDir, 'clock.json'), JSON.stringify({ now: clock.now().toISOString() }));
-  const local = createLocalRoutes({ clock, stepFunctions, mailbox, saveClock });
+  const local = createLocalRoutes({ clock, stepFunctions, mailbox, saveClock, ownHosts });
   api.route('/local', local);
   api.get('/health', (c) => c.json({ status: 'ok', regulation: reg.id, now: clock.now().toISOString() }));
   const server = serve({
@@ -288,7 +295,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       if (path.startsWith('/local/') || path === '/health') return api.fetch(request, env);
       return asFunction('api', () => usage.apiRequest(() => api.fetch(request, env)));
     },
-    port,
+    port: opts.port,
     hostname: '127.0.0.1',
   });
   await new Promise<void>((res, rej) => {
@@ -298,6 +305,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     await smtp?.close(); // taken HTTP port: the SMTP server started above must not keep the process alive
     throw e;
   });
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   saveClock();
   log(`klachtflow draait: ${reg.title} (${reg.id})`);
   log(`  klachtformulier    ${url}/klacht-indienen`);
@@ -347,8 +355,34 @@ function createLocalRoutes(deps: {
   stepFunctions: LocalStepFunctions;
   mailbox: LocalMailbox;
   saveClock: () => void;
+  /** host:port this runtime answers at. */
+  ownHosts: () => string[];
 }) {
   const app = new Hono();
+  // The clock and the mailbox belong to this runtime's own origin: another Host (a DNS rebinding
+  // page) gets 421, and a post must be JSON from no page or from ours (never a simple cross-site
+  // form post, which a browser sends without asking).
+  app.use('*', async (c, next) => {
+    const hosts = deps.ownHosts();
+    const origins = hosts.map((h) => `http://${h}`);
+    if (!hosts.includes(c.req.header('host') ?? ''))
+      return c.json({ error: { message: 'Deze route hoort bij de lokale klachtflow zelf.', issues: [] } }, 421);
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
+      const site = c.req.header('sec-fetch-site');
+      const origin = c.req.header('origin');
+      const json = /^application\/json\b/i.test(c.req.header('content-type') ?? '');
+      if (
+        (site !== undefined && site !== 'same-origin' && site !== 'none') ||
+        (origin !== undefined && !origins.includes(origin)) ||
+        !json
+      )
+        return c.json(
+          { error: { message: 'Alleen de lokale klachtflow zelf mag dit (JSON, zelfde herkomst).', issues: [] } },
+          403,
+        );
+    }
+    return next();
+  });
   app.get('/clock', (c) =>
     c.json({
       now: deps.clock.now().toISOString(),
@@ -437,6 +471,7 @@ function createLocalRoutes(deps: {
           `<article><h2>${esc(m.subject)}</h2><p><small>${esc(m.sentAt)} · van ${esc(m.from)} aan ${esc(m.to.join(', '))}</small></p><pre style="white-space:pre-wrap">${esc(m.text)}</pre></article><hr>`,
       )
       .join('');
+    documentPolicy(c);
     return c.html(
       `<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>Brievenbus (lokaal)</title></head><body><h1>Brievenbus</h1><p>Alle brieven en berichten die klachtflow lokaal verstuurde, nieuwste eerst.</p>${rows || '<p>Nog geen berichten.</p>'}</body></html>`,
     );

@@ -144,6 +144,33 @@ describe('cdk: escalation ladder', () => {
     expect(invoke[0]?.Resource).toEqual(ids.map((id) => ({ 'Fn::GetAtt': [id, 'Arn'] })));
   });
 
+  it('alarms on a letter the mail service refused and set aside (the metric aws-deps emits)', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'klachtflow',
+      MetricName: 'LetterFailed',
+      AlarmActions: [Match.anyValue()],
+    });
+    // That it is the metric the functions emit, dimension for dimension: test/metrics-alarms.test.ts.
+  });
+
+  it('alarms on server errors of the API (the app answers them as 503s, so the function reports none)', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/ApiGateway',
+      MetricName: '5xx',
+      Statistic: 'Sum',
+      Threshold: 1,
+      AlarmActions: [Match.anyValue()],
+    });
+  });
+
+  it('reserves concurrency for the API only, so a flood of requests leaves the ladder its functions', () => {
+    const reserved = Object.values(HANDLERS).map(
+      (h) => resources[functionId(h.entry)]?.Properties.ReservedConcurrentExecutions,
+    );
+    expect(reserved.filter((r) => r !== undefined)).toEqual([50]);
+    expect(resources[functionId('http.ts')]?.Properties.ReservedConcurrentExecutions).toBe(50);
+  });
+
   it('alarms on failed and timed-out executions', () => {
     for (const metric of ['ExecutionsFailed', 'ExecutionsTimedOut'])
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {

@@ -7,7 +7,7 @@
  */
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { deadlineBreachedMetric } from '../lambdas/observability.js';
+import { metricsObserver } from '../lambdas/observability.js';
 import { functionEnvironment } from '../lib/handlers.js';
 import { type Synthesised, synthesised } from './support/synth.js';
 
@@ -76,12 +76,12 @@ describe('metrics match alarms', () => {
     let checked = 0;
     for (const stack of synth.stacks) {
       const regulation = JSON.stringify(stack.template.Description ?? '').match(/\(([a-z0-9-]+)\)/)?.[1] ?? '';
-      // The emission as the deadline handler runs it, with Powertools constructed as in Lambda.
-      const metrics = emitted(() =>
-        deadlineBreachedMetric(new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE }))({
-          regulationId: regulation,
-        }),
-      );
+      // Every emission of the functions' observer, with Powertools constructed as in Lambda.
+      const metrics = emitted(() => {
+        const observer = metricsObserver(new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE }));
+        observer.deadlineBreached({ regulationId: regulation });
+        observer.letterFailed({ regulationId: regulation });
+      });
       expect(metrics.length, stack.stackName).toBeGreaterThan(0);
       const alarms = Object.entries(stack.template.Resources).filter(
         ([, r]) => r.Type === 'AWS::CloudWatch::Alarm' && !String(r.Properties.Namespace ?? 'AWS/').startsWith('AWS/'),

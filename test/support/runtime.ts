@@ -1,21 +1,12 @@
-/** Test support: a local runtime in this process, on a free port, manual clock, fresh data folder. */
+/**
+ * Test support: a local runtime in this process, on port 0 (the server reports the port it got:
+ * a port picked free and listened on later can be taken in between), manual clock, fresh data folder.
+ */
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { type Runtime, startRuntime } from '../../runtime/runtime.js';
-
-export async function freePort(): Promise<number> {
-  return new Promise((res) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      s.close(() => res(port));
-    });
-  });
-}
 
 export interface TestRuntime extends Runtime {
   dataDir: string;
@@ -35,7 +26,7 @@ export async function testRuntime(
   opts: { smtpPort?: number; meter?: boolean } = {},
 ): Promise<TestRuntime> {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), `kf-${regulation.replace(/[^a-z0-9-]/gi, '_').slice(-40)}-`));
-  const rt = await startRuntime({ regulation, port: await freePort(), dataDir: dir, clock: 'manual', now, ...opts });
+  const rt = await startRuntime({ regulation, port: 0, dataDir: dir, clock: 'manual', now, ...opts });
   const call: TestRuntime['call'] = async (method, path, opts = {}) => {
     const headers: Record<string, string> = { ...opts.headers };
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
@@ -88,6 +79,17 @@ export async function officerCookie(rt: Runtime, role = 'officer'): Promise<stri
   const cookie = res.headers.get('set-cookie')?.split(';')[0] ?? '';
   if (res.status !== 303 || !/^kf_officer=.+/.test(cookie)) throw new Error(`sign-in as ${role}: ${res.status}`);
   return cookie;
+}
+
+/**
+ * The form token the officers' pages give a session (a hidden field in every post form), read from
+ * a page as a browser would: posts without it are refused as forged.
+ */
+export async function formToken(rt: Runtime, cookie: string): Promise<string> {
+  const page = await (await fetch(`${rt.url}/medewerkers/werklijst`, { headers: { cookie } })).text();
+  const token = /name="_csrf" value="([^"]+)"/.exec(page)?.[1];
+  if (!token) throw new Error('no form token on the worklist');
+  return token;
 }
 
 /** A runtime with its SMTP server on a free port, and a mail client that sends to it. */
