@@ -22,6 +22,7 @@ import { buildReport, reportCsv, reportHtml } from './domain/report.js';
 import { LONE_SURROGATE_MESSAGE, normalizeJson } from './domain/text.js';
 import { DEADLINE_STATUS_NL, timeline } from './domain/timeline.js';
 import { registerInboundRoutes } from './inbound-routes.js';
+import { recordKey, seal, unseal } from './sealed.js';
 import { registerAssets } from './web/assets.js';
 import { documentPolicy, formGuard, guardedApi, securityHeaders } from './web/guard.js';
 import { registerOfficerPages } from './web/officer-pages.js';
@@ -324,8 +325,11 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
    * Idempotency-Key: the same key gives the same answer, once, however often and however
    * concurrently it is sent (a double click, a retried request, a reloaded form).
    */
-  const idempotent = async <T>(key: string | undefined, body: unknown, run: () => Promise<T>): Promise<T> => {
-    if (!key) return run();
+  const idempotent = async <T>(given: string | undefined, body: unknown, run: () => Promise<T>): Promise<T> => {
+    if (!given) return run();
+    // Stored under a hash of the client's key, the answer sealed with it (sealed.ts): the record
+    // holds no access token in plain text.
+    const key = recordKey(given);
     // Only a hash of the complaint is kept beside the key: no personal data in this record.
     const fingerprint = createHash('sha256').update(JSON.stringify(body)).digest('base64url');
     const now = deps.now?.() ?? new Date();
@@ -337,7 +341,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
           throw new ApiError(422, 'Deze Idempotency-Key is al gebruikt voor een andere klacht.', [
             { path: 'idempotency-key', message: 'al gebruikt' },
           ]);
-        if (rec.status === 'done') return rec.response as T;
+        if (rec.status === 'done') return unseal(given, rec.response) as T;
         await new Promise((r) => setTimeout(r, 50));
       }
       throw new ApiError(409, 'Deze klacht wordt al verwerkt; probeer het zo opnieuw.');
@@ -351,7 +355,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
       if (e instanceof DomainError) await deps.store.releaseIdempotent(key);
       throw e;
     }
-    await deps.store.finishIdempotent(key, response);
+    await deps.store.finishIdempotent(key, seal(given, response));
     return response;
   };
   const { procedure, regulation: reg } = deps;
