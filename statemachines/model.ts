@@ -421,7 +421,7 @@ export const RegulationSchema = z
   .object({
     id,
     title: z.string().min(1),
-    /** The document this regulation is written from, relative to `statemachines/presets/`. */
+    /** The document this regulation is written from: next to the regulation file, or an absolute path. */
     document: z
       .object({ file: z.string().optional(), title: z.string().optional(), date: z.string().optional() })
       .optional(),
