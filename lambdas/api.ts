@@ -329,25 +329,29 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
     // Only a hash of the complaint is kept beside the key: no personal data in this record.
     const fingerprint = createHash('sha256').update(JSON.stringify(body)).digest('base64url');
     const now = deps.now?.() ?? new Date();
-    const started = await deps.store.beginIdempotent(key, fingerprint, now.toISOString());
-    if (!started) {
-      for (let i = 0; i < 100; i++) {
-        const rec = await deps.store.getIdempotent(key, now);
-        if (rec?.fingerprint !== fingerprint)
-          throw new ApiError(422, 'Deze Idempotency-Key is al gebruikt voor een andere klacht.', [
-            { path: 'idempotency-key', message: 'al gebruikt' },
-          ]);
-        if (rec.status === 'done') return rec.response as T;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      throw new ApiError(409, 'Deze klacht wordt al verwerkt; probeer het zo opnieuw.');
+    // Taken when free, expired, or pending past its lease (its owner died half-way: a crash must
+    // not leave the key "wordt al verwerkt" for a day, nor lose a re-posted form).
+    const begin = () => deps.store.beginIdempotent(key, fingerprint, now.toISOString(), new Date());
+    let started = await begin();
+    for (let i = 0; !started && i < 100; i++) {
+      const rec = await deps.store.getIdempotent(key, now);
+      if (rec && rec.fingerprint !== fingerprint)
+        throw new ApiError(422, 'Deze Idempotency-Key is al gebruikt voor een andere klacht.', [
+          { path: 'idempotency-key', message: 'al gebruikt' },
+        ]);
+      if (rec?.status === 'done') return rec.response as T;
+      if (!rec || i % 10 === 9) started = await begin();
+      if (!started) await new Promise((r) => setTimeout(r, 50));
     }
+    if (!started) throw new ApiError(409, 'Deze klacht wordt al verwerkt; probeer het zo opnieuw.');
     let response: T;
     try {
       response = await run();
     } catch (e) {
-      // Refused input stores nothing, so a corrected retry with the same key may go ahead. Any
-      // other failure may have come after the dossier was stored: the key stays taken.
+      // Refused input stores nothing, so a corrected retry with the same key may go ahead at once.
+      // Any other failure may have come after the dossier was stored: the key stays pending until
+      // its lease runs out, then a retry goes ahead (a duplicate beats a lost complaint; the
+      // runtime's recoverIntake starts the ladder of one stored before a crash).
       if (e instanceof DomainError) await deps.store.releaseIdempotent(key);
       throw e;
     }
