@@ -16,7 +16,6 @@ import {
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
 import {
-  DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -512,6 +511,7 @@ export class DynamoDossierStore implements HeldMailStore {
     // TTL deletes up to days late: expiry is checked here, not left to DynamoDB.
     const expiresAt = r.Item?.[TTL_ATTRIBUTE];
     if (typeof expiresAt === 'number' && expiresAt * 1000 <= now.getTime()) return undefined;
+    if (r.Item?.status === 'released') return undefined;
     return r.Item as { status: 'pending' | 'done'; response?: unknown; fingerprint: string } | undefined;
   }
 
@@ -537,8 +537,10 @@ export class DynamoDossierStore implements HeldMailStore {
             leaseUntil: wallNow.getTime() + IDEMPOTENCY_LEASE_SECONDS * 1000,
             [TTL_ATTRIBUTE]: epochSeconds(atMs) + IDEMPOTENCY_SECONDS,
           },
+          // Free: never taken, expired, released by a refused request, or pending past its lease
+          // with the same request (its owner died half-way).
           ConditionExpression:
-            'attribute_not_exists(pk) OR #exp <= :now OR (#s = :pending AND #lease <= :wall AND #fp = :fp)',
+            'attribute_not_exists(pk) OR #exp <= :now OR #s = :released OR (#s = :pending AND #lease <= :wall AND #fp = :fp)',
           ExpressionAttributeNames: {
             '#exp': TTL_ATTRIBUTE,
             '#s': 'status',
@@ -547,6 +549,7 @@ export class DynamoDossierStore implements HeldMailStore {
           },
           ExpressionAttributeValues: {
             ':now': Math.floor(atMs / 1000),
+            ':released': 'released',
             ':pending': 'pending',
             ':wall': wallNow.getTime(),
             ':fp': fingerprint,
@@ -572,16 +575,22 @@ export class DynamoDossierStore implements HeldMailStore {
     );
   }
 
-  /** Forgets a started request that failed (bad input): a corrected retry with the same key may go ahead. */
+  /**
+   * Forgets a started request that failed (bad input): a corrected retry with the same key may go
+   * ahead. An UpdateItem that marks the record released, not a DeleteItem: the functions' roles
+   * may append and update the table but never delete from it (lib/dossier-table.ts; the IAM
+   * simulation in test/aws-permissions.test.ts refused the DeleteItem this used to send).
+   */
   async releaseIdempotent(key: string): Promise<void> {
     await this.doc
       .send(
-        new DeleteCommand({
+        new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: `IDEMPOTENCY#${key}`, sk: 'IDEMPOTENCY' },
+          UpdateExpression: 'SET #s = :released',
           ConditionExpression: '#s = :pending',
           ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':pending': 'pending' },
+          ExpressionAttributeValues: { ':pending': 'pending', ':released': 'released' },
         }),
       )
       .catch((e) => {
