@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { act, dossier, mailsOf, submit } from './support/ladder.js';
 import { type TestRuntime, testRuntime } from './support/runtime.js';
@@ -151,8 +151,16 @@ describe('Awb 9:11: six weeks over the whole rung (examples/sociaal-team-gemeent
     const r = await rt.call('GET', '/reports?from=2026-01-01&to=2026-12-31', { token: rt.officers.coordinator });
     expect(r.status, r.text).toBe(200);
     const row = r.json.deadlines.find((x: any) => x.step === 'afhandeling');
-    expect(row).toMatchObject({ title: 'Afhandeling van de klacht', breached: 1 });
-    expect(row.met + row.metAfterExtension).toBeGreaterThanOrEqual(1);
+    // The first dossier sat at the admissibility past its six weeks, the second was breached in the
+    // investigation, the third met, the fourth was withdrawn.
+    expect(row).toMatchObject({
+      title: 'Afhandeling van de klacht',
+      met: 1,
+      metAfterExtension: 0,
+      breached: 2,
+      open: 0,
+      cancelled: 1,
+    });
   });
 });
 
@@ -185,14 +193,16 @@ describe('Awb 9:11: putting off on the last day as the Atw moved it', () => {
 
 describe('Wkkgz art. 17: six weeks from filing, over the mediation and the decision (de Linde as a term)', () => {
   let rt: TestRuntime;
-  beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kf-wkkgz-term-'));
-    const file = join(dir, 'thuiszorg-de-linde.yaml');
+  let file: string;
+  beforeAll(() => {
+    file = join(mkdtempSync(join(tmpdir(), 'kf-wkkgz-term-')), 'thuiszorg-de-linde.yaml');
     writeFileSync(file, stringify(lindeWithTerm()));
-    // Thursday 3 September 2026: six weeks end on Thursday 15 October.
+  });
+  // Each test on its own clock from Thursday 3 September 2026: six weeks end on Thursday 15 October.
+  beforeEach(async () => {
     rt = await testRuntime(file, '2026-09-03T09:00:00+02:00');
   });
-  afterAll(async () => rt?.stop());
+  afterEach(async () => rt?.stop());
 
   it('breached while the dossier still sits in the mediation: recorded then, the bestuurder alarmed', async () => {
     const s = await submit(rt);

@@ -40,6 +40,16 @@ import {
   redactEvent,
 } from './dossier.js';
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from './errors.js';
+import {
+  decideTermEnded,
+  decideTermExtension,
+  decideTermReminder,
+  extendableTerms,
+  type LetterFn,
+  termsAtClose,
+  termsAtReceipt,
+  termsAtStep,
+} from './handling-terms.js';
 import { NO_ANSWER_NOTE, renderLetter } from './letters.js';
 import type {
   AttachmentMeta,
@@ -49,6 +59,7 @@ import type {
   HeldMailStore,
   LadderInput,
   Mailer,
+  ReminderPayload,
   Reminders,
   Workflow,
 } from './ports.js';
@@ -123,12 +134,14 @@ export interface Previous {
 
 export type Action =
   | { type: 'outcome'; stepId: string; outcome: string; note?: string }
-  | { type: 'extend'; stepId: string; term: string; reason: string; consent?: boolean }
+  | { type: 'extend'; stepId: string; termId?: string; term: string; reason: string; consent?: boolean }
   | { type: 'handover'; stepId: string; to: string; reason: string };
 
 export interface AvailableAction {
   type: Action['type'];
   stepId: string;
+  /** For putting off a term for the whole handling: which one. */
+  termId?: string;
   title: string;
   fields: Record<string, { type: string; required: boolean; options?: { value: string; title: string }[] }>;
 }
@@ -190,11 +203,12 @@ export class Procedure {
     for (const b of appended) {
       if (b.type === 'reminder.scheduled') {
         await this.deps.reminders.schedule(b.data.name, new Date(b.data.at), {
+          ...(b.data.kind ? { kind: b.data.kind } : {}),
           dossierId: view.id,
           stepId: b.data.stepId,
           deadlineId: b.data.deadlineId,
           name: b.data.name,
-        });
+        } as ReminderPayload);
       }
       if (b.type === 'reminder.cancelled') await this.deps.reminders.cancel(b.data.name);
       if (b.type === 'retention.scheduled') {
@@ -415,6 +429,8 @@ export class Procedure {
     const planned: EventBody[] = (rung?.steps ?? [])
       .filter((s) => s.deadline?.from === 'receipt')
       .map((s) => ({ type: 'deadline.set', data: this.deadlineFor(s, 1, receipt) }) as EventBody);
+    // Terms for the whole handling that start with the complaint (Awb 9:11, Wkkgz art. 17).
+    planned.push(...termsAtReceipt(reg, variant.startsAt, receipt));
     const extra: EventBody[] = [
       ...(missing.length ? [{ type: 'intake.incomplete', data: { missing } } as EventBody] : []),
       ...(opts.attachments ?? []).map(
@@ -794,6 +810,18 @@ export class Procedure {
         data: { stepId: at.step.id, rungId: at.rung.id, activation, actor: at.step.actor, assignee },
       });
       v = project(view, bodies, now, 'klachtflow');
+      // Terms for the whole handling: start (or go on) in their span, end when the dossier leaves it.
+      bodies.push(
+        ...termsAtStep(
+          this.reg,
+          v,
+          at.step.id,
+          p.previous?.step,
+          p.previous?.outcome === CONTROL_OUTCOMES.escalate,
+          now,
+        ),
+      );
+      v = project(view, bodies, now, 'klachtflow');
       const id = deadlineId(at.step.id, activation);
       const planned = v.deadlines.find((d) => d.deadlineId === id);
       const anchorAt = this.anchorOf(v, at.step, now);
@@ -843,9 +871,12 @@ export class Procedure {
         );
       }
       if (assignee !== 'complainant') {
-        bodies.push(
-          ...this.letter(v, 'task', [assignee], key, { step: at.step, ...(deadline ? { dueAt: deadline.dueAt } : {}) }),
-        );
+        // A step without a term of its own is done by the end of the term for the whole handling.
+        const due =
+          deadline?.dueAt ??
+          v.deadlines.filter((d) => d.termId && d.status === 'open').sort((a, b) => a.dueAt.localeCompare(b.dueAt))[0]
+            ?.dueAt;
+        bodies.push(...this.letter(v, 'task', [assignee], key, { step: at.step, ...(due ? { dueAt: due } : {}) }));
       } else if (!bodies.some((b) => b.type === 'letter.queued' && b.data.audience === 'complainant')) {
         // The complainant's turn: tell them, unless the letter that ended the rung just did.
         bodies.push(
@@ -1012,6 +1043,9 @@ export class Procedure {
       const at = p.previous?.step ? findStep(this.reg, p.previous.step) : undefined;
       const outcome = at?.step.outcomes.find((o) => o.id === p.previous?.outcome);
       let v = project(view, bodies, now, 'klachtflow');
+      // A term for the whole handling is met by the outcome that closes it (or breached when late).
+      bodies.push(...termsAtClose(this.reg, v, p.reason === 'outcome' ? p.previous?.step : undefined, now));
+      v = project(view, bodies, now, 'klachtflow');
       for (const d of v.deadlines)
         if (d.status === 'open')
           bodies.push({ type: 'deadline.cancelled', data: { deadlineId: d.deadlineId, reason: 'dossier gesloten' } });
@@ -1053,6 +1087,29 @@ export class Procedure {
     const view = await this.deps.store.load(p.dossierId);
     if (!view || view.status === 'closed') return;
     await this.startLadder(view, null, p.resumeAt);
+  }
+
+  /**
+   * A schedule of a term for the whole handling fired: the reminder before its end, or its end
+   * (the breach recorded and alarmed whatever step the dossier is in).
+   */
+  async termFired(p: { kind: 'term-reminder' | 'term-end'; dossierId: string; deadlineId: string; name: string }) {
+    const letter: LetterFn = (v, kind, to, key, extra) => this.letter(v, kind as LetterKind, to, key, extra);
+    let breached: string | undefined;
+    const view = await this.mutate(p.dossierId, 'klachtflow', (v, now) => {
+      if (p.kind === 'term-reminder') return decideTermReminder(this.reg, letter, v, p);
+      const decided = decideTermEnded(this.reg, letter, v, p, now);
+      breached = decided.breached;
+      return decided.bodies;
+    });
+    const run = view.deadlines.find((d) => d.deadlineId === p.deadlineId);
+    if (breached && run)
+      this.deps.observer?.deadlineBreached({
+        regulationId: this.reg.id,
+        dossierId: p.dossierId,
+        stepId: run.stepId,
+        kind: breached,
+      });
   }
 
   /** A reminder fired: remind whoever must act, if the step still waits. */
@@ -1421,6 +1478,22 @@ export class Procedure {
         },
       });
     }
+    if (caller.kind === 'officer') {
+      // Terms for the whole handling the current step lies in, put off by whom the regulation names.
+      for (const t of extendableTerms(this.reg, view, caller.roles, true)) {
+        actions.push({
+          type: 'extend',
+          stepId: current.stepId,
+          termId: t.id,
+          title: `Termijn voor de hele behandeling verdagen: ${t.title}`,
+          fields: {
+            term: { type: 'term', required: true },
+            reason: { type: 'text', required: true },
+            consent: { type: 'boolean', required: false },
+          },
+        });
+      }
+    }
     if (caller.kind === 'officer' && at.step.allows.handover) {
       actions.push({
         type: 'handover',
@@ -1454,6 +1527,33 @@ export class Procedure {
     }
     const at = findStep(this.reg, current.stepId);
     if (!at) throw new ConflictError('Onbekende stap.');
+    if (action.type === 'extend' && action.termId !== undefined) {
+      // A term for the whole handling: put off by whom the regulation names, from any step of its
+      // span; the step itself goes on as it was, so the waiting task is not touched.
+      const term = action;
+      const termId = term.termId ?? '';
+      if (caller.kind !== 'officer') throw new ForbiddenError('U mag deze termijn niet verlengen.');
+      const letter: LetterFn = (v, kind, to, key, extra) => this.letter(v, kind as LetterKind, to, key, extra);
+      return this.mutate(id, caller.sub, (v, now) => {
+        if (v.status === 'closed') throw new ConflictError('Dit dossier is gesloten.');
+        if (v.current?.stepId !== term.stepId) throw new ConflictError('Het dossier is intussen verder gegaan.');
+        const step = findStep(this.reg, v.current.stepId)?.step;
+        return decideTermExtension(
+          this.reg,
+          letter,
+          v,
+          { roles: caller.roles, mayActOnStep: !!step && this.mayAct(caller, v, step) },
+          {
+            termId,
+            term: term.term,
+            reason: term.reason,
+            ...(term.consent ? { consent: true } : {}),
+          },
+          now,
+          caller.sub,
+        );
+      });
+    }
     if (!this.mayAct(caller, view, at.step)) throw new ForbiddenError('U mag deze stap niet zetten.');
     if (!current.token)
       throw new ConflictError('Deze stap wordt nog voorbereid; probeer het over enkele seconden opnieuw.');
@@ -1767,6 +1867,7 @@ export class Procedure {
       kind: d.kind,
       extended: d.extended,
       ...(d.statute ? { statute: d.statute } : {}),
+      ...(d.termId ? { term: d.termId } : {}),
       explanation: d.explanation,
     }));
   }
