@@ -12,12 +12,13 @@
  * schedule whose term moved or closed does nothing. The step's own wait is untouched, so the
  * committed ASL needs no state for it.
  */
-import { type ProcedureTerm, type Regulation, type Step, stepsInSpan } from '../../statemachines/model.js';
-import { computeDeadline, DeadlineError, formatDutchDate, reminderInstant } from './calendar/deadline.js';
-import { describeTerm, parseTerm } from './calendar/term.js';
-import { type DeadlineData, type DeadlineView, type DossierView, type EventBody, project } from './dossier.js';
-import { ForbiddenError, UnprocessableError } from './errors.js';
-import type { LetterInput } from './letters.js';
+import { type ProcedureTerm, type Regulation, type Step, stepsInSpan } from '../../../statemachines/model.js';
+import { computeDeadline, DeadlineError, formatDutchDate, reminderInstant } from '../calendar/deadline.js';
+import { describeTerm, parseTerm } from '../calendar/term.js';
+import { type DeadlineData, type DeadlineView, type DossierView, type EventBody, project } from '../dossier.js';
+import { ForbiddenError, UnprocessableError } from '../errors.js';
+import type { LetterInput } from '../letters.js';
+import type { Core } from './core.js';
 
 /** The id of one run of a term in a dossier (a term runs again only when the dossier re-enters its span). */
 export function termDeadlineId(termId: string, activation: number): string {
@@ -417,4 +418,39 @@ export function decideTermExtension(
     }),
   );
   return bodies;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The application: read, decide (above), append, deliver.
+
+/** The procedure's letters (rendered, addressed, into the outbox) for the decisions above. */
+export function lettersOf(core: Core): LetterFn {
+  return (view, kind, recipients, key, extra) =>
+    core.letter(view, kind as Parameters<Core['letter']>[1], recipients, key, extra);
+}
+
+/**
+ * A schedule of a term for the whole handling fired: the reminder before its end, or its end (the
+ * breach recorded and alarmed whatever step the dossier is in).
+ */
+export async function termFired(
+  core: Core,
+  p: { kind: 'term-reminder' | 'term-end'; dossierId: string; deadlineId: string; name: string },
+): Promise<void> {
+  let breached: string | undefined;
+  const view = await core.mutate(p.dossierId, 'klachtflow', (v, now) => {
+    if (p.kind === 'term-reminder') return decideTermReminder(core.reg, lettersOf(core), v, p);
+    const decided = decideTermEnded(core.reg, lettersOf(core), v, p, now);
+    breached = decided.breached;
+    return decided.bodies;
+  });
+  const run = view.deadlines.find((d) => d.deadlineId === p.deadlineId);
+  if (breached && run) {
+    core.deps.observer?.deadlineBreached({
+      regulationId: core.reg.id,
+      dossierId: p.dossierId,
+      stepId: run.stepId,
+      kind: breached,
+    });
+  }
 }
