@@ -19,7 +19,7 @@ import { Layout, Notice } from './layout.js';
 import { formOf, html } from './pages.js';
 import { MailSection } from './postvak-pages.js';
 import { CHANNEL_LABELS, registerPrintPage, registerRecordPage } from './record-page.js';
-import { OFFICER_COOKIE, type PageSignIn } from './sign-in.js';
+import { OFFICER_COOKIE, OfficerSessions, type PageSignIn } from './sign-in.js';
 
 const COOKIE = OFFICER_COOKIE;
 
@@ -416,7 +416,7 @@ function DossierPage(props: {
       {d.received.transcript ? (
         <details class="kf-box">
           <summary>Verslag of tekst van de brief</summary>
-          <pre style="white-space: pre-wrap; font: inherit">{d.received.transcript}</pre>
+          <pre class="kf-pre">{d.received.transcript}</pre>
         </details>
       ) : null}
       {d.received.window?.outside ? <p class="utrecht-paragraph kf-error">{d.received.window.text}</p> : null}
@@ -518,7 +518,7 @@ function DossierPage(props: {
             {l.subject} aan {l.to.join(', ') || 'niemand (geen adres)'}
             {l.undeliverable.length ? ` - per post aan: ${l.undeliverable.join(', ')}` : ''}
           </summary>
-          <pre style="white-space: pre-wrap; font: inherit">{l.text}</pre>
+          <pre class="kf-pre">{l.text}</pre>
           {l.audience === 'complainant' || l.undeliverable.length ? (
             <p class="utrecht-paragraph">
               <a class="utrecht-link" href={`/medewerkers/dossiers/${d.id}/brieven/${encodeURIComponent(l.letterId)}`}>
@@ -597,33 +597,47 @@ function Registration(props: { id: string; form: any }) {
   );
 }
 
-/** Locally: the runtime's per-role token (officers.json), typed into a form and checked against the API. */
-export const tokenSignIn: PageSignIn = {
-  register(app, { reg, api }) {
-    app.get('/medewerkers', (c) =>
-      getCookie(c, COOKIE) ? c.redirect('/medewerkers/werklijst', 303) : html(c, <SignIn reg={reg} />),
-    );
+/**
+ * Locally: the runtime's per-role token (officers.json), typed into a form and checked against the
+ * API. The cookie holds a session of its own (`sessions`), which the runtime's API also accepts;
+ * signing out ends it.
+ */
+export function tokenSignIn(sessions: OfficerSessions): PageSignIn {
+  return {
+    register(app, { reg, api }) {
+      app.get('/medewerkers', (c) =>
+        sessions.codeOf(getCookie(c, COOKIE))
+          ? c.redirect('/medewerkers/werklijst', 303)
+          : html(c, <SignIn reg={reg} />),
+      );
 
-    app.post('/medewerkers/inloggen', async (c) => {
-      const token = ((await formOf(c)).token ?? '').trim();
-      const res = await api.request('/dossiers?limit=1', { headers: { authorization: `Bearer ${token}` } });
-      if (res.status !== 200)
-        return html(c, <SignIn reg={reg} error="Deze code klopt niet. Controleer hem en probeer het opnieuw." />, 401);
-      setCookie(c, COOKIE, token, {
-        httpOnly: true,
-        sameSite: 'Strict',
-        path: '/medewerkers',
-        secure: new URL(c.req.url).protocol === 'https:',
+      app.post('/medewerkers/inloggen', async (c) => {
+        const token = ((await formOf(c)).token ?? '').trim();
+        const res = await api.request('/dossiers?limit=1', { headers: { authorization: `Bearer ${token}` } });
+        if (res.status !== 200)
+          return html(
+            c,
+            <SignIn reg={reg} error="Deze code klopt niet. Controleer hem en probeer het opnieuw." />,
+            401,
+          );
+        sessions.end(getCookie(c, COOKIE));
+        setCookie(c, COOKIE, sessions.start(token), {
+          httpOnly: true,
+          sameSite: 'Strict',
+          path: '/medewerkers',
+          secure: new URL(c.req.url).protocol === 'https:',
+        });
+        return c.redirect('/medewerkers/werklijst', 303);
       });
-      return c.redirect('/medewerkers/werklijst', 303);
-    });
 
-    app.post('/medewerkers/uitloggen', (c) => {
-      deleteCookie(c, COOKIE, { path: '/medewerkers' });
-      return c.redirect('/medewerkers', 303);
-    });
-  },
-};
+      app.post('/medewerkers/uitloggen', (c) => {
+        sessions.end(getCookie(c, COOKIE));
+        deleteCookie(c, COOKIE, { path: '/medewerkers' });
+        return c.redirect('/medewerkers', 303);
+      });
+    },
+  };
+}
 
 const ERRORS: Record<number, string> = {
   409: 'Dat kon niet meer: het dossier is intussen verder gegaan. Bekijk de stand hieronder.',
@@ -636,7 +650,10 @@ export function registerOfficerPages(
     reg: Regulation;
     api: { request: (path: string, init?: RequestInit) => Response | Promise<Response> };
     now: () => Date;
-    /** How officers sign in. @default tokenSignIn (the local runtime's tokens) */
+    /**
+     * How officers sign in. @default tokenSignIn with sessions of its own (the API must accept
+     * them: the runtime passes the sessions it resolves)
+     */
     signIn?: PageSignIn;
   },
 ) {
@@ -654,7 +671,7 @@ export function registerOfficerPages(
   registerRecordPage(app, { reg, call, now: deps.now });
   registerPrintPage(app, { reg, call });
 
-  (deps.signIn ?? tokenSignIn).register(app, { reg, api });
+  (deps.signIn ?? tokenSignIn(new OfficerSessions())).register(app, { reg, api });
 
   app.get('/medewerkers/werklijst', async (c) => {
     const asked = c.req.query('rung') || undefined;

@@ -52,7 +52,7 @@ function HeldItem(props: { m: any }) {
           <li>{r}</li>
         ))}
       </ul>
-      {m.text ? <pre style="white-space: pre-wrap">{m.text.slice(0, 3000)}</pre> : null}
+      {m.text ? <pre class="kf-pre">{m.text.slice(0, 3000)}</pre> : null}
       {m.attachments.length ? (
         <p class="utrecht-paragraph">
           Bijlagen: {m.attachments.map((a: any) => `${a.filename} (${Math.ceil(a.size / 1024)} kB)`).join(', ')}

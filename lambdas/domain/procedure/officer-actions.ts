@@ -13,12 +13,18 @@ import { decideTermExtension, extendableTerms, lettersOf } from './handling-term
 import { registrationOf } from './records.js';
 import type { Action, AvailableAction, BeginResult, Caller } from './types.js';
 
+/**
+ * Who may act on a step: whoever holds it (its actor, or whom the conflict-of-interest rule or a
+ * handover named) and that role's deputies. `escalatesTo` is whom a missed deadline alarms; being
+ * alarmed gives no right to decide (a complaints officer alarmed about the board's step does not
+ * take the board's decision).
+ */
 export function mayAct(core: Core, caller: Caller, view: DossierView, step: Step): boolean {
   if (caller.kind === 'complainant') return step.actor === 'complainant';
   const assignee = view.current?.assignee ?? step.actor;
   if (step.actor === 'complainant') return true; // recorded on the complainant's behalf (phone, letter)
   const role = core.reg.roles.find((r) => r.id === assignee);
-  const allowed = new Set([assignee, ...(role?.deputies ?? []), ...(role?.escalatesTo ? [role.escalatesTo] : [])]);
+  const allowed = new Set([assignee, ...(role?.deputies ?? [])]);
   return caller.roles.some((r) => allowed.has(r));
 }
 
