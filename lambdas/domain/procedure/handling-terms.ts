@@ -13,7 +13,7 @@
  * committed ASL needs no state for it.
  */
 import { type ProcedureTerm, type Regulation, type Step, stepsInSpan } from '../../../statemachines/model.js';
-import { computeDeadline, DeadlineError, formatDutchDate, reminderInstant } from '../calendar/deadline.js';
+import { computeDeadline, DeadlineError, reminderInstant } from '../calendar/deadline.js';
 import { describeTerm, parseTerm } from '../calendar/term.js';
 import { type DeadlineData, type DeadlineView, type DossierView, type EventBody, project } from '../dossier.js';
 import { ForbiddenError, UnprocessableError } from '../errors.js';
@@ -363,13 +363,6 @@ export function decideTermExtension(
     throw new UnprocessableError(`"${term.title}" loopt niet (meer).`, ['termId']);
   }
   const source = rule.statute ?? term.statute ?? reg.title;
-  // "Before the end": in time on any day up to and including the last day as the Atw moved it.
-  if (run.status === 'breached' || Date.parse(now) > Date.parse(run.dueAt)) {
-    throw new UnprocessableError(
-      `De termijn is verstreken op ${formatDutchDate(run.lastDay)}; verdagen kan alleen vóór het einde van de termijn (${source}).`,
-      ['term'],
-    );
-  }
   const extensions = [
     ...run.basis.extensions,
     { term: action.term, reason: action.reason, announcedAt: now, ...(action.consent ? { consent: true } : {}) },
@@ -386,8 +379,8 @@ export function decideTermExtension(
       extensions,
       extensionPolicy: {
         max: rule.max,
-        // Checked above against the end as the Atw moved it.
-        announceBeforeExpiry: false,
+        // The calendar checks "before the end": up to and including the last day as the Atw moved it.
+        announceBeforeExpiry: rule.announceBeforeExpiry,
         beyondMaxWithConsent: rule.beyondMaxWithConsent,
         source,
       },
