@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { act, dossier, mailsOf, submit } from './support/ladder.js';
-import { type TestRuntime, testRuntime } from './support/runtime.js';
+import { formToken, officerCookie, type TestRuntime, testRuntime } from './support/runtime.js';
 import { lindeWithTerm } from './support/terms.js';
 
 // The term for the handling as a whole, end to end in the local runtime (the committed ASL, the
@@ -147,19 +147,51 @@ describe('Awb 9:11: six weeks over the whole rung (examples/sociaal-team-gemeent
     expect(term(await dossier(rt, w.id)).status).toBe('cancelled');
   });
 
+  it("the officers' page offers the term's own form; posted as a browser does, it puts the term off", async () => {
+    const s = await submit(rt);
+    const cookie = await officerCookie(rt, 'coordinator');
+    const page = await (await fetch(`${rt.url}/medewerkers/dossiers/${s.id}`, { headers: { cookie } })).text();
+    expect(page).toContain('Termijn voor de hele behandeling verdagen: Afhandeling van de klacht');
+    expect(page).toContain('name="termId" value="afhandeling"');
+    // Every id on the page once (a step's own extension form may stand beside it).
+    const ids = [...page.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]);
+    expect(ids.length).toBe(new Set(ids).size);
+    const before = term(await dossier(rt, s.id)).lastDay;
+    const r = await fetch(`${rt.url}/medewerkers/dossiers/${s.id}/acties`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        type: 'extend',
+        stepId: 'ontvankelijkheid',
+        termId: 'afhandeling',
+        term: 'twee weken',
+        reason: 'De klacht gaat over drie teams.',
+        _csrf: await formToken(rt, cookie),
+      }).toString(),
+    });
+    expect(r.status).toBe(303);
+    await rt.advance('PT0S');
+    const after = term(await dossier(rt, s.id));
+    expect(after.extended).toBe(true);
+    expect(after.lastDay > before).toBe(true);
+    await rt.call('POST', `/complaints/${s.id}/withdraw`, { token: s.token, body: {} });
+    await rt.advance('PT0S');
+  });
+
   it("the report's attainment counts the term as one row", async () => {
     const r = await rt.call('GET', '/reports?from=2026-01-01&to=2026-12-31', { token: rt.officers.coordinator });
     expect(r.status, r.text).toBe(200);
     const row = r.json.deadlines.find((x: any) => x.step === 'afhandeling');
     // The first dossier sat at the admissibility past its six weeks, the second was breached in the
-    // investigation, the third met, the fourth was withdrawn.
+    // investigation, the third met, the fourth and the fifth (the page's) were withdrawn.
     expect(row).toMatchObject({
       title: 'Afhandeling van de klacht',
       met: 1,
       metAfterExtension: 0,
       breached: 2,
       open: 0,
-      cancelled: 1,
+      cancelled: 2,
     });
   });
 });
