@@ -72,7 +72,7 @@ export function describeRegulation(reg: Regulation): string {
     for (const t of reg.ladder.terms) {
       const x = t.extension;
       lines.push(
-        `  - ${t.title}: ${describeTerm(parseTerm(t.term))} na ${t.from === 'receipt' ? 'ontvangst van de klacht' : 'het begin van de trede'} (${t.kind}${t.statute ? `, ${t.statute}` : ''}), over: ${stepsInSpan(reg, t).join(', ')}${x ? `; verdagen met ten hoogste ${describeTerm(parseTerm(x.max))}${x.beyondMaxWithConsent ? ', verder met instemming van de klager' : ''}` : ''}`,
+        `  - ${t.title}: ${describeTerm(parseTerm(t.term))} na ${t.from === 'receipt' ? 'ontvangst van de klacht' : 'het begin van de trede'} (${t.kind}${t.statute ? `, ${t.statute}` : ''}), over: ${stepsInSpan(reg, t).join(', ')}${x ? `; verdagen ${x.max ? `met ten hoogste ${describeTerm(parseTerm(x.max))}` : 'zonder grens'}${x.beyondMaxWithConsent ? ', verder met instemming van de klager' : ''}` : ''}`,
       );
     }
   }
