@@ -187,6 +187,8 @@ const Deadline = z
     kind: z.string(),
     extended: z.boolean(),
     statute: z.string().optional(),
+    /** Set for a term for the handling as a whole (Awb 9:11, Wkkgz art. 17): its id in the regulation. */
+    term: z.string().optional(),
     explanation: z.any(),
   })
   .openapi('Deadline');
@@ -215,6 +217,8 @@ const ActionBody = z
       .object({
         type: z.literal('extend'),
         stepId: z.string(),
+        /** Put off a term for the handling as a whole (ladder.terms) instead of the step's own term. */
+        termId: z.string().max(100).optional(),
         term: z.string().max(100),
         reason: z.string().trim().min(1, 'Geef de reden van de verlenging.').max(5000),
         consent: z.boolean().optional(),

@@ -169,7 +169,8 @@ export function buildReport(
       if (x.kind === 'complainant') continue;
       const row = deadlines.get(x.stepId) ?? {
         step: x.stepId,
-        title: findStep(reg, x.stepId)?.step.title ?? x.stepId,
+        // A term for the whole handling is one row of its own, under its own name.
+        title: x.termId ? x.title : (findStep(reg, x.stepId)?.step.title ?? x.stepId),
         met: 0,
         metAfterExtension: 0,
         breached: 0,
