@@ -447,12 +447,17 @@ export function renderLetter(input: LetterInput): Letter {
  */
 export function letterHtml(reg: Regulation, subject: string, text: string): string {
   const URL = /(https?:\/\/[^\s<>"']+)/g;
-  const inline = (line: string) =>
-    escapeHtml(line).replace(URL, (found) => {
+  const inline = (line: string) => {
+    // The name in the greeting is what the complainant typed: never a link, neither ours nor one
+    // a mail client makes of "www.example.nl" or "naam@example.nl" (issue 14).
+    const greeting = GREETING.exec(line);
+    if (greeting) return `${escapeHtml(greeting[1] ?? '')} ${unlinkable(greeting[2] ?? '')},`;
+    return escapeHtml(line).replace(URL, (found) => {
       // A full stop or comma after a link ends the sentence, not the address.
       const u = found.replace(/[.,;:!?)]+$/, '');
       return `<a href="${u}" style="color:#0b57d0;word-break:break-all">${u}</a>${found.slice(u.length)}`;
     });
+  };
   const blocks = text.split(/\n{2,}/).map((block) => {
     const lines = block.split('\n').filter((l) => l.trim() !== '');
     if (lines.length > 0 && lines.every((l) => /^\s*- /.test(l)))
@@ -478,6 +483,18 @@ export function letterHtml(reg: Regulation, subject: string, text: string): stri
     ...blocks,
     '</div></body></html>',
   ].join('');
+}
+
+/** A letter's greeting line: "Beste Sanne de Vries,". */
+const GREETING = /^(Beste|Geachte) (.+),$/;
+
+/**
+ * Text that no mail client turns into a link: each character an autolinker joins on (. @ : /)
+ * stands in an element of its own between zero-width spaces, so neither one text
+ * node nor the joined text reads as an address. It looks the same.
+ */
+function unlinkable(text: string): string {
+  return escapeHtml(text).replace(/[.@:/]/g, (ch) => `&#8203;<span>${ch}</span>&#8203;`);
 }
 
 /** The start of what the complainant wrote, cut between whole characters (never half an emoji). */
