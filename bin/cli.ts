@@ -10,7 +10,7 @@ import { aslFile } from '../statemachines/asl.js';
 import { compileRegulation, renderAsl } from '../statemachines/compile.js';
 import { lintPasses, lintRegulation } from '../statemachines/lint.js';
 import { loadRegulation, PRESET_IDS, RegulationError } from '../statemachines/load.js';
-import { ANCHOR_LABELS, type Regulation } from '../statemachines/model.js';
+import { ANCHOR_LABELS, type Regulation, stepsInSpan } from '../statemachines/model.js';
 
 /** A failure the user caused; printed without a stack trace. */
 class UsageError extends Error {
@@ -67,6 +67,15 @@ export function describeRegulation(reg: Regulation): string {
     }
     for (const e of rung.escalation) lines.push(`     ↑ klager kan vragen om: ${e.to} (${e.when})`);
   });
+  if (reg.ladder.terms.length) {
+    lines.push('', 'Termijnen voor de hele behandeling:');
+    for (const t of reg.ladder.terms) {
+      const x = t.extension;
+      lines.push(
+        `  - ${t.title}: ${describeTerm(parseTerm(t.term))} na ${t.from === 'receipt' ? 'ontvangst van de klacht' : 'het begin van de trede'} (${t.kind}${t.statute ? `, ${t.statute}` : ''}), over: ${stepsInSpan(reg, t).join(', ')}${x ? `; verdagen ${x.max ? `met ten hoogste ${describeTerm(parseTerm(x.max))}` : 'zonder grens'}${x.beyondMaxWithConsent ? ', verder met instemming van de klager' : ''}` : ''}`,
+      );
+    }
+  }
   if (reg.referrals.length) {
     lines.push('', 'Verwijzingen:', ...reg.referrals.map((r) => `  - ${r.name} (${r.kind}): ${r.when}`));
   }
@@ -282,6 +291,10 @@ export function buildProgram(): Command {
       `poort van de SMTP-server voor klachten per e-mail op 127.0.0.1 (standaard ${DEFAULT_SMTP_PORT}; 0: een vrije poort)`,
     )
     .option(
+      '--trust-proxy <adres...>',
+      'een proxy voor klachtflow (adres of reeks, bijvoorbeeld 127.0.0.1 of 10.0.0.0/8): alleen van die proxy geldt X-Forwarded-For voor de limieten per afzender',
+    )
+    .option(
       '--ignore-lint-errors',
       'start ook als "klachtflow regulation lint" fouten in de regeling vindt (alleen om te proberen, niet voor echte klachten)',
     )
@@ -294,6 +307,7 @@ export function buildProgram(): Command {
         now?: string;
         speed: string;
         smtpPort?: string;
+        trustProxy?: string[];
         ignoreLintErrors?: boolean;
       }) => {
         const port = Number(opts.port);
@@ -333,6 +347,7 @@ export function buildProgram(): Command {
             ...(opts.now ? { now: opts.now } : {}),
             speed,
             smtpPort: smtp,
+            ...(opts.trustProxy?.length ? { trustProxy: opts.trustProxy } : {}),
             log: (line) => process.stdout.write(`${line}\n`),
           });
         const inUse = (e: unknown) => (e as NodeJS.ErrnoException).code === 'EADDRINUSE';

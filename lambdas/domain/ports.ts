@@ -31,6 +31,8 @@ export interface Reminders {
 /** What a one-time schedule carries: a reminder before a deadline, or the erasure at the end of retention. */
 export type ReminderPayload =
   | { kind?: 'reminder'; dossierId: string; stepId: string; deadlineId: string; name: string }
+  /** A term for the handling as a whole: the reminder before its end, or its end (breach and alarm). */
+  | { kind: 'term-reminder' | 'term-end'; dossierId: string; stepId: string; deadlineId: string; name: string }
   | { kind: 'erase'; dossierId: string; name: string }
   | { kind: 'erase-held'; heldId: string; name: string };
 
@@ -102,7 +104,8 @@ export interface DossierStore {
     key: string,
     now?: Date,
   ): Promise<{ status: 'pending' | 'done'; response?: unknown; fingerprint: string } | undefined>;
-  beginIdempotent(key: string, fingerprint: string, at: string): Promise<boolean>;
+  /** `wallNow`: the wall clock, for the lease of a pending key (a dead owner's key is taken over). */
+  beginIdempotent(key: string, fingerprint: string, at: string, wallNow?: Date): Promise<boolean>;
   finishIdempotent(key: string, response: unknown): Promise<void>;
   releaseIdempotent(key: string): Promise<void>;
   /** Counts an attempt in a fixed window; false once more than `limit` were counted in it. */
