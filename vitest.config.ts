@@ -17,7 +17,8 @@ export default defineConfig({
   test: {
     // Tests that start processes or servers bound to 127.0.0.1 need more than the default 5 s on 2 cores.
     testTimeout: 60_000,
-    hookTimeout: 60_000,
+    // A CDK synth in beforeAll took over 60 s while the machine was busy (cdk-inbound.test.ts).
+    hookTimeout: 180_000,
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', KLACHTFLOW_AWS_CALLS: calls },
     projects: [
       { extends: true, test: { name: 'klachtflow', include: ['test/**/*.test.ts'], exclude: [PERMISSIONS] } },
