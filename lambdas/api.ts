@@ -18,6 +18,7 @@ import { ConflictError, DomainError, ForbiddenError, NotFoundError, Unprocessabl
 import type { InboundMail } from './domain/inbound-mail.js';
 import { dayOf } from './domain/letters.js';
 import type { AttachmentStore, DossierStore } from './domain/ports.js';
+import { isRespondent } from './domain/procedure/access.js';
 import { type Caller, Procedure } from './domain/procedure.js';
 import { buildReport, reportCsv, reportHtml } from './domain/report.js';
 import { LONE_SURROGATE_MESSAGE, normalizeJson } from './domain/text.js';
@@ -517,6 +518,36 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
     return { kind: 'officer', sub: who.sub, roles: who.roles };
   };
 
+  // A complaint about an officer's own role (OCO: about the coordinator) is handled by someone
+  // else; the person complained about gets the inspection copy only, and never sees it in the
+  // worklist (routes below). One extra read per officer request, where the regulation has such a rule.
+  const aboutRules = reg.conflictOfInterest.some((r) => r.when === 'complaint-about-role');
+  const RESPONDENT_KEY = 'kfRespondent';
+  const respondentGuard = async (c: Context, next: () => Promise<void>) => {
+    const id = c.req.param('id');
+    if (!aboutRules || !id || !/^[0-9a-z]{26}$/.test(id)) return next();
+    const who = await deps.officer(c);
+    if (!who) return next();
+    const view = await deps.store.load(id);
+    if (!view || !isRespondent(reg, view.received.aboutRole, who.roles)) return next();
+    if (c.req.method === 'GET' && c.req.path === `/dossiers/${id}/export`) {
+      c.set(RESPONDENT_KEY as never, true as never);
+      return next();
+    }
+    const rule = reg.conflictOfInterest.find(
+      (r) => r.when === 'complaint-about-role' && r.role === view.received.aboutRole,
+    );
+    const handler = reg.roles.find((r) => r.id === rule?.routeTo)?.title ?? 'een collega';
+    return errorResponse(
+      c,
+      403,
+      `Deze klacht gaat over u. ${handler} behandelt haar. U kunt het dossier inzien via de inzage (GET /dossiers/${id}/export).`,
+    );
+  };
+  app.use('/dossiers/:id', respondentGuard as never);
+  app.use('/dossiers/:id/*', respondentGuard as never);
+  const isRespondentRead = (c: Context) => (c.get as (k: string) => unknown)(RESPONDENT_KEY) === true;
+
   // --- complainant ------------------------------------------------------------------------
   app.openapi(
     createRoute({
@@ -750,7 +781,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
       },
     }),
     async (c) => {
-      await officer(c);
+      const caller = await officer(c);
       const q = c.req.valid('query');
       let page: Awaited<ReturnType<DossierStore['worklist']>>;
       try {
@@ -761,6 +792,12 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
         }
         throw e;
       }
+      // The person a complaint is about does not find it among their work.
+      if (aboutRules)
+        page = {
+          ...page,
+          items: page.items.filter((i) => !isRespondent(reg, i.aboutRole as string | undefined, caller.roles)),
+        };
       return c.json(page, 200);
     },
   );
@@ -1020,10 +1057,13 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
   const exported = async (
     c: Context,
     view: DossierView,
-    reader: 'officer' | 'complainant',
+    reader: 'officer' | 'complainant' | 'respondent',
     format?: 'json' | 'html',
   ) => {
-    const { accessTokenHash: _h, ...received } = view.received;
+    const { accessTokenHash: _h, ...all } = view.received;
+    // The respondent's copy (inzage) leaves out how to reach the complainant: they need what was
+    // said and done, not the address (GDPR art. 5(1)(c), data minimisation; an assumption).
+    const received = reader === 'respondent' ? { ...all, complainant: { name: all.complainant.name } } : all;
     const history = timeline(reg, await deps.store.events(view.id)).map((h) =>
       reader === 'complainant' && h.who !== 'de klager' && h.who !== 'klachtflow' ? { ...h, who: 'een medewerker' } : h,
     );
@@ -1036,7 +1076,9 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
       history,
       steps: view.ended,
       deadlines: Procedure.deadlinesOf(view),
-      letters: view.letters.map(({ html: _x, ...l }) => l),
+      letters: view.letters.map(({ html: _x, ...l }) =>
+        reader === 'respondent' ? { ...l, to: [], undeliverable: [] } : l,
+      ),
     };
     if (format !== 'html') return c.json(doc, 200);
     documentPolicy(c);
@@ -1065,8 +1107,13 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
       const caller = await officer(c);
       const view = await deps.store.load(c.req.valid('param').id);
       if (!view) throw new NotFoundError('Dit dossier bestaat niet.');
-      await deps.store.recordRead(view.id, { by: caller.sub, at: now().toISOString(), what: 'export' });
-      return exported(c, view, 'officer', c.req.valid('query').format);
+      const respondent = isRespondentRead(c);
+      await deps.store.recordRead(view.id, {
+        by: caller.sub,
+        at: now().toISOString(),
+        what: respondent ? 'inzage beklaagde' : 'export',
+      });
+      return exported(c, view, respondent ? 'respondent' : 'officer', c.req.valid('query').format);
     },
   );
   app.openapi(exportRoute('/complaints/{id}/export', 'Uw dossier ter inzage'), async (c) => {

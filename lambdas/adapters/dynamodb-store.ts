@@ -306,6 +306,8 @@ export class DynamoDossierStore implements HeldMailStore {
       currentStep: view.current?.stepId,
       assignee: view.current?.assignee,
       complainantName: view.received.complainant.name,
+      // Who the complaint is about (a role), so the worklist leaves it out for that person.
+      ...(view.received.aboutRole ? { aboutRole: view.received.aboutRole } : {}),
       gsi3pk: `DOSSIERS#${view.regulationId}`,
       gsi3sk: `${view.received.receivedAt}#${view.id}`,
     };

@@ -3,6 +3,7 @@
  * or for a complaint that did not come through the form, and checked in constant time.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Regulation } from '../../../statemachines/model.js';
 import type { DossierView } from '../dossier.js';
 import { NotFoundError } from '../errors.js';
 import type { Core } from './core.js';
@@ -100,4 +101,29 @@ export async function authoriseComplainant(core: Core, id: string, token: string
   if (a.length !== b.length || !timingSafeEqual(a, b))
     throw new NotFoundError('Deze klacht bestaat niet, of de link klopt niet.');
   return view;
+}
+
+/**
+ * The roles a complaint is about, where the regulation routes such complaints elsewhere (OCO:
+ * "Gaat een klacht over de coördinator zelf? Dan is de leidinggevende van de coördinator
+ * verantwoordelijk voor de afhandeling"): the rule's role and its deputies, as OCO says
+ * "Overal waar ‘de coördinator’ staat, bedoelen we in deze regeling ook de plaatsvervanger".
+ */
+export function rolesComplainedAbout(reg: Regulation, aboutRole: string | undefined): string[] {
+  if (!aboutRole) return [];
+  const rule = reg.conflictOfInterest.find((c) => c.when === 'complaint-about-role' && c.role === aboutRole);
+  if (!rule) return [];
+  const deputies = reg.roles.find((r) => r.id === aboutRole)?.deputies ?? [];
+  return [aboutRole, ...deputies];
+}
+
+/**
+ * An officer all of whose roles the complaint is about: the person complained about. They get
+ * what the regulation grants a respondent ("De beklaagde heeft altijd recht op inzage in zijn/haar
+ * dossier"): the inspection copy, not the handling. An officer with another role as well (a
+ * manager who is also a deputy) keeps that role's access.
+ */
+export function isRespondent(reg: Regulation, aboutRole: string | undefined, roles: readonly string[]): boolean {
+  const about = rolesComplainedAbout(reg, aboutRole);
+  return about.length > 0 && roles.length > 0 && roles.every((r) => about.includes(r));
 }
