@@ -32,6 +32,8 @@ export interface LetterInput {
   replyBy?: string;
   reason?: string;
   dossierUrl?: string;
+  /** The page where a complainant who lost their private link asks for a new one. */
+  lostLinkUrl?: string;
   /** For the letter asking for missing information: the fields the complaint still lacks. */
   missing?: string[];
 }
@@ -128,6 +130,23 @@ function nextStepLines(reg: Regulation, view: DossierView): string[] {
   ].filter(Boolean);
 }
 
+/**
+ * Where a complainant can still go once a rung has ended or the complaint is closed: the rungs the
+ * regulation lets this one lead to, then the outside bodies it names (a committee, a disputes
+ * body, an ombudsman). Empty when the regulation names none.
+ */
+export function wayOnLines(reg: Regulation, rungId: string | undefined): string[] {
+  const rung = reg.ladder.rungs.find((r) => r.id === rungId);
+  const rungs = (rung?.escalation ?? [])
+    .map((e) => reg.ladder.rungs.find((r) => r.id === e.to))
+    .filter((r) => r !== undefined)
+    .map((r) => `${r.title}${r.entry.contact?.email ? ` (${r.entry.contact.email})` : ''}`);
+  const outside = reg.referrals
+    .filter((r) => ['disputes-body', 'external-committee', 'ombudsman'].includes(r.kind))
+    .map((r) => `${r.name}${r.contact.web ? ` (${r.contact.web})` : r.contact.phone ? ` (${r.contact.phone})` : ''}`);
+  return [...new Set([...rungs, ...outside])];
+}
+
 /** What still comes, by when; `done` is the step whose own letter this is (it is being done now). */
 function openDeadlines(view: DossierView, done?: string): string[] {
   return view.deadlines
@@ -192,6 +211,11 @@ export function renderLetter(input: LetterInput): Letter {
       lines.push(
         '',
         'Hoe het met uw klacht gaat, ziet u via de persoonlijke link die u kreeg toen u de klacht indiende.',
+        ...(input.lostLinkUrl
+          ? [
+              `Bent u die link kwijt? Vraag een nieuwe aan op ${input.lostLinkUrl}. U heeft dan uw kenmerk en e-mailadres nodig.`,
+            ]
+          : []),
       );
       lines.push('', 'U kunt uw klacht op ieder moment intrekken.');
       const support = reg.eligibility.support.flatMap((s) => (s.referral ? [s.referral] : []));
@@ -264,6 +288,18 @@ export function renderLetter(input: LetterInput): Letter {
         '',
         'Dank u wel dat u uw klacht met ons heeft gedeeld. Wij leren ervan.',
       );
+      // A closed complaint still has a way on where the regulation offers one (Awb 9:12 names
+      // the ombudsman for findings; the regulations name their next rung and outside bodies).
+      if (input.audience === 'complainant' && view.closed?.result !== 'withdrawn') {
+        const way = wayOnLines(reg, view.rungId);
+        if (way.length)
+          lines.push(
+            '',
+            'Bent u het niet eens met de uitkomst? Dan kunt u verder met uw klacht:',
+            ...way.map((w) => `- ${w}`),
+            'Laat het ons weten, en noem uw kenmerk.',
+          );
+      }
       break;
     case 'withdrawal':
       lines.push(

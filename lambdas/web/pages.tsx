@@ -9,7 +9,7 @@ import { findStep } from '../../statemachines/ladder.js';
 import { type ComplainantRole, intakeDimensions, type Regulation } from '../../statemachines/model.js';
 import { formatDutchDate, localDate } from '../domain/calendar/deadline.js';
 import { describeTerm, parseTerm } from '../domain/calendar/term.js';
-import { dayOf, labelled, sentence } from '../domain/letters.js';
+import { dayOf, labelled, sentence, wayOnLines } from '../domain/letters.js';
 import { Layout, Notice } from './layout.js';
 
 /** The fields of a posted form; a body that is no form reads as empty (the page then says what is missing). */
@@ -310,6 +310,30 @@ function ReportQuestion(props: { id: string; question: string; choices: string[]
   );
 }
 
+/**
+ * The regulation's words for its steps, said to a complainant in plain words (B1): the documents
+ * write for their officers ("Is de klacht ontvankelijk?", "Vooronderzoek", "de klant"), the
+ * complainant reads "u". Whole titles first, then words inside others.
+ */
+const PLAIN: [RegExp, string][] = [
+  [/^Is de klacht ontvankelijk\?$/i, 'Kunnen wij uw klacht behandelen?'],
+  [/^De klacht is ontvankelijk\.?$/i, 'Wij nemen uw klacht in behandeling.'],
+  [/^De klacht is niet ontvankelijk\.?$/i, 'Wij kunnen uw klacht niet behandelen.'],
+  [/^Vooronderzoek$/i, 'Wij zoeken uit wat er is gebeurd'],
+  [/^Vooronderzoek afgerond\.?$/i, 'Wij hebben uitgezocht wat er is gebeurd.'],
+  [/\bde klant\b/gi, 'u'],
+  [/\bvan de klant\b/gi, 'van u'],
+  [/\bhoorzitting\b/gi, 'gesprek met de commissie'],
+  [/\bbeklaagde\b/gi, 'medewerker over wie u klaagt'],
+];
+
+/** A title of the regulation in the words a complainant reads (see PLAIN). */
+export function plain(title: string): string {
+  let t = title.trim();
+  for (const [from, to] of PLAIN) t = t.replace(from, to);
+  return t;
+}
+
 /** What happens after submitting, in words, from the regulation's first rung. */
 function nextSteps(reg: Regulation, variantId?: string): string[] {
   const variant = reg.intake.variants.find((v) => v.id === variantId) ?? reg.intake.variants[0];
@@ -317,7 +341,7 @@ function nextSteps(reg: Regulation, variantId?: string): string[] {
   return (rung?.steps ?? [])
     .filter((s) => s.deadline)
     .slice(0, 3)
-    .map((s) => `${s.title}: binnen ${describeTerm(parseTerm(s.deadline?.term ?? '1 dag'))}.`);
+    .map((s) => labelled(plain(s.title), `binnen ${describeTerm(parseTerm(s.deadline?.term ?? '1 dag'))}.`));
 }
 
 export function ComplaintForm(props: { reg: Regulation; values: Values; errors: Errors; formId: string }) {
@@ -502,7 +526,13 @@ export function ComplaintForm(props: { reg: Regulation; values: Values; errors: 
         </Consent>
         <h2 class="utrecht-heading-2">Wat gebeurt er na het versturen?</h2>
         <ul class="utrecht-unordered-list">
-          <li>U ziet meteen uw kenmerk en een persoonlijke link om uw klacht te volgen.</li>
+          <li>
+            U ziet meteen uw kenmerk en een persoonlijke link om uw klacht te volgen. Kwijt?{' '}
+            <a class="utrecht-link" href="/klacht/link-kwijt">
+              Vraag een nieuwe link aan
+            </a>
+            .
+          </li>
           {nextSteps(reg, values.variant).map((line) => (
             <li>{line}</li>
           ))}
@@ -752,8 +782,14 @@ function NotFound(props: { reg: Regulation }) {
     <Layout reg={props.reg} title="Niet gevonden">
       <h1 class="utrecht-heading-1">Deze klacht vinden we niet</h1>
       <p class="utrecht-paragraph">
-        De link klopt niet of is niet compleet. Gebruik de link die u kreeg toen u de klacht indiende, of neem contact
-        met ons op.
+        De link klopt niet of is niet compleet. Gebruik de link die u kreeg toen u de klacht indiende.
+      </p>
+      <p class="utrecht-paragraph">
+        Heeft u de link niet meer?{' '}
+        <a class="utrecht-link" href="/klacht/link-kwijt">
+          Vraag een nieuwe link aan
+        </a>{' '}
+        met het kenmerk van uw klacht en uw e-mailadres. Of neem contact met ons op.
       </p>
     </Layout>
   );
@@ -806,6 +842,13 @@ function ComplaintPage(props: {
                 {props.link}
               </a>
             </p>
+            <p class="utrecht-paragraph">
+              Bent u de link later kwijt?{' '}
+              <a class="utrecht-link" href="/klacht/link-kwijt">
+                Vraag een nieuwe link aan
+              </a>{' '}
+              met uw kenmerk en e-mailadres.
+            </p>
           </div>
         </>
       ) : (
@@ -824,12 +867,12 @@ function ComplaintPage(props: {
         </p>
       ) : (
         <p class="utrecht-paragraph">
-          {sentence(k.rung?.title ?? '')}
-          {k.currentStep ? ` Nu: ${sentence(k.currentStep.title)}` : ''}
+          {sentence(plain(k.rung?.title ?? ''))}
+          {k.currentStep ? ` Nu: ${sentence(plain(k.currentStep.title))}` : ''}
           {next
             ? next.step === k.currentStep?.id
               ? ` Dit gebeurt uiterlijk ${dayOf(next.dueAt)}.`
-              : ` Uiterlijk ${dayOf(next.dueAt)}: ${sentence(next.title)}`
+              : ` Uiterlijk ${dayOf(next.dueAt)}: ${sentence(plain(next.title))}`
             : ''}
         </p>
       )}
@@ -838,7 +881,27 @@ function ComplaintPage(props: {
           <h3 class="utrecht-heading-3">Wat komt er, en wanneer</h3>
           <ul class="utrecht-unordered-list">
             {open.map((d: any) => (
-              <li>{labelled(d.title, `uiterlijk ${dayOf(d.dueAt)}`)}</li>
+              <li>{labelled(plain(d.title), `uiterlijk ${dayOf(d.dueAt)}`)}</li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      {k.status === 'closed' ? <WayOn reg={reg} k={k} /> : null}
+      <h2 class="utrecht-heading-2">Uw klacht</h2>
+      <div class="kf-box">
+        <p class="utrecht-paragraph kf-pre">{k.description}</p>
+      </div>
+      {(k.messages ?? []).length ? (
+        <>
+          <h3 class="utrecht-heading-3">Wat u later toevoegde</h3>
+          <ul class="kf-list">
+            {k.messages.map((m: any) => (
+              <li class="kf-item">
+                <p class="utrecht-paragraph">
+                  <strong>{dayOf(m.at)}</strong>
+                </p>
+                <p class="utrecht-paragraph kf-pre">{m.text}</p>
+              </li>
             ))}
           </ul>
         </>
@@ -848,7 +911,7 @@ function ComplaintPage(props: {
         <li>Klacht ontvangen op {formatDutchDate(localDate(k.receivedAt))}.</li>
         {k.steps.map((s: any) => (
           <li>
-            {s.step}: {s.outcome} ({dayOf(s.at)})
+            {sentence(plain(s.outcome))} ({dayOf(s.at)})
           </li>
         ))}
       </ul>
@@ -860,7 +923,7 @@ function ComplaintPage(props: {
               <summary>
                 {l.subject.replace(/^\[[^\]]+\]\s*/, '')} ({dayOf(l.at)})
               </summary>
-              <pre style="white-space: pre-wrap; font: inherit">{l.text}</pre>
+              <p class="utrecht-paragraph kf-pre">{l.text}</p>
             </details>
           ))}
         </>
@@ -902,6 +965,35 @@ function ComplaintPage(props: {
         </>
       ) : null}
     </Layout>
+  );
+}
+
+/**
+ * After closure: where the complainant can still go (the rungs this one leads to, and the outside
+ * bodies the regulation names: a committee, a disputes body, an ombudsman), from the regulation.
+ */
+function WayOn(props: { reg: Regulation; k: any }) {
+  const lines = wayOnLines(props.reg, props.k.rung?.id);
+  const c = props.reg.organisation.contact;
+  if (props.k.closed?.result === 'withdrawn') return null;
+  return (
+    <>
+      <h2 class="utrecht-heading-2">Bent u het niet eens met de uitkomst?</h2>
+      {lines.length ? (
+        <>
+          <p class="utrecht-paragraph">Dan kunt u verder met uw klacht:</p>
+          <ul class="utrecht-unordered-list">
+            {lines.map((l) => (
+              <li>{l}</li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      <p class="utrecht-paragraph">
+        Laat het ons weten{c.phone ? `: bel ${c.phone}` : ''}
+        {c.email ? `${c.phone ? ' of mail' : ': mail'} ${c.email}` : ''}. Noem uw kenmerk {props.k.reference}.
+      </p>
+    </>
   );
 }
 

@@ -1,0 +1,205 @@
+import { mkdirSync } from 'node:fs';
+import { AxeBuilder } from '@axe-core/playwright';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PRESET_IDS } from '../statemachines/load.js';
+import { SANNE, type TestRuntime, testRuntime } from './support/runtime.js';
+
+// The officers' workplace in a real browser (Debian chromium), each preset, on a phone (390 px)
+// and a desktop (1280 px): the worklist puts the late complaint first and says since when, the
+// dossier shows how to reach the complainant, an action shows the fresh state, nothing is chosen
+// beforehand, no page scrolls sideways, no English word leaks, and axe finds nothing.
+const SHOTS = 'test-results/screenshots/workplace';
+const VIEWPORTS = [
+  { name: 'phone', width: 390, height: 844 },
+  { name: 'desktop', width: 1280, height: 900 },
+] as const;
+/** Ids and English words that leaked onto pages people read (issue 17). Whole words, case-sensitive. */
+const ENGLISH = [
+  'resolved',
+  'not-resolved',
+  'well-founded',
+  'unfounded',
+  'inadmissible',
+  'admissible',
+  'withdrawn',
+  'referred',
+  'respondent',
+  'respondent-manager',
+  'client',
+  'officer',
+  'escalate',
+  'outcome',
+  'deadline',
+  'breached',
+  'done',
+  'sent',
+  'Options',
+];
+
+let browser: Browser;
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+});
+afterAll(async () => browser?.close());
+
+/** axe-core with the WCAG 2.1 A and AA rules, no sideways scroll, no English word. */
+async function readable(page: Page, what: string) {
+  const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  expect(axe.violations.map((v) => `${what}: ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual(
+    [],
+  );
+  const sideways = await page.evaluate(() => {
+    const root = (globalThis as any).document.documentElement;
+    return root.scrollWidth - root.clientWidth;
+  });
+  expect(sideways, `${what} scrolls sideways`).toBeLessThanOrEqual(0);
+  const text = (await page.locator('body').innerText()) ?? '';
+  const leaks = ENGLISH.filter((w) => new RegExp(`(^|[^\\p{L}@-])${w}($|[^\\p{L}@-])`, 'u').test(text));
+  expect(leaks, `${what}: English on the page`).toEqual([]);
+}
+
+async function signIn(page: Page, rt: TestRuntime, role: string) {
+  await page.context().clearCookies();
+  await page.goto(`${rt.url}/medewerkers`);
+  await page.getByLabel('Uw toegangscode').fill(rt.officers[role] ?? '');
+  await page.getByRole('button', { name: 'Inloggen' }).click();
+  await expect.poll(() => page.title()).toMatch(/^Werklijst/);
+}
+
+/** Moves the clock past the current step's term until the worklist marks the dossier late (bounded). */
+async function makeLate(rt: TestRuntime, id: string): Promise<any> {
+  for (let i = 0; i < 6; i++) {
+    const list = (await rt.call('GET', '/dossiers?limit=50', { token: Object.values(rt.officers)[0] })).json.items;
+    const item = list.find((x: any) => x.id === id);
+    if (item?.lateSince) return item;
+    const d = (await rt.call('GET', `/dossiers/${id}`, { token: Object.values(rt.officers)[0] })).json;
+    const due = d.deadlines.find((x: any) => x.step === d.currentStep?.id && x.status === 'open')?.dueAt;
+    if (!due) {
+      // A step without a term of its own (a first contact): take it, on to the step that has one.
+      const token = rt.officers[d.currentStep?.assignee] ?? Object.values(rt.officers)[0];
+      const actions = (await rt.call('GET', `/dossiers/${id}`, { token })).json.availableActions;
+      const action = actions.find((a: any) => a.type === 'outcome');
+      if (!action) throw new Error(`nothing to do at ${d.currentStep?.id}`);
+      const r = await rt.call('POST', `/dossiers/${id}/actions`, {
+        token,
+        body: { type: 'outcome', stepId: action.stepId, outcome: action.fields.outcome.options[0].value },
+      });
+      expect(r.status, r.text).toBe(200);
+      await rt.advance('PT0S');
+      continue;
+    }
+    await rt.call('POST', '/local/clock', { body: { to: new Date(Date.parse(due) + 3_600_000).toISOString() } });
+    await rt.advance('PT0S');
+  }
+  throw new Error(`dossier ${id} did not become late`);
+}
+
+describe.each(PRESET_IDS)('browser: the officers’ workplace of %s', (preset) => {
+  let rt: TestRuntime;
+  beforeAll(async () => {
+    rt = await testRuntime(preset, '2026-09-03T09:00:00+02:00');
+  });
+  afterAll(async () => rt?.stop());
+
+  it('late first with since when, contact details at the top, no default decision, fresh state after an action', async () => {
+    const role = rt.regulation.eligibility.roles.some((r) => r.role === 'parent') ? 'parent' : 'client';
+    // The way in whose first rung has a term an officer keeps (SO!: the complaint, not the signal).
+    const variant = rt.regulation.intake.variants.find((v) =>
+      rt.regulation.ladder.rungs
+        .find((r) => r.id === v.startsAt)
+        ?.steps.some((s) => s.deadline && s.actor !== 'system' && s.onDeadline?.action !== 'proceed'),
+    );
+    const body = {
+      ...SANNE,
+      role,
+      ...(variant ? { variant: variant.id } : {}),
+      onBehalfOf: 'mijn zoon Daan, 14',
+      respondent: { name: 'Jeroen Bakker' },
+    };
+    const late = await rt.call('POST', '/complaints', {
+      body: { ...body, complainant: { ...SANNE.complainant, name: 'Piet Laat' } },
+    });
+    expect(late.status, late.text).toBe(201);
+    await rt.advance('PT0S');
+    const lateItem = await makeLate(rt, late.json.id);
+    const fresh = await rt.call('POST', '/complaints', { body });
+    expect(fresh.status, fresh.text).toBe(201);
+    await rt.advance('PT0S');
+    const added = await rt.call('POST', `/complaints/${fresh.json.id}/messages`, {
+      token: fresh.json.accessToken,
+      body: { text: 'Ik heb nog een e-mail van 21 augustus.' },
+    });
+    expect(added.status, added.text).toBe(200);
+    const freshItem = (await rt.call('GET', '/dossiers', { token: Object.values(rt.officers)[0] })).json.items.find(
+      (x: any) => x.id === fresh.json.id,
+    );
+
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await signIn(page, rt, freshItem.assignee ?? lateItem.assignee);
+    for (const v of VIEWPORTS) {
+      await page.setViewportSize(v);
+      await page.goto(`${rt.url}/medewerkers/werklijst`);
+      const items = page.locator('main li.kf-item');
+      const first = (await items.first().innerText()) ?? '';
+      expect(first).toContain('Piet Laat');
+      expect(first).toMatch(/Te laat, sinds [a-z]+dag \d+ [a-z]+ 2026 \(\d+ dag(en)?\)/);
+      const all = await items.allInnerTexts();
+      for (const item of all) expect(item).toMatch(/Nu: .+ Aan zet: .+\./s);
+      const mine = all.find((x) => x.includes('Sanne de Vries')) ?? '';
+      expect(mine).toMatch(/Nog \d+ dag(en)?|Vandaag/);
+      expect(mine).toContain('Nieuw bericht');
+      expect(await page.locator('main').innerText()).not.toContain('geen termijn');
+      await readable(page, `${v.name} worklist`);
+      await page.screenshot({ path: `${SHOTS}/${preset}-worklist-${v.name}.png`, fullPage: true });
+
+      await page.goto(`${rt.url}/medewerkers/dossiers/${fresh.json.id}`);
+      const facts = await page.locator('dl.kf-facts').innerText();
+      for (const fact of ['0612345678', 'Dorpsstraat 1, 1234 AB Oss', 'mijn zoon Daan, 14', 'Jeroen Bakker'])
+        expect(facts).toContain(fact);
+      expect(facts).toMatch(/Wanneer gebeurd\s+donderdag 20 augustus 2026/);
+      expect(facts).toMatch(/Binnengekomen\s+[a-z]+dag \d+ [a-z]+ 2026 om \d\d:\d\d, via het klachtformulier/);
+      expect(await page.locator('main').innerText()).toContain('Ik heb nog een e-mail van 21 augustus.');
+      // No decision is chosen beforehand, anywhere on the page.
+      expect(await page.locator('input[type="radio"]:checked').count()).toBe(0);
+      await readable(page, `${v.name} dossier`);
+      await page.screenshot({ path: `${SHOTS}/${preset}-dossier-${v.name}.png`, fullPage: true });
+    }
+
+    // Sending the outcome form without a choice records nothing and says so beside the choices.
+    const before = (await rt.call('GET', `/dossiers/${fresh.json.id}`, { token: Object.values(rt.officers)[0] })).json;
+    const step = before.currentStep.id;
+    await page.getByRole('button', { name: 'Leg de uitkomst vast' }).click();
+    expect(await page.locator('#outcome-error').innerText()).toBe('Kies een uitkomst.');
+    expect(await page.title()).toMatch(/^Fout: /);
+    const unchanged = (await rt.call('GET', `/dossiers/${fresh.json.id}`, { token: Object.values(rt.officers)[0] }))
+      .json;
+    expect(unchanged.timeline).toEqual(before.timeline);
+
+    // The first outcome the regulation offers: the page that follows is the fresh state, without
+    // the form that was just sent (a second send would be refused with 409).
+    await page.locator('input[name="outcome"]').first().check();
+    await page.getByRole('button', { name: 'Leg de uitkomst vast' }).click();
+    expect(await page.getByRole('status').innerText()).toContain('De uitkomst is vastgelegd');
+    expect(await page.locator(`form input[name="stepId"][value="${step}"]`).count()).toBe(0);
+    const after = (await rt.call('GET', `/dossiers/${fresh.json.id}`, { token: Object.values(rt.officers)[0] })).json;
+    const main = await page.locator('main').innerText();
+    if (after.status === 'closed') expect(main).toMatch(/Afgesloten op /);
+    else if (!after.currentStep) expect(main).toContain('klachtflow zet de volgende stap.');
+    else expect(await page.locator('h2', { hasText: /^Nu: / }).innerText()).toBe(`Nu: ${after.currentStep.title}`);
+    await readable(page, 'dossier after an action');
+    await context.close();
+  });
+});
