@@ -19,7 +19,8 @@ import { type HandlerName, HANDLERS as LAMBDAS } from '../lib/handlers.js';
 import { startDynalite } from '../runtime/dynamodb.js';
 import { startRuntime } from '../runtime/runtime.js';
 import { bundleHandler, loadBundle } from '../test/support/bundles.js';
-import { freePort, SANNE } from '../test/support/runtime.js';
+import { readyUrl } from '../test/support/process.js';
+import { SANNE } from '../test/support/runtime.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -66,7 +67,7 @@ async function intake(concurrency: number) {
   const dir = mkdtempSync(join(tmpdir(), 'kf-bench-'));
   const rt = await startRuntime({
     regulation: 'ons-welzijn',
-    port: await freePort(),
+    port: 0,
     dataDir: dir,
     clock: 'manual',
     now: '2026-09-03T09:00:00+02:00',
@@ -135,7 +136,7 @@ async function rawPutItem(concurrency: number) {
 async function startupInProcess() {
   const dir = mkdtempSync(join(tmpdir(), 'kf-bench-start-'));
   const t = performance.now();
-  const rt = await startRuntime({ regulation: 'ons-welzijn', port: await freePort(), dataDir: dir, clock: 'manual' });
+  const rt = await startRuntime({ regulation: 'ons-welzijn', port: 0, dataDir: dir, clock: 'manual' });
   const ms = performance.now() - t;
   await rt.stop();
   rmSync(dir, { recursive: true, force: true });
@@ -145,15 +146,21 @@ async function startupInProcess() {
 /** `klachtflow start` (what `npm start` runs) until /health answers. */
 async function startupProcess() {
   const dir = mkdtempSync(join(tmpdir(), 'kf-bench-start-'));
-  const port = await freePort();
   const t = performance.now();
-  const child = spawn(process.execPath, ['bin/klachtflow.js', 'start', '--data', dir, '--port', String(port)], {
-    stdio: 'ignore',
+  const child = spawn(
+    process.execPath,
+    ['bin/klachtflow.js', 'start', '--data', dir, '--port', '0', '--smtp-port', '0'],
+    { stdio: ['ignore', 'pipe', 'ignore'] },
+  );
+  let out = '';
+  child.stdout?.on('data', (d) => {
+    out += d;
   });
   try {
     for (;;) {
+      const base = readyUrl(out);
       try {
-        if ((await fetch(`http://127.0.0.1:${port}/health`)).status === 200) break;
+        if (base && (await fetch(`${base}/health`)).status === 200) break;
       } catch {}
       if (child.exitCode !== null) throw new Error('klachtflow start exited');
       if (performance.now() - t > 60_000) throw new Error('klachtflow start not ready in 60 s');

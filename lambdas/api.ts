@@ -19,6 +19,7 @@ import { dayOf } from './domain/letters.js';
 import type { AttachmentStore, DossierStore } from './domain/ports.js';
 import { type Caller, Procedure } from './domain/procedure.js';
 import { buildReport, reportCsv, reportHtml } from './domain/report.js';
+import { LONE_SURROGATE_MESSAGE, normalizeJson } from './domain/text.js';
 import { DEADLINE_STATUS_NL, timeline } from './domain/timeline.js';
 import { registerInboundRoutes } from './inbound-routes.js';
 import { registerAssets } from './web/assets.js';
@@ -361,6 +362,32 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
       },
     }),
   );
+
+  // Every text a client sends is stored in one form (NFC) and must be writable as UTF-8: a JSON
+  // "\ud800" (half an emoji) is refused with its field, before any route sees it (issue 14: one
+  // such name stopped the service at its next start).
+  app.use('*', async (c, next) => {
+    if (!['POST', 'PUT', 'PATCH'].includes(c.req.method) || !/json/i.test(c.req.header('content-type') ?? ''))
+      return next();
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(await c.req.text());
+    } catch {
+      return next(); // not JSON: the route's validator answers that
+    }
+    const { value, issues } = normalizeJson(parsed);
+    if (issues.length)
+      return errorResponse(
+        c,
+        400,
+        issues[0]?.message ?? LONE_SURROGATE_MESSAGE,
+        issues.map((i) => ({ path: path(i.path), message: i.message })),
+      );
+    // The routes read the body through Hono's cache: hand them the normalised text.
+    // (Hono keeps promises there, though its type says otherwise.)
+    c.req.bodyCache = { text: Promise.resolve(JSON.stringify(value)) } as unknown as typeof c.req.bodyCache;
+    return next();
+  });
 
   app.onError((err, c) => {
     if (err instanceof ApiError) return errorResponse(c, err.status, err.message, err.issues);

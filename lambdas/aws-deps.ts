@@ -61,6 +61,12 @@ export function awsDeps() {
         metrics.addMetric('DeadlineBreached', MetricUnit.Count, 1);
         metrics.publishStoredMetrics();
       },
+      // The letter alarm of the stack (lib/alarms.ts) watches this metric.
+      letterFailed: ({ regulationId }) => {
+        metrics.addDimension('regulation', regulationId);
+        metrics.addMetric('LetterFailed', MetricUnit.Count, 1);
+        metrics.publishStoredMetrics();
+      },
     },
     urls: {
       status: (id, token) => `${publicUrl}/klacht/${id}${token ? `#${token}` : ''}`,

@@ -19,6 +19,9 @@ import { Construct } from 'constructs';
 /** The custom metric a breached deadline is counted in (emitted by the deadline handler). */
 export const DEADLINE_BREACHED_METRIC = { namespace: 'klachtflow', metricName: 'DeadlineBreached' } as const;
 
+/** The custom metric a letter the mail service refused for good is counted in (set aside, not sent). */
+export const LETTER_FAILED_METRIC = { namespace: 'klachtflow', metricName: 'LetterFailed' } as const;
+
 export interface AlarmsProps {
   /**
    * Who receives alarm mails (each confirms the subscription once).
@@ -56,6 +59,16 @@ export class Alarms extends Construct {
         period: Duration.minutes(5),
       }),
       'A statutory or regulation deadline passed without the step being done.',
+    );
+    this.alarm(
+      'LetterFailed',
+      new Metric({
+        ...LETTER_FAILED_METRIC,
+        dimensionsMap: { regulation: props.regulationId },
+        statistic: 'Sum',
+        period: Duration.minutes(5),
+      }),
+      'A letter was refused by the mail service and set aside: deliver it another way (see the dossier).',
     );
   }
 

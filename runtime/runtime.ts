@@ -7,7 +7,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { createServer as createNetServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
@@ -83,17 +82,6 @@ const ACCOUNT = '000000000000';
 const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 const fn = (name: string) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:klachtflow-${name}`;
 
-async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createNetServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => res(port));
-    });
-  });
-}
-
 /** The manual clock's time is kept on disk, so a restarted runtime goes on where it was. */
 function loadClock(dataDir: string, mode: ClockMode, now: string | undefined, speed: number): RuntimeClock {
   const file = join(dataDir, 'clock.json');
@@ -141,12 +129,16 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const handlers: Record<string, LocalFunction> = {};
   const scheduler = new LocalScheduler(join(dataDir, 'schedules.json'), clock, handlers);
   const awsServer = createAwsEndpoint({ stepFunctions, scheduler, mailbox });
-  const awsPort = await freePort();
-  await new Promise<void>((r) => awsServer.listen(awsPort, '127.0.0.1', r));
-  const awsEndpoint = `http://127.0.0.1:${awsPort}`;
+  // Port 0 and ask the server which it got: a port found free and listened on later may be taken
+  // in between by another process (EADDRINUSE, seen in CI).
+  await new Promise<void>((res, rej) => {
+    awsServer.once('error', rej);
+    awsServer.listen(0, '127.0.0.1', () => res());
+  });
+  const awsEndpoint = `http://127.0.0.1:${(awsServer.address() as AddressInfo).port}`;
 
-  const port = opts.port;
-  const url = `http://127.0.0.1:${port}`;
+  // Known once the server listens (opts.port 0: whatever port it got); the links read it then.
+  let url = `http://127.0.0.1:${opts.port}`;
   const stateMachineArn = stepFunctions.stateMachineArn(`klachtflow-${reg.id}`);
   const breaches: Runtime['breaches'] = [];
   const sesClient = new SESClient({ region: REGION, endpoint: awsEndpoint, credentials: CREDENTIALS });
@@ -176,6 +168,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         breaches.push(b);
         log(`termijn verstreken: dossier ${b.dossierId}, stap ${b.stepId} (${b.kind})`);
       },
+      // The local alarm: one line a log watcher can match (ALARM LetterFailed), no letter content.
+      letterFailed: (f) => log(`ALARM LetterFailed: dossier ${f.dossierId}, brief ${f.letterId} (${f.reason})`),
     },
     urls: {
       status: (id, token) => `${url}/klacht/${id}${token ? `#${token}` : ''}`,
@@ -214,7 +208,10 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     mailer: new SesMailer(new SESClient({ region: REGION, endpoint: awsEndpoint, credentials: CREDENTIALS })),
     clock,
     statusUrl,
-    postvakUrl: `${url}/medewerkers/postvak`,
+    // Read when a notice is written, after the server knows its port.
+    get postvakUrl() {
+      return `${url}/medewerkers/postvak`;
+    },
   });
   // The SMTP server starts before anything recovers or runs: when its port is taken, nothing has
   // begun that would need stopping beyond the endpoints themselves.
@@ -273,7 +270,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       if (path.startsWith('/local/') || path === '/health') return api.fetch(request, env);
       return usage.apiRequest(() => api.fetch(request, env));
     },
-    port,
+    port: opts.port,
     hostname: '127.0.0.1',
   });
   await new Promise<void>((res, rej) => {
@@ -283,6 +280,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     await smtp?.close(); // taken HTTP port: the SMTP server started above must not keep the process alive
     throw e;
   });
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   saveClock();
   log(`klachtflow draait: ${reg.title} (${reg.id})`);
   log(`  klachtformulier    ${url}/klacht-indienen`);

@@ -143,6 +143,15 @@ describe('cdk: escalation ladder', () => {
     expect(invoke[0]?.Resource).toEqual(ids.map((id) => ({ 'Fn::GetAtt': [id, 'Arn'] })));
   });
 
+  it('alarms on a letter the mail service refused and set aside (the metric aws-deps emits)', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'klachtflow',
+      MetricName: 'LetterFailed',
+      AlarmActions: [Match.anyValue()],
+    });
+    expect(readFileSync('lambdas/aws-deps.ts', 'utf8')).toContain("addMetric('LetterFailed'");
+  });
+
   it('alarms on failed and timed-out executions', () => {
     for (const metric of ['ExecutionsFailed', 'ExecutionsTimedOut'])
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {

@@ -3,14 +3,16 @@
  * and tests hand in clients pointed at 127.0.0.1), creating one only when none is passed.
  */
 import { CreateScheduleCommand, DeleteScheduleCommand, type SchedulerClient } from '@aws-sdk/client-scheduler';
-import { type SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
+import { type SESClient, SendEmailCommand, type SendEmailCommandOutput } from '@aws-sdk/client-ses';
 import {
   SendTaskSuccessCommand,
   type SFNClient,
   StartExecutionCommand,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
+import { LetterRejectedError } from '../domain/errors.js';
 import type { LadderInput, Mail, Mailer, ReminderPayload, Reminders, Workflow } from '../domain/ports.js';
+import { isWellFormed } from '../domain/text.js';
 
 /** Letters through SES (v1 SendEmail: SES builds the MIME message). */
 export class SesMailer implements Mailer {
@@ -20,23 +22,41 @@ export class SesMailer implements Mailer {
   ) {}
 
   async send(mail: Mail): Promise<{ messageId: string }> {
-    const r = await this.client.send(
-      new SendEmailCommand({
-        Source: mail.from,
-        Destination: { ToAddresses: mail.to },
-        Message: {
-          Subject: { Data: mail.subject, Charset: 'UTF-8' },
-          Body: { Text: { Data: mail.text, Charset: 'UTF-8' }, Html: { Data: mail.html, Charset: 'UTF-8' } },
-        },
-        ...(this.configurationSet ? { ConfigurationSetName: this.configurationSet } : {}),
-        // SES itself does not deduplicate; the tag names the letter in bounce events and lets the
-        // local endpoint drop a resend after a crash.
-        ...(mail.key ? { Tags: [{ Name: 'klachtflow-letter', Value: mail.key }] } : {}),
-      }),
-    );
+    // The SDK's query serialiser throws URIError on a lone surrogate and leaves its shared buffer
+    // half written, so the next mail would carry this one's recipients: never hand it such text.
+    if (![mail.from, ...mail.to, mail.subject, mail.text, mail.html].every(isWellFormed))
+      throw new LetterRejectedError('text-not-well-formed');
+    let r: SendEmailCommandOutput;
+    try {
+      r = await this.client.send(
+        new SendEmailCommand({
+          Source: mail.from,
+          Destination: { ToAddresses: mail.to },
+          Message: {
+            Subject: { Data: mail.subject, Charset: 'UTF-8' },
+            Body: { Text: { Data: mail.text, Charset: 'UTF-8' }, Html: { Data: mail.html, Charset: 'UTF-8' } },
+          },
+          ...(this.configurationSet ? { ConfigurationSetName: this.configurationSet } : {}),
+          // SES itself does not deduplicate; the tag names the letter in bounce events and lets the
+          // local endpoint drop a resend after a crash.
+          ...(mail.key ? { Tags: [{ Name: 'klachtflow-letter', Value: mail.key }] } : {}),
+        }),
+      );
+    } catch (e) {
+      // SES answers these the same however often it is asked (a rejected or invalid message).
+      if (PERMANENT_SES_ERRORS.has(errorName(e))) throw new LetterRejectedError(errorName(e), { cause: e });
+      throw e;
+    }
     return { messageId: r.MessageId ?? '' };
   }
 }
+
+/** SES errors that a retry cannot change (SES v1 API reference, SendEmail errors). */
+const PERMANENT_SES_ERRORS = new Set([
+  'MessageRejected',
+  'InvalidParameterValue',
+  'MailFromDomainNotVerifiedException',
+]);
 
 function errorName(e: unknown): string {
   return (e as { name?: string })?.name ?? '';

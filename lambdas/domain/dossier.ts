@@ -107,6 +107,8 @@ export type EventBody =
   | { type: 'handover'; data: { stepId: string; from: string; to: string; reason: string } }
   | { type: 'letter.queued'; data: QueuedLetter }
   | { type: 'letter.sent'; data: { letterId: string; messageId: string } }
+  /** The mail service refused the letter for good: set aside for an officer, never retried at start. */
+  | { type: 'letter.failed'; data: { letterId: string; reason: string } }
   | { type: 'reminder.scheduled'; data: { name: string; at: string; stepId: string; deadlineId: string } }
   | { type: 'reminder.cancelled'; data: { name: string } }
   | { type: 'message'; data: { from: 'complainant' | 'officer'; text: string; via?: 'email' } }
@@ -160,7 +162,14 @@ export interface DossierView {
   };
   activations: Record<string, number>;
   deadlines: DeadlineView[];
-  letters: (QueuedLetter & { status: 'queued' | 'sent'; queuedAt: string; sentAt?: string; messageId?: string })[];
+  letters: (QueuedLetter & {
+    status: 'queued' | 'sent' | 'failed';
+    queuedAt: string;
+    sentAt?: string;
+    messageId?: string;
+    failedAt?: string;
+    failure?: string;
+  })[];
   reminders: Record<string, { at: string; stepId: string; active: boolean }>;
   executionArn?: string;
   withdrawn: boolean;
@@ -329,6 +338,11 @@ function apply(view: DossierView, e: DossierEvent) {
     case 'letter.sent': {
       const l = view.letters.find((x) => x.letterId === e.data.letterId);
       if (l) Object.assign(l, { status: 'sent', sentAt: e.at, messageId: e.data.messageId });
+      return;
+    }
+    case 'letter.failed': {
+      const l = view.letters.find((x) => x.letterId === e.data.letterId);
+      if (l && l.status === 'queued') Object.assign(l, { status: 'failed', failedAt: e.at, failure: e.data.reason });
       return;
     }
     case 'reminder.scheduled':

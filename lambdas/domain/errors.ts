@@ -47,3 +47,18 @@ export class ForbiddenError extends DomainError {
     this.name = 'ForbiddenError';
   }
 }
+
+/**
+ * The mail service refused a letter for good (text it cannot encode, an address it rejects):
+ * sending it again gives the same answer. Not a DomainError: no caller's input is at fault now.
+ */
+export class LetterRejectedError extends Error {
+  constructor(
+    /** A short code for the dossier and the alarm, never the letter's content. */
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`Letter rejected: ${reason}`, options);
+    this.name = 'LetterRejectedError';
+  }
+}

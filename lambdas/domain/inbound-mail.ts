@@ -34,6 +34,7 @@ import type {
   Mailer,
 } from './ports.js';
 import { type Caller, type ComplaintInput, messageIdReference, type Procedure } from './procedure.js';
+import { normalizeText, stripBidiControls, truncateText } from './text.js';
 
 /** Above this a message is held for an officer (SES sends at most 10 MB; most mailboxes take 25). */
 
@@ -221,15 +222,17 @@ export function detailsFromText(text: string): {
 }
 
 /** A file name safe to show and to offer for download. */
-function safeName(name: string | undefined): string {
-  const n = (name ?? '')
-    .replace(/[\\/"]/g, '_')
-    // Control characters (no regular expression: the linter rightly distrusts those in one).
-    .split('')
-    .map((ch) => (ch.charCodeAt(0) < 32 ? '_' : ch))
-    .join('')
-    .trim()
-    .slice(0, 200);
+export function safeName(name: string | undefined): string {
+  const n = truncateText(
+    stripBidiControls(normalizeText(name ?? ''))
+      .replace(/[\\/"]/g, '_')
+      // Control characters (no regular expression: the linter rightly distrusts those in one).
+      .split('')
+      .map((ch) => (ch.charCodeAt(0) < 32 || ch.charCodeAt(0) === 127 ? '_' : ch))
+      .join('')
+      .trim(),
+    200,
+  );
   return n || 'bijlage';
 }
 
@@ -257,9 +260,12 @@ async function parse(raw: Uint8Array): Promise<Parsed | undefined> {
   const first = (m.from as AddressObject | undefined)?.value?.[0];
   const text = m.text ?? (typeof m.html === 'string' ? htmlToText(m.html) : '');
   return {
-    ...(first?.address ? { from: { address: first.address, ...(first.name ? { name: first.name } : {}) } } : {}),
-    subject: (m.subject ?? '').slice(0, 500),
-    text: cleanText(text),
+    ...(first?.address
+      ? { from: { address: first.address, ...(first.name ? { name: normalizeText(first.name) } : {}) } }
+      : {}),
+    // Mail is not refused for a broken character: it is repaired (U+FFFD) and normalised (NFC).
+    subject: truncateText(normalizeText(m.subject ?? ''), 500),
+    text: normalizeText(cleanText(text)),
     attachments: m.attachments.map((a) => ({
       content: a.content,
       filename: safeName(a.filename),

@@ -6,6 +6,7 @@
 import type { Regulation, Step } from '../../statemachines/model.js';
 import { formatDutchDate, localDate } from './calendar/deadline.js';
 import type { DossierView } from './dossier.js';
+import { truncateText } from './text.js';
 
 export interface Letter {
   kind: string;
@@ -474,7 +475,7 @@ export function letterHtml(reg: Regulation, subject: string, text: string): stri
   ].join('');
 }
 
+/** The start of what the complainant wrote, cut between whole characters (never half an emoji). */
 function excerpt(text: string, max = 300): string {
-  const t = text.replace(/\s+/g, ' ').trim();
-  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
+  return truncateText(text.replace(/\s+/g, ' ').trim(), max);
 }

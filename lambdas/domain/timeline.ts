@@ -120,6 +120,9 @@ export function timeline(reg: Regulation, events: readonly DossierEvent[]): Time
             }.`,
           );
         break;
+      case 'letter.failed':
+        add(e, 'Een brief kon niet worden verstuurd. Een medewerker moet hem op een andere manier bezorgen.');
+        break;
       case 'message':
         add(
           e,

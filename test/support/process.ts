@@ -1,6 +1,8 @@
-/** Test support: `klachtflow start` as a person runs it, in its own process on a free port. */
+/**
+ * Test support: `klachtflow start` as a person runs it, in its own process on port 0; the port it
+ * got is read from its ready message (never a port picked free first and listened on later).
+ */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { freePort } from './runtime.js';
 
 export interface RuntimeProcess {
   child: ChildProcess;
@@ -15,10 +17,14 @@ export interface RuntimeProcess {
   ): Promise<{ status: number; json: any; text: string }>;
 }
 
-/** Starts the runtime with `args` (a port is added) and resolves once /health answers. */
+/** The API's address in a runtime's ready message (`klachtformulier    http://127.0.0.1:<port>/...`). */
+export function readyUrl(log: string): string | undefined {
+  return /klachtformulier\s+(http:\/\/127\.0\.0\.1:\d+)\//.exec(log)?.[1];
+}
+
+/** Starts the runtime with `args` (`--port 0` is added) and resolves once /health answers. */
 export async function startProcess(args: string[], children: ChildProcess[]): Promise<RuntimeProcess> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['bin/klachtflow.js', 'start', '--port', String(port), ...args], {
+  const child = spawn(process.execPath, ['bin/klachtflow.js', 'start', '--port', '0', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
@@ -30,12 +36,13 @@ export async function startProcess(args: string[], children: ChildProcess[]): Pr
     log += d;
   });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const base = `http://127.0.0.1:${port}`;
+  let base = '';
   for (let i = 0; ; i++) {
     if (child.exitCode !== null) throw new Error(`runtime exited: ${log}`);
     if (i > 400) throw new Error(`runtime not ready: ${log}`);
+    base = readyUrl(log) ?? '';
     try {
-      if ((await fetch(`${base}/health`)).status === 200) break;
+      if (base && (await fetch(`${base}/health`)).status === 200) break;
     } catch {}
     await new Promise((r) => setTimeout(r, 50));
   }

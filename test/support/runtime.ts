@@ -1,21 +1,12 @@
-/** Test support: a local runtime in this process, on a free port, manual clock, fresh data folder. */
+/**
+ * Test support: a local runtime in this process, on port 0 (the server reports the port it got:
+ * a port picked free and listened on later can be taken in between), manual clock, fresh data folder.
+ */
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { type Runtime, startRuntime } from '../../runtime/runtime.js';
-
-export async function freePort(): Promise<number> {
-  return new Promise((res) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      s.close(() => res(port));
-    });
-  });
-}
 
 export interface TestRuntime extends Runtime {
   dataDir: string;
@@ -35,7 +26,7 @@ export async function testRuntime(
   opts: { smtpPort?: number; meter?: boolean } = {},
 ): Promise<TestRuntime> {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), `kf-${regulation.replace(/[^a-z0-9-]/gi, '_').slice(-40)}-`));
-  const rt = await startRuntime({ regulation, port: await freePort(), dataDir: dir, clock: 'manual', now, ...opts });
+  const rt = await startRuntime({ regulation, port: 0, dataDir: dir, clock: 'manual', now, ...opts });
   const call: TestRuntime['call'] = async (method, path, opts = {}) => {
     const headers: Record<string, string> = { ...opts.headers };
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;

@@ -1,0 +1,107 @@
+/**
+ * What the complainant does on their own: withdraw the complaint, ask for the next rung, add
+ * information. Each is one decide-and-append; the ladder hears of it through its task token.
+ */
+import { anyTimeEscalations, CONTROL_OUTCOMES, choiceStepId } from '../../../statemachines/ladder.js';
+import type { Rung } from '../../../statemachines/model.js';
+import { type DossierView, type EventBody, project } from '../dossier.js';
+import { ConflictError, NotFoundError, UnprocessableError } from '../errors.js';
+import type { AttachmentMeta } from '../ports.js';
+import type { Core } from './core.js';
+import { retention } from './privacy.js';
+
+/** The complainant withdraws: the dossier closes once, with a letter, whatever the ladder was doing. */
+export async function withdraw(core: Core, id: string, reason?: string): Promise<DossierView> {
+  const view = await core.mutate(id, 'complainant', (v, now) => {
+    if (v.status === 'closed') throw new ConflictError('Deze klacht is al afgesloten.');
+    const bodies: EventBody[] = [{ type: 'withdrawn', data: reason ? { reason } : {} }];
+    if (v.current)
+      bodies.push({
+        type: 'step.ended',
+        data: { stepId: v.current.stepId, activation: v.current.activation, outcome: 'withdrawn', by: 'complainant' },
+      });
+    for (const d of v.deadlines)
+      if (d.status === 'open')
+        bodies.push({ type: 'deadline.cancelled', data: { deadlineId: d.deadlineId, reason: 'klacht ingetrokken' } });
+    for (const [name, r] of Object.entries(v.reminders))
+      if (r.active) bodies.push({ type: 'reminder.cancelled', data: { name } });
+    const after = project(v, bodies, now, 'complainant');
+    if (core.reg.withdrawal.letter)
+      bodies.push(...core.letter(after, 'withdrawal', ['complainant'], 'withdrawal', reason ? { reason } : {}));
+    if (v.current && v.current.assignee !== 'complainant') {
+      bodies.push(
+        ...core.letter(after, 'notice', [v.current.assignee], 'withdrawal-notice', {
+          note: 'De klager heeft de klacht ingetrokken.',
+        }),
+      );
+    }
+    bodies.push({ type: 'closed', data: { result: 'withdrawn', reason: 'withdrawn' } });
+    bodies.push(retention(core, v, now));
+    return bodies;
+  });
+  if (view.executionArn) await core.deps.workflow.stop(view.executionArn, 'Klacht ingetrokken');
+  return view;
+}
+
+/** The complainant asks for the next rung: at the end of a rung, or at any time where the regulation allows. */
+export async function escalate(core: Core, id: string, to?: string): Promise<void> {
+  const view = await core.deps.store.load(id);
+  if (!view) throw new NotFoundError();
+  if (view.status === 'closed') throw new ConflictError('Deze klacht is al afgesloten.');
+  const current = view.current;
+  const rung = core.reg.ladder.rungs.find((r) => r.id === view.rungId) as Rung;
+  if (current?.stepId === choiceStepId(rung)) {
+    const options = rung.escalation.map((e) => e.to);
+    const target = to ?? options[0];
+    if (!target || !options.includes(target))
+      throw new UnprocessableError(`Kies een van: ${options.join(', ')}.`, ['to']);
+    if (!current.token) throw new ConflictError('Probeer het over enkele seconden opnieuw.');
+    return core.succeed(current.token, { step: current.stepId, outcome: `escalate-${target}`, by: 'complainant' });
+  }
+  const anyTime = anyTimeEscalations(core.reg, rung).map((r) => r.id);
+  const target = to ?? anyTime[0];
+  if (!current || !target || !anyTime.includes(target)) {
+    throw new UnprocessableError(
+      'Dit kan nu nog niet: de huidige stap loopt nog. U krijgt bericht zodra u een volgende stap kunt kiezen.',
+      ['to'],
+    );
+  }
+  if (!current.token) throw new ConflictError('Probeer het over enkele seconden opnieuw.');
+  await core.succeed(current.token, {
+    step: current.stepId,
+    outcome: CONTROL_OUTCOMES.escalate,
+    to: target,
+    by: 'complainant',
+  });
+}
+
+/** The complainant adds information; whoever handles the step is told. */
+export async function addMessage(
+  core: Core,
+  id: string,
+  text: string,
+  opts: { via?: 'email'; attachments?: AttachmentMeta[] } = {},
+): Promise<DossierView> {
+  return core.mutate(id, 'complainant', (v, now) => {
+    if (v.status === 'closed') throw new ConflictError('Deze klacht is al afgesloten.');
+    const bodies: EventBody[] = [
+      { type: 'message', data: { from: 'complainant', text, ...(opts.via ? { via: opts.via } : {}) } },
+      ...(opts.attachments ?? []).map(
+        (a) =>
+          ({
+            type: 'attachment.added',
+            data: { ...a, from: 'complainant', via: opts.via ?? 'upload' },
+          }) as EventBody,
+      ),
+    ];
+    const assignee = v.current?.assignee;
+    if (assignee && assignee !== 'complainant') {
+      bodies.push(
+        ...core.letter(project(v, bodies, now, 'complainant'), 'notice', [assignee], `message${v.version}`, {
+          note: `De klager heeft informatie toegevoegd:\n${text}`,
+        }),
+      );
+    }
+    return bodies;
+  });
+}

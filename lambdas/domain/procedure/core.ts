@@ -1,0 +1,239 @@
+/**
+ * The one way a dossier changes: load, decide (a pure function of the dossier and the moment),
+ * append on the version read, deliver. Every module of the procedure goes through `mutate` (or
+ * `appendLatest` for facts that do not depend on the view), so a retried task, a withdrawal racing
+ * a deadline, or two officers clicking at once each take effect once. Letters go through an
+ * outbox in the dossier: decided and stored first (`letter`), sent after (`deliver`), and sent
+ * again when a crash came in between.
+ */
+import { createHash } from 'node:crypto';
+import type { LetterKind } from '../../../statemachines/model.js';
+import type { DossierView, EventBody, QueuedLetter } from '../dossier.js';
+import { ConflictError, LetterRejectedError, NotFoundError } from '../errors.js';
+import { renderLetter } from '../letters.js';
+import { isWellFormed } from '../text.js';
+import { messageIdReference, type ProcedureDeps } from './types.js';
+
+/** The procedure's shared core: the regulation, the clock, decide-and-append, the outbox. */
+export class Core {
+  constructor(readonly deps: ProcedureDeps) {}
+
+  get reg() {
+    return this.deps.regulation;
+  }
+
+  now(): string {
+    return this.deps.clock
+      .now()
+      .toISOString()
+      .replace(/\.\d{3}Z$/, 'Z');
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Changing a dossier
+
+  /** Loads, decides, appends; retried when another writer got there first. */
+  async mutate(id: string, by: string, decide: (view: DossierView, now: string) => EventBody[]): Promise<DossierView> {
+    for (let attempt = 0; ; attempt++) {
+      const view = await this.deps.store.load(id);
+      if (!view) throw new NotFoundError();
+      const now = this.now();
+      const bodies = decide(view, now);
+      if (bodies.length === 0) {
+        await this.deliver(view, []);
+        return view;
+      }
+      let next: DossierView;
+      try {
+        next = await this.deps.store.append(id, view.version, bodies, by, now, view);
+      } catch (e) {
+        // Another writer got there first: decide again on what it wrote (with a little jitter,
+        // so that many writers at once do not keep colliding).
+        if (e instanceof ConflictError && attempt < 30) {
+          await new Promise((r) => setTimeout(r, Math.random() * 5 * Math.min(attempt + 1, 8)));
+          continue;
+        }
+        throw e;
+      }
+      // Outside the retry: a clash while recording a letter as sent is not a clash of this decision.
+      await this.deliver(next, bodies);
+      return next;
+    }
+  }
+
+  /** Sends what the outbox holds and creates or removes the reminders just decided. */
+  async deliver(view: DossierView, appended: EventBody[], force = false): Promise<void> {
+    for (const b of appended) {
+      if (b.type === 'reminder.scheduled') {
+        await this.deps.reminders.schedule(b.data.name, new Date(b.data.at), {
+          dossierId: view.id,
+          stepId: b.data.stepId,
+          deadlineId: b.data.deadlineId,
+          name: b.data.name,
+        });
+      }
+      if (b.type === 'reminder.cancelled') await this.deps.reminders.cancel(b.data.name);
+      if (b.type === 'retention.scheduled') {
+        await this.deps.reminders.schedule(b.data.name, new Date(b.data.at), {
+          kind: 'erase',
+          dossierId: view.id,
+          name: b.data.name,
+        });
+      }
+    }
+    for (const letter of view.letters.filter((l) => l.status === 'queued')) {
+      // A lease, not a lock: two writers never send the same letter at once, and a letter whose
+      // sender crashed before recording it is sent by the next writer after the lease ran out.
+      // Leases are about live processes, so they run on the wall clock, not the legal one.
+      if (!(await this.deps.store.lease(view.id, `letter#${letter.letterId}`, new Date(), force ? 0 : 60)) && !force)
+        continue;
+      let messageId = 'niet-verzonden';
+      if (letter.to.length > 0) {
+        try {
+          // Text no UTF-8 encoder can write (stored before input was checked) is refused for good.
+          if (![letter.from, ...letter.to, letter.subject, letter.text, letter.html].every(isWellFormed))
+            throw new LetterRejectedError('text-not-well-formed');
+          ({ messageId } = await this.deps.mailer.send({
+            key: createHash('sha256').update(`${view.id}/${letter.letterId}`).digest('hex').slice(0, 40),
+            from: letter.from,
+            to: letter.to,
+            subject: letter.subject,
+            text: letter.text,
+            html: letter.html,
+          }));
+        } catch (e) {
+          if (!(e instanceof LetterRejectedError)) throw e; // passing trouble: it stays queued and is sent again
+          // Refused for good: set aside, never recorded as sent, and never again at start-up, so one
+          // bad letter cannot stop the service; the alarm tells someone to deliver it another way.
+          await this.appendLatest(
+            view.id,
+            [{ type: 'letter.failed', data: { letterId: letter.letterId, reason: e.reason } }],
+            (v) => v.letters.some((l) => l.letterId === letter.letterId && l.status !== 'queued'),
+          );
+          this.deps.observer?.letterFailed?.({
+            regulationId: this.reg.id,
+            dossierId: view.id,
+            letterId: letter.letterId,
+            reason: e.reason,
+          });
+          continue;
+        }
+        // A reply to a letter names it in In-Reply-To/References (SES: <messageId@region.amazonses.com>):
+        // remember whose dossier it was, so a reply without the reference in its subject finds it.
+        if (letter.audience === 'complainant' && messageId)
+          await this.deps.store.putReference(messageIdReference(messageId), this.reg.id, view.id);
+      }
+      // Recorded once, however many writers delivered it.
+      await this.appendLatest(view.id, [{ type: 'letter.sent', data: { letterId: letter.letterId, messageId } }], (v) =>
+        v.letters.some((l) => l.letterId === letter.letterId && l.status === 'sent'),
+      );
+    }
+  }
+
+  /** Appends on whatever the latest version is (for facts that do not depend on the view). */
+  async appendLatest(id: string, bodies: EventBody[], unlessDone?: (view: DossierView) => boolean): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      const view = await this.deps.store.load(id);
+      if (!view) throw new NotFoundError();
+      if (unlessDone?.(view)) return;
+      try {
+        await this.deps.store.append(id, view.version, bodies, 'klachtflow', this.now(), view);
+        return;
+      } catch (e) {
+        if (e instanceof ConflictError && attempt < 50) {
+          await new Promise((r) => setTimeout(r, 2 + Math.random() * 10));
+          continue;
+        }
+        throw e;
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Letters
+
+  /** E-mail addresses of a recipient as the regulation names it. */
+  addresses(view: DossierView, recipient: string): string[] {
+    const r = view.received;
+    if (recipient === 'complainant') return r.complainant.email ? [r.complainant.email] : [];
+    if (recipient === 'respondent') return r.respondent?.email ? [r.respondent.email] : [];
+    if (recipient === 'respondent-manager') return r.respondent?.managerEmail ? [r.respondent.managerEmail] : [];
+    return this.roleAddresses(recipient);
+  }
+
+  /** E-mail addresses of a role of the organisation: its people, its own address, or the complaints mailbox. */
+  roleAddresses(roleId: string): string[] {
+    const role = this.reg.roles.find((x) => x.id === roleId);
+    if (!role) return [];
+    const people = role.people.flatMap((p) => (p.email ? [p.email] : []));
+    if (people.length) return people;
+    if (role.contact?.email) return [role.contact.email];
+    // A role without its own address reads the organisation's complaints mailbox, tagged with the role.
+    const org = this.reg.organisation.contact.email ?? this.reg.organisation.senderAddress;
+    const [local, domain] = org.split('@');
+    return [`${local}+${role.id}@${domain}`];
+  }
+
+  letter(
+    view: DossierView,
+    kind: LetterKind | 'task' | 'reminder' | 'alarm' | 'notice' | 'missing-information',
+    recipients: string[],
+    key: string,
+    extra: Omit<Parameters<typeof renderLetter>[0], 'reg' | 'view' | 'kind' | 'audience'> = {},
+  ): EventBody[] {
+    const groups: Record<'complainant' | 'respondent' | 'officer', string[]> = {
+      complainant: [],
+      respondent: [],
+      officer: [],
+    };
+    for (const r of recipients) {
+      if (r === 'complainant') groups.complainant.push(r);
+      else if (r === 'respondent' || r === 'respondent-manager') groups.respondent.push(r);
+      else groups.officer.push(r);
+    }
+    const out: EventBody[] = [];
+    for (const audience of ['complainant', 'respondent', 'officer'] as const) {
+      const who = groups[audience];
+      if (who.length === 0) continue;
+      const letterId = `${key}:${kind}:${audience}`;
+      if (view.letters.some((l) => l.letterId === letterId)) continue; // decided before: the outbox has it
+      const rendered = renderLetter({
+        reg: this.reg,
+        view,
+        kind,
+        audience,
+        dossierUrl: this.deps.urls.dossier(view.id),
+        // Where a complainant asks for a new private link (beside the status page, same origin).
+        lostLinkUrl: this.deps.urls.status(view.id, '-').replace(/\/klacht\/.*$/, '/klacht/link-kwijt'),
+        ...extra,
+      });
+      const to = [...new Set(who.flatMap((w) => this.addresses(view, w)))];
+      const data: QueuedLetter = {
+        letterId,
+        kind,
+        audience,
+        recipients: who,
+        to,
+        from: this.reg.organisation.senderAddress,
+        subject: rendered.subject,
+        text: rendered.text,
+        html: rendered.html,
+        undeliverable: who.filter((w) => this.addresses(view, w).length === 0),
+      };
+      out.push({ type: 'letter.queued', data });
+    }
+    return out;
+  }
+
+  async succeed(token: string, output: unknown): Promise<void> {
+    try {
+      await this.deps.workflow.succeed(token, output);
+    } catch (e) {
+      const name = (e as Error).name;
+      if (['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken'].includes(name)) {
+        throw new ConflictError('Deze stap is al afgerond of de termijn is intussen verstreken; vernieuw de pagina.');
+      }
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,310 @@
+/**
+ * The ladder's task handlers: what happens when the state machine begins a step, waits for an
+ * action, reminds, closes the dossier, or goes on in a new execution (a passed deadline: see
+ * deadline-passed.ts).
+ */
+import { ulid } from 'ulid';
+import { CONTROL_OUTCOMES, findStep } from '../../../statemachines/ladder.js';
+import { type DossierView, deadlineId, type EventBody, project } from '../dossier.js';
+import { NO_ANSWER_NOTE } from '../letters.js';
+import type { LadderInput } from '../ports.js';
+import type { Core } from './core.js';
+import { anchorOf, assigneeFor, choiceReplyBy, cursorFor, deadlineFor, reminderFor } from './deadlines.js';
+import { retention } from './privacy.js';
+import type { BeginResult, Previous } from './types.js';
+
+/** Ends the step the state machine just left, with its outcome: events and letters. */
+export function completion(
+  core: Core,
+  view: DossierView,
+  previous: Previous | null | undefined,
+  now: string,
+): EventBody[] {
+  if (!previous?.step || !previous.outcome) return [];
+  const current = view.current;
+  if (!current || current.stepId !== previous.step) return []; // already ended (system step, proceed)
+  const at = findStep(core.reg, current.stepId);
+  if (!at) return [];
+  const bodies: EventBody[] = [];
+  const escalated = previous.outcome === CONTROL_OUTCOMES.escalate;
+  const outcome = escalated ? undefined : at.step.outcomes.find((o) => o.id === previous.outcome);
+  bodies.push({
+    type: 'step.ended',
+    data: {
+      stepId: current.stepId,
+      activation: current.activation,
+      outcome: escalated ? `escalated:${previous.to}` : previous.outcome,
+      by: previous.by ?? current.assignee,
+      ...(previous.note ? { note: previous.note } : {}),
+    },
+  });
+  const deadline = view.deadlines.find((d) => d.deadlineId === deadlineId(current.stepId, current.activation));
+  if (deadline?.status === 'open' && escalated) {
+    bodies.push({
+      type: 'deadline.cancelled',
+      data: { deadlineId: deadline.deadlineId, reason: 'de klager ging naar een volgende trede' },
+    });
+  } else if (deadline?.status === 'open') {
+    bodies.push(
+      now <= deadline.dueAt
+        ? { type: 'deadline.met', data: { deadlineId: deadline.deadlineId } }
+        : { type: 'deadline.breached', data: { deadlineId: deadline.deadlineId, alarmed: [] } },
+    );
+  }
+  for (const [name, r] of Object.entries(view.reminders)) {
+    if (r.active && r.stepId === current.stepId) bodies.push({ type: 'reminder.cancelled', data: { name } });
+  }
+  const after = project(view, bodies, now, 'klachtflow');
+  const key = `${current.stepId}#${current.activation}`;
+  const replyBy = outcome ? choiceReplyBy(core.reg, at, outcome.id, now) : undefined;
+  if (at.step.letter && at.step.letter.when === 'end' && at.step.actor !== 'system') {
+    bodies.push(
+      ...core.letter(after, at.step.letter.kind, at.step.letter.to, key, {
+        step: at.step,
+        ...(outcome ? { outcomeTitle: outcome.title } : {}),
+        ...(replyBy ? { replyBy } : {}),
+        ...(previous.note ? { note: previous.note } : {}),
+        mustContain: at.step.letter.mustContain,
+        ...(at.step.letter.referral ? { referralId: at.step.letter.referral } : {}),
+      }),
+    );
+  }
+  if (outcome?.letter) {
+    bodies.push(
+      ...core.letter(after, outcome.letter.kind, outcome.letter.to, `${key}:${outcome.id}`, {
+        step: at.step,
+        outcomeTitle: outcome.title,
+        ...(replyBy ? { replyBy } : {}),
+        ...(previous.note ? { note: previous.note } : {}),
+        mustContain: outcome.letter.mustContain,
+        ...(outcome.letter.referral ? { referralId: outcome.letter.referral } : {}),
+      }),
+    );
+  }
+  return bodies;
+}
+
+export async function startLadder(
+  core: Core,
+  view: DossierView,
+  startRung: string | null,
+  resumeAt: string | null = null,
+): Promise<void> {
+  const input: LadderInput = {
+    dossierId: view.id,
+    regulationId: core.reg.id,
+    startRung,
+    resumeAt,
+    result: null,
+    cursor: null,
+  };
+  const name = resumeAt ? `${view.id}-${ulid().toLowerCase().slice(-8)}` : view.id;
+  const executionArn = await core.deps.workflow.start(input, name);
+  await core.appendLatest(view.id, [{ type: 'execution.started', data: { executionArn } }]);
+}
+
+/** Begins a step: ends the previous one, sets the deadline and reminder, tells who must act. */
+export async function beginStep(
+  core: Core,
+  p: {
+    dossierId: string;
+    step: string;
+    previous?: Previous | null;
+    executionId?: string;
+    executionStartedAt?: string;
+  },
+): Promise<BeginResult> {
+  const at = findStep(core.reg, p.step);
+  if (!at) throw new Error(`Unknown step ${p.step} in ${core.reg.id}`);
+  let result: BeginResult = { step: p.step };
+  await core.mutate(p.dossierId, 'klachtflow', (view, now) => {
+    if (view.status === 'closed') {
+      result = cursorFor(view, at, now, p.executionStartedAt);
+      return [];
+    }
+    const bodies = completion(core, view, p.previous, now);
+    let v = project(view, bodies, now, 'klachtflow');
+    // A retry of this begin (Step Functions retries when an answer got lost), or the first
+    // state of a continued execution: the step was already started since the previous one
+    // ended. Answer as the first attempt did, and do nothing twice.
+    const previousEnd = p.previous?.step ? (v.ended.filter((e) => e.stepId === p.previous?.step).at(-1)?.seq ?? 0) : 0;
+    const startedSince = v.started.filter((x) => x.stepId === at.step.id && x.seq > previousEnd).at(-1);
+    if (startedSince || v.current?.stepId === at.step.id) {
+      if (at.step.actor === 'system') {
+        const done = v.ended.find((e) => e.stepId === at.step.id && e.activation === startedSince?.activation);
+        result = { step: at.step.id, outcome: done?.outcome ?? at.step.outcomes[0]?.id ?? 'done' };
+      } else result = cursorFor(v, at, now, p.executionStartedAt);
+      return bodies;
+    }
+    const activation = (v.activations[at.step.id] ?? 0) + 1;
+    const assignee = assigneeFor(core.reg, v, at.step);
+    bodies.push({
+      type: 'step.started',
+      data: { stepId: at.step.id, rungId: at.rung.id, activation, actor: at.step.actor, assignee },
+    });
+    v = project(view, bodies, now, 'klachtflow');
+    const id = deadlineId(at.step.id, activation);
+    const planned = v.deadlines.find((d) => d.deadlineId === id);
+    const anchorAt = anchorOf(v, at.step, now);
+    if (at.step.deadline && anchorAt && !planned) {
+      bodies.push({ type: 'deadline.set', data: deadlineFor(core.reg, at.step, activation, anchorAt) });
+    }
+    v = project(view, bodies, now, 'klachtflow');
+    const deadline = v.deadlines.find((d) => d.deadlineId === id);
+    const key = `${at.step.id}#${activation}`;
+    if (at.step.actor === 'system') {
+      // klachtflow does the step itself: its letter, then the (only) outcome.
+      const outcome = at.step.outcomes[0];
+      if (at.step.letter) {
+        bodies.push(
+          ...core.letter(v, at.step.letter.kind, at.step.letter.to, key, {
+            step: at.step,
+            mustContain: at.step.letter.mustContain,
+          }),
+        );
+      }
+      if (outcome) {
+        bodies.push({
+          type: 'step.ended',
+          data: { stepId: at.step.id, activation, outcome: outcome.id, by: 'klachtflow' },
+        });
+        if (deadline?.status === 'open') bodies.push({ type: 'deadline.met', data: { deadlineId: id } });
+        if (outcome.letter) {
+          v = project(view, bodies, now, 'klachtflow');
+          bodies.push(
+            ...core.letter(v, outcome.letter.kind, outcome.letter.to, `${key}:${outcome.id}`, {
+              step: at.step,
+              outcomeTitle: outcome.title,
+              mustContain: outcome.letter.mustContain,
+            }),
+          );
+        }
+      }
+      result = { step: at.step.id, outcome: outcome?.id ?? 'done' };
+      return bodies;
+    }
+    if (at.step.letter?.when === 'start') {
+      bodies.push(
+        ...core.letter(v, at.step.letter.kind, at.step.letter.to, key, {
+          step: at.step,
+          ...(deadline ? { dueAt: deadline.dueAt } : {}),
+        }),
+      );
+    }
+    if (assignee !== 'complainant') {
+      bodies.push(
+        ...core.letter(v, 'task', [assignee], key, { step: at.step, ...(deadline ? { dueAt: deadline.dueAt } : {}) }),
+      );
+    } else if (!bodies.some((b) => b.type === 'letter.queued' && b.data.audience === 'complainant')) {
+      // The complainant's turn: tell them, unless the letter that ended the rung just did.
+      bodies.push(
+        ...core.letter(v, 'next-step-info', ['complainant'], key, {
+          step: at.step,
+          ...(deadline?.status === 'open' ? { replyBy: deadline.dueAt } : {}),
+        }),
+      );
+    }
+    if (deadline?.status === 'open')
+      bodies.push(...reminderFor(core.reg, `kf-${view.id}-${at.step.id}-${activation}`, at.step, deadline, now));
+    result = cursorFor(project(view, bodies, now, 'klachtflow'), at, now, p.executionStartedAt);
+    return bodies;
+  });
+  return result;
+}
+
+/** Records the task token of a waiting step, so an action can complete it. */
+export async function awaitAction(
+  core: Core,
+  p: { dossierId: string; step: string; token: string; timeoutSeconds: number },
+): Promise<void> {
+  const view = await core.mutate(p.dossierId, 'klachtflow', (v) => {
+    if (v.status === 'closed' || v.current?.stepId !== p.step || v.current.token === p.token) return [];
+    return [
+      {
+        type: 'step.awaiting',
+        data: { stepId: p.step, activation: v.current.activation, token: p.token, timeoutSeconds: p.timeoutSeconds },
+      },
+    ];
+  });
+  // Withdrawn while this task was starting: the withdrawal may have missed the execution.
+  if (view.status === 'closed' && view.executionArn)
+    await core.deps.workflow.stop(view.executionArn, 'Het dossier is gesloten.');
+}
+
+/** Closes the dossier: the last outcome, its letters, the closure or referral letter. */
+export async function close(
+  core: Core,
+  p: {
+    dossierId: string;
+    previous?: Previous | null;
+    reason: 'outcome' | 'referred';
+    referral?: string;
+    rung?: string;
+  },
+): Promise<void> {
+  await core.mutate(p.dossierId, 'klachtflow', (view, now) => {
+    if (view.status === 'closed') return [];
+    const bodies = completion(core, view, p.previous, now);
+    const at = p.previous?.step ? findStep(core.reg, p.previous.step) : undefined;
+    const outcome = at?.step.outcomes.find((o) => o.id === p.previous?.outcome);
+    let v = project(view, bodies, now, 'klachtflow');
+    for (const d of v.deadlines)
+      if (d.status === 'open')
+        bodies.push({ type: 'deadline.cancelled', data: { deadlineId: d.deadlineId, reason: 'dossier gesloten' } });
+    for (const [name, r] of Object.entries(v.reminders))
+      if (r.active) bodies.push({ type: 'reminder.cancelled', data: { name } });
+    v = project(view, bodies, now, 'klachtflow');
+    const key = `close`;
+    if (p.reason === 'referred') {
+      bodies.push(
+        ...core.letter(v, 'referral', ['complainant'], key, { ...(p.referral ? { referralId: p.referral } : {}) }),
+      );
+    } else {
+      const told = bodies.filter((b) => b.type === 'letter.queued' && b.data.audience === 'complainant');
+      const closed = told.some((b) => b.type === 'letter.queued' && b.data.kind === 'closure');
+      if (!closed && (told.length === 0 || core.reg.closure?.letter)) {
+        bodies.push(
+          ...core.letter(v, 'closure', ['complainant'], key, {
+            ...(outcome ? { outcomeTitle: outcome.title } : {}),
+            ...(outcome?.automatic ? { note: NO_ANSWER_NOTE } : {}),
+          }),
+        );
+      }
+    }
+    bodies.push({
+      type: 'closed',
+      data: {
+        result: p.reason === 'referred' ? 'referred' : (outcome?.result ?? 'resolved'),
+        reason: p.reason,
+        ...(p.referral ? { referral: p.referral } : {}),
+      },
+    });
+    bodies.push(retention(core, view, now));
+    return bodies;
+  });
+}
+
+/** The execution nears its one-year limit: a new one goes on from the step the dossier stands at. */
+export async function continueExecution(core: Core, p: { dossierId: string; resumeAt: string }): Promise<void> {
+  const view = await core.deps.store.load(p.dossierId);
+  if (!view || view.status === 'closed') return;
+  await startLadder(core, view, null, p.resumeAt);
+}
+
+/** A reminder fired: remind whoever must act, if the step still waits. */
+export async function remind(
+  core: Core,
+  p: { dossierId: string; stepId: string; deadlineId: string; name: string },
+): Promise<void> {
+  await core.mutate(p.dossierId, 'klachtflow', (view) => {
+    const r = view.reminders[p.name];
+    const deadline = view.deadlines.find((d) => d.deadlineId === p.deadlineId);
+    if (!r?.active || view.status === 'closed' || view.current?.stepId !== p.stepId || deadline?.status !== 'open')
+      return [];
+    const at = findStep(core.reg, p.stepId);
+    return core.letter(view, 'reminder', [view.current.assignee], `${p.name}:reminder`, {
+      ...(at ? { step: at.step } : {}),
+      dueAt: deadline.dueAt,
+    });
+  });
+}

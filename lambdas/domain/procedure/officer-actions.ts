@@ -1,0 +1,252 @@
+/**
+ * Officers' actions on the current step: who may act, which actions the step allows, and taking
+ * one (an outcome, a handover, an extension of the step's term).
+ */
+import { CONTROL_OUTCOMES, findStep, type LadderStep, resolveOutcome } from '../../../statemachines/ladder.js';
+import type { Step } from '../../../statemachines/model.js';
+import { computeDeadline, DeadlineError } from '../calendar/deadline.js';
+import { type DossierView, deadlineId, type EventBody, project } from '../dossier.js';
+import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../errors.js';
+import type { Core } from './core.js';
+import { cursorFor, reminderFor } from './deadlines.js';
+import { registrationOf } from './records.js';
+import type { Action, AvailableAction, BeginResult, Caller } from './types.js';
+
+export function mayAct(core: Core, caller: Caller, view: DossierView, step: Step): boolean {
+  if (caller.kind === 'complainant') return step.actor === 'complainant';
+  const assignee = view.current?.assignee ?? step.actor;
+  if (step.actor === 'complainant') return true; // recorded on the complainant's behalf (phone, letter)
+  const role = core.reg.roles.find((r) => r.id === assignee);
+  const allowed = new Set([assignee, ...(role?.deputies ?? []), ...(role?.escalatesTo ? [role.escalatesTo] : [])]);
+  return caller.roles.some((r) => allowed.has(r));
+}
+
+/** The actions the current step allows this caller, each with the fields it takes. */
+export function availableActions(core: Core, view: DossierView, caller: Caller): AvailableAction[] {
+  const current = view.current;
+  if (view.status === 'closed' || !current || !current.token) return [];
+  const at = findStep(core.reg, current.stepId);
+  if (!at || !mayAct(core, caller, view, at.step)) return [];
+  const actions: AvailableAction[] = [
+    {
+      type: 'outcome',
+      stepId: current.stepId,
+      title: at.step.title,
+      fields: {
+        outcome: {
+          type: 'choice',
+          required: true,
+          options: at.step.outcomes.filter((o) => !o.automatic).map((o) => ({ value: o.id, title: o.title })),
+        },
+        note: { type: 'text', required: false },
+      },
+    },
+  ];
+  if (caller.kind === 'officer' && at.step.allows.extension) {
+    actions.push({
+      type: 'extend',
+      stepId: current.stepId,
+      title: 'Termijn verlengen',
+      fields: {
+        term: { type: 'term', required: true },
+        reason: { type: 'text', required: true },
+        consent: { type: 'boolean', required: false },
+      },
+    });
+  }
+  if (caller.kind === 'officer' && at.step.allows.handover) {
+    actions.push({
+      type: 'handover',
+      stepId: current.stepId,
+      title: 'Overdragen (bijvoorbeeld bij belangenverstrengeling)',
+      fields: {
+        to: {
+          type: 'choice',
+          required: true,
+          options: core.reg.roles
+            .filter((r) => r.id !== current.assignee)
+            .map((r) => ({ value: r.id, title: r.title })),
+        },
+        reason: { type: 'text', required: true },
+      },
+    });
+  }
+  return actions;
+}
+
+/** Takes an action on the current step. Stale or repeated: ConflictError; not allowed here: UnprocessableError. */
+export async function act(core: Core, id: string, caller: Caller, action: Action): Promise<DossierView> {
+  const view = await core.deps.store.load(id);
+  if (!view) throw new NotFoundError();
+  if (view.status === 'closed') throw new ConflictError('Dit dossier is gesloten.');
+  const current = view.current;
+  if (!current || current.stepId !== action.stepId) {
+    throw new ConflictError(`Het dossier staat niet (meer) bij stap "${action.stepId}"; vernieuw de pagina.`, [
+      'stepId',
+    ]);
+  }
+  const at = findStep(core.reg, current.stepId);
+  if (!at) throw new ConflictError('Onbekende stap.');
+  if (!mayAct(core, caller, view, at.step)) throw new ForbiddenError('U mag deze stap niet zetten.');
+  if (!current.token)
+    throw new ConflictError('Deze stap wordt nog voorbereid; probeer het over enkele seconden opnieuw.');
+  const by = caller.kind === 'officer' ? caller.sub : 'complainant';
+
+  const ctx: ActionContext = { id, view, at, token: current.token, by };
+  if (action.type === 'outcome') return chooseOutcome(core, ctx, action);
+  if (action.type === 'handover') return handOver(core, ctx, action);
+  return extend(core, ctx, action);
+}
+
+/** What `act` checked, handed to the action: the dossier as read, its step, the task token, who acts. */
+interface ActionContext {
+  id: string;
+  view: DossierView;
+  at: LadderStep;
+  token: string;
+  by: string;
+}
+
+/** An outcome: checked against the step, then handed to the waiting state machine. */
+async function chooseOutcome(
+  core: Core,
+  ctx: ActionContext,
+  action: Extract<Action, { type: 'outcome' }>,
+): Promise<DossierView> {
+  const { view, at, token, by } = ctx;
+  const choosable = at.step.outcomes.filter((o) => !o.automatic);
+  if (!choosable.some((o) => o.id === action.outcome)) {
+    throw new UnprocessableError(`Kies een uitkomst van deze stap: ${choosable.map((o) => o.id).join(', ')}.`, [
+      'outcome',
+    ]);
+  }
+  // ONS: the registration form is complete before the dossier closes.
+  if (resolveOutcome(core.reg, at, action.outcome).kind === 'close' && core.reg.registration?.completeBeforeClosure) {
+    const missing = registrationOf(core, view)?.missing ?? [];
+    if (missing.length) {
+      const texts = missing.map((m) => core.reg.registration?.questions.find((q) => q.id === m)?.text ?? m);
+      throw new UnprocessableError(`Vul eerst het registratieformulier in: ${texts.join('; ')}.`, [
+        'registration',
+        missing[0] ?? '',
+      ]);
+    }
+  }
+  await core.succeed(token, {
+    step: action.stepId,
+    outcome: action.outcome,
+    by,
+    ...(action.note ? { note: action.note } : {}),
+  });
+  return view;
+}
+
+/** A handover to another role (conflict of interest): the new holder gets the task letter. */
+async function handOver(
+  core: Core,
+  ctx: ActionContext,
+  action: Extract<Action, { type: 'handover' }>,
+): Promise<DossierView> {
+  const { id, at, by } = ctx;
+  if (!at.step.allows.handover) throw new UnprocessableError('Deze stap kan niet worden overgedragen.', ['type']);
+  if (!core.reg.roles.some((r) => r.id === action.to))
+    throw new UnprocessableError(`Rol "${action.to}" bestaat niet.`, ['to']);
+  return core.mutate(id, by, (v, now) => {
+    if (v.current?.stepId !== action.stepId) throw new ConflictError('Het dossier is intussen verder gegaan.');
+    const bodies: EventBody[] = [
+      {
+        type: 'handover',
+        data: { stepId: action.stepId, from: v.current.assignee, to: action.to, reason: action.reason },
+      },
+    ];
+    const after = project(v, bodies, now, by);
+    const deadline = after.deadlines.find(
+      (d) => d.deadlineId === deadlineId(action.stepId, v.current?.activation ?? 1),
+    );
+    return [
+      ...bodies,
+      ...core.letter(after, 'task', [action.to], `${action.stepId}#${v.current.activation}:handover${v.version}`, {
+        step: at.step,
+        ...(deadline ? { dueAt: deadline.dueAt } : {}),
+      }),
+    ];
+  });
+}
+
+/** An extension of the step's term, announced in a letter; the state machine waits with the new one. */
+async function extend(
+  core: Core,
+  ctx: ActionContext,
+  action: Extract<Action, { type: 'extend' }>,
+): Promise<DossierView> {
+  const { id, view, at, token, by } = ctx;
+  // Extension: recompute the deadline within the regulation's cap, tell the complainant before
+  // the old deadline passes (Wkkgz art. 17 lid 3, Awb 9:11 lid 2), and wait with the new one.
+  const rule = at.step.allows.extension;
+  if (!rule) throw new UnprocessableError('De regeling staat bij deze stap geen verlenging toe.', ['type']);
+  let cursor: BeginResult = { step: action.stepId };
+  await core.mutate(id, by, (v, now) => {
+    const c = v.current;
+    if (c?.stepId !== action.stepId) throw new ConflictError('Het dossier is intussen verder gegaan.');
+    const d = v.deadlines.find((x) => x.deadlineId === deadlineId(c.stepId, c.activation));
+    if (!d) throw new UnprocessableError('Deze stap heeft geen termijn om te verlengen.', ['type']);
+    const extensions = [
+      ...d.basis.extensions,
+      { term: action.term, reason: action.reason, announcedAt: now, ...(action.consent ? { consent: true } : {}) },
+    ];
+    let computed: ReturnType<typeof computeDeadline>;
+    try {
+      computed = computeDeadline({
+        anchor: { event: d.basis.anchorEvent, at: d.basis.anchorAt },
+        term: d.basis.term,
+        atw: d.basis.atw,
+        ...(d.basis.source ? { source: d.basis.source } : {}),
+        closingDays: core.reg.organisation.closingDays,
+        extensions,
+        extensionPolicy: {
+          max: rule.max,
+          announceBeforeExpiry: rule.announceBeforeExpiry,
+          beyondMaxWithConsent: rule.beyondMaxWithConsent,
+          source: rule.statute ?? core.reg.title,
+        },
+      });
+    } catch (e) {
+      if (e instanceof DeadlineError) throw new UnprocessableError(e.message, ['term', ...e.path]);
+      throw new UnprocessableError((e as Error).message, ['term']);
+    }
+    const bodies: EventBody[] = [
+      {
+        type: 'deadline.extended',
+        data: {
+          ...d,
+          basis: { ...d.basis, extensions },
+          lastDay: computed.lastDay,
+          dueAt: computed.dueAt,
+          explanation: computed.explanation,
+          reason: action.reason,
+        },
+      },
+    ];
+    for (const [name, r] of Object.entries(v.reminders))
+      if (r.active && r.stepId === c.stepId) bodies.push({ type: 'reminder.cancelled', data: { name } });
+    bodies.push(
+      ...reminderFor(
+        core.reg,
+        `kf-${v.id}-${c.stepId}-${c.activation}-x${extensions.length}`,
+        at.step,
+        { deadlineId: d.deadlineId, lastDay: computed.lastDay },
+        now,
+      ),
+    );
+    const after = project(v, bodies, now, by);
+    bodies.push(
+      ...core.letter(after, 'extension', ['complainant', 'respondent'], `${d.deadlineId}:x${extensions.length}`, {
+        dueAt: computed.dueAt,
+        reason: action.reason,
+      }),
+    );
+    cursor = cursorFor(project(v, bodies, now, by), at, now);
+    return bodies;
+  });
+  await core.succeed(token, { ...cursor, outcome: CONTROL_OUTCOMES.rearm, by });
+  return (await core.deps.store.load(id)) ?? view;
+}

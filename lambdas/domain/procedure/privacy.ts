@@ -1,0 +1,71 @@
+/**
+ * Privacy and retention: the erasure a closed dossier gets at the end of the regulation's retention
+ * period, and the erasure of e-mail an officer discarded from the postvak (AVG art. 5 lid 1 c, e).
+ */
+import { createHash } from 'node:crypto';
+import { computeDeadline } from '../calendar/deadline.js';
+import { type DossierView, type EventBody, redactEvent } from '../dossier.js';
+import type { Core } from './core.js';
+
+/** How long a discarded e-mail is kept before its content is erased (an assumption; see eraseHeld). */
+export const DISCARDED_MAIL_DAYS = 90;
+
+/** The erasure at the end of the regulation's retention period after closure. */
+export function retention(core: Core, view: DossierView, now: string): EventBody {
+  const until = computeDeadline({
+    anchor: { event: 'de afsluiting', at: now },
+    term: core.reg.retention.term,
+    atw: false,
+  });
+  return { type: 'retention.scheduled', data: { name: `kf-${view.id}-erase`, at: until.dueAt } };
+}
+
+/** The retention period ended: the personal data goes, the figures stay, the erasure is logged. */
+export async function erase(core: Core, dossierId: string): Promise<void> {
+  const view = await core.mutate(dossierId, 'klachtflow', (v) => {
+    if (v.status !== 'closed' || v.erasedAt) return [];
+    return [
+      {
+        type: 'erased',
+        data: {
+          fields: [
+            'naam',
+            'contactgegevens',
+            'adres (behalve woonplaats)',
+            'geboortedatum',
+            'omschrijving',
+            'beklaagde',
+            'brieven (tekst en adressen)',
+            'berichten',
+            'toelichtingen',
+            'aantekeningen over verwijtbaar handelen',
+            ...((v.attachments ?? []).length ? ['bijlagen en de oorspronkelijke e-mails'] : []),
+          ],
+        },
+      },
+    ];
+  });
+  if (!view.erasedAt) return;
+  // The files first: the events still name them until the redaction. A retried erase deletes
+  // again, which is harmless.
+  for (const a of view.attachments ?? []) await core.deps.attachments?.delete(a.key);
+  await core.deps.store.redact(dossierId, redactEvent);
+}
+
+/**
+ * A mail an officer discarded (spam, say) is kept a while, so the decision can be looked at
+ * again, and then its content and file are erased (AVG art. 5 lid 1 onder c and e: no more and
+ * no longer than needed). The period is klachtflow's assumption: none of the regulations names one.
+ */
+export async function scheduleHeldErasure(core: Core, heldId: string): Promise<void> {
+  const at = new Date(core.deps.clock.now().getTime() + DISCARDED_MAIL_DAYS * 86_400_000);
+  const name = `erase-held-${createHash('sha256').update(heldId).digest('hex').slice(0, 40)}`;
+  await core.deps.reminders.schedule(name, at, { kind: 'erase-held', heldId, name });
+}
+
+export async function eraseHeld(core: Core, heldId: string): Promise<void> {
+  const item = await core.deps.held?.getHeld(core.reg.id, heldId);
+  if (item?.status !== 'discarded' || item.erasedAt) return;
+  await core.deps.attachments?.delete(item.rawKey);
+  await core.deps.held?.forgetHeld(core.reg.id, heldId, core.now());
+}

@@ -1,0 +1,78 @@
+/** The procedure's vocabulary: its dependencies, who calls, and what they hand in and get back. */
+import type { Regulation } from '../../../statemachines/model.js';
+import type { AttachmentStore, Clock, DossierStore, HeldMailStore, Mailer, Reminders, Workflow } from '../ports.js';
+
+export const messageIdReference = (messageId: string) => `MSGID:${messageId.toLowerCase()}`;
+
+export interface ProcedureDeps {
+  regulation: Regulation;
+  store: DossierStore;
+  /** Files of dossiers (e-mail attachments, the original mails): removed when a dossier is erased. */
+  attachments?: AttachmentStore;
+  /** The postvak (held e-mail), where e-mail intake is on: discarded mail is erased after a while. */
+  held?: HeldMailStore;
+  mailer: Mailer;
+  reminders: Reminders;
+  workflow: Workflow;
+  clock: Clock;
+  urls: { status(id: string, token: string): string; dossier(id: string): string };
+  /** Told when a deadline is breached (in AWS: the metric the breach alarm watches). */
+  observer?: {
+    deadlineBreached(info: { regulationId: string; dossierId: string; stepId: string; kind: string }): void;
+    /** A letter the mail service refused for good (in AWS: the metric the letter alarm watches). */
+    letterFailed?(info: { regulationId: string; dossierId: string; letterId: string; reason: string }): void;
+  };
+}
+
+/** Who is calling: an officer with the roles from their sign-in, or the complainant of one dossier. */
+export type Caller = { kind: 'officer'; sub: string; roles: string[] } | { kind: 'complainant'; dossierId: string };
+
+export interface ComplaintInput {
+  complainant: {
+    name: string;
+    email?: string;
+    phone?: string;
+    address?: { street?: string; postcode?: string; city?: string };
+    birthDate?: string;
+  };
+  role: string;
+  description: string;
+  incidentDate?: string;
+  lastContactDate?: string;
+  variant?: string;
+  onBehalfOf?: string;
+  respondent?: { name?: string; email?: string; team?: string; managerEmail?: string };
+  aboutRole?: string;
+  wantsSupport?: boolean;
+  /** Answers to the regulation's report questions on the form (a choice; never required). */
+  answers?: Record<string, string>;
+  consent: true;
+}
+
+/** What a step's begin hands the state machine. */
+export interface BeginResult {
+  step: string;
+  outcome?: string;
+  timeoutSeconds?: number;
+  dueAt?: string;
+}
+
+export interface Previous {
+  step?: string;
+  outcome?: string;
+  by?: string;
+  note?: string;
+  to?: string;
+}
+
+export type Action =
+  | { type: 'outcome'; stepId: string; outcome: string; note?: string }
+  | { type: 'extend'; stepId: string; term: string; reason: string; consent?: boolean }
+  | { type: 'handover'; stepId: string; to: string; reason: string };
+
+export interface AvailableAction {
+  type: Action['type'];
+  stepId: string;
+  title: string;
+  fields: Record<string, { type: string; required: boolean; options?: { value: string; title: string }[] }>;
+}

@@ -1,0 +1,105 @@
+/**
+ * Text as people type it, made safe to store, cut and mail. JavaScript strings are UTF-16: an
+ * emoji is two code units, "é" may be one code point or two, and JSON may carry a lone half of a
+ * surrogate pair ("\ud800") that no UTF-8 encoder can write: the AWS SDK's query serialiser throws
+ * `URIError: URI malformed` on it (issue 14: one such letter stopped the service from starting).
+ * So text is normalised where it enters (NFC, one form for the same letters), refused or repaired
+ * when it is not well-formed, and cut only between whole characters as a reader sees them.
+ */
+
+/** A lone surrogate: a high half not followed by a low half, or a low half without a high one. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
+
+/** Whether the text can be written as UTF-8 (no lone surrogates). */
+export function isWellFormed(text: string): boolean {
+  return !LONE_SURROGATE.test(text);
+}
+
+/** The text with every lone surrogate replaced by U+FFFD (what a UTF-8 decoder shows for it). */
+export function toWellFormed(text: string): string {
+  return text.replace(LONE_SURROGATES, '\uFFFD');
+}
+
+/** Well-formed and in Unicode normal form C: the form text is stored and compared in. */
+export function normalizeText(text: string): string {
+  return toWellFormed(text).normalize('NFC');
+}
+
+/** A field path as the API writes it ("complainant.name", "answers.0"). */
+export interface TextIssue {
+  path: (string | number)[];
+  message: string;
+}
+
+/** What a person reads when a field holds a broken character (B1). */
+export const LONE_SURROGATE_MESSAGE =
+  'Dit veld bevat een teken dat niet compleet is (een half teken, bijvoorbeeld van een emoji). Haal het weg of typ het opnieuw.';
+
+/**
+ * Walks a parsed JSON value: every string (and every object key) not well-formed is an issue
+ * with its path; otherwise the value comes back with every string in NFC. Refusing is better
+ * than repairing here: the writer is still there to correct it, and a story is not silently
+ * changed.
+ */
+export function normalizeJson(value: unknown): { value: unknown; issues: TextIssue[] } {
+  const issues: TextIssue[] = [];
+  const walk = (v: unknown, path: (string | number)[]): unknown => {
+    if (typeof v === 'string') {
+      if (!isWellFormed(v)) {
+        issues.push({ path, message: LONE_SURROGATE_MESSAGE });
+        return v;
+      }
+      return v.normalize('NFC');
+    }
+    if (Array.isArray(v)) return v.map((x, i) => walk(x, [...path, i]));
+    if (v && typeof v === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v)) {
+        if (!isWellFormed(k)) {
+          issues.push({ path: [...path, toWellFormed(k)], message: LONE_SURROGATE_MESSAGE });
+          continue;
+        }
+        out[k.normalize('NFC')] = walk(x, [...path, k]);
+      }
+      return out;
+    }
+    return v;
+  };
+  const out = walk(value, []);
+  return { value: out, issues };
+}
+
+let segmenter: Intl.Segmenter | undefined;
+
+/** The text's characters as a reader sees them (extended grapheme clusters: "👍🏽" is one). */
+export function graphemes(text: string): string[] {
+  segmenter ??= new Intl.Segmenter('nl', { granularity: 'grapheme' });
+  return Array.from(segmenter.segment(text), (s) => s.segment);
+}
+
+/**
+ * At most `max` characters as a reader sees them, with "…" in place of the rest. Never cuts an
+ * emoji, a flag, a letter from its accent, or a surrogate pair in two.
+ */
+export function truncateText(text: string, max: number): string {
+  // Cheap exit: fewer code units than `max` cannot be more graphemes than that.
+  if (text.length <= max) return text;
+  const parts = graphemes(text);
+  if (parts.length <= max) return text;
+  return `${parts
+    .slice(0, max - 1)
+    .join('')
+    .trimEnd()}…`;
+}
+
+/**
+ * Bidirectional controls (embeddings, overrides, isolates, the marks): in a file name they make
+ * "gnp.exe" with U+202E read as "exe.png". A name needs none of them; they are removed.
+ */
+const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+
+/** The text without bidirectional control characters. */
+export function stripBidiControls(text: string): string {
+  return text.replace(BIDI_CONTROLS, '');
+}
