@@ -39,6 +39,18 @@ export interface LetterInput {
   missing?: string[];
 }
 
+/** Who may complain, in words (the regulation's `eligibility.roles`), for messages and overviews. */
+export const COMPLAINANT_ROLE_NL: Record<string, string> = {
+  client: 'de cliënt zelf',
+  parent: 'een ouder of verzorger',
+  guardian: 'een voogd',
+  child: 'een kind of jongere, zelf',
+  'legal-representative': 'een wettelijk vertegenwoordiger',
+  'authorised-person': 'iemand die de cliënt heeft gemachtigd',
+  'surviving-relative': 'een nabestaande',
+  'partner-organisation': 'een partnerorganisatie',
+};
+
 /** How a letter names a field the intake variant requires (model: IntakeVariant.requiredFields). */
 export const FIELD_NAMES_NL: Record<string, string> = {
   name: 'uw naam',
@@ -214,7 +226,8 @@ export function renderLetter(input: LetterInput): Letter {
         'Hoe het met uw klacht gaat, ziet u via de persoonlijke link die u kreeg toen u de klacht indiende.',
         ...(input.lostLinkUrl
           ? [
-              `Bent u die link kwijt? Vraag een nieuwe aan op ${input.lostLinkUrl}. U heeft dan uw kenmerk en e-mailadres nodig.`,
+              'Bent u die link kwijt? Vraag dan een nieuwe aan met uw kenmerk en e-mailadres, op deze pagina:',
+              input.lostLinkUrl,
             ]
           : []),
       );

@@ -14,7 +14,7 @@ import { Temporal } from 'temporal-polyfill';
 import { findStep } from '../../statemachines/ladder.js';
 import type { Regulation } from '../../statemachines/model.js';
 import { localDate } from '../domain/calendar/deadline.js';
-import { dayOf, labelled, sentence } from '../domain/letters.js';
+import { COMPLAINANT_ROLE_NL, dayOf, labelled, sentence } from '../domain/letters.js';
 import { DEADLINE_STATUS_NL, RESULT_NL } from '../domain/timeline.js';
 import { parseDutchDate } from './dutch-date.js';
 import { Layout, Notice } from './layout.js';
@@ -491,16 +491,7 @@ function StepList(props: { reg: Regulation; d: any }) {
   );
 }
 
-const ROLE_OF_COMPLAINANT: Record<string, string> = {
-  client: 'de cliënt zelf',
-  parent: 'een ouder of verzorger',
-  guardian: 'een voogd',
-  child: 'een kind of jongere, zelf',
-  'legal-representative': 'een wettelijk vertegenwoordiger',
-  'authorised-person': 'iemand die de cliënt heeft gemachtigd',
-  'surviving-relative': 'een nabestaande',
-  'partner-organisation': 'een partnerorganisatie',
-};
+const ROLE_OF_COMPLAINANT = COMPLAINANT_ROLE_NL;
 
 /** Who complains and how to reach them, on whose behalf, about whom, and how it came in. */
 function Facts(props: { reg: Regulation; d: any }) {
@@ -716,7 +707,7 @@ function DossierPage(props: {
           </li>
         ))}
       </ol>
-      {d.registration ? <Registration id={d.id} form={d.registration} /> : null}
+      {d.registration ? <Registration reg={reg} id={d.id} form={d.registration} /> : null}
       <h2 class="utrecht-heading-2">Verbeteracties</h2>
       {(d.improvements ?? []).length ? (
         <ul class="utrecht-unordered-list">
@@ -767,7 +758,7 @@ function DossierPage(props: {
 }
 
 /** The regulation's registration form: derived answers shown, the rest to fill in. */
-function Registration(props: { id: string; form: any }) {
+function Registration(props: { reg: Regulation; id: string; form: any }) {
   const { form } = props;
   return (
     <section>
@@ -787,7 +778,7 @@ function Registration(props: { id: string; form: any }) {
             </label>
             {q.derived ? (
               <p class="utrecht-paragraph" id={`q-${q.id}`}>
-                {q.answer ?? 'volgt uit het dossier'}
+                {q.answer ? officerName(props.reg, q.answer) : 'volgt uit het dossier'}
               </p>
             ) : q.type === 'yes-no' ? (
               <select class="utrecht-select utrecht-select--html-select" id={`q-${q.id}`} name={q.id}>
@@ -986,7 +977,10 @@ export function registerOfficerPages(
     const conduct = notes.status === 200 ? ((await notes.json()) as { items: any[] }).items : undefined;
     return html(c, <DossierPage reg={reg} d={d} conduct={conduct} {...opts} />, status);
   };
-  app.get('/medewerkers/dossiers/:id', (c) => dossier(c, { message: DONE[c.req.query('gedaan') ?? ''] }));
+  app.get('/medewerkers/dossiers/:id', (c) => {
+    const done = c.req.query('gedaan') ?? '';
+    return dossier(c, { message: Object.hasOwn(DONE, done) ? DONE[done] : undefined });
+  });
 
   /**
    * Post/redirect/get to the fresh state: the ladder takes an outcome asynchronously (Step

@@ -730,7 +730,7 @@ export function registerComplainantPages(
   });
 }
 
-function LostLink(props: { reg: Regulation; sent?: boolean; error?: string }) {
+export function LostLink(props: { reg: Regulation; sent?: boolean; error?: string }) {
   const c = props.reg.organisation.contact;
   return (
     <Layout reg={props.reg} title="Link naar uw klacht kwijt" error={!!props.error}>
@@ -777,7 +777,7 @@ function LostLink(props: { reg: Regulation; sent?: boolean; error?: string }) {
   );
 }
 
-function NotFound(props: { reg: Regulation }) {
+export function NotFound(props: { reg: Regulation }) {
   return (
     <Layout reg={props.reg} title="Niet gevonden">
       <h1 class="utrecht-heading-1">Deze klacht vinden we niet</h1>
@@ -803,7 +803,7 @@ const NOTICES: Record<string, string> = {
   'niet-verder': 'Dat kan nu nog niet. U krijgt bericht zodra u een volgende stap kunt kiezen.',
 };
 
-function ComplaintPage(props: {
+export function ComplaintPage(props: {
   reg: Regulation;
   k: any;
   path: string;
@@ -820,7 +820,7 @@ function ComplaintPage(props: {
   const options = choice?.step.outcomes.filter((o) => o.next.startsWith('rung:')) ?? [];
   return (
     <Layout reg={reg} title={props.isNew ? 'Uw klacht is ontvangen' : `Uw klacht ${k.reference}`}>
-      {props.notice && NOTICES[props.notice] ? (
+      {props.notice && Object.hasOwn(NOTICES, props.notice) ? (
         <div class="utrecht-alert utrecht-alert--info kf-box" role="status">
           <p class="utrecht-paragraph">{NOTICES[props.notice]}</p>
         </div>
@@ -997,7 +997,7 @@ function WayOn(props: { reg: Regulation; k: any }) {
   );
 }
 
-function WithdrawPage(props: { reg: Regulation; k: any; path: string }) {
+export function WithdrawPage(props: { reg: Regulation; k: any; path: string }) {
   return (
     <Layout reg={props.reg} title="Klacht intrekken">
       <h1 class="utrecht-heading-1">Weet u zeker dat u uw klacht {props.k.reference} wilt intrekken?</h1>
