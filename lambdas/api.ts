@@ -23,6 +23,7 @@ import { LONE_SURROGATE_MESSAGE, normalizeJson } from './domain/text.js';
 import { DEADLINE_STATUS_NL, timeline } from './domain/timeline.js';
 import { registerInboundRoutes } from './inbound-routes.js';
 import { registerAssets } from './web/assets.js';
+import { documentPolicy, formGuard, guardedApi, securityHeaders } from './web/guard.js';
 import { registerOfficerPages } from './web/officer-pages.js';
 import { registerComplainantPages } from './web/pages.js';
 import { registerPostvakPages } from './web/postvak-pages.js';
@@ -39,9 +40,16 @@ export interface ApiDeps {
   store: DossierStore;
   /** Turns a request into the officer's identity: Cognito claims in AWS, the runtime's tokens locally. */
   officer(c: Context): Promise<OfficerIdentity | undefined>;
+  /** The complainant's private link. Built from configuration only, never from a request's Host header. */
   statusUrl(id: string, token: string): string;
-  /** Where links in mails point (defaults to the URL the request came in on). */
-  publicOrigin?: string;
+  /**
+   * The origins people reach the service at (PUBLIC_URL in AWS, the runtime's own address
+   * locally), from configuration: form posts may come from these only. Default: the origin of
+   * `statusUrl`.
+   */
+  ownOrigins?: () => string[];
+  /** Other places the pages' forms may post to or redirect through (the Cognito hosted sign-out). */
+  formTargets?: string[];
   /** The time the pages show deadlines against (the runtime's clock locally). */
   now?: () => Date;
   /** The caller's network address, where known: only to limit how often one caller may try. */
@@ -216,6 +224,15 @@ function errorResponse(
   return c.json({ error: { message, issues } }, status);
 }
 
+/** The origin of a configured URL, or undefined when there is none to read. */
+function originOf(url: string | undefined): string | undefined {
+  try {
+    return url ? new URL(url).origin : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function path(p: readonly PropertyKey[]): string {
   return p.map(String).join('.');
 }
@@ -363,6 +380,16 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
     }),
   );
 
+  // Security headers on every answer, and form posts only from our own pages (web/guard.ts).
+  const ownOrigins =
+    deps.ownOrigins ??
+    (() => {
+      const origin = originOf(deps.statusUrl('id', 'token'));
+      return origin ? [origin] : [];
+    });
+  app.use('*', securityHeaders(deps.formTargets ? { formTargets: deps.formTargets } : {}));
+  app.use('*', formGuard({ origins: ownOrigins }));
+
   // Every text a client sends is stored in one form (NFC) and must be writable as UTF-8: a JSON
   // "\ud800" (half an emoji) is refused with its field, before any route sees it (issue 14: one
   // such name stopped the service at its next start).
@@ -488,10 +515,8 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
       const address = clientAddress(c);
       if (address && !(await deps.store.withinLimit(`link-from#${address}`, deps.now?.() ?? new Date(), 3600, 20)))
         throw new ApiError(429, 'U heeft het te vaak geprobeerd. Probeer het over een uur opnieuw, of bel ons.');
-      const origin = new URL(c.req.url).origin;
-      await procedure.renewAccess(reference, email, (id, token) =>
-        deps.statusUrl(id, token).replace(/^https?:\/\/[^/]+/, deps.publicOrigin ?? origin),
-      );
+      // The link comes from configuration: a forged Host header cannot send it elsewhere.
+      await procedure.renewAccess(reference, email, deps.statusUrl);
       return c.json(
         {
           message:
@@ -669,7 +694,9 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
         {
           ...officerView(reg, view, procedure.availableActions(view, caller), procedure),
           history: timeline(reg, events),
-          reads,
+          // The latest reads; `readsMore` says there were earlier ones.
+          reads: reads.items,
+          readsMore: reads.more,
         },
         200,
       );
@@ -799,7 +826,10 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
       const report = buildReport(reg, views, { from: q.from, to: q.to }, localDate(now().toISOString()).toString());
       if (q.format === 'csv')
         return c.body(reportCsv(report), 200, { 'content-type': 'text/csv; charset=utf-8' }) as never;
-      if (q.format === 'html') return c.html(reportHtml(report)) as never;
+      if (q.format === 'html') {
+        documentPolicy(c);
+        return c.html(reportHtml(report)) as never;
+      }
       return c.json(report, 200);
     },
   );
@@ -915,6 +945,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
       letters: view.letters.map(({ html: _x, ...l }) => l),
     };
     if (format !== 'html') return c.json(doc, 200);
+    documentPolicy(c);
     const esc = (s: string) =>
       s.replace(
         /[&<>"']/g,
@@ -960,12 +991,14 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
     dossierJson: (view, caller) => officerView(reg, view, procedure.availableActions(view, caller), procedure),
   });
 
-  // The pages people use, on the same app: they call the routes above in-process.
+  // The pages people use, on the same app: they call the routes above in-process, through a
+  // client that refuses paths the URL parser would change (an encoded '../' in a page address).
+  const pagesApi = guardedApi(app);
   registerAssets(app);
-  registerComplainantPages(app, { reg, api: app });
+  registerComplainantPages(app, { reg, api: pagesApi, link: deps.statusUrl });
   registerOfficerPages(app, {
     reg,
-    api: app,
+    api: pagesApi,
     now: deps.now ?? (() => new Date()),
     // The pages wait (bounded) for the ladder to take an action before they show the dossier.
     settle: async (id) => {
@@ -977,7 +1010,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
     },
     ...(deps.signIn ? { signIn: deps.signIn } : {}),
   });
-  registerPostvakPages(app, { reg, api: app });
+  registerPostvakPages(app, { reg, api: pagesApi });
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

@@ -25,7 +25,8 @@ function authorizerClaims(c: Context): Claims | undefined {
 function api() {
   if (app) return app;
   const { regulation, store, procedure } = awsDeps();
-  const signIn = cognitoSignIn(cognitoConfigFromEnv());
+  const signInConfig = cognitoConfigFromEnv();
+  const signIn = cognitoSignIn(signInConfig);
   // The postvak and attachments, when the organisation turned e-mail intake on.
   const mail = process.env.INBOUND_BUCKET ? awsInbound() : undefined;
   app = createApi({
@@ -40,7 +41,11 @@ function api() {
       const bearer = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
       return signIn.identify(bearer);
     },
-    statusUrl: (id, token) => `${(process.env.PUBLIC_URL ?? '').replace(/\/$/, '')}/klacht/${id}/${token}`,
+    // Links and the forms' origin come from the configured publicUrl, never from the Host header.
+    statusUrl: (id, token) => `${signInConfig.publicUrl.replace(/\/$/, '')}/klacht/${id}/${token}`,
+    ownOrigins: () => [new URL(signInConfig.publicUrl).origin],
+    // Signing out posts to us and goes on to the hosted sign-out (CSP form-action follows redirects).
+    formTargets: [new URL(signInConfig.domainUrl).origin],
     // API Gateway's view of the caller (requestContext.http.sourceIp), for rate limits only.
     clientAddress: (c) => getConnInfo(c).remote.address,
     // The error's class and message; never the request (it may carry what a complainant wrote).

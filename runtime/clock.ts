@@ -7,6 +7,8 @@
  * once; a six-week deadline would fire immediately. The timeline arms at most one timer, never
  * longer than that limit, and re-checks when it wakes.
  */
+import { Heap } from 'heap-js';
+
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export type ClockMode = 'real' | 'manual';
@@ -15,6 +17,8 @@ interface Entry {
   id: string;
   at: number;
   fire: () => Promise<void>;
+  /** Order of arrival: entries due at the same instant fire in the order they were put. */
+  seq: number;
 }
 
 export class RuntimeClock {
@@ -22,6 +26,14 @@ export class RuntimeClock {
   private readonly start: number;
   private manualNow: number;
   private readonly entries = new Map<string, Entry>();
+  /**
+   * The entries by time, soonest first. Moved or cancelled entries stay in the heap until they
+   * reach its top and are found stale (lazy deletion): finding what is due costs log n, not a scan
+   * of every pending entry (a runtime that ran for a year holds an erasure schedule for every
+   * dossier closed in the last two years).
+   */
+  private readonly byTime = new Heap<Entry>((a, b) => a.at - b.at || a.seq - b.seq);
+  private seq = 0;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> = Promise.resolve();
   private stopped = false;
@@ -43,7 +55,11 @@ export class RuntimeClock {
 
   /** Puts (or moves) an entry on the timeline. */
   at(id: string, when: Date, fire: () => Promise<void>): void {
-    this.entries.set(id, { id, at: when.getTime(), fire });
+    const entry = { id, at: when.getTime(), fire, seq: this.seq++ };
+    this.entries.set(id, entry);
+    this.byTime.push(entry);
+    // Stale heap items pile up only while entries are moved often; rebuild when they outnumber the live ones.
+    if (this.byTime.size() > 64 && this.byTime.size() > 2 * this.entries.size) this.rebuild();
     // A manual clock fires what is already due without waiting to be moved.
     if (this.mode === 'manual' && when.getTime() <= this.manualNow) void this.advanceTo(new Date(this.manualNow));
     this.arm();
@@ -51,6 +67,21 @@ export class RuntimeClock {
 
   cancel(id: string): void {
     this.entries.delete(id);
+  }
+
+  private rebuild() {
+    this.byTime.clear();
+    for (const e of this.entries.values()) this.byTime.push(e);
+  }
+
+  /** The soonest live entry, dropping stale heap items (cancelled, fired or moved since). */
+  private soonest(): Entry | undefined {
+    for (;;) {
+      const top = this.byTime.peek();
+      if (!top) return undefined;
+      if (this.entries.get(top.id) === top) return top;
+      this.byTime.pop();
+    }
   }
 
   has(id: string): boolean {
@@ -95,9 +126,8 @@ export class RuntimeClock {
   }
 
   private nextDue(limit: number): Entry | undefined {
-    let best: Entry | undefined;
-    for (const e of this.entries.values()) if (e.at <= limit && (!best || e.at < best.at)) best = e;
-    return best;
+    const next = this.soonest();
+    return next && next.at <= limit ? next : undefined;
   }
 
   private async safely(e: Entry) {
@@ -119,10 +149,9 @@ export class RuntimeClock {
     if (this.mode === 'manual' || this.stopped) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    let soonest = Number.POSITIVE_INFINITY;
-    for (const e of this.entries.values()) soonest = Math.min(soonest, e.at);
-    if (!Number.isFinite(soonest)) return;
-    const realMs = Math.max(0, (soonest - this.now().getTime()) / this.speed);
+    const soonest = this.soonest();
+    if (!soonest) return;
+    const realMs = Math.max(0, (soonest.at - this.now().getTime()) / this.speed);
     this.timer = setTimeout(() => void this.fireDue(), Math.min(MAX_TIMER_MS, Math.ceil(realMs)));
     this.timer.unref?.();
   }

@@ -23,6 +23,9 @@ import { createApi } from '../lambdas/api.js';
 import { InboundMail, intakeAddresses } from '../lambdas/domain/inbound-mail.js';
 import { Procedure } from '../lambdas/domain/procedure.js';
 import { taskHandlers } from '../lambdas/handlers.js';
+import { documentPolicy } from '../lambdas/web/guard.js';
+import { tokenSignIn } from '../lambdas/web/officer-pages.js';
+import { OfficerSessions } from '../lambdas/web/sign-in.js';
 import { aslFile, loadAsl } from '../statemachines/asl.js';
 import { compileRegulation, type SubstitutionName, substitute } from '../statemachines/compile.js';
 import { loadRegulation, PRESET_IDS } from '../statemachines/load.js';
@@ -127,7 +130,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   });
   const mailbox = new LocalMailbox(join(dataDir, 'mailbox.jsonl'), clock);
   const handlers: Record<string, LocalFunction> = {};
-  const scheduler = new LocalScheduler(join(dataDir, 'schedules.json'), clock, handlers);
+  const scheduler = new LocalScheduler(join(dataDir, 'schedules'), clock, handlers);
   const awsServer = createAwsEndpoint({ stepFunctions, scheduler, mailbox });
   // Port 0 and ask the server which it got: a port found free and listened on later may be taken
   // in between by another process (EADDRINUSE, seen in CI).
@@ -139,6 +142,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
 
   // Known once the server listens (opts.port 0: whatever port it got); the links read it then.
   let url = `http://127.0.0.1:${opts.port}`;
+  /** The host:port this runtime answers at: links use `url`; a browser may also say localhost. */
+  const ownHosts = () => [new URL(url).host, `localhost:${new URL(url).port}`];
   const stateMachineArn = stepFunctions.stateMachineArn(`klachtflow-${reg.id}`);
   const breaches: Runtime['breaches'] = [];
   const sesClient = new SESClient({ region: REGION, endpoint: awsEndpoint, credentials: CREDENTIALS });
@@ -233,11 +238,13 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   if (recovered) log(`${recovered} klacht(en) zonder lopende ladder opnieuw gestart`);
 
   // Officers sign in with a token per role; the runtime turns it into the claims Cognito gives.
+  // The pages' cookie holds a session (one per sign-in, ended by signing out), accepted in its place.
   const officers = officerTokens(dataDir, reg);
+  const sessions = new OfficerSessions();
   const officer = async (c: Context) => {
     const m = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '');
     if (!m?.[1]) return undefined;
-    const given = Buffer.from(m[1]);
+    const given = Buffer.from(sessions.codeOf(m[1]) ?? m[1]);
     for (const [role, token] of Object.entries(officers)) {
       const t = Buffer.from(token);
       if (t.length === given.length && timingSafeEqual(t, given)) return { sub: `${role}@local`, roles: [role] };
@@ -250,7 +257,10 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     procedure,
     store: new DynamoDossierStore(dynamoClient, tableName),
     officer,
+    signIn: tokenSignIn(sessions),
     statusUrl,
+    // Form posts come from this runtime's own pages only (read when asked: the port is known later).
+    ownOrigins: () => ownHosts().map((h) => `http://${h}`),
     clientAddress: (c) => getConnInfo(c).remote.address,
     now: () => clock.now(),
     inbound,
@@ -260,7 +270,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   // empty file the next start cannot read.
   const saveClock = () =>
     writeFileAtomicSync(join(dataDir, 'clock.json'), JSON.stringify({ now: clock.now().toISOString() }));
-  const local = createLocalRoutes({ clock, stepFunctions, mailbox, saveClock });
+  const local = createLocalRoutes({ clock, stepFunctions, mailbox, saveClock, ownHosts });
   api.route('/local', local);
   api.get('/health', (c) => c.json({ status: 'ok', regulation: reg.id, now: clock.now().toISOString() }));
   const server = serve({
@@ -330,8 +340,34 @@ function createLocalRoutes(deps: {
   stepFunctions: LocalStepFunctions;
   mailbox: LocalMailbox;
   saveClock: () => void;
+  /** host:port this runtime answers at. */
+  ownHosts: () => string[];
 }) {
   const app = new Hono();
+  // The clock and the mailbox belong to this runtime's own origin: another Host (a DNS rebinding
+  // page) gets 421, and a post must be JSON from no page or from ours (never a simple cross-site
+  // form post, which a browser sends without asking).
+  app.use('*', async (c, next) => {
+    const hosts = deps.ownHosts();
+    const origins = hosts.map((h) => `http://${h}`);
+    if (!hosts.includes(c.req.header('host') ?? ''))
+      return c.json({ error: { message: 'Deze route hoort bij de lokale klachtflow zelf.', issues: [] } }, 421);
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
+      const site = c.req.header('sec-fetch-site');
+      const origin = c.req.header('origin');
+      const json = /^application\/json\b/i.test(c.req.header('content-type') ?? '');
+      if (
+        (site !== undefined && site !== 'same-origin' && site !== 'none') ||
+        (origin !== undefined && !origins.includes(origin)) ||
+        !json
+      )
+        return c.json(
+          { error: { message: 'Alleen de lokale klachtflow zelf mag dit (JSON, zelfde herkomst).', issues: [] } },
+          403,
+        );
+    }
+    return next();
+  });
   app.get('/clock', (c) =>
     c.json({
       now: deps.clock.now().toISOString(),
@@ -420,6 +456,7 @@ function createLocalRoutes(deps: {
           `<article><h2>${esc(m.subject)}</h2><p><small>${esc(m.sentAt)} · van ${esc(m.from)} aan ${esc(m.to.join(', '))}</small></p><pre style="white-space:pre-wrap">${esc(m.text)}</pre></article><hr>`,
       )
       .join('');
+    documentPolicy(c);
     return c.html(
       `<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>Brievenbus (lokaal)</title></head><body><h1>Brievenbus</h1><p>Alle brieven en berichten die klachtflow lokaal verstuurde, nieuwste eerst.</p>${rows || '<p>Nog geen berichten.</p>'}</body></html>`,
     );

@@ -1,8 +1,14 @@
 /**
  * Local EventBridge Scheduler: one-time `at()` schedules on the runtime's clock, kept on disk so a
  * restart keeps them, fired by invoking the target's local function with the schedule's input.
+ *
+ * One file per schedule (`<dir>/<group>/<name>.json`): creating or deleting one writes one small
+ * file, not the list of every pending schedule (a year's runtime holds an erasure schedule for
+ * each dossier closed in the last two years). Memory holds the names only; the record is read
+ * from its file when it fires.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Temporal } from 'temporal-polyfill';
 import { sync as writeFileAtomicSync } from 'write-file-atomic';
 import type { RuntimeClock } from './clock.js';
@@ -30,10 +36,15 @@ export function atInstant(expression: string, timezone = 'UTC'): Date {
 }
 
 export class LocalScheduler {
-  private readonly schedules = new Map<string, ScheduleRecord>();
+  /** The pending schedules' keys (`group/name`). */
+  private readonly schedules = new Set<string>();
 
+  /**
+   * @param dir the folder of the schedules (one file each). A `<dir>.json` list written by an
+   *   earlier version is taken over at recover().
+   */
   constructor(
-    private readonly file: string,
+    private readonly dir: string,
     private readonly clock: RuntimeClock,
     private readonly targets: Record<string, LocalFunction>,
   ) {}
@@ -42,27 +53,50 @@ export class LocalScheduler {
     return `${group}/${name}`;
   }
 
+  private fileOf(group: string, name: string) {
+    return join(this.dir, encodeURIComponent(group), `${encodeURIComponent(name)}.json`);
+  }
+
   recover(): void {
-    if (!existsSync(this.file)) return;
-    for (const s of JSON.parse(readFileSync(this.file, 'utf8')) as ScheduleRecord[]) {
-      this.schedules.set(this.key(s.groupName, s.name), s);
-      this.arm(s);
+    const legacy = `${this.dir.replace(/\/$/, '')}.json`;
+    if (existsSync(legacy)) {
+      for (const s of JSON.parse(readFileSync(legacy, 'utf8')) as ScheduleRecord[]) this.write(s);
+      rmSync(legacy);
+    }
+    if (!existsSync(this.dir)) return;
+    for (const group of readdirSync(this.dir)) {
+      for (const f of readdirSync(join(this.dir, group)).filter((n) => n.endsWith('.json'))) {
+        const s = JSON.parse(readFileSync(join(this.dir, group, f), 'utf8')) as ScheduleRecord;
+        this.schedules.add(this.key(s.groupName, s.name));
+        this.arm(s.groupName, s.name, s.at);
+      }
     }
   }
 
-  private persist() {
-    writeFileAtomicSync(this.file, JSON.stringify([...this.schedules.values()]));
+  private write(s: ScheduleRecord) {
+    const file = this.fileOf(s.groupName, s.name);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileAtomicSync(file, JSON.stringify(s));
   }
 
-  private arm(s: ScheduleRecord) {
-    this.clock.at(`schedule:${this.key(s.groupName, s.name)}`, new Date(s.at), async () => {
+  private read(group: string, name: string): ScheduleRecord | undefined {
+    const file = this.fileOf(group, name);
+    return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as ScheduleRecord) : undefined;
+  }
+
+  private remove(group: string, name: string) {
+    this.schedules.delete(this.key(group, name));
+    rmSync(this.fileOf(group, name), { force: true });
+  }
+
+  private arm(group: string, name: string, at: string) {
+    this.clock.at(`schedule:${this.key(group, name)}`, new Date(at), async () => {
+      const s = this.read(group, name);
+      if (!s) return;
       const fn = this.targets[s.target.Arn];
       if (!fn) throw new Error(`No local target for ${s.target.Arn}`);
       await fn(s.target.Input ? JSON.parse(s.target.Input) : {});
-      if (s.deleteAfter) {
-        this.schedules.delete(this.key(s.groupName, s.name));
-        this.persist();
-      }
+      if (s.deleteAfter) this.remove(group, name);
     });
   }
 
@@ -86,27 +120,37 @@ export class LocalScheduler {
       target,
       deleteAfter: body.ActionAfterCompletion === 'DELETE',
     };
-    this.schedules.set(key, rec);
-    this.persist();
-    this.arm(rec);
+    this.schedules.add(key);
+    this.write(rec);
+    this.arm(groupName, name, rec.at);
     return { ScheduleArn: `arn:aws:scheduler:eu-west-1:000000000000:schedule/${groupName}/${name}` };
   }
 
   delete(name: string, groupName = 'default'): void {
     const key = this.key(groupName, name);
-    if (!this.schedules.delete(key))
+    if (!this.schedules.has(key))
       throw new AwsError('ResourceNotFoundException', `Schedule ${name} does not exist`, 404);
+    this.remove(groupName, name);
     this.clock.cancel(`schedule:${key}`);
-    this.persist();
   }
 
   get(name: string, groupName = 'default'): ScheduleRecord {
-    const s = this.schedules.get(this.key(groupName, name));
+    const s = this.schedules.has(this.key(groupName, name)) ? this.read(groupName, name) : undefined;
     if (!s) throw new AwsError('ResourceNotFoundException', `Schedule ${name} does not exist`, 404);
     return s;
   }
 
+  /** The pending schedules, read from their files. */
   list(): ScheduleRecord[] {
-    return [...this.schedules.values()];
+    return [...this.schedules].flatMap((k) => {
+      const [group, ...rest] = k.split('/');
+      const s = this.read(group as string, rest.join('/'));
+      return s ? [s] : [];
+    });
+  }
+
+  /** How many schedules are pending. */
+  size(): number {
+    return this.schedules.size;
   }
 }

@@ -10,7 +10,7 @@
  * as a changed StartAt needs). We do not interpret ASL ourselves.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { sync as writeFileAtomicSync } from 'write-file-atomic';
 import type { AslDocument } from '../statemachines/compile.js';
@@ -113,10 +113,26 @@ export interface LocalStepFunctionsOptions {
   account?: string;
 }
 
+/**
+ * A task token names its execution (`<uuid>.<execution ARN, base64url>`), so no table of every
+ * token ever handed out is kept: an answer to a closed task finds the execution and is told
+ * TaskTimedOut, an unknown token TaskDoesNotExist, as in AWS.
+ */
+const tokenFor = (executionArn: string) => `${randomUUID()}.${Buffer.from(executionArn).toString('base64url')}`;
+const executionOfToken = (token: string): string | undefined => {
+  const dot = token.indexOf('.');
+  if (dot < 0) return undefined;
+  const arn = Buffer.from(token.slice(dot + 1), 'base64url').toString('utf8');
+  return arn.startsWith('arn:aws:states:') ? arn : undefined;
+};
+
 export class LocalStepFunctions {
   private readonly machines = new Map<string, { definition: AslDocument; functions: Record<string, LocalFunction> }>();
+  /**
+   * Running executions only. A finished one is written to `done/` and leaves memory: a runtime
+   * that runs for a year keeps what is under way, not every ladder it ever ran.
+   */
   private readonly executions = new Map<string, ExecutionRecord>();
-  private readonly tokens = new Map<string, string>();
   private readonly inflight = new Set<Promise<void>>();
   private readonly queues = new Map<string, Promise<void>>();
   private timeoutErrorClass: (new () => Error) | undefined;
@@ -126,7 +142,7 @@ export class LocalStepFunctions {
   constructor(private readonly opts: LocalStepFunctionsOptions) {
     this.region = opts.region ?? 'eu-west-1';
     this.account = opts.account ?? '000000000000';
-    mkdirSync(opts.dir, { recursive: true });
+    mkdirSync(join(opts.dir, 'done'), { recursive: true });
   }
 
   stateMachineArn(name: string): string {
@@ -146,14 +162,15 @@ export class LocalStepFunctions {
   async recover(): Promise<void> {
     for (const file of readdirSync(this.opts.dir).filter((f) => f.endsWith('.json'))) {
       const rec = JSON.parse(readFileSync(join(this.opts.dir, file), 'utf8')) as ExecutionRecord;
-      this.executions.set(rec.executionArn, rec);
+      // Finished before this version moved finished records aside: move it now.
+      if (rec.status !== 'RUNNING') this.persist(rec);
+      else this.executions.set(rec.executionArn, rec);
     }
     for (const rec of this.executions.values()) {
-      if (rec.status !== 'RUNNING' || !rec.pause) continue;
+      if (!rec.pause) continue;
       const pause = rec.pause;
       if (pause.kind === 'run') this.schedule(rec.executionArn, () => this.runSegment(rec.executionArn));
       if (pause.kind === 'callback') {
-        this.tokens.set(pause.token, rec.executionArn);
         this.armCallback(rec, pause);
         // The callback's function may not have run before the crash: run it again (idempotent).
         this.schedule(rec.executionArn, () => this.invokeCallbackFunction(rec.executionArn, pause));
@@ -162,9 +179,18 @@ export class LocalStepFunctions {
     }
   }
 
+  private fileOf(name: string, done: boolean) {
+    return join(this.opts.dir, ...(done ? ['done'] : []), `${encodeURIComponent(name)}.json`);
+  }
+
+  /** Writes the record; a finished one goes to done/ (written there first, then the running file removed). */
   private persist(rec: ExecutionRecord) {
-    const file = join(this.opts.dir, `${encodeURIComponent(rec.name)}.json`);
-    writeFileAtomicSync(file, JSON.stringify(rec));
+    const done = rec.status !== 'RUNNING';
+    writeFileAtomicSync(this.fileOf(rec.name, done), JSON.stringify(rec));
+    if (done) {
+      rmSync(this.fileOf(rec.name, false), { force: true });
+      this.executions.delete(rec.executionArn);
+    }
   }
 
   /** Work for one execution runs one piece at a time, in order. */
@@ -175,7 +201,11 @@ export class LocalStepFunctions {
     });
     this.queues.set(arn, run);
     this.inflight.add(run);
-    void run.finally(() => this.inflight.delete(run));
+    void run.finally(() => {
+      this.inflight.delete(run);
+      // The last piece of work of this execution: its queue goes too.
+      if (this.queues.get(arn) === run) this.queues.delete(arn);
+    });
     return run;
   }
 
@@ -225,9 +255,22 @@ export class LocalStepFunctions {
     return { executionArn, startDate: new Date(rec.startDate) };
   }
 
+  /** A record from disk: running or finished. */
   private readRecord(name: string): ExecutionRecord | undefined {
-    const file = join(this.opts.dir, `${encodeURIComponent(name)}.json`);
-    return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as ExecutionRecord) : undefined;
+    for (const done of [false, true]) {
+      const file = this.fileOf(name, done);
+      if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as ExecutionRecord;
+    }
+    return undefined;
+  }
+
+  private nameOf(executionArn: string): string {
+    return executionArn.slice(executionArn.lastIndexOf(':') + 1);
+  }
+
+  /** A running execution from memory, a finished one from disk. */
+  private find(executionArn: string): ExecutionRecord | undefined {
+    return this.executions.get(executionArn) ?? this.readRecord(this.nameOf(executionArn));
   }
 
   async sendTaskSuccess(p: { taskToken: string; output: string }): Promise<void> {
@@ -249,7 +292,7 @@ export class LocalStepFunctions {
   }
 
   async stopExecution(p: { executionArn: string; error?: string; cause?: string }): Promise<{ stopDate: Date }> {
-    const rec = this.executions.get(p.executionArn);
+    const rec = this.find(p.executionArn);
     if (!rec) throw new AwsError('ExecutionDoesNotExist', `Execution ${p.executionArn} does not exist`);
     const stopDate = this.opts.clock.now();
     if (rec.status === 'RUNNING') {
@@ -267,7 +310,7 @@ export class LocalStepFunctions {
   }
 
   async describeExecution(p: { executionArn: string }) {
-    const rec = this.executions.get(p.executionArn);
+    const rec = this.find(p.executionArn);
     if (!rec) throw new AwsError('ExecutionDoesNotExist', `Execution ${p.executionArn} does not exist`);
     return {
       executionArn: rec.executionArn,
@@ -284,20 +327,34 @@ export class LocalStepFunctions {
 
   /** The record of an execution (tests, transition counts). */
   execution(arn: string): ExecutionRecord | undefined {
-    return this.executions.get(arn);
+    return this.find(arn);
   }
 
+  /** Every execution, running and finished (read from disk: for tests and the simulation's summary). */
   executionsOf(stateMachineArn?: string): ExecutionRecord[] {
-    return [...this.executions.values()].filter((e) => !stateMachineArn || e.stateMachineArn === stateMachineArn);
+    const done = readdirSync(join(this.opts.dir, 'done'))
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => JSON.parse(readFileSync(join(this.opts.dir, 'done', f), 'utf8')) as ExecutionRecord);
+    return [...this.executions.values(), ...done].filter(
+      (e) => !stateMachineArn || e.stateMachineArn === stateMachineArn,
+    );
+  }
+
+  /** Running executions (what the runtime holds in memory). */
+  running(): number {
+    return this.executions.size;
   }
 
   private callbackOf(token: string): { rec: ExecutionRecord; pause: Extract<Pause, { kind: 'callback' }> } {
-    const arn = this.tokens.get(token);
-    if (!arn) throw new AwsError('TaskDoesNotExist', 'Task does not exist');
-    const rec = this.executions.get(arn);
+    // A token of an earlier version of the runtime names no execution: look among the running.
+    const arn =
+      executionOfToken(token) ??
+      [...this.executions.values()].find((r) => r.pause?.kind === 'callback' && r.pause.token === token)?.executionArn;
+    const rec = arn ? this.find(arn) : undefined;
+    if (!rec) throw new AwsError('TaskDoesNotExist', 'Task does not exist');
     const pause = rec?.pause;
     // The token is known but its task is closed: answered, timed out, or the execution ended.
-    if (!rec || rec.status !== 'RUNNING' || pause?.kind !== 'callback' || pause.token !== token) {
+    if (rec.status !== 'RUNNING' || pause?.kind !== 'callback' || pause.token !== token) {
       throw new AwsError('TaskTimedOut', 'Task timed out or was already closed');
     }
     return { rec, pause };
@@ -436,7 +493,7 @@ export class LocalStepFunctions {
         Orig: { StartTime: rec.startDate },
         Task: {
           get Token() {
-            return randomUUID();
+            return tokenFor(rec.executionArn);
           },
         },
       } as never,
@@ -483,7 +540,8 @@ export class LocalStepFunctions {
               String(machine.definition.States[cause.info.state]?.TimeoutSecondsPath ?? '$.__none'),
             ) ?? 99_999_999),
       );
-      const token = (cause.info.payload as { Payload?: { token?: string } })?.Payload?.token ?? randomUUID();
+      const token =
+        (cause.info.payload as { Payload?: { token?: string } })?.Payload?.token ?? tokenFor(rec.executionArn);
       const pause: Extract<Pause, { kind: 'callback' }> = {
         kind: 'callback',
         state: cause.info.state,
@@ -494,7 +552,6 @@ export class LocalStepFunctions {
         deadline: new Date(now.getTime() + seconds * 1000).toISOString(),
       };
       rec.pause = pause;
-      this.tokens.set(token, rec.executionArn);
       this.persist(rec);
       this.armCallback(rec, pause);
       await this.invokeCallbackFunction(rec.executionArn, pause);

@@ -260,9 +260,14 @@ describe('cognito sign-in: which tokens count', () => {
 
 describe('cognito sign-in: signing out', () => {
   it('clears the session and ends the Cognito session, returning to the signed-out page', async () => {
+    // The sign-out form carries the page's form token, as every post form does.
+    const list = await (await page('/medewerkers/werklijst', `${OFFICER_COOKIE}=${issued}`)).text();
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(list)?.[1] ?? '';
+    expect(csrf).not.toBe('');
     const res = await app.request(`${PUBLIC}/medewerkers/uitloggen`, {
       method: 'POST',
-      headers: { cookie: `${OFFICER_COOKIE}=${issued}` },
+      headers: { cookie: `${OFFICER_COOKIE}=${issued}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: csrf }).toString(),
     });
     expect(res.status).toBe(303);
     const to = new URL(res.headers.get('location') ?? '');

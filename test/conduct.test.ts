@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dossier, mailsOf, type Submitted, submit } from './support/ladder.js';
-import { SANNE, type TestRuntime, testRuntime } from './support/runtime.js';
+import { formToken, officerCookie, SANNE, type TestRuntime, testRuntime } from './support/runtime.js';
 
 // ONS welzijn: "Wanneer volgens de klachtenfunctionaris sprake is van verwijtbaar handelen bij de
 // betrokken medewerker ..., wordt dat ... besproken met de manager van de medewerker." The note is
@@ -103,12 +103,13 @@ describe('a note on blameworthy conduct', () => {
       body: { text: ' ' },
     });
     expect(empty.status).toBe(400);
-    // A form post, as the browser sends it (without JavaScript).
+    // A form post, as the browser sends it (without JavaScript), with the page's form token.
+    const cookie = await officerCookie(rt);
     const form = await fetch(`${rt.url}/medewerkers/dossiers/${s.id}/verwijtbaar`, {
       method: 'POST',
       redirect: 'manual',
-      headers: { cookie: `kf_officer=${rt.officers.officer}`, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ text: 'Tweede aantekening.' }).toString(),
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ text: 'Tweede aantekening.', _csrf: await formToken(rt, cookie) }).toString(),
     });
     expect(form.status).toBe(303);
     const r = await rt.call('GET', `/dossiers/${s.id}/conduct-notes`, { token: rt.officers.manager });

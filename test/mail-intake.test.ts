@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deadline, dossier, mailsOf } from './support/ladder.js';
-import { officerCookie, smtpRuntime, type TestRuntime, testRuntime } from './support/runtime.js';
+import { formToken, officerCookie, smtpRuntime, type TestRuntime, testRuntime } from './support/runtime.js';
 
 // Complaints by e-mail through the real local SMTP server (SWT Dordrecht, variant 3:
 // "Wilt u uw klacht liever per e-mail melden ... klacht@swtdordrecht.nl", name, address and
@@ -352,7 +352,10 @@ describe('complaints by e-mail: SWT variant 3 through the local SMTP server', ()
     const discard = await fetch(`${rt.url}/medewerkers/postvak/${auto.id}/terzijde`, {
       method: 'POST',
       headers: { ...cookie, 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'reason=Afwezigheidsmelding',
+      body: new URLSearchParams({
+        reason: 'Afwezigheidsmelding',
+        _csrf: await formToken(rt, cookie.cookie),
+      }).toString(),
       redirect: 'manual',
     });
     expect(discard.status).toBe(303);

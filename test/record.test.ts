@@ -4,7 +4,7 @@
  * private link mailed or shown once, and the acknowledgement printable for the post.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { officerCookie, SANNE, type TestRuntime, testRuntime } from './support/runtime.js';
+import { formToken, officerCookie, SANNE, type TestRuntime, testRuntime } from './support/runtime.js';
 
 let rt: TestRuntime;
 // Thursday 3 September 2026, 09:00 in Oss.
@@ -15,7 +15,9 @@ afterAll(async () => {
   await rt.stop();
 });
 
-const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+/** The page's form token for the signed-in officer (set in beforeAll). */
+let csrf = '';
+const form = (fields: Record<string, string>) => new URLSearchParams({ ...fields, _csrf: csrf }).toString();
 
 const PHONE_CALL = {
   channel: 'phone',
@@ -84,6 +86,7 @@ describe('record: through the officers page', () => {
   let cookie: string;
   beforeAll(async () => {
     cookie = await officerCookie(rt);
+    csrf = await formToken(rt, cookie);
   });
 
   it('offers the form to a signed-in officer only, filled in with now', async () => {

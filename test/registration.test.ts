@@ -5,7 +5,7 @@ import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { dossier, submit, walk } from './support/ladder.js';
-import { type TestRuntime, testRuntime } from './support/runtime.js';
+import { formToken, type TestRuntime, testRuntime } from './support/runtime.js';
 
 // ONS welzijn's registration form, in a copy of the regulation that asks for it to be complete
 // before a dossier closes (an organisation's own choice; the preset leaves it open).
@@ -172,7 +172,7 @@ describe('the improvement register over all dossiers', () => {
       method: 'POST',
       redirect: 'manual',
       headers: { ...cookie, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ status: 'done' }).toString(),
+      body: new URLSearchParams({ status: 'done', _csrf: await formToken(rt, cookie.cookie) }).toString(),
     });
     expect(posted.status).toBe(303);
     expect(posted.headers.get('location')).toBe('/medewerkers/verbeterregister?gedaan=1');

@@ -3,7 +3,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { act, dossier, mailsOf, type Submitted, submit } from './support/ladder.js';
 import { seeded } from './support/random.js';
-import { SANNE, type TestRuntime, testRuntime } from './support/runtime.js';
+import { formToken, SANNE, type TestRuntime, testRuntime } from './support/runtime.js';
 
 // Reliability under bad input, concurrency, races, access and escaping (issue 9). Every test
 // runs against the local runtime in this process on 127.0.0.1, on the manual clock.
@@ -180,6 +180,8 @@ interface Known {
   closed: Submitted;
   officers: Record<string, string>;
   step: string;
+  /** The officers' pages' form token for the officer's code as cookie (from a page, as a browser has it). */
+  csrf: string;
 }
 
 function generate(seed: number, n: number, k: Known): Case[] {
@@ -463,7 +465,8 @@ function generate(seed: number, n: number, k: Known): Case[] {
           'content-type': 'application/x-www-form-urlencoded',
           cookie: `${OFFICER_COOKIE}=${r.next() < 0.7 ? k.officers.officer : enc(anyToken())}`,
         },
-        body: formBody(fields),
+        // Mostly with the page's form token, so the fuzz reaches the handler behind the guard.
+        body: formBody({ ...fields, ...(r.next() < 0.8 ? { _csrf: k.csrf } : {}) }),
       };
     },
     // The officer's form for a complaint by phone or letter: never consent, so nothing may be stored.
@@ -479,6 +482,7 @@ function generate(seed: number, n: number, k: Known): Case[] {
         cookie: `${OFFICER_COOKIE}=${r.next() < 0.7 ? k.officers.officer : enc(anyToken())}`,
       },
       body: formBody({
+        ...(r.next() < 0.8 ? { _csrf: k.csrf } : {}),
         formulier: r.pick([...TRICKY, '8c1f6a0e-3f1b-4c7e-9a55-2f4b1d7c9e01']),
         channel: r.pick(['phone', ...TRICKY]),
         'received-day': r.pick(['31', ...TRICKY]),
@@ -587,7 +591,8 @@ describe('reliability: bad input', () => {
     const w = await rt.call('POST', `/complaints/${closed.id}/withdraw`, { token: closed.token, body: {} });
     expect(w.status, w.text).toBe(200);
     await rt.advance('PT0S');
-    known = { open, closed, officers: rt.officers, step: 'admissibility' };
+    const csrf = await formToken(rt, `${OFFICER_COOKIE}=${rt.officers.officer}`);
+    known = { open, closed, officers: rt.officers, step: 'admissibility', csrf };
   });
   afterAll(async () => rt?.stop());
 
@@ -805,8 +810,10 @@ describe('reliability: access', () => {
         body: new URLSearchParams(action).toString(),
         redirect: 'manual',
       });
-      expect(page.status).toBe(303);
-      expect(page.headers.get('location')).toBe('/medewerkers');
+      // With a cookie but without its form token the post is refused as forged; without any
+      // sign-in the page sends the visitor to sign in.
+      expect(page.status).toBe(token ? 403 : 303);
+      if (!token) expect(page.headers.get('location')).toBe('/medewerkers');
     }
     // Roles the admissibility step does not allow (only the officer, and the director it escalates to).
     const d = await dossier(rt, a.id);
@@ -822,7 +829,7 @@ describe('reliability: access', () => {
       const page = await fetch(`${rt.url}/medewerkers/dossiers/${a.id}/acties`, {
         method: 'POST',
         headers: { ...cookie(token), 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams(action).toString(),
+        body: new URLSearchParams({ ...action, _csrf: await formToken(rt, cookie(token).cookie) }).toString(),
         redirect: 'manual',
       });
       expect(page.status, role).toBeGreaterThanOrEqual(400);

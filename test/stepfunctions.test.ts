@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -192,3 +192,88 @@ describe('local step functions: the SDK client speaks to it as to AWS', () => {
 
 // Keep the http import used for the type only.
 void createServer;
+
+describe('local step functions and scheduler: what a year leaves behind (#19)', () => {
+  it('a finished execution leaves memory for done/; it is still described, and a restart does not load it', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'kf-sfn-'));
+    const clock = new RuntimeClock('manual', 1, start);
+    const { sfn, arn } = engine(clock);
+    const names = ['y1', 'y2', 'y3'];
+    for (const name of names)
+      await sfn.startExecution({
+        stateMachineArn: arn,
+        name,
+        input: JSON.stringify({ ...input, until: start.toISOString() }),
+      });
+    await sfn.idle();
+    await clock.advanceTo(new Date(start.getTime() + 1000));
+    await sfn.idle();
+    expect(sfn.running()).toBe(3);
+    const used = [...tokens];
+    expect(used).toHaveLength(3);
+    for (const token of used.slice(0, 2)) await sfn.sendTaskSuccess({ taskToken: token, output: '{}' });
+    await sfn.idle();
+    // Two finished: only the one still waiting is held.
+    expect(sfn.running()).toBe(1);
+    expect(readdirSync(join(dir, 'done')).sort()).toEqual(['y1.json', 'y2.json']);
+    expect(sfn.execution(`${arn.replace(':stateMachine:', ':execution:')}:y1`)?.status).toBe('SUCCEEDED');
+    // An answer to a closed task is TaskTimedOut, as in AWS, without a table of every token.
+    await expect(sfn.sendTaskSuccess({ taskToken: used[0] ?? '', output: '{}' })).rejects.toMatchObject({
+      name: 'TaskTimedOut',
+    });
+    const again = engine(new RuntimeClock('manual', 1, clock.now()));
+    await again.sfn.recover();
+    expect(again.sfn.running()).toBe(1);
+    expect(
+      again.sfn
+        .executionsOf()
+        .map((e) => e.name)
+        .sort(),
+    ).toEqual(names);
+  });
+
+  it('a schedule is a file of its own; the list of an earlier version is taken over', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'kf-sched-'));
+    const clock = new RuntimeClock('manual', 1, start);
+    const fired: unknown[] = [];
+    const target = 'arn:aws:lambda:eu-west-1:000000000000:function:r';
+    const body = (at: string) => ({
+      GroupName: 'klachtflow',
+      ScheduleExpression: `at(${at})`,
+      ScheduleExpressionTimezone: 'Europe/Amsterdam',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: { Arn: target, Input: JSON.stringify({ at }) },
+      ActionAfterCompletion: 'DELETE',
+    });
+    // What an earlier version wrote: one list of every pending schedule.
+    writeFileSync(
+      join(dir, 'schedules.json'),
+      JSON.stringify([
+        {
+          name: 'old',
+          groupName: 'klachtflow',
+          expression: 'at(2026-09-05T09:00:00)',
+          timezone: 'Europe/Amsterdam',
+          at: '2026-09-05T07:00:00.000Z',
+          target: { Arn: target, Input: '{"old":true}' },
+          deleteAfter: true,
+        },
+      ]),
+    );
+    const scheduler = new LocalScheduler(join(dir, 'schedules'), clock, {
+      [target]: async (p) => {
+        fired.push(p);
+      },
+    });
+    scheduler.recover();
+    expect(existsSync(join(dir, 'schedules.json'))).toBe(false);
+    scheduler.create('a', body('2026-09-04T09:00:00'));
+    scheduler.create('b', body('2026-09-06T09:00:00'));
+    expect(readdirSync(join(dir, 'schedules', 'klachtflow')).sort()).toEqual(['a.json', 'b.json', 'old.json']);
+    scheduler.delete('b', 'klachtflow');
+    await clock.advanceTo(new Date('2026-09-07T00:00:00Z'));
+    expect(fired).toEqual([{ at: '2026-09-04T09:00:00' }, { old: true }]);
+    expect(readdirSync(join(dir, 'schedules', 'klachtflow'))).toEqual([]);
+    expect(scheduler.size()).toBe(0);
+  });
+});

@@ -45,6 +45,9 @@ const heldKey = (regulationId: string) => `HELD-WAITING#${regulationId}`;
 /** The attribute DynamoDB's TTL reads (epoch seconds); the CDK table names it. */
 export const TTL_ATTRIBUTE = 'expiresAt';
 
+/** How many of a dossier's latest reads a view shows. */
+export const READS_SHOWN = 50;
+
 /** How long an Idempotency-Key is remembered: a client retrying a day later gets a new complaint. */
 export const IDEMPOTENCY_SECONDS = 24 * 3600;
 
@@ -402,17 +405,27 @@ export class DynamoDossierStore implements HeldMailStore {
     );
   }
 
-  /** The reads of a dossier, oldest first. */
-  async reads(id: string): Promise<{ by: string; at: string; what: string }[]> {
+  /**
+   * The latest `limit` reads of a dossier, oldest first, and whether there were more. Newest first
+   * from the table with a limit: a dossier read every day for a year is not read back whole on
+   * every view (the Query read all of them before, and each view added one).
+   */
+  async reads(
+    id: string,
+    limit = READS_SHOWN,
+  ): Promise<{ items: { by: string; at: string; what: string }[]; more: boolean }> {
     const r = await this.doc.send(
       new QueryCommand({
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :r)',
         ExpressionAttributeValues: { ':pk': dossierKey(id), ':r': 'READ#' },
         ConsistentRead: true,
+        ScanIndexForward: false,
+        Limit: limit,
       }),
     );
-    return (r.Items ?? []).map((x) => ({ by: String(x.by), at: String(x.at), what: String(x.what) }));
+    const items = (r.Items ?? []).map((x) => ({ by: String(x.by), at: String(x.at), what: String(x.what) })).reverse();
+    return { items, more: r.LastEvaluatedKey !== undefined };
   }
 
   /**

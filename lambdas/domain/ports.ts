@@ -91,7 +91,8 @@ export interface DossierStore {
   /** Brings the register's projection of one dossier up to date (after a crash between the two writes). */
   projectImprovements?(view: DossierView): Promise<void>;
   recordRead(id: string, read: { by: string; at: string; what: string }): Promise<void>;
-  reads(id: string): Promise<{ by: string; at: string; what: string }[]>;
+  /** The latest reads (at most `limit`), oldest first, and whether there were more. */
+  reads(id: string, limit?: number): Promise<{ items: { by: string; at: string; what: string }[]; more: boolean }>;
   /** Takes a lease of `seconds` on a one-time action: false while someone else holds it. */
   lease(id: string, key: string, now: Date, seconds: number): Promise<boolean>;
   /** Rewrites the stored events with personal data removed: the one change history allows (GDPR). */

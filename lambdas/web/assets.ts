@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Context, Hono } from 'hono';
 import { WEB_ASSETS } from './asset-files.js';
-import { KLACHTFLOW_CSS } from './layout.js';
+import { KLACHTFLOW_CSS, LETTER_PRINT_CSS } from './layout.js';
 
 const require = createRequire(import.meta.url);
 const cache = new Map<string, string>();
@@ -39,5 +39,9 @@ export function registerAssets(app: Hono<any, any, any>) {
   app.get(
     '/assets/klachtflow.css',
     css(() => KLACHTFLOW_CSS),
+  );
+  app.get(
+    '/assets/letter-print.css',
+    css(() => LETTER_PRINT_CSS),
   );
 }

@@ -144,4 +144,16 @@ body { margin: 0; }
 .kf-choice { display: flex; gap: 0.5rem; align-items: flex-start; margin-block: 0.5rem; }
 .kf-reference { font-size: 1.5rem; font-weight: bold; }
 .kf-box { border: 1px solid #8c8c8c; padding: 1rem; margin-block: 1rem; overflow-wrap: anywhere; }
+.kf-pre { white-space: pre-wrap; font: inherit; }
+`;
+
+/** A letter printed to be posted (record-page.tsx): A4 margins, sender right, the address block. */
+export const LETTER_PRINT_CSS = `
+body { font-family: Arial, Helvetica, sans-serif; font-size: 11pt; line-height: 1.45; margin: 2cm; color: #000; }
+.sender { text-align: right; font-size: 9pt; }
+.addressee { margin-block: 1.5cm 1cm; }
+.meta { margin-block-end: 0.8cm; }
+pre { white-space: pre-wrap; font: inherit; }
+.screen-only { border: 1px solid #555; padding: 0.5rem; margin-block-end: 1rem; }
+@media print { .screen-only { display: none; } body { margin: 0; } }
 `;

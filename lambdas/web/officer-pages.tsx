@@ -22,7 +22,7 @@ import { ErrorSummary, type Errors, Field, formOf, html, Text, type Values } fro
 import { MailSection } from './postvak-pages.js';
 import { CHANNEL_LABELS, registerPrintPage, registerRecordPage } from './record-page.js';
 import { registerReportPage } from './report-page.js';
-import { OFFICER_COOKIE, type PageSignIn } from './sign-in.js';
+import { OFFICER_COOKIE, OfficerSessions, type PageSignIn } from './sign-in.js';
 
 const COOKIE = OFFICER_COOKIE;
 
@@ -825,33 +825,47 @@ function Registration(props: { reg: Regulation; id: string; form: any }) {
   );
 }
 
-/** Locally: the runtime's per-role token (officers.json), typed into a form and checked against the API. */
-export const tokenSignIn: PageSignIn = {
-  register(app, { reg, api }) {
-    app.get('/medewerkers', (c) =>
-      getCookie(c, COOKIE) ? c.redirect('/medewerkers/werklijst', 303) : html(c, <SignIn reg={reg} />),
-    );
+/**
+ * Locally: the runtime's per-role token (officers.json), typed into a form and checked against the
+ * API. The cookie holds a session of its own (`sessions`), which the runtime's API also accepts;
+ * signing out ends it.
+ */
+export function tokenSignIn(sessions: OfficerSessions): PageSignIn {
+  return {
+    register(app, { reg, api }) {
+      app.get('/medewerkers', (c) =>
+        sessions.codeOf(getCookie(c, COOKIE))
+          ? c.redirect('/medewerkers/werklijst', 303)
+          : html(c, <SignIn reg={reg} />),
+      );
 
-    app.post('/medewerkers/inloggen', async (c) => {
-      const token = ((await formOf(c)).token ?? '').trim();
-      const res = await api.request('/dossiers?limit=1', { headers: { authorization: `Bearer ${token}` } });
-      if (res.status !== 200)
-        return html(c, <SignIn reg={reg} error="Deze code klopt niet. Controleer hem en probeer het opnieuw." />, 401);
-      setCookie(c, COOKIE, token, {
-        httpOnly: true,
-        sameSite: 'Strict',
-        path: '/medewerkers',
-        secure: new URL(c.req.url).protocol === 'https:',
+      app.post('/medewerkers/inloggen', async (c) => {
+        const token = ((await formOf(c)).token ?? '').trim();
+        const res = await api.request('/dossiers?limit=1', { headers: { authorization: `Bearer ${token}` } });
+        if (res.status !== 200)
+          return html(
+            c,
+            <SignIn reg={reg} error="Deze code klopt niet. Controleer hem en probeer het opnieuw." />,
+            401,
+          );
+        sessions.end(getCookie(c, COOKIE));
+        setCookie(c, COOKIE, sessions.start(token), {
+          httpOnly: true,
+          sameSite: 'Strict',
+          path: '/medewerkers',
+          secure: new URL(c.req.url).protocol === 'https:',
+        });
+        return c.redirect('/medewerkers/werklijst', 303);
       });
-      return c.redirect('/medewerkers/werklijst', 303);
-    });
 
-    app.post('/medewerkers/uitloggen', (c) => {
-      deleteCookie(c, COOKIE, { path: '/medewerkers' });
-      return c.redirect('/medewerkers', 303);
-    });
-  },
-};
+      app.post('/medewerkers/uitloggen', (c) => {
+        sessions.end(getCookie(c, COOKIE));
+        deleteCookie(c, COOKIE, { path: '/medewerkers' });
+        return c.redirect('/medewerkers', 303);
+      });
+    },
+  };
+}
 
 /** What was just done, above the fresh page. */
 const DONE: Record<string, string> = {
@@ -876,7 +890,10 @@ export function registerOfficerPages(
     reg: Regulation;
     api: { request: (path: string, init?: RequestInit) => Response | Promise<Response> };
     now: () => Date;
-    /** How officers sign in. @default tokenSignIn (the local runtime's tokens) */
+    /**
+     * How officers sign in. @default tokenSignIn with sessions of its own (the API must accept
+     * them: the runtime passes the sessions it resolves)
+     */
     signIn?: PageSignIn;
     /** Resolves when the dossier's ladder has taken the last action (bounded); see `fresh`. */
     settle?: (id: string) => Promise<void>;
@@ -897,7 +914,7 @@ export function registerOfficerPages(
   registerPrintPage(app, { reg, call });
   registerReportPage(app, { reg, call, now: deps.now });
 
-  (deps.signIn ?? tokenSignIn).register(app, { reg, api });
+  (deps.signIn ?? tokenSignIn(new OfficerSessions())).register(app, { reg, api });
 
   app.get('/medewerkers/werklijst', async (c) => {
     const asked = c.req.query('rung') || undefined;

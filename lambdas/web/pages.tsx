@@ -10,6 +10,7 @@ import { type ComplainantRole, intakeDimensions, type Regulation } from '../../s
 import { formatDutchDate, localDate } from '../domain/calendar/deadline.js';
 import { describeTerm, parseTerm } from '../domain/calendar/term.js';
 import { dayOf, labelled, sentence, wayOnLines } from '../domain/letters.js';
+import { csrfTokenOf, withCsrfFields } from './guard.js';
 import { Layout, Notice } from './layout.js';
 
 /** The fields of a posted form; a body that is no form reads as empty (the page then says what is missing). */
@@ -25,10 +26,13 @@ export async function formOf(c: Context): Promise<Record<string, string>> {
 /** A form id is a UUID we made; anything else is ignored rather than put into a header. */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** A page as HTML with its doctype (hono/jsx renders the element only), never cached. */
-export function html(c: Context, page: unknown, status: 200 | 401 | 404 | 409 | 422 | 429 = 200) {
+/**
+ * A page as HTML with its doctype (hono/jsx renders the element only), never cached. Every post
+ * form gets the request's form token (guard.ts), so no page has to remember it.
+ */
+export function html(c: Context, page: unknown, status: 200 | 401 | 403 | 404 | 409 | 422 | 429 = 200) {
   c.header('Cache-Control', 'no-store');
-  return c.html(`<!doctype html>${String(page)}`, status);
+  return c.html(withCsrfFields(`<!doctype html>${String(page)}`, csrfTokenOf(c)), status);
 }
 
 export const ROLE_LABELS: Record<ComplainantRole, string> = {
@@ -351,6 +355,17 @@ export function ComplaintForm(props: { reg: Regulation; values: Values; errors: 
   const aboutRole = reg.conflictOfInterest.find((c) => c.when === 'complaint-about-role' && c.role);
   const aboutTitle = aboutRole ? reg.roles.find((r) => r.id === aboutRole.role)?.title : undefined;
   const support = reg.referrals.filter((r) => reg.eligibility.support.some((s) => s.referral === r.id));
+  // Which fields the regulation requires, per variant (Awb 9:4 lid 2 names name, address and
+  // description): a field no variant requires is "(niet verplicht)"; one only some variants require
+  // says for which.
+  type Field = Regulation['intake']['variants'][number]['requiredFields'][number];
+  const need = (field: Field, hint?: string) => {
+    const by = reg.intake.variants.filter((v) => v.requiredFields.includes(field));
+    const only = by.length > 0 && by.length < reg.intake.variants.length;
+    const which = only ? `Verplicht als u kiest voor: ${by.map((v) => v.title).join(', ')}.` : undefined;
+    const joined = [hint, which].filter(Boolean).join(' ');
+    return { optional: by.length === 0, ...(joined ? { hint: joined } : {}) };
+  };
   return (
     <Layout reg={reg} title="Klacht indienen" error={problems.length > 0}>
       <ErrorSummary errors={errors} />
@@ -396,17 +411,16 @@ export function ComplaintForm(props: { reg: Regulation; values: Values; errors: 
           id="email"
           label="E-mailadres"
           type="email"
-          optional
+          {...need('email', 'Dan krijgt u de bevestiging en de brieven per e-mail.')}
           values={values}
           errors={errors}
           autocomplete="email"
-          hint="Dan krijgt u de bevestiging en de brieven per e-mail."
         />
         <Text
           id="phone"
           label="Telefoonnummer"
           type="tel"
-          optional
+          {...need('phone')}
           values={values}
           errors={errors}
           autocomplete="tel"
@@ -414,7 +428,7 @@ export function ComplaintForm(props: { reg: Regulation; values: Values; errors: 
         <Text
           id="street"
           label="Straat en huisnummer"
-          optional
+          {...need('address')}
           values={values}
           errors={errors}
           autocomplete="street-address"
@@ -422,13 +436,19 @@ export function ComplaintForm(props: { reg: Regulation; values: Values; errors: 
         <Text
           id="postcode"
           label="Postcode"
-          optional
+          {...need('address', 'Bijvoorbeeld 1234 AB.')}
           values={values}
           errors={errors}
           autocomplete="postal-code"
-          hint="Bijvoorbeeld 1234 AB."
         />
-        <Text id="city" label="Woonplaats" optional values={values} errors={errors} autocomplete="address-level2" />
+        <Text
+          id="city"
+          label="Woonplaats"
+          {...need('address')}
+          values={values}
+          errors={errors}
+          autocomplete="address-level2"
+        />
         <Text
           id="onBehalfOf"
           label="Klaagt u namens iemand anders? Vul dan zijn of haar naam in"
@@ -461,7 +481,7 @@ export function ComplaintForm(props: { reg: Regulation; values: Values; errors: 
           prefix="incident"
           legend="Wanneer gebeurde het?"
           hint="Bijvoorbeeld 20 8 2026. Weet u het niet precies? Vul dan ongeveer in."
-          optional
+          optional={need('incidentDate').optional}
           values={values}
           errors={errors}
         />
@@ -478,10 +498,9 @@ export function ComplaintForm(props: { reg: Regulation; values: Values; errors: 
         <Text
           id="respondent"
           label="Over wie gaat uw klacht?"
-          optional
+          {...need('respondent', 'Bijvoorbeeld de naam van een medewerker of een team.')}
           values={values}
           errors={errors}
-          hint="Bijvoorbeeld de naam van een medewerker of een team."
         />
         {aboutRole && aboutTitle ? (
           <div class="kf-choice kf-field">
@@ -597,6 +616,8 @@ export function registerComplainantPages(
   deps: {
     reg: Regulation;
     api: { request: (path: string, init: RequestInit, env?: object) => Response | Promise<Response> };
+    /** The private link as the service gives it out (from configuration, never from the request's Host). */
+    link: (id: string, token: string) => string;
   },
 ) {
   const { reg, api } = deps;
@@ -682,7 +703,7 @@ export function registerComplainantPages(
         reg={reg}
         k={k}
         path={c.req.path}
-        link={new URL(c.req.path, c.req.url).toString()}
+        link={deps.link(c.req.param('id'), c.req.param('token'))}
         isNew={c.req.query('nieuw') === '1'}
         notice={c.req.query('bericht')}
       />,

@@ -365,15 +365,7 @@ function PrintedLetter(props: {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${letter.subject} - ${props.reference}`}</title>
-        <style>{`
-          body { font-family: Arial, Helvetica, sans-serif; font-size: 11pt; line-height: 1.45; margin: 2cm; color: #000; }
-          .sender { text-align: right; font-size: 9pt; }
-          .addressee { margin-block: 1.5cm 1cm; }
-          .meta { margin-block-end: 0.8cm; }
-          pre { white-space: pre-wrap; font: inherit; }
-          .screen-only { border: 1px solid #555; padding: 0.5rem; margin-block-end: 1rem; }
-          @media print { .screen-only { display: none; } body { margin: 0; } }
-        `}</style>
+        <link rel="stylesheet" href="/assets/letter-print.css" />
       </head>
       <body>
         <p class="screen-only">

@@ -81,6 +81,17 @@ export async function officerCookie(rt: Runtime, role = 'officer'): Promise<stri
   return cookie;
 }
 
+/**
+ * The form token the officers' pages give a session (a hidden field in every post form), read from
+ * a page as a browser would: posts without it are refused as forged.
+ */
+export async function formToken(rt: Runtime, cookie: string): Promise<string> {
+  const page = await (await fetch(`${rt.url}/medewerkers/werklijst`, { headers: { cookie } })).text();
+  const token = /name="_csrf" value="([^"]+)"/.exec(page)?.[1];
+  if (!token) throw new Error('no form token on the worklist');
+  return token;
+}
+
 /** A runtime with its SMTP server on a free port, and a mail client that sends to it. */
 export async function smtpRuntime(
   regulation: string,
