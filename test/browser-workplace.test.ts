@@ -203,3 +203,144 @@ describe.each(PRESET_IDS)('browser: the officers’ workplace of %s', (preset) =
     await context.close();
   });
 });
+
+describe('browser: every page people read, ONS welzijn, on a phone and a desktop', () => {
+  let rt: TestRuntime;
+  beforeAll(async () => {
+    rt = await testRuntime('ons-welzijn', '2026-09-03T09:00:00+02:00');
+  });
+  afterAll(async () => rt?.stop());
+
+  it('improvement register, reports, the complainant’s pages and the lost link: readable, Dutch dates, the way on', async () => {
+    const officer = rt.officers.officer ?? '';
+    const submit = async (name: string) => {
+      const r = await rt.call('POST', '/complaints', {
+        body: { ...SANNE, complainant: { ...SANNE.complainant, name }, onBehalfOf: 'mijn zoon Daan, 14' },
+      });
+      expect(r.status, r.text).toBe(201);
+      await rt.advance('PT0S');
+      return r.json as { id: string; accessToken: string; reference: string };
+    };
+    const open = await submit('Sanne de Vries');
+    await rt.call('POST', `/complaints/${open.id}/messages`, {
+      token: open.accessToken,
+      body: { text: 'Ik heb nog een e-mail van 21 augustus.' },
+    });
+    const closed = await submit('Kees Jansen');
+    for (const [stepId, outcome] of [
+      ['admissibility', 'admissible'],
+      ['preliminary-investigation', 'done'],
+      ['conversation', 'resolved'],
+    ]) {
+      const r = await rt.call('POST', `/dossiers/${closed.id}/actions`, {
+        token: officer,
+        body: { type: 'outcome', stepId, outcome },
+      });
+      expect(r.status, r.text).toBe(200);
+      await rt.advance('PT0S');
+    }
+
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    // The acknowledgement says how to get back; the form and the "link klopt niet" page link the way.
+    const ack = (await rt.mail()).find((m) => m.subject === `[${open.reference}] Wij hebben uw klacht ontvangen`);
+    expect(ack?.text).toContain(`${rt.url}/klacht/link-kwijt`);
+    for (const v of VIEWPORTS) {
+      await page.setViewportSize(v);
+      await page.goto(`${rt.url}/klacht-indienen`);
+      expect(await page.locator('a[href="/klacht/link-kwijt"]').count()).toBe(1);
+      // The skip link is there for the keyboard, out of sight until it has focus.
+      const skip = page.locator('.utrecht-skip-link');
+      expect((await skip.boundingBox())?.y ?? 0).toBeLessThan(0);
+      await page.keyboard.press('Tab');
+      expect((await skip.boundingBox())?.y ?? -1).toBeGreaterThanOrEqual(0);
+      // The consent checkbox is as large as the radio buttons beside it.
+      const box = await page.locator('#consent').boundingBox();
+      const radio = await page.locator('input[type="radio"]').first().boundingBox();
+      expect(Math.abs((box?.width ?? 0) - (radio?.width ?? 0))).toBeLessThanOrEqual(1);
+      await readable(page, `${v.name} form`);
+      await page.goto(`${rt.url}/klacht/${open.id}/verkeerd`);
+      expect(await page.locator('main a[href="/klacht/link-kwijt"]').count()).toBe(1);
+      await readable(page, `${v.name} not found`);
+      await page.goto(`${rt.url}/klacht/link-kwijt`);
+      await readable(page, `${v.name} lost link`);
+
+      // The complainant's page: their own complaint and what they added.
+      await page.goto(`${rt.url}/klacht/${open.id}/${open.accessToken}`);
+      const mine = await page.locator('main').innerText();
+      expect(mine).toContain(SANNE.description);
+      expect(mine).toContain('Ik heb nog een e-mail van 21 augustus.');
+      await readable(page, `${v.name} complainant page`);
+      // Closed: the way on, from the regulation (the next rung, the outside committee).
+      await page.goto(`${rt.url}/klacht/${closed.id}/${closed.accessToken}`);
+      const after = await page.locator('main').innerText();
+      expect(after).toContain('Bent u het niet eens met de uitkomst?');
+      expect(after).toContain('Behandeling door de manager');
+      expect(after).toContain('Externe klachtencommissie');
+      await readable(page, `${v.name} closed complaint`);
+      await page.screenshot({ path: `${SHOTS}/closed-complaint-${v.name}.png`, fullPage: true });
+    }
+    const closing = (await rt.mail()).find((m) => m.subject === `[${closed.reference}] Uw klacht is afgesloten`);
+    expect(closing?.text).toContain('Bent u het niet eens met de uitkomst?');
+    expect(closing?.text).toContain('Behandeling door de manager');
+
+    // An improvement action with a date typed the Dutch way; an impossible date is refused beside
+    // the field, with what was typed kept.
+    await signIn(page, rt, 'officer');
+    await page.goto(`${rt.url}/medewerkers/dossiers/${closed.id}`);
+    await page.getByLabel('Wat gaat er beter?').fill('Afspraken in de agenda zetten');
+    await page.getByLabel('Wie zorgt ervoor?').selectOption('manager');
+    await page.getByLabel('Klaar op').fill('31-02-2027');
+    await page.getByRole('button', { name: 'Voeg toe aan het verbeterregister' }).click();
+    expect(await page.title()).toMatch(/^Fout: /);
+    expect(await page.locator('#improvement-due-error').innerText()).toContain('bijvoorbeeld 15-01-2027');
+    expect(await page.getByLabel('Wat gaat er beter?').inputValue()).toBe('Afspraken in de agenda zetten');
+    expect(await page.getByLabel('Klaar op').inputValue()).toBe('31-02-2027');
+    await readable(page, 'improvement form with an error');
+    await page.getByLabel('Klaar op').fill('15-01-2027');
+    await page.getByRole('button', { name: 'Voeg toe aan het verbeterregister' }).click();
+    expect(await page.getByRole('status').innerText()).toContain('verbeterregister');
+
+    for (const v of VIEWPORTS) {
+      await page.setViewportSize(v);
+      await page.goto(`${rt.url}/medewerkers/verbeterregister`);
+      const register = await page.locator('main').innerText();
+      expect(register).toContain('Uiterlijk vrijdag 15 januari 2027');
+      expect(register).not.toMatch(/\d{4}-\d{2}-\d{2}/);
+      await readable(page, `${v.name} improvement register`);
+      await page.screenshot({ path: `${SHOTS}/register-${v.name}.png`, fullPage: true });
+
+      // The reports page: a period, the charts, a download; the municipality counted once, no label
+      // over its bar, and the improvement action's own words nowhere.
+      await page.goto(`${rt.url}/medewerkers/rapportage`);
+      await page.getByRole('link', { name: 'Dit jaar (2026)' }).click();
+      expect(await page.locator('main svg').count()).toBeGreaterThan(3);
+      const captions = await page.locator('main figcaption').allInnerTexts();
+      expect(captions.filter((c) => /gemeente/i.test(c))).toEqual(['Per werkgebied (gemeente)']);
+      const overlaps = await page.evaluate(() => {
+        // biome-ignore lint/suspicious/noExplicitAny: the page's document, in the browser
+        const doc = (globalThis as any).document;
+        let n = 0;
+        for (const svg of doc.querySelectorAll('main svg')) {
+          const texts = [...svg.querySelectorAll('text')].map((t: any) => t.getBoundingClientRect());
+          for (const r of [...svg.querySelectorAll('rect')].map((x: any) => x.getBoundingClientRect()))
+            if (r.width > 0)
+              for (const t of texts)
+                if (t.left < r.right && t.right > r.left && t.top < r.bottom && t.bottom > r.top) n++;
+        }
+        return n;
+      });
+      expect(overlaps).toBe(0);
+      expect(await page.locator('main').innerText()).not.toContain('Afspraken in de agenda zetten');
+      await readable(page, `${v.name} reports page`);
+      await page.screenshot({ path: `${SHOTS}/reports-${v.name}.png`, fullPage: true });
+    }
+    const csv = await page.request.get(
+      `${rt.url}${await page.getByRole('link', { name: 'Als spreadsheet (CSV)' }).getAttribute('href')}`,
+    );
+    expect(csv.status()).toBe(200);
+    expect(csv.headers()['content-disposition']).toMatch(/^attachment; filename="klachtenrapportage-ons-welzijn-/);
+    expect(await csv.text()).not.toContain('Afspraken in de agenda zetten');
+    await context.close();
+  });
+});

@@ -78,6 +78,30 @@ export function sentence(title: string): string {
   return /[.?!]$/.test(t) ? t : `${t}.`;
 }
 
+/**
+ * The regulation's words for its steps, said to a complainant in plain words (B1): the documents
+ * write for their officers ("Is de klacht ontvankelijk?", "Vooronderzoek", "de klant"), the
+ * complainant reads "u". Whole titles first, then words inside others.
+ */
+const PLAIN: [RegExp, string][] = [
+  [/^Is de klacht ontvankelijk\?$/i, 'Kunnen wij uw klacht behandelen?'],
+  [/^De klacht is ontvankelijk\.?$/i, 'Wij nemen uw klacht in behandeling.'],
+  [/^De klacht is niet ontvankelijk\.?$/i, 'Wij kunnen uw klacht niet behandelen.'],
+  [/^Vooronderzoek$/i, 'Wij zoeken uit wat er is gebeurd'],
+  [/^Vooronderzoek afgerond\.?$/i, 'Wij hebben uitgezocht wat er is gebeurd.'],
+  [/\bde klant\b/gi, 'u'],
+  [/\bvan de klant\b/gi, 'van u'],
+  [/\bhoorzitting\b/gi, 'gesprek met de commissie'],
+  [/\bbeklaagde\b/gi, 'medewerker over wie u klaagt'],
+];
+
+/** A title of the regulation in the words a complainant reads (see PLAIN). */
+export function plain(title: string): string {
+  let t = title.trim();
+  for (const [from, to] of PLAIN) t = t.replace(from, to);
+  return t;
+}
+
 /** "Titel: uiterlijk …", or after a question "Is de klacht ontvankelijk? Uiterlijk …". */
 export function labelled(title: string, rest: string): string {
   const t = title.trim();
@@ -165,7 +189,7 @@ function openDeadlines(view: DossierView, done?: string): string[] {
   return view.deadlines
     .filter((d) => d.status === 'open' && d.stepId !== done)
     .sort((a, b) => a.dueAt.localeCompare(b.dueAt))
-    .map((d) => `- ${labelled(d.title, `uiterlijk ${dayOf(d.dueAt)}`)}`);
+    .map((d) => `- ${labelled(plain(d.title), `uiterlijk ${dayOf(d.dueAt)}`)}`);
 }
 
 const SUBJECTS: Record<string, string> = {
@@ -414,7 +438,12 @@ export function renderLetter(input: LetterInput): Letter {
       // Outcome letters: findings, judgement, ruling, decision, conversation report, advice.
       lines.push(
         `${SUBJECTS[kind] ?? 'Bericht over uw klacht'} (kenmerk ${view.reference}).`,
-        ...(input.outcomeTitle ? ['', `Uitkomst: ${sentence(input.outcomeTitle)}`] : []),
+        ...(input.outcomeTitle
+          ? [
+              '',
+              `Uitkomst: ${sentence(input.audience === 'complainant' ? plain(input.outcomeTitle) : input.outcomeTitle)}`,
+            ]
+          : []),
         ...(input.note ? ['', input.note] : []),
       );
       if (input.audience === 'complainant') {

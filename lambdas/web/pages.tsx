@@ -9,7 +9,7 @@ import { findStep } from '../../statemachines/ladder.js';
 import { type ComplainantRole, intakeDimensions, type Regulation } from '../../statemachines/model.js';
 import { formatDutchDate, localDate } from '../domain/calendar/deadline.js';
 import { describeTerm, parseTerm } from '../domain/calendar/term.js';
-import { dayOf, labelled, sentence, wayOnLines } from '../domain/letters.js';
+import { dayOf, labelled, plain, sentence, wayOnLines } from '../domain/letters.js';
 import { csrfTokenOf, withCsrfFields } from './guard.js';
 import { Layout, Notice } from './layout.js';
 
@@ -312,30 +312,6 @@ function ReportQuestion(props: { id: string; question: string; choices: string[]
       ))}
     </fieldset>
   );
-}
-
-/**
- * The regulation's words for its steps, said to a complainant in plain words (B1): the documents
- * write for their officers ("Is de klacht ontvankelijk?", "Vooronderzoek", "de klant"), the
- * complainant reads "u". Whole titles first, then words inside others.
- */
-const PLAIN: [RegExp, string][] = [
-  [/^Is de klacht ontvankelijk\?$/i, 'Kunnen wij uw klacht behandelen?'],
-  [/^De klacht is ontvankelijk\.?$/i, 'Wij nemen uw klacht in behandeling.'],
-  [/^De klacht is niet ontvankelijk\.?$/i, 'Wij kunnen uw klacht niet behandelen.'],
-  [/^Vooronderzoek$/i, 'Wij zoeken uit wat er is gebeurd'],
-  [/^Vooronderzoek afgerond\.?$/i, 'Wij hebben uitgezocht wat er is gebeurd.'],
-  [/\bde klant\b/gi, 'u'],
-  [/\bvan de klant\b/gi, 'van u'],
-  [/\bhoorzitting\b/gi, 'gesprek met de commissie'],
-  [/\bbeklaagde\b/gi, 'medewerker over wie u klaagt'],
-];
-
-/** A title of the regulation in the words a complainant reads (see PLAIN). */
-export function plain(title: string): string {
-  let t = title.trim();
-  for (const [from, to] of PLAIN) t = t.replace(from, to);
-  return t;
 }
 
 /** What happens after submitting, in words, from the regulation's first rung. */
