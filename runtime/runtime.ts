@@ -19,7 +19,7 @@ import { sync as writeFileAtomicSync } from 'write-file-atomic';
 import { FileAttachmentStore } from '../lambdas/adapters/attachments.js';
 import { SchedulerReminders, SesMailer, StepFunctionsWorkflow } from '../lambdas/adapters/aws.js';
 import { DynamoDossierStore, ensureTable } from '../lambdas/adapters/dynamodb-store.js';
-import { createApi } from '../lambdas/api.js';
+import { createApi, type RequestLimits } from '../lambdas/api.js';
 import { InboundMail, intakeAddresses } from '../lambdas/domain/inbound-mail.js';
 import { Procedure } from '../lambdas/domain/procedure.js';
 import { taskHandlers } from '../lambdas/handlers.js';
@@ -30,7 +30,9 @@ import { aslFile, loadAsl } from '../statemachines/asl.js';
 import { compileRegulation, type SubstitutionName, substitute } from '../statemachines/compile.js';
 import { loadRegulation, PRESET_IDS } from '../statemachines/load.js';
 import type { Regulation } from '../statemachines/model.js';
+import { asFunction, asFunctionHandler, asFunctionObject, recordAwsCalls } from './aws-calls.js';
 import { createAwsEndpoint } from './aws-endpoint.js';
+import { Background } from './background.js';
 import { type ClockMode, RuntimeClock } from './clock.js';
 import { startDynalite } from './dynamodb.js';
 import { LocalMailbox } from './mailbox.js';
@@ -51,6 +53,10 @@ export interface RuntimeOptions {
    * Absent: no SMTP server.
    */
   smtpPort?: number;
+  /** Proxies in front of the runtime whose X-Forwarded-For is believed (addresses or CIDR ranges). */
+  trustProxy?: string[];
+  /** How often one caller and one e-mail address may start a complaint (default: DEFAULT_LIMITS). */
+  limits?: Partial<RequestLimits>;
   /** Count what AWS would bill (runtime/usage.ts): for the simulation and cost tests; off by default. */
   meter?: boolean;
   /** Print the ready message (the CLI does; tests do not need it). */
@@ -76,6 +82,8 @@ export interface Runtime {
   smtp?: LocalSmtp;
   /** Complaints by e-mail: the same domain code the SES handler calls. */
   inbound: InboundMail;
+  /** Work done after an answer was sent (a lost link's lookup and mail). */
+  background: Background;
   stop(): Promise<void>;
 }
 
@@ -118,6 +126,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const dynamoClient = new DynamoDBClient({ region: REGION, endpoint: dynamo.endpoint, credentials: CREDENTIALS });
   const usage = new Usage(opts.meter ?? false);
   usage.meterDynamoDb(dynamoClient);
+  recordAwsCalls(dynamoClient, 'dynamodb');
   const tableName = 'klachtflow-dossiers';
   await ensureTable(dynamoClient, tableName);
 
@@ -149,6 +158,9 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const sesClient = new SESClient({ region: REGION, endpoint: awsEndpoint, credentials: CREDENTIALS });
   const schedulerClient = new SchedulerClient({ region: REGION, endpoint: awsEndpoint, credentials: CREDENTIALS });
   const sfnClient = new SFNClient({ region: REGION, endpoint: awsEndpoint, credentials: CREDENTIALS });
+  recordAwsCalls(sesClient, 'ses');
+  recordAwsCalls(schedulerClient, 'scheduler');
+  recordAwsCalls(sfnClient, 'sfn');
   usage.meterCalls(sesClient, 'SendEmail', 'mails');
   usage.meterCalls(schedulerClient, 'CreateSchedule', 'schedulesCreated');
   usage.meterCalls(sfnClient, 'StartExecution', 'executionsStarted');
@@ -182,13 +194,14 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     },
   });
   const tasks = taskHandlers(procedure);
+  // Each task is its own Lambda function in AWS, with its own role: calls are recorded as its.
   Object.assign(handlers, {
-    [fn('begin-step')]: usage.invocation('begin-step', tasks.beginStep),
-    [fn('await-action')]: usage.invocation('await-action', tasks.awaitAction),
-    [fn('deadline')]: usage.invocation('deadline', tasks.deadline),
-    [fn('close')]: usage.invocation('close', tasks.close),
-    [fn('continue')]: usage.invocation('continue', tasks.continue),
-    [fn('reminder')]: usage.invocation('reminder', tasks.reminder),
+    [fn('begin-step')]: asFunctionHandler('beginStep', usage.invocation('begin-step', tasks.beginStep)),
+    [fn('await-action')]: asFunctionHandler('awaitAction', usage.invocation('await-action', tasks.awaitAction)),
+    [fn('deadline')]: asFunctionHandler('deadline', usage.invocation('deadline', tasks.deadline)),
+    [fn('close')]: asFunctionHandler('close', usage.invocation('close', tasks.close)),
+    [fn('continue')]: asFunctionHandler('continue', usage.invocation('continue', tasks.continue)),
+    [fn('reminder')]: asFunctionHandler('reminder', usage.invocation('reminder', tasks.reminder)),
   });
   const substitutions: Record<SubstitutionName, string> = {
     BeginStepFunctionArn: fn('begin-step'),
@@ -205,12 +218,14 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       : JSON.parse(substitute(JSON.stringify(compileRegulation(reg)), substitutions));
   stepFunctions.register(`klachtflow-${reg.id}`, definition, handlers);
   const statusUrl = (id: string, token: string) => `${url}/klacht/${id}/${token}`;
+  const inboundSes = new SESClient({ region: REGION, endpoint: awsEndpoint, credentials: CREDENTIALS });
+  recordAwsCalls(inboundSes, 'ses');
   const inbound = new InboundMail({
     regulation: reg,
     procedure,
     store: new DynamoDossierStore(dynamoClient, tableName),
     attachments,
-    mailer: new SesMailer(new SESClient({ region: REGION, endpoint: awsEndpoint, credentials: CREDENTIALS })),
+    mailer: new SesMailer(inboundSes),
     clock,
     statusUrl,
     // Read when a notice is written, after the server knows its port.
@@ -223,7 +238,14 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   let smtp: LocalSmtp | undefined;
   if (opts.smtpPort !== undefined) {
     try {
-      smtp = await startSmtp({ port: opts.smtpPort, addresses: intakeAddresses(reg), inbound, clock, log });
+      // Mail that arrives is the inbound-mail function's work in AWS (SES receiving → handler).
+      smtp = await startSmtp({
+        port: opts.smtpPort,
+        addresses: intakeAddresses(reg),
+        inbound: asFunctionObject('inboundMail', inbound),
+        clock,
+        log,
+      });
     } catch (e) {
       clock.stop();
       await new Promise<void>((r) => awsServer.close(() => r()));
@@ -252,6 +274,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     return undefined;
   };
 
+  const background = new Background();
   const api = createApi({
     regulation: reg,
     procedure,
@@ -262,6 +285,9 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     // Form posts come from this runtime's own pages only (read when asked: the port is known later).
     ownOrigins: () => ownHosts().map((h) => `http://${h}`),
     clientAddress: (c) => getConnInfo(c).remote.address,
+    ...(opts.trustProxy?.length ? { trustedProxies: opts.trustProxy } : {}),
+    ...(opts.limits ? { limits: opts.limits } : {}),
+    afterAnswer: (work) => background.run(work),
     now: () => clock.now(),
     inbound,
     attachments,
@@ -270,7 +296,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   // empty file the next start cannot read.
   const saveClock = () =>
     writeFileAtomicSync(join(dataDir, 'clock.json'), JSON.stringify({ now: clock.now().toISOString() }));
-  const local = createLocalRoutes({ clock, stepFunctions, mailbox, saveClock, ownHosts });
+  const local = createLocalRoutes({ clock, stepFunctions, mailbox, saveClock, ownHosts, background });
   api.route('/local', local);
   api.get('/health', (c) => c.json({ status: 'ok', regulation: reg.id, now: clock.now().toISOString() }));
   const server = serve({
@@ -278,7 +304,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     fetch: (request, env) => {
       const path = new URL(request.url).pathname;
       if (path.startsWith('/local/') || path === '/health') return api.fetch(request, env);
-      return usage.apiRequest(() => api.fetch(request, env));
+      return asFunction('api', () => usage.apiRequest(() => api.fetch(request, env)));
     },
     port: opts.port,
     hostname: '127.0.0.1',
@@ -320,8 +346,10 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     endpoints: { dynamodb: dynamo.endpoint, aws: awsEndpoint, region: REGION, tableName, stateMachineArn },
     ...(smtp ? { smtp } : {}),
     inbound,
+    background,
     stop: async () => {
       await smtp?.close();
+      await background.idle();
       clock.stop();
       await stepFunctions.idle();
       saveClock();
@@ -342,6 +370,8 @@ function createLocalRoutes(deps: {
   saveClock: () => void;
   /** host:port this runtime answers at. */
   ownHosts: () => string[];
+  /** Work after answers: the mailbox and the clock show the state after it. */
+  background: Background;
 }) {
   const app = new Hono();
   // The clock and the mailbox belong to this runtime's own origin: another Host (a DNS rebinding
@@ -435,14 +465,19 @@ function createLocalRoutes(deps: {
       );
     }
     // Everything already under way first, then every due entry in order, then what they started.
+    await deps.background.idle();
     await deps.stepFunctions.idle();
     await deps.clock.advanceTo(target);
     await deps.stepFunctions.idle();
     deps.saveClock();
     return c.json({ now: deps.clock.now().toISOString() });
   });
-  app.get('/mail', (c) => c.json(deps.mailbox.all()));
-  app.get('/mailbox', (c) => {
+  app.get('/mail', async (c) => {
+    await deps.background.idle();
+    return c.json(deps.mailbox.all());
+  });
+  app.get('/mailbox', async (c) => {
+    await deps.background.idle();
     const esc = (s: string) =>
       s.replace(
         /[&<>"']/g,

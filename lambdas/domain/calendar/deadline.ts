@@ -38,8 +38,11 @@ export interface Extension {
 }
 
 export interface ExtensionPolicy {
-  /** The most all extensions together may add, e.g. 4 weeks (Awb 9:11 lid 2, Wkkgz art. 17 lid 3). */
-  max: string | Term;
+  /**
+   * The most all extensions together may add, e.g. 4 weeks (Awb 9:11 lid 2, Wkkgz art. 17 lid 3);
+   * absent where neither statute nor regulation caps it (a regulation's own term, the Jeugdwet).
+   */
+  max?: string | Term;
   /** The extension must be announced before the deadline it extends has passed (Wkkgz art. 17 lid 3). */
   announceBeforeExpiry: boolean;
   /** Beyond the cap with the complainant's written consent (Awb 9:11 lid 2). */
@@ -301,7 +304,7 @@ export function computeDeadline(input: DeadlineInput): Deadline {
   const extensions = input.extensions ?? [];
   if (extensions.length > 0) {
     const policy = input.extensionPolicy;
-    const capDate = policy ? addTerm(end, parseTerm(policy.max), closingDays) : undefined;
+    const capDate = policy?.max ? addTerm(end, parseTerm(policy.max), closingDays) : undefined;
     for (const [i, ext] of extensions.entries()) {
       const extTerm = parseTerm(ext.term);
       if (policy?.announceBeforeExpiry) {
@@ -326,7 +329,7 @@ export function computeDeadline(input: DeadlineInput): Deadline {
       }
       const before = end;
       end = addTerm(end, extTerm, closingDays);
-      if (policy && capDate && Temporal.PlainDate.compare(end, capDate) > 0) {
+      if (policy?.max && capDate && Temporal.PlainDate.compare(end, capDate) > 0) {
         if (!(policy.beyondMaxWithConsent && ext.consent)) {
           throw new DeadlineError(
             `Verlenging tot ${formatDutchDate(end)} gaat verder dan de toegestane ${describeTerm(parseTerm(policy.max))} (${policy.source})${policy.beyondMaxWithConsent ? '; verder verlengen kan alleen met schriftelijke instemming van de klager' : ''}.`,

@@ -225,7 +225,7 @@ async function extend(
         closingDays: core.reg.organisation.closingDays,
         extensions,
         extensionPolicy: {
-          max: rule.max,
+          ...(rule.max ? { max: rule.max } : {}),
           announceBeforeExpiry: rule.announceBeforeExpiry,
           beyondMaxWithConsent: rule.beyondMaxWithConsent,
           source: rule.statute ?? core.reg.title,
