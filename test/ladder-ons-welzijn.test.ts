@@ -102,7 +102,7 @@ describe('ladder: ONS welzijn', () => {
     // The complainant chooses now: the worklist says whom the dossier waits for.
     const cookie = await officerCookie(rt);
     const worklist = await (await fetch(`${rt.url}/medewerkers/werklijst`, { headers: { cookie } })).text();
-    expect(worklist).toContain('Keuze van de klager: verder met de klacht of afsluiten (wacht op de klager)');
+    expect(worklist).toContain('Nu: Keuze van de klager: verder met de klacht of afsluiten. Aan zet: de klager.');
 
     d = await escalate(rt, s, 'manager');
     expect(d.currentStep).toMatchObject({ id: 'manager-handling', assignee: 'manager' });

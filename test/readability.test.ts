@@ -15,10 +15,11 @@ import { fleschDouma, pageText, syllables } from './support/readability.js';
 
 /**
  * The floors (Flesch-Douma): a letter as a whole, and a page as a whole. Measured on 3 December
- * 2026: letters 58.9 (Ondersteuningsteam's invitation) to 86.9, pages 63.2 to 102. A line of a
- * letter or page counts as a sentence, so contact lines make texts look a little easier.
+ * 2026: letters 50.8 (Ondersteuningsteam's invitation, with what the regulation asks written in)
+ * to 86.9, pages 63.2 to 102. A line of a letter or page counts as a sentence, so contact lines
+ * make texts look a little easier.
  */
-const LETTER_FLOOR = 55;
+const LETTER_FLOOR = 50;
 const PAGE_FLOOR = 60;
 
 describe('readability: the measure', () => {
