@@ -264,11 +264,14 @@ function Register(props: { reg: Regulation; items: any[]; status?: string; messa
 function ActionForm(props: { id: string; action: any; error?: string }) {
   const a = props.action;
   const f = a.fields;
-  const group = `${a.type}-${a.stepId}`;
+  // A step's own extension and a term for the whole handling can be on one page: ids stay unique.
+  const suffix = a.termId ? `-${a.termId}` : '';
+  const group = `${a.type}-${a.stepId}${suffix}`;
   return (
     <form method="post" action={`/medewerkers/dossiers/${props.id}/acties`} class="kf-box">
       <input type="hidden" name="type" value={a.type} />
       <input type="hidden" name="stepId" value={a.stepId} />
+      {a.termId ? <input type="hidden" name="termId" value={a.termId} /> : null}
       {a.type === 'outcome' ? (
         // No outcome is chosen beforehand: one click must never record a decision nobody took.
         <fieldset
@@ -304,17 +307,17 @@ function ActionForm(props: { id: string; action: any; error?: string }) {
         <>
           <h3 class="utrecht-heading-3">{a.title}</h3>
           <div class="kf-field">
-            <label class="utrecht-form-label" for="term">
+            <label class="utrecht-form-label" for={`term${suffix}`}>
               Met hoeveel tijd?
             </label>
-            <p class="kf-hint" id="term-hint">
+            <p class="kf-hint" id={`term${suffix}-hint`}>
               Bijvoorbeeld: vier weken, of 10 werkdagen.
             </p>
             <input
               class="utrecht-textbox utrecht-textbox--html-input"
-              id="term"
+              id={`term${suffix}`}
               name="term"
-              aria-describedby="term-hint"
+              aria-describedby={`term${suffix}-hint`}
             />
           </div>
         </>
@@ -351,11 +354,11 @@ function ActionForm(props: { id: string; action: any; error?: string }) {
           <input
             class="utrecht-checkbox utrecht-checkbox--html-input"
             type="checkbox"
-            id="consent"
+            id={`consent${suffix}`}
             name="consent"
             value="ja"
           />
-          <label class="utrecht-form-label utrecht-form-label--checkbox" for="consent">
+          <label class="utrecht-form-label utrecht-form-label--checkbox" for={`consent${suffix}`}>
             De klager stemt schriftelijk in met een langere verlenging (niet verplicht)
           </label>
         </div>
@@ -1089,6 +1092,7 @@ export function registerOfficerPages(
           ? {
               type: 'extend',
               stepId: text('stepId'),
+              ...(text('termId') ? { termId: text('termId') } : {}),
               term: text('term'),
               reason: text('reason'),
               ...(text('consent') === 'ja' ? { consent: true } : {}),
