@@ -241,11 +241,13 @@ function finish(view: DossierView) {
     .sort();
   // A breached term stays on the record after the step is done late; it is late *now* only while
   // its own step is still under way. The complainant's own term is never the organisation's late.
-  const current = view.current ? deadlineId(view.current.stepId, view.current.activation) : undefined;
-  const late = view.deadlines.find(
-    (d) => d.deadlineId === current && d.status === 'breached' && d.kind !== 'complainant',
-  );
-  view.lateSince = view.status === 'open' && late ? late.dueAt : undefined;
+  // A term for the whole handling (Awb 9:11, Wkkgz art. 17) is late until the dossier closes.
+  const done = new Set(view.ended.map((e) => deadlineId(e.stepId, e.activation)));
+  const late = view.deadlines
+    .filter((d) => d.status === 'breached' && d.kind !== 'complainant' && !done.has(d.deadlineId))
+    .map((d) => d.dueAt)
+    .sort()[0];
+  view.lateSince = view.status === 'open' ? late : undefined;
   view.nextDueAt = view.status === 'open' ? (view.lateSince ?? open[0]) : undefined;
   const since = view.lastOfficerAt ?? '';
   view.newMessageAt =
