@@ -88,6 +88,17 @@ export const DeployConfigSchema = z
      * executions cannot reserve any: Lambda keeps 100 unreserved).
      */
     apiConcurrency: z.number().int().min(1).max(1000).nullable().default(50),
+    /** AWS Backup of the dossier table (daily kept 35 days, monthly kept a year; README). */
+    backup: z
+      .object({
+        /** A backup vault in another region that every backup is copied to (made beforehand). */
+        copyToVaultArn: z
+          .string()
+          .regex(/^arn:aws[a-z-]*:backup:[a-z0-9-]+:\d{12}:backup-vault:[A-Za-z0-9_.-]+$/, 'The ARN of a backup vault')
+          .optional(),
+      })
+      .strict()
+      .default({}),
     /** The CloudFormation stack name. Defaults to `klachtflow-<regulation id>`. */
     stackName: z
       .string()
@@ -132,6 +143,13 @@ export function parseDeployConfig(data: unknown, regulation: Regulation, origin 
     issues.push(
       `region: ${config.region} is outside the EU (${EU_REGIONS.join(', ')}); dossiers hold health and family data of Dutch clients. Choose an EU region, or say why in regionOutsideEu`,
     );
+  const copyRegion = config.backup.copyToVaultArn?.split(':')[3];
+  if (copyRegion && !(EU_REGIONS as readonly string[]).includes(copyRegion) && !config.regionOutsideEu)
+    issues.push(
+      `backup.copyToVaultArn: ${copyRegion} is outside the EU; choose a vault in an EU region, or say why in regionOutsideEu`,
+    );
+  if (copyRegion && copyRegion === config.region)
+    issues.push(`backup.copyToVaultArn: the copy must go to another region than ${config.region}`);
   const sender = senderOf(config, regulation);
   if (config.senderDomain && !sender.toLowerCase().endsWith(`@${config.senderDomain.toLowerCase()}`))
     issues.push(`senderDomain: the sender ${sender} is not an address of ${config.senderDomain}`);

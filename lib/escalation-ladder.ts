@@ -6,9 +6,16 @@
  */
 import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { IVersion } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
+import {
+  CfnStateMachineAlias,
+  CfnStateMachineVersion,
+  DefinitionBody,
+  LogLevel,
+  StateMachine,
+  StateMachineType,
+} from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { SubstitutionName } from '../statemachines/compile.js';
 import { acknowledgeWildcard } from './nag.js';
@@ -16,8 +23,8 @@ import { acknowledgeWildcard } from './nag.js';
 export interface EscalationLadderProps {
   /** The ASL document with its `${Name}` substitutions. */
   readonly definition: string;
-  /** The function behind each substitution. */
-  readonly tasks: Readonly<Record<SubstitutionName, IFunction>>;
+  /** The function version behind each substitution. */
+  readonly tasks: Readonly<Record<SubstitutionName, IVersion>>;
   /**
    * A fixed name, so the handlers can know the ARN before the state machine exists (the state
    * machine refers to the handlers, the handlers to it: a fixed name breaks the cycle).
@@ -40,6 +47,14 @@ export function stateMachineArn(scope: Construct, name: string): string {
   });
 }
 
+/** The alias every new ladder starts through (STATE_MACHINE_ARN points at it). */
+export const LADDER_ALIAS = 'live';
+
+/** The ARN of the alias new executions start through. */
+export function stateMachineAliasArn(scope: Construct, name: string): string {
+  return `${stateMachineArn(scope, name)}:${LADDER_ALIAS}`;
+}
+
 /** The ARNs of all executions of a state machine by name (StopExecution acts on these). */
 export function executionsArn(scope: Construct, name: string): string {
   return Stack.of(scope).formatArn({
@@ -52,6 +67,10 @@ export function executionsArn(scope: Construct, name: string): string {
 
 export class EscalationLadder extends Construct {
   readonly stateMachine: StateMachine;
+  /** This deploy's version of the state machine: its ASL with these function versions. */
+  readonly version: CfnStateMachineVersion;
+  /** `live`: new executions start through it, and it points at the newest version. */
+  readonly alias: CfnStateMachineAlias;
 
   constructor(scope: Construct, id: string, props: EscalationLadderProps) {
     super(scope, id);
@@ -72,10 +91,33 @@ export class EscalationLadder extends Construct {
       logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: false },
       tracingEnabled: true,
     });
-    // Exactly the unqualified function ARNs the document names (grantInvoke would add `:*`).
+    // The five task functions, in any of their versions and nothing else: the role has one
+    // policy for all state machine versions, and an execution that started on an older version
+    // still invokes the older function versions that version names.
+    const versionsOf = Object.values(props.tasks).map((v) => `${v.lambda.functionArn}:*`);
     this.stateMachine.addToRolePolicy(
-      new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: Object.values(substitutions) }),
+      new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: versionsOf }),
     );
+    for (const arn of versionsOf)
+      acknowledgeWildcard(
+        this.stateMachine,
+        arn,
+        'The published versions of one task function: executions of older state machine versions invoke older function versions.',
+      );
+    // Running ladders keep the code they started with: an execution runs the state machine
+    // version it started on, and that version names function versions, not $LATEST. A version
+    // is published whenever the definition (and so a function version) changes.
+    this.version = new CfnStateMachineVersion(this, 'Version', {
+      stateMachineArn: this.stateMachine.stateMachineArn,
+      stateMachineRevisionId: this.stateMachine.stateMachineRevisionId,
+      description: 'klachtflow: the ladder as deployed',
+    });
+    this.version.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    this.alias = new CfnStateMachineAlias(this, 'Alias', {
+      name: LADDER_ALIAS,
+      description: 'klachtflow: where new ladders start',
+      routingConfiguration: [{ stateMachineVersionArn: this.version.attrArn, weight: 100 }],
+    });
     acknowledgeWildcard(
       this.stateMachine,
       '*',

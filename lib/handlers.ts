@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { Architecture, type IFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, type IVersion, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption, RedrivePermission } from 'aws-cdk-lib/aws-sqs';
@@ -171,6 +171,7 @@ export class Handlers extends Construct {
         architecture: Architecture.ARM_64,
         ...(name === 'api' && props.apiConcurrency ? { reservedConcurrentExecutions: props.apiConcurrency } : {}),
         memorySize: props.memorySize ?? 512,
+        currentVersionOptions: { removalPolicy: RemovalPolicy.RETAIN },
         timeout: Duration.seconds(h.timeout),
         tracing: Tracing.ACTIVE,
         logGroup,
@@ -200,11 +201,15 @@ export class Handlers extends Construct {
     ) as Record<HandlerName, NodejsFunction>;
   }
 
-  /** The functions behind the ASL's substitutions. */
-  tasks(): Record<SubstitutionName, IFunction> {
-    const tasks = {} as Record<SubstitutionName, IFunction>;
+  /**
+   * The published versions behind the ASL's substitutions: a state machine version names the
+   * function versions it runs, so a ladder started before an update finishes on the code it
+   * started with. Versions are retained: a running execution may still invoke an old one.
+   */
+  tasks(): Record<SubstitutionName, IVersion> {
+    const tasks = {} as Record<SubstitutionName, IVersion>;
     for (const [sub, name] of Object.entries(TASK_FUNCTIONS) as [SubstitutionName, HandlerName][])
-      tasks[sub] = this.functions[name];
+      tasks[sub] = this.functions[name].currentVersion;
     return tasks;
   }
 }

@@ -9,10 +9,11 @@ import type { Construct } from 'constructs';
 import { intakeAddresses } from '../lambdas/domain/inbound-mail.js';
 import type { Regulation } from '../statemachines/model.js';
 import { Alarms } from './alarms.js';
+import { DossierBackups } from './backups.js';
 import { appRoutes, ComplaintsApi } from './complaints-api.js';
 import { type DeployConfig, senderOf } from './config.js';
 import { DossierTable } from './dossier-table.js';
-import { EscalationLadder, executionsArn, stateMachineArn } from './escalation-ladder.js';
+import { EscalationLadder, executionsArn, stateMachineAliasArn, stateMachineArn } from './escalation-ladder.js';
 import { type HandlerName, Handlers } from './handlers.js';
 import { InboundMail } from './inbound-mail.js';
 import { Mailer } from './mailer.js';
@@ -66,6 +67,8 @@ export class KlachtflowStack extends Stack {
     const stateMachineName = `${this.stackName}-ladder`;
     const reminderFunctionName = `${this.stackName}-reminder`;
     const ladderArn = stateMachineArn(this, stateMachineName);
+    // New ladders start through the alias, on the newest state machine version.
+    const ladderAliasArn = stateMachineAliasArn(this, stateMachineName);
     const reminderArn = this.formatArn({
       service: 'lambda',
       resource: 'function',
@@ -75,6 +78,10 @@ export class KlachtflowStack extends Stack {
 
     const alarms = new Alarms(this, 'Alarms', { emails: config.alarmEmails, regulationId: regulation.id });
     this.table = new DossierTable(this, 'Dossiers');
+    new DossierBackups(this, 'Backups', {
+      table: this.table.table,
+      ...(config.backup.copyToVaultArn ? { copyToVaultArn: config.backup.copyToVaultArn } : {}),
+    });
     const mailer = new Mailer(this, 'Mailer', {
       sender,
       ...(config.senderDomain ? { senderDomain: config.senderDomain } : {}),
@@ -85,7 +92,7 @@ export class KlachtflowStack extends Stack {
     // What every function needs to build the procedure (lambdas/aws-deps.ts).
     const procedureEnvironment = {
       TABLE_NAME: this.table.table.tableName,
-      STATE_MACHINE_ARN: ladderArn,
+      STATE_MACHINE_ARN: ladderAliasArn,
       REMINDER_FUNCTION_ARN: reminderArn,
       SCHEDULER_ROLE_ARN: scheduler.role.roleArn,
       SCHEDULE_GROUP: scheduler.group.scheduleGroupName,
@@ -115,7 +122,7 @@ export class KlachtflowStack extends Stack {
       if (access.mail) mailer.grantSend(fn);
       if (access.schedules) scheduler.grantManageSchedules(fn);
       if (access.start)
-        fn.addToRolePolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: [ladderArn] }));
+        fn.addToRolePolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: [ladderAliasArn] }));
       if (access.stop)
         fn.addToRolePolicy(
           new PolicyStatement({
@@ -158,7 +165,7 @@ export class KlachtflowStack extends Stack {
       this.table.grantReadAppend(inbound.handler);
       mailer.grantSend(inbound.handler);
       inbound.handler.addToRolePolicy(
-        new PolicyStatement({ actions: ['states:StartExecution'], resources: [ladderArn] }),
+        new PolicyStatement({ actions: ['states:StartExecution'], resources: [ladderAliasArn] }),
       );
       alarms.watchFunction('inboundMail', inbound.handler);
       alarms.watchDeadLetters('InboundMailDeadLetters', inbound.deadLetters);
@@ -206,6 +213,10 @@ export class KlachtflowStack extends Stack {
     new CfnOutput(this, 'HostedSignInDomain', { value: signIn.hostedSignInUrl });
     new CfnOutput(this, 'DossierTableName', { value: this.table.table.tableName });
     new CfnOutput(this, 'StateMachineArn', { value: ladderArn });
+    new CfnOutput(this, 'StateMachineAliasArn', {
+      value: ladderAliasArn,
+      description: 'New ladders start here (the newest version); running ones keep theirs',
+    });
     new CfnOutput(this, 'AlarmTopicArn', { value: alarms.topic.topicArn });
     new CfnOutput(this, 'SesIdentity', { value: mailer.identityName, description: 'Verify before sending' });
     // With senderDomain: the records to publish in the domain's DNS (README, "After the deploy").

@@ -109,10 +109,13 @@ describe('cdk: escalation ladder', () => {
     const [sm] = Object.values(resources).filter((r) => r.Type === 'AWS::StepFunctions::StateMachine');
     expect(sm?.Properties.DefinitionString).toBe(readFileSync(aslFile('ons-welzijn'), 'utf8'));
     expect(sm?.Properties.StateMachineType).toBe('STANDARD');
-    const expected = Object.fromEntries(
-      SUBSTITUTIONS.map((s) => [s, { 'Fn::GetAtt': [functionId(HANDLERS[TASK_FUNCTIONS[s]].entry), 'Arn'] }]),
-    );
-    expect(sm?.Properties.DefinitionSubstitutions).toEqual(expected);
+    // Each substitution is a published version of its task function, never $LATEST.
+    for (const s of SUBSTITUTIONS) {
+      const ref = sm?.Properties.DefinitionSubstitutions[s] as { Ref: string };
+      const version = resources[ref.Ref];
+      expect(version?.Type, s).toBe('AWS::Lambda::Version');
+      expect(version?.Properties.FunctionName).toEqual({ Ref: functionId(HANDLERS[TASK_FUNCTIONS[s]].entry) });
+    }
   });
 
   it('is the same document the local runtime runs (loadAsl)', () => {
@@ -136,12 +139,40 @@ describe('cdk: escalation ladder', () => {
     });
   });
 
-  it('may invoke exactly the five task functions', () => {
+  it('may invoke the versions of exactly the five task functions', () => {
     const [sm] = Object.values(resources).filter((r) => r.Type === 'AWS::StepFunctions::StateMachine');
     const invoke = statementsOf(sm?.Properties.RoleArn).filter((s) => actionsOf(s).includes('lambda:InvokeFunction'));
     expect(invoke).toHaveLength(1);
     const ids = SUBSTITUTIONS.map((s) => functionId(HANDLERS[TASK_FUNCTIONS[s]].entry));
-    expect(invoke[0]?.Resource).toEqual(ids.map((id) => ({ 'Fn::GetAtt': [id, 'Arn'] })));
+    expect(invoke[0]?.Resource).toEqual(ids.map((id) => ({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [id, 'Arn'] }, ':*']] })));
+  });
+
+  it('publishes a state machine version and starts new ladders through the alias that points at it', () => {
+    const [[smId, sm]] = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::StepFunctions::StateMachine') as [
+      [string, Resources[string]],
+    ];
+    const [[versionId, version]] = Object.entries(resources).filter(
+      ([, r]) => r.Type === 'AWS::StepFunctions::StateMachineVersion',
+    ) as [[string, Resources[string] & { DeletionPolicy?: string }]];
+    expect(version.Properties).toEqual({
+      StateMachineArn: { Ref: smId },
+      StateMachineRevisionId: { 'Fn::GetAtt': [smId, 'StateMachineRevisionId'] },
+      Description: expect.any(String),
+    });
+    expect(version.DeletionPolicy).toBe('Retain');
+    template.hasResourceProperties('AWS::StepFunctions::StateMachineAlias', {
+      Name: 'live',
+      RoutingConfiguration: [{ StateMachineVersionArn: { 'Fn::GetAtt': [versionId, 'Arn'] }, Weight: 100 }],
+    });
+    // The handlers start executions through the alias, and may start them only there.
+    const api = resources[functionId('http.ts')];
+    const started = JSON.stringify(api?.Properties.Environment.Variables.STATE_MACHINE_ARN);
+    expect(started).toContain(`:stateMachine:${sm.Properties.StateMachineName}:live`);
+    const start = statementsOf(api?.Properties.Role).find((s) => actionsOf(s).includes('states:StartExecution'));
+    expect(JSON.stringify(start?.Resource)).toBe(started);
+    // Task versions survive an update: a running execution may still invoke them.
+    for (const r of Object.values(resources).filter((x) => x.Type === 'AWS::Lambda::Version'))
+      expect((r as { DeletionPolicy?: string }).DeletionPolicy).toBe('Retain');
   });
 
   it('alarms on a letter the mail service refused and set aside (the metric aws-deps emits)', () => {

@@ -185,9 +185,11 @@ export class ConcreteStack {
       }
       case 'sfn': {
         const machine = this.refOf(this.only('AWS::StepFunctions::StateMachine'));
+        // StartExecution: what the function's STATE_MACHINE_ARN names (the ladder's alias).
+        const started = this.resources[this.functionId(call.fn)]?.Properties.Environment.Variables.STATE_MACHINE_ARN;
         const resource =
           call.command === 'StartExecution'
-            ? `arn:aws:states:${reg}:${a}:stateMachine:${machine}`
+            ? String(this.resolve(started))
             : call.command === 'StopExecution' || call.command === 'DescribeExecution'
               ? `arn:aws:states:${reg}:${a}:execution:${machine}:01jexample`
               : // SendTaskSuccess/Failure/Heartbeat name no resource: IAM knows only `*` for them.
