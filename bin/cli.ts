@@ -3,9 +3,10 @@
  * an invalid regulation), 2 the command itself was wrong (unknown option, unreadable term).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, Help, Option } from 'commander';
 import { computeDeadline, DeadlineError, formatDutchDate } from '../lambdas/domain/calendar/deadline.js';
 import { describeTerm, parseTerm, TermParseError } from '../lambdas/domain/calendar/term.js';
+import { COMPLAINANT_ROLE_NL } from '../lambdas/domain/letters.js';
 import { aslFile } from '../statemachines/asl.js';
 import { compileRegulation, renderAsl } from '../statemachines/compile.js';
 import { lintPasses, lintRegulation } from '../statemachines/lint.js';
@@ -42,30 +43,42 @@ export function describeRegulation(reg: Regulation): string {
     `${reg.title} (${reg.id})`,
     `Organisatie: ${reg.organisation.name}`,
     `Wettelijk kader: ${reg.organisation.legalFramework.join(', ')}; Algemene termijnenwet op eigen termijnen: ${reg.organisation.atwForOwnTerms ? 'ja' : 'nee'}`,
-    `Wie mag klagen: ${reg.eligibility.roles.map((r) => r.role).join(', ')}${reg.eligibility.minimumAgeAlone ? ` (zelfstandig vanaf ${reg.eligibility.minimumAgeAlone.age} jaar)` : ''}`,
+    `Wie mag klagen: ${reg.eligibility.roles.map((r) => COMPLAINANT_ROLE_NL[r.role] ?? r.role).join(', ')}${reg.eligibility.minimumAgeAlone ? ` (zelfstandig vanaf ${reg.eligibility.minimumAgeAlone.age} jaar)` : ''}`,
     ...reg.eligibility.window.map(
       (w) =>
-        `Klachttermijn: ${describeTerm(parseTerm(w.term))} na ${w.anchor === 'last-contact' ? 'het laatste contact' : 'de gebeurtenis'}${w.roles.length ? ` (${w.roles.join(', ')})` : ''}`,
+        `Klachttermijn: ${describeTerm(parseTerm(w.term))} na ${w.anchor === 'last-contact' ? 'het laatste contact' : 'de gebeurtenis'}${w.roles.length ? ` (${w.roles.map((r) => COMPLAINANT_ROLE_NL[r] ?? r).join(', ')})` : ''}`,
     ),
     `Intrekken: ${reg.withdrawal.anyTime ? 'op ieder moment' : 'beperkt'}`,
     '',
     'Ingangen:',
-    ...reg.intake.variants.map((v) => `  - ${v.title} [${v.channels.join(', ')}] → ${v.startsAt}`),
+    ...reg.intake.variants.map(
+      (v) =>
+        `  - ${v.title} [${v.channels.map((c) => CHANNEL_NL[c] ?? c).join(', ')}] → ${reg.ladder.rungs.find((r) => r.id === v.startsAt)?.title ?? v.startsAt}`,
+    ),
     '',
     'Ladder:',
   ];
   reg.ladder.rungs.forEach((rung, i) => {
-    lines.push(`  ${i + 1}. ${rung.title} (${rung.kind}${rung.handlerRole ? `, ${rung.handlerRole}` : ''})`);
+    const handler = rung.handlerRole
+      ? (reg.roles.find((r) => r.id === rung.handlerRole)?.title ?? rung.handlerRole)
+      : '';
+    lines.push(`  ${i + 1}. ${rung.title} (${RUNG_NL[rung.kind] ?? rung.kind}${handler ? `, ${handler}` : ''})`);
     for (const step of rung.steps) {
       const d = step.deadline;
       const term = d
-        ? ` — ${describeTerm(parseTerm(d.term))} na ${ANCHOR_LABELS[d.from]}${d.step ? ` "${d.step}"` : ''} (${d.kind}${d.statute ? `, ${d.statute}` : ''})`
+        ? ` — ${describeTerm(parseTerm(d.term))} na ${ANCHOR_LABELS[d.from]}${d.step ? ` "${d.step}"` : ''} (${KIND_NL[d.kind] ?? d.kind}${d.statute ? `, ${d.statute}` : ''})`
         : '';
-      lines.push(`     • ${step.title} [${step.actor}]${term}`);
+      const actor = ACTOR_NL[step.actor] ?? reg.roles.find((r) => r.id === step.actor)?.title ?? step.actor;
+      lines.push(`     • ${step.title} [${actor}]${term}`);
       for (const o of step.outcomes)
-        lines.push(`         ${o.title} → ${o.next}${o.letter ? ` (brief: ${o.letter.kind})` : ''}`);
+        lines.push(
+          `         ${o.title} → ${nextInWords(reg, o.next)}${o.letter ? ` (brief: ${LETTER_NL[o.letter.kind] ?? o.letter.kind})` : ''}`,
+        );
     }
-    for (const e of rung.escalation) lines.push(`     ↑ klager kan vragen om: ${e.to} (${e.when})`);
+    for (const e of rung.escalation)
+      lines.push(
+        `     ↑ klager kan vragen om: ${reg.ladder.rungs.find((r) => r.id === e.to)?.title ?? e.to} (${WHEN_NL[e.when] ?? e.when})`,
+      );
   });
   if (reg.ladder.terms.length) {
     lines.push('', 'Termijnen voor de hele behandeling:');
@@ -77,7 +90,11 @@ export function describeRegulation(reg: Regulation): string {
     }
   }
   if (reg.referrals.length) {
-    lines.push('', 'Verwijzingen:', ...reg.referrals.map((r) => `  - ${r.name} (${r.kind}): ${r.when}`));
+    lines.push(
+      '',
+      'Verwijzingen:',
+      ...reg.referrals.map((r) => `  - ${r.name} (${REFERRAL_NL[r.kind] ?? r.kind}): ${r.when}`),
+    );
   }
   if (reg.notModelled.length) {
     lines.push('', 'Nog niet in het model:', ...reg.notModelled.map((n) => `  - "${n.quote}" — ${n.why}`));
@@ -85,14 +102,99 @@ export function describeRegulation(reg: Regulation): string {
   return lines.join('\n');
 }
 
+/** commander's help titles, in Dutch. */
+const HELP_TITLES: Record<string, string> = {
+  'Usage:': 'Gebruik:',
+  'Options:': 'Opties:',
+  'Global Options:': 'Algemene opties:',
+  'Commands:': 'Opdrachten:',
+  'Arguments:': 'Argumenten:',
+};
+
+/** Where an outcome leads, in words (the regulation file's `next`). */
+function nextInWords(reg: Regulation, next: string): string {
+  if (next === 'next') return 'volgende stap';
+  if (next === 'close') return 'klacht afgesloten';
+  if (next === 'choice') return 'de klager kiest of hij verder wil';
+  if (next.startsWith('rung:'))
+    return `naar ${reg.ladder.rungs.find((r) => `rung:${r.id}` === next)?.title ?? next.slice(5)}`;
+  if (next.startsWith('step:')) return `naar de stap ${next.slice(5)}`;
+  if (next.startsWith('referral:'))
+    return `verwijzen naar ${reg.referrals.find((r) => `referral:${r.id}` === next)?.name ?? next.slice(9)}`;
+  return next;
+}
+
+const ACTOR_NL: Record<string, string> = { system: 'klachtflow zelf', complainant: 'de klager' };
+const KIND_NL: Record<string, string> = {
+  statutory: 'wettelijk',
+  regulation: 'regeling',
+  target: 'streeftermijn',
+  complainant: 'termijn van de klager',
+};
+const RUNG_NL: Record<string, string> = {
+  informal: 'informeel',
+  officer: 'klachtenfunctionaris',
+  manager: 'leidinggevende',
+  director: 'bestuurder',
+  committee: 'commissie',
+  external: 'buiten de organisatie',
+};
+const CHANNEL_NL: Record<string, string> = {
+  web: 'formulier',
+  email: 'e-mail',
+  phone: 'telefoon',
+  letter: 'brief',
+  'in-person': 'persoonlijk',
+  employee: 'via een medewerker',
+};
+const LETTER_NL: Record<string, string> = {
+  acknowledgement: 'ontvangstbevestiging',
+  admissibility: 'in behandeling',
+  inadmissible: 'niet ontvankelijk',
+  'not-handled': 'niet behandeld',
+  extension: 'verlenging',
+  invitation: 'uitnodiging',
+  'conversation-report': 'gespreksverslag',
+  findings: 'bevindingen',
+  judgement: 'oordeel',
+  'committee-advice': 'advies van de commissie',
+  ruling: 'uitspraak',
+  decision: 'beslissing',
+  referral: 'verwijzing',
+  'next-step-info': 'wat de klager nu kan doen',
+  closure: 'afsluiting',
+  withdrawal: 'intrekking',
+  'respondent-notice': 'bericht aan de beklaagde',
+};
+const REFERRAL_NL: Record<string, string> = {
+  'confidential-adviser': 'vertrouwenspersoon',
+  'client-support': 'cliëntondersteuning',
+  'disputes-body': 'geschilleninstantie',
+  'external-committee': 'externe klachtencommissie',
+  'data-protection-officer': 'functionaris gegevensbescherming',
+  disciplinary: 'tuchtrecht',
+  ombudsman: 'ombudsman',
+  'care-provider': 'zorgaanbieder',
+};
+const WHEN_NL: Record<string, string> = { 'after-rung': 'na deze trede', 'any-time': 'op ieder moment' };
+
 /** The local SMTP server's port when `--smtp-port` is not given (2525: no root needed, unlike 25). */
 export const DEFAULT_SMTP_PORT = 2525;
 
 export function buildProgram(): Command {
   const program = new Command('klachtflow')
     .description('Klachtenregelingen als code: regelingen, termijnen en de lokale dienst.')
-    .showHelpAfterError()
-    .exitOverride();
+    .showHelpAfterError('(meer weten: voeg --help toe)')
+    .exitOverride()
+    // The help in Dutch: commander's own titles and help texts, set once on the program (every
+    // subcommand copies them).
+    .helpOption('-h, --help', 'toon deze hulp')
+    .helpCommand('help [opdracht]', 'toon de hulp bij een opdracht')
+    .configureHelp({
+      styleTitle: (title: string) => HELP_TITLES[title] ?? title,
+      styleUsage: (usage: string) => usage.replace('[options]', '[opties]').replace('[command]', '<opdracht>'),
+      subcommandTerm: (cmd: Command) => new Help().subcommandTerm(cmd).replace('[options]', '[opties]'),
+    });
 
   const regulation = program.command('regulation').description('Klachtenregelingen: tonen en toetsen.');
   regulation

@@ -299,6 +299,8 @@ function complainantView(reg: Regulation, view: DossierView, actions: unknown[])
     status: view.status,
     receivedAt: view.received.receivedAt,
     description: view.received.description,
+    // What they added themselves; officers' internal messages are not theirs to read here.
+    messages: view.messages.filter((m) => m.from === 'complainant').map(({ text, at }) => ({ text, at })),
     rung: rung ? { id: rung.id, title: rung.title } : null,
     currentStep:
       current && view.current
@@ -1141,6 +1143,14 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
     reg,
     api: pagesApi,
     now: deps.now ?? (() => new Date()),
+    // The pages wait (bounded) for the ladder to take an action before they show the dossier.
+    settle: async (id) => {
+      for (let i = 0; i < 40; i++) {
+        const view = await deps.store.load(id);
+        if (!view || view.status === 'closed' || view.current?.token) return;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
     ...(deps.signIn ? { signIn: deps.signIn } : {}),
   });
   registerPostvakPages(app, { reg, api: pagesApi });

@@ -99,7 +99,7 @@ describe('browser security: forged posts and framing', () => {
     await page.goto(`${rt.url}/medewerkers/dossiers/${d.id}`);
     await page.locator(`input[name="outcome"][value="${d.outcome}"]`).check();
     await page.getByRole('button', { name: 'Leg de uitkomst vast' }).click();
-    expect(await page.getByRole('status').textContent()).toContain('Vastgelegd');
+    expect(await page.getByRole('status').textContent()).toContain('De uitkomst is vastgelegd');
     await context.close();
   });
 

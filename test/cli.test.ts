@@ -21,7 +21,10 @@ describe('cli: klachtflow', () => {
     ]) {
       const r = klachtflow(...args, '--help');
       expect(r.code, args.join(' ')).toBe(0);
-      expect(r.out).toContain('Usage: klachtflow');
+      // In Dutch, commander's own words too (they were "Usage:", "Options:", "display help for command").
+      expect(r.out).toContain('Gebruik: klachtflow');
+      expect(r.out).toContain('Opties:');
+      expect(r.out).not.toMatch(/\b(Usage|Options|Commands|Arguments|display help|for command|\[options\])\b/);
     }
   });
 
@@ -36,6 +39,13 @@ describe('cli: klachtflow', () => {
     expect(JSON.parse(json.out).organisation.name).toBe('OCO Almere');
     const text = klachtflow('regulation', 'show', 'oco-almere');
     expect(text.out).toContain('3 werkdagen na ontvangst van de klacht');
+    // The ladder in words, not the file's ids (they printed "→ next", "[officer]", "client").
+    for (const id of PRESET_IDS) {
+      const shown = klachtflow('regulation', 'show', id).out.split('Nog niet in het model:')[0] ?? '';
+      expect(shown, id).not.toMatch(
+        /→ (next|close|choice|rung:|step:)|\[(system|complainant|officer|coordinator)\]|\b(client|parent|after-rung|any-time|statutory|external-committee|disputes-body)\b/,
+      );
+    }
   });
 
   it('regulation lint exits 0 for each preset and 1 with the field path for a broken file', () => {

@@ -51,7 +51,7 @@ describe('the complainant’s term to ask for the next rung', () => {
 
     // The worklist: the term is the complainant's, so it is never "te laat" for the officer.
     let list = await worklist();
-    expect(list).toContain(`de klager kan kiezen tot ${dayOf(term.dueAt)}`);
+    expect(list).toContain(`De klager kan kiezen tot ${dayOf(term.dueAt)}`);
 
     // Five weeks and a day later: the reminder has gone to the complainant, not to an officer.
     await rt.advance('P5WT1H');

@@ -44,7 +44,9 @@ describe('ladder: ONS welzijn', () => {
     expect(ack?.text).toContain('Wij hebben uw klacht ontvangen op donderdag 3 september 2026');
     expect(ack?.text).toContain('Mijn procesbegeleider kwam twee afspraken niet na.');
     expect(ack?.text).toContain(s.reference);
-    expect(ack?.text).toContain('Is de klacht ontvankelijk? Uiterlijk donderdag 17 september 2026');
+    // The regulation's step in plain words for the complainant ("Is de klacht ontvankelijk?").
+    expect(ack?.text).toContain('Kunnen wij uw klacht behandelen? Uiterlijk donderdag 17 september 2026');
+    expect(ack?.text).not.toMatch(/ontvankelijk|[Vv]ooronderzoek|de klant\b/);
     // The acknowledgement does not list itself as still to come.
     expect(ack?.text).not.toContain('- Ontvangstbevestiging:');
     // The officer is told there is work, with its deadline.
@@ -102,7 +104,7 @@ describe('ladder: ONS welzijn', () => {
     // The complainant chooses now: the worklist says whom the dossier waits for.
     const cookie = await officerCookie(rt);
     const worklist = await (await fetch(`${rt.url}/medewerkers/werklijst`, { headers: { cookie } })).text();
-    expect(worklist).toContain('Keuze van de klager: verder met de klacht of afsluiten (wacht op de klager)');
+    expect(worklist).toContain('Nu: Keuze van de klager: verder met de klacht of afsluiten. Aan zet: de klager.');
 
     d = await escalate(rt, s, 'manager');
     expect(d.currentStep).toMatchObject({ id: 'manager-handling', assignee: 'manager' });

@@ -151,6 +151,14 @@ describe('reports over dossiers the ladder produced', () => {
       ['committee-advice', 'advised'],
       ['decision', 'unfounded'],
     ]);
+    // Satisfaction is what someone said (the officer's answer to question 6), never the outcome.
+    for (const s of resolved) {
+      const said = await rt.call('POST', `/dossiers/${s.id}/registration`, {
+        token: rt.officers.officer,
+        body: { answers: { satisfied: 'ja' } },
+      });
+      expect(said.status, said.text).toBe(200);
+    }
     const improvement = await rt.call('POST', `/dossiers/${resolved[0]?.id}/improvements`, {
       token: rt.officers.officer,
       body: { action: 'Afspraken schriftelijk bevestigen', owner: 'manager', due: '2026-09-10' },
@@ -165,8 +173,13 @@ describe('reports over dossiers the ladder produced', () => {
       ['conversation', 'resolved'],
     ]);
 
-    const { r, csv } = await report(rt);
+    const { r, csv, html } = await report(rt);
     expect(r).toMatchObject({ total: 13, closed: 13, open: 0 });
+    // The improvement action's own words are free text: in the register, never in a report.
+    for (const text of [JSON.stringify(r), csv, html]) expect(text).not.toContain('Afspraken schriftelijk bevestigen');
+    // ONS names the municipality as its own dimension: the report counts it once.
+    expect(html).toContain('Per werkgebied (gemeente)');
+    expect(html).not.toContain('Per gemeente<');
     expect(r.results).toEqual({ opgelost: 6, ingetrokken: 5, [MERGED]: 2 });
     expect(r.handlingDays).toEqual({ average: 1.2, longest: 15 });
     expect(row(r, 'admissibility')).toEqual({ met: 6, metAfterExtension: 0, breached: 1 });
@@ -175,11 +188,11 @@ describe('reports over dossiers the ladder produced', () => {
     expect(dim(r, 'municipality')).toEqual({ Oss: 12, [MERGED]: 1 });
     expect(dim(r, 'department')).toEqual({ 'SRW (Sociaal Raadslieden Werk)': 5, onbekend: 8 });
     expect(dim(r, 'nature')).toEqual({ 'Afspraken niet nagekomen': 5, onbekend: 7, [MERGED]: 1 });
-    expect(dim(r, 'satisfaction')).toEqual({ 'naar tevredenheid': 6, ingetrokken: 5, [MERGED]: 2 });
+    // The late one was resolved too, but nobody asked: it is not counted as satisfied.
+    expect(dim(r, 'satisfaction')).toEqual({ 'naar tevredenheid': 5, ingetrokken: 5, [MERGED]: 3 });
     expect(dim(r, 'improvements')).toEqual({ open: 1 });
     expect(r.improvementActions).toEqual([
       {
-        action: 'Afspraken schriftelijk bevestigen',
         owner: expect.any(String),
         due: '2026-09-10',
         status: 'open',

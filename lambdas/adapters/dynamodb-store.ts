@@ -303,6 +303,8 @@ export class DynamoDossierStore implements HeldMailStore {
       rungId: view.rungId,
       receivedAt: view.received.receivedAt,
       nextDueAt: view.nextDueAt,
+      lateSince: view.lateSince,
+      newMessageAt: view.newMessageAt,
       currentStep: view.current?.stepId,
       assignee: view.current?.assignee,
       complainantName: view.received.complainant.name,

@@ -208,8 +208,19 @@ export interface DossierView {
   /** When the personal data was erased at the end of the retention period. */
   erasedAt?: string;
   retentionUntil?: string;
-  /** The nearest open deadline (for the worklist). */
+  /**
+   * The deadline that matters first for the worklist: the step under way that is late (its term
+   * passed and it is still not done), else the nearest open deadline.
+   */
   nextDueAt?: string;
+  /** When the step under way passed its term and is still not done (the worklist's "te laat, sinds"). */
+  lateSince?: string;
+  /** What the complainant and officers added to the dossier, in order. */
+  messages: { from: 'complainant' | 'officer'; text: string; at: string; via?: 'email' }[];
+  /** When an officer last did anything in the dossier (an action, a message, a form). */
+  lastOfficerAt?: string;
+  /** The first message of the complainant since an officer last did anything: "nieuw bericht". */
+  newMessageAt?: string;
   version: number;
 }
 
@@ -228,7 +239,24 @@ function finish(view: DossierView) {
     .filter((d) => d.status === 'open')
     .map((d) => d.dueAt)
     .sort();
-  view.nextDueAt = view.status === 'open' ? open[0] : undefined;
+  // A breached term stays on the record after the step is done late; it is late *now* only while
+  // its own step is still under way. The complainant's own term is never the organisation's late.
+  // A term for the whole handling (Awb 9:11, Wkkgz art. 17) is late until the dossier closes.
+  const done = new Set(view.ended.map((e) => deadlineId(e.stepId, e.activation)));
+  const late = view.deadlines
+    .filter((d) => d.status === 'breached' && d.kind !== 'complainant' && !done.has(d.deadlineId))
+    .map((d) => d.dueAt)
+    .sort()[0];
+  view.lateSince = view.status === 'open' ? late : undefined;
+  view.nextDueAt = view.status === 'open' ? (view.lateSince ?? open[0]) : undefined;
+  const since = view.lastOfficerAt ?? '';
+  view.newMessageAt =
+    view.status === 'open' ? view.messages.find((m) => m.from === 'complainant' && m.at > since)?.at : undefined;
+}
+
+/** Events made by a person of the organisation (not klachtflow itself, not the complainant). */
+function byOfficer(e: DossierEvent): boolean {
+  return e.by !== 'complainant' && !e.by.startsWith('klachtflow') && e.type !== 'received';
 }
 
 /** Folds events into the dossier's view. */
@@ -254,6 +282,7 @@ export function deriveView(id: string, events: readonly DossierEvent[]): Dossier
     accessTokenHash: first.data.accessTokenHash,
     improvements: [],
     conductNotes: [],
+    messages: [],
     version: 0,
   };
   for (const e of events) apply(view, e);
@@ -263,6 +292,7 @@ export function deriveView(id: string, events: readonly DossierEvent[]): Dossier
 
 function apply(view: DossierView, e: DossierEvent) {
   view.version = e.seq;
+  if (byOfficer(e)) view.lastOfficerAt = e.at;
   const deadline = (id: string) => view.deadlines.find((d) => d.deadlineId === id);
   switch (e.type) {
     case 'received':
@@ -337,6 +367,12 @@ function apply(view: DossierView, e: DossierEvent) {
       return;
     }
     case 'message':
+      view.messages.push({
+        from: e.data.from,
+        text: e.data.text,
+        at: e.at,
+        ...(e.data.via ? { via: e.data.via } : {}),
+      });
       return;
     case 'attachment.added': {
       const { from, via, ...meta } = e.data;

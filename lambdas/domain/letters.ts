@@ -33,9 +33,23 @@ export interface LetterInput {
   replyBy?: string;
   reason?: string;
   dossierUrl?: string;
+  /** The page where a complainant who lost their private link asks for a new one. */
+  lostLinkUrl?: string;
   /** For the letter asking for missing information: the fields the complaint still lacks. */
   missing?: string[];
 }
+
+/** Who may complain, in words (the regulation's `eligibility.roles`), for messages and overviews. */
+export const COMPLAINANT_ROLE_NL: Record<string, string> = {
+  client: 'de cliënt zelf',
+  parent: 'een ouder of verzorger',
+  guardian: 'een voogd',
+  child: 'een kind of jongere, zelf',
+  'legal-representative': 'een wettelijk vertegenwoordiger',
+  'authorised-person': 'iemand die de cliënt heeft gemachtigd',
+  'surviving-relative': 'een nabestaande',
+  'partner-organisation': 'een partnerorganisatie',
+};
 
 /** How a letter names a field the intake variant requires (model: IntakeVariant.requiredFields). */
 export const FIELD_NAMES_NL: Record<string, string> = {
@@ -62,6 +76,30 @@ function escapeHtml(s: string): string {
 export function sentence(title: string): string {
   const t = title.trim();
   return /[.?!]$/.test(t) ? t : `${t}.`;
+}
+
+/**
+ * The regulation's words for its steps, said to a complainant in plain words (B1): the documents
+ * write for their officers ("Is de klacht ontvankelijk?", "Vooronderzoek", "de klant"), the
+ * complainant reads "u". Whole titles first, then words inside others.
+ */
+const PLAIN: [RegExp, string][] = [
+  [/^Is de klacht ontvankelijk\?$/i, 'Kunnen wij uw klacht behandelen?'],
+  [/^De klacht is ontvankelijk\.?$/i, 'Wij nemen uw klacht in behandeling.'],
+  [/^De klacht is niet ontvankelijk\.?$/i, 'Wij kunnen uw klacht niet behandelen.'],
+  [/^Vooronderzoek$/i, 'Wij zoeken uit wat er is gebeurd'],
+  [/^Vooronderzoek afgerond\.?$/i, 'Wij hebben uitgezocht wat er is gebeurd.'],
+  [/\bde klant\b/gi, 'u'],
+  [/\bvan de klant\b/gi, 'van u'],
+  [/\bhoorzitting\b/gi, 'gesprek met de commissie'],
+  [/\bbeklaagde\b/gi, 'medewerker over wie u klaagt'],
+];
+
+/** A title of the regulation in the words a complainant reads (see PLAIN). */
+export function plain(title: string): string {
+  let t = title.trim();
+  for (const [from, to] of PLAIN) t = t.replace(from, to);
+  return t;
 }
 
 /** "Titel: uiterlijk …", or after a question "Is de klacht ontvankelijk? Uiterlijk …". */
@@ -129,12 +167,29 @@ function nextStepLines(reg: Regulation, view: DossierView): string[] {
   ].filter(Boolean);
 }
 
+/**
+ * Where a complainant can still go once a rung has ended or the complaint is closed: the rungs the
+ * regulation lets this one lead to, then the outside bodies it names (a committee, a disputes
+ * body, an ombudsman). Empty when the regulation names none.
+ */
+export function wayOnLines(reg: Regulation, rungId: string | undefined): string[] {
+  const rung = reg.ladder.rungs.find((r) => r.id === rungId);
+  const rungs = (rung?.escalation ?? [])
+    .map((e) => reg.ladder.rungs.find((r) => r.id === e.to))
+    .filter((r) => r !== undefined)
+    .map((r) => `${r.title}${r.entry.contact?.email ? ` (${r.entry.contact.email})` : ''}`);
+  const outside = reg.referrals
+    .filter((r) => ['disputes-body', 'external-committee', 'ombudsman'].includes(r.kind))
+    .map((r) => `${r.name}${r.contact.web ? ` (${r.contact.web})` : r.contact.phone ? ` (${r.contact.phone})` : ''}`);
+  return [...new Set([...rungs, ...outside])];
+}
+
 /** What still comes, by when; `done` is the step whose own letter this is (it is being done now). */
 function openDeadlines(view: DossierView, done?: string): string[] {
   return view.deadlines
     .filter((d) => d.status === 'open' && d.stepId !== done)
     .sort((a, b) => a.dueAt.localeCompare(b.dueAt))
-    .map((d) => `- ${labelled(d.title, `uiterlijk ${dayOf(d.dueAt)}`)}`);
+    .map((d) => `- ${labelled(plain(d.title), `uiterlijk ${dayOf(d.dueAt)}`)}`);
 }
 
 const SUBJECTS: Record<string, string> = {
@@ -227,6 +282,12 @@ export function renderLetter(input: LetterInput): Letter {
       lines.push(
         '',
         'Hoe het met uw klacht gaat, ziet u via de persoonlijke link die u kreeg toen u de klacht indiende.',
+        ...(input.lostLinkUrl
+          ? [
+              'Bent u die link kwijt? Vraag dan een nieuwe aan met uw kenmerk en e-mailadres, op deze pagina:',
+              input.lostLinkUrl,
+            ]
+          : []),
       );
       lines.push('', 'U kunt uw klacht op ieder moment intrekken.');
       const support = reg.eligibility.support.flatMap((s) => (s.referral ? [s.referral] : []));
@@ -299,6 +360,18 @@ export function renderLetter(input: LetterInput): Letter {
         ...(input.note ? ['', input.note] : []),
         ...(complainant ? ['', 'Dank u wel dat u uw klacht met ons heeft gedeeld. Wij leren ervan.'] : []),
       );
+      // A closed complaint still has a way on where the regulation offers one (Awb 9:12 names
+      // the ombudsman for findings; the regulations name their next rung and outside bodies).
+      if (input.audience === 'complainant' && view.closed?.result !== 'withdrawn') {
+        const way = wayOnLines(reg, view.rungId);
+        if (way.length)
+          lines.push(
+            '',
+            'Bent u het niet eens met de uitkomst? Dan kunt u verder met uw klacht:',
+            ...way.map((w) => `- ${w}`),
+            'Laat het ons weten, en noem uw kenmerk.',
+          );
+      }
       break;
     case 'withdrawal':
       lines.push(
@@ -399,7 +472,12 @@ export function renderLetter(input: LetterInput): Letter {
       // Outcome letters: findings, judgement, ruling, decision, conversation report, advice.
       lines.push(
         `${forReader(SUBJECTS[kind] ?? 'Bericht over uw klacht', input.audience)} (kenmerk ${view.reference}).`,
-        ...(input.outcomeTitle ? ['', `Uitkomst: ${sentence(input.outcomeTitle)}`] : []),
+        ...(input.outcomeTitle
+          ? [
+              '',
+              `Uitkomst: ${sentence(input.audience === 'complainant' ? plain(input.outcomeTitle) : input.outcomeTitle)}`,
+            ]
+          : []),
         ...(input.note ? ['', input.note] : []),
       );
       {

@@ -29,8 +29,11 @@ export interface Report {
   byMonth: Record<string, number>;
   handlingDays: { average: number | null; longest: number | null };
   improvements: Record<string, number>;
-  /** The improvement actions themselves (the organisation's measures, not anyone's story). */
-  improvementActions: { action: string; owner: string; due: string; status: string; overdue: boolean }[];
+  /**
+   * The improvement actions by owner, date and status. Their text is free text an officer wrote,
+   * which may name someone: it stays in the improvement register, never in a report.
+   */
+  improvementActions: { owner: string; due: string; status: string; overdue: boolean }[];
   /** The figures the regulation itself asks for, one per dimension it names. */
   dimensions: {
     id: string;
@@ -94,11 +97,14 @@ function groupOf(reg: Regulation, dim: ReportDimension, kind: DimensionKind, d: 
     case 'result':
       return d.closed ? (RESULT_NL[d.closed.result] ?? d.closed.result) : 'nog open';
     case 'satisfaction':
+      // Only what someone said: the officer's answer in the registration form (ONS question 6,
+      // "Is de klant tevreden over de klachtafhandeling?"). An outcome ("opgelost") is not the
+      // complainant's satisfaction, so without an answer the report says nobody asked.
       if (registered === 'ja') return 'naar tevredenheid';
       if (registered === 'nee') return 'niet naar tevredenheid';
       if (!d.closed) return 'nog open';
       if (d.closed.result === 'withdrawn') return 'ingetrokken';
-      return d.closed.result === 'resolved' ? 'naar tevredenheid' : 'niet naar tevredenheid';
+      return 'niet gevraagd';
     case 'internal-or-referred':
       if (!d.closed) return 'nog open';
       if (d.closed.result === 'withdrawn') return 'ingetrokken';
@@ -157,7 +163,6 @@ export function buildReport(
     for (const i of d.improvements) {
       bump(improvements, IMPROVEMENT_NL[i.status]);
       improvementActions.push({
-        action: i.action,
         owner: reg.roles.find((r) => r.id === i.owner)?.title ?? i.owner,
         due: i.due,
         status: IMPROVEMENT_NL[i.status],
@@ -264,7 +269,7 @@ export function reportCsv(report: Report): string {
     ['behandelduur langste (dagen)', '', String(report.handlingDays.longest ?? '')],
   );
   for (const i of report.improvementActions)
-    rows.push([`verbeteractie: ${i.action}`, `${i.status}${i.overdue ? ', te laat' : ''}, uiterlijk ${i.due}`, '1']);
+    rows.push([`verbeteractie van ${i.owner}`, `${i.status}${i.overdue ? ', te laat' : ''}, uiterlijk ${i.due}`, '1']);
   // A cell a spreadsheet would read as a formula (= + - @, or a tab or carriage return before one)
   // gets a leading apostrophe and quotes (OWASP, CSV injection), whatever the text's origin.
   const cell = (raw: string) => {
@@ -277,41 +282,96 @@ export function reportCsv(report: Report): string {
 const esc = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
-/** Horizontal bars as inline SVG: something to look at rather than read. */
-function bars(title: string, m: Record<string, number>, colour = '#1f5fa8'): string {
+/** "2026-09" as "september 2026"; anything else as it is. */
+function monthLabel(key: string): string {
+  const m = /^(\d{4})-(\d{2})$/.exec(key);
+  const months = [
+    'januari',
+    'februari',
+    'maart',
+    'april',
+    'mei',
+    'juni',
+    'juli',
+    'augustus',
+    'september',
+    'oktober',
+    'november',
+    'december',
+  ];
+  return m ? `${months[Number(m[2]) - 1]} ${m[1]}` : key;
+}
+
+/** "2026-01-01" as "1 januari 2026". */
+export function reportDay(iso: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  return m ? `${Number(m[3])} ${monthLabel(`${m[1]}-${m[2]}`).split(' ')[0]} ${m[1]}` : iso;
+}
+
+/**
+ * Horizontal bars as inline SVG, scaled to the width it is given. Each label stands on its own
+ * line above its bar, so a long label ("Bevindingen en oplossingen aan de klant") never runs into
+ * the bar or its number. The figures are in the label for screen readers too.
+ */
+export function bars(title: string, m: Record<string, number>, colour = '#1f5fa8'): string {
   const entries = Object.entries(m);
   if (entries.length === 0) return '';
   const max = Math.max(...entries.map(([, n]) => n), 1);
-  const h = 24;
+  const h = 52;
+  const width = 440;
   const rows = entries
-    .map(
-      ([k, n], i) =>
-        `<text x="0" y="${i * h + 16}" font-size="13">${esc(k)}</text><rect x="200" y="${i * h + 4}" width="${(n / max) * 260}" height="16" fill="${colour}"/><text x="${205 + (n / max) * 260}" y="${i * h + 16}" font-size="13">${n}</text>`,
-    )
+    .map(([k, n], i) => {
+      const w = Math.round((n / max) * (width - 60));
+      return `<text x="0" y="${i * h + 17}" font-size="17">${esc(k)}</text><rect x="0" y="${i * h + 24}" width="${w}" height="18" fill="${colour}"/><text x="${w + 6}" y="${i * h + 39}" font-size="17">${n}</text>`;
+    })
     .join('');
-  return `<figure><figcaption>${esc(title)}</figcaption><svg role="img" aria-label="${esc(title)}" width="520" height="${entries.length * h + 8}" viewBox="0 0 520 ${entries.length * h + 8}" xmlns="http://www.w3.org/2000/svg">${rows}</svg></figure>`;
+  const said = entries.map(([k, n]) => `${k}: ${n}`).join(', ');
+  return `<figure class="kf-chart"><figcaption>${esc(title)}</figcaption><svg role="img" aria-label="${esc(`${title}. ${said}`)}" width="100%" viewBox="0 0 ${width} ${entries.length * h}" preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">${rows}</svg></figure>`;
 }
 
-/** The report as an HTML page with its charts inline (no external assets). */
-export function reportHtml(report: Report): string {
+/** The charts of a report, in the order people read them (shared by the page and the file). */
+export function reportCharts(report: Report): string[] {
   const attainment = Object.fromEntries(report.deadlines.map((d) => [d.title, d.met]));
   const extended = Object.fromEntries(report.deadlines.map((d) => [d.title, d.metAfterExtension]));
   const breached = Object.fromEntries(report.deadlines.map((d) => [d.title, d.breached]));
-  return `<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>Klachtenrapportage ${esc(report.organisation)}</title></head><body style="font-family: sans-serif; max-width: 48rem; margin: 1rem auto">
-<h1>Klachtenrapportage ${esc(report.organisation)}</h1>
-<p>Periode: ${esc(report.period.from)} tot ${esc(report.period.to)}. ${esc(report.note)}</p>
-<p>Klachten: ${report.total} (open ${report.open}, gesloten ${report.closed}); intern afgehandeld ${report.internalOrReferred.internal}, doorverwezen ${report.internalOrReferred.referred}.
-Behandelduur: gemiddeld ${report.handlingDays.average ?? '-'} dagen, langste ${report.handlingDays.longest ?? '-'} dagen.</p>
-${bars('Klachten per maand', report.byMonth)}
-${bars('Uitkomst', report.results)}
-${bars('Per gemeente', report.byMunicipality)}
-${report.dimensions
-  .filter((d) => d.kind !== 'count')
-  .map((d) => (d.note ? `<p>${esc(d.title)}: ${esc(d.note)}</p>` : bars(d.title, d.groups)))
-  .join('\n')}
-${bars('Termijnen gehaald (zonder verlenging), per stap', attainment, '#2e7d32')}
-${bars('Termijnen gehaald na verlenging, per stap', extended, '#8a6d00')}
-${bars('Termijnen verstreken, per stap', breached, '#b00020')}
+  const months = Object.fromEntries(Object.entries(report.byMonth).map(([k, n]) => [monthLabel(k), n]));
+  // A regulation that names the municipality as its own dimension gets it once, in its own words.
+  const ownMunicipality = report.dimensions.some((d) => d.kind === 'municipality');
+  return [
+    bars('Klachten per maand', months),
+    bars('Uitkomst', report.results),
+    ownMunicipality ? '' : bars('Per gemeente', report.byMunicipality),
+    ...report.dimensions
+      .filter((d) => d.kind !== 'count')
+      .map((d) => (d.note ? `<p>${esc(d.title)}: ${esc(d.note)}</p>` : bars(d.title, d.groups))),
+    bars('Termijnen gehaald (zonder verlenging), per stap', attainment, '#2e7d32'),
+    bars('Termijnen gehaald na verlenging, per stap', extended, '#6b5300'),
+    bars('Termijnen verstreken, per stap', breached, '#b00020'),
+  ].filter(Boolean);
+}
+
+/** The summary line of a report in words. */
+export function reportSummary(report: Report): string {
+  const days = (n: number | null) => (n === null ? '-' : `${String(n).replace('.', ',')} ${n === 1 ? 'dag' : 'dagen'}`);
+  return `${report.total === 1 ? '1 klacht' : `${report.total} klachten`}: ${report.open} open, ${report.closed} afgesloten; ${report.internalOrReferred.internal} intern afgehandeld, ${report.internalOrReferred.referred} doorverwezen. Behandelduur: gemiddeld ${days(report.handlingDays.average)}, langste ${days(report.handlingDays.longest)}.`;
+}
+
+/** The improvement actions of a report in words, without their text (see Report). */
+export function improvementLines(report: Report): string[] {
+  return report.improvementActions.map(
+    (i) => `${i.owner}: ${i.status}${i.overdue ? ', te laat' : ''}, uiterlijk ${reportDay(i.due)}`,
+  );
+}
+
+/** The report as an HTML file with its charts inline (no external assets): the download. */
+export function reportHtml(report: Report): string {
+  const title = `Klachtenrapportage ${report.organisation}`;
+  return `<!doctype html><html lang="nl"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${esc(title)}</title>
+<style>body { font-family: sans-serif; max-width: 48rem; margin: 1rem auto; padding: 0 1rem; line-height: 1.5 } figure { margin: 1.5rem 0 } figcaption { font-weight: bold } table { border-collapse: collapse; display: block; overflow-x: auto } th, td { text-align: start; padding: 0.25rem 0.5rem; border-block-end: 1px solid #ccc }</style></head><body>
+<h1>${esc(title)}</h1>
+<p>Periode: ${esc(reportDay(report.period.from))} tot en met ${esc(reportDay(report.period.to))}. ${esc(report.note)}</p>
+<p>${esc(reportSummary(report))}</p>
+${reportCharts(report).join('\n')}
 <h2>Termijnen per stap</h2>
 <table><thead><tr><th scope="col">Stap</th><th scope="col">Gehaald</th><th scope="col">Gehaald na verlenging</th><th scope="col">Verstreken</th><th scope="col">Loopt nog</th></tr></thead><tbody>
 ${report.deadlines.map((d) => `<tr><th scope="row">${esc(d.title)}</th><td>${d.met}</td><td>${d.metAfterExtension}</td><td>${d.breached}</td><td>${d.open}</td></tr>`).join('\n')}
@@ -319,7 +379,9 @@ ${report.deadlines.map((d) => `<tr><th scope="row">${esc(d.title)}</th><td>${d.m
 <h2>Verbeteracties</h2>
 ${
   report.improvementActions.length
-    ? `<ul>${report.improvementActions.map((i) => `<li>${esc(i.action)} (${esc(i.owner)}, uiterlijk ${esc(i.due)}): ${esc(i.status)}${i.overdue ? ', te laat' : ''}</li>`).join('')}</ul>`
+    ? `<ul>${improvementLines(report)
+        .map((l) => `<li>${esc(l)}</li>`)
+        .join('')}</ul>`
     : '<p>Geen verbeteracties.</p>'
 }
 </body></html>`;

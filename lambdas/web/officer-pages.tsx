@@ -10,22 +10,25 @@
  */
 import type { Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { ladderSvg } from '../../statemachines/diagram.js';
+import { Temporal } from 'temporal-polyfill';
 import { findStep } from '../../statemachines/ladder.js';
 import type { Regulation } from '../../statemachines/model.js';
-import { dayOf, labelled } from '../domain/letters.js';
-import { DEADLINE_STATUS_NL } from '../domain/timeline.js';
+import { localDate } from '../domain/calendar/deadline.js';
+import { COMPLAINANT_ROLE_NL, dayOf, labelled, sentence } from '../domain/letters.js';
+import { DEADLINE_STATUS_NL, RESULT_NL } from '../domain/timeline.js';
+import { parseDutchDate } from './dutch-date.js';
 import { Layout, Notice } from './layout.js';
-import { formOf, html } from './pages.js';
+import { ErrorSummary, type Errors, Field, formOf, html, Text, type Values } from './pages.js';
 import { MailSection } from './postvak-pages.js';
 import { CHANNEL_LABELS, registerPrintPage, registerRecordPage } from './record-page.js';
+import { registerReportPage } from './report-page.js';
 import { OFFICER_COOKIE, OfficerSessions, type PageSignIn } from './sign-in.js';
 
 const COOKIE = OFFICER_COOKIE;
 
 function SignIn(props: { reg: Regulation; error?: string }) {
   return (
-    <Layout reg={props.reg} title="Inloggen voor medewerkers" error={!!props.error}>
+    <Layout reg={props.reg} title="Inloggen voor medewerkers" error={!!props.error} officer="signed-out">
       <h1 class="utrecht-heading-1">Inloggen voor medewerkers</h1>
       <Notice kind="error" text={props.error} />
       <form method="post" action="/medewerkers/inloggen">
@@ -53,6 +56,29 @@ function SignIn(props: { reg: Regulation; error?: string }) {
   );
 }
 
+/** Whole calendar days from today to the day of `iso` in the Netherlands (negative: past). */
+function daysUntil(iso: string, now: number): number {
+  const today = localDate(new Date(now).toISOString());
+  return today.until(localDate(iso), { largestUnit: 'day' }).days;
+}
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/** Where a worklist item stands, for sorting and for the words beside it. */
+export function urgencyOf(
+  d: { nextDueAt?: string; lateSince?: string },
+  now: number,
+  waiting: boolean,
+): { kind: 'late' | 'soon' | 'later' | 'none' | 'waiting'; at?: string } {
+  const at = d.lateSince ?? d.nextDueAt;
+  if (!at) return { kind: 'none' };
+  if (waiting) return { kind: 'waiting', at };
+  if (d.lateSince || Date.parse(at) < now) return { kind: 'late', at };
+  return { kind: daysUntil(at, now) <= 3 ? 'soon' : 'later', at };
+}
+
+const ORDER = { late: 0, soon: 1, later: 2, waiting: 3, none: 4 } as const;
+
 function Worklist(props: {
   reg: Regulation;
   items: any[];
@@ -61,42 +87,50 @@ function Worklist(props: {
   /** Mail in the postvak that waits for a decision, when the regulation takes e-mail. */
   held?: { count: number; oldest?: string };
 }) {
-  const { reg } = props;
-  const soon = 3 * 86400_000;
+  const { reg, now } = props;
+  const rows = props.items
+    .map((d) => {
+      const step = d.currentStep ? findStep(reg, d.currentStep)?.step : undefined;
+      // The complainant's own term (to choose the next rung) is theirs: nothing is late for the
+      // organisation, and the list says whom the dossier waits for.
+      const waiting = step?.actor === 'complainant';
+      return { d, step, waiting, urgency: urgencyOf(d, now, waiting) };
+    })
+    // Late first (longest late on top), then soon, then the rest by date; the index sorts by date
+    // already, this keeps a late dossier on top even before its breach was recorded.
+    .sort(
+      (a, b) => ORDER[a.urgency.kind] - ORDER[b.urgency.kind] || (a.urgency.at ?? '').localeCompare(b.urgency.at ?? ''),
+    );
+  const late = rows.filter((r) => r.urgency.kind === 'late').length;
   return (
-    <Layout reg={reg} title="Werklijst">
+    <Layout reg={reg} title="Werklijst" officer>
       <h1 class="utrecht-heading-1">Werklijst</h1>
-      <p class="utrecht-paragraph">Open klachten, de eerstvolgende termijn bovenaan.</p>
+      <p class="utrecht-paragraph">
+        {props.items.length === 0
+          ? 'Er zijn geen open klachten.'
+          : `${plural(props.items.length, 'open klacht', 'open klachten')}${late ? `, waarvan ${late} te laat` : ''}. Te laat staat bovenaan, dan wat binnenkort moet.`}
+      </p>
+      {props.held?.count ? (
+        // A held mail may be a complaint whose terms already run from its receipt.
+        <p class="utrecht-paragraph">
+          <a class="utrecht-link" href="/medewerkers/postvak">
+            {props.held.count === 1 ? '1 e-mail wacht' : `${props.held.count} e-mails wachten`} in het postvak
+          </a>
+          {props.held.oldest ? `, de oudste sinds ${dayOf(props.held.oldest)}` : ''}.
+        </p>
+      ) : null}
       <p class="utrecht-paragraph">
         <a class="utrecht-link" href="/medewerkers/klacht-vastleggen">
           Een klacht vastleggen
         </a>{' '}
-        (telefonisch, per brief, persoonlijk of via een collega binnengekomen)
-      </p>
-      <p class="utrecht-paragraph">
-        <a class="utrecht-link" href="/medewerkers/verbeterregister">
-          Verbeterregister: alle verbeteracties uit klachten
-        </a>
-      </p>
-      <p class="utrecht-paragraph">
-        <a class="utrecht-link" href="/medewerkers/postvak">
-          Postvak: e-mails die op een beslissing wachten
-        </a>
-        {/* A held mail may be a complaint whose terms already run from its receipt. */}
-        {props.held?.count ? (
-          <strong>
-            {' '}
-            ({props.held.count === 1 ? '1 e-mail wacht' : `${props.held.count} e-mails wachten`}
-            {props.held.oldest ? `, de oudste sinds ${dayOf(props.held.oldest)}` : ''})
-          </strong>
-        ) : null}
+        die telefonisch, per brief, persoonlijk of via een collega binnenkwam.
       </p>
       <form method="get" action="/medewerkers/werklijst" class="kf-field">
         <label class="utrecht-form-label" for="rung">
-          Trede
+          Toon klachten bij
         </label>{' '}
         <select class="utrecht-select utrecht-select--html-select" id="rung" name="rung">
-          <option value="">Alle treden</option>
+          <option value="">iedereen</option>
           {reg.ladder.rungs.map((r) => (
             <option value={r.id} selected={props.rung === r.id}>
               {r.title}
@@ -107,55 +141,51 @@ function Worklist(props: {
           Toon
         </button>
       </form>
-      {props.items.length === 0 ? <p class="utrecht-paragraph">Geen open klachten.</p> : null}
-      <table class="utrecht-table">
-        <thead class="utrecht-table__header">
-          <tr class="utrecht-table__row">
-            <th class="utrecht-table__header-cell">Kenmerk</th>
-            <th class="utrecht-table__header-cell">Stap</th>
-            <th class="utrecht-table__header-cell">Termijn</th>
-          </tr>
-        </thead>
-        <tbody class="utrecht-table__body">
-          {props.items.map((d) => {
-            const step = d.currentStep ? findStep(reg, d.currentStep)?.step : undefined;
-            // The complainant's own term (to choose the next rung) is theirs: nothing is late for
-            // the officer, and the list says whom the dossier waits for.
-            const waiting = step?.actor === 'complainant';
-            const due = d.nextDueAt ? Date.parse(d.nextDueAt) : undefined;
-            const mark =
-              due === undefined || waiting
-                ? ''
-                : due < props.now
-                  ? 'Te laat'
-                  : due - props.now < soon
-                    ? 'Binnenkort'
-                    : '';
-            return (
-              <tr class="utrecht-table__row">
-                <td class="utrecht-table__cell">
-                  <a class="utrecht-link" href={`/medewerkers/dossiers/${d.id}`}>
-                    {d.reference}
-                  </a>
-                </td>
-                <td class="utrecht-table__cell">
-                  {step?.title ?? d.currentStep ?? '-'}
-                  {waiting ? ' (wacht op de klager)' : ''}
-                </td>
-                <td class="utrecht-table__cell">
-                  {d.nextDueAt ? `${waiting ? 'de klager kan kiezen tot ' : ''}${dayOf(d.nextDueAt)}` : 'geen termijn'}
-                  {mark ? <strong class={mark === 'Te laat' ? 'kf-error' : ''}> ({mark})</strong> : null}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-      <form method="post" action="/medewerkers/uitloggen">
-        <button type="submit" class="utrecht-button utrecht-button--subtle">
-          Uitloggen
-        </button>
-      </form>
+      <ol class="kf-list" aria-label="Open klachten">
+        {rows.map(({ d, step, waiting, urgency }) => {
+          const who = waiting
+            ? 'de klager'
+            : (reg.roles.find((r) => r.id === d.assignee)?.title ?? (d.assignee ? d.assignee : 'klachtflow zelf'));
+          const days = urgency.at ? daysUntil(urgency.at, now) : 0;
+          return (
+            <li
+              class={`kf-item${urgency.kind === 'late' ? ' kf-item--late' : urgency.kind === 'soon' ? ' kf-item--soon' : ''}`}
+            >
+              <p class="utrecht-paragraph">
+                <a class="utrecht-link" href={`/medewerkers/dossiers/${d.id}`}>
+                  <strong>{d.complainantName ?? 'Naam onbekend'}</strong>, {d.reference}
+                </a>
+              </p>
+              <p class="utrecht-paragraph">
+                {urgency.kind === 'late' ? (
+                  <strong class="kf-error">
+                    Te laat, sinds {dayOf(urgency.at as string)} ({plural(-days, 'dag', 'dagen')})
+                  </strong>
+                ) : urgency.kind === 'soon' ? (
+                  <strong>
+                    {days === 0 ? 'Vandaag' : `Nog ${plural(days, 'dag', 'dagen')}`}: uiterlijk{' '}
+                    {dayOf(urgency.at as string)}
+                  </strong>
+                ) : urgency.kind === 'later' ? (
+                  `Nog ${plural(days, 'dag', 'dagen')}: uiterlijk ${dayOf(urgency.at as string)}`
+                ) : urgency.kind === 'waiting' ? (
+                  `De klager kan kiezen tot ${dayOf(urgency.at as string)}`
+                ) : (
+                  'Voor deze stap geldt geen termijn'
+                )}
+              </p>
+              <p class="utrecht-paragraph">
+                Nu: {step ? sentence(step.title) : 'klachtflow zet de volgende stap.'} Aan zet: {who}.
+              </p>
+              {d.newMessageAt ? (
+                <p class="utrecht-paragraph">
+                  <span class="kf-tag">Nieuw bericht</span>van de klager, {dayOf(d.newMessageAt)}
+                </p>
+              ) : null}
+            </li>
+          );
+        })}
+      </ol>
     </Layout>
   );
 }
@@ -165,32 +195,28 @@ const IMPROVEMENT_STATUS: Record<string, string> = { open: 'open', 'in-progress'
 /**
  * The improvement register over all dossiers, earliest date first (ONS: "De klachtenfunctionaris
  * bewaakt en registreert de stand van zaken uitvoering verbeteracties"). Late actions say so in
- * words, not only in colour.
+ * words, not only in colour. One card per action: it fits a phone without scrolling sideways.
  */
 function Register(props: { reg: Regulation; items: any[]; status?: string; message?: string }) {
   const late = props.items.filter((i) => i.overdue).length;
   return (
-    <Layout reg={props.reg} title="Verbeterregister">
-      <p class="utrecht-paragraph">
-        <a class="utrecht-link" href="/medewerkers/werklijst">
-          Terug naar de werklijst
-        </a>
-      </p>
+    <Layout reg={props.reg} title="Verbeterregister" officer>
       <Notice kind="status" text={props.message} />
       <h1 class="utrecht-heading-1">Verbeterregister</h1>
       <p class="utrecht-paragraph">
-        Verbeteracties uit klachten, de vroegste datum bovenaan. {props.items.length} actie(s)
+        Verbeteracties uit klachten, de vroegste datum bovenaan.{' '}
+        {props.items.length === 1 ? '1 actie' : `${props.items.length} acties`}
         {late ? `, waarvan ${late} te laat` : ''}.
       </p>
       <form method="get" action="/medewerkers/verbeterregister" class="kf-field">
         <label class="utrecht-form-label" for="status">
-          Stand
+          Toon acties die
         </label>{' '}
         <select class="utrecht-select utrecht-select--html-select" id="status" name="status">
-          <option value="">Alle</option>
+          <option value="">open, in uitvoering of afgerond zijn</option>
           {Object.entries(IMPROVEMENT_STATUS).map(([value, title]) => (
             <option value={value} selected={props.status === value}>
-              {title}
+              {title} zijn
             </option>
           ))}
         </select>{' '}
@@ -198,80 +224,79 @@ function Register(props: { reg: Regulation; items: any[]; status?: string; messa
           Toon
         </button>
       </form>
-      {props.items.length === 0 ? <p class="utrecht-paragraph">Geen verbeteracties.</p> : null}
-      <table class="utrecht-table">
-        <thead class="utrecht-table__header">
-          <tr class="utrecht-table__row">
-            <th class="utrecht-table__header-cell">Uiterlijk</th>
-            <th class="utrecht-table__header-cell">Actie</th>
-            <th class="utrecht-table__header-cell">Wie</th>
-            <th class="utrecht-table__header-cell">Dossier</th>
-            <th class="utrecht-table__header-cell">Stand</th>
-          </tr>
-        </thead>
-        <tbody class="utrecht-table__body">
-          {props.items.map((i, n) => (
-            <tr class="utrecht-table__row">
-              <td class="utrecht-table__cell">
-                {i.due}
-                {i.overdue ? <strong class="kf-error"> (te laat)</strong> : null}
-              </td>
-              <td class="utrecht-table__cell">{i.action}</td>
-              <td class="utrecht-table__cell">{i.ownerTitle}</td>
-              <td class="utrecht-table__cell">
-                <a class="utrecht-link" href={`/medewerkers/dossiers/${i.dossierId}`}>
-                  {i.reference}
-                </a>
-              </td>
-              <td class="utrecht-table__cell">
-                <form method="post" action={`/medewerkers/verbeterregister/${i.dossierId}/${i.improvementId}`}>
-                  <label class="utrecht-form-label" for={`stand-${n}`}>
-                    Stand van {i.reference}, actie {i.improvementId}
-                  </label>{' '}
-                  <select class="utrecht-select utrecht-select--html-select" id={`stand-${n}`} name="status">
-                    {Object.entries(IMPROVEMENT_STATUS).map(([value, title]) => (
-                      <option value={value} selected={i.status === value}>
-                        {title}
-                      </option>
-                    ))}
-                  </select>{' '}
-                  <button type="submit" class="utrecht-button utrecht-button--subtle">
-                    Bewaar
-                  </button>
-                </form>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      {props.items.length === 0 ? <p class="utrecht-paragraph">Er zijn geen verbeteracties.</p> : null}
+      <ol class="kf-list" aria-label="Verbeteracties">
+        {props.items.map((i, n) => (
+          <li class={`kf-item${i.overdue ? ' kf-item--late' : ''}`}>
+            <p class="utrecht-paragraph">
+              <strong>{i.action}</strong>
+            </p>
+            <p class="utrecht-paragraph">
+              Uiterlijk {dayOf(i.due)}
+              {i.overdue ? <strong class="kf-error"> (te laat)</strong> : null}. Wie: {i.ownerTitle}. Uit klacht{' '}
+              <a class="utrecht-link" href={`/medewerkers/dossiers/${i.dossierId}`}>
+                {i.reference}
+              </a>
+              .
+            </p>
+            <form method="post" action={`/medewerkers/verbeterregister/${i.dossierId}/${i.improvementId}`}>
+              <label class="utrecht-form-label" for={`stand-${n}`}>
+                Hoe staat deze actie ervoor?
+              </label>{' '}
+              <select class="utrecht-select utrecht-select--html-select" id={`stand-${n}`} name="status">
+                {Object.entries(IMPROVEMENT_STATUS).map(([value, title]) => (
+                  <option value={value} selected={i.status === value}>
+                    {title}
+                  </option>
+                ))}
+              </select>{' '}
+              <button type="submit" class="utrecht-button utrecht-button--secondary-action">
+                Bewaar
+              </button>
+            </form>
+          </li>
+        ))}
+      </ol>
     </Layout>
   );
 }
 
-function ActionForm(props: { id: string; action: any }) {
+function ActionForm(props: { id: string; action: any; error?: string }) {
   const a = props.action;
   const f = a.fields;
   // A step's own extension and a term for the whole handling can be on one page: ids stay unique.
   const suffix = a.termId ? `-${a.termId}` : '';
+  const group = `${a.type}-${a.stepId}${suffix}`;
   return (
     <form method="post" action={`/medewerkers/dossiers/${props.id}/acties`} class="kf-box">
       <input type="hidden" name="type" value={a.type} />
       <input type="hidden" name="stepId" value={a.stepId} />
       {a.termId ? <input type="hidden" name="termId" value={a.termId} /> : null}
       {a.type === 'outcome' ? (
-        <fieldset class="utrecht-form-fieldset kf-field">
-          <legend class="utrecht-form-fieldset__legend">{a.title}: de uitkomst</legend>
+        // No outcome is chosen beforehand: one click must never record a decision nobody took.
+        <fieldset
+          class={`utrecht-form-fieldset kf-field${props.error ? ' kf-invalid' : ''}`}
+          aria-describedby={props.error ? 'outcome-error' : undefined}
+        >
+          <legend class="utrecht-form-fieldset__legend">{labelled(a.title, 'wat is de uitkomst?')}</legend>
+          {props.error ? (
+            <p class="kf-error" id="outcome-error">
+              {props.error}
+            </p>
+          ) : null}
           {f.outcome.options.map((o: any, i: number) => (
             <div class="kf-choice">
               <input
                 class="utrecht-radio-button utrecht-radio-button--html-input"
                 type="radio"
-                id={`outcome-${o.value}`}
+                id={i === 0 ? 'outcome' : `outcome-${o.value}`}
                 name="outcome"
                 value={o.value}
-                checked={i === 0}
               />
-              <label class="utrecht-form-label utrecht-form-label--radio" for={`outcome-${o.value}`}>
+              <label
+                class="utrecht-form-label utrecht-form-label--radio"
+                for={i === 0 ? 'outcome' : `outcome-${o.value}`}
+              >
                 {o.title}
               </label>
             </div>
@@ -285,11 +310,14 @@ function ActionForm(props: { id: string; action: any }) {
             <label class="utrecht-form-label" for={`term${suffix}`}>
               Met hoeveel tijd?
             </label>
+            <p class="kf-hint" id={`term${suffix}-hint`}>
+              Bijvoorbeeld: vier weken, of 10 werkdagen.
+            </p>
             <input
               class="utrecht-textbox utrecht-textbox--html-input"
               id={`term${suffix}`}
               name="term"
-              value="vier weken"
+              aria-describedby={`term${suffix}-hint`}
             />
           </div>
         </>
@@ -302,6 +330,7 @@ function ActionForm(props: { id: string; action: any }) {
               Aan wie?
             </label>
             <select class="utrecht-select utrecht-select--html-select" id="to" name="to">
+              <option value="">Kies aan wie</option>
               {f.to.options.map((o: any) => (
                 <option value={o.value}>{o.title}</option>
               ))}
@@ -310,12 +339,12 @@ function ActionForm(props: { id: string; action: any }) {
         </>
       ) : null}
       <div class="kf-field">
-        <label class="utrecht-form-label" for={`${a.type}${suffix}-text`}>
+        <label class="utrecht-form-label" for={`${group}-text`}>
           {a.type === 'outcome' ? 'Toelichting voor de brief (niet verplicht)' : 'Reden'}
         </label>
         <textarea
           class="utrecht-textarea utrecht-textarea--html-textarea"
-          id={`${a.type}${suffix}-text`}
+          id={`${group}-text`}
           name={a.type === 'outcome' ? 'note' : 'reason'}
           rows={4}
         />
@@ -381,68 +410,281 @@ function ConductNotes(props: { id: string; notes?: any[] }) {
   );
 }
 
+/** Who a letter went to, in words: the parties by their place in the complaint, roles by title. */
+function recipientName(reg: Regulation, id: string): string {
+  const party: Record<string, string> = {
+    complainant: 'de klager',
+    respondent: 'de beklaagde',
+    'respondent-manager': 'de leidinggevende van de beklaagde',
+  };
+  return party[id] ?? reg.roles.find((r) => r.id === id)?.title.toLowerCase() ?? id;
+}
+
+/** An officer as the read log names them: a local role token by its role's title. */
+function officerName(reg: Regulation, sub: string): string {
+  const local = /^(.+)@local$/.exec(sub)?.[1];
+  return (local && reg.roles.find((r) => r.id === local)?.title) || sub;
+}
+
+const WHAT_READ: Record<string, string> = { dossier: 'dossier', export: 'inzagekopie' };
+
+/** "09:05" in the Netherlands. */
+function timeOf(iso: string): string {
+  return Temporal.Instant.from(iso)
+    .toZonedDateTimeISO('Europe/Amsterdam')
+    .toPlainTime()
+    .toString({ smallestUnit: 'minute' });
+}
+
+/** The read log grouped: one line per person per day, with the times (GDPR art. 5(2): who looked). */
+export function groupReads(
+  reg: Regulation,
+  reads: { by: string; at: string; what: string }[],
+): { who: string; day: string; times: string[] }[] {
+  const groups = new Map<string, { who: string; day: string; times: string[] }>();
+  for (const r of [...reads].sort((a, b) => b.at.localeCompare(a.at))) {
+    const day = dayOf(r.at);
+    const key = `${r.by}\u0000${day}`;
+    const g = groups.get(key) ?? { who: officerName(reg, r.by), day, times: [] };
+    const what = WHAT_READ[r.what] ?? r.what;
+    g.times.push(what === 'dossier' ? timeOf(r.at) : `${timeOf(r.at)} (${what})`);
+    groups.set(key, g);
+  }
+  return [...groups.values()].map((g) => ({ ...g, times: g.times.reverse() }));
+}
+
+/** The ladder as text: every rung and its steps, the current step marked; other rungs folded. */
+function StepList(props: { reg: Regulation; d: any }) {
+  const { reg, d } = props;
+  const done = new Set((d.timeline ?? []).map((t: any) => t.stepId));
+  return (
+    <ol class="utrecht-ordered-list kf-steps">
+      {reg.ladder.rungs.map((rung) => {
+        const here = rung.id === d.rung;
+        const steps = (
+          <ol class="utrecht-unordered-list kf-steps">
+            {rung.steps.map((step) => {
+              const now = d.currentStep?.id === step.id;
+              return (
+                <li class={now ? 'kf-current' : undefined} aria-current={now ? 'step' : undefined}>
+                  {step.title}
+                  {now ? ' (nu)' : done.has(step.id) ? ' (gedaan)' : ''}
+                </li>
+              );
+            })}
+          </ol>
+        );
+        return (
+          <li>
+            {here ? (
+              <>
+                <strong>{rung.title}</strong> (hier staat de klacht)
+                {steps}
+              </>
+            ) : (
+              <details>
+                <summary>{rung.title}</summary>
+                {steps}
+              </details>
+            )}
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
+
+const ROLE_OF_COMPLAINANT = COMPLAINANT_ROLE_NL;
+
+/** Who complains and how to reach them, on whose behalf, about whom, and how it came in. */
+function Facts(props: { reg: Regulation; d: any }) {
+  const { reg, d } = props;
+  const r = d.received;
+  const c = r.complainant;
+  const address = [c.address?.street, [c.address?.postcode, c.address?.city].filter(Boolean).join(' ')]
+    .filter(Boolean)
+    .join(', ');
+  const about = [
+    r.respondent?.name,
+    r.respondent?.team,
+    r.aboutRole ? `de ${reg.roles.find((x) => x.id === r.aboutRole)?.title.toLowerCase() ?? r.aboutRole}` : undefined,
+  ].filter(Boolean);
+  const channel =
+    r.channel === 'web' ? 'via het klachtformulier' : (CHANNEL_LABELS[r.channel] ?? r.channel).toLowerCase();
+  const rows: [string, unknown][] = [
+    ['Klager', `${c.name} (${ROLE_OF_COMPLAINANT[r.role] ?? r.role})`],
+    ['Namens', r.onBehalfOf],
+    [
+      'E-mail',
+      c.email ? (
+        <a class="utrecht-link" href={`mailto:${c.email}`}>
+          {c.email}
+        </a>
+      ) : undefined,
+    ],
+    [
+      'Telefoon',
+      c.phone ? (
+        <a class="utrecht-link" href={`tel:${c.phone.replace(/[^\d+]/g, '')}`}>
+          {c.phone}
+        </a>
+      ) : undefined,
+    ],
+    ['Adres', address || undefined],
+    ['Over wie', about.length ? about.join(', ') : undefined],
+    ['Wanneer gebeurd', r.incidentDate ? dayOf(r.incidentDate) : undefined],
+    [
+      'Binnengekomen',
+      `${dayOf(r.receivedAt)} om ${timeOf(r.receivedAt)}, ${channel}${r.takenBy ? `, aangenomen door ${r.takenBy}` : ''}`,
+    ],
+  ];
+  return (
+    <dl class="kf-facts">
+      {rows
+        .filter(([, v]) => v !== undefined && v !== '')
+        .map(([k, v]) => (
+          <>
+            <dt>{k}</dt>
+            <dd>{v}</dd>
+          </>
+        ))}
+      {!c.email && !c.phone && !address ? (
+        <>
+          <dt>Bereikbaar</dt>
+          <dd class="kf-error">Geen e-mail, telefoon of adres bekend.</dd>
+        </>
+      ) : null}
+    </dl>
+  );
+}
+
+export interface ImprovementInput {
+  values: Values;
+  errors: Errors;
+}
+
+function ImprovementForm(props: { reg: Regulation; id: string; input?: ImprovementInput }) {
+  const values = props.input?.values ?? {};
+  const errors = props.input?.errors ?? {};
+  return (
+    <form method="post" action={`/medewerkers/dossiers/${props.id}/verbeteracties`} class="kf-box" novalidate>
+      <h3 class="utrecht-heading-3">Nieuwe verbeteractie</h3>
+      <Text id="improvement-action" name="action" label="Wat gaat er beter?" values={values} errors={errors} />
+      <Field id="improvement-owner" label="Wie zorgt ervoor?" error={errors['improvement-owner']}>
+        <select
+          class="utrecht-select utrecht-select--html-select"
+          id="improvement-owner"
+          name="owner"
+          aria-invalid={errors['improvement-owner'] ? 'true' : undefined}
+          aria-describedby={errors['improvement-owner'] ? 'improvement-owner-error' : undefined}
+        >
+          <option value="">Kies wie</option>
+          {props.reg.roles.map((r) => (
+            <option value={r.id} selected={values['improvement-owner'] === r.id}>
+              {r.title}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Text
+        id="improvement-due"
+        name="due"
+        label="Klaar op"
+        hint="Een datum, bijvoorbeeld 15-01-2027."
+        values={values}
+        errors={errors}
+      />
+      <button type="submit" class="utrecht-button utrecht-button--secondary-action">
+        Voeg toe aan het verbeterregister
+      </button>
+    </form>
+  );
+}
+
 function DossierPage(props: {
   reg: Regulation;
   d: any;
-  svg: string;
   message?: string;
   error?: string;
+  actionError?: string;
+  improvement?: ImprovementInput;
   conduct?: any[];
 }) {
   const { reg, d } = props;
+  const errors = !!props.error || !!props.actionError || Object.keys(props.improvement?.errors ?? {}).length > 0;
+  const messages = (d.messages ?? []) as any[];
+  const reads = groupReads(reg, d.reads ?? []);
   return (
-    <Layout reg={reg} title={`Dossier ${d.reference}`} error={!!props.error}>
-      <p class="utrecht-paragraph">
-        <a class="utrecht-link" href="/medewerkers/werklijst">
-          Terug naar de werklijst
-        </a>
-      </p>
+    <Layout reg={reg} title={`Dossier ${d.reference}`} error={errors} officer>
       <Notice kind="error" text={props.error} />
       <Notice kind="status" text={props.message} />
-      <h1 class="utrecht-heading-1">Dossier {d.reference}</h1>
-      <p class="utrecht-paragraph">
-        Ontvangen {dayOf(d.received.receivedAt)} van {d.received.complainant.name}.{' '}
-        {d.status === 'closed' ? `Gesloten: ${d.closed?.result}.` : ''}
-      </p>
-      {d.received.channel !== 'web' ? (
-        <p class="utrecht-paragraph">
-          Binnengekomen: {(CHANNEL_LABELS[d.received.channel] ?? d.received.channel).toLowerCase()}
-          {d.received.takenBy ? `, aangenomen door ${d.received.takenBy}` : ''}.
-        </p>
+      {props.improvement && Object.keys(props.improvement.errors).length ? (
+        <ErrorSummary errors={props.improvement.errors} />
       ) : null}
+      <h1 class="utrecht-heading-1">
+        Dossier {d.reference}: {d.received.complainant.name}
+      </h1>
+      <p class="utrecht-paragraph">
+        {d.status === 'closed'
+          ? `Afgesloten op ${dayOf(d.closed?.at ?? d.received.receivedAt)}: ${RESULT_NL[d.closed?.result] ?? d.closed?.result}.`
+          : d.currentStep
+            ? `Nu: ${sentence(d.currentStep.title)}`
+            : 'klachtflow zet de volgende stap.'}
+      </p>
+      <Facts reg={reg} d={d} />
+      <h2 class="utrecht-heading-2">De klacht</h2>
       <div class="kf-box">
-        <p class="utrecht-paragraph">{d.received.description}</p>
+        <p class="utrecht-paragraph kf-pre">{d.received.description}</p>
       </div>
       {d.received.transcript ? (
         <details class="kf-box">
           <summary>Verslag of tekst van de brief</summary>
-          <pre class="kf-pre">{d.received.transcript}</pre>
+          <p class="utrecht-paragraph kf-pre">{d.received.transcript}</p>
         </details>
       ) : null}
       {d.received.window?.outside ? <p class="utrecht-paragraph kf-error">{d.received.window.text}</p> : null}
+      {messages.length ? (
+        <>
+          <h3 class="utrecht-heading-3">Berichten</h3>
+          <ul class="kf-list">
+            {messages.map((m) => (
+              <li class="kf-item">
+                <p class="utrecht-paragraph">
+                  <strong>
+                    {m.from === 'complainant' ? 'De klager' : 'Een medewerker'}, {dayOf(m.at)} om {timeOf(m.at)}
+                    {m.via === 'email' ? ', per e-mail' : ''}
+                  </strong>
+                  {d.newMessageAt && m.from === 'complainant' && m.at >= d.newMessageAt ? (
+                    <span class="kf-tag"> nieuw</span>
+                  ) : null}
+                </p>
+                <p class="utrecht-paragraph kf-pre">{m.text}</p>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
       <MailSection d={d} />
       {d.currentStep ? (
         <>
           <h2 class="utrecht-heading-2">Nu: {d.currentStep.title}</h2>
           <p class="utrecht-paragraph">
-            Bij: {reg.roles.find((r) => r.id === d.currentStep.assignee)?.title ?? d.currentStep.assignee}
+            Aan zet:{' '}
+            {d.currentStep.actor === 'complainant'
+              ? 'de klager'
+              : (reg.roles.find((r) => r.id === d.currentStep.assignee)?.title ?? d.currentStep.assignee)}
+            .
           </p>
           {d.availableActions.length === 0 ? (
             <p class="utrecht-paragraph">U kunt bij deze stap nu niets doen.</p>
           ) : null}
           {d.availableActions.map((a: any) => (
-            <ActionForm id={d.id} action={a} />
+            <ActionForm id={d.id} action={a} error={a.type === 'outcome' ? props.actionError : undefined} />
           ))}
         </>
       ) : null}
-      <h2 class="utrecht-heading-2">De ladder</h2>
-      {/* Graphviz escapes the labels; they come from the regulation, not from a complainant. */}
-      <figure
-        class="kf-diagram"
-        role="img"
-        aria-label={`De klachtenladder van ${reg.organisation.name}; de huidige stap is gemarkeerd.`}
-        dangerouslySetInnerHTML={{ __html: props.svg.replace(/^<\?xml[^>]*>\s*(<!DOCTYPE[^>]*>\s*)?/, '') }}
-      />
+      <h2 class="utrecht-heading-2">De stappen van de klachtenregeling</h2>
+      <StepList reg={reg} d={d} />
       <h2 class="utrecht-heading-2">Termijnen</h2>
       <ul class="utrecht-unordered-list">
         {d.deadlines.map((x: any) => (
@@ -457,68 +699,46 @@ function DossierPage(props: {
           </li>
         ))}
       </ul>
-      <h2 class="utrecht-heading-2">Tijdlijn</h2>
+      <h2 class="utrecht-heading-2">Wat er gebeurde</h2>
       <ol class="utrecht-ordered-list">
         {(d.history ?? []).map((h: any) => (
           <li>
-            <strong>{dayOf(h.at)}</strong> ({h.who}): {h.text}
+            <strong>
+              {dayOf(h.at)} {timeOf(h.at)}
+            </strong>{' '}
+            ({officerName(reg, h.who)}): {h.text}
           </li>
         ))}
       </ol>
-      {d.registration ? <Registration id={d.id} form={d.registration} /> : null}
+      {d.registration ? <Registration reg={reg} id={d.id} form={d.registration} /> : null}
       <h2 class="utrecht-heading-2">Verbeteracties</h2>
-      <ul class="utrecht-unordered-list">
-        {(d.improvements ?? []).map((i: any) => (
-          <li>
-            {i.action} ({i.owner}, uiterlijk {i.due}):{' '}
-            {i.status === 'done' ? 'afgerond' : i.status === 'in-progress' ? 'in uitvoering' : 'open'}
-          </li>
-        ))}
-      </ul>
-      <form method="post" action={`/medewerkers/dossiers/${d.id}/verbeteracties`} class="kf-box">
-        <div class="kf-field">
-          <label class="utrecht-form-label" for="improvement-action">
-            Nieuwe verbeteractie
-          </label>
-          <input class="utrecht-textbox utrecht-textbox--html-input" id="improvement-action" name="action" />
-        </div>
-        <div class="kf-field">
-          <label class="utrecht-form-label" for="improvement-owner">
-            Wie voert hem uit?
-          </label>
-          <select class="utrecht-select utrecht-select--html-select" id="improvement-owner" name="owner">
-            {reg.roles.map((r) => (
-              <option value={r.id}>{r.title}</option>
-            ))}
-          </select>
-        </div>
-        <div class="kf-field">
-          <label class="utrecht-form-label" for="improvement-due">
-            Klaar op (JJJJ-MM-DD)
-          </label>
-          <input class="utrecht-textbox utrecht-textbox--html-input" id="improvement-due" name="due" />
-        </div>
-        <button type="submit" class="utrecht-button utrecht-button--secondary-action">
-          Voeg toe aan het verbeterregister
-        </button>
-      </form>
+      {(d.improvements ?? []).length ? (
+        <ul class="utrecht-unordered-list">
+          {(d.improvements ?? []).map((i: any) => (
+            <li>
+              {i.action} ({reg.roles.find((r) => r.id === i.owner)?.title ?? i.owner}, uiterlijk {dayOf(i.due)}):{' '}
+              {IMPROVEMENT_STATUS[i.status] ?? i.status}
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p class="utrecht-paragraph">Nog geen verbeteracties uit deze klacht.</p>
+      )}
+      <ImprovementForm reg={reg} id={d.id} input={props.improvement} />
       <ConductNotes id={d.id} notes={props.conduct} />
-      <h2 class="utrecht-heading-2">Ingezien door</h2>
-      <ul class="utrecht-unordered-list">
-        {(d.reads ?? []).slice(-20).map((r: any) => (
-          <li>
-            {r.by}, {dayOf(r.at)} ({r.what})
-          </li>
-        ))}
-      </ul>
       <h2 class="utrecht-heading-2">Brieven en berichten</h2>
       {d.letters.map((l: any) => (
         <details class="kf-box">
           <summary>
-            {l.subject} aan {l.to.join(', ') || 'niemand (geen adres)'}
-            {l.undeliverable.length ? ` - per post aan: ${l.undeliverable.join(', ')}` : ''}
+            {l.subject.replace(/^\[[^\]]+\]\s*/, '')}, aan{' '}
+            {l.recipients?.length
+              ? l.recipients.map((x: string) => recipientName(reg, x)).join(' en ')
+              : l.to.join(', ') || 'niemand'}
+            {l.undeliverable.length
+              ? `; per post aan ${l.undeliverable.map((x: string) => recipientName(reg, x)).join(' en ')}`
+              : ''}
           </summary>
-          <pre class="kf-pre">{l.text}</pre>
+          <p class="utrecht-paragraph kf-pre">{l.text}</p>
           {l.audience === 'complainant' || l.undeliverable.length ? (
             <p class="utrecht-paragraph">
               <a class="utrecht-link" href={`/medewerkers/dossiers/${d.id}/brieven/${encodeURIComponent(l.letterId)}`}>
@@ -528,18 +748,29 @@ function DossierPage(props: {
           ) : null}
         </details>
       ))}
+      <h2 class="utrecht-heading-2">Wie las dit dossier</h2>
+      <ul class="utrecht-unordered-list">
+        {reads.slice(0, 30).map((g) => (
+          <li>
+            {g.who}, {g.day}: {g.times.join(', ')}
+          </li>
+        ))}
+      </ul>
     </Layout>
   );
 }
 
 /** The regulation's registration form: derived answers shown, the rest to fill in. */
-function Registration(props: { id: string; form: any }) {
+function Registration(props: { reg: Regulation; id: string; form: any }) {
   const { form } = props;
   return (
     <section>
       <h2 class="utrecht-heading-2">{form.title}</h2>
       {form.missing.length ? (
-        <p class="utrecht-paragraph">Nog in te vullen: {form.missing.length} verplichte vraag/vragen.</p>
+        <p class="utrecht-paragraph">
+          Nog in te vullen:{' '}
+          {form.missing.length === 1 ? '1 verplichte vraag' : `${form.missing.length} verplichte vragen`}.
+        </p>
       ) : null}
       <form method="post" action={`/medewerkers/dossiers/${props.id}/registratie`} class="kf-box">
         {form.questions.map((q: any) => (
@@ -550,7 +781,7 @@ function Registration(props: { id: string; form: any }) {
             </label>
             {q.derived ? (
               <p class="utrecht-paragraph" id={`q-${q.id}`}>
-                {q.answer ?? 'volgt uit het dossier'}
+                {q.answer ? officerName(props.reg, q.answer) : 'volgt uit het dossier'}
               </p>
             ) : q.type === 'yes-no' ? (
               <select class="utrecht-select utrecht-select--html-select" id={`q-${q.id}`} name={q.id}>
@@ -639,6 +870,18 @@ export function tokenSignIn(sessions: OfficerSessions): PageSignIn {
   };
 }
 
+/** What was just done, above the fresh page. */
+const DONE: Record<string, string> = {
+  uitkomst: 'De uitkomst is vastgelegd. Hieronder ziet u de stand van nu.',
+  verlengd: 'De termijn is verlengd.',
+  overgedragen: 'Het dossier is overgedragen.',
+  registratie: 'Het registratieformulier is bewaard.',
+  verbeteractie: 'De verbeteractie staat in het verbeterregister.',
+  aantekening: 'De aantekening is vastgelegd voor de leidinggevende.',
+  aanvulling: 'De brief met de vraag om aanvulling is verstuurd.',
+  '1': 'Vastgelegd.',
+};
+
 const ERRORS: Record<number, string> = {
   409: 'Dat kon niet meer: het dossier is intussen verder gegaan. Bekijk de stand hieronder.',
 };
@@ -655,6 +898,8 @@ export function registerOfficerPages(
      * them: the runtime passes the sessions it resolves)
      */
     signIn?: PageSignIn;
+    /** Resolves when the dossier's ladder has taken the last action (bounded); see `fresh`. */
+    settle?: (id: string) => Promise<void>;
   },
 ) {
   const { reg, api } = deps;
@@ -670,6 +915,7 @@ export function registerOfficerPages(
     );
   registerRecordPage(app, { reg, call, now: deps.now });
   registerPrintPage(app, { reg, call });
+  registerReportPage(app, { reg, call, now: deps.now });
 
   (deps.signIn ?? tokenSignIn(new OfficerSessions())).register(app, { reg, api });
 
@@ -725,41 +971,80 @@ export function registerOfficerPages(
     return c.redirect(`/medewerkers/verbeterregister${res.status === 200 ? '?gedaan=1' : ''}`, 303);
   });
 
-  const dossier = async (c: Context, message?: string, error?: string, status: 200 | 409 | 422 = 200) => {
+  const dossier = async (
+    c: Context,
+    opts: { message?: string; error?: string; actionError?: string; improvement?: ImprovementInput } = {},
+    status: 200 | 409 | 422 = 200,
+  ) => {
     const res = await get(c, `/dossiers/${c.req.param('id')}`);
     if (res.status === 401) return c.redirect('/medewerkers', 303);
     if (res.status !== 200)
       return html(
         c,
-        <Layout reg={reg} title="Niet gevonden">
+        <Layout reg={reg} title="Niet gevonden" officer>
           <h1 class="utrecht-heading-1">Dit dossier bestaat niet</h1>
+          <p class="utrecht-paragraph">
+            <a class="utrecht-link" href="/medewerkers/werklijst">
+              Naar de werklijst
+            </a>
+          </p>
         </Layout>,
         404,
       );
     const d = (await res.json()) as any;
-    const svg = await ladderSvg(reg, d.currentStep?.id);
     // Readers of conduct notes get them; for everyone else the API says no, and the page shows none.
     const notes = await get(c, `/dossiers/${c.req.param('id')}/conduct-notes`);
     const conduct = notes.status === 200 ? ((await notes.json()) as { items: any[] }).items : undefined;
-    return html(c, <DossierPage reg={reg} d={d} svg={svg} message={message} error={error} conduct={conduct} />, status);
+    return html(c, <DossierPage reg={reg} d={d} conduct={conduct} {...opts} />, status);
   };
-  app.get('/medewerkers/dossiers/:id', (c) => dossier(c, c.req.query('gedaan') ? 'Vastgelegd.' : undefined));
+  app.get('/medewerkers/dossiers/:id', (c) => {
+    const done = c.req.query('gedaan') ?? '';
+    return dossier(c, { message: Object.hasOwn(DONE, done) ? DONE[done] : undefined });
+  });
+
+  /**
+   * Post/redirect/get to the fresh state: the ladder takes an outcome asynchronously (Step
+   * Functions), so the page waits, bounded, until the dossier stands at its next step (or closed)
+   * before it redirects; the page then never shows the form that was just sent.
+   */
+  const fresh = async (c: Context, done: keyof typeof DONE) => {
+    const id = c.req.param('id') as string;
+    await deps.settle?.(id);
+    return c.redirect(`/medewerkers/dossiers/${id}?gedaan=${done}`, 303);
+  };
 
   app.post('/medewerkers/dossiers/:id/verbeteracties', async (c) => {
     const form = await formOf(c);
+    const values: Values = {
+      'improvement-action': (form.action ?? '').trim(),
+      'improvement-owner': (form.owner ?? '').trim(),
+      'improvement-due': (form.due ?? '').trim(),
+    };
+    const errors: Errors = {};
+    if (!values['improvement-action']) errors['improvement-action'] = 'Schrijf wat er beter gaat.';
+    if (!reg.roles.some((r) => r.id === values['improvement-owner']))
+      errors['improvement-owner'] = 'Kies wie ervoor zorgt.';
+    const due = parseDutchDate(values['improvement-due']);
+    if (!due) errors['improvement-due'] = 'Vul een bestaande datum in, bijvoorbeeld 15-01-2027.';
+    if (Object.keys(errors).length) return dossier(c, { improvement: { values, errors } }, 422);
     const res = await api.request(`/dossiers/${c.req.param('id')}/improvements`, {
       method: 'POST',
       headers: { authorization: `Bearer ${getCookie(c, COOKIE) ?? ''}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        action: String(form.action ?? ''),
-        owner: String(form.owner ?? ''),
-        due: String(form.due ?? ''),
-      }),
+      body: JSON.stringify({ action: values['improvement-action'], owner: values['improvement-owner'], due }),
     });
     if (res.status === 401) return c.redirect('/medewerkers', 303);
-    if (res.status === 200) return c.redirect(`/medewerkers/dossiers/${c.req.param('id')}?gedaan=1`, 303);
+    if (res.status === 200) return c.redirect(`/medewerkers/dossiers/${c.req.param('id')}?gedaan=verbeteractie`, 303);
     const json = (await res.json().catch(() => ({}))) as { error?: { message?: string } };
-    return dossier(c, undefined, json.error?.message ?? 'Dat lukte niet.', 422);
+    return dossier(
+      c,
+      {
+        improvement: {
+          values,
+          errors: { 'improvement-action': json.error?.message ?? 'Dat lukte niet. Probeer het opnieuw.' },
+        },
+      },
+      422,
+    );
   });
 
   app.post('/medewerkers/dossiers/:id/verwijtbaar', async (c) => {
@@ -769,9 +1054,9 @@ export function registerOfficerPages(
       body: JSON.stringify({ text: String((await formOf(c)).text ?? '') }),
     });
     if (res.status === 401) return c.redirect('/medewerkers', 303);
-    if (res.status === 201) return c.redirect(`/medewerkers/dossiers/${c.req.param('id')}?gedaan=1`, 303);
+    if (res.status === 201) return c.redirect(`/medewerkers/dossiers/${c.req.param('id')}?gedaan=aantekening`, 303);
     const json = (await res.json().catch(() => ({}))) as { error?: { message?: string } };
-    return dossier(c, undefined, json.error?.message ?? 'Dat lukte niet.', 422);
+    return dossier(c, { error: json.error?.message ?? 'Dat lukte niet.' }, 422);
   });
 
   app.post('/medewerkers/dossiers/:id/registratie', async (c) => {
@@ -787,9 +1072,9 @@ export function registerOfficerPages(
       body: JSON.stringify({ answers }),
     });
     if (res.status === 401) return c.redirect('/medewerkers', 303);
-    if (res.status === 200) return c.redirect(`/medewerkers/dossiers/${c.req.param('id')}?gedaan=1`, 303);
+    if (res.status === 200) return fresh(c, 'registratie');
     const json = (await res.json().catch(() => ({}))) as { error?: { message?: string } };
-    return dossier(c, undefined, json.error?.message ?? 'Dat lukte niet.', 422);
+    return dossier(c, { error: json.error?.message ?? 'Dat lukte niet.' }, 422);
   });
 
   app.post('/medewerkers/dossiers/:id/acties', async (c) => {
@@ -813,18 +1098,22 @@ export function registerOfficerPages(
               ...(text('consent') === 'ja' ? { consent: true } : {}),
             }
           : { type: 'handover', stepId: text('stepId'), to: text('to'), reason: text('reason') };
+    // Nothing chosen: say so beside the choices, and record nothing.
+    if (body.type === 'outcome' && !text('outcome')) return dossier(c, { actionError: 'Kies een uitkomst.' }, 422);
+    if (body.type === 'handover' && !body.to)
+      return dossier(c, { error: 'Kies aan wie u het dossier overdraagt.' }, 422);
     const res = await api.request(`/dossiers/${c.req.param('id')}/actions`, {
       method: 'POST',
       headers: { authorization: `Bearer ${getCookie(c, COOKIE) ?? ''}`, 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
     if (res.status === 401) return c.redirect('/medewerkers', 303);
-    if (res.status === 200) return c.redirect(`/medewerkers/dossiers/${c.req.param('id')}?gedaan=1`, 303);
+    if (res.status === 200)
+      return fresh(c, body.type === 'outcome' ? 'uitkomst' : body.type === 'extend' ? 'verlengd' : 'overgedragen');
     const json = (await res.json().catch(() => ({}))) as { error?: { message?: string } };
     return dossier(
       c,
-      undefined,
-      ERRORS[res.status] ?? json.error?.message ?? 'Dat lukte niet.',
+      { error: ERRORS[res.status] ?? json.error?.message ?? 'Dat lukte niet.' },
       res.status === 409 ? 409 : 422,
     );
   });

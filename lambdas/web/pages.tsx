@@ -9,7 +9,7 @@ import { findStep } from '../../statemachines/ladder.js';
 import { type ComplainantRole, intakeDimensions, type Regulation } from '../../statemachines/model.js';
 import { formatDutchDate, localDate } from '../domain/calendar/deadline.js';
 import { describeTerm, parseTerm } from '../domain/calendar/term.js';
-import { dayOf, labelled, sentence } from '../domain/letters.js';
+import { dayOf, labelled, plain, sentence, wayOnLines } from '../domain/letters.js';
 import { csrfTokenOf, withCsrfFields } from './guard.js';
 import { Layout, Notice } from './layout.js';
 
@@ -321,7 +321,7 @@ function nextSteps(reg: Regulation, variantId?: string): string[] {
   return (rung?.steps ?? [])
     .filter((s) => s.deadline)
     .slice(0, 3)
-    .map((s) => `${s.title}: binnen ${describeTerm(parseTerm(s.deadline?.term ?? '1 dag'))}.`);
+    .map((s) => labelled(plain(s.title), `binnen ${describeTerm(parseTerm(s.deadline?.term ?? '1 dag'))}.`));
 }
 
 export function ComplaintForm(props: { reg: Regulation; values: Values; errors: Errors; formId: string }) {
@@ -521,7 +521,13 @@ export function ComplaintForm(props: { reg: Regulation; values: Values; errors: 
         </Consent>
         <h2 class="utrecht-heading-2">Wat gebeurt er na het versturen?</h2>
         <ul class="utrecht-unordered-list">
-          <li>U ziet meteen uw kenmerk en een persoonlijke link om uw klacht te volgen.</li>
+          <li>
+            U ziet meteen uw kenmerk en een persoonlijke link om uw klacht te volgen. Kwijt?{' '}
+            <a class="utrecht-link" href="/klacht/link-kwijt">
+              Vraag een nieuwe link aan
+            </a>
+            .
+          </li>
           {nextSteps(reg, values.variant).map((line) => (
             <li>{line}</li>
           ))}
@@ -721,7 +727,7 @@ export function registerComplainantPages(
   });
 }
 
-function LostLink(props: { reg: Regulation; sent?: boolean; error?: string }) {
+export function LostLink(props: { reg: Regulation; sent?: boolean; error?: string }) {
   const c = props.reg.organisation.contact;
   return (
     <Layout reg={props.reg} title="Link naar uw klacht kwijt" error={!!props.error}>
@@ -768,13 +774,19 @@ function LostLink(props: { reg: Regulation; sent?: boolean; error?: string }) {
   );
 }
 
-function NotFound(props: { reg: Regulation }) {
+export function NotFound(props: { reg: Regulation }) {
   return (
     <Layout reg={props.reg} title="Niet gevonden">
       <h1 class="utrecht-heading-1">Deze klacht vinden we niet</h1>
       <p class="utrecht-paragraph">
-        De link klopt niet of is niet compleet. Gebruik de link die u kreeg toen u de klacht indiende, of neem contact
-        met ons op.
+        De link klopt niet of is niet compleet. Gebruik de link die u kreeg toen u de klacht indiende.
+      </p>
+      <p class="utrecht-paragraph">
+        Heeft u de link niet meer?{' '}
+        <a class="utrecht-link" href="/klacht/link-kwijt">
+          Vraag een nieuwe link aan
+        </a>{' '}
+        met het kenmerk van uw klacht en uw e-mailadres. Of neem contact met ons op.
       </p>
     </Layout>
   );
@@ -788,7 +800,7 @@ const NOTICES: Record<string, string> = {
   'niet-verder': 'Dat kan nu nog niet. U krijgt bericht zodra u een volgende stap kunt kiezen.',
 };
 
-function ComplaintPage(props: {
+export function ComplaintPage(props: {
   reg: Regulation;
   k: any;
   path: string;
@@ -805,7 +817,7 @@ function ComplaintPage(props: {
   const options = choice?.step.outcomes.filter((o) => o.next.startsWith('rung:')) ?? [];
   return (
     <Layout reg={reg} title={props.isNew ? 'Uw klacht is ontvangen' : `Uw klacht ${k.reference}`}>
-      {props.notice && NOTICES[props.notice] ? (
+      {props.notice && Object.hasOwn(NOTICES, props.notice) ? (
         <div class="utrecht-alert utrecht-alert--info kf-box" role="status">
           <p class="utrecht-paragraph">{NOTICES[props.notice]}</p>
         </div>
@@ -827,6 +839,13 @@ function ComplaintPage(props: {
                 {props.link}
               </a>
             </p>
+            <p class="utrecht-paragraph">
+              Bent u de link later kwijt?{' '}
+              <a class="utrecht-link" href="/klacht/link-kwijt">
+                Vraag een nieuwe link aan
+              </a>{' '}
+              met uw kenmerk en e-mailadres.
+            </p>
           </div>
         </>
       ) : (
@@ -845,12 +864,12 @@ function ComplaintPage(props: {
         </p>
       ) : (
         <p class="utrecht-paragraph">
-          {sentence(k.rung?.title ?? '')}
-          {k.currentStep ? ` Nu: ${sentence(k.currentStep.title)}` : ''}
+          {sentence(plain(k.rung?.title ?? ''))}
+          {k.currentStep ? ` Nu: ${sentence(plain(k.currentStep.title))}` : ''}
           {next
             ? next.step === k.currentStep?.id
               ? ` Dit gebeurt uiterlijk ${dayOf(next.dueAt)}.`
-              : ` Uiterlijk ${dayOf(next.dueAt)}: ${sentence(next.title)}`
+              : ` Uiterlijk ${dayOf(next.dueAt)}: ${sentence(plain(next.title))}`
             : ''}
         </p>
       )}
@@ -859,7 +878,27 @@ function ComplaintPage(props: {
           <h3 class="utrecht-heading-3">Wat komt er, en wanneer</h3>
           <ul class="utrecht-unordered-list">
             {open.map((d: any) => (
-              <li>{labelled(d.title, `uiterlijk ${dayOf(d.dueAt)}`)}</li>
+              <li>{labelled(plain(d.title), `uiterlijk ${dayOf(d.dueAt)}`)}</li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      {k.status === 'closed' ? <WayOn reg={reg} k={k} /> : null}
+      <h2 class="utrecht-heading-2">Uw klacht</h2>
+      <div class="kf-box">
+        <p class="utrecht-paragraph kf-pre">{k.description}</p>
+      </div>
+      {(k.messages ?? []).length ? (
+        <>
+          <h3 class="utrecht-heading-3">Wat u later toevoegde</h3>
+          <ul class="kf-list">
+            {k.messages.map((m: any) => (
+              <li class="kf-item">
+                <p class="utrecht-paragraph">
+                  <strong>{dayOf(m.at)}</strong>
+                </p>
+                <p class="utrecht-paragraph kf-pre">{m.text}</p>
+              </li>
             ))}
           </ul>
         </>
@@ -869,7 +908,7 @@ function ComplaintPage(props: {
         <li>Klacht ontvangen op {formatDutchDate(localDate(k.receivedAt))}.</li>
         {k.steps.map((s: any) => (
           <li>
-            {s.step}: {s.outcome} ({dayOf(s.at)})
+            {sentence(plain(s.outcome))} ({dayOf(s.at)})
           </li>
         ))}
       </ul>
@@ -881,7 +920,7 @@ function ComplaintPage(props: {
               <summary>
                 {l.subject.replace(/^\[[^\]]+\]\s*/, '')} ({dayOf(l.at)})
               </summary>
-              <pre class="kf-pre">{l.text}</pre>
+              <p class="utrecht-paragraph kf-pre">{l.text}</p>
             </details>
           ))}
         </>
@@ -926,7 +965,36 @@ function ComplaintPage(props: {
   );
 }
 
-function WithdrawPage(props: { reg: Regulation; k: any; path: string }) {
+/**
+ * After closure: where the complainant can still go (the rungs this one leads to, and the outside
+ * bodies the regulation names: a committee, a disputes body, an ombudsman), from the regulation.
+ */
+function WayOn(props: { reg: Regulation; k: any }) {
+  const lines = wayOnLines(props.reg, props.k.rung?.id);
+  const c = props.reg.organisation.contact;
+  if (props.k.closed?.result === 'withdrawn') return null;
+  return (
+    <>
+      <h2 class="utrecht-heading-2">Bent u het niet eens met de uitkomst?</h2>
+      {lines.length ? (
+        <>
+          <p class="utrecht-paragraph">Dan kunt u verder met uw klacht:</p>
+          <ul class="utrecht-unordered-list">
+            {lines.map((l) => (
+              <li>{l}</li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      <p class="utrecht-paragraph">
+        Laat het ons weten{c.phone ? `: bel ${c.phone}` : ''}
+        {c.email ? `${c.phone ? ' of mail' : ': mail'} ${c.email}` : ''}. Noem uw kenmerk {props.k.reference}.
+      </p>
+    </>
+  );
+}
+
+export function WithdrawPage(props: { reg: Regulation; k: any; path: string }) {
   return (
     <Layout reg={props.reg} title="Klacht intrekken">
       <h1 class="utrecht-heading-1">Weet u zeker dat u uw klacht {props.k.reference} wilt intrekken?</h1>

@@ -102,7 +102,7 @@ function HeldItem(props: { m: any }) {
 
 function Postvak(props: { reg: Regulation; items: any[]; message?: string; error?: string }) {
   return (
-    <Layout reg={props.reg} title="Postvak" error={!!props.error}>
+    <Layout reg={props.reg} title="Postvak" error={!!props.error} officer>
       <p class="utrecht-paragraph">
         <a class="utrecht-link" href="/medewerkers/werklijst">
           Terug naar de werklijst
@@ -255,7 +255,7 @@ export function registerPostvakPages(
     const json = (await res.json().catch(() => ({}))) as { error?: { message?: string } };
     return html(
       c,
-      <Layout reg={reg} title="Fout: niet gelukt" error>
+      <Layout reg={reg} title="Fout: niet gelukt" error officer>
         <div class="kf-summary" role="alert">
           <p class="utrecht-paragraph">{json.error?.message ?? 'Dat lukte niet.'}</p>
         </div>

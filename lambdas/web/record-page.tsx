@@ -91,7 +91,7 @@ export function RecordForm(props: { reg: Regulation; values: Values; errors: Err
   const { reg, values, errors } = props;
   const problems = Object.entries(errors);
   return (
-    <Layout reg={reg} title="Klacht vastleggen" error={problems.length > 0}>
+    <Layout reg={reg} title="Klacht vastleggen" error={problems.length > 0} officer>
       <ErrorSummary errors={errors} />
       <p class="utrecht-paragraph">
         <a class="utrecht-link" href="/medewerkers/werklijst">
@@ -216,7 +216,7 @@ function Recorded(props: {
 }) {
   const { reg, created } = props;
   return (
-    <Layout reg={reg} title="Klacht vastgelegd">
+    <Layout reg={reg} title="Klacht vastgelegd" officer>
       <h1 class="utrecht-heading-1">Klacht vastgelegd: {created.reference}</h1>
       <p class="utrecht-paragraph">
         De klacht doorloopt nu de stappen van de klachtenregeling. De ontvangstbevestiging gaat
@@ -422,7 +422,7 @@ export function registerPrintPage(
     if (!letter)
       return html(
         c,
-        <Layout reg={deps.reg} title="Niet gevonden">
+        <Layout reg={deps.reg} title="Niet gevonden" officer>
           <h1 class="utrecht-heading-1">Deze brief bestaat niet</h1>
         </Layout>,
         404,

@@ -210,6 +210,8 @@ export class Core {
         kind,
         audience,
         dossierUrl: this.deps.urls.dossier(view.id),
+        // Where a complainant asks for a new private link (beside the status page, same origin).
+        lostLinkUrl: this.deps.urls.status(view.id, '-').replace(/\/klacht\/.*$/, '/klacht/link-kwijt'),
         ...extra,
       });
       const to = [...new Set(who.flatMap((w) => this.addresses(view, w)))];

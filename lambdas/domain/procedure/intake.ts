@@ -9,6 +9,7 @@ import { computeDeadline, localDate } from '../calendar/deadline.js';
 import { describeTerm, parseTerm } from '../calendar/term.js';
 import { type DossierView, type EventBody, project, type ReceivedData } from '../dossier.js';
 import { ConflictError, ForbiddenError, UnprocessableError } from '../errors.js';
+import { COMPLAINANT_ROLE_NL } from '../letters.js';
 import type { AttachmentMeta } from '../ports.js';
 import { hashToken } from './access.js';
 import type { Core } from './core.js';
@@ -169,7 +170,7 @@ export function checkEligibility(core: Core, input: ComplaintInput, required: re
   const reg = core.reg;
   if (!reg.eligibility.roles.some((r) => r.role === input.role)) {
     throw new UnprocessableError(
-      `Volgens de klachtenregeling van ${reg.organisation.name} kan een klacht worden ingediend door: ${reg.eligibility.roles.map((r) => r.role).join(', ')}.`,
+      `Volgens de klachtenregeling van ${reg.organisation.name} kan een klacht worden ingediend door: ${reg.eligibility.roles.map((r) => COMPLAINANT_ROLE_NL[r.role] ?? r.role).join(', ')}.`,
       ['role'],
     );
   }
