@@ -10,7 +10,8 @@ import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { findStep } from '../statemachines/ladder.js';
-import { COMPLAINANT_ROLES, type Regulation } from '../statemachines/model.js';
+import type { Regulation } from '../statemachines/model.js';
+import { COMPLAINANT_ROLES } from '../statemachines/vocabulary.js';
 import { localDate } from './domain/calendar/deadline.js';
 import { type DossierView, deriveView } from './domain/dossier.js';
 import { ConflictError, DomainError, ForbiddenError, NotFoundError, UnprocessableError } from './domain/errors.js';
@@ -52,6 +53,11 @@ export interface ApiDeps {
   formTargets?: string[];
   /** The time the pages show deadlines against (the runtime's clock locally). */
   now?: () => Date;
+  /**
+   * The ladder drawn at compile time (`statemachines/<id>.ladder.svg`, or drawn at synth for an
+   * organisation's own file): the officers' dossier page marks the current step in it.
+   */
+  ladderDiagram?: string;
   /** The caller's network address, where known: only to limit how often one caller may try. */
   clientAddress?: (c: Context) => string | undefined;
   /** How officers sign in to their pages (default: the local runtime's tokens; Cognito in AWS). */
@@ -998,6 +1004,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
     reg,
     api: pagesApi,
     now: deps.now ?? (() => new Date()),
+    ...(deps.ladderDiagram ? { ladderDiagram: deps.ladderDiagram } : {}),
     ...(deps.signIn ? { signIn: deps.signIn } : {}),
   });
   registerPostvakPages(app, { reg, api: pagesApi });

@@ -94,6 +94,7 @@ export class KlachtflowStack extends Stack {
     };
     this.handlers = new Handlers(this, 'Handlers', {
       regulation,
+      ladderSvg: props.deployed.ladderSvg,
       reminderFunctionName,
       environment: procedureEnvironment,
     });

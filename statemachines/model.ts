@@ -9,6 +9,31 @@
  */
 import { z } from 'zod';
 import { parseTerm, TermParseError } from '../lambdas/domain/calendar/term.js';
+import {
+  ANCHOR_LABELS,
+  COMPLAINANT_ROLES,
+  type ComplainantRole,
+  DEADLINE_ANCHORS,
+  type DeadlineAnchor,
+  DIMENSION_KINDS,
+  type DimensionKind,
+  dimensionKind,
+  intakeDimensions,
+} from './vocabulary.js';
+
+// The model's words without zod live in vocabulary.ts (the functions import them from there, so
+// their bundles carry no schema); they are re-exported here for everything else.
+export {
+  ANCHOR_LABELS,
+  COMPLAINANT_ROLES,
+  type ComplainantRole,
+  DEADLINE_ANCHORS,
+  type DeadlineAnchor,
+  DIMENSION_KINDS,
+  type DimensionKind,
+  dimensionKind,
+  intakeDimensions,
+};
 
 // People read these messages: zod speaks Dutch.
 z.config(z.locales.nl());
@@ -68,18 +93,6 @@ const Person = z.object({
   phone: z.string().optional(),
 });
 
-export const COMPLAINANT_ROLES = [
-  'client',
-  'parent',
-  'guardian',
-  'child',
-  'legal-representative',
-  'authorised-person',
-  'surviving-relative',
-  'partner-organisation',
-] as const;
-export type ComplainantRole = (typeof COMPLAINANT_ROLES)[number];
-
 export const ROLE_KINDS = [
   'complaints-officer',
   'deputy',
@@ -126,18 +139,6 @@ const Committee = cited({
   respondentExcluded: z.boolean().default(true),
   contact: Contact.optional(),
 });
-
-export const DEADLINE_ANCHORS = ['receipt', 'acknowledgement', 'rung-start', 'step-start', 'step-end'] as const;
-export type DeadlineAnchor = (typeof DEADLINE_ANCHORS)[number];
-
-/** The anchor events in the words of a letter or an explanation. */
-export const ANCHOR_LABELS: Record<DeadlineAnchor, string> = {
-  receipt: 'ontvangst van de klacht',
-  acknowledgement: 'de ontvangstbevestiging',
-  'rung-start': 'het begin van deze trede',
-  'step-start': 'het begin van deze stap',
-  'step-end': 'het einde van de stap',
-};
 
 export const DEADLINE_KINDS = ['statutory', 'regulation', 'target', 'complainant'] as const;
 export type DeadlineKind = (typeof DEADLINE_KINDS)[number];
@@ -369,18 +370,6 @@ const Question = cited({
  * `registrationQuestion`); an answer outside the list counts as "anders", so no free text ever
  * reaches a report. The other kinds are derived from the dossier itself.
  */
-export const DIMENSION_KINDS = [
-  'count',
-  'result',
-  'satisfaction',
-  'internal-or-referred',
-  'municipality',
-  'variant',
-  'rung',
-  'improvements',
-  'answer',
-] as const;
-export type DimensionKind = (typeof DIMENSION_KINDS)[number];
 
 const ReportDimension = cited({
   id,
@@ -393,21 +382,6 @@ const ReportDimension = cited({
   registrationQuestion: id.optional(),
 });
 export type ReportDimension = z.infer<typeof ReportDimension>;
-
-/** The kind of a dimension: stated, or by its id for the common ones (count, municipality, ...). */
-export function dimensionKind(d: { id: string; of?: DimensionKind; values?: string[] }): DimensionKind | undefined {
-  if (d.of) return d.of;
-  if ((DIMENSION_KINDS as readonly string[]).includes(d.id)) return d.id as DimensionKind;
-  return d.values ? 'answer' : undefined;
-}
-
-/** The dimensions a complainant is asked about on the form: a choice from the regulation's list. */
-export function intakeDimensions(reg: Regulation): (ReportDimension & { values: string[]; question: string })[] {
-  return reg.reporting.dimensions.filter(
-    (d): d is ReportDimension & { values: string[]; question: string } =>
-      d.capturedAt.includes('intake') && !!d.values?.length && !!d.question,
-  );
-}
 
 export const NOT_HANDLED_GROUNDS = [
   'already-handled',

@@ -10,11 +10,11 @@
  */
 import type { Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { ladderSvg } from '../../statemachines/diagram.js';
 import { findStep } from '../../statemachines/ladder.js';
 import type { Regulation } from '../../statemachines/model.js';
 import { dayOf, labelled } from '../domain/letters.js';
 import { DEADLINE_STATUS_NL } from '../domain/timeline.js';
+import { markCurrentStep } from './ladder-diagram.js';
 import { Layout, Notice } from './layout.js';
 import { formOf, html } from './pages.js';
 import { MailSection } from './postvak-pages.js';
@@ -642,6 +642,8 @@ export function registerOfficerPages(
     reg: Regulation;
     api: { request: (path: string, init?: RequestInit) => Response | Promise<Response> };
     now: () => Date;
+    /** The ladder drawn at compile time (SVG); the current step is marked per page. Absent: no diagram. */
+    ladderDiagram?: string;
     /**
      * How officers sign in. @default tokenSignIn with sessions of its own (the API must accept
      * them: the runtime passes the sessions it resolves)
@@ -729,7 +731,7 @@ export function registerOfficerPages(
         404,
       );
     const d = (await res.json()) as any;
-    const svg = await ladderSvg(reg, d.currentStep?.id);
+    const svg = markCurrentStep(deps.ladderDiagram ?? '', d.currentStep?.id);
     // Readers of conduct notes get them; for everyone else the API says no, and the page shows none.
     const notes = await get(c, `/dossiers/${c.req.param('id')}/conduct-notes`);
     const conduct = notes.status === 200 ? ((await notes.json()) as { items: any[] }).items : undefined;
