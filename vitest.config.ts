@@ -1,11 +1,28 @@
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
+
+// Every AWS call the local runtime's functions make during this run is recorded here
+// (runtime/aws-calls.ts); test/aws-permissions.test.ts runs last and checks each against the
+// function's synthesised role. One folder per run; the folders of earlier runs are removed.
+const callsRoot = join(import.meta.dirname, 'test-results', 'aws-calls');
+const calls = join(callsRoot, String(process.pid));
+mkdirSync(callsRoot, { recursive: true });
+for (const d of readdirSync(callsRoot))
+  if (d !== String(process.pid)) rmSync(join(callsRoot, d), { recursive: true, force: true });
+
+const PERMISSIONS = 'test/aws-permissions.test.ts';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     // Tests that start processes or servers bound to 127.0.0.1 need more than the default 5 s on 2 cores.
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', KLACHTFLOW_AWS_CALLS: calls },
+    projects: [
+      { extends: true, test: { name: 'klachtflow', include: ['test/**/*.test.ts'], exclude: [PERMISSIONS] } },
+      // After every other file: it reads what they recorded.
+      { extends: true, test: { name: 'aws-permissions', include: [PERMISSIONS], sequence: { groupOrder: 1 } } },
+    ],
   },
 });

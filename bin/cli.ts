@@ -290,6 +290,10 @@ export function buildProgram(): Command {
       '--smtp-port <n>',
       `poort van de SMTP-server voor klachten per e-mail op 127.0.0.1 (standaard ${DEFAULT_SMTP_PORT}; 0: een vrije poort)`,
     )
+    .option(
+      '--ignore-lint-errors',
+      'start ook als "klachtflow regulation lint" fouten in de regeling vindt (alleen om te proberen, niet voor echte klachten)',
+    )
     .action(
       async (opts: {
         regulation: string;
@@ -299,6 +303,7 @@ export function buildProgram(): Command {
         now?: string;
         speed: string;
         smtpPort?: string;
+        ignoreLintErrors?: boolean;
       }) => {
         const port = Number(opts.port);
         const smtpPort = opts.smtpPort === undefined ? DEFAULT_SMTP_PORT : Number(opts.smtpPort);
@@ -310,7 +315,22 @@ export function buildProgram(): Command {
         if (!(speed > 0)) throw new UsageError(`--speed "${opts.speed}" moet een positief getal zijn.`, 2);
         if (opts.now && Number.isNaN(Date.parse(opts.now)))
           throw new UsageError(`--now "${opts.now}" is geen ISO 8601-tijdstip.`, 2);
-        load(opts.regulation); // a clear message for a bad regulation, before anything starts
+        const reg = load(opts.regulation); // a clear message for a bad regulation, before anything starts
+        // A regulation the lint finds against the law (a Wkkgz regulation without a
+        // klachtenfunctionaris) or against its own document does not run real complaints.
+        const errors = lintRegulation(reg).filter((f) => f.level === 'error');
+        if (errors.length > 0) {
+          const listed = errors.map((f) => `  ${f.article} ${f.path}: ${f.message}`).join('\n');
+          if (!opts.ignoreLintErrors) {
+            throw new UsageError(
+              `De regeling ${reg.id} heeft ${errors.length} fout(en) volgens "klachtflow regulation lint"; de dienst start niet.\n${listed}\nHerstel de regeling, of start om alleen te proberen met --ignore-lint-errors.`,
+              1,
+            );
+          }
+          process.stderr.write(
+            `Let op: de regeling ${reg.id} heeft ${errors.length} fout(en) volgens "klachtflow regulation lint"; gestart omdat --ignore-lint-errors is gegeven.\n${listed}\n`,
+          );
+        }
         const { startRuntime } = await import('../runtime/runtime.js');
         let runtime: Awaited<ReturnType<typeof startRuntime>>;
         const start = (smtp: number) =>

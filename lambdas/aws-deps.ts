@@ -4,9 +4,7 @@
  * Powertools); nothing here runs locally (the runtime builds the same Procedure with local
  * endpoints).
  */
-
 import { readFileSync } from 'node:fs';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
@@ -18,7 +16,7 @@ import { SchedulerReminders, SesMailer, StepFunctionsWorkflow } from './adapters
 import { DynamoDossierStore } from './adapters/dynamodb-store.js';
 import { Procedure } from './domain/procedure.js';
 import { taskHandlers } from './handlers.js';
-import { tracer } from './observability.js';
+import { metricsObserver, tracer } from './observability.js';
 
 function env(name: string): string {
   const v = process.env[name];
@@ -50,7 +48,6 @@ export function awsDeps() {
   if (cached) return cached;
   // The regulation travels in the bundle (regulation.json): too large for Lambda's environment.
   const regulation = bundledRegulation(env('KLACHTFLOW_REGULATION'));
-  const metrics = new Metrics({ namespace: 'klachtflow', serviceName: 'klachtflow' });
   const store = new DynamoDossierStore(tracer.captureAWSv3Client(new DynamoDBClient({})), env('TABLE_NAME'));
   const publicUrl = env('PUBLIC_URL').replace(/\/$/, '');
   const procedure = new Procedure({
@@ -72,20 +69,8 @@ export function awsDeps() {
     }),
     workflow: new StepFunctionsWorkflow(tracer.captureAWSv3Client(new SFNClient({})), env('STATE_MACHINE_ARN')),
     clock: { now: () => new Date() },
-    // The breach alarm of the stack (lib/alarms.ts) watches this metric.
-    observer: {
-      deadlineBreached: ({ regulationId }) => {
-        metrics.addDimension('regulation', regulationId);
-        metrics.addMetric('DeadlineBreached', MetricUnit.Count, 1);
-        metrics.publishStoredMetrics();
-      },
-      // The letter alarm of the stack (lib/alarms.ts) watches this metric.
-      letterFailed: ({ regulationId }) => {
-        metrics.addDimension('regulation', regulationId);
-        metrics.addMetric('LetterFailed', MetricUnit.Count, 1);
-        metrics.publishStoredMetrics();
-      },
-    },
+    // Breached deadlines and refused letters as metrics: the stack's alarms watch them (lib/alarms.ts).
+    observer: metricsObserver(),
     urls: {
       status: (id, token) => `${publicUrl}/klacht/${id}${token ? `#${token}` : ''}`,
       dossier: (id) => `${publicUrl}/medewerkers/dossiers/${id}`,

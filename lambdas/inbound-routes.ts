@@ -13,6 +13,7 @@ import type { InboundMail } from './domain/inbound-mail.js';
 import { HOLD_REASONS_NL } from './domain/inbound-mail.js';
 import type { AttachmentStore, DossierStore, HeldMail } from './domain/ports.js';
 import type { Caller, Procedure } from './domain/procedure.js';
+import { toWellFormed } from './domain/text.js';
 
 export interface InboundRouteDeps {
   procedure: Procedure;
@@ -293,7 +294,7 @@ export function registerInboundRoutes(app: OpenAPIHono, deps: InboundRouteDeps):
       return c.body(Buffer.from(bytes), 200, {
         // Served as a download, never rendered: a complainant's HTML file must not run in our origin.
         'content-type': 'application/octet-stream',
-        'content-disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(meta.filename)}`,
+        'content-disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(toWellFormed(meta.filename))}`,
         'x-content-type-options': 'nosniff',
       }) as never;
     },

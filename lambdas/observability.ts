@@ -8,9 +8,15 @@
  * so `npm start` and the tests stay quiet. Outside Lambda the Tracer switches itself off.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 
-const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'klachtflow';
+/** The service name the stack gives every function (POWERTOOLS_SERVICE_NAME). */
+export const SERVICE_NAME = 'klachtflow';
+/** The namespace of klachtflow's own metrics (POWERTOOLS_METRICS_NAMESPACE). */
+export const METRICS_NAMESPACE = 'klachtflow';
+
+const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE_NAME;
 
 /** The level comes from POWERTOOLS_LOG_LEVEL (the stack sets INFO). */
 export const logger = new Logger({ serviceName });
@@ -107,4 +113,25 @@ export function observed<E, R>(
       }
     }
   };
+}
+
+/** klachtflow's custom metrics; the stack's alarms watch each (lib/alarms.ts). */
+export const METRIC_NAMES = { deadlineBreached: 'DeadlineBreached', letterFailed: 'LetterFailed' } as const;
+
+/**
+ * The procedure's observer in Lambda: a breached deadline and a letter SES refused for good, each
+ * a custom metric (EMF on stdout, which CloudWatch turns into the metric). Namespace, name and
+ * dimensions are what the stack's alarms watch; Powertools adds the `service` dimension itself,
+ * so the alarms name it too. test/metrics-alarms.test.ts runs every emission here against every
+ * alarm of the synthesised templates.
+ */
+export function metricsObserver(metrics: Metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName })) {
+  const count =
+    (name: string) =>
+    ({ regulationId }: { regulationId: string }): void => {
+      metrics.addDimension('regulation', regulationId);
+      metrics.addMetric(name, MetricUnit.Count, 1);
+      metrics.publishStoredMetrics();
+    };
+  return { deadlineBreached: count(METRIC_NAMES.deadlineBreached), letterFailed: count(METRIC_NAMES.letterFailed) };
 }

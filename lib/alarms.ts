@@ -5,22 +5,27 @@
  * bounces and complaints to the same topic (see Mailer).
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Alarm, ComparisonOperator, type IMetric, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Key } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { METRIC_NAMES, METRICS_NAMESPACE, SERVICE_NAME } from '../lambdas/observability.js';
+import { serviceGrantsOnlyKey } from './keys.js';
 
 /** The custom metric a breached deadline is counted in (emitted by the deadline handler). */
-export const DEADLINE_BREACHED_METRIC = { namespace: 'klachtflow', metricName: 'DeadlineBreached' } as const;
+export const DEADLINE_BREACHED_METRIC = {
+  namespace: METRICS_NAMESPACE,
+  metricName: METRIC_NAMES.deadlineBreached,
+} as const;
 
 /** The custom metric a letter the mail service refused for good is counted in (set aside, not sent). */
-export const LETTER_FAILED_METRIC = { namespace: 'klachtflow', metricName: 'LetterFailed' } as const;
+export const LETTER_FAILED_METRIC = { namespace: METRICS_NAMESPACE, metricName: METRIC_NAMES.letterFailed } as const;
 
 export interface AlarmsProps {
   /**
@@ -38,7 +43,7 @@ export class Alarms extends Construct {
 
   constructor(scope: Construct, id: string, props: AlarmsProps) {
     super(scope, id);
-    const key = new Key(this, 'Key', {
+    const key = serviceGrantsOnlyKey(this, 'Key', {
       description: 'klachtflow: encrypts alarm and bounce notifications',
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.DESTROY,
@@ -54,7 +59,9 @@ export class Alarms extends Construct {
       'DeadlineBreached',
       new Metric({
         ...DEADLINE_BREACHED_METRIC,
-        dimensionsMap: { regulation: props.regulationId },
+        // Exactly the dimensions Powertools emits (lambdas/observability.ts): it adds `service`
+        // itself, and a metric with other dimensions is another metric, so the alarm never fired.
+        dimensionsMap: { service: SERVICE_NAME, regulation: props.regulationId },
         statistic: 'Sum',
         period: Duration.minutes(5),
       }),
@@ -64,7 +71,7 @@ export class Alarms extends Construct {
       'LetterFailed',
       new Metric({
         ...LETTER_FAILED_METRIC,
-        dimensionsMap: { regulation: props.regulationId },
+        dimensionsMap: { service: SERVICE_NAME, regulation: props.regulationId },
         statistic: 'Sum',
         period: Duration.minutes(5),
       }),
@@ -91,6 +98,19 @@ export class Alarms extends Construct {
     const period = { period: Duration.minutes(5) };
     this.alarm('LadderFailed', stateMachine.metricFailed(period), 'An escalation ladder execution failed.');
     this.alarm('LadderTimedOut', stateMachine.metricTimedOut(period), 'An escalation ladder execution timed out.');
+  }
+
+  /**
+   * Answers of 500 and up from the HTTP API. The app turns a failure into a 503 for the visitor
+   * (Hono's onError), so the function reports no error and its Errors alarm stays silent; the
+   * gateway's 5xx count sees it.
+   */
+  watchApi(api: IHttpApi): void {
+    this.alarm(
+      'Api5xx',
+      api.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }),
+      'The API answered with a server error (5xx): someone could not file or follow a complaint.',
+    );
   }
 
   /** Errors of a handler. */

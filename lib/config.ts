@@ -12,8 +12,23 @@ import type { Regulation } from '../statemachines/model.js';
 
 const httpsUrl = z.url({ protocol: /^https$/, error: 'Use an https:// address, e.g. https://klachten.example.nl' });
 
+/**
+ * Regions inside the European Union. London (eu-west-2) and Zurich (eu-central-2) are in Europe
+ * but outside the EU (both with an adequacy decision under GDPR art. 45): like any other region
+ * they need `regionOutsideEu`, a reason written down by whoever chooses them.
+ */
+export const EU_REGIONS = ['eu-central-1', 'eu-west-1', 'eu-west-3', 'eu-north-1', 'eu-south-1', 'eu-south-2'] as const;
+
 export const DeployConfigSchema = z
   .object({
+    /**
+     * The AWS region the stack lives in. Named here, never taken from the shell: the CDK CLI
+     * always sets CDK_DEFAULT_REGION, and a forgotten profile would put dossiers of Dutch
+     * clients in us-east-1.
+     */
+    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'An AWS region such as eu-central-1'),
+    /** Why a region outside the EU is chosen (required for one; GDPR chapter V applies). */
+    regionOutsideEu: z.string().min(20, 'Say in a sentence why the dossiers may live outside the EU').optional(),
     /** Where complainants and officers reach the service; links in letters point here (PUBLIC_URL). */
     publicUrl: httpsUrl,
     /**
@@ -66,6 +81,13 @@ export const DeployConfigSchema = z
       })
       .strict()
       .default({ enabled: false, keepDays: 7 * 365, requireTls: true }),
+    /**
+     * The most API requests handled at once (the API function's reserved concurrency), so a flood
+     * on the public form cannot starve the ladder's tasks and reminders of Lambda concurrency.
+     * `null`: no reservation (an account still at the new-account quota of 10 concurrent
+     * executions cannot reserve any: Lambda keeps 100 unreserved).
+     */
+    apiConcurrency: z.number().int().min(1).max(1000).nullable().default(50),
     /** The CloudFormation stack name. Defaults to `klachtflow-<regulation id>`. */
     stackName: z
       .string()
@@ -106,6 +128,10 @@ export function parseDeployConfig(data: unknown, regulation: Regulation, origin 
         );
     });
   });
+  if (!(EU_REGIONS as readonly string[]).includes(config.region) && !config.regionOutsideEu)
+    issues.push(
+      `region: ${config.region} is outside the EU (${EU_REGIONS.join(', ')}); dossiers hold health and family data of Dutch clients. Choose an EU region, or say why in regionOutsideEu`,
+    );
   const sender = senderOf(config, regulation);
   if (config.senderDomain && !sender.toLowerCase().endsWith(`@${config.senderDomain.toLowerCase()}`))
     issues.push(`senderDomain: the sender ${sender} is not an address of ${config.senderDomain}`);
@@ -142,7 +168,14 @@ export function senderOf(config: DeployConfig, regulation: Regulation): string {
   return config.sender ?? regulation.organisation.senderAddress;
 }
 
+/** Where `npm run synth` (the example config) puts the stacks: Frankfurt. */
+export const EXAMPLE_REGION = 'eu-central-1';
+
 /** Placeholder settings for synthesising without a config (`npm run synth`); not for deploying. */
 export function exampleDeployConfig(regulation: Regulation): DeployConfig {
-  return parseDeployConfig({ publicUrl: 'https://klachten.example.org' }, regulation, 'example config');
+  return parseDeployConfig(
+    { region: EXAMPLE_REGION, publicUrl: 'https://klachten.example.org' },
+    regulation,
+    'example config',
+  );
 }

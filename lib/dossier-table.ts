@@ -8,9 +8,10 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, Billing, type ITableV2, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct, type IConstruct } from 'constructs';
 import { TTL_ATTRIBUTE, tableDefinition } from '../lambdas/adapters/dynamodb-store.js';
+import { serviceGrantsOnlyKey } from './keys.js';
 import { acknowledgeWildcard } from './nag.js';
 
 export interface DossierTableProps {
@@ -66,7 +67,7 @@ export class DossierTable extends Construct {
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     this.encryptionKey =
       props.encryptionKey ??
-      new Key(this, 'Key', {
+      serviceGrantsOnlyKey(this, 'Key', {
         description: 'klachtflow: encrypts the dossiers',
         enableKeyRotation: true,
         // Without the key the retained table cannot be read: the key stays as long as the table.

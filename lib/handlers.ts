@@ -13,8 +13,9 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Architecture, type IFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Queue, QueueEncryption, RedrivePermission } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../lambdas/observability.js';
 import { WEB_ASSETS } from '../lambdas/web/asset-files.js';
 import type { SubstitutionName } from '../statemachines/compile.js';
 import type { Regulation } from '../statemachines/model.js';
@@ -95,6 +96,12 @@ export interface HandlersProps {
    */
   readonly runtime?: Runtime;
   /**
+   * The most API invocations at once (reserved concurrency): a flood of requests on the public
+   * API cannot take the account's concurrency from the ladder's tasks and reminders.
+   * @default no reservation
+   */
+  readonly apiConcurrency?: number;
+  /**
    * Memory of each function in MB (CPU grows with it; billed per GB-second).
    * @default 512
    */
@@ -126,11 +133,11 @@ export function regulationFileFor(regulation: Regulation): string {
 export function functionEnvironment(logLevel: HandlersProps['logLevel'] = 'INFO'): Record<string, string> {
   return {
     KLACHTFLOW_REGULATION: REGULATION_IN_BUNDLE,
-    POWERTOOLS_SERVICE_NAME: 'klachtflow',
+    POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
     POWERTOOLS_LOG_LEVEL: logLevel,
     POWERTOOLS_LOGGER_LOG_EVENT: 'false',
     POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
-    POWERTOOLS_METRICS_NAMESPACE: 'klachtflow',
+    POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
     NODE_OPTIONS: '--enable-source-maps',
   };
 }
@@ -151,6 +158,9 @@ export class Handlers extends Construct {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
+      // Marked as a dead-letter queue (CT.SQS.PR.1 asks every other queue for one of its own).
+      // allowAll is SQS's own default, spelled out.
+      redriveAllowPolicy: { redrivePermission: RedrivePermission.ALLOW_ALL },
     });
 
     const make = (name: HandlerName): NodejsFunction => {
@@ -168,6 +178,7 @@ export class Handlers extends Construct {
           : {}),
         runtime: props.runtime ?? DEFAULT_RUNTIME,
         architecture: Architecture.ARM_64,
+        ...(name === 'api' && props.apiConcurrency ? { reservedConcurrentExecutions: props.apiConcurrency } : {}),
         memorySize: props.memorySize ?? 512,
         timeout: Duration.seconds(h.timeout),
         tracing: Tracing.ACTIVE,

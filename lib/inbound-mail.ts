@@ -11,7 +11,7 @@
 import { join } from 'node:path';
 import { Annotations, Aws, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { type IGrantable, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -24,16 +24,19 @@ import {
   TlsPolicy,
 } from 'aws-cdk-lib/aws-ses';
 import { Lambda as LambdaAction, LambdaInvocationType } from 'aws-cdk-lib/aws-ses-actions';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Queue, QueueEncryption, RedrivePermission } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Regulation } from '../statemachines/model.js';
 import { BUNDLING, functionEnvironment, PROJECT_ROOT, regulationFileFor } from './handlers.js';
+import { serviceGrantsOnlyKey } from './keys.js';
 import { acknowledgeLambdaBasicExecution, acknowledgeRule, acknowledgeWildcard } from './nag.js';
 
 /** Where SES stores raw messages; the handler reads them from here (`INBOUND_PREFIX`). */
 export const INBOUND_PREFIX = 'inbound/';
 /** Where attachments are kept, content-addressed (lambdas/adapters/attachments.ts). */
 export const ATTACHMENT_PREFIX = 'attachments/';
+/** Days a deleted or overwritten object of the inbound-mail bucket can still be restored. */
+export const NONCURRENT_DAYS = 30;
 /** Regions where SES receiving was seen (AWS.md); elsewhere synth warns instead of failing. */
 export const SES_RECEIVING_REGIONS_SEEN = ['us-east-1', 'us-west-2', 'eu-west-1'] as const;
 
@@ -124,7 +127,7 @@ export class InboundMail extends Construct {
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     this.encryptionKey =
       props.encryptionKey ??
-      new Key(this, 'Key', {
+      serviceGrantsOnlyKey(this, 'Key', {
         description: 'klachtflow: encrypts complaints received by e-mail',
         enableKeyRotation: true,
         removalPolicy,
@@ -138,9 +141,18 @@ export class InboundMail extends Construct {
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
       enforceSSL: true,
       removalPolicy,
+      // Versioned: a message overwritten or deleted by mistake can be brought back for
+      // NONCURRENT_DAYS. An erase (DeleteObject) leaves a delete marker; the old version goes
+      // after those days, so erased mail is really gone a month later (README, "What is kept").
+      versioned: true,
       lifecycleRules: [
         { id: 'raw-mail', prefix: INBOUND_PREFIX, expiration: keep },
         { id: 'attachments', prefix: ATTACHMENT_PREFIX, expiration: keep },
+        {
+          id: 'old-versions',
+          noncurrentVersionExpiration: Duration.days(NONCURRENT_DAYS),
+          expiredObjectDeleteMarker: true,
+        },
         { id: 'unfinished-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
       ],
     });
@@ -154,6 +166,9 @@ export class InboundMail extends Construct {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
+      // Marked as a dead-letter queue (CT.SQS.PR.1 asks every other queue for one of its own).
+      // allowAll is SQS's own default, spelled out.
+      redriveAllowPolicy: { redrivePermission: RedrivePermission.ALLOW_ALL },
     });
     const regulationFile = regulationFileFor(props.regulation);
     this.handler = new NodejsFunction(this, 'Handler', {

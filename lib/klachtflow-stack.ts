@@ -3,7 +3,7 @@
  * scheduler, the mailer, officer sign-in, the API and the alarms, wired as `lambdas/aws-deps.ts`
  * expects and each function granted only what it does.
  */
-import { ArnFormat, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { intakeAddresses } from '../lambdas/domain/inbound-mail.js';
@@ -97,6 +97,7 @@ export class KlachtflowStack extends Stack {
       ladderSvg: props.deployed.ladderSvg,
       reminderFunctionName,
       environment: procedureEnvironment,
+      ...(config.apiConcurrency ? { apiConcurrency: config.apiConcurrency } : {}),
     });
     // A reminder Scheduler cannot deliver goes to the dead-letter queue (watched by an alarm),
     // not into the void: the handlers name it on every schedule they create.
@@ -193,17 +194,27 @@ export class KlachtflowStack extends Stack {
       corsOrigins: config.corsOrigins ?? [new URL(publicUrl).origin],
     });
 
+    alarms.watchApi(this.api.httpApi);
+
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'The API (route PUBLIC_URL here)' });
     new CfnOutput(this, 'UserPoolId', { value: signIn.userPool.userPoolId, description: 'Officer accounts' });
     new CfnOutput(this, 'UserPoolClientId', { value: signIn.client.userPoolClientId });
     new CfnOutput(this, 'OfficerSignInUrl', {
       value: `${publicUrl}/medewerkers`,
-      description: `Officers sign in here (Cognito hosted sign-in on ${signIn.domain.domainName})`,
+      // A literal: CloudFormation refuses a Description that holds a token (cfn-lint E6003).
+      description: 'Officers sign in here; it sends them on to the hosted sign-in (output HostedSignInDomain)',
     });
     new CfnOutput(this, 'HostedSignInDomain', { value: signIn.hostedSignInUrl });
     new CfnOutput(this, 'DossierTableName', { value: this.table.table.tableName });
     new CfnOutput(this, 'StateMachineArn', { value: ladderArn });
     new CfnOutput(this, 'AlarmTopicArn', { value: alarms.topic.topicArn });
     new CfnOutput(this, 'SesIdentity', { value: mailer.identityName, description: 'Verify before sending' });
+    // With senderDomain: the records to publish in the domain's DNS (README, "After the deploy").
+    mailer.dnsRecords().forEach((r, i) => {
+      new CfnOutput(this, `SesDnsRecord${i + 1}`, {
+        value: Fn.join(' ', [r.name, r.type, r.value]),
+        description: `Publish in DNS: ${r.type === 'CNAME' ? 'DKIM signing key' : r.type === 'MX' ? 'MAIL FROM bounces' : 'MAIL FROM SPF'}`,
+      });
+    });
   }
 }

@@ -25,6 +25,11 @@ export interface MailerProps {
    */
   readonly senderDomain?: string;
   /**
+   * The subdomain of `senderDomain` bounces are sent to (custom MAIL FROM, for DMARC alignment).
+   * @default 'mail'
+   */
+  readonly mailFromSubdomain?: string;
+  /**
    * Where bounces and complaints are reported.
    * @default not reported (SES still suppresses the address)
    */
@@ -36,6 +41,8 @@ export class Mailer extends Construct {
   readonly identity: EmailIdentity;
   /** The identity's name as SES knows it: the domain or the address. */
   readonly identityName: string;
+  /** The custom MAIL FROM domain (`mail.<sender domain>`), with a verified domain only. */
+  readonly mailFromDomain?: string;
 
   constructor(scope: Construct, id: string, props: MailerProps) {
     super(scope, id);
@@ -56,10 +63,29 @@ export class Mailer extends Construct {
       });
     }
     this.identityName = props.senderDomain ?? props.sender;
+    // A verified domain signs with Easy DKIM and bounces to a MAIL FROM subdomain of its own, so
+    // both SPF and DKIM align with the From domain and a receiver's DMARC check passes.
+    this.mailFromDomain = props.senderDomain ? `${props.mailFromSubdomain ?? 'mail'}.${props.senderDomain}` : undefined;
     this.identity = new EmailIdentity(this, 'Identity', {
       identity: props.senderDomain ? Identity.domain(props.senderDomain) : Identity.email(props.sender),
       configurationSet: this.configurationSet,
+      ...(this.mailFromDomain ? { mailFromDomain: this.mailFromDomain } : {}),
     });
+  }
+
+  /**
+   * The DNS records to publish for a verified domain: three DKIM CNAMEs, and for the MAIL FROM
+   * domain an MX and an SPF TXT (SES developer guide, "Easy DKIM" and "custom MAIL FROM domain").
+   * Empty for a single verified address.
+   */
+  dnsRecords(): { name: string; type: 'CNAME' | 'MX' | 'TXT'; value: string }[] {
+    if (!this.mailFromDomain) return [];
+    const region = Stack.of(this).region;
+    return [
+      ...this.identity.dkimRecords.map((r) => ({ name: r.name, type: 'CNAME' as const, value: r.value })),
+      { name: this.mailFromDomain, type: 'MX', value: `10 feedback-smtp.${region}.amazonses.com` },
+      { name: this.mailFromDomain, type: 'TXT', value: '"v=spf1 include:amazonses.com ~all"' },
+    ];
   }
 
   /** ses:SendEmail from this identity through this configuration set, nothing more. */

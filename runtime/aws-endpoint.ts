@@ -13,7 +13,14 @@ import type { LocalMailbox } from './mailbox.js';
 import type { LocalScheduler } from './scheduler.js';
 import { AwsError, type LocalStepFunctions } from './stepfunctions.js';
 
-const MAX_BODY = 1024 * 1024;
+/**
+ * SES takes messages up to 10 MB (AWS.md); as a form (SendEmail's query protocol) such a message
+ * can be three times that. Larger requests are read to their end and answered with an error: a
+ * connection cut mid-request makes the SDK retry until it times out, and the letter would stay
+ * queued for ever instead of being set aside.
+ */
+const MAX_BODY = 40 * 1024 * 1024;
+const SES_MAX_MESSAGE = 10 * 1024 * 1024;
 
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -21,12 +28,13 @@ function readBody(req: IncomingMessage): Promise<string> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY) {
-        reject(new AwsError('ValidationException', 'Request too large', 413));
-        req.destroy();
-      } else chunks.push(c);
+      if (size <= MAX_BODY) chunks.push(c);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () =>
+      size > MAX_BODY
+        ? reject(new AwsError('ValidationException', 'Request too large', 413))
+        : resolve(Buffer.concat(chunks).toString('utf8')),
+    );
     req.on('error', reject);
   });
 }
@@ -128,6 +136,12 @@ async function handle(s: AwsEndpointServices, req: IncomingMessage, res: ServerR
         const names = [...form.entries()].filter(([k]) => /^Tags\.member\.\d+\.Name$/.test(k));
         const keyIndex = names.find(([, v]) => v === 'klachtflow-letter')?.[0].match(/\d+/)?.[0];
         const key = keyIndex ? (form.get(`Tags.member.${keyIndex}.Value`) ?? undefined) : undefined;
+        const size = ['Message.Subject.Data', 'Message.Body.Text.Data', 'Message.Body.Html.Data'].reduce(
+          (n, k) => n + Buffer.byteLength(form.get(k) ?? ''),
+          0,
+        );
+        if (size > SES_MAX_MESSAGE)
+          throw new AwsError('MessageRejected', `Message length is more than ${SES_MAX_MESSAGE} bytes long`, 400);
         const messageId = key ? (s.mailbox.messageIdOf(key) ?? randomUUID()) : randomUUID();
         s.mailbox.deliver({
           ...(key ? { key } : {}),

@@ -30,6 +30,7 @@ import { aslFile, ladderSvgFile, loadAsl } from '../statemachines/asl.js';
 import { compileRegulation, type SubstitutionName, substitute } from '../statemachines/compile.js';
 import { loadRegulation, PRESET_IDS } from '../statemachines/load.js';
 import type { Regulation } from '../statemachines/model.js';
+import { asFunction, asFunctionHandler, asFunctionObject, recordAwsCalls } from './aws-calls.js';
 import { createAwsEndpoint } from './aws-endpoint.js';
 import { type ClockMode, RuntimeClock } from './clock.js';
 import { startDynalite } from './dynamodb.js';
@@ -125,6 +126,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const dynamoClient = new DynamoDBClient({ region: REGION, endpoint: dynamo.endpoint, credentials: CREDENTIALS });
   const usage = new Usage(opts.meter ?? false);
   usage.meterDynamoDb(dynamoClient);
+  recordAwsCalls(dynamoClient, 'dynamodb');
   const tableName = 'klachtflow-dossiers';
   await ensureTable(dynamoClient, tableName);
 
@@ -157,6 +159,9 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const sesClient = new SESClient({ region: REGION, endpoint: awsEndpoint, credentials: CREDENTIALS });
   const schedulerClient = new SchedulerClient({ region: REGION, endpoint: awsEndpoint, credentials: CREDENTIALS });
   const sfnClient = new SFNClient({ region: REGION, endpoint: awsEndpoint, credentials: CREDENTIALS });
+  recordAwsCalls(sesClient, 'ses');
+  recordAwsCalls(schedulerClient, 'scheduler');
+  recordAwsCalls(sfnClient, 'sfn');
   usage.meterCalls(sesClient, 'SendEmail', 'mails');
   usage.meterCalls(schedulerClient, 'CreateSchedule', 'schedulesCreated');
   usage.meterCalls(sfnClient, 'StartExecution', 'executionsStarted');
@@ -190,13 +195,14 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     },
   });
   const tasks = taskHandlers(procedure);
+  // Each task is its own Lambda function in AWS, with its own role: calls are recorded as its.
   Object.assign(handlers, {
-    [fn('begin-step')]: usage.invocation('begin-step', tasks.beginStep),
-    [fn('await-action')]: usage.invocation('await-action', tasks.awaitAction),
-    [fn('deadline')]: usage.invocation('deadline', tasks.deadline),
-    [fn('close')]: usage.invocation('close', tasks.close),
-    [fn('continue')]: usage.invocation('continue', tasks.continue),
-    [fn('reminder')]: usage.invocation('reminder', tasks.reminder),
+    [fn('begin-step')]: asFunctionHandler('beginStep', usage.invocation('begin-step', tasks.beginStep)),
+    [fn('await-action')]: asFunctionHandler('awaitAction', usage.invocation('await-action', tasks.awaitAction)),
+    [fn('deadline')]: asFunctionHandler('deadline', usage.invocation('deadline', tasks.deadline)),
+    [fn('close')]: asFunctionHandler('close', usage.invocation('close', tasks.close)),
+    [fn('continue')]: asFunctionHandler('continue', usage.invocation('continue', tasks.continue)),
+    [fn('reminder')]: asFunctionHandler('reminder', usage.invocation('reminder', tasks.reminder)),
   });
   const substitutions: Record<SubstitutionName, string> = {
     BeginStepFunctionArn: fn('begin-step'),
@@ -213,12 +219,14 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       : JSON.parse(substitute(JSON.stringify(compileRegulation(reg)), substitutions));
   stepFunctions.register(`klachtflow-${reg.id}`, definition, handlers);
   const statusUrl = (id: string, token: string) => `${url}/klacht/${id}/${token}`;
+  const inboundSes = new SESClient({ region: REGION, endpoint: awsEndpoint, credentials: CREDENTIALS });
+  recordAwsCalls(inboundSes, 'ses');
   const inbound = new InboundMail({
     regulation: reg,
     procedure,
     store: new DynamoDossierStore(dynamoClient, tableName),
     attachments,
-    mailer: new SesMailer(new SESClient({ region: REGION, endpoint: awsEndpoint, credentials: CREDENTIALS })),
+    mailer: new SesMailer(inboundSes),
     clock,
     statusUrl,
     // Read when a notice is written, after the server knows its port.
@@ -231,7 +239,14 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   let smtp: LocalSmtp | undefined;
   if (opts.smtpPort !== undefined) {
     try {
-      smtp = await startSmtp({ port: opts.smtpPort, addresses: intakeAddresses(reg), inbound, clock, log });
+      // Mail that arrives is the inbound-mail function's work in AWS (SES receiving → handler).
+      smtp = await startSmtp({
+        port: opts.smtpPort,
+        addresses: intakeAddresses(reg),
+        inbound: asFunctionObject('inboundMail', inbound),
+        clock,
+        log,
+      });
     } catch (e) {
       clock.stop();
       await new Promise<void>((r) => awsServer.close(() => r()));
@@ -291,7 +306,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const answer = (request: Request, env?: object): Promise<Response> => {
     const path = new URL(request.url).pathname;
     if (path.startsWith('/local/') || path === '/health') return Promise.resolve(api.fetch(request, env));
-    return usage.apiRequest(() => api.fetch(request, env));
+    return asFunction('api', () => usage.apiRequest(() => api.fetch(request, env)));
   };
   // A request from this process has no socket: it comes from 127.0.0.1, as the server's would.
   const inProcess = { incoming: { socket: { remoteAddress: '127.0.0.1', remotePort: 0, remoteFamily: 'IPv4' } } };

@@ -126,12 +126,12 @@ export function lintRegulation(reg: Regulation, documentText: string | undefined
       );
     }
     for (const e of extensionRules) {
-      if (!termAtMost(e.rule.max, 'vier weken')) {
+      if (!e.rule.max || !termAtMost(e.rule.max, 'vier weken')) {
         add(
           'error',
           'Awb 9:11',
           `${e.path}.max`,
-          `Verdagen kan met ten hoogste vier weken (art. 9:11 lid 2); de regeling staat ${describeTerm(parseTerm(e.rule.max))} toe.`,
+          `Verdagen kan met ten hoogste vier weken (art. 9:11 lid 2); de regeling staat ${e.rule.max ? describeTerm(parseTerm(e.rule.max)) : 'een verdaging zonder grens'} toe.`,
         );
       }
     }
@@ -165,12 +165,12 @@ export function lintRegulation(reg: Regulation, documentText: string | undefined
       );
     }
     for (const e of extensionRules) {
-      if (!termAtMost(e.rule.max, 'vier weken')) {
+      if (!e.rule.max || !termAtMost(e.rule.max, 'vier weken')) {
         add(
           'error',
           'Wkkgz art. 17',
           `${e.path}.max`,
-          `Verlengen kan met ten hoogste vier weken; de regeling staat ${describeTerm(parseTerm(e.rule.max))} toe.`,
+          `Verlengen kan met ten hoogste vier weken; de regeling staat ${e.rule.max ? describeTerm(parseTerm(e.rule.max)) : 'een verlenging zonder grens'} toe.`,
         );
       }
       if (!e.rule.announceBeforeExpiry) {

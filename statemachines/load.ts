@@ -3,7 +3,7 @@
  * A file with an error gives every problem with its field path, never a stack trace.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, extname, join, resolve } from 'node:path';
+import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { DomainError } from '../lambdas/domain/errors.js';
@@ -85,7 +85,36 @@ export function loadRegulation(ref: string): Regulation {
       `${file} is geen geldige ${extname(file) === '.json' ? 'JSON' : 'YAML'}${where}: ${(e as Error).message.split('\n')[0]}`,
     );
   }
-  return parseRegulation(data, file);
+  const reg = parseRegulation(data, file);
+  SOURCES.set(reg, file);
+  // The document the quotes are checked against: next to the regulation file (or absolute). A
+  // named document that is not there is an error; skipping every quote check silently is not.
+  const doc = documentPath(reg);
+  if (doc && !existsSync(doc)) {
+    throw new RegulationError(`${file} is niet geldig (1 fout):`, [
+      {
+        path: 'document.file',
+        message: `Het document "${reg.document?.file}" bestaat niet (gezocht op ${doc}). Zet het naast de regeling, geef een volledig pad, of laat document.file weg.`,
+      },
+    ]);
+  }
+  return reg;
+}
+
+/** The file each loaded regulation came from: its document is found next to it. */
+const SOURCES = new WeakMap<Regulation, string>();
+
+/**
+ * Where the regulation's document is: an absolute `document.file` as it is, a relative one next to
+ * the regulation file it was loaded from (the presets' documents are in `presets/sources/`); for a
+ * regulation not loaded from a file, relative to `baseDir` (the presets folder).
+ */
+export function documentPath(reg: Regulation, baseDir = PRESETS_DIR): string | undefined {
+  const file = reg.document?.file;
+  if (!file) return undefined;
+  if (isAbsolute(file)) return file;
+  const source = SOURCES.get(reg);
+  return join(source ? dirname(source) : baseDir, file);
 }
 
 /** Loads all five presets. */

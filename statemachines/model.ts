@@ -103,6 +103,13 @@ export const ROLE_KINDS = [
   'committee-secretary',
   'project-lead',
   'office-manager',
+  /**
+   * A collegial administrative body that handles complaints about itself under Awb chapter 9: a
+   * dagelijks bestuur, a college van burgemeester en wethouders. Others sign on its behalf.
+   */
+  'administrative-body',
+  /** A care provider who works alone (Wkkgz): the professional is the provider. */
+  'sole-practitioner',
 ] as const;
 
 const Role = cited({
@@ -164,7 +171,8 @@ const DeadlineSpec = cited({
 });
 
 const ExtensionRule = cited({
-  max: TermSchema,
+  /** The most all extensions together may add; leave it out where neither statute nor regulation caps it. */
+  max: TermSchema.optional(),
   announceBeforeExpiry: z.boolean().default(true),
   beyondMaxWithConsent: z.boolean().default(false),
   statute: z.string().optional(),
@@ -395,7 +403,7 @@ export const RegulationSchema = z
   .object({
     id,
     title: z.string().min(1),
-    /** The document this regulation is written from, relative to `statemachines/presets/`. */
+    /** The document this regulation is written from: next to the regulation file, or an absolute path. */
     document: z
       .object({ file: z.string().optional(), title: z.string().optional(), date: z.string().optional() })
       .optional(),

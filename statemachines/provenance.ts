@@ -4,8 +4,7 @@
  * reviewer can hold the preset against the document.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { PRESETS_DIR } from './load.js';
+import { documentPath, PRESETS_DIR } from './load.js';
 import type { Regulation } from './model.js';
 
 export interface Citation {
@@ -60,10 +59,8 @@ export function assumptionsOf(reg: Regulation): Assumption[] {
 
 /** The text of the regulation's document, when it names one that exists. */
 export function documentOf(reg: Regulation, baseDir = PRESETS_DIR): string | undefined {
-  const file = reg.document?.file;
-  if (!file) return undefined;
-  const full = join(baseDir, file);
-  return existsSync(full) ? readFileSync(full, 'utf8') : undefined;
+  const full = documentPath(reg, baseDir);
+  return full && existsSync(full) ? readFileSync(full, 'utf8') : undefined;
 }
 
 /** Citations whose quote the document does not contain. */

@@ -398,6 +398,45 @@ describe('deadline: suspension and extension', () => {
       });
     expect(act).toThrow(/na het verstrijken/);
   });
+
+  // Six weeks from Saturday 15 May 2027 end on Saturday 26 June; Atw art. 1 moves the last day to
+  // Monday 28 June. "Before expiry" means up to and including that Monday (DESIGN.md, issue 16).
+  const shifted = { anchor: { event: 'ontvangst van de klacht', at: '2027-05-15' }, term: 'zes weken', atw: true };
+
+  it('six weeks from Saturday 15 May 2027 end on Monday 28 June (Atw art. 1: Saturday 26 June moves)', () => {
+    expect(computeDeadline(shifted).lastDay).toBe('2027-06-28');
+  });
+
+  it('takes an extension announced on the last day as the Atw moved it (Monday 28 June 2027)', () => {
+    const d = computeDeadline({
+      ...shifted,
+      extensions: [{ term: 'vier weken', reason: 'deskundige', announcedAt: '2027-06-28T14:00:00Z' }],
+      extensionPolicy: policy,
+    });
+    // Four weeks from the end the extension extends; 24 July is a Saturday, so Monday 26 July.
+    expect(d.lastDay).toBe('2027-07-26');
+  });
+
+  it('refuses an extension announced the day after the moved last day (Tuesday 29 June 2027)', () => {
+    const act = () =>
+      computeDeadline({
+        ...shifted,
+        extensions: [{ term: 'vier weken', reason: 'te laat', announcedAt: '2027-06-29T08:00:00Z' }],
+        extensionPolicy: policy,
+      });
+    expect(act).toThrow(/na het verstrijken van de termijn op maandag 28 juni 2027/);
+  });
+
+  it('a term the Atw does not govern is not moved for the announcement either', () => {
+    const act = () =>
+      computeDeadline({
+        ...shifted,
+        atw: false,
+        extensions: [{ term: 'vier weken', reason: 'te laat', announcedAt: '2027-06-28T08:00:00Z' }],
+        extensionPolicy: policy,
+      });
+    expect(act).toThrow(/na het verstrijken van de termijn op zaterdag 26 juni 2027/);
+  });
 });
 
 describe('calendar: Atw art. 3 holidays', () => {

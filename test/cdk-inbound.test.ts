@@ -20,7 +20,7 @@ function build(emailIntake: Record<string, unknown> | undefined, nag = false) {
   const app = new App({ context: noBundling });
   const deployed = resolveRegulation('swt-dordrecht');
   const config = parseDeployConfig(
-    { publicUrl: 'https://klachten.example.nl', ...(emailIntake ? { emailIntake } : {}) },
+    { region: 'eu-west-1', publicUrl: 'https://klachten.example.nl', ...(emailIntake ? { emailIntake } : {}) },
     deployed.regulation,
   );
   const stack = new KlachtflowStack(app, 'Mail', { env, deployed, config });
@@ -208,10 +208,16 @@ describe('cdk: complaints by e-mail', () => {
   it('config: named fields, and off for a regulation whose variants do not take e-mail', () => {
     const reg = resolveRegulation('swt-dordrecht').regulation;
     expect(() =>
-      parseDeployConfig({ publicUrl: 'https://x.nl', emailIntake: { enabled: true, recipients: ['geen-adres'] } }, reg),
+      parseDeployConfig(
+        { region: 'eu-west-1', publicUrl: 'https://x.nl', emailIntake: { enabled: true, recipients: ['geen-adres'] } },
+        reg,
+      ),
     ).toThrow(/emailIntake\.recipients\[0\]/);
     expect(() =>
-      parseDeployConfig({ publicUrl: 'https://x.nl', emailIntake: { enabled: true, keepDays: 5 } }, reg),
+      parseDeployConfig(
+        { region: 'eu-west-1', publicUrl: 'https://x.nl', emailIntake: { enabled: true, keepDays: 5 } },
+        reg,
+      ),
     ).toThrow(/emailIntake\.keepDays/);
     const noMail = {
       ...reg,
@@ -221,7 +227,10 @@ describe('cdk: complaints by e-mail', () => {
     };
     const tidy = { ...noMail, intake: { variants: noMail.intake.variants.filter((v) => v.channels.length > 0) } };
     expect(() =>
-      parseDeployConfig({ publicUrl: 'https://x.nl', emailIntake: { enabled: true } }, tidy as never),
+      parseDeployConfig(
+        { region: 'eu-west-1', publicUrl: 'https://x.nl', emailIntake: { enabled: true } },
+        tidy as never,
+      ),
     ).toThrow(DeployConfigError);
   });
 });

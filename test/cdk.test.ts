@@ -52,6 +52,7 @@ beforeAll(() => {
   const deployed = resolveRegulation('ons-welzijn');
   const config = parseDeployConfig(
     {
+      region: 'eu-central-1',
       publicUrl: 'https://klachten.example.nl',
       alarmEmails: ['it@example.nl'],
       officers: [{ email: 'functionaris@example.nl', roles: ['officer'] }],
@@ -149,7 +150,25 @@ describe('cdk: escalation ladder', () => {
       MetricName: 'LetterFailed',
       AlarmActions: [Match.anyValue()],
     });
-    expect(readFileSync('lambdas/aws-deps.ts', 'utf8')).toContain("addMetric('LetterFailed'");
+    // That it is the metric the functions emit, dimension for dimension: test/metrics-alarms.test.ts.
+  });
+
+  it('alarms on server errors of the API (the app answers them as 503s, so the function reports none)', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/ApiGateway',
+      MetricName: '5xx',
+      Statistic: 'Sum',
+      Threshold: 1,
+      AlarmActions: [Match.anyValue()],
+    });
+  });
+
+  it('reserves concurrency for the API only, so a flood of requests leaves the ladder its functions', () => {
+    const reserved = Object.values(HANDLERS).map(
+      (h) => resources[functionId(h.entry)]?.Properties.ReservedConcurrentExecutions,
+    );
+    expect(reserved.filter((r) => r !== undefined)).toEqual([50]);
+    expect(resources[functionId('http.ts')]?.Properties.ReservedConcurrentExecutions).toBe(50);
   });
 
   it('alarms on failed and timed-out executions', () => {
@@ -358,20 +377,25 @@ describe('cdk: fixed monthly cost (bench/cost.ts)', () => {
 describe('cdk: deploy config', () => {
   const reg = loadRegulation('ons-welzijn');
   it('names the field of a bad setting', () => {
-    expect(() => parseDeployConfig({ publicUrl: 'http://x' }, reg)).toThrow(/publicUrl: Use an https:\/\//);
-    expect(() => parseDeployConfig({ publicUrl: 'https://x.nl', alarmEmail: 'a@b.nl' }, reg)).toThrow(
-      DeployConfigError,
+    expect(() => parseDeployConfig({ region: 'eu-west-1', publicUrl: 'http://x' }, reg)).toThrow(
+      /publicUrl: Use an https:\/\//,
     );
+    expect(() =>
+      parseDeployConfig({ region: 'eu-west-1', publicUrl: 'https://x.nl', alarmEmail: 'a@b.nl' }, reg),
+    ).toThrow(DeployConfigError);
   });
   it('refuses an officer role the regulation does not have', () => {
     expect(() =>
-      parseDeployConfig({ publicUrl: 'https://x.nl', officers: [{ email: 'a@b.nl', roles: ['wizard'] }] }, reg),
+      parseDeployConfig(
+        { region: 'eu-west-1', publicUrl: 'https://x.nl', officers: [{ email: 'a@b.nl', roles: ['wizard'] }] },
+        reg,
+      ),
     ).toThrow(/officers\[0\]\.roles\[0\]: "wizard" is not a role/);
   });
   it('refuses a sender domain the sender is not in', () => {
-    expect(() => parseDeployConfig({ publicUrl: 'https://x.nl', senderDomain: 'other.nl' }, reg)).toThrow(
-      /senderDomain/,
-    );
+    expect(() =>
+      parseDeployConfig({ region: 'eu-west-1', publicUrl: 'https://x.nl', senderDomain: 'other.nl' }, reg),
+    ).toThrow(/senderDomain/);
   });
 });
 

@@ -12,7 +12,8 @@ afterAll(async () => rt?.stop());
 
 describe('the dossier’s history in words', () => {
   it('tells what happened in the regulation’s titles, who did it, and leaves out bookkeeping', async () => {
-    const s = await submit(rt);
+    // A respondent named without an address: their copy is one to print and post.
+    const s = await submit(rt, { respondent: { name: 'Jan Jansen' } });
     await walk(rt, s.id, ONS_OFFICER_WITHOUT_SOLUTION('De afspraken zijn niet nagekomen.'));
     await escalate(rt, s, 'manager');
     const officer = rt.officers.officer ?? '';
@@ -27,7 +28,7 @@ describe('the dossier’s history in words', () => {
         'klachtflow: Is de klacht ontvankelijk? Begonnen, bij Klachtenfunctionaris.',
         'officer@local: Is de klacht ontvankelijk? De klacht is ontvankelijk.',
         'klachtflow: Brief aan de klager: Onze bevindingen over uw klacht.',
-        'klachtflow: Brief aan de beklaagde: Onze bevindingen over uw klacht (geen e-mailadres: per post).',
+        'klachtflow: Brief aan de beklaagde: Onze bevindingen over de klacht (geen e-mailadres: per post).',
         'de klager: Keuze van de klager: verder met de klacht of afsluiten: Verder naar: Behandeling door de manager.',
         'klachtflow: De manager zoekt een oplossing: begonnen, bij Manager van de betrokken medewerker.',
       ]),

@@ -2,6 +2,7 @@
  * Adapters for the ports, on the AWS SDK v3. Each takes its client injected (the local runtime
  * and tests hand in clients pointed at 127.0.0.1), creating one only when none is passed.
  */
+import { createHash } from 'node:crypto';
 import { CreateScheduleCommand, DeleteScheduleCommand, type SchedulerClient } from '@aws-sdk/client-scheduler';
 import { type SESClient, SendEmailCommand, type SendEmailCommandOutput } from '@aws-sdk/client-ses';
 import {
@@ -51,6 +52,21 @@ export class SesMailer implements Mailer {
   }
 }
 
+/** What Scheduler accepts as a schedule name (and a ClientToken): 1 to 64 of these. */
+const SCHEDULE_NAME = /^[0-9A-Za-z_.-]{1,64}$/;
+
+/**
+ * A schedule name Scheduler accepts for any name the domain gives (`kf-<dossier>-<step>-<n>`: a
+ * regulation's step id can make it longer than Scheduler's 64 characters). Short valid names stay
+ * as they are; others keep a readable start and end in a hash of the whole, so the same name
+ * always maps to the same schedule (cancel finds what schedule made) and two names never meet.
+ */
+export function scheduleName(name: string): string {
+  if (SCHEDULE_NAME.test(name)) return name;
+  const hash = createHash('sha256').update(name).digest('hex').slice(0, 16);
+  return `${name.replace(/[^0-9A-Za-z_.-]/g, '-').slice(0, 47)}-${hash}`;
+}
+
 /** SES errors that a retry cannot change (SES v1 API reference, SendEmail errors). */
 const PERMANENT_SES_ERRORS = new Set([
   'MessageRejected',
@@ -90,13 +106,13 @@ export class SchedulerReminders implements Reminders {
     try {
       await this.client.send(
         new CreateScheduleCommand({
-          Name: name,
+          Name: scheduleName(name),
           GroupName: this.target.groupName,
           ScheduleExpression: `at(${local})`,
           ScheduleExpressionTimezone: 'Europe/Amsterdam',
           FlexibleTimeWindow: { Mode: 'OFF' },
           ActionAfterCompletion: 'DELETE',
-          ClientToken: name,
+          ClientToken: scheduleName(name),
           Target: {
             Arn: this.target.arn,
             RoleArn: this.target.roleArn,
@@ -114,7 +130,7 @@ export class SchedulerReminders implements Reminders {
 
   async cancel(name: string): Promise<void> {
     try {
-      await this.client.send(new DeleteScheduleCommand({ Name: name, GroupName: this.target.groupName }));
+      await this.client.send(new DeleteScheduleCommand({ Name: scheduleName(name), GroupName: this.target.groupName }));
     } catch (e) {
       if (errorName(e) !== 'ResourceNotFoundException') throw e; // fired and deleted, or never made
     }

@@ -16,7 +16,6 @@ import {
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
 import {
-  DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -505,6 +504,7 @@ export class DynamoDossierStore implements HeldMailStore {
     // TTL deletes up to days late: expiry is checked here, not left to DynamoDB.
     const expiresAt = r.Item?.[TTL_ATTRIBUTE];
     if (typeof expiresAt === 'number' && expiresAt * 1000 <= now.getTime()) return undefined;
+    if (r.Item?.status === 'released') return undefined;
     return r.Item as { status: 'pending' | 'done'; response?: unknown; fingerprint: string } | undefined;
   }
 
@@ -526,9 +526,10 @@ export class DynamoDossierStore implements HeldMailStore {
             at,
             [TTL_ATTRIBUTE]: epochSeconds(atMs) + IDEMPOTENCY_SECONDS,
           },
-          ConditionExpression: 'attribute_not_exists(pk) OR #exp <= :now',
-          ExpressionAttributeNames: { '#exp': TTL_ATTRIBUTE },
-          ExpressionAttributeValues: { ':now': Math.floor(atMs / 1000) },
+          // Free: never taken, expired, or released by a refused request.
+          ConditionExpression: 'attribute_not_exists(pk) OR #exp <= :now OR #s = :released',
+          ExpressionAttributeNames: { '#exp': TTL_ATTRIBUTE, '#s': 'status' },
+          ExpressionAttributeValues: { ':now': Math.floor(atMs / 1000), ':released': 'released' },
         }),
       );
       return true;
@@ -550,16 +551,22 @@ export class DynamoDossierStore implements HeldMailStore {
     );
   }
 
-  /** Forgets a started request that failed (bad input): a corrected retry with the same key may go ahead. */
+  /**
+   * Forgets a started request that failed (bad input): a corrected retry with the same key may go
+   * ahead. An UpdateItem that marks the record released, not a DeleteItem: the functions' roles
+   * may append and update the table but never delete from it (lib/dossier-table.ts; the IAM
+   * simulation in test/aws-permissions.test.ts refused the DeleteItem this used to send).
+   */
   async releaseIdempotent(key: string): Promise<void> {
     await this.doc
       .send(
-        new DeleteCommand({
+        new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: `IDEMPOTENCY#${key}`, sk: 'IDEMPOTENCY' },
+          UpdateExpression: 'SET #s = :released',
           ConditionExpression: '#s = :pending',
           ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':pending': 'pending' },
+          ExpressionAttributeValues: { ':pending': 'pending', ':released': 'released' },
         }),
       )
       .catch((e) => {

@@ -50,6 +50,13 @@ export const HOLD_ABOVE_BYTES = 10 * 1024 * 1024;
  * nothing disappears unseen.
  */
 export const REFUSE_ABOVE_BYTES = 40 * 1024 * 1024;
+/**
+ * More files than this in one mail are not unpacked into a dossier: each is an event in the one
+ * item a commit is (DynamoDB: at most 400 KB), and 900 of them made every retry fail after a
+ * reference number was taken. An officer looks at such a mail in the postvak (the raw mail has
+ * them all); 100 is an assumption well inside the item limit (about 1 KB an attachment at most).
+ */
+export const MAX_ATTACHMENTS = 100;
 /** The API takes complaints of at most 50 000 characters; a longer mail keeps its raw original. */
 const MAX_TEXT = 50_000;
 
@@ -66,9 +73,11 @@ export const HOLD_REASONS_NL: Record<HoldReason, string> = {
   unreadable: 'De mail is niet te lezen (geen geldig e-mailbericht).',
   'no-sender': 'De mail heeft geen bruikbaar afzenderadres.',
   'no-email-intake': 'De regeling noemt e-mail niet als manier om een klacht in te dienen.',
-  'reply-sender-mismatch': 'Een antwoord op een dossier, maar van een ander adres dan dat van de klager.',
+  'reply-sender-mismatch':
+    'Een antwoord op een dossier, maar niet zeker van de klager: een ander adres (als afzender of in de envelop), of meer dan één afzender.',
   'dossier-closed': 'Een antwoord op een dossier dat al is afgesloten.',
   'not-accepted': 'klachtflow kon de klacht niet vastleggen; een medewerker moet kijken.',
+  'too-many-attachments': `De mail heeft meer dan ${MAX_ATTACHMENTS} bijlagen. Bekijk de oorspronkelijke mail.`,
 };
 
 /** What the receiving side knows besides the bytes. */
@@ -240,6 +249,8 @@ const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 interface Parsed {
   from?: { name?: string; address?: string };
+  /** How many addresses the From header(s) name: a reply is trusted only with exactly one. */
+  fromCount: number;
   subject: string;
   text: string;
   attachments: { content: Buffer; filename: string; contentType: string }[];
@@ -258,12 +269,19 @@ async function parse(raw: Uint8Array): Promise<Parsed | undefined> {
   // A message with no header at all is not an e-mail (mailparser reads anything as a body).
   if (m.headers.size === 0) return undefined;
   const first = (m.from as AddressObject | undefined)?.value?.[0];
+  // Every address of every From header, groups included ("a@x, b@y", or two From lines).
+  const fromHeaders = m.headerLines.filter((h) => h.key === 'from').length;
+  const addresses = ((m.from as AddressObject | undefined)?.value ?? []).flatMap((a) =>
+    a.group ? a.group.map((g) => g.address) : [a.address],
+  );
+  const fromCount = Math.max(fromHeaders, addresses.filter(Boolean).length);
   const text = m.text ?? (typeof m.html === 'string' ? htmlToText(m.html) : '');
   return {
     ...(first?.address
       ? { from: { address: first.address, ...(first.name ? { name: normalizeText(first.name) } : {}) } }
       : {}),
     // Mail is not refused for a broken character: it is repaired (U+FFFD) and normalised (NFC).
+    fromCount,
     subject: truncateText(normalizeText(m.subject ?? ''), 500),
     text: normalizeText(cleanText(text)),
     attachments: m.attachments.map((a) => ({
@@ -373,6 +391,7 @@ export class InboundMail {
     const parsed = await parse(raw);
     const reasons = distrust(parsed, receipt, intakeAddresses(this.reg));
     if (!parsed) return this.hold(base, undefined, ['unreadable', ...reasons]);
+    if (parsed.attachments.length > MAX_ATTACHMENTS) reasons.push('too-many-attachments');
     if (!parsed.from?.address) reasons.push('no-sender');
 
     // A reply to one of our letters: the reference in the subject names its dossier, or else the
@@ -387,8 +406,17 @@ export class InboundMail {
     if (view) {
       if (!parsed.text && parsed.attachments.length === 0) reasons.push('empty');
       // Only the complainant's own address may add to their dossier; anyone could write the reference.
+      // The From header is the sender's to write: the envelope sender (what the sending server
+      // gave) must say the same, and From must name one address only, or a forger writes the
+      // complainant's address beside their own.
       const complainant = view.received.complainant.email;
-      if (parsed.from?.address && (!complainant || lower(complainant) !== lower(parsed.from.address)))
+      const isComplainant = (a: string | undefined) => !!a && !!complainant && lower(a) === lower(complainant);
+      if (
+        parsed.from?.address &&
+        (!isComplainant(parsed.from.address) ||
+          (receipt.envelopeFrom !== undefined && !isComplainant(receipt.envelopeFrom)) ||
+          parsed.fromCount !== 1)
+      )
         reasons.push('reply-sender-mismatch');
       if (view.status === 'closed') reasons.push('dossier-closed');
       if (reasons.length) return this.hold(base, parsed, reasons, view.id);
@@ -430,6 +458,8 @@ export class InboundMail {
   ): Promise<InboundOutcome & { kind: 'registered' }> {
     const found = detailsFromText(parsed.text);
     const address = { ...found.address, ...fields.address };
+    if (address.street) address.street = truncateText(address.street, 200);
+    if (address.city) address.city = truncateText(address.city, 100);
     const email = fields.email ?? parsed.from?.address;
     const phone = fields.phone;
     // The e-mail gives no role: a complaint by mail is taken as the client's own unless the
@@ -438,7 +468,8 @@ export class InboundMail {
     const role = fields.role ?? (roles.includes('client') ? 'client' : (roles[0] ?? 'client'));
     const input: ComplaintInput = {
       complainant: {
-        name: (fields.name ?? found.name ?? parsed.from?.name ?? '').trim(),
+        // As long as the form allows (api.ts): a display name or a line can be any length.
+        name: truncateText((fields.name ?? found.name ?? parsed.from?.name ?? '').trim(), 200),
         ...(email ? { email } : {}),
         ...(phone ? { phone } : {}),
         ...(Object.keys(address).length ? { address } : {}),
@@ -583,7 +614,8 @@ export class InboundMail {
       ...(parsed?.from ? { from: parsed.from } : {}),
       ...(parsed ? { subject: parsed.subject, text: parsed.text } : {}),
       ...(dossierId ? { dossierId } : {}),
-      attachments: (parsed?.attachments ?? []).map((a) => ({
+      // The list as far as it fits an item; the raw mail holds every file.
+      attachments: (parsed?.attachments ?? []).slice(0, MAX_ATTACHMENTS).map((a) => ({
         filename: a.filename,
         contentType: a.contentType,
         size: a.content.byteLength,
@@ -620,6 +652,7 @@ export class InboundMail {
     const bytes = await this.deps.attachments.get(item.rawKey);
     const parsed = (bytes && (await parse(bytes))) || {
       subject: item.subject ?? '',
+      fromCount: 0,
       text: '',
       attachments: [],
       headers: new Map(),

@@ -162,10 +162,44 @@ const SUBJECTS: Record<string, string> = {
   'missing-information': 'Wij missen nog gegevens bij uw klacht',
 };
 
+/**
+ * A subject or sentence as the reader's own: the complainant reads "uw klacht"; the respondent (or
+ * their manager) reads about "de klacht", which is not theirs.
+ */
+function forReader(text: string, audience: LetterInput['audience']): string {
+  if (audience === 'complainant') return text;
+  return text.replace(/\bUw klacht\b/g, 'De klacht').replace(/\buw klacht\b/g, 'de klacht');
+}
+
+/**
+ * Who signs a letter: the role that took the step. A committee signs its own ruling or advice
+ * under its own name; another role signs with its title on behalf of the organisation; letters
+ * klachtflow sends by itself come from the organisation.
+ */
+function signature(reg: Regulation, step: Step | undefined): string[] {
+  // Under the Awb the administrative body handles the complaint (art. 9:1); its officers sign on
+  // its behalf ("namens het dagelijks bestuur"), elsewhere on behalf of the organisation.
+  const body = reg.roles.find((x) => x.kind === 'administrative-body');
+  const onBehalfOf = `namens ${body ? body.title : reg.organisation.name}`;
+  const actor = step?.actor;
+  if (!actor || actor === 'system' || actor === 'complainant') return body ? [body.title] : [reg.organisation.name];
+  const committee = reg.committees.find((c) => c.role === actor);
+  if (committee) return [committee.name];
+  const role = reg.roles.find((x) => x.id === actor);
+  if (!role) return [reg.organisation.name];
+  // The body itself, and a practitioner who is the provider, sign in their own name.
+  if (role.kind === 'administrative-body') return [role.title];
+  if (role.kind === 'sole-practitioner') return [role.people[0]?.name ?? role.title, reg.organisation.name];
+  return [role.title, onBehalfOf];
+}
+
 /** Renders one letter or notice. */
 export function renderLetter(input: LetterInput): Letter {
   const { reg, view, kind } = input;
   const r = view.received;
+  const complainant = input.audience === 'complainant';
+  /** "uw klacht" for the complainant, "de klacht" for anyone else. */
+  const about = complainant ? 'uw klacht' : 'de klacht';
   const receivedDay = dayOf(r.receivedAt);
   const lines: string[] = [];
   const greet =
@@ -224,21 +258,22 @@ export function renderLetter(input: LetterInput): Letter {
       break;
     case 'extension':
       lines.push(
-        `Wij hebben meer tijd nodig om uw klacht (kenmerk ${view.reference}) goed te behandelen.`,
+        `Wij hebben meer tijd nodig om ${about} (kenmerk ${view.reference}) goed te behandelen.`,
         '',
         `De nieuwe datum is: uiterlijk ${input.dueAt ? dayOf(input.dueAt) : 'onbekend'}.`,
-        `De reden is: ${input.reason ?? 'niet opgegeven'}.`,
-        '',
-        'Bent u het hier niet mee eens? Laat het ons weten.',
+        `De reden is: ${sentence(input.reason ?? 'niet opgegeven')}`,
+        // Only the complainant can object to the extension of their complaint's term.
+        ...(complainant ? ['', 'Bent u het hier niet mee eens? Laat het ons weten.'] : []),
       );
       break;
     case 'inadmissible':
     case 'not-handled':
       lines.push(
-        `Wij nemen uw klacht van ${receivedDay} (kenmerk ${view.reference}) niet in behandeling.`,
+        `Wij nemen ${about} van ${receivedDay} (kenmerk ${view.reference}) niet in behandeling.`,
         ...(input.note ? ['', `De reden: ${input.note}`] : []),
-        '',
-        'Bent u het hier niet mee eens? Laat het ons weten, dan kijken wij er opnieuw naar.',
+        ...(complainant
+          ? ['', 'Bent u het hier niet mee eens? Laat het ons weten, dan kijken wij er opnieuw naar.']
+          : []),
       );
       if (reg.referrals.length)
         lines.push(
@@ -259,11 +294,10 @@ export function renderLetter(input: LetterInput): Letter {
       break;
     case 'closure':
       lines.push(
-        `Wij sluiten uw klacht (kenmerk ${view.reference}) af.`,
+        `Wij sluiten ${about} (kenmerk ${view.reference}) af.`,
         ...(input.outcomeTitle ? ['', `De uitkomst: ${sentence(input.outcomeTitle)}`] : []),
         ...(input.note ? ['', input.note] : []),
-        '',
-        'Dank u wel dat u uw klacht met ons heeft gedeeld. Wij leren ervan.',
+        ...(complainant ? ['', 'Dank u wel dat u uw klacht met ons heeft gedeeld. Wij leren ervan.'] : []),
       );
       break;
     case 'withdrawal':
@@ -364,10 +398,17 @@ export function renderLetter(input: LetterInput): Letter {
     default:
       // Outcome letters: findings, judgement, ruling, decision, conversation report, advice.
       lines.push(
-        `${SUBJECTS[kind] ?? 'Bericht over uw klacht'} (kenmerk ${view.reference}).`,
+        `${forReader(SUBJECTS[kind] ?? 'Bericht over uw klacht', input.audience)} (kenmerk ${view.reference}).`,
         ...(input.outcomeTitle ? ['', `Uitkomst: ${sentence(input.outcomeTitle)}`] : []),
         ...(input.note ? ['', input.note] : []),
       );
+      {
+        // A committee that decides with a binding ruling (OCO: "een bindende en gemotiveerde
+        // uitspraak") says so in the ruling: it is not advice the organisation may set aside.
+        const committee = reg.committees.find((c) => c.role === input.step?.actor);
+        if (kind === 'ruling' && committee?.decides === 'binding-ruling')
+          lines.push('', `Deze uitspraak van ${committee.name} is bindend.`);
+      }
       if (input.audience === 'complainant') {
         const next = nextStepLines(reg, view);
         if (next.length) lines.push('', ...next);
@@ -380,7 +421,7 @@ export function renderLetter(input: LetterInput): Letter {
     lines.push('', 'In deze brief vindt u, zoals onze regeling vraagt:', ...input.mustContain.map((m) => `- ${m}`));
   }
   if (input.audience !== 'officer') lines.push('', ...contactLines(reg));
-  lines.push('', 'Met vriendelijke groet,', reg.organisation.name);
+  lines.push('', 'Met vriendelijke groet,', ...signature(reg, input.step));
 
   const forOfficer =
     kind === 'task' || kind === 'alarm' || kind === 'notice' || (kind === 'reminder' && input.audience === 'officer');
@@ -391,7 +432,7 @@ export function renderLetter(input: LetterInput): Letter {
         ? input.step?.kind === 'await-choice'
           ? 'Herinnering: wilt u verder met uw klacht?'
           : `Herinnering: ${input.step?.title ?? 'uw klacht'}`
-        : (SUBJECTS[kind] ?? 'Bericht over uw klacht')
+        : forReader(SUBJECTS[kind] ?? 'Bericht over uw klacht', input.audience)
   }`;
   const text = lines.join('\n');
   const html = letterHtml(reg, subject, text);

@@ -141,7 +141,8 @@ export type HoldReason =
   | 'no-email-intake'
   | 'reply-sender-mismatch'
   | 'dossier-closed'
-  | 'not-accepted';
+  | 'not-accepted'
+  | 'too-many-attachments';
 
 /** An e-mail held for an officer: never lost, never silently a dossier. */
 export interface HeldMail {

@@ -36,6 +36,10 @@ export interface TextIssue {
 export const LONE_SURROGATE_MESSAGE =
   'Dit veld bevat een teken dat niet compleet is (een half teken, bijvoorbeeld van een emoji). Haal het weg of typ het opnieuw.';
 
+/** How deep a request body may nest: our deepest (answers, registration) is three levels. */
+export const MAX_JSON_DEPTH = 32;
+export const TOO_DEEP_MESSAGE = 'Dit bericht is te diep genest; zo ziet geen formulier van ons eruit.';
+
 /**
  * Walks a parsed JSON value: every string (and every object key) not well-formed is an issue
  * with its path; otherwise the value comes back with every string in NFC. Refusing is better
@@ -45,6 +49,12 @@ export const LONE_SURROGATE_MESSAGE =
 export function normalizeJson(value: unknown): { value: unknown; issues: TextIssue[] } {
   const issues: TextIssue[] = [];
   const walk = (v: unknown, path: (string | number)[]): unknown => {
+    // No body of ours nests deeper than a few levels; a body nested thousands deep (the fuzz
+    // sends them) would overflow the stack here and answer 503 instead of 400.
+    if (path.length > MAX_JSON_DEPTH) {
+      if (!issues.some((i) => i.message === TOO_DEEP_MESSAGE)) issues.push({ path, message: TOO_DEEP_MESSAGE });
+      return undefined;
+    }
     if (typeof v === 'string') {
       if (!isWellFormed(v)) {
         issues.push({ path, message: LONE_SURROGATE_MESSAGE });

@@ -332,6 +332,17 @@ export function ComplaintForm(props: { reg: Regulation; values: Values; errors: 
   const aboutRole = reg.conflictOfInterest.find((c) => c.when === 'complaint-about-role' && c.role);
   const aboutTitle = aboutRole ? reg.roles.find((r) => r.id === aboutRole.role)?.title : undefined;
   const support = reg.referrals.filter((r) => reg.eligibility.support.some((s) => s.referral === r.id));
+  // Which fields the regulation requires, per variant (Awb 9:4 lid 2 names name, address and
+  // description): a field no variant requires is "(niet verplicht)"; one only some variants require
+  // says for which.
+  type Field = Regulation['intake']['variants'][number]['requiredFields'][number];
+  const need = (field: Field, hint?: string) => {
+    const by = reg.intake.variants.filter((v) => v.requiredFields.includes(field));
+    const only = by.length > 0 && by.length < reg.intake.variants.length;
+    const which = only ? `Verplicht als u kiest voor: ${by.map((v) => v.title).join(', ')}.` : undefined;
+    const joined = [hint, which].filter(Boolean).join(' ');
+    return { optional: by.length === 0, ...(joined ? { hint: joined } : {}) };
+  };
   return (
     <Layout reg={reg} title="Klacht indienen" error={problems.length > 0}>
       <ErrorSummary errors={errors} />
@@ -377,17 +388,16 @@ export function ComplaintForm(props: { reg: Regulation; values: Values; errors: 
           id="email"
           label="E-mailadres"
           type="email"
-          optional
+          {...need('email', 'Dan krijgt u de bevestiging en de brieven per e-mail.')}
           values={values}
           errors={errors}
           autocomplete="email"
-          hint="Dan krijgt u de bevestiging en de brieven per e-mail."
         />
         <Text
           id="phone"
           label="Telefoonnummer"
           type="tel"
-          optional
+          {...need('phone')}
           values={values}
           errors={errors}
           autocomplete="tel"
@@ -395,7 +405,7 @@ export function ComplaintForm(props: { reg: Regulation; values: Values; errors: 
         <Text
           id="street"
           label="Straat en huisnummer"
-          optional
+          {...need('address')}
           values={values}
           errors={errors}
           autocomplete="street-address"
@@ -403,13 +413,19 @@ export function ComplaintForm(props: { reg: Regulation; values: Values; errors: 
         <Text
           id="postcode"
           label="Postcode"
-          optional
+          {...need('address', 'Bijvoorbeeld 1234 AB.')}
           values={values}
           errors={errors}
           autocomplete="postal-code"
-          hint="Bijvoorbeeld 1234 AB."
         />
-        <Text id="city" label="Woonplaats" optional values={values} errors={errors} autocomplete="address-level2" />
+        <Text
+          id="city"
+          label="Woonplaats"
+          {...need('address')}
+          values={values}
+          errors={errors}
+          autocomplete="address-level2"
+        />
         <Text
           id="onBehalfOf"
           label="Klaagt u namens iemand anders? Vul dan zijn of haar naam in"
@@ -442,7 +458,7 @@ export function ComplaintForm(props: { reg: Regulation; values: Values; errors: 
           prefix="incident"
           legend="Wanneer gebeurde het?"
           hint="Bijvoorbeeld 20 8 2026. Weet u het niet precies? Vul dan ongeveer in."
-          optional
+          optional={need('incidentDate').optional}
           values={values}
           errors={errors}
         />
@@ -459,10 +475,9 @@ export function ComplaintForm(props: { reg: Regulation; values: Values; errors: 
         <Text
           id="respondent"
           label="Over wie gaat uw klacht?"
-          optional
+          {...need('respondent', 'Bijvoorbeeld de naam van een medewerker of een team.')}
           values={values}
           errors={errors}
-          hint="Bijvoorbeeld de naam van een medewerker of een team."
         />
         {aboutRole && aboutTitle ? (
           <div class="kf-choice kf-field">

@@ -38,8 +38,11 @@ export interface Extension {
 }
 
 export interface ExtensionPolicy {
-  /** The most all extensions together may add, e.g. 4 weeks (Awb 9:11 lid 2, Wkkgz art. 17 lid 3). */
-  max: string | Term;
+  /**
+   * The most all extensions together may add, e.g. 4 weeks (Awb 9:11 lid 2, Wkkgz art. 17 lid 3);
+   * absent where neither statute nor regulation caps it (a regulation's own term, the Jeugdwet).
+   */
+  max?: string | Term;
   /** The extension must be announced before the deadline it extends has passed (Wkkgz art. 17 lid 3). */
   announceBeforeExpiry: boolean;
   /** Beyond the cap with the complainant's written consent (Awb 9:11 lid 2). */
@@ -190,6 +193,57 @@ function daysBetween(from: Temporal.PlainDate, to: Temporal.PlainDate): number {
 }
 
 /**
+ * The Algemene termijnenwet applied to a term's end: art. 1 moves an end on a Saturday, Sunday or
+ * general holiday to the next day that is none of these; art. 2 makes a term of at least three
+ * days hold at least two such days. Both are checked together until neither moves the end.
+ */
+function atwMove(
+  start: Temporal.PlainDate,
+  anchorDate: Temporal.PlainDate,
+  term: Term,
+): { end: Temporal.PlainDate; steps: ExplanationStep[] } {
+  const steps: ExplanationStep[] = [];
+  let end = start;
+  const needsTwo = atLeastThreeDays(term);
+  for (;;) {
+    if (atwNonDay(end)) {
+      const from = end;
+      const skipped: string[] = [];
+      for (let nonDay = atwNonDay(end); nonDay; nonDay = atwNonDay(end)) {
+        skipped.push(`${formatDutchDate(end).split(' ').slice(0, 3).join(' ')}: ${nonDay}`);
+        end = end.add({ days: 1 });
+      }
+      steps.push({
+        rule: 'atw-art-1',
+        from: from.toString(),
+        to: end.toString(),
+        why: `de termijn zou eindigen op een zaterdag, zondag of feestdag (${skipped.join('; ')}); art. 1 Atw verlengt hem tot ${formatDutchDate(end)}`,
+      });
+      continue;
+    }
+    if (needsTwo) {
+      let valid = 0;
+      for (let d = anchorDate.add({ days: 1 }); Temporal.PlainDate.compare(d, end) <= 0; d = d.add({ days: 1 })) {
+        if (!atwNonDay(d)) valid++;
+      }
+      if (valid < 2) {
+        const next = end.add({ days: 1 });
+        steps.push({
+          rule: 'atw-art-2',
+          from: end.toString(),
+          to: next.toString(),
+          why: `de termijn bevat maar ${valid} dag(en) die geen zaterdag, zondag of feestdag zijn; art. 2 Atw vraagt er ten minste twee`,
+        });
+        end = next;
+        continue;
+      }
+    }
+    break;
+  }
+  return { end, steps };
+}
+
+/**
  * Computes a deadline.
  *
  * @example
@@ -238,11 +292,19 @@ export function computeDeadline(input: DeadlineInput): Deadline {
     });
   }
 
+  const exclusion = atwExclusion(term);
+  const atwApplies = input.atw && exclusion === undefined;
+  const atwWhy = !input.atw
+    ? 'De Algemene termijnenwet is niet van toepassing op deze termijn (keuze van de regeling).'
+    : exclusion
+      ? `De Algemene termijnenwet geldt niet voor ${exclusion} (art. 4).`
+      : 'De Algemene termijnenwet is van toepassing.';
+
   // Extensions count from the deadline they extend, capped by the policy.
   const extensions = input.extensions ?? [];
   if (extensions.length > 0) {
     const policy = input.extensionPolicy;
-    const capDate = policy ? addTerm(end, parseTerm(policy.max), closingDays) : undefined;
+    const capDate = policy?.max ? addTerm(end, parseTerm(policy.max), closingDays) : undefined;
     for (const [i, ext] of extensions.entries()) {
       const extTerm = parseTerm(ext.term);
       if (policy?.announceBeforeExpiry) {
@@ -255,16 +317,19 @@ export function computeDeadline(input: DeadlineInput): Deadline {
         const announced = /^\d{4}-\d{2}-\d{2}$/.test(ext.announcedAt)
           ? endOfDay(localDate(ext.announcedAt))
           : Temporal.Instant.from(ext.announcedAt).toString();
-        if (Temporal.Instant.compare(Temporal.Instant.from(announced), Temporal.Instant.from(endOfDay(end))) > 0) {
+        // "Before expiry" is up to and including the last day as the Atw moves it (art. 1): a term
+        // ending on Saturday 26 June 2027 runs through Monday 28 June, and so does the time to extend.
+        const expires = atwApplies ? atwMove(end, anchorDate, term).end : end;
+        if (Temporal.Instant.compare(Temporal.Instant.from(announced), Temporal.Instant.from(endOfDay(expires))) > 0) {
           throw new DeadlineError(
-            `De verlenging is gemeld na het verstrijken van de termijn op ${formatDutchDate(end)} (${policy.source}).`,
+            `De verlenging is gemeld na het verstrijken van de termijn op ${formatDutchDate(expires)} (${policy.source}).`,
             ['extensions', i, 'announcedAt'],
           );
         }
       }
       const before = end;
       end = addTerm(end, extTerm, closingDays);
-      if (policy && capDate && Temporal.PlainDate.compare(end, capDate) > 0) {
+      if (policy?.max && capDate && Temporal.PlainDate.compare(end, capDate) > 0) {
         if (!(policy.beyondMaxWithConsent && ext.consent)) {
           throw new DeadlineError(
             `Verlenging tot ${formatDutchDate(end)} gaat verder dan de toegestane ${describeTerm(parseTerm(policy.max))} (${policy.source})${policy.beyondMaxWithConsent ? '; verder verlengen kan alleen met schriftelijke instemming van de klager' : ''}.`,
@@ -282,53 +347,10 @@ export function computeDeadline(input: DeadlineInput): Deadline {
   }
 
   // The Algemene termijnenwet, when it applies to this term.
-  const exclusion = atwExclusion(term);
-  const atwApplies = input.atw && exclusion === undefined;
-  const atwWhy = !input.atw
-    ? 'De Algemene termijnenwet is niet van toepassing op deze termijn (keuze van de regeling).'
-    : exclusion
-      ? `De Algemene termijnenwet geldt niet voor ${exclusion} (art. 4).`
-      : 'De Algemene termijnenwet is van toepassing.';
   if (atwApplies) {
-    // Art. 1: a term ending on a Saturday, Sunday or general holiday runs through the next day
-    // that is none of these. Art. 2: a term of at least three days is extended so that it holds
-    // at least two such days. Both are checked together until neither moves the end.
-    const needsTwo = atLeastThreeDays(term);
-    for (;;) {
-      if (atwNonDay(end)) {
-        const from = end;
-        const skipped: string[] = [];
-        for (let nonDay = atwNonDay(end); nonDay; nonDay = atwNonDay(end)) {
-          skipped.push(`${formatDutchDate(end).split(' ').slice(0, 3).join(' ')}: ${nonDay}`);
-          end = end.add({ days: 1 });
-        }
-        steps.push({
-          rule: 'atw-art-1',
-          from: from.toString(),
-          to: end.toString(),
-          why: `de termijn zou eindigen op een zaterdag, zondag of feestdag (${skipped.join('; ')}); art. 1 Atw verlengt hem tot ${formatDutchDate(end)}`,
-        });
-        continue;
-      }
-      if (needsTwo) {
-        let valid = 0;
-        for (let d = anchorDate.add({ days: 1 }); Temporal.PlainDate.compare(d, end) <= 0; d = d.add({ days: 1 })) {
-          if (!atwNonDay(d)) valid++;
-        }
-        if (valid < 2) {
-          const next = end.add({ days: 1 });
-          steps.push({
-            rule: 'atw-art-2',
-            from: end.toString(),
-            to: next.toString(),
-            why: `de termijn bevat maar ${valid} dag(en) die geen zaterdag, zondag of feestdag zijn; art. 2 Atw vraagt er ten minste twee`,
-          });
-          end = next;
-          continue;
-        }
-      }
-      break;
-    }
+    const moved = atwMove(end, anchorDate, term);
+    steps.push(...moved.steps);
+    end = moved.end;
   }
 
   const lastDecreeYear = Math.max(...DECREE_YEARS);

@@ -186,7 +186,12 @@ export class Core {
       respondent: [],
       officer: [],
     };
+    const named = view.received.respondent;
     for (const r of recipients) {
+      // No letter to a respondent nobody named (not even one to print and post): there is no one
+      // to send it to. A named respondent without an address still gets one to print.
+      if (r === 'respondent' && !named?.name && !named?.email) continue;
+      if (r === 'respondent-manager' && !named?.managerEmail && !named?.name && !named?.email) continue;
       if (r === 'complainant') groups.complainant.push(r);
       else if (r === 'respondent' || r === 'respondent-manager') groups.respondent.push(r);
       else groups.officer.push(r);

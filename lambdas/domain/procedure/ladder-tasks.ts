@@ -4,7 +4,7 @@
  * deadline-passed.ts).
  */
 import { ulid } from 'ulid';
-import { CONTROL_OUTCOMES, findStep } from '../../../statemachines/ladder.js';
+import { CONTROL_OUTCOMES, findStep, type LadderStep } from '../../../statemachines/ladder.js';
 import { type DossierView, deadlineId, type EventBody, project } from '../dossier.js';
 import { NO_ANSWER_NOTE } from '../letters.js';
 import type { LadderInput } from '../ports.js';
@@ -82,6 +82,26 @@ export function completion(
     );
   }
   return bodies;
+}
+
+/**
+ * The ids of the complainant's letters `completion` queues when a step ends with an outcome (in
+ * the step's last activation): the step's own letter at its end and the outcome's letter.
+ */
+function endLetterIds(
+  view: DossierView,
+  step: LadderStep['step'],
+  outcome: LadderStep['step']['outcomes'][number],
+): string[] {
+  const ended = view.ended.filter((e) => e.stepId === step.id && e.outcome === outcome.id).at(-1);
+  if (!ended) return [];
+  const key = `${step.id}#${ended.activation}`;
+  return [
+    ...(step.letter && step.letter.when === 'end' && step.actor !== 'system'
+      ? [`${key}:${step.letter.kind}:complainant`]
+      : []),
+    ...(outcome.letter ? [`${key}:${outcome.id}:${outcome.letter.kind}:complainant`] : []),
+  ];
 }
 
 export async function startLadder(
@@ -260,8 +280,18 @@ export async function close(
         ...core.letter(v, 'referral', ['complainant'], key, { ...(p.referral ? { referralId: p.referral } : {}) }),
       );
     } else {
-      const told = bodies.filter((b) => b.type === 'letter.queued' && b.data.audience === 'complainant');
-      const closed = told.some((b) => b.type === 'letter.queued' && b.data.kind === 'closure');
+      // What the complainant was told as the last step ended: queued in this change, or, for a
+      // person's decision (`by`), already recorded by the action itself (officer-actions.ts).
+      const queued = new Set(
+        bodies.flatMap((b) =>
+          b.type === 'letter.queued' && b.data.audience === 'complainant' ? [b.data.letterId] : [],
+        ),
+      );
+      const recorded = p.previous?.by && at && outcome ? endLetterIds(v, at.step, outcome) : [];
+      const told = v.letters.filter(
+        (l) => l.audience === 'complainant' && (queued.has(l.letterId) || recorded.includes(l.letterId)),
+      );
+      const closed = told.some((l) => l.kind === 'closure');
       if (!closed && (told.length === 0 || core.reg.closure?.letter)) {
         bodies.push(
           ...core.letter(v, 'closure', ['complainant'], key, {

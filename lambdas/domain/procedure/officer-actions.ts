@@ -9,15 +9,22 @@ import { type DossierView, deadlineId, type EventBody, project } from '../dossie
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../errors.js';
 import type { Core } from './core.js';
 import { cursorFor, reminderFor } from './deadlines.js';
+import { completion } from './ladder-tasks.js';
 import { registrationOf } from './records.js';
 import type { Action, AvailableAction, BeginResult, Caller } from './types.js';
 
+/**
+ * Who may act on a step: whoever holds it (its actor, or whom the conflict-of-interest rule or a
+ * handover named) and that role's deputies. `escalatesTo` is whom a missed deadline alarms; being
+ * alarmed gives no right to decide (a complaints officer alarmed about the board's step does not
+ * take the board's decision).
+ */
 export function mayAct(core: Core, caller: Caller, view: DossierView, step: Step): boolean {
   if (caller.kind === 'complainant') return step.actor === 'complainant';
   const assignee = view.current?.assignee ?? step.actor;
   if (step.actor === 'complainant') return true; // recorded on the complainant's behalf (phone, letter)
   const role = core.reg.roles.find((r) => r.id === assignee);
-  const allowed = new Set([assignee, ...(role?.deputies ?? []), ...(role?.escalatesTo ? [role.escalatesTo] : [])]);
+  const allowed = new Set([assignee, ...(role?.deputies ?? [])]);
   return caller.roles.some((r) => allowed.has(r));
 }
 
@@ -131,13 +138,28 @@ async function chooseOutcome(
       ]);
     }
   }
-  await core.succeed(token, {
-    step: action.stepId,
-    outcome: action.outcome,
-    by,
-    ...(action.note ? { note: action.note } : {}),
+  const previous = { step: action.stepId, outcome: action.outcome, by, ...(action.note ? { note: action.note } : {}) };
+  const activation = view.current?.activation ?? 1;
+  await core.succeed(token, previous);
+  // The state machine has the decision; now it is in the dossier too, before the answer says so.
+  // A withdrawal recorded in between wins (issue 14: both answered 200 and the decision vanished):
+  // the officer hears 409, and the history shows the withdrawal. Whichever writer records the
+  // step's end first (this one or the ladder's next begin) records it once.
+  return core.mutate(ctx.id, by, (v, now) => {
+    const recorded = v.ended.some(
+      (e) => e.stepId === action.stepId && e.activation === activation && e.outcome === action.outcome,
+    );
+    if (recorded) return [];
+    if (v.status === 'closed')
+      throw new ConflictError(
+        v.closed?.result === 'withdrawn'
+          ? 'De klager heeft de klacht ingetrokken voordat uw beslissing was vastgelegd. Uw beslissing is niet vastgelegd.'
+          : 'Het dossier is gesloten voordat uw beslissing was vastgelegd.',
+      );
+    if (v.current?.stepId !== action.stepId || v.current.activation !== activation)
+      throw new ConflictError('Het dossier is intussen verder gegaan; vernieuw de pagina.');
+    return completion(core, v, previous, now);
   });
-  return view;
 }
 
 /** A handover to another role (conflict of interest): the new holder gets the task letter. */
@@ -203,7 +225,7 @@ async function extend(
         closingDays: core.reg.organisation.closingDays,
         extensions,
         extensionPolicy: {
-          max: rule.max,
+          ...(rule.max ? { max: rule.max } : {}),
           announceBeforeExpiry: rule.announceBeforeExpiry,
           beyondMaxWithConsent: rule.beyondMaxWithConsent,
           source: rule.statute ?? core.reg.title,

@@ -133,7 +133,10 @@ export async function updateImprovement(
  */
 export function conductReaders(core: Core): string[] {
   if (core.reg.conductNote) return core.reg.conductNote.readers;
-  return core.reg.roles.filter((r) => r.kind === 'manager' || r.kind === 'director').map((r) => r.id);
+  // Whoever leads the organisation reads them: its managers and directors, or the administrative
+  // body, or the practitioner who works alone.
+  const leads = ['manager', 'director', 'administrative-body', 'sole-practitioner'];
+  return core.reg.roles.filter((r) => leads.includes(r.kind)).map((r) => r.id);
 }
 
 export function mayReadConduct(core: Core, caller: Caller): boolean {

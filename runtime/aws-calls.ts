@@ -1,0 +1,115 @@
+/**
+ * Which AWS calls each Lambda function makes, recorded where the local runtime hands the handlers
+ * their SDK clients: a middleware on each client notes the command and the resource it names, and
+ * the function it ran in (the API, a ladder task, the reminder, the inbound-mail handler; kept in
+ * an AsyncLocalStorage the runtime sets around each entry, as each is its own function in AWS).
+ *
+ * test/aws-permissions.test.ts evaluates every recorded call against that function's synthesised
+ * role policy with an IAM policy simulator: a call its role would deny fails the test. The
+ * end-to-end suites record while they run when KLACHTFLOW_AWS_CALLS names a folder (vitest sets
+ * it); otherwise nothing is kept.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The Lambda functions of the stack, as lib/handlers.ts and lib/inbound-mail.ts name them. */
+export type FunctionName =
+  | 'api'
+  | 'beginStep'
+  | 'awaitAction'
+  | 'deadline'
+  | 'close'
+  | 'continue'
+  | 'reminder'
+  | 'inboundMail';
+
+/** One call, reduced to what decides its permission (never a value a person wrote). */
+export interface AwsCall {
+  fn: FunctionName;
+  service: 'dynamodb' | 'ses' | 'scheduler' | 'sfn' | 's3';
+  /** The SDK command without `Command`: `PutItem`, `SendEmail`, `CreateSchedule`. */
+  command: string;
+  /** DynamoDB: the index a Query reads. */
+  index?: string;
+  /** S3: the object key's prefix (`inbound/`, `attachments/`). */
+  prefix?: string;
+  /** Scheduler: whether the schedule name is one Scheduler accepts (1-64 of [0-9A-Za-z-_.]). */
+  scheduleName?: { length: number; valid: boolean };
+  /** SES: whether the call names a configuration set. */
+  configurationSet?: boolean;
+}
+
+const current = new AsyncLocalStorage<FunctionName>();
+
+/** Runs `body` as the given function: calls made inside it are recorded as that function's. */
+export function asFunction<T>(fn: FunctionName, body: () => T): T {
+  return current.run(fn, body);
+}
+
+/** Wraps a handler so each invocation runs as the given function. */
+export function asFunctionHandler<A extends unknown[], R>(fn: FunctionName, handler: (...args: A) => R) {
+  return (...args: A): R => current.run(fn, () => handler(...args));
+}
+
+/** Every method of an object runs as the given function (the inbound-mail handler's domain code). */
+export function asFunctionObject<T extends object>(fn: FunctionName, target: T): T {
+  return new Proxy(target, {
+    get(t, key, receiver) {
+      const v = Reflect.get(t, key, receiver);
+      return typeof v === 'function' ? (...args: unknown[]) => current.run(fn, () => v.apply(t, args)) : v;
+    },
+  });
+}
+
+const SCHEDULE_NAME = /^[0-9A-Za-z_.-]{1,64}$/;
+
+/** The permission-relevant part of a command's input. */
+export function describeCall(
+  fn: FunctionName,
+  service: AwsCall['service'],
+  commandName: string,
+  input: Record<string, any>,
+): AwsCall {
+  const command = commandName.replace(/Command$/, '');
+  const call: AwsCall = { fn, service, command };
+  if (service === 'dynamodb' && typeof input.IndexName === 'string') call.index = input.IndexName;
+  if (service === 's3' && typeof input.Key === 'string') call.prefix = input.Key.replace(/[^/]*$/, '');
+  if (service === 'scheduler' && typeof input.Name === 'string')
+    call.scheduleName = { length: input.Name.length, valid: SCHEDULE_NAME.test(input.Name) };
+  if (service === 'ses') call.configurationSet = typeof input.ConfigurationSetName === 'string';
+  return call;
+}
+
+type MiddlewareClient = { middlewareStack: { add: (mw: any, opts: any) => void } };
+
+/** The folder calls are written to (KLACHTFLOW_AWS_CALLS), if any. */
+function sinkDir(): string | undefined {
+  return process.env.KLACHTFLOW_AWS_CALLS || undefined;
+}
+
+const seen = new Set<string>();
+
+/** Records the calls of one SDK client (a no-op unless KLACHTFLOW_AWS_CALLS is set). */
+export function recordAwsCalls(client: MiddlewareClient, service: AwsCall['service']): void {
+  const dir = sinkDir();
+  if (!dir) return;
+  client.middlewareStack.add(
+    (next: any, context: any) => async (args: any) => {
+      const fn = current.getStore();
+      // Calls outside any function (a test driving the procedure directly) are no function's.
+      if (fn) {
+        const call = describeCall(fn, service, String(context.commandName ?? ''), args.input ?? {});
+        const line = JSON.stringify(call);
+        if (!seen.has(line)) {
+          seen.add(line);
+          mkdirSync(dir, { recursive: true });
+          // One line per distinct call, written at once: a process killed by a crash test keeps its record.
+          appendFileSync(join(dir, `${process.pid}.jsonl`), `${line}\n`);
+        }
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'klachtflowRecordAwsCalls' },
+  );
+}
