@@ -323,7 +323,9 @@ async function main() {
     )
       .filter(([, v]) => v > 0)
       .map(([k, v]) => `${k} ${v}`)
-      .join(', ')}), ${calls.dynamodbUpToAcknowledgement} up to the acknowledgement, with ${calls.otherAwsCallsUpToAcknowledgement} other AWS calls (StartExecution, SendEmail, CreateSchedule)`,
+      .join(
+        ', ',
+      )}), ${calls.dynamodbUpToAcknowledgement} up to the acknowledgement, with ${calls.otherAwsCallsUpToAcknowledgement} other AWS calls (StartExecution, SendEmail, CreateSchedule)`,
   );
   say(
     `  writes per intake at most ${calls.firstRequestByOperation.PutItem ?? 0} PutItem + ${calls.firstRequestByOperation.UpdateItem ?? 0} UpdateItem: raw PutItem at 16 clients / writes = ${round(raw16.perSecond / Math.max(1, (calls.firstRequestByOperation.PutItem ?? 0) + (calls.firstRequestByOperation.UpdateItem ?? 0)))} intakes/s as the ceiling, intake reached ${intake16.perSecond}`,
