@@ -291,6 +291,10 @@ export function buildProgram(): Command {
       `poort van de SMTP-server voor klachten per e-mail op 127.0.0.1 (standaard ${DEFAULT_SMTP_PORT}; 0: een vrije poort)`,
     )
     .option(
+      '--trust-proxy <adres...>',
+      'een proxy voor klachtflow (adres of reeks, bijvoorbeeld 127.0.0.1 of 10.0.0.0/8): alleen van die proxy geldt X-Forwarded-For voor de limieten per afzender',
+    )
+    .option(
       '--ignore-lint-errors',
       'start ook als "klachtflow regulation lint" fouten in de regeling vindt (alleen om te proberen, niet voor echte klachten)',
     )
@@ -303,6 +307,7 @@ export function buildProgram(): Command {
         now?: string;
         speed: string;
         smtpPort?: string;
+        trustProxy?: string[];
         ignoreLintErrors?: boolean;
       }) => {
         const port = Number(opts.port);
@@ -342,6 +347,7 @@ export function buildProgram(): Command {
             ...(opts.now ? { now: opts.now } : {}),
             speed,
             smtpPort: smtp,
+            ...(opts.trustProxy?.length ? { trustProxy: opts.trustProxy } : {}),
             log: (line) => process.stdout.write(`${line}\n`),
           });
         const inUse = (e: unknown) => (e as NodeJS.ErrnoException).code === 'EADDRINUSE';

@@ -9,6 +9,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
+import proxyaddr from 'proxy-addr';
 import { findStep } from '../statemachines/ladder.js';
 import type { Regulation } from '../statemachines/model.js';
 import { COMPLAINANT_ROLES } from '../statemachines/vocabulary.js';
@@ -60,6 +61,20 @@ export interface ApiDeps {
   ladderDiagram?: string;
   /** The caller's network address, where known: only to limit how often one caller may try. */
   clientAddress?: (c: Context) => string | undefined;
+  /**
+   * Proxies in front of the service (addresses or CIDR ranges, as proxy-addr reads them): for a
+   * request from one of these, the caller is the nearest address in X-Forwarded-For that is not
+   * one of them. Without any, X-Forwarded-For is never read (anyone can write it).
+   */
+  trustedProxies?: string[];
+  /** How often one caller, and one e-mail address, may start a complaint (see DEFAULT_LIMITS). */
+  limits?: Partial<RequestLimits>;
+  /**
+   * Runs work after the answer is sent (the lost-link request: the answer takes the same time
+   * whether or not the details matched). Absent (Lambda, which freezes after answering): the work
+   * runs before the answer, which is held to at least LINK_ANSWER_FLOOR_MS.
+   */
+  afterAnswer?: (work: () => Promise<void>) => void;
   /** How officers sign in to their pages (default: the local runtime's tokens; Cognito in AWS). */
   signIn?: PageSignIn;
   /** Where an unexpected error goes (default: the console; the Powertools logger in Lambda). */
@@ -69,6 +84,31 @@ export interface ApiDeps {
   /** Where attachments of dossiers are kept. */
   attachments?: AttachmentStore;
 }
+
+/** A limit: at most `count` in a fixed window of `seconds`. */
+export interface Limit {
+  count: number;
+  seconds: number;
+}
+
+export interface RequestLimits {
+  /** Complaints one caller may start (anyone can make the organisation mail any address). */
+  complaintsPerCaller: Limit;
+  /** Complaints with one e-mail address: the acknowledgement goes there. */
+  complaintsPerAddress: Limit;
+}
+
+/**
+ * Generous for a person, tight for a script: a family or an office behind one address files a
+ * few complaints an hour at most; one complainant a few a day.
+ */
+export const DEFAULT_LIMITS: RequestLimits = {
+  complaintsPerCaller: { count: 10, seconds: 3600 },
+  complaintsPerAddress: { count: 5, seconds: 86_400 },
+};
+
+/** Without `afterAnswer`, the lost-link answer never comes sooner than this (the work takes far less). */
+export const LINK_ANSWER_FLOOR_MS = 1000;
 
 /** `cognito:groups` arrives as a list, or as one string like "[officer manager]" (AWS.md). */
 export function parseGroups(claim: unknown): string[] {
@@ -317,14 +357,25 @@ function officerView(reg: Regulation, view: DossierView, actions: unknown[], pro
 }
 
 export function createApi(deps: ApiDeps): OpenAPIHono {
-  /** The caller's address, or undefined where the adapter cannot tell (a request made in-process). */
+  /**
+   * The caller's address, or undefined where the adapter cannot tell (a request made in-process).
+   * Behind a configured proxy, the nearest address it forwarded for (proxy-addr, as Express does).
+   */
+  const trusted = deps.trustedProxies?.length ? proxyaddr.compile(deps.trustedProxies) : undefined;
   const clientAddress = (c: Context): string | undefined => {
     try {
-      return deps.clientAddress?.(c) || undefined;
+      const remote = deps.clientAddress?.(c) || undefined;
+      if (!remote || !trusted) return remote;
+      const forwarded = c.req.header('x-forwarded-for');
+      return proxyaddr(
+        { headers: forwarded ? { 'x-forwarded-for': forwarded } : {}, connection: { remoteAddress: remote } } as never,
+        trusted,
+      );
     } catch {
       return undefined;
     }
   };
+  const limits: RequestLimits = { ...DEFAULT_LIMITS, ...deps.limits };
 
   /**
    * Idempotency-Key: the same key gives the same answer, once, however often and however
@@ -335,26 +386,31 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
     // Only a hash of the complaint is kept beside the key: no personal data in this record.
     const fingerprint = createHash('sha256').update(JSON.stringify(body)).digest('base64url');
     const now = deps.now?.() ?? new Date();
-    const started = await deps.store.beginIdempotent(key, fingerprint, now.toISOString());
-    if (!started) {
-      for (let i = 0; i < 100; i++) {
-        const rec = await deps.store.getIdempotent(key, now);
-        if (rec?.fingerprint !== fingerprint)
-          throw new ApiError(422, 'Deze Idempotency-Key is al gebruikt voor een andere klacht.', [
-            { path: 'idempotency-key', message: 'al gebruikt' },
-          ]);
-        if (rec.status === 'done') return rec.response as T;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      throw new ApiError(409, 'Deze klacht wordt al verwerkt; probeer het zo opnieuw.');
+    // Taken when free, expired, or pending past its lease (its owner died half-way: a crash must
+    // not leave the key "wordt al verwerkt" for a day, nor lose a re-posted form).
+    const begin = () => deps.store.beginIdempotent(key, fingerprint, now.toISOString(), new Date());
+    let started = await begin();
+    for (let i = 0; !started && i < 100; i++) {
+      const rec = await deps.store.getIdempotent(key, now);
+      if (rec && rec.fingerprint !== fingerprint)
+        throw new ApiError(422, 'Deze Idempotency-Key is al gebruikt voor een andere klacht.', [
+          { path: 'idempotency-key', message: 'al gebruikt' },
+        ]);
+      if (rec?.status === 'done') return rec.response as T;
+      if (!rec || i % 10 === 9) started = await begin();
+      if (!started) await new Promise((r) => setTimeout(r, 50));
     }
+    if (!started) throw new ApiError(409, 'Deze klacht wordt al verwerkt; probeer het zo opnieuw.');
     let response: T;
     try {
       response = await run();
     } catch (e) {
-      // Refused input stores nothing, so a corrected retry with the same key may go ahead. Any
-      // other failure may have come after the dossier was stored: the key stays taken.
-      if (e instanceof DomainError) await deps.store.releaseIdempotent(key);
+      // Refused input stores nothing, so a corrected retry with the same key may go ahead at once.
+      // Any other failure may have come after the dossier was stored: the key stays pending until
+      // its lease runs out, then a retry goes ahead (a duplicate beats a lost complaint; the
+      // runtime's recoverIntake starts the ladder of one stored before a crash).
+      if (e instanceof DomainError || (e instanceof ApiError && e.status === 429))
+        await deps.store.releaseIdempotent(key);
       throw e;
     }
     await deps.store.finishIdempotent(key, response);
@@ -474,7 +530,31 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
     async (c) => {
       const body = c.req.valid('json');
       const key = c.req.valid('header')['idempotency-key'];
+      const address = clientAddress(c);
       const run = async () => {
+        // Anyone can make the organisation mail any address: limited per caller and per address
+        // (a repeated Idempotency-Key gives its first answer without counting again).
+        const at = now();
+        const { complaintsPerCaller: byCaller, complaintsPerAddress: byAddress } = limits;
+        if (
+          address &&
+          !(await deps.store.withinLimit(`complaints-from#${address}`, at, byCaller.seconds, byCaller.count))
+        )
+          throw new ApiError(
+            429,
+            'Er zijn vanaf dit adres veel klachten tegelijk ingediend. Probeer het over een uur opnieuw, of bel ons.',
+          );
+        const email = body.complainant.email?.trim().toLowerCase();
+        const hashed = email && createHash('sha256').update(email).digest('base64url');
+        if (
+          hashed &&
+          !(await deps.store.withinLimit(`complaints-to#${hashed}`, at, byAddress.seconds, byAddress.count))
+        )
+          throw new ApiError(
+            429,
+            'Met dit e-mailadres zijn vandaag al veel klachten ingediend. Probeer het morgen opnieuw, of bel ons.',
+            [{ path: 'complainant.email', message: 'te vaak vandaag' }],
+          );
         const { view, accessToken } = await procedure.register(body, 'web', 'complainant');
         return {
           id: view.id,
@@ -519,8 +599,16 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
       const address = clientAddress(c);
       if (address && !(await deps.store.withinLimit(`link-from#${address}`, deps.now?.() ?? new Date(), 3600, 20)))
         throw new ApiError(429, 'U heeft het te vaak geprobeerd. Probeer het over een uur opnieuw, of bel ons.');
-      // The link comes from configuration: a forged Host header cannot send it elsewhere.
-      await procedure.renewAccess(reference, email, deps.statusUrl);
+      // The link comes from configuration: a forged Host header cannot send it elsewhere. The
+      // work (look up, limits, token, mail) happens after the answer: the answer's timing says
+      // nothing about whether the reference and address matched.
+      const work = () =>
+        procedure.renewAccess(reference, email, deps.statusUrl).catch((e) => {
+          if (deps.reportError) deps.reportError(e);
+          else console.error('klachtflow api: lost link', e);
+        });
+      if (deps.afterAnswer) deps.afterAnswer(work);
+      else await Promise.all([work(), new Promise((r) => setTimeout(r, LINK_ANSWER_FLOOR_MS))]);
       return c.json(
         {
           message:

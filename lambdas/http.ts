@@ -51,8 +51,17 @@ function api() {
     ownOrigins: () => [new URL(signInConfig.publicUrl).origin],
     // Signing out posts to us and goes on to the hosted sign-out (CSP form-action follows redirects).
     formTargets: [new URL(signInConfig.domainUrl).origin],
-    // API Gateway's view of the caller (requestContext.http.sourceIp), for rate limits only.
+    // API Gateway's view of the caller (requestContext.http.sourceIp), for rate limits only;
+    // behind a proxy of the organisation's own (TRUSTED_PROXIES, comma-separated addresses or
+    // ranges), the address that proxy forwarded for.
     clientAddress: (c) => getConnInfo(c).remote.address,
+    ...(process.env.TRUSTED_PROXIES
+      ? {
+          trustedProxies: process.env.TRUSTED_PROXIES.split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+        }
+      : {}),
     // The error's class and message; never the request (it may carry what a complainant wrote).
     reportError: (err) => {
       const e = err instanceof Error ? err : new Error(String(err));

@@ -19,7 +19,7 @@ import { sync as writeFileAtomicSync } from 'write-file-atomic';
 import { FileAttachmentStore } from '../lambdas/adapters/attachments.js';
 import { SchedulerReminders, SesMailer, StepFunctionsWorkflow } from '../lambdas/adapters/aws.js';
 import { DynamoDossierStore, ensureTable } from '../lambdas/adapters/dynamodb-store.js';
-import { createApi } from '../lambdas/api.js';
+import { createApi, type RequestLimits } from '../lambdas/api.js';
 import { InboundMail, intakeAddresses } from '../lambdas/domain/inbound-mail.js';
 import { Procedure } from '../lambdas/domain/procedure.js';
 import { taskHandlers } from '../lambdas/handlers.js';
@@ -32,6 +32,7 @@ import { loadRegulation, PRESET_IDS } from '../statemachines/load.js';
 import type { Regulation } from '../statemachines/model.js';
 import { asFunction, asFunctionHandler, asFunctionObject, recordAwsCalls } from './aws-calls.js';
 import { createAwsEndpoint } from './aws-endpoint.js';
+import { Background } from './background.js';
 import { type ClockMode, RuntimeClock } from './clock.js';
 import { startDynalite } from './dynamodb.js';
 import { LocalMailbox } from './mailbox.js';
@@ -52,6 +53,10 @@ export interface RuntimeOptions {
    * Absent: no SMTP server.
    */
   smtpPort?: number;
+  /** Proxies in front of the runtime whose X-Forwarded-For is believed (addresses or CIDR ranges). */
+  trustProxy?: string[];
+  /** How often one caller and one e-mail address may start a complaint (default: DEFAULT_LIMITS). */
+  limits?: Partial<RequestLimits>;
   /** Count what AWS would bill (runtime/usage.ts): for the simulation and cost tests; off by default. */
   meter?: boolean;
   /**
@@ -84,6 +89,8 @@ export interface Runtime {
   smtp?: LocalSmtp;
   /** Complaints by e-mail: the same domain code the SES handler calls. */
   inbound: InboundMail;
+  /** Work done after an answer was sent (a lost link's lookup and mail). */
+  background: Background;
   stop(): Promise<void>;
 }
 
@@ -280,6 +287,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     (PRESET_IDS as readonly string[]).includes(opts.regulation) && existsSync(ladderSvgFile(reg.id))
       ? readFileSync(ladderSvgFile(reg.id), 'utf8')
       : await (await import('../statemachines/diagram.js')).ladderSvg(reg);
+  const background = new Background();
   const api = createApi({
     regulation: reg,
     ladderDiagram,
@@ -291,6 +299,9 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     // Form posts come from this runtime's own pages only (read when asked: the port is known later).
     ownOrigins: () => ownHosts().map((h) => `http://${h}`),
     clientAddress: (c) => getConnInfo(c).remote.address,
+    ...(opts.trustProxy?.length ? { trustedProxies: opts.trustProxy } : {}),
+    ...(opts.limits ? { limits: opts.limits } : {}),
+    afterAnswer: (work) => background.run(work),
     now: () => clock.now(),
     inbound,
     attachments,
@@ -299,7 +310,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   // empty file the next start cannot read.
   const saveClock = () =>
     writeFileAtomicSync(join(dataDir, 'clock.json'), JSON.stringify({ now: clock.now().toISOString() }));
-  const local = createLocalRoutes({ clock, stepFunctions, mailbox, saveClock, ownHosts });
+  const local = createLocalRoutes({ clock, stepFunctions, mailbox, saveClock, ownHosts, background });
   api.route('/local', local);
   api.get('/health', (c) => c.json({ status: 'ok', regulation: reg.id, now: clock.now().toISOString() }));
   // Every request but the runtime's own (/local, /health) is one API Gateway request in AWS.
@@ -357,8 +368,10 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     endpoints: { dynamodb: dynamo.endpoint, aws: awsEndpoint, region: REGION, tableName, stateMachineArn },
     ...(smtp ? { smtp } : {}),
     inbound,
+    background,
     stop: async () => {
       await smtp?.close();
+      await background.idle();
       clock.stop();
       await stepFunctions.idle();
       saveClock();
@@ -379,6 +392,8 @@ function createLocalRoutes(deps: {
   saveClock: () => void;
   /** host:port this runtime answers at. */
   ownHosts: () => string[];
+  /** Work after answers: the mailbox and the clock show the state after it. */
+  background: Background;
 }) {
   const app = new Hono();
   // The clock and the mailbox belong to this runtime's own origin: another Host (a DNS rebinding
@@ -472,14 +487,19 @@ function createLocalRoutes(deps: {
       );
     }
     // Everything already under way first, then every due entry in order, then what they started.
+    await deps.background.idle();
     await deps.stepFunctions.idle();
     await deps.clock.advanceTo(target);
     await deps.stepFunctions.idle();
     deps.saveClock();
     return c.json({ now: deps.clock.now().toISOString() });
   });
-  app.get('/mail', (c) => c.json(deps.mailbox.all()));
-  app.get('/mailbox', (c) => {
+  app.get('/mail', async (c) => {
+    await deps.background.idle();
+    return c.json(deps.mailbox.all());
+  });
+  app.get('/mailbox', async (c) => {
+    await deps.background.idle();
     const esc = (s: string) =>
       s.replace(
         /[&<>"']/g,

@@ -488,7 +488,15 @@ export const RegulationSchema = z
       anonymous: z.boolean().default(true),
       public: z.boolean().default(false),
     }),
-    retention: cited({ term: TermSchema, after: z.literal('closure') }),
+    retention: cited({
+      term: TermSchema,
+      after: z.literal('closure'),
+      /**
+       * The regulation says "ten minste" (keep at least this long): klachtflow erases at the end of
+       * that minimum (AVG art. 5 lid 1 onder e: no longer than needed) and says it was a minimum.
+       */
+      atLeast: z.boolean().default(false),
+    }),
     /** What the document says that the model cannot express yet: never dropped silently. */
     notModelled: z.array(z.object({ quote: z.string().min(1), why: z.string().min(1) })).default([]),
   })

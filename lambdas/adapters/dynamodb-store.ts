@@ -50,6 +50,13 @@ export const READS_SHOWN = 50;
 /** How long an Idempotency-Key is remembered: a client retrying a day later gets a new complaint. */
 export const IDEMPOTENCY_SECONDS = 24 * 3600;
 
+/**
+ * How long a pending Idempotency-Key is its owner's: longer than a request can live (the API
+ * function's timeout is 29 s, lib/handlers.ts; a local request takes under a second), so a
+ * working owner is never overtaken, and short enough that a retry after a crash goes ahead.
+ */
+export const IDEMPOTENCY_LEASE_SECONDS = 60;
+
 /** A lease's item outlives the lease by a day before TTL may remove it (TTL deletes lazily anyway). */
 const LEASE_GRACE_SECONDS = 24 * 3600;
 
@@ -509,10 +516,13 @@ export class DynamoDossierStore implements HeldMailStore {
   }
 
   /**
-   * Starts an idempotent request; false when another request with this key got there first.
-   * The record expires IDEMPOTENCY_SECONDS after `at`; an expired record may be taken again.
+   * Starts an idempotent request; false when another request with this key got there first and
+   * may still be working on it. The record expires IDEMPOTENCY_SECONDS after `at`; an expired
+   * record may be taken again. While pending it is a lease of IDEMPOTENCY_LEASE_SECONDS on the
+   * wall clock (`wallNow`): a pending key whose owner died (a crash half-way) is taken over once
+   * the lease ran out, instead of answering "wordt al verwerkt" for a day.
    */
-  async beginIdempotent(key: string, fingerprint: string, at: string): Promise<boolean> {
+  async beginIdempotent(key: string, fingerprint: string, at: string, wallNow: Date = new Date()): Promise<boolean> {
     const atMs = Date.parse(at);
     try {
       await this.doc.send(
@@ -524,12 +534,26 @@ export class DynamoDossierStore implements HeldMailStore {
             status: 'pending',
             fingerprint,
             at,
+            leaseUntil: wallNow.getTime() + IDEMPOTENCY_LEASE_SECONDS * 1000,
             [TTL_ATTRIBUTE]: epochSeconds(atMs) + IDEMPOTENCY_SECONDS,
           },
-          // Free: never taken, expired, or released by a refused request.
-          ConditionExpression: 'attribute_not_exists(pk) OR #exp <= :now OR #s = :released',
-          ExpressionAttributeNames: { '#exp': TTL_ATTRIBUTE, '#s': 'status' },
-          ExpressionAttributeValues: { ':now': Math.floor(atMs / 1000), ':released': 'released' },
+          // Free: never taken, expired, released by a refused request, or pending past its lease
+          // with the same request (its owner died half-way).
+          ConditionExpression:
+            'attribute_not_exists(pk) OR #exp <= :now OR #s = :released OR (#s = :pending AND #lease <= :wall AND #fp = :fp)',
+          ExpressionAttributeNames: {
+            '#exp': TTL_ATTRIBUTE,
+            '#s': 'status',
+            '#lease': 'leaseUntil',
+            '#fp': 'fingerprint',
+          },
+          ExpressionAttributeValues: {
+            ':now': Math.floor(atMs / 1000),
+            ':released': 'released',
+            ':pending': 'pending',
+            ':wall': wallNow.getTime(),
+            ':fp': fingerprint,
+          },
         }),
       );
       return true;

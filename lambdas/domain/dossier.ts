@@ -124,7 +124,11 @@ export type EventBody =
     }
   | { type: 'withdrawn'; data: { reason?: string } }
   | { type: 'closed'; data: { result: string; reason: string; referral?: string } }
-  | { type: 'retention.scheduled'; data: { name: string; at: string } }
+  | {
+      type: 'retention.scheduled';
+      /** `term` and `atLeast`: the regulation's retention, as it reads ("ten minste twee jaar"). */
+      data: { name: string; at: string; term?: string; atLeast?: boolean };
+    }
   | { type: 'access.renewed'; data: { accessTokenHash: string } }
   | { type: 'registration.answered'; data: { answers: Record<string, string> } }
   | { type: 'improvement.added'; data: Improvement }

@@ -102,7 +102,8 @@ export interface DossierStore {
     key: string,
     now?: Date,
   ): Promise<{ status: 'pending' | 'done'; response?: unknown; fingerprint: string } | undefined>;
-  beginIdempotent(key: string, fingerprint: string, at: string): Promise<boolean>;
+  /** `wallNow`: the wall clock, for the lease of a pending key (a dead owner's key is taken over). */
+  beginIdempotent(key: string, fingerprint: string, at: string, wallNow?: Date): Promise<boolean>;
   finishIdempotent(key: string, response: unknown): Promise<void>;
   releaseIdempotent(key: string): Promise<void>;
   /** Counts an attempt in a fixed window; false once more than `limit` were counted in it. */

@@ -8,6 +8,7 @@
  */
 import { findStep } from '../../statemachines/ladder.js';
 import type { Regulation } from '../../statemachines/model.js';
+import { describeTerm, parseTerm } from './calendar/term.js';
 import type { DossierEvent } from './dossier.js';
 import { dayOf, FIELD_NAMES_NL, labelled, sentence } from './letters.js';
 
@@ -148,7 +149,12 @@ export function timeline(reg: Regulation, events: readonly DossierEvent[]): Time
         add(e, `Dossier gesloten: ${RESULT_NL[e.data.result] ?? e.data.result}.`);
         break;
       case 'retention.scheduled':
-        add(e, `Wordt bewaard tot ${dayOf(e.data.at)}; daarna worden de persoonsgegevens gewist.`);
+        add(
+          e,
+          e.data.atLeast && e.data.term
+            ? `Wordt bewaard tot ${dayOf(e.data.at)}: de regeling vraagt ten minste ${describeTerm(parseTerm(e.data.term))} na afsluiting. Daarna worden de persoonsgegevens gewist.`
+            : `Wordt bewaard tot ${dayOf(e.data.at)}; daarna worden de persoonsgegevens gewist.`,
+        );
         break;
       case 'access.renewed':
         add(e, 'Nieuwe persoonlijke link naar de klager gestuurd.');

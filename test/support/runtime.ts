@@ -6,6 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer, { type Transporter } from 'nodemailer';
+import type { RequestLimits } from '../../lambdas/api.js';
 import { type Runtime, startRuntime } from '../../runtime/runtime.js';
 
 export interface TestRuntime extends Runtime {
@@ -19,14 +20,30 @@ export interface TestRuntime extends Runtime {
   mail(): Promise<{ to: string[]; from: string; subject: string; text: string; sentAt: string }[]>;
 }
 
+/** Intake limits no test reaches by accident. */
+export const NO_LIMITS: RequestLimits = {
+  complaintsPerCaller: { count: 1_000_000, seconds: 1 },
+  complaintsPerAddress: { count: 1_000_000, seconds: 1 },
+};
+
 export async function testRuntime(
   regulation: string,
   now = '2026-09-03T09:00:00+02:00',
   dataDir?: string,
-  opts: { smtpPort?: number; meter?: boolean } = {},
+  opts: { smtpPort?: number; meter?: boolean; trustProxy?: string[]; limits?: Partial<RequestLimits> } = {},
 ): Promise<TestRuntime> {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), `kf-${regulation.replace(/[^a-z0-9-]/gi, '_').slice(-40)}-`));
-  const rt = await startRuntime({ regulation, port: 0, dataDir: dir, clock: 'manual', now, ...opts });
+  // Tests file many complaints from one address with one e-mail address: no intake limits unless
+  // a test asks for them (test/abuse-limits.test.ts).
+  const rt = await startRuntime({
+    regulation,
+    port: 0,
+    dataDir: dir,
+    clock: 'manual',
+    now,
+    limits: NO_LIMITS,
+    ...opts,
+  });
   const call: TestRuntime['call'] = async (method, path, opts = {}) => {
     const headers: Record<string, string> = { ...opts.headers };
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;

@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { computeDeadline } from '../calendar/deadline.js';
+import { describeTerm } from '../calendar/term.js';
 import { type DossierView, type EventBody, redactEvent } from '../dossier.js';
 import type { Core } from './core.js';
 
@@ -17,7 +18,16 @@ export function retention(core: Core, view: DossierView, now: string): EventBody
     term: core.reg.retention.term,
     atw: false,
   });
-  return { type: 'retention.scheduled', data: { name: `kf-${view.id}-erase`, at: until.dueAt } };
+  const { term, atLeast } = core.reg.retention;
+  return {
+    type: 'retention.scheduled',
+    data: {
+      name: `kf-${view.id}-erase`,
+      at: until.dueAt,
+      term: typeof term === 'string' ? term : describeTerm(term),
+      ...(atLeast ? { atLeast: true } : {}),
+    },
+  };
 }
 
 /** The retention period ended: the personal data goes, the figures stay, the erasure is logged. */
