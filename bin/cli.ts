@@ -10,7 +10,7 @@ import { aslFile, ladderSvgFile } from '../statemachines/asl.js';
 import { compileRegulation, renderAsl } from '../statemachines/compile.js';
 import { lintPasses, lintRegulation } from '../statemachines/lint.js';
 import { loadRegulation, PRESET_IDS, RegulationError } from '../statemachines/load.js';
-import { ANCHOR_LABELS, type Regulation } from '../statemachines/model.js';
+import { ANCHOR_LABELS, type Regulation, stepsInSpan } from '../statemachines/model.js';
 
 /** A failure the user caused; printed without a stack trace. */
 class UsageError extends Error {
@@ -67,6 +67,15 @@ export function describeRegulation(reg: Regulation): string {
     }
     for (const e of rung.escalation) lines.push(`     ↑ klager kan vragen om: ${e.to} (${e.when})`);
   });
+  if (reg.ladder.terms.length) {
+    lines.push('', 'Termijnen voor de hele behandeling:');
+    for (const t of reg.ladder.terms) {
+      const x = t.extension;
+      lines.push(
+        `  - ${t.title}: ${describeTerm(parseTerm(t.term))} na ${t.from === 'receipt' ? 'ontvangst van de klacht' : 'het begin van de trede'} (${t.kind}${t.statute ? `, ${t.statute}` : ''}), over: ${stepsInSpan(reg, t).join(', ')}${x ? `; verdagen ${x.max ? `met ten hoogste ${describeTerm(parseTerm(x.max))}` : 'zonder grens'}${x.beyondMaxWithConsent ? ', verder met instemming van de klager' : ''}` : ''}`,
+      );
+    }
+  }
   if (reg.referrals.length) {
     lines.push('', 'Verwijzingen:', ...reg.referrals.map((r) => `  - ${r.name} (${r.kind}): ${r.when}`));
   }

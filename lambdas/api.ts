@@ -24,6 +24,7 @@ import { buildReport, reportCsv, reportHtml } from './domain/report.js';
 import { LONE_SURROGATE_MESSAGE, normalizeJson } from './domain/text.js';
 import { DEADLINE_STATUS_NL, timeline } from './domain/timeline.js';
 import { registerInboundRoutes } from './inbound-routes.js';
+import { recordKey, seal, unseal } from './sealed.js';
 import { registerAssets } from './web/assets.js';
 import { documentPolicy, formGuard, guardedApi, securityHeaders } from './web/guard.js';
 import { registerOfficerPages } from './web/officer-pages.js';
@@ -192,6 +193,8 @@ const Deadline = z
     kind: z.string(),
     extended: z.boolean(),
     statute: z.string().optional(),
+    /** Set for a term for the handling as a whole (Awb 9:11, Wkkgz art. 17): its id in the regulation. */
+    term: z.string().optional(),
     explanation: z.any(),
   })
   .openapi('Deadline');
@@ -220,6 +223,8 @@ const ActionBody = z
       .object({
         type: z.literal('extend'),
         stepId: z.string(),
+        /** Put off a term for the handling as a whole (ladder.terms) instead of the step's own term. */
+        termId: z.string().max(100).optional(),
         term: z.string().max(100),
         reason: z.string().trim().min(1, 'Geef de reden van de verlenging.').max(5000),
         consent: z.boolean().optional(),
@@ -381,8 +386,11 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
    * Idempotency-Key: the same key gives the same answer, once, however often and however
    * concurrently it is sent (a double click, a retried request, a reloaded form).
    */
-  const idempotent = async <T>(key: string | undefined, body: unknown, run: () => Promise<T>): Promise<T> => {
-    if (!key) return run();
+  const idempotent = async <T>(given: string | undefined, body: unknown, run: () => Promise<T>): Promise<T> => {
+    if (!given) return run();
+    // Stored under a hash of the client's key, the answer sealed with it (sealed.ts): the record
+    // holds no access token in plain text.
+    const key = recordKey(given);
     // Only a hash of the complaint is kept beside the key: no personal data in this record.
     const fingerprint = createHash('sha256').update(JSON.stringify(body)).digest('base64url');
     const now = deps.now?.() ?? new Date();
@@ -396,7 +404,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
         throw new ApiError(422, 'Deze Idempotency-Key is al gebruikt voor een andere klacht.', [
           { path: 'idempotency-key', message: 'al gebruikt' },
         ]);
-      if (rec?.status === 'done') return rec.response as T;
+      if (rec?.status === 'done') return unseal(given, rec.response) as T;
       if (!rec || i % 10 === 9) started = await begin();
       if (!started) await new Promise((r) => setTimeout(r, 50));
     }
@@ -413,7 +421,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
         await deps.store.releaseIdempotent(key);
       throw e;
     }
-    await deps.store.finishIdempotent(key, response);
+    await deps.store.finishIdempotent(key, seal(given, response));
     return response;
   };
   const { procedure, regulation: reg } = deps;

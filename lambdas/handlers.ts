@@ -30,6 +30,7 @@ export function taskHandlers(
       const e = ReminderEvent.parse(event);
       if (e.kind === 'erase') await procedure.erase(e.dossierId);
       else if (e.kind === 'erase-held') await procedure.eraseHeld(e.heldId);
+      else if (e.kind === 'term-reminder' || e.kind === 'term-end') await procedure.termFired(e);
       else await procedure.remind(e);
       return null;
     },

@@ -59,6 +59,13 @@ export const ReminderEvent = z.union([
   z.object({ kind: z.literal('erase'), dossierId: z.string(), name: z.string() }),
   z.object({ kind: z.literal('erase-held'), heldId: z.string(), name: z.string() }),
   z.object({
+    kind: z.enum(['term-reminder', 'term-end']),
+    dossierId: z.string(),
+    stepId: z.string(),
+    deadlineId: z.string(),
+    name: z.string(),
+  }),
+  z.object({
     kind: z.optional(z.literal('reminder')),
     dossierId: z.string(),
     stepId: z.string(),

@@ -6,7 +6,7 @@
 import { Temporal } from 'temporal-polyfill';
 import { computeDeadline } from '../lambdas/domain/calendar/deadline.js';
 import { describeTerm, parseTerm } from '../lambdas/domain/calendar/term.js';
-import type { Regulation, Rung, Step, TermInput } from './model.js';
+import { type ProcedureTerm, type Regulation, type Rung, type Step, stepsInSpan, type TermInput } from './model.js';
 import { assumptionsOf, documentOf, unfoundCitations } from './provenance.js';
 
 export interface Finding {
@@ -60,10 +60,14 @@ export function lintRegulation(reg: Regulation, documentText: string | undefined
   const frameworks = new Set(reg.organisation.legalFramework);
   const allLetters = steps.flatMap((s) => letters(s.step));
   const answerSteps = steps.filter((s) => ANSWER_KINDS.includes(s.step.kind));
-  const fromReceipt = (s: Located) => s.step.deadline?.from === 'receipt';
-  const extensionRules = steps.flatMap((s) =>
-    s.step.allows.extension ? [{ ...s, rule: s.step.allows.extension, path: `${s.path}.allows.extension` }] : [],
-  );
+  const extensionRules = [
+    ...steps.flatMap((s) =>
+      s.step.allows.extension ? [{ rule: s.step.allows.extension, path: `${s.path}.allows.extension` }] : [],
+    ),
+    ...reg.ladder.terms.flatMap((t, i) =>
+      t.extension ? [{ rule: t.extension, path: `ladder.terms[${i}].extension` }] : [],
+    ),
+  ];
   const hasAdvisoryCommittee = reg.committees.some((c) => c.decides === 'advice');
 
   // --- Algemene wet bestuursrecht, chapter 9 -------------------------------------------------
@@ -116,13 +120,13 @@ export function lintRegulation(reg: Regulation, documentText: string | undefined
       }
     }
     const max = hasAdvisoryCommittee ? 'tien weken' : 'zes weken';
-    const timely = answerSteps.filter((s) => fromReceipt(s) && termAtMost(s.step.deadline?.term ?? '', max));
-    if (timely.length === 0) {
+    const kept = handlingTerm(reg, steps, 'Awb 9:11', max, add);
+    if (!kept) {
       add(
         'error',
         'Awb 9:11',
         'ladder',
-        `De klacht wordt binnen ${max} na ontvangst afgehandeld${hasAdvisoryCommittee ? ' (met een adviescommissie, art. 9:14)' : ''}; geen stap met bevindingen of oordeel heeft die termijn.`,
+        `De klacht wordt binnen ${max} na ontvangst afgehandeld${hasAdvisoryCommittee ? ' (met een adviescommissie, art. 9:14)' : ''}; geen termijn voor de behandeling (ladder.terms) en geen stap met bevindingen of oordeel heeft die termijn.`,
       );
     }
     for (const e of extensionRules) {
@@ -132,6 +136,14 @@ export function lintRegulation(reg: Regulation, documentText: string | undefined
           'Awb 9:11',
           `${e.path}.max`,
           `Verdagen kan met ten hoogste vier weken (art. 9:11 lid 2); de regeling staat ${e.rule.max ? describeTerm(parseTerm(e.rule.max)) : 'een verdaging zonder grens'} toe.`,
+        );
+      }
+      if (!e.rule.announceBeforeExpiry) {
+        add(
+          'error',
+          'Awb 9:11',
+          `${e.path}.announceBeforeExpiry`,
+          'Van de verdaging wordt vóór het verstrijken van de termijn schriftelijk mededeling gedaan (art. 9:11 lid 2).',
         );
       }
     }
@@ -155,13 +167,12 @@ export function lintRegulation(reg: Regulation, documentText: string | undefined
 
   // --- Wet kwaliteit, klachten en geschillen zorg ---------------------------------------------
   if (frameworks.has('wkkgz')) {
-    const timely = answerSteps.filter((s) => fromReceipt(s) && termAtMost(s.step.deadline?.term ?? '', 'zes weken'));
-    if (timely.length === 0) {
+    if (!handlingTerm(reg, steps, 'Wkkgz art. 17', 'zes weken', add)) {
       add(
         'error',
         'Wkkgz art. 17',
         'ladder',
-        'De zorgaanbieder deelt binnen zes weken na indiening schriftelijk een oordeel mee; geen stap heeft die termijn.',
+        'De zorgaanbieder deelt binnen zes weken na indiening schriftelijk een oordeel mee; geen termijn voor de behandeling (ladder.terms) en geen stap heeft die termijn.',
       );
     }
     for (const e of extensionRules) {
@@ -237,7 +248,11 @@ export function lintRegulation(reg: Regulation, documentText: string | undefined
         );
       }
     });
-    const termed = answerSteps.filter((s) => s.step.deadline && s.step.deadline.kind !== 'target');
+    const termed = answerSteps.filter(
+      (s) =>
+        (s.step.deadline && s.step.deadline.kind !== 'target') ||
+        reg.ladder.terms.some((t) => t.kind !== 'target' && stepsInSpan(reg, t).includes(s.step.id)),
+    );
     if (termed.length === 0) {
       add(
         'error',
@@ -273,8 +288,10 @@ export function lintRegulation(reg: Regulation, documentText: string | undefined
       );
     }
   }
+  const watched = new Set(reg.ladder.terms.flatMap((t) => stepsInSpan(reg, t)));
   for (const s of steps) {
-    if (s.step.actor !== 'system' && !s.step.deadline) {
+    // A step inside a term for the whole handling is watched by that term.
+    if (s.step.actor !== 'system' && !s.step.deadline && !watched.has(s.step.id)) {
       add(
         'warning',
         'klachtflow',
@@ -303,6 +320,78 @@ export function lintRegulation(reg: Regulation, documentText: string | undefined
     add('note', 'aanname', a.path, a.text);
   }
   return findings;
+}
+
+/**
+ * Awb 9:11 and Wkkgz art. 17 set a term for the handling as a whole, from receipt to the written
+ * answer. Kept by a term in `ladder.terms` (at most `max`, counted from receipt or from reaching the
+ * rung, over a span that holds an answer step), or, as older regulations write it, by the answer
+ * step's own term counted from receipt. Either way the steps between receipt and the answer that
+ * no such term covers are named: the term runs while the dossier is there, but nobody is reminded
+ * or alarmed and nobody can put it off. True when the statute's term is kept.
+ */
+function handlingTerm(
+  reg: Regulation,
+  steps: Located[],
+  article: string,
+  max: string,
+  add: (level: Finding['level'], article: string, path: string, message: string) => void,
+): boolean {
+  const isAnswer = (id: string) => steps.some((s) => s.step.id === id && ANSWER_KINDS.includes(s.step.kind));
+  const terms: { term: ProcedureTerm; index: number; span: string[] }[] = reg.ladder.terms
+    .map((term, index) => ({ term, index, span: stepsInSpan(reg, term) }))
+    .filter((t) => t.term.kind !== 'target' && termAtMost(t.term.term, max) && t.span.some(isAnswer));
+  const legacy = steps.filter(
+    (s) =>
+      ANSWER_KINDS.includes(s.step.kind) &&
+      s.step.deadline?.from === 'receipt' &&
+      termAtMost(s.step.deadline.term, max),
+  );
+  const covered = new Set(terms.flatMap((t) => t.span));
+  const waits = (s: Located) => s.step.actor !== 'system';
+  const order = steps.map((s) => s.step.id);
+  const startRungs = new Set(reg.intake.variants.map((v) => v.startsAt));
+  // Where "receipt" is, seen from a step: the first step of the nearest rung at or before it that
+  // a complaint can come in at (a complaint handled at an earlier rung was received there).
+  const receiptBefore = (index: number) => {
+    for (let i = index; i >= 0; i--) {
+      const s = steps[i];
+      if (s && startRungs.has(s.rung.id) && s.rung.steps[0]?.id === s.step.id) return i;
+    }
+    return index;
+  };
+  const words = describeTerm(parseTerm(max));
+  // The steps a term should cover: from where it counts (receipt: the first rung a complaint can
+  // come in at; the rung's start: that rung) up to the answer it ends with.
+  const outside = (from: number, answer: string) =>
+    steps.slice(Math.max(0, from), order.indexOf(answer)).filter((s) => waits(s) && !covered.has(s.step.id));
+  for (const t of terms) {
+    const answer = t.span.filter(isAnswer).at(-1) ?? '';
+    const first = order.indexOf(t.span[0] ?? '');
+    const from = t.term.from === 'receipt' ? receiptBefore(first) : first;
+    const left = outside(from, answer);
+    if (left.length > 0) {
+      add(
+        'warning',
+        article,
+        `ladder.terms[${t.index}].span`,
+        `De termijn van ${words} loopt vanaf ${t.term.from === 'receipt' ? 'de ontvangst' : 'het begin van de trede'} tot het oordeel, maar deze stappen vallen erbuiten: ${left.map((s) => `"${s.step.title}"`).join(', ')}. Daar wordt niemand herinnerd of gewaarschuwd en kan niemand verdagen.`,
+      );
+    }
+  }
+  if (terms.length === 0) {
+    for (const s of legacy) {
+      const left = outside(receiptBefore(order.indexOf(s.step.id)), s.step.id);
+      if (left.length === 0) continue;
+      add(
+        'warning',
+        article,
+        `${s.path}.deadline`,
+        `De ${words} gelden voor de hele behandeling, niet voor één stap: tijdens ${left.map((x) => `"${x.step.title}"`).join(', ')} loopt de termijn al, maar wordt niemand herinnerd of gewaarschuwd en kan niemand verdagen. Zet de termijn in "ladder.terms" met een "span" over die stappen.`,
+      );
+    }
+  }
+  return terms.length > 0 || legacy.length > 0;
 }
 
 /** True when the findings hold no error. */

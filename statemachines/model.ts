@@ -19,6 +19,9 @@ import {
   type DimensionKind,
   dimensionKind,
   intakeDimensions,
+  stepsInSpan,
+  stepsOf,
+  termsOfStep,
 } from './vocabulary.js';
 
 // The model's words without zod live in vocabulary.ts (the functions import them from there, so
@@ -33,6 +36,9 @@ export {
   type DimensionKind,
   dimensionKind,
   intakeDimensions,
+  stepsInSpan,
+  stepsOf,
+  termsOfStep,
 };
 
 // People read these messages: zod speaks Dutch.
@@ -170,13 +176,62 @@ const DeadlineSpec = cited({
   atw: z.boolean().optional(),
 });
 
-const ExtensionRule = cited({
+const extensionShape = {
   /** The most all extensions together may add; leave it out where neither statute nor regulation caps it. */
   max: TermSchema.optional(),
   announceBeforeExpiry: z.boolean().default(true),
   beyondMaxWithConsent: z.boolean().default(false),
   statute: z.string().optional(),
+};
+const ExtensionRule = cited(extensionShape);
+
+/** Where a term for the handling as a whole counts from. */
+export const PROCEDURE_TERM_ANCHORS = ['receipt', 'rung-start'] as const;
+export type ProcedureTermAnchor = (typeof PROCEDURE_TERM_ANCHORS)[number];
+
+/**
+ * A term for the handling as a whole, not for one step: Awb 9:11 ("binnen zes weken na ontvangst
+ * van het klaagschrift", ten with an advisory committee, art. 9:14) and Wkkgz art. 17 (six weeks
+ * after filing) run while the complaint is acknowledged, heard and investigated, and can be put
+ * off from any of those steps. It runs from its anchor over its span (a whole rung, or the steps
+ * from `from` to `to` in ladder order), is watched whatever step of the span the dossier is in,
+ * and is met when the dossier leaves the span with an outcome (the written decision, or a solution).
+ * A step's own term (acknowledge within a week) runs inside it; both exist side by side.
+ */
+const ProcedureTerm = cited({
+  id,
+  /** What the term is for, as a person reads it: "Afhandeling van de klacht". */
+  title: z.string().min(1),
+  term: TermSchema,
+  /**
+   * `receipt`: the complaint's receipt (Wkkgz art. 17: "na de indiening"); `rung-start`: the moment
+   * the complaint reached the span's first rung, which for the rung a complaint came in at is its
+   * receipt (Awb 9:11: the written complaint received by whoever handles it).
+   */
+  from: z.enum(PROCEDURE_TERM_ANCHORS).default('receipt'),
+  span: z.object({
+    /** The whole rung. */
+    rung: id.optional(),
+    /** The first and the last step of the span, in the order of the ladder. */
+    from: id.optional(),
+    to: id.optional(),
+  }),
+  kind: z.enum(['statutory', 'regulation', 'target']).default('regulation'),
+  /** The article for a statutory term, e.g. "Awb 9:11 lid 1". */
+  statute: z.string().optional(),
+  /** Overrides whether the Atw applies to this term. */
+  atw: z.boolean().optional(),
+  /** How long before the end the one who holds the dossier is reminded (defaults to the regulation's). */
+  reminderBefore: TermSchema.optional(),
+  /** Alarmed when the term ends unmet, besides whoever holds the dossier then. */
+  escalateTo: id.optional(),
+  /**
+   * Putting the term off (Awb 9:11 lid 2, Wkkgz art. 17 lid 3): at any step of the span, by the
+   * roles in `by` (default: whoever may act on the step the dossier is in), before the end.
+   */
+  extension: cited({ ...extensionShape, by: z.array(id).optional() }).optional(),
 });
+export type ProcedureTerm = z.infer<typeof ProcedureTerm>;
 
 export const LETTER_KINDS = [
   'acknowledgement',
@@ -462,6 +517,8 @@ export const RegulationSchema = z
        * the complainant without end; with it, a dossier without an answer closes with a letter.
        */
       choice: cited({ term: TermSchema, reminderBefore: TermSchema.optional() }).optional(),
+      /** Terms for the handling as a whole (Awb 9:11, Wkkgz art. 17), each over a span of steps. */
+      terms: z.array(ProcedureTerm).default([]),
     }),
     referrals: z.array(Referral).default([]),
     reminders: cited({ before: TermSchema }),
@@ -572,6 +629,7 @@ function checkReferences(r: Regulation, ctx: z.RefinementCtx) {
       stepIds.add(step.id);
     }
   });
+  checkTerms(r, issue, role);
   r.intake.variants.forEach((v, i) => {
     if (!rungIds.has(v.startsAt)) issue(['intake', 'variants', i, 'startsAt'], `Trede "${v.startsAt}" bestaat niet.`);
   });
@@ -635,7 +693,48 @@ function checkReferences(r: Regulation, ctx: z.RefinementCtx) {
   });
 }
 
-/** All steps of a regulation with their rung, in ladder order. */
-export function stepsOf(reg: Regulation): { rung: Rung; step: Step }[] {
-  return reg.ladder.rungs.flatMap((rung) => rung.steps.map((step) => ({ rung, step })));
+/** The terms for the handling as a whole: a span that exists and runs forward, roles that exist. */
+function checkTerms(
+  r: Regulation,
+  issue: (path: (string | number)[], message: string) => void,
+  role: (path: (string | number)[], ref: string | undefined) => void,
+) {
+  const order = stepsOf(r).map((s) => s.step.id);
+  const termIds = new Set<string>();
+  r.ladder.terms.forEach((t, i) => {
+    const at = ['ladder', 'terms', i];
+    if (termIds.has(t.id)) issue([...at, 'id'], `Termijn "${t.id}" komt twee keer voor.`);
+    termIds.add(t.id);
+    const { rung, from, to } = t.span;
+    if (rung !== undefined && (from !== undefined || to !== undefined)) {
+      issue(
+        [...at, 'span'],
+        'Noem een hele trede ("rung") of een eerste en laatste stap ("from" en "to"), niet allebei.',
+      );
+    } else if (rung !== undefined) {
+      const found = r.ladder.rungs.find((x) => x.id === rung);
+      if (!found) issue([...at, 'span', 'rung'], `Trede "${rung}" bestaat niet.`);
+      else if (found.steps.length === 0)
+        issue([...at, 'span', 'rung'], `Trede "${rung}" heeft geen stappen waarover de termijn kan lopen.`);
+    } else if (from === undefined || to === undefined) {
+      issue(
+        [...at, 'span'],
+        'Zeg over welke stappen de termijn loopt: een hele trede ("rung") of een eerste en laatste stap ("from" en "to").',
+      );
+    } else {
+      const a = order.indexOf(from);
+      const b = order.indexOf(to);
+      if (a < 0) issue([...at, 'span', 'from'], `Stap "${from}" bestaat niet.`);
+      if (b < 0) issue([...at, 'span', 'to'], `Stap "${to}" bestaat niet.`);
+      if (a >= 0 && b >= 0 && b < a)
+        issue([...at, 'span', 'to'], `Stap "${to}" komt in de ladder vóór stap "${from}": draai ze om.`);
+    }
+    // A term's deadline is listed beside the steps' own (reports, worklist): one name for one thing.
+    if (order.includes(t.id))
+      issue([...at, 'id'], `Termijn "${t.id}" heeft dezelfde naam als een stap; kies een andere.`);
+    role([...at, 'escalateTo'], t.escalateTo);
+    t.extension?.by?.forEach((x, j) => {
+      role([...at, 'extension', 'by', j], x);
+    });
+  });
 }

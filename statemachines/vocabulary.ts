@@ -3,7 +3,7 @@
  * model's zod schema: the Lambda functions import these from here, so their bundles carry no
  * schema and no zod locales (#19). statemachines/model.ts re-exports them.
  */
-import type { Regulation, ReportDimension } from './model.js';
+import type { ProcedureTerm, Regulation, ReportDimension, Rung, Step } from './model.js';
 
 export const COMPLAINANT_ROLES = [
   'client',
@@ -55,4 +55,28 @@ export function intakeDimensions(reg: Regulation): (ReportDimension & { values: 
     (d): d is ReportDimension & { values: string[]; question: string } =>
       d.capturedAt.includes('intake') && !!d.values?.length && !!d.question,
   );
+}
+
+/** All steps of a regulation with their rung, in ladder order. */
+export function stepsOf(reg: Regulation): { rung: Rung; step: Step }[] {
+  return reg.ladder.rungs.flatMap((rung) => rung.steps.map((step) => ({ rung, step })));
+}
+
+/**
+ * The steps a term for the handling as a whole runs over, in ladder order (a whole rung, or the
+ * steps from `span.from` to `span.to`); the complainant's generated choice is never inside.
+ */
+export function stepsInSpan(reg: Regulation, term: Pick<ProcedureTerm, 'span'>): string[] {
+  const all = stepsOf(reg);
+  const { rung, from, to } = term.span;
+  if (rung !== undefined) return all.filter((s) => s.rung.id === rung).map((s) => s.step.id);
+  const a = all.findIndex((s) => s.step.id === from);
+  const b = all.findIndex((s) => s.step.id === to);
+  if (a < 0 || b < a) return [];
+  return all.slice(a, b + 1).map((s) => s.step.id);
+}
+
+/** The terms for the handling as a whole whose span holds a step. */
+export function termsOfStep(reg: Regulation, stepId: string): ProcedureTerm[] {
+  return reg.ladder.terms.filter((t) => stepsInSpan(reg, t).includes(stepId));
 }

@@ -6,6 +6,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDossierStore } from '../lambdas/adapters/dynamodb-store.js';
+import { recordKey } from '../lambdas/sealed.js';
 import { SANNE, type TestRuntime, testRuntime } from './support/runtime.js';
 
 let rt: TestRuntime;
@@ -26,15 +27,18 @@ const post = (key: string) => rt.call('POST', '/complaints', { body: SANNE, head
 
 describe('idempotency: a key whose owner died', () => {
   it('is taken over once its lease ran out: the retry makes the complaint', async () => {
-    // The fingerprint of this very request, as a first request with another key stored it.
+    // The fingerprint of this very request, as a first request with another key stored it (records
+    // are stored under a hash of the client's key: lambdas/sealed.ts).
     expect((await post('eerste-poging')).status).toBe(201);
-    const fingerprint = (await store.getIdempotent('eerste-poging', rt.clock.now()))?.fingerprint ?? '';
+    const fingerprint = (await store.getIdempotent(recordKey('eerste-poging'), rt.clock.now()))?.fingerprint ?? '';
     expect(fingerprint).not.toBe('');
     // What a process leaves that started the request two minutes ago and was killed before it
     // finished: the key taken, pending, with its lease (two minutes ago + the lease) run out.
     const crashed = new Date(Date.now() - 120_000);
-    expect(await store.beginIdempotent('na-een-crash', fingerprint, rt.clock.now().toISOString(), crashed)).toBe(true);
-    expect((await store.getIdempotent('na-een-crash', rt.clock.now()))?.status).toBe('pending');
+    expect(
+      await store.beginIdempotent(recordKey('na-een-crash'), fingerprint, rt.clock.now().toISOString(), crashed),
+    ).toBe(true);
+    expect((await store.getIdempotent(recordKey('na-een-crash'), rt.clock.now()))?.status).toBe('pending');
 
     const retry = await post('na-een-crash');
     expect(retry.status, retry.text.slice(0, 200)).toBe(201);
@@ -46,7 +50,7 @@ describe('idempotency: a key whose owner died', () => {
   });
 
   it('is not taken over while its owner may still be working (its lease runs)', async () => {
-    const fingerprint = (await store.getIdempotent('eerste-poging', rt.clock.now()))?.fingerprint ?? '';
+    const fingerprint = (await store.getIdempotent(recordKey('eerste-poging'), rt.clock.now()))?.fingerprint ?? '';
     expect(await store.beginIdempotent('nog-bezig', fingerprint, rt.clock.now().toISOString(), new Date())).toBe(true);
     // A second owner cannot take it now...
     expect(await store.beginIdempotent('nog-bezig', fingerprint, rt.clock.now().toISOString(), new Date())).toBe(false);

@@ -45,6 +45,6 @@ describe('ladder: Ondersteuningsteam', () => {
     const findings = (await mailsOf(rt, s.reference)).find((m) => m.subject.includes('bevindingen'));
     expect(findings?.text).toContain('De procesbegeleider heeft de afspraken niet goed vastgelegd.');
     expect(findings?.text).toContain('ombudsman');
-    expect(deadline(d, 'findings').status).toBe('met');
+    expect(deadline(d, 'afhandeling').status).toBe('met');
   });
 });

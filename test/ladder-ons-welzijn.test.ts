@@ -34,7 +34,8 @@ describe('ladder: ONS welzijn', () => {
       dueAt: '2026-09-17T21:59:59Z',
     });
     expect(byStep['preliminary-investigation'].lastDay).toBe('2026-09-24');
-    expect(byStep.findings).toMatchObject({ lastDay: '2026-11-03', kind: 'target' });
+    // The two months are a term for the officer's whole handling, listed under the term's own name.
+    expect(byStep.bevindingen).toMatchObject({ lastDay: '2026-11-03', kind: 'target', term: 'bevindingen' });
     expect(byStep.admissibility.explanation.text).toContain('donderdag 3 september 2026');
 
     const mails = await mailsOf(rt, s.reference);
@@ -62,7 +63,8 @@ describe('ladder: ONS welzijn', () => {
     expect(d.status).toBe('closed');
     expect(d.closed.result).toBe('resolved');
     expect(deadline(d, 'admissibility').status).toBe('met');
-    expect(deadline(d, 'findings').status).toBe('cancelled');
+    // Solved in the conversation, inside the two months: the officer's term is met.
+    expect(deadline(d, 'bevindingen').status).toBe('met');
     const subjects = (await mailsOf(rt, s.reference))
       .filter((m) => m.to.includes('sanne@example.nl'))
       .map((m) => m.subject);

@@ -23,7 +23,7 @@ describe('ladder: SWT Dordrecht', () => {
     const d = await dossier(rt, s.id);
     expect(d.currentStep).toMatchObject({ id: 'intake', assignee: 'manager' });
     // Six weeks from Thursday 3 September: Thursday 15 October; four weeks for "not handled" (9:8).
-    expect(deadline(d, 'findings')).toMatchObject({
+    expect(deadline(d, 'afhandeling')).toMatchObject({
       lastDay: '2026-10-15',
       kind: 'statutory',
       statute: 'Awb 9:11 lid 1',
@@ -55,10 +55,10 @@ describe('ladder: SWT Dordrecht', () => {
   it('an extension of four weeks moves the deadline and tells the complainant first; five weeks are refused', async () => {
     const s = await submit(rt, { variant: 'manager' });
     await act(rt, s.id, 'intake', 'handled');
-    const before = deadline(await dossier(rt, s.id), 'findings');
+    const before = deadline(await dossier(rt, s.id), 'afhandeling');
     const tooLong = await rt.call('POST', `/dossiers/${s.id}/actions`, {
       token: rt.officers.manager,
-      body: { type: 'extend', stepId: 'findings', term: 'vijf weken', reason: 'drukte' },
+      body: { type: 'extend', stepId: 'findings', termId: 'afhandeling', term: 'vijf weken', reason: 'drukte' },
     });
     expect(tooLong.status).toBe(422);
     expect(tooLong.json.error.message).toContain('schriftelijke instemming');
@@ -67,6 +67,7 @@ describe('ladder: SWT Dordrecht', () => {
       body: {
         type: 'extend',
         stepId: 'findings',
+        termId: 'afhandeling',
         term: 'vier weken',
         reason: 'Wij wachten op informatie van de zorgaanbieder.',
       },
@@ -74,7 +75,7 @@ describe('ladder: SWT Dordrecht', () => {
     expect(r.status, r.text).toBe(200);
     await rt.advance('PT0S');
     const d = await dossier(rt, s.id);
-    const after = deadline(d, 'findings');
+    const after = deadline(d, 'afhandeling');
     expect(after.extended).toBe(true);
     expect(after.lastDay > before.lastDay).toBe(true);
     expect(after.explanation.steps.map((x: any) => x.rule)).toContain('extension');
@@ -83,7 +84,7 @@ describe('ladder: SWT Dordrecht', () => {
     expect(d.currentStep.id).toBe('findings'); // still the same step, now with the new deadline
     // The old deadline passes without an alarm: the wait runs to the new one.
     await rt.advance('P43D');
-    expect(deadline(await dossier(rt, s.id), 'findings').status).toBe('open');
+    expect(deadline(await dossier(rt, s.id), 'afhandeling').status).toBe('open');
   });
 
   it('not solved at the manager: on to the external committee, with a referral letter', async () => {

@@ -96,7 +96,7 @@ describe('complaints by e-mail: SWT variant 3 through the local SMTP server', ()
     expect(d.incomplete).toEqual([]);
     // Variant 3 starts with the manager: the same step and Awb terms as a complaint by phone.
     expect(d.currentStep).toMatchObject({ id: 'intake', assignee: 'manager' });
-    expect(deadline(d, 'findings')).toMatchObject({ lastDay: '2026-10-15', statute: 'Awb 9:11 lid 1' });
+    expect(deadline(d, 'afhandeling')).toMatchObject({ lastDay: '2026-10-15', statute: 'Awb 9:11 lid 1' });
     expect(deadline(d, 'intake').lastDay).toBe('2026-10-01');
     const mails = await mailsOf(rt, reference);
     expect(mails.some((m) => m.to.includes('jan@example.nl') && m.subject.includes('ontvangen'))).toBe(true);
@@ -232,7 +232,7 @@ describe('complaints by e-mail: SWT variant 3 through the local SMTP server', ()
     let d = await dossier(rt, elsId);
     expect(d.incomplete).toEqual(['address']);
     expect(d.received.receivedAt).toBe('2026-09-03T07:00:00Z');
-    expect(deadline(d, 'findings').lastDay).toBe('2026-10-15');
+    expect(deadline(d, 'afhandeling').lastDay).toBe('2026-10-15');
     const asked = await rt.call('POST', `/dossiers/${elsId}/missing-information`, { token: manager(), body: {} });
     expect(asked.status, asked.text).toBe(200);
     await rt.advance('PT0S');
@@ -305,7 +305,7 @@ describe('complaints by e-mail: SWT variant 3 through the local SMTP server', ()
     const d = await dossier(rt, reg.json.dossierId);
     expect(d.received).toMatchObject({ channel: 'email', receivedAt: spam.receivedAt });
     expect(d.received.complainant.address.city).toBe('Ergens');
-    expect(deadline(d, 'findings').lastDay).toBe('2026-10-15');
+    expect(deadline(d, 'afhandeling').lastDay).toBe('2026-10-15');
     const twice = await rt.call('POST', `/inbound-mail/${spam.id}/register`, { token: manager(), body: {} });
     expect(twice.status).toBe(409);
 

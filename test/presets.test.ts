@@ -88,7 +88,15 @@ describe('presets: what each seed is known for', () => {
       'binnen een week',
       'binnen twee weken',
       'binnen drie weken',
-      'binnen twee maanden',
+    ]);
+    // The two months run over the officer's whole handling, from receipt: a term for the rung.
+    expect(reg.ladder.terms).toEqual([
+      expect.objectContaining({
+        term: 'binnen twee maanden',
+        from: 'receipt',
+        span: { rung: 'officer' },
+        kind: 'target',
+      }),
     ]);
     expect(reg.ladder.rungs.map((r) => r.kind)).toEqual(['officer', 'manager', 'director', 'committee']);
     expect(reg.registration?.questions.length).toBeGreaterThanOrEqual(7);

@@ -87,12 +87,12 @@ describe('runtime: klachtflow start', () => {
     expect((await rt.call('GET', '/local/clock')).json.now).toBe('2026-09-04T07:00:00.000Z');
     let d = await rt.call('GET', `/dossiers/${id}`, undefined, officers.manager);
     expect(d.json.currentStep).toMatchObject({ id: 'findings', awaiting: true });
-    const findings = d.json.deadlines.find((x: any) => x.step === 'findings');
+    const findings = d.json.deadlines.find((x: any) => x.term === 'afhandeling');
     expect(findings).toMatchObject({ lastDay: '2026-10-15', status: 'open' });
     // Past the six-week deadline: the breach and the alarm.
     await rt.call('POST', '/local/clock', { to: '2026-10-16T08:00:00+02:00' });
     d = await rt.call('GET', `/dossiers/${id}`, undefined, officers.manager);
-    expect(d.json.deadlines.find((x: any) => x.step === 'findings').status).toBe('breached');
+    expect(d.json.deadlines.find((x: any) => x.term === 'afhandeling').status).toBe('breached');
     const mail = (await rt.call('GET', '/local/mail')).json as { subject: string; text: string }[];
     const alarms = mail.filter((m) => m.subject.includes('Termijn verstreken'));
     expect(alarms.length).toBeGreaterThan(0);

@@ -80,7 +80,10 @@ export interface DeadlineData {
     source?: string;
     extensions: { term: string; reason: string; announcedAt: string; consent?: boolean }[];
   };
+  /** The step whose term this is; for a term for the handling as a whole, the term's id. */
   stepId: string;
+  /** Set for a term for the handling as a whole (Awb 9:11, Wkkgz art. 17): the term's id in `ladder.terms`. */
+  termId?: string;
   title: string;
   lastDay: string;
   dueAt: string;
@@ -109,7 +112,11 @@ export type EventBody =
   | { type: 'letter.sent'; data: { letterId: string; messageId: string } }
   /** The mail service refused the letter for good: set aside for an officer, never retried at start. */
   | { type: 'letter.failed'; data: { letterId: string; reason: string } }
-  | { type: 'reminder.scheduled'; data: { name: string; at: string; stepId: string; deadlineId: string } }
+  | {
+      type: 'reminder.scheduled';
+      /** `kind`: a term for the whole handling's reminder, or its end (breach and alarm); else a step's reminder. */
+      data: { name: string; at: string; stepId: string; deadlineId: string; kind?: 'term-reminder' | 'term-end' };
+    }
   | { type: 'reminder.cancelled'; data: { name: string } }
   | { type: 'message'; data: { from: 'complainant' | 'officer'; text: string; via?: 'email' } }
   | { type: 'attachment.added'; data: AttachmentMeta & { from: 'complainant' | 'officer'; via: 'email' | 'upload' } }

@@ -31,6 +31,8 @@ export interface Reminders {
 /** What a one-time schedule carries: a reminder before a deadline, or the erasure at the end of retention. */
 export type ReminderPayload =
   | { kind?: 'reminder'; dossierId: string; stepId: string; deadlineId: string; name: string }
+  /** A term for the handling as a whole: the reminder before its end, or its end (breach and alarm). */
+  | { kind: 'term-reminder' | 'term-end'; dossierId: string; stepId: string; deadlineId: string; name: string }
   | { kind: 'erase'; dossierId: string; name: string }
   | { kind: 'erase-held'; heldId: string; name: string };
 

@@ -8,6 +8,8 @@
  * - `procedure/intake.ts`: register, check, recover, ask for and complete missing data;
  * - `procedure/ladder-tasks.ts`: begin a step, await an action, remind, close, continue;
  * - `procedure/deadline-passed.ts`: a waiting step's deadline passed: proceed, or breach and alarm;
+ * - `procedure/handling-terms.ts`: terms for the whole handling (Awb 9:11, Wkkgz art. 17): set,
+ *   watched across steps, reminded, breached and alarmed where the dossier stands, put off;
  * - `procedure/officer-actions.ts`: who may act, the actions a step allows, taking one;
  * - `procedure/complainant-actions.ts`: withdraw, ask for the next rung, add information;
  * - `procedure/records.ts`: registration form, improvement register, conduct notes;
@@ -21,6 +23,7 @@ import { addMessage, escalate, withdraw } from './procedure/complainant-actions.
 import { Core } from './procedure/core.js';
 import { deadlinePassed } from './procedure/deadline-passed.js';
 import { deadlinesOf } from './procedure/deadlines.js';
+import { termFired } from './procedure/handling-terms.js';
 import { askForMissing, completeIntake, recoverIntake, register } from './procedure/intake.js';
 import { awaitAction, beginStep, close, continueExecution, remind } from './procedure/ladder-tasks.js';
 import { act, availableActions } from './procedure/officer-actions.js';
@@ -71,6 +74,8 @@ export class Procedure {
   close = (...a: Rest<typeof close>) => close(this.core, ...a);
   continueExecution = (...a: Rest<typeof continueExecution>) => continueExecution(this.core, ...a);
   remind = (...a: Rest<typeof remind>) => remind(this.core, ...a);
+  /** A term for the whole handling: its reminder or its end fired (procedure/handling-terms.ts). */
+  termFired = (...a: Rest<typeof termFired>) => termFired(this.core, ...a);
 
   // Officers' and complainants' actions
   availableActions = (view: DossierView, caller: Caller) => availableActions(this.core, view, caller);

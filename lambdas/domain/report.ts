@@ -64,6 +64,21 @@ export function anonymise(counts: Record<string, number>): Record<string, number
   return out;
 }
 
+/**
+ * A place as a report may show it. What a complainant typed as their city (or an officer as the
+ * place) is free text, and free text never reaches a report (README: "no names, contact details
+ * or free text"): a place is one of the regulation's own values where it lists them, or else
+ * something shaped like a Dutch place name ("'s-Hertogenbosch", "Bergen op Zoom"); anything else
+ * counts as "anders" (a formula such as =HYPERLINK(...) among them).
+ */
+const PLACE_NAME = /^(?:'[st][ -])?\p{L}[\p{L}\p{M}'.]*(?:(?:[ -]|, )[\p{L}\p{M}'.]+){0,5}$/u;
+function placeOf(raw: string | undefined, values?: readonly string[]): string {
+  const t = raw?.normalize('NFC').trim().replace(/\s+/g, ' ');
+  if (!t) return 'onbekend';
+  if (values?.length) return values.find((v) => v.toLowerCase() === t.toLowerCase()) ?? 'anders';
+  return t.length <= 60 && PLACE_NAME.test(t) ? t : 'anders';
+}
+
 function bump(map: Record<string, number>, key: string, n = 1) {
   map[key] = (map[key] ?? 0) + n;
 }
@@ -90,7 +105,7 @@ function groupOf(reg: Regulation, dim: ReportDimension, kind: DimensionKind, d: 
       if (d.closed.result === 'withdrawn') return 'ingetrokken';
       return isReferred(reg, d) ? 'doorverwezen' : 'intern afgehandeld';
     case 'municipality':
-      return registered || d.received.complainant.address?.city?.trim() || 'onbekend';
+      return placeOf(registered || d.received.complainant.address?.city, dim.values);
     case 'variant':
       return reg.intake.variants.find((v) => v.id === d.received.variant)?.title ?? d.received.variant;
     case 'rung':
@@ -131,7 +146,7 @@ export function buildReport(
   const improvementActions: Report['improvementActions'] = [];
   for (const d of dossiers) {
     const r = d.received;
-    bump(byMunicipality, r.complainant.address?.city?.trim() || 'onbekend');
+    bump(byMunicipality, placeOf(r.complainant.address?.city));
     bump(byVariant, reg.intake.variants.find((v) => v.id === r.variant)?.title ?? r.variant);
     bump(byRung, reg.ladder.rungs.find((x) => x.id === d.rungId)?.title ?? d.rungId);
     bump(byMonth, r.receivedAt.slice(0, 7));
@@ -155,7 +170,8 @@ export function buildReport(
       if (x.kind === 'complainant') continue;
       const row = deadlines.get(x.stepId) ?? {
         step: x.stepId,
-        title: findStep(reg, x.stepId)?.step.title ?? x.stepId,
+        // A term for the whole handling is one row of its own, under its own name.
+        title: x.termId ? x.title : (findStep(reg, x.stepId)?.step.title ?? x.stepId),
         met: 0,
         metAfterExtension: 0,
         breached: 0,
@@ -250,7 +266,12 @@ export function reportCsv(report: Report): string {
   );
   for (const i of report.improvementActions)
     rows.push([`verbeteractie: ${i.action}`, `${i.status}${i.overdue ? ', te laat' : ''}, uiterlijk ${i.due}`, '1']);
-  const cell = (s: string) => (/[;"\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+  // A cell a spreadsheet would read as a formula (= + - @, or a tab or carriage return before one)
+  // gets a leading apostrophe and quotes (OWASP, CSV injection), whatever the text's origin.
+  const cell = (raw: string) => {
+    const s = /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw;
+    return /[;"\n\r\t']/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
   return `${rows.map((r) => r.map(cell).join(';')).join('\n')}\n`;
 }
 

@@ -251,10 +251,13 @@ function Register(props: { reg: Regulation; items: any[]; status?: string; messa
 function ActionForm(props: { id: string; action: any }) {
   const a = props.action;
   const f = a.fields;
+  // A step's own extension and a term for the whole handling can be on one page: ids stay unique.
+  const suffix = a.termId ? `-${a.termId}` : '';
   return (
     <form method="post" action={`/medewerkers/dossiers/${props.id}/acties`} class="kf-box">
       <input type="hidden" name="type" value={a.type} />
       <input type="hidden" name="stepId" value={a.stepId} />
+      {a.termId ? <input type="hidden" name="termId" value={a.termId} /> : null}
       {a.type === 'outcome' ? (
         <fieldset class="utrecht-form-fieldset kf-field">
           <legend class="utrecht-form-fieldset__legend">{a.title}: de uitkomst</legend>
@@ -279,10 +282,15 @@ function ActionForm(props: { id: string; action: any }) {
         <>
           <h3 class="utrecht-heading-3">{a.title}</h3>
           <div class="kf-field">
-            <label class="utrecht-form-label" for="term">
+            <label class="utrecht-form-label" for={`term${suffix}`}>
               Met hoeveel tijd?
             </label>
-            <input class="utrecht-textbox utrecht-textbox--html-input" id="term" name="term" value="vier weken" />
+            <input
+              class="utrecht-textbox utrecht-textbox--html-input"
+              id={`term${suffix}`}
+              name="term"
+              value="vier weken"
+            />
           </div>
         </>
       ) : null}
@@ -302,12 +310,12 @@ function ActionForm(props: { id: string; action: any }) {
         </>
       ) : null}
       <div class="kf-field">
-        <label class="utrecht-form-label" for={`${a.type}-text`}>
+        <label class="utrecht-form-label" for={`${a.type}${suffix}-text`}>
           {a.type === 'outcome' ? 'Toelichting voor de brief (niet verplicht)' : 'Reden'}
         </label>
         <textarea
           class="utrecht-textarea utrecht-textarea--html-textarea"
-          id={`${a.type}-text`}
+          id={`${a.type}${suffix}-text`}
           name={a.type === 'outcome' ? 'note' : 'reason'}
           rows={4}
         />
@@ -317,11 +325,11 @@ function ActionForm(props: { id: string; action: any }) {
           <input
             class="utrecht-checkbox utrecht-checkbox--html-input"
             type="checkbox"
-            id="consent"
+            id={`consent${suffix}`}
             name="consent"
             value="ja"
           />
-          <label class="utrecht-form-label utrecht-form-label--checkbox" for="consent">
+          <label class="utrecht-form-label utrecht-form-label--checkbox" for={`consent${suffix}`}>
             De klager stemt schriftelijk in met een langere verlenging (niet verplicht)
           </label>
         </div>
@@ -801,6 +809,7 @@ export function registerOfficerPages(
           ? {
               type: 'extend',
               stepId: text('stepId'),
+              ...(text('termId') ? { termId: text('termId') } : {}),
               term: text('term'),
               reason: text('reason'),
               ...(text('consent') === 'ja' ? { consent: true } : {}),

@@ -66,6 +66,8 @@ export class Core {
     for (const b of appended) {
       if (b.type === 'reminder.scheduled') {
         await this.deps.reminders.schedule(b.data.name, new Date(b.data.at), {
+          // A term for the whole handling: its reminder or its end (procedure/handling-terms.ts).
+          ...(b.data.kind ? { kind: b.data.kind } : {}),
           dossierId: view.id,
           stepId: b.data.stepId,
           deadlineId: b.data.deadlineId,

@@ -144,6 +144,7 @@ export function deadlinesOf(view: DossierView) {
     kind: d.kind,
     extended: d.extended,
     ...(d.statute ? { statute: d.statute } : {}),
+    ...(d.termId ? { term: d.termId } : {}),
     explanation: d.explanation,
   }));
 }

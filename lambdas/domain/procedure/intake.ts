@@ -13,6 +13,7 @@ import type { AttachmentMeta } from '../ports.js';
 import { hashToken } from './access.js';
 import type { Core } from './core.js';
 import { deadlineFor } from './deadlines.js';
+import { termsAtReceipt } from './handling-terms.js';
 import { startLadder } from './ladder-tasks.js';
 import type { Caller, ComplaintInput } from './types.js';
 
@@ -99,6 +100,8 @@ export async function register(
   const planned: EventBody[] = (rung?.steps ?? [])
     .filter((s) => s.deadline?.from === 'receipt')
     .map((s) => ({ type: 'deadline.set', data: deadlineFor(core.reg, s, 1, receipt) }) as EventBody);
+  // Terms for the whole handling that start with the complaint (Awb 9:11, Wkkgz art. 17).
+  planned.push(...termsAtReceipt(reg, variant.startsAt, receipt));
   const extra: EventBody[] = [
     ...(missing.length ? [{ type: 'intake.incomplete', data: { missing } } as EventBody] : []),
     ...(opts.attachments ?? []).map(

@@ -10,6 +10,7 @@ import { NO_ANSWER_NOTE } from '../letters.js';
 import type { LadderInput } from '../ports.js';
 import type { Core } from './core.js';
 import { anchorOf, assigneeFor, choiceReplyBy, cursorFor, deadlineFor, reminderFor } from './deadlines.js';
+import { termsAtClose, termsAtStep } from './handling-terms.js';
 import { retention } from './privacy.js';
 import type { BeginResult, Previous } from './types.js';
 
@@ -163,6 +164,11 @@ export async function beginStep(
       data: { stepId: at.step.id, rungId: at.rung.id, activation, actor: at.step.actor, assignee },
     });
     v = project(view, bodies, now, 'klachtflow');
+    // Terms for the whole handling: start (or go on) in their span, end when the dossier leaves it.
+    bodies.push(
+      ...termsAtStep(core.reg, v, at.step.id, p.previous?.step, p.previous?.outcome === CONTROL_OUTCOMES.escalate, now),
+    );
+    v = project(view, bodies, now, 'klachtflow');
     const id = deadlineId(at.step.id, activation);
     const planned = v.deadlines.find((d) => d.deadlineId === id);
     const anchorAt = anchorOf(v, at.step, now);
@@ -212,9 +218,12 @@ export async function beginStep(
       );
     }
     if (assignee !== 'complainant') {
-      bodies.push(
-        ...core.letter(v, 'task', [assignee], key, { step: at.step, ...(deadline ? { dueAt: deadline.dueAt } : {}) }),
-      );
+      // A step without a term of its own is done by the end of the term for the whole handling.
+      const due =
+        deadline?.dueAt ??
+        v.deadlines.filter((d) => d.termId && d.status === 'open').sort((a, b) => a.dueAt.localeCompare(b.dueAt))[0]
+          ?.dueAt;
+      bodies.push(...core.letter(v, 'task', [assignee], key, { step: at.step, ...(due ? { dueAt: due } : {}) }));
     } else if (!bodies.some((b) => b.type === 'letter.queued' && b.data.audience === 'complainant')) {
       // The complainant's turn: tell them, unless the letter that ended the rung just did.
       bodies.push(
@@ -268,6 +277,9 @@ export async function close(
     const at = p.previous?.step ? findStep(core.reg, p.previous.step) : undefined;
     const outcome = at?.step.outcomes.find((o) => o.id === p.previous?.outcome);
     let v = project(view, bodies, now, 'klachtflow');
+    // A term for the whole handling is met by the outcome that closes it (or breached when late).
+    bodies.push(...termsAtClose(core.reg, v, p.reason === 'outcome' ? p.previous?.step : undefined, now));
+    v = project(view, bodies, now, 'klachtflow');
     for (const d of v.deadlines)
       if (d.status === 'open')
         bodies.push({ type: 'deadline.cancelled', data: { deadlineId: d.deadlineId, reason: 'dossier gesloten' } });

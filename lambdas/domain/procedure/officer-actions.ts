@@ -9,6 +9,7 @@ import { type DossierView, deadlineId, type EventBody, project } from '../dossie
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../errors.js';
 import type { Core } from './core.js';
 import { cursorFor, reminderFor } from './deadlines.js';
+import { decideTermExtension, extendableTerms, lettersOf } from './handling-terms.js';
 import { completion } from './ladder-tasks.js';
 import { registrationOf } from './records.js';
 import type { Action, AvailableAction, BeginResult, Caller } from './types.js';
@@ -61,6 +62,22 @@ export function availableActions(core: Core, view: DossierView, caller: Caller):
       },
     });
   }
+  if (caller.kind === 'officer') {
+    // Terms for the whole handling the current step lies in, put off by whom the regulation names.
+    for (const t of extendableTerms(core.reg, view, caller.roles, true)) {
+      actions.push({
+        type: 'extend',
+        stepId: current.stepId,
+        termId: t.id,
+        title: `Termijn voor de hele behandeling verdagen: ${t.title}`,
+        fields: {
+          term: { type: 'term', required: true },
+          reason: { type: 'text', required: true },
+          consent: { type: 'boolean', required: false },
+        },
+      });
+    }
+  }
   if (caller.kind === 'officer' && at.step.allows.handover) {
     actions.push({
       type: 'handover',
@@ -94,6 +111,9 @@ export async function act(core: Core, id: string, caller: Caller, action: Action
   }
   const at = findStep(core.reg, current.stepId);
   if (!at) throw new ConflictError('Onbekende stap.');
+  // A term for the whole handling: put off by whom the regulation names, from any step of its span.
+  if (action.type === 'extend' && action.termId !== undefined)
+    return extendTerm(core, id, caller, { ...action, termId: action.termId });
   if (!mayAct(core, caller, view, at.step)) throw new ForbiddenError('U mag deze stap niet zetten.');
   if (!current.token)
     throw new ConflictError('Deze stap wordt nog voorbereid; probeer het over enkele seconden opnieuw.');
@@ -271,4 +291,40 @@ async function extend(
   });
   await core.succeed(token, { ...cursor, outcome: CONTROL_OUTCOMES.rearm, by });
   return (await core.deps.store.load(id)) ?? view;
+}
+
+/**
+ * An officer puts off a term for the whole handling from the step the dossier is in. The step
+ * goes on as it was, so the waiting task is not touched: only the term's schedules move.
+ */
+async function extendTerm(
+  core: Core,
+  id: string,
+  caller: Caller,
+  action: { stepId: string; termId: string; term: string; reason: string; consent?: boolean },
+): Promise<DossierView> {
+  if (caller.kind !== 'officer') throw new ForbiddenError('U mag deze termijn niet verlengen.');
+  return core.mutate(id, caller.sub, (v, now) => {
+    if (v.status === 'closed') throw new ConflictError('Dit dossier is gesloten.');
+    if (v.current?.stepId !== action.stepId) {
+      throw new ConflictError(`Het dossier staat niet (meer) bij stap "${action.stepId}"; vernieuw de pagina.`, [
+        'stepId',
+      ]);
+    }
+    const step = core.reg.ladder.rungs.flatMap((r) => r.steps).find((s) => s.id === v.current?.stepId);
+    return decideTermExtension(
+      core.reg,
+      lettersOf(core),
+      v,
+      { roles: caller.roles, mayActOnStep: !!step && mayAct(core, caller, v, step) },
+      {
+        termId: action.termId,
+        term: action.term,
+        reason: action.reason,
+        ...(action.consent ? { consent: true } : {}),
+      },
+      now,
+      caller.sub,
+    );
+  });
 }

@@ -67,12 +67,15 @@ export interface Previous {
 
 export type Action =
   | { type: 'outcome'; stepId: string; outcome: string; note?: string }
-  | { type: 'extend'; stepId: string; term: string; reason: string; consent?: boolean }
+  /** With `termId`: a term for the whole handling (ladder.terms) instead of the step's own. */
+  | { type: 'extend'; stepId: string; termId?: string; term: string; reason: string; consent?: boolean }
   | { type: 'handover'; stepId: string; to: string; reason: string };
 
 export interface AvailableAction {
   type: Action['type'];
   stepId: string;
+  /** For putting off a term for the whole handling: which one. */
+  termId?: string;
   title: string;
   fields: Record<string, { type: string; required: boolean; options?: { value: string; title: string }[] }>;
 }
