@@ -95,6 +95,69 @@ async function post(url: string) {
   if (r.status !== 201) throw new Error(`intake answered ${r.status}`);
 }
 
+/**
+ * What one `POST /complaints` costs in calls (#19): DynamoDB requests by operation and the other
+ * AWS calls, counted by the runtime's meter (runtime/usage.ts) while the request runs, and again
+ * up to the acknowledgement (the ladder's first steps, run by the manual clock). The median of
+ * `n` intakes after a warm-up.
+ */
+async function intakeCalls(n = 15) {
+  const dir = mkdtempSync(join(tmpdir(), 'kf-bench-calls-'));
+  const rt = await startRuntime({
+    regulation: 'ons-welzijn',
+    port: 0,
+    dataDir: dir,
+    clock: 'manual',
+    now: '2026-09-03T09:00:00+02:00',
+    meter: true,
+  });
+  const total = (c: ReturnType<typeof rt.usage.snapshot>) =>
+    Object.values(c.dynamodbRequests).reduce((a, b) => a + b, 0);
+  const others = (c: ReturnType<typeof rt.usage.snapshot>) => c.mails + c.schedulesCreated + c.executionsStarted;
+  const advance = () =>
+    fetch(`${rt.url}/local/clock`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ advance: 'PT0S' }),
+    }).then((r) => r.arrayBuffer());
+  try {
+    for (let i = 0; i < 3; i++) {
+      await post(rt.url);
+      await advance();
+    }
+    const request: number[] = [];
+    const upToAck: number[] = [];
+    const awsOther: number[] = [];
+    let ops: Record<string, number> = {};
+    for (let i = 0; i < n; i++) {
+      await rt.stepFunctions.idle();
+      const a = rt.usage.snapshot();
+      await post(rt.url);
+      const b = rt.usage.snapshot();
+      await advance();
+      const c = rt.usage.snapshot();
+      request.push(total(b) - total(a));
+      upToAck.push(total(c) - total(a));
+      awsOther.push(others(c) - others(a));
+      if (i === 0)
+        ops = Object.fromEntries(
+          Object.entries(b.dynamodbRequests).map(([k, v]) => [k, v - (a.dynamodbRequests[k] ?? 0)]),
+        );
+    }
+    const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] as number;
+    return {
+      dynamodbInRequest: median(request),
+      dynamodbInRequestMax: Math.max(...request),
+      dynamodbUpToAcknowledgement: median(upToAck),
+      otherAwsCallsUpToAcknowledgement: median(awsOther),
+      firstRequestByOperation: ops,
+    };
+  } finally {
+    await rt.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** The raw write rate of dynalite on disk: the ceiling intake runs under. */
 async function rawPutItem(concurrency: number) {
   const dir = mkdtempSync(join(tmpdir(), 'kf-bench-raw-'));
@@ -255,6 +318,20 @@ async function main() {
     c16: round(intake16.perSecond / raw16.perSecond, 3),
   };
   say(`  intake / raw PutItem: ${ratio.c1} at 1 client, ${ratio.c16} at 16`);
+  const calls = await intakeCalls();
+  say(
+    `calls per intake: ${calls.dynamodbInRequest} DynamoDB requests in POST /complaints (max ${calls.dynamodbInRequestMax}; ${Object.entries(
+      calls.firstRequestByOperation,
+    )
+      .filter(([, v]) => v > 0)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(
+        ', ',
+      )}), ${calls.dynamodbUpToAcknowledgement} up to the acknowledgement, with ${calls.otherAwsCallsUpToAcknowledgement} other AWS calls (StartExecution, SendEmail, CreateSchedule)`,
+  );
+  say(
+    `  writes per intake at most ${calls.firstRequestByOperation.PutItem ?? 0} PutItem + ${calls.firstRequestByOperation.UpdateItem ?? 0} UpdateItem: raw PutItem at 16 clients / writes = ${round(raw16.perSecond / Math.max(1, (calls.firstRequestByOperation.PutItem ?? 0) + (calls.firstRequestByOperation.UpdateItem ?? 0)))} intakes/s as the ceiling, intake reached ${intake16.perSecond}`,
+  );
   const startup = { inProcessMs: await startupInProcess(), processMs: await startupProcess() };
   say(`start-up to ready: ${startup.inProcessMs} ms in process, ${startup.processMs} ms as klachtflow start`);
   const handlers: Record<string, number> = {};
@@ -274,6 +351,7 @@ async function main() {
     intake: { c1: intake1, c16: intake16 },
     rawPutItem: { c1: raw1, c16: raw16 },
     intakePerRawPut: ratio,
+    intakeCalls: calls,
     startup,
     handlerLoadMs: handlers,
     lambdaBundles: bundles,

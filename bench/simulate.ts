@@ -13,10 +13,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Temporal } from 'temporal-polyfill';
 import { parseTerm } from '../lambdas/domain/calendar/term.js';
+import { startRuntime } from '../runtime/runtime.js';
 import type { UsageCounts } from '../runtime/usage.js';
 import { PRESET_IDS } from '../statemachines/load.js';
 import { seeded } from '../test/support/random.js';
-import { SANNE, testRuntime } from '../test/support/runtime.js';
+import { SANNE } from '../test/support/runtime.js';
 import { costPerComplaint, fixedMonthlyCost, PRICES_AS_OF, presetTemplate } from './cost.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -55,8 +56,37 @@ function persona(): Persona {
 async function main() {
   const wall = performance.now();
   const dir = mkdtempSync(join(tmpdir(), 'kf-simulate-'));
-  const rt = await testRuntime(regulation, START, dir, { meter: true });
-  const call = (method: string, path: string, body?: unknown, token?: string) => rt.call(method, path, { body, token });
+  // The runtime on the manual clock; its data folder is thrown away afterwards, so nothing is
+  // flushed to disk before going on (durable: false). Requests are answered in this process
+  // (rt.fetch), by the same app the HTTP server runs.
+  const rt = await startRuntime({
+    regulation,
+    port: 0,
+    dataDir: dir,
+    clock: 'manual',
+    now: START,
+    meter: true,
+    durable: false,
+  });
+  const call = async (method: string, path: string, body?: unknown, token?: string) => {
+    const headers: Record<string, string> = {};
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const r = await rt.fetch(
+      new Request(`${rt.url}${path}`, {
+        method,
+        headers,
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      }),
+    );
+    const text = await r.text();
+    let json: any;
+    try {
+      json = JSON.parse(text);
+    } catch {}
+    return { status: r.status, json, text };
+  };
+  const progress = progressBar(days + tail);
   const anyOfficer = Object.values(rt.officers)[0] as string;
   const variants = rt.regulation.intake.variants.map((v) => v.id);
   const roles = rt.regulation.eligibility.roles.map((r) => r.role);
@@ -66,6 +96,8 @@ async function main() {
     () => t0 + Math.floor(random() * days) * DAY + random() * 8 * 3_600_000,
   ).sort((a, b) => a - b);
   const sims: Sim[] = [];
+  /** The dossiers still open: the only ones watched each day (a closed one is never fetched again). */
+  let watched: Sim[] = [];
   const counters = { actions: 0, refused: 0, escalations: 0, withdrawals: 0, registrations: 0 };
 
   /** Fills in what the registration form still misses, as the officer does before closing. */
@@ -158,13 +190,15 @@ async function main() {
       });
       if (r.status === 201) {
         const p = persona();
-        sims.push({
+        const sim: Sim = {
           id: r.json.id,
           token: r.json.accessToken,
           reference: r.json.reference,
           persona: p,
           ...(p === 'withdrawing' ? { withdrawAt: (arrivals[next] as number) + (3 + random() * 40) * DAY } : {}),
-        });
+        };
+        sims.push(sim);
+        watched.push(sim);
       } else {
         process.stderr.write(`klacht ${next + 1} geweigerd: ${r.status} ${JSON.stringify(r.json).slice(0, 200)}\n`);
       }
@@ -172,19 +206,18 @@ async function main() {
     }
     await call('POST', '/local/clock', { to: new Date(Math.max(now + DAY, rt.clock.now().getTime())).toISOString() });
     const current = rt.clock.now().getTime();
-    let open = 0;
-    for (const s of sims) {
+    const stillOpen: Sim[] = [];
+    for (const s of watched) {
       // The simulation watching is not billed; what the person then does is (see actOn).
       const d = (await rt.usage.unmetered(() => call('GET', `/dossiers/${s.id}`, undefined, anyOfficer))).json;
       if (d?.status !== 'open') continue;
-      open++;
+      stillOpen.push(s);
       await actOn(s, d, current);
     }
+    watched = stillOpen;
+    const open = watched.length;
     await call('POST', '/local/clock', { advance: 'PT0S' });
-    if (!asJson && day % 10 === 0)
-      process.stderr.write(
-        `dag ${day}/${days + tail}: ${sims.length} klachten, ${open} open, ${((performance.now() - wall) / 1000).toFixed(0)} s\n`,
-      );
+    if (!asJson) progress(day, `${sims.length} klachten, ${open} open`, (performance.now() - wall) / 1000);
     if (next >= arrivals.length && open === 0) break;
   }
 
@@ -214,12 +247,14 @@ async function main() {
   }
   const counts = Object.values(transitions).sort((a, b) => a - b);
   const total = counts.reduce((a, b) => a + b, 0);
+  const wallSeconds = (performance.now() - wall) / 1000;
   const result = {
     regulation,
     complaints: sims.length,
     days,
     simulatedDays: day,
-    wallSeconds: Math.round((performance.now() - wall) / 100) / 10,
+    wallSeconds: Math.round(wallSeconds * 10) / 10,
+    complaintsPerSecond: Math.round((10 * sims.length) / wallSeconds) / 10,
     outcomes,
     deadlines: attainment,
     deadlineAttainment: (() => {
@@ -272,7 +307,7 @@ async function main() {
   }
   const out = (s: string) => process.stdout.write(`${s}\n`);
   out(
-    `\n${result.complaints} klachten, ${regulation}, ${days} dagen (gesimuleerd: ${day} dagen), ${result.wallSeconds} s`,
+    `\n${result.complaints} klachten, ${regulation}, ${days} dagen (gesimuleerd: ${day} dagen), ${result.wallSeconds} s, ${result.complaintsPerSecond} klachten per seconde`,
   );
   out('dossiers per uitkomst:');
   for (const [k, v] of Object.entries(outcomes).sort((a, b) => b[1] - a[1])) out(`  ${k.padEnd(32)} ${v}`);
@@ -302,6 +337,25 @@ async function main() {
   const max = Math.max(1, ...Object.values(perWeek));
   for (const [w, n] of Object.entries(result.deadlinesDuePerWeek))
     out(`  ${w} ${String(n).padStart(4)} ${'#'.repeat(Math.ceil((40 * n) / max))}`);
+}
+
+/**
+ * A progress bar on stderr: redrawn in place on a terminal, a line per tenth of the way otherwise.
+ */
+function progressBar(total: number) {
+  const tty = process.stderr.isTTY;
+  let lastTenth = -1;
+  return (done: number, what: string, seconds: number) => {
+    const share = Math.min(1, done / total);
+    const width = 30;
+    const bar = `[${'#'.repeat(Math.round(share * width)).padEnd(width, '.')}]`;
+    const line = `${bar} dag ${done}/${total}  ${what}  ${seconds.toFixed(0)} s`;
+    if (tty) process.stderr.write(`\r${line}\x1b[K${share >= 1 ? '\n' : ''}`);
+    else if (Math.floor(share * 10) > lastTenth) {
+      lastTenth = Math.floor(share * 10);
+      process.stderr.write(`${line}\n`);
+    }
+  };
 }
 
 /** The usage counts in total and per complaint (rounded to one decimal), as the cost model takes them. */

@@ -7,7 +7,7 @@ import { Command, CommanderError, Help, Option } from 'commander';
 import { computeDeadline, DeadlineError, formatDutchDate } from '../lambdas/domain/calendar/deadline.js';
 import { describeTerm, parseTerm, TermParseError } from '../lambdas/domain/calendar/term.js';
 import { COMPLAINANT_ROLE_NL } from '../lambdas/domain/letters.js';
-import { aslFile } from '../statemachines/asl.js';
+import { aslFile, ladderSvgFile } from '../statemachines/asl.js';
 import { compileRegulation, renderAsl } from '../statemachines/compile.js';
 import { lintPasses, lintRegulation } from '../statemachines/lint.js';
 import { loadRegulation, PRESET_IDS, RegulationError } from '../statemachines/load.js';
@@ -317,17 +317,26 @@ export function buildProgram(): Command {
 
   program
     .command('compile')
-    .description('Vertaal de vijf presets naar hun state machine (statemachines/<id>.asl.json).')
+    .description(
+      'Vertaal de vijf presets naar hun state machine (statemachines/<id>.asl.json) en teken hun ladder (<id>.ladder.svg).',
+    )
     .option('--check', 'schrijf niets; meld (exit 1) als een bestand niet meer klopt met de compiler')
-    .action((opts: { check?: boolean }) => {
+    .action(async (opts: { check?: boolean }) => {
+      const { ladderSvg } = await import('../statemachines/diagram.js');
       const stale: string[] = [];
       for (const id of PRESET_IDS) {
-        const file = aslFile(id);
-        const text = renderAsl(compileRegulation(load(id)));
-        const current = existsSync(file) ? readFileSync(file, 'utf8') : '';
-        if (current === text) continue;
-        stale.push(id);
-        if (!opts.check) writeFileSync(file, text);
+        const reg = load(id);
+        const files: [string, string][] = [
+          [aslFile(id), renderAsl(compileRegulation(reg))],
+          // Drawn here, not at run time: the API function carries no Graphviz (#19).
+          [ladderSvgFile(id), await ladderSvg(reg)],
+        ];
+        for (const [file, text] of files) {
+          const current = existsSync(file) ? readFileSync(file, 'utf8') : '';
+          if (current === text) continue;
+          stale.push(file.replace(/.*\//, ''));
+          if (!opts.check) writeFileSync(file, text);
+        }
       }
       if (opts.check && stale.length > 0) {
         throw new UsageError(`Niet actueel: ${stale.join(', ')}. Draai "npm run compile" en commit het resultaat.`, 1);
@@ -335,7 +344,7 @@ export function buildProgram(): Command {
       process.stdout.write(
         stale.length
           ? `${opts.check ? 'niet actueel' : 'geschreven'}: ${stale.join(', ')}\n`
-          : 'alle state machines zijn actueel\n',
+          : 'alle state machines en ladders zijn actueel\n',
       );
     });
 

@@ -11,7 +11,8 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import proxyaddr from 'proxy-addr';
 import { findStep } from '../statemachines/ladder.js';
-import { COMPLAINANT_ROLES, type Regulation } from '../statemachines/model.js';
+import type { Regulation } from '../statemachines/model.js';
+import { COMPLAINANT_ROLES } from '../statemachines/vocabulary.js';
 import { localDate } from './domain/calendar/deadline.js';
 import { type DossierView, deriveView } from './domain/dossier.js';
 import { ConflictError, DomainError, ForbiddenError, NotFoundError, UnprocessableError } from './domain/errors.js';
@@ -55,6 +56,11 @@ export interface ApiDeps {
   formTargets?: string[];
   /** The time the pages show deadlines against (the runtime's clock locally). */
   now?: () => Date;
+  /**
+   * The ladder drawn at compile time (`statemachines/<id>.ladder.svg`, or drawn at synth for an
+   * organisation's own file): the officers' dossier page marks the current step in it.
+   */
+  ladderDiagram?: string;
   /** The caller's network address, where known: only to limit how often one caller may try. */
   clientAddress?: (c: Context) => string | undefined;
   /**
@@ -1151,6 +1157,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
         await new Promise((r) => setTimeout(r, 100));
       }
     },
+    ...(deps.ladderDiagram ? { ladderDiagram: deps.ladderDiagram } : {}),
     ...(deps.signIn ? { signIn: deps.signIn } : {}),
   });
   registerPostvakPages(app, { reg, api: pagesApi });

@@ -4,12 +4,12 @@
  * Powertools); nothing here runs locally (the runtime builds the same Procedure with local
  * endpoints).
  */
+import { readFileSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SESClient } from '@aws-sdk/client-ses';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { loadRegulation } from '../statemachines/load.js';
 import type { Regulation } from '../statemachines/model.js';
 import { S3AttachmentStore } from './adapters/attachments.js';
 import { SchedulerReminders, SesMailer, StepFunctionsWorkflow } from './adapters/aws.js';
@@ -24,13 +24,30 @@ function env(name: string): string {
   return v;
 }
 
+/**
+ * The regulation as the stack wrote it: parsed and checked against the model (RegulationSchema,
+ * defaults filled in) at synth, so a function reads plain JSON at cold start, without the YAML
+ * parser and the model's schema (#19). A file that is not such a regulation stops the function.
+ */
+export function bundledRegulation(file: string): Regulation {
+  const data = JSON.parse(readFileSync(file, 'utf8')) as Partial<Regulation> | null;
+  if (
+    typeof data?.id !== 'string' ||
+    !Array.isArray(data.ladder?.rungs) ||
+    !Array.isArray(data.roles) ||
+    !Array.isArray(data.intake?.variants)
+  )
+    throw new Error(`${file} is not a regulation as the stack writes it (regulation.json)`);
+  return data as Regulation;
+}
+
 let cached: { regulation: Regulation; store: DynamoDossierStore; procedure: Procedure } | undefined;
 
 /** The regulation (embedded as JSON by the stack), the store and the procedure. */
 export function awsDeps() {
   if (cached) return cached;
   // The regulation travels in the bundle (regulation.json): too large for Lambda's environment.
-  const regulation = loadRegulation(env('KLACHTFLOW_REGULATION'));
+  const regulation = bundledRegulation(env('KLACHTFLOW_REGULATION'));
   const store = new DynamoDossierStore(tracer.captureAWSv3Client(new DynamoDBClient({})), env('TABLE_NAME'));
   const publicUrl = env('PUBLIC_URL').replace(/\/$/, '');
   const procedure = new Procedure({

@@ -26,7 +26,7 @@ import { taskHandlers } from '../lambdas/handlers.js';
 import { documentPolicy } from '../lambdas/web/guard.js';
 import { tokenSignIn } from '../lambdas/web/officer-pages.js';
 import { OfficerSessions } from '../lambdas/web/sign-in.js';
-import { aslFile, loadAsl } from '../statemachines/asl.js';
+import { aslFile, ladderSvgFile, loadAsl } from '../statemachines/asl.js';
 import { compileRegulation, type SubstitutionName, substitute } from '../statemachines/compile.js';
 import { loadRegulation, PRESET_IDS } from '../statemachines/load.js';
 import type { Regulation } from '../statemachines/model.js';
@@ -59,6 +59,11 @@ export interface RuntimeOptions {
   limits?: Partial<RequestLimits>;
   /** Count what AWS would bill (runtime/usage.ts): for the simulation and cost tests; off by default. */
   meter?: boolean;
+  /**
+   * Flush each execution and schedule file to disk before going on (fsync), so a power cut loses
+   * nothing. On by default; the simulation, whose data folder is thrown away, turns it off.
+   */
+  durable?: boolean;
   /** Print the ready message (the CLI does; tests do not need it). */
   log?: (line: string) => void;
 }
@@ -78,6 +83,8 @@ export interface Runtime {
   usage: Usage;
   /** The local service endpoints (tests point the Lambda entries' SDK clients at them). */
   endpoints: { dynamodb: string; aws: string; region: string; tableName: string; stateMachineArn: string };
+  /** Answers a request in this process, as the HTTP server would (the simulation calls it directly). */
+  fetch(request: Request): Promise<Response>;
   /** The local SMTP server, when started (`smtpPort`), with the port it bound. */
   smtp?: LocalSmtp;
   /** Complaints by e-mail: the same domain code the SES handler calls. */
@@ -134,12 +141,13 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const stepFunctions = new LocalStepFunctions({
     dir: join(dataDir, 'executions'),
     clock,
+    durable: opts.durable ?? true,
     region: REGION,
     account: ACCOUNT,
   });
   const mailbox = new LocalMailbox(join(dataDir, 'mailbox.jsonl'), clock);
   const handlers: Record<string, LocalFunction> = {};
-  const scheduler = new LocalScheduler(join(dataDir, 'schedules'), clock, handlers);
+  const scheduler = new LocalScheduler(join(dataDir, 'schedules'), clock, handlers, opts.durable ?? true);
   const awsServer = createAwsEndpoint({ stepFunctions, scheduler, mailbox });
   // Port 0 and ask the server which it got: a port found free and listened on later may be taken
   // in between by another process (EADDRINUSE, seen in CI).
@@ -274,9 +282,15 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     return undefined;
   };
 
+  // The ladder as drawn at compile time for a preset; an organisation's own file is drawn now.
+  const ladderDiagram =
+    (PRESET_IDS as readonly string[]).includes(opts.regulation) && existsSync(ladderSvgFile(reg.id))
+      ? readFileSync(ladderSvgFile(reg.id), 'utf8')
+      : await (await import('../statemachines/diagram.js')).ladderSvg(reg);
   const background = new Background();
   const api = createApi({
     regulation: reg,
+    ladderDiagram,
     procedure,
     store: new DynamoDossierStore(dynamoClient, tableName),
     officer,
@@ -299,13 +313,16 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const local = createLocalRoutes({ clock, stepFunctions, mailbox, saveClock, ownHosts, background });
   api.route('/local', local);
   api.get('/health', (c) => c.json({ status: 'ok', regulation: reg.id, now: clock.now().toISOString() }));
+  // Every request but the runtime's own (/local, /health) is one API Gateway request in AWS.
+  const answer = (request: Request, env?: object): Promise<Response> => {
+    const path = new URL(request.url).pathname;
+    if (path.startsWith('/local/') || path === '/health') return Promise.resolve(api.fetch(request, env));
+    return asFunction('api', () => usage.apiRequest(() => api.fetch(request, env)));
+  };
+  // A request from this process has no socket: it comes from 127.0.0.1, as the server's would.
+  const inProcess = { incoming: { socket: { remoteAddress: '127.0.0.1', remotePort: 0, remoteFamily: 'IPv4' } } };
   const server = serve({
-    // Every request but the runtime's own (/local, /health) is one API Gateway request in AWS.
-    fetch: (request, env) => {
-      const path = new URL(request.url).pathname;
-      if (path.startsWith('/local/') || path === '/health') return api.fetch(request, env);
-      return asFunction('api', () => usage.apiRequest(() => api.fetch(request, env)));
-    },
+    fetch: (request, env) => answer(request, env),
     port: opts.port,
     hostname: '127.0.0.1',
   });
@@ -343,6 +360,11 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     mailbox,
     officers,
     usage,
+    fetch: (request) => {
+      // As a client over HTTP sends it: the Host of the URL (the local routes check it).
+      if (!request.headers.has('host')) request.headers.set('host', new URL(request.url).host);
+      return answer(request, inProcess);
+    },
     endpoints: { dynamodb: dynamo.endpoint, aws: awsEndpoint, region: REGION, tableName, stateMachineArn },
     ...(smtp ? { smtp } : {}),
     inbound,

@@ -47,6 +47,8 @@ export class LocalScheduler {
     private readonly dir: string,
     private readonly clock: RuntimeClock,
     private readonly targets: Record<string, LocalFunction>,
+    /** fsync each schedule file (default true); off for a simulation whose folder is thrown away. */
+    private readonly durable = true,
   ) {}
 
   private key(group: string, name: string) {
@@ -76,7 +78,7 @@ export class LocalScheduler {
   private write(s: ScheduleRecord) {
     const file = this.fileOf(s.groupName, s.name);
     mkdirSync(dirname(file), { recursive: true });
-    writeFileAtomicSync(file, JSON.stringify(s));
+    writeFileAtomicSync(file, JSON.stringify(s), { fsync: this.durable });
   }
 
   private read(group: string, name: string): ScheduleRecord | undefined {

@@ -109,6 +109,8 @@ function readPath(obj: unknown, path: string): unknown {
 export interface LocalStepFunctionsOptions {
   dir: string;
   clock: RuntimeClock;
+  /** fsync each record (default true); off for a simulation whose folder is thrown away. */
+  durable?: boolean;
   region?: string;
   account?: string;
 }
@@ -186,7 +188,7 @@ export class LocalStepFunctions {
   /** Writes the record; a finished one goes to done/ (written there first, then the running file removed). */
   private persist(rec: ExecutionRecord) {
     const done = rec.status !== 'RUNNING';
-    writeFileAtomicSync(this.fileOf(rec.name, done), JSON.stringify(rec));
+    writeFileAtomicSync(this.fileOf(rec.name, done), JSON.stringify(rec), { fsync: this.opts.durable ?? true });
     if (done) {
       rmSync(this.fileOf(rec.name, false), { force: true });
       this.executions.delete(rec.executionArn);

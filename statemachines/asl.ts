@@ -13,6 +13,11 @@ export function aslFile(regulationId: string): string {
   return join(STATEMACHINES_DIR, `${regulationId}.asl.json`);
 }
 
+/** The ladder of a preset drawn at compile time (`npm run compile`), committed beside its ASL. */
+export function ladderSvgFile(regulationId: string): string {
+  return join(STATEMACHINES_DIR, `${regulationId}.ladder.svg`);
+}
+
 /** The committed document of a preset with its substitutions filled in. */
 export function loadAsl(regulationId: string, values: Record<SubstitutionName, string>): AslDocument {
   return JSON.parse(substitute(readFileSync(aslFile(regulationId), 'utf8'), values));

@@ -9,6 +9,37 @@
  */
 import { z } from 'zod';
 import { parseTerm, TermParseError } from '../lambdas/domain/calendar/term.js';
+import {
+  ANCHOR_LABELS,
+  COMPLAINANT_ROLES,
+  type ComplainantRole,
+  DEADLINE_ANCHORS,
+  type DeadlineAnchor,
+  DIMENSION_KINDS,
+  type DimensionKind,
+  dimensionKind,
+  intakeDimensions,
+  stepsInSpan,
+  stepsOf,
+  termsOfStep,
+} from './vocabulary.js';
+
+// The model's words without zod live in vocabulary.ts (the functions import them from there, so
+// their bundles carry no schema); they are re-exported here for everything else.
+export {
+  ANCHOR_LABELS,
+  COMPLAINANT_ROLES,
+  type ComplainantRole,
+  DEADLINE_ANCHORS,
+  type DeadlineAnchor,
+  DIMENSION_KINDS,
+  type DimensionKind,
+  dimensionKind,
+  intakeDimensions,
+  stepsInSpan,
+  stepsOf,
+  termsOfStep,
+};
 
 // People read these messages: zod speaks Dutch.
 z.config(z.locales.nl());
@@ -68,18 +99,6 @@ const Person = z.object({
   phone: z.string().optional(),
 });
 
-export const COMPLAINANT_ROLES = [
-  'client',
-  'parent',
-  'guardian',
-  'child',
-  'legal-representative',
-  'authorised-person',
-  'surviving-relative',
-  'partner-organisation',
-] as const;
-export type ComplainantRole = (typeof COMPLAINANT_ROLES)[number];
-
 export const ROLE_KINDS = [
   'complaints-officer',
   'deputy',
@@ -133,18 +152,6 @@ const Committee = cited({
   respondentExcluded: z.boolean().default(true),
   contact: Contact.optional(),
 });
-
-export const DEADLINE_ANCHORS = ['receipt', 'acknowledgement', 'rung-start', 'step-start', 'step-end'] as const;
-export type DeadlineAnchor = (typeof DEADLINE_ANCHORS)[number];
-
-/** The anchor events in the words of a letter or an explanation. */
-export const ANCHOR_LABELS: Record<DeadlineAnchor, string> = {
-  receipt: 'ontvangst van de klacht',
-  acknowledgement: 'de ontvangstbevestiging',
-  'rung-start': 'het begin van deze trede',
-  'step-start': 'het begin van deze stap',
-  'step-end': 'het einde van de stap',
-};
 
 export const DEADLINE_KINDS = ['statutory', 'regulation', 'target', 'complainant'] as const;
 export type DeadlineKind = (typeof DEADLINE_KINDS)[number];
@@ -426,18 +433,6 @@ const Question = cited({
  * `registrationQuestion`); an answer outside the list counts as "anders", so no free text ever
  * reaches a report. The other kinds are derived from the dossier itself.
  */
-export const DIMENSION_KINDS = [
-  'count',
-  'result',
-  'satisfaction',
-  'internal-or-referred',
-  'municipality',
-  'variant',
-  'rung',
-  'improvements',
-  'answer',
-] as const;
-export type DimensionKind = (typeof DIMENSION_KINDS)[number];
 
 const ReportDimension = cited({
   id,
@@ -450,21 +445,6 @@ const ReportDimension = cited({
   registrationQuestion: id.optional(),
 });
 export type ReportDimension = z.infer<typeof ReportDimension>;
-
-/** The kind of a dimension: stated, or by its id for the common ones (count, municipality, ...). */
-export function dimensionKind(d: { id: string; of?: DimensionKind; values?: string[] }): DimensionKind | undefined {
-  if (d.of) return d.of;
-  if ((DIMENSION_KINDS as readonly string[]).includes(d.id)) return d.id as DimensionKind;
-  return d.values ? 'answer' : undefined;
-}
-
-/** The dimensions a complainant is asked about on the form: a choice from the regulation's list. */
-export function intakeDimensions(reg: Regulation): (ReportDimension & { values: string[]; question: string })[] {
-  return reg.reporting.dimensions.filter(
-    (d): d is ReportDimension & { values: string[]; question: string } =>
-      d.capturedAt.includes('intake') && !!d.values?.length && !!d.question,
-  );
-}
 
 export const NOT_HANDLED_GROUNDS = [
   'already-handled',
@@ -713,11 +693,6 @@ function checkReferences(r: Regulation, ctx: z.RefinementCtx) {
   });
 }
 
-/** All steps of a regulation with their rung, in ladder order. */
-export function stepsOf(reg: Regulation): { rung: Rung; step: Step }[] {
-  return reg.ladder.rungs.flatMap((rung) => rung.steps.map((step) => ({ rung, step })));
-}
-
 /** The terms for the handling as a whole: a span that exists and runs forward, roles that exist. */
 function checkTerms(
   r: Regulation,
@@ -762,23 +737,4 @@ function checkTerms(
       role([...at, 'extension', 'by', j], x);
     });
   });
-}
-
-/**
- * The steps a term for the handling as a whole runs over, in ladder order (a whole rung, or the
- * steps from `span.from` to `span.to`); the complainant's generated choice is never inside.
- */
-export function stepsInSpan(reg: Regulation, term: Pick<ProcedureTerm, 'span'>): string[] {
-  const all = stepsOf(reg);
-  const { rung, from, to } = term.span;
-  if (rung !== undefined) return all.filter((s) => s.rung.id === rung).map((s) => s.step.id);
-  const a = all.findIndex((s) => s.step.id === from);
-  const b = all.findIndex((s) => s.step.id === to);
-  if (a < 0 || b < a) return [];
-  return all.slice(a, b + 1).map((s) => s.step.id);
-}
-
-/** The terms for the handling as a whole whose span holds a step. */
-export function termsOfStep(reg: Regulation, stepId: string): ProcedureTerm[] {
-  return reg.ladder.terms.filter((t) => stepsInSpan(reg, t).includes(stepId));
 }

@@ -68,9 +68,35 @@ describe('bundles: every Lambda entry', () => {
     }
   }, 60_000);
 
-  it('a task bundle parses its event with the bundled zod and refuses a bad one', async () => {
+  it('a task bundle parses its event with the bundled zod (mini) and refuses a bad one', async () => {
     const bundle = bundles.get('beginStep') ?? (await bundleHandler('beginStep'));
     const r = (await loadBundle(bundle, { dossierId: 'x', step: 7 })).probe as { error: string };
-    expect(r.error).toBe('ZodError');
+    expect(r.error).toBe('$ZodError');
   }, 60_000);
+
+  // Small functions (#19). Before: API 3 707 KiB (Graphviz WebAssembly 41 %, code pages, zod with
+  // its locales, the MIME parser), each task 869 KiB (zod 443 KiB, yaml 112 KiB, X-Ray SDK).
+  // The issue asks for tasks <= 250 KiB and the API <= 1 MiB. Reached: tasks 331 KiB (the X-Ray
+  // SDK with semver and cls-hooked is 104 KiB of it), API 2 104 KiB (the MIME parser with its
+  // code pages, ~1 MiB, which the postvak routes use to register held mail; zod's locales, kept by
+  // zod-to-openapi's use of the whole namespace). These limits hold what was reached.
+  const KIB = 1024;
+  it.each(names)(
+    '%s: within its size, and without what it no longer carries',
+    async (name) => {
+      const bundle = bundles.get(name) ?? (await bundleHandler(name));
+      const text = (await import('node:fs')).readFileSync(bundle.file, 'utf8');
+      // No Graphviz anywhere: the ladder is drawn at compile time (statemachines/<id>.ladder.svg).
+      expect(text).not.toContain('@viz-js');
+      if (name === 'api') {
+        expect(bundle.bytes).toBeLessThanOrEqual(2200 * KIB);
+        return;
+      }
+      expect(bundle.bytes).toBeLessThanOrEqual(350 * KIB);
+      // No YAML parser and no model schema with zod's locales: the regulation is JSON validated at synth.
+      expect(text).not.toContain('Implicit keys need to be on a single line');
+      expect(text).not.toContain('Ongeldige invoer');
+    },
+    120_000,
+  );
 });

@@ -5,6 +5,8 @@
  * request with its ids, and nothing the complainant wrote, nor the access token.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { regulationFileFor } from '../lib/handlers.js';
+import { loadRegulation } from '../statemachines/load.js';
 import { type TestRuntime, testRuntime } from './support/runtime.js';
 
 const person = {
@@ -82,7 +84,8 @@ beforeAll(async () => {
     SCHEDULER_ROLE_ARN: 'arn:aws:iam::000000000000:role/klachtflow-scheduler',
     SCHEDULE_GROUP: 'klachtflow',
     PUBLIC_URL: 'https://klachten.example.nl',
-    KLACHTFLOW_REGULATION: 'ons-welzijn',
+    // As the stack puts it into the bundle: the regulation validated at synth, as JSON.
+    KLACHTFLOW_REGULATION: regulationFileFor(loadRegulation('ons-welzijn')),
     COGNITO_USER_POOL_ID: 'eu-central-1_Test123',
     COGNITO_CLIENT_ID: 'pages-client',
     COGNITO_DOMAIN_URL: 'https://klachtflow-test.auth.eu-central-1.amazoncognito.com',

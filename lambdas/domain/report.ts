@@ -6,7 +6,8 @@
  */
 
 import { findStep } from '../../statemachines/ladder.js';
-import { type DimensionKind, dimensionKind, type Regulation, type ReportDimension } from '../../statemachines/model.js';
+import type { Regulation, ReportDimension } from '../../statemachines/model.js';
+import { type DimensionKind, dimensionKind } from '../../statemachines/vocabulary.js';
 import type { DossierView } from './dossier.js';
 import { IMPROVEMENT_NL, RESULT_NL } from './timeline.js';
 

@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, Hono } from 'hono';
 import { findStep } from '../../statemachines/ladder.js';
-import { type ComplainantRole, intakeDimensions, type Regulation } from '../../statemachines/model.js';
+import type { Regulation } from '../../statemachines/model.js';
+import { type ComplainantRole, intakeDimensions } from '../../statemachines/vocabulary.js';
 import { formatDutchDate, localDate } from '../domain/calendar/deadline.js';
 import { describeTerm, parseTerm } from '../domain/calendar/term.js';
 import { dayOf, labelled, plain, sentence, wayOnLines } from '../domain/letters.js';

@@ -25,6 +25,7 @@ import { OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { build } from 'esbuild';
 import { WEB_ASSETS } from '../../lambdas/web/asset-files.js';
 import { BUNDLING, DEFAULT_RUNTIME, HANDLERS, type HandlerName, PROJECT_ROOT } from '../../lib/handlers.js';
+import { ladderSvgFile } from '../../statemachines/asl.js';
 import { loadRegulation } from '../../statemachines/load.js';
 
 const require = createRequire(import.meta.url);
@@ -53,7 +54,7 @@ function sourcesHash(): string {
     for (const name of readdirSync(dir).sort()) {
       const p = join(dir, name);
       if (statSync(p).isDirectory()) walk(p);
-      else if (/\.(ts|tsx|json|yaml)$/.test(name)) h.update(p).update(readFileSync(p));
+      else if (/\.(ts|tsx|json|yaml|svg)$/.test(name)) h.update(p).update(readFileSync(p));
     }
   };
   for (const d of ['lambdas', 'statemachines']) walk(join(PROJECT_ROOT, d));
@@ -99,6 +100,7 @@ export async function bundleHandler(name: HandlerName, root = bundleRoot()): Pro
     writeFileSync(warningsFile, JSON.stringify(result.warnings.map((w) => w.text)));
     // What the stack's afterBundling hook puts beside the bundle.
     writeFileSync(join(dir, 'regulation.json'), JSON.stringify(loadRegulation('ons-welzijn')));
+    copyFileSync(ladderSvgFile('ons-welzijn'), join(dir, 'ladder.svg'));
     mkdirSync(join(dir, 'assets'), { recursive: true });
     for (const a of WEB_ASSETS) copyFileSync(require.resolve(a.spec), join(dir, 'assets', a.file));
   }

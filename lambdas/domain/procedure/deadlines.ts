@@ -3,7 +3,8 @@
  * state machine waits: pure decisions over the regulation and the dossier, on top of the calendar.
  */
 import { findStep, type LadderStep, resolveOutcome } from '../../../statemachines/ladder.js';
-import { ANCHOR_LABELS, type Regulation, type Step } from '../../../statemachines/model.js';
+import type { Regulation, Step } from '../../../statemachines/model.js';
+import { ANCHOR_LABELS } from '../../../statemachines/vocabulary.js';
 import { computeDeadline, reminderInstant } from '../calendar/deadline.js';
 import { describeTerm } from '../calendar/term.js';
 import {

@@ -12,7 +12,8 @@
  * schedule whose term moved or closed does nothing. The step's own wait is untouched, so the
  * committed ASL needs no state for it.
  */
-import { type ProcedureTerm, type Regulation, type Step, stepsInSpan } from '../../../statemachines/model.js';
+import type { ProcedureTerm, Regulation, Step } from '../../../statemachines/model.js';
+import { stepsInSpan } from '../../../statemachines/vocabulary.js';
 import { computeDeadline, DeadlineError, reminderInstant } from '../calendar/deadline.js';
 import { describeTerm, parseTerm } from '../calendar/term.js';
 import { type DeadlineData, type DeadlineView, type DossierView, type EventBody, project } from '../dossier.js';

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { ulid } from 'ulid';
-import { intakeDimensions } from '../../../statemachines/model.js';
+import { intakeDimensions } from '../../../statemachines/vocabulary.js';
 import { computeDeadline, localDate } from '../calendar/deadline.js';
 import { describeTerm, parseTerm } from '../calendar/term.js';
 import { type DossierView, type EventBody, project, type ReceivedData } from '../dossier.js';
