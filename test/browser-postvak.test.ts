@@ -1,7 +1,8 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import nodemailer from 'nodemailer';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from './support/browser.js';
 import { type TestRuntime, testRuntime } from './support/runtime.js';
 
 // The officer's postvak in a real browser (Debian chromium), without JavaScript: mail that came in
@@ -12,10 +13,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   rt = await testRuntime('swt-dordrecht', '2026-09-03T09:00:00+02:00', undefined, { smtpPort: 0 });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { AxeBuilder } from '@axe-core/playwright';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PRESET_IDS } from '../statemachines/load.js';
+import { launchChromium } from './support/browser.js';
 import { SANNE, type TestRuntime, testRuntime } from './support/runtime.js';
 
 // The officers' workplace in a real browser (Debian chromium), each preset, on a phone (390 px)
@@ -40,17 +41,7 @@ const ENGLISH = [
 let browser: Browser;
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => browser?.close());
 

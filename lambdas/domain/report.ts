@@ -8,6 +8,7 @@
 import { findStep } from '../../statemachines/ladder.js';
 import type { Regulation, ReportDimension } from '../../statemachines/model.js';
 import { type DimensionKind, dimensionKind } from '../../statemachines/vocabulary.js';
+import { DUTCH_MONTHS } from './calendar/months.js';
 import type { DossierView } from './dossier.js';
 import { IMPROVEMENT_NL, RESULT_NL } from './timeline.js';
 
@@ -286,21 +287,7 @@ const esc = (s: string) =>
 /** "2026-09" as "september 2026"; anything else as it is. */
 function monthLabel(key: string): string {
   const m = /^(\d{4})-(\d{2})$/.exec(key);
-  const months = [
-    'januari',
-    'februari',
-    'maart',
-    'april',
-    'mei',
-    'juni',
-    'juli',
-    'augustus',
-    'september',
-    'oktober',
-    'november',
-    'december',
-  ];
-  return m ? `${months[Number(m[2]) - 1]} ${m[1]}` : key;
+  return m ? `${DUTCH_MONTHS[Number(m[2]) - 1]} ${m[1]}` : key;
 }
 
 /** "2026-01-01" as "1 januari 2026". */

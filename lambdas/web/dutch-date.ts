@@ -5,21 +5,9 @@
  * (31-02-2027) is no date.
  */
 import { Temporal } from 'temporal-polyfill';
+import { DUTCH_MONTHS } from '../domain/calendar/months.js';
 
-const MONTHS = [
-  'januari',
-  'februari',
-  'maart',
-  'april',
-  'mei',
-  'juni',
-  'juli',
-  'augustus',
-  'september',
-  'oktober',
-  'november',
-  'december',
-];
+const MONTHS = DUTCH_MONTHS;
 
 function monthOf(word: string): number | undefined {
   const w = word.toLowerCase().replace(/\.$/, '');
