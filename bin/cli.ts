@@ -9,6 +9,7 @@ import { describeTerm, parseTerm, TermParseError } from '../lambdas/domain/calen
 import { COMPLAINANT_ROLE_NL } from '../lambdas/domain/letters.js';
 import { aslFile, ladderSvgFile } from '../statemachines/asl.js';
 import { compileRegulation, renderAsl } from '../statemachines/compile.js';
+import { findStep } from '../statemachines/ladder.js';
 import { lintPasses, lintRegulation } from '../statemachines/lint.js';
 import { loadRegulation, PRESET_IDS, RegulationError } from '../statemachines/load.js';
 import { ANCHOR_LABELS, type Regulation, stepsInSpan } from '../statemachines/model.js';
@@ -85,7 +86,14 @@ export function describeRegulation(reg: Regulation): string {
     for (const t of reg.ladder.terms) {
       const x = t.extension;
       lines.push(
-        `  - ${t.title}: ${describeTerm(parseTerm(t.term))} na ${t.from === 'receipt' ? 'ontvangst van de klacht' : 'het begin van de trede'} (${t.kind}${t.statute ? `, ${t.statute}` : ''}), over: ${stepsInSpan(reg, t).join(', ')}${x ? `; verdagen ${x.max ? `met ten hoogste ${describeTerm(parseTerm(x.max))}` : 'zonder grens'}${x.beyondMaxWithConsent ? ', verder met instemming van de klager' : ''}` : ''}`,
+        `  - ${t.title}: ${describeTerm(parseTerm(t.term))} na ${t.from === 'receipt' ? 'ontvangst van de klacht' : 'het begin van de trede'} (${KIND_NL[t.kind] ?? t.kind}${t.statute ? `, ${t.statute}` : ''}), over: ${stepsInSpan(
+          reg,
+          t,
+        )
+          .map((id) => findStep(reg, id)?.step.title ?? id)
+          .join(
+            ', ',
+          )}${x ? `; verdagen ${x.max ? `met ten hoogste ${describeTerm(parseTerm(x.max))}` : 'zonder grens'}${x.beyondMaxWithConsent ? ', verder met instemming van de klager' : ''}` : ''}`,
       );
     }
   }

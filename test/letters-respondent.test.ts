@@ -24,6 +24,8 @@ describe('letters: SWT Dordrecht, an extension', () => {
       token: rt.officers.manager,
       body: {
         type: 'extend',
+        // Since SWT's six weeks are one term for the manager's rung (Awb 9:11), the extension is of that term.
+        termId: 'afhandeling',
         stepId: 'findings',
         term: 'vier weken',
         reason: 'Wij wachten op informatie van de zorgaanbieder.',

@@ -85,6 +85,9 @@ describe('model: an extension without a cap', () => {
     const data = swt();
     data.organisation.legalFramework = [framework];
     const findings = data.ladder.rungs.flatMap((r: any) => r.steps).find((s: any) => s.id === 'findings');
+    // SWT's extension rule now belongs to its whole-handling term (Awb 9:11); the step gets it
+    // back here so that a step's rule without a cap is what this test judges.
+    findings.allows = { ...(findings.allows ?? {}), extension: structuredClone(data.ladder.terms[0].extension) };
     delete findings.allows.extension.max;
     return parseRegulation(data);
   }
