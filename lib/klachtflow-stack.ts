@@ -40,7 +40,10 @@ export const HANDLER_ACCESS: Record<
   deadline: { mail: true, schedules: true, start: false, stop: true, respond: false },
   close: { mail: true, schedules: true, start: false, stop: false, respond: false },
   continue: { mail: true, schedules: true, start: true, stop: false, respond: false },
-  reminder: { mail: true, schedules: false, start: false, stop: false, respond: false },
+  // A whole-handling term's warning at its end plans the next warning (Awb 9:11, Wkkgz art. 17:
+  // repeated while the dossier stays in the span): the reminder function creates schedules too
+  // (the IAM simulation over the recorded calls found it denied).
+  reminder: { mail: true, schedules: true, start: false, stop: false, respond: false },
 };
 
 export class KlachtflowStack extends Stack {

@@ -263,7 +263,9 @@ describe('cdk: handlers', () => {
     expect(actions('continue-ladder.ts')).toContain('states:StartExecution');
     expect(actions('deadline-passed.ts')).toContain('states:StopExecution');
     expect(actions('begin-step.ts')).not.toContain('states:StartExecution');
-    expect(actions('send-reminder.ts')).not.toContain('scheduler:CreateSchedule');
+    // The reminder plans a whole-handling term's next warning itself; it starts and stops nothing.
+    expect(actions('send-reminder.ts')).toContain('scheduler:CreateSchedule');
+    expect(actions('send-reminder.ts')).not.toContain('states:StartExecution');
     expect(actions('send-reminder.ts')).toContain('ses:SendEmail');
     for (const h of Object.values(HANDLERS)) {
       expect(actions(h.entry)).not.toContain('scheduler:UpdateSchedule');
