@@ -1,10 +1,10 @@
 import { mkdirSync } from 'node:fs';
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PRESET_IDS } from '../statemachines/load.js';
 import { stepsInSpan } from '../statemachines/vocabulary.js';
 import { launchChromium } from './support/browser.js';
+import { readable, VIEWPORTS } from './support/page-judge.js';
 import { SANNE, type TestRuntime, testRuntime } from './support/runtime.js';
 
 // The officers' workplace in a real browser (Debian chromium), each preset, on a phone (390 px)
@@ -12,55 +12,12 @@ import { SANNE, type TestRuntime, testRuntime } from './support/runtime.js';
 // dossier shows how to reach the complainant, an action shows the fresh state, nothing is chosen
 // beforehand, no page scrolls sideways, no English word leaks, and axe finds nothing.
 const SHOTS = 'test-results/screenshots/workplace';
-const VIEWPORTS = [
-  { name: 'phone', width: 390, height: 844 },
-  { name: 'desktop', width: 1280, height: 900 },
-] as const;
-/** Ids and English words that leaked onto pages people read (issue 17). Whole words, case-sensitive. */
-const ENGLISH = [
-  'resolved',
-  'not-resolved',
-  'well-founded',
-  'unfounded',
-  'inadmissible',
-  'admissible',
-  'withdrawn',
-  'referred',
-  'respondent',
-  'respondent-manager',
-  'client',
-  'officer',
-  'escalate',
-  'outcome',
-  'deadline',
-  'breached',
-  'done',
-  'sent',
-  'Options',
-];
-
 let browser: Browser;
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   browser = await launchChromium();
 });
 afterAll(async () => browser?.close());
-
-/** axe-core with the WCAG 2.1 A and AA rules, no sideways scroll, no English word. */
-async function readable(page: Page, what: string) {
-  const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  expect(axe.violations.map((v) => `${what}: ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual(
-    [],
-  );
-  const sideways = await page.evaluate(() => {
-    const root = (globalThis as any).document.documentElement;
-    return root.scrollWidth - root.clientWidth;
-  });
-  expect(sideways, `${what} scrolls sideways`).toBeLessThanOrEqual(0);
-  const text = (await page.locator('body').innerText()) ?? '';
-  const leaks = ENGLISH.filter((w) => new RegExp(`(^|[^\\p{L}@-])${w}($|[^\\p{L}@-])`, 'u').test(text));
-  expect(leaks, `${what}: English on the page`).toEqual([]);
-}
 
 async function signIn(page: Page, rt: TestRuntime, role: string) {
   await page.context().clearCookies();
