@@ -29,6 +29,7 @@ import { tokenSignIn } from '../lambdas/web/officer-pages.js';
 import { OfficerSessions } from '../lambdas/web/sign-in.js';
 import { aslFile, ladderSvgFile, loadAsl } from '../statemachines/asl.js';
 import { compileRegulation, type SubstitutionName, substitute } from '../statemachines/compile.js';
+import { refuseLintErrors } from '../statemachines/lint.js';
 import { loadRegulation, PRESET_IDS } from '../statemachines/load.js';
 import type { Regulation } from '../statemachines/model.js';
 import { asFunction, asFunctionHandler, asFunctionObject, recordAwsCalls } from './aws-calls.js';
@@ -65,6 +66,13 @@ export interface RuntimeOptions {
    * nothing. On by default; the simulation, whose data folder is thrown away, turns it off.
    */
   durable?: boolean;
+  /**
+   * Start even when `klachtflow regulation lint` finds errors in the regulation (only to try it
+   * out, never for real complaints); the errors go to `log`. Without it such a regulation is refused.
+   */
+  ignoreLintErrors?: boolean;
+  /** How the caller names that choice in the refusal and the warning (the CLI: --ignore-lint-errors). */
+  lintOverride?: string;
   /** Print the ready message (the CLI does; tests do not need it). */
   log?: (line: string) => void;
 }
@@ -129,6 +137,12 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const dataDir = resolve(opts.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const reg = loadRegulation(opts.regulation);
+  // Refused before anything starts: a regulation against the law runs no complaints (issue 16).
+  const lintWarning = refuseLintErrors(reg, {
+    ignore: opts.ignoreLintErrors ?? false,
+    override: opts.lintOverride ?? 'ignoreLintErrors: true',
+  });
+  if (lintWarning) log(lintWarning);
   const clock = loadClock(dataDir, opts.clock, opts.now, opts.speed ?? 1);
 
   // DynamoDB: dynalite with its data on disk.
