@@ -23,11 +23,13 @@ import { createApi, type RequestLimits } from '../lambdas/api.js';
 import { InboundMail, intakeAddresses } from '../lambdas/domain/inbound-mail.js';
 import { Procedure } from '../lambdas/domain/procedure.js';
 import { taskHandlers } from '../lambdas/handlers.js';
+import { mailEventHandler } from '../lambdas/mail-events.js';
 import { documentPolicy } from '../lambdas/web/guard.js';
 import { tokenSignIn } from '../lambdas/web/officer-pages.js';
 import { OfficerSessions } from '../lambdas/web/sign-in.js';
 import { aslFile, ladderSvgFile, loadAsl } from '../statemachines/asl.js';
 import { compileRegulation, type SubstitutionName, substitute } from '../statemachines/compile.js';
+import { refuseLintErrors } from '../statemachines/lint.js';
 import { loadRegulation, PRESET_IDS } from '../statemachines/load.js';
 import type { Regulation } from '../statemachines/model.js';
 import { asFunction, asFunctionHandler, asFunctionObject, recordAwsCalls } from './aws-calls.js';
@@ -71,6 +73,13 @@ export interface RuntimeOptions {
    * no HTTP and no SDK; for the simulation, whose data is thrown away).
    */
   store?: 'dynalite' | 'memory';
+  /**
+   * Start even when `klachtflow regulation lint` finds errors in the regulation (only to try it
+   * out, never for real complaints); the errors go to `log`. Without it such a regulation is refused.
+   */
+  ignoreLintErrors?: boolean;
+  /** How the caller names that choice in the refusal and the warning (the CLI: --ignore-lint-errors). */
+  lintOverride?: string;
   /** Print the ready message (the CLI does; tests do not need it). */
   log?: (line: string) => void;
 }
@@ -102,6 +111,8 @@ export interface Runtime {
 }
 
 const REGION = 'eu-west-1';
+/** The SES configuration set letters go through locally (its events: runtime/aws-endpoint.ts). */
+const LOCAL_CONFIGURATION_SET = 'klachtflow';
 const ACCOUNT = '000000000000';
 /** Dummy credentials: nothing local checks them, and nothing may need real ones. */
 const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
@@ -133,6 +144,12 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const dataDir = resolve(opts.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const reg = loadRegulation(opts.regulation);
+  // Refused before anything starts: a regulation against the law runs no complaints (issue 16).
+  const lintWarning = refuseLintErrors(reg, {
+    ignore: opts.ignoreLintErrors ?? false,
+    override: opts.lintOverride ?? 'ignoreLintErrors: true',
+  });
+  if (lintWarning) log(lintWarning);
   const clock = loadClock(dataDir, opts.clock, opts.now, opts.speed ?? 1);
 
   // DynamoDB: dynalite with its data on disk, or (the simulation) the same in memory.
@@ -165,7 +182,16 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const mailbox = new LocalMailbox(join(dataDir, 'mailbox.jsonl'), clock);
   const handlers: Record<string, LocalFunction> = {};
   const scheduler = new LocalScheduler(join(dataDir, 'schedules'), clock, handlers, opts.durable ?? true);
-  const awsServer = createAwsEndpoint({ stepFunctions, scheduler, mailbox });
+  // SES's reports (bounces, complaints) go to the mail-events function after the send returned,
+  // as EventBridge invokes it in AWS; bound once the procedure exists.
+  const background = new Background();
+  let publishMailEvent: (event: Record<string, unknown>) => void = () => undefined;
+  const awsServer = createAwsEndpoint({
+    stepFunctions,
+    scheduler,
+    mailbox,
+    publishMailEvent: (event) => publishMailEvent(event),
+  });
   // Port 0 and ask the server which it got: a port found free and listened on later may be taken
   // in between by another process (EADDRINUSE, seen in CI).
   await new Promise<void>((res, rej) => {
@@ -197,7 +223,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     store: dossierStore,
     attachments,
     held: dossierStore,
-    mailer: new SesMailer(sesClient),
+    // Through a configuration set, as in AWS: its event destination reports bounces and complaints.
+    mailer: new SesMailer(sesClient, LOCAL_CONFIGURATION_SET),
     reminders: new SchedulerReminders(schedulerClient, {
       arn: fn('reminder'),
       roleArn: `arn:aws:iam::${ACCOUNT}:role/klachtflow-scheduler`,
@@ -212,6 +239,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       },
       // The local alarm: one line a log watcher can match (ALARM LetterFailed), no letter content.
       letterFailed: (f) => log(`ALARM LetterFailed: dossier ${f.dossierId}, brief ${f.letterId} (${f.reason})`),
+      letterBounced: (b) => log(`ALARM LetterBounced: dossier ${b.dossierId}, brief ${b.letterId} (${b.problem})`),
     },
     urls: {
       status: (id, token) => `${url}/klacht/${id}${token ? `#${token}` : ''}`,
@@ -228,6 +256,12 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     [fn('continue')]: asFunctionHandler('continue', usage.invocation('continue', tasks.continue)),
     [fn('reminder')]: asFunctionHandler('reminder', usage.invocation('reminder', tasks.reminder)),
   });
+  // The mail-events function (lambdas/mail-events.ts): its own Lambda function in AWS, with its own role.
+  const mailEvents = asFunctionHandler('mailEvents', usage.invocation('mail-events', mailEventHandler(procedure)));
+  publishMailEvent = (event) =>
+    background.run(async () => {
+      await mailEvents(event);
+    });
   const substitutions: Record<SubstitutionName, string> = {
     BeginStepFunctionArn: fn('begin-step'),
     AwaitActionFunctionArn: fn('await-action'),
@@ -250,7 +284,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     procedure,
     store: new DynamoDossierStore(storeClient, tableName),
     attachments,
-    mailer: new SesMailer(inboundSes),
+    mailer: new SesMailer(inboundSes, LOCAL_CONFIGURATION_SET),
     clock,
     statusUrl,
     // Read when a notice is written, after the server knows its port.
@@ -304,7 +338,6 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     (PRESET_IDS as readonly string[]).includes(opts.regulation) && existsSync(ladderSvgFile(reg.id))
       ? readFileSync(ladderSvgFile(reg.id), 'utf8')
       : await (await import('../statemachines/diagram.js')).ladderSvg(reg);
-  const background = new Background();
   const api = createApi({
     regulation: reg,
     ladderDiagram,

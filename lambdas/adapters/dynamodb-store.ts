@@ -317,6 +317,9 @@ export class DynamoDossierStore implements HeldMailStore {
       nextDueAt: view.nextDueAt,
       lateSince: view.lateSince,
       newMessageAt: view.newMessageAt,
+      // "Brief niet aangekomen" in the worklist, with the address to phone about or correct.
+      undeliveredSince: view.undeliveredSince,
+      undeliveredTo: view.undeliveredTo,
       currentStep: view.current?.stepId,
       assignee: view.current?.assignee,
       complainantName: view.received.complainant.name,
