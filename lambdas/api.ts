@@ -56,11 +56,6 @@ export interface ApiDeps {
   formTargets?: string[];
   /** The time the pages show deadlines against (the runtime's clock locally). */
   now?: () => Date;
-  /**
-   * The ladder drawn at compile time (`statemachines/<id>.ladder.svg`, or drawn at synth for an
-   * organisation's own file): the officers' dossier page marks the current step in it.
-   */
-  ladderDiagram?: string;
   /** The caller's network address, where known: only to limit how often one caller may try. */
   clientAddress?: (c: Context) => string | undefined;
   /**
@@ -1191,7 +1186,6 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
         await new Promise((r) => setTimeout(r, 100));
       }
     },
-    ...(deps.ladderDiagram ? { ladderDiagram: deps.ladderDiagram } : {}),
     ...(deps.signIn ? { signIn: deps.signIn } : {}),
   });
   registerPostvakPages(app, { reg, api: pagesApi });

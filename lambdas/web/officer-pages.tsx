@@ -946,8 +946,6 @@ export function registerOfficerPages(
     reg: Regulation;
     api: { request: (path: string, init?: RequestInit) => Response | Promise<Response> };
     now: () => Date;
-    /** The ladder drawn at compile time (SVG); the current step is marked per page. Absent: no diagram. */
-    ladderDiagram?: string;
     /**
      * How officers sign in. @default tokenSignIn with sessions of its own (the API must accept
      * them: the runtime passes the sessions it resolves)
