@@ -358,6 +358,9 @@ function officerView(reg: Regulation, view: DossierView, actions: unknown[], pro
     letters: view.letters.map(({ html: _html, ...l }) => l),
     timeline: view.ended,
     closed: view.closed ?? null,
+    // What the complainant (and officers) added, in order; the first since an officer last acted is new.
+    messages: view.messages,
+    newMessageAt: view.newMessageAt ?? null,
     // The complainant's own answer after closure (not the registration form's, which is the officer's).
     complainantSatisfaction: view.complainantSatisfaction ?? null,
     registration: procedure.registrationOf(view) ?? null,

@@ -179,13 +179,13 @@ function Worklist(props: {
               </p>
               {d.newMessageAt ? (
                 <p class="utrecht-paragraph">
-                  <span class="kf-tag">Nieuw bericht</span>van de klager, {dayOf(d.newMessageAt)}
+                  <span class="kf-tag">Nieuw bericht</span> van de klager, {dayOf(d.newMessageAt)}
                 </p>
               ) : null}
               {d.undeliveredSince ? (
                 <p class="utrecht-paragraph">
-                  <span class="kf-tag">Brief niet aangekomen</span>
-                  {(d.undeliveredTo ?? []).join(', ')}, {dayOf(d.undeliveredSince)}
+                  <span class="kf-tag">Brief niet aangekomen</span> {(d.undeliveredTo ?? []).join(', ')},{' '}
+                  {dayOf(d.undeliveredSince)}
                 </p>
               ) : null}
             </li>
@@ -707,7 +707,10 @@ function DossierPage(props: {
                     {m.via === 'email' ? ', per e-mail' : ''}
                   </strong>
                   {d.newMessageAt && m.from === 'complainant' && m.at >= d.newMessageAt ? (
-                    <span class="kf-tag"> nieuw</span>
+                    <>
+                      {' '}
+                      <span class="kf-tag">nieuw</span>
+                    </>
                   ) : null}
                 </p>
                 <p class="utrecht-paragraph kf-pre">{m.text}</p>
