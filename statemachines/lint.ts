@@ -6,8 +6,8 @@
 import { Temporal } from 'temporal-polyfill';
 import { computeDeadline } from '../lambdas/domain/calendar/deadline.js';
 import { describeTerm, parseTerm } from '../lambdas/domain/calendar/term.js';
+import { type CONTENT_DATA, contentOf, HOW_TO_MAP, itemText } from './letter-content.js';
 import { type ProcedureTerm, type Regulation, type Rung, type Step, stepsInSpan, type TermInput } from './model.js';
-import { CONTENT_DATA, contentOf, HOW_TO_MAP, itemText } from './letter-content.js';
 import { assumptionsOf, documentOf, unfoundCitations } from './provenance.js';
 
 export interface Finding {

@@ -10,13 +10,16 @@
  * details from the regulation's document (statemachines/presets/sources, the seeds): the address,
  * the e-mail address, the director's name, the disputes body's website.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { type LadderStep, ladderSteps, resolveOutcome, rungEntry } from '../statemachines/ladder.js';
+import { lintRegulation } from '../statemachines/lint.js';
 import { loadRegulation, PRESET_IDS } from '../statemachines/load.js';
-import type { Regulation } from '../statemachines/model.js';
+import { type Regulation, RegulationSchema } from '../statemachines/model.js';
 import { documentOf } from '../statemachines/provenance.js';
-import { dossier, tokenFor } from './support/ladder.js';
-import { SANNE, type TestRuntime, testRuntime } from './support/runtime.js';
+import { dossier, submit, tokenFor, walk } from './support/ladder.js';
+import { formToken, officerCookie, SANNE, type TestRuntime, testRuntime } from './support/runtime.js';
 
 /**
  * For the items the regulation's data supplies: what the mail must say. `seed`: words of the
@@ -250,3 +253,107 @@ for (const preset of PRESET_IDS) {
     }
   });
 }
+
+describe('the officer’s form refuses a decision without what its letter must contain', () => {
+  let rt: TestRuntime;
+  beforeAll(async () => {
+    rt = await testRuntime('ons-welzijn', '2026-09-03T09:00:00+02:00');
+  });
+  afterAll(async () => rt?.stop());
+
+  it('422 with the field path in Dutch through the API; the page asks for it and the letter holds it', async () => {
+    const s = await submit(rt);
+    await walk(rt, s.id, [
+      ['admissibility', 'admissible'],
+      ['preliminary-investigation', 'done'],
+      ['conversation', 'not-resolved'],
+    ]);
+    const officer = rt.officers.officer ?? '';
+    const post = (contents?: Record<string, string>) =>
+      rt.call('POST', `/dossiers/${s.id}/actions`, {
+        token: officer,
+        body: { type: 'outcome', stepId: 'findings', outcome: 'sent', ...(contents ? { contents } : {}) },
+      });
+    let r = await post();
+    expect(r.status).toBe(422);
+    expect(r.json.error.message).toMatch(/^De brief moet dit bevatten; vul het in: Bevindingen/);
+    expect(r.json.error.issues[0].path).toBe('contents.findings');
+    r = await post({ findings: 'De afspraken zijn twee keer niet nagekomen.' });
+    expect(r.status).toBe(422);
+    expect(r.json.error.issues[0].path).toBe('contents.solutions');
+    r = await post({ findings: 'x', solutions: 'y', elders: 'z' });
+    expect(r.status).toBe(422);
+    expect(r.json.error.issues[0].path).toBe('contents.elders');
+    // Nothing was decided, nothing was sent.
+    let d = await dossier(rt, s.id);
+    expect(d.currentStep.id).toBe('findings');
+    expect(d.letters.some((l: any) => l.kind === 'findings')).toBe(false);
+
+    // The officers' page: the fields under the regulation's words, then the letter with the text.
+    const cookie = await officerCookie(rt, 'officer');
+    const page = await (await fetch(`${rt.url}/medewerkers/dossiers/${s.id}`, { headers: { cookie } })).text();
+    expect(page).toContain('Bevindingen: de bevindingen van de klachtenfunctionaris');
+    expect(page).toContain('name="contents.solutions"');
+    const form = new URLSearchParams({
+      _csrf: await formToken(rt, cookie),
+      type: 'outcome',
+      stepId: 'findings',
+      outcome: 'sent',
+      'contents.findings': 'De begeleider kwam twee keer niet.',
+      'contents.solutions': 'Een vaste dag voor de afspraken.',
+    });
+    const sent = await fetch(`${rt.url}/medewerkers/dossiers/${s.id}/acties`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: form.toString(),
+      redirect: 'manual',
+    });
+    expect([200, 303]).toContain(sent.status);
+    await rt.advance('PT0S');
+    d = await dossier(rt, s.id);
+    const letter = d.letters.find((l: any) => l.kind === 'findings' && l.audience === 'complainant');
+    const mail = (await rt.mail()).find((m) => m.subject === letter?.subject);
+    expect(mail?.text).toContain('De bevindingen van de klachtenfunctionaris:\nDe begeleider kwam twee keer niet.');
+    expect(mail?.text).toContain('Een vaste dag voor de afspraken.');
+  });
+});
+
+describe('lint: an item klachtflow cannot write into the letter', () => {
+  const base = () => parse(readFileSync('statemachines/presets/ons-welzijn.yaml', 'utf8'));
+  const lintOf = (raw: any) =>
+    lintRegulation(RegulationSchema.parse(raw), undefined).filter(
+      (f) => f.level === 'error' && f.path.includes('mustContain'),
+    );
+
+  it('is an error naming the item and how to map it', () => {
+    const raw = base();
+    raw.ladder.rungs[0].steps[4].letter.mustContain.push('de kleur van de envelop');
+    const errors = lintOf(raw);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.path).toBe('ladder.rungs[0].steps[4].letter.mustContain[3]');
+    expect(errors[0]?.message).toContain('"de kleur van de envelop"');
+    expect(errors[0]?.message).toContain('{ text: "…", is: <soort> }');
+    // Mapped, it is written in: no error.
+    raw.ladder.rungs[0].steps[4].letter.mustContain[3] = { text: 'de kleur van de envelop', is: 'written' };
+    expect(lintOf(raw)).toEqual([]);
+  });
+
+  it('is an error when nobody can fill in a field: a letter sent as the step begins', () => {
+    const raw = base();
+    const step = raw.ladder.rungs[0].steps[2]; // the preliminary investigation's notice, sent at the start
+    step.letter.when = 'start';
+    step.letter.mustContain = ['de bevindingen'];
+    const errors = lintOf(raw);
+    expect(errors.map((e) => e.message).join('\n')).toMatch(/"de bevindingen" vult de behandelaar in/);
+  });
+
+  it('is an error when the regulation lacks the data: a referral that does not exist', () => {
+    const raw = base();
+    raw.ladder.rungs[0].steps[4].letter.mustContain.push({ text: 'de ombudsman', is: 'referral', referral: 'nergens' });
+    const parsed = RegulationSchema.safeParse(raw);
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toContain(
+      'ladder.rungs.0.steps.4.letter.mustContain.3.referral: Verwijzing "nergens" bestaat niet in "referrals".',
+    );
+  });
+});

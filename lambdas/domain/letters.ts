@@ -305,10 +305,15 @@ function contentBlock(input: LetterInput, c: LetterContent, said: readonly strin
   switch (c.is) {
     case 'received-date': {
       const day = dayOf(view.received.receivedAt);
+      // The acknowledgement says so in its first line already.
+      if (said.some((l) => l.includes(`ontvangen op ${day}`))) return [];
       return [`Wij hebben ${about} ontvangen op ${day}.`];
     }
-    case 'subject':
-      return [`${capitalise(about)} gaat over:`, `"${excerpt(view.received.description)}"`];
+    case 'subject': {
+      const quoted = `"${excerpt(view.received.description)}"`;
+      if (said.includes(quoted)) return [];
+      return [`${capitalise(about)} gaat over:`, quoted];
+    }
     case 'outcome':
       return input.outcomeTitle ? [`Uitkomst: ${sentence(words(input.outcomeTitle))}`] : [];
     case 'handling-term': {
