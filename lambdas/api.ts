@@ -361,6 +361,9 @@ function officerView(reg: Regulation, view: DossierView, actions: unknown[], pro
     attachments: view.attachments ?? [],
     incomplete: view.incomplete ?? [],
     incompleteAsked: view.incompleteAsked ?? null,
+    // A letter that did not arrive since an officer last acted here: "brief niet aangekomen".
+    undeliveredSince: view.undeliveredSince,
+    undeliveredTo: view.undeliveredTo,
     availableActions: actions,
     version: view.version,
   };
