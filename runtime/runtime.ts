@@ -21,6 +21,7 @@ import { SchedulerReminders, SesMailer, StepFunctionsWorkflow } from '../lambdas
 import { DynamoDossierStore, ensureTable } from '../lambdas/adapters/dynamodb-store.js';
 import { createApi, type RequestLimits } from '../lambdas/api.js';
 import { InboundMail, intakeAddresses } from '../lambdas/domain/inbound-mail.js';
+import { parseMail } from '../lambdas/domain/mime.js';
 import { Procedure } from '../lambdas/domain/procedure.js';
 import { taskHandlers } from '../lambdas/handlers.js';
 import { documentPolicy } from '../lambdas/web/guard.js';
@@ -229,6 +230,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const inboundSes = new SESClient({ region: REGION, endpoint: awsEndpoint, credentials: CREDENTIALS });
   recordAwsCalls(inboundSes, 'ses');
   const inbound = new InboundMail({
+    // One process receives mail and serves the postvak: both roles, so the parser too.
+    parse: parseMail,
     regulation: reg,
     procedure,
     store: new DynamoDossierStore(dynamoClient, tableName),

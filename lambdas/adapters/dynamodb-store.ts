@@ -797,7 +797,7 @@ export class DynamoDossierStore implements HeldMailStore {
       new UpdateCommand({
         TableName: this.tableName,
         Key: { pk: `HELD#${regulationId}`, sk: `MAIL#${id}` },
-        UpdateExpression: 'SET #e = :at, #a = :none REMOVE #from, #subject, #text',
+        UpdateExpression: 'SET #e = :at, #a = :none REMOVE #from, #subject, #text, #files',
         ConditionExpression: 'attribute_exists(sk)',
         ExpressionAttributeNames: {
           '#e': 'erasedAt',
@@ -805,6 +805,7 @@ export class DynamoDossierStore implements HeldMailStore {
           '#from': 'from',
           '#subject': 'subject',
           '#text': 'text',
+          '#files': 'files',
         },
         ExpressionAttributeValues: { ':at': at, ':none': [] },
       }),
@@ -824,12 +825,12 @@ export class DynamoDossierStore implements HeldMailStore {
           TableName: this.tableName,
           Key: { pk: `HELD#${regulationId}`, sk: `MAIL#${id}` },
           // Decided mail leaves the index of what waits.
-          UpdateExpression: `SET #st = :s, #d = :d REMOVE gsi1pk, gsi1sk${forget ? ', #from, #subject, #text' : ''}`,
+          UpdateExpression: `SET #st = :s, #d = :d REMOVE gsi1pk, gsi1sk${forget ? ', #from, #subject, #text, #files' : ''}`,
           ConditionExpression: '#st = :held',
           ExpressionAttributeNames: {
             '#st': 'status',
             '#d': 'decision',
-            ...(forget ? { '#from': 'from', '#subject': 'subject', '#text': 'text' } : {}),
+            ...(forget ? { '#from': 'from', '#subject': 'subject', '#text': 'text', '#files': 'files' } : {}),
           },
           ExpressionAttributeValues: { ':s': status, ':d': decision, ':held': 'held' },
         }),

@@ -183,6 +183,11 @@ export interface HeldMail {
   /** The dossier a reply named, when the reason is about that dossier. */
   dossierId?: string;
   attachments: { filename: string; contentType: string; size: number }[];
+  /**
+   * The files kept when it came in (the raw mail first, then its attachments unless it carried a
+   * virus), listed on the dossier it is registered in or added to. Absent on mail held before.
+   */
+  files?: AttachmentMeta[];
   status: 'held' | 'registered' | 'attached' | 'discarded';
   decision?: { by: string; at: string; reason?: string; dossierId?: string };
   /** When a discarded mail's content and file were erased. */
