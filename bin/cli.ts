@@ -10,7 +10,7 @@ import { COMPLAINANT_ROLE_NL } from '../lambdas/domain/letters.js';
 import { aslFile, ladderSvgFile } from '../statemachines/asl.js';
 import { compileRegulation, renderAsl } from '../statemachines/compile.js';
 import { findStep } from '../statemachines/ladder.js';
-import { lintPasses, lintRegulation } from '../statemachines/lint.js';
+import { LintRefusedError, lintPasses, lintRegulation, refuseLintErrors } from '../statemachines/lint.js';
 import { loadRegulation, PRESET_IDS, RegulationError } from '../statemachines/load.js';
 import { ANCHOR_LABELS, type Regulation, stepsInSpan } from '../statemachines/model.js';
 
@@ -119,6 +119,51 @@ const HELP_TITLES: Record<string, string> = {
   'Arguments:': 'Argumenten:',
 };
 
+/**
+ * commander's own usage errors in Dutch. commander builds them in English and hands each, with its
+ * code, to `Command.error`; the names it quotes ('--bogus', 'regeling') are taken from its message.
+ * A code commander adds later falls back to its text without "error:", so nothing is lost.
+ */
+export function dutchUsageError(message: string, code: string | undefined): string {
+  const quoted = [...message.matchAll(/'([^']*)'/g)].map((m) => m[1] ?? '');
+  const [first = '', second = ''] = quoted;
+  // commander's suggestion: "(Did you mean show?)" or "(Did you mean one of a, b?)".
+  const similar = /\(Did you mean (?:one of )?(.+)\?\)/.exec(message)?.[1];
+  const suggestion = similar ? ` Bedoelt u ${similar.split(', ').join(' of ')}?` : '';
+  const counts = /Expected (\d+) arguments? but got (\d+)/.exec(message);
+  const reason = (s: string) => s.replace(/^.*? is invalid\.\s*/s, '').trim();
+  switch (code) {
+    case 'commander.unknownOption':
+      return `onbekende optie ${first}.${suggestion}`;
+    case 'commander.unknownCommand':
+      return `onbekende opdracht ${first}.${suggestion}`;
+    case 'commander.missingArgument':
+      return `<${first}> ontbreekt.`;
+    case 'commander.optionMissingArgument':
+      return `bij ${first} hoort een waarde.`;
+    case 'commander.missingMandatoryOptionValue':
+      return `${first} is verplicht.`;
+    case 'commander.excessArguments':
+      return `te veel waarden${first ? ` voor ${first}` : ''}: verwacht ${counts?.[1] ?? '?'}, gekregen ${counts?.[2] ?? '?'}.`;
+    case 'commander.conflictingOption':
+      return `${first.replace(/^option /, '')} kan niet samen met ${second}.`;
+    case 'commander.invalidArgument':
+      return `de waarde ${second || first} klopt niet${second ? ` bij ${first}` : ''}. ${reason(message)}`.trim();
+    default:
+      return message.replace(/^error: /, '');
+  }
+}
+
+/** A command whose usage errors (and those of its subcommands) are Dutch, as `klachtflow: ...`. */
+class DutchCommand extends Command {
+  override createCommand(name?: string): Command {
+    return new DutchCommand(name);
+  }
+  override error(message: string, errorOptions?: { code?: string; exitCode?: number }): never {
+    return super.error(`klachtflow: ${dutchUsageError(message, errorOptions?.code)}`, errorOptions);
+  }
+}
+
 /** Where an outcome leads, in words (the regulation file's `next`). */
 function nextInWords(reg: Regulation, next: string): string {
   if (next === 'next') return 'volgende stap';
@@ -190,7 +235,7 @@ const WHEN_NL: Record<string, string> = { 'after-rung': 'na deze trede', 'any-ti
 export const DEFAULT_SMTP_PORT = 2525;
 
 export function buildProgram(): Command {
-  const program = new Command('klachtflow')
+  const program = new DutchCommand('klachtflow')
     .description('Klachtenregelingen als code: regelingen, termijnen en de lokale dienst.')
     .showHelpAfterError('(meer weten: voeg --help toe)')
     .exitOverride()
@@ -441,19 +486,13 @@ export function buildProgram(): Command {
           throw new UsageError(`--now "${opts.now}" is geen ISO 8601-tijdstip.`, 2);
         const reg = load(opts.regulation); // a clear message for a bad regulation, before anything starts
         // A regulation the lint finds against the law (a Wkkgz regulation without a
-        // klachtenfunctionaris) or against its own document does not run real complaints.
-        const errors = lintRegulation(reg).filter((f) => f.level === 'error');
-        if (errors.length > 0) {
-          const listed = errors.map((f) => `  ${f.article} ${f.path}: ${f.message}`).join('\n');
-          if (!opts.ignoreLintErrors) {
-            throw new UsageError(
-              `De regeling ${reg.id} heeft ${errors.length} fout(en) volgens "klachtflow regulation lint"; de dienst start niet.\n${listed}\nHerstel de regeling, of start om alleen te proberen met --ignore-lint-errors.`,
-              1,
-            );
-          }
-          process.stderr.write(
-            `Let op: de regeling ${reg.id} heeft ${errors.length} fout(en) volgens "klachtflow regulation lint"; gestart omdat --ignore-lint-errors is gegeven.\n${listed}\n`,
-          );
+        // klachtenfunctionaris) or against its own document does not run real complaints. Checked
+        // here before anything starts; with the flag, the runtime prints what is wrong.
+        try {
+          refuseLintErrors(reg, { ignore: !!opts.ignoreLintErrors, override: '--ignore-lint-errors' });
+        } catch (e) {
+          if (e instanceof LintRefusedError) throw new UsageError(e.message, 1);
+          throw e;
         }
         const { startRuntime } = await import('../runtime/runtime.js');
         let runtime: Awaited<ReturnType<typeof startRuntime>>;
@@ -467,6 +506,7 @@ export function buildProgram(): Command {
             speed,
             smtpPort: smtp,
             ...(opts.trustProxy?.length ? { trustProxy: opts.trustProxy } : {}),
+            ...(opts.ignoreLintErrors ? { ignoreLintErrors: true, lintOverride: '--ignore-lint-errors' } : {}),
             log: (line) => process.stdout.write(`${line}\n`),
           });
         const inUse = (e: unknown) => (e as NodeJS.ErrnoException).code === 'EADDRINUSE';

@@ -11,21 +11,24 @@
  * - `procedure/handling-terms.ts`: terms for the whole handling (Awb 9:11, Wkkgz art. 17): set,
  *   watched across steps, reminded, breached and alarmed where the dossier stands, put off;
  * - `procedure/officer-actions.ts`: who may act, the actions a step allows, taking one;
- * - `procedure/complainant-actions.ts`: withdraw, ask for the next rung, add information;
+ * - `procedure/complainant-actions.ts`: withdraw, ask for the next rung, add information, say whether
+ *   they are satisfied after closure;
  * - `procedure/records.ts`: registration form, improvement register, conduct notes;
  * - `procedure/privacy.ts`: retention and erasure;
- * - `procedure/access.ts`: the complainant's private link.
+ * - `procedure/access.ts`: the complainant's private link;
+ * - `procedure/mail-events.ts`: a letter that bounced or was marked as spam, in its dossier.
  */
 import type { DossierView } from './dossier.js';
 import type { AttachmentMeta } from './ports.js';
 import { authoriseComplainant, renewAccess, sendAccessLink } from './procedure/access.js';
-import { addMessage, escalate, withdraw } from './procedure/complainant-actions.js';
+import { addMessage, answerSatisfaction, escalate, withdraw } from './procedure/complainant-actions.js';
 import { Core } from './procedure/core.js';
 import { deadlinePassed } from './procedure/deadline-passed.js';
 import { deadlinesOf } from './procedure/deadlines.js';
 import { termFired } from './procedure/handling-terms.js';
 import { askForMissing, completeIntake, recoverIntake, register } from './procedure/intake.js';
 import { awaitAction, beginStep, close, continueExecution, remind } from './procedure/ladder-tasks.js';
+import { recordMailEvent } from './procedure/mail-events.js';
 import { act, availableActions } from './procedure/officer-actions.js';
 import { erase, eraseHeld, scheduleHeldErasure } from './procedure/privacy.js';
 import {
@@ -41,6 +44,7 @@ import {
 import type { Action, Caller, ComplaintInput, ProcedureDeps } from './procedure/types.js';
 
 export { EXECUTION_LIFETIME_SECONDS } from './procedure/deadlines.js';
+export type { MailEventReport, MailEventResult } from './procedure/mail-events.js';
 export { DISCARDED_MAIL_DAYS } from './procedure/privacy.js';
 export * from './procedure/types.js';
 
@@ -84,6 +88,7 @@ export class Procedure {
   escalate = (...a: Rest<typeof escalate>) => escalate(this.core, ...a);
   addMessage = (id: string, text: string, opts?: { via?: 'email'; attachments?: AttachmentMeta[] }) =>
     addMessage(this.core, id, text, opts);
+  answerSatisfaction = (...a: Rest<typeof answerSatisfaction>) => answerSatisfaction(this.core, ...a);
 
   // Records
   registrationOf = (view: DossierView) => registrationOf(this.core, view);
@@ -99,6 +104,9 @@ export class Procedure {
   erase = (dossierId: string) => erase(this.core, dossierId);
   scheduleHeldErasure = (heldId: string) => scheduleHeldErasure(this.core, heldId);
   eraseHeld = (heldId: string) => eraseHeld(this.core, heldId);
+
+  // What the mail service reported about a letter after it accepted it
+  recordMailEvent = (...a: Rest<typeof recordMailEvent>) => recordMailEvent(this.core, ...a);
 
   // Access
   renewAccess = (...a: Rest<typeof renewAccess>) => renewAccess(this.core, ...a);
