@@ -557,12 +557,19 @@ function createLocalRoutes(deps: {
     deps.saveClock();
     return c.json({ now: deps.clock.now().toISOString() });
   });
-  app.get('/mail', async (c) => {
+  // The mail of the work under way: a complaint's acknowledgement is sent by its ladder's first
+  // step, which runs after the answer to POST /complaints (#19), so the ladder is waited for too.
+  const settled = async () => {
     await deps.background.idle();
+    await deps.stepFunctions.idle();
+    await deps.background.idle();
+  };
+  app.get('/mail', async (c) => {
+    await settled();
     return c.json(deps.mailbox.all());
   });
   app.get('/mailbox', async (c) => {
-    await deps.background.idle();
+    await settled();
     const esc = (s: string) =>
       s.replace(
         /[&<>"']/g,
