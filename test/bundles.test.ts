@@ -99,7 +99,9 @@ describe('bundles: every Lambda entry', () => {
         expect(bundle.bytes).toBeLessThanOrEqual(940 * KIB);
         return;
       }
-      expect(bundle.bytes).toBeLessThanOrEqual(235 * KIB);
+      // 240 KiB: the complainant's own satisfaction answer (issue 17) rides in every task bundle
+      // through the Procedure class (1.3 KiB), which took mailEvents past 235 (235.6 KiB).
+      expect(bundle.bytes).toBeLessThanOrEqual(240 * KIB);
       // No YAML parser and no model schema with zod's locales: the regulation is JSON validated at synth.
       expect(text).not.toContain('Implicit keys need to be on a single line');
       expect(text).not.toContain('Ongeldige invoer');
