@@ -33,7 +33,7 @@ export interface AwsCall {
   command: string;
   /** DynamoDB: the index a Query reads. */
   index?: string;
-  /** S3: the object key's prefix (`inbound/`, `attachments/`). */
+  /** S3: the object key's first folder (`inbound/`, `attachments/`). */
   prefix?: string;
   /** Scheduler: whether the schedule name is one Scheduler accepts (1-64 of [0-9A-Za-z-_.]). */
   scheduleName?: { length: number; valid: boolean };
@@ -75,7 +75,8 @@ export function describeCall(
   const command = commandName.replace(/Command$/, '');
   const call: AwsCall = { fn, service, command };
   if (service === 'dynamodb' && typeof input.IndexName === 'string') call.index = input.IndexName;
-  if (service === 's3' && typeof input.Key === 'string') call.prefix = input.Key.replace(/[^/]*$/, '');
+  // The key's first folder (`inbound/`, `attachments/`): what the grants name; the rest is ids.
+  if (service === 's3' && typeof input.Key === 'string') call.prefix = input.Key.replace(/\/.*$/s, '/');
   if (service === 'scheduler' && typeof input.Name === 'string')
     call.scheduleName = { length: input.Name.length, valid: SCHEDULE_NAME.test(input.Name) };
   if (service === 'ses') call.configurationSet = typeof input.ConfigurationSetName === 'string';
