@@ -324,6 +324,17 @@ function complainantView(reg: Regulation, view: DossierView, actions: unknown[])
     closed: view.closed ?? null,
     availableActions: actions,
     canWithdraw: view.status === 'open',
+    // After closure (not after a withdrawal) the page asks whether they are satisfied; their answer.
+    satisfaction: {
+      asked: view.status === 'closed' && view.closed?.result !== 'withdrawn' && !view.erasedAt,
+      answer: view.complainantSatisfaction
+        ? {
+            satisfied: view.complainantSatisfaction.satisfied,
+            ...(view.complainantSatisfaction.remark ? { remark: view.complainantSatisfaction.remark } : {}),
+            at: view.complainantSatisfaction.at,
+          }
+        : null,
+    },
   };
 }
 
@@ -352,6 +363,8 @@ function officerView(reg: Regulation, view: DossierView, actions: unknown[], pro
     letters: view.letters.map(({ html: _html, ...l }) => l),
     timeline: view.ended,
     closed: view.closed ?? null,
+    // The complainant's own answer after closure (not the registration form's, which is the officer's).
+    complainantSatisfaction: view.complainantSatisfaction ?? null,
     registration: procedure.registrationOf(view) ?? null,
     improvements: view.improvements,
     retentionUntil: view.retentionUntil ?? null,
@@ -707,6 +720,24 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
     const view = await procedure.withdraw(id, (c.req.valid('json') as z.infer<typeof Withdraw>).reason);
     return c.json(complainantView(reg, view, []), 200);
   });
+
+  // The complainant's own answer after closure: yes or no, and an optional remark. A later answer
+  // replaces an earlier one (procedure/complainant-actions.ts says why); before closure 409.
+  const Satisfaction = z
+    .object({
+      satisfied: z.boolean({ error: 'Kies ja (true) of nee (false): bent u tevreden over de behandeling?' }),
+      remark: z.string().max(2000, 'Schrijf hooguit 2000 tekens.').optional(),
+    })
+    .strict();
+  app.openapi(
+    complainantRoute('/satisfaction', 'Zeggen of u tevreden bent (na afsluiting)', Satisfaction),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      await procedure.authoriseComplainant(id, bearerToken(c));
+      const view = await procedure.answerSatisfaction(id, c.req.valid('json') as z.infer<typeof Satisfaction>);
+      return c.json(complainantView(reg, view, []), 200);
+    },
+  );
 
   const Escalate = z.object({ to: z.string().max(100).optional() }).strict();
   app.openapi(complainantRoute('/escalate', 'Naar de volgende stap van de ladder', Escalate), async (c) => {

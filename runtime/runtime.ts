@@ -19,7 +19,7 @@ import type { Context } from 'hono';
 import { sync as writeFileAtomicSync } from 'write-file-atomic';
 import { FileAttachmentStore, S3AttachmentStore } from '../lambdas/adapters/attachments.js';
 import { SchedulerReminders, SesMailer, StepFunctionsWorkflow } from '../lambdas/adapters/aws.js';
-import { DynamoDossierStore, ensureTable } from '../lambdas/adapters/dynamodb-store.js';
+import { DynamoDossierStore, ensureTable, tableDefinition } from '../lambdas/adapters/dynamodb-store.js';
 import { createApi, type RequestLimits } from '../lambdas/api.js';
 import { InboundMail, intakeAddresses } from '../lambdas/domain/inbound-mail.js';
 import { Procedure } from '../lambdas/domain/procedure.js';
@@ -40,6 +40,7 @@ import { Background } from './background.js';
 import { type ClockMode, RuntimeClock } from './clock.js';
 import { startDynalite } from './dynamodb.js';
 import { LocalMailbox } from './mailbox.js';
+import { MemoryDynamoDb } from './memory-dynamodb.js';
 import { LocalScheduler } from './scheduler.js';
 import { type LocalSmtp, startSmtp } from './smtp.js';
 import { type LocalFunction, LocalStepFunctions } from './stepfunctions.js';
@@ -68,6 +69,12 @@ export interface RuntimeOptions {
    * nothing. On by default; the simulation, whose data folder is thrown away, turns it off.
    */
   durable?: boolean;
+  /**
+   * Where the dossiers are kept: `dynalite` (the default: on disk, what `npm start` runs) or
+   * `memory` (runtime/memory-dynamodb.ts: dynalite's validation and actions on arrays in memory,
+   * no HTTP and no SDK; for the simulation, whose data is thrown away).
+   */
+  store?: 'dynalite' | 'memory';
   /**
    * Start even when `klachtflow regulation lint` finds errors in the regulation (only to try it
    * out, never for real complaints); the errors go to `log`. Without it such a regulation is refused.
@@ -149,14 +156,24 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   if (lintWarning) log(lintWarning);
   const clock = loadClock(dataDir, opts.clock, opts.now, opts.speed ?? 1);
 
-  // DynamoDB: dynalite with its data on disk.
-  const dynamo = await startDynalite(join(dataDir, 'dynamodb'));
-  const dynamoClient = new DynamoDBClient({ region: REGION, endpoint: dynamo.endpoint, credentials: CREDENTIALS });
+  // DynamoDB: dynalite with its data on disk, or (the simulation) the same in memory.
   const usage = new Usage(opts.meter ?? false);
-  usage.meterDynamoDb(dynamoClient);
-  recordAwsCalls(dynamoClient, 'dynamodb');
   const tableName = 'klachtflow-dossiers';
-  await ensureTable(dynamoClient, tableName);
+  let dynamo: Awaited<ReturnType<typeof startDynalite>> | undefined;
+  let storeClient: DynamoDBClient | MemoryDynamoDb;
+  if (opts.store === 'memory') {
+    const memory = new MemoryDynamoDb();
+    memory.createTable(tableDefinition(tableName));
+    usage.meterMemoryDynamoDb(memory);
+    storeClient = memory;
+  } else {
+    dynamo = await startDynalite(join(dataDir, 'dynamodb'));
+    const dynamoClient = new DynamoDBClient({ region: REGION, endpoint: dynamo.endpoint, credentials: CREDENTIALS });
+    usage.meterDynamoDb(dynamoClient);
+    recordAwsCalls(dynamoClient, 'dynamodb');
+    await ensureTable(dynamoClient, tableName);
+    storeClient = dynamoClient;
+  }
 
   // Step Functions, Scheduler and SES behind one local AWS endpoint.
   const stepFunctions = new LocalStepFunctions({
@@ -218,7 +235,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   });
   recordAwsCalls(s3Client, 's3');
   const attachments = new S3AttachmentStore(s3Client, LOCAL_BUCKET);
-  const dossierStore = new DynamoDossierStore(dynamoClient, tableName);
+  const dossierStore = new DynamoDossierStore(storeClient, tableName);
   const procedure = new Procedure({
     regulation: reg,
     store: dossierStore,
@@ -283,7 +300,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const inbound = new InboundMail({
     regulation: reg,
     procedure,
-    store: new DynamoDossierStore(dynamoClient, tableName),
+    store: new DynamoDossierStore(storeClient, tableName),
     attachments,
     mailer: new SesMailer(inboundSes, LOCAL_CONFIGURATION_SET),
     clock,
@@ -334,7 +351,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     } catch (e) {
       clock.stop();
       await new Promise<void>((r) => awsServer.close(() => r()));
-      await dynamo.close();
+      await dynamo?.close();
       throw Object.assign(e as Error, { smtp: true });
     }
   }
@@ -368,7 +385,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     regulation: reg,
     ladderDiagram,
     procedure,
-    store: new DynamoDossierStore(dynamoClient, tableName),
+    store: new DynamoDossierStore(storeClient, tableName),
     officer,
     signIn: tokenSignIn(sessions),
     statusUrl,
@@ -384,8 +401,12 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   });
   // Written aside and renamed: a kill in the middle of the write leaves the old time, never an
   // empty file the next start cannot read.
+  // Flushed to disk (fsync) only when durable: the simulation moves the clock hundreds of times
+  // and throws its folder away (a simulated year waited more on these flushes than it computed).
   const saveClock = () =>
-    writeFileAtomicSync(join(dataDir, 'clock.json'), JSON.stringify({ now: clock.now().toISOString() }));
+    writeFileAtomicSync(join(dataDir, 'clock.json'), JSON.stringify({ now: clock.now().toISOString() }), {
+      fsync: opts.durable ?? true,
+    });
   const local = createLocalRoutes({ clock, stepFunctions, mailbox, saveClock, ownHosts, background });
   api.route('/local', local);
   api.get('/health', (c) => c.json({ status: 'ok', regulation: reg.id, now: clock.now().toISOString() }));
@@ -441,7 +462,13 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       if (!request.headers.has('host')) request.headers.set('host', new URL(request.url).host);
       return answer(request, inProcess);
     },
-    endpoints: { dynamodb: dynamo.endpoint, aws: awsEndpoint, region: REGION, tableName, stateMachineArn },
+    endpoints: {
+      dynamodb: dynamo?.endpoint ?? 'memory:',
+      aws: awsEndpoint,
+      region: REGION,
+      tableName,
+      stateMachineArn,
+    },
     ...(smtp ? { smtp } : {}),
     inbound,
     background,
@@ -453,7 +480,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       saveClock();
       await new Promise<void>((r) => server.close(() => r()));
       await new Promise<void>((r) => awsServer.close(() => r()));
-      await dynamo.close();
+      await dynamo?.close();
     },
   };
 }

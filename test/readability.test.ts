@@ -114,6 +114,7 @@ function complaint(reg: Regulation, closed: boolean) {
     closed: closed ? { at: '2026-09-20T07:00:00Z', result: 'resolved', reason: '' } : null,
     availableActions: [],
     canWithdraw: !closed,
+    satisfaction: { asked: closed, answer: null },
   };
 }
 
@@ -129,6 +130,31 @@ function pages(reg: Regulation): { what: string; html: string }[] {
     page('confirmation', ComplaintPage, { reg, k: complaint(reg, false), path, link: path, isNew: true }),
     page('complainant page', ComplaintPage, { reg, k: complaint(reg, false), path, link: path, isNew: false }),
     page('closed complaint', ComplaintPage, { reg, k: complaint(reg, true), path, link: path, isNew: false }),
+    page('closed complaint, the question not answered', ComplaintPage, {
+      reg,
+      k: complaint(reg, true),
+      path,
+      link: path,
+      isNew: false,
+      satisfaction: {
+        values: {},
+        errors: { tevreden: 'Kies ja of nee. Wilt u niets zeggen? Dan hoeft u niets te sturen.' },
+      },
+    }),
+    page('closed complaint, answered', ComplaintPage, {
+      reg,
+      k: {
+        ...complaint(reg, true),
+        satisfaction: {
+          asked: true,
+          answer: { satisfied: false, remark: 'Het duurde lang.', at: '2026-09-21T07:00:00Z' },
+        },
+      },
+      path,
+      link: path,
+      isNew: false,
+      notice: 'tevreden',
+    }),
     page('withdraw', WithdrawPage, { reg, k: complaint(reg, false), path }),
     page('lost link', LostLink, { reg, sent: true }),
     page('not found', NotFound, { reg }),
