@@ -405,7 +405,11 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
    * Idempotency-Key: the same key gives the same answer, once, however often and however
    * concurrently it is sent (a double click, a retried request, a reloaded form).
    */
-  const idempotent = async <T>(given: string | undefined, body: unknown, run: () => Promise<T>): Promise<T> => {
+  const idempotent = async <T>(
+    given: string | undefined,
+    body: unknown,
+    run: (record?: (response: T) => { key: string; response: unknown }) => Promise<T>,
+  ): Promise<T> => {
     if (!given) return run();
     // Stored under a hash of the client's key, the answer sealed with it (sealed.ts): the record
     // holds no access token in plain text.
@@ -429,8 +433,15 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
     }
     if (!started) throw new ApiError(409, 'Deze klacht wordt al verwerkt; probeer het zo opnieuw.');
     let response: T;
+    // The run may record the key done itself, in the write that stores what it made (a complaint:
+    // one transaction, procedure/intake.ts); then no second write is needed here.
+    let recorded = false;
+    const record = (r: T) => {
+      recorded = true;
+      return { key, response: seal(given, r) };
+    };
     try {
-      response = await run();
+      response = await run(record);
     } catch (e) {
       // Refused input stores nothing, so a corrected retry with the same key may go ahead at once.
       // Any other failure may have come after the dossier was stored: the key stays pending until
@@ -440,10 +451,18 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
         await deps.store.releaseIdempotent(key);
       throw e;
     }
-    await deps.store.finishIdempotent(key, seal(given, response));
+    if (!recorded) await deps.store.finishIdempotent(key, seal(given, response));
     return response;
   };
   const { procedure, regulation: reg } = deps;
+  /** The answer to a complaint made: also what its Idempotency-Key's record keeps. */
+  const created = (view: DossierView, accessToken: string): z.infer<typeof Created> => ({
+    id: view.id,
+    reference: view.reference,
+    accessToken,
+    statusUrl: deps.statusUrl(view.id, accessToken),
+    deadlines: Procedure.deadlinesOf(view),
+  });
   const now = deps.now ?? (() => new Date());
   const app = new OpenAPIHono({
     defaultHook: (result, c) => {
@@ -588,38 +607,52 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
       const body = c.req.valid('json');
       const key = c.req.valid('header')['idempotency-key'];
       const address = clientAddress(c);
-      const run = async () => {
+      const run = async (record?: (response: z.infer<typeof Created>) => { key: string; response: unknown }) => {
         // Anyone can make the organisation mail any address: limited per caller and per address
         // (a repeated Idempotency-Key gives its first answer without counting again).
+        // Both limits in one round trip (#19).
         const at = now();
         const { complaintsPerCaller: byCaller, complaintsPerAddress: byAddress } = limits;
-        if (
-          address &&
-          !(await deps.store.withinLimit(`complaints-from#${address}`, at, byCaller.seconds, byCaller.count))
-        )
+        const email = body.complainant.email?.trim().toLowerCase();
+        const hashed = email && createHash('sha256').update(email).digest('base64url');
+        const checks = [
+          ...(address
+            ? [
+                {
+                  key: `complaints-from#${address}`,
+                  windowSeconds: byCaller.seconds,
+                  limit: byCaller.count,
+                  who: 'caller',
+                },
+              ]
+            : []),
+          ...(hashed
+            ? [
+                {
+                  key: `complaints-to#${hashed}`,
+                  windowSeconds: byAddress.seconds,
+                  limit: byAddress.count,
+                  who: 'email',
+                },
+              ]
+            : []),
+        ];
+        const reached = checks[await deps.store.withinLimits(checks, at)]?.who;
+        if (reached === 'caller')
           throw new ApiError(
             429,
             'Er zijn vanaf dit adres veel klachten tegelijk ingediend. Probeer het over een uur opnieuw, of bel ons.',
           );
-        const email = body.complainant.email?.trim().toLowerCase();
-        const hashed = email && createHash('sha256').update(email).digest('base64url');
-        if (
-          hashed &&
-          !(await deps.store.withinLimit(`complaints-to#${hashed}`, at, byAddress.seconds, byAddress.count))
-        )
+        if (reached === 'email')
           throw new ApiError(
             429,
             'Met dit e-mailadres zijn vandaag al veel klachten ingediend. Probeer het morgen opnieuw, of bel ons.',
             [{ path: 'complainant.email', message: 'te vaak vandaag' }],
           );
-        const { view, accessToken } = await procedure.register(body, 'web', 'complainant');
-        return {
-          id: view.id,
-          reference: view.reference,
-          accessToken,
-          statusUrl: deps.statusUrl(view.id, accessToken),
-          deadlines: Procedure.deadlinesOf(view),
-        };
+        const { view, accessToken } = await procedure.register(body, 'web', 'complainant', undefined, {
+          ...(record ? { idempotency: (v: DossierView, token: string) => record(created(v, token)) } : {}),
+        });
+        return created(view, accessToken);
       };
       return c.json(await idempotent(key, body, run), 201);
     },
