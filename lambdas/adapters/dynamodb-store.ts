@@ -304,6 +304,8 @@ export class DynamoDossierStore implements HeldMailStore {
       receivedAt: view.received.receivedAt,
       nextDueAt: view.nextDueAt,
       lateSince: view.lateSince,
+      // The clock stands still (opschorting): the worklist says so, never "te laat".
+      suspendedSince: view.suspension?.from,
       newMessageAt: view.newMessageAt,
       currentStep: view.current?.stepId,
       assignee: view.current?.assignee,
