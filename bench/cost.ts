@@ -318,7 +318,9 @@ export async function presetTemplate(preset: string): Promise<Template> {
   const { KlachtflowStack } = await import('../lib/klachtflow-stack.js');
   const { resolveRegulation } = await import('../lib/regulation-source.js');
   const { exampleDeployConfig } = await import('../lib/config.js');
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  // Only the resources are counted here: the built-in CloudFormation validation (a WebAssembly
+  // engine, about 8 s of a simulation's CPU on this machine) is left to the CDK tests, which run it.
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false });
   const deployed = resolveRegulation(preset);
   const stack = new KlachtflowStack(app, `klachtflow-${preset}`, {
     deployed,

@@ -11,6 +11,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Heap } from 'heap-js';
 import { Temporal } from 'temporal-polyfill';
 import { parseTerm } from '../lambdas/domain/calendar/term.js';
 import { startRuntime } from '../runtime/runtime.js';
@@ -67,6 +68,9 @@ async function main() {
     now: START,
     meter: true,
     durable: false,
+    // dynalite's own validation and actions in memory (runtime/memory-dynamodb.ts, held to
+    // dynalite's answers by test/memory-dynamodb.test.ts): no HTTP, no SDK, nothing on disk.
+    store: 'memory',
   });
   const call = async (method: string, path: string, body?: unknown, token?: string) => {
     const headers: Record<string, string> = {};
@@ -96,8 +100,6 @@ async function main() {
     () => t0 + Math.floor(random() * days) * DAY + random() * 8 * 3_600_000,
   ).sort((a, b) => a - b);
   const sims: Sim[] = [];
-  /** The dossiers still open: the only ones watched each day (a closed one is never fetched again). */
-  let watched: Sim[] = [];
   const counters = { actions: 0, refused: 0, escalations: 0, withdrawals: 0, registrations: 0 };
 
   /** Fills in what the registration form still misses, as the officer does before closing. */
@@ -175,6 +177,26 @@ async function main() {
   };
 
   const end = t0 + (days + tail) * DAY;
+  /**
+   * When each open dossier is looked at next: the moment its person means to act, the day after an
+   * action (to see the step the ladder moved to), the day after a term of the complainant's own
+   * ends, at the latest a month on. Looking at every open dossier every day made the work grow with
+   * days × open dossiers (a GET and its read record each); now it grows with what people do.
+   */
+  const checks = new Heap<{ at: number; sim: Sim }>((a, b) => a.at - b.at);
+  const nextCheck = (s: Sim, d: any, now: number): number => {
+    const candidates = [now + 30 * DAY];
+    if (s.withdrawAt !== undefined) candidates.push(Math.max(s.withdrawAt, now + 1));
+    const step = d?.currentStep;
+    if (!step?.awaiting) candidates.push(now + DAY);
+    else if (s.plan && s.plan.key === `${step.id}@${step.since}`) {
+      if (Number.isFinite(s.plan.at)) candidates.push(s.plan.at > now ? s.plan.at : now + DAY);
+      // A choice left to rest: the dossier closes when its term passes; look the day after.
+      const due = (d.deadlines as any[]).find((x) => x.step === step.id && x.status === 'open')?.dueAt;
+      if (due) candidates.push(Math.max(Date.parse(due) + DAY, now + DAY));
+    } else candidates.push(now + DAY);
+    return Math.min(...candidates);
+  };
   let next = 0;
   let day = 0;
   for (let now = t0; now <= end; now += DAY, day++) {
@@ -198,7 +220,7 @@ async function main() {
           ...(p === 'withdrawing' ? { withdrawAt: (arrivals[next] as number) + (3 + random() * 40) * DAY } : {}),
         };
         sims.push(sim);
-        watched.push(sim);
+        checks.push({ at: arrivals[next] as number, sim });
       } else {
         process.stderr.write(`klacht ${next + 1} geweigerd: ${r.status} ${JSON.stringify(r.json).slice(0, 200)}\n`);
       }
@@ -206,21 +228,19 @@ async function main() {
     }
     await call('POST', '/local/clock', { to: new Date(Math.max(now + DAY, rt.clock.now().getTime())).toISOString() });
     const current = rt.clock.now().getTime();
-    const stillOpen: Sim[] = [];
-    for (const s of watched) {
+    while ((checks.peek()?.at ?? Number.POSITIVE_INFINITY) <= current) {
+      const { sim: s } = checks.pop() as { at: number; sim: Sim };
       // The simulation watching is not billed; what the person then does is (see actOn).
       const d = (await rt.usage.unmetered(() => call('GET', `/dossiers/${s.id}`, undefined, anyOfficer))).json;
       if (d?.status !== 'open') continue;
-      stillOpen.push(s);
       await actOn(s, d, current);
+      checks.push({ at: nextCheck(s, d, current), sim: s });
     }
-    watched = stillOpen;
-    const open = watched.length;
+    const open = checks.length;
     await call('POST', '/local/clock', { advance: 'PT0S' });
     if (!asJson) progress(day, `${sims.length} klachten, ${open} open`, (performance.now() - wall) / 1000);
     if (next >= arrivals.length && open === 0) break;
   }
-
   // What happened.
   const outcomes: Record<string, number> = {};
   const attainment: Record<string, { met: number; breached: number; open: number; cancelled: number }> = {};

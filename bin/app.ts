@@ -6,10 +6,14 @@
  *
  *   npx cdk synth -c regulation=ons-welzijn -c config=klachtflow.config.yaml
  *   npx cdk deploy -c regulation=./mijn-regeling.yaml -c config=klachtflow.config.yaml
+ *
+ * A regulation with lint errors is refused, as `klachtflow start` refuses it; only
+ * `-c ignoreLintErrors=true` synthesises it anyway (to try it out, never for real complaints).
  */
 import { App } from 'aws-cdk-lib';
 import { addStacks, checkWithNag } from '../lib/app.js';
 import { DeployConfigError } from '../lib/config.js';
+import { LintRefusedError } from '../statemachines/lint.js';
 import { RegulationError } from '../statemachines/load.js';
 
 function main(): void {
@@ -19,6 +23,7 @@ function main(): void {
     regulation: String(app.node.tryGetContext('regulation') ?? 'ons-welzijn'),
     ...(configFile ? { configFile } : {}),
     example: String(app.node.tryGetContext('example') ?? '') === 'true',
+    ignoreLintErrors: String(app.node.tryGetContext('ignoreLintErrors') ?? '') === 'true',
     ...(process.env.CDK_DEFAULT_ACCOUNT ? { account: process.env.CDK_DEFAULT_ACCOUNT } : {}),
   });
   checkWithNag(app);
@@ -29,7 +34,7 @@ try {
   main();
 } catch (e) {
   if (e instanceof RegulationError) console.error(e.describe());
-  else if (e instanceof DeployConfigError) console.error(e.message);
+  else if (e instanceof DeployConfigError || e instanceof LintRefusedError) console.error(e.message);
   else throw e;
   process.exit(1);
 }

@@ -10,7 +10,7 @@ import { COMPLAINANT_ROLE_NL } from '../lambdas/domain/letters.js';
 import { aslFile, ladderSvgFile } from '../statemachines/asl.js';
 import { compileRegulation, renderAsl } from '../statemachines/compile.js';
 import { findStep } from '../statemachines/ladder.js';
-import { lintPasses, lintRegulation } from '../statemachines/lint.js';
+import { LintRefusedError, lintPasses, lintRegulation, refuseLintErrors } from '../statemachines/lint.js';
 import { loadRegulation, PRESET_IDS, RegulationError } from '../statemachines/load.js';
 import { ANCHOR_LABELS, type Regulation, stepsInSpan } from '../statemachines/model.js';
 
@@ -441,19 +441,13 @@ export function buildProgram(): Command {
           throw new UsageError(`--now "${opts.now}" is geen ISO 8601-tijdstip.`, 2);
         const reg = load(opts.regulation); // a clear message for a bad regulation, before anything starts
         // A regulation the lint finds against the law (a Wkkgz regulation without a
-        // klachtenfunctionaris) or against its own document does not run real complaints.
-        const errors = lintRegulation(reg).filter((f) => f.level === 'error');
-        if (errors.length > 0) {
-          const listed = errors.map((f) => `  ${f.article} ${f.path}: ${f.message}`).join('\n');
-          if (!opts.ignoreLintErrors) {
-            throw new UsageError(
-              `De regeling ${reg.id} heeft ${errors.length} fout(en) volgens "klachtflow regulation lint"; de dienst start niet.\n${listed}\nHerstel de regeling, of start om alleen te proberen met --ignore-lint-errors.`,
-              1,
-            );
-          }
-          process.stderr.write(
-            `Let op: de regeling ${reg.id} heeft ${errors.length} fout(en) volgens "klachtflow regulation lint"; gestart omdat --ignore-lint-errors is gegeven.\n${listed}\n`,
-          );
+        // klachtenfunctionaris) or against its own document does not run real complaints. Checked
+        // here before anything starts; with the flag, the runtime prints what is wrong.
+        try {
+          refuseLintErrors(reg, { ignore: !!opts.ignoreLintErrors, override: '--ignore-lint-errors' });
+        } catch (e) {
+          if (e instanceof LintRefusedError) throw new UsageError(e.message, 1);
+          throw e;
         }
         const { startRuntime } = await import('../runtime/runtime.js');
         let runtime: Awaited<ReturnType<typeof startRuntime>>;
@@ -467,6 +461,7 @@ export function buildProgram(): Command {
             speed,
             smtpPort: smtp,
             ...(opts.trustProxy?.length ? { trustProxy: opts.trustProxy } : {}),
+            ...(opts.ignoreLintErrors ? { ignoreLintErrors: true, lintOverride: '--ignore-lint-errors' } : {}),
             log: (line) => process.stdout.write(`${line}\n`),
           });
         const inUse = (e: unknown) => (e as NodeJS.ErrnoException).code === 'EADDRINUSE';

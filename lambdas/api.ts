@@ -400,6 +400,9 @@ function officerView(reg: Regulation, view: DossierView, actions: unknown[], pro
     incompleteAsked: view.incompleteAsked ?? null,
     suspension: suspensionOf(reg, view),
     suspensions: view.suspensions ?? [],
+    // A letter that did not arrive since an officer last acted here: "brief niet aangekomen".
+    undeliveredSince: view.undeliveredSince,
+    undeliveredTo: view.undeliveredTo,
     availableActions: actions,
     version: view.version,
   };

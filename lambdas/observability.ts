@@ -116,10 +116,15 @@ export function observed<E, R>(
 }
 
 /** klachtflow's custom metrics; the stack's alarms watch each (lib/alarms.ts). */
-export const METRIC_NAMES = { deadlineBreached: 'DeadlineBreached', letterFailed: 'LetterFailed' } as const;
+export const METRIC_NAMES = {
+  deadlineBreached: 'DeadlineBreached',
+  letterFailed: 'LetterFailed',
+  letterBounced: 'LetterBounced',
+} as const;
 
 /**
- * The procedure's observer in Lambda: a breached deadline and a letter SES refused for good, each
+ * The procedure's observer in Lambda: a breached deadline, a letter SES refused for good and a
+ * letter that bounced or was marked as spam, each
  * a custom metric (EMF on stdout, which CloudWatch turns into the metric). Namespace, name and
  * dimensions are what the stack's alarms watch; Powertools adds the `service` dimension itself,
  * so the alarms name it too. test/metrics-alarms.test.ts runs every emission here against every
@@ -133,5 +138,10 @@ export function metricsObserver(metrics: Metrics = new Metrics({ namespace: METR
       metrics.addMetric(name, MetricUnit.Count, 1);
       metrics.publishStoredMetrics();
     };
-  return { deadlineBreached: count(METRIC_NAMES.deadlineBreached), letterFailed: count(METRIC_NAMES.letterFailed) };
+  return {
+    deadlineBreached: count(METRIC_NAMES.deadlineBreached),
+    letterFailed: count(METRIC_NAMES.letterFailed),
+    // A letter SES accepted that bounced, was rejected, or was marked as spam (lambdas/mail-events.ts).
+    letterBounced: count(METRIC_NAMES.letterBounced),
+  };
 }

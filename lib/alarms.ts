@@ -1,8 +1,8 @@
 /**
  * Alarms that reach the organisation: one encrypted SNS topic with e-mail subscriptions, and
  * alarms on what must never pass unnoticed: a ladder that failed or timed out, a breached
- * deadline, an error in any handler, a reminder that could not be delivered. SES reports
- * bounces and complaints to the same topic (see Mailer).
+ * deadline, an error in any handler, a reminder that could not be delivered, a letter that bounced
+ * or was marked as spam (recorded in its dossier by the mail-events function, see Mailer).
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
@@ -27,6 +27,12 @@ export const DEADLINE_BREACHED_METRIC = {
 /** The custom metric a letter the mail service refused for good is counted in (set aside, not sent). */
 export const LETTER_FAILED_METRIC = { namespace: METRICS_NAMESPACE, metricName: METRIC_NAMES.letterFailed } as const;
 
+/** The custom metric a letter that bounced, was rejected or marked as spam is counted in (lambdas/mail-events.ts). */
+export const LETTER_BOUNCED_METRIC = {
+  namespace: METRICS_NAMESPACE,
+  metricName: METRIC_NAMES.letterBounced,
+} as const;
+
 export interface AlarmsProps {
   /**
    * Who receives alarm mails (each confirms the subscription once).
@@ -44,13 +50,13 @@ export class Alarms extends Construct {
   constructor(scope: Construct, id: string, props: AlarmsProps) {
     super(scope, id);
     const key = serviceGrantsOnlyKey(this, 'Key', {
-      description: 'klachtflow: encrypts alarm and bounce notifications',
+      description: 'klachtflow: encrypts alarm notifications',
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    // CloudWatch alarms and SES publish to the encrypted topic.
-    for (const service of ['cloudwatch.amazonaws.com', 'ses.amazonaws.com'])
-      key.grant(new ServicePrincipal(service), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    // CloudWatch alarms publish to the encrypted topic. (SES reports bounces to the dossiers through
+    // EventBridge, not here: the alarm mailbox gets the LetterBounced alarm, never the addresses.)
+    key.grant(new ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
     this.topic = new Topic(this, 'Topic', { displayName: 'klachtflow alarms', masterKey: key, enforceSSL: true });
     for (const email of props.emails ?? []) this.topic.addSubscription(new EmailSubscription(email));
     this.action = new SnsAction(this.topic);
@@ -76,6 +82,16 @@ export class Alarms extends Construct {
         period: Duration.minutes(5),
       }),
       'A letter was refused by the mail service and set aside: deliver it another way (see the dossier).',
+    );
+    this.alarm(
+      'LetterBounced',
+      new Metric({
+        ...LETTER_BOUNCED_METRIC,
+        dimensionsMap: { service: SERVICE_NAME, regulation: props.regulationId },
+        statistic: 'Sum',
+        period: Duration.minutes(5),
+      }),
+      'A letter did not arrive (bounced, rejected) or was marked as spam: the dossier says which and to what address.',
     );
   }
 
@@ -119,11 +135,11 @@ export class Alarms extends Construct {
   }
 
   /** Messages in a dead-letter queue. */
-  watchDeadLetters(id: string, queue: IQueue): void {
+  watchDeadLetters(id: string, queue: IQueue, description = 'A reminder could not be delivered.'): void {
     this.alarm(
       id,
       queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
-      'A reminder could not be delivered.',
+      description,
     );
   }
 }

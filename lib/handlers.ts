@@ -65,6 +65,11 @@ export const HANDLERS = {
     timeout: 60,
   },
   reminder: { entry: 'send-reminder.ts', description: 'klachtflow: sends a reminder (Scheduler target)', timeout: 60 },
+  mailEvents: {
+    entry: 'mail-events.ts',
+    description: 'klachtflow: a letter bounced or was marked as spam (SES events via EventBridge)',
+    timeout: 60,
+  },
 } as const;
 export type HandlerName = keyof typeof HANDLERS;
 
@@ -146,6 +151,8 @@ export class Handlers extends Construct {
   readonly functions: Readonly<Record<HandlerName, NodejsFunction>>;
   /** Reminders Lambda could not deliver after its retries (Scheduler invokes asynchronously). */
   readonly reminderDeadLetters: Queue;
+  /** SES reports (bounces, complaints) the mail-events function could not record after its retries. */
+  readonly mailEventDeadLetters: Queue;
 
   constructor(scope: Construct, id: string, props: HandlersProps) {
     super(scope, id);
@@ -163,6 +170,13 @@ export class Handlers extends Construct {
       redriveAllowPolicy: { redrivePermission: RedrivePermission.ALLOW_ALL },
     });
 
+    this.mailEventDeadLetters = new Queue(this, 'MailEventDeadLetters', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      redriveAllowPolicy: { redrivePermission: RedrivePermission.ALLOW_ALL },
+    });
+
     const make = (name: HandlerName): NodejsFunction => {
       const h = HANDLERS[name];
       const logGroup = new LogGroup(this, `${name}Logs`, {
@@ -176,6 +190,8 @@ export class Handlers extends Construct {
         ...(name === 'reminder'
           ? { functionName: props.reminderFunctionName, deadLetterQueue: this.reminderDeadLetters }
           : {}),
+        // EventBridge invokes it asynchronously: what fails after Lambda's retries is kept.
+        ...(name === 'mailEvents' ? { deadLetterQueue: this.mailEventDeadLetters } : {}),
         runtime: props.runtime ?? DEFAULT_RUNTIME,
         architecture: Architecture.ARM_64,
         ...(name === 'api' && props.apiConcurrency ? { reservedConcurrentExecutions: props.apiConcurrency } : {}),

@@ -44,6 +44,8 @@ export const HANDLER_ACCESS: Record<
   // repeated while the dossier stays in the span): the reminder function creates schedules too
   // (the IAM simulation over the recorded calls found it denied).
   reminder: { mail: true, schedules: true, start: false, stop: false, respond: false },
+  // Records what SES reported about a letter in its dossier: reads and appends, nothing else.
+  mailEvents: { mail: false, schedules: false, start: false, stop: false, respond: false },
 };
 
 export class KlachtflowStack extends Stack {
@@ -88,7 +90,6 @@ export class KlachtflowStack extends Stack {
     const mailer = new Mailer(this, 'Mailer', {
       sender,
       ...(config.senderDomain ? { senderDomain: config.senderDomain } : {}),
-      notifications: alarms.topic,
     });
     const scheduler = new ReminderScheduler(this, 'Reminders', { reminderFunctionArn: reminderArn });
 
@@ -154,6 +155,13 @@ export class KlachtflowStack extends Stack {
     }
     alarms.watchLadder(this.ladder.stateMachine);
     alarms.watchDeadLetters('ReminderDeadLetters', this.handlers.reminderDeadLetters);
+    // Bounces, complaints, rejections and delays reach the letter's dossier (lambdas/mail-events.ts).
+    mailer.reportTo(this.handlers.functions.mailEvents, this.handlers.mailEventDeadLetters);
+    alarms.watchDeadLetters(
+      'MailEventDeadLetters',
+      this.handlers.mailEventDeadLetters,
+      'A report of SES about a letter (bounce, complaint) could not be recorded in its dossier.',
+    );
 
     // Complaints by e-mail (config `emailIntake`): SES receiving → encrypted bucket → handler.
     if (config.emailIntake.enabled) {

@@ -1,9 +1,20 @@
 /**
- * The mailer: the SES identity letters are sent from and a configuration set that suppresses
- * addresses that bounce or complain and reports each bounce and complaint to the alarm topic.
+ * The mailer: the SES identity letters are sent from, and a configuration set that suppresses
+ * addresses that bounce or complain and reports each bounce, complaint, rejection and delay to
+ * the mail-events function, which records it in the letter's dossier (lambdas/mail-events.ts).
+ *
+ * Why EventBridge and not an SNS topic: SES publishes to the account's default event bus without a
+ * topic, a topic policy or a KMS key policy for SES (an encrypted topic needs all three, and a
+ * customer-managed key costs $1 a month); the rule filters on this configuration set (other senders
+ * in the account share the bus), and its target has retries and a dead-letter queue of its own.
+ * cdk-nag, cfn-lint and cfn-guard (Control Tower) have no finding on it; an SNS topic would need
+ * SNS2/SNS3 (encryption, TLS) and a subscription with its own dead-letter queue.
  */
-import { Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
+import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import {
   ConfigurationSet,
   ConfigurationSetTlsPolicy,
@@ -13,7 +24,7 @@ import {
   Identity,
   SuppressionReasons,
 } from 'aws-cdk-lib/aws-ses';
-import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
 export interface MailerProps {
@@ -29,11 +40,6 @@ export interface MailerProps {
    * @default 'mail'
    */
   readonly mailFromSubdomain?: string;
-  /**
-   * Where bounces and complaints are reported.
-   * @default not reported (SES still suppresses the address)
-   */
-  readonly notifications?: ITopic;
 }
 
 export class Mailer extends Construct {
@@ -51,17 +57,6 @@ export class Mailer extends Construct {
       reputationMetrics: true,
       suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
     });
-    if (props.notifications) {
-      this.configurationSet.addEventDestination('Problems', {
-        destination: EventDestination.snsTopic(props.notifications),
-        events: [
-          EmailSendingEvent.BOUNCE,
-          EmailSendingEvent.COMPLAINT,
-          EmailSendingEvent.REJECT,
-          EmailSendingEvent.RENDERING_FAILURE,
-        ],
-      });
-    }
     this.identityName = props.senderDomain ?? props.sender;
     // A verified domain signs with Easy DKIM and bounces to a MAIL FROM subdomain of its own, so
     // both SPF and DKIM align with the From domain and a receiver's DMARC check passes.
@@ -86,6 +81,41 @@ export class Mailer extends Construct {
       { name: this.mailFromDomain, type: 'MX', value: `10 feedback-smtp.${region}.amazonses.com` },
       { name: this.mailFromDomain, type: 'TXT', value: '"v=spf1 include:amazonses.com ~all"' },
     ];
+  }
+
+  /**
+   * Reports what SES learns about a letter after accepting it to `handler`: a bounce, a complaint
+   * (marked as spam), a rejection for its content, a delivery delay. Through the default event bus,
+   * filtered on this configuration set's own tag, with retries and a dead-letter queue.
+   */
+  reportTo(handler: IFunction, deadLetters: IQueue): Rule {
+    const defaultBus = EventBus.fromEventBusName(this, 'DefaultBus', 'default');
+    this.configurationSet.addEventDestination('ToDossiers', {
+      destination: EventDestination.eventBus(defaultBus),
+      events: [
+        EmailSendingEvent.BOUNCE,
+        EmailSendingEvent.COMPLAINT,
+        EmailSendingEvent.REJECT,
+        EmailSendingEvent.DELIVERY_DELAY,
+      ],
+    });
+    return new Rule(this, 'Reports', {
+      description: 'klachtflow: SES reports about letters (bounce, complaint, rejection, delay) to their dossiers',
+      eventPattern: {
+        source: ['aws.ses'],
+        // The detail types of the events above (EventBridge events reference, Amazon SES).
+        detailType: ['Email Bounced', 'Email Complaint Received', 'Email Rejected', 'Email Delivery Delayed'],
+        // SES tags every message with its configuration set: only this stack's letters.
+        detail: { mail: { tags: { 'ses:configuration-set': [this.configurationSet.configurationSetName] } } },
+      },
+      targets: [
+        new LambdaFunction(handler, {
+          deadLetterQueue: deadLetters,
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(24),
+        }),
+      ],
+    });
   }
 
   /** ses:SendEmail from this identity through this configuration set, nothing more. */

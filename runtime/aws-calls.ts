@@ -22,6 +22,7 @@ export type FunctionName =
   | 'close'
   | 'continue'
   | 'reminder'
+  | 'mailEvents'
   | 'inboundMail';
 
 /** One call, reduced to what decides its permission (never a value a person wrote). */

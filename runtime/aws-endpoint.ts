@@ -70,6 +70,108 @@ export interface AwsEndpointServices {
   stepFunctions: LocalStepFunctions;
   scheduler: LocalScheduler;
   mailbox: LocalMailbox;
+  /**
+   * Where SES's reports go (a configuration set's event destination: EventBridge in AWS): a
+   * bounce, complaint or delay for a letter sent through a configuration set to one of SES's
+   * mailbox simulator addresses (see `simulatedOutcome`).
+   */
+  publishMailEvent?: (event: Record<string, unknown>) => void;
+}
+
+/** The account and region the local endpoint speaks for (the runtime's). */
+const LOCAL_ACCOUNT = '000000000000';
+const LOCAL_REGION = 'eu-west-1';
+
+/**
+ * What SES's mailbox simulator does with a message to one of its addresses (SES developer guide,
+ * "Using the mailbox simulator"; a `+label` is allowed): `bounce@` bounces (hard), `complaint@` is
+ * delivered and marked as spam, `suppressionlist@` bounces as an address on the suppression list.
+ * Every other address is delivered (to the local mailbox).
+ */
+export function simulatedOutcome(address: string): 'bounce' | 'complaint' | 'suppressed' | undefined {
+  const m = /^(bounce|complaint|suppressionlist)(\+[^@]*)?@simulator\.amazonses\.com$/i.exec(address.trim());
+  const kind = m?.[1]?.toLowerCase();
+  return kind === 'suppressionlist' ? 'suppressed' : (kind as 'bounce' | 'complaint' | undefined);
+}
+
+/**
+ * The events SES would publish for a message, shaped as EventBridge delivers them (source
+ * `aws.ses`, the SES event record as `detail`): one per kind of outcome among its recipients.
+ */
+export function simulatedMailEvents(m: {
+  messageId: string;
+  from: string;
+  to: string[];
+  configurationSet: string;
+  tags: Record<string, string>;
+  sentAt: string;
+}): Record<string, unknown>[] {
+  const at = new Date(Date.parse(m.sentAt) + 1000).toISOString();
+  const mail = {
+    timestamp: m.sentAt,
+    source: m.from,
+    sourceArn: `arn:aws:ses:${LOCAL_REGION}:${LOCAL_ACCOUNT}:identity/${m.from}`,
+    sendingAccountId: LOCAL_ACCOUNT,
+    messageId: m.messageId,
+    destination: m.to,
+    headersTruncated: false,
+    tags: {
+      'ses:configuration-set': [m.configurationSet],
+      'ses:from-domain': [m.from.split('@')[1] ?? ''],
+      ...Object.fromEntries(Object.entries(m.tags).map(([k, v]) => [k, [v]])),
+    },
+  };
+  const envelope = (detailType: string, detail: Record<string, unknown>) => ({
+    version: '0',
+    id: randomUUID(),
+    'detail-type': detailType,
+    source: 'aws.ses',
+    account: LOCAL_ACCOUNT,
+    time: at.replace(/\.\d{3}Z$/, 'Z'),
+    region: LOCAL_REGION,
+    resources: [`arn:aws:ses:${LOCAL_REGION}:${LOCAL_ACCOUNT}:configuration-set/${m.configurationSet}`],
+    detail: { ...detail, mail },
+  });
+  const of = (kind: ReturnType<typeof simulatedOutcome>) => m.to.filter((a) => simulatedOutcome(a) === kind);
+  const events: Record<string, unknown>[] = [];
+  const bounced = [...of('bounce'), ...of('suppressed')];
+  if (bounced.length)
+    events.push(
+      envelope('Email Bounced', {
+        eventType: 'Bounce',
+        bounce: {
+          bounceType: 'Permanent',
+          bounceSubType: of('bounce').length ? 'General' : 'OnAccountSuppressionList',
+          bouncedRecipients: bounced.map((emailAddress) =>
+            simulatedOutcome(emailAddress) === 'bounce'
+              ? { emailAddress, action: 'failed', status: '5.1.1', diagnosticCode: 'smtp; 550 5.1.1 user unknown' }
+              : {
+                  emailAddress,
+                  action: 'failed',
+                  status: '5.1.1',
+                  diagnosticCode:
+                    'Amazon SES did not send the message to this address because it is on the suppression list for your account.',
+                },
+          ),
+          timestamp: at,
+          feedbackId: randomUUID(),
+          reportingMTA: 'dsn; local.klachtflow',
+        },
+      }),
+    );
+  if (of('complaint').length)
+    events.push(
+      envelope('Email Complaint Received', {
+        eventType: 'Complaint',
+        complaint: {
+          complainedRecipients: of('complaint').map((emailAddress) => ({ emailAddress })),
+          timestamp: at,
+          feedbackId: randomUUID(),
+          complaintFeedbackType: 'abuse',
+        },
+      }),
+    );
+  return events;
 }
 
 export function createAwsEndpoint(services: AwsEndpointServices): Server {
@@ -142,17 +244,39 @@ async function handle(s: AwsEndpointServices, req: IncomingMessage, res: ServerR
         );
         if (size > SES_MAX_MESSAGE)
           throw new AwsError('MessageRejected', `Message length is more than ${SES_MAX_MESSAGE} bytes long`, 400);
-        const messageId = key ? (s.mailbox.messageIdOf(key) ?? randomUUID()) : randomUUID();
-        s.mailbox.deliver({
+        const earlier = key ? s.mailbox.messageIdOf(key) : undefined;
+        const messageId = earlier ?? randomUUID();
+        const to = list('Destination.ToAddresses.member.');
+        const delivered = s.mailbox.deliver({
           ...(key ? { key } : {}),
           messageId,
           from: form.get('Source') ?? '',
-          to: list('Destination.ToAddresses.member.'),
+          to,
           cc: list('Destination.CcAddresses.member.'),
           subject: form.get('Message.Subject.Data') ?? '',
           text: form.get('Message.Body.Text.Data') ?? '',
           html: form.get('Message.Body.Html.Data') ?? '',
         });
+        // SES publishes events only for mail sent through a configuration set with a destination.
+        const configurationSet = form.get('ConfigurationSetName');
+        if (!earlier && configurationSet && s.publishMailEvent) {
+          const tags = Object.fromEntries(
+            names.flatMap(([k, name]) => {
+              const v = form.get(k.replace(/Name$/, 'Value'));
+              return v ? [[name, v]] : [];
+            }),
+          );
+          const sentAt = delivered.sentAt ?? new Date().toISOString();
+          for (const event of simulatedMailEvents({
+            messageId,
+            from: form.get('Source') ?? '',
+            to,
+            configurationSet,
+            tags,
+            sentAt,
+          }))
+            s.publishMailEvent(event);
+        }
         return xml(
           res,
           200,

@@ -52,7 +52,7 @@ export class LocalMailbox {
   }
 
   /** Delivers a message; a letter delivered before (same key) is not delivered again. */
-  deliver(m: Omit<MailMessage, 'sentAt'>): { messageId: string } {
+  deliver(m: Omit<MailMessage, 'sentAt'>): { messageId: string; sentAt?: string } {
     const earlier = m.key ? this.delivered.get(m.key) : undefined;
     if (earlier) return { messageId: earlier };
     const message = { ...m, sentAt: this.clock.now().toISOString() };

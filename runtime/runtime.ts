@@ -18,16 +18,18 @@ import type { Context } from 'hono';
 import { sync as writeFileAtomicSync } from 'write-file-atomic';
 import { FileAttachmentStore } from '../lambdas/adapters/attachments.js';
 import { SchedulerReminders, SesMailer, StepFunctionsWorkflow } from '../lambdas/adapters/aws.js';
-import { DynamoDossierStore, ensureTable } from '../lambdas/adapters/dynamodb-store.js';
+import { DynamoDossierStore, ensureTable, tableDefinition } from '../lambdas/adapters/dynamodb-store.js';
 import { createApi, type RequestLimits } from '../lambdas/api.js';
 import { InboundMail, intakeAddresses } from '../lambdas/domain/inbound-mail.js';
 import { Procedure } from '../lambdas/domain/procedure.js';
 import { taskHandlers } from '../lambdas/handlers.js';
+import { mailEventHandler } from '../lambdas/mail-events.js';
 import { documentPolicy } from '../lambdas/web/guard.js';
 import { tokenSignIn } from '../lambdas/web/officer-pages.js';
 import { OfficerSessions } from '../lambdas/web/sign-in.js';
 import { aslFile, ladderSvgFile, loadAsl } from '../statemachines/asl.js';
 import { compileRegulation, type SubstitutionName, substitute } from '../statemachines/compile.js';
+import { refuseLintErrors } from '../statemachines/lint.js';
 import { loadRegulation, PRESET_IDS } from '../statemachines/load.js';
 import type { Regulation } from '../statemachines/model.js';
 import { asFunction, asFunctionHandler, asFunctionObject, recordAwsCalls } from './aws-calls.js';
@@ -36,6 +38,7 @@ import { Background } from './background.js';
 import { type ClockMode, RuntimeClock } from './clock.js';
 import { startDynalite } from './dynamodb.js';
 import { LocalMailbox } from './mailbox.js';
+import { MemoryDynamoDb } from './memory-dynamodb.js';
 import { LocalScheduler } from './scheduler.js';
 import { type LocalSmtp, startSmtp } from './smtp.js';
 import { type LocalFunction, LocalStepFunctions } from './stepfunctions.js';
@@ -64,6 +67,19 @@ export interface RuntimeOptions {
    * nothing. On by default; the simulation, whose data folder is thrown away, turns it off.
    */
   durable?: boolean;
+  /**
+   * Where the dossiers are kept: `dynalite` (the default: on disk, what `npm start` runs) or
+   * `memory` (runtime/memory-dynamodb.ts: dynalite's validation and actions on arrays in memory,
+   * no HTTP and no SDK; for the simulation, whose data is thrown away).
+   */
+  store?: 'dynalite' | 'memory';
+  /**
+   * Start even when `klachtflow regulation lint` finds errors in the regulation (only to try it
+   * out, never for real complaints); the errors go to `log`. Without it such a regulation is refused.
+   */
+  ignoreLintErrors?: boolean;
+  /** How the caller names that choice in the refusal and the warning (the CLI: --ignore-lint-errors). */
+  lintOverride?: string;
   /** Print the ready message (the CLI does; tests do not need it). */
   log?: (line: string) => void;
 }
@@ -95,6 +111,8 @@ export interface Runtime {
 }
 
 const REGION = 'eu-west-1';
+/** The SES configuration set letters go through locally (its events: runtime/aws-endpoint.ts). */
+const LOCAL_CONFIGURATION_SET = 'klachtflow';
 const ACCOUNT = '000000000000';
 /** Dummy credentials: nothing local checks them, and nothing may need real ones. */
 const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
@@ -126,16 +144,32 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const dataDir = resolve(opts.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const reg = loadRegulation(opts.regulation);
+  // Refused before anything starts: a regulation against the law runs no complaints (issue 16).
+  const lintWarning = refuseLintErrors(reg, {
+    ignore: opts.ignoreLintErrors ?? false,
+    override: opts.lintOverride ?? 'ignoreLintErrors: true',
+  });
+  if (lintWarning) log(lintWarning);
   const clock = loadClock(dataDir, opts.clock, opts.now, opts.speed ?? 1);
 
-  // DynamoDB: dynalite with its data on disk.
-  const dynamo = await startDynalite(join(dataDir, 'dynamodb'));
-  const dynamoClient = new DynamoDBClient({ region: REGION, endpoint: dynamo.endpoint, credentials: CREDENTIALS });
+  // DynamoDB: dynalite with its data on disk, or (the simulation) the same in memory.
   const usage = new Usage(opts.meter ?? false);
-  usage.meterDynamoDb(dynamoClient);
-  recordAwsCalls(dynamoClient, 'dynamodb');
   const tableName = 'klachtflow-dossiers';
-  await ensureTable(dynamoClient, tableName);
+  let dynamo: Awaited<ReturnType<typeof startDynalite>> | undefined;
+  let storeClient: DynamoDBClient | MemoryDynamoDb;
+  if (opts.store === 'memory') {
+    const memory = new MemoryDynamoDb();
+    memory.createTable(tableDefinition(tableName));
+    usage.meterMemoryDynamoDb(memory);
+    storeClient = memory;
+  } else {
+    dynamo = await startDynalite(join(dataDir, 'dynamodb'));
+    const dynamoClient = new DynamoDBClient({ region: REGION, endpoint: dynamo.endpoint, credentials: CREDENTIALS });
+    usage.meterDynamoDb(dynamoClient);
+    recordAwsCalls(dynamoClient, 'dynamodb');
+    await ensureTable(dynamoClient, tableName);
+    storeClient = dynamoClient;
+  }
 
   // Step Functions, Scheduler and SES behind one local AWS endpoint.
   const stepFunctions = new LocalStepFunctions({
@@ -148,7 +182,16 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const mailbox = new LocalMailbox(join(dataDir, 'mailbox.jsonl'), clock);
   const handlers: Record<string, LocalFunction> = {};
   const scheduler = new LocalScheduler(join(dataDir, 'schedules'), clock, handlers, opts.durable ?? true);
-  const awsServer = createAwsEndpoint({ stepFunctions, scheduler, mailbox });
+  // SES's reports (bounces, complaints) go to the mail-events function after the send returned,
+  // as EventBridge invokes it in AWS; bound once the procedure exists.
+  const background = new Background();
+  let publishMailEvent: (event: Record<string, unknown>) => void = () => undefined;
+  const awsServer = createAwsEndpoint({
+    stepFunctions,
+    scheduler,
+    mailbox,
+    publishMailEvent: (event) => publishMailEvent(event),
+  });
   // Port 0 and ask the server which it got: a port found free and listened on later may be taken
   // in between by another process (EADDRINUSE, seen in CI).
   await new Promise<void>((res, rej) => {
@@ -174,13 +217,14 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   usage.meterCalls(sfnClient, 'StartExecution', 'executionsStarted');
   // Complaints by e-mail: attachments and raw messages in <data>/files, the postvak in the table.
   const attachments = new FileAttachmentStore(join(dataDir, 'files'));
-  const dossierStore = new DynamoDossierStore(dynamoClient, tableName);
+  const dossierStore = new DynamoDossierStore(storeClient, tableName);
   const procedure = new Procedure({
     regulation: reg,
     store: dossierStore,
     attachments,
     held: dossierStore,
-    mailer: new SesMailer(sesClient),
+    // Through a configuration set, as in AWS: its event destination reports bounces and complaints.
+    mailer: new SesMailer(sesClient, LOCAL_CONFIGURATION_SET),
     reminders: new SchedulerReminders(schedulerClient, {
       arn: fn('reminder'),
       roleArn: `arn:aws:iam::${ACCOUNT}:role/klachtflow-scheduler`,
@@ -195,6 +239,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       },
       // The local alarm: one line a log watcher can match (ALARM LetterFailed), no letter content.
       letterFailed: (f) => log(`ALARM LetterFailed: dossier ${f.dossierId}, brief ${f.letterId} (${f.reason})`),
+      letterBounced: (b) => log(`ALARM LetterBounced: dossier ${b.dossierId}, brief ${b.letterId} (${b.problem})`),
     },
     urls: {
       status: (id, token) => `${url}/klacht/${id}${token ? `#${token}` : ''}`,
@@ -211,6 +256,12 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     [fn('continue')]: asFunctionHandler('continue', usage.invocation('continue', tasks.continue)),
     [fn('reminder')]: asFunctionHandler('reminder', usage.invocation('reminder', tasks.reminder)),
   });
+  // The mail-events function (lambdas/mail-events.ts): its own Lambda function in AWS, with its own role.
+  const mailEvents = asFunctionHandler('mailEvents', usage.invocation('mail-events', mailEventHandler(procedure)));
+  publishMailEvent = (event) =>
+    background.run(async () => {
+      await mailEvents(event);
+    });
   const substitutions: Record<SubstitutionName, string> = {
     BeginStepFunctionArn: fn('begin-step'),
     AwaitActionFunctionArn: fn('await-action'),
@@ -231,9 +282,9 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const inbound = new InboundMail({
     regulation: reg,
     procedure,
-    store: new DynamoDossierStore(dynamoClient, tableName),
+    store: new DynamoDossierStore(storeClient, tableName),
     attachments,
-    mailer: new SesMailer(inboundSes),
+    mailer: new SesMailer(inboundSes, LOCAL_CONFIGURATION_SET),
     clock,
     statusUrl,
     // Read when a notice is written, after the server knows its port.
@@ -257,7 +308,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     } catch (e) {
       clock.stop();
       await new Promise<void>((r) => awsServer.close(() => r()));
-      await dynamo.close();
+      await dynamo?.close();
       throw Object.assign(e as Error, { smtp: true });
     }
   }
@@ -287,12 +338,11 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     (PRESET_IDS as readonly string[]).includes(opts.regulation) && existsSync(ladderSvgFile(reg.id))
       ? readFileSync(ladderSvgFile(reg.id), 'utf8')
       : await (await import('../statemachines/diagram.js')).ladderSvg(reg);
-  const background = new Background();
   const api = createApi({
     regulation: reg,
     ladderDiagram,
     procedure,
-    store: new DynamoDossierStore(dynamoClient, tableName),
+    store: new DynamoDossierStore(storeClient, tableName),
     officer,
     signIn: tokenSignIn(sessions),
     statusUrl,
@@ -308,8 +358,12 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   });
   // Written aside and renamed: a kill in the middle of the write leaves the old time, never an
   // empty file the next start cannot read.
+  // Flushed to disk (fsync) only when durable: the simulation moves the clock hundreds of times
+  // and throws its folder away (a simulated year waited more on these flushes than it computed).
   const saveClock = () =>
-    writeFileAtomicSync(join(dataDir, 'clock.json'), JSON.stringify({ now: clock.now().toISOString() }));
+    writeFileAtomicSync(join(dataDir, 'clock.json'), JSON.stringify({ now: clock.now().toISOString() }), {
+      fsync: opts.durable ?? true,
+    });
   const local = createLocalRoutes({ clock, stepFunctions, mailbox, saveClock, ownHosts, background });
   api.route('/local', local);
   api.get('/health', (c) => c.json({ status: 'ok', regulation: reg.id, now: clock.now().toISOString() }));
@@ -365,7 +419,13 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       if (!request.headers.has('host')) request.headers.set('host', new URL(request.url).host);
       return answer(request, inProcess);
     },
-    endpoints: { dynamodb: dynamo.endpoint, aws: awsEndpoint, region: REGION, tableName, stateMachineArn },
+    endpoints: {
+      dynamodb: dynamo?.endpoint ?? 'memory:',
+      aws: awsEndpoint,
+      region: REGION,
+      tableName,
+      stateMachineArn,
+    },
     ...(smtp ? { smtp } : {}),
     inbound,
     background,
@@ -377,7 +437,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       saveClock();
       await new Promise<void>((r) => server.close(() => r()));
       await new Promise<void>((r) => awsServer.close(() => r()));
-      await dynamo.close();
+      await dynamo?.close();
     },
   };
 }

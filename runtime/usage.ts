@@ -104,6 +104,17 @@ export class Usage {
     );
   }
 
+  /** Counts the requests of the in-memory DynamoDB (the simulation's store) as meterDynamoDb counts the SDK's. */
+  meterMemoryDynamoDb(db: { observe(o: (commandName: string, input: any, output: any) => void): void }): void {
+    if (!this.enabled) return;
+    db.observe((commandName, input, output) => {
+      if (this.paused) return;
+      const op = commandName.replace(/Command$/, '');
+      this.counts.dynamodbRequests[op] = (this.counts.dynamodbRequests[op] ?? 0) + 1;
+      this.units(op, input, output);
+    });
+  }
+
   /** Counts one kind of AWS call on a client (SES SendEmail, Scheduler CreateSchedule, SFN StartExecution). */
   meterCalls(client: AnyClient, command: string, field: 'mails' | 'schedulesCreated' | 'executionsStarted'): void {
     if (!this.enabled) return;

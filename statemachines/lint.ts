@@ -398,3 +398,44 @@ function handlingTerm(
 export function lintPasses(findings: readonly Finding[]): boolean {
   return !findings.some((f) => f.level === 'error');
 }
+
+/**
+ * A regulation whose lint finds errors does not run real complaints (a Wkkgz regulation without a
+ * klachtenfunctionaris): the command line, the local runtime and the CDK app refuse it with these
+ * same words, unless told explicitly to go on (`override` says how, in the caller's own terms).
+ */
+export class LintRefusedError extends Error {
+  constructor(
+    readonly regulationId: string,
+    readonly errors: readonly Finding[],
+    override: string,
+  ) {
+    super(
+      `${lintErrorsSummary(regulationId, errors)}; de dienst start niet.\n${listFindings(errors)}\nHerstel de regeling, of start om alleen te proberen met ${override}.`,
+    );
+    this.name = 'LintRefusedError';
+  }
+}
+
+function lintErrorsSummary(regulationId: string, errors: readonly Finding[]): string {
+  return `De regeling ${regulationId} heeft ${errors.length} fout(en) volgens "klachtflow regulation lint"`;
+}
+
+function listFindings(findings: readonly Finding[]): string {
+  return findings.map((f) => `  ${f.article} ${f.path}: ${f.message}`).join('\n');
+}
+
+/**
+ * Refuses a regulation with lint errors (LintRefusedError), or, with `ignore`, returns the warning
+ * to print: the errors are never silent. Undefined when the lint finds no error.
+ */
+export function refuseLintErrors(
+  reg: Regulation,
+  opts: { ignore?: boolean; override: string },
+  documentText: string | undefined = documentOf(reg),
+): string | undefined {
+  const errors = lintRegulation(reg, documentText).filter((f) => f.level === 'error');
+  if (errors.length === 0) return undefined;
+  if (!opts.ignore) throw new LintRefusedError(reg.id, errors, opts.override);
+  return `Let op: ${lintErrorsSummary(reg.id, errors)}; gestart omdat ${opts.override} is gegeven.\n${listFindings(errors)}`;
+}

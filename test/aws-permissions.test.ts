@@ -42,6 +42,9 @@ beforeAll(async () => {
     headers: { 'idempotency-key': 'perm-2' },
   });
   const good = await rt.call('POST', '/complaints', { body: SANNE, headers: { 'idempotency-key': 'perm-2' } });
+  // Letters that bounce and are marked as spam (SES's mailbox simulator): the mail-events function.
+  for (const email of ['bounce@simulator.amazonses.com', 'complaint@simulator.amazonses.com'])
+    await rt.call('POST', '/complaints', { body: { ...SANNE, complainant: { ...SANNE.complainant, email } } });
   // Deadlines pass unanswered (reminders, breaches), then the complainant withdraws (a stop).
   await rt.advance('P40D');
   await rt.call('POST', `/complaints/${good.json.id}/withdraw`, {
@@ -59,7 +62,7 @@ describe('aws permissions: every recorded call is allowed by its function’s ro
   it('records calls with the function they ran in', () => {
     expect(dir, 'vitest.config.ts sets KLACHTFLOW_AWS_CALLS').not.toBe('');
     const fns = new Set(recorded().map((c) => c.fn));
-    for (const fn of ['api', 'beginStep', 'awaitAction'] as FunctionName[]) expect(fns, fn).toContain(fn);
+    for (const fn of ['api', 'beginStep', 'awaitAction', 'mailEvents'] as FunctionName[]) expect(fns, fn).toContain(fn);
   });
 
   it('the simulator is live: what a role lacks is denied', async () => {

@@ -74,6 +74,46 @@ describe('deploy: mail that arrives', () => {
   });
 });
 
+describe('deploy: letters that do not arrive reach the dossier', () => {
+  for (const which of ['preset', 'full'] as const)
+    it(`${which}: SES reports bounces, complaints, rejections and delays of its configuration set to the mail-events function`, () => {
+      const t = which === 'full' ? full : preset;
+      const [[setId]] = ofType(t, 'AWS::SES::ConfigurationSet') as [[string, any]];
+      const destinations = ofType(t, 'AWS::SES::ConfigurationSetEventDestination').map(([, r]) => r.Properties);
+      const toBus = destinations.find((d) => d.EventDestination.EventBridgeDestination);
+      expect(toBus?.ConfigurationSetName).toEqual({ Ref: setId });
+      expect(JSON.stringify(toBus?.EventDestination.EventBridgeDestination.EventBusArn)).toContain(
+        ':event-bus/default',
+      );
+      expect([...(toBus?.EventDestination.MatchingEventTypes ?? [])].sort()).toEqual(
+        ['bounce', 'complaint', 'deliveryDelay', 'reject'].sort(),
+      );
+      // A rule on the default bus for this configuration set only (other senders in the account
+      // share the bus), invoking the mail-events function, with a dead-letter queue.
+      const fnId = ofType(t, 'AWS::Lambda::Function').find(([, r]) =>
+        String(r.Properties.Description).includes('bounced or was marked as spam'),
+      )?.[0];
+      expect(fnId).toBeDefined();
+      const rules = ofType(t, 'AWS::Events::Rule').filter(
+        ([, r]) => r.Properties.EventPattern?.source?.[0] === 'aws.ses',
+      );
+      expect(rules).toHaveLength(1);
+      const rule = rules[0]?.[1].Properties;
+      expect(rule.EventPattern['detail-type'].sort()).toEqual(
+        ['Email Bounced', 'Email Complaint Received', 'Email Delivery Delayed', 'Email Rejected'].sort(),
+      );
+      expect(rule.EventPattern.detail.mail.tags['ses:configuration-set']).toEqual([{ Ref: setId }]);
+      expect(rule.Targets).toHaveLength(1);
+      expect(rule.Targets[0].Arn).toEqual({ 'Fn::GetAtt': [fnId, 'Arn'] });
+      expect(rule.Targets[0].DeadLetterConfig?.Arn).toBeDefined();
+      // The function reads and appends to the dossiers; it sends nothing and starts nothing.
+      const alarms = ofType(t, 'AWS::CloudWatch::Alarm').map(([, r]) => r.Properties);
+      expect(alarms.some((a) => a.MetricName === 'LetterBounced' && a.Namespace === 'klachtflow')).toBe(true);
+      // No second, raw copy of each bounce (with the address) in the alarm mailbox.
+      expect(destinations.some((d) => d.EventDestination.SnsDestination)).toBe(false);
+    });
+});
+
 describe('deploy: data safety', () => {
   it('backs the dossier table up daily (35 days) and monthly (a year), copied to another region when configured', () => {
     const [[, plan]] = ofType(full, 'AWS::Backup::BackupPlan') as [[string, any]];

@@ -81,6 +81,7 @@ describe('metrics match alarms', () => {
         const observer = metricsObserver(new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE }));
         observer.deadlineBreached({ regulationId: regulation });
         observer.letterFailed({ regulationId: regulation });
+        observer.letterBounced({ regulationId: regulation });
       });
       expect(metrics.length, stack.stackName).toBeGreaterThan(0);
       const alarms = Object.entries(stack.template.Resources).filter(

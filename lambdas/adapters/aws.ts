@@ -15,6 +15,9 @@ import { LetterRejectedError } from '../domain/errors.js';
 import type { LadderInput, Mail, Mailer, ReminderPayload, Reminders, Workflow } from '../domain/ports.js';
 import { isWellFormed } from '../domain/text.js';
 
+/** What SES accepts as a message tag's value (SES v1 API reference, MessageTag). */
+const SES_TAG_VALUE = /^[A-Za-z0-9_-]{1,256}$/;
+
 /** Letters through SES (v1 SendEmail: SES builds the MIME message). */
 export class SesMailer implements Mailer {
   constructor(
@@ -27,6 +30,12 @@ export class SesMailer implements Mailer {
     // half written, so the next mail would carry this one's recipients: never hand it such text.
     if (![mail.from, ...mail.to, mail.subject, mail.text, mail.html].every(isWellFormed))
       throw new LetterRejectedError('text-not-well-formed');
+    const tags = [
+      ...(mail.key && SES_TAG_VALUE.test(mail.key) ? [{ Name: 'klachtflow-letter', Value: mail.key }] : []),
+      ...(mail.dossierId && SES_TAG_VALUE.test(mail.dossierId)
+        ? [{ Name: 'klachtflow-dossier', Value: mail.dossierId }]
+        : []),
+    ];
     let r: SendEmailCommandOutput;
     try {
       r = await this.client.send(
@@ -38,9 +47,9 @@ export class SesMailer implements Mailer {
             Body: { Text: { Data: mail.text, Charset: 'UTF-8' }, Html: { Data: mail.html, Charset: 'UTF-8' } },
           },
           ...(this.configurationSet ? { ConfigurationSetName: this.configurationSet } : {}),
-          // SES itself does not deduplicate; the tag names the letter in bounce events and lets the
-          // local endpoint drop a resend after a crash.
-          ...(mail.key ? { Tags: [{ Name: 'klachtflow-letter', Value: mail.key }] } : {}),
+          // SES itself does not deduplicate; the tags name the letter and its dossier in bounce and
+          // complaint events (procedure/mail-events.ts), and let the local endpoint drop a resend.
+          ...(tags.length ? { Tags: tags } : {}),
         }),
       );
     } catch (e) {

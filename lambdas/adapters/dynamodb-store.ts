@@ -131,14 +131,26 @@ function isConditionFailure(e: unknown): boolean {
   return e instanceof ConditionalCheckFailedException || (e as Error)?.name === 'ConditionalCheckFailedException';
 }
 
+/**
+ * Something that answers the document client's commands without the SDK: the simulation's
+ * in-memory DynamoDB (runtime/memory-dynamodb.ts), held to dynalite's answers by a test.
+ */
+export interface DocumentSender {
+  send(command: PutCommand | GetCommand | QueryCommand | UpdateCommand): Promise<unknown>;
+}
+
 export class DynamoDossierStore implements HeldMailStore {
   private readonly doc: DynamoDBDocumentClient;
 
   constructor(
-    client: DynamoDBClient,
+    client: DynamoDBClient | DocumentSender,
     private readonly tableName: string,
   ) {
-    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    this.doc =
+      'middlewareStack' in client
+        ? DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } })
+        : // Answers the same commands with the same output shapes (see DocumentSender).
+          (client as unknown as DynamoDBDocumentClient);
   }
 
   /** The next readable reference of a regulation's year: KL-2026-0001. */
@@ -307,6 +319,9 @@ export class DynamoDossierStore implements HeldMailStore {
       // The clock stands still (opschorting): the worklist says so, never "te laat".
       suspendedSince: view.suspension?.from,
       newMessageAt: view.newMessageAt,
+      // "Brief niet aangekomen" in the worklist, with the address to phone about or correct.
+      undeliveredSince: view.undeliveredSince,
+      undeliveredTo: view.undeliveredTo,
       currentStep: view.current?.stepId,
       assignee: view.current?.assignee,
       complainantName: view.received.complainant.name,

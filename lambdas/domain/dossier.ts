@@ -115,6 +115,14 @@ export interface SuspensionData {
   consent?: boolean;
 }
 
+/** What the mail service reported about a letter it had accepted (SES event publishing). */
+export interface LetterDeliveryProblem {
+  letterId: string;
+  messageId: string;
+  addresses: string[];
+  detail?: string;
+}
+
 /** Every event kind, with its data. */
 export type EventBody =
   | { type: 'received'; data: ReceivedData }
@@ -145,6 +153,15 @@ export type EventBody =
   | { type: 'letter.sent'; data: { letterId: string; messageId: string } }
   /** The mail service refused the letter for good: set aside for an officer, never retried at start. */
   | { type: 'letter.failed'; data: { letterId: string; reason: string } }
+  /**
+   * The mail service reported, after it accepted the letter, that it did not reach these addresses
+   * (a bounce, or a rejection for its content) or that the recipient marked it as spam (a
+   * complaint: it may sit unread in a spam folder, and SES sends nothing to that address again).
+   * `detail`: the receiving server's answer, for the officer.
+   */
+  | { type: 'letter.bounced'; data: LetterDeliveryProblem & { problem: 'bounce' | 'complaint' | 'reject' } }
+  /** Delivery is delayed (a full mailbox, a server that is down): SES keeps trying for a while. */
+  | { type: 'letter.delayed'; data: LetterDeliveryProblem }
   | {
       type: 'reminder.scheduled';
       /** `kind`: a term for the whole handling's reminder, or its end (breach and alarm); else a step's reminder. */
@@ -230,6 +247,13 @@ export interface DossierView {
     messageId?: string;
     failedAt?: string;
     failure?: string;
+    /** The latest problem the mail service reported after it accepted the letter. */
+    delivery?: {
+      problem: 'bounce' | 'complaint' | 'reject' | 'delay';
+      at: string;
+      addresses: string[];
+      detail?: string;
+    };
   })[];
   reminders: Record<string, { at: string; stepId: string; active: boolean }>;
   executionArn?: string;
@@ -275,6 +299,12 @@ export interface DossierView {
   lastOfficerAt?: string;
   /** The first message of the complainant since an officer last did anything: "nieuw bericht". */
   newMessageAt?: string;
+  /**
+   * The first letter that did not arrive (bounce, spam complaint, rejection) since an officer last
+   * did anything, and to which addresses: "brief niet aangekomen" in the worklist.
+   */
+  undeliveredSince?: string;
+  undeliveredTo?: string[];
   version: number;
 }
 
@@ -307,6 +337,14 @@ function finish(view: DossierView) {
   const since = view.lastOfficerAt ?? '';
   view.newMessageAt =
     view.status === 'open' ? view.messages.find((m) => m.from === 'complainant' && m.at > since)?.at : undefined;
+  const undelivered =
+    view.status === 'open'
+      ? view.letters
+          .flatMap((l) => (l.delivery && l.delivery.problem !== 'delay' && l.delivery.at > since ? [l.delivery] : []))
+          .sort((a, b) => a.at.localeCompare(b.at))
+      : [];
+  view.undeliveredSince = undelivered[0]?.at;
+  view.undeliveredTo = undelivered.length ? [...new Set(undelivered.flatMap((u) => u.addresses))] : undefined;
 }
 
 /** Events made by a person of the organisation (not klachtflow itself, not the complainant). */
@@ -437,6 +475,19 @@ function apply(view: DossierView, e: DossierEvent) {
       if (l && l.status === 'queued') Object.assign(l, { status: 'failed', failedAt: e.at, failure: e.data.reason });
       return;
     }
+    case 'letter.bounced':
+    case 'letter.delayed': {
+      const l = view.letters.find((x) => x.letterId === e.data.letterId);
+      // A delay never hides a bounce or complaint already reported for the letter.
+      if (l && !(e.type === 'letter.delayed' && l.delivery && l.delivery.problem !== 'delay'))
+        l.delivery = {
+          problem: e.type === 'letter.bounced' ? e.data.problem : 'delay',
+          at: e.at,
+          addresses: e.data.addresses,
+          ...(e.data.detail ? { detail: e.data.detail } : {}),
+        };
+      return;
+    }
     case 'reminder.scheduled':
       view.reminders[e.data.name] = { at: e.data.at, stepId: e.data.stepId, active: true };
       return;
@@ -546,6 +597,11 @@ export function redactEvent(e: DossierEvent): DossierEvent {
     }
     case 'letter.queued':
       return { ...e, data: { ...e.data, to: [], text: ERASED, html: ERASED } };
+    case 'letter.bounced':
+    case 'letter.delayed': {
+      const { detail: _d, ...data } = e.data;
+      return { ...e, data: { ...data, addresses: [] } } as DossierEvent;
+    }
     case 'step.ended': {
       const { note: _n, ...data } = e.data;
       return { ...e, data };

@@ -11,6 +11,8 @@ export interface Clock {
 export interface Mail {
   /** The letter's own key: a receiving end that knows it can tell a resend from a new letter. */
   key?: string;
+  /** The dossier the letter belongs to: the mail service's reports about it (bounces) name it. */
+  dossierId?: string;
   from: string;
   to: string[];
   subject: string;

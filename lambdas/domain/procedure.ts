@@ -16,7 +16,8 @@
  * - `procedure/complainant-actions.ts`: withdraw, ask for the next rung, add information;
  * - `procedure/records.ts`: registration form, improvement register, conduct notes;
  * - `procedure/privacy.ts`: retention and erasure;
- * - `procedure/access.ts`: the complainant's private link.
+ * - `procedure/access.ts`: the complainant's private link;
+ * - `procedure/mail-events.ts`: a letter that bounced or was marked as spam, in its dossier.
  */
 import type { DossierView } from './dossier.js';
 import type { AttachmentMeta } from './ports.js';
@@ -28,6 +29,7 @@ import { deadlinesOf } from './procedure/deadlines.js';
 import { termFired } from './procedure/handling-terms.js';
 import { askForMissing, completeIntake, recoverIntake, register } from './procedure/intake.js';
 import { awaitAction, beginStep, close, continueExecution, remind } from './procedure/ladder-tasks.js';
+import { recordMailEvent } from './procedure/mail-events.js';
 import { act, availableActions } from './procedure/officer-actions.js';
 import { erase, eraseHeld, scheduleHeldErasure } from './procedure/privacy.js';
 import {
@@ -44,6 +46,7 @@ import { suspensionEnded } from './procedure/suspension.js';
 import type { Action, Caller, ComplaintInput, ProcedureDeps } from './procedure/types.js';
 
 export { EXECUTION_LIFETIME_SECONDS } from './procedure/deadlines.js';
+export type { MailEventReport, MailEventResult } from './procedure/mail-events.js';
 export { DISCARDED_MAIL_DAYS } from './procedure/privacy.js';
 export * from './procedure/types.js';
 
@@ -104,6 +107,9 @@ export class Procedure {
   erase = (dossierId: string) => erase(this.core, dossierId);
   scheduleHeldErasure = (heldId: string) => scheduleHeldErasure(this.core, heldId);
   eraseHeld = (heldId: string) => eraseHeld(this.core, heldId);
+
+  // What the mail service reported about a letter after it accepted it
+  recordMailEvent = (...a: Rest<typeof recordMailEvent>) => recordMailEvent(this.core, ...a);
 
   // Access
   renewAccess = (...a: Rest<typeof renewAccess>) => renewAccess(this.core, ...a);

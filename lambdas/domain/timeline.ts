@@ -51,6 +51,13 @@ const CHANNEL_NL: Record<string, string> = {
   employee: 'via een medewerker',
 };
 
+/** What the mail service reported, in words. */
+const BOUNCED_NL = {
+  bounce: 'Onbestelbaar (het adres bestaat niet of weigert)',
+  complaint: 'Als ongewenst gemeld',
+  reject: 'Geweigerd door de mailservice',
+} as const;
+
 const AUDIENCE_NL = { complainant: 'de klager', respondent: 'de beklaagde', officer: 'medewerkers' } as const;
 
 export function timeline(reg: Regulation, events: readonly DossierEvent[]): TimelineEntry[] {
@@ -59,6 +66,7 @@ export function timeline(reg: Regulation, events: readonly DossierEvent[]): Time
   const who = (by: string) => (by === 'complainant' ? 'de klager' : by.startsWith('klachtflow') ? 'klachtflow' : by);
   const deadlines = new Map<string, { title: string; kind: string }>();
   const titleOf = (id: string) => deadlines.get(id)?.title ?? id;
+  const letters = new Map<string, string>();
   const out: TimelineEntry[] = [];
   const add = (e: DossierEvent, text: string, by = e.by) => out.push({ at: e.at, who: who(by), text });
 
@@ -113,6 +121,7 @@ export function timeline(reg: Regulation, events: readonly DossierEvent[]): Time
         add(e, `Overgedragen aan ${role(e.data.to)}. Reden: ${e.data.reason}`);
         break;
       case 'letter.queued':
+        letters.set(e.data.letterId, e.data.subject.replace(/^\[[^\]]*\]\s*/, ''));
         if (e.data.audience !== 'officer')
           add(
             e,
@@ -124,6 +133,18 @@ export function timeline(reg: Regulation, events: readonly DossierEvent[]): Time
       case 'letter.failed':
         add(e, 'Een brief kon niet worden verstuurd. Een medewerker moet hem op een andere manier bezorgen.');
         break;
+      case 'letter.bounced':
+      case 'letter.delayed': {
+        const subject = letters.get(e.data.letterId) ?? 'een brief';
+        const to = e.data.addresses.length ? ` aan ${e.data.addresses.join(', ')}` : '';
+        add(
+          e,
+          e.type === 'letter.delayed'
+            ? `De brief "${subject}"${to} is nog niet aangekomen: de ontvangende mailserver stelt hem uit. Het wordt nog een tijd geprobeerd.`
+            : `${BOUNCED_NL[e.data.problem]}: de brief "${subject}"${to} is niet aangekomen${e.data.problem === 'complaint' ? ' of niet gelezen (in de map met ongewenste mail); er gaat geen e-mail meer naar dit adres' : ''}. Bel of schrijf de ontvanger, of vraag een ander e-mailadres.`,
+        );
+        break;
+      }
       case 'message':
         add(
           e,

@@ -188,11 +188,55 @@ function Worklist(props: {
                   <span class="kf-tag">Nieuw bericht</span>van de klager, {dayOf(d.newMessageAt)}
                 </p>
               ) : null}
+              {d.undeliveredSince ? (
+                <p class="utrecht-paragraph">
+                  <span class="kf-tag">Brief niet aangekomen</span>
+                  {(d.undeliveredTo ?? []).join(', ')}, {dayOf(d.undeliveredSince)}
+                </p>
+              ) : null}
             </li>
           );
         })}
       </ol>
     </Layout>
+  );
+}
+
+/** What the mail service reported about a letter, in words (lambdas/mail-events.ts). */
+const DELIVERY_NL: Record<string, string> = {
+  bounce: 'niet aangekomen: het adres bestaat niet of weigert',
+  complaint: 'als ongewenst gemeld: misschien niet gelezen',
+  reject: 'niet aangekomen: geweigerd door de mailservice',
+  delay: 'nog niet aangekomen: wordt opnieuw geprobeerd',
+};
+
+/**
+ * Letters that did not arrive (a bounce, a spam report, a rejection), with the address, so the
+ * officer can phone or ask for another address: the dossier must not look as if the complainant
+ * was told. Shown while the letter's problem stands; the worklist shows it until an officer acts.
+ */
+function Undelivered(props: { d: any }) {
+  const letters = (props.d.letters ?? []).filter((l: any) => l.delivery && l.delivery.problem !== 'delay');
+  if (!letters.length) return null;
+  return (
+    <section class="kf-box" aria-labelledby="undelivered">
+      <h2 class="utrecht-heading-2" id="undelivered">
+        Brief niet aangekomen
+      </h2>
+      <ul class="utrecht-unordered-list">
+        {letters.map((l: any) => (
+          <li>
+            <strong>{l.subject.replace(/^\[[^\]]+\]\s*/, '')}</strong> aan {l.delivery.addresses.join(', ')} (
+            {dayOf(l.delivery.at)}): {DELIVERY_NL[l.delivery.problem] ?? l.delivery.problem}.
+            {l.delivery.detail ? <small> Antwoord van de mailserver: {l.delivery.detail}</small> : null}
+          </li>
+        ))}
+      </ul>
+      <p class="utrecht-paragraph">
+        Bel of schrijf de ontvanger, of vraag een ander e-mailadres. De brief kunt u afdrukken bij "Brieven en
+        berichten".
+      </p>
+    </section>
   );
 }
 
@@ -686,6 +730,7 @@ function DossierPage(props: {
             ? `Nu: ${sentence(d.currentStep.title)}`
             : 'klachtflow zet de volgende stap.'}
       </p>
+      <Undelivered d={d} />
       <Facts reg={reg} d={d} />
       <h2 class="utrecht-heading-2">De klacht</h2>
       <div class="kf-box">
@@ -801,6 +846,7 @@ function DossierPage(props: {
             {l.undeliverable.length
               ? `; per post aan ${l.undeliverable.map((x: string) => recipientName(reg, x)).join(' en ')}`
               : ''}
+            {l.delivery ? ` (${DELIVERY_NL[l.delivery.problem] ?? l.delivery.problem})` : ''}
           </summary>
           <p class="utrecht-paragraph kf-pre">{l.text}</p>
           {l.audience === 'complainant' || l.undeliverable.length ? (

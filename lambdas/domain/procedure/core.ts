@@ -14,6 +14,14 @@ import { renderLetter } from '../letters.js';
 import { isWellFormed } from '../text.js';
 import { messageIdReference, type ProcedureDeps } from './types.js';
 
+/**
+ * A letter's own key, as the mailer tags it (`klachtflow-letter`): the same letter sent again has
+ * the same key, and a report of the mail service names it (procedure/mail-events.ts).
+ */
+export function letterKey(dossierId: string, letterId: string): string {
+  return createHash('sha256').update(`${dossierId}/${letterId}`).digest('hex').slice(0, 40);
+}
+
 /** The procedure's shared core: the regulation, the clock, decide-and-append, the outbox. */
 export class Core {
   constructor(readonly deps: ProcedureDeps) {}
@@ -96,7 +104,8 @@ export class Core {
           if (![letter.from, ...letter.to, letter.subject, letter.text, letter.html].every(isWellFormed))
             throw new LetterRejectedError('text-not-well-formed');
           ({ messageId } = await this.deps.mailer.send({
-            key: createHash('sha256').update(`${view.id}/${letter.letterId}`).digest('hex').slice(0, 40),
+            key: letterKey(view.id, letter.letterId),
+            dossierId: view.id,
             from: letter.from,
             to: letter.to,
             subject: letter.subject,

@@ -21,6 +21,8 @@ export interface ProcedureDeps {
     deadlineBreached(info: { regulationId: string; dossierId: string; stepId: string; kind: string }): void;
     /** A letter the mail service refused for good (in AWS: the metric the letter alarm watches). */
     letterFailed?(info: { regulationId: string; dossierId: string; letterId: string; reason: string }): void;
+    /** A letter the mail service accepted did not arrive, or was marked as spam (in AWS: the LetterBounced metric). */
+    letterBounced?(info: { regulationId: string; dossierId: string; letterId: string; problem: string }): void;
   };
 }
 

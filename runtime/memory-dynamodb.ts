@@ -1,0 +1,250 @@
+// biome-ignore-all lint/suspicious/noExplicitAny: dynalite's modules are untyped JavaScript
+/**
+ * DynamoDB in memory, for the simulation: dynalite's own request validation (the expression
+ * parsers, key and item checks, the error messages) and its own PutItem, GetItem, UpdateItem,
+ * DeleteItem and Query actions, run in this process on sorted arrays instead of LevelDB, with no
+ * HTTP server and no SDK in between. What DynamoDB decides (a condition that fails, the order of
+ * an index, a page's Limit and LastEvaluatedKey, an item too large) is decided by the same code
+ * that decides it for `npm start`; test/memory-dynamodb.test.ts holds the two to the same answers,
+ * operation by operation, with fast-check generated sequences.
+ *
+ * It speaks the document client's commands (`PutCommand`, `QueryCommand`, ...: plain JavaScript
+ * values, marshalled with the SDK's own marshaller and its `removeUndefinedValues`), so the
+ * DynamoDB adapter (lambdas/adapters/dynamodb-store.ts) runs unchanged on it. Nothing is kept on
+ * disk: `npm start` keeps dynalite; this is for a simulation whose data is thrown away.
+ */
+import { createRequire } from 'node:module';
+import { Readable } from 'node:stream';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+
+const require = createRequire(import.meta.url);
+const validations = require('dynalite/validations/index.js');
+const ACTIONS = ['putItem', 'getItem', 'updateItem', 'deleteItem', 'query'] as const;
+type Action = (typeof ACTIONS)[number];
+const actions = Object.fromEntries(ACTIONS.map((a) => [a, require(`dynalite/actions/${a}.js`)])) as Record<
+  Action,
+  (store: unknown, data: unknown, cb: (err: any, out?: any) => void) => void
+>;
+const actionValidations = Object.fromEntries(
+  ACTIONS.map((a) => [a, require(`dynalite/validations/${a}.js`)]),
+) as Record<Action, { types: unknown; custom?: unknown }>;
+
+/** The table a CreateTable made, as dynalite keeps it (it reads KeySchema, indexes, attribute types). */
+export interface MemoryTableDefinition {
+  TableName: string;
+  KeySchema: { AttributeName: string; KeyType: 'HASH' | 'RANGE' }[];
+  AttributeDefinitions: { AttributeName: string; AttributeType: 'S' | 'N' | 'B' }[];
+  GlobalSecondaryIndexes?: {
+    IndexName: string;
+    KeySchema: { AttributeName: string; KeyType: 'HASH' | 'RANGE' }[];
+    Projection: { ProjectionType: 'ALL' | 'KEYS_ONLY' | 'INCLUDE'; NonKeyAttributes?: string[] };
+  }[];
+}
+
+/** dynalite's keys are ASCII (hex and separators): JavaScript's order is their byte order, as in LevelDB. */
+function lowerBound(keys: string[], key: string, inclusive: boolean): number {
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const k = keys[mid] as string;
+    if (k < key || (!inclusive && k === key)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * One of dynalite's key-value stores (the table's items, or one index), on a sorted array: the
+ * part of LevelDB dynalite uses (get, put, del, a per-key lock, a value stream over a key range).
+ */
+class SortedStore {
+  private readonly keys: string[] = [];
+  private readonly values = new Map<string, unknown>();
+  private readonly locks = new Map<string, (() => void)[]>();
+
+  get(key: string, cb: (err: Error | null, value?: unknown) => void): void {
+    const v = this.values.get(key);
+    if (v === undefined) cb(Object.assign(new Error('NotFoundError'), { name: 'NotFoundError' }));
+    else cb(null, v);
+  }
+
+  put(key: string, value: unknown, cb?: (err: Error | null) => void): void {
+    if (!this.values.has(key)) this.keys.splice(lowerBound(this.keys, key, true), 0, key);
+    this.values.set(key, value);
+    cb?.(null);
+  }
+
+  del(key: string, cb?: (err: Error | null) => void): void {
+    if (this.values.delete(key)) this.keys.splice(lowerBound(this.keys, key, true), 1);
+    cb?.(null);
+  }
+
+  /** dynalite's per-key lock around read-check-write: the next writer of a key waits for the one before. */
+  lock(key: string, fn: (release: (cb: (...a: any[]) => void) => (...a: any[]) => void) => void): void {
+    const waiting = this.locks.get(key);
+    const run = () =>
+      fn((cb) => (...args) => {
+        const queue = this.locks.get(key);
+        const next = queue?.shift();
+        if (next) next();
+        else this.locks.delete(key);
+        cb(...args);
+      });
+    if (waiting) waiting.push(run);
+    else {
+      this.locks.set(key, []);
+      run();
+    }
+  }
+
+  /** The values of a key range, as LevelDB's createValueStream gives them (gt/gte/lt/lte, reverse, limit). */
+  createValueStream(opts: { gt?: string; gte?: string; lt?: string; lte?: string; reverse?: boolean; limit?: number }) {
+    const from =
+      opts.gt !== undefined
+        ? lowerBound(this.keys, opts.gt, false)
+        : opts.gte !== undefined
+          ? lowerBound(this.keys, opts.gte, true)
+          : 0;
+    const to =
+      opts.lt !== undefined
+        ? lowerBound(this.keys, opts.lt, true)
+        : opts.lte !== undefined
+          ? lowerBound(this.keys, opts.lte, false)
+          : this.keys.length;
+    let slice = this.keys.slice(from, Math.max(from, to));
+    if (opts.reverse) slice.reverse();
+    if (opts.limit !== undefined && opts.limit >= 0) slice = slice.slice(0, opts.limit);
+    const values = slice.map((k) => this.values.get(k));
+    return Readable.from(values, { objectMode: true });
+  }
+
+  get size(): number {
+    return this.keys.length;
+  }
+}
+
+/** What an observer sees of each request: the command's name, its input and its output (as the SDK's middleware would). */
+export type MemoryObserver = (commandName: string, input: any, output: any) => void;
+
+const COMMANDS: [new (input: any) => { input: any }, Action, string][] = [
+  [PutCommand, 'putItem', 'PutItemCommand'],
+  [GetCommand, 'getItem', 'GetItemCommand'],
+  [UpdateCommand, 'updateItem', 'UpdateItemCommand'],
+  [DeleteCommand, 'deleteItem', 'DeleteItemCommand'],
+  [QueryCommand, 'query', 'QueryCommand'],
+];
+
+/** The marshalling lib-dynamodb does (DynamoDossierStore's document client: removeUndefinedValues). */
+const MARSHALL = { removeUndefinedValues: true } as const;
+const toWire = (v: Record<string, unknown> | undefined) => (v === undefined ? undefined : marshall(v, MARSHALL));
+const fromWire = (v: Record<string, any> | undefined) => (v === undefined ? undefined : unmarshall(v));
+
+/** An error as the SDK raises it from DynamoDB's answer (`name` is the exception's type). */
+function errorFrom(body: { __type?: string; message?: string; Message?: string }): Error {
+  const name = String(body.__type ?? 'InternalFailure').replace(/^.*#/, '');
+  const message = body.message ?? body.Message ?? name;
+  if (name === 'ConditionalCheckFailedException')
+    return new ConditionalCheckFailedException({ message, $metadata: {} });
+  return Object.assign(new Error(message), { name, $fault: 'client', $metadata: {} });
+}
+
+/**
+ * DynamoDB in memory: tables created from their definition, requests answered by dynalite's
+ * validation and actions on SortedStores.
+ */
+export class MemoryDynamoDb {
+  private readonly tables = new Map<string, MemoryTableDefinition & { TableStatus: 'ACTIVE' }>();
+  private readonly stores = new Map<string, SortedStore>();
+  private readonly observers: MemoryObserver[] = [];
+  /** dynalite's store interface, over this object's maps. */
+  private readonly store = {
+    options: { maxItemSize: 409_600 },
+    getTable: (name: string, checkStatus: unknown, cb?: (err: any, table?: unknown) => void) => {
+      const callback = (typeof checkStatus === 'function' ? checkStatus : cb) as (err: any, table?: unknown) => void;
+      const table = this.tables.get(name);
+      if (table) return callback(null, table);
+      callback(
+        Object.assign(new Error('NotFoundError'), {
+          statusCode: 400,
+          body: {
+            __type: 'com.amazonaws.dynamodb.v20120810#ResourceNotFoundException',
+            message: `Requested resource not found${checkStatus === true ? '' : `: Table: ${name} not found`}`,
+          },
+        }),
+      );
+    },
+    getItemDb: (name: string) => this.sub(`item-${name}`),
+    getIndexDb: (type: string, table: string, index: string) =>
+      this.sub(`index-${type.toLowerCase()}~${table}~${index}`),
+  };
+
+  /** Creates a table (as CreateTable does: ACTIVE at once, as the local runtime's dynalite is set up). */
+  createTable(definition: MemoryTableDefinition): void {
+    if (this.tables.has(definition.TableName)) return;
+    this.tables.set(definition.TableName, { ...structuredClone(definition), TableStatus: 'ACTIVE' });
+  }
+
+  /** Sees every request after it was answered (the usage meter: what AWS would bill). */
+  observe(observer: MemoryObserver): void {
+    this.observers.push(observer);
+  }
+
+  /** How many items the table holds (tests: what stays in memory). */
+  itemCount(tableName: string): number {
+    return this.stores.get(`item-${tableName}`)?.size ?? 0;
+  }
+
+  private sub(name: string): SortedStore {
+    let s = this.stores.get(name);
+    if (!s) {
+      s = new SortedStore();
+      this.stores.set(name, s);
+    }
+    return s;
+  }
+
+  /** Answers one request in DynamoDB's wire shape (AttributeValues), as dynalite's server does. */
+  request(action: Action, wire: Record<string, unknown>): Promise<Record<string, any>> {
+    const v = actionValidations[action];
+    let data: any;
+    try {
+      data = validations.checkTypes(wire, v.types);
+      validations.checkValidations(data, v.types, v.custom, this.store);
+    } catch (e) {
+      const err = e as { statusCode?: number; body?: any };
+      if (err.statusCode) return Promise.reject(errorFrom(err.body));
+      return Promise.reject(e);
+    }
+    return new Promise((resolve, reject) => {
+      actions[action](this.store, data, (err, out) => {
+        if (err) reject(err.statusCode ? errorFrom(err.body) : err);
+        else resolve(out ?? {});
+      });
+    });
+  }
+
+  /** A document client's command (what DynamoDBDocumentClient.send takes), answered in memory. */
+  async send(command: { input: any }): Promise<any> {
+    const known = COMMANDS.find(([cls]) => command instanceof cls);
+    if (!known) throw new Error(`The memory store does not answer ${command.constructor.name}`);
+    const [, action, commandName] = known;
+    const input = command.input;
+    const wire: Record<string, unknown> = { ...input };
+    for (const k of ['Item', 'Key', 'ExpressionAttributeValues', 'ExclusiveStartKey'] as const)
+      if (input[k] !== undefined) wire[k] = toWire(input[k]);
+    const out = await this.request(action, wire);
+    const output: Record<string, unknown> = { $metadata: {} };
+    if (out.Item) output.Item = fromWire(out.Item);
+    if (out.Attributes) output.Attributes = fromWire(out.Attributes);
+    if (out.Items) output.Items = out.Items.map((i: Record<string, any>) => fromWire(i));
+    if (out.LastEvaluatedKey) output.LastEvaluatedKey = fromWire(out.LastEvaluatedKey);
+    if (out.Count !== undefined) output.Count = out.Count;
+    if (out.ScannedCount !== undefined) output.ScannedCount = out.ScannedCount;
+    // As the usage meter's middleware on the SDK client sees them: the document client's values.
+    for (const o of this.observers) o(commandName, input, output);
+    return output;
+  }
+}
