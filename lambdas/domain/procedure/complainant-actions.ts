@@ -100,7 +100,11 @@ export async function addMessage(
     if (assignee && assignee !== 'complainant') {
       bodies.push(
         ...core.letter(project(v, bodies, now, 'complainant'), 'notice', [assignee], `message${v.version}`, {
-          note: `De klager heeft informatie toegevoegd:\n${text}`,
+          note: `De klager heeft informatie toegevoegd:\n${text}${
+            opts.via === 'email' && v.suspension
+              ? '\n\nDe termijn staat nog stil. Is dit wat u vroeg? Laat de termijn dan weer lopen in het dossier.'
+              : ''
+          }`,
         }),
       );
     }
