@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { act, dossier, mailsOf, submit } from './support/ladder.js';
-import { type TestRuntime, testRuntime } from './support/runtime.js';
+import { formToken, officerCookie, type TestRuntime, testRuntime } from './support/runtime.js';
 
 // Stopping the clock (opschorting), end to end in the local runtime: the committed ASL, the local
 // Scheduler and the manual clock. examples/sociaal-team-gemeente.yaml has the six weeks of Awb 9:11
@@ -276,6 +276,78 @@ describe('missing information stops the clock until it arrives or its own term p
     expect(term(d).explanation.text).toContain('opgeschort van');
     expect((await mailsOf(rt, s.reference)).find((m) => m.subject.includes('loopt weer'))?.text).toContain(
       'De tijd om uw klacht aan te vullen is voorbij.',
+    );
+  });
+});
+
+describe("the officers' pages and the complainant's page, as a browser posts and reads them", () => {
+  let rt: TestRuntime;
+  beforeAll(async () => {
+    rt = await testRuntime('examples/sociaal-team-gemeente.yaml', '2026-10-29T09:00:00+01:00');
+  });
+  afterAll(async () => rt?.stop());
+
+  const post = async (cookie: string, id: string, form: Record<string, string>) =>
+    fetch(`${rt.url}/medewerkers/dossiers/${id}/acties`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ ...form, _csrf: await formToken(rt, cookie) }).toString(),
+    });
+
+  it('suspend and resume from the dossier page; the worklist says "opgeschort"; the complainant reads why', async () => {
+    const s = await submit(rt);
+    const cookie = await officerCookie(rt, 'coordinator');
+    const page = await (await fetch(`${rt.url}/medewerkers/dossiers/${s.id}`, { headers: { cookie } })).text();
+    expect(page).toContain('Termijn stilzetten (opschorten)');
+    expect(page).toContain('<option value="bemiddeling">Bemiddeling op verzoek van de klager</option>');
+    const ids = [...page.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]);
+    expect(ids.length).toBe(new Set(ids).size);
+
+    // Without the complainant's consent the page says so, and nothing is stored.
+    const refused = await post(cookie, s.id, {
+      type: 'suspend',
+      stepId: 'ontvankelijkheid',
+      ground: 'bemiddeling',
+      reason: 'Bemiddeling',
+    });
+    expect(refused.status).toBe(422);
+    expect(await refused.text()).toContain('moet de klager instemmen');
+    const ok = await post(cookie, s.id, {
+      type: 'suspend',
+      stepId: 'ontvankelijkheid',
+      ground: 'bemiddeling',
+      reason: 'De klager wil eerst met de medewerker praten.',
+      consent: 'ja',
+    });
+    expect(ok.status).toBe(303);
+    await rt.advance('PT0S');
+    expect(term(await dossier(rt, s.id)).suspended).toBe(true);
+
+    const after = await (await fetch(`${rt.url}/medewerkers/dossiers/${s.id}`, { headers: { cookie } })).text();
+    expect(after).toContain('De termijn staat stil sinds');
+    expect(after).toContain('Termijn weer laten lopen (hervatten)');
+    const worklist = await (await fetch(`${rt.url}/medewerkers/werklijst`, { headers: { cookie } })).text();
+    const row = worklist.split('<li').find((x) => x.includes(s.reference)) ?? '';
+    expect(row).toContain('opgeschort');
+    expect(row).not.toContain('Te laat');
+
+    const own = await (await fetch(s.body.statusUrl)).text();
+    expect(own).toContain('De termijn staat stil');
+    expect(own).toContain('Bemiddeling op verzoek van de klager');
+    expect(own).toContain('als de bemiddeling klaar is');
+
+    await rt.advance('P3D');
+    const back = await post(cookie, s.id, { type: 'resume', stepId: 'ontvankelijkheid', reason: '' });
+    expect(back.status).toBe(303);
+    await rt.advance('PT0S');
+    const d = await dossier(rt, s.id);
+    expect(term(d).suspended).toBe(false);
+    // 29 October: stopped on 29 October, running again on 1 November: 30 and 31 October stood still.
+    expect(term(d).lastDay).toBe('2026-12-14');
+    expect(d.history.some((h: any) => h.text.startsWith('Termijn stilgezet (opgeschort): Bemiddeling'))).toBe(true);
+    expect(d.history.some((h: any) => h.text.startsWith('De termijn loopt weer (hervat door een medewerker)'))).toBe(
+      true,
     );
   });
 });
