@@ -363,6 +363,17 @@ function complainantView(reg: Regulation, view: DossierView, actions: unknown[])
     closed: view.closed ?? null,
     availableActions: actions,
     canWithdraw: view.status === 'open',
+    // After closure (not after a withdrawal) the page asks whether they are satisfied; their answer.
+    satisfaction: {
+      asked: view.status === 'closed' && view.closed?.result !== 'withdrawn' && !view.erasedAt,
+      answer: view.complainantSatisfaction
+        ? {
+            satisfied: view.complainantSatisfaction.satisfied,
+            ...(view.complainantSatisfaction.remark ? { remark: view.complainantSatisfaction.remark } : {}),
+            at: view.complainantSatisfaction.at,
+          }
+        : null,
+    },
   };
 }
 
@@ -391,6 +402,8 @@ function officerView(reg: Regulation, view: DossierView, actions: unknown[], pro
     letters: view.letters.map(({ html: _html, ...l }) => l),
     timeline: view.ended,
     closed: view.closed ?? null,
+    // The complainant's own answer after closure (not the registration form's, which is the officer's).
+    complainantSatisfaction: view.complainantSatisfaction ?? null,
     registration: procedure.registrationOf(view) ?? null,
     improvements: view.improvements,
     retentionUntil: view.retentionUntil ?? null,
@@ -433,7 +446,11 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
    * Idempotency-Key: the same key gives the same answer, once, however often and however
    * concurrently it is sent (a double click, a retried request, a reloaded form).
    */
-  const idempotent = async <T>(given: string | undefined, body: unknown, run: () => Promise<T>): Promise<T> => {
+  const idempotent = async <T>(
+    given: string | undefined,
+    body: unknown,
+    run: (record?: (response: T) => { key: string; response: unknown }) => Promise<T>,
+  ): Promise<T> => {
     if (!given) return run();
     // Stored under a hash of the client's key, the answer sealed with it (sealed.ts): the record
     // holds no access token in plain text.
@@ -457,8 +474,15 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
     }
     if (!started) throw new ApiError(409, 'Deze klacht wordt al verwerkt; probeer het zo opnieuw.');
     let response: T;
+    // The run may record the key done itself, in the write that stores what it made (a complaint:
+    // one transaction, procedure/intake.ts); then no second write is needed here.
+    let recorded = false;
+    const record = (r: T) => {
+      recorded = true;
+      return { key, response: seal(given, r) };
+    };
     try {
-      response = await run();
+      response = await run(record);
     } catch (e) {
       // Refused input stores nothing, so a corrected retry with the same key may go ahead at once.
       // Any other failure may have come after the dossier was stored: the key stays pending until
@@ -468,10 +492,18 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
         await deps.store.releaseIdempotent(key);
       throw e;
     }
-    await deps.store.finishIdempotent(key, seal(given, response));
+    if (!recorded) await deps.store.finishIdempotent(key, seal(given, response));
     return response;
   };
   const { procedure, regulation: reg } = deps;
+  /** The answer to a complaint made: also what its Idempotency-Key's record keeps. */
+  const created = (view: DossierView, accessToken: string): z.infer<typeof Created> => ({
+    id: view.id,
+    reference: view.reference,
+    accessToken,
+    statusUrl: deps.statusUrl(view.id, accessToken),
+    deadlines: Procedure.deadlinesOf(view),
+  });
   const now = deps.now ?? (() => new Date());
   const app = new OpenAPIHono({
     defaultHook: (result, c) => {
@@ -616,38 +648,52 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
       const body = c.req.valid('json');
       const key = c.req.valid('header')['idempotency-key'];
       const address = clientAddress(c);
-      const run = async () => {
+      const run = async (record?: (response: z.infer<typeof Created>) => { key: string; response: unknown }) => {
         // Anyone can make the organisation mail any address: limited per caller and per address
         // (a repeated Idempotency-Key gives its first answer without counting again).
+        // Both limits in one round trip (#19).
         const at = now();
         const { complaintsPerCaller: byCaller, complaintsPerAddress: byAddress } = limits;
-        if (
-          address &&
-          !(await deps.store.withinLimit(`complaints-from#${address}`, at, byCaller.seconds, byCaller.count))
-        )
+        const email = body.complainant.email?.trim().toLowerCase();
+        const hashed = email && createHash('sha256').update(email).digest('base64url');
+        const checks = [
+          ...(address
+            ? [
+                {
+                  key: `complaints-from#${address}`,
+                  windowSeconds: byCaller.seconds,
+                  limit: byCaller.count,
+                  who: 'caller',
+                },
+              ]
+            : []),
+          ...(hashed
+            ? [
+                {
+                  key: `complaints-to#${hashed}`,
+                  windowSeconds: byAddress.seconds,
+                  limit: byAddress.count,
+                  who: 'email',
+                },
+              ]
+            : []),
+        ];
+        const reached = checks[await deps.store.withinLimits(checks, at)]?.who;
+        if (reached === 'caller')
           throw new ApiError(
             429,
             'Er zijn vanaf dit adres veel klachten tegelijk ingediend. Probeer het over een uur opnieuw, of bel ons.',
           );
-        const email = body.complainant.email?.trim().toLowerCase();
-        const hashed = email && createHash('sha256').update(email).digest('base64url');
-        if (
-          hashed &&
-          !(await deps.store.withinLimit(`complaints-to#${hashed}`, at, byAddress.seconds, byAddress.count))
-        )
+        if (reached === 'email')
           throw new ApiError(
             429,
             'Met dit e-mailadres zijn vandaag al veel klachten ingediend. Probeer het morgen opnieuw, of bel ons.',
             [{ path: 'complainant.email', message: 'te vaak vandaag' }],
           );
-        const { view, accessToken } = await procedure.register(body, 'web', 'complainant');
-        return {
-          id: view.id,
-          reference: view.reference,
-          accessToken,
-          statusUrl: deps.statusUrl(view.id, accessToken),
-          deadlines: Procedure.deadlinesOf(view),
-        };
+        const { view, accessToken } = await procedure.register(body, 'web', 'complainant', undefined, {
+          ...(record ? { idempotency: (v: DossierView, token: string) => record(created(v, token)) } : {}),
+        });
+        return created(view, accessToken);
       };
       return c.json(await idempotent(key, body, run), 201);
     },
@@ -748,6 +794,24 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
     const view = await procedure.withdraw(id, (c.req.valid('json') as z.infer<typeof Withdraw>).reason);
     return c.json(complainantView(reg, view, []), 200);
   });
+
+  // The complainant's own answer after closure: yes or no, and an optional remark. A later answer
+  // replaces an earlier one (procedure/complainant-actions.ts says why); before closure 409.
+  const Satisfaction = z
+    .object({
+      satisfied: z.boolean({ error: 'Kies ja (true) of nee (false): bent u tevreden over de behandeling?' }),
+      remark: z.string().max(2000, 'Schrijf hooguit 2000 tekens.').optional(),
+    })
+    .strict();
+  app.openapi(
+    complainantRoute('/satisfaction', 'Zeggen of u tevreden bent (na afsluiting)', Satisfaction),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      await procedure.authoriseComplainant(id, bearerToken(c));
+      const view = await procedure.answerSatisfaction(id, c.req.valid('json') as z.infer<typeof Satisfaction>);
+      return c.json(complainantView(reg, view, []), 200);
+    },
+  );
 
   const Escalate = z.object({ to: z.string().max(100).optional() }).strict();
   app.openapi(complainantRoute('/escalate', 'Naar de volgende stap van de ladder', Escalate), async (c) => {

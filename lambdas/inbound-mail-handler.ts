@@ -7,6 +7,7 @@
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { awsInbound } from './aws-inbound.js';
 import type { InboundMail } from './domain/inbound-mail.js';
+import { parseMail } from './domain/mime.js';
 import { observed } from './observability.js';
 
 /** The part of the SES receiving event this handler reads. */
@@ -77,7 +78,7 @@ export const handler = observed(
     if (!bucket) throw new Error('Environment variable INBOUND_BUCKET is not set');
     deps = {
       s3: new S3Client({}),
-      inbound: awsInbound().inbound,
+      inbound: awsInbound(parseMail).inbound,
       bucket,
       prefix: process.env.INBOUND_PREFIX ?? 'inbound/',
     };

@@ -1,15 +1,15 @@
 /**
- * Logging and tracing of the Lambda functions (Powertools): one Logger and one Tracer per
- * container, and `observed`, which wraps every handler. A log line carries the request id, the
+ * Logging and tracing of the Lambda functions: one Powertools Logger per container, X-Ray
+ * subsegments through ./xray.ts (not the X-Ray SDK, #19), and `observed`, which wraps every handler. A log line carries the request id, the
  * route template, the dossier id and the step: ids, never what a person wrote (name, e-mail,
  * phone, the complaint itself). The event and the response are never logged or traced.
  *
  * Only the Lambda entries import this; the local runtime calls the same domain code without it,
- * so `npm start` and the tests stay quiet. Outside Lambda the Tracer switches itself off.
+ * so `npm start` and the tests stay quiet. Outside Lambda nothing is traced (no trace header).
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
+import { traced } from './xray.js';
 
 /** The service name the stack gives every function (POWERTOOLS_SERVICE_NAME). */
 export const SERVICE_NAME = 'klachtflow';
@@ -20,8 +20,6 @@ const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE_NAME;
 
 /** The level comes from POWERTOOLS_LOG_LEVEL (the stack sets INFO). */
 export const logger = new Logger({ serviceName });
-
-export const tracer = new Tracer({ serviceName });
 
 /** The Lambda context, as Powertools takes it. */
 export type LambdaContext = Parameters<Logger['addContext']>[0];
@@ -89,29 +87,17 @@ export function observed<E, R>(
     const keys = correlationOf(event);
     logger.resetKeys();
     logger.appendKeys({ handler: name, ...keys });
-    const segment = tracer.isTracingEnabled() ? tracer.getSegment() : undefined;
-    const subsegment = segment?.addNewSubsegment(`## ${name}`);
-    if (subsegment) {
-      tracer.setSegment(subsegment);
-      tracer.annotateColdStart();
-      tracer.addServiceNameAnnotation();
-      if (keys.dossierId) tracer.putAnnotation('dossierId', keys.dossierId);
-    }
     const started = Date.now();
-    try {
-      const result = await fn(event, context);
-      logger.info(`${name} done`, { durationMs: Date.now() - started, ...outcomeOf(result) });
-      return result;
-    } catch (e) {
-      logger.error(`${name} failed`, { durationMs: Date.now() - started, error: errorOf(e) });
-      if (subsegment) tracer.addErrorAsMetadata(e as Error);
-      throw e;
-    } finally {
-      if (subsegment && segment) {
-        subsegment.close();
-        tracer.setSegment(segment);
+    return traced(name, keys.dossierId ? { dossierId: keys.dossierId } : {}, async () => {
+      try {
+        const result = await fn(event, context);
+        logger.info(`${name} done`, { durationMs: Date.now() - started, ...outcomeOf(result) });
+        return result;
+      } catch (e) {
+        logger.error(`${name} failed`, { durationMs: Date.now() - started, error: errorOf(e) });
+        throw e;
       }
-    }
+    });
   };
 }
 

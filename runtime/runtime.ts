@@ -21,6 +21,7 @@ import { SchedulerReminders, SesMailer, StepFunctionsWorkflow } from '../lambdas
 import { DynamoDossierStore, ensureTable, tableDefinition } from '../lambdas/adapters/dynamodb-store.js';
 import { createApi, type RequestLimits } from '../lambdas/api.js';
 import { InboundMail, intakeAddresses } from '../lambdas/domain/inbound-mail.js';
+import { parseMail } from '../lambdas/domain/mime.js';
 import { Procedure } from '../lambdas/domain/procedure.js';
 import { taskHandlers } from '../lambdas/handlers.js';
 import { mailEventHandler } from '../lambdas/mail-events.js';
@@ -280,6 +281,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const inboundSes = new SESClient({ region: REGION, endpoint: awsEndpoint, credentials: CREDENTIALS });
   recordAwsCalls(inboundSes, 'ses');
   const inbound = new InboundMail({
+    // One process receives mail and serves the postvak: both roles, so the parser too.
+    parse: parseMail,
     regulation: reg,
     procedure,
     store: new DynamoDossierStore(storeClient, tableName),
@@ -554,12 +557,19 @@ function createLocalRoutes(deps: {
     deps.saveClock();
     return c.json({ now: deps.clock.now().toISOString() });
   });
-  app.get('/mail', async (c) => {
+  // The mail of the work under way: a complaint's acknowledgement is sent by its ladder's first
+  // step, which runs after the answer to POST /complaints (#19), so the ladder is waited for too.
+  const settled = async () => {
     await deps.background.idle();
+    await deps.stepFunctions.idle();
+    await deps.background.idle();
+  };
+  app.get('/mail', async (c) => {
+    await settled();
     return c.json(deps.mailbox.all());
   });
   app.get('/mailbox', async (c) => {
-    await deps.background.idle();
+    await settled();
     const esc = (s: string) =>
       s.replace(
         /[&<>"']/g,

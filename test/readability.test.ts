@@ -126,6 +126,7 @@ function complaint(reg: Regulation, closed: boolean) {
     closed: closed ? { at: '2026-09-20T07:00:00Z', result: 'resolved', reason: '' } : null,
     availableActions: [],
     canWithdraw: !closed,
+    satisfaction: { asked: closed, answer: null },
   };
 }
 
@@ -155,6 +156,31 @@ function pages(reg: Regulation): { what: string; html: string }[] {
       path,
       link: path,
       isNew: false,
+    }),
+    page('closed complaint, the question not answered', ComplaintPage, {
+      reg,
+      k: complaint(reg, true),
+      path,
+      link: path,
+      isNew: false,
+      satisfaction: {
+        values: {},
+        errors: { tevreden: 'Kies ja of nee. Wilt u niets zeggen? Dan hoeft u niets te sturen.' },
+      },
+    }),
+    page('closed complaint, answered', ComplaintPage, {
+      reg,
+      k: {
+        ...complaint(reg, true),
+        satisfaction: {
+          asked: true,
+          answer: { satisfied: false, remark: 'Het duurde lang.', at: '2026-09-21T07:00:00Z' },
+        },
+      },
+      path,
+      link: path,
+      isNew: false,
+      notice: 'tevreden',
     }),
     page('withdraw', WithdrawPage, { reg, k: complaint(reg, false), path }),
     page('lost link', LostLink, { reg, sent: true }),

@@ -198,6 +198,8 @@ export type EventBody =
   | { type: 'improvement.added'; data: Improvement }
   | { type: 'improvement.updated'; data: { improvementId: string; status: Improvement['status']; note?: string } }
   | { type: 'conduct.noted'; data: { noteId: string; text: string } }
+  /** The complainant's own answer, after closure, to "are you satisfied with the handling?" */
+  | { type: 'satisfaction.answered'; data: { satisfied: boolean; remark?: string } }
   | { type: 'erased'; data: { fields: string[] } };
 
 export type DossierEvent = EventBody & { seq: number; at: string; by: string };
@@ -293,6 +295,12 @@ export interface DossierView {
   suspension?: SuspensionView;
   /** Every suspension, in order (the report counts their days per step). */
   suspensions?: SuspensionView[];
+  /**
+   * The complainant's own answer to "Bent u tevreden over hoe wij uw klacht behandelden?", asked on
+   * their page after closure: the latest answer counts; `answers` says how often they answered.
+   * Not the officer's answer in the registration form: the report counts them apart.
+   */
+  complainantSatisfaction?: { satisfied: boolean; remark?: string; at: string; answers: number };
   /** What the complainant and officers added to the dossier, in order. */
   messages: { from: 'complainant' | 'officer'; text: string; at: string; via?: 'email' }[];
   /** When an officer last did anything in the dossier (an action, a message, a form). */
@@ -547,6 +555,14 @@ function apply(view: DossierView, e: DossierEvent) {
     case 'conduct.noted':
       view.conductNotes.push({ ...e.data, at: e.at, by: e.by });
       return;
+    case 'satisfaction.answered':
+      view.complainantSatisfaction = {
+        satisfied: e.data.satisfied,
+        ...(e.data.remark ? { remark: e.data.remark } : {}),
+        at: e.at,
+        answers: (view.complainantSatisfaction?.answers ?? 0) + 1,
+      };
+      return;
     case 'access.renewed':
       view.accessTokenHash = e.data.accessTokenHash;
       return;
@@ -627,6 +643,9 @@ export function redactEvent(e: DossierEvent): DossierEvent {
       return { ...e, data: { ...e.data, reason: ERASED } };
     case 'conduct.noted':
       return { ...e, data: { ...e.data, text: ERASED } };
+    case 'satisfaction.answered':
+      // The yes or no stays for the figures; the remark is free text and may name people.
+      return { ...e, data: { satisfied: e.data.satisfied, ...(e.data.remark ? { remark: ERASED } : {}) } };
     default:
       return e;
   }

@@ -13,7 +13,8 @@
  * - `procedure/suspension.ts`: stopping the clock (opschorting) on a ground of the regulation, and
  *   starting it again: every deadline it stopped recomputed, rewatched, the waiting step woken;
  * - `procedure/officer-actions.ts`: who may act, the actions a step allows, taking one;
- * - `procedure/complainant-actions.ts`: withdraw, ask for the next rung, add information;
+ * - `procedure/complainant-actions.ts`: withdraw, ask for the next rung, add information, say whether
+ *   they are satisfied after closure;
  * - `procedure/records.ts`: registration form, improvement register, conduct notes;
  * - `procedure/privacy.ts`: retention and erasure;
  * - `procedure/access.ts`: the complainant's private link;
@@ -22,7 +23,7 @@
 import type { DossierView } from './dossier.js';
 import type { AttachmentMeta } from './ports.js';
 import { authoriseComplainant, renewAccess, sendAccessLink } from './procedure/access.js';
-import { addMessage, escalate, withdraw } from './procedure/complainant-actions.js';
+import { addMessage, answerSatisfaction, escalate, withdraw } from './procedure/complainant-actions.js';
 import { Core } from './procedure/core.js';
 import { deadlinePassed } from './procedure/deadline-passed.js';
 import { deadlinesOf } from './procedure/deadlines.js';
@@ -92,6 +93,7 @@ export class Procedure {
   escalate = (...a: Rest<typeof escalate>) => escalate(this.core, ...a);
   addMessage = (id: string, text: string, opts?: { via?: 'email'; attachments?: AttachmentMeta[] }) =>
     addMessage(this.core, id, text, opts);
+  answerSatisfaction = (...a: Rest<typeof answerSatisfaction>) => answerSatisfaction(this.core, ...a);
 
   // Records
   registrationOf = (view: DossierView) => registrationOf(this.core, view);

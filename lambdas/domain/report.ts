@@ -34,6 +34,12 @@ export interface Report {
   handlingDays: { average: number | null; longest: number | null };
   improvements: Record<string, number>;
   /**
+   * What complainants said themselves, asked on their page after closure ("Bent u tevreden over hoe
+   * wij uw klacht behandelden?"): apart from an officer's answer in the registration form, and
+   * without a guess where nobody answered ("geen antwoord") or nobody was asked.
+   */
+  complainantSatisfaction: Record<string, number>;
+  /**
    * The improvement actions by owner, date and status. Their text is free text an officer wrote,
    * which may name someone: it stays in the improvement register, never in a report.
    */
@@ -137,6 +143,15 @@ function groupOf(reg: Regulation, dim: ReportDimension, kind: DimensionKind, d: 
   }
 }
 
+/** The complainant's own answer after closure, in the report's words (see Report.complainantSatisfaction). */
+export function complainantSatisfactionOf(d: DossierView): string {
+  if (d.complainantSatisfaction) return d.complainantSatisfaction.satisfied ? 'tevreden' : 'niet tevreden';
+  if (!d.closed) return 'nog open';
+  // A withdrawn complaint is not asked (the complainant stopped the handling themselves).
+  if (d.closed.result === 'withdrawn') return 'ingetrokken, niet gevraagd';
+  return 'geen antwoord';
+}
+
 function isReferred(reg: Regulation, d: DossierView): boolean {
   return d.closed?.result === 'referred' || reg.ladder.rungs.find((x) => x.id === d.rungId)?.kind === 'external';
 }
@@ -159,8 +174,10 @@ export function buildReport(
   const deadlines = new Map<string, Report['deadlines'][number]>();
   const improvements: Record<string, number> = {};
   const improvementActions: Report['improvementActions'] = [];
+  const complainantSatisfaction: Record<string, number> = {};
   for (const d of dossiers) {
     const r = d.received;
+    bump(complainantSatisfaction, complainantSatisfactionOf(d));
     bump(byMunicipality, placeOf(r.complainant.address?.city));
     bump(byVariant, reg.intake.variants.find((v) => v.id === r.variant)?.title ?? r.variant);
     bump(byRung, reg.ladder.rungs.find((x) => x.id === d.rungId)?.title ?? d.rungId);
@@ -252,6 +269,7 @@ export function buildReport(
       longest: days.length ? Math.round(Math.max(...days) * 10) / 10 : null,
     },
     improvements,
+    complainantSatisfaction: anonymise(complainantSatisfaction),
     improvementActions: improvementActions.sort((a, b) => a.due.localeCompare(b.due)),
     dimensions,
     deadlines: [...deadlines.values()],
@@ -277,6 +295,7 @@ export function reportCsv(report: Report): string {
   add('trede', report.byRung);
   add('maand', report.byMonth);
   add('verbeteracties', report.improvements);
+  add('tevreden volgens de klager zelf', report.complainantSatisfaction);
   for (const d of report.dimensions) {
     add(d.title, d.groups);
     if (d.note) rows.push([d.title, d.note, '']);
@@ -364,6 +383,7 @@ export function reportCharts(report: Report): string[] {
     ...report.dimensions
       .filter((d) => d.kind !== 'count')
       .map((d) => (d.note ? `<p>${esc(d.title)}: ${esc(d.note)}</p>` : bars(d.title, d.groups))),
+    bars('Tevreden volgens de klager zelf (gevraagd na afsluiting)', report.complainantSatisfaction),
     bars('Termijnen gehaald (zonder verlenging), per stap', attainment, '#2e7d32'),
     bars('Termijnen gehaald na verlenging, per stap', extended, '#6b5300'),
     bars('Termijnen verstreken, per stap', breached, '#b00020'),

@@ -203,6 +203,12 @@ export function timeline(reg: Regulation, events: readonly DossierEvent[]): Time
       case 'registration.answered':
         add(e, 'Registratieformulier bijgewerkt.');
         break;
+      case 'satisfaction.answered':
+        add(
+          e,
+          `De klager zegt zelf: ${e.data.satisfied ? 'tevreden' : 'niet tevreden'} over de behandeling${e.data.remark ? `. Toelichting: ${e.data.remark}` : '.'}`,
+        );
+        break;
       case 'improvement.added':
         add(e, `Verbeteractie: ${e.data.action}.`);
         break;

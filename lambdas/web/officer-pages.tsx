@@ -730,6 +730,13 @@ function DossierPage(props: {
             ? `Nu: ${sentence(d.currentStep.title)}`
             : 'klachtflow zet de volgende stap.'}
       </p>
+      {d.complainantSatisfaction ? (
+        <p class="utrecht-paragraph">
+          De klager zei zelf op {dayOf(d.complainantSatisfaction.at)}:{' '}
+          {d.complainantSatisfaction.satisfied ? 'tevreden' : 'niet tevreden'} over de behandeling
+          {d.complainantSatisfaction.remark ? `: "${d.complainantSatisfaction.remark}"` : '.'}
+        </p>
+      ) : null}
       <Undelivered d={d} />
       <Facts reg={reg} d={d} />
       <h2 class="utrecht-heading-2">De klacht</h2>

@@ -42,6 +42,11 @@ export async function register(
     allowIncomplete?: boolean;
     /** Files that came with the complaint (e-mail attachments), recorded in the first commit. */
     attachments?: AttachmentMeta[];
+    /**
+     * The request's Idempotency-Key: its record is marked done with the answer in the same
+     * write that stores the complaint, so a retry after a crash finds either both or neither.
+     */
+    idempotency?: (view: DossierView, accessToken: string) => { key: string; response: unknown };
   } = {},
 ): Promise<{ view: DossierView; accessToken: string }> {
   const reg = core.reg;
@@ -110,22 +115,25 @@ export async function register(
       (a) => ({ type: 'attachment.added', data: { ...a, from: 'complainant', via: 'email' } }) as EventBody,
     ),
   ];
-  const view = await core.deps.store.append(
-    id,
-    0,
-    [{ type: 'received', data: received }, ...planned, ...extra],
-    by,
-    now,
-  );
-  await core.deps.store.putReference(reference, reg.id, id);
+  // One write for the dossier, its reference and the request's key; then the ladder. Nothing is
+  // read back: the view is the fold of what was written. The execution records itself in the
+  // dossier with its first task (ladder-tasks.ts beginStep): an append from here would race that
+  // task on the same dossier (#19: 35 of 40 intakes collided).
+  const { idempotency } = opts;
+  const view = await core.deps.store.create(id, [{ type: 'received', data: received }, ...planned, ...extra], by, now, {
+    reference,
+    regulationId: reg.id,
+    ...(idempotency ? { idempotency: (v: DossierView) => idempotency(v, accessToken) } : {}),
+  });
   await startLadder(core, view, variant.startsAt);
-  return { view: (await core.deps.store.load(id)) ?? view, accessToken };
+  return { view, accessToken };
 }
 
 /**
- * Starts the ladder of every open dossier that has none: a crash between storing a complaint
- * and starting its execution must not leave it waiting forever. The execution is named after
- * the dossier, so a start that did happen is not repeated.
+ * Starts the ladder of every open dossier that has none recorded: a crash between storing a
+ * complaint and starting its execution must not leave it waiting forever. The execution is named
+ * after the dossier and its input is the same each time, so a start that did happen (its first
+ * task not yet run) is the same execution again, as StartExecution answers in AWS.
  */
 export async function recoverIntake(core: Core): Promise<number> {
   // Letters decided but not recorded as sent (a crash in between) go out now. The local

@@ -129,7 +129,15 @@ export async function startLadder(
   };
   const name = resumeAt ? `${view.id}-${ulid().toLowerCase().slice(-8)}` : view.id;
   const executionArn = await core.deps.workflow.start(input, name);
-  await core.appendLatest(view.id, [{ type: 'execution.started', data: { executionArn } }]);
+  // The first start is recorded by the execution's first task, in its own commit (beginStep):
+  // appended from here it raced that task on the same dossier (#19). A continuation is recorded
+  // here, as the dossier is quiet then (its old execution is ending).
+  if (resumeAt)
+    await core.appendLatest(
+      view.id,
+      [{ type: 'execution.started', data: { executionArn } }],
+      (v) => v.executionArn === executionArn,
+    );
 }
 
 /** Begins a step: ends the previous one, sets the deadline and reminder, tells who must act. */
@@ -146,12 +154,18 @@ export async function beginStep(
   const at = findStep(core.reg, p.step);
   if (!at) throw new Error(`Unknown step ${p.step} in ${core.reg.id}`);
   let result: BeginResult = { step: p.step };
-  await core.mutate(p.dossierId, 'klachtflow', (view, now) => {
+  const after = await core.mutate(p.dossierId, 'klachtflow', (view, now) => {
     if (view.status === 'closed') {
       result = cursorFor(view, at, now, p.executionStartedAt);
       return [];
     }
-    const bodies = completion(core, view, p.previous, now);
+    // The execution this task runs in, recorded in the dossier by the task itself (so a
+    // withdrawal can stop it); the intake that started it does not write the dossier again.
+    const bodies: EventBody[] =
+      p.executionId && view.executionArn !== p.executionId
+        ? [{ type: 'execution.started', data: { executionArn: p.executionId } }]
+        : [];
+    bodies.push(...completion(core, project(view, bodies, now, 'klachtflow'), p.previous, now));
     let v = project(view, bodies, now, 'klachtflow');
     // A retry of this begin (Step Functions retries when an answer got lost), or the first
     // state of a continued execution: the step was already started since the previous one
@@ -246,6 +260,9 @@ export async function beginStep(
     result = cursorFor(project(view, bodies, now, 'klachtflow'), at, now, p.executionStartedAt);
     return bodies;
   });
+  // Withdrawn before this first task recorded its execution: the withdrawal had none to stop.
+  if (after.status === 'closed' && p.executionId && after.executionArn !== p.executionId)
+    await core.deps.workflow.stop(p.executionId, 'Het dossier is gesloten.');
   return result;
 }
 
