@@ -904,7 +904,7 @@ function DossierPage(props: {
             {l.delivery ? ` (${DELIVERY_NL[l.delivery.problem] ?? l.delivery.problem})` : ''}
           </summary>
           <p class="utrecht-paragraph kf-pre">{l.text}</p>
-          {l.audience === 'complainant' || l.undeliverable.length ? (
+          {l.audience === 'complainant' || l.undeliverable.length || l.delivery ? (
             <p class="utrecht-paragraph">
               <a class="utrecht-link" href={`/medewerkers/dossiers/${d.id}/brieven/${encodeURIComponent(l.letterId)}`}>
                 Afdrukken als brief
