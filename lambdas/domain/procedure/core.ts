@@ -192,7 +192,16 @@ export class Core {
 
   letter(
     view: DossierView,
-    kind: LetterKind | 'task' | 'reminder' | 'alarm' | 'notice' | 'missing-information' | 'forwarding-cover',
+    kind:
+      | LetterKind
+      | 'task'
+      | 'reminder'
+      | 'alarm'
+      | 'notice'
+      | 'missing-information'
+      | 'suspended'
+      | 'resumed'
+      | 'forwarding-cover',
     recipients: string[],
     key: string,
     extra: Omit<Parameters<typeof renderLetter>[0], 'reg' | 'view' | 'kind' | 'audience'> = {},
