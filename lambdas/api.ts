@@ -218,6 +218,8 @@ const ActionBody = z
         stepId: z.string(),
         outcome: z.string(),
         note: z.string().max(50_000).optional(),
+        /** What the outcome's letters must contain that the officer writes (findings, judgement, measures, their date). */
+        contents: z.record(z.string().max(100), z.string().max(50_000)).optional(),
       })
       .strict(),
     z

@@ -39,7 +39,7 @@ export interface AwsCall {
    * (PutItem, UpdateItem, DeleteItem, ConditionCheckItem).
    */
   transactActions?: string[];
-  /** S3: the object key's prefix (`inbound/`, `attachments/`). */
+  /** S3: the object key's first folder (`inbound/`, `attachments/`). */
   prefix?: string;
   /** Scheduler: whether the schedule name is one Scheduler accepts (1-64 of [0-9A-Za-z-_.]). */
   scheduleName?: { length: number; valid: boolean };
@@ -90,7 +90,8 @@ export function describeCall(
     call.transactActions = [
       ...new Set((input.TransactItems as Record<string, unknown>[]).flatMap((t) => Object.keys(t))),
     ].sort();
-  if (service === 's3' && typeof input.Key === 'string') call.prefix = input.Key.replace(/[^/]*$/, '');
+  // The key's first folder (`inbound/`, `attachments/`): what the grants name; the rest is ids.
+  if (service === 's3' && typeof input.Key === 'string') call.prefix = input.Key.replace(/\/.*$/s, '/');
   if (service === 'scheduler' && typeof input.Name === 'string')
     call.scheduleName = { length: input.Name.length, valid: SCHEDULE_NAME.test(input.Name) };
   if (service === 'ses') call.configurationSet = typeof input.ConfigurationSetName === 'string';

@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { parseTerm, TermParseError } from '../lambdas/domain/calendar/term.js';
+import { CONTENT_KINDS, type ContentItemInput } from './letter-content.js';
 import {
   ANCHOR_LABELS,
   COMPLAINANT_ROLES,
@@ -257,12 +258,31 @@ export type LetterKind = (typeof LETTER_KINDS)[number];
 /** Letter recipients that are parties to the complaint rather than roles of the organisation. */
 export const PARTY_RECIPIENTS: readonly string[] = ['complainant', 'respondent', 'respondent-manager'];
 
+/** One thing a letter must contain: its words, and where needed where its text comes from. */
+const ContentItem = z.union([
+  z.string().min(1),
+  z
+    .object({
+      text: z.string().min(1),
+      is: z.enum(CONTENT_KINDS),
+      referral: id.optional(),
+      rung: id.optional(),
+      committee: id.optional(),
+    })
+    .strict(),
+]);
+
 const LetterSpec = z.object({
   kind: z.enum(LETTER_KINDS),
   /** `complainant`, `respondent`, `respondent-manager` (the respondent's manager), or a role id. */
   to: z.array(id).min(1).default(['complainant']),
-  /** What the letter must contain per the regulation ("de ontvangstdatum", "waar de klacht over gaat"). */
-  mustContain: z.array(z.string()).default([]),
+  /**
+   * What the letter must contain per the regulation ("de ontvangstdatum", "de bevindingen"), each
+   * written into the letter as real text (statemachines/letter-content.ts): plain words klachtflow
+   * recognises, or words with their mapping (`is`: a field the officer fills in, or the
+   * regulation's data such as a referral or a rung).
+   */
+  mustContain: z.array(ContentItem).default([]),
   referral: id.optional(),
   /**
    * For a step's own letter: `start` sends it when the step begins (an invitation, a notice to
@@ -671,6 +691,22 @@ function checkReferences(r: Regulation, ctx: z.RefinementCtx) {
       }
       role([...sp, 'onDeadline', 'escalateTo'], step.onDeadline?.escalateTo);
       referral([...sp, 'letter', 'referral'], step.letter?.referral);
+      const contents = (path: (string | number)[], items: readonly ContentItemInput[] | undefined) =>
+        items?.forEach((item, k) => {
+          if (typeof item === 'string') return;
+          const at = [...path, k];
+          if (item.is === 'referral') {
+            if (!item.referral) issue([...at, 'referral'], 'Noem de verwijzing ("referral") die de brief noemt.');
+            referral([...at, 'referral'], item.referral);
+          }
+          if (item.is === 'rung') {
+            if (!item.rung) issue([...at, 'rung'], 'Noem de trede ("rung") die de brief noemt.');
+            else if (!rungIds.has(item.rung)) issue([...at, 'rung'], `Trede "${item.rung}" bestaat niet.`);
+          }
+          if (item.is === 'committee' && !r.committees.some((c) => c.id === item.committee))
+            issue([...at, 'committee'], `Commissie "${item.committee ?? ''}" bestaat niet in "committees".`);
+        });
+      contents([...sp, 'letter', 'mustContain'], step.letter?.mustContain);
       const recipients = (path: (string | number)[], to: string[] | undefined) =>
         to?.forEach((t, k) => {
           if (!PARTY_RECIPIENTS.includes(t)) role([...path, k], t);
@@ -687,6 +723,7 @@ function checkReferences(r: Regulation, ctx: z.RefinementCtx) {
           issue(op, `"choice" laat de klager kiezen voor een volgende trede, maar trede "${rung.id}" noemt er geen.`);
         }
         referral([...sp, 'outcomes', k, 'letter', 'referral'], o.letter?.referral);
+        contents([...sp, 'outcomes', k, 'letter', 'mustContain'], o.letter?.mustContain);
         recipients([...sp, 'outcomes', k, 'letter', 'to'], o.letter?.to);
       });
     });

@@ -114,7 +114,18 @@ export type EventBody =
       data: { stepId: string; rungId: string; activation: number; actor: string; assignee: string };
     }
   | { type: 'step.awaiting'; data: { stepId: string; activation: number; token: string; timeoutSeconds: number } }
-  | { type: 'step.ended'; data: { stepId: string; activation: number; outcome: string; by: string; note?: string } }
+  | {
+      type: 'step.ended';
+      /** `contents`: what the officer wrote for the items the outcome's letters must contain (letter-content.ts). */
+      data: {
+        stepId: string;
+        activation: number;
+        outcome: string;
+        by: string;
+        note?: string;
+        contents?: Record<string, string>;
+      };
+    }
   | { type: 'handover'; data: { stepId: string; from: string; to: string; reason: string } }
   | { type: 'letter.queued'; data: QueuedLetter }
   | { type: 'letter.sent'; data: { letterId: string; messageId: string } }
@@ -535,7 +546,7 @@ export function redactEvent(e: DossierEvent): DossierEvent {
       return { ...e, data: { ...data, addresses: [] } } as DossierEvent;
     }
     case 'step.ended': {
-      const { note: _n, ...data } = e.data;
+      const { note: _n, contents: _c, ...data } = e.data;
       return { ...e, data };
     }
     case 'message':

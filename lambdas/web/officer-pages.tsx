@@ -382,6 +382,7 @@ function ActionForm(props: { id: string; action: any; error?: string }) {
           </div>
         </>
       ) : null}
+      {a.type === 'outcome' ? <ContentFields action={a} /> : null}
       <div class="kf-field">
         <label class="utrecht-form-label" for={`${group}-text`}>
           {a.type === 'outcome' ? 'Toelichting voor de brief (niet verplicht)' : 'Reden'}
@@ -411,6 +412,53 @@ function ActionForm(props: { id: string; action: any; error?: string }) {
         {a.type === 'outcome' ? 'Leg de uitkomst vast' : a.type === 'extend' ? 'Verleng de termijn' : 'Draag over'}
       </button>
     </form>
+  );
+}
+
+/**
+ * What the outcome's letters must contain that the officer writes (the findings, the judgement,
+ * the measures and by when), each under the regulation's words, saying with which outcomes it is
+ * needed: the letter writes it in as it is typed here.
+ */
+function ContentFields(props: { action: any }) {
+  const a = props.action;
+  const outcomes = new Map<string, string>(a.fields.outcome.options.map((o: any) => [o.value, o.title]));
+  const fields = Object.entries(a.fields as Record<string, any>).filter(([k]) => k.startsWith('contents.'));
+  if (fields.length === 0) return null;
+  return (
+    <>
+      {fields.map(([name, f]) => {
+        const id = `${a.stepId}-${name.replace(/[^a-zA-Z0-9-]/g, '-')}`;
+        const needed = (f.requiredFor as string[]).map((o) => outcomes.get(o) ?? o);
+        const hint = `Komt in de brief. Nodig bij: ${needed.join('; ')}.${f.type === 'date' ? ' Bijvoorbeeld: 15-01-2027.' : ''}`;
+        return (
+          <div class="kf-field">
+            <label class="utrecht-form-label" for={id}>
+              {f.label}
+            </label>
+            <p class="kf-hint" id={`${id}-hint`}>
+              {hint}
+            </p>
+            {f.type === 'date' ? (
+              <input
+                class="utrecht-textbox utrecht-textbox--html-input"
+                id={id}
+                name={name}
+                aria-describedby={`${id}-hint`}
+              />
+            ) : (
+              <textarea
+                class="utrecht-textarea utrecht-textarea--html-textarea"
+                id={id}
+                name={name}
+                rows={4}
+                aria-describedby={`${id}-hint`}
+              />
+            )}
+          </div>
+        );
+      })}
+    </>
   );
 }
 
@@ -792,7 +840,7 @@ function DossierPage(props: {
             {l.delivery ? ` (${DELIVERY_NL[l.delivery.problem] ?? l.delivery.problem})` : ''}
           </summary>
           <p class="utrecht-paragraph kf-pre">{l.text}</p>
-          {l.audience === 'complainant' || l.undeliverable.length ? (
+          {l.audience === 'complainant' || l.undeliverable.length || l.delivery ? (
             <p class="utrecht-paragraph">
               <a class="utrecht-link" href={`/medewerkers/dossiers/${d.id}/brieven/${encodeURIComponent(l.letterId)}`}>
                 Afdrukken als brief
@@ -1132,6 +1180,17 @@ export function registerOfficerPages(
     return dossier(c, { error: json.error?.message ?? 'Dat lukte niet.' }, 422);
   });
 
+  /** The fields for what a letter must contain (`contents.<key>`), dates typed the Dutch way as ISO. */
+  const contentsOf = (form: Record<string, unknown>) => {
+    const entries = Object.entries(form)
+      .filter(([k, v]) => k.startsWith('contents.') && typeof v === 'string' && v.trim() !== '')
+      .map(([k, v]) => {
+        const value = String(v).trim();
+        return [k.slice('contents.'.length), /^[\d\s./-]+$/.test(value) ? (parseDutchDate(value) ?? value) : value];
+      });
+    return entries.length ? { contents: Object.fromEntries(entries) } : {};
+  };
+
   app.post('/medewerkers/dossiers/:id/acties', async (c) => {
     const form = await formOf(c);
     const text = (k: string) => (typeof form[k] === 'string' ? (form[k] as string).trim() : '');
@@ -1142,6 +1201,7 @@ export function registerOfficerPages(
             stepId: text('stepId'),
             outcome: text('outcome'),
             ...(text('note') ? { note: text('note') } : {}),
+            ...contentsOf(form),
           }
         : text('type') === 'extend'
           ? {

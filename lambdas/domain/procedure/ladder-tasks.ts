@@ -37,6 +37,7 @@ export function completion(
       outcome: escalated ? `escalated:${previous.to}` : previous.outcome,
       by: previous.by ?? current.assignee,
       ...(previous.note ? { note: previous.note } : {}),
+      ...(previous.contents && Object.keys(previous.contents).length ? { contents: previous.contents } : {}),
     },
   });
   const deadline = view.deadlines.find((d) => d.deadlineId === deadlineId(current.stepId, current.activation));
@@ -66,6 +67,7 @@ export function completion(
         ...(replyBy ? { replyBy } : {}),
         ...(previous.note ? { note: previous.note } : {}),
         mustContain: at.step.letter.mustContain,
+        ...(previous.contents ? { contents: previous.contents } : {}),
         ...(at.step.letter.referral ? { referralId: at.step.letter.referral } : {}),
       }),
     );
@@ -78,6 +80,7 @@ export function completion(
         ...(replyBy ? { replyBy } : {}),
         ...(previous.note ? { note: previous.note } : {}),
         mustContain: outcome.letter.mustContain,
+        ...(previous.contents ? { contents: previous.contents } : {}),
         ...(outcome.letter.referral ? { referralId: outcome.letter.referral } : {}),
       }),
     );

@@ -64,11 +64,13 @@ export interface Previous {
   outcome?: string;
   by?: string;
   note?: string;
+  /** What the officer wrote for the items the outcome's letters must contain, by key. */
+  contents?: Record<string, string>;
   to?: string;
 }
 
 export type Action =
-  | { type: 'outcome'; stepId: string; outcome: string; note?: string }
+  | { type: 'outcome'; stepId: string; outcome: string; note?: string; contents?: Record<string, string> }
   /** With `termId`: a term for the whole handling (ladder.terms) instead of the step's own. */
   | { type: 'extend'; stepId: string; termId?: string; term: string; reason: string; consent?: boolean }
   | { type: 'handover'; stepId: string; to: string; reason: string };
@@ -79,5 +81,16 @@ export interface AvailableAction {
   /** For putting off a term for the whole handling: which one. */
   termId?: string;
   title: string;
-  fields: Record<string, { type: string; required: boolean; options?: { value: string; title: string }[] }>;
+  fields: Record<
+    string,
+    {
+      type: string;
+      required: boolean;
+      options?: { value: string; title: string }[];
+      /** The form's label (for what a letter must contain: the regulation's words). */
+      label?: string;
+      /** Required only with these outcomes (a letter that must contain it goes out with them). */
+      requiredFor?: string[];
+    }
+  >;
 }
