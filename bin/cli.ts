@@ -350,9 +350,10 @@ export function buildProgram(): Command {
     .option('--regulation <regeling>', 'preset-id', 'ons-welzijn')
     .option('--complaints <n>', 'aantal klachten', '20')
     .option('--days <d>', 'over hoeveel dagen ze binnenkomen', '30')
+    .option('--suspend <aandeel>', 'aandeel klachten waarvan de termijn een keer stil wordt gezet (0 tot 1)', '0.1')
     .option('--json', 'uitvoer als JSON')
     .allowUnknownOption()
-    .action(async (opts: { regulation: string; complaints: string; days: string; json?: boolean }) => {
+    .action(async (opts: { regulation: string; complaints: string; days: string; suspend: string; json?: boolean }) => {
       // The simulation lives with the benchmarks (bench/simulate.ts) and reads its own arguments.
       process.argv = [
         process.argv[0] ?? 'node',
@@ -363,6 +364,8 @@ export function buildProgram(): Command {
         opts.complaints,
         '--days',
         opts.days,
+        '--suspend',
+        opts.suspend,
         ...(opts.json ? ['--json'] : []),
       ];
       await import('../bench/simulate.js');

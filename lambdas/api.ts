@@ -20,6 +20,7 @@ import type { InboundMail } from './domain/inbound-mail.js';
 import { dayOf } from './domain/letters.js';
 import type { AttachmentStore, DossierStore } from './domain/ports.js';
 import { isRespondent } from './domain/procedure/access.js';
+import { resumesWhen } from './domain/procedure/suspension.js';
 import { type Caller, Procedure } from './domain/procedure.js';
 import { buildReport, reportCsv, reportHtml } from './domain/report.js';
 import { LONE_SURROGATE_MESSAGE, normalizeJson } from './domain/text.js';
@@ -193,6 +194,8 @@ const Deadline = z
     status: z.enum(['open', 'met', 'breached', 'cancelled']),
     kind: z.string(),
     extended: z.boolean(),
+    /** The clock stands still (opschorting): no end until it runs again. */
+    suspended: z.boolean(),
     statute: z.string().optional(),
     /** Set for a term for the handling as a whole (Awb 9:11, Wkkgz art. 17): its id in the regulation. */
     term: z.string().optional(),
@@ -231,6 +234,24 @@ const ActionBody = z
         term: z.string().max(100),
         reason: z.string().trim().min(1, 'Geef de reden van de verlenging.').max(5000),
         consent: z.boolean().optional(),
+      })
+      .strict(),
+    z
+      .object({
+        type: z.literal('suspend'),
+        stepId: z.string(),
+        /** A ground of the regulation (ladder.suspension.grounds); checked by the procedure, with a Dutch message. */
+        ground: z.string().max(100).optional(),
+        reason: z.string().max(5000).optional(),
+        /** The complainant agreed, where the ground asks for it. */
+        consent: z.boolean().optional(),
+      })
+      .strict(),
+    z
+      .object({
+        type: z.literal('resume'),
+        stepId: z.string(),
+        reason: z.string().max(5000).optional(),
       })
       .strict(),
     z
@@ -297,6 +318,22 @@ function bearerToken(c: Context): string | undefined {
   return m?.[1];
 }
 
+/** The suspension under way, as the complainant and the officer read it. */
+function suspensionOf(reg: Regulation, view: DossierView) {
+  const s = view.suspension;
+  if (!s) return null;
+  const ground = reg.ladder.suspension?.grounds.find((g) => g.id === s.groundId);
+  return {
+    ground: s.groundId,
+    title: s.title,
+    reason: s.reason,
+    since: s.from,
+    ...(s.until ? { until: s.until } : {}),
+    resumesWhen: resumesWhen(ground),
+    deadlines: s.deadlineIds,
+  };
+}
+
 /** What a complainant sees of their dossier: no officer notes, no tokens. */
 function complainantView(reg: Regulation, view: DossierView, actions: unknown[]) {
   const rung = reg.ladder.rungs.find((r) => r.id === view.rungId);
@@ -320,6 +357,8 @@ function complainantView(reg: Regulation, view: DossierView, actions: unknown[])
       at: e.at,
     })),
     deadlines: Procedure.deadlinesOf(view),
+    // The clock stands still (opschorting): why, since when, what starts it again.
+    suspension: suspensionOf(reg, view),
     letters: view.letters
       .filter((l) => l.audience === 'complainant')
       .map((l) => ({ kind: l.kind, subject: l.subject, text: l.text, at: l.sentAt ?? l.queuedAt })),
@@ -374,6 +413,8 @@ function officerView(reg: Regulation, view: DossierView, actions: unknown[], pro
     attachments: view.attachments ?? [],
     incomplete: view.incomplete ?? [],
     incompleteAsked: view.incompleteAsked ?? null,
+    suspension: suspensionOf(reg, view),
+    suspensions: view.suspensions ?? [],
     // A letter that did not arrive since an officer last acted here: "brief niet aangekomen".
     undeliveredSince: view.undeliveredSince,
     undeliveredTo: view.undeliveredTo,

@@ -31,7 +31,8 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v.leng
 /**
  * The correlation keys of an event: for an API Gateway (payload 2.0) request its id, method and
  * route template (`GET /klacht/{id}/{token}`, never the path itself: it may hold an access token)
- * and the dossier id of the path; for a task its dossier id and step.
+ * and the dossier id of the path; for a task its dossier id and step; for an SES report on a letter
+ * the dossier its tag names and the kind of report.
  */
 export function correlationOf(event: unknown): Keys {
   const e = (event ?? {}) as {
@@ -42,6 +43,8 @@ export function correlationOf(event: unknown): Keys {
     step?: unknown;
     stepId?: unknown;
     kind?: unknown;
+    source?: unknown;
+    detail?: { eventType?: unknown; mail?: { tags?: Record<string, unknown> } };
   };
   const keys: Keys = {};
   const set = (k: string, v: unknown) => {
@@ -53,6 +56,14 @@ export function correlationOf(event: unknown): Keys {
     set('method', e.requestContext.http.method);
     set('route', e.routeKey);
     set('dossierId', e.pathParameters?.id);
+    return keys;
+  }
+  // An SES report on a letter (EventBridge): the dossier its tag names and the kind of report,
+  // never the addresses it carries.
+  if (e.source === 'aws.ses' && e.detail) {
+    const tag = e.detail.mail?.tags?.['klachtflow-dossier'];
+    set('dossierId', Array.isArray(tag) ? tag[0] : undefined);
+    set('kind', e.detail.eventType);
     return keys;
   }
   set('dossierId', e.dossierId);

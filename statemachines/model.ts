@@ -234,6 +234,45 @@ const ProcedureTerm = cited({
 });
 export type ProcedureTerm = z.infer<typeof ProcedureTerm>;
 
+/**
+ * A ground on which the clock of a term may stop (opschorting): while the complainant is asked to
+ * complete the complaint (Awb 4:15 lid 1 onder a, for a decision on an application; by analogy
+ * for a complaint), while mediation the complainant asked for runs, or whatever the regulation
+ * names. The days the clock stood still are added to the terms it names, and the Atw applies to
+ * the new end as to the old one.
+ */
+const SuspensionGround = cited({
+  id,
+  /** The ground as the complainant and the officer read it: "Wachten op aanvulling van de klacht". */
+  title: z.string().min(1),
+  /**
+   * `officer`: an officer stops the clock with the `suspend` action and starts it again with
+   * `resume`; `missing-information`: asking the complainant for missing information
+   * (`POST /dossiers/{id}/missing-information`) stops it, their reply or addition starts it again.
+   */
+  on: z.enum(['officer', 'missing-information']).default('officer'),
+  /** The complainant agreed (mediation they asked for): the officer confirms it when suspending. */
+  complainantConsent: z.boolean().default(false),
+  /** Whether the complainant gets a letter when the clock stops and when it runs again. */
+  letter: z.boolean().default(true),
+  /** The terms the clock stops for: the step's own term, and terms for the handling as a whole by id. */
+  suspends: z
+    .object({ stepTerm: z.boolean().default(true), terms: z.array(id).default([]) })
+    .default({ stepTerm: true, terms: [] }),
+  /**
+   * The longest the clock may stand still: when it passes, the clock runs again by itself (Awb
+   * 4:15 lid 1 onder a: "of de daarvoor gestelde termijn ongebruikt is verstreken").
+   */
+  max: TermSchema.optional(),
+  /** Steps where this ground may be used (each must allow suspension); default: every step that does. */
+  steps: z.array(id).optional(),
+  /** What starts the clock again, for the complainant's letter and page ("als wij uw aanvulling hebben"). */
+  resumesWhen: z.string().min(1).optional(),
+  /** The article, e.g. "Awb 4:15 lid 1 onder a". */
+  statute: z.string().optional(),
+});
+export type SuspensionGround = z.infer<typeof SuspensionGround>;
+
 export const LETTER_KINDS = [
   'acknowledgement',
   'admissibility',
@@ -539,6 +578,12 @@ export const RegulationSchema = z
       choice: cited({ term: TermSchema, reminderBefore: TermSchema.optional() }).optional(),
       /** Terms for the handling as a whole (Awb 9:11, Wkkgz art. 17), each over a span of steps. */
       terms: z.array(ProcedureTerm).default([]),
+      /**
+       * Where the clock may stop, and why (opschorting). Steps say `allows.suspension: true`; the
+       * grounds say why, for which terms, and what starts the clock again. A regulation that
+       * never stops the clock says so here, with an empty list and its source or assumption.
+       */
+      suspension: cited({ grounds: z.array(SuspensionGround).default([]) }).optional(),
     }),
     referrals: z.array(Referral).default([]),
     reminders: cited({ before: TermSchema }),
@@ -650,6 +695,7 @@ function checkReferences(r: Regulation, ctx: z.RefinementCtx) {
     }
   });
   checkTerms(r, issue, role);
+  checkSuspension(r, issue);
   r.intake.variants.forEach((v, i) => {
     if (!rungIds.has(v.startsAt)) issue(['intake', 'variants', i, 'startsAt'], `Trede "${v.startsAt}" bestaat niet.`);
   });
@@ -772,6 +818,47 @@ function checkTerms(
     role([...at, 'escalateTo'], t.escalateTo);
     t.extension?.by?.forEach((x, j) => {
       role([...at, 'extension', 'by', j], x);
+    });
+  });
+}
+
+/** Grounds for stopping the clock: steps that allow it, terms that exist, one ground per request. */
+function checkSuspension(r: Regulation, issue: (path: (string | number)[], message: string) => void) {
+  const grounds = r.ladder.suspension?.grounds ?? [];
+  const steps = stepsOf(r).map((s) => s.step);
+  const ids = new Set<string>();
+  grounds.forEach((g, i) => {
+    const at = ['ladder', 'suspension', 'grounds', i];
+    if (ids.has(g.id)) issue([...at, 'id'], `Grond "${g.id}" komt twee keer voor.`);
+    ids.add(g.id);
+    g.suspends.terms.forEach((t, j) => {
+      if (!r.ladder.terms.some((x) => x.id === t))
+        issue([...at, 'suspends', 'terms', j], `Termijn "${t}" bestaat niet in "ladder.terms".`);
+    });
+    if (!g.suspends.stepTerm && g.suspends.terms.length === 0)
+      issue(
+        [...at, 'suspends'],
+        'Zeg welke termijn stilstaat: die van de stap ("stepTerm") of een termijn in "terms".',
+      );
+    g.steps?.forEach((s, j) => {
+      const step = steps.find((x) => x.id === s);
+      if (!step) issue([...at, 'steps', j], `Stap "${s}" bestaat niet.`);
+      else if (!step.allows.suspension)
+        issue(
+          [...at, 'steps', j],
+          `Stap "${s}" staat geen opschorting toe; zet daar "allows.suspension: true" of noem de stap hier niet.`,
+        );
+    });
+  });
+  if (grounds.filter((g) => g.on === 'missing-information').length > 1)
+    issue(['ladder', 'suspension', 'grounds'], 'Noem één grond voor het vragen om ontbrekende gegevens.');
+  r.ladder.rungs.forEach((rung, i) => {
+    rung.steps.forEach((step, j) => {
+      if (step.allows.suspension && grounds.length === 0)
+        issue(
+          ['ladder', 'rungs', i, 'steps', j, 'allows', 'suspension'],
+          'Deze stap staat opschorting toe, maar de regeling noemt geen grond: zet de gronden in "ladder.suspension.grounds".',
+        );
     });
   });
 }

@@ -393,6 +393,8 @@ export class DynamoDossierStore implements HeldMailStore {
       receivedAt: view.received.receivedAt,
       nextDueAt: view.nextDueAt,
       lateSince: view.lateSince,
+      // The clock stands still (opschorting): the worklist says so, never "te laat".
+      suspendedSince: view.suspension?.from,
       newMessageAt: view.newMessageAt,
       // "Brief niet aangekomen" in the worklist, with the address to phone about or correct.
       undeliveredSince: view.undeliveredSince,

@@ -46,6 +46,16 @@ export interface LetterInput {
   lostLinkUrl?: string;
   /** For the letter asking for missing information: the fields the complaint still lacks. */
   missing?: string[];
+  /**
+   * The clock stopped or runs again (opschorting): why, what starts it again, its own last day, and
+   * (when it runs again) what started it.
+   */
+  suspension?: {
+    title: string;
+    resumesWhen: string;
+    until?: string;
+    why?: 'resumed' | 'information' | 'term-passed' | 'step-ended';
+  };
 }
 
 /** Who may complain, in words (the regulation's `eligibility.roles`), for messages and overviews. */
@@ -196,7 +206,7 @@ export function wayOnLines(reg: Regulation, rungId: string | undefined): string[
 /** What still comes, by when; `done` is the step whose own letter this is (it is being done now). */
 function openDeadlines(view: DossierView, done?: string): string[] {
   return view.deadlines
-    .filter((d) => d.status === 'open' && d.stepId !== done)
+    .filter((d) => d.status === 'open' && !d.suspended && d.stepId !== done)
     .sort((a, b) => a.dueAt.localeCompare(b.dueAt))
     .map((d) => `- ${labelled(plain(d.title), `uiterlijk ${dayOf(d.dueAt)}`)}`);
 }
@@ -224,6 +234,8 @@ const SUBJECTS: Record<string, string> = {
   alarm: 'Termijn verstreken',
   notice: 'Bericht over een dossier',
   'missing-information': 'Wij missen nog gegevens bij uw klacht',
+  suspended: 'De termijn voor uw klacht staat stil',
+  resumed: 'De termijn voor uw klacht loopt weer',
 };
 
 /**
@@ -560,16 +572,62 @@ export function renderLetter(input: LetterInput): Letter {
         `Wij hebben uw klacht ontvangen op ${receivedDay}. Uw kenmerk is ${view.reference}.`,
         '',
         `Om uw klacht te behandelen, hebben wij nog dit van u nodig:`,
-        ...(input.missing ?? []).map((m) => `- ${FIELD_NAMES_NL[m] ?? m}`),
+        ...(input.missing?.length
+          ? input.missing.map((m) => `- ${FIELD_NAMES_NL[m] ?? m}`)
+          : input.note
+            ? [`- ${input.note}`]
+            : []),
         '',
         input.dueAt
           ? `Stuur dit uiterlijk ${dayOf(input.dueAt)}. U kunt gewoon antwoorden op deze e-mail. Laat het kenmerk in het onderwerp staan.`
           : 'U kunt gewoon antwoorden op deze e-mail. Laat het kenmerk in het onderwerp staan.',
-        ...(input.note ? ['', input.note] : []),
+        ...(input.note && input.missing?.length ? ['', input.note] : []),
+        // The regulation stops the clock while it waits (Awb 4:15 lid 1 onder a, by analogy).
+        ...(input.suspension
+          ? [
+              '',
+              'Zolang wij wachten, staat de termijn voor de behandeling van uw klacht stil.',
+              `De termijn loopt weer ${input.suspension.resumesWhen}${input.dueAt ? `, of na ${dayOf(input.dueAt)}` : ''}.`,
+              'De dagen dat de termijn stilstaat, komen er aan het eind bij. U krijgt dan de nieuwe datum.',
+            ]
+          : []),
         '',
         'Lukt dit niet, of heeft u hulp nodig? Neem dan contact met ons op. Wij helpen u graag.',
       );
       break;
+    case 'suspended': {
+      // Opschorting: that the clock stopped, why, what starts it again (ISSUE 18, PEOPLE.md).
+      const sp = input.suspension;
+      lines.push(
+        `De termijn voor de behandeling van uw klacht (kenmerk ${view.reference}) staat vanaf vandaag stil.`,
+        '',
+        `De reden: ${sentence(sp?.title ?? 'niet opgegeven')}`,
+        ...(input.reason ? [sentence(input.reason)] : []),
+        '',
+        `De termijn loopt weer ${sp?.resumesWhen ?? 'als de reden voorbij is'}.`,
+        ...(sp?.until ? [`Dat is uiterlijk ${dayOf(sp.until)}.`] : []),
+        'De dagen dat de termijn stilstaat, komen er aan het eind bij. U krijgt dan de nieuwe datum van ons.',
+        '',
+        'Bent u het hier niet mee eens? Laat het ons weten.',
+      );
+      break;
+    }
+    case 'resumed': {
+      const why = input.suspension?.why;
+      const upcoming = openDeadlines(view);
+      lines.push(
+        `De termijn voor de behandeling van uw klacht (kenmerk ${view.reference}) loopt weer.`,
+        ...(why === 'information'
+          ? ['Wij hebben uw aanvulling ontvangen. Dank u wel.']
+          : why === 'term-passed'
+            ? ['De tijd om uw klacht aan te vullen is voorbij. Wij gaan verder met wat wij hebben.']
+            : []),
+        '',
+        'De dagen dat de termijn stilstond, komen erbij.',
+        ...(upcoming.length ? ['Dit zijn de nieuwe data:', ...upcoming] : []),
+      );
+      break;
+    }
     case 'task':
       lines.push(
         `Er is een taak voor u in dossier ${view.reference}: ${sentence(input.step?.title ?? '')}`,

@@ -35,6 +35,8 @@ export type ReminderPayload =
   | { kind?: 'reminder'; dossierId: string; stepId: string; deadlineId: string; name: string }
   /** A term for the handling as a whole: the reminder before its end, or its end (breach and alarm). */
   | { kind: 'term-reminder' | 'term-end'; dossierId: string; stepId: string; deadlineId: string; name: string }
+  /** A suspension's own term passed (Awb 4:15: the term to complete): the clock runs again; `deadlineId` is the suspension's id. */
+  | { kind: 'suspension-end'; dossierId: string; stepId: string; deadlineId: string; name: string }
   | { kind: 'erase'; dossierId: string; name: string }
   | { kind: 'erase-held'; heldId: string; name: string };
 

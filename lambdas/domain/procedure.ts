@@ -10,6 +10,8 @@
  * - `procedure/deadline-passed.ts`: a waiting step's deadline passed: proceed, or breach and alarm;
  * - `procedure/handling-terms.ts`: terms for the whole handling (Awb 9:11, Wkkgz art. 17): set,
  *   watched across steps, reminded, breached and alarmed where the dossier stands, put off;
+ * - `procedure/suspension.ts`: stopping the clock (opschorting) on a ground of the regulation, and
+ *   starting it again: every deadline it stopped recomputed, rewatched, the waiting step woken;
  * - `procedure/officer-actions.ts`: who may act, the actions a step allows, taking one;
  * - `procedure/complainant-actions.ts`: withdraw, ask for the next rung, add information, say whether
  *   they are satisfied after closure;
@@ -41,6 +43,7 @@ import {
   registrationOf,
   updateImprovement,
 } from './procedure/records.js';
+import { suspensionEnded } from './procedure/suspension.js';
 import type { Action, Caller, ComplaintInput, ProcedureDeps } from './procedure/types.js';
 
 export { EXECUTION_LIFETIME_SECONDS } from './procedure/deadlines.js';
@@ -80,6 +83,8 @@ export class Procedure {
   remind = (...a: Rest<typeof remind>) => remind(this.core, ...a);
   /** A term for the whole handling: its reminder or its end fired (procedure/handling-terms.ts). */
   termFired = (...a: Rest<typeof termFired>) => termFired(this.core, ...a);
+  /** A suspension's own term passed: the clock runs again (procedure/suspension.ts). */
+  suspensionEnded = (...a: Rest<typeof suspensionEnded>) => suspensionEnded(this.core, ...a);
 
   // Officers' and complainants' actions
   availableActions = (view: DossierView, caller: Caller) => availableActions(this.core, view, caller);

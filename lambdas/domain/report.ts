@@ -5,9 +5,11 @@
  * smaller than five are merged so that nobody can be singled out.
  */
 
+import { Temporal } from 'temporal-polyfill';
 import { findStep } from '../../statemachines/ladder.js';
 import type { Regulation, ReportDimension } from '../../statemachines/model.js';
 import { type DimensionKind, dimensionKind } from '../../statemachines/vocabulary.js';
+import { localDate } from './calendar/deadline.js';
 import { DUTCH_MONTHS } from './calendar/months.js';
 import type { DossierView } from './dossier.js';
 import { IMPROVEMENT_NL, RESULT_NL } from './timeline.js';
@@ -59,6 +61,12 @@ export interface Report {
     open: number;
     cancelled: number;
   }[];
+  /**
+   * The days the clock stood still (opschorting), per step where it was stopped: counted as the
+   * terms count them, from the day after it stopped until the day it ran again (Awb 4:15 lid 1);
+   * a suspension still under way counts until the end of the period or today.
+   */
+  suspendedDays: { step: string; title: string; suspensions: number; days: number }[];
   note: string;
 }
 
@@ -209,6 +217,23 @@ export function buildReport(
       deadlines.set(x.stepId, row);
     }
   }
+  const suspended = new Map<string, Report['suspendedDays'][number]>();
+  const until = today && today < period.to ? today : period.to;
+  for (const d of dossiers) {
+    for (const x of d.suspensions ?? []) {
+      const row = suspended.get(x.stepId) ?? {
+        step: x.stepId,
+        title: findStep(reg, x.stepId)?.step.title ?? x.stepId,
+        suspensions: 0,
+        days: 0,
+      };
+      const first = localDate(x.from).add({ days: 1 });
+      const last = x.endedAt ? localDate(x.endedAt) : Temporal.PlainDate.from(until).add({ days: 1 });
+      row.suspensions++;
+      row.days += Math.max(0, first.until(last, { largestUnit: 'days' }).days);
+      suspended.set(x.stepId, row);
+    }
+  }
   const closed = dossiers.filter((d) => d.closed).length;
   const dimensions = reg.reporting.dimensions.map((dim): Report['dimensions'][number] => {
     const kind = dimensionKind(dim);
@@ -248,6 +273,7 @@ export function buildReport(
     improvementActions: improvementActions.sort((a, b) => a.due.localeCompare(b.due)),
     dimensions,
     deadlines: [...deadlines.values()],
+    suspendedDays: [...suspended.values()],
     note: `Anoniem: geen namen, contactgegevens of vrije tekst; groepen kleiner dan ${MIN_GROUP} zijn samengevoegd.`,
   };
 }
@@ -283,6 +309,12 @@ export function reportCsv(report: Report): string {
       [`termijn ${d.title}`, 'gehaald', String(d.met)],
       [`termijn ${d.title}`, 'gehaald na verlenging', String(d.metAfterExtension)],
       [`termijn ${d.title}`, 'verstreken', String(d.breached)],
+    );
+  }
+  for (const x of report.suspendedDays ?? []) {
+    rows.push(
+      [`opgeschort bij ${x.title}`, 'keren', String(x.suspensions)],
+      [`opgeschort bij ${x.title}`, 'dagen', String(x.days)],
     );
   }
   rows.push(

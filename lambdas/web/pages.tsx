@@ -856,8 +856,9 @@ export function ComplaintPage(props: {
 }) {
   const { reg, k } = props;
   const failed = Object.values(props.satisfaction?.errors ?? {}).some(Boolean);
+  // A deadline whose clock stands still has no date yet: it gets one when the clock runs again.
   const open = k.deadlines
-    .filter((d: any) => d.status === 'open')
+    .filter((d: any) => d.status === 'open' && !d.suspended)
     .sort((a: any, b: any) => a.dueAt.localeCompare(b.dueAt));
   const next = open[0];
   const choice = k.currentStep?.id?.startsWith('choice-') ? findStep(reg, k.currentStep.id) : undefined;
@@ -921,6 +922,21 @@ export function ComplaintPage(props: {
             : ''}
         </p>
       )}
+      {k.status !== 'closed' && k.suspension ? (
+        // Opschorting: that the clock stopped, why, and what starts it again.
+        <div class="kf-box" role="status">
+          <h3 class="utrecht-heading-3">De termijn staat stil</h3>
+          <p class="utrecht-paragraph">
+            Sinds {dayOf(k.suspension.since)} staat de termijn voor de behandeling van uw klacht stil. De reden:{' '}
+            {sentence(k.suspension.title)}
+          </p>
+          <p class="utrecht-paragraph">
+            De termijn loopt weer {k.suspension.resumesWhen}
+            {k.suspension.until ? `, uiterlijk ${dayOf(k.suspension.until)}` : ''}. De dagen dat de termijn stilstaat,
+            komen er aan het eind bij. U krijgt dan de nieuwe datum van ons.
+          </p>
+        </div>
+      ) : null}
       {open.length > 1 ? (
         <>
           <h3 class="utrecht-heading-3">Wat komt er, en wanneer</h3>

@@ -9,6 +9,7 @@ import { ConflictError, NotFoundError, UnprocessableError } from '../errors.js';
 import type { AttachmentMeta } from '../ports.js';
 import type { Core } from './core.js';
 import { retention } from './privacy.js';
+import { resumeOnInformation, wakeStep } from './suspension.js';
 
 /** The complainant withdraws: the dossier closes once, with a letter, whatever the ladder was doing. */
 export async function withdraw(core: Core, id: string, reason?: string): Promise<DossierView> {
@@ -82,7 +83,8 @@ export async function addMessage(
   text: string,
   opts: { via?: 'email'; attachments?: AttachmentMeta[] } = {},
 ): Promise<DossierView> {
-  return core.mutate(id, 'complainant', (v, now) => {
+  let wake = false;
+  const view = await core.mutate(id, 'complainant', (v, now) => {
     if (v.status === 'closed') throw new ConflictError('Deze klacht is al afgesloten.');
     const bodies: EventBody[] = [
       { type: 'message', data: { from: 'complainant', text, ...(opts.via ? { via: opts.via } : {}) } },
@@ -98,12 +100,26 @@ export async function addMessage(
     if (assignee && assignee !== 'complainant') {
       bodies.push(
         ...core.letter(project(v, bodies, now, 'complainant'), 'notice', [assignee], `message${v.version}`, {
-          note: `De klager heeft informatie toegevoegd:\n${text}`,
+          note: `De klager heeft informatie toegevoegd:\n${text}${
+            opts.via === 'email' && v.suspension
+              ? '\n\nDe termijn staat nog stil. Is dit wat u vroeg? Laat de termijn dan weer lopen in het dossier.'
+              : ''
+          }`,
         }),
       );
     }
+    // The clock stood still while we waited for this (missing information): it runs again. A reply
+    // by e-mail is read by the mail handler, which neither schedules nor wakes the ladder: the
+    // officer's notice says so, and the officer starts the clock again (or its own term does).
+    if (opts.via !== 'email') {
+      const resumed = resumeOnInformation(core, project(v, bodies, now, 'complainant'), now, 'complainant');
+      wake = resumed.wakeStep;
+      bodies.push(...resumed.bodies);
+    }
     return bodies;
   });
+  if (wake) await wakeStep(core, view, 'complainant');
+  return view;
 }
 
 /** How often a complainant may answer the satisfaction question (a later answer replaces the earlier). */

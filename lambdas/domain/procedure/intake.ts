@@ -9,13 +9,14 @@ import { computeDeadline, localDate } from '../calendar/deadline.js';
 import { describeTerm, parseTerm } from '../calendar/term.js';
 import { type DossierView, type EventBody, project, type ReceivedData } from '../dossier.js';
 import { ConflictError, ForbiddenError, UnprocessableError } from '../errors.js';
-import { COMPLAINANT_ROLE_NL } from '../letters.js';
+import { COMPLAINANT_ROLE_NL, FIELD_NAMES_NL } from '../letters.js';
 import type { AttachmentMeta } from '../ports.js';
 import { hashToken } from './access.js';
 import type { Core } from './core.js';
 import { deadlineFor } from './deadlines.js';
-import { termsAtReceipt } from './handling-terms.js';
+import { lettersOf, termsAtReceipt } from './handling-terms.js';
 import { startLadder } from './ladder-tasks.js';
+import { decideSuspend, missingInformationGround, resumeOnInformation, resumesWhen, wakeStep } from './suspension.js';
 import type { Caller, ComplaintInput } from './types.js';
 
 /**
@@ -281,18 +282,49 @@ export function checkWindow(core: Core, input: ComplaintInput, now: string): Rec
  */
 export async function askForMissing(core: Core, id: string, caller: Caller, note?: string): Promise<DossierView> {
   if (caller.kind !== 'officer') throw new ForbiddenError('Alleen een medewerker kan dit vragen.');
-  return core.mutate(id, caller.sub, (v, now) => {
+  let wake = false;
+  const view = await core.mutate(id, caller.sub, (v, now) => {
     if (v.status === 'closed') throw new ConflictError('Dit dossier is gesloten.');
     const missing = v.incomplete ?? [];
-    if (missing.length === 0) throw new UnprocessableError('Er ontbreken geen gegevens bij deze klacht.', ['missing']);
+    // Fields the intake variant requires, or what the officer describes (a report, a letter).
+    if (missing.length === 0 && !note?.trim())
+      throw new UnprocessableError(
+        'Er ontbreken geen gegevens bij deze klacht. Beschrijf in "note" welke informatie u nog nodig heeft.',
+        ['note'],
+      );
+    // The regulation's own term to complete, where its ground names one; else two weeks (Awb 4:5).
+    const ground = missingInformationGround(core.reg, v);
     const replyBy = computeDeadline({
       anchor: { event: 'het verzoek om aanvulling', at: now },
-      term: '2 weken',
+      term: ground?.max ?? '2 weken',
       atw: true,
-      source: 'Awb 4:5 (naar analogie): gelegenheid tot aanvulling',
+      source: ground?.statute ?? 'Awb 4:5 (naar analogie): gelegenheid tot aanvulling',
       closingDays: core.reg.organisation.closingDays,
     }).dueAt;
     const bodies: EventBody[] = [{ type: 'intake.asked', data: { missing, replyBy } }];
+    // The regulation stops the clock while it waits (Awb 4:15 lid 1 onder a): until the
+    // information arrives or the term to complete passes. Not twice: a clock already still stays so.
+    let stopped = false;
+    if (ground && !v.suspension && v.current) {
+      const what = missing.length ? missing.map((m) => FIELD_NAMES_NL[m] ?? m).join(', ') : (note?.trim() ?? '');
+      try {
+        const decided = decideSuspend(
+          core.reg,
+          lettersOf(core),
+          project(v, bodies, now, caller.sub),
+          { mayActOnStep: true },
+          { ground: ground.id, reason: `wij wachten op ${what}`, until: replyBy, quiet: true },
+          now,
+          caller.sub,
+        );
+        bodies.push(...decided.bodies);
+        wake = decided.wakeStep;
+        stopped = true;
+      } catch (e) {
+        // No term runs at this step that the ground stops: the request goes out all the same.
+        if (!(e instanceof UnprocessableError)) throw e;
+      }
+    }
     const after = project(v, bodies, now, caller.sub);
     return [
       ...bodies,
@@ -300,9 +332,12 @@ export async function askForMissing(core: Core, id: string, caller: Caller, note
         missing,
         dueAt: replyBy,
         ...(note ? { note } : {}),
+        ...(stopped && ground ? { suspension: { title: ground.title, resumesWhen: resumesWhen(ground) } } : {}),
       }),
     ];
   });
+  if (wake) await wakeStep(core, view, caller.sub);
+  return view;
 }
 
 /** The officer records the missing fields once they came (by e-mail, phone or letter). */
@@ -313,7 +348,8 @@ export async function completeIntake(
   data: { complainant: Partial<Omit<ComplaintInput['complainant'], 'birthDate'>>; description?: string },
 ): Promise<DossierView> {
   if (caller.kind !== 'officer') throw new ForbiddenError('Alleen een medewerker kan dit vastleggen.');
-  return core.mutate(id, caller.sub, (v) => {
+  let wake = false;
+  const view = await core.mutate(id, caller.sub, (v, now) => {
     if ((v.incomplete ?? []).length === 0)
       throw new UnprocessableError('Er ontbreken geen gegevens bij deze klacht.', ['complainant']);
     const variant = core.reg.intake.variants.find((x) => x.id === v.received.variant);
@@ -331,8 +367,14 @@ export async function completeIntake(
     const still = missingFields(merged, variant?.requiredFields ?? []);
     const first = still[0];
     if (first) throw new UnprocessableError(still.map((m) => m[2]).join(' '), first[1]);
-    return [
+    const bodies: EventBody[] = [
       { type: 'intake.completed', data: { ...data, ...(data.description ? { description: data.description } : {}) } },
     ];
+    // The information the clock waited for is in: it runs again.
+    const resumed = resumeOnInformation(core, project(v, bodies, now, caller.sub), now, caller.sub);
+    wake = resumed.wakeStep;
+    return [...bodies, ...resumed.bodies];
   });
+  if (wake) await wakeStep(core, view, caller.sub);
+  return view;
 }

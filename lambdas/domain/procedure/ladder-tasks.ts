@@ -10,23 +10,31 @@ import { NO_ANSWER_NOTE } from '../letters.js';
 import type { LadderInput } from '../ports.js';
 import type { Core } from './core.js';
 import { anchorOf, assigneeFor, choiceReplyBy, cursorFor, deadlineFor, reminderFor } from './deadlines.js';
-import { termsAtClose, termsAtStep } from './handling-terms.js';
+import { lettersOf, termsAtClose, termsAtStep } from './handling-terms.js';
 import { retention } from './privacy.js';
+import { decideResume } from './suspension.js';
 import type { BeginResult, Previous } from './types.js';
 
 /** Ends the step the state machine just left, with its outcome: events and letters. */
 export function completion(
   core: Core,
-  view: DossierView,
+  stored: DossierView,
   previous: Previous | null | undefined,
   now: string,
 ): EventBody[] {
   if (!previous?.step || !previous.outcome) return [];
+  let view = stored;
   const current = view.current;
   if (!current || current.stepId !== previous.step) return []; // already ended (system step, proceed)
   const at = findStep(core.reg, current.stepId);
   if (!at) return [];
   const bodies: EventBody[] = [];
+  // A clock that still stands at this step runs again as the step ends: its terms go on (a term
+  // for the whole handling in the next step of its span) with the days it stood still added.
+  if (view.suspension?.stepId === current.stepId) {
+    bodies.push(...decideResume(core.reg, lettersOf(core), view, 'step-ended', now, 'klachtflow').bodies);
+    view = project(stored, bodies, now, 'klachtflow');
+  }
   const escalated = previous.outcome === CONTROL_OUTCOMES.escalate;
   const outcome = escalated ? undefined : at.step.outcomes.find((o) => o.id === previous.outcome);
   bodies.push({
@@ -56,7 +64,7 @@ export function completion(
   for (const [name, r] of Object.entries(view.reminders)) {
     if (r.active && r.stepId === current.stepId) bodies.push({ type: 'reminder.cancelled', data: { name } });
   }
-  const after = project(view, bodies, now, 'klachtflow');
+  const after = project(stored, bodies, now, 'klachtflow');
   const key = `${current.stepId}#${current.activation}`;
   const replyBy = outcome ? choiceReplyBy(core.reg, at, outcome.id, now) : undefined;
   if (at.step.letter && at.step.letter.when === 'end' && at.step.actor !== 'system') {

@@ -13,6 +13,7 @@ import { cursorFor, reminderFor } from './deadlines.js';
 import { decideTermExtension, extendableTerms, lettersOf } from './handling-terms.js';
 import { completion } from './ladder-tasks.js';
 import { registrationOf } from './records.js';
+import { resume, suspend, suspendableGrounds } from './suspension.js';
 import type { Action, AvailableAction, BeginResult, Caller } from './types.js';
 
 /**
@@ -108,6 +109,34 @@ export function availableActions(core: Core, view: DossierView, caller: Caller):
       });
     }
   }
+  if (caller.kind === 'officer') {
+    // Stopping the clock (opschorting) where the regulation allows it, on its grounds.
+    const grounds = suspendableGrounds(core.reg, view, core.now());
+    if (grounds.length) {
+      actions.push({
+        type: 'suspend',
+        stepId: current.stepId,
+        title: 'Termijn stilzetten (opschorten)',
+        fields: {
+          ground: {
+            type: 'choice',
+            required: true,
+            options: grounds.map((g) => ({ value: g.id, title: g.title })),
+          },
+          reason: { type: 'text', required: true },
+          consent: { type: 'boolean', required: grounds.some((g) => g.complainantConsent) },
+        },
+      });
+    }
+    if (view.suspension) {
+      actions.push({
+        type: 'resume',
+        stepId: current.stepId,
+        title: 'Termijn weer laten lopen (hervatten)',
+        fields: { reason: { type: 'text', required: false } },
+      });
+    }
+  }
   if (caller.kind === 'officer' && at.step.allows.handover) {
     actions.push({
       type: 'handover',
@@ -144,6 +173,17 @@ export async function act(core: Core, id: string, caller: Caller, action: Action
   // A term for the whole handling: put off by whom the regulation names, from any step of its span.
   if (action.type === 'extend' && action.termId !== undefined)
     return extendTerm(core, id, caller, { ...action, termId: action.termId });
+  // Stopping and starting the clock: by whoever may act on the step, whether or not it waits yet.
+  if (action.type === 'suspend' || action.type === 'resume') {
+    if (caller.kind !== 'officer') throw new ForbiddenError('Alleen een medewerker kan de termijn stilzetten.');
+    const may = (v: DossierView) => {
+      const step = v.current ? findStep(core.reg, v.current.stepId)?.step : undefined;
+      return !!step && mayAct(core, caller, v, step);
+    };
+    return action.type === 'suspend'
+      ? suspend(core, id, caller.sub, may, action)
+      : resume(core, id, caller.sub, may, action);
+  }
   if (!mayAct(core, caller, view, at.step)) throw new ForbiddenError('U mag deze stap niet zetten.');
   if (!current.token)
     throw new ConflictError('Deze stap wordt nog voorbereid; probeer het over enkele seconden opnieuw.');
@@ -152,7 +192,8 @@ export async function act(core: Core, id: string, caller: Caller, action: Action
   const ctx: ActionContext = { id, view, at, token: current.token, by };
   if (action.type === 'outcome') return chooseOutcome(core, ctx, action);
   if (action.type === 'handover') return handOver(core, ctx, action);
-  return extend(core, ctx, action);
+  if (action.type === 'extend') return extend(core, ctx, action);
+  throw new UnprocessableError('Onbekende actie.', ['type']);
 }
 
 /** What `act` checked, handed to the action: the dossier as read, its step, the task token, who acts. */
@@ -319,6 +360,7 @@ async function extend(
         ...(d.basis.source ? { source: d.basis.source } : {}),
         closingDays: core.reg.organisation.closingDays,
         extensions,
+        ...(d.basis.suspensions?.length ? { suspensions: d.basis.suspensions } : {}),
         extensionPolicy: {
           ...(rule.max ? { max: rule.max } : {}),
           announceBeforeExpiry: rule.announceBeforeExpiry,

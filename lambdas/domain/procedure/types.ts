@@ -73,7 +73,11 @@ export type Action =
   | { type: 'outcome'; stepId: string; outcome: string; note?: string; contents?: Record<string, string> }
   /** With `termId`: a term for the whole handling (ladder.terms) instead of the step's own. */
   | { type: 'extend'; stepId: string; termId?: string; term: string; reason: string; consent?: boolean }
-  | { type: 'handover'; stepId: string; to: string; reason: string };
+  | { type: 'handover'; stepId: string; to: string; reason: string }
+  /** Stop the clock on a ground of the regulation (ladder.suspension.grounds). */
+  | { type: 'suspend'; stepId: string; ground?: string; reason?: string; consent?: boolean }
+  /** Start the clock again. */
+  | { type: 'resume'; stepId: string; reason?: string };
 
 export interface AvailableAction {
   type: Action['type'];
