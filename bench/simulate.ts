@@ -210,20 +210,25 @@ async function main() {
     const options = outcome.fields.outcome.options as { value: string }[];
     // Mostly the first outcome (the ladder goes on); sometimes another.
     const choice = (random() < 0.7 ? options[0] : options[Math.floor(random() * options.length)]) as { value: string };
-    let r = await call(
-      'POST',
-      `/dossiers/${s.id}/actions`,
-      { type: 'outcome', stepId: step.id, outcome: choice.value },
-      token,
+    // What the outcome's letters must contain that only the officer writes (the findings, a date).
+    const contents = Object.fromEntries(
+      Object.entries(outcome.fields as Record<string, any>)
+        .filter(([k, f]) => k.startsWith('contents.') && (f.requiredFor ?? []).includes(choice.value))
+        .map(([k, f]) => [
+          k.slice('contents.'.length),
+          f.type === 'date' ? new Date(now + 30 * DAY).toISOString().slice(0, 10) : 'Gesimuleerde tekst voor de brief.',
+        ]),
     );
+    const body = {
+      type: 'outcome',
+      stepId: step.id,
+      outcome: choice.value,
+      ...(Object.keys(contents).length ? { contents } : {}),
+    };
+    let r = await call('POST', `/dossiers/${s.id}/actions`, body, token);
     if (r.status === 422 && /registratie/i.test(JSON.stringify(r.json))) {
       await register(s.id, d);
-      r = await call(
-        'POST',
-        `/dossiers/${s.id}/actions`,
-        { type: 'outcome', stepId: step.id, outcome: choice.value },
-        token,
-      );
+      r = await call('POST', `/dossiers/${s.id}/actions`, body, token);
     }
     if (r.status === 200) counters.actions++;
     else counters.refused++;
