@@ -197,6 +197,15 @@ describe('bad input: 409 or 422 with a Dutch message and its field, and nothing 
     );
     expect(twice.status).toBe(409);
     expect(twice.json.error.message).toContain('staat al stil');
+    // A stopped clock has no end to put off, neither the step's own nor the six weeks.
+    const extendTerm = await refused(s.id, () =>
+      rt.call('POST', `/dossiers/${s.id}/actions`, {
+        token: rt.officers.coordinator,
+        body: { type: 'extend', stepId: 'horen', termId: 'afhandeling', term: 'twee weken', reason: 'drukte' },
+      }),
+    );
+    expect(extendTerm.status).toBe(409);
+    expect(extendTerm.json.error.message).toContain('staat stil');
   });
 
   it('a step that does not allow it: 422 naming the step', async () => {
