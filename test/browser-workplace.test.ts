@@ -144,6 +144,8 @@ describe.each(PRESET_IDS)('browser: the officers’ workplace of %s', (preset) =
       const added = page.locator('main li.kf-item', { hasText: 'Ik heb nog een e-mail van 21 augustus.' });
       expect(await added.count()).toBe(1);
       expect(await added.innerText()).toMatch(/^De klager, [a-z]+dag \d+ [a-z]+ 2026 om \d\d:\d\d nieuw/);
+      // No punctuation run together after a question (issue 17: "?: binnen", a subject "...?, aan").
+      expect(await page.locator('main').innerText()).not.toMatch(/\?[,:;]/);
       // No decision is chosen beforehand, anywhere on the page.
       expect(await page.locator('input[type="radio"]:checked').count()).toBe(0);
       await readable(page, `${v.name} dossier`);

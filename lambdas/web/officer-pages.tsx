@@ -897,10 +897,12 @@ function DossierPage(props: {
       {d.letters.map((l: any) => (
         <details class="kf-box">
           <summary>
-            {l.subject.replace(/^\[[^\]]+\]\s*/, '')}, aan{' '}
+            {/* "Nieuwe taak: Valt de klacht binnen de termijn? (aan ...)", never "termijn?, aan". */}
+            {l.subject.replace(/^\[[^\]]+\]\s*/, '')} (aan{' '}
             {l.recipients?.length
               ? l.recipients.map((x: string) => recipientName(reg, x)).join(' en ')
               : l.to.join(', ') || 'niemand'}
+            )
             {l.undeliverable.length
               ? `; per post aan ${l.undeliverable.map((x: string) => recipientName(reg, x)).join(' en ')}`
               : ''}
