@@ -19,7 +19,7 @@ import type { UsageCounts } from '../runtime/usage.js';
 import { PRESET_IDS } from '../statemachines/load.js';
 import { seeded } from '../test/support/random.js';
 import { SANNE } from '../test/support/runtime.js';
-import { costPerComplaint, fixedMonthlyCost, PRICES_AS_OF, presetTemplate } from './cost.js';
+import { cachedFixedMonthlyCost, costPerComplaint, PRICES_AS_OF } from './cost.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -304,7 +304,7 @@ async function main() {
     retention.unit === 'years' ? retention.amount * 12 : retention.unit === 'months' ? retention.amount : 1;
   const perComplaint = costPerComplaint(result.usage.perComplaint, { retentionMonths });
   const fixed = (PRESET_IDS as readonly string[]).includes(regulation)
-    ? fixedMonthlyCost(await presetTemplate(regulation))
+    ? await cachedFixedMonthlyCost(regulation)
     : undefined;
   const cost = {
     asOf: PRICES_AS_OF,
