@@ -9,6 +9,7 @@
  *   npm run bench                     # a table
  *   npm run bench -- --json           # one JSON object
  *   npm run bench -- --requests 400   # intake requests per concurrency level (default 100)
+ *   npm run bench -- --sim 1000,10000 # simulated years side by side (bench/simulation-scaling.ts)
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -21,6 +22,7 @@ import { startRuntime } from '../runtime/runtime.js';
 import { bundleHandler, loadBundle } from '../test/support/bundles.js';
 import { readyUrl } from '../test/support/process.js';
 import { NO_LIMITS, SANNE } from '../test/support/runtime.js';
+import { heapScaling, simulationScaling } from './simulation-scaling.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -36,6 +38,18 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
 }
 const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
+/** A comma-separated list of numbers after `name` (`--sim 1000,10000`), or the default. */
+const listArg = (name: string, fallback: number[]) => {
+  const i = args.indexOf(name);
+  const list =
+    i >= 0
+      ? (args[i + 1] ?? '')
+          .split(',')
+          .map(Number)
+          .filter((x) => x > 0)
+      : [];
+  return list.length ? list : fallback;
+};
 
 /** Runs `n` calls of `one` with `concurrency` at a time; latencies in ms and the rate per second. */
 async function load(n: number, concurrency: number, one: (i: number) => Promise<void>) {
@@ -345,8 +359,30 @@ async function main() {
   say(`Lambda bundles (minified; cold import in a fresh process, median of ${LOAD_RUNS}):`);
   for (const [k, v] of Object.entries(bundles))
     say(`  ${k.padEnd(12)} ${(v.bytes / 1024).toFixed(0).padStart(6)} KiB   ${v.loadMsMedian} ms`);
+  // The simulated year side by side at two sizes, and the runtime's heap after closed complaints.
+  const simSizes = listArg('--sim', [100, 300]);
+  say(`simulate ons-welzijn, 365 days (in-memory table), complaints: ${simSizes.join(', ')}`);
+  const simulation = await simulationScaling(simSizes);
+  for (const r of simulation)
+    say(
+      `  ${String(r.complaints).padStart(6)} complaints  ${r.wallSeconds} s wall  ${r.cpuSeconds} s CPU  ${r.complaintsPerSecond} /s  ${r.cpuMsPerComplaint} ms CPU per complaint  (load ${r.loadAverage.join(' ')})`,
+    );
+  const [first, last] = [simulation[0], simulation.at(-1)];
+  if (first && last && last !== first)
+    say(
+      `  ${last.complaints / first.complaints}× the complaints took ${round(last.cpuSeconds / first.cpuSeconds, 2)}× the CPU (${round(last.wallSeconds / first.wallSeconds, 2)}× the wall time)`,
+    );
+  const heapSizes = listArg('--heap', [50, 200]);
+  say(`heap after GC, complaints to closure: ${heapSizes.join(', ')} (dynalite as npm start runs it, and in memory)`);
+  const heap = await heapScaling(heapSizes, ['dynalite', 'memory']);
+  for (const r of heap)
+    say(
+      `  ${r.store.padEnd(8)} ${String(r.n).padStart(5)} closed  ${r.heapMb} MB${r.store === 'memory' ? ` (${r.heapWithoutTableMb} MB without the table)` : ''}  ${r.pendingClock} on the clock  ${r.seconds} s`,
+    );
   const result = {
     at: new Date().toISOString(),
+    simulation,
+    heap,
     machine,
     intake: { c1: intake1, c16: intake16 },
     rawPutItem: { c1: raw1, c16: raw16 },

@@ -9,7 +9,7 @@
  * ladders to finish, default 120), --json.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Heap } from 'heap-js';
 import { Temporal } from 'temporal-polyfill';
@@ -274,6 +274,9 @@ async function main() {
     days,
     simulatedDays: day,
     wallSeconds: Math.round(wallSeconds * 10) / 10,
+    // CPU of this process (user + system): on a shared machine wall time also counts others' work.
+    cpuSeconds: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1e5) / 10,
+    loadAverage: loadavg().map((x) => Math.round(x * 10) / 10),
     complaintsPerSecond: Math.round((10 * sims.length) / wallSeconds) / 10,
     outcomes,
     deadlines: attainment,
@@ -327,7 +330,7 @@ async function main() {
   }
   const out = (s: string) => process.stdout.write(`${s}\n`);
   out(
-    `\n${result.complaints} klachten, ${regulation}, ${days} dagen (gesimuleerd: ${day} dagen), ${result.wallSeconds} s, ${result.complaintsPerSecond} klachten per seconde`,
+    `\n${result.complaints} klachten, ${regulation}, ${days} dagen (gesimuleerd: ${day} dagen), ${result.wallSeconds} s, ${result.complaintsPerSecond} klachten per seconde (${result.cpuSeconds} s rekentijd; belasting van de machine ${result.loadAverage.join(' ')})`,
   );
   out('dossiers per uitkomst:');
   for (const [k, v] of Object.entries(outcomes).sort((a, b) => b[1] - a[1])) out(`  ${k.padEnd(32)} ${v}`);
