@@ -6,7 +6,8 @@
  * complainants ask for the next rung, some withdraw). Prints dossiers per outcome, deadline
  * attainment, state transitions per dossier, wall time, and how many deadlines fall due in which
  * week (a planning aid). Options: --seed <n>, --tail <days> (time after the last complaint for
- * ladders to finish, default 120), --json.
+ * ladders to finish, default 120), --suspend <share> (complaints whose clock an officer stops once,
+ * where the regulation allows it, and starts again 3 to 14 days later; default 0.1), --json.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -33,6 +34,8 @@ const days = Number(option('days', '90'));
 const tail = Number(option('tail', '120'));
 const seed = Number(option('seed', '1'));
 const asJson = process.argv.includes('--json');
+/** The share of complaints whose clock an officer stops once (opschorting), where the regulation allows it. */
+const suspendShare = Number(option('suspend', '0.1'));
 const START = '2026-09-01T09:00:00+02:00';
 const DAY = 86_400_000;
 
@@ -46,6 +49,9 @@ interface Sim {
   persona: Persona;
   /** When the person acts on the step seen (step id + its start). */
   plan?: { key: string; at: number };
+  /** This complaint's clock is stopped once, where a step allows it; then started again at `resumeAt`. */
+  suspends?: boolean;
+  resumeAt?: number;
   withdrawAt?: number;
 }
 
@@ -100,7 +106,15 @@ async function main() {
     () => t0 + Math.floor(random() * days) * DAY + random() * 8 * 3_600_000,
   ).sort((a, b) => a - b);
   const sims: Sim[] = [];
-  const counters = { actions: 0, refused: 0, escalations: 0, withdrawals: 0, registrations: 0 };
+  const counters = {
+    actions: 0,
+    refused: 0,
+    escalations: 0,
+    withdrawals: 0,
+    registrations: 0,
+    suspensions: 0,
+    resumes: 0,
+  };
 
   /** Fills in what the registration form still misses, as the officer does before closing. */
   const register = async (id: string, d: any) => {
@@ -124,6 +138,45 @@ async function main() {
       return;
     }
     if (!step?.awaiting) return;
+    // The clock stands still: the officer starts it again when the reason is gone (mediation done).
+    if (d.suspension) {
+      if (s.resumeAt !== undefined && now >= s.resumeAt) {
+        const token = rt.officers[step.assignee] ?? anyOfficer;
+        const r = await call('POST', `/dossiers/${s.id}/actions`, { type: 'resume', stepId: step.id }, token);
+        if (r.status === 200) counters.resumes++;
+        else counters.refused++;
+        s.resumeAt = undefined;
+      }
+      return;
+    }
+    if (s.suspends) {
+      const token = rt.officers[step.assignee] ?? anyOfficer;
+      const actions = (await call('GET', `/dossiers/${s.id}`, undefined, token)).json?.availableActions ?? [];
+      const offered = actions.find((a: any) => a.type === 'suspend');
+      if (offered) {
+        const r = await call(
+          'POST',
+          `/dossiers/${s.id}/actions`,
+          {
+            type: 'suspend',
+            stepId: step.id,
+            ground: offered.fields.ground.options[0].value,
+            reason: 'Gesimuleerd: de klager vroeg om bemiddeling.',
+            consent: true,
+          },
+          token,
+        );
+        if (r.status === 200) {
+          counters.suspensions++;
+          s.suspends = false;
+          s.resumeAt = now + (3 + random() * 11) * DAY;
+          s.plan = undefined;
+          return;
+        }
+        counters.refused++;
+        s.suspends = false;
+      }
+    }
     const key = `${step.id}@${step.since}`;
     if (s.plan?.key !== key) {
       const due = d.deadlines
@@ -157,20 +210,24 @@ async function main() {
     const options = outcome.fields.outcome.options as { value: string }[];
     // Mostly the first outcome (the ladder goes on); sometimes another.
     const choice = (random() < 0.7 ? options[0] : options[Math.floor(random() * options.length)]) as { value: string };
-    let r = await call(
-      'POST',
-      `/dossiers/${s.id}/actions`,
-      { type: 'outcome', stepId: step.id, outcome: choice.value },
-      token,
-    );
+    // What the letter of this outcome must contain that only the officer can write (findings,
+    // solutions: Awb 9:12), written as an officer would: the fields the action names for it.
+    const contents: Record<string, string> = {};
+    for (const [name, f] of Object.entries(outcome.fields as Record<string, any>)) {
+      if (!name.startsWith('contents.') || !(f.requiredFor ?? []).includes(choice.value)) continue;
+      contents[name.slice('contents.'.length)] =
+        f.type === 'date' ? new Date(now).toISOString().slice(0, 10) : `Gesimuleerd: ${f.label ?? name}.`;
+    }
+    const body = {
+      type: 'outcome',
+      stepId: step.id,
+      outcome: choice.value,
+      ...(Object.keys(contents).length ? { contents } : {}),
+    };
+    let r = await call('POST', `/dossiers/${s.id}/actions`, body, token);
     if (r.status === 422 && /registratie/i.test(JSON.stringify(r.json))) {
       await register(s.id, d);
-      r = await call(
-        'POST',
-        `/dossiers/${s.id}/actions`,
-        { type: 'outcome', stepId: step.id, outcome: choice.value },
-        token,
-      );
+      r = await call('POST', `/dossiers/${s.id}/actions`, body, token);
     }
     if (r.status === 200) counters.actions++;
     else counters.refused++;
@@ -187,6 +244,7 @@ async function main() {
   const nextCheck = (s: Sim, d: any, now: number): number => {
     const candidates = [now + 30 * DAY];
     if (s.withdrawAt !== undefined) candidates.push(Math.max(s.withdrawAt, now + 1));
+    if (s.resumeAt !== undefined) candidates.push(Math.max(s.resumeAt, now + 1));
     const step = d?.currentStep;
     if (!step?.awaiting) candidates.push(now + DAY);
     else if (s.plan && s.plan.key === `${step.id}@${step.since}`) {
@@ -217,6 +275,7 @@ async function main() {
           token: r.json.accessToken,
           reference: r.json.reference,
           persona: p,
+          ...(random() < suspendShare ? { suspends: true } : {}),
           ...(p === 'withdrawing' ? { withdrawAt: (arrivals[next] as number) + (3 + random() * 40) * DAY } : {}),
         };
         sims.push(sim);
@@ -341,7 +400,7 @@ async function main() {
     `overgangen per dossier: gemiddeld ${result.transitionsPerDossier.mean}, min ${result.transitionsPerDossier.min}, max ${result.transitionsPerDossier.max} (totaal ${total})`,
   );
   out(
-    `acties ${counters.actions}, geweigerd ${counters.refused}, escalaties ${counters.escalations}, ingetrokken ${counters.withdrawals}, registratieformulieren ${counters.registrations}, brieven ${result.letters}`,
+    `acties ${counters.actions}, geweigerd ${counters.refused}, escalaties ${counters.escalations}, ingetrokken ${counters.withdrawals}, termijn stilgezet ${counters.suspensions} (hervat ${counters.resumes}), registratieformulieren ${counters.registrations}, brieven ${result.letters}`,
   );
   const u = result.usage.perComplaint;
   out(

@@ -119,6 +119,51 @@ const HELP_TITLES: Record<string, string> = {
   'Arguments:': 'Argumenten:',
 };
 
+/**
+ * commander's own usage errors in Dutch. commander builds them in English and hands each, with its
+ * code, to `Command.error`; the names it quotes ('--bogus', 'regeling') are taken from its message.
+ * A code commander adds later falls back to its text without "error:", so nothing is lost.
+ */
+export function dutchUsageError(message: string, code: string | undefined): string {
+  const quoted = [...message.matchAll(/'([^']*)'/g)].map((m) => m[1] ?? '');
+  const [first = '', second = ''] = quoted;
+  // commander's suggestion: "(Did you mean show?)" or "(Did you mean one of a, b?)".
+  const similar = /\(Did you mean (?:one of )?(.+)\?\)/.exec(message)?.[1];
+  const suggestion = similar ? ` Bedoelt u ${similar.split(', ').join(' of ')}?` : '';
+  const counts = /Expected (\d+) arguments? but got (\d+)/.exec(message);
+  const reason = (s: string) => s.replace(/^.*? is invalid\.\s*/s, '').trim();
+  switch (code) {
+    case 'commander.unknownOption':
+      return `onbekende optie ${first}.${suggestion}`;
+    case 'commander.unknownCommand':
+      return `onbekende opdracht ${first}.${suggestion}`;
+    case 'commander.missingArgument':
+      return `<${first}> ontbreekt.`;
+    case 'commander.optionMissingArgument':
+      return `bij ${first} hoort een waarde.`;
+    case 'commander.missingMandatoryOptionValue':
+      return `${first} is verplicht.`;
+    case 'commander.excessArguments':
+      return `te veel waarden${first ? ` voor ${first}` : ''}: verwacht ${counts?.[1] ?? '?'}, gekregen ${counts?.[2] ?? '?'}.`;
+    case 'commander.conflictingOption':
+      return `${first.replace(/^option /, '')} kan niet samen met ${second}.`;
+    case 'commander.invalidArgument':
+      return `de waarde ${second || first} klopt niet${second ? ` bij ${first}` : ''}. ${reason(message)}`.trim();
+    default:
+      return message.replace(/^error: /, '');
+  }
+}
+
+/** A command whose usage errors (and those of its subcommands) are Dutch, as `klachtflow: ...`. */
+class DutchCommand extends Command {
+  override createCommand(name?: string): Command {
+    return new DutchCommand(name);
+  }
+  override error(message: string, errorOptions?: { code?: string; exitCode?: number }): never {
+    return super.error(`klachtflow: ${dutchUsageError(message, errorOptions?.code)}`, errorOptions);
+  }
+}
+
 /** Where an outcome leads, in words (the regulation file's `next`). */
 function nextInWords(reg: Regulation, next: string): string {
   if (next === 'next') return 'volgende stap';
@@ -190,7 +235,7 @@ const WHEN_NL: Record<string, string> = { 'after-rung': 'na deze trede', 'any-ti
 export const DEFAULT_SMTP_PORT = 2525;
 
 export function buildProgram(): Command {
-  const program = new Command('klachtflow')
+  const program = new DutchCommand('klachtflow')
     .description('Klachtenregelingen als code: regelingen, termijnen en de lokale dienst.')
     .showHelpAfterError('(meer weten: voeg --help toe)')
     .exitOverride()
@@ -305,9 +350,10 @@ export function buildProgram(): Command {
     .option('--regulation <regeling>', 'preset-id', 'ons-welzijn')
     .option('--complaints <n>', 'aantal klachten', '20')
     .option('--days <d>', 'over hoeveel dagen ze binnenkomen', '30')
+    .option('--suspend <aandeel>', 'aandeel klachten waarvan de termijn een keer stil wordt gezet (0 tot 1)', '0.1')
     .option('--json', 'uitvoer als JSON')
     .allowUnknownOption()
-    .action(async (opts: { regulation: string; complaints: string; days: string; json?: boolean }) => {
+    .action(async (opts: { regulation: string; complaints: string; days: string; suspend: string; json?: boolean }) => {
       // The simulation lives with the benchmarks (bench/simulate.ts) and reads its own arguments.
       process.argv = [
         process.argv[0] ?? 'node',
@@ -318,6 +364,8 @@ export function buildProgram(): Command {
         opts.complaints,
         '--days',
         opts.days,
+        '--suspend',
+        opts.suspend,
         ...(opts.json ? ['--json'] : []),
       ];
       await import('../bench/simulate.js');

@@ -20,6 +20,7 @@ import type { InboundMail } from './domain/inbound-mail.js';
 import { dayOf } from './domain/letters.js';
 import type { AttachmentStore, DossierStore } from './domain/ports.js';
 import { isRespondent } from './domain/procedure/access.js';
+import { resumesWhen } from './domain/procedure/suspension.js';
 import { type Caller, Procedure } from './domain/procedure.js';
 import { buildReport, reportCsv, reportHtml } from './domain/report.js';
 import { LONE_SURROGATE_MESSAGE, normalizeJson } from './domain/text.js';
@@ -193,6 +194,8 @@ const Deadline = z
     status: z.enum(['open', 'met', 'breached', 'cancelled']),
     kind: z.string(),
     extended: z.boolean(),
+    /** The clock stands still (opschorting): no end until it runs again. */
+    suspended: z.boolean(),
     statute: z.string().optional(),
     /** Set for a term for the handling as a whole (Awb 9:11, Wkkgz art. 17): its id in the regulation. */
     term: z.string().optional(),
@@ -218,6 +221,8 @@ const ActionBody = z
         stepId: z.string(),
         outcome: z.string(),
         note: z.string().max(50_000).optional(),
+        /** What the outcome's letters must contain that the officer writes (findings, judgement, measures, their date). */
+        contents: z.record(z.string().max(100), z.string().max(50_000)).optional(),
       })
       .strict(),
     z
@@ -229,6 +234,24 @@ const ActionBody = z
         term: z.string().max(100),
         reason: z.string().trim().min(1, 'Geef de reden van de verlenging.').max(5000),
         consent: z.boolean().optional(),
+      })
+      .strict(),
+    z
+      .object({
+        type: z.literal('suspend'),
+        stepId: z.string(),
+        /** A ground of the regulation (ladder.suspension.grounds); checked by the procedure, with a Dutch message. */
+        ground: z.string().max(100).optional(),
+        reason: z.string().max(5000).optional(),
+        /** The complainant agreed, where the ground asks for it. */
+        consent: z.boolean().optional(),
+      })
+      .strict(),
+    z
+      .object({
+        type: z.literal('resume'),
+        stepId: z.string(),
+        reason: z.string().max(5000).optional(),
       })
       .strict(),
     z
@@ -295,6 +318,22 @@ function bearerToken(c: Context): string | undefined {
   return m?.[1];
 }
 
+/** The suspension under way, as the complainant and the officer read it. */
+function suspensionOf(reg: Regulation, view: DossierView) {
+  const s = view.suspension;
+  if (!s) return null;
+  const ground = reg.ladder.suspension?.grounds.find((g) => g.id === s.groundId);
+  return {
+    ground: s.groundId,
+    title: s.title,
+    reason: s.reason,
+    since: s.from,
+    ...(s.until ? { until: s.until } : {}),
+    resumesWhen: resumesWhen(ground),
+    deadlines: s.deadlineIds,
+  };
+}
+
 /** What a complainant sees of their dossier: no officer notes, no tokens. */
 function complainantView(reg: Regulation, view: DossierView, actions: unknown[]) {
   const rung = reg.ladder.rungs.find((r) => r.id === view.rungId);
@@ -318,12 +357,25 @@ function complainantView(reg: Regulation, view: DossierView, actions: unknown[])
       at: e.at,
     })),
     deadlines: Procedure.deadlinesOf(view),
+    // The clock stands still (opschorting): why, since when, what starts it again.
+    suspension: suspensionOf(reg, view),
     letters: view.letters
       .filter((l) => l.audience === 'complainant')
       .map((l) => ({ kind: l.kind, subject: l.subject, text: l.text, at: l.sentAt ?? l.queuedAt })),
     closed: view.closed ?? null,
     availableActions: actions,
     canWithdraw: view.status === 'open',
+    // After closure (not after a withdrawal) the page asks whether they are satisfied; their answer.
+    satisfaction: {
+      asked: view.status === 'closed' && view.closed?.result !== 'withdrawn' && !view.erasedAt,
+      answer: view.complainantSatisfaction
+        ? {
+            satisfied: view.complainantSatisfaction.satisfied,
+            ...(view.complainantSatisfaction.remark ? { remark: view.complainantSatisfaction.remark } : {}),
+            at: view.complainantSatisfaction.at,
+          }
+        : null,
+    },
   };
 }
 
@@ -352,6 +404,8 @@ function officerView(reg: Regulation, view: DossierView, actions: unknown[], pro
     letters: view.letters.map(({ html: _html, ...l }) => l),
     timeline: view.ended,
     closed: view.closed ?? null,
+    // The complainant's own answer after closure (not the registration form's, which is the officer's).
+    complainantSatisfaction: view.complainantSatisfaction ?? null,
     registration: procedure.registrationOf(view) ?? null,
     improvements: view.improvements,
     retentionUntil: view.retentionUntil ?? null,
@@ -359,6 +413,8 @@ function officerView(reg: Regulation, view: DossierView, actions: unknown[], pro
     attachments: view.attachments ?? [],
     incomplete: view.incomplete ?? [],
     incompleteAsked: view.incompleteAsked ?? null,
+    suspension: suspensionOf(reg, view),
+    suspensions: view.suspensions ?? [],
     // A letter that did not arrive since an officer last acted here: "brief niet aangekomen".
     undeliveredSince: view.undeliveredSince,
     undeliveredTo: view.undeliveredTo,
@@ -392,7 +448,11 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
    * Idempotency-Key: the same key gives the same answer, once, however often and however
    * concurrently it is sent (a double click, a retried request, a reloaded form).
    */
-  const idempotent = async <T>(given: string | undefined, body: unknown, run: () => Promise<T>): Promise<T> => {
+  const idempotent = async <T>(
+    given: string | undefined,
+    body: unknown,
+    run: (record?: (response: T) => { key: string; response: unknown }) => Promise<T>,
+  ): Promise<T> => {
     if (!given) return run();
     // Stored under a hash of the client's key, the answer sealed with it (sealed.ts): the record
     // holds no access token in plain text.
@@ -416,8 +476,15 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
     }
     if (!started) throw new ApiError(409, 'Deze klacht wordt al verwerkt; probeer het zo opnieuw.');
     let response: T;
+    // The run may record the key done itself, in the write that stores what it made (a complaint:
+    // one transaction, procedure/intake.ts); then no second write is needed here.
+    let recorded = false;
+    const record = (r: T) => {
+      recorded = true;
+      return { key, response: seal(given, r) };
+    };
     try {
-      response = await run();
+      response = await run(record);
     } catch (e) {
       // Refused input stores nothing, so a corrected retry with the same key may go ahead at once.
       // Any other failure may have come after the dossier was stored: the key stays pending until
@@ -427,10 +494,18 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
         await deps.store.releaseIdempotent(key);
       throw e;
     }
-    await deps.store.finishIdempotent(key, seal(given, response));
+    if (!recorded) await deps.store.finishIdempotent(key, seal(given, response));
     return response;
   };
   const { procedure, regulation: reg } = deps;
+  /** The answer to a complaint made: also what its Idempotency-Key's record keeps. */
+  const created = (view: DossierView, accessToken: string): z.infer<typeof Created> => ({
+    id: view.id,
+    reference: view.reference,
+    accessToken,
+    statusUrl: deps.statusUrl(view.id, accessToken),
+    deadlines: Procedure.deadlinesOf(view),
+  });
   const now = deps.now ?? (() => new Date());
   const app = new OpenAPIHono({
     defaultHook: (result, c) => {
@@ -575,38 +650,52 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
       const body = c.req.valid('json');
       const key = c.req.valid('header')['idempotency-key'];
       const address = clientAddress(c);
-      const run = async () => {
+      const run = async (record?: (response: z.infer<typeof Created>) => { key: string; response: unknown }) => {
         // Anyone can make the organisation mail any address: limited per caller and per address
         // (a repeated Idempotency-Key gives its first answer without counting again).
+        // Both limits in one round trip (#19).
         const at = now();
         const { complaintsPerCaller: byCaller, complaintsPerAddress: byAddress } = limits;
-        if (
-          address &&
-          !(await deps.store.withinLimit(`complaints-from#${address}`, at, byCaller.seconds, byCaller.count))
-        )
+        const email = body.complainant.email?.trim().toLowerCase();
+        const hashed = email && createHash('sha256').update(email).digest('base64url');
+        const checks = [
+          ...(address
+            ? [
+                {
+                  key: `complaints-from#${address}`,
+                  windowSeconds: byCaller.seconds,
+                  limit: byCaller.count,
+                  who: 'caller',
+                },
+              ]
+            : []),
+          ...(hashed
+            ? [
+                {
+                  key: `complaints-to#${hashed}`,
+                  windowSeconds: byAddress.seconds,
+                  limit: byAddress.count,
+                  who: 'email',
+                },
+              ]
+            : []),
+        ];
+        const reached = checks[await deps.store.withinLimits(checks, at)]?.who;
+        if (reached === 'caller')
           throw new ApiError(
             429,
             'Er zijn vanaf dit adres veel klachten tegelijk ingediend. Probeer het over een uur opnieuw, of bel ons.',
           );
-        const email = body.complainant.email?.trim().toLowerCase();
-        const hashed = email && createHash('sha256').update(email).digest('base64url');
-        if (
-          hashed &&
-          !(await deps.store.withinLimit(`complaints-to#${hashed}`, at, byAddress.seconds, byAddress.count))
-        )
+        if (reached === 'email')
           throw new ApiError(
             429,
             'Met dit e-mailadres zijn vandaag al veel klachten ingediend. Probeer het morgen opnieuw, of bel ons.',
             [{ path: 'complainant.email', message: 'te vaak vandaag' }],
           );
-        const { view, accessToken } = await procedure.register(body, 'web', 'complainant');
-        return {
-          id: view.id,
-          reference: view.reference,
-          accessToken,
-          statusUrl: deps.statusUrl(view.id, accessToken),
-          deadlines: Procedure.deadlinesOf(view),
-        };
+        const { view, accessToken } = await procedure.register(body, 'web', 'complainant', undefined, {
+          ...(record ? { idempotency: (v: DossierView, token: string) => record(created(v, token)) } : {}),
+        });
+        return created(view, accessToken);
       };
       return c.json(await idempotent(key, body, run), 201);
     },
@@ -707,6 +796,24 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
     const view = await procedure.withdraw(id, (c.req.valid('json') as z.infer<typeof Withdraw>).reason);
     return c.json(complainantView(reg, view, []), 200);
   });
+
+  // The complainant's own answer after closure: yes or no, and an optional remark. A later answer
+  // replaces an earlier one (procedure/complainant-actions.ts says why); before closure 409.
+  const Satisfaction = z
+    .object({
+      satisfied: z.boolean({ error: 'Kies ja (true) of nee (false): bent u tevreden over de behandeling?' }),
+      remark: z.string().max(2000, 'Schrijf hooguit 2000 tekens.').optional(),
+    })
+    .strict();
+  app.openapi(
+    complainantRoute('/satisfaction', 'Zeggen of u tevreden bent (na afsluiting)', Satisfaction),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      await procedure.authoriseComplainant(id, bearerToken(c));
+      const view = await procedure.answerSatisfaction(id, c.req.valid('json') as z.infer<typeof Satisfaction>);
+      return c.json(complainantView(reg, view, []), 200);
+    },
+  );
 
   const Escalate = z.object({ to: z.string().max(100).optional() }).strict();
   app.openapi(complainantRoute('/escalate', 'Naar de volgende stap van de ladder', Escalate), async (c) => {

@@ -1,7 +1,7 @@
 /**
  * Dependencies of the Lambda functions, built once per container from the environment the CDK
- * stack sets. The SDK clients use the Lambda's own role and are traced (X-Ray, through
- * Powertools); nothing here runs locally (the runtime builds the same Procedure with local
+ * stack sets. The SDK clients use the Lambda's own role and are traced (X-Ray subsegments,
+ * ./xray.ts); nothing here runs locally (the runtime builds the same Procedure with local
  * endpoints).
  */
 import { readFileSync } from 'node:fs';
@@ -16,7 +16,8 @@ import { SchedulerReminders, SesMailer, StepFunctionsWorkflow } from './adapters
 import { DynamoDossierStore } from './adapters/dynamodb-store.js';
 import { Procedure } from './domain/procedure.js';
 import { taskHandlers } from './handlers.js';
-import { metricsObserver, tracer } from './observability.js';
+import { metricsObserver } from './observability.js';
+import { traceAwsClient } from './xray.js';
 
 function env(name: string): string {
   const v = process.env[name];
@@ -48,7 +49,7 @@ export function awsDeps() {
   if (cached) return cached;
   // The regulation travels in the bundle (regulation.json): too large for Lambda's environment.
   const regulation = bundledRegulation(env('KLACHTFLOW_REGULATION'));
-  const store = new DynamoDossierStore(tracer.captureAWSv3Client(new DynamoDBClient({})), env('TABLE_NAME'));
+  const store = new DynamoDossierStore(traceAwsClient(new DynamoDBClient({})), env('TABLE_NAME'));
   const publicUrl = env('PUBLIC_URL').replace(/\/$/, '');
   const procedure = new Procedure({
     regulation,
@@ -57,17 +58,17 @@ export function awsDeps() {
     // With e-mail intake on, erasing a dossier also removes its files from the inbound-mail bucket.
     ...(process.env.INBOUND_BUCKET
       ? {
-          attachments: new S3AttachmentStore(tracer.captureAWSv3Client(new S3Client({})), process.env.INBOUND_BUCKET),
+          attachments: new S3AttachmentStore(traceAwsClient(new S3Client({})), process.env.INBOUND_BUCKET),
         }
       : {}),
-    mailer: new SesMailer(tracer.captureAWSv3Client(new SESClient({})), process.env.SES_CONFIGURATION_SET),
-    reminders: new SchedulerReminders(tracer.captureAWSv3Client(new SchedulerClient({})), {
+    mailer: new SesMailer(traceAwsClient(new SESClient({})), process.env.SES_CONFIGURATION_SET),
+    reminders: new SchedulerReminders(traceAwsClient(new SchedulerClient({})), {
       arn: env('REMINDER_FUNCTION_ARN'),
       roleArn: env('SCHEDULER_ROLE_ARN'),
       groupName: env('SCHEDULE_GROUP'),
       ...(process.env.SCHEDULE_DLQ_ARN ? { deadLetterArn: process.env.SCHEDULE_DLQ_ARN } : {}),
     }),
-    workflow: new StepFunctionsWorkflow(tracer.captureAWSv3Client(new SFNClient({})), env('STATE_MACHINE_ARN')),
+    workflow: new StepFunctionsWorkflow(traceAwsClient(new SFNClient({})), env('STATE_MACHINE_ARN')),
     clock: { now: () => new Date() },
     // Breached deadlines and refused letters as metrics: the stack's alarms watch them (lib/alarms.ts).
     observer: metricsObserver(),

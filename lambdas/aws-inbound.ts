@@ -1,13 +1,15 @@
 /**
  * Lambda wiring for complaints by e-mail, apart from aws-deps.ts so that only the functions that
- * need the MIME parser (the API's postvak routes, SES receiving) carry it in their bundle.
+ * deal with mail carry it. The MIME parser is handed in by the one function that reads mail as it
+ * arrives (SES receiving, inbound-mail-handler.ts); the API's postvak routes decide on mail read
+ * then, and go without it (#19: the parser and its code pages were half the API bundle).
  */
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESClient } from '@aws-sdk/client-ses';
 import { S3AttachmentStore } from './adapters/attachments.js';
 import { SesMailer } from './adapters/aws.js';
 import { awsDeps } from './aws-deps.js';
-import { InboundMail } from './domain/inbound-mail.js';
+import { InboundMail, type MailParser } from './domain/inbound-mail.js';
 
 let inboundCached: { inbound: InboundMail; attachments: S3AttachmentStore } | undefined;
 
@@ -22,12 +24,13 @@ function env(name: string): string {
  * domain code both the receiving handler and the API's postvak routes use. Undefined when the
  * organisation has not turned e-mail intake on (no INBOUND_BUCKET).
  */
-export function awsInbound(): { inbound: InboundMail; attachments: S3AttachmentStore } {
+export function awsInbound(parse?: MailParser): { inbound: InboundMail; attachments: S3AttachmentStore } {
   if (inboundCached) return inboundCached;
   const { regulation, store, procedure } = awsDeps();
   const attachments = new S3AttachmentStore(new S3Client({}), env('INBOUND_BUCKET'));
   const publicUrl = env('PUBLIC_URL').replace(/\/$/, '');
   const inbound = new InboundMail({
+    ...(parse ? { parse } : {}),
     regulation,
     procedure,
     store,

@@ -31,6 +31,7 @@ export function taskHandlers(
       if (e.kind === 'erase') await procedure.erase(e.dossierId);
       else if (e.kind === 'erase-held') await procedure.eraseHeld(e.heldId);
       else if (e.kind === 'term-reminder' || e.kind === 'term-end') await procedure.termFired(e);
+      else if (e.kind === 'suspension-end') await procedure.suspensionEnded(e);
       else await procedure.remind(e);
       return null;
     },

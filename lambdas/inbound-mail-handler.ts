@@ -6,7 +6,8 @@
  */
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { awsInbound } from './aws-inbound.js';
-import type { InboundMail } from './domain/inbound-mail.js';
+import type { InboundMail, InboundOutcome } from './domain/inbound-mail.js';
+import { parseMail } from './domain/mime.js';
 import { observed } from './observability.js';
 
 /** The part of the SES receiving event this handler reads. */
@@ -38,8 +39,9 @@ export interface InboundHandlerDeps {
 
 /** The handler over its dependencies (tests hand in a local InboundMail and a fake S3). */
 export function inboundMailHandler(deps: () => InboundHandlerDeps) {
-  return async (event: SesReceivingEvent): Promise<void> => {
+  return async (event: SesReceivingEvent): Promise<InboundOutcome[]> => {
     const { s3, inbound, bucket, prefix } = deps();
+    const outcomes: InboundOutcome[] = [];
     for (const record of event.Records) {
       const { mail, receipt } = record.ses;
       const key = `${prefix}${mail.messageId}`;
@@ -47,7 +49,7 @@ export function inboundMailHandler(deps: () => InboundHandlerDeps) {
       const raw = object.Body ? await object.Body.transformToByteArray() : new Uint8Array();
       // A failure throws: Lambda retries the asynchronous invocation, then the dead-letter queue
       // keeps the event (the message itself stays in the bucket either way).
-      await inbound.receive(raw, {
+      const outcome = await inbound.receive(raw, {
         receiptId: mail.messageId,
         // When SES received it: the complaint's terms count from here.
         receivedAt: receipt.timestamp || mail.timestamp,
@@ -62,7 +64,10 @@ export function inboundMailHandler(deps: () => InboundHandlerDeps) {
         },
         rawKey: key,
       });
+      outcomes.push(outcome);
     }
+    // What became of each message (SES ignores it; the local SMTP server answers with it).
+    return outcomes;
   };
 }
 
@@ -77,7 +82,7 @@ export const handler = observed(
     if (!bucket) throw new Error('Environment variable INBOUND_BUCKET is not set');
     deps = {
       s3: new S3Client({}),
-      inbound: awsInbound().inbound,
+      inbound: awsInbound(parseMail).inbound,
       bucket,
       prefix: process.env.INBOUND_PREFIX ?? 'inbound/',
     };

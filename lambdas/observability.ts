@@ -1,15 +1,15 @@
 /**
- * Logging and tracing of the Lambda functions (Powertools): one Logger and one Tracer per
- * container, and `observed`, which wraps every handler. A log line carries the request id, the
+ * Logging and tracing of the Lambda functions: one Powertools Logger per container, X-Ray
+ * subsegments through ./xray.ts (not the X-Ray SDK, #19), and `observed`, which wraps every handler. A log line carries the request id, the
  * route template, the dossier id and the step: ids, never what a person wrote (name, e-mail,
  * phone, the complaint itself). The event and the response are never logged or traced.
  *
  * Only the Lambda entries import this; the local runtime calls the same domain code without it,
- * so `npm start` and the tests stay quiet. Outside Lambda the Tracer switches itself off.
+ * so `npm start` and the tests stay quiet. Outside Lambda nothing is traced (no trace header).
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
+import { traced } from './xray.js';
 
 /** The service name the stack gives every function (POWERTOOLS_SERVICE_NAME). */
 export const SERVICE_NAME = 'klachtflow';
@@ -21,8 +21,6 @@ const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE_NAME;
 /** The level comes from POWERTOOLS_LOG_LEVEL (the stack sets INFO). */
 export const logger = new Logger({ serviceName });
 
-export const tracer = new Tracer({ serviceName });
-
 /** The Lambda context, as Powertools takes it. */
 export type LambdaContext = Parameters<Logger['addContext']>[0];
 
@@ -33,7 +31,8 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v.leng
 /**
  * The correlation keys of an event: for an API Gateway (payload 2.0) request its id, method and
  * route template (`GET /klacht/{id}/{token}`, never the path itself: it may hold an access token)
- * and the dossier id of the path; for a task its dossier id and step.
+ * and the dossier id of the path; for a task its dossier id and step; for an SES report on a letter
+ * the dossier its tag names and the kind of report.
  */
 export function correlationOf(event: unknown): Keys {
   const e = (event ?? {}) as {
@@ -44,6 +43,8 @@ export function correlationOf(event: unknown): Keys {
     step?: unknown;
     stepId?: unknown;
     kind?: unknown;
+    source?: unknown;
+    detail?: { eventType?: unknown; mail?: { tags?: Record<string, unknown> } };
   };
   const keys: Keys = {};
   const set = (k: string, v: unknown) => {
@@ -55,6 +56,14 @@ export function correlationOf(event: unknown): Keys {
     set('method', e.requestContext.http.method);
     set('route', e.routeKey);
     set('dossierId', e.pathParameters?.id);
+    return keys;
+  }
+  // An SES report on a letter (EventBridge): the dossier its tag names and the kind of report,
+  // never the addresses it carries.
+  if (e.source === 'aws.ses' && e.detail) {
+    const tag = e.detail.mail?.tags?.['klachtflow-dossier'];
+    set('dossierId', Array.isArray(tag) ? tag[0] : undefined);
+    set('kind', e.detail.eventType);
     return keys;
   }
   set('dossierId', e.dossierId);
@@ -89,29 +98,17 @@ export function observed<E, R>(
     const keys = correlationOf(event);
     logger.resetKeys();
     logger.appendKeys({ handler: name, ...keys });
-    const segment = tracer.isTracingEnabled() ? tracer.getSegment() : undefined;
-    const subsegment = segment?.addNewSubsegment(`## ${name}`);
-    if (subsegment) {
-      tracer.setSegment(subsegment);
-      tracer.annotateColdStart();
-      tracer.addServiceNameAnnotation();
-      if (keys.dossierId) tracer.putAnnotation('dossierId', keys.dossierId);
-    }
     const started = Date.now();
-    try {
-      const result = await fn(event, context);
-      logger.info(`${name} done`, { durationMs: Date.now() - started, ...outcomeOf(result) });
-      return result;
-    } catch (e) {
-      logger.error(`${name} failed`, { durationMs: Date.now() - started, error: errorOf(e) });
-      if (subsegment) tracer.addErrorAsMetadata(e as Error);
-      throw e;
-    } finally {
-      if (subsegment && segment) {
-        subsegment.close();
-        tracer.setSegment(segment);
+    return traced(name, keys.dossierId ? { dossierId: keys.dossierId } : {}, async () => {
+      try {
+        const result = await fn(event, context);
+        logger.info(`${name} done`, { durationMs: Date.now() - started, ...outcomeOf(result) });
+        return result;
+      } catch (e) {
+        logger.error(`${name} failed`, { durationMs: Date.now() - started, error: errorOf(e) });
+        throw e;
       }
-    }
+    });
   };
 }
 

@@ -66,6 +66,13 @@ export const ReminderEvent = z.union([
     name: z.string(),
   }),
   z.object({
+    kind: z.literal('suspension-end'),
+    dossierId: z.string(),
+    stepId: z.string(),
+    deadlineId: z.string(),
+    name: z.string(),
+  }),
+  z.object({
     kind: z.optional(z.literal('reminder')),
     dossierId: z.string(),
     stepId: z.string(),

@@ -33,7 +33,13 @@ export interface AwsCall {
   command: string;
   /** DynamoDB: the index a Query reads. */
   index?: string;
-  /** S3: the object key's prefix (`inbound/`, `attachments/`). */
+  /**
+   * DynamoDB TransactWriteItems: the kinds of action inside (`Put`, `Update`, `Delete`,
+   * `ConditionCheck`). IAM has no action of that name: each is authorised as its own
+   * (PutItem, UpdateItem, DeleteItem, ConditionCheckItem).
+   */
+  transactActions?: string[];
+  /** S3: the object key's first folder (`inbound/`, `attachments/`). */
   prefix?: string;
   /** Scheduler: whether the schedule name is one Scheduler accepts (1-64 of [0-9A-Za-z-_.]). */
   scheduleName?: { length: number; valid: boolean };
@@ -42,6 +48,11 @@ export interface AwsCall {
 }
 
 const current = new AsyncLocalStorage<FunctionName>();
+
+/** The function the current call runs in (undefined: the runtime's own work, or a test's). */
+export function currentFunction(): FunctionName | undefined {
+  return current.getStore();
+}
 
 /** Runs `body` as the given function: calls made inside it are recorded as that function's. */
 export function asFunction<T>(fn: FunctionName, body: () => T): T {
@@ -75,7 +86,12 @@ export function describeCall(
   const command = commandName.replace(/Command$/, '');
   const call: AwsCall = { fn, service, command };
   if (service === 'dynamodb' && typeof input.IndexName === 'string') call.index = input.IndexName;
-  if (service === 's3' && typeof input.Key === 'string') call.prefix = input.Key.replace(/[^/]*$/, '');
+  if (service === 'dynamodb' && Array.isArray(input.TransactItems))
+    call.transactActions = [
+      ...new Set((input.TransactItems as Record<string, unknown>[]).flatMap((t) => Object.keys(t))),
+    ].sort();
+  // The key's first folder (`inbound/`, `attachments/`): what the grants name; the rest is ids.
+  if (service === 's3' && typeof input.Key === 'string') call.prefix = input.Key.replace(/\/.*$/s, '/');
   if (service === 'scheduler' && typeof input.Name === 'string')
     call.scheduleName = { length: input.Name.length, valid: SCHEDULE_NAME.test(input.Name) };
   if (service === 'ses') call.configurationSet = typeof input.ConfigurationSetName === 'string';

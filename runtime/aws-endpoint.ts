@@ -1,14 +1,16 @@
 /**
  * The local AWS endpoint: the wire protocols the ordinary SDK clients speak, on 127.0.0.1, so
  * handlers run the same code paths as in AWS. Step Functions (AWS JSON 1.0, `x-amz-target`),
- * EventBridge Scheduler (REST JSON under /schedules) and SES v1 (query protocol, SendEmail).
+ * EventBridge Scheduler (REST JSON under /schedules), SES v1 (query protocol, SendEmail) and S3
+ * objects of one bucket (REST, path style).
  *
  * Why our own SES endpoint and not aws-ses-v2-local: measured here (2.10.2), its v1 SendEmail keeps
  * only the first address of To, Cc and Bcc, and it keeps mail in memory only, so a restart empties
  * the mailbox; letters to several officers and a mailbox that survives a restart need both.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AttachmentStore } from '../lambdas/domain/ports.js';
 import type { LocalMailbox } from './mailbox.js';
 import type { LocalScheduler } from './scheduler.js';
 import { AwsError, type LocalStepFunctions } from './stepfunctions.js';
@@ -22,7 +24,7 @@ import { AwsError, type LocalStepFunctions } from './stepfunctions.js';
 const MAX_BODY = 40 * 1024 * 1024;
 const SES_MAX_MESSAGE = 10 * 1024 * 1024;
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     let size = 0;
     const chunks: Buffer[] = [];
@@ -33,7 +35,7 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on('end', () =>
       size > MAX_BODY
         ? reject(new AwsError('ValidationException', 'Request too large', 413))
-        : resolve(Buffer.concat(chunks).toString('utf8')),
+        : resolve(Buffer.concat(chunks)),
     );
     req.on('error', reject);
   });
@@ -70,6 +72,12 @@ export interface AwsEndpointServices {
   stepFunctions: LocalStepFunctions;
   scheduler: LocalScheduler;
   mailbox: LocalMailbox;
+  /**
+   * S3 for one bucket (the inbound-mail bucket in AWS): raw messages under `inbound/`, attachments
+   * under `attachments/`, kept in a folder. Only what the functions call: PutObject, GetObject,
+   * HeadObject, DeleteObject.
+   */
+  s3?: { bucket: string; store: AttachmentStore };
   /**
    * Where SES's reports go (a configuration set's event destination: EventBridge in AWS): a
    * bounce, complaint or delay for a letter sent through a configuration set to one of SES's
@@ -174,6 +182,54 @@ export function simulatedMailEvents(m: {
   return events;
 }
 
+/** One S3 object request (REST, path style), answered as S3 answers it. */
+async function handleS3(
+  store: AttachmentStore,
+  req: IncomingMessage,
+  res: ServerResponse,
+  rawKey: string,
+  body: Buffer,
+) {
+  let key: string;
+  try {
+    key = decodeURIComponent(rawKey);
+  } catch {
+    return s3Error(res, 400, 'InvalidURI', "Couldn't parse the specified URI.");
+  }
+  try {
+    if (req.method === 'PUT') {
+      await store.put(key, new Uint8Array(body), { contentType: String(req.headers['content-type'] ?? '') });
+      res.writeHead(200, { etag: `"${createHash('md5').update(body).digest('hex')}"` });
+      return res.end();
+    }
+    if (req.method === 'GET' || req.method === 'HEAD') {
+      const data = await store.get(key);
+      if (!data) return s3Error(res, 404, 'NoSuchKey', 'The specified key does not exist.', req.method === 'HEAD');
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(data.byteLength) });
+      return res.end(req.method === 'HEAD' ? undefined : Buffer.from(data));
+    }
+    if (req.method === 'DELETE') {
+      // S3 answers a delete of a missing key with success too.
+      await store.delete(key);
+      res.writeHead(204);
+      return res.end();
+    }
+  } catch (e) {
+    // A key that is not one of ours (FileAttachmentStore refuses it): S3 would store it; we refuse.
+    return s3Error(res, 400, 'InvalidArgument', (e as Error).message);
+  }
+  return s3Error(res, 405, 'MethodNotAllowed', `${req.method} is not supported locally`);
+}
+
+function s3Error(res: ServerResponse, status: number, code: string, message: string, headOnly = false) {
+  res.writeHead(status, { 'content-type': 'application/xml' });
+  res.end(
+    headOnly
+      ? undefined
+      : `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${escapeXml(code)}</Code><Message>${escapeXml(message)}</Message></Error>`,
+  );
+}
+
 export function createAwsEndpoint(services: AwsEndpointServices): Server {
   return createServer((req, res) => {
     void handle(services, req, res);
@@ -184,7 +240,11 @@ async function handle(s: AwsEndpointServices, req: IncomingMessage, res: ServerR
   const target = String(req.headers['x-amz-target'] ?? '');
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   try {
-    const body = await readBody(req);
+    const bytes = await readBody(req);
+    // S3 (path style, `/<bucket>/<key>`): the bytes as they came.
+    const object = s.s3 ? /^\/([^/]+)\/(.+)$/.exec(url.pathname) : null;
+    if (s.s3 && object?.[1] === s.s3.bucket && object[2]) return await handleS3(s.s3.store, req, res, object[2], bytes);
+    const body = bytes.toString('utf8');
     if (target.startsWith('AWSStepFunctions.')) {
       const input = body ? JSON.parse(body) : {};
       const op = target.slice('AWSStepFunctions.'.length);

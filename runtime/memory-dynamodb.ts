@@ -16,12 +16,20 @@
 import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 
 const require = createRequire(import.meta.url);
 const validations = require('dynalite/validations/index.js');
-const ACTIONS = ['putItem', 'getItem', 'updateItem', 'deleteItem', 'query'] as const;
+// transactWriteItems: the project's patch of dynalite (patches/dynalite+4.0.0.patch, #19).
+const ACTIONS = ['putItem', 'getItem', 'updateItem', 'deleteItem', 'query', 'transactWriteItems'] as const;
 type Action = (typeof ACTIONS)[number];
 const actions = Object.fromEntries(ACTIONS.map((a) => [a, require(`dynalite/actions/${a}.js`)])) as Record<
   Action,
@@ -135,6 +143,7 @@ const COMMANDS: [new (input: any) => { input: any }, Action, string][] = [
   [UpdateCommand, 'updateItem', 'UpdateItemCommand'],
   [DeleteCommand, 'deleteItem', 'DeleteItemCommand'],
   [QueryCommand, 'query', 'QueryCommand'],
+  [TransactWriteCommand, 'transactWriteItems', 'TransactWriteItemsCommand'],
 ];
 
 /** The marshalling lib-dynamodb does (DynamoDossierStore's document client: removeUndefinedValues). */
@@ -143,12 +152,23 @@ const toWire = (v: Record<string, unknown> | undefined) => (v === undefined ? un
 const fromWire = (v: Record<string, any> | undefined) => (v === undefined ? undefined : unmarshall(v));
 
 /** An error as the SDK raises it from DynamoDB's answer (`name` is the exception's type). */
-function errorFrom(body: { __type?: string; message?: string; Message?: string }): Error {
+function errorFrom(body: {
+  __type?: string;
+  message?: string;
+  Message?: string;
+  CancellationReasons?: unknown[];
+}): Error {
   const name = String(body.__type ?? 'InternalFailure').replace(/^.*#/, '');
   const message = body.message ?? body.Message ?? name;
   if (name === 'ConditionalCheckFailedException')
     return new ConditionalCheckFailedException({ message, $metadata: {} });
-  return Object.assign(new Error(message), { name, $fault: 'client', $metadata: {} });
+  return Object.assign(new Error(message), {
+    name,
+    $fault: 'client',
+    $metadata: {},
+    // A cancelled transaction says which of its actions failed, as the SDK's exception does.
+    ...(body.CancellationReasons ? { CancellationReasons: body.CancellationReasons } : {}),
+  });
 }
 
 /**
@@ -237,9 +257,17 @@ export class MemoryDynamoDb {
     if (!known) throw new Error(`The memory store does not answer ${command.constructor.name}`);
     const [, action, commandName] = known;
     const input = command.input;
-    const wire: Record<string, unknown> = { ...input };
-    for (const k of ['Item', 'Key', 'ExpressionAttributeValues', 'ExclusiveStartKey'] as const)
-      if (input[k] !== undefined) wire[k] = toWire(input[k]);
+    const toWireAll = (x: Record<string, any>) => {
+      const w: Record<string, unknown> = { ...x };
+      for (const k of ['Item', 'Key', 'ExpressionAttributeValues', 'ExclusiveStartKey'] as const)
+        if (x[k] !== undefined) w[k] = toWire(x[k]);
+      return w;
+    };
+    const wire: Record<string, unknown> = toWireAll(input);
+    if (Array.isArray(input.TransactItems))
+      wire.TransactItems = input.TransactItems.map((t: Record<string, any>) =>
+        Object.fromEntries(Object.entries(t).map(([kind, a]) => [kind, toWireAll(a)])),
+      );
     const out = await this.request(action, wire);
     const output: Record<string, unknown> = { $metadata: {} };
     if (out.Item) output.Item = fromWire(out.Item);

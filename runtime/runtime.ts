@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SESClient } from '@aws-sdk/client-ses';
 import { SFNClient } from '@aws-sdk/client-sfn';
@@ -16,13 +17,15 @@ import { serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
 import { sync as writeFileAtomicSync } from 'write-file-atomic';
-import { FileAttachmentStore } from '../lambdas/adapters/attachments.js';
+import { FileAttachmentStore, S3AttachmentStore } from '../lambdas/adapters/attachments.js';
 import { SchedulerReminders, SesMailer, StepFunctionsWorkflow } from '../lambdas/adapters/aws.js';
 import { DynamoDossierStore, ensureTable, tableDefinition } from '../lambdas/adapters/dynamodb-store.js';
 import { createApi, type RequestLimits } from '../lambdas/api.js';
 import { InboundMail, intakeAddresses } from '../lambdas/domain/inbound-mail.js';
+import { parseMail } from '../lambdas/domain/mime.js';
 import { Procedure } from '../lambdas/domain/procedure.js';
 import { taskHandlers } from '../lambdas/handlers.js';
+import { inboundMailHandler } from '../lambdas/inbound-mail-handler.js';
 import { mailEventHandler } from '../lambdas/mail-events.js';
 import { documentPolicy } from '../lambdas/web/guard.js';
 import { tokenSignIn } from '../lambdas/web/officer-pages.js';
@@ -32,7 +35,7 @@ import { compileRegulation, type SubstitutionName, substitute } from '../statema
 import { refuseLintErrors } from '../statemachines/lint.js';
 import { loadRegulation, PRESET_IDS } from '../statemachines/load.js';
 import type { Regulation } from '../statemachines/model.js';
-import { asFunction, asFunctionHandler, asFunctionObject, recordAwsCalls } from './aws-calls.js';
+import { asFunction, asFunctionHandler, recordAwsCalls } from './aws-calls.js';
 import { createAwsEndpoint } from './aws-endpoint.js';
 import { Background } from './background.js';
 import { type ClockMode, RuntimeClock } from './clock.js';
@@ -115,6 +118,8 @@ export interface Runtime {
 const REGION = 'eu-west-1';
 /** The SES configuration set letters go through locally (its events: runtime/aws-endpoint.ts). */
 const LOCAL_CONFIGURATION_SET = 'klachtflow';
+/** The local inbound-mail bucket (runtime/aws-endpoint.ts keeps it in <data>/files). */
+const LOCAL_BUCKET = 'klachtflow-files';
 const ACCOUNT = '000000000000';
 /** Dummy credentials: nothing local checks them, and nothing may need real ones. */
 const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
@@ -190,10 +195,13 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   // as EventBridge invokes it in AWS; bound once the procedure exists.
   const background = new Background();
   let publishMailEvent: (event: Record<string, unknown>) => void = () => undefined;
+  // The inbound-mail bucket: SES's S3 action writes raw mail into it directly (not a function's call).
+  const files = new FileAttachmentStore(join(dataDir, 'files'));
   const awsServer = createAwsEndpoint({
     stepFunctions,
     scheduler,
     mailbox,
+    s3: { bucket: LOCAL_BUCKET, store: files },
     publishMailEvent: (event) => publishMailEvent(event),
   });
   // Port 0 and ask the server which it got: a port found free and listened on later may be taken
@@ -219,8 +227,19 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   usage.meterCalls(sesClient, 'SendEmail', 'mails');
   usage.meterCalls(schedulerClient, 'CreateSchedule', 'schedulesCreated');
   usage.meterCalls(sfnClient, 'StartExecution', 'executionsStarted');
-  // Complaints by e-mail: attachments and raw messages in <data>/files, the postvak in the table.
-  const attachments = new FileAttachmentStore(join(dataDir, 'files'));
+  // Complaints by e-mail: attachments and raw messages in the local S3 bucket (a folder,
+  // <data>/files), read and written through the S3 SDK as in AWS; the postvak in the table.
+  const s3Client = new S3Client({
+    region: REGION,
+    endpoint: awsEndpoint,
+    credentials: CREDENTIALS,
+    forcePathStyle: true,
+    // The local endpoint computes no checksums; AWS's S3 does (the SDK's default there).
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+  recordAwsCalls(s3Client, 's3');
+  const attachments = new S3AttachmentStore(s3Client, LOCAL_BUCKET);
   const dossierStore = new DynamoDossierStore(storeClient, tableName);
   const procedure = new Procedure({
     regulation: reg,
@@ -284,6 +303,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const inboundSes = new SESClient({ region: REGION, endpoint: awsEndpoint, credentials: CREDENTIALS });
   recordAwsCalls(inboundSes, 'ses');
   const inbound = new InboundMail({
+    // One process receives mail and serves the postvak: both roles, so the parser too.
+    parse: parseMail,
     regulation: reg,
     procedure,
     store: new DynamoDossierStore(storeClient, tableName),
@@ -302,10 +323,35 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   if (opts.smtpPort !== undefined) {
     try {
       // Mail that arrives is the inbound-mail function's work in AWS (SES receiving → handler).
+      // As SES receiving: the S3 action stores the message, then the Lambda action invokes the
+      // inbound-mail function with the event, which reads it back from the bucket.
+      const receiving = inboundMailHandler(() => ({ s3: s3Client, inbound, bucket: LOCAL_BUCKET, prefix: 'inbound/' }));
       smtp = await startSmtp({
         port: opts.smtpPort,
         addresses: intakeAddresses(reg),
-        inbound: asFunctionObject('inboundMail', inbound),
+        inbound: {
+          receive: async (raw, receipt) => {
+            await files.put(`inbound/${receipt.receiptId}`, raw);
+            const [outcome] = await asFunction('inboundMail', () =>
+              receiving({
+                Records: [
+                  {
+                    ses: {
+                      mail: {
+                        messageId: receipt.receiptId,
+                        timestamp: receipt.receivedAt,
+                        source: receipt.envelopeFrom ?? '',
+                      },
+                      receipt: { timestamp: receipt.receivedAt, recipients: receipt.recipients },
+                    },
+                  },
+                ],
+              }),
+            );
+            if (!outcome) throw new Error('inbound-mail handler gave no outcome');
+            return outcome;
+          },
+        },
         clock,
         log,
       });
@@ -559,12 +605,19 @@ function createLocalRoutes(deps: {
     deps.saveClock();
     return c.json({ now: deps.clock.now().toISOString() });
   });
-  app.get('/mail', async (c) => {
+  // The mail of the work under way: a complaint's acknowledgement is sent by its ladder's first
+  // step, which runs after the answer to POST /complaints (#19), so the ladder is waited for too.
+  const settled = async () => {
     await deps.background.idle();
+    await deps.stepFunctions.idle();
+    await deps.background.idle();
+  };
+  app.get('/mail', async (c) => {
+    await settled();
     return c.json(deps.mailbox.all());
   });
   app.get('/mailbox', async (c) => {
-    await deps.background.idle();
+    await settled();
     const esc = (s: string) =>
       s.replace(
         /[&<>"']/g,

@@ -1,7 +1,8 @@
 /**
  * The local SMTP server: a real one (smtp-server), on 127.0.0.1 only, that receives mail for the
  * regulation's complaints addresses, so `swaks` or any mail client can send a complaint. Each
- * message goes to the same domain code as SES receiving in AWS (lambdas/domain/inbound-mail.ts).
+ * message goes the way SES receiving sends it in AWS: stored in the bucket, then the inbound-mail
+ * function (lambdas/inbound-mail-handler.ts) reads it back and runs lambdas/domain/inbound-mail.ts.
  *
  * No authentication and no STARTTLS: it listens on the loopback interface only, like the rest of
  * the local runtime. A message is answered with 250 only after its raw bytes are stored; when
@@ -35,7 +36,8 @@ class SmtpError extends Error {
 export async function startSmtp(opts: {
   port: number;
   addresses: string[];
-  inbound: InboundMail;
+  /** Where a message goes: in the runtime, the SES receiving path (store, then the inbound-mail function). */
+  inbound: Pick<InboundMail, 'receive'>;
   clock: Clock;
   log?: (line: string) => void;
 }): Promise<LocalSmtp> {

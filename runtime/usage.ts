@@ -6,6 +6,8 @@
  * (bench/cost.ts); nothing here is an estimate except the request-unit sizes, which are computed
  * from the items' JSON as DynamoDB computes them from attribute names and values (close, not exact).
  */
+import { currentFunction } from './aws-calls.js';
+
 /** Any AWS SDK v3 client: all that is used is its middleware stack. */
 type AnyClient = { middlewareStack: { add: (middleware: any, options: any) => void } };
 
@@ -18,12 +20,20 @@ export interface UsageCounts {
   invocations: Record<string, number>;
   /** Milliseconds spent in each function, summed (duration billing). */
   invocationMs: Record<string, number>;
-  /** DynamoDB requests per operation. */
+  /** DynamoDB requests per operation, refused ones included (a failed conditional write is billed too). */
   dynamodbRequests: Record<string, number>;
+  /** Of those, the ones DynamoDB refused, by error (ConditionalCheckFailedException: a collision). */
+  dynamodbFailures: Record<string, number>;
   /** Read request units (on demand: 1 per 4 KB strongly consistent, half that eventually). */
   readUnits: number;
   /** Write request units (on demand: 1 per 1 KB written). */
   writeUnits: number;
+  /**
+   * Every counted call by the function it ran in (`api`, `beginStep`, ...; `runtime` for the
+   * runtime's own) and operation (`PutItem`, `TransactWriteItems`, `StartExecution`, `SendEmail`):
+   * what one request makes its caller wait for.
+   */
+  callsByFunction: Record<string, Record<string, number>>;
   /** Mails sent through SES. */
   mails: number;
   /** One-time schedules created in EventBridge Scheduler. */
@@ -41,6 +51,8 @@ export class Usage {
     invocations: {},
     invocationMs: {},
     dynamodbRequests: {},
+    dynamodbFailures: {},
+    callsByFunction: {},
     readUnits: 0,
     writeUnits: 0,
     mails: 0,
@@ -93,10 +105,25 @@ export class Usage {
     if (!this.enabled) return;
     client.middlewareStack.add(
       (next: any, context: any) => async (args: any) => {
-        const result = await next(args);
-        if (this.paused) return result;
         const op = String(context.commandName ?? 'unknown').replace(/Command$/, '');
+        let result: any;
+        try {
+          result = await next(args);
+        } catch (e) {
+          // A refused write is a round trip and billed as a write (DynamoDB charges a failed
+          // conditional write); counting it shows collisions a retry loop would otherwise hide.
+          if (!this.paused) {
+            const name = (e as Error).name ?? 'Error';
+            this.counts.dynamodbRequests[op] = (this.counts.dynamodbRequests[op] ?? 0) + 1;
+            this.byFunction(op);
+            this.counts.dynamodbFailures[name] = (this.counts.dynamodbFailures[name] ?? 0) + 1;
+            this.units(op, args.input, undefined);
+          }
+          throw e;
+        }
+        if (this.paused) return result;
         this.counts.dynamodbRequests[op] = (this.counts.dynamodbRequests[op] ?? 0) + 1;
+        this.byFunction(op);
         this.units(op, args.input, result.output);
         return result;
       },
@@ -121,7 +148,10 @@ export class Usage {
     client.middlewareStack.add(
       (next: any, context: any) => async (args: any) => {
         const result = await next(args);
-        if (!this.paused && context.commandName === `${command}Command`) this.counts[field]++;
+        if (!this.paused && context.commandName === `${command}Command`) {
+          this.counts[field]++;
+          this.byFunction(command);
+        }
         return result;
       },
       { step: 'initialize', name: `klachtflowUsage${command}` },
@@ -139,6 +169,14 @@ export class Usage {
       this.counts.apiMs += performance.now() - started;
     }
   }
+
+  private byFunction(op: string): void {
+    const fn = currentFunction() ?? 'runtime';
+    const calls = this.counts.callsByFunction[fn] ?? {};
+    calls[op] = (calls[op] ?? 0) + 1;
+    this.counts.callsByFunction[fn] = calls;
+  }
+
   private units(op: string, input: any, output: any): void {
     const size = (v: unknown) => (v === undefined ? 0 : Buffer.byteLength(JSON.stringify(v)));
     const reads = (bytes: number, consistent: boolean) =>
@@ -155,6 +193,18 @@ export class Usage {
           1,
           Math.ceil(Math.max(size(output?.Attributes), size(input.Key) + size(input.ExpressionAttributeValues)) / KB),
         );
+        break;
+      case 'TransactWriteItems':
+        // Transactional writes cost two write units per KB of each item (DynamoDB pricing), a
+        // condition check on its own one per KB read; the updated items here are small.
+        for (const t of (input.TransactItems ?? []) as Record<string, any>[]) {
+          if (t.Put) this.counts.writeUnits += 2 * Math.max(1, Math.ceil(size(t.Put.Item) / KB));
+          else if (t.Update)
+            this.counts.writeUnits +=
+              2 * Math.max(1, Math.ceil((size(t.Update.Key) + size(t.Update.ExpressionAttributeValues)) / KB));
+          else if (t.Delete) this.counts.writeUnits += 2 * Math.max(1, Math.ceil(size(t.Delete.Key) / KB));
+          else if (t.ConditionCheck) this.counts.readUnits += 2;
+        }
         break;
       case 'BatchWriteItem':
         for (const requests of Object.values(input.RequestItems ?? {}) as unknown[][])

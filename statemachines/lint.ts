@@ -6,6 +6,7 @@
 import { Temporal } from 'temporal-polyfill';
 import { computeDeadline } from '../lambdas/domain/calendar/deadline.js';
 import { describeTerm, parseTerm } from '../lambdas/domain/calendar/term.js';
+import { type CONTENT_DATA, contentOf, HOW_TO_MAP, itemText } from './letter-content.js';
 import { type ProcedureTerm, type Regulation, type Rung, type Step, stepsInSpan, type TermInput } from './model.js';
 import { assumptionsOf, documentOf, unfoundCitations } from './provenance.js';
 
@@ -300,6 +301,7 @@ export function lintRegulation(reg: Regulation, documentText: string | undefined
       );
     }
   }
+  lintContents(reg, steps, add);
   const reachable = new Set(reg.intake.variants.map((v) => v.startsAt));
   for (const rung of reg.ladder.rungs) {
     for (const e of rung.escalation) reachable.add(e.to);
@@ -320,6 +322,102 @@ export function lintRegulation(reg: Regulation, documentText: string | undefined
     add('note', 'aanname', a.path, a.text);
   }
   return findings;
+}
+
+/** How a data item is written into a letter, for the lint's notes. */
+const DATA_NL: Record<(typeof CONTENT_DATA)[number], string> = {
+  'received-date': 'de datum van ontvangst',
+  subject: 'het begin van de klacht zelf',
+  outcome: 'de gekozen uitkomst',
+  'handling-term': 'de laatste dag van de termijn voor de behandeling',
+  'further-handling': 'de stappen die nog komen, met hun laatste dag',
+  'way-on': 'de volgende treden en de instanties buiten de organisatie',
+  referral: 'de verwijzing',
+  rung: 'de trede',
+  committee: 'de commissie',
+};
+
+/**
+ * What letters must contain (`mustContain`, Awb 9:12, Wkkgz art. 17 lid 2): each item maps to the
+ * regulation's data or to a field the officer fills in (letter-content.ts), so the letter writes
+ * it. An item that maps to nothing, a field nobody can fill in, or data the regulation lacks is an
+ * error: the letter would promise what it does not say.
+ */
+function lintContents(
+  reg: Regulation,
+  steps: Located[],
+  add: (level: Finding['level'], article: string, path: string, message: string) => void,
+) {
+  for (const s of steps) {
+    const letters = [
+      ...(s.step.letter
+        ? [
+            {
+              letter: s.step.letter,
+              path: `${s.path}.letter`,
+              // Nobody decides before a letter sent when the step begins, or by klachtflow itself.
+              byPerson: s.step.actor !== 'system' && s.step.letter.when === 'end',
+            },
+          ]
+        : []),
+      ...s.step.outcomes.flatMap((o, k) =>
+        o.letter
+          ? [
+              {
+                letter: o.letter,
+                path: `${s.path}.outcomes[${k}].letter`,
+                byPerson: s.step.actor !== 'system' && !o.automatic,
+              },
+            ]
+          : [],
+      ),
+    ];
+    for (const { letter, path, byPerson } of letters) {
+      letter.mustContain.forEach((item, k) => {
+        const at = `${path}.mustContain[${k}]`;
+        const text = itemText(item);
+        const c = contentOf(reg, item);
+        if (!c) {
+          add('error', 'klachtflow', at, `klachtflow weet niet wat "${text}" in de brief moet zetten; ${HOW_TO_MAP}.`);
+          return;
+        }
+        if (c.source === 'field') {
+          if (!byPerson)
+            add(
+              'error',
+              'klachtflow',
+              at,
+              `"${text}" vult de behandelaar in, maar deze brief gaat uit zonder dat iemand een uitkomst kiest (bij het begin van de stap, door klachtflow, of als de termijn verstrijkt). Noem het in een brief bij een uitkomst, of koppel het aan gegevens uit de regeling.`,
+            );
+          else add('note', 'klachtflow', at, `"${text}": de behandelaar vult "${c.label}" in; dat komt in de brief.`);
+          return;
+        }
+        const missing =
+          (c.is === 'handling-term' && reg.ladder.terms.length === 0) ||
+          (c.is === 'way-on' &&
+            !reg.ladder.rungs.find((r) => r.id === s.rung.id)?.escalation.length &&
+            !reg.referrals.some((r) => ['disputes-body', 'external-committee', 'ombudsman'].includes(r.kind))) ||
+          (c.is === 'referral' && !reg.referrals.some((r) => r.id === c.ref)) ||
+          (c.is === 'rung' && !reg.ladder.rungs.some((r) => r.id === c.ref)) ||
+          (c.is === 'committee' && !reg.committees.some((r) => r.id === c.ref));
+        if (missing) {
+          add(
+            'error',
+            'klachtflow',
+            at,
+            `"${text}" komt uit ${DATA_NL[c.is]}, maar de regeling noemt die niet${c.ref ? ` ("${c.ref}")` : ''}. Vul de regeling aan, of laat de behandelaar het invullen ({ text: "${text}", is: written }).`,
+          );
+          return;
+        }
+        add(
+          'note',
+          'klachtflow',
+          at,
+          `"${text}": klachtflow schrijft ${DATA_NL[c.is]}${c.ref ? ` "${c.ref}"` : ''} in de brief.`,
+        );
+      });
+    }
+  }
 }
 
 /**

@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { parseTerm, TermParseError } from '../lambdas/domain/calendar/term.js';
+import { CONTENT_KINDS, type ContentItemInput } from './letter-content.js';
 import {
   ANCHOR_LABELS,
   COMPLAINANT_ROLES,
@@ -233,6 +234,45 @@ const ProcedureTerm = cited({
 });
 export type ProcedureTerm = z.infer<typeof ProcedureTerm>;
 
+/**
+ * A ground on which the clock of a term may stop (opschorting): while the complainant is asked to
+ * complete the complaint (Awb 4:15 lid 1 onder a, for a decision on an application; by analogy
+ * for a complaint), while mediation the complainant asked for runs, or whatever the regulation
+ * names. The days the clock stood still are added to the terms it names, and the Atw applies to
+ * the new end as to the old one.
+ */
+const SuspensionGround = cited({
+  id,
+  /** The ground as the complainant and the officer read it: "Wachten op aanvulling van de klacht". */
+  title: z.string().min(1),
+  /**
+   * `officer`: an officer stops the clock with the `suspend` action and starts it again with
+   * `resume`; `missing-information`: asking the complainant for missing information
+   * (`POST /dossiers/{id}/missing-information`) stops it, their reply or addition starts it again.
+   */
+  on: z.enum(['officer', 'missing-information']).default('officer'),
+  /** The complainant agreed (mediation they asked for): the officer confirms it when suspending. */
+  complainantConsent: z.boolean().default(false),
+  /** Whether the complainant gets a letter when the clock stops and when it runs again. */
+  letter: z.boolean().default(true),
+  /** The terms the clock stops for: the step's own term, and terms for the handling as a whole by id. */
+  suspends: z
+    .object({ stepTerm: z.boolean().default(true), terms: z.array(id).default([]) })
+    .default({ stepTerm: true, terms: [] }),
+  /**
+   * The longest the clock may stand still: when it passes, the clock runs again by itself (Awb
+   * 4:15 lid 1 onder a: "of de daarvoor gestelde termijn ongebruikt is verstreken").
+   */
+  max: TermSchema.optional(),
+  /** Steps where this ground may be used (each must allow suspension); default: every step that does. */
+  steps: z.array(id).optional(),
+  /** What starts the clock again, for the complainant's letter and page ("als wij uw aanvulling hebben"). */
+  resumesWhen: z.string().min(1).optional(),
+  /** The article, e.g. "Awb 4:15 lid 1 onder a". */
+  statute: z.string().optional(),
+});
+export type SuspensionGround = z.infer<typeof SuspensionGround>;
+
 export const LETTER_KINDS = [
   'acknowledgement',
   'admissibility',
@@ -257,12 +297,31 @@ export type LetterKind = (typeof LETTER_KINDS)[number];
 /** Letter recipients that are parties to the complaint rather than roles of the organisation. */
 export const PARTY_RECIPIENTS: readonly string[] = ['complainant', 'respondent', 'respondent-manager'];
 
+/** One thing a letter must contain: its words, and where needed where its text comes from. */
+const ContentItem = z.union([
+  z.string().min(1),
+  z
+    .object({
+      text: z.string().min(1),
+      is: z.enum(CONTENT_KINDS),
+      referral: id.optional(),
+      rung: id.optional(),
+      committee: id.optional(),
+    })
+    .strict(),
+]);
+
 const LetterSpec = z.object({
   kind: z.enum(LETTER_KINDS),
   /** `complainant`, `respondent`, `respondent-manager` (the respondent's manager), or a role id. */
   to: z.array(id).min(1).default(['complainant']),
-  /** What the letter must contain per the regulation ("de ontvangstdatum", "waar de klacht over gaat"). */
-  mustContain: z.array(z.string()).default([]),
+  /**
+   * What the letter must contain per the regulation ("de ontvangstdatum", "de bevindingen"), each
+   * written into the letter as real text (statemachines/letter-content.ts): plain words klachtflow
+   * recognises, or words with their mapping (`is`: a field the officer fills in, or the
+   * regulation's data such as a referral or a rung).
+   */
+  mustContain: z.array(ContentItem).default([]),
   referral: id.optional(),
   /**
    * For a step's own letter: `start` sends it when the step begins (an invitation, a notice to
@@ -519,6 +578,12 @@ export const RegulationSchema = z
       choice: cited({ term: TermSchema, reminderBefore: TermSchema.optional() }).optional(),
       /** Terms for the handling as a whole (Awb 9:11, Wkkgz art. 17), each over a span of steps. */
       terms: z.array(ProcedureTerm).default([]),
+      /**
+       * Where the clock may stop, and why (opschorting). Steps say `allows.suspension: true`; the
+       * grounds say why, for which terms, and what starts the clock again. A regulation that
+       * never stops the clock says so here, with an empty list and its source or assumption.
+       */
+      suspension: cited({ grounds: z.array(SuspensionGround).default([]) }).optional(),
     }),
     referrals: z.array(Referral).default([]),
     reminders: cited({ before: TermSchema }),
@@ -630,6 +695,7 @@ function checkReferences(r: Regulation, ctx: z.RefinementCtx) {
     }
   });
   checkTerms(r, issue, role);
+  checkSuspension(r, issue);
   r.intake.variants.forEach((v, i) => {
     if (!rungIds.has(v.startsAt)) issue(['intake', 'variants', i, 'startsAt'], `Trede "${v.startsAt}" bestaat niet.`);
   });
@@ -671,6 +737,22 @@ function checkReferences(r: Regulation, ctx: z.RefinementCtx) {
       }
       role([...sp, 'onDeadline', 'escalateTo'], step.onDeadline?.escalateTo);
       referral([...sp, 'letter', 'referral'], step.letter?.referral);
+      const contents = (path: (string | number)[], items: readonly ContentItemInput[] | undefined) =>
+        items?.forEach((item, k) => {
+          if (typeof item === 'string') return;
+          const at = [...path, k];
+          if (item.is === 'referral') {
+            if (!item.referral) issue([...at, 'referral'], 'Noem de verwijzing ("referral") die de brief noemt.');
+            referral([...at, 'referral'], item.referral);
+          }
+          if (item.is === 'rung') {
+            if (!item.rung) issue([...at, 'rung'], 'Noem de trede ("rung") die de brief noemt.');
+            else if (!rungIds.has(item.rung)) issue([...at, 'rung'], `Trede "${item.rung}" bestaat niet.`);
+          }
+          if (item.is === 'committee' && !r.committees.some((c) => c.id === item.committee))
+            issue([...at, 'committee'], `Commissie "${item.committee ?? ''}" bestaat niet in "committees".`);
+        });
+      contents([...sp, 'letter', 'mustContain'], step.letter?.mustContain);
       const recipients = (path: (string | number)[], to: string[] | undefined) =>
         to?.forEach((t, k) => {
           if (!PARTY_RECIPIENTS.includes(t)) role([...path, k], t);
@@ -687,6 +769,7 @@ function checkReferences(r: Regulation, ctx: z.RefinementCtx) {
           issue(op, `"choice" laat de klager kiezen voor een volgende trede, maar trede "${rung.id}" noemt er geen.`);
         }
         referral([...sp, 'outcomes', k, 'letter', 'referral'], o.letter?.referral);
+        contents([...sp, 'outcomes', k, 'letter', 'mustContain'], o.letter?.mustContain);
         recipients([...sp, 'outcomes', k, 'letter', 'to'], o.letter?.to);
       });
     });
@@ -735,6 +818,47 @@ function checkTerms(
     role([...at, 'escalateTo'], t.escalateTo);
     t.extension?.by?.forEach((x, j) => {
       role([...at, 'extension', 'by', j], x);
+    });
+  });
+}
+
+/** Grounds for stopping the clock: steps that allow it, terms that exist, one ground per request. */
+function checkSuspension(r: Regulation, issue: (path: (string | number)[], message: string) => void) {
+  const grounds = r.ladder.suspension?.grounds ?? [];
+  const steps = stepsOf(r).map((s) => s.step);
+  const ids = new Set<string>();
+  grounds.forEach((g, i) => {
+    const at = ['ladder', 'suspension', 'grounds', i];
+    if (ids.has(g.id)) issue([...at, 'id'], `Grond "${g.id}" komt twee keer voor.`);
+    ids.add(g.id);
+    g.suspends.terms.forEach((t, j) => {
+      if (!r.ladder.terms.some((x) => x.id === t))
+        issue([...at, 'suspends', 'terms', j], `Termijn "${t}" bestaat niet in "ladder.terms".`);
+    });
+    if (!g.suspends.stepTerm && g.suspends.terms.length === 0)
+      issue(
+        [...at, 'suspends'],
+        'Zeg welke termijn stilstaat: die van de stap ("stepTerm") of een termijn in "terms".',
+      );
+    g.steps?.forEach((s, j) => {
+      const step = steps.find((x) => x.id === s);
+      if (!step) issue([...at, 'steps', j], `Stap "${s}" bestaat niet.`);
+      else if (!step.allows.suspension)
+        issue(
+          [...at, 'steps', j],
+          `Stap "${s}" staat geen opschorting toe; zet daar "allows.suspension: true" of noem de stap hier niet.`,
+        );
+    });
+  });
+  if (grounds.filter((g) => g.on === 'missing-information').length > 1)
+    issue(['ladder', 'suspension', 'grounds'], 'Noem één grond voor het vragen om ontbrekende gegevens.');
+  r.ladder.rungs.forEach((rung, i) => {
+    rung.steps.forEach((step, j) => {
+      if (step.allows.suspension && grounds.length === 0)
+        issue(
+          ['ladder', 'rungs', i, 'steps', j, 'allows', 'suspension'],
+          'Deze stap staat opschorting toe, maar de regeling noemt geen grond: zet de gronden in "ladder.suspension.grounds".',
+        );
     });
   });
 }

@@ -8,6 +8,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AwsCall, FunctionName } from '../runtime/aws-calls.js';
 import { ConcreteStack, simulate } from './support/iam.js';
@@ -35,7 +36,7 @@ beforeAll(async () => {
   stack = new ConcreteStack(full);
   // A walk of its own, so this file proves something when it runs alone: a complaint, a refused
   // one with an Idempotency-Key (the form always sends one), its corrected retry, a withdrawal.
-  rt = await testRuntime('swt-dordrecht');
+  rt = await testRuntime('swt-dordrecht', undefined, undefined, { smtpPort: 0 });
   await rt.call('POST', '/complaints', { body: SANNE, headers: { 'idempotency-key': 'perm-1' } });
   await rt.call('POST', '/complaints', {
     body: { ...SANNE, variant: 'bestaat-niet' },
@@ -45,13 +46,41 @@ beforeAll(async () => {
   // Letters that bounce and are marked as spam (SES's mailbox simulator): the mail-events function.
   for (const email of ['bounce@simulator.amazonses.com', 'complaint@simulator.amazonses.com'])
     await rt.call('POST', '/complaints', { body: { ...SANNE, complainant: { ...SANNE.complainant, email } } });
+  // A complaint by e-mail with an attachment (SES receiving: the inbound-mail function reads the
+  // stored message from S3 and keeps the attachment), which an officer downloads (the API).
+  const smtp = nodemailer.createTransport({ host: '127.0.0.1', port: rt.smtp?.port, secure: false, ignoreTLS: true });
+  const info = await smtp.sendMail({
+    from: 'Jan Jansen <jan@example.nl>',
+    to: 'klacht@swtdordrecht.nl',
+    subject: 'Klacht over mijn begeleider',
+    text: 'Naam: Jan Jansen\nAdres: Voorstraat 12, 3311 AB Dordrecht\n\nMijn begeleider kwam drie keer niet.',
+    attachments: [
+      { filename: 'verslag.pdf', content: Buffer.from('%PDF-1.4 verslag'), contentType: 'application/pdf' },
+    ],
+  });
+  smtp.close();
+  await rt.advance('PT0S');
+  const reference = /kenmerk (KL-\d{4}-\d{4})/.exec(info.response ?? '')?.[1];
+  const manager = rt.officers.manager ?? '';
+  const list = await rt.call('GET', '/dossiers?limit=200', { token: manager });
+  const byMail = list.json.items.find((i: { reference: string }) => i.reference === reference);
+  const dossier = await rt.call('GET', `/dossiers/${byMail?.id}`, { token: manager });
+  for (const a of dossier.json.attachments ?? [])
+    await rt.call('GET', `/dossiers/${byMail?.id}/attachments/${a.sha256}`, { token: manager });
   // Deadlines pass unanswered (reminders, breaches), then the complainant withdraws (a stop).
   await rt.advance('P40D');
   await rt.call('POST', `/complaints/${good.json.id}/withdraw`, {
     token: good.json.accessToken,
     body: { reason: 'Het is goed zo.' },
   });
+  // Every other complainant withdraws too (through the procedure: their links went by mail), so
+  // nothing runs on for two years but the erasures.
+  const open = await rt.call('GET', '/dossiers?limit=200', { token: manager });
+  for (const item of open.json.items as { id: string }[]) await rt.procedure.withdraw(item.id, 'Opgelost.');
   await rt.advance('PT0S');
+  // The retention period (two years after closure) ends: the reminder function erases the
+  // dossiers, the e-mail's files with them.
+  await rt.advance('P25M');
 }, 600_000);
 
 afterAll(async () => {
@@ -77,6 +106,11 @@ describe('aws permissions: every recorded call is allowed by its function’s ro
         stack.requestsOf({ fn: 'beginStep', service: 'sfn', command: 'StartExecution' })[0]!,
       ),
     ).toBe('ImplicitlyDenied');
+    // SES's S3 action writes raw mail, never the function that reads it; the API erases nothing.
+    const inbound = stack.requestsOf({ fn: 'inboundMail', service: 's3', command: 'PutObject', prefix: 'inbound/' })[0];
+    expect(await simulate(stack, 'inboundMail', inbound!)).toBe('ImplicitlyDenied');
+    const erase = stack.requestsOf({ fn: 'api', service: 's3', command: 'DeleteObject', prefix: 'attachments/' })[0];
+    expect(await simulate(stack, 'api', erase!)).toBe('ImplicitlyDenied');
   });
 
   it('allows every call each function made', async () => {
@@ -93,6 +127,22 @@ describe('aws permissions: every recorded call is allowed by its function’s ro
       }
     }
     expect(denied).toEqual([]);
+  });
+
+  it('records the S3 calls of the functions that read and keep mail (the inbound-mail bucket)', () => {
+    const s3 = new Set(
+      recorded()
+        .filter((c) => c.service === 's3')
+        .map((c) => `${c.fn} ${c.command} ${c.prefix}`),
+    );
+    for (const call of [
+      'inboundMail GetObject inbound/',
+      'inboundMail PutObject attachments/',
+      'api GetObject attachments/',
+      'reminder DeleteObject inbound/',
+      'reminder DeleteObject attachments/',
+    ])
+      expect(s3, call).toContain(call);
   });
 
   it('names every schedule in a way Scheduler accepts (1-64 of [0-9A-Za-z-_.])', () => {

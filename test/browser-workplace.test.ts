@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PRESET_IDS } from '../statemachines/load.js';
+import { stepsInSpan } from '../statemachines/vocabulary.js';
 import { launchChromium } from './support/browser.js';
+import { readable, VIEWPORTS } from './support/page-judge.js';
 import { SANNE, type TestRuntime, testRuntime } from './support/runtime.js';
 
 // The officers' workplace in a real browser (Debian chromium), each preset, on a phone (390 px)
@@ -11,55 +12,12 @@ import { SANNE, type TestRuntime, testRuntime } from './support/runtime.js';
 // dossier shows how to reach the complainant, an action shows the fresh state, nothing is chosen
 // beforehand, no page scrolls sideways, no English word leaks, and axe finds nothing.
 const SHOTS = 'test-results/screenshots/workplace';
-const VIEWPORTS = [
-  { name: 'phone', width: 390, height: 844 },
-  { name: 'desktop', width: 1280, height: 900 },
-] as const;
-/** Ids and English words that leaked onto pages people read (issue 17). Whole words, case-sensitive. */
-const ENGLISH = [
-  'resolved',
-  'not-resolved',
-  'well-founded',
-  'unfounded',
-  'inadmissible',
-  'admissible',
-  'withdrawn',
-  'referred',
-  'respondent',
-  'respondent-manager',
-  'client',
-  'officer',
-  'escalate',
-  'outcome',
-  'deadline',
-  'breached',
-  'done',
-  'sent',
-  'Options',
-];
-
 let browser: Browser;
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   browser = await launchChromium();
 });
 afterAll(async () => browser?.close());
-
-/** axe-core with the WCAG 2.1 A and AA rules, no sideways scroll, no English word. */
-async function readable(page: Page, what: string) {
-  const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  expect(axe.violations.map((v) => `${what}: ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual(
-    [],
-  );
-  const sideways = await page.evaluate(() => {
-    const root = (globalThis as any).document.documentElement;
-    return root.scrollWidth - root.clientWidth;
-  });
-  expect(sideways, `${what} scrolls sideways`).toBeLessThanOrEqual(0);
-  const text = (await page.locator('body').innerText()) ?? '';
-  const leaks = ENGLISH.filter((w) => new RegExp(`(^|[^\\p{L}@-])${w}($|[^\\p{L}@-])`, 'u').test(text));
-  expect(leaks, `${what}: English on the page`).toEqual([]);
-}
 
 async function signIn(page: Page, rt: TestRuntime, role: string) {
   await page.context().clearCookies();
@@ -69,22 +27,32 @@ async function signIn(page: Page, rt: TestRuntime, role: string) {
   await expect.poll(() => page.title()).toMatch(/^Werklijst/);
 }
 
-/** Moves the clock past the current step's term until the worklist marks the dossier late (bounded). */
+/**
+ * Moves the clock past the nearest open term of the organisation (a step's own term or the term for
+ * the whole handling, Awb 9:11 / Wkkgz art. 17) until the worklist marks the dossier late (bounded).
+ * A step with no term of its own is taken with its first outcome; a term whose step goes on by itself
+ * when it passes (a window check) is passed too, on to the next term.
+ */
 async function makeLate(rt: TestRuntime, id: string): Promise<any> {
-  for (let i = 0; i < 8; i++) {
-    const list = (await rt.call('GET', '/dossiers?limit=50', { token: Object.values(rt.officers)[0] })).json.items;
+  const anyOfficer = Object.values(rt.officers)[0];
+  for (let i = 0; i < 10; i++) {
+    const list = (await rt.call('GET', '/dossiers?limit=50', { token: anyOfficer })).json.items;
     const item = list.find((x: any) => x.id === id);
     if (item?.lateSince) return item;
-    const d = (await rt.call('GET', `/dossiers/${id}`, { token: Object.values(rt.officers)[0] })).json;
+    const d = (await rt.call('GET', `/dossiers/${id}`, { token: anyOfficer })).json;
+    if (d.status !== 'open') throw new Error(`dossier ${id} closed on the way to late (${d.result})`);
     if (!d.currentStep) {
       // Between steps (klachtflow takes one itself): let it.
       await rt.advance('PT1H');
       continue;
     }
-    const due = d.deadlines.find((x: any) => x.step === d.currentStep?.id && x.status === 'open')?.dueAt;
+    const due = d.deadlines
+      .filter((x: any) => x.status === 'open' && x.kind !== 'complainant')
+      .map((x: any) => x.dueAt as string)
+      .sort()[0];
     if (!due) {
-      // A step without a term of its own (a first contact): take it, on to the step that has one.
-      const token = rt.officers[d.currentStep?.assignee] ?? Object.values(rt.officers)[0];
+      // No term runs (a first contact without one): take the step, on to the step that has one.
+      const token = rt.officers[d.currentStep?.assignee] ?? anyOfficer;
       const actions = (await rt.call('GET', `/dossiers/${id}`, { token })).json.availableActions;
       const action = actions.find((a: any) => a.type === 'outcome');
       if (!action) throw new Error(`nothing to do at ${d.currentStep?.id}`);
@@ -102,109 +70,108 @@ async function makeLate(rt: TestRuntime, id: string): Promise<any> {
   throw new Error(`dossier ${id} did not become late`);
 }
 
-// Ondersteuningsteam is left out for now: since the terms for the whole handling landed (term),
-// the walk in makeLate no longer reaches a late step there; to be ported (see the closing note).
-describe.each(PRESET_IDS.filter((id) => id !== 'ondersteuningsteam'))(
-  'browser: the officers’ workplace of %s',
-  (preset) => {
-    let rt: TestRuntime;
-    beforeAll(async () => {
-      rt = await testRuntime(preset, '2026-09-03T09:00:00+02:00');
+describe.each(PRESET_IDS)('browser: the officers’ workplace of %s', (preset) => {
+  let rt: TestRuntime;
+  beforeAll(async () => {
+    rt = await testRuntime(preset, '2026-09-03T09:00:00+02:00');
+  });
+  afterAll(async () => rt?.stop());
+
+  it('late first with since when, contact details at the top, no default decision, fresh state after an action', async () => {
+    const role = rt.regulation.eligibility.roles.some((r) => r.role === 'parent') ? 'parent' : 'client';
+    // The way in whose first rung has a term an officer keeps: a step's own or one for the whole
+    // handling (SO!: the complaint, not the signal; Ondersteuningsteam: the handler, not the talk
+    // with the contact person, which has no term).
+    const reg = rt.regulation;
+    const variant = reg.intake.variants.find((v) => {
+      const rung = reg.ladder.rungs.find((r) => r.id === v.startsAt);
+      return (
+        rung?.steps.some((s) => s.deadline && s.actor !== 'system' && s.onDeadline?.action !== 'proceed') ||
+        reg.ladder.terms.some((t) => rung?.steps.some((s) => stepsInSpan(reg, t).includes(s.id)))
+      );
     });
-    afterAll(async () => rt?.stop());
+    const body = {
+      ...SANNE,
+      role,
+      ...(variant ? { variant: variant.id } : {}),
+      onBehalfOf: 'mijn zoon Daan, 14',
+      respondent: { name: 'Jeroen Bakker' },
+    };
+    const late = await rt.call('POST', '/complaints', {
+      body: { ...body, complainant: { ...SANNE.complainant, name: 'Piet Laat' } },
+    });
+    expect(late.status, late.text).toBe(201);
+    await rt.advance('PT0S');
+    const lateItem = await makeLate(rt, late.json.id);
+    const fresh = await rt.call('POST', '/complaints', { body });
+    expect(fresh.status, fresh.text).toBe(201);
+    await rt.advance('PT0S');
+    const added = await rt.call('POST', `/complaints/${fresh.json.id}/messages`, {
+      token: fresh.json.accessToken,
+      body: { text: 'Ik heb nog een e-mail van 21 augustus.' },
+    });
+    expect(added.status, added.text).toBe(200);
+    const freshItem = (await rt.call('GET', '/dossiers', { token: Object.values(rt.officers)[0] })).json.items.find(
+      (x: any) => x.id === fresh.json.id,
+    );
 
-    it('late first with since when, contact details at the top, no default decision, fresh state after an action', async () => {
-      const role = rt.regulation.eligibility.roles.some((r) => r.role === 'parent') ? 'parent' : 'client';
-      // The way in whose first rung has a term an officer keeps (SO!: the complaint, not the signal).
-      const variant = rt.regulation.intake.variants.find((v) =>
-        rt.regulation.ladder.rungs
-          .find((r) => r.id === v.startsAt)
-          ?.steps.some((s) => s.deadline && s.actor !== 'system' && s.onDeadline?.action !== 'proceed'),
-      );
-      const body = {
-        ...SANNE,
-        role,
-        ...(variant ? { variant: variant.id } : {}),
-        onBehalfOf: 'mijn zoon Daan, 14',
-        respondent: { name: 'Jeroen Bakker' },
-      };
-      const late = await rt.call('POST', '/complaints', {
-        body: { ...body, complainant: { ...SANNE.complainant, name: 'Piet Laat' } },
-      });
-      expect(late.status, late.text).toBe(201);
-      await rt.advance('PT0S');
-      const lateItem = await makeLate(rt, late.json.id);
-      const fresh = await rt.call('POST', '/complaints', { body });
-      expect(fresh.status, fresh.text).toBe(201);
-      await rt.advance('PT0S');
-      const added = await rt.call('POST', `/complaints/${fresh.json.id}/messages`, {
-        token: fresh.json.accessToken,
-        body: { text: 'Ik heb nog een e-mail van 21 augustus.' },
-      });
-      expect(added.status, added.text).toBe(200);
-      const freshItem = (await rt.call('GET', '/dossiers', { token: Object.values(rt.officers)[0] })).json.items.find(
-        (x: any) => x.id === fresh.json.id,
-      );
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await signIn(page, rt, freshItem.assignee ?? lateItem.assignee);
+    for (const v of VIEWPORTS) {
+      await page.setViewportSize(v);
+      await page.goto(`${rt.url}/medewerkers/werklijst`);
+      const items = page.locator('main li.kf-item');
+      const first = (await items.first().innerText()) ?? '';
+      expect(first).toContain('Piet Laat');
+      expect(first).toMatch(/Te laat, sinds [a-z]+dag \d+ [a-z]+ 2026 \(\d+ dag(en)?\)/);
+      const all = await items.allInnerTexts();
+      for (const item of all) expect(item).toMatch(/Nu: .+ Aan zet: .+\./s);
+      const mine = all.find((x) => x.includes('Sanne de Vries')) ?? '';
+      expect(mine).toMatch(/Nog \d+ dag(en)?|Vandaag/);
+      expect(mine).toContain('Nieuw bericht');
+      expect(await page.locator('main').innerText()).not.toContain('geen termijn');
+      await readable(page, `${v.name} worklist`);
+      await page.screenshot({ path: `${SHOTS}/${preset}-worklist-${v.name}.png`, fullPage: true });
 
-      const context = await browser.newContext();
-      const page = await context.newPage();
-      await signIn(page, rt, freshItem.assignee ?? lateItem.assignee);
-      for (const v of VIEWPORTS) {
-        await page.setViewportSize(v);
-        await page.goto(`${rt.url}/medewerkers/werklijst`);
-        const items = page.locator('main li.kf-item');
-        const first = (await items.first().innerText()) ?? '';
-        expect(first).toContain('Piet Laat');
-        expect(first).toMatch(/Te laat, sinds [a-z]+dag \d+ [a-z]+ 2026 \(\d+ dag(en)?\)/);
-        const all = await items.allInnerTexts();
-        for (const item of all) expect(item).toMatch(/Nu: .+ Aan zet: .+\./s);
-        const mine = all.find((x) => x.includes('Sanne de Vries')) ?? '';
-        expect(mine).toMatch(/Nog \d+ dag(en)?|Vandaag/);
-        expect(mine).toContain('Nieuw bericht');
-        expect(await page.locator('main').innerText()).not.toContain('geen termijn');
-        await readable(page, `${v.name} worklist`);
-        await page.screenshot({ path: `${SHOTS}/${preset}-worklist-${v.name}.png`, fullPage: true });
+      await page.goto(`${rt.url}/medewerkers/dossiers/${fresh.json.id}`);
+      const facts = await page.locator('dl.kf-facts').innerText();
+      for (const fact of ['0612345678', 'Dorpsstraat 1, 1234 AB Oss', 'mijn zoon Daan, 14', 'Jeroen Bakker'])
+        expect(facts).toContain(fact);
+      expect(facts).toMatch(/Wanneer gebeurd\s+donderdag 20 augustus 2026/);
+      expect(facts).toMatch(/Binnengekomen\s+[a-z]+dag \d+ [a-z]+ 2026 om \d\d:\d\d, via het klachtformulier/);
+      expect(await page.locator('main').innerText()).toContain('Ik heb nog een e-mail van 21 augustus.');
+      // No decision is chosen beforehand, anywhere on the page.
+      expect(await page.locator('input[type="radio"]:checked').count()).toBe(0);
+      await readable(page, `${v.name} dossier`);
+      await page.screenshot({ path: `${SHOTS}/${preset}-dossier-${v.name}.png`, fullPage: true });
+    }
 
-        await page.goto(`${rt.url}/medewerkers/dossiers/${fresh.json.id}`);
-        const facts = await page.locator('dl.kf-facts').innerText();
-        for (const fact of ['0612345678', 'Dorpsstraat 1, 1234 AB Oss', 'mijn zoon Daan, 14', 'Jeroen Bakker'])
-          expect(facts).toContain(fact);
-        expect(facts).toMatch(/Wanneer gebeurd\s+donderdag 20 augustus 2026/);
-        expect(facts).toMatch(/Binnengekomen\s+[a-z]+dag \d+ [a-z]+ 2026 om \d\d:\d\d, via het klachtformulier/);
-        expect(await page.locator('main').innerText()).toContain('Ik heb nog een e-mail van 21 augustus.');
-        // No decision is chosen beforehand, anywhere on the page.
-        expect(await page.locator('input[type="radio"]:checked').count()).toBe(0);
-        await readable(page, `${v.name} dossier`);
-        await page.screenshot({ path: `${SHOTS}/${preset}-dossier-${v.name}.png`, fullPage: true });
-      }
+    // Sending the outcome form without a choice records nothing and says so beside the choices.
+    const before = (await rt.call('GET', `/dossiers/${fresh.json.id}`, { token: Object.values(rt.officers)[0] })).json;
+    const step = before.currentStep.id;
+    await page.getByRole('button', { name: 'Leg de uitkomst vast' }).click();
+    expect(await page.locator('#outcome-error').innerText()).toBe('Kies een uitkomst.');
+    expect(await page.title()).toMatch(/^Fout: /);
+    const unchanged = (await rt.call('GET', `/dossiers/${fresh.json.id}`, { token: Object.values(rt.officers)[0] }))
+      .json;
+    expect(unchanged.timeline).toEqual(before.timeline);
 
-      // Sending the outcome form without a choice records nothing and says so beside the choices.
-      const before = (await rt.call('GET', `/dossiers/${fresh.json.id}`, { token: Object.values(rt.officers)[0] }))
-        .json;
-      const step = before.currentStep.id;
-      await page.getByRole('button', { name: 'Leg de uitkomst vast' }).click();
-      expect(await page.locator('#outcome-error').innerText()).toBe('Kies een uitkomst.');
-      expect(await page.title()).toMatch(/^Fout: /);
-      const unchanged = (await rt.call('GET', `/dossiers/${fresh.json.id}`, { token: Object.values(rt.officers)[0] }))
-        .json;
-      expect(unchanged.timeline).toEqual(before.timeline);
-
-      // The first outcome the regulation offers: the page that follows is the fresh state, without
-      // the form that was just sent (a second send would be refused with 409).
-      await page.locator('input[name="outcome"]').first().check();
-      await page.getByRole('button', { name: 'Leg de uitkomst vast' }).click();
-      expect(await page.getByRole('status').innerText()).toContain('De uitkomst is vastgelegd');
-      expect(await page.locator(`form input[name="stepId"][value="${step}"]`).count()).toBe(0);
-      const after = (await rt.call('GET', `/dossiers/${fresh.json.id}`, { token: Object.values(rt.officers)[0] })).json;
-      const main = await page.locator('main').innerText();
-      if (after.status === 'closed') expect(main).toMatch(/Afgesloten op /);
-      else if (!after.currentStep) expect(main).toContain('klachtflow zet de volgende stap.');
-      else expect(await page.locator('h2', { hasText: /^Nu: / }).innerText()).toBe(`Nu: ${after.currentStep.title}`);
-      await readable(page, 'dossier after an action');
-      await context.close();
-    }, 180_000);
-  },
-);
+    // The first outcome the regulation offers: the page that follows is the fresh state, without
+    // the form that was just sent (a second send would be refused with 409).
+    await page.locator('input[name="outcome"]').first().check();
+    await page.getByRole('button', { name: 'Leg de uitkomst vast' }).click();
+    expect(await page.getByRole('status').innerText()).toContain('De uitkomst is vastgelegd');
+    expect(await page.locator(`form input[name="stepId"][value="${step}"]`).count()).toBe(0);
+    const after = (await rt.call('GET', `/dossiers/${fresh.json.id}`, { token: Object.values(rt.officers)[0] })).json;
+    const main = await page.locator('main').innerText();
+    if (after.status === 'closed') expect(main).toMatch(/Afgesloten op /);
+    else if (!after.currentStep) expect(main).toContain('klachtflow zet de volgende stap.');
+    else expect(await page.locator('h2', { hasText: /^Nu: / }).innerText()).toBe(`Nu: ${after.currentStep.title}`);
+    await readable(page, 'dossier after an action');
+    await context.close();
+  }, 180_000);
+});
 
 describe('browser: every page people read, ONS welzijn, on a phone and a desktop', () => {
   let rt: TestRuntime;
@@ -320,7 +287,6 @@ describe('browser: every page people read, ONS welzijn, on a phone and a desktop
       const captions = await page.locator('main figcaption').allInnerTexts();
       expect(captions.filter((c) => /gemeente/i.test(c))).toEqual(['Per werkgebied (gemeente)']);
       const overlaps = await page.evaluate(() => {
-        // biome-ignore lint/suspicious/noExplicitAny: the page's document, in the browser
         const doc = (globalThis as any).document;
         let n = 0;
         for (const svg of doc.querySelectorAll('main svg')) {

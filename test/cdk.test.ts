@@ -267,6 +267,11 @@ describe('cdk: handlers', () => {
     expect(actions('send-reminder.ts')).toContain('scheduler:CreateSchedule');
     expect(actions('send-reminder.ts')).not.toContain('states:StartExecution');
     expect(actions('send-reminder.ts')).toContain('ses:SendEmail');
+    // The mail-events function records SES's reports in the dossiers: it reads and appends, and
+    // sends, plans, starts and stops nothing.
+    expect(actions('mail-events.ts')).toContain('dynamodb:PutItem');
+    for (const a of ['ses:SendEmail', 'scheduler:CreateSchedule', 'states:StartExecution', 'states:StopExecution'])
+      expect(actions('mail-events.ts')).not.toContain(a);
     for (const h of Object.values(HANDLERS)) {
       expect(actions(h.entry)).not.toContain('scheduler:UpdateSchedule');
       if (h.entry !== 'http.ts') expect(actions(h.entry)).not.toContain('states:SendTaskSuccess');

@@ -78,4 +78,28 @@ describe('cli: klachtflow', () => {
     expect(klachtflow('deadline', '3-9-2026', '1 week').code).toBe(2);
     expect(klachtflow('deadline', '2026-02-30', '1 week').code).toBe(2);
   });
+
+  it('commander’s own errors are Dutch: unknown option or command, a missing argument or value, too many', () => {
+    // Before: "error: unknown option '--bogus'", "error: missing required argument 'regeling'",
+    // "(Did you mean show?)", ... (issue 17).
+    const cases: [string[], RegExp][] = [
+      [['--bogus'], /^klachtflow: onbekende optie --bogus\.$/m],
+      [['regulation', 'show', 'ons-welzijn', '--jsn'], /^klachtflow: onbekende optie --jsn\. Bedoelt u --json\?$/m],
+      [['nonsense'], /^klachtflow: onbekende opdracht nonsense\.$/m],
+      [['regulation', 'shwo'], /^klachtflow: onbekende opdracht shwo\. Bedoelt u show\?$/m],
+      [['regulation', 'show'], /^klachtflow: <regeling> ontbreekt\.$/m],
+      [['report', '--from'], /^klachtflow: bij --from <datum> hoort een waarde\.$/m],
+      [['report', '--from', '2026-01-01'], /^klachtflow: --to <datum> is verplicht\.$/m],
+      [['regulation', 'show', 'a', 'b'], /^klachtflow: te veel waarden voor show: verwacht 1, gekregen 2\.$/m],
+    ];
+    for (const [args, dutch] of cases) {
+      const r = klachtflow(...args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.err, args.join(' ')).toMatch(dutch);
+      expect(r.err, args.join(' ')).toContain('(meer weten: voeg --help toe)');
+      expect(r.err, args.join(' ')).not.toMatch(
+        /\b(error|unknown|missing|required|argument|option|too many|Expected|Did you mean|invalid|not specified)\b/,
+      );
+    }
+  });
 });

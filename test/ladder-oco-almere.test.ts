@@ -27,7 +27,9 @@ describe('ladder: OCO Almere', () => {
     const ack = (await mailsOf(rt, s.reference)).find((m) => m.subject.includes('ontvangen'));
     expect(ack?.text).toContain('ontvangen op donderdag 3 september 2026');
     expect(ack?.text).toContain('Uw klacht gaat over');
-    expect(ack?.text).toContain('de ontvangstdatum van de klacht');
+    // What the regulation says it contains, written in (issue 16: it listed the items instead).
+    expect(ack?.text).toContain('"Mijn procesbegeleider kwam twee afspraken niet na."');
+    expect(ack?.text).not.toContain('de ontvangstdatum van de klacht');
     // The conversation counts from the acknowledgement: two weeks from Tuesday 8 September.
     expect(d.currentStep.id).toBe('conversation');
     expect(deadline(d, 'conversation').lastDay).toBe('2026-09-22');

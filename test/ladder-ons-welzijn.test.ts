@@ -27,7 +27,10 @@ describe('ladder: ONS welzijn', () => {
     const byStep = Object.fromEntries(s.body.deadlines.map((d: any) => [d.step, d]));
     // "Uiterlijk binnen een week": Thursday 10 September; two weeks: the 17th; three: the 24th;
     // two months: Tuesday 3 November. Every one explains itself.
-    expect(byStep.acknowledge).toMatchObject({ lastDay: '2026-09-10', status: 'met' });
+    // The answer is the dossier as stored, before the ladder's first step; the acknowledgement
+    // goes with that step (the answer once showed it met only when that step won a race, #19).
+    expect(byStep.acknowledge).toMatchObject({ lastDay: '2026-09-10', status: 'open' });
+    expect(deadline(await dossier(rt, s.id), 'acknowledge').status).toBe('met');
     expect(byStep.admissibility).toMatchObject({
       lastDay: '2026-09-17',
       status: 'open',

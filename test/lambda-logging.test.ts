@@ -147,6 +147,9 @@ describe('lambda logs: the intake path', () => {
     );
     expect(res.statusCode, res.body).toBe(201);
     created = JSON.parse(res.body);
+    // The ladder's first step (the acknowledgement) runs after the answer; the page below shows
+    // its letter. (The answer once came late enough for it only by its read-back, #19.)
+    await rt.advance('PT0S');
 
     // A status page read: its path holds the dossier's access token.
     const status = await handler(
@@ -186,6 +189,65 @@ describe('lambda logs: the intake path', () => {
     const all = lines.join('\n').toLowerCase();
     for (const secret of [...Object.values(person), created.accessToken, 'zwartkruis', 'insuline', '0612345678'])
       expect(all, `the logs hold "${secret}"`).not.toContain(secret.toLowerCase());
+  });
+});
+
+describe('lambda logs: a letter that bounced', () => {
+  it('the mail-events entry records an SES bounce in the dossier, logged by the dossier id, never the address', async () => {
+    const complaint = await handler(
+      apiEvent('POST', '/complaints', 'POST /complaints', {
+        body: {
+          complainant: { name: person.name, email: person.email },
+          role: 'client',
+          description: person.description,
+          consent: true,
+        },
+      }),
+      lambdaContext('api'),
+    );
+    expect(complaint.statusCode, complaint.body).toBe(201);
+    const { id } = JSON.parse(complaint.body);
+    await rt.advance('PT0S');
+    const before = await rt.call('GET', `/dossiers/${id}`, { token: rt.officers.officer });
+    const letter = before.json.letters.find((l: any) => l.audience === 'complainant');
+    expect(letter?.messageId).toBeTypeOf('string');
+    const mailEvents = (await import('../lambdas/mail-events.js')).handler as (e: unknown, c: unknown) => Promise<any>;
+    // As EventBridge delivers SES's event (the tags are those SesMailer set on the letter).
+    const result = await mailEvents(
+      {
+        version: '0',
+        id: 'e1',
+        'detail-type': 'Email Bounced',
+        source: 'aws.ses',
+        account: '123456789012',
+        time: '2026-09-03T07:01:02Z',
+        region: 'eu-central-1',
+        resources: [],
+        detail: {
+          eventType: 'Bounce',
+          bounce: {
+            bounceType: 'Permanent',
+            bounceSubType: 'General',
+            bouncedRecipients: [{ emailAddress: person.email, diagnosticCode: 'smtp; 550 5.1.1 user unknown' }],
+          },
+          mail: {
+            messageId: letter.messageId,
+            destination: [person.email],
+            tags: { 'ses:configuration-set': ['klachtflow'], 'klachtflow-dossier': [id] },
+          },
+        },
+      },
+      lambdaContext('mail-events'),
+    );
+    expect(result).toMatchObject({ recorded: true, dossierId: id });
+    const after = await rt.call('GET', `/dossiers/${id}`, { token: rt.officers.officer });
+    expect(after.json.undeliveredTo).toEqual([person.email]);
+    expect(logged().find((l) => l.handler === 'mail-events')).toMatchObject({
+      level: 'INFO',
+      message: 'mail-events done',
+      dossierId: id,
+    });
+    expect(lines.join('\n').toLowerCase()).not.toContain(person.email.toLowerCase());
   });
 });
 

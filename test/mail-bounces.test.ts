@@ -48,6 +48,8 @@ describe('mail events: a letter that bounces reaches the dossier', () => {
     const page = await (await fetch(`${rt.url}/medewerkers/dossiers/${id}`, { headers: { cookie } })).text();
     expect(page).toContain('Brief niet aangekomen');
     expect(page).toContain(BOUNCE);
+    // The letter that did not arrive can be printed and posted.
+    expect(page).toContain(`/medewerkers/dossiers/${id}/brieven/${encodeURIComponent(letter.letterId)}`);
     const worklist = await (await fetch(`${rt.url}/medewerkers/werklijst`, { headers: { cookie } })).text();
     expect(worklist).toContain('Brief niet aangekomen');
   });

@@ -92,6 +92,18 @@ function letters(reg: Regulation): { what: string; letter: Letter }[] {
   render('closure', 'closure', { outcomeTitle: 'Opgelost in een gesprek' });
   render('withdrawal', 'withdrawal', {});
   render('extension', 'extension', { dueAt: '2026-10-15T22:00:00Z', reason: 'Wij wachten op een gesprek' });
+  // Stopping the clock (opschorting): that it stopped, why, what starts it again; the new dates.
+  render('suspended', 'suspended', {
+    reason: 'U en de medewerker praten eerst met een bemiddelaar.',
+    suspension: { title: 'Bemiddeling op verzoek van de klager', resumesWhen: 'als de bemiddeling klaar is' },
+  });
+  render('resumed', 'resumed', {
+    suspension: {
+      title: 'Bemiddeling op verzoek van de klager',
+      resumesWhen: 'als de bemiddeling klaar is',
+      why: 'resumed',
+    },
+  });
   return out;
 }
 
@@ -114,6 +126,7 @@ function complaint(reg: Regulation, closed: boolean) {
     closed: closed ? { at: '2026-09-20T07:00:00Z', result: 'resolved', reason: '' } : null,
     availableActions: [],
     canWithdraw: !closed,
+    satisfaction: { asked: closed, answer: null },
   };
 }
 
@@ -129,6 +142,46 @@ function pages(reg: Regulation): { what: string; html: string }[] {
     page('confirmation', ComplaintPage, { reg, k: complaint(reg, false), path, link: path, isNew: true }),
     page('complainant page', ComplaintPage, { reg, k: complaint(reg, false), path, link: path, isNew: false }),
     page('closed complaint', ComplaintPage, { reg, k: complaint(reg, true), path, link: path, isNew: false }),
+    page('complaint with the clock stopped', ComplaintPage, {
+      reg,
+      k: {
+        ...complaint(reg, false),
+        suspension: {
+          title: 'Wachten op aanvulling van de klacht',
+          since: '2026-09-10T07:00:00Z',
+          until: '2026-09-24T21:59:59Z',
+          resumesWhen: 'als wij uw aanvulling hebben ontvangen',
+        },
+      },
+      path,
+      link: path,
+      isNew: false,
+    }),
+    page('closed complaint, the question not answered', ComplaintPage, {
+      reg,
+      k: complaint(reg, true),
+      path,
+      link: path,
+      isNew: false,
+      satisfaction: {
+        values: {},
+        errors: { tevreden: 'Kies ja of nee. Wilt u niets zeggen? Dan hoeft u niets te sturen.' },
+      },
+    }),
+    page('closed complaint, answered', ComplaintPage, {
+      reg,
+      k: {
+        ...complaint(reg, true),
+        satisfaction: {
+          asked: true,
+          answer: { satisfied: false, remark: 'Het duurde lang.', at: '2026-09-21T07:00:00Z' },
+        },
+      },
+      path,
+      link: path,
+      isNew: false,
+      notice: 'tevreden',
+    }),
     page('withdraw', WithdrawPage, { reg, k: complaint(reg, false), path }),
     page('lost link', LostLink, { reg, sent: true }),
     page('not found', NotFound, { reg }),

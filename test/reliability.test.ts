@@ -694,6 +694,8 @@ describe('reliability: concurrency', () => {
             stepId: 'admissibility',
             outcome: i % 3 ? 'admissible' : 'inadmissible',
             note: `klik ${i}`,
+            // Inadmissible: the letter must say why (ONS: "waarom de klacht niet ontvankelijk is").
+            ...(i % 3 ? {} : { contents: { reason: `reden ${i}` } }),
           },
         }),
       ),

@@ -74,6 +74,7 @@ describe('report: CSV injection', () => {
       byRung: {},
       byMonth: {},
       improvements: {},
+      complainantSatisfaction: groups,
       dimensions: [],
       internalOrReferred: { internal: 0, referred: 0 },
       deadlines: [],

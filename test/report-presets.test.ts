@@ -158,6 +158,12 @@ describe('reports over dossiers the ladder produced', () => {
         body: { answers: { satisfied: 'ja' } },
       });
       expect(said.status, said.text).toBe(200);
+      // ...while the complainants themselves say on their page that they are not: counted apart.
+      const own = await rt.call('POST', `/complaints/${s.id}/satisfaction`, {
+        token: s.token,
+        body: { satisfied: false, remark: 'Kees Verstopt belde nooit terug.' },
+      });
+      expect(own.status, own.text).toBe(200);
     }
     const improvement = await rt.call('POST', `/dossiers/${resolved[0]?.id}/improvements`, {
       token: rt.officers.officer,
@@ -190,6 +196,14 @@ describe('reports over dossiers the ladder produced', () => {
     expect(dim(r, 'nature')).toEqual({ 'Afspraken niet nagekomen': 5, onbekend: 7, [MERGED]: 1 });
     // The late one was resolved too, but nobody asked: it is not counted as satisfied.
     expect(dim(r, 'satisfaction')).toEqual({ 'naar tevredenheid': 5, ingetrokken: 5, [MERGED]: 3 });
+    // The complainants' own answers, apart from the officer's: nobody answered for the other three.
+    expect(r.complainantSatisfaction).toEqual({
+      'niet tevreden': 5,
+      'ingetrokken, niet gevraagd': 5,
+      [MERGED]: 3,
+    });
+    expect(csv).toContain('tevreden volgens de klager zelf;niet tevreden;5');
+    expect(html).toContain('Tevreden volgens de klager zelf');
     expect(dim(r, 'improvements')).toEqual({ open: 1 });
     expect(r.improvementActions).toEqual([
       {

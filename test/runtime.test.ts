@@ -74,7 +74,16 @@ describe('runtime: klachtflow start', () => {
     const acted = await rt.call(
       'POST',
       `/dossiers/${id}/actions`,
-      { type: 'outcome', stepId: 'intake', outcome: 'handled' },
+      {
+        type: 'outcome',
+        stepId: 'intake',
+        outcome: 'handled',
+        // What the manager's letter must contain (SWT: "De manager zal u hierbij duidelijk informeren").
+        contents: {
+          'wie-bij-de-behandeling-van-de-klacht-betrokken-worden': 'De medewerker en haar teamleider.',
+          'hoe-de-klacht-verder-wordt-behandeld': 'Wij spreken eerst met de medewerker, daarna met u.',
+        },
+      },
       officers.manager,
     );
     expect(acted.status).toBe(200);
@@ -107,7 +116,12 @@ describe('runtime: klachtflow start', () => {
     const done = await rt.call(
       'POST',
       `/dossiers/${id}/actions`,
-      { type: 'outcome', stepId: 'findings', outcome: 'resolved' },
+      {
+        type: 'outcome',
+        stepId: 'findings',
+        outcome: 'resolved',
+        contents: { findings: 'De afspraken zijn niet nagekomen.', conclusions: 'Wij maken vaste afspraken.' },
+      },
       officers.manager,
     );
     expect(done.status).toBe(200);

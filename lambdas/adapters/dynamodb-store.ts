@@ -2,7 +2,9 @@
  * The dossier store on DynamoDB (one table). Events are items of their own, written with
  * `attribute_not_exists` so two writers can never both append the same sequence number; the
  * view item is a cache for the worklist indexes, written only forward (version condition).
- * No TransactWriteItems: dynalite, the local engine, has none. Items that stop mattering after a
+ * A new dossier is one TransactWriteItems: its first commit, its view, its reference and the
+ * request's Idempotency-Key record, all or nothing (dynalite 4 has no transactions; the project's
+ * patch of it adds TransactWriteItems with DynamoDB's semantics, patches/dynalite+4.0.0.patch). Items that stop mattering after a
  * while (leases, idempotency records) carry `expiresAt` (TTL_ATTRIBUTE, epoch seconds) for
  * DynamoDB's TTL to clean up; the store checks expiry itself, so dynalite (no TTL) behaves the
  * same. Dossier events, views, reads and claims never carry it: a dossier is erased explicitly
@@ -22,6 +24,7 @@ import {
   type PutCommandInput,
   QueryCommand,
   type QueryCommandInput,
+  TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { monotonicFactory } from 'ulid';
@@ -130,6 +133,13 @@ export interface Page<T> {
   next: string | null;
 }
 
+/** Which actions of a cancelled transaction failed their condition (by position), if it was that. */
+function cancelledAt(e: unknown): number[] | undefined {
+  if ((e as Error)?.name !== 'TransactionCanceledException') return undefined;
+  const reasons = (e as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+  return reasons.flatMap((r, i) => (r.Code === 'ConditionalCheckFailed' ? [i] : []));
+}
+
 function isConditionFailure(e: unknown): boolean {
   return e instanceof ConditionalCheckFailedException || (e as Error)?.name === 'ConditionalCheckFailedException';
 }
@@ -139,7 +149,7 @@ function isConditionFailure(e: unknown): boolean {
  * in-memory DynamoDB (runtime/memory-dynamodb.ts), held to dynalite's answers by a test.
  */
 export interface DocumentSender {
-  send(command: PutCommand | GetCommand | QueryCommand | UpdateCommand): Promise<unknown>;
+  send(command: PutCommand | GetCommand | QueryCommand | UpdateCommand | TransactWriteCommand): Promise<unknown>;
 }
 
 export class DynamoDossierStore implements HeldMailStore {
@@ -306,6 +316,73 @@ export class DynamoDossierStore implements HeldMailStore {
   }
 
   /**
+   * Stores a new dossier in one round trip: its first commit, its view for the indexes, its
+   * reference (unique: a reference already taken refuses the whole) and, for a request with an
+   * Idempotency-Key, the key's record marked done with its answer, which the answer's own
+   * function derives from the view. All or nothing: a crash leaves either a whole dossier
+   * that its key answers with, or nothing at all.
+   */
+  async create(
+    id: string,
+    bodies: EventBody[],
+    by: string,
+    at: string,
+    also: {
+      reference: string;
+      regulationId: string;
+      idempotency?: (view: DossierView) => { key: string; response: unknown };
+    },
+  ): Promise<DossierView> {
+    const events = bodies.map((b, i) => ({ ...b, seq: i + 1, at, by }) as DossierEvent);
+    const view = deriveView(id, events);
+    const done = also.idempotency?.(view);
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { pk: dossierKey(id), sk: seqKey(1), events },
+                ConditionExpression: 'attribute_not_exists(sk)',
+              },
+            },
+            { Put: { TableName: this.tableName, Item: this.viewItem(view) } },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { pk: `REF#${also.regulationId}#${also.reference}`, sk: 'REF', id },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            ...(done
+              ? [
+                  {
+                    Update: {
+                      TableName: this.tableName,
+                      Key: { pk: `IDEMPOTENCY#${done.key}`, sk: 'IDEMPOTENCY' },
+                      UpdateExpression: 'SET #s = :done, #r = :r',
+                      // Still this request's: a key released or finished meanwhile is not overwritten.
+                      ConditionExpression: '#s = :pending',
+                      ExpressionAttributeNames: { '#s': 'status', '#r': 'response' },
+                      ExpressionAttributeValues: { ':done': 'done', ':r': done.response, ':pending': 'pending' },
+                    },
+                  },
+                ]
+              : []),
+          ],
+        }),
+      );
+    } catch (e) {
+      const failed = cancelledAt(e);
+      if (failed?.includes(2)) throw new Error(`Reference ${also.reference} is already taken`);
+      if (failed?.length) throw new ConflictError('Deze klacht wordt al verwerkt; probeer het zo opnieuw.');
+      throw e;
+    }
+    return view;
+  }
+
+  /**
    * Writes the register's projection of a dossier's actions, never backwards, and then the view
    * (recovery after a crash between the event and these: the view also drops its pending mark).
    */
@@ -359,8 +436,8 @@ export class DynamoDossierStore implements HeldMailStore {
     return out.slice(0, limit);
   }
 
-  /** Writes the view item for the indexes, never backwards. */
-  private async putView(view: DossierView, force = false): Promise<void> {
+  /** The view item for the indexes: what the worklist and the reports read of a dossier. */
+  private viewItem(view: DossierView): NonNullable<PutCommandInput['Item']> {
     const due = view.nextDueAt ?? '9999-12-31T23:59:59Z';
     const item: PutCommandInput['Item'] = {
       pk: dossierKey(view.id),
@@ -374,6 +451,8 @@ export class DynamoDossierStore implements HeldMailStore {
       receivedAt: view.received.receivedAt,
       nextDueAt: view.nextDueAt,
       lateSince: view.lateSince,
+      // The clock stands still (opschorting): the worklist says so, never "te laat".
+      suspendedSince: view.suspension?.from,
       newMessageAt: view.newMessageAt,
       // "Brief niet aangekomen" in the worklist, with the address to phone about or correct.
       undeliveredSince: view.undeliveredSince,
@@ -398,6 +477,12 @@ export class DynamoDossierStore implements HeldMailStore {
           gsi2sk: `${due}#${view.id}`,
         });
     }
+    return item;
+  }
+
+  /** Writes the view item for the indexes, never backwards. */
+  private async putView(view: DossierView, force = false): Promise<void> {
+    const item = this.viewItem(view);
     try {
       await this.doc.send(
         new PutCommand({
@@ -574,6 +659,41 @@ export class DynamoDossierStore implements HeldMailStore {
       }),
     );
     return Number(r.Attributes?.count ?? 0) <= limit;
+  }
+
+  /**
+   * Several limits at once in one round trip (a complaint: per caller and per e-mail address):
+   * each counts one attempt in its window unless it reached its limit, and either all count or
+   * none does. Answers the position of the first limit reached, or -1 when all are within.
+   * Unlike `withinLimit`, a refused attempt is not counted: a caller stopped at the limit stays
+   * stopped for the rest of the window all the same.
+   */
+  async withinLimits(checks: { key: string; windowSeconds: number; limit: number }[], now: Date): Promise<number> {
+    if (checks.length === 0) return -1;
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: checks.map(({ key, windowSeconds, limit }) => {
+            const window = Math.floor(now.getTime() / 1000 / windowSeconds);
+            return {
+              Update: {
+                TableName: this.tableName,
+                Key: { pk: `RATE#${key}`, sk: `WINDOW#${windowSeconds}#${window}` },
+                UpdateExpression: 'ADD #n :one SET #e = if_not_exists(#e, :expires)',
+                ConditionExpression: 'attribute_not_exists(#n) OR #n < :limit',
+                ExpressionAttributeNames: { '#n': 'count', '#e': TTL_ATTRIBUTE },
+                ExpressionAttributeValues: { ':one': 1, ':expires': (window + 2) * windowSeconds, ':limit': limit },
+              },
+            };
+          }),
+        }),
+      );
+      return -1;
+    } catch (e) {
+      const failed = cancelledAt(e);
+      if (failed?.length) return failed[0] as number;
+      throw e;
+    }
   }
 
   /** Idempotency records of the API (`Idempotency-Key`); an expired one is no record. */
@@ -755,7 +875,7 @@ export class DynamoDossierStore implements HeldMailStore {
       new UpdateCommand({
         TableName: this.tableName,
         Key: { pk: `HELD#${regulationId}`, sk: `MAIL#${id}` },
-        UpdateExpression: 'SET #e = :at, #a = :none REMOVE #from, #subject, #text',
+        UpdateExpression: 'SET #e = :at, #a = :none REMOVE #from, #subject, #text, #files',
         ConditionExpression: 'attribute_exists(sk)',
         ExpressionAttributeNames: {
           '#e': 'erasedAt',
@@ -763,6 +883,7 @@ export class DynamoDossierStore implements HeldMailStore {
           '#from': 'from',
           '#subject': 'subject',
           '#text': 'text',
+          '#files': 'files',
         },
         ExpressionAttributeValues: { ':at': at, ':none': [] },
       }),
@@ -782,12 +903,12 @@ export class DynamoDossierStore implements HeldMailStore {
           TableName: this.tableName,
           Key: { pk: `HELD#${regulationId}`, sk: `MAIL#${id}` },
           // Decided mail leaves the index of what waits.
-          UpdateExpression: `SET #st = :s, #d = :d REMOVE gsi1pk, gsi1sk${forget ? ', #from, #subject, #text' : ''}`,
+          UpdateExpression: `SET #st = :s, #d = :d REMOVE gsi1pk, gsi1sk${forget ? ', #from, #subject, #text, #files' : ''}`,
           ConditionExpression: '#st = :held',
           ExpressionAttributeNames: {
             '#st': 'status',
             '#d': 'decision',
-            ...(forget ? { '#from': 'from', '#subject': 'subject', '#text': 'text' } : {}),
+            ...(forget ? { '#from': 'from', '#subject': 'subject', '#text': 'text', '#files': 'files' } : {}),
           },
           ExpressionAttributeValues: { ':s': status, ':d': decision, ':held': 'held' },
         }),

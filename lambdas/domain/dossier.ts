@@ -79,6 +79,12 @@ export interface DeadlineData {
     atw: boolean;
     source?: string;
     extensions: { term: string; reason: string; announcedAt: string; consent?: boolean }[];
+    /**
+     * The periods the clock stood still (opschorting), as the calendar counts them: from the day
+     * after the clock stopped (Awb 4:15 lid 1: "met ingang van de dag na die waarop") until the day
+     * it ran again; `until` absent while it still stands.
+     */
+    suspensions?: { suspensionId: string; from: string; until?: string; reason: string }[];
   };
   /** The step whose term this is; for a term for the handling as a whole, the term's id. */
   stepId: string;
@@ -90,6 +96,23 @@ export interface DeadlineData {
   kind: DeadlineKind;
   statute?: string;
   explanation: Explanation;
+}
+
+/** The clock stopped on a ground of the regulation (ladder.suspension.grounds). */
+export interface SuspensionData {
+  suspensionId: string;
+  groundId: string;
+  /** The ground's title, as the complainant reads it. */
+  title: string;
+  reason: string;
+  /** The step the dossier stood at (the report counts suspended days per step). */
+  stepId: string;
+  activation: number;
+  deadlineIds: string[];
+  /** The latest instant the clock stands still: its own term (Awb 4:15: the term to complete). */
+  until?: string;
+  /** The complainant agreed (where the ground asks for it). */
+  consent?: boolean;
 }
 
 /** What the mail service reported about a letter it had accepted (SES event publishing). */
@@ -106,6 +129,16 @@ export type EventBody =
   | { type: 'execution.started'; data: { executionArn: string } }
   | { type: 'deadline.set'; data: DeadlineData }
   | { type: 'deadline.extended'; data: DeadlineData & { reason: string } }
+  /** The clock of a deadline stopped: its explanation says so; it cannot be breached while it stands. */
+  | { type: 'deadline.suspended'; data: DeadlineData & { suspensionId: string } }
+  /** The clock runs again: the deadline recomputed through the calendar with the days it stood still. */
+  | { type: 'deadline.resumed'; data: DeadlineData & { suspensionId: string } }
+  | { type: 'suspension.started'; data: SuspensionData }
+  | {
+      type: 'suspension.ended';
+      /** resumed: an officer; information: the complainant replied; term-passed: its own term; step-ended. */
+      data: { suspensionId: string; why: 'resumed' | 'information' | 'term-passed' | 'step-ended'; reason?: string };
+    }
   | { type: 'deadline.met'; data: { deadlineId: string } }
   | { type: 'deadline.breached'; data: { deadlineId: string; alarmed: string[] } }
   | { type: 'deadline.cancelled'; data: { deadlineId: string; reason: string } }
@@ -114,7 +147,18 @@ export type EventBody =
       data: { stepId: string; rungId: string; activation: number; actor: string; assignee: string };
     }
   | { type: 'step.awaiting'; data: { stepId: string; activation: number; token: string; timeoutSeconds: number } }
-  | { type: 'step.ended'; data: { stepId: string; activation: number; outcome: string; by: string; note?: string } }
+  | {
+      type: 'step.ended';
+      /** `contents`: what the officer wrote for the items the outcome's letters must contain (letter-content.ts). */
+      data: {
+        stepId: string;
+        activation: number;
+        outcome: string;
+        by: string;
+        note?: string;
+        contents?: Record<string, string>;
+      };
+    }
   | { type: 'handover'; data: { stepId: string; from: string; to: string; reason: string } }
   | { type: 'letter.queued'; data: QueuedLetter }
   | { type: 'letter.sent'; data: { letterId: string; messageId: string } }
@@ -132,7 +176,14 @@ export type EventBody =
   | {
       type: 'reminder.scheduled';
       /** `kind`: a term for the whole handling's reminder, or its end (breach and alarm); else a step's reminder. */
-      data: { name: string; at: string; stepId: string; deadlineId: string; kind?: 'term-reminder' | 'term-end' };
+      data: {
+        name: string;
+        at: string;
+        stepId: string;
+        /** For `suspension-end`: the suspension's id. */
+        deadlineId: string;
+        kind?: 'term-reminder' | 'term-end' | 'suspension-end';
+      };
     }
   | { type: 'reminder.cancelled'; data: { name: string } }
   | { type: 'message'; data: { from: 'complainant' | 'officer'; text: string; via?: 'email' } }
@@ -158,6 +209,8 @@ export type EventBody =
   | { type: 'improvement.added'; data: Improvement }
   | { type: 'improvement.updated'; data: { improvementId: string; status: Improvement['status']; note?: string } }
   | { type: 'conduct.noted'; data: { noteId: string; text: string } }
+  /** The complainant's own answer, after closure, to "are you satisfied with the handling?" */
+  | { type: 'satisfaction.answered'; data: { satisfied: boolean; remark?: string } }
   | { type: 'erased'; data: { fields: string[] } };
 
 export type DossierEvent = EventBody & { seq: number; at: string; by: string };
@@ -167,6 +220,16 @@ export type DeadlineStatus = 'open' | 'met' | 'breached' | 'cancelled';
 export interface DeadlineView extends DeadlineData {
   status: DeadlineStatus;
   extended: boolean;
+  /** The clock stands still (opschorting): not late, not breached, until it runs again. */
+  suspended?: boolean;
+}
+
+/** A suspension in the dossier: under way (no `endedAt`) or over. */
+export interface SuspensionView extends SuspensionData {
+  from: string;
+  by: string;
+  endedAt?: string;
+  endedWhy?: string;
 }
 
 export interface DossierView {
@@ -239,6 +302,16 @@ export interface DossierView {
   nextDueAt?: string;
   /** When the step under way passed its term and is still not done (the worklist's "te laat, sinds"). */
   lateSince?: string;
+  /** The clock stands still now (opschorting): the suspension under way. */
+  suspension?: SuspensionView;
+  /** Every suspension, in order (the report counts their days per step). */
+  suspensions?: SuspensionView[];
+  /**
+   * The complainant's own answer to "Bent u tevreden over hoe wij uw klacht behandelden?", asked on
+   * their page after closure: the latest answer counts; `answers` says how often they answered.
+   * Not the officer's answer in the registration form: the report counts them apart.
+   */
+  complainantSatisfaction?: { satisfied: boolean; remark?: string; at: string; answers: number };
   /** What the complainant and officers added to the dossier, in order. */
   messages: { from: 'complainant' | 'officer'; text: string; at: string; via?: 'email' }[];
   /** When an officer last did anything in the dossier (an action, a message, a form). */
@@ -265,8 +338,9 @@ export function project(view: DossierView, bodies: readonly EventBody[], at: str
 }
 
 function finish(view: DossierView) {
+  // A deadline whose clock stands still is neither due nor late (opschorting).
   const open = view.deadlines
-    .filter((d) => d.status === 'open')
+    .filter((d) => d.status === 'open' && !d.suspended)
     .map((d) => d.dueAt)
     .sort();
   // A breached term stays on the record after the step is done late; it is late *now* only while
@@ -274,7 +348,7 @@ function finish(view: DossierView) {
   // A term for the whole handling (Awb 9:11, Wkkgz art. 17) is late until the dossier closes.
   const done = new Set(view.ended.map((e) => deadlineId(e.stepId, e.activation)));
   const late = view.deadlines
-    .filter((d) => d.status === 'breached' && d.kind !== 'complainant' && !done.has(d.deadlineId))
+    .filter((d) => d.status === 'breached' && !d.suspended && d.kind !== 'complainant' && !done.has(d.deadlineId))
     .map((d) => d.dueAt)
     .sort()[0];
   view.lateSince = view.status === 'open' ? late : undefined;
@@ -347,6 +421,30 @@ function apply(view: DossierView, e: DossierEvent) {
     case 'deadline.extended': {
       const d = deadline(e.data.deadlineId);
       if (d) Object.assign(d, e.data, { extended: true, status: 'open' });
+      return;
+    }
+    case 'deadline.suspended': {
+      const { suspensionId: _s, ...data } = e.data;
+      const d = deadline(e.data.deadlineId);
+      if (d) Object.assign(d, data, { suspended: true });
+      return;
+    }
+    case 'deadline.resumed': {
+      const { suspensionId: _s, ...data } = e.data;
+      const d = deadline(e.data.deadlineId);
+      if (d) Object.assign(d, data, { suspended: false });
+      return;
+    }
+    case 'suspension.started': {
+      const s: SuspensionView = { ...e.data, from: e.at, by: e.by };
+      view.suspension = s;
+      view.suspensions = [...(view.suspensions ?? []), { ...s }];
+      return;
+    }
+    case 'suspension.ended': {
+      const s = view.suspensions?.find((x) => x.suspensionId === e.data.suspensionId);
+      if (s) Object.assign(s, { endedAt: e.at, endedWhy: e.data.why });
+      if (view.suspension?.suspensionId === e.data.suspensionId) view.suspension = undefined;
       return;
     }
     case 'deadline.met':
@@ -468,6 +566,14 @@ function apply(view: DossierView, e: DossierEvent) {
     case 'conduct.noted':
       view.conductNotes.push({ ...e.data, at: e.at, by: e.by });
       return;
+    case 'satisfaction.answered':
+      view.complainantSatisfaction = {
+        satisfied: e.data.satisfied,
+        ...(e.data.remark ? { remark: e.data.remark } : {}),
+        at: e.at,
+        answers: (view.complainantSatisfaction?.answers ?? 0) + 1,
+      };
+      return;
     case 'access.renewed':
       view.accessTokenHash = e.data.accessTokenHash;
       return;
@@ -477,11 +583,16 @@ function apply(view: DossierView, e: DossierEvent) {
     case 'erased':
       view.erasedAt = e.at;
       return;
-    case 'closed':
+    case 'closed': {
+      // A clock that still stood when the dossier closed stops counting there.
+      const s = view.suspensions?.find((x) => x.suspensionId === view.suspension?.suspensionId);
+      if (s && !s.endedAt) Object.assign(s, { endedAt: e.at, endedWhy: 'closed' });
+      view.suspension = undefined;
       view.status = 'closed';
       view.closed = { at: e.at, ...e.data };
       view.current = undefined;
       return;
+    }
   }
 }
 
@@ -519,7 +630,7 @@ export function redactEvent(e: DossierEvent): DossierEvent {
       return { ...e, data: { ...data, addresses: [] } } as DossierEvent;
     }
     case 'step.ended': {
-      const { note: _n, ...data } = e.data;
+      const { note: _n, contents: _c, ...data } = e.data;
       return { ...e, data };
     }
     case 'message':
@@ -543,6 +654,9 @@ export function redactEvent(e: DossierEvent): DossierEvent {
       return { ...e, data: { ...e.data, reason: ERASED } };
     case 'conduct.noted':
       return { ...e, data: { ...e.data, text: ERASED } };
+    case 'satisfaction.answered':
+      // The yes or no stays for the figures; the remark is free text and may name people.
+      return { ...e, data: { satisfied: e.data.satisfied, ...(e.data.remark ? { remark: ERASED } : {}) } };
     default:
       return e;
   }

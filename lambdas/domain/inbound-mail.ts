@@ -18,7 +18,6 @@
  * Personal data is never logged: only ids and reasons.
  */
 import { createHash } from 'node:crypto';
-import { type AddressObject, simpleParser } from 'mailparser';
 import type { Regulation } from '../../statemachines/model.js';
 import type { DossierView } from './dossier.js';
 import { ConflictError, DomainError, NotFoundError, UnprocessableError } from './errors.js';
@@ -101,7 +100,16 @@ export type InboundOutcome =
   | { kind: 'message'; dossierId: string; reference: string }
   | { kind: 'held'; heldId: string; reasons: HoldReason[] };
 
+/** Reads a raw message; undefined when it is no e-mail at all. */
+export type MailParser = (raw: Uint8Array) => Promise<Parsed | undefined>;
+
 export interface InboundMailDeps {
+  /**
+   * The MIME parser (./mime.ts), for the functions that receive mail (SES receiving, the local
+   * SMTP server). The API's postvak routes have none: what they need of a held mail was read
+   * when it came in and is kept with it (#19: the parser and its code pages were half the API).
+   */
+  parse?: MailParser;
   regulation: Regulation;
   procedure: Procedure;
   store: HeldMailStore &
@@ -169,7 +177,7 @@ export function stripQuoted(text: string): string {
 }
 
 /** HTML reduced to text when a mail had no text part mailparser could give: never stored as HTML. */
-function htmlToText(html: string): string {
+export function htmlToText(html: string): string {
   return html
     .replace(/<(script|style|head)[\s\S]*?<\/\1>/gi, '')
     .replace(/<br\s*\/?>/gi, '\n')
@@ -183,7 +191,7 @@ function htmlToText(html: string): string {
     .replace(/&amp;/g, '&');
 }
 
-function cleanText(text: string): string {
+export function cleanText(text: string): string {
   return text
     .replace(/\r\n?/g, '\n')
     .replace(/[ \t]+\n/g, '\n')
@@ -247,7 +255,8 @@ export function safeName(name: string | undefined): string {
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
-interface Parsed {
+/** A mail as klachtflow reads it (lambdas/domain/mime.ts makes it from the raw message). */
+export interface Parsed {
   from?: { name?: string; address?: string };
   /** How many addresses the From header(s) name: a reply is trusted only with exactly one. */
   fromCount: number;
@@ -257,48 +266,6 @@ interface Parsed {
   headers: Map<string, unknown>;
   /** Message ids this mail answers (In-Reply-To, then References, newest first), local parts only. */
   repliesTo: string[];
-}
-
-async function parse(raw: Uint8Array): Promise<Parsed | undefined> {
-  let m: Awaited<ReturnType<typeof simpleParser>>;
-  try {
-    m = await simpleParser(Buffer.from(raw), { skipImageLinks: true });
-  } catch {
-    return undefined;
-  }
-  // A message with no header at all is not an e-mail (mailparser reads anything as a body).
-  if (m.headers.size === 0) return undefined;
-  const first = (m.from as AddressObject | undefined)?.value?.[0];
-  // Every address of every From header, groups included ("a@x, b@y", or two From lines).
-  const fromHeaders = m.headerLines.filter((h) => h.key === 'from').length;
-  const addresses = ((m.from as AddressObject | undefined)?.value ?? []).flatMap((a) =>
-    a.group ? a.group.map((g) => g.address) : [a.address],
-  );
-  const fromCount = Math.max(fromHeaders, addresses.filter(Boolean).length);
-  const text = m.text ?? (typeof m.html === 'string' ? htmlToText(m.html) : '');
-  return {
-    ...(first?.address
-      ? { from: { address: first.address, ...(first.name ? { name: normalizeText(first.name) } : {}) } }
-      : {}),
-    // Mail is not refused for a broken character: it is repaired (U+FFFD) and normalised (NFC).
-    fromCount,
-    subject: truncateText(normalizeText(m.subject ?? ''), 500),
-    text: normalizeText(cleanText(text)),
-    attachments: m.attachments.map((a) => ({
-      content: a.content,
-      filename: safeName(a.filename),
-      contentType: a.contentType || 'application/octet-stream',
-    })),
-    headers: m.headers as Map<string, unknown>,
-    repliesTo: [
-      ...new Set(
-        [m.inReplyTo ?? '', ...[m.references ?? []].flat().reverse()]
-          .flatMap((x) => String(x).match(/<[^<>]+>/g) ?? [])
-          .map((id) => id.slice(1, -1).split('@')[0] ?? '')
-          .filter(Boolean),
-      ),
-    ],
-  };
 }
 
 /** Reasons to distrust a message, from the server's verdicts and the message's own headers. */
@@ -388,7 +355,8 @@ export class InboundMail {
   private async decide(raw: Uint8Array, receipt: InboundReceipt, rawKey: string): Promise<InboundOutcome> {
     const base = { raw, receipt, rawKey };
     if (raw.byteLength > HOLD_ABOVE_BYTES) return this.hold(base, undefined, ['oversized']);
-    const parsed = await parse(raw);
+    if (!this.deps.parse) throw new Error('InboundMail.receive needs the MIME parser (deps.parse)');
+    const parsed = await this.deps.parse(raw);
     const reasons = distrust(parsed, receipt, intakeAddresses(this.reg));
     if (!parsed) return this.hold(base, undefined, ['unreadable', ...reasons]);
     if (parsed.attachments.length > MAX_ATTACHMENTS) reasons.push('too-many-attachments');
@@ -563,7 +531,7 @@ export class InboundMail {
    * removes every file it lists (no other dossier shares a key, so nothing else goes with it).
    */
   private async keep(
-    parsed: Parsed,
+    parsed: Pick<Parsed, 'attachments'>,
     raw: { key: string; bytes: Uint8Array },
     withFiles = true,
   ): Promise<AttachmentMeta[]> {
@@ -603,6 +571,15 @@ export class InboundMail {
       .replace(/[^A-Za-z0-9]/g, '')
       .slice(0, 40)
       .toLowerCase()}`;
+    // The files are kept now, while the message is read: the officer's decision later (in the API,
+    // which has no MIME parser) lists them from here. A virus keeps its files out; the raw mail
+    // stays listed. Too many to list: the raw mail holds them.
+    const raw = { key: base.rawKey, bytes: base.raw };
+    const files = await this.keep(
+      parsed ?? { attachments: [] },
+      raw,
+      !!parsed && !reasons.includes('virus') && parsed.attachments.length <= MAX_ATTACHMENTS,
+    );
     const item: HeldMail = {
       id,
       regulationId: this.reg.id,
@@ -620,6 +597,7 @@ export class InboundMail {
         contentType: a.contentType,
         size: a.content.byteLength,
       })),
+      files,
       status: 'held',
     };
     await this.deps.store.putHeld(item);
@@ -646,19 +624,29 @@ export class InboundMail {
     return bytes;
   }
 
-  private async open(id: string): Promise<{ item: HeldMail; parsed: Parsed; raw: { key: string; bytes: Uint8Array } }> {
+  /**
+   * A held mail an officer decides on, as it was read when it came in: sender, subject, text, and
+   * the files kept then. Mail held before the files were kept with it lists the raw mail only
+   * (its attachments are inside it).
+   */
+  private async open(id: string): Promise<{ item: HeldMail; parsed: Parsed; files: AttachmentMeta[] }> {
     const item = await this.get(id);
     if (item.status !== 'held') throw new ConflictError('Over deze mail is al beslist.');
-    const bytes = await this.deps.attachments.get(item.rawKey);
-    const parsed = (bytes && (await parse(bytes))) || {
+    const parsed: Parsed = {
+      ...(item.from ? { from: item.from } : {}),
+      fromCount: item.from ? 1 : 0,
       subject: item.subject ?? '',
-      fromCount: 0,
-      text: '',
+      text: item.text ?? '',
       attachments: [],
       headers: new Map(),
       repliesTo: [],
     };
-    return { item, parsed, raw: { key: item.rawKey, bytes: bytes ?? new Uint8Array() } };
+    let files = item.files;
+    if (!files) {
+      const bytes = (await this.deps.attachments.get(item.rawKey)) ?? new Uint8Array();
+      files = await this.keep(parsed, { key: item.rawKey, bytes }, false);
+    }
+    return { item, parsed, files };
   }
 
   private async decided(
@@ -685,23 +673,21 @@ export class InboundMail {
     caller: Caller & { kind: 'officer' },
     fields: HeldRegistration,
   ): Promise<InboundOutcome & { kind: 'registered' }> {
-    const { item, parsed, raw } = await this.open(id);
+    const { item, parsed, files } = await this.open(id);
     if (!fields.description && !parsed.text)
       throw new UnprocessableError('Vul de omschrijving van de klacht in: de mail heeft geen tekst.', ['description']);
-    const withFrom: Parsed = parsed.from ? parsed : { ...parsed, ...(item.from ? { from: item.from } : {}) };
     const variant = fields.variant ?? emailVariant(this.reg, item.recipients ?? [])?.id;
     // Two officers clicking at once must not make two dossiers: a short lease on the decision, then
     // the decision itself recorded once the dossier exists (a refused registration leaves it held).
     if (!(await this.deps.store.lease(`held-${this.reg.id}`, item.id, new Date(), 30)))
       throw new ConflictError('Een collega is net met deze mail bezig; vernieuw de pagina over een halve minuut.');
-    // A message with a virus keeps its files out of the dossier (the original stays listed, to erase).
-    const attachments = await this.keep(parsed, raw, !item.reasons.includes('virus'));
+    // A message with a virus kept its files out when it was held (the original stays listed, to erase).
     const outcome = await this.registerFrom(
-      withFrom,
+      parsed,
       item.receivedAt,
       caller.sub,
       { ...fields, ...(variant ? { variant } : {}) },
-      attachments,
+      files,
     );
     await this.decided(item, caller, 'registered', { dossierId: outcome.dossierId });
     return outcome;
@@ -709,17 +695,16 @@ export class InboundMail {
 
   /** The officer adds a held mail to a dossier as a message from the complainant. */
   async attachHeld(id: string, caller: Caller & { kind: 'officer' }, reference: string): Promise<DossierView> {
-    const { item, parsed, raw } = await this.open(id);
+    const { item, parsed, files } = await this.open(id);
     const dossierId = await this.deps.store.idByReference(reference.trim().toUpperCase(), this.reg.id);
     if (!dossierId) throw new UnprocessableError(`Er is geen dossier met kenmerk ${reference}.`, ['reference']);
     const view = await this.deps.store.load(dossierId);
     if (!view || view.status === 'closed') throw new ConflictError('Dit dossier is gesloten.', ['reference']);
     await this.decided(item, caller, 'attached', { dossierId });
-    const attachments = await this.keep(parsed, raw, !item.reasons.includes('virus'));
     return this.deps.procedure.addMessage(
       dossierId,
       stripQuoted(parsed.text) || parsed.text || '(Geen tekst; zie de bijlagen.)',
-      { via: 'email', attachments },
+      { via: 'email', attachments: files },
     );
   }
 

@@ -3,6 +3,12 @@
  * message first, exact dates ("uiterlijk donderdag 24 september 2026"), a contact, what the reader
  * may do next (Awb 9:12, PEOPLE.md). Text is the source; HTML is the same text escaped.
  */
+import {
+  type ContentItemInput,
+  capitalise,
+  contentOf,
+  type LetterContent,
+} from '../../statemachines/letter-content.js';
 import type { Regulation, Step } from '../../statemachines/model.js';
 import { formatDutchDate, localDate } from './calendar/deadline.js';
 import type { DossierView } from './dossier.js';
@@ -26,7 +32,10 @@ export interface LetterInput {
   /** What the officer wrote with the action (findings, ground, report). */
   note?: string;
   referralId?: string;
-  mustContain?: string[];
+  /** What the regulation says this letter must contain; each written in as text (letter-content.ts). */
+  mustContain?: readonly ContentItemInput[];
+  /** What the officer wrote for the items that are theirs to fill in (`contents.<key>`). */
+  contents?: Record<string, string>;
   /** For notices and extensions: the date that matters. */
   dueAt?: string;
   /** The end of the complainant's term to ask for the next rung, where the regulation sets one. */
@@ -37,6 +46,16 @@ export interface LetterInput {
   lostLinkUrl?: string;
   /** For the letter asking for missing information: the fields the complaint still lacks. */
   missing?: string[];
+  /**
+   * The clock stopped or runs again (opschorting): why, what starts it again, its own last day, and
+   * (when it runs again) what started it.
+   */
+  suspension?: {
+    title: string;
+    resumesWhen: string;
+    until?: string;
+    why?: 'resumed' | 'information' | 'term-passed' | 'step-ended';
+  };
 }
 
 /** Who may complain, in words (the regulation's `eligibility.roles`), for messages and overviews. */
@@ -187,7 +206,7 @@ export function wayOnLines(reg: Regulation, rungId: string | undefined): string[
 /** What still comes, by when; `done` is the step whose own letter this is (it is being done now). */
 function openDeadlines(view: DossierView, done?: string): string[] {
   return view.deadlines
-    .filter((d) => d.status === 'open' && d.stepId !== done)
+    .filter((d) => d.status === 'open' && !d.suspended && d.stepId !== done)
     .sort((a, b) => a.dueAt.localeCompare(b.dueAt))
     .map((d) => `- ${labelled(plain(d.title), `uiterlijk ${dayOf(d.dueAt)}`)}`);
 }
@@ -215,6 +234,8 @@ const SUBJECTS: Record<string, string> = {
   alarm: 'Termijn verstreken',
   notice: 'Bericht over een dossier',
   'missing-information': 'Wij missen nog gegevens bij uw klacht',
+  suspended: 'De termijn voor uw klacht staat stil',
+  resumed: 'De termijn voor uw klacht loopt weer',
 };
 
 /**
@@ -248,6 +269,145 @@ function signature(reg: Regulation, step: Step | undefined): string[] {
   return [role.title, onBehalfOf];
 }
 
+/** The rungs reachable from the ones `rungId` leads to, in ladder order (not those it leads to itself). */
+function laterRungs(reg: Regulation, rungId: string | undefined): Regulation['ladder']['rungs'] {
+  const from = reg.ladder.rungs.find((r) => r.id === rungId);
+  const direct = new Set((from?.escalation ?? []).map((e) => e.to));
+  const seen = new Set<string>([...(rungId ? [rungId] : []), ...direct]);
+  const queue = [...direct];
+  const later = new Set<string>();
+  for (let i = 0; i < queue.length && i < 100; i++) {
+    for (const e of reg.ladder.rungs.find((r) => r.id === queue[i])?.escalation ?? []) {
+      if (seen.has(e.to)) continue;
+      seen.add(e.to);
+      later.add(e.to);
+      queue.push(e.to);
+    }
+  }
+  return reg.ladder.rungs.filter((r) => later.has(r.id));
+}
+
+/** The contact details of a rung, a referral or a committee, one line each. */
+function contactDetails(c: Regulation['organisation']['contact'] | undefined): string[] {
+  if (!c) return [];
+  return [
+    c.email && `  e-mail: ${c.email}`,
+    c.phone && `  telefoon: ${c.phone}`,
+    c.postalAddress && `  post: ${c.postalAddress}`,
+    c.web && `  website: ${c.web}`,
+  ].filter((x): x is string => !!x);
+}
+
+/**
+ * One thing the letter must contain, as text: what the officer wrote for it under the regulation's
+ * own words, or the regulation's data (a rung's address, a referral, the term). Empty when there is
+ * nothing to say (the officer's form refuses an outcome without it; see officer-actions.ts).
+ */
+function contentBlock(input: LetterInput, c: LetterContent, said: readonly string[]): string[] {
+  const { reg, view } = input;
+  const complainant = input.audience === 'complainant';
+  const words = (t: string) => (complainant ? plain(t) : t);
+  if (c.source === 'field') {
+    const value = input.contents?.[c.key]?.trim();
+    if (!value) return [];
+    const shown = c.type === 'date' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? formatDutchDate(value) : value;
+    return [`${capitalise(words(c.text))}:`, sentence(shown)];
+  }
+  const about = complainant ? 'uw klacht' : 'de klacht';
+  switch (c.is) {
+    case 'received-date': {
+      const day = dayOf(view.received.receivedAt);
+      // The acknowledgement says so in its first line already.
+      if (said.some((l) => l.includes(`ontvangen op ${day}`))) return [];
+      return [`Wij hebben ${about} ontvangen op ${day}.`];
+    }
+    case 'subject': {
+      const quoted = `"${excerpt(view.received.description)}"`;
+      if (said.includes(quoted)) return [];
+      return [`${capitalise(about)} gaat over:`, quoted];
+    }
+    case 'outcome':
+      return input.outcomeTitle ? [`Uitkomst: ${sentence(words(input.outcomeTitle))}`] : [];
+    case 'handling-term': {
+      const open = view.deadlines
+        .filter((d) => d.termId && d.status === 'open')
+        .sort((a, b) => a.dueAt.localeCompare(b.dueAt))
+        .at(-1);
+      return open ? [`Wij handelen ${about} uiterlijk ${dayOf(open.dueAt)} af.`] : [];
+    }
+    case 'further-handling': {
+      const rung = reg.ladder.rungs.find((r) => r.id === view.rungId);
+      const index = rung?.steps.findIndex((s) => s.id === input.step?.id) ?? -1;
+      const still = (rung?.steps ?? []).slice(index + 1).filter((s) => s.actor !== 'system');
+      const due = (id: string) =>
+        view.deadlines
+          .filter((d) => d.stepId === id && d.status === 'open')
+          .sort((a, b) => a.dueAt.localeCompare(b.dueAt))[0];
+      const term = view.deadlines.filter((d) => d.termId && d.status === 'open').at(-1);
+      if (still.length === 0 && !term) return [];
+      return [
+        'Zo gaat het verder:',
+        ...still.map((s) => {
+          const d = due(s.id);
+          return `- ${d ? labelled(words(s.title), `uiterlijk ${dayOf(d.dueAt)}`) : sentence(words(s.title))}`;
+        }),
+        ...(term ? [`- ${labelled(words(term.title), `uiterlijk ${dayOf(term.dueAt)}`)}`] : []),
+      ];
+    }
+    case 'way-on': {
+      const text = said.join('\n');
+      // Only where the letter does not already name them (the outcome letter lists the next rungs).
+      const way = wayOnLines(reg, view.rungId).filter((w) => !text.includes(w.replace(/ \(.*$/, '')));
+      // The rungs after the next ones (ONS: the manager, then the director, then the committee).
+      const later = laterRungs(reg, view.rungId).filter((r) => !text.includes(r.title) && !way.includes(r.title));
+      const afterwards = later.length
+        ? [
+            complainant ? 'Komt u er daar niet uit? Dan kunt u daarna nog naar:' : 'Daarna kan de klager nog naar:',
+            ...later.map((r) => `- ${r.title}`),
+          ]
+        : [];
+      if (way.length === 0) return afterwards.length ? afterwards : [];
+      if (said.some((l) => l.startsWith('Bent u het niet eens met de uitkomst?')))
+        return ['U kunt ook terecht bij:', ...way.map((w) => `- ${w}`), ...afterwards];
+      return [
+        complainant
+          ? 'Bent u het niet eens met de uitkomst? Dan kunt u verder met uw klacht:'
+          : 'Is de klager het niet eens met de uitkomst? Dan kan de klager verder met de klacht:',
+        ...way.map((w) => `- ${w}`),
+        ...afterwards,
+      ];
+    }
+    case 'referral': {
+      const r = reg.referrals.find((x) => x.id === c.ref);
+      if (!r) return [];
+      return [
+        `${r.name}: ${r.when}`,
+        ...contactDetails(r.contact),
+        ...(r.term ? [`  termijn: ${r.term}`] : []),
+        ...(r.free ? ['  Dit is gratis.'] : []),
+        ...(r.binding ? [`  De uitspraak van ${r.name} is bindend.`] : []),
+      ];
+    }
+    case 'rung': {
+      const rung = reg.ladder.rungs.find((x) => x.id === c.ref);
+      if (!rung) return [];
+      const role = reg.roles.find((x) => x.id === rung.handlerRole);
+      const people = role?.people.map((p) => p.name) ?? [];
+      return [
+        `${complainant ? 'U kunt verder met uw klacht bij' : 'De klager kan verder met de klacht bij'}: ${rung.title}${rung.entry.written ? ' (schriftelijk)' : ''}.`,
+        ...(people.length ? [`  ${role?.title ?? 'naam'}: ${people.join(', ')}`] : []),
+        ...contactDetails(rung.entry.contact ?? role?.contact),
+        ...(rung.entry.note ? [`  ${rung.entry.note}`] : []),
+      ];
+    }
+    case 'committee': {
+      const committee = reg.committees.find((x) => x.id === c.ref);
+      if (!committee) return [];
+      return [`${committee.name}:`, ...contactDetails(committee.contact)];
+    }
+  }
+}
+
 /** Renders one letter or notice. */
 export function renderLetter(input: LetterInput): Letter {
   const { reg, view, kind } = input;
@@ -264,6 +424,8 @@ export function renderLetter(input: LetterInput): Letter {
         ? 'Beste collega,'
         : `Beste ${r.complainant.name},`;
   lines.push(greet, '');
+  /** Where the items the regulation asks for go: after the main message. */
+  let contentAt: number | undefined;
 
   switch (kind) {
     case 'acknowledgement': {
@@ -410,16 +572,62 @@ export function renderLetter(input: LetterInput): Letter {
         `Wij hebben uw klacht ontvangen op ${receivedDay}. Uw kenmerk is ${view.reference}.`,
         '',
         `Om uw klacht te behandelen, hebben wij nog dit van u nodig:`,
-        ...(input.missing ?? []).map((m) => `- ${FIELD_NAMES_NL[m] ?? m}`),
+        ...(input.missing?.length
+          ? input.missing.map((m) => `- ${FIELD_NAMES_NL[m] ?? m}`)
+          : input.note
+            ? [`- ${input.note}`]
+            : []),
         '',
         input.dueAt
           ? `Stuur dit uiterlijk ${dayOf(input.dueAt)}. U kunt gewoon antwoorden op deze e-mail. Laat het kenmerk in het onderwerp staan.`
           : 'U kunt gewoon antwoorden op deze e-mail. Laat het kenmerk in het onderwerp staan.',
-        ...(input.note ? ['', input.note] : []),
+        ...(input.note && input.missing?.length ? ['', input.note] : []),
+        // The regulation stops the clock while it waits (Awb 4:15 lid 1 onder a, by analogy).
+        ...(input.suspension
+          ? [
+              '',
+              'Zolang wij wachten, staat de termijn voor de behandeling van uw klacht stil.',
+              `De termijn loopt weer ${input.suspension.resumesWhen}${input.dueAt ? `, of na ${dayOf(input.dueAt)}` : ''}.`,
+              'De dagen dat de termijn stilstaat, komen er aan het eind bij. U krijgt dan de nieuwe datum.',
+            ]
+          : []),
         '',
         'Lukt dit niet, of heeft u hulp nodig? Neem dan contact met ons op. Wij helpen u graag.',
       );
       break;
+    case 'suspended': {
+      // Opschorting: that the clock stopped, why, what starts it again (ISSUE 18, PEOPLE.md).
+      const sp = input.suspension;
+      lines.push(
+        `De termijn voor de behandeling van uw klacht (kenmerk ${view.reference}) staat vanaf vandaag stil.`,
+        '',
+        `De reden: ${sentence(sp?.title ?? 'niet opgegeven')}`,
+        ...(input.reason ? [sentence(input.reason)] : []),
+        '',
+        `De termijn loopt weer ${sp?.resumesWhen ?? 'als de reden voorbij is'}.`,
+        ...(sp?.until ? [`Dat is uiterlijk ${dayOf(sp.until)}.`] : []),
+        'De dagen dat de termijn stilstaat, komen er aan het eind bij. U krijgt dan de nieuwe datum van ons.',
+        '',
+        'Bent u het hier niet mee eens? Laat het ons weten.',
+      );
+      break;
+    }
+    case 'resumed': {
+      const why = input.suspension?.why;
+      const upcoming = openDeadlines(view);
+      lines.push(
+        `De termijn voor de behandeling van uw klacht (kenmerk ${view.reference}) loopt weer.`,
+        ...(why === 'information'
+          ? ['Wij hebben uw aanvulling ontvangen. Dank u wel.']
+          : why === 'term-passed'
+            ? ['De tijd om uw klacht aan te vullen is voorbij. Wij gaan verder met wat wij hebben.']
+            : []),
+        '',
+        'De dagen dat de termijn stilstond, komen erbij.',
+        ...(upcoming.length ? ['Dit zijn de nieuwe data:', ...upcoming] : []),
+      );
+      break;
+    }
     case 'task':
       lines.push(
         `Er is een taak voor u in dossier ${view.reference}: ${sentence(input.step?.title ?? '')}`,
@@ -487,6 +695,8 @@ export function renderLetter(input: LetterInput): Letter {
         if (kind === 'ruling' && committee?.decides === 'binding-ruling')
           lines.push('', `Deze uitspraak van ${committee.name} is bindend.`);
       }
+      // What the regulation says the letter must contain comes before the way on.
+      contentAt = lines.length;
       if (input.audience === 'complainant') {
         const next = nextStepLines(reg, view);
         if (next.length) lines.push('', ...next);
@@ -495,8 +705,19 @@ export function renderLetter(input: LetterInput): Letter {
       }
   }
 
+  // What the regulation says the letter must contain, written in as text: not a list of promises.
   if (input.mustContain?.length && input.audience !== 'officer') {
-    lines.push('', 'In deze brief vindt u, zoals onze regeling vraagt:', ...input.mustContain.map((m) => `- ${m}`));
+    const added: string[] = [];
+    for (const item of input.mustContain) {
+      const content = contentOf(reg, item);
+      if (!content) continue; // the lint refuses a regulation with an item it cannot map
+      const block = contentBlock(input, content, [...lines, ...added]);
+      const said = new Set([...lines, ...added].map((l) => l.trim()));
+      // Said already (the acknowledgement's date, a way on the outcome letter names): not twice.
+      if (block.length === 0 || block.every((l) => l.trim() === '' || said.has(l.trim()))) continue;
+      added.push('', ...block);
+    }
+    lines.splice(contentAt ?? lines.length, 0, ...added);
   }
   if (input.audience !== 'officer') lines.push('', ...contactLines(reg));
   lines.push('', 'Met vriendelijke groet,', ...signature(reg, input.step));

@@ -35,6 +35,8 @@ export type ReminderPayload =
   | { kind?: 'reminder'; dossierId: string; stepId: string; deadlineId: string; name: string }
   /** A term for the handling as a whole: the reminder before its end, or its end (breach and alarm). */
   | { kind: 'term-reminder' | 'term-end'; dossierId: string; stepId: string; deadlineId: string; name: string }
+  /** A suspension's own term passed (Awb 4:15: the term to complete): the clock runs again; `deadlineId` is the suspension's id. */
+  | { kind: 'suspension-end'; dossierId: string; stepId: string; deadlineId: string; name: string }
   | { kind: 'erase'; dossierId: string; name: string }
   | { kind: 'erase-held'; heldId: string; name: string };
 
@@ -82,6 +84,22 @@ export interface DossierStore {
     at: string,
     base?: DossierView,
   ): Promise<DossierView>;
+  /**
+   * Stores a new dossier at once: its first events, its reference (unique) and, for a request
+   * with an Idempotency-Key, the key's record done with the answer `idempotency` derives from
+   * the view. All or nothing (one transactional write).
+   */
+  create(
+    id: string,
+    bodies: EventBody[],
+    by: string,
+    at: string,
+    also: {
+      reference: string;
+      regulationId: string;
+      idempotency?: (view: DossierView) => { key: string; response: unknown };
+    },
+  ): Promise<DossierView>;
   worklist(q: {
     regulationId: string;
     role?: string;
@@ -117,6 +135,8 @@ export interface DossierStore {
   releaseIdempotent(key: string): Promise<void>;
   /** Counts an attempt in a fixed window; false once more than `limit` were counted in it. */
   withinLimit(key: string, now: Date, windowSeconds: number, limit: number): Promise<boolean>;
+  /** Several limits in one write, all counted or none: the position of the first one reached, or -1. */
+  withinLimits(checks: { key: string; windowSeconds: number; limit: number }[], now: Date): Promise<number>;
 }
 
 /** What klachtflow knows of a stored file (an attachment of an e-mail, or a raw message kept). */
@@ -172,6 +192,11 @@ export interface HeldMail {
   /** The dossier a reply named, when the reason is about that dossier. */
   dossierId?: string;
   attachments: { filename: string; contentType: string; size: number }[];
+  /**
+   * The files kept when it came in (the raw mail first, then its attachments unless it carried a
+   * virus), listed on the dossier it is registered in or added to. Absent on mail held before.
+   */
+  files?: AttachmentMeta[];
   status: 'held' | 'registered' | 'attached' | 'discarded';
   decision?: { by: string; at: string; reason?: string; dossierId?: string };
   /** When a discarded mail's content and file were erased. */

@@ -10,8 +10,11 @@
  * - `procedure/deadline-passed.ts`: a waiting step's deadline passed: proceed, or breach and alarm;
  * - `procedure/handling-terms.ts`: terms for the whole handling (Awb 9:11, Wkkgz art. 17): set,
  *   watched across steps, reminded, breached and alarmed where the dossier stands, put off;
+ * - `procedure/suspension.ts`: stopping the clock (opschorting) on a ground of the regulation, and
+ *   starting it again: every deadline it stopped recomputed, rewatched, the waiting step woken;
  * - `procedure/officer-actions.ts`: who may act, the actions a step allows, taking one;
- * - `procedure/complainant-actions.ts`: withdraw, ask for the next rung, add information;
+ * - `procedure/complainant-actions.ts`: withdraw, ask for the next rung, add information, say whether
+ *   they are satisfied after closure;
  * - `procedure/records.ts`: registration form, improvement register, conduct notes;
  * - `procedure/privacy.ts`: retention and erasure;
  * - `procedure/access.ts`: the complainant's private link;
@@ -20,7 +23,7 @@
 import type { DossierView } from './dossier.js';
 import type { AttachmentMeta } from './ports.js';
 import { authoriseComplainant, renewAccess, sendAccessLink } from './procedure/access.js';
-import { addMessage, escalate, withdraw } from './procedure/complainant-actions.js';
+import { addMessage, answerSatisfaction, escalate, withdraw } from './procedure/complainant-actions.js';
 import { Core } from './procedure/core.js';
 import { deadlinePassed } from './procedure/deadline-passed.js';
 import { deadlinesOf } from './procedure/deadlines.js';
@@ -40,6 +43,7 @@ import {
   registrationOf,
   updateImprovement,
 } from './procedure/records.js';
+import { suspensionEnded } from './procedure/suspension.js';
 import type { Action, Caller, ComplaintInput, ProcedureDeps } from './procedure/types.js';
 
 export { EXECUTION_LIFETIME_SECONDS } from './procedure/deadlines.js';
@@ -79,6 +83,8 @@ export class Procedure {
   remind = (...a: Rest<typeof remind>) => remind(this.core, ...a);
   /** A term for the whole handling: its reminder or its end fired (procedure/handling-terms.ts). */
   termFired = (...a: Rest<typeof termFired>) => termFired(this.core, ...a);
+  /** A suspension's own term passed: the clock runs again (procedure/suspension.ts). */
+  suspensionEnded = (...a: Rest<typeof suspensionEnded>) => suspensionEnded(this.core, ...a);
 
   // Officers' and complainants' actions
   availableActions = (view: DossierView, caller: Caller) => availableActions(this.core, view, caller);
@@ -87,6 +93,7 @@ export class Procedure {
   escalate = (...a: Rest<typeof escalate>) => escalate(this.core, ...a);
   addMessage = (id: string, text: string, opts?: { via?: 'email'; attachments?: AttachmentMeta[] }) =>
     addMessage(this.core, id, text, opts);
+  answerSatisfaction = (...a: Rest<typeof answerSatisfaction>) => answerSatisfaction(this.core, ...a);
 
   // Records
   registrationOf = (view: DossierView) => registrationOf(this.core, view);

@@ -5,9 +5,11 @@
  * smaller than five are merged so that nobody can be singled out.
  */
 
+import { Temporal } from 'temporal-polyfill';
 import { findStep } from '../../statemachines/ladder.js';
 import type { Regulation, ReportDimension } from '../../statemachines/model.js';
 import { type DimensionKind, dimensionKind } from '../../statemachines/vocabulary.js';
+import { localDate } from './calendar/deadline.js';
 import { DUTCH_MONTHS } from './calendar/months.js';
 import type { DossierView } from './dossier.js';
 import { IMPROVEMENT_NL, RESULT_NL } from './timeline.js';
@@ -32,6 +34,12 @@ export interface Report {
   handlingDays: { average: number | null; longest: number | null };
   improvements: Record<string, number>;
   /**
+   * What complainants said themselves, asked on their page after closure ("Bent u tevreden over hoe
+   * wij uw klacht behandelden?"): apart from an officer's answer in the registration form, and
+   * without a guess where nobody answered ("geen antwoord") or nobody was asked.
+   */
+  complainantSatisfaction: Record<string, number>;
+  /**
    * The improvement actions by owner, date and status. Their text is free text an officer wrote,
    * which may name someone: it stays in the improvement register, never in a report.
    */
@@ -53,6 +61,12 @@ export interface Report {
     open: number;
     cancelled: number;
   }[];
+  /**
+   * The days the clock stood still (opschorting), per step where it was stopped: counted as the
+   * terms count them, from the day after it stopped until the day it ran again (Awb 4:15 lid 1);
+   * a suspension still under way counts until the end of the period or today.
+   */
+  suspendedDays: { step: string; title: string; suspensions: number; days: number }[];
   note: string;
 }
 
@@ -129,6 +143,15 @@ function groupOf(reg: Regulation, dim: ReportDimension, kind: DimensionKind, d: 
   }
 }
 
+/** The complainant's own answer after closure, in the report's words (see Report.complainantSatisfaction). */
+export function complainantSatisfactionOf(d: DossierView): string {
+  if (d.complainantSatisfaction) return d.complainantSatisfaction.satisfied ? 'tevreden' : 'niet tevreden';
+  if (!d.closed) return 'nog open';
+  // A withdrawn complaint is not asked (the complainant stopped the handling themselves).
+  if (d.closed.result === 'withdrawn') return 'ingetrokken, niet gevraagd';
+  return 'geen antwoord';
+}
+
 function isReferred(reg: Regulation, d: DossierView): boolean {
   return d.closed?.result === 'referred' || reg.ladder.rungs.find((x) => x.id === d.rungId)?.kind === 'external';
 }
@@ -151,8 +174,10 @@ export function buildReport(
   const deadlines = new Map<string, Report['deadlines'][number]>();
   const improvements: Record<string, number> = {};
   const improvementActions: Report['improvementActions'] = [];
+  const complainantSatisfaction: Record<string, number> = {};
   for (const d of dossiers) {
     const r = d.received;
+    bump(complainantSatisfaction, complainantSatisfactionOf(d));
     bump(byMunicipality, placeOf(r.complainant.address?.city));
     bump(byVariant, reg.intake.variants.find((v) => v.id === r.variant)?.title ?? r.variant);
     bump(byRung, reg.ladder.rungs.find((x) => x.id === d.rungId)?.title ?? d.rungId);
@@ -192,6 +217,23 @@ export function buildReport(
       deadlines.set(x.stepId, row);
     }
   }
+  const suspended = new Map<string, Report['suspendedDays'][number]>();
+  const until = today && today < period.to ? today : period.to;
+  for (const d of dossiers) {
+    for (const x of d.suspensions ?? []) {
+      const row = suspended.get(x.stepId) ?? {
+        step: x.stepId,
+        title: findStep(reg, x.stepId)?.step.title ?? x.stepId,
+        suspensions: 0,
+        days: 0,
+      };
+      const first = localDate(x.from).add({ days: 1 });
+      const last = x.endedAt ? localDate(x.endedAt) : Temporal.PlainDate.from(until).add({ days: 1 });
+      row.suspensions++;
+      row.days += Math.max(0, first.until(last, { largestUnit: 'days' }).days);
+      suspended.set(x.stepId, row);
+    }
+  }
   const closed = dossiers.filter((d) => d.closed).length;
   const dimensions = reg.reporting.dimensions.map((dim): Report['dimensions'][number] => {
     const kind = dimensionKind(dim);
@@ -227,9 +269,11 @@ export function buildReport(
       longest: days.length ? Math.round(Math.max(...days) * 10) / 10 : null,
     },
     improvements,
+    complainantSatisfaction: anonymise(complainantSatisfaction),
     improvementActions: improvementActions.sort((a, b) => a.due.localeCompare(b.due)),
     dimensions,
     deadlines: [...deadlines.values()],
+    suspendedDays: [...suspended.values()],
     note: `Anoniem: geen namen, contactgegevens of vrije tekst; groepen kleiner dan ${MIN_GROUP} zijn samengevoegd.`,
   };
 }
@@ -251,6 +295,7 @@ export function reportCsv(report: Report): string {
   add('trede', report.byRung);
   add('maand', report.byMonth);
   add('verbeteracties', report.improvements);
+  add('tevreden volgens de klager zelf', report.complainantSatisfaction);
   for (const d of report.dimensions) {
     add(d.title, d.groups);
     if (d.note) rows.push([d.title, d.note, '']);
@@ -264,6 +309,12 @@ export function reportCsv(report: Report): string {
       [`termijn ${d.title}`, 'gehaald', String(d.met)],
       [`termijn ${d.title}`, 'gehaald na verlenging', String(d.metAfterExtension)],
       [`termijn ${d.title}`, 'verstreken', String(d.breached)],
+    );
+  }
+  for (const x of report.suspendedDays ?? []) {
+    rows.push(
+      [`opgeschort bij ${x.title}`, 'keren', String(x.suspensions)],
+      [`opgeschort bij ${x.title}`, 'dagen', String(x.days)],
     );
   }
   rows.push(
@@ -332,6 +383,7 @@ export function reportCharts(report: Report): string[] {
     ...report.dimensions
       .filter((d) => d.kind !== 'count')
       .map((d) => (d.note ? `<p>${esc(d.title)}: ${esc(d.note)}</p>` : bars(d.title, d.groups))),
+    bars('Tevreden volgens de klager zelf (gevraagd na afsluiting)', report.complainantSatisfaction),
     bars('Termijnen gehaald (zonder verlenging), per stap', attainment, '#2e7d32'),
     bars('Termijnen gehaald na verlenging, per stap', extended, '#6b5300'),
     bars('Termijnen verstreken, per stap', breached, '#b00020'),

@@ -51,6 +51,14 @@ const CHANNEL_NL: Record<string, string> = {
   employee: 'via een medewerker',
 };
 
+/** Why the clock runs again, in words. */
+const RESUMED_NL: Record<string, string> = {
+  resumed: 'hervat door een medewerker',
+  information: 'de klager vulde de klacht aan',
+  'term-passed': 'de termijn om aan te vullen is voorbij',
+  'step-ended': 'de stap is afgerond',
+};
+
 /** What the mail service reported, in words. */
 const BOUNCED_NL = {
   bounce: 'Onbestelbaar (het adres bestaat niet of weigert)',
@@ -86,6 +94,18 @@ export function timeline(reg: Regulation, events: readonly DossierEvent[]): Time
         break;
       case 'deadline.breached':
         add(e, `Termijn verstreken: ${titleOf(e.data.deadlineId)}.`);
+        break;
+      case 'suspension.started':
+        add(e, `Termijn stilgezet (opgeschort): ${e.data.title}. Reden: ${e.data.reason}`);
+        break;
+      case 'suspension.ended':
+        add(
+          e,
+          `De termijn loopt weer${RESUMED_NL[e.data.why] ? ` (${RESUMED_NL[e.data.why]})` : ''}.${e.data.reason ? ` ${e.data.reason}` : ''}`,
+        );
+        break;
+      case 'deadline.resumed':
+        add(e, `Nieuwe datum na het stilstaan: ${e.data.title}, uiterlijk ${dayOf(e.data.dueAt)}.`);
         break;
       case 'deadline.cancelled':
         // The complainant's own term lapsing is news; a term that ended because the dossier moved
@@ -183,6 +203,12 @@ export function timeline(reg: Regulation, events: readonly DossierEvent[]): Time
       case 'registration.answered':
         add(e, 'Registratieformulier bijgewerkt.');
         break;
+      case 'satisfaction.answered':
+        add(
+          e,
+          `De klager zegt zelf: ${e.data.satisfied ? 'tevreden' : 'niet tevreden'} over de behandeling${e.data.remark ? `. Toelichting: ${e.data.remark}` : '.'}`,
+        );
+        break;
       case 'improvement.added':
         add(e, `Verbeteractie: ${e.data.action}.`);
         break;
@@ -194,6 +220,7 @@ export function timeline(reg: Regulation, events: readonly DossierEvent[]): Time
         break;
       // Bookkeeping, and notes on conduct (never in a history others read).
       case 'execution.started':
+      case 'deadline.suspended':
       case 'deadline.met':
       case 'step.awaiting':
       case 'letter.sent':

@@ -66,10 +66,12 @@ const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one :
 
 /** Where a worklist item stands, for sorting and for the words beside it. */
 export function urgencyOf(
-  d: { nextDueAt?: string; lateSince?: string },
+  d: { nextDueAt?: string; lateSince?: string; suspendedSince?: string },
   now: number,
   waiting: boolean,
-): { kind: 'late' | 'soon' | 'later' | 'none' | 'waiting'; at?: string } {
+): { kind: 'late' | 'soon' | 'later' | 'none' | 'waiting' | 'suspended'; at?: string } {
+  // The clock stands still (opschorting): never late while it does.
+  if (d.suspendedSince && !d.lateSince) return { kind: 'suspended', at: d.suspendedSince };
   const at = d.lateSince ?? d.nextDueAt;
   if (!at) return { kind: 'none' };
   if (waiting) return { kind: 'waiting', at };
@@ -77,7 +79,7 @@ export function urgencyOf(
   return { kind: daysUntil(at, now) <= 3 ? 'soon' : 'later', at };
 }
 
-const ORDER = { late: 0, soon: 1, later: 2, waiting: 3, none: 4 } as const;
+const ORDER = { late: 0, soon: 1, later: 2, waiting: 3, suspended: 4, none: 5 } as const;
 
 function Worklist(props: {
   reg: Regulation;
@@ -170,6 +172,10 @@ function Worklist(props: {
                   `Nog ${plural(days, 'dag', 'dagen')}: uiterlijk ${dayOf(urgency.at as string)}`
                 ) : urgency.kind === 'waiting' ? (
                   `De klager kan kiezen tot ${dayOf(urgency.at as string)}`
+                ) : urgency.kind === 'suspended' ? (
+                  <>
+                    <span class="kf-tag">opgeschort</span>De termijn staat stil sinds {dayOf(urgency.at as string)}
+                  </>
                 ) : (
                   'Voor deze stap geldt geen termijn'
                 )}
@@ -305,6 +311,15 @@ function Register(props: { reg: Regulation; items: any[]; status?: string; messa
   );
 }
 
+/** What an action's button says it does. */
+const ACTION_BUTTONS: Record<string, string> = {
+  outcome: 'Leg de uitkomst vast',
+  extend: 'Verleng de termijn',
+  handover: 'Draag over',
+  suspend: 'Zet de termijn stil',
+  resume: 'Laat de termijn weer lopen',
+};
+
 function ActionForm(props: { id: string; action: any; error?: string }) {
   const a = props.action;
   const f = a.fields;
@@ -366,6 +381,27 @@ function ActionForm(props: { id: string; action: any; error?: string }) {
           </div>
         </>
       ) : null}
+      {a.type === 'suspend' ? (
+        <>
+          <h3 class="utrecht-heading-3">{a.title}</h3>
+          <p class="kf-hint">
+            De termijn staat stil tot u hem hervat. De dagen dat hij stilstaat komen er aan het eind bij. De klager
+            krijgt bericht als de regeling dat vraagt.
+          </p>
+          <div class="kf-field">
+            <label class="utrecht-form-label" for="ground">
+              Waarom staat de termijn stil?
+            </label>
+            <select class="utrecht-select utrecht-select--html-select" id="ground" name="ground">
+              <option value="">Kies een grond uit de regeling</option>
+              {f.ground.options.map((o: any) => (
+                <option value={o.value}>{o.title}</option>
+              ))}
+            </select>
+          </div>
+        </>
+      ) : null}
+      {a.type === 'resume' ? <h3 class="utrecht-heading-3">{a.title}</h3> : null}
       {a.type === 'handover' ? (
         <>
           <h3 class="utrecht-heading-3">{a.title}</h3>
@@ -382,9 +418,14 @@ function ActionForm(props: { id: string; action: any; error?: string }) {
           </div>
         </>
       ) : null}
+      {a.type === 'outcome' ? <ContentFields action={a} /> : null}
       <div class="kf-field">
         <label class="utrecht-form-label" for={`${group}-text`}>
-          {a.type === 'outcome' ? 'Toelichting voor de brief (niet verplicht)' : 'Reden'}
+          {a.type === 'outcome'
+            ? 'Toelichting voor de brief (niet verplicht)'
+            : a.type === 'resume'
+              ? 'Toelichting (niet verplicht)'
+              : 'Reden'}
         </label>
         <textarea
           class="utrecht-textarea utrecht-textarea--html-textarea"
@@ -407,10 +448,72 @@ function ActionForm(props: { id: string; action: any; error?: string }) {
           </label>
         </div>
       ) : null}
+      {a.type === 'suspend' ? (
+        <div class="kf-choice kf-field">
+          <input
+            class="utrecht-checkbox utrecht-checkbox--html-input"
+            type="checkbox"
+            id="suspend-consent"
+            name="consent"
+            value="ja"
+          />
+          <label class="utrecht-form-label utrecht-form-label--checkbox" for="suspend-consent">
+            De klager stemt in met het stilzetten (
+            {f.consent?.required ? 'nodig bij sommige gronden' : 'niet verplicht'})
+          </label>
+        </div>
+      ) : null}
       <button type="submit" class="utrecht-button utrecht-button--primary-action">
-        {a.type === 'outcome' ? 'Leg de uitkomst vast' : a.type === 'extend' ? 'Verleng de termijn' : 'Draag over'}
+        {ACTION_BUTTONS[a.type as string] ?? 'Leg vast'}
       </button>
     </form>
+  );
+}
+
+/**
+ * What the outcome's letters must contain that the officer writes (the findings, the judgement,
+ * the measures and by when), each under the regulation's words, saying with which outcomes it is
+ * needed: the letter writes it in as it is typed here.
+ */
+function ContentFields(props: { action: any }) {
+  const a = props.action;
+  const outcomes = new Map<string, string>(a.fields.outcome.options.map((o: any) => [o.value, o.title]));
+  const fields = Object.entries(a.fields as Record<string, any>).filter(([k]) => k.startsWith('contents.'));
+  if (fields.length === 0) return null;
+  return (
+    <>
+      {fields.map(([name, f]) => {
+        const id = `${a.stepId}-${name.replace(/[^a-zA-Z0-9-]/g, '-')}`;
+        const needed = (f.requiredFor as string[]).map((o) => outcomes.get(o) ?? o);
+        const hint = `Komt in de brief. Nodig bij: ${needed.join('; ')}.${f.type === 'date' ? ' Bijvoorbeeld: 15-01-2027.' : ''}`;
+        return (
+          <div class="kf-field">
+            <label class="utrecht-form-label" for={id}>
+              {f.label}
+            </label>
+            <p class="kf-hint" id={`${id}-hint`}>
+              {hint}
+            </p>
+            {f.type === 'date' ? (
+              <input
+                class="utrecht-textbox utrecht-textbox--html-input"
+                id={id}
+                name={name}
+                aria-describedby={`${id}-hint`}
+              />
+            ) : (
+              <textarea
+                class="utrecht-textarea utrecht-textarea--html-textarea"
+                id={id}
+                name={name}
+                rows={4}
+                aria-describedby={`${id}-hint`}
+              />
+            )}
+          </div>
+        );
+      })}
+    </>
   );
 }
 
@@ -675,6 +778,13 @@ function DossierPage(props: {
             ? `Nu: ${sentence(d.currentStep.title)}`
             : 'klachtflow zet de volgende stap.'}
       </p>
+      {d.complainantSatisfaction ? (
+        <p class="utrecht-paragraph">
+          De klager zei zelf op {dayOf(d.complainantSatisfaction.at)}:{' '}
+          {d.complainantSatisfaction.satisfied ? 'tevreden' : 'niet tevreden'} over de behandeling
+          {d.complainantSatisfaction.remark ? `: "${d.complainantSatisfaction.remark}"` : '.'}
+        </p>
+      ) : null}
       <Undelivered d={d} />
       <Facts reg={reg} d={d} />
       <h2 class="utrecht-heading-2">De klacht</h2>
@@ -720,6 +830,13 @@ function DossierPage(props: {
               : (reg.roles.find((r) => r.id === d.currentStep.assignee)?.title ?? d.currentStep.assignee)}
             .
           </p>
+          {d.suspension ? (
+            <p class="utrecht-paragraph kf-box">
+              <strong>De termijn staat stil sinds {dayOf(d.suspension.since)}</strong>: {d.suspension.title}.{' '}
+              {sentence(d.suspension.reason)} De termijn loopt weer {d.suspension.resumesWhen}
+              {d.suspension.until ? `, uiterlijk ${dayOf(d.suspension.until)}` : ''}.
+            </p>
+          ) : null}
           {d.availableActions.length === 0 ? (
             <p class="utrecht-paragraph">U kunt bij deze stap nu niets doen.</p>
           ) : null}
@@ -736,8 +853,10 @@ function DossierPage(props: {
           <li>
             <details>
               <summary>
-                {labelled(x.title, `uiterlijk ${dayOf(x.dueAt)}`)} ({DEADLINE_STATUS_NL[x.status] ?? x.status}
-                {x.extended ? ', verlengd' : ''})
+                {x.suspended ? labelled(x.title, 'staat stil') : labelled(x.title, `uiterlijk ${dayOf(x.dueAt)}`)} (
+                {DEADLINE_STATUS_NL[x.status] ?? x.status}
+                {x.extended ? ', verlengd' : ''}
+                {x.suspended ? ', opgeschort' : ''})
               </summary>
               <p class="utrecht-paragraph">{x.explanation.text}</p>
             </details>
@@ -785,7 +904,7 @@ function DossierPage(props: {
             {l.delivery ? ` (${DELIVERY_NL[l.delivery.problem] ?? l.delivery.problem})` : ''}
           </summary>
           <p class="utrecht-paragraph kf-pre">{l.text}</p>
-          {l.audience === 'complainant' || l.undeliverable.length ? (
+          {l.audience === 'complainant' || l.undeliverable.length || l.delivery ? (
             <p class="utrecht-paragraph">
               <a class="utrecht-link" href={`/medewerkers/dossiers/${d.id}/brieven/${encodeURIComponent(l.letterId)}`}>
                 Afdrukken als brief
@@ -920,6 +1039,8 @@ export function tokenSignIn(sessions: OfficerSessions): PageSignIn {
 const DONE: Record<string, string> = {
   uitkomst: 'De uitkomst is vastgelegd. Hieronder ziet u de stand van nu.',
   verlengd: 'De termijn is verlengd.',
+  stilgezet: 'De termijn staat stil.',
+  hervat: 'De termijn loopt weer. Hieronder ziet u de nieuwe data.',
   overgedragen: 'Het dossier is overgedragen.',
   registratie: 'Het registratieformulier is bewaard.',
   verbeteractie: 'De verbeteractie staat in het verbeterregister.',
@@ -1125,6 +1246,17 @@ export function registerOfficerPages(
     return dossier(c, { error: json.error?.message ?? 'Dat lukte niet.' }, 422);
   });
 
+  /** The fields for what a letter must contain (`contents.<key>`), dates typed the Dutch way as ISO. */
+  const contentsOf = (form: Record<string, unknown>) => {
+    const entries = Object.entries(form)
+      .filter(([k, v]) => k.startsWith('contents.') && typeof v === 'string' && v.trim() !== '')
+      .map(([k, v]) => {
+        const value = String(v).trim();
+        return [k.slice('contents.'.length), /^[\d\s./-]+$/.test(value) ? (parseDutchDate(value) ?? value) : value];
+      });
+    return entries.length ? { contents: Object.fromEntries(entries) } : {};
+  };
+
   app.post('/medewerkers/dossiers/:id/acties', async (c) => {
     const form = await formOf(c);
     const text = (k: string) => (typeof form[k] === 'string' ? (form[k] as string).trim() : '');
@@ -1135,17 +1267,28 @@ export function registerOfficerPages(
             stepId: text('stepId'),
             outcome: text('outcome'),
             ...(text('note') ? { note: text('note') } : {}),
+            ...contentsOf(form),
           }
-        : text('type') === 'extend'
+        : text('type') === 'suspend'
           ? {
-              type: 'extend',
+              type: 'suspend',
               stepId: text('stepId'),
-              ...(text('termId') ? { termId: text('termId') } : {}),
-              term: text('term'),
+              ...(text('ground') ? { ground: text('ground') } : {}),
               reason: text('reason'),
               ...(text('consent') === 'ja' ? { consent: true } : {}),
             }
-          : { type: 'handover', stepId: text('stepId'), to: text('to'), reason: text('reason') };
+          : text('type') === 'resume'
+            ? { type: 'resume', stepId: text('stepId'), ...(text('reason') ? { reason: text('reason') } : {}) }
+            : text('type') === 'extend'
+              ? {
+                  type: 'extend',
+                  stepId: text('stepId'),
+                  ...(text('termId') ? { termId: text('termId') } : {}),
+                  term: text('term'),
+                  reason: text('reason'),
+                  ...(text('consent') === 'ja' ? { consent: true } : {}),
+                }
+              : { type: 'handover', stepId: text('stepId'), to: text('to'), reason: text('reason') };
     // Nothing chosen: say so beside the choices, and record nothing.
     if (body.type === 'outcome' && !text('outcome')) return dossier(c, { actionError: 'Kies een uitkomst.' }, 422);
     if (body.type === 'handover' && !body.to)
@@ -1157,7 +1300,18 @@ export function registerOfficerPages(
     });
     if (res.status === 401) return c.redirect('/medewerkers', 303);
     if (res.status === 200)
-      return fresh(c, body.type === 'outcome' ? 'uitkomst' : body.type === 'extend' ? 'verlengd' : 'overgedragen');
+      return fresh(
+        c,
+        (
+          {
+            outcome: 'uitkomst',
+            extend: 'verlengd',
+            handover: 'overgedragen',
+            suspend: 'stilgezet',
+            resume: 'hervat',
+          } as const
+        )[body.type as 'outcome'] ?? 'uitkomst',
+      );
     const json = (await res.json().catch(() => ({}))) as { error?: { message?: string } };
     return dossier(
       c,

@@ -698,6 +698,48 @@ export function registerComplainantPages(
     return c.redirect(`/klacht/${id}/${token}?bericht=${res.status === 200 ? 'toegevoegd' : 'leeg'}`, 303);
   });
 
+  // The complainant's own answer after closure (optional). A missing choice shows the page again
+  // with the error beside the question and the remark kept; an answer the API refuses (not closed,
+  // withdrawn, changed too often) shows its Dutch reason in the same place.
+  app.post('/klacht/:id/:token/tevreden', async (c) => {
+    privateHeaders(c);
+    const { id, token } = c.req.param();
+    const values = await formOf(c);
+    const remark = (values.toelichting ?? '').trim();
+    const answer = values.tevreden === 'ja' ? true : values.tevreden === 'nee' ? false : undefined;
+    const errors: Errors = {};
+    if (answer === undefined) errors.tevreden = 'Kies ja of nee. Wilt u niets zeggen? Dan hoeft u niets te sturen.';
+    else {
+      const res = await api.request(`/complaints/${id}/satisfaction`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ satisfied: answer, ...(remark ? { remark } : {}) }),
+      });
+      if (res.status === 200) return c.redirect(`/klacht/${id}/${token}?bericht=tevreden`, 303);
+      if (res.status >= 500) throw new Error('api');
+      const json = (await res.json().catch(() => ({}))) as {
+        error?: { message?: string; issues?: { path: string; message: string }[] };
+      };
+      const aboutRemark = json.error?.issues?.find((i) => i.path === 'remark');
+      if (aboutRemark) errors.toelichting = aboutRemark.message;
+      else errors.tevreden = json.error?.message ?? 'Dat lukte niet. Probeer het opnieuw.';
+    }
+    const k = await complaint(c);
+    if (!k) return html(c, <NotFound reg={reg} />, 404);
+    return html(
+      c,
+      <ComplaintPage
+        reg={reg}
+        k={k}
+        path={`/klacht/${id}/${token}`}
+        link={deps.link(id, token)}
+        isNew={false}
+        satisfaction={{ values, errors }}
+      />,
+      422,
+    );
+  });
+
   app.get('/klacht/:id/:token/intrekken', async (c) => {
     privateHeaders(c);
     const k = await complaint(c);
@@ -799,6 +841,7 @@ const NOTICES: Record<string, string> = {
   ingetrokken: 'U heeft uw klacht ingetrokken. U krijgt hierover een bevestiging.',
   verder: 'Uw klacht gaat naar de volgende stap. U krijgt bericht.',
   'niet-verder': 'Dat kan nu nog niet. U krijgt bericht zodra u een volgende stap kunt kiezen.',
+  tevreden: 'Dank u wel voor uw antwoord. Wij gebruiken het om van klachten te leren.',
 };
 
 export function ComplaintPage(props: {
@@ -808,16 +851,21 @@ export function ComplaintPage(props: {
   link: string;
   isNew: boolean;
   notice?: string;
+  /** The satisfaction form as it was sent, with what was wrong (after a failed answer). */
+  satisfaction?: { values: Values; errors: Errors };
 }) {
   const { reg, k } = props;
+  const failed = Object.values(props.satisfaction?.errors ?? {}).some(Boolean);
+  // A deadline whose clock stands still has no date yet: it gets one when the clock runs again.
   const open = k.deadlines
-    .filter((d: any) => d.status === 'open')
+    .filter((d: any) => d.status === 'open' && !d.suspended)
     .sort((a: any, b: any) => a.dueAt.localeCompare(b.dueAt));
   const next = open[0];
   const choice = k.currentStep?.id?.startsWith('choice-') ? findStep(reg, k.currentStep.id) : undefined;
   const options = choice?.step.outcomes.filter((o) => o.next.startsWith('rung:')) ?? [];
   return (
-    <Layout reg={reg} title={props.isNew ? 'Uw klacht is ontvangen' : `Uw klacht ${k.reference}`}>
+    <Layout reg={reg} title={props.isNew ? 'Uw klacht is ontvangen' : `Uw klacht ${k.reference}`} error={failed}>
+      {failed ? <ErrorSummary errors={props.satisfaction?.errors as Errors} /> : null}
       {props.notice && Object.hasOwn(NOTICES, props.notice) ? (
         <div class="utrecht-alert utrecht-alert--info kf-box" role="status">
           <p class="utrecht-paragraph">{NOTICES[props.notice]}</p>
@@ -874,6 +922,21 @@ export function ComplaintPage(props: {
             : ''}
         </p>
       )}
+      {k.status !== 'closed' && k.suspension ? (
+        // Opschorting: that the clock stopped, why, and what starts it again.
+        <div class="kf-box" role="status">
+          <h3 class="utrecht-heading-3">De termijn staat stil</h3>
+          <p class="utrecht-paragraph">
+            Sinds {dayOf(k.suspension.since)} staat de termijn voor de behandeling van uw klacht stil. De reden:{' '}
+            {sentence(k.suspension.title)}
+          </p>
+          <p class="utrecht-paragraph">
+            De termijn loopt weer {k.suspension.resumesWhen}
+            {k.suspension.until ? `, uiterlijk ${dayOf(k.suspension.until)}` : ''}. De dagen dat de termijn stilstaat,
+            komen er aan het eind bij. U krijgt dan de nieuwe datum van ons.
+          </p>
+        </div>
+      ) : null}
       {open.length > 1 ? (
         <>
           <h3 class="utrecht-heading-3">Wat komt er, en wanneer</h3>
@@ -885,6 +948,14 @@ export function ComplaintPage(props: {
         </>
       ) : null}
       {k.status === 'closed' ? <WayOn reg={reg} k={k} /> : null}
+      {k.satisfaction?.asked ? (
+        <Satisfaction
+          path={props.path}
+          answer={k.satisfaction.answer}
+          values={props.satisfaction?.values ?? {}}
+          errors={props.satisfaction?.errors ?? {}}
+        />
+      ) : null}
       <h2 class="utrecht-heading-2">Uw klacht</h2>
       <div class="kf-box">
         <p class="utrecht-paragraph kf-pre">{k.description}</p>
@@ -992,6 +1063,83 @@ function WayOn(props: { reg: Regulation; k: any }) {
         {c.email ? `${c.phone ? ' of mail' : ': mail'} ${c.email}` : ''}. Noem uw kenmerk {props.k.reference}.
       </p>
     </>
+  );
+}
+
+/**
+ * After closure: one optional question, whether they are satisfied with how the complaint was
+ * handled, and room for a remark. Nothing is chosen beforehand. Once answered, the page says what
+ * they answered; they may change it (procedure/complainant-actions.ts says why a change replaces).
+ */
+function Satisfaction(props: {
+  path: string;
+  answer: { satisfied: boolean; remark?: string; at: string } | null;
+  values: Values;
+  errors: Errors;
+}) {
+  const { answer } = props;
+  const failed = Object.keys(props.errors).length > 0;
+  // Changing an answer starts from the answer given; a first answer starts from nothing.
+  const values: Values = failed
+    ? props.values
+    : answer
+      ? { tevreden: answer.satisfied ? 'ja' : 'nee', toelichting: answer.remark ?? '' }
+      : {};
+  const form = (
+    <form method="post" action={`${props.path}/tevreden`} novalidate>
+      <Radios
+        name="tevreden"
+        legend="Bent u tevreden over hoe wij uw klacht behandelden?"
+        options={[
+          { value: 'ja', label: 'Ja, ik ben tevreden' },
+          { value: 'nee', label: 'Nee, ik ben niet tevreden' },
+        ]}
+        values={values}
+        errors={props.errors}
+      />
+      <Field id="toelichting" label="Wilt u er iets over zeggen?" optional error={props.errors.toelichting}>
+        <textarea
+          class="utrecht-textarea utrecht-textarea--html-textarea"
+          id="toelichting"
+          name="toelichting"
+          rows={3}
+          aria-invalid={props.errors.toelichting ? 'true' : undefined}
+          aria-describedby={describedBy('toelichting', false, props.errors.toelichting)}
+        >
+          {values.toelichting ?? ''}
+        </textarea>
+      </Field>
+      <button type="submit" class="utrecht-button utrecht-button--primary-action">
+        Verstuur uw antwoord
+      </button>
+    </form>
+  );
+  return (
+    <section aria-labelledby="tevredenheid">
+      <h2 class="utrecht-heading-2" id="tevredenheid" tabindex={-1}>
+        Wat vindt u ervan?
+      </h2>
+      {answer && !failed ? (
+        <>
+          <p class="utrecht-paragraph">
+            U zei op {dayOf(answer.at)}: {answer.satisfied ? 'ik ben tevreden' : 'ik ben niet tevreden'}.
+          </p>
+          {answer.remark ? <p class="utrecht-paragraph kf-pre">{answer.remark}</p> : null}
+          <details class="kf-box">
+            <summary>Uw antwoord veranderen</summary>
+            {form}
+          </details>
+        </>
+      ) : (
+        <>
+          <p class="utrecht-paragraph">
+            Uw antwoord helpt ons om van klachten te leren. U hoeft niets in te vullen. In ons overzicht van klachten
+            staat uw antwoord zonder uw naam.
+          </p>
+          {form}
+        </>
+      )}
+    </section>
   );
 }
 

@@ -86,6 +86,19 @@ function ReportPage(props: {
               </li>
             ))}
           </ul>
+          <h2 class="utrecht-heading-2">Termijn stilgezet (opgeschort)</h2>
+          {report.suspendedDays?.length ? (
+            <ul class="utrecht-unordered-list">
+              {report.suspendedDays.map((x) => (
+                <li>
+                  {x.title}: {x.suspensions} {x.suspensions === 1 ? 'keer' : 'keren'}, samen {x.days}{' '}
+                  {x.days === 1 ? 'dag' : 'dagen'}
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p class="utrecht-paragraph">In deze periode stond geen termijn stil.</p>
+          )}
           <h2 class="utrecht-heading-2">Verbeteracties</h2>
           {report.improvementActions.length ? (
             <ul class="utrecht-unordered-list">

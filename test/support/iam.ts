@@ -156,6 +156,19 @@ export class ConcreteStack {
     switch (call.service) {
       case 'dynamodb': {
         const table = this.arnOf(this.only('AWS::DynamoDB::GlobalTable'));
+        // A transaction has no IAM action of its own: each action inside is authorised as the
+        // single-item operation it stands for ("Permissions for Put, Update, Delete, and Get
+        // actions are governed by the permissions used for the underlying PutItem, UpdateItem,
+        // DeleteItem, and GetItem operations"; ConditionCheck by dynamodb:ConditionCheckItem;
+        // DynamoDB developer guide, "Using IAM with DynamoDB transactions").
+        if (call.command === 'TransactWriteItems') {
+          const kinds = call.transactActions ?? [];
+          if (kinds.length === 0) throw new Error('TransactWriteItems recorded without its actions');
+          return kinds.map((k) => ({
+            action: `dynamodb:${k === 'ConditionCheck' ? 'ConditionCheckItem' : `${k}Item`}`,
+            resource: table,
+          }));
+        }
         return [{ action: `dynamodb:${call.command}`, resource: call.index ? `${table}/index/${call.index}` : table }];
       }
       case 'ses': {

@@ -36,13 +36,42 @@ export function tokenFor(rt: TestRuntime, d: any): string {
   return rt.officers[assignee] ?? Object.values(rt.officers)[0] ?? '';
 }
 
+/**
+ * What the officer's form asks for with this outcome because a letter must contain it (the
+ * findings, the judgement, the measures: statemachines/letter-content.ts), filled in as the officer
+ * would: with `text`, a date a month on for a date.
+ */
+export async function contentsFor(
+  rt: TestRuntime,
+  id: string,
+  token: string,
+  outcome: string,
+  text = 'Dit schreef de behandelaar voor de brief.',
+): Promise<Record<string, string>> {
+  const own = await rt.call('GET', `/dossiers/${id}`, { token });
+  const action = (own.json?.availableActions ?? []).find((a: any) => a.type === 'outcome');
+  return Object.fromEntries(
+    Object.entries((action?.fields ?? {}) as Record<string, any>)
+      .filter(([k, f]) => k.startsWith('contents.') && f.requiredFor?.includes(outcome))
+      .map(([k, f]) => [k.slice('contents.'.length), f.type === 'date' ? '2026-12-01' : text]),
+  );
+}
+
 /** Takes an outcome on the step the dossier stands at, after checking it is `step`. */
 export async function act(rt: TestRuntime, id: string, step: string, outcome: string, note?: string) {
   const d = await dossier(rt, id);
   expect(d.currentStep?.id, `dossier at ${d.currentStep?.id}, expected ${step}`).toBe(step);
+  const token = tokenFor(rt, d);
+  const contents = await contentsFor(rt, id, token, outcome, note);
   const r = await rt.call('POST', `/dossiers/${id}/actions`, {
-    token: tokenFor(rt, d),
-    body: { type: 'outcome', stepId: step, outcome, ...(note ? { note } : {}) },
+    token,
+    body: {
+      type: 'outcome',
+      stepId: step,
+      outcome,
+      ...(note ? { note } : {}),
+      ...(Object.keys(contents).length ? { contents } : {}),
+    },
   });
   expect(r.status, r.text).toBe(200);
   await rt.advance('PT0S');

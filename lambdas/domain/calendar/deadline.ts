@@ -21,10 +21,13 @@ export class DeadlineError extends DomainError {
   }
 }
 
-/** A period in which the clock stops: from `from` (inclusive) until `until` (exclusive). */
+/**
+ * A period in which the clock stops: from `from` (inclusive) until `until` (exclusive). Without
+ * `until` the clock still stands: no day is added yet, and the explanation says so.
+ */
 export interface Suspension {
   from: string;
-  until: string;
+  until?: string;
   reason: string;
 }
 
@@ -267,21 +270,48 @@ export function computeDeadline(input: DeadlineInput): Deadline {
   });
 
   // Suspension: the clock stops on `from` and restarts on `until`; the days in between that fall
-  // inside the running term are added again, in the term's own unit kind.
+  // inside the running term are added again, in the term's own unit kind. "Inside the term" is up
+  // to its end with the extensions already granted and the days earlier suspensions added: a term
+  // put off and then suspended after its first end still loses those days.
+  let bound = end;
+  for (const ext of input.extensions ?? []) bound = addTerm(bound, parseTerm(ext.term), closingDays);
   const suspensions = [...(input.suspensions ?? [])].sort((a, b) => a.from.localeCompare(b.from));
   for (const [i, s] of suspensions.entries()) {
     const from = localDate(s.from);
+    if (s.until === undefined) {
+      steps.push({
+        rule: 'suspension',
+        from: end.toString(),
+        to: end.toString(),
+        why: `opgeschort sinds ${formatDutchDate(from)} (${s.reason}): de termijn staat stil; de nieuwe einddatum volgt als de termijn weer loopt`,
+      });
+      continue;
+    }
     const until = localDate(s.until);
     if (Temporal.PlainDate.compare(until, from) < 0) {
       throw new DeadlineError('Een opschorting eindigt vóór zij begint.', ['suspensions', i, 'until']);
     }
+    // A day counts when the term was still running on it; every day counted moves the end a day
+    // on, so a clock that stops near the end keeps the time that was left, however long it stands.
     let lost = 0;
     for (let d = from; Temporal.PlainDate.compare(d, until) < 0; d = d.add({ days: 1 })) {
-      const inTerm = Temporal.PlainDate.compare(d, anchorDate) > 0 && Temporal.PlainDate.compare(d, end) <= 0;
+      const inTerm = Temporal.PlainDate.compare(d, anchorDate) > 0 && Temporal.PlainDate.compare(d, bound) <= 0;
       if (!inTerm) continue;
-      if (term.unit !== 'workingDays' || isWorkingDay(d, closingDays)) lost++;
+      if (term.unit === 'workingDays') {
+        if (!isWorkingDay(d, closingDays)) continue;
+        bound = addWorkingDays(bound, 1, closingDays);
+      } else bound = bound.add({ days: 1 });
+      lost++;
     }
-    if (lost === 0) continue;
+    if (lost === 0) {
+      steps.push({
+        rule: 'suspension',
+        from: end.toString(),
+        to: end.toString(),
+        why: `opgeschort van ${formatDutchDate(from)} tot ${formatDutchDate(until)} (${s.reason}): geen dag binnen de termijn, dus geen dag erbij`,
+      });
+      continue;
+    }
     const before = end;
     end = term.unit === 'workingDays' ? addWorkingDays(end, lost, closingDays) : end.add({ days: lost });
     steps.push({

@@ -9,6 +9,7 @@ import { ConflictError, NotFoundError, UnprocessableError } from '../errors.js';
 import type { AttachmentMeta } from '../ports.js';
 import type { Core } from './core.js';
 import { retention } from './privacy.js';
+import { resumeOnInformation, wakeStep } from './suspension.js';
 
 /** The complainant withdraws: the dossier closes once, with a letter, whatever the ladder was doing. */
 export async function withdraw(core: Core, id: string, reason?: string): Promise<DossierView> {
@@ -82,7 +83,8 @@ export async function addMessage(
   text: string,
   opts: { via?: 'email'; attachments?: AttachmentMeta[] } = {},
 ): Promise<DossierView> {
-  return core.mutate(id, 'complainant', (v, now) => {
+  let wake = false;
+  const view = await core.mutate(id, 'complainant', (v, now) => {
     if (v.status === 'closed') throw new ConflictError('Deze klacht is al afgesloten.');
     const bodies: EventBody[] = [
       { type: 'message', data: { from: 'complainant', text, ...(opts.via ? { via: opts.via } : {}) } },
@@ -98,10 +100,61 @@ export async function addMessage(
     if (assignee && assignee !== 'complainant') {
       bodies.push(
         ...core.letter(project(v, bodies, now, 'complainant'), 'notice', [assignee], `message${v.version}`, {
-          note: `De klager heeft informatie toegevoegd:\n${text}`,
+          note: `De klager heeft informatie toegevoegd:\n${text}${
+            opts.via === 'email' && v.suspension
+              ? '\n\nDe termijn staat nog stil. Is dit wat u vroeg? Laat de termijn dan weer lopen in het dossier.'
+              : ''
+          }`,
         }),
       );
     }
+    // The clock stood still while we waited for this (missing information): it runs again. A reply
+    // by e-mail is read by the mail handler, which neither schedules nor wakes the ladder: the
+    // officer's notice says so, and the officer starts the clock again (or its own term does).
+    if (opts.via !== 'email') {
+      const resumed = resumeOnInformation(core, project(v, bodies, now, 'complainant'), now, 'complainant');
+      wake = resumed.wakeStep;
+      bodies.push(...resumed.bodies);
+    }
     return bodies;
+  });
+  if (wake) await wakeStep(core, view, 'complainant');
+  return view;
+}
+
+/** How often a complainant may answer the satisfaction question (a later answer replaces the earlier). */
+export const SATISFACTION_ANSWERS_MAX = 5;
+
+/**
+ * The complainant says, after closure, whether they are satisfied with how the complaint was
+ * handled (ONS welzijn asks "in welke mate deze naar tevredenheid van de klanten zijn afgehandeld";
+ * an outcome is not the complainant's satisfaction). Optional, once the dossier is closed and not
+ * withdrawn (they stopped the handling themselves: nothing to judge).
+ *
+ * A second answer replaces the first, rather than a 409: a wrong tap on a phone must be
+ * correctable, and the report counts the latest answer while the dossier keeps every one (events
+ * are never overwritten). The same answer again records nothing (a reload, a double click); after
+ * SATISFACTION_ANSWERS_MAX answers a change is refused, so the dossier cannot be filled with them.
+ */
+export async function answerSatisfaction(
+  core: Core,
+  id: string,
+  answer: { satisfied: boolean; remark?: string },
+): Promise<DossierView> {
+  const remark = answer.remark?.trim() || undefined;
+  return core.mutate(id, 'complainant', (v) => {
+    if (v.status !== 'closed')
+      throw new ConflictError(
+        'Uw klacht is nog niet afgesloten. Wij vragen of u tevreden bent als de behandeling klaar is.',
+      );
+    if (v.closed?.result === 'withdrawn' || v.erasedAt)
+      throw new ConflictError('U heeft deze klacht ingetrokken. Wij vragen u daarom niet of u tevreden bent.');
+    const before = v.complainantSatisfaction;
+    if (before && before.satisfied === answer.satisfied && before.remark === remark) return [];
+    if ((before?.answers ?? 0) >= SATISFACTION_ANSWERS_MAX)
+      throw new ConflictError(
+        'U heeft uw antwoord al een paar keer veranderd. Wilt u nog iets zeggen? Neem dan contact met ons op.',
+      );
+    return [{ type: 'satisfaction.answered', data: { satisfied: answer.satisfied, ...(remark ? { remark } : {}) } }];
   });
 }

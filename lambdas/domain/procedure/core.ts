@@ -187,7 +187,7 @@ export class Core {
 
   letter(
     view: DossierView,
-    kind: LetterKind | 'task' | 'reminder' | 'alarm' | 'notice' | 'missing-information',
+    kind: LetterKind | 'task' | 'reminder' | 'alarm' | 'notice' | 'missing-information' | 'suspended' | 'resumed',
     recipients: string[],
     key: string,
     extra: Omit<Parameters<typeof renderLetter>[0], 'reg' | 'view' | 'kind' | 'audience'> = {},

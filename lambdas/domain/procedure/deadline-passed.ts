@@ -7,8 +7,10 @@ import { CONTROL_OUTCOMES, findStep } from '../../../statemachines/ladder.js';
 import { computeDeadline } from '../calendar/deadline.js';
 import { deadlineId, type EventBody, project } from '../dossier.js';
 import type { Core } from './core.js';
-import { EXECUTION_LIFETIME_SECONDS, escalationRole } from './deadlines.js';
+import { cursorFor, EXECUTION_LIFETIME_SECONDS, escalationRole } from './deadlines.js';
+import { lettersOf } from './handling-terms.js';
 import { completion } from './ladder-tasks.js';
+import { decideResume } from './suspension.js';
 import type { BeginResult } from './types.js';
 
 /** A waiting step's deadline passed: proceed as the regulation says, or record the breach and alarm. */
@@ -26,15 +28,32 @@ export async function deadlinePassed(
   if (!at) throw new Error(`Unknown step ${p.step}`);
   let out = { step: p.step, outcome: CONTROL_OUTCOMES.rearm as string, timeoutSeconds: 3600, dueAt: core.now() };
   let breached: string | undefined;
-  const view = await core.mutate(p.dossierId, 'klachtflow', (view, now) => {
+  const view = await core.mutate(p.dossierId, 'klachtflow', (stored, now) => {
+    let view = stored;
     const current = view.current;
     if (view.status === 'closed' || !current || current.stepId !== p.step) return [];
     const id = deadlineId(current.stepId, current.activation);
+    const resumed: EventBody[] = [];
+    // The clock stood still (opschorting) and its own term passed (Awb 4:15: "of de daarvoor
+    // gestelde termijn ongebruikt is verstreken"): it runs again now, to the recomputed end.
+    const still = view.suspension;
+    if (still?.until && Date.parse(still.until) <= Date.parse(now) && still.deadlineIds.includes(id)) {
+      resumed.push(...decideResume(core.reg, lettersOf(core), view, 'term-passed', now, 'klachtflow').bodies);
+      view = project(view, resumed, now, 'klachtflow');
+    }
     const deadline = view.deadlines.find((d) => d.deadlineId === id);
-    // The timeout fired before the deadline: it was the execution's lifetime, not the term.
-    if (!deadline || Date.parse(deadline.dueAt) > Date.parse(now) + 60_000) {
+    // The timeout fired before the deadline, or while its clock stands still: wait again for the
+    // end as it is now, unless this was the execution's lifetime (then go on in a new one).
+    const lifetimeEnds = p.executionStartedAt
+      ? Date.parse(p.executionStartedAt) + EXECUTION_LIFETIME_SECONDS * 1000
+      : undefined;
+    if (!deadline || deadline.suspended || Date.parse(deadline.dueAt) > Date.parse(now) + 60_000) {
+      if (deadline && lifetimeEnds !== undefined && lifetimeEnds - Date.parse(now) > 3_600_000) {
+        out = { ...cursorFor(view, at, now, p.executionStartedAt), outcome: CONTROL_OUTCOMES.rearm } as typeof out;
+        return resumed;
+      }
       out = { step: p.step, outcome: CONTROL_OUTCOMES.continue, timeoutSeconds: 1, dueAt: now };
-      return [];
+      return resumed;
     }
     const key = `${current.stepId}#${current.activation}`;
     // The complainant's own term (to ask for the next rung) lapses; nobody breached anything.
@@ -54,6 +73,7 @@ export async function deadlinePassed(
             : { type: 'deadline.breached', data: { deadlineId: id, alarmed: [] } },
         ];
         return [
+          ...resumed,
           ...bodies,
           ...completion(
             core,
@@ -63,23 +83,26 @@ export async function deadlinePassed(
           ),
         ];
       }
-      return completion(
-        core,
-        view,
-        { step: p.step, outcome: at.step.onDeadline.outcome, by: 'klachtflow (termijn verstreken)' },
-        now,
-      );
+      return [
+        ...resumed,
+        ...completion(
+          core,
+          view,
+          { step: p.step, outcome: at.step.onDeadline.outcome, by: 'klachtflow (termijn verstreken)' },
+          now,
+        ),
+      ];
     }
     // Escalate: record the breach (once), alarm the escalation role (again at every re-alarm),
     // and keep waiting for the person, reminding them again after the reminder period.
     const alarmed = escalationRole(core.reg, at.step, current.assignee);
     // One alarm per timeout that fired (a retried handler finds its letter decided already).
     const firing = p.previous?.dueAt ?? deadline.dueAt;
-    const bodies: EventBody[] = [];
+    const bodies: EventBody[] = [...resumed];
     if (deadline.status === 'open') bodies.push({ type: 'deadline.breached', data: { deadlineId: id, alarmed } });
     const alarms = view.letters.filter((l) => l.kind === 'alarm' && l.letterId.startsWith(`${key}:`)).length;
     bodies.push(
-      ...core.letter(project(view, bodies, now, 'klachtflow'), 'alarm', alarmed, `${key}:alarm:${firing}`, {
+      ...core.letter(project(stored, bodies, now, 'klachtflow'), 'alarm', alarmed, `${key}:alarm:${firing}`, {
         step: at.step,
         dueAt: deadline.dueAt,
         ...(alarms > 0 ? { note: `Dit is waarschuwing ${alarms + 1}: de stap is nog steeds niet gezet.` } : {}),

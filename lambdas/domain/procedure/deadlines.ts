@@ -124,7 +124,15 @@ export function cursorFor(view: DossierView, at: LadderStep, now: string, execut
   const cap = executionStartedAt
     ? Date.parse(executionStartedAt) + EXECUTION_LIFETIME_SECONDS * 1000
     : nowMs + EXECUTION_LIFETIME_SECONDS * 1000;
-  const waitUntil = deadline?.status === 'open' ? Math.min(Date.parse(deadline.dueAt), cap) : cap;
+  // While the clock stands still (opschorting) the step waits until the suspension's own term, if
+  // it has one, never until the old end: resuming wakes it to wait for the new end.
+  const still = deadline?.suspended ? view.suspension?.until : undefined;
+  const waitUntil =
+    deadline?.status !== 'open'
+      ? cap
+      : deadline.suspended
+        ? Math.min(still ? Date.parse(still) : cap, cap)
+        : Math.min(Date.parse(deadline.dueAt), cap);
   return {
     step: at.step.id,
     timeoutSeconds: Math.max(1, Math.ceil((waitUntil - nowMs) / 1000)),
@@ -143,6 +151,7 @@ export function deadlinesOf(view: DossierView) {
     status: d.status,
     kind: d.kind,
     extended: d.extended,
+    suspended: !!d.suspended,
     ...(d.statute ? { statute: d.statute } : {}),
     ...(d.termId ? { term: d.termId } : {}),
     explanation: d.explanation,

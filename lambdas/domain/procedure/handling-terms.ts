@@ -131,7 +131,8 @@ export function termsAtStep(
       }
       const v = project(view, bodies, now, 'klachtflow');
       const run = latestRun(v, term.id);
-      if (run?.status === 'open') bodies.push(...watch(reg, v, term, run, now));
+      // A term whose clock stands still (opschorting) is watched again when it runs again.
+      if (run?.status === 'open' && !run.suspended) bodies.push(...watch(reg, v, term, run, now));
       continue;
     }
     if (!latest) continue;
@@ -181,9 +182,13 @@ export function termsAtClose(
   return bodies;
 }
 
-/** Schedule names of one run: the extension count is in them, so a new end never reuses an old one. */
+/**
+ * Schedule names of one run: the extension and suspension counts are in them, so a new end never
+ * reuses an old one (names of runs never suspended read as they always did).
+ */
 function scheduleNames(view: DossierView, run: DeadlineView) {
-  const base = `kf-${view.id}-${run.deadlineId.replace(/[^A-Za-z0-9-]/g, '-')}-x${run.basis.extensions.length}`;
+  const resumed = (run.basis.suspensions ?? []).filter((s) => s.until !== undefined).length;
+  const base = `kf-${view.id}-${run.deadlineId.replace(/[^A-Za-z0-9-]/g, '-')}-x${run.basis.extensions.length}${resumed ? `-s${resumed}` : ''}`;
   return { reminder: `${base}-r`, end: `${base}-e` };
 }
 
@@ -193,7 +198,13 @@ function afterEnd(dueAt: string): string {
 }
 
 /** The reminder before the end and the end itself, as one-time schedules (made once per end). */
-function watch(reg: Regulation, view: DossierView, term: ProcedureTerm, run: DeadlineView, now: string): EventBody[] {
+export function watch(
+  reg: Regulation,
+  view: DossierView,
+  term: ProcedureTerm,
+  run: DeadlineView,
+  now: string,
+): EventBody[] {
   const names = scheduleNames(view, run);
   const bodies: EventBody[] = [];
   const at = reminderInstant(run.lastDay, term.reminderBefore ?? reg.reminders.before, reg.organisation.closingDays);
@@ -213,7 +224,7 @@ function watch(reg: Regulation, view: DossierView, term: ProcedureTerm, run: Dea
 }
 
 /** Removes a term's schedules that have not fired. */
-function unwatch(view: DossierView, termId: string): EventBody[] {
+export function unwatch(view: DossierView, termId: string): EventBody[] {
   return Object.entries(view.reminders)
     .filter(([, r]) => r.active && r.stepId === termId)
     .map(([name]) => ({ type: 'reminder.cancelled', data: { name } }) as EventBody);
@@ -282,6 +293,8 @@ export function decideTermEnded(
   const found = running(reg, view, p.deadlineId);
   if (!r?.active || !found) return { bodies: [] };
   const { run, term } = found;
+  // The clock stands still: the end is unknown until it runs again, and nothing is late meanwhile.
+  if (run.suspended) return { bodies: [] };
   // Put off since this schedule was made: the new end has its own schedule.
   if (Date.parse(run.dueAt) >= Date.parse(now)) return { bodies: [] };
   if (run.status !== 'open' && run.status !== 'breached') return { bodies: [] };
@@ -378,6 +391,7 @@ export function decideTermExtension(
       ...(run.basis.source ? { source: run.basis.source } : {}),
       closingDays: reg.organisation.closingDays,
       extensions,
+      ...(run.basis.suspensions?.length ? { suspensions: run.basis.suspensions } : {}),
       extensionPolicy: {
         max: rule.max,
         // The calendar checks "before the end": up to and including the last day as the Atw moved it.

@@ -9,13 +9,14 @@ import { computeDeadline, localDate } from '../calendar/deadline.js';
 import { describeTerm, parseTerm } from '../calendar/term.js';
 import { type DossierView, type EventBody, project, type ReceivedData } from '../dossier.js';
 import { ConflictError, ForbiddenError, UnprocessableError } from '../errors.js';
-import { COMPLAINANT_ROLE_NL } from '../letters.js';
+import { COMPLAINANT_ROLE_NL, FIELD_NAMES_NL } from '../letters.js';
 import type { AttachmentMeta } from '../ports.js';
 import { hashToken } from './access.js';
 import type { Core } from './core.js';
 import { deadlineFor } from './deadlines.js';
-import { termsAtReceipt } from './handling-terms.js';
+import { lettersOf, termsAtReceipt } from './handling-terms.js';
 import { startLadder } from './ladder-tasks.js';
+import { decideSuspend, missingInformationGround, resumeOnInformation, resumesWhen, wakeStep } from './suspension.js';
 import type { Caller, ComplaintInput } from './types.js';
 
 /**
@@ -41,6 +42,11 @@ export async function register(
     allowIncomplete?: boolean;
     /** Files that came with the complaint (e-mail attachments), recorded in the first commit. */
     attachments?: AttachmentMeta[];
+    /**
+     * The request's Idempotency-Key: its record is marked done with the answer in the same
+     * write that stores the complaint, so a retry after a crash finds either both or neither.
+     */
+    idempotency?: (view: DossierView, accessToken: string) => { key: string; response: unknown };
   } = {},
 ): Promise<{ view: DossierView; accessToken: string }> {
   const reg = core.reg;
@@ -109,22 +115,25 @@ export async function register(
       (a) => ({ type: 'attachment.added', data: { ...a, from: 'complainant', via: 'email' } }) as EventBody,
     ),
   ];
-  const view = await core.deps.store.append(
-    id,
-    0,
-    [{ type: 'received', data: received }, ...planned, ...extra],
-    by,
-    now,
-  );
-  await core.deps.store.putReference(reference, reg.id, id);
+  // One write for the dossier, its reference and the request's key; then the ladder. Nothing is
+  // read back: the view is the fold of what was written. The execution records itself in the
+  // dossier with its first task (ladder-tasks.ts beginStep): an append from here would race that
+  // task on the same dossier (#19: 35 of 40 intakes collided).
+  const { idempotency } = opts;
+  const view = await core.deps.store.create(id, [{ type: 'received', data: received }, ...planned, ...extra], by, now, {
+    reference,
+    regulationId: reg.id,
+    ...(idempotency ? { idempotency: (v: DossierView) => idempotency(v, accessToken) } : {}),
+  });
   await startLadder(core, view, variant.startsAt);
-  return { view: (await core.deps.store.load(id)) ?? view, accessToken };
+  return { view, accessToken };
 }
 
 /**
- * Starts the ladder of every open dossier that has none: a crash between storing a complaint
- * and starting its execution must not leave it waiting forever. The execution is named after
- * the dossier, so a start that did happen is not repeated.
+ * Starts the ladder of every open dossier that has none recorded: a crash between storing a
+ * complaint and starting its execution must not leave it waiting forever. The execution is named
+ * after the dossier and its input is the same each time, so a start that did happen (its first
+ * task not yet run) is the same execution again, as StartExecution answers in AWS.
  */
 export async function recoverIntake(core: Core): Promise<number> {
   // What may need finishing: the open dossiers (the worklist), and those no longer open with a
@@ -278,18 +287,49 @@ export function checkWindow(core: Core, input: ComplaintInput, now: string): Rec
  */
 export async function askForMissing(core: Core, id: string, caller: Caller, note?: string): Promise<DossierView> {
   if (caller.kind !== 'officer') throw new ForbiddenError('Alleen een medewerker kan dit vragen.');
-  return core.mutate(id, caller.sub, (v, now) => {
+  let wake = false;
+  const view = await core.mutate(id, caller.sub, (v, now) => {
     if (v.status === 'closed') throw new ConflictError('Dit dossier is gesloten.');
     const missing = v.incomplete ?? [];
-    if (missing.length === 0) throw new UnprocessableError('Er ontbreken geen gegevens bij deze klacht.', ['missing']);
+    // Fields the intake variant requires, or what the officer describes (a report, a letter).
+    if (missing.length === 0 && !note?.trim())
+      throw new UnprocessableError(
+        'Er ontbreken geen gegevens bij deze klacht. Beschrijf in "note" welke informatie u nog nodig heeft.',
+        ['note'],
+      );
+    // The regulation's own term to complete, where its ground names one; else two weeks (Awb 4:5).
+    const ground = missingInformationGround(core.reg, v);
     const replyBy = computeDeadline({
       anchor: { event: 'het verzoek om aanvulling', at: now },
-      term: '2 weken',
+      term: ground?.max ?? '2 weken',
       atw: true,
-      source: 'Awb 4:5 (naar analogie): gelegenheid tot aanvulling',
+      source: ground?.statute ?? 'Awb 4:5 (naar analogie): gelegenheid tot aanvulling',
       closingDays: core.reg.organisation.closingDays,
     }).dueAt;
     const bodies: EventBody[] = [{ type: 'intake.asked', data: { missing, replyBy } }];
+    // The regulation stops the clock while it waits (Awb 4:15 lid 1 onder a): until the
+    // information arrives or the term to complete passes. Not twice: a clock already still stays so.
+    let stopped = false;
+    if (ground && !v.suspension && v.current) {
+      const what = missing.length ? missing.map((m) => FIELD_NAMES_NL[m] ?? m).join(', ') : (note?.trim() ?? '');
+      try {
+        const decided = decideSuspend(
+          core.reg,
+          lettersOf(core),
+          project(v, bodies, now, caller.sub),
+          { mayActOnStep: true },
+          { ground: ground.id, reason: `wij wachten op ${what}`, until: replyBy, quiet: true },
+          now,
+          caller.sub,
+        );
+        bodies.push(...decided.bodies);
+        wake = decided.wakeStep;
+        stopped = true;
+      } catch (e) {
+        // No term runs at this step that the ground stops: the request goes out all the same.
+        if (!(e instanceof UnprocessableError)) throw e;
+      }
+    }
     const after = project(v, bodies, now, caller.sub);
     return [
       ...bodies,
@@ -297,9 +337,12 @@ export async function askForMissing(core: Core, id: string, caller: Caller, note
         missing,
         dueAt: replyBy,
         ...(note ? { note } : {}),
+        ...(stopped && ground ? { suspension: { title: ground.title, resumesWhen: resumesWhen(ground) } } : {}),
       }),
     ];
   });
+  if (wake) await wakeStep(core, view, caller.sub);
+  return view;
 }
 
 /** The officer records the missing fields once they came (by e-mail, phone or letter). */
@@ -310,7 +353,8 @@ export async function completeIntake(
   data: { complainant: Partial<Omit<ComplaintInput['complainant'], 'birthDate'>>; description?: string },
 ): Promise<DossierView> {
   if (caller.kind !== 'officer') throw new ForbiddenError('Alleen een medewerker kan dit vastleggen.');
-  return core.mutate(id, caller.sub, (v) => {
+  let wake = false;
+  const view = await core.mutate(id, caller.sub, (v, now) => {
     if ((v.incomplete ?? []).length === 0)
       throw new UnprocessableError('Er ontbreken geen gegevens bij deze klacht.', ['complainant']);
     const variant = core.reg.intake.variants.find((x) => x.id === v.received.variant);
@@ -328,8 +372,14 @@ export async function completeIntake(
     const still = missingFields(merged, variant?.requiredFields ?? []);
     const first = still[0];
     if (first) throw new UnprocessableError(still.map((m) => m[2]).join(' '), first[1]);
-    return [
+    const bodies: EventBody[] = [
       { type: 'intake.completed', data: { ...data, ...(data.description ? { description: data.description } : {}) } },
     ];
+    // The information the clock waited for is in: it runs again.
+    const resumed = resumeOnInformation(core, project(v, bodies, now, caller.sub), now, caller.sub);
+    wake = resumed.wakeStep;
+    return [...bodies, ...resumed.bodies];
   });
+  if (wake) await wakeStep(core, view, caller.sub);
+  return view;
 }

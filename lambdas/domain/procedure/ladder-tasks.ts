@@ -10,23 +10,31 @@ import { NO_ANSWER_NOTE } from '../letters.js';
 import type { LadderInput } from '../ports.js';
 import type { Core } from './core.js';
 import { anchorOf, assigneeFor, choiceReplyBy, cursorFor, deadlineFor, reminderFor } from './deadlines.js';
-import { termsAtClose, termsAtStep } from './handling-terms.js';
+import { lettersOf, termsAtClose, termsAtStep } from './handling-terms.js';
 import { retention } from './privacy.js';
+import { decideResume } from './suspension.js';
 import type { BeginResult, Previous } from './types.js';
 
 /** Ends the step the state machine just left, with its outcome: events and letters. */
 export function completion(
   core: Core,
-  view: DossierView,
+  stored: DossierView,
   previous: Previous | null | undefined,
   now: string,
 ): EventBody[] {
   if (!previous?.step || !previous.outcome) return [];
+  let view = stored;
   const current = view.current;
   if (!current || current.stepId !== previous.step) return []; // already ended (system step, proceed)
   const at = findStep(core.reg, current.stepId);
   if (!at) return [];
   const bodies: EventBody[] = [];
+  // A clock that still stands at this step runs again as the step ends: its terms go on (a term
+  // for the whole handling in the next step of its span) with the days it stood still added.
+  if (view.suspension?.stepId === current.stepId) {
+    bodies.push(...decideResume(core.reg, lettersOf(core), view, 'step-ended', now, 'klachtflow').bodies);
+    view = project(stored, bodies, now, 'klachtflow');
+  }
   const escalated = previous.outcome === CONTROL_OUTCOMES.escalate;
   const outcome = escalated ? undefined : at.step.outcomes.find((o) => o.id === previous.outcome);
   bodies.push({
@@ -37,6 +45,7 @@ export function completion(
       outcome: escalated ? `escalated:${previous.to}` : previous.outcome,
       by: previous.by ?? current.assignee,
       ...(previous.note ? { note: previous.note } : {}),
+      ...(previous.contents && Object.keys(previous.contents).length ? { contents: previous.contents } : {}),
     },
   });
   const deadline = view.deadlines.find((d) => d.deadlineId === deadlineId(current.stepId, current.activation));
@@ -55,7 +64,7 @@ export function completion(
   for (const [name, r] of Object.entries(view.reminders)) {
     if (r.active && r.stepId === current.stepId) bodies.push({ type: 'reminder.cancelled', data: { name } });
   }
-  const after = project(view, bodies, now, 'klachtflow');
+  const after = project(stored, bodies, now, 'klachtflow');
   const key = `${current.stepId}#${current.activation}`;
   const replyBy = outcome ? choiceReplyBy(core.reg, at, outcome.id, now) : undefined;
   if (at.step.letter && at.step.letter.when === 'end' && at.step.actor !== 'system') {
@@ -66,6 +75,7 @@ export function completion(
         ...(replyBy ? { replyBy } : {}),
         ...(previous.note ? { note: previous.note } : {}),
         mustContain: at.step.letter.mustContain,
+        ...(previous.contents ? { contents: previous.contents } : {}),
         ...(at.step.letter.referral ? { referralId: at.step.letter.referral } : {}),
       }),
     );
@@ -78,6 +88,7 @@ export function completion(
         ...(replyBy ? { replyBy } : {}),
         ...(previous.note ? { note: previous.note } : {}),
         mustContain: outcome.letter.mustContain,
+        ...(previous.contents ? { contents: previous.contents } : {}),
         ...(outcome.letter.referral ? { referralId: outcome.letter.referral } : {}),
       }),
     );
@@ -121,7 +132,15 @@ export async function startLadder(
   };
   const name = resumeAt ? `${view.id}-${ulid().toLowerCase().slice(-8)}` : view.id;
   const executionArn = await core.deps.workflow.start(input, name);
-  await core.appendLatest(view.id, [{ type: 'execution.started', data: { executionArn } }]);
+  // The first start is recorded by the execution's first task, in its own commit (beginStep):
+  // appended from here it raced that task on the same dossier (#19). A continuation is recorded
+  // here, as the dossier is quiet then (its old execution is ending).
+  if (resumeAt)
+    await core.appendLatest(
+      view.id,
+      [{ type: 'execution.started', data: { executionArn } }],
+      (v) => v.executionArn === executionArn,
+    );
 }
 
 /** Begins a step: ends the previous one, sets the deadline and reminder, tells who must act. */
@@ -138,12 +157,18 @@ export async function beginStep(
   const at = findStep(core.reg, p.step);
   if (!at) throw new Error(`Unknown step ${p.step} in ${core.reg.id}`);
   let result: BeginResult = { step: p.step };
-  await core.mutate(p.dossierId, 'klachtflow', (view, now) => {
+  const after = await core.mutate(p.dossierId, 'klachtflow', (view, now) => {
     if (view.status === 'closed') {
       result = cursorFor(view, at, now, p.executionStartedAt);
       return [];
     }
-    const bodies = completion(core, view, p.previous, now);
+    // The execution this task runs in, recorded in the dossier by the task itself (so a
+    // withdrawal can stop it); the intake that started it does not write the dossier again.
+    const bodies: EventBody[] =
+      p.executionId && view.executionArn !== p.executionId
+        ? [{ type: 'execution.started', data: { executionArn: p.executionId } }]
+        : [];
+    bodies.push(...completion(core, project(view, bodies, now, 'klachtflow'), p.previous, now));
     let v = project(view, bodies, now, 'klachtflow');
     // A retry of this begin (Step Functions retries when an answer got lost), or the first
     // state of a continued execution: the step was already started since the previous one
@@ -238,6 +263,9 @@ export async function beginStep(
     result = cursorFor(project(view, bodies, now, 'klachtflow'), at, now, p.executionStartedAt);
     return bodies;
   });
+  // Withdrawn before this first task recorded its execution: the withdrawal had none to stop.
+  if (after.status === 'closed' && p.executionId && after.executionArn !== p.executionId)
+    await core.deps.workflow.stop(p.executionId, 'Het dossier is gesloten.');
   return result;
 }
 

@@ -3,7 +3,8 @@
  * one (an outcome, a handover, an extension of the step's term).
  */
 import { CONTROL_OUTCOMES, findStep, type LadderStep, resolveOutcome } from '../../../statemachines/ladder.js';
-import type { Step } from '../../../statemachines/model.js';
+import { contentFields, type LetterContent } from '../../../statemachines/letter-content.js';
+import type { Regulation, Step } from '../../../statemachines/model.js';
 import { computeDeadline, DeadlineError } from '../calendar/deadline.js';
 import { type DossierView, deadlineId, type EventBody, project } from '../dossier.js';
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../errors.js';
@@ -12,6 +13,7 @@ import { cursorFor, reminderFor } from './deadlines.js';
 import { decideTermExtension, extendableTerms, lettersOf } from './handling-terms.js';
 import { completion } from './ladder-tasks.js';
 import { registrationOf } from './records.js';
+import { resume, suspend, suspendableGrounds } from './suspension.js';
 import type { Action, AvailableAction, BeginResult, Caller } from './types.js';
 
 /**
@@ -27,6 +29,21 @@ export function mayAct(core: Core, caller: Caller, view: DossierView, step: Step
   const role = core.reg.roles.find((r) => r.id === assignee);
   const allowed = new Set([assignee, ...(role?.deputies ?? [])]);
   return caller.roles.some((r) => allowed.has(r));
+}
+
+/**
+ * What the officer must write when taking `outcome` (or any outcome): the items the letters that go
+ * out with it must contain that are theirs to fill in (the findings, the judgement, the measures and
+ * their date), by key. The step's own letter goes with every outcome a person takes.
+ */
+export function contentFieldsFor(
+  reg: Regulation,
+  step: Step,
+  outcomeId?: string,
+): Extract<LetterContent, { source: 'field' }>[] {
+  const own = step.letter && step.letter.when === 'end' && step.actor !== 'system' ? step.letter.mustContain : [];
+  const outcomes = step.outcomes.filter((o) => !o.automatic && (outcomeId === undefined || o.id === outcomeId));
+  return contentFields(reg, [...own, ...outcomes.flatMap((o) => o.letter?.mustContain ?? [])]);
 }
 
 /** The actions the current step allows this caller, each with the fields it takes. */
@@ -47,6 +64,20 @@ export function availableActions(core: Core, view: DossierView, caller: Caller):
           options: at.step.outcomes.filter((o) => !o.automatic).map((o) => ({ value: o.id, title: o.title })),
         },
         note: { type: 'text', required: false },
+        // What the letters must contain that only the officer can write (Awb 9:12, Wkkgz art. 17).
+        ...Object.fromEntries(
+          contentFieldsFor(core.reg, at.step).map((f) => [
+            `contents.${f.key}`,
+            {
+              type: f.type,
+              required: false,
+              label: f.field === 'written' ? f.label : `${f.label}: ${f.text}`,
+              requiredFor: at.step.outcomes
+                .filter((o) => !o.automatic && contentFieldsFor(core.reg, at.step, o.id).some((x) => x.key === f.key))
+                .map((o) => o.id),
+            },
+          ]),
+        ),
       },
     },
   ];
@@ -75,6 +106,34 @@ export function availableActions(core: Core, view: DossierView, caller: Caller):
           reason: { type: 'text', required: true },
           consent: { type: 'boolean', required: false },
         },
+      });
+    }
+  }
+  if (caller.kind === 'officer') {
+    // Stopping the clock (opschorting) where the regulation allows it, on its grounds.
+    const grounds = suspendableGrounds(core.reg, view, core.now());
+    if (grounds.length) {
+      actions.push({
+        type: 'suspend',
+        stepId: current.stepId,
+        title: 'Termijn stilzetten (opschorten)',
+        fields: {
+          ground: {
+            type: 'choice',
+            required: true,
+            options: grounds.map((g) => ({ value: g.id, title: g.title })),
+          },
+          reason: { type: 'text', required: true },
+          consent: { type: 'boolean', required: grounds.some((g) => g.complainantConsent) },
+        },
+      });
+    }
+    if (view.suspension) {
+      actions.push({
+        type: 'resume',
+        stepId: current.stepId,
+        title: 'Termijn weer laten lopen (hervatten)',
+        fields: { reason: { type: 'text', required: false } },
       });
     }
   }
@@ -114,6 +173,17 @@ export async function act(core: Core, id: string, caller: Caller, action: Action
   // A term for the whole handling: put off by whom the regulation names, from any step of its span.
   if (action.type === 'extend' && action.termId !== undefined)
     return extendTerm(core, id, caller, { ...action, termId: action.termId });
+  // Stopping and starting the clock: by whoever may act on the step, whether or not it waits yet.
+  if (action.type === 'suspend' || action.type === 'resume') {
+    if (caller.kind !== 'officer') throw new ForbiddenError('Alleen een medewerker kan de termijn stilzetten.');
+    const may = (v: DossierView) => {
+      const step = v.current ? findStep(core.reg, v.current.stepId)?.step : undefined;
+      return !!step && mayAct(core, caller, v, step);
+    };
+    return action.type === 'suspend'
+      ? suspend(core, id, caller.sub, may, action)
+      : resume(core, id, caller.sub, may, action);
+  }
   if (!mayAct(core, caller, view, at.step)) throw new ForbiddenError('U mag deze stap niet zetten.');
   if (!current.token)
     throw new ConflictError('Deze stap wordt nog voorbereid; probeer het over enkele seconden opnieuw.');
@@ -122,7 +192,8 @@ export async function act(core: Core, id: string, caller: Caller, action: Action
   const ctx: ActionContext = { id, view, at, token: current.token, by };
   if (action.type === 'outcome') return chooseOutcome(core, ctx, action);
   if (action.type === 'handover') return handOver(core, ctx, action);
-  return extend(core, ctx, action);
+  if (action.type === 'extend') return extend(core, ctx, action);
+  throw new UnprocessableError('Onbekende actie.', ['type']);
 }
 
 /** What `act` checked, handed to the action: the dossier as read, its step, the task token, who acts. */
@@ -158,7 +229,14 @@ async function chooseOutcome(
       ]);
     }
   }
-  const previous = { step: action.stepId, outcome: action.outcome, by, ...(action.note ? { note: action.note } : {}) };
+  const contents = checkContents(core.reg, at.step, action.outcome, action.contents ?? {});
+  const previous = {
+    step: action.stepId,
+    outcome: action.outcome,
+    by,
+    ...(action.note ? { note: action.note } : {}),
+    ...(Object.keys(contents).length ? { contents } : {}),
+  };
   const activation = view.current?.activation ?? 1;
   await core.succeed(token, previous);
   // The state machine has the decision; now it is in the dossier too, before the answer says so.
@@ -180,6 +258,44 @@ async function chooseOutcome(
       throw new ConflictError('Het dossier is intussen verder gegaan; vernieuw de pagina.');
     return completion(core, v, previous, now);
   });
+}
+
+/**
+ * The officer's text for what the outcome's letters must contain: every field there, filled in; a
+ * date as a date. Refused (422, the field's path) before anything is decided, so no letter goes out
+ * promising findings it does not hold.
+ */
+function checkContents(
+  reg: Regulation,
+  step: Step,
+  outcomeId: string,
+  given: Record<string, string>,
+): Record<string, string> {
+  const all = new Set(contentFieldsFor(reg, step).map((f) => f.key));
+  for (const key of Object.keys(given)) {
+    if (!all.has(key)) throw new UnprocessableError(`Deze stap vraagt geen "${key}".`, ['contents', key]);
+  }
+  const out: Record<string, string> = {};
+  const missing: Extract<LetterContent, { source: 'field' }>[] = [];
+  for (const f of contentFieldsFor(reg, step, outcomeId)) {
+    const value = given[f.key]?.trim() ?? '';
+    if (value === '') {
+      missing.push(f);
+      continue;
+    }
+    if (f.type === 'date' && !/^\d{4}-\d{2}-\d{2}$/.test(value))
+      throw new UnprocessableError(`${f.label}: vul een datum in, bijvoorbeeld 15-01-2027.`, ['contents', f.key]);
+    out[f.key] = value;
+  }
+  const first = missing[0];
+  if (first) {
+    throw new UnprocessableError(
+      `De brief moet dit bevatten; vul het in: ${missing.map((m) => (m.field === 'written' ? m.label : `${m.label} (${m.text})`)).join('; ')}.`,
+      ['contents', first.key],
+    );
+  }
+  // What was typed for another outcome's letter is not kept: it goes in no letter.
+  return out;
 }
 
 /** A handover to another role (conflict of interest): the new holder gets the task letter. */
@@ -244,6 +360,7 @@ async function extend(
         ...(d.basis.source ? { source: d.basis.source } : {}),
         closingDays: core.reg.organisation.closingDays,
         extensions,
+        ...(d.basis.suspensions?.length ? { suspensions: d.basis.suspensions } : {}),
         extensionPolicy: {
           ...(rule.max ? { max: rule.max } : {}),
           announceBeforeExpiry: rule.announceBeforeExpiry,

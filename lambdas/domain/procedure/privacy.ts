@@ -77,5 +77,7 @@ export async function eraseHeld(core: Core, heldId: string): Promise<void> {
   const item = await core.deps.held?.getHeld(core.reg.id, heldId);
   if (item?.status !== 'discarded' || item.erasedAt) return;
   await core.deps.attachments?.delete(item.rawKey);
+  // The attachments kept when it came in (under this mail's own folder, shared with nothing else).
+  for (const f of item.files ?? []) if (f.key !== item.rawKey) await core.deps.attachments?.delete(f.key);
   await core.deps.held?.forgetHeld(core.reg.id, heldId, core.now());
 }

@@ -64,14 +64,20 @@ export interface Previous {
   outcome?: string;
   by?: string;
   note?: string;
+  /** What the officer wrote for the items the outcome's letters must contain, by key. */
+  contents?: Record<string, string>;
   to?: string;
 }
 
 export type Action =
-  | { type: 'outcome'; stepId: string; outcome: string; note?: string }
+  | { type: 'outcome'; stepId: string; outcome: string; note?: string; contents?: Record<string, string> }
   /** With `termId`: a term for the whole handling (ladder.terms) instead of the step's own. */
   | { type: 'extend'; stepId: string; termId?: string; term: string; reason: string; consent?: boolean }
-  | { type: 'handover'; stepId: string; to: string; reason: string };
+  | { type: 'handover'; stepId: string; to: string; reason: string }
+  /** Stop the clock on a ground of the regulation (ladder.suspension.grounds). */
+  | { type: 'suspend'; stepId: string; ground?: string; reason?: string; consent?: boolean }
+  /** Start the clock again. */
+  | { type: 'resume'; stepId: string; reason?: string };
 
 export interface AvailableAction {
   type: Action['type'];
@@ -79,5 +85,16 @@ export interface AvailableAction {
   /** For putting off a term for the whole handling: which one. */
   termId?: string;
   title: string;
-  fields: Record<string, { type: string; required: boolean; options?: { value: string; title: string }[] }>;
+  fields: Record<
+    string,
+    {
+      type: string;
+      required: boolean;
+      options?: { value: string; title: string }[];
+      /** The form's label (for what a letter must contain: the regulation's words). */
+      label?: string;
+      /** Required only with these outcomes (a letter that must contain it goes out with them). */
+      requiredFor?: string[];
+    }
+  >;
 }
