@@ -210,14 +210,15 @@ async function main() {
     const options = outcome.fields.outcome.options as { value: string }[];
     // Mostly the first outcome (the ladder goes on); sometimes another.
     const choice = (random() < 0.7 ? options[0] : options[Math.floor(random() * options.length)]) as { value: string };
-    // What the letter of this outcome must contain that only the officer can write (findings,
-    // solutions: Awb 9:12), written as an officer would: the fields the action names for it.
-    const contents: Record<string, string> = {};
-    for (const [name, f] of Object.entries(outcome.fields as Record<string, any>)) {
-      if (!name.startsWith('contents.') || !(f.requiredFor ?? []).includes(choice.value)) continue;
-      contents[name.slice('contents.'.length)] =
-        f.type === 'date' ? new Date(now).toISOString().slice(0, 10) : `Gesimuleerd: ${f.label ?? name}.`;
-    }
+    // What the outcome's letters must contain that only the officer writes (the findings, a date).
+    const contents = Object.fromEntries(
+      Object.entries(outcome.fields as Record<string, any>)
+        .filter(([k, f]) => k.startsWith('contents.') && (f.requiredFor ?? []).includes(choice.value))
+        .map(([k, f]) => [
+          k.slice('contents.'.length),
+          f.type === 'date' ? new Date(now + 30 * DAY).toISOString().slice(0, 10) : 'Gesimuleerde tekst voor de brief.',
+        ]),
+    );
     const body = {
       type: 'outcome',
       stepId: step.id,

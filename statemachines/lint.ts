@@ -302,6 +302,23 @@ export function lintRegulation(reg: Regulation, documentText: string | undefined
     }
   }
   lintContents(reg, steps, add);
+  reg.referrals.forEach((r, i) => {
+    // Doorsturen needs somewhere to send it; a cover letter belongs to forwarding only.
+    if (r.handling === 'forward' && r.cover && !r.contact.email)
+      add(
+        'error',
+        'klachtflow',
+        `referrals[${i}].contact.email`,
+        `De klacht wordt doorgestuurd naar "${r.name}" met een begeleidende brief, maar er is geen e-mailadres om hem heen te sturen.`,
+      );
+    if (r.handling === 'refer' && r.cover)
+      add(
+        'warning',
+        'klachtflow',
+        `referrals[${i}].cover`,
+        `"${r.name}" is een verwijzing: de klager dient de klacht zelf in, dus gaat er geen begeleidende brief heen. Bedoelt u "handling: forward"?`,
+      );
+  });
   const reachable = new Set(reg.intake.variants.map((v) => v.startsAt));
   for (const rung of reg.ladder.rungs) {
     for (const e of rung.escalation) reachable.add(e.to);

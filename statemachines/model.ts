@@ -472,6 +472,15 @@ const Referral = cited({
   free: z.boolean().optional(),
   binding: z.boolean().optional(),
   term: z.string().optional(),
+  /**
+   * `refer` (verwijzen): the complainant may go there and submits the complaint themselves (SWT's
+   * external committee, SO!'s Geschillencommissie Zorg). `forward` (doorsturen): the organisation
+   * sends the complaint on, at the complainant's request, and says so in a letter of its own; the
+   * complainant's asking for it is their consent to passing their complaint on.
+   */
+  handling: z.enum(['refer', 'forward']).default('refer'),
+  /** With `forward`: a cover letter with the complaint goes to the body's e-mail address. */
+  cover: z.boolean().default(false),
 });
 
 const Question = cited({

@@ -79,8 +79,9 @@ describe('bundles: every Lambda entry', () => {
   // tasks 331 KiB and the API 2 104 KiB. The issue asks for tasks <= 250 KiB and the API <= 1 MiB.
   // Reached: tasks 218 KiB (the X-Ray SDK with semver and cls-hooked, 104 KiB, replaced by
   // lambdas/xray.ts), the API 892 KiB (the MIME parser with iconv-lite's code pages, ~1 MiB, only
-  // in the function that receives mail: held mail is read when it comes in). These limits hold
-  // what was reached, with a little room.
+  // in the function that receives mail: held mail is read when it comes in). Within the hour the
+  // session's other work brought them to 241 and 928 KiB (every task bundle carries the whole
+  // procedure), so the limits are the issue's own: 250 KiB and 1 MiB.
   const KIB = 1024;
   it.each(names)(
     '%s: within its size, and without what it no longer carries',
@@ -95,10 +96,10 @@ describe('bundles: every Lambda entry', () => {
       expect(text).not.toContain('skipHtmlToText');
       expect(text).not.toContain('windows1252');
       if (name === 'api') {
-        expect(bundle.bytes).toBeLessThanOrEqual(940 * KIB);
+        expect(bundle.bytes).toBeLessThanOrEqual(1024 * KIB);
         return;
       }
-      expect(bundle.bytes).toBeLessThanOrEqual(235 * KIB);
+      expect(bundle.bytes).toBeLessThanOrEqual(250 * KIB);
       // No YAML parser and no model schema with zod's locales: the regulation is JSON validated at synth.
       expect(text).not.toContain('Implicit keys need to be on a single line');
       expect(text).not.toContain('Ongeldige invoer');

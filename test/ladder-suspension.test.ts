@@ -197,6 +197,15 @@ describe('bad input: 409 or 422 with a Dutch message and its field, and nothing 
     );
     expect(twice.status).toBe(409);
     expect(twice.json.error.message).toContain('staat al stil');
+    // A stopped clock has no end to put off, neither the step's own nor the six weeks.
+    const extendTerm = await refused(s.id, () =>
+      rt.call('POST', `/dossiers/${s.id}/actions`, {
+        token: rt.officers.coordinator,
+        body: { type: 'extend', stepId: 'horen', termId: 'afhandeling', term: 'twee weken', reason: 'drukte' },
+      }),
+    );
+    expect(extendTerm.status).toBe(409);
+    expect(extendTerm.json.error.message).toContain('staat stil');
   });
 
   it('a step that does not allow it: 422 naming the step', async () => {
@@ -349,5 +358,35 @@ describe("the officers' pages and the complainant's page, as a browser posts and
     expect(d.history.some((h: any) => h.text.startsWith('De termijn loopt weer (hervat door een medewerker)'))).toBe(
       true,
     );
+  });
+});
+
+describe('a resume right after the suspension, before the ladder took the first wake', () => {
+  let rt: TestRuntime;
+  beforeAll(async () => {
+    rt = await testRuntime('examples/sociaal-team-gemeente.yaml', '2026-10-29T09:00:00+01:00');
+  });
+  afterAll(async () => rt?.stop());
+
+  it('the step waits for its end as it is now, and breaches the day after', async () => {
+    const s = await submit(rt);
+    await act(rt, s.id, 'ontvankelijkheid', 'behandelen');
+    expect(step(await dossier(rt, s.id), 'horen').lastDay).toBe('2026-11-19');
+    const r = await suspendAt(rt, s.id, 'horen', { ground: 'bemiddeling', consent: true, reason: 'bemiddeling' });
+    expect(r.status, r.text).toBe(200);
+    // No time for the ladder to take the first wake: the second one finds the task between waits.
+    const back = await rt.call('POST', `/dossiers/${s.id}/actions`, {
+      token: rt.officers.coordinator,
+      body: { type: 'resume', stepId: 'horen' },
+    });
+    expect(back.status, back.text).toBe(200);
+    await rt.advance('PT0S');
+    expect(step(await dossier(rt, s.id), 'horen')).toMatchObject({ suspended: false, lastDay: '2026-11-19' });
+    await rt.advance('P21D'); // Thursday 19 November: the last day
+    expect(step(await dossier(rt, s.id), 'horen').status).toBe('open');
+    expect(await alarms(rt, s.reference)).toEqual([]);
+    await rt.advance('P1D');
+    expect(step(await dossier(rt, s.id), 'horen').status).toBe('breached');
+    expect(await alarms(rt, s.reference)).not.toEqual([]);
   });
 });

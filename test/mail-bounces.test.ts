@@ -7,6 +7,7 @@
  * worklist: a complainant whose letters bounce must not silently miss a statutory letter.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DossierEvent, redactEvent } from '../lambdas/domain/dossier.js';
 import { mailEventHandler, SesMailEvent } from '../lambdas/mail-events.js';
 import { officerCookie, SANNE, type TestRuntime, testRuntime } from './support/runtime.js';
 
@@ -185,5 +186,26 @@ describe('mail events: the event as AWS publishes it', () => {
     const handle = mailEventHandler(rt.procedure);
     const r = await handle(awsBounce('not-ours', '01JNOSUCHDOSSIER0000000000', 'x@example.nl'));
     expect(r).toMatchObject({ recorded: false });
+  });
+});
+
+describe('mail events: erasure at the end of retention', () => {
+  it('removes the addresses and the server’s answer from a bounce; the fact that it bounced stays', () => {
+    const e = {
+      type: 'letter.bounced',
+      seq: 9,
+      at: '2026-09-03T07:01:02Z',
+      by: 'klachtflow',
+      data: {
+        letterId: 'l1',
+        messageId: 'm1',
+        problem: 'bounce',
+        addresses: ['sanne@example.nl'],
+        detail: 'Permanent/General: smtp; 550 5.1.1 <sanne@example.nl> user unknown',
+      },
+    } as DossierEvent;
+    const redacted = JSON.stringify(redactEvent(e));
+    expect(redacted).not.toContain('sanne');
+    expect(redactEvent(e)).toMatchObject({ type: 'letter.bounced', data: { letterId: 'l1', problem: 'bounce' } });
   });
 });

@@ -234,6 +234,7 @@ const SUBJECTS: Record<string, string> = {
   alarm: 'Termijn verstreken',
   notice: 'Bericht over een dossier',
   'missing-information': 'Wij missen nog gegevens bij uw klacht',
+  'forwarding-cover': 'Doorgestuurde klacht',
   suspended: 'De termijn voor uw klacht staat stil',
   resumed: 'De termijn voor uw klacht loopt weer',
 };
@@ -426,6 +427,8 @@ export function renderLetter(input: LetterInput): Letter {
   lines.push(greet, '');
   /** Where the items the regulation asks for go: after the main message. */
   let contentAt: number | undefined;
+  /** A subject of the letter's own (forwarding names the body). */
+  let subjectOverride: string | undefined;
 
   switch (kind) {
     case 'acknowledgement': {
@@ -545,12 +548,70 @@ export function renderLetter(input: LetterInput): Letter {
       break;
     case 'referral': {
       const ref = reg.referrals.find((x) => x.id === input.referralId);
+      if (ref?.handling === 'forward') {
+        // Doorsturen: we send the complaint on, as the complainant asked; not "we close your dossier".
+        subjectOverride = complainant
+          ? `Wij sturen uw klacht door naar ${ref.name}`
+          : `De klacht is doorgestuurd naar ${ref.name}`;
+        lines.push(
+          complainant
+            ? `U heeft ons gevraagd uw klacht (kenmerk ${view.reference}) door te sturen naar ${ref.name}. Dat hebben wij gedaan op ${dayOf(view.ended.at(-1)?.at ?? r.receivedAt)}.`
+            : `De klacht (kenmerk ${view.reference}) is op verzoek van de klager doorgestuurd naar ${ref.name}.`,
+          '',
+          complainant
+            ? `${ref.name} behandelt uw klacht nu verder en neemt zelf contact met u op. U hoeft de klacht daar niet opnieuw in te dienen.`
+            : `${ref.name} behandelt de klacht verder.`,
+          ...(ref.binding ? ['', `De uitspraak van ${ref.name} is bindend.`] : []),
+          ...(ref.term ? ['', `Termijn: ${ref.term}`] : []),
+          '',
+          `Contact met ${ref.name}:`,
+          ...contactDetails(ref.contact),
+          ...(input.note ? ['', input.note] : []),
+        );
+        contentAt = lines.length;
+        break;
+      }
       lines.push(
         `Uw klacht (kenmerk ${view.reference}) kan verder buiten ${reg.organisation.name}.`,
         ...(ref ? ['', ...referralLines(reg, [ref.id])] : []),
         ...(input.note ? ['', input.note] : []),
         '',
+        // Verwijzen: the complainant goes there and submits the complaint themselves.
+        ...(ref ? [`U dient uw klacht daar zelf in. Wij sturen hem niet door.`, ''] : []),
         `Wij sluiten uw dossier bij ${reg.organisation.name}.`,
+      );
+      break;
+    }
+    case 'forwarding-cover': {
+      // The cover letter to the body a complaint is forwarded to: the complaint itself, who made
+      // it and how to reach them, and what the organisation did with it.
+      const ref = reg.referrals.find((x) => x.id === input.referralId);
+      const c = r.complainant;
+      lines.splice(0, lines.length, `Aan ${ref?.name ?? 'de klachtencommissie'},`, '');
+      lines.push(
+        `Op verzoek van de klager sturen wij u een klacht door (ons kenmerk ${view.reference}). Wij ontvingen de klacht op ${receivedDay}.`,
+        '',
+        'De klager:',
+        `  naam: ${c.name}`,
+        ...(c.email ? [`  e-mail: ${c.email}`] : []),
+        ...(c.phone ? [`  telefoon: ${c.phone}`] : []),
+        '',
+        'De klacht:',
+        `"${r.description}"`,
+        ...(view.ended.length
+          ? [
+              '',
+              'Wat wij met de klacht deden:',
+              ...view.ended.map((e) => {
+                const step = reg.ladder.rungs.flatMap((x) => x.steps).find((s) => s.id === e.stepId);
+                const outcome = step?.outcomes.find((o) => o.id === e.outcome);
+                return `- ${dayOf(e.at)}: ${step ? sentence(step.title) : e.stepId}${outcome ? ` ${sentence(outcome.title)}` : ''}`;
+              }),
+            ]
+          : []),
+        ...(input.note ? ['', input.note] : []),
+        '',
+        ...contactLines(reg),
       );
       break;
     }
@@ -725,13 +786,14 @@ export function renderLetter(input: LetterInput): Letter {
   const forOfficer =
     kind === 'task' || kind === 'alarm' || kind === 'notice' || (kind === 'reminder' && input.audience === 'officer');
   const subject = `[${view.reference}] ${
-    forOfficer
+    subjectOverride ??
+    (forOfficer
       ? `${SUBJECTS[kind]}${input.step ? `: ${input.step.title}` : ''}`
       : kind === 'reminder'
         ? input.step?.kind === 'await-choice'
           ? 'Herinnering: wilt u verder met uw klacht?'
           : `Herinnering: ${input.step?.title ?? 'uw klacht'}`
-        : forReader(SUBJECTS[kind] ?? 'Bericht over uw klacht', input.audience)
+        : forReader(SUBJECTS[kind] ?? 'Bericht over uw klacht', input.audience))
   }`;
   const text = lines.join('\n');
   const html = letterHtml(reg, subject, text);

@@ -169,6 +169,11 @@ export class Core {
     if (recipient === 'complainant') return r.complainant.email ? [r.complainant.email] : [];
     if (recipient === 'respondent') return r.respondent?.email ? [r.respondent.email] : [];
     if (recipient === 'respondent-manager') return r.respondent?.managerEmail ? [r.respondent.managerEmail] : [];
+    // An outside body a complaint is forwarded to (`referral:<id>`): its own address.
+    if (recipient.startsWith('referral:')) {
+      const email = this.reg.referrals.find((x) => x.id === recipient.slice('referral:'.length))?.contact.email;
+      return email ? [email] : [];
+    }
     return this.roleAddresses(recipient);
   }
 
@@ -187,7 +192,16 @@ export class Core {
 
   letter(
     view: DossierView,
-    kind: LetterKind | 'task' | 'reminder' | 'alarm' | 'notice' | 'missing-information' | 'suspended' | 'resumed',
+    kind:
+      | LetterKind
+      | 'task'
+      | 'reminder'
+      | 'alarm'
+      | 'notice'
+      | 'missing-information'
+      | 'suspended'
+      | 'resumed'
+      | 'forwarding-cover',
     recipients: string[],
     key: string,
     extra: Omit<Parameters<typeof renderLetter>[0], 'reg' | 'view' | 'kind' | 'audience'> = {},

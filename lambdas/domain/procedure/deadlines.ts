@@ -20,6 +20,9 @@ import type { BeginResult } from './types.js';
 /** Standard executions live a year; go on in a new one with margin to spare. */
 export const EXECUTION_LIFETIME_SECONDS = 360 * 24 * 3600;
 
+/** How long a step whose clock stands still waits before it looks again (three transitions a week). */
+export const SUSPENDED_LOOK_SECONDS = 7 * 24 * 3600;
+
 export function deadlineFor(reg: Regulation, step: Step, activation: number, anchorAt: string): DeadlineData {
   const d = step.deadline;
   if (!d) throw new Error(`Step ${step.id} has no deadline`);
@@ -124,14 +127,16 @@ export function cursorFor(view: DossierView, at: LadderStep, now: string, execut
   const cap = executionStartedAt
     ? Date.parse(executionStartedAt) + EXECUTION_LIFETIME_SECONDS * 1000
     : nowMs + EXECUTION_LIFETIME_SECONDS * 1000;
-  // While the clock stands still (opschorting) the step waits until the suspension's own term, if
-  // it has one, never until the old end: resuming wakes it to wait for the new end.
+  // While the clock stands still (opschorting) the step waits until the suspension's own term, or a
+  // week, never until the old end: resuming wakes it to wait for the new end, and should that wake
+  // be lost (the task was between two waits), the weekly look finds the new end all the same.
   const still = deadline?.suspended ? view.suspension?.until : undefined;
+  const look = nowMs + SUSPENDED_LOOK_SECONDS * 1000;
   const waitUntil =
     deadline?.status !== 'open'
       ? cap
       : deadline.suspended
-        ? Math.min(still ? Date.parse(still) : cap, cap)
+        ? Math.min(still ? Math.min(Date.parse(still), look) : look, cap)
         : Math.min(Date.parse(deadline.dueAt), cap);
   return {
     step: at.step.id,

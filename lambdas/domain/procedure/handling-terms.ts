@@ -17,7 +17,7 @@ import { stepsInSpan } from '../../../statemachines/vocabulary.js';
 import { computeDeadline, DeadlineError, reminderInstant } from '../calendar/deadline.js';
 import { describeTerm, parseTerm } from '../calendar/term.js';
 import { type DeadlineData, type DeadlineView, type DossierView, type EventBody, project } from '../dossier.js';
-import { ForbiddenError, UnprocessableError } from '../errors.js';
+import { ConflictError, ForbiddenError, UnprocessableError } from '../errors.js';
 import type { LetterInput } from '../letters.js';
 import type { Core } from './core.js';
 
@@ -376,6 +376,11 @@ export function decideTermExtension(
   if (!run || run.status === 'met' || run.status === 'cancelled') {
     throw new UnprocessableError(`"${term.title}" loopt niet (meer).`, ['termId']);
   }
+  // A stopped clock has no end to put off: the new end is known when it runs again.
+  if (run.suspended)
+    throw new ConflictError(`"${term.title}" staat stil. Laat de termijn eerst weer lopen, dan kunt u hem verdagen.`, [
+      'termId',
+    ]);
   const source = rule.statute ?? term.statute ?? reg.title;
   const extensions = [
     ...run.basis.extensions,

@@ -92,8 +92,21 @@ export function completion(
         ...(outcome.letter.referral ? { referralId: outcome.letter.referral } : {}),
       }),
     );
+    if (outcome.letter.kind === 'referral')
+      bodies.push(...forwardingCover(core, after, outcome.letter.referral, `${key}:${outcome.id}`));
   }
   return bodies;
+}
+
+/**
+ * A complaint forwarded (doorsturen, `handling: forward`) to an outside body whose regulation asks
+ * for a cover letter: the complaint goes to the body's address with a letter of its own. Referring
+ * (verwijzen) sends nothing there: the complainant submits it themselves.
+ */
+function forwardingCover(core: Core, view: DossierView, referralId: string | undefined, key: string): EventBody[] {
+  const referral = core.reg.referrals.find((r) => r.id === referralId);
+  if (referral?.handling !== 'forward' || !referral.cover) return [];
+  return core.letter(view, 'forwarding-cover', [`referral:${referral.id}`], key, { referralId: referral.id });
 }
 
 /**
@@ -318,6 +331,7 @@ export async function close(
     if (p.reason === 'referred') {
       bodies.push(
         ...core.letter(v, 'referral', ['complainant'], key, { ...(p.referral ? { referralId: p.referral } : {}) }),
+        ...forwardingCover(core, v, p.referral, key),
       );
     } else {
       // What the complainant was told as the last step ended: queued in this change, or, for a

@@ -347,6 +347,9 @@ async function extend(
     if (c?.stepId !== action.stepId) throw new ConflictError('Het dossier is intussen verder gegaan.');
     const d = v.deadlines.find((x) => x.deadlineId === deadlineId(c.stepId, c.activation));
     if (!d) throw new UnprocessableError('Deze stap heeft geen termijn om te verlengen.', ['type']);
+    // A stopped clock has no end to put off: the new end is known when it runs again.
+    if (d.suspended)
+      throw new ConflictError('De termijn staat stil. Laat hem eerst weer lopen, dan kunt u hem verlengen.', ['type']);
     const extensions = [
       ...d.basis.extensions,
       { term: action.term, reason: action.reason, announcedAt: now, ...(action.consent ? { consent: true } : {}) },
