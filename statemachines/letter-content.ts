@@ -178,6 +178,3 @@ export function contentFields(
   }
   return [...out.values()];
 }
-
-/** How to write an item klachtflow does not recognise, for the lint's message. */
-export const HOW_TO_MAP = `schrijf het als { text: "…", is: <soort> }: een veld dat de behandelaar invult (${CONTENT_FIELDS.join(', ')}) of gegevens uit de regeling (${CONTENT_DATA.filter((d) => !['referral', 'rung', 'committee'].includes(d)).join(', ')}; referral met "referral: <id>", rung met "rung: <id>", committee met "committee: <id>")`;

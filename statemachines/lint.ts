@@ -6,7 +6,7 @@
 import { Temporal } from 'temporal-polyfill';
 import { computeDeadline } from '../lambdas/domain/calendar/deadline.js';
 import { describeTerm, parseTerm } from '../lambdas/domain/calendar/term.js';
-import { type CONTENT_DATA, contentOf, HOW_TO_MAP, itemText } from './letter-content.js';
+import { CONTENT_DATA, CONTENT_FIELDS, contentOf, itemText } from './letter-content.js';
 import { type ProcedureTerm, type Regulation, type Rung, type Step, stepsInSpan, type TermInput } from './model.js';
 import { assumptionsOf, documentOf, unfoundCitations } from './provenance.js';
 
@@ -340,6 +340,10 @@ export function lintRegulation(reg: Regulation, documentText: string | undefined
   }
   return findings;
 }
+
+/** How to write an item klachtflow does not recognise, for the lint's message (here, not
+ * in letter-content.ts: the task functions carry that module, and their size is capped). */
+const HOW_TO_MAP = `schrijf het als { text: "…", is: <soort> }: een veld dat de behandelaar invult (${CONTENT_FIELDS.join(', ')}) of gegevens uit de regeling (${CONTENT_DATA.filter((d) => !['referral', 'rung', 'committee'].includes(d)).join(', ')}; referral met "referral: <id>", rung met "rung: <id>", committee met "committee: <id>")`;
 
 /** How a data item is written into a letter, for the lint's notes. */
 const DATA_NL: Record<(typeof CONTENT_DATA)[number], string> = {
