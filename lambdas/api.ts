@@ -57,11 +57,6 @@ export interface ApiDeps {
   formTargets?: string[];
   /** The time the pages show deadlines against (the runtime's clock locally). */
   now?: () => Date;
-  /**
-   * The ladder drawn at compile time (`statemachines/<id>.ladder.svg`, or drawn at synth for an
-   * organisation's own file): the officers' dossier page marks the current step in it.
-   */
-  ladderDiagram?: string;
   /** The caller's network address, where known: only to limit how often one caller may try. */
   clientAddress?: (c: Context) => string | undefined;
   /**
@@ -404,6 +399,9 @@ function officerView(reg: Regulation, view: DossierView, actions: unknown[], pro
     letters: view.letters.map(({ html: _html, ...l }) => l),
     timeline: view.ended,
     closed: view.closed ?? null,
+    // What the complainant (and officers) added, in order; the first since an officer last acted is new.
+    messages: view.messages,
+    newMessageAt: view.newMessageAt ?? null,
     // The complainant's own answer after closure (not the registration form's, which is the officer's).
     complainantSatisfaction: view.complainantSatisfaction ?? null,
     registration: procedure.registrationOf(view) ?? null,
@@ -1267,7 +1265,6 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
         await new Promise((r) => setTimeout(r, 100));
       }
     },
-    ...(deps.ladderDiagram ? { ladderDiagram: deps.ladderDiagram } : {}),
     ...(deps.signIn ? { signIn: deps.signIn } : {}),
   });
   registerPostvakPages(app, { reg, api: pagesApi });

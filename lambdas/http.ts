@@ -4,8 +4,6 @@
  * /dossiers, and by their verified ID token (the session cookie of the Cognito hosted sign-in,
  * which the pages pass on in-process) everywhere else. Logged and traced by `observed`.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import type { Context } from 'hono';
 import { getConnInfo, handle } from 'hono/aws-lambda';
 import { createApi, parseGroups } from './api.js';
@@ -31,14 +29,11 @@ function api() {
   const signIn = cognitoSignIn(signInConfig);
   // The postvak and attachments, when the organisation turned e-mail intake on.
   const mail = process.env.INBOUND_BUCKET ? awsInbound() : undefined;
-  // The ladder drawn at synth, beside regulation.json in the bundle (lib/handlers.ts).
-  const ladderFile = join(dirname(process.env.KLACHTFLOW_REGULATION ?? '/var/task/regulation.json'), 'ladder.svg');
   app = createApi({
     regulation,
     store,
     procedure,
     signIn,
-    ...(existsSync(ladderFile) ? { ladderDiagram: readFileSync(ladderFile, 'utf8') } : {}),
     ...(mail ? { inbound: mail.inbound, attachments: mail.attachments } : {}),
     officer: async (c) => {
       const claims = authorizerClaims(c);

@@ -85,12 +85,6 @@ export const TASK_FUNCTIONS: Record<SubstitutionName, HandlerName> = {
 export interface HandlersProps {
   /** The regulation every function runs, as loaded and validated. */
   readonly regulation: Regulation;
-  /**
-   * The ladder drawn at compile time or synth (SVG), put beside regulation.json as `ladder.svg`:
-   * the officers' page shows it without Graphviz in the function.
-   * @default no diagram
-   */
-  readonly ladderSvg?: string;
   /** The wiring every function reads (see lambdas/aws-deps.ts). */
   readonly environment: Readonly<Record<string, string>>;
   /** The reminder function's fixed name: the functions know its ARN before it exists. */
@@ -157,9 +151,6 @@ export class Handlers extends Construct {
   constructor(scope: Construct, id: string, props: HandlersProps) {
     super(scope, id);
     const regulationFile = regulationFileFor(props.regulation);
-    // The drawn ladder travels beside regulation.json (lambdas/http.ts reads it from there).
-    const ladderFile = join(dirname(regulationFile), 'ladder.svg');
-    if (props.ladderSvg) writeFileSync(ladderFile, props.ladderSvg);
 
     this.reminderDeadLetters = new Queue(this, 'ReminderDeadLetters', {
       encryption: QueueEncryption.SQS_MANAGED,
@@ -210,7 +201,6 @@ export class Handlers extends Construct {
             beforeInstall: () => [],
             afterBundling: (_input: string, output: string) => [
               `cp "${regulationFile}" "${output}/regulation.json"`,
-              ...(props.ladderSvg ? [`cp "${ladderFile}" "${output}/ladder.svg"`] : []),
               // The pages' style sheets (lambdas/web/assets.ts reads them from assets/ in Lambda).
               `mkdir -p "${output}/assets"`,
               ...WEB_ASSETS.map((a) => `cp "${require.resolve(a.spec)}" "${output}/assets/${a.file}"`),

@@ -105,7 +105,6 @@ export class KlachtflowStack extends Stack {
     };
     this.handlers = new Handlers(this, 'Handlers', {
       regulation,
-      ladderSvg: props.deployed.ladderSvg,
       reminderFunctionName,
       environment: procedureEnvironment,
       ...(config.apiConcurrency ? { apiConcurrency: config.apiConcurrency } : {}),

@@ -30,7 +30,7 @@ import { mailEventHandler } from '../lambdas/mail-events.js';
 import { documentPolicy } from '../lambdas/web/guard.js';
 import { tokenSignIn } from '../lambdas/web/officer-pages.js';
 import { OfficerSessions } from '../lambdas/web/sign-in.js';
-import { aslFile, ladderSvgFile, loadAsl } from '../statemachines/asl.js';
+import { aslFile, loadAsl } from '../statemachines/asl.js';
 import { compileRegulation, type SubstitutionName, substitute } from '../statemachines/compile.js';
 import { refuseLintErrors } from '../statemachines/lint.js';
 import { loadRegulation, PRESET_IDS } from '../statemachines/load.js';
@@ -383,14 +383,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     return undefined;
   };
 
-  // The ladder as drawn at compile time for a preset; an organisation's own file is drawn now.
-  const ladderDiagram =
-    (PRESET_IDS as readonly string[]).includes(opts.regulation) && existsSync(ladderSvgFile(reg.id))
-      ? readFileSync(ladderSvgFile(reg.id), 'utf8')
-      : await (await import('../statemachines/diagram.js')).ladderSvg(reg);
   const api = createApi({
     regulation: reg,
-    ladderDiagram,
     procedure,
     store: new DynamoDossierStore(storeClient, tableName),
     officer,

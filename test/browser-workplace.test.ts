@@ -140,7 +140,10 @@ describe.each(PRESET_IDS)('browser: the officers’ workplace of %s', (preset) =
         expect(facts).toContain(fact);
       expect(facts).toMatch(/Wanneer gebeurd\s+donderdag 20 augustus 2026/);
       expect(facts).toMatch(/Binnengekomen\s+[a-z]+dag \d+ [a-z]+ 2026 om \d\d:\d\d, via het klachtformulier/);
-      expect(await page.locator('main').innerText()).toContain('Ik heb nog een e-mail van 21 augustus.');
+      // What the complainant added, under the complaint, marked new (not only as a line of the history).
+      const added = page.locator('main li.kf-item', { hasText: 'Ik heb nog een e-mail van 21 augustus.' });
+      expect(await added.count()).toBe(1);
+      expect(await added.innerText()).toMatch(/^De klager, [a-z]+dag \d+ [a-z]+ 2026 om \d\d:\d\d nieuw/);
       // No decision is chosen beforehand, anywhere on the page.
       expect(await page.locator('input[type="radio"]:checked').count()).toBe(0);
       await readable(page, `${v.name} dossier`);

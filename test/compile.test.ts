@@ -139,29 +139,10 @@ describe('ladder diagram', () => {
     expect(svg).toContain('#ffd54f');
   });
 
-  it.each(PRESET_IDS)(
-    '%s: the committed drawing is current, and marking a step in it is what Graphviz draws (#19)',
-    async (id) => {
-      const { ladderSvg } = await import('../statemachines/diagram.js');
-      const { markCurrentStep } = await import('../lambdas/web/ladder-diagram.js');
-      const reg = loadRegulation(id);
-      const committed = readFileSync(ladderSvgFile(id), 'utf8');
-      expect(committed).toBe(await ladderSvg(reg));
-      const pathOf = (svg: string, step: string) => {
-        const lines = svg.split('\n');
-        return lines[lines.indexOf(`<title>${step.replaceAll('-', '&#45;')}</title>`) + 1];
-      };
-      for (const rung of reg.ladder.rungs)
-        for (const step of rung.steps) {
-          const marked = markCurrentStep(committed, step.id);
-          // Exactly one line changed: the step's own box, filled and drawn as Graphviz marks it.
-          const changed = marked.split('\n').filter((l, i) => l !== committed.split('\n')[i]);
-          expect(changed, step.id).toEqual([pathOf(await ladderSvg(reg, step.id), step.id)]);
-        }
-      expect(markCurrentStep(committed, undefined)).toBe(committed);
-      expect(markCurrentStep(committed, '<script>')).toBe(committed);
-    },
-  );
+  it.each(PRESET_IDS)('%s: the committed drawing is current (#19)', async (id) => {
+    const { ladderSvg } = await import('../statemachines/diagram.js');
+    expect(readFileSync(ladderSvgFile(id), 'utf8')).toBe(await ladderSvg(loadRegulation(id)));
+  });
 
   it('escapes quotes in titles', async () => {
     const { ladderDot } = await import('../statemachines/diagram.js');

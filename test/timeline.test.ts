@@ -23,14 +23,14 @@ describe('the dossier’s history in words', () => {
     expect(lines[0]).toBe('de klager: Klacht ontvangen via het klachtformulier.');
     expect(lines).toEqual(
       expect.arrayContaining([
-        'klachtflow: Ontvangstbevestiging: Ontvangstbevestiging verstuurd.',
+        'klachtflow: Ontvangstbevestiging verstuurd.',
         'klachtflow: Brief aan de klager: Wij hebben uw klacht ontvangen.',
-        'klachtflow: Is de klacht ontvankelijk? Begonnen, bij Klachtenfunctionaris.',
+        'klachtflow: Stap begonnen: Is de klacht ontvankelijk? Aan zet: Klachtenfunctionaris.',
         'officer@local: Is de klacht ontvankelijk? De klacht is ontvankelijk.',
         'klachtflow: Brief aan de klager: Onze bevindingen over uw klacht.',
         'klachtflow: Brief aan de beklaagde: Onze bevindingen over de klacht (geen e-mailadres: per post).',
         'de klager: Keuze van de klager: verder met de klacht of afsluiten: Verder naar: Behandeling door de manager.',
-        'klachtflow: De manager zoekt een oplossing: begonnen, bij Manager van de betrokken medewerker.',
+        'klachtflow: Stap begonnen: De manager zoekt een oplossing. Aan zet: Manager van de betrokken medewerker.',
       ]),
     );
     // In order, and nothing of the machinery: no step or outcome ids, no tokens, no reminders.
@@ -38,6 +38,10 @@ describe('the dossier’s history in words', () => {
     expect(at('De klacht is ontvankelijk')).toBeLessThan(at('Onze bevindingen'));
     expect(at('Onze bevindingen')).toBeLessThan(at('Verder naar'));
     for (const l of lines) expect(l).not.toMatch(/admissib|escalated:|choice-|__|token|reminder/);
+    // No line says the same words twice around a colon (issue 17: "Ontvangstbevestiging:
+    // Ontvangstbevestiging verstuurd"), nor "Begonnen, bij".
+    for (const l of lines) expect(l).not.toMatch(/(\p{L}[\p{L} ]{5,})[?:] \1/iu);
+    for (const l of lines) expect(l).not.toMatch(/Begonnen, bij/i);
 
     // The officers' page shows it.
     const cookie = await officerCookie(rt);

@@ -68,6 +68,18 @@ const BOUNCED_NL = {
 
 const AUDIENCE_NL = { complainant: 'de klager', respondent: 'de beklaagde', officer: 'medewerkers' } as const;
 
+/**
+ * A step and its outcome in one line, the step's title left out where the outcome already says it
+ * ("Ontvangstbevestiging verstuurd.", not "Ontvangstbevestiging: Ontvangstbevestiging verstuurd.").
+ */
+function saidOnce(title: string, outcome: string): string {
+  const t = title
+    .trim()
+    .replace(/[.?!:]$/, '')
+    .toLowerCase();
+  return outcome.toLowerCase().startsWith(t) ? outcome : labelled(title, outcome);
+}
+
 export function timeline(reg: Regulation, events: readonly DossierEvent[]): TimelineEntry[] {
   const role = (id: string) => reg.roles.find((r) => r.id === id)?.title ?? id;
   const step = (id: string) => findStep(reg, id)?.step;
@@ -114,13 +126,14 @@ export function timeline(reg: Regulation, events: readonly DossierEvent[]): Time
           add(e, `Termijn vervallen: ${titleOf(e.data.deadlineId)} (${e.data.reason}).`);
         break;
       case 'step.started':
+        // "Stap begonnen: Is de klacht ontvankelijk? Aan zet: Klachtenfunctionaris." (it read
+        // "Is de klacht ontvankelijk? Begonnen, bij Klachtenfunctionaris.").
         if (e.data.actor !== 'system')
           add(
             e,
-            labelled(
-              step(e.data.stepId)?.title ?? e.data.stepId,
-              `begonnen, bij ${e.data.assignee === 'complainant' ? 'de klager' : role(e.data.assignee)}.`,
-            ),
+            `Stap begonnen: ${sentence(step(e.data.stepId)?.title ?? e.data.stepId)} Aan zet: ${
+              e.data.assignee === 'complainant' ? 'de klager' : role(e.data.assignee)
+            }.`,
           );
         break;
       case 'step.ended': {
@@ -132,7 +145,7 @@ export function timeline(reg: Regulation, events: readonly DossierEvent[]): Time
           e,
           escalatedTo
             ? `De klager vroeg om de volgende stap: ${rung?.title ?? escalatedTo}.`
-            : labelled(s?.title ?? e.data.stepId, sentence(outcome ?? e.data.outcome)),
+            : saidOnce(s?.title ?? e.data.stepId, sentence(outcome ?? e.data.outcome)),
           e.data.by,
         );
         break;

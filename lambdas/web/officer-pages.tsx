@@ -185,13 +185,13 @@ function Worklist(props: {
               </p>
               {d.newMessageAt ? (
                 <p class="utrecht-paragraph">
-                  <span class="kf-tag">Nieuw bericht</span>van de klager, {dayOf(d.newMessageAt)}
+                  <span class="kf-tag">Nieuw bericht</span> van de klager, {dayOf(d.newMessageAt)}
                 </p>
               ) : null}
               {d.undeliveredSince ? (
                 <p class="utrecht-paragraph">
-                  <span class="kf-tag">Brief niet aangekomen</span>
-                  {(d.undeliveredTo ?? []).join(', ')}, {dayOf(d.undeliveredSince)}
+                  <span class="kf-tag">Brief niet aangekomen</span> {(d.undeliveredTo ?? []).join(', ')},{' '}
+                  {dayOf(d.undeliveredSince)}
                 </p>
               ) : null}
             </li>
@@ -810,7 +810,10 @@ function DossierPage(props: {
                     {m.via === 'email' ? ', per e-mail' : ''}
                   </strong>
                   {d.newMessageAt && m.from === 'complainant' && m.at >= d.newMessageAt ? (
-                    <span class="kf-tag"> nieuw</span>
+                    <>
+                      {' '}
+                      <span class="kf-tag">nieuw</span>
+                    </>
                   ) : null}
                 </p>
                 <p class="utrecht-paragraph kf-pre">{m.text}</p>
@@ -1060,8 +1063,6 @@ export function registerOfficerPages(
     reg: Regulation;
     api: { request: (path: string, init?: RequestInit) => Response | Promise<Response> };
     now: () => Date;
-    /** The ladder drawn at compile time (SVG); the current step is marked per page. Absent: no diagram. */
-    ladderDiagram?: string;
     /**
      * How officers sign in. @default tokenSignIn with sessions of its own (the API must accept
      * them: the runtime passes the sessions it resolves)

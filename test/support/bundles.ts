@@ -25,7 +25,6 @@ import { OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { build } from 'esbuild';
 import { WEB_ASSETS } from '../../lambdas/web/asset-files.js';
 import { BUNDLING, DEFAULT_RUNTIME, HANDLERS, type HandlerName, PROJECT_ROOT } from '../../lib/handlers.js';
-import { ladderSvgFile } from '../../statemachines/asl.js';
 import { loadRegulation } from '../../statemachines/load.js';
 
 const require = createRequire(import.meta.url);
@@ -100,7 +99,6 @@ export async function bundleHandler(name: HandlerName, root = bundleRoot()): Pro
     writeFileSync(warningsFile, JSON.stringify(result.warnings.map((w) => w.text)));
     // What the stack's afterBundling hook puts beside the bundle.
     writeFileSync(join(dir, 'regulation.json'), JSON.stringify(loadRegulation('ons-welzijn')));
-    copyFileSync(ladderSvgFile('ons-welzijn'), join(dir, 'ladder.svg'));
     mkdirSync(join(dir, 'assets'), { recursive: true });
     for (const a of WEB_ASSETS) copyFileSync(require.resolve(a.spec), join(dir, 'assets', a.file));
   }
