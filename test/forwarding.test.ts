@@ -57,8 +57,8 @@ describe('forwarding and referring', () => {
     const forwarded = toComplainant.find((m) =>
       m.subject.includes('Wij sturen uw klacht door naar Externe klachtencommissie'),
     );
-    expect(forwarded?.text).toContain('U heeft ons gevraagd uw klacht');
-    expect(forwarded?.text).toContain('U hoeft de klacht daar niet opnieuw in te dienen.');
+    expect(forwarded?.text).toContain('Op uw verzoek sturen wij uw klacht');
+    expect(forwarded?.text).toContain('De klacht hoeft daar niet opnieuw te worden ingediend.');
     expect(forwarded?.text).not.toContain('Wij sluiten uw dossier');
     const cover = mails.find((m) => m.to.includes(COMMITTEE));
     expect(cover?.subject).toContain('Doorgestuurde klacht');

@@ -550,19 +550,12 @@ export function renderLetter(input: LetterInput): Letter {
       const ref = reg.referrals.find((x) => x.id === input.referralId);
       if (ref?.handling === 'forward') {
         // Doorsturen: we send the complaint on, as the complainant asked; not "we close your dossier".
-        subjectOverride = complainant
-          ? `Wij sturen uw klacht door naar ${ref.name}`
-          : `De klacht is doorgestuurd naar ${ref.name}`;
+        subjectOverride = `${forReader('Wij sturen uw klacht', input.audience)} door naar ${ref.name}`;
         lines.push(
-          complainant
-            ? `U heeft ons gevraagd uw klacht (kenmerk ${view.reference}) door te sturen naar ${ref.name}. Dat hebben wij gedaan op ${dayOf(view.ended.at(-1)?.at ?? r.receivedAt)}.`
-            : `De klacht (kenmerk ${view.reference}) is op verzoek van de klager doorgestuurd naar ${ref.name}.`,
+          `Op ${complainant ? 'uw' : 'verzoek van de klager'}${complainant ? ' verzoek' : ''} sturen wij ${about} (kenmerk ${view.reference}) door naar ${ref.name}. Dat deden wij op ${dayOf(view.ended.at(-1)?.at ?? r.receivedAt)}.`,
           '',
-          complainant
-            ? `${ref.name} behandelt uw klacht nu verder en neemt zelf contact met u op. U hoeft de klacht daar niet opnieuw in te dienen.`
-            : `${ref.name} behandelt de klacht verder.`,
+          `${ref.name} behandelt de klacht verder en neemt zelf contact op. De klacht hoeft daar niet opnieuw te worden ingediend.`,
           ...(ref.binding ? ['', `De uitspraak van ${ref.name} is bindend.`] : []),
-          ...(ref.term ? ['', `Termijn: ${ref.term}`] : []),
           '',
           `Contact met ${ref.name}:`,
           ...contactDetails(ref.contact),
