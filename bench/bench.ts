@@ -9,7 +9,9 @@
  *   npm run bench                     # a table
  *   npm run bench -- --json           # one JSON object
  *   npm run bench -- --requests 400   # intake requests per concurrency level (default 100)
- *   npm run bench -- --only intake    # one part: intake, startup or bundles
+ *   npm run bench -- --only intake    # one part: intake, startup, bundles or year
+ *   npm run bench -- --sim 1000,10000 # simulated years side by side (bench/simulation-scaling.ts)
+ *   npm run bench -- --heap 500,2000  # complaints to closure per heap probe (default 50,200)
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -22,13 +24,14 @@ import { startRuntime } from '../runtime/runtime.js';
 import { bundleHandler, loadBundle } from '../test/support/bundles.js';
 import { readyUrl } from '../test/support/process.js';
 import { NO_LIMITS, SANNE } from '../test/support/runtime.js';
+import { heapScaling, simulationScaling } from './simulation-scaling.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const args = process.argv.slice(2);
 const asJson = args.includes('--json');
 const requests = Number(args[args.indexOf('--requests') + 1]) || 100;
-/** One part only: `intake` (with the raw store and the calls), `startup`, or `bundles`. */
+/** One part only: `intake` (with the raw store and the calls), `startup`, `bundles`, or `year`. */
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
 const say = (line: string) => {
   if (!asJson) process.stderr.write(`${line}\n`);
@@ -39,6 +42,18 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
 }
 const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
+/** A comma-separated list of numbers after `name` (`--sim 1000,10000`), or the default. */
+const listArg = (name: string, fallback: number[]) => {
+  const i = args.indexOf(name);
+  const list =
+    i >= 0
+      ? (args[i + 1] ?? '')
+          .split(',')
+          .map(Number)
+          .filter((x) => x > 0)
+      : [];
+  return list.length ? list : fallback;
+};
 
 /** Runs `n` calls of `one` with `concurrency` at a time; latencies in ms and the rate per second. */
 async function load(n: number, concurrency: number, one: (i: number) => Promise<void>) {
@@ -377,6 +392,30 @@ async function bundleSection() {
   return { lambdaBundles: bundles };
 }
 
+/** The simulated year side by side at several sizes, and the runtime's heap after closed complaints (issue 19). */
+async function yearSection() {
+  const simSizes = listArg('--sim', [100, 300]);
+  say(`simulate ons-welzijn, 365 days (in-memory table), complaints: ${simSizes.join(', ')}`);
+  const simulation = await simulationScaling(simSizes);
+  for (const r of simulation)
+    say(
+      `  ${String(r.complaints).padStart(6)} complaints  ${r.wallSeconds} s wall  ${r.cpuSeconds} s CPU  ${r.complaintsPerSecond} /s  ${r.cpuMsPerComplaint} ms CPU per complaint  (load ${r.loadAverage.join(' ')})`,
+    );
+  const [first, last] = [simulation[0], simulation.at(-1)];
+  if (first && last && last !== first)
+    say(
+      `  ${last.complaints / first.complaints}× the complaints took ${round(last.cpuSeconds / first.cpuSeconds, 2)}× the CPU (${round(last.wallSeconds / first.wallSeconds, 2)}× the wall time)`,
+    );
+  const heapSizes = listArg('--heap', [50, 200]);
+  say(`heap after GC, complaints to closure: ${heapSizes.join(', ')} (dynalite as npm start runs it, and in memory)`);
+  const heap = await heapScaling(heapSizes, ['dynalite', 'memory']);
+  for (const r of heap)
+    say(
+      `  ${r.store.padEnd(8)} ${String(r.n).padStart(5)} closed  ${r.heapMb} MB${r.store === 'memory' ? ` (${r.heapWithoutTableMb} MB without the table)` : ''}  ${r.pendingClock} on the clock  ${r.seconds} s`,
+    );
+  return { simulation, heap };
+}
+
 async function main() {
   const machine = {
     node: process.version,
@@ -390,6 +429,7 @@ async function main() {
   if (!only || only === 'intake') Object.assign(result, await intakeSection());
   if (!only || only === 'startup') Object.assign(result, await startupSection());
   if (!only || only === 'bundles') Object.assign(result, await bundleSection());
+  if (!only || only === 'year') Object.assign(result, await yearSection());
   if (asJson) process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 

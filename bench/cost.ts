@@ -330,6 +330,36 @@ export async function presetTemplate(preset: string): Promise<Template> {
   return app.synth().getStackByName(stack.stackName).template as Template;
 }
 
+/**
+ * The fixed monthly cost of a preset's stack, kept in node_modules/.cache/klachtflow under a hash
+ * of everything the template is made from (lib/, the preset's file, this file, the lockfile): a
+ * CDK synth takes about 10 s on this machine, and a simulation asks for the same answer every run.
+ */
+export async function cachedFixedMonthlyCost(preset: string): Promise<ReturnType<typeof fixedMonthlyCost>> {
+  const { createHash } = await import('node:crypto');
+  const { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const root = join(import.meta.dirname, '..');
+  const files = [
+    ...readdirSync(join(root, 'lib'), { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.ts'))
+      .sort()
+      .map((f) => join(root, 'lib', f)),
+    join(root, 'statemachines', 'presets', `${preset}.yaml`),
+    join(root, 'bench', 'cost.ts'),
+    join(root, 'package-lock.json'),
+  ];
+  const hash = createHash('sha256');
+  for (const f of files) hash.update(f).update(existsSync(f) ? readFileSync(f) : '');
+  const dir = join(root, 'node_modules', '.cache', 'klachtflow');
+  const file = join(dir, `fixed-cost-${preset}-${hash.digest('hex').slice(0, 16)}.json`);
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
+  const cost = fixedMonthlyCost(await presetTemplate(preset));
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(file, JSON.stringify(cost));
+  return cost;
+}
+
 /** The lines as a table, with the arithmetic. */
 export function costTable(cost: ReturnType<typeof fixedMonthlyCost>): string {
   const rows = cost.lines.map((l) =>

@@ -10,7 +10,7 @@
  * where the regulation allows it, and starts again 3 to 14 days later; default 0.1), --json.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Heap } from 'heap-js';
 import { Temporal } from 'temporal-polyfill';
@@ -20,7 +20,7 @@ import type { UsageCounts } from '../runtime/usage.js';
 import { PRESET_IDS } from '../statemachines/load.js';
 import { seeded } from '../test/support/random.js';
 import { SANNE } from '../test/support/runtime.js';
-import { costPerComplaint, fixedMonthlyCost, PRICES_AS_OF, presetTemplate } from './cost.js';
+import { cachedFixedMonthlyCost, costPerComplaint, PRICES_AS_OF } from './cost.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -334,6 +334,9 @@ async function main() {
     days,
     simulatedDays: day,
     wallSeconds: Math.round(wallSeconds * 10) / 10,
+    // CPU of this process (user + system): on a shared machine wall time also counts others' work.
+    cpuSeconds: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1e5) / 10,
+    loadAverage: loadavg().map((x) => Math.round(x * 10) / 10),
     complaintsPerSecond: Math.round((10 * sims.length) / wallSeconds) / 10,
     outcomes,
     deadlines: attainment,
@@ -364,7 +367,7 @@ async function main() {
     retention.unit === 'years' ? retention.amount * 12 : retention.unit === 'months' ? retention.amount : 1;
   const perComplaint = costPerComplaint(result.usage.perComplaint, { retentionMonths });
   const fixed = (PRESET_IDS as readonly string[]).includes(regulation)
-    ? fixedMonthlyCost(await presetTemplate(regulation))
+    ? await cachedFixedMonthlyCost(regulation)
     : undefined;
   const cost = {
     asOf: PRICES_AS_OF,
@@ -387,7 +390,7 @@ async function main() {
   }
   const out = (s: string) => process.stdout.write(`${s}\n`);
   out(
-    `\n${result.complaints} klachten, ${regulation}, ${days} dagen (gesimuleerd: ${day} dagen), ${result.wallSeconds} s, ${result.complaintsPerSecond} klachten per seconde`,
+    `\n${result.complaints} klachten, ${regulation}, ${days} dagen (gesimuleerd: ${day} dagen), ${result.wallSeconds} s, ${result.complaintsPerSecond} klachten per seconde (${result.cpuSeconds} s rekentijd; belasting van de machine ${result.loadAverage.join(' ')})`,
   );
   out('dossiers per uitkomst:');
   for (const [k, v] of Object.entries(outcomes).sort((a, b) => b[1] - a[1])) out(`  ${k.padEnd(32)} ${v}`);

@@ -212,6 +212,11 @@ export class MemoryDynamoDb {
     this.observers.push(observer);
   }
 
+  /** Forgets every item (the heap probe: what the runtime keeps besides the table's contents). */
+  clear(): void {
+    this.stores.clear();
+  }
+
   /** How many items the table holds (tests: what stays in memory). */
   itemCount(tableName: string): number {
     return this.stores.get(`item-${tableName}`)?.size ?? 0;

@@ -104,6 +104,8 @@ export interface Runtime {
   endpoints: { dynamodb: string; aws: string; region: string; tableName: string; stateMachineArn: string };
   /** Answers a request in this process, as the HTTP server would (the simulation calls it directly). */
   fetch(request: Request): Promise<Response>;
+  /** The in-memory table, when the runtime runs on one (`store: 'memory'`). */
+  memoryStore?: MemoryDynamoDb;
   /** The local SMTP server, when started (`smtpPort`), with the port it bound. */
   smtp?: LocalSmtp;
   /** Complaints by e-mail: the same domain code the SES handler calls. */
@@ -162,11 +164,13 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const tableName = 'klachtflow-dossiers';
   let dynamo: Awaited<ReturnType<typeof startDynalite>> | undefined;
   let storeClient: DynamoDBClient | MemoryDynamoDb;
+  let memoryStore: MemoryDynamoDb | undefined;
   if (opts.store === 'memory') {
     const memory = new MemoryDynamoDb();
     memory.createTable(tableDefinition(tableName));
     usage.meterMemoryDynamoDb(memory);
     storeClient = memory;
+    memoryStore = memory;
   } else {
     dynamo = await startDynalite(join(dataDir, 'dynamodb'));
     const dynamoClient = new DynamoDBClient({ region: REGION, endpoint: dynamo.endpoint, credentials: CREDENTIALS });
@@ -467,6 +471,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       stateMachineArn,
     },
     ...(smtp ? { smtp } : {}),
+    ...(memoryStore ? { memoryStore } : {}),
     inbound,
     background,
     stop: async () => {

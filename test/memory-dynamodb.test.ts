@@ -381,6 +381,7 @@ describe('memory DynamoDB: the same answers as dynalite', () => {
         'received',
         store.receivedBetween(reg, '2026-01-01', '2026-12-31').then((ids) => ids.length),
       );
+      await note('pending', store.pending(reg));
       for (let i = 0; i < 4; i++)
         await note(
           `read ${i}`,

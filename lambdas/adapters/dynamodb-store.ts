@@ -44,6 +44,9 @@ export const INDEXES = {
 /** The worklist index's key for a regulation's mail that waits in the postvak. */
 const heldKey = (regulationId: string) => `HELD-WAITING#${regulationId}`;
 
+/** The byRole index's key for a regulation's dossiers that are no longer open but have work pending. */
+const pendingKey = (regulationId: string) => `PENDING#${regulationId}`;
+
 /** The attribute DynamoDB's TTL reads (epoch seconds); the CDK table names it. */
 export const TTL_ATTRIBUTE = 'expiresAt';
 
@@ -146,7 +149,7 @@ function isConditionFailure(e: unknown): boolean {
  * in-memory DynamoDB (runtime/memory-dynamodb.ts), held to dynalite's answers by a test.
  */
 export interface DocumentSender {
-  send(command: PutCommand | GetCommand | QueryCommand | UpdateCommand): Promise<unknown>;
+  send(command: PutCommand | GetCommand | QueryCommand | UpdateCommand | TransactWriteCommand): Promise<unknown>;
 }
 
 export class DynamoDossierStore implements HeldMailStore {
@@ -234,6 +237,9 @@ export class DynamoDossierStore implements HeldMailStore {
     base?: DossierView,
   ): Promise<DossierView> {
     const events = bodies.map((b, i) => ({ ...b, seq: expectedVersion + i + 1, at, by }) as DossierEvent);
+    const improves = bodies.some((b) => b.type === 'improvement.added' || b.type === 'improvement.updated');
+    if (base && base.status !== 'open' && (improves || bodies.some((b) => b.type === 'letter.queued')))
+      await this.markPending(id, base.regulationId);
     try {
       await this.doc.send(
         new PutCommand({
@@ -255,10 +261,58 @@ export class DynamoDossierStore implements HeldMailStore {
           ? project(base, bodies, at, by)
           : await this.load(id);
     if (!view) throw new Error(`Dossier ${id} vanished`);
+    // The register's projection before the view: the view written last clears the pending mark
+    // only once the projection is there (see markPending).
+    if (improves) await this.putImprovements(view);
     await this.putView(view);
-    if (bodies.some((b) => b.type === 'improvement.added' || b.type === 'improvement.updated'))
-      await this.putImprovements(view);
     return view;
+  }
+
+  /**
+   * Marks a dossier that is no longer open as having work pending (a letter to send, the register
+   * to project), before the events that bring that work are written: a crash between the event and
+   * the view would otherwise leave work that no index shows. The next view written (putView)
+   * carries the mark as long as letters wait, and drops it when none do. An open dossier needs no
+   * mark: recovery reads every open dossier through the worklist anyway.
+   */
+  private async markPending(id: string, regulationId: string): Promise<void> {
+    await this.doc
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: dossierKey(id), sk: 'VIEW' },
+          UpdateExpression: 'SET gsi2pk = :p, gsi2sk = :s',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':p': pendingKey(regulationId), ':s': id },
+        }),
+      )
+      .catch((e) => {
+        if (!isConditionFailure(e)) throw e; // no view yet: the dossier is new, so open
+      });
+  }
+
+  /**
+   * Dossiers no longer open that have work pending (a letter not yet sent, the register not yet
+   * projected): through the index, so recovery does not read every dossier ever received.
+   */
+  async pending(regulationId: string): Promise<string[]> {
+    const ids: string[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: INDEXES.byRole.name,
+          KeyConditionExpression: 'gsi2pk = :p',
+          ExpressionAttributeValues: { ':p': pendingKey(regulationId) },
+          ProjectionExpression: 'id',
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) ids.push(String(item.id));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return ids;
   }
 
   /**
@@ -328,9 +382,13 @@ export class DynamoDossierStore implements HeldMailStore {
     return view;
   }
 
-  /** Writes the register's projection of a dossier's actions, never backwards. */
+  /**
+   * Writes the register's projection of a dossier's actions, never backwards, and then the view
+   * (recovery after a crash between the event and these: the view also drops its pending mark).
+   */
   async projectImprovements(view: DossierView): Promise<void> {
     await this.putImprovements(view);
+    await this.putView(view, true);
   }
 
   private async putImprovements(view: DossierView): Promise<void> {
@@ -407,7 +465,10 @@ export class DynamoDossierStore implements HeldMailStore {
       gsi3pk: `DOSSIERS#${view.regulationId}`,
       gsi3sk: `${view.received.receivedAt}#${view.id}`,
     };
-    // Sparse indexes: a closed dossier leaves the worklist by not carrying its keys.
+    // Sparse indexes: a closed dossier leaves the worklist by not carrying its keys; one whose
+    // letters still wait is in the byRole index under its regulation's pending key (recovery).
+    if (view.status !== 'open' && view.letters.some((l) => l.status === 'queued'))
+      Object.assign(item, { gsi2pk: pendingKey(view.regulationId), gsi2sk: view.id });
     if (view.status === 'open') {
       Object.assign(item, { gsi1pk: `OPEN#${view.regulationId}`, gsi1sk: `${due}#${view.id}` });
       if (view.current)

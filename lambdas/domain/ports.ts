@@ -108,9 +108,14 @@ export interface DossierStore {
     cursor?: string;
   }): Promise<WorklistPage>;
   receivedBetween(regulationId: string, from: string, to: string): Promise<string[]>;
+  /**
+   * Dossiers no longer open with work pending (a letter not sent, the register not projected):
+   * what recovery after a crash reads besides the open ones, never every dossier ever received.
+   */
+  pending(regulationId: string): Promise<string[]>;
   /** The improvement register over all dossiers of a regulation, by due date (a projection, not a scan). */
   improvements(regulationId: string, q?: { status?: Improvement['status']; limit?: number }): Promise<ImprovementRow[]>;
-  /** Brings the register's projection of one dossier up to date (after a crash between the two writes). */
+  /** Brings the register's projection and the view of one dossier up to date (after a crash between the writes). */
   projectImprovements?(view: DossierView): Promise<void>;
   recordRead(id: string, read: { by: string; at: string; what: string }): Promise<void>;
   /** The latest reads (at most `limit`), oldest first, and whether there were more. */

@@ -136,22 +136,10 @@ export async function register(
  * task not yet run) is the same execution again, as StartExecution answers in AWS.
  */
 export async function recoverIntake(core: Core): Promise<number> {
-  // Letters decided but not recorded as sent (a crash in between) go out now. The local
-  // runtime is one process, so no lease it finds can belong to a live sender.
-  for (const id of await core.deps.store.receivedBetween(core.reg.id, '0000', '9999')) {
-    const view = await core.deps.store.load(id);
-    // One dossier whose letters cannot go now must not keep the others (or the service) down.
-    if (view?.letters.some((l) => l.status === 'queued'))
-      await core
-        .deliver(view, [], true)
-        .catch((e) =>
-          console.error(`klachtflow: letters of dossier ${id} not sent now, again later:`, (e as Error).name),
-        );
-    // The improvement register's projection is written after the event: a crash in between
-    // left it behind, and it is brought up to date here (a current one is left as it is).
-    if (view?.improvements.length) await core.deps.store.projectImprovements?.(view);
-  }
-  let started = 0;
+  // What may need finishing: the open dossiers (the worklist), and those no longer open with a
+  // letter or the register still pending (their own index). Never every dossier ever received:
+  // this ran at every start and read them all, closed ones included (issue 19).
+  const ids = new Set<string>();
   let cursor: string | undefined;
   do {
     const page = await core.deps.store.worklist({
@@ -159,19 +147,36 @@ export async function recoverIntake(core: Core): Promise<number> {
       limit: 200,
       ...(cursor ? { cursor } : {}),
     });
-    for (const item of page.items) {
-      const view = await core.deps.store.load(String(item.id));
-      if (view && view.status === 'open' && !view.executionArn) {
-        try {
-          await startLadder(core, view, view.received.startRung);
-          started++;
-        } catch (e) {
-          console.error(`klachtflow: ladder of dossier ${view.id} could not be started:`, (e as Error).name);
-        }
-      }
-    }
+    for (const item of page.items) ids.add(String(item.id));
     cursor = page.next ?? undefined;
   } while (cursor);
+  for (const id of await core.deps.store.pending(core.reg.id)) ids.add(id);
+  let started = 0;
+  for (const id of ids) {
+    const view = await core.deps.store.load(id);
+    if (!view) continue;
+    // Letters decided but not recorded as sent (a crash in between) go out now. The local
+    // runtime is one process, so no lease it finds can belong to a live sender. One dossier whose
+    // letters cannot go now must not keep the others (or the service) down.
+    if (view.letters.some((l) => l.status === 'queued'))
+      await core
+        .deliver(view, [], true)
+        .catch((e) =>
+          console.error(`klachtflow: letters of dossier ${id} not sent now, again later:`, (e as Error).name),
+        );
+    // The improvement register's projection is written after the event: a crash in between
+    // left it behind, and it is brought up to date here (a current one is left as it is).
+    if (view.improvements.length) await core.deps.store.projectImprovements?.(view);
+    // A complaint stored just before a crash, whose ladder never started, starts now.
+    if (view.status === 'open' && !view.executionArn) {
+      try {
+        await startLadder(core, view, view.received.startRung);
+        started++;
+      } catch (e) {
+        console.error(`klachtflow: ladder of dossier ${view.id} could not be started:`, (e as Error).name);
+      }
+    }
+  }
   return started;
 }
 

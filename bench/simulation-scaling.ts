@@ -1,0 +1,106 @@
+/**
+ * Part of `npm run bench` (issue 19): how the simulated year grows with the number of complaints,
+ * side by side, and how the local runtime's heap grows with closed complaints on `npm start`'s own
+ * path (dynalite on disk). Each run in a fresh process; wall and CPU time and the machine's load
+ * are printed with it (the machine is shared: wall time counts other processes' work too).
+ *
+ *   npm run bench -- --sim 100,300          # complaints per simulated year (default)
+ *   npm run bench -- --sim 1000,10000       # the issue's sizes (long)
+ *   npm run bench -- --heap 50,200          # complaints to closure per heap probe (default)
+ */
+import { spawn } from 'node:child_process';
+import { loadavg } from 'node:os';
+
+/** Runs a script in a fresh Node process (through tsx) and returns its last stdout line as JSON. */
+function run(args: string[], nodeFlags: string[] = []): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', ...args], {
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      err += d;
+    });
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`${args.join(' ')}: exit ${code}\n${err.slice(-2000)}`));
+      resolve(JSON.parse(out.trim().split('\n').at(-1) ?? '{}'));
+    });
+  });
+}
+
+const load = () => loadavg().map((x) => Math.round(x * 10) / 10);
+
+export interface SimulationRun {
+  complaints: number;
+  wallSeconds: number;
+  cpuSeconds: number;
+  complaintsPerSecond: number;
+  cpuMsPerComplaint: number;
+  loadAverage: number[];
+}
+
+/** `klachtflow simulate --regulation ons-welzijn --days 365` at each size, one process each. */
+export async function simulationScaling(sizes: number[]): Promise<SimulationRun[]> {
+  const runs: SimulationRun[] = [];
+  for (const n of sizes) {
+    const r = (await run([
+      'bench/simulate.ts',
+      '--regulation',
+      'ons-welzijn',
+      '--complaints',
+      String(n),
+      '--days',
+      '365',
+      '--json',
+    ])) as { complaints: number; wallSeconds: number; cpuSeconds: number; complaintsPerSecond: number };
+    runs.push({
+      complaints: r.complaints,
+      wallSeconds: r.wallSeconds,
+      cpuSeconds: r.cpuSeconds,
+      complaintsPerSecond: r.complaintsPerSecond,
+      cpuMsPerComplaint: Math.round((1000 * r.cpuSeconds) / Math.max(1, r.complaints)),
+      loadAverage: load(),
+    });
+  }
+  return runs;
+}
+
+export interface HeapRun {
+  n: number;
+  store: string;
+  heapMb: number;
+  heapWithoutTableMb: number;
+  pendingClock: number;
+  seconds: number;
+}
+
+/**
+ * Heap after forced GC of the local runtime after n complaints went to closure
+ * (test/probes/runtime-heap.ts), on dynalite (what `npm start` runs) and on the in-memory table.
+ */
+export async function heapScaling(sizes: number[], stores: ('dynalite' | 'memory')[]): Promise<HeapRun[]> {
+  const runs: HeapRun[] = [];
+  for (const store of stores)
+    for (const n of sizes) {
+      const r = (await run(['test/probes/runtime-heap.ts', String(n), store], ['--expose-gc'])) as {
+        heapWithTable: number;
+        heapWithoutTable: number;
+        pendingClock: number;
+        seconds: number;
+      };
+      runs.push({
+        n,
+        store,
+        heapMb: Math.round(r.heapWithTable / 2 ** 17) / 8,
+        heapWithoutTableMb: Math.round(r.heapWithoutTable / 2 ** 17) / 8,
+        pendingClock: r.pendingClock,
+        seconds: r.seconds,
+      });
+    }
+  return runs;
+}
