@@ -128,6 +128,7 @@ describe('browser: officers take an OCO complaint to the committee’s ruling th
 
   async function decide(page: Page, outcome: string) {
     await page.getByLabel(outcome).check();
+    await fillLetterContents(page);
     await page.getByRole('button', { name: 'Leg de uitkomst vast' }).click();
     expect(await page.getByRole('status').textContent()).toContain('De uitkomst is vastgelegd');
     await oco.advance('PT0S');
@@ -243,6 +244,19 @@ describe.each(['ondersteuningsteam', 'swt-dordrecht', 'so-trainingsbureau', 'ons
 );
 
 /**
+ * What the outcome's letter must contain that the officer writes (findings, judgement, measures
+ * and by when, #16): filled in as an officer does, a date the Dutch way. Fields the chosen outcome
+ * does not need are filled too; the letter of another outcome does not use them.
+ */
+async function fillLetterContents(page: Page) {
+  for (const field of await page.locator('form:has(input[name="outcome"]) [name^="contents."]').all()) {
+    if (await field.inputValue()) continue;
+    const isDate = (await field.evaluate((e) => e.tagName)) === 'INPUT';
+    await field.fill(isDate ? '15-01-2027' : 'Wij hebben met u en de medewerker gesproken.');
+  }
+}
+
+/**
  * Walks a dossier to its closure through the officers' pages: reads on the dossier page who must
  * act ("Bij: ..."), signs in as that role, takes the outcome that goes up the ladder, and fills
  * in the registration form when closing needs it.
@@ -264,7 +278,11 @@ async function walkThroughPages(page: Page, r: TestRuntime, id: string): Promise
     await page.goto(`${r.url}/medewerkers/dossiers/${id}`);
     let main = (await page.locator('main').textContent()) ?? '';
     if (/Afgesloten op /.test(main)) return `${main}\nStappen: ${steps.join(' | ')}`;
-    const role = r.regulation.roles.find((x) => main.includes(`Aan zet: ${x.title}`));
+    // The first "Aan zet:" is the current step's; the history below names earlier ones too.
+    const current = /Aan zet: ([^\n]*)/.exec(main)?.[1] ?? '';
+    const role = r.regulation.roles
+      .filter((x) => current.startsWith(x.title))
+      .sort((a, b) => b.title.length - a.title.length)[0];
     if (role) {
       await signIn(role.id);
       await page.goto(`${r.url}/medewerkers/dossiers/${id}`);
@@ -282,6 +300,7 @@ async function walkThroughPages(page: Page, r: TestRuntime, id: string): Promise
     const labels = await page.locator('label[for^="outcome"]').allTextContents();
     const unsolved = labels.findIndex((l) => /niet (naar tevredenheid )?opgelost|geen oplossing/i.test(l));
     await options.nth(unsolved >= 0 ? unsolved : 0).check();
+    await fillLetterContents(page);
     await page.getByRole('button', { name: 'Leg de uitkomst vast' }).click();
     const after = (await page.locator('main').textContent()) ?? '';
     if (/registratie/i.test(after) && !(await page.getByRole('status').count())) {
@@ -295,7 +314,8 @@ async function walkThroughPages(page: Page, r: TestRuntime, id: string): Promise
       await page.getByRole('button', { name: 'Bewaar het formulier' }).click();
     }
   }
-  throw new Error(`dossier ${id} did not close through the pages`);
+  const last = ((await page.locator('main').textContent()) ?? '').replace(/\s+/g, ' ').slice(0, 1500);
+  throw new Error(`dossier ${id} did not close through the pages; steps: ${steps.join(' | ')}; page: ${last}`);
 }
 
 describe('browser: an officer records a complaint that came by phone', () => {

@@ -17,6 +17,7 @@ import fc from 'fast-check';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isWellFormed } from '../lambdas/domain/text.js';
+import { walk } from './support/ladder.js';
 import { SANNE, type TestRuntime, testRuntime } from './support/runtime.js';
 
 const SEED = Number(process.env.FC_SEED ?? 20261203);
@@ -219,6 +220,23 @@ const SETUPS: Record<string, () => Promise<Setup>> = {
   'POST /complaints/{id}/escalate': async () => {
     const c = await complaint();
     return { url: `/complaints/${c.id}/escalate`, body: {}, token: c.token, dossierId: c.id };
+  },
+  'POST /complaints/{id}/satisfaction': async () => {
+    // Asked only after closure (not after a withdrawal): the officer rung ends resolved first.
+    const c = await complaint();
+    await settled(c.id);
+    await walk(rt, c.id, [
+      ['admissibility', 'admissible'],
+      ['preliminary-investigation', 'done'],
+      ['conversation', 'resolved'],
+    ]);
+    await settled(c.id);
+    return {
+      url: `/complaints/${c.id}/satisfaction`,
+      body: { satisfied: true, remark: 'Goed geholpen.' },
+      token: c.token,
+      dossierId: c.id,
+    };
   },
   'POST /dossiers/{id}/actions': async () => {
     const c = await complaint();
