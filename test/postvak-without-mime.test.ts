@@ -9,10 +9,10 @@
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FileAttachmentStore } from '../lambdas/adapters/attachments.js';
 import { DynamoDossierStore } from '../lambdas/adapters/dynamodb-store.js';
 import { InboundMail } from '../lambdas/domain/inbound-mail.js';
 import type { Mail } from '../lambdas/domain/ports.js';
+import { FileAttachmentStore } from '../runtime/file-attachments.js';
 import { dossier } from './support/ladder.js';
 import { type TestRuntime, testRuntime } from './support/runtime.js';
 

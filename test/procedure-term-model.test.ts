@@ -131,7 +131,8 @@ describe('lint: which statutes set a term for the whole handling', () => {
 
   it('steps inside a term are watched: no "waits without a term" warning for them', () => {
     const findings = lintRegulation(loadRegulation(AWB_EXAMPLE));
-    expect(findings.filter((f) => f.article === 'klachtflow')).toEqual([]);
+    // klachtflow's notes (how each mustContain item is written, #16) are no warnings.
+    expect(findings.filter((f) => f.article === 'klachtflow' && f.level !== 'note')).toEqual([]);
   });
 
   it('the presets converted: no Awb 9:11 warning left in Ondersteuningsteam and SWT Dordrecht', () => {

@@ -67,10 +67,18 @@ describe('reliability: crashes', () => {
               await rt.call('POST', `/complaints/${k.id}/escalate`, {}, k.token);
             } else if (NEXT[step.id]) {
               const token = officers[step.assignee] ?? officers.officer;
+              const outcome = NEXT[step.id] as string;
+              // What the outcome's letter must contain that the officer writes (the findings, #16).
+              const action = (d.json?.availableActions ?? []).find((a: any) => a.type === 'outcome');
+              const contents = Object.fromEntries(
+                Object.entries((action?.fields ?? {}) as Record<string, any>)
+                  .filter(([f, v]) => f.startsWith('contents.') && v.requiredFor?.includes(outcome))
+                  .map(([f, v]) => [f.slice('contents.'.length), v.type === 'date' ? '2026-12-01' : 'Gesproken.']),
+              );
               await rt.call(
                 'POST',
                 `/dossiers/${k.id}/actions`,
-                { type: 'outcome', stepId: step.id, outcome: NEXT[step.id] },
+                { type: 'outcome', stepId: step.id, outcome, ...(Object.keys(contents).length ? { contents } : {}) },
                 token,
               );
             } else if (random() < 0.3) {
@@ -111,8 +119,9 @@ describe('reliability: crashes', () => {
           expect.soft(view.current?.token, `${id} waits at ${view.current?.stepId} with a token`).toBeTruthy();
           // The deadline of the step under way is on the clock; a planned one of a later step is
           // armed when that step begins (and then fires at once if its day has passed).
+          // So is a whole-handling term's (ONS's two months over the officer rung, `term:`).
           for (const d of view.deadlines)
-            if (d.status === 'open' && d.stepId === view.current?.stepId)
+            if (d.status === 'open' && (d.stepId === view.current?.stepId || d.deadlineId.startsWith('term:')))
               pending.push({ id, deadline: d.deadlineId, dueAt: d.dueAt });
         } else {
           expect(events.filter((e) => e.type === 'closed')).toHaveLength(1);

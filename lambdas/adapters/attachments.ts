@@ -1,52 +1,17 @@
 /**
  * Attachment stores: the bytes of e-mail attachments and of raw messages kept for the postvak.
  * Metadata (name, type, size, sha256) lives in the dossier or the held item; here only bytes.
- * Locally a folder under the runtime's data folder; in AWS the encrypted inbound-mail bucket.
+ * In AWS the encrypted inbound-mail bucket; the local runtime's folder is runtime/file-attachments.ts
+ * (apart, so no Lambda bundle carries write-file-atomic and signal-exit: #19's 250 KiB).
  */
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { dirname, resolve, sep } from 'node:path';
 import { DeleteObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { sync as writeFileAtomicSync } from 'write-file-atomic';
 import type { AttachmentStore } from '../domain/ports.js';
 
 /** Keys are ours (`attachments/<sha256>`, `inbound/<id>.eml`); anything else is refused. */
 const KEY = /^[a-z]+\/(?:[A-Za-z0-9._-]{1,200}\/)?[A-Za-z0-9._-]{1,200}$/;
 
-function checkKey(key: string): void {
+export function checkKey(key: string): void {
   if (!KEY.test(key) || key.includes('..')) throw new Error(`Invalid attachment key "${key}"`);
-}
-
-/** Files in a folder (the local runtime's `<data>/files`), written atomically. */
-export class FileAttachmentStore implements AttachmentStore {
-  private readonly root: string;
-
-  constructor(root: string) {
-    this.root = resolve(root);
-    mkdirSync(this.root, { recursive: true });
-  }
-
-  private path(key: string): string {
-    checkKey(key);
-    const p = resolve(this.root, key);
-    if (!p.startsWith(this.root + sep)) throw new Error(`Invalid attachment key "${key}"`);
-    return p;
-  }
-
-  async put(key: string, bytes: Uint8Array): Promise<void> {
-    const p = this.path(key);
-    mkdirSync(dirname(p), { recursive: true });
-    // Write then rename: a crash never leaves half a file under the final name.
-    writeFileAtomicSync(p, Buffer.from(bytes), { mode: 0o600 });
-  }
-
-  async get(key: string): Promise<Uint8Array | undefined> {
-    const p = this.path(key);
-    return existsSync(p) ? new Uint8Array(readFileSync(p)) : undefined;
-  }
-
-  async delete(key: string): Promise<void> {
-    rmSync(this.path(key), { force: true });
-  }
 }
 
 /** Objects in S3 (the inbound-mail bucket, KMS-encrypted by the bucket's default). */
