@@ -17,7 +17,7 @@ import { localDate } from './domain/calendar/deadline.js';
 import { type DossierView, deriveView } from './domain/dossier.js';
 import { ConflictError, DomainError, ForbiddenError, NotFoundError, UnprocessableError } from './domain/errors.js';
 import type { InboundMail } from './domain/inbound-mail.js';
-import { dayOf } from './domain/letters.js';
+import { asksSatisfaction, dayOf } from './domain/letters.js';
 import type { AttachmentStore, DossierStore } from './domain/ports.js';
 import { isRespondent } from './domain/procedure/access.js';
 import { resumesWhen } from './domain/procedure/suspension.js';
@@ -362,7 +362,7 @@ function complainantView(reg: Regulation, view: DossierView, actions: unknown[])
     canWithdraw: view.status === 'open',
     // After closure (not after a withdrawal) the page asks whether they are satisfied; their answer.
     satisfaction: {
-      asked: view.status === 'closed' && view.closed?.result !== 'withdrawn' && !view.erasedAt,
+      asked: view.status === 'closed' && asksSatisfaction(view.closed, !!view.erasedAt),
       answer: view.complainantSatisfaction
         ? {
             satisfied: view.complainantSatisfaction.satisfied,
