@@ -581,7 +581,14 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
       if (err instanceof NotFoundError) return errorResponse(c, 404, err.message);
       if (err instanceof ConflictError) return errorResponse(c, 409, err.message, issues);
       if (err instanceof ForbiddenError) return errorResponse(c, err.status, err.message);
-      if (err instanceof UnprocessableError) return errorResponse(c, 422, err.message, issues);
+      if (err instanceof UnprocessableError)
+        return errorResponse(
+          c,
+          422,
+          err.message,
+          // Each field with its own message, where the domain gave them (the first is `path`'s).
+          err.more.length ? err.more.map((m) => ({ path: path(m.path), message: m.message })) : issues,
+        );
       return errorResponse(c, 422, err.message, issues);
     }
     if (deps.reportError) deps.reportError(err);
