@@ -41,6 +41,7 @@ import { Background } from './background.js';
 import { type ClockMode, RuntimeClock } from './clock.js';
 import { startDynalite } from './dynamodb.js';
 import { FileAttachmentStore } from './file-attachments.js';
+import { IntakePriority } from './intake-priority.js';
 import { LocalMailbox } from './mailbox.js';
 import { MemoryDynamoDb } from './memory-dynamodb.js';
 import { LocalScheduler } from './scheduler.js';
@@ -182,12 +183,15 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   }
 
   // Step Functions, Scheduler and SES behind one local AWS endpoint.
+  // Complaints first: a new ladder's first steps wait while one is being received (bounded).
+  const priority = new IntakePriority();
   const stepFunctions = new LocalStepFunctions({
     dir: join(dataDir, 'executions'),
     clock,
     durable: opts.durable ?? true,
     region: REGION,
     account: ACCOUNT,
+    startGate: () => priority.gate(),
   });
   const mailbox = new LocalMailbox(join(dataDir, 'mailbox.jsonl'), clock);
   const handlers: Record<string, LocalFunction> = {};
@@ -416,7 +420,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const answer = (request: Request, env?: object): Promise<Response> => {
     const path = new URL(request.url).pathname;
     if (path.startsWith('/local/') || path === '/health') return Promise.resolve(api.fetch(request, env));
-    return asFunction('api', () => usage.apiRequest(() => api.fetch(request, env)));
+    const run = () => asFunction('api', () => usage.apiRequest(() => api.fetch(request, env)));
+    return IntakePriority.isIntake(request.method, path) ? priority.intake(run) : run();
   };
   // A request from this process has no socket: it comes from 127.0.0.1, as the server's would.
   const inProcess = { incoming: { socket: { remoteAddress: '127.0.0.1', remotePort: 0, remoteFamily: 'IPv4' } } };
