@@ -42,6 +42,7 @@ import { type ClockMode, RuntimeClock } from './clock.js';
 import { startDynalite } from './dynamodb.js';
 import { FileAttachmentStore } from './file-attachments.js';
 import { inProcessScheduler, inProcessSes, inProcessStepFunctions } from './in-process-aws.js';
+import { IntakePriority } from './intake-priority.js';
 import { LocalMailbox } from './mailbox.js';
 import { MemoryDynamoDb } from './memory-dynamodb.js';
 import { LocalScheduler } from './scheduler.js';
@@ -194,6 +195,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   }
 
   // Step Functions, Scheduler and SES behind one local AWS endpoint.
+  // Complaints first: a new ladder's first steps wait while one is being received (bounded).
+  const priority = new IntakePriority();
   const stepFunctions = new LocalStepFunctions({
     dir: join(dataDir, 'executions'),
     clock,
@@ -201,6 +204,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     records: opts.records ?? 'disk',
     region: REGION,
     account: ACCOUNT,
+    startGate: () => priority.gate(),
   });
   const mailbox = new LocalMailbox(join(dataDir, 'mailbox.jsonl'), clock);
   const handlers: Record<string, LocalFunction> = {};
@@ -450,7 +454,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const answer = (request: Request, env?: object): Promise<Response> => {
     const path = new URL(request.url).pathname;
     if (path.startsWith('/local/') || path === '/health') return Promise.resolve(api.fetch(request, env));
-    return asFunction('api', () => usage.apiRequest(() => api.fetch(request, env)));
+    const run = () => asFunction('api', () => usage.apiRequest(() => api.fetch(request, env)));
+    return IntakePriority.isIntake(request.method, path) ? priority.intake(run) : run();
   };
   // A request from this process has no socket: it comes from 127.0.0.1, as the server's would.
   const inProcess = { incoming: { socket: { remoteAddress: '127.0.0.1', remotePort: 0, remoteFamily: 'IPv4' } } };
