@@ -98,22 +98,23 @@ export interface Deadline {
 
 const DAY_NAMES = ['', 'maandag', 'dinsdag', 'woensdag', 'donderdag', 'vrijdag', 'zaterdag', 'zondag'];
 
-/** Dates already written out: every deadline's explanation names a few, and they repeat. */
-const DUTCH_DATES = new Map<string, string>();
+/**
+ * One formatter for every Dutch date: Temporal's toLocaleString builds an Intl.DateTimeFormat on
+ * each call, which was 3 % of a simulated year's CPU (issue 19). A calendar date is formatted as
+ * the UTC midnight of that day in UTC, so no zone can move it to another day.
+ */
+const DUTCH_DATE = new Intl.DateTimeFormat('nl-NL', {
+  weekday: 'long',
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
 
 /** "donderdag 24 september 2026". */
 export function formatDutchDate(date: string | Temporal.PlainDate): string {
   const d = typeof date === 'string' ? Temporal.PlainDate.from(date) : date;
-  const key = d.toString();
-  let text = DUTCH_DATES.get(key);
-  if (text === undefined) {
-    // Temporal's toLocaleString builds a new Intl formatter each time: 6 % of a complaint's intake
-    // and 2 % of a simulated year went there (#19). Kept per date, bounded (a year is 365 of them).
-    text = d.toLocaleString('nl-NL', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
-    if (DUTCH_DATES.size >= 4096) DUTCH_DATES.clear();
-    DUTCH_DATES.set(key, text);
-  }
-  return text;
+  return DUTCH_DATE.format(Date.UTC(d.year, d.month - 1, d.day));
 }
 
 /** The calendar date of an instant or date string in Europe/Amsterdam. */
