@@ -4,7 +4,16 @@
  * only the keys and message ids of the latest letters (to deliver a letter once); the messages are
  * read from the file when someone looks.
  */
-import { appendFileSync, closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, truncateSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  existsSync,
+  fstatSync,
+  openSync,
+  readFileSync,
+  readSync,
+  truncateSync,
+} from 'node:fs';
 import type { RuntimeClock } from './clock.js';
 
 export interface MailMessage {
