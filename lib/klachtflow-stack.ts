@@ -4,7 +4,9 @@
  * expects and each function granted only what it does.
  */
 import { ArnFormat, CfnOutput, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Construct } from 'constructs';
 import { intakeAddresses } from '../lambdas/domain/inbound-mail.js';
 import type { Regulation } from '../statemachines/model.js';
@@ -36,7 +38,9 @@ export const HANDLER_ACCESS: Record<
 > = {
   api: { mail: true, schedules: true, start: true, stop: true, respond: true },
   beginStep: { mail: true, schedules: true, start: false, stop: false, respond: false },
-  awaitAction: { mail: true, schedules: true, start: false, stop: true, respond: false },
+  // A wait that begins with a cursor an action outdated while the step was between two waits
+  // wakes itself to wait for the right end (procedure/ladder-tasks.ts awaitAction): its own token.
+  awaitAction: { mail: true, schedules: true, start: false, stop: true, respond: true },
   deadline: { mail: true, schedules: true, start: false, stop: true, respond: false },
   close: { mail: true, schedules: true, start: false, stop: false, respond: false },
   continue: { mail: true, schedules: true, start: true, stop: false, respond: false },
@@ -46,7 +50,12 @@ export const HANDLER_ACCESS: Record<
   reminder: { mail: true, schedules: true, start: false, stop: false, respond: false },
   // Records what SES reported about a letter in its dossier: reads and appends, nothing else.
   mailEvents: { mail: false, schedules: false, start: false, stop: false, respond: false },
+  // The intake recovery: reads the dossiers whose ladder never started and starts it (read only).
+  recoverIntake: { mail: false, schedules: false, start: true, stop: false, respond: false },
 };
+
+/** How often the intake recovery runs; with its grace (two minutes) a ladder a crash left unstarted starts within seven. */
+export const INTAKE_RECOVERY_EVERY = Duration.minutes(5);
 
 export class KlachtflowStack extends Stack {
   readonly table: DossierTable;
@@ -122,7 +131,8 @@ export class KlachtflowStack extends Stack {
 
     for (const [name, access] of Object.entries(HANDLER_ACCESS) as [HandlerName, (typeof HANDLER_ACCESS)['api']][]) {
       const fn = this.handlers.functions[name];
-      this.table.grantReadAppend(fn);
+      if (name === 'recoverIntake') this.table.grantRead(fn);
+      else this.table.grantReadAppend(fn);
       if (access.mail) mailer.grantSend(fn);
       if (access.schedules) scheduler.grantManageSchedules(fn);
       if (access.start)
@@ -153,6 +163,34 @@ export class KlachtflowStack extends Stack {
       alarms.watchFunction(name, fn);
     }
     alarms.watchLadder(this.ladder.stateMachine);
+    // A crash between a complaint's commit and its StartExecution leaves a dossier without a ladder
+    // (nobody acknowledges it, no deadline watches it): a schedule runs the recovery every few
+    // minutes, which starts it under the dossier's own execution name (idempotent). What it could
+    // not deliver after its retries waits in the reminders' dead-letter queue, under its alarm.
+    const recovery = this.handlers.functions.recoverIntake;
+    // Confused deputy: only Scheduler acting for this account may assume it; it invokes the
+    // recovery function and nothing else (and drops what fails in the dead-letter queue).
+    const recoveryRole = new Role(this, 'IntakeRecoveryRole', {
+      description: 'klachtflow: EventBridge Scheduler invokes the intake recovery function',
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    });
+    new Schedule(this, 'IntakeRecovery', {
+      description: 'klachtflow: starts the ladders a crash left unstarted',
+      schedule: ScheduleExpression.rate(INTAKE_RECOVERY_EVERY),
+      target: new LambdaInvoke(recovery, {
+        role: recoveryRole,
+        deadLetterQueue: this.handlers.reminderDeadLetters,
+        retryAttempts: 2,
+        maxEventAge: INTAKE_RECOVERY_EVERY,
+      }),
+    });
+    acknowledgeWildcard(
+      recoveryRole,
+      `${recovery.functionArn}:*`,
+      'grantInvoke names the function and its versions; the schedule invokes the unqualified function only.',
+    );
     alarms.watchDeadLetters('ReminderDeadLetters', this.handlers.reminderDeadLetters);
     // Bounces, complaints, rejections and delays reach the letter's dossier (lambdas/mail-events.ts).
     mailer.reportTo(this.handlers.functions.mailEvents, this.handlers.mailEventDeadLetters);
@@ -172,11 +210,23 @@ export class KlachtflowStack extends Stack {
         requireTls: config.emailIntake.requireTls,
       });
       // The handler registers complaints (table, start of the ladder) and mails the acknowledgement
-      // and the complainant's link; a reply notifies the officer. No schedules, no task tokens.
+      // and the complainant's link; a reply notifies the officer. A reply that answers a request
+      // for missing information starts the stopped clock again (Awb 4:15 lid 1), exactly as an
+      // answer on the complainant's page does: the terms' schedules are made anew for the new end
+      // and the waiting step is woken to wait for it. So, as the API: the schedules of the group,
+      // and SendTaskSuccess (a task token names no resource; the token is the authorisation).
+      // Never StopExecution: a reply does not end a ladder.
       this.table.grantReadAppend(inbound.handler);
       mailer.grantSend(inbound.handler);
       inbound.handler.addToRolePolicy(
         new PolicyStatement({ actions: ['states:StartExecution'], resources: [ladderAliasArn] }),
+      );
+      scheduler.grantManageSchedules(inbound.handler);
+      inbound.handler.addToRolePolicy(new PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: ['*'] }));
+      acknowledgeWildcard(
+        inbound.handler,
+        '*',
+        'states:SendTaskSuccess is authorised by the unguessable task token; X-Ray PutTraceSegments has no resource.',
       );
       alarms.watchFunction('inboundMail', inbound.handler);
       alarms.watchDeadLetters('InboundMailDeadLetters', inbound.deadLetters);

@@ -249,7 +249,10 @@ describe('cdk: handlers', () => {
     for (const h of Object.values(HANDLERS)) {
       const fn = resources[functionId(h.entry)];
       const actions = statementsOf(fn?.Properties.Role).flatMap(actionsOf);
-      expect(actions).toContain('dynamodb:PutItem');
+      // The intake recovery reads and starts: it may not write the table at all.
+      if (h.entry === 'recover-intake.ts')
+        for (const write of ['dynamodb:PutItem', 'dynamodb:UpdateItem']) expect(actions, write).not.toContain(write);
+      else expect(actions).toContain('dynamodb:PutItem');
       for (const forbidden of ['dynamodb:DeleteItem', 'dynamodb:Scan', 'dynamodb:*', 'dynamodb:BatchWriteItem', '*'])
         expect(actions, `${h.entry}: ${forbidden}`).not.toContain(forbidden);
     }
@@ -263,6 +266,7 @@ describe('cdk: handlers', () => {
     expect(actions('continue-ladder.ts')).toContain('states:StartExecution');
     expect(actions('deadline-passed.ts')).toContain('states:StopExecution');
     expect(actions('begin-step.ts')).not.toContain('states:StartExecution');
+    expect(actions('await-action.ts')).toContain('states:SendTaskSuccess');
     // The reminder plans a whole-handling term's next warning itself; it starts and stops nothing.
     expect(actions('send-reminder.ts')).toContain('scheduler:CreateSchedule');
     expect(actions('send-reminder.ts')).not.toContain('states:StartExecution');
@@ -274,8 +278,52 @@ describe('cdk: handlers', () => {
       expect(actions('mail-events.ts')).not.toContain(a);
     for (const h of Object.values(HANDLERS)) {
       expect(actions(h.entry)).not.toContain('scheduler:UpdateSchedule');
-      if (h.entry !== 'http.ts') expect(actions(h.entry)).not.toContain('states:SendTaskSuccess');
+      // The API answers waiting steps; the await task wakes its own wait when an action outdated
+      // its cursor while the step was between two waits (procedure/ladder-tasks.ts awaitAction).
+      if (h.entry !== 'http.ts' && h.entry !== 'await-action.ts')
+        expect(actions(h.entry)).not.toContain('states:SendTaskSuccess');
     }
+  });
+});
+
+describe('cdk: intake recovery', () => {
+  it('a schedule runs the recovery function every five minutes, with retries and the dead-letter queue', () => {
+    const schedules = Object.values(resources).filter((r) => r.Type === 'AWS::Scheduler::Schedule');
+    expect(schedules).toHaveLength(1);
+    const p = schedules[0]?.Properties;
+    expect(p.ScheduleExpression).toBe('rate(5 minutes)');
+    expect(p.State).not.toBe('DISABLED');
+    expect(p.FlexibleTimeWindow).toEqual({ Mode: 'OFF' });
+    const recovery = Object.entries(resources).find(([id]) => id === functionId('recover-intake.ts'))?.[0];
+    expect(JSON.stringify(p.Target.Arn)).toContain(recovery);
+    expect(JSON.stringify(p.Target.DeadLetterConfig)).toContain('ReminderDeadLetters');
+    expect(p.Target.RetryPolicy.MaximumRetryAttempts).toBe(2);
+    // Its role invokes that function and sends to the dead-letter queue; nothing else.
+    const roleId = p.Target.RoleArn['Fn::GetAtt'][0];
+    const statements = statementsOf({ 'Fn::GetAtt': [roleId, 'Arn'] });
+    const actions = statements.flatMap(actionsOf);
+    expect(actions).toContain('lambda:InvokeFunction');
+    expect(actions.filter((a) => !a.startsWith('sqs:') && a !== 'lambda:InvokeFunction')).toEqual([]);
+    for (const s of statements.filter((x) => x.Action === 'lambda:InvokeFunction'))
+      expect(JSON.stringify(s.Resource)).toContain(recovery);
+  });
+
+  it('the recovery function starts ladders through the alias and reads the table; it sends, plans and stops nothing', () => {
+    const actions = statementsOf(resources[functionId('recover-intake.ts')]?.Properties.Role).flatMap(actionsOf);
+    expect(actions).toEqual(expect.arrayContaining(['states:StartExecution', 'dynamodb:Query', 'dynamodb:GetItem']));
+    for (const a of ['ses:SendEmail', 'scheduler:CreateSchedule', 'states:StopExecution', 'states:SendTaskSuccess'])
+      expect(actions).not.toContain(a);
+  });
+
+  it('an alarm goes off when the recovery had to start a ladder, and when it fails', () => {
+    const alarms = Object.values(resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
+    expect(alarms.some((a) => a.Properties.MetricName === 'IntakeRecovered')).toBe(true);
+    const recovery = functionId('recover-intake.ts');
+    expect(
+      alarms.some(
+        (a) => a.Properties.MetricName === 'Errors' && JSON.stringify(a.Properties.Dimensions).includes(recovery),
+      ),
+    ).toBe(true);
   });
 });
 
@@ -284,7 +332,8 @@ describe('cdk: reminder scheduler', () => {
     const [roleId, role] = Object.entries(resources).find(
       ([, r]) =>
         r.Type === 'AWS::IAM::Role' &&
-        JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('scheduler.amazonaws.com'),
+        JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('scheduler.amazonaws.com') &&
+        String(r.Properties.Description).includes('reminder'),
     ) as [string, Resources[string]];
     expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     const statements = statementsOf({ 'Fn::GetAtt': [roleId, 'Arn'] });
