@@ -20,6 +20,7 @@ import type { InboundMail } from './domain/inbound-mail.js';
 import { asksSatisfaction, dayOf } from './domain/letters.js';
 import type { AttachmentStore, DossierStore } from './domain/ports.js';
 import { isRespondent } from './domain/procedure/access.js';
+import { mayResend, resendLetter } from './domain/procedure/resend.js';
 import { firstStillDay, resumesWhen } from './domain/procedure/suspension.js';
 import { type Caller, Procedure } from './domain/procedure.js';
 import { buildReport, reportCsv, reportHtml } from './domain/report.js';
@@ -952,7 +953,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
         {
           ...officerView(reg, view, procedure.availableActions(view, caller), procedure),
           // Whether this caller may correct the address of a letter that bounced and send it again.
-          mayResend: procedure.mayResend(caller, view),
+          mayResend: procedure.with(mayResend, caller, view),
           history: timeline(reg, events),
           // The latest reads; `readsMore` says there were earlier ones.
           reads: reads.items,
@@ -1040,7 +1041,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
     async (c) => {
       const caller = await officer(c);
       const { id, letterId } = c.req.valid('param');
-      const view = await procedure.resendLetter(id, caller, { letterId, email: c.req.valid('json').email });
+      const view = await procedure.with(resendLetter, id, caller, { letterId, email: c.req.valid('json').email });
       return c.json(officerView(reg, view, procedure.availableActions(view, caller), procedure), 200);
     },
   );

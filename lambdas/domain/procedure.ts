@@ -30,7 +30,7 @@ import { deadlinesOf } from './procedure/deadlines.js';
 import { termFired } from './procedure/handling-terms.js';
 import { askForMissing, completeIntake, recoverIntake, recoverStarts, register } from './procedure/intake.js';
 import { awaitAction, beginStep, close, continueExecution, remind } from './procedure/ladder-tasks.js';
-import { mayResend, recordMailEvent, resendLetter } from './procedure/mail-events.js';
+import { recordMailEvent } from './procedure/mail-events.js';
 import { act, availableActions } from './procedure/officer-actions.js';
 import { erase, eraseHeld, scheduleHeldErasure } from './procedure/privacy.js';
 import {
@@ -115,8 +115,13 @@ export class Procedure {
 
   // What the mail service reported about a letter after it accepted it
   recordMailEvent = (...a: Rest<typeof recordMailEvent>) => recordMailEvent(this.core, ...a);
-  resendLetter = (...a: Rest<typeof resendLetter>) => resendLetter(this.core, ...a);
-  mayResend = (...a: Rest<typeof mayResend>) => mayResend(this.core, ...a);
+  /**
+   * A procedure module the facade does not carry (so a function that never calls it does not
+   * bundle it), called with this procedure's core: `procedure.with(resendLetter, id, caller, input)`.
+   */
+  with<A extends unknown[], R>(f: (core: Core, ...a: A) => R, ...a: A): R {
+    return f(this.core, ...a);
+  }
 
   // Access
   renewAccess = (...a: Rest<typeof renewAccess>) => renewAccess(this.core, ...a);
