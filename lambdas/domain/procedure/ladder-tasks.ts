@@ -148,6 +148,20 @@ function endLetterIds(
   ];
 }
 
+/**
+ * Whether the previous step's end already told the complainant (its step or outcome letter is in
+ * the dossier): a person's decision is recorded by the action or by this begin, whichever commits
+ * first, and the letters with it.
+ */
+function toldAsEnded(core: Core, view: DossierView, previous: Previous | null | undefined): boolean {
+  if (!previous?.step || !previous.outcome) return false;
+  const at = findStep(core.reg, previous.step);
+  const outcome = at?.step.outcomes.find((o) => o.id === previous.outcome);
+  if (!at || !outcome) return false;
+  const ids = endLetterIds(view, at.step, outcome);
+  return view.letters.some((l) => ids.includes(l.letterId));
+}
+
 export async function startLadder(
   core: Core,
   view: DossierView,
@@ -281,8 +295,13 @@ export async function beginStep(
         v.deadlines.filter((d) => d.termId && d.status === 'open').sort((a, b) => a.dueAt.localeCompare(b.dueAt))[0]
           ?.dueAt;
       bodies.push(...core.letter(v, 'task', [assignee], key, { step: at.step, ...(due ? { dueAt: due } : {}) }));
-    } else if (!bodies.some((b) => b.type === 'letter.queued' && b.data.audience === 'complainant')) {
-      // The complainant's turn: tell them, unless the letter that ended the rung just did.
+    } else if (
+      !bodies.some((b) => b.type === 'letter.queued' && b.data.audience === 'complainant') &&
+      !toldAsEnded(core, v, p.previous)
+    ) {
+      // The complainant's turn: tell them, unless the letter that ended the rung just did (queued
+      // in this change, or recorded a moment before by the officer's own action, which races
+      // this begin: officer-actions.ts chooseOutcome).
       bodies.push(
         ...core.letter(v, 'next-step-info', ['complainant'], key, {
           step: at.step,
