@@ -23,7 +23,7 @@ import { startDynalite } from '../runtime/dynamodb.js';
 import { startRuntime } from '../runtime/runtime.js';
 import { bundleHandler, loadBundle } from '../test/support/bundles.js';
 import { readyUrl } from '../test/support/process.js';
-import { NO_LIMITS, SANNE } from '../test/support/runtime.js';
+import { SANNE, testRuntime } from '../test/support/runtime.js';
 import { heapScaling, simulationScaling } from './simulation-scaling.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -82,16 +82,8 @@ async function load(n: number, concurrency: number, one: (i: number) => Promise<
 }
 
 async function intake(concurrency: number) {
-  const dir = mkdtempSync(join(tmpdir(), 'kf-bench-'));
-  const rt = await startRuntime({
-    regulation: 'ons-welzijn',
-    port: 0,
-    dataDir: dir,
-    clock: 'manual',
-    now: '2026-09-03T09:00:00+02:00',
-    // Intake is measured, not the limit per caller (all clients are 127.0.0.1).
-    limits: NO_LIMITS,
-  });
+  // Intake is measured, not the limit per caller (all clients are 127.0.0.1): testRuntime sets none.
+  const rt = await testRuntime('ons-welzijn');
   try {
     // Warm up: the first requests compile and connect.
     for (let i = 0; i < 5; i++) await post(rt.url);
@@ -99,7 +91,7 @@ async function intake(concurrency: number) {
     return r;
   } finally {
     await rt.stop();
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(rt.dataDir, { recursive: true, force: true });
   }
 }
 
@@ -122,16 +114,7 @@ async function post(url: string) {
  * collisions summed over all of them.
  */
 async function intakeCalls(n = 15) {
-  const dir = mkdtempSync(join(tmpdir(), 'kf-bench-calls-'));
-  const rt = await startRuntime({
-    regulation: 'ons-welzijn',
-    port: 0,
-    dataDir: dir,
-    clock: 'manual',
-    now: '2026-09-03T09:00:00+02:00',
-    meter: true,
-    limits: NO_LIMITS,
-  });
+  const rt = await testRuntime('ons-welzijn', undefined, undefined, { meter: true });
   type Counts = ReturnType<typeof rt.usage.snapshot>;
   const sum = (o: Record<string, number> | undefined) => Object.values(o ?? {}).reduce((a, b) => a + b, 0);
   const diff = (a: Record<string, number> | undefined, b: Record<string, number> | undefined) =>
@@ -188,7 +171,7 @@ async function intakeCalls(n = 15) {
     };
   } finally {
     await rt.stop();
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(rt.dataDir, { recursive: true, force: true });
   }
 }
 

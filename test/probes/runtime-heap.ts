@@ -6,29 +6,18 @@
  * Prints one JSON line {n, heapWithTable, heapWithoutTable, objectBytes, items, running, pendingClock, seconds}.
  * Arguments: n, store (memory | dynalite).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeHeapSnapshot } from 'node:v8';
-import { startRuntime } from '../../runtime/runtime.js';
-import { NO_LIMITS, SANNE } from '../support/runtime.js';
+import { SANNE, testRuntime } from '../support/runtime.js';
 
 const n = Number(process.argv[2] ?? 100);
 const store = (process.argv[3] ?? 'memory') as 'memory' | 'dynalite';
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with --expose-gc');
 const started = performance.now();
-const dir = mkdtempSync(join(tmpdir(), 'kf-heap-'));
-const rt = await startRuntime({
-  regulation: 'ons-welzijn',
-  port: 0,
-  dataDir: dir,
-  clock: 'manual',
-  now: '2026-09-03T09:00:00+02:00',
-  limits: NO_LIMITS,
-  durable: false,
-  store,
-});
+const rt = await testRuntime('ons-welzijn', undefined, undefined, { durable: false, store });
+const dir = rt.dataDir;
 const call = async (method: string, path: string, body?: unknown, token?: string) => {
   const headers: Record<string, string> = {};
   if (token) headers.authorization = `Bearer ${token}`;
