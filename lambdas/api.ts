@@ -17,7 +17,7 @@ import { localDate } from './domain/calendar/deadline.js';
 import { type DossierView, deriveView } from './domain/dossier.js';
 import { ConflictError, DomainError, ForbiddenError, NotFoundError, UnprocessableError } from './domain/errors.js';
 import type { InboundMail } from './domain/inbound-mail.js';
-import { dayOf } from './domain/letters.js';
+import { asksSatisfaction, dayOf } from './domain/letters.js';
 import type { AttachmentStore, DossierStore } from './domain/ports.js';
 import { isRespondent } from './domain/procedure/access.js';
 import { resumesWhen } from './domain/procedure/suspension.js';
@@ -362,7 +362,7 @@ function complainantView(reg: Regulation, view: DossierView, actions: unknown[])
     canWithdraw: view.status === 'open',
     // After closure (not after a withdrawal) the page asks whether they are satisfied; their answer.
     satisfaction: {
-      asked: view.status === 'closed' && view.closed?.result !== 'withdrawn' && !view.erasedAt,
+      asked: view.status === 'closed' && asksSatisfaction(view.closed, !!view.erasedAt),
       answer: view.complainantSatisfaction
         ? {
             satisfied: view.complainantSatisfaction.satisfied,
@@ -581,7 +581,14 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
       if (err instanceof NotFoundError) return errorResponse(c, 404, err.message);
       if (err instanceof ConflictError) return errorResponse(c, 409, err.message, issues);
       if (err instanceof ForbiddenError) return errorResponse(c, err.status, err.message);
-      if (err instanceof UnprocessableError) return errorResponse(c, 422, err.message, issues);
+      if (err instanceof UnprocessableError)
+        return errorResponse(
+          c,
+          422,
+          err.message,
+          // Each field with its own message, where the domain gave them (the first is `path`'s).
+          err.more.length ? err.more.map((m) => ({ path: path(m.path), message: m.message })) : issues,
+        );
       return errorResponse(c, 422, err.message, issues);
     }
     if (deps.reportError) deps.reportError(err);

@@ -73,7 +73,8 @@ export function awsDeps() {
     // Breached deadlines and refused letters as metrics: the stack's alarms watch them (lib/alarms.ts).
     observer: metricsObserver(),
     urls: {
-      status: (id, token) => `${publicUrl}/klacht/${id}${token ? `#${token}` : ''}`,
+      // The complainant's own page, as the API links it (`statusUrl`): letters that carry a link use it.
+      status: (id, token) => `${publicUrl}/klacht/${id}/${token}`,
       dossier: (id) => `${publicUrl}/medewerkers/dossiers/${id}`,
     },
   });

@@ -266,7 +266,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       letterBounced: (b) => log(`ALARM LetterBounced: dossier ${b.dossierId}, brief ${b.letterId} (${b.problem})`),
     },
     urls: {
-      status: (id, token) => `${url}/klacht/${id}${token ? `#${token}` : ''}`,
+      status: (id, token) => `${url}/klacht/${id}/${token}`,
       dossier: (id) => `${url}/medewerkers/dossiers/${id}`,
     },
   });

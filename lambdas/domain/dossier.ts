@@ -205,6 +205,11 @@ export type EventBody =
       data: { name: string; at: string; term?: string; atLeast?: boolean };
     }
   | { type: 'access.renewed'; data: { accessTokenHash: string } }
+  /**
+   * One more private link, minted as a letter that carries it is sent (the closing letter's link to
+   * the satisfaction question): the link they had keeps working. Only its hash is kept.
+   */
+  | { type: 'access.granted'; data: { accessTokenHash: string; letterId: string } }
   | { type: 'registration.answered'; data: { answers: Record<string, string> } }
   | { type: 'improvement.added'; data: Improvement }
   | { type: 'improvement.updated'; data: { improvementId: string; status: Improvement['status']; note?: string } }
@@ -278,6 +283,8 @@ export interface DossierView {
   started: { stepId: string; activation: number; seq: number }[];
   /** The hash of the complainant's current access token (renewed when they ask for a new link). */
   accessTokenHash: string;
+  /** Links minted for letters since the last renewal (their hashes); a renewal ends them too. */
+  grantedTokenHashes?: string[];
   /** Answers to the regulation's registration form given by officers (derived ones are not stored). */
   registration: Record<string, string>;
   improvements: Improvement[];
@@ -575,7 +582,12 @@ function apply(view: DossierView, e: DossierEvent) {
       };
       return;
     case 'access.renewed':
+      // "De vorige link werkt niet meer": every earlier link, the letters' ones included.
       view.accessTokenHash = e.data.accessTokenHash;
+      delete view.grantedTokenHashes;
+      return;
+    case 'access.granted':
+      view.grantedTokenHashes = [...(view.grantedTokenHashes ?? []), e.data.accessTokenHash];
       return;
     case 'retention.scheduled':
       view.retentionUntil = e.data.at;

@@ -15,7 +15,12 @@ export class DomainError extends Error {
 
 /** The input is well-formed but wrong for this regulation or dossier (HTTP 422). */
 export class UnprocessableError extends DomainError {
-  constructor(message: string, path: (string | number)[] = []) {
+  constructor(
+    message: string,
+    path: (string | number)[] = [],
+    /** Each field wrong at once with its own message, `path`'s first (a form shows each beside its field). */
+    readonly more: { path: (string | number)[]; message: string }[] = [],
+  ) {
     super(message, path);
     this.name = 'UnprocessableError';
   }

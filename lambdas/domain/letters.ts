@@ -44,6 +44,11 @@ export interface LetterInput {
   dossierUrl?: string;
   /** The page where a complainant who lost their private link asks for a new one. */
   lostLinkUrl?: string;
+  /**
+   * The letter that closes the complaint, where the complainant's page asks the satisfaction
+   * question (closed, not withdrawn: `asksSatisfaction`): say where and how to answer it.
+   */
+  inviteSatisfaction?: boolean;
   /** For the letter asking for missing information: the fields the complaint still lacks. */
   missing?: string[];
   /**
@@ -57,6 +62,24 @@ export interface LetterInput {
     why?: 'resumed' | 'information' | 'term-passed' | 'step-ended';
   };
 }
+
+/** The one question the complainant's page asks after closure; the letter quotes it as the page asks it. */
+export const SATISFACTION_QUESTION = 'Bent u tevreden over hoe wij uw klacht behandelden?';
+
+/**
+ * Whether the complainant's page asks the satisfaction question: after closure, not after a
+ * withdrawal (they stopped the handling themselves: nothing to judge), not after erasure.
+ */
+export function asksSatisfaction(closed: { result: string } | undefined | null, erased = false): boolean {
+  return !!closed && closed.result !== 'withdrawn' && !erased;
+}
+
+/**
+ * Where a letter carries the complainant's own link. The token exists only hashed, so the stored
+ * letter (which officers read) keeps these words; a fresh link is put in as the mail is sent
+ * (`Core.deliver`), and the one they had keeps working.
+ */
+export const PAGE_LINK = '[uw persoonlijke link]';
 
 /** Who may complain, in words (the regulation's `eligibility.roles`), for messages and overviews. */
 export const COMPLAINANT_ROLE_NL: Record<string, string> = {
@@ -773,6 +796,7 @@ export function renderLetter(input: LetterInput): Letter {
     }
     lines.splice(contentAt ?? lines.length, 0, ...added);
   }
+  if (complainant && input.inviteSatisfaction) lines.push('', ...satisfactionLines(view));
   if (input.audience !== 'officer') lines.push('', ...contactLines(reg));
   lines.push('', 'Met vriendelijke groet,', ...signature(reg, input.step));
 
@@ -849,6 +873,20 @@ const GREETING = /^(Beste|Geachte) (.+),$/;
  */
 function unlinkable(text: string): string {
   return escapeHtml(text).replace(/[.@:/]/g, (ch) => `&#8203;<span>${ch}</span>&#8203;`);
+}
+
+/**
+ * The invitation to answer the page's one question (issue 17): what, where and how, and that it is
+ * optional. By e-mail the letter carries the link; on paper it points to the link they were given.
+ */
+function satisfactionLines(view: DossierView): string[] {
+  const byMail = !!view.received.complainant.email;
+  return [
+    'Wij willen graag weten wat u van de behandeling vond. Op uw eigen pagina staat daarvoor één vraag:',
+    `"${SATISFACTION_QUESTION}"`,
+    'U kiest ja of nee. Als u wilt, schrijft u er iets bij. Antwoorden hoeft niet.',
+    byMail ? `Uw pagina: ${PAGE_LINK}` : 'U komt op uw pagina met de persoonlijke link die u van ons kreeg.',
+  ];
 }
 
 /** The start of what the complainant wrote, cut between whole characters (never half an emoji). */

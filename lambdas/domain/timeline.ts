@@ -213,6 +213,9 @@ export function timeline(reg: Regulation, events: readonly DossierEvent[]): Time
       case 'access.renewed':
         add(e, 'Nieuwe persoonlijke link naar de klager gestuurd.');
         break;
+      case 'access.granted':
+        add(e, 'Persoonlijke link meegestuurd in een brief aan de klager.');
+        break;
       case 'registration.answered':
         add(e, 'Registratieformulier bijgewerkt.');
         break;

@@ -320,12 +320,40 @@ const ACTION_BUTTONS: Record<string, string> = {
   resume: 'Laat de termijn weer lopen',
 };
 
-function ActionForm(props: { id: string; action: any; error?: string }) {
+/**
+ * An action form sent back with what was wrong (a 422): the values as typed and a message per field
+ * name (`outcome`, `note`, `contents.findings`), shown beside each field and in the summary.
+ */
+interface ActionInput {
+  type: string;
+  stepId: string;
+  termId?: string;
+  values: Record<string, string>;
+  errors: Record<string, string>;
+}
+
+/** The element id of an action form's field: where the error summary's link goes. */
+function actionFieldId(a: { type: string; stepId: string; termId?: string }, name: string): string {
+  if (name === 'outcome') return 'outcome';
+  if (name.startsWith('contents.')) return `${a.stepId}-${name.replace(/[^a-zA-Z0-9-]/g, '-')}`;
+  return `${a.type}-${a.stepId}${a.termId ? `-${a.termId}` : ''}-text`;
+}
+
+/** Whether a sent-back form belongs to this action. */
+const sameAction = (a: any, input?: ActionInput) =>
+  !!input && input.type === a.type && input.stepId === a.stepId && (input.termId ?? '') === (a.termId ?? '');
+
+function ActionForm(props: { id: string; action: any; input?: ActionInput }) {
   const a = props.action;
   const f = a.fields;
   // A step's own extension and a term for the whole handling can be on one page: ids stay unique.
   const suffix = a.termId ? `-${a.termId}` : '';
   const group = `${a.type}-${a.stepId}${suffix}`;
+  const input = sameAction(a, props.input) ? props.input : undefined;
+  const values = input?.values ?? {};
+  const errors = input?.errors ?? {};
+  const noteName = a.type === 'outcome' ? 'note' : 'reason';
+  const noteError = errors[noteName];
   return (
     <form method="post" action={`/medewerkers/dossiers/${props.id}/acties`} class="kf-box">
       <input type="hidden" name="type" value={a.type} />
@@ -334,13 +362,13 @@ function ActionForm(props: { id: string; action: any; error?: string }) {
       {a.type === 'outcome' ? (
         // No outcome is chosen beforehand: one click must never record a decision nobody took.
         <fieldset
-          class={`utrecht-form-fieldset kf-field${props.error ? ' kf-invalid' : ''}`}
-          aria-describedby={props.error ? 'outcome-error' : undefined}
+          class={`utrecht-form-fieldset kf-field${errors.outcome ? ' utrecht-form-fieldset--invalid kf-invalid' : ''}`}
+          aria-describedby={errors.outcome ? 'outcome-error' : undefined}
         >
           <legend class="utrecht-form-fieldset__legend">{labelled(a.title, 'wat is de uitkomst?')}</legend>
-          {props.error ? (
-            <p class="kf-error" id="outcome-error">
-              {props.error}
+          {errors.outcome ? (
+            <p class="utrecht-form-field-error-message kf-error" id="outcome-error">
+              {errors.outcome}
             </p>
           ) : null}
           {f.outcome.options.map((o: any, i: number) => (
@@ -351,6 +379,7 @@ function ActionForm(props: { id: string; action: any; error?: string }) {
                 id={i === 0 ? 'outcome' : `outcome-${o.value}`}
                 name="outcome"
                 value={o.value}
+                checked={values.outcome === o.value}
               />
               <label
                 class="utrecht-form-label utrecht-form-label--radio"
@@ -418,8 +447,8 @@ function ActionForm(props: { id: string; action: any; error?: string }) {
           </div>
         </>
       ) : null}
-      {a.type === 'outcome' ? <ContentFields action={a} /> : null}
-      <div class="kf-field">
+      {a.type === 'outcome' ? <ContentFields action={a} values={values} errors={errors} /> : null}
+      <div class={`utrecht-form-field kf-field${noteError ? ' utrecht-form-field--invalid kf-invalid' : ''}`}>
         <label class="utrecht-form-label" for={`${group}-text`}>
           {a.type === 'outcome'
             ? 'Toelichting voor de brief (niet verplicht)'
@@ -427,12 +456,21 @@ function ActionForm(props: { id: string; action: any; error?: string }) {
               ? 'Toelichting (niet verplicht)'
               : 'Reden'}
         </label>
+        {noteError ? (
+          <p class="utrecht-form-field-error-message kf-error" id={`${group}-text-error`}>
+            {noteError}
+          </p>
+        ) : null}
         <textarea
-          class="utrecht-textarea utrecht-textarea--html-textarea"
+          class={`utrecht-textarea utrecht-textarea--html-textarea${noteError ? ' utrecht-textarea--invalid' : ''}`}
           id={`${group}-text`}
-          name={a.type === 'outcome' ? 'note' : 'reason'}
+          name={noteName}
           rows={4}
-        />
+          aria-describedby={noteError ? `${group}-text-error` : undefined}
+          aria-invalid={noteError ? 'true' : undefined}
+        >
+          {values[noteName] ?? ''}
+        </textarea>
       </div>
       {a.type === 'extend' ? (
         <div class="kf-choice kf-field">
@@ -475,7 +513,7 @@ function ActionForm(props: { id: string; action: any; error?: string }) {
  * the measures and by when), each under the regulation's words, saying with which outcomes it is
  * needed: the letter writes it in as it is typed here.
  */
-function ContentFields(props: { action: any }) {
+function ContentFields(props: { action: any; values: Record<string, string>; errors: Record<string, string> }) {
   const a = props.action;
   const outcomes = new Map<string, string>(a.fields.outcome.options.map((o: any) => [o.value, o.title]));
   const fields = Object.entries(a.fields as Record<string, any>).filter(([k]) => k.startsWith('contents.'));
@@ -486,29 +524,43 @@ function ContentFields(props: { action: any }) {
         const id = `${a.stepId}-${name.replace(/[^a-zA-Z0-9-]/g, '-')}`;
         const needed = (f.requiredFor as string[]).map((o) => outcomes.get(o) ?? o);
         const hint = `Komt in de brief. Nodig bij: ${needed.join('; ')}.${f.type === 'date' ? ' Bijvoorbeeld: 15-01-2027.' : ''}`;
+        // The Utrecht form field with an error: the message under the label and hint, tied to the
+        // control by aria-describedby, the control marked aria-invalid (NL Design System).
+        const error = props.errors[name];
+        const describedBy = `${id}-hint${error ? ` ${id}-error` : ''}`;
         return (
-          <div class="kf-field">
+          <div class={`utrecht-form-field kf-field${error ? ' utrecht-form-field--invalid kf-invalid' : ''}`}>
             <label class="utrecht-form-label" for={id}>
               {f.label}
             </label>
-            <p class="kf-hint" id={`${id}-hint`}>
+            <p class="utrecht-form-field-description kf-hint" id={`${id}-hint`}>
               {hint}
             </p>
+            {error ? (
+              <p class="utrecht-form-field-error-message kf-error" id={`${id}-error`}>
+                {error}
+              </p>
+            ) : null}
             {f.type === 'date' ? (
               <input
-                class="utrecht-textbox utrecht-textbox--html-input"
+                class={`utrecht-textbox utrecht-textbox--html-input${error ? ' utrecht-textbox--invalid' : ''}`}
                 id={id}
                 name={name}
-                aria-describedby={`${id}-hint`}
+                value={props.values[name] ?? ''}
+                aria-describedby={describedBy}
+                aria-invalid={error ? 'true' : undefined}
               />
             ) : (
               <textarea
-                class="utrecht-textarea utrecht-textarea--html-textarea"
+                class={`utrecht-textarea utrecht-textarea--html-textarea${error ? ' utrecht-textarea--invalid' : ''}`}
                 id={id}
                 name={name}
                 rows={4}
-                aria-describedby={`${id}-hint`}
-              />
+                aria-describedby={describedBy}
+                aria-invalid={error ? 'true' : undefined}
+              >
+                {props.values[name] ?? ''}
+              </textarea>
             )}
           </div>
         );
@@ -753,12 +805,19 @@ function DossierPage(props: {
   d: any;
   message?: string;
   error?: string;
-  actionError?: string;
+  /** An action form sent back with its values and a message per field (a 422). */
+  action?: ActionInput;
   improvement?: ImprovementInput;
   conduct?: any[];
 }) {
   const { reg, d } = props;
-  const errors = !!props.error || !!props.actionError || Object.keys(props.improvement?.errors ?? {}).length > 0;
+  const actionErrors = props.action
+    ? Object.fromEntries(
+        Object.entries(props.action.errors).map(([name, m]) => [actionFieldId(props.action as ActionInput, name), m]),
+      )
+    : {};
+  const errors =
+    !!props.error || Object.keys(actionErrors).length > 0 || Object.keys(props.improvement?.errors ?? {}).length > 0;
   const messages = (d.messages ?? []) as any[];
   const reads = groupReads(reg, d.reads ?? []);
   return (
@@ -768,6 +827,7 @@ function DossierPage(props: {
       {props.improvement && Object.keys(props.improvement.errors).length ? (
         <ErrorSummary errors={props.improvement.errors} />
       ) : null}
+      {Object.keys(actionErrors).length ? <ErrorSummary errors={actionErrors} /> : null}
       <h1 class="utrecht-heading-1">
         Dossier {d.reference}: {d.received.complainant.name}
       </h1>
@@ -844,7 +904,7 @@ function DossierPage(props: {
             <p class="utrecht-paragraph">U kunt bij deze stap nu niets doen.</p>
           ) : null}
           {d.availableActions.map((a: any) => (
-            <ActionForm id={d.id} action={a} error={a.type === 'outcome' ? props.actionError : undefined} />
+            <ActionForm id={d.id} action={a} input={props.action} />
           ))}
         </>
       ) : null}
@@ -1145,7 +1205,7 @@ export function registerOfficerPages(
 
   const dossier = async (
     c: Context,
-    opts: { message?: string; error?: string; actionError?: string; improvement?: ImprovementInput } = {},
+    opts: { message?: string; error?: string; action?: ActionInput; improvement?: ImprovementInput } = {},
     status: 200 | 409 | 422 = 200,
   ) => {
     const res = await get(c, `/dossiers/${c.req.param('id')}`);
@@ -1292,8 +1352,18 @@ export function registerOfficerPages(
                   ...(text('consent') === 'ja' ? { consent: true } : {}),
                 }
               : { type: 'handover', stepId: text('stepId'), to: text('to'), reason: text('reason') };
+    // What was typed, to show the form again as it was sent when something is wrong.
+    const sent = {
+      type: text('type'),
+      stepId: text('stepId'),
+      ...(text('termId') ? { termId: text('termId') } : {}),
+      values: Object.fromEntries(
+        Object.entries(form).flatMap(([k, v]) => (typeof v === 'string' && !k.startsWith('_') ? [[k, v]] : [])),
+      ),
+    };
     // Nothing chosen: say so beside the choices, and record nothing.
-    if (body.type === 'outcome' && !text('outcome')) return dossier(c, { actionError: 'Kies een uitkomst.' }, 422);
+    if (body.type === 'outcome' && !text('outcome'))
+      return dossier(c, { action: { ...sent, errors: { outcome: 'Kies een uitkomst.' } } }, 422);
     if (body.type === 'handover' && !body.to)
       return dossier(c, { error: 'Kies aan wie u het dossier overdraagt.' }, 422);
     const res = await api.request(`/dossiers/${c.req.param('id')}/actions`, {
@@ -1315,7 +1385,18 @@ export function registerOfficerPages(
           } as const
         )[body.type as 'outcome'] ?? 'uitkomst',
       );
-    const json = (await res.json().catch(() => ({}))) as { error?: { message?: string } };
+    const json = (await res.json().catch(() => ({}))) as {
+      error?: { message?: string; issues?: { path?: string; message?: string }[] };
+    };
+    // A field the form has (what the letter must contain, the outcome, the note): its message
+    // beside it and in the summary, the form as typed (a 422 with `contents.findings`).
+    const fields = new Set(['outcome', 'note', 'reason', ...Object.keys(sent.values)]);
+    const beside = Object.fromEntries(
+      (res.status === 422 ? (json.error?.issues ?? []) : []).flatMap((i) =>
+        i.path && i.message && fields.has(i.path) ? [[i.path, i.message]] : [],
+      ),
+    );
+    if (Object.keys(beside).length) return dossier(c, { action: { ...sent, errors: beside } }, 422);
     return dossier(
       c,
       { error: ERRORS[res.status] ?? json.error?.message ?? 'Dat lukte niet.' },

@@ -10,7 +10,7 @@ import type { Regulation } from '../../statemachines/model.js';
 import { type ComplainantRole, intakeDimensions } from '../../statemachines/vocabulary.js';
 import { formatDutchDate, localDate } from '../domain/calendar/deadline.js';
 import { describeTerm, parseTerm } from '../domain/calendar/term.js';
-import { dayOf, labelled, plain, sentence, wayOnLines } from '../domain/letters.js';
+import { dayOf, labelled, plain, SATISFACTION_QUESTION, sentence, wayOnLines } from '../domain/letters.js';
 import { csrfTokenOf, withCsrfFields } from './guard.js';
 import { Layout, Notice } from './layout.js';
 
@@ -1089,7 +1089,7 @@ function Satisfaction(props: {
     <form method="post" action={`${props.path}/tevreden`} novalidate>
       <Radios
         name="tevreden"
-        legend="Bent u tevreden over hoe wij uw klacht behandelden?"
+        legend={SATISFACTION_QUESTION}
         options={[
           { value: 'ja', label: 'Ja, ik ben tevreden' },
           { value: 'nee', label: 'Nee, ik ben niet tevreden' },

@@ -6,11 +6,11 @@
  * outbox in the dossier: decided and stored first (`letter`), sent after (`deliver`), and sent
  * again when a crash came in between.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { LetterKind } from '../../../statemachines/model.js';
 import type { DossierView, EventBody, QueuedLetter } from '../dossier.js';
 import { ConflictError, LetterRejectedError, NotFoundError } from '../errors.js';
-import { renderLetter } from '../letters.js';
+import { PAGE_LINK, renderLetter } from '../letters.js';
 import { isWellFormed } from '../text.js';
 import { messageIdReference, type ProcedureDeps } from './types.js';
 
@@ -103,14 +103,15 @@ export class Core {
           // Text no UTF-8 encoder can write (stored before input was checked) is refused for good.
           if (![letter.from, ...letter.to, letter.subject, letter.text, letter.html].every(isWellFormed))
             throw new LetterRejectedError('text-not-well-formed');
+          const { text, html } = await this.withPageLink(view, letter);
           ({ messageId } = await this.deps.mailer.send({
             key: letterKey(view.id, letter.letterId),
             dossierId: view.id,
             from: letter.from,
             to: letter.to,
             subject: letter.subject,
-            text: letter.text,
-            html: letter.html,
+            text,
+            html,
           }));
         } catch (e) {
           if (!(e instanceof LetterRejectedError)) throw e; // passing trouble: it stays queued and is sent again
@@ -139,6 +140,36 @@ export class Core {
         v.letters.some((l) => l.letterId === letter.letterId && l.status === 'sent'),
       );
     }
+  }
+
+  /**
+   * A complainant's letter that names their page (`PAGE_LINK`) gets a working link as it is sent:
+   * the token is minted here and only its hash is recorded, so the stored letter never holds a
+   * key to the complaint. Recorded before sending, so the link works when the mail is read; a
+   * retry after passing trouble mints another (each one a hash in the dossier, until a renewal).
+   */
+  private async withPageLink(
+    view: DossierView,
+    letter: Pick<QueuedLetter, 'letterId' | 'audience' | 'text' | 'html'>,
+  ): Promise<{ text: string; html: string }> {
+    if (letter.audience !== 'complainant' || !letter.text.includes(PAGE_LINK))
+      return { text: letter.text, html: letter.html };
+    const token = randomBytes(16).toString('base64url');
+    await this.appendLatest(view.id, [
+      {
+        type: 'access.granted',
+        data: { accessTokenHash: createHash('sha256').update(token).digest('hex'), letterId: letter.letterId },
+      },
+    ]);
+    const url = this.deps.urls.status(view.id, token);
+    const safe = url.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+    return {
+      text: letter.text.replaceAll(PAGE_LINK, url),
+      html: letter.html.replaceAll(
+        PAGE_LINK,
+        `<a href="${safe}" style="color:#0b57d0;word-break:break-all">${safe}</a>`,
+      ),
+    };
   }
 
   /** Appends on whatever the latest version is (for facts that do not depend on the view). */

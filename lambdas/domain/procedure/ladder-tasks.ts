@@ -4,9 +4,9 @@
  * deadline-passed.ts).
  */
 import { ulid } from 'ulid';
-import { CONTROL_OUTCOMES, findStep, type LadderStep } from '../../../statemachines/ladder.js';
+import { CONTROL_OUTCOMES, findStep, type LadderStep, resolveOutcome } from '../../../statemachines/ladder.js';
 import { type DossierView, deadlineId, type EventBody, project } from '../dossier.js';
-import { NO_ANSWER_NOTE } from '../letters.js';
+import { NO_ANSWER_NOTE, SATISFACTION_QUESTION } from '../letters.js';
 import type { LadderInput } from '../ports.js';
 import type { Core } from './core.js';
 import { anchorOf, assigneeFor, choiceReplyBy, cursorFor, deadlineFor, reminderFor } from './deadlines.js';
@@ -67,9 +67,26 @@ export function completion(
   const after = project(stored, bodies, now, 'klachtflow');
   const key = `${current.stepId}#${current.activation}`;
   const replyBy = outcome ? choiceReplyBy(core.reg, at, outcome.id, now) : undefined;
+  // This outcome closes the dossier here (not by referral) and close() sends no closure letter
+  // after it (it does when none was told, or the regulation wants one beside an outcome letter):
+  // its letter to the complainant is the closing one, and invites the satisfaction answer.
+  const target = outcome ? resolveOutcome(core.reg, at, outcome.id) : undefined;
+  const stepTells =
+    !!at.step.letter &&
+    at.step.letter.when === 'end' &&
+    at.step.actor !== 'system' &&
+    at.step.letter.to.includes('complainant');
+  const outcomeTells = !!outcome?.letter?.to.includes('complainant');
+  const told = [
+    ...(stepTells && at.step.letter ? [at.step.letter.kind] : []),
+    ...(outcomeTells && outcome?.letter ? [outcome.letter.kind] : []),
+  ];
+  const closureFollows = !told.includes('closure') && (told.length === 0 || !!core.reg.closure?.letter);
+  const closing = target?.kind === 'close' && !target.referral && !closureFollows;
   if (at.step.letter && at.step.letter.when === 'end' && at.step.actor !== 'system') {
     bodies.push(
       ...core.letter(after, at.step.letter.kind, at.step.letter.to, key, {
+        ...(closing && !outcomeTells ? { inviteSatisfaction: true } : {}),
         step: at.step,
         ...(outcome ? { outcomeTitle: outcome.title } : {}),
         ...(replyBy ? { replyBy } : {}),
@@ -83,6 +100,7 @@ export function completion(
   if (outcome?.letter) {
     bodies.push(
       ...core.letter(after, outcome.letter.kind, outcome.letter.to, `${key}:${outcome.id}`, {
+        ...(closing ? { inviteSatisfaction: true } : {}),
         step: at.step,
         outcomeTitle: outcome.title,
         ...(replyBy ? { replyBy } : {}),
@@ -330,7 +348,11 @@ export async function close(
     const key = `close`;
     if (p.reason === 'referred') {
       bodies.push(
-        ...core.letter(v, 'referral', ['complainant'], key, { ...(p.referral ? { referralId: p.referral } : {}) }),
+        ...core.letter(v, 'referral', ['complainant'], key, {
+          ...(p.referral ? { referralId: p.referral } : {}),
+          // Referred is closed too: the page asks (asksSatisfaction), so this letter invites it.
+          inviteSatisfaction: true,
+        }),
         ...forwardingCover(core, v, p.referral, key),
       );
     } else {
@@ -349,6 +371,8 @@ export async function close(
       if (!closed && (told.length === 0 || core.reg.closure?.letter)) {
         bodies.push(
           ...core.letter(v, 'closure', ['complainant'], key, {
+            // Unless the outcome's own letter, sent as the step ended, already invited it.
+            ...(told.some((l) => l.text.includes(SATISFACTION_QUESTION)) ? {} : { inviteSatisfaction: true }),
             ...(outcome ? { outcomeTitle: outcome.title } : {}),
             ...(outcome?.automatic ? { note: NO_ANSWER_NOTE } : {}),
           }),

@@ -289,9 +289,12 @@ function checkContents(
   }
   const first = missing[0];
   if (first) {
+    // One message for the whole, and one per field to stand beside it on the form.
+    const beside = (m: (typeof missing)[number]) => `${m.label}: vul dit in. Het moet in de brief.`;
     throw new UnprocessableError(
       `De brief moet dit bevatten; vul het in: ${missing.map((m) => (m.field === 'written' ? m.label : `${m.label} (${m.text})`)).join('; ')}.`,
       ['contents', first.key],
+      missing.map((m) => ({ path: ['contents', m.key], message: beside(m) })),
     );
   }
   // What was typed for another outcome's letter is not kept: it goes in no letter.
