@@ -7,7 +7,9 @@
  * attainment, state transitions per dossier, wall time, and how many deadlines fall due in which
  * week (a planning aid). Options: --seed <n>, --tail <days> (time after the last complaint for
  * ladders to finish, default 120), --suspend <share> (complaints whose clock an officer stops once,
- * where the regulation allows it, and starts again 3 to 14 days later; default 0.1), --json.
+ * where the regulation allows it, and starts again 3 to 14 days later; default 0.1), --aws http (the
+ * handlers reach Step Functions, Scheduler and SES through the SDK and the local HTTP endpoint, as
+ * `npm start` does, instead of in this process), --json.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -77,6 +79,11 @@ async function main() {
     // dynalite's own validation and actions in memory (runtime/memory-dynamodb.ts, held to
     // dynalite's answers by test/memory-dynamodb.test.ts): no HTTP, no SDK, nothing on disk.
     store: 'memory',
+    // The local Step Functions, Scheduler and SES answered in this process through the same
+    // adapters (runtime/in-process-aws.ts), their records kept in memory: no HTTP, no SDK
+    // serialisation, no files for a folder that is thrown away (#19).
+    aws: option('aws', 'in-process') === 'http' ? 'http' : 'in-process',
+    records: 'memory',
   });
   const call = async (method: string, path: string, body?: unknown, token?: string) => {
     const headers: Record<string, string> = {};
@@ -356,7 +363,7 @@ async function main() {
       total,
     },
     actions: counters,
-    letters: rt.mailbox.all().length,
+    letters: rt.mailbox.size(),
     // What AWS would bill, counted in the same run (runtime/usage.ts), in total and per complaint.
     usage: usageOf(usage, total, sims.length),
     deadlinesDuePerWeek: Object.fromEntries(Object.entries(perWeek).sort(([a], [b]) => a.localeCompare(b))),

@@ -36,7 +36,9 @@ export const HANDLER_ACCESS: Record<
 > = {
   api: { mail: true, schedules: true, start: true, stop: true, respond: true },
   beginStep: { mail: true, schedules: true, start: false, stop: false, respond: false },
-  awaitAction: { mail: true, schedules: true, start: false, stop: true, respond: false },
+  // A wait that begins with a cursor an action outdated while the step was between two waits
+  // wakes itself to wait for the right end (procedure/ladder-tasks.ts awaitAction): its own token.
+  awaitAction: { mail: true, schedules: true, start: false, stop: true, respond: true },
   deadline: { mail: true, schedules: true, start: false, stop: true, respond: false },
   close: { mail: true, schedules: true, start: false, stop: false, respond: false },
   continue: { mail: true, schedules: true, start: true, stop: false, respond: false },
@@ -172,11 +174,23 @@ export class KlachtflowStack extends Stack {
         requireTls: config.emailIntake.requireTls,
       });
       // The handler registers complaints (table, start of the ladder) and mails the acknowledgement
-      // and the complainant's link; a reply notifies the officer. No schedules, no task tokens.
+      // and the complainant's link; a reply notifies the officer. A reply that answers a request
+      // for missing information starts the stopped clock again (Awb 4:15 lid 1), exactly as an
+      // answer on the complainant's page does: the terms' schedules are made anew for the new end
+      // and the waiting step is woken to wait for it. So, as the API: the schedules of the group,
+      // and SendTaskSuccess (a task token names no resource; the token is the authorisation).
+      // Never StopExecution: a reply does not end a ladder.
       this.table.grantReadAppend(inbound.handler);
       mailer.grantSend(inbound.handler);
       inbound.handler.addToRolePolicy(
         new PolicyStatement({ actions: ['states:StartExecution'], resources: [ladderAliasArn] }),
+      );
+      scheduler.grantManageSchedules(inbound.handler);
+      inbound.handler.addToRolePolicy(new PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: ['*'] }));
+      acknowledgeWildcard(
+        inbound.handler,
+        '*',
+        'states:SendTaskSuccess is authorised by the unguessable task token; X-Ray PutTraceSegments has no resource.',
       );
       alarms.watchFunction('inboundMail', inbound.handler);
       alarms.watchDeadLetters('InboundMailDeadLetters', inbound.deadLetters);

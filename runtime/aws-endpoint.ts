@@ -230,6 +230,82 @@ function s3Error(res: ServerResponse, status: number, code: string, message: str
   );
 }
 
+/** A SendEmail as the local SES answers it, whichever way it came (HTTP or in-process). */
+export interface LocalEmail {
+  from: string;
+  to: string[];
+  cc: string[];
+  subject: string;
+  text: string;
+  html: string;
+  tags: { Name: string; Value: string }[];
+  configurationSet?: string;
+}
+
+/**
+ * SES SendEmail: into the mailbox (a letter's key, its `klachtflow-letter` tag, delivers it once)
+ * and, through a configuration set, the events SES would publish. Returns the message id.
+ */
+export function sendEmail(s: Pick<AwsEndpointServices, 'mailbox' | 'publishMailEvent'>, m: LocalEmail): string {
+  const key = m.tags.find((t) => t.Name === 'klachtflow-letter')?.Value;
+  const size = [m.subject, m.text, m.html].reduce((n, x) => n + Buffer.byteLength(x), 0);
+  if (size > SES_MAX_MESSAGE)
+    throw new AwsError('MessageRejected', `Message length is more than ${SES_MAX_MESSAGE} bytes long`, 400);
+  const earlier = key ? s.mailbox.messageIdOf(key) : undefined;
+  const messageId = earlier ?? randomUUID();
+  const delivered = s.mailbox.deliver({
+    ...(key ? { key } : {}),
+    messageId,
+    from: m.from,
+    to: m.to,
+    cc: m.cc,
+    subject: m.subject,
+    text: m.text,
+    html: m.html,
+  });
+  // SES publishes events only for mail sent through a configuration set with a destination.
+  if (!earlier && m.configurationSet && s.publishMailEvent) {
+    const sentAt = delivered.sentAt ?? new Date().toISOString();
+    for (const event of simulatedMailEvents({
+      messageId,
+      from: m.from,
+      to: m.to,
+      configurationSet: m.configurationSet,
+      tags: Object.fromEntries(m.tags.map((t) => [t.Name, t.Value])),
+      sentAt,
+    }))
+      s.publishMailEvent(event);
+  }
+  return messageId;
+}
+
+/** One Step Functions operation (the target's name without `AWSStepFunctions.`), HTTP or in-process. */
+export async function stepFunctionsCall(
+  sfn: LocalStepFunctions,
+  op: string,
+  input: Record<string, unknown>,
+): Promise<unknown> {
+  const i = input as never;
+  const result =
+    op === 'StartExecution'
+      ? await sfn.startExecution(i)
+      : op === 'SendTaskSuccess'
+        ? await sfn.sendTaskSuccess(i)
+        : op === 'SendTaskFailure'
+          ? await sfn.sendTaskFailure(i)
+          : op === 'SendTaskHeartbeat'
+            ? await sfn.sendTaskHeartbeat(i)
+            : op === 'StopExecution'
+              ? await sfn.stopExecution(i)
+              : op === 'DescribeExecution'
+                ? await sfn.describeExecution(i)
+                : undefined;
+  if (result === undefined && !['SendTaskSuccess', 'SendTaskFailure', 'SendTaskHeartbeat'].includes(op)) {
+    throw new AwsError('UnknownOperationException', `Operation ${op} is not supported locally`);
+  }
+  return result ?? {};
+}
+
 export function createAwsEndpoint(services: AwsEndpointServices): Server {
   return createServer((req, res) => {
     void handle(services, req, res);
@@ -248,24 +324,7 @@ async function handle(s: AwsEndpointServices, req: IncomingMessage, res: ServerR
     if (target.startsWith('AWSStepFunctions.')) {
       const input = body ? JSON.parse(body) : {};
       const op = target.slice('AWSStepFunctions.'.length);
-      const sfn = s.stepFunctions;
-      const result =
-        op === 'StartExecution'
-          ? await sfn.startExecution(input)
-          : op === 'SendTaskSuccess'
-            ? await sfn.sendTaskSuccess(input)
-            : op === 'SendTaskFailure'
-              ? await sfn.sendTaskFailure(input)
-              : op === 'SendTaskHeartbeat'
-                ? await sfn.sendTaskHeartbeat(input)
-                : op === 'StopExecution'
-                  ? await sfn.stopExecution(input)
-                  : op === 'DescribeExecution'
-                    ? await sfn.describeExecution(input)
-                    : undefined;
-      if (result === undefined && !['SendTaskSuccess', 'SendTaskFailure', 'SendTaskHeartbeat'].includes(op)) {
-        throw new AwsError('UnknownOperationException', `Operation ${op} is not supported locally`);
-      }
+      const result = await stepFunctionsCall(s.stepFunctions, op, input);
       return sendJson(res, 200, result ?? {});
     }
     const schedule = /^\/schedules\/([^/]+)$/.exec(url.pathname);
@@ -295,48 +354,23 @@ async function handle(s: AwsEndpointServices, req: IncomingMessage, res: ServerR
       const form = new URLSearchParams(body);
       if (form.get('Action') === 'SendEmail') {
         const list = (prefix: string) => [...form.entries()].filter(([k]) => k.startsWith(prefix)).map(([, v]) => v);
-        const names = [...form.entries()].filter(([k]) => /^Tags\.member\.\d+\.Name$/.test(k));
-        const keyIndex = names.find(([, v]) => v === 'klachtflow-letter')?.[0].match(/\d+/)?.[0];
-        const key = keyIndex ? (form.get(`Tags.member.${keyIndex}.Value`) ?? undefined) : undefined;
-        const size = ['Message.Subject.Data', 'Message.Body.Text.Data', 'Message.Body.Html.Data'].reduce(
-          (n, k) => n + Buffer.byteLength(form.get(k) ?? ''),
-          0,
-        );
-        if (size > SES_MAX_MESSAGE)
-          throw new AwsError('MessageRejected', `Message length is more than ${SES_MAX_MESSAGE} bytes long`, 400);
-        const earlier = key ? s.mailbox.messageIdOf(key) : undefined;
-        const messageId = earlier ?? randomUUID();
-        const to = list('Destination.ToAddresses.member.');
-        const delivered = s.mailbox.deliver({
-          ...(key ? { key } : {}),
-          messageId,
+        const tags = [...form.entries()]
+          .filter(([k]) => /^Tags\.member\.\d+\.Name$/.test(k))
+          .flatMap(([k, name]) => {
+            const v = form.get(k.replace(/Name$/, 'Value'));
+            return v ? [{ Name: name, Value: v }] : [];
+          });
+        const configurationSet = form.get('ConfigurationSetName');
+        const messageId = sendEmail(s, {
           from: form.get('Source') ?? '',
-          to,
+          to: list('Destination.ToAddresses.member.'),
           cc: list('Destination.CcAddresses.member.'),
           subject: form.get('Message.Subject.Data') ?? '',
           text: form.get('Message.Body.Text.Data') ?? '',
           html: form.get('Message.Body.Html.Data') ?? '',
+          tags,
+          ...(configurationSet ? { configurationSet } : {}),
         });
-        // SES publishes events only for mail sent through a configuration set with a destination.
-        const configurationSet = form.get('ConfigurationSetName');
-        if (!earlier && configurationSet && s.publishMailEvent) {
-          const tags = Object.fromEntries(
-            names.flatMap(([k, name]) => {
-              const v = form.get(k.replace(/Name$/, 'Value'));
-              return v ? [[name, v]] : [];
-            }),
-          );
-          const sentAt = delivered.sentAt ?? new Date().toISOString();
-          for (const event of simulatedMailEvents({
-            messageId,
-            from: form.get('Source') ?? '',
-            to,
-            configurationSet,
-            tags,
-            sentAt,
-          }))
-            s.publishMailEvent(event);
-        }
         return xml(
           res,
           200,

@@ -41,6 +41,8 @@ import { Background } from './background.js';
 import { type ClockMode, RuntimeClock } from './clock.js';
 import { startDynalite } from './dynamodb.js';
 import { FileAttachmentStore } from './file-attachments.js';
+import { inProcessScheduler, inProcessSes, inProcessStepFunctions } from './in-process-aws.js';
+import { IntakePriority } from './intake-priority.js';
 import { LocalMailbox } from './mailbox.js';
 import { MemoryDynamoDb } from './memory-dynamodb.js';
 import { LocalScheduler } from './scheduler.js';
@@ -77,6 +79,17 @@ export interface RuntimeOptions {
    * no HTTP and no SDK; for the simulation, whose data is thrown away).
    */
   store?: 'dynalite' | 'memory';
+  /**
+   * How the handlers reach the local Step Functions, Scheduler and SES: `http` (the default: the
+   * ordinary SDK clients on the local endpoint, as in AWS) or `in-process` (runtime/in-process-aws.ts:
+   * the same adapters and local services without HTTP and the SDK's serialisation; the simulation).
+   */
+  aws?: 'http' | 'in-process';
+  /**
+   * Where executions and schedules are kept: `disk` (the default: a restart goes on where it
+   * stood) or `memory` (the simulation, whose data folder is thrown away: nothing is written).
+   */
+  records?: 'disk' | 'memory';
   /**
    * Start even when `klachtflow regulation lint` finds errors in the regulation (only to try it
    * out, never for real complaints); the errors go to `log`. Without it such a regulation is refused.
@@ -182,16 +195,26 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   }
 
   // Step Functions, Scheduler and SES behind one local AWS endpoint.
+  // Complaints first: a new ladder's first steps wait while one is being received (bounded).
+  const priority = new IntakePriority();
   const stepFunctions = new LocalStepFunctions({
     dir: join(dataDir, 'executions'),
     clock,
     durable: opts.durable ?? true,
+    records: opts.records ?? 'disk',
     region: REGION,
     account: ACCOUNT,
+    startGate: () => priority.gate(),
   });
   const mailbox = new LocalMailbox(join(dataDir, 'mailbox.jsonl'), clock);
   const handlers: Record<string, LocalFunction> = {};
-  const scheduler = new LocalScheduler(join(dataDir, 'schedules'), clock, handlers, opts.durable ?? true);
+  const scheduler = new LocalScheduler(
+    join(dataDir, 'schedules'),
+    clock,
+    handlers,
+    opts.durable ?? true,
+    opts.records ?? 'disk',
+  );
   // SES's reports (bounces, complaints) go to the mail-events function after the send returned,
   // as EventBridge invokes it in AWS; bound once the procedure exists.
   const background = new Background();
@@ -219,9 +242,19 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const ownHosts = () => [new URL(url).host, `localhost:${new URL(url).port}`];
   const stateMachineArn = stepFunctions.stateMachineArn(`klachtflow-${reg.id}`);
   const breaches: Runtime['breaches'] = [];
-  const sesClient = new SESClient({ region: REGION, endpoint: awsEndpoint, credentials: CREDENTIALS });
-  const schedulerClient = new SchedulerClient({ region: REGION, endpoint: awsEndpoint, credentials: CREDENTIALS });
-  const sfnClient = new SFNClient({ region: REGION, endpoint: awsEndpoint, credentials: CREDENTIALS });
+  // The SDK clients on the local endpoint (npm start: AWS's code paths), or (the simulation) the
+  // same local services answered in this process, handed to the same adapters.
+  const awsInProcess = opts.aws === 'in-process';
+  const sesServices = { mailbox, publishMailEvent: (event: Record<string, unknown>) => publishMailEvent(event) };
+  const sesClient = awsInProcess
+    ? (inProcessSes(sesServices) as unknown as SESClient)
+    : new SESClient({ region: REGION, endpoint: awsEndpoint, credentials: CREDENTIALS });
+  const schedulerClient = awsInProcess
+    ? (inProcessScheduler(scheduler) as unknown as SchedulerClient)
+    : new SchedulerClient({ region: REGION, endpoint: awsEndpoint, credentials: CREDENTIALS });
+  const sfnClient = awsInProcess
+    ? (inProcessStepFunctions(stepFunctions) as unknown as SFNClient)
+    : new SFNClient({ region: REGION, endpoint: awsEndpoint, credentials: CREDENTIALS });
   recordAwsCalls(sesClient, 'ses');
   recordAwsCalls(schedulerClient, 'scheduler');
   recordAwsCalls(sfnClient, 'sfn');
@@ -301,7 +334,9 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       : JSON.parse(substitute(JSON.stringify(compileRegulation(reg)), substitutions));
   stepFunctions.register(`klachtflow-${reg.id}`, definition, handlers);
   const statusUrl = (id: string, token: string) => `${url}/klacht/${id}/${token}`;
-  const inboundSes = new SESClient({ region: REGION, endpoint: awsEndpoint, credentials: CREDENTIALS });
+  const inboundSes = awsInProcess
+    ? (inProcessSes(sesServices) as unknown as SESClient)
+    : new SESClient({ region: REGION, endpoint: awsEndpoint, credentials: CREDENTIALS });
   recordAwsCalls(inboundSes, 'ses');
   const inbound = new InboundMail({
     // One process receives mail and serves the postvak: both roles, so the parser too.
@@ -405,10 +440,13 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   // empty file the next start cannot read.
   // Flushed to disk (fsync) only when durable: the simulation moves the clock hundreds of times
   // and throws its folder away (a simulated year waited more on these flushes than it computed).
-  const saveClock = () =>
+  // With its records in memory (the simulation) nothing is kept for a restart: not the clock either.
+  const saveClock = () => {
+    if (opts.records === 'memory') return;
     writeFileAtomicSync(join(dataDir, 'clock.json'), JSON.stringify({ now: clock.now().toISOString() }), {
       fsync: opts.durable ?? true,
     });
+  };
   const local = createLocalRoutes({ clock, stepFunctions, mailbox, saveClock, ownHosts, background });
   api.route('/local', local);
   api.get('/health', (c) => c.json({ status: 'ok', regulation: reg.id, now: clock.now().toISOString() }));
@@ -416,7 +454,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const answer = (request: Request, env?: object): Promise<Response> => {
     const path = new URL(request.url).pathname;
     if (path.startsWith('/local/') || path === '/health') return Promise.resolve(api.fetch(request, env));
-    return asFunction('api', () => usage.apiRequest(() => api.fetch(request, env)));
+    const run = () => asFunction('api', () => usage.apiRequest(() => api.fetch(request, env)));
+    return IntakePriority.isIntake(request.method, path) ? priority.intake(run) : run();
   };
   // A request from this process has no socket: it comes from 127.0.0.1, as the server's would.
   const inProcess = { incoming: { socket: { remoteAddress: '127.0.0.1', remotePort: 0, remoteFamily: 'IPv4' } } };

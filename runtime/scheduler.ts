@@ -38,6 +38,8 @@ export function atInstant(expression: string, timezone = 'UTC'): Date {
 export class LocalScheduler {
   /** The pending schedules' keys (`group/name`). */
   private readonly schedules = new Set<string>();
+  /** The pending schedules themselves, when kept in memory (`records: 'memory'`: nothing on disk). */
+  private readonly records = new Map<string, ScheduleRecord>();
 
   /**
    * @param dir the folder of the schedules (one file each). A `<dir>.json` list written by an
@@ -49,6 +51,8 @@ export class LocalScheduler {
     private readonly targets: Record<string, LocalFunction>,
     /** fsync each schedule file (default true); off for a simulation whose folder is thrown away. */
     private readonly durable = true,
+    /** `disk` (the default: a restart keeps them) or `memory` (the simulation: nothing written). */
+    private readonly keep: 'disk' | 'memory' = 'disk',
   ) {}
 
   private key(group: string, name: string) {
@@ -60,6 +64,7 @@ export class LocalScheduler {
   }
 
   recover(): void {
+    if (this.keep === 'memory') return;
     const legacy = `${this.dir.replace(/\/$/, '')}.json`;
     if (existsSync(legacy)) {
       for (const s of JSON.parse(readFileSync(legacy, 'utf8')) as ScheduleRecord[]) this.write(s);
@@ -76,18 +81,27 @@ export class LocalScheduler {
   }
 
   private write(s: ScheduleRecord) {
+    if (this.keep === 'memory') {
+      this.records.set(this.key(s.groupName, s.name), s);
+      return;
+    }
     const file = this.fileOf(s.groupName, s.name);
     mkdirSync(dirname(file), { recursive: true });
     writeFileAtomicSync(file, JSON.stringify(s), { fsync: this.durable });
   }
 
   private read(group: string, name: string): ScheduleRecord | undefined {
+    if (this.keep === 'memory') return this.records.get(this.key(group, name));
     const file = this.fileOf(group, name);
     return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as ScheduleRecord) : undefined;
   }
 
   private remove(group: string, name: string) {
     this.schedules.delete(this.key(group, name));
+    if (this.keep === 'memory') {
+      this.records.delete(this.key(group, name));
+      return;
+    }
     rmSync(this.fileOf(group, name), { force: true });
   }
 

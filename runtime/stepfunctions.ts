@@ -11,6 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { open, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sync as writeFileAtomicSync } from 'write-file-atomic';
 import type { AslDocument } from '../statemachines/compile.js';
@@ -111,8 +112,21 @@ export interface LocalStepFunctionsOptions {
   clock: RuntimeClock;
   /** fsync each record (default true); off for a simulation whose folder is thrown away. */
   durable?: boolean;
+  /**
+   * `disk` (the default): every record in a file, so a restart goes on where it stood. `memory`
+   * (the simulation, whose folder is thrown away): nothing written; a finished execution keeps a
+   * short record (no output) for the summary and for a second start of its name.
+   */
+  records?: 'disk' | 'memory';
   region?: string;
   account?: string;
+  /**
+   * Resolves when a new execution may run its first segment (the runtime: when no complaint is
+   * being received, bounded; #19). In AWS the ladder runs in other Lambdas and the complainant
+   * never waits for it; on one machine the first steps (the acknowledgement letter) cost several
+   * times a request, so new ladders give way to the intake. Absent: at once.
+   */
+  startGate?: () => Promise<void>;
 }
 
 /**
@@ -135,6 +149,17 @@ export class LocalStepFunctions {
    * that runs for a year keeps what is under way, not every ladder it ever ran.
    */
   private readonly executions = new Map<string, ExecutionRecord>();
+  /** Finished executions, when records stay in memory (`records: 'memory'`), without their output. */
+  private readonly finished = new Map<string, ExecutionRecord>();
+  /**
+   * Per state machine and resume state: the copy of its definition started there, and the
+   * library's StateMachine of it. Built once, not at every segment (a simulated year resumed
+   * 150 000 segments, each copying and wrapping the whole definition).
+   */
+  private readonly segments = new Map<
+    string,
+    { copy: AslDocument; sm: InstanceType<typeof StateMachine>; waits: Record<string, number> }
+  >();
   private readonly inflight = new Set<Promise<void>>();
   private readonly queues = new Map<string, Promise<void>>();
   private timeoutErrorClass: (new () => Error) | undefined;
@@ -144,7 +169,11 @@ export class LocalStepFunctions {
   constructor(private readonly opts: LocalStepFunctionsOptions) {
     this.region = opts.region ?? 'eu-west-1';
     this.account = opts.account ?? '000000000000';
-    mkdirSync(join(opts.dir, 'done'), { recursive: true });
+    if (!this.inMemory) mkdirSync(join(opts.dir, 'done'), { recursive: true });
+  }
+
+  private get inMemory(): boolean {
+    return this.opts.records === 'memory';
   }
 
   stateMachineArn(name: string): string {
@@ -157,11 +186,13 @@ export class LocalStepFunctions {
     new StateMachine(definition as never);
     const arn = this.stateMachineArn(name);
     this.machines.set(arn, { definition, functions });
+    for (const key of this.segments.keys()) if (key.startsWith(`${arn}\u0000`)) this.segments.delete(key);
     return arn;
   }
 
   /** Loads executions from disk and puts their pending deadlines and wakes back on the clock. */
   async recover(): Promise<void> {
+    if (this.inMemory) return;
     for (const file of readdirSync(this.opts.dir).filter((f) => f.endsWith('.json'))) {
       const rec = JSON.parse(readFileSync(join(this.opts.dir, file), 'utf8')) as ExecutionRecord;
       // Finished before this version moved finished records aside: move it now.
@@ -188,12 +219,39 @@ export class LocalStepFunctions {
   /** Writes the record; a finished one goes to done/ (written there first, then the running file removed). */
   private persist(rec: ExecutionRecord) {
     const done = rec.status !== 'RUNNING';
+    if (this.inMemory) {
+      if (done) {
+        this.executions.delete(rec.executionArn);
+        const { output: _output, pause: _pause, ...short } = rec;
+        this.finished.set(rec.executionArn, short);
+      }
+      return;
+    }
     writeFileAtomicSync(this.fileOf(rec.name, done), JSON.stringify(rec), { fsync: this.opts.durable ?? true });
     if (done) {
       rmSync(this.fileOf(rec.name, false), { force: true });
       this.executions.delete(rec.executionArn);
     }
   }
+
+  /**
+   * A new execution's record, written aside, flushed and renamed as persist() does, but off the
+   * event loop: the file-system calls run on libuv's pool while other requests go on.
+   */
+  private async persistStart(rec: ExecutionRecord) {
+    if (this.inMemory) return;
+    const file = this.fileOf(rec.name, false);
+    const aside = `${file}.${process.pid}.${++this.written}.tmp`;
+    const handle = await open(aside, 'w', 0o600);
+    try {
+      await handle.writeFile(JSON.stringify(rec));
+      if (this.opts.durable ?? true) await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(aside, file);
+  }
+  private written = 0;
 
   /** Work for one execution runs one piece at a time, in order. */
   private schedule(arn: string, work: () => Promise<void>): Promise<void> {
@@ -233,7 +291,7 @@ export class LocalStepFunctions {
     } catch {
       throw new AwsError('InvalidExecutionInput', 'Input is not valid JSON');
     }
-    const existing = this.executions.get(executionArn) ?? this.readRecord(name);
+    const existing = this.executions.get(executionArn) ?? this.readRecord(name, executionArn);
     if (existing) {
       // As in AWS: the same name with the same input is the same execution (idempotent start).
       if (JSON.stringify(existing.input) === JSON.stringify(input) && existing.status === 'RUNNING') {
@@ -252,13 +310,26 @@ export class LocalStepFunctions {
       transitions: 0,
     };
     this.executions.set(executionArn, rec);
-    this.persist(rec);
-    void this.schedule(executionArn, () => this.runSegment(executionArn));
+    // On disk (flushed) before StartExecution answers, as in AWS; written off the event loop, so the
+    // flush does not hold up other requests (#19: a synchronous fsync per start was 7 % of intake).
+    await this.persistStart(rec);
+    // Stopped meanwhile (StopExecution wrote its record first): that record stands.
+    if (rec.status !== 'RUNNING') this.persist(rec);
+    else
+      void this.schedule(executionArn, async () => {
+        await this.opts.startGate?.();
+        await this.runSegment(executionArn);
+      });
     return { executionArn, startDate: new Date(rec.startDate) };
   }
 
   /** A record from disk: running or finished. */
-  private readRecord(name: string): ExecutionRecord | undefined {
+  private readRecord(name: string, arn?: string): ExecutionRecord | undefined {
+    if (this.inMemory) {
+      if (arn) return this.finished.get(arn);
+      for (const r of this.finished.values()) if (r.name === name) return r;
+      return undefined;
+    }
     for (const done of [false, true]) {
       const file = this.fileOf(name, done);
       if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as ExecutionRecord;
@@ -272,7 +343,7 @@ export class LocalStepFunctions {
 
   /** A running execution from memory, a finished one from disk. */
   private find(executionArn: string): ExecutionRecord | undefined {
-    return this.executions.get(executionArn) ?? this.readRecord(this.nameOf(executionArn));
+    return this.executions.get(executionArn) ?? this.readRecord(this.nameOf(executionArn), executionArn);
   }
 
   async sendTaskSuccess(p: { taskToken: string; output: string }): Promise<void> {
@@ -334,9 +405,11 @@ export class LocalStepFunctions {
 
   /** Every execution, running and finished (read from disk: for tests and the simulation's summary). */
   executionsOf(stateMachineArn?: string): ExecutionRecord[] {
-    const done = readdirSync(join(this.opts.dir, 'done'))
-      .filter((f) => f.endsWith('.json'))
-      .map((f) => JSON.parse(readFileSync(join(this.opts.dir, 'done', f), 'utf8')) as ExecutionRecord);
+    const done = this.inMemory
+      ? [...this.finished.values()]
+      : readdirSync(join(this.opts.dir, 'done'))
+          .filter((f) => f.endsWith('.json'))
+          .map((f) => JSON.parse(readFileSync(join(this.opts.dir, 'done', f), 'utf8')) as ExecutionRecord);
     return [...this.executions.values(), ...done].filter(
       (e) => !stateMachineArn || e.stateMachineArn === stateMachineArn,
     );
@@ -435,6 +508,35 @@ export class LocalStepFunctions {
     return Cls ? new Cls() : Object.assign(new Error('States.Timeout'), { name: 'States.Timeout' });
   }
 
+  /**
+   * The definition started at a resume point (validation off, as a changed StartAt needs), built
+   * once per state machine and state. The context object is rebuilt per run, so the execution's
+   * own start time is handed in under another name; every Wait pauses here, on the runtime's
+   * clock, and a callback's deadline is on that clock too, not on a library timer.
+   */
+  private segment(stateMachineArn: string, definition: AslDocument, startAt: string) {
+    const key = `${stateMachineArn}\u0000${startAt}`;
+    const known = this.segments.get(key);
+    if (known) return known;
+    const copy = JSON.parse(
+      JSON.stringify({ ...definition, StartAt: startAt }).replaceAll(
+        '$$.Execution.StartTime',
+        () => '$$.Orig.StartTime',
+      ),
+    ) as AslDocument;
+    const waits: Record<string, number> = {};
+    for (const [name, state] of Object.entries(copy.States) as [string, StateDef][]) {
+      if (state.Type === 'Wait') waits[name] = 2 ** 31 - 1;
+      if (state.Type === 'Task' && String(state.Resource).endsWith('.waitForTaskToken')) {
+        delete state.TimeoutSecondsPath;
+        state.TimeoutSeconds = 2_147_483;
+      }
+    }
+    const made = { copy, sm: new StateMachine(copy as never, { validationOptions: { noValidate: true } }), waits };
+    this.segments.set(key, made);
+    return made;
+  }
+
   /** Runs from the execution's resume point to its next pause or its end. */
   private async runSegment(arn: string): Promise<void> {
     const rec = this.executions.get(arn);
@@ -444,25 +546,13 @@ export class LocalStepFunctions {
     const { startAt, input, inject } = rec.pause;
     const timeout = inject?.kind === 'timeout' ? await this.timeoutError() : undefined;
 
-    // A copy started at the resume point. The context object is rebuilt per run, so the
-    // execution's own start time is handed in under another name.
-    const copy = JSON.parse(
-      JSON.stringify({ ...machine.definition, StartAt: startAt }).replaceAll(
-        '$$.Execution.StartTime',
-        () => '$$.Orig.StartTime',
-      ),
-    ) as AslDocument;
-    const waits: Record<string, number> = {};
+    const { copy, sm, waits } = this.segment(rec.stateMachineArn, machine.definition, startAt);
     const handlers: Record<string, (payload: unknown) => unknown> = {};
     let injected = false;
     for (const [name, state] of Object.entries(copy.States) as [string, StateDef][]) {
-      if (state.Type === 'Wait') waits[name] = 2 ** 31 - 1; // we pause at every Wait ourselves
       if (state.Type !== 'Task') continue;
       const resource = String(state.Resource);
       if (resource.endsWith('.waitForTaskToken')) {
-        // The deadline is on the runtime clock, not on a library timer.
-        delete state.TimeoutSecondsPath;
-        state.TimeoutSeconds = 2_147_483;
         handlers[name] = (payload) => {
           if (name === startAt && inject && !injected) {
             injected = true;
@@ -487,7 +577,6 @@ export class LocalStepFunctions {
         };
       }
     }
-    const sm = new StateMachine(copy as never, { validationOptions: { noValidate: true } });
     const run = sm.run(input as never, {
       overrides: { taskResourceLocalHandlers: handlers as never, waitTimeOverrides: waits },
       context: {

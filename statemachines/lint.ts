@@ -194,6 +194,7 @@ export function lintRegulation(reg: Regulation, documentText: string | undefined
         );
       }
     }
+    lintWkkgzMeasures(reg, steps, add);
     if (!reg.roles.some((r) => r.kind === 'complaints-officer')) {
       add(
         'error',
@@ -359,7 +360,62 @@ const DATA_NL: Record<(typeof CONTENT_DATA)[number], string> = {
 };
 
 /**
- * What letters must contain (`mustContain`, Awb 9:12, Wkkgz art. 17 lid 2): each item maps to the
+ * Wkkgz art. 17 lid 1: the complainant gets a written communication "waarin met redenen omkleed is
+ * aangegeven tot welk oordeel het onderzoek van de klacht heeft geleid, welke beslissingen de
+ * zorgaanbieder neemt naar aanleiding van de klacht en binnen welke termijn maatregelen waartoe de
+ * beslissingen strekken, zullen zijn gerealiseerd". So a decision letter (`kind: decision`) to the
+ * complainant asks the officer for the measures and the date they are in place (letter-content.ts
+ * maps "welke maatregelen" and "binnen welke termijn ... gerealiseerd"); otherwise the letter can
+ * go out without them. An outcome that finds the complaint unfounded takes no measures: its own
+ * letter is not held to them (a step's letter at the end goes with every outcome, so it is).
+ */
+function lintWkkgzMeasures(
+  reg: Regulation,
+  steps: Located[],
+  add: (level: Finding['level'], article: string, path: string, message: string) => void,
+) {
+  const fieldsOf = (items: readonly Parameters<typeof contentOf>[1][]) =>
+    new Set(
+      items.flatMap((item) => {
+        const c = contentOf(reg, item);
+        return c?.source === 'field' ? [c.field] : [];
+      }),
+    );
+  let decisions = 0;
+  for (const s of steps) {
+    const held = [
+      ...(s.step.letter && s.step.letter.when === 'end' ? [{ letter: s.step.letter, path: `${s.path}.letter` }] : []),
+      ...s.step.outcomes.flatMap((o, k) =>
+        o.letter && o.result !== 'unfounded' ? [{ letter: o.letter, path: `${s.path}.outcomes[${k}].letter` }] : [],
+      ),
+    ].filter(({ letter }) => letter.kind === 'decision' && letter.to.includes('complainant'));
+    for (const { letter, path } of held) {
+      decisions++;
+      const has = fieldsOf(letter.mustContain);
+      const lacking = [
+        ...(has.has('measures') ? [] : ['"welke maatregelen wij nemen"']),
+        ...(has.has('measures-date') ? [] : ['"binnen welke termijn de maatregelen gerealiseerd zijn"']),
+      ];
+      if (lacking.length)
+        add(
+          'error',
+          'Wkkgz art. 17 lid 1',
+          `${path}.mustContain`,
+          `De schriftelijke beslissing noemt welke maatregelen de zorgaanbieder neemt en binnen welke termijn die gerealiseerd zijn. Zet in mustContain: ${lacking.join(' en ')}. De behandelaar vult ze in bij de beslissing.`,
+        );
+    }
+  }
+  if (decisions === 0)
+    add(
+      'warning',
+      'Wkkgz art. 17 lid 1',
+      'ladder',
+      'Geen brief van soort "decision" aan de klager: de schriftelijke beslissing moet het oordeel, de maatregelen en de termijn waarin die gerealiseerd zijn noemen. Welke brief is dat hier?',
+    );
+}
+
+/**
+ * What letters must contain (`mustContain`, Awb 9:12, Wkkgz art. 17 lid 1): each item maps to the
  * regulation's data or to a field the officer fills in (letter-content.ts), so the letter writes
  * it. An item that maps to nothing, a field nobody can fill in, or data the regulation lacks is an
  * error: the letter would promise what it does not say.

@@ -67,6 +67,43 @@ beforeAll(async () => {
   const dossier = await rt.call('GET', `/dossiers/${byMail?.id}`, { token: manager });
   for (const a of dossier.json.attachments ?? [])
     await rt.call('GET', `/dossiers/${byMail?.id}/attachments/${a.sha256}`, { token: manager });
+  // The manager asks for missing information (the clock stops) and Jan answers by e-mail: the
+  // inbound-mail function starts the clock again (schedules moved, the waiting step woken).
+  const asked = await rt.call('POST', `/dossiers/${byMail?.id}/missing-information`, {
+    token: manager,
+    body: { note: 'uw telefoonnummer' },
+  });
+  if (asked.status !== 200) throw new Error(`missing-information: ${asked.status} ${asked.text}`);
+  await rt.advance('P1D');
+  const answer = nodemailer.createTransport({ host: '127.0.0.1', port: rt.smtp?.port, secure: false, ignoreTLS: true });
+  await answer.sendMail({
+    from: 'Jan Jansen <jan@example.nl>',
+    to: 'klacht@swtdordrecht.nl',
+    subject: `Re: [${reference}] Wij missen nog informatie`,
+    text: 'Mijn nummer is 06 12345678.',
+  });
+  answer.close();
+  await rt.advance('PT0S');
+  // Asked again, and resumed by hand while the ladder is between two waits (its await task held):
+  // the await task finds its cursor outdated and wakes its own wait (SendTaskSuccess).
+  const original = rt.procedure.awaitAction;
+  let release: () => void = () => undefined;
+  const gate = new Promise<void>((r) => {
+    release = r;
+  });
+  rt.procedure.awaitAction = async (p) => {
+    await gate;
+    return original(p);
+  };
+  await rt.call('POST', `/dossiers/${byMail?.id}/missing-information`, { token: manager, body: { note: 'een brief' } });
+  const current = (await rt.call('GET', `/dossiers/${byMail?.id}`, { token: manager })).json.currentStep?.id;
+  await rt.call('POST', `/dossiers/${byMail?.id}/actions`, {
+    token: manager,
+    body: { type: 'resume', stepId: current },
+  });
+  rt.procedure.awaitAction = original;
+  release();
+  await rt.advance('PT0S');
   // Deadlines pass unanswered (reminders, breaches), then the complainant withdraws (a stop).
   await rt.advance('P40D');
   await rt.call('POST', `/complaints/${good.json.id}/withdraw`, {
@@ -92,6 +129,17 @@ describe('aws permissions: every recorded call is allowed by its function’s ro
     expect(dir, 'vitest.config.ts sets KLACHTFLOW_AWS_CALLS').not.toBe('');
     const fns = new Set(recorded().map((c) => c.fn));
     for (const fn of ['api', 'beginStep', 'awaitAction', 'mailEvents'] as FunctionName[]) expect(fns, fn).toContain(fn);
+  });
+
+  it('records the calls that start a stopped clock again from an e-mail reply and from a stale wait', () => {
+    const calls = new Set(recorded().map((c) => `${c.fn} ${c.service} ${c.command}`));
+    for (const call of [
+      'inboundMail scheduler CreateSchedule',
+      'inboundMail scheduler DeleteSchedule',
+      'inboundMail sfn SendTaskSuccess',
+      'awaitAction sfn SendTaskSuccess',
+    ])
+      expect(calls, call).toContain(call);
   });
 
   it('the simulator is live: what a role lacks is denied', async () => {

@@ -1,5 +1,7 @@
 import Holidays from 'date-holidays';
+import { Temporal } from 'temporal-polyfill';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { formatDutchDate } from '../lambdas/domain/calendar/deadline.js';
 import {
   computeDeadline,
   DeadlineError,
@@ -531,5 +533,26 @@ describe('deadline: reminders count back', () => {
     const { reminderInstant } = await import('../lambdas/domain/calendar/index.js');
     expect(reminderInstant('2026-04-28', '2 werkdagen')).toBe('2026-04-23T07:00:00Z');
     expect(reminderInstant('2026-12-07', 'een week')).toBe('2026-11-30T08:00:00Z');
+  });
+});
+
+describe('deadline: Dutch dates', () => {
+  it('formats dates from 1900 to 2100 as Temporal itself does in nl-NL (one formatter, #19)', () => {
+    // Prepare: Temporal's own toLocaleString is the judge (it built a formatter per call, too slow
+    // to ask for every day here): every 11th day (all weekdays and months) and every day of 2026.
+    const days = [];
+    for (let d = Temporal.PlainDate.from('1900-01-01'); d.year < 2101; d = d.add({ days: 11 })) days.push(d);
+    for (let d = Temporal.PlainDate.from('2026-01-01'); d.year < 2027; d = d.add({ days: 1 })) days.push(d);
+    // Act
+    const differ = days.flatMap((d) => {
+      const expected = d.toLocaleString('nl-NL', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+      return formatDutchDate(d) === expected && formatDutchDate(d.toString()) === expected
+        ? []
+        : [`${d}: ${formatDutchDate(d)} ≠ ${expected}`];
+    });
+    // Assess
+    expect(days.length).toBeGreaterThan(7000);
+    expect(differ.slice(0, 5)).toEqual([]);
+    expect(formatDutchDate('2026-09-24')).toBe('donderdag 24 september 2026');
   });
 });

@@ -172,7 +172,12 @@ describe('cdk: complaints by e-mail', () => {
     expect(all.filter((a) => a.startsWith('s3:')).sort()).toEqual(['s3:GetObject', 's3:GetObject', 's3:PutObject']);
     expect(all).toEqual(expect.arrayContaining(['kms:Decrypt', 'ses:SendEmail', 'states:StartExecution']));
     expect(all.some((a) => a.startsWith('dynamodb:PutItem'))).toBe(true);
-    for (const never of ['states:SendTaskSuccess', 'states:StopExecution', 'scheduler:CreateSchedule', 'dynamodb:Scan'])
+    // A reply that answers a request for missing information starts the clock again: it moves
+    // the terms' schedules and wakes the waiting step, as the API does. It stops nothing.
+    expect(all).toEqual(
+      expect.arrayContaining(['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'states:SendTaskSuccess']),
+    );
+    for (const never of ['states:StopExecution', 'scheduler:UpdateSchedule', 'dynamodb:Scan'])
       expect(all).not.toContain(never);
     // The API reads held mail and keeps attachments when an officer decides.
     const api = Object.entries(resources).find(

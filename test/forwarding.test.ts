@@ -58,7 +58,7 @@ describe('forwarding and referring', () => {
       m.subject.includes('Wij sturen uw klacht door naar Externe klachtencommissie'),
     );
     expect(forwarded?.text).toContain('Op uw verzoek sturen wij uw klacht');
-    expect(forwarded?.text).toContain('De klacht hoeft daar niet opnieuw te worden ingediend.');
+    expect(forwarded?.text).toContain('U hoeft de klacht daar niet opnieuw in te dienen.');
     expect(forwarded?.text).not.toContain('Wij sluiten uw dossier');
     const cover = mails.find((m) => m.to.includes(COMMITTEE));
     expect(cover?.subject).toContain('Doorgestuurde klacht');
@@ -74,7 +74,7 @@ describe('forwarding and referring', () => {
     await walk(rt, s.id, TO_THE_COMMITTEE);
     const mails = await mailsOf(rt, s.reference);
     const referral = mails.find((m) => m.subject.includes('Waar u verder terecht kunt'));
-    expect(referral?.text).toContain('U dient uw klacht daar zelf in. Wij sturen hem niet door.');
+    expect(referral?.text).toContain('U stuurt uw klacht daar zelf heen. Wij sturen hem niet door.');
     expect(mails.some((m) => m.subject.includes('door'))).toBe(false);
     expect(mails.some((m) => m.subject.includes('Doorgestuurde klacht'))).toBe(false);
   });

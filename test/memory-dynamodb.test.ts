@@ -146,6 +146,69 @@ describe('memory DynamoDB: the same answers as dynalite', () => {
     }
   });
 
+  it('an expression parsed again is answered as the first time (the memory store remembers parses, #19)', async () => {
+    // Prepare: a partition to query, and requests whose parse dynalite rewrites or whose names and
+    // values it marks as used; each is sent three times, so the second and third come from memory.
+    for (const sk of ['a', 'b', 'c'])
+      await both(() => new PutCommand({ TableName: TABLE, Item: { pk: 'memo#1', sk, v: sk } }));
+    const steps: (() => Command)[] = [
+      // The value first: dynalite turns ':s < sk' into 'sk > :s' in the parsed tree itself.
+      () =>
+        new QueryCommand({
+          TableName: TABLE,
+          KeyConditionExpression: ':s < sk AND pk = :p',
+          ExpressionAttributeValues: { ':s': 'a', ':p': 'memo#1' },
+        }),
+      () =>
+        new QueryCommand({
+          TableName: TABLE,
+          KeyConditionExpression: 'pk = :p AND sk BETWEEN :a AND :b',
+          FilterExpression: '#v <> :a',
+          ExpressionAttributeNames: { '#v': 'v' },
+          ExpressionAttributeValues: { ':p': 'memo#1', ':a': 'a', ':b': 'c' },
+        }),
+      // Names and values that no expression uses are refused, however often asked.
+      () =>
+        new UpdateCommand({
+          TableName: TABLE,
+          Key: { pk: 'memo#1', sk: 'a' },
+          UpdateExpression: 'SET #v = :x',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#v': 'v', '#unused': 'w' },
+          ExpressionAttributeValues: { ':x': 'y' },
+        }),
+      () =>
+        new UpdateCommand({
+          TableName: TABLE,
+          Key: { pk: 'memo#1', sk: 'a' },
+          UpdateExpression: 'SET #v = :x',
+          ConditionExpression: '#v = :x',
+          ExpressionAttributeNames: { '#v': 'v' },
+          ExpressionAttributeValues: { ':x': 'y' },
+          ReturnValues: 'ALL_NEW',
+        }),
+      () =>
+        new PutCommand({
+          TableName: TABLE,
+          Item: { pk: 'memo#1', sk: 'd' },
+          ConditionExpression: 'attribute_not_exists(sk)',
+          ExpressionAttributeValues: { ':unused': 1 },
+        }),
+      () =>
+        new PutCommand({
+          TableName: TABLE,
+          Item: { pk: 'memo#1', sk: 'd' },
+          ConditionExpression: 'attribute_not_exists(sk)',
+        }),
+    ];
+    // Act / Assess
+    for (let round = 0; round < 3; round++)
+      for (const step of steps) {
+        const [a, b] = await both(step);
+        expect(b).toEqual(a);
+      }
+  });
+
   it('generated sequences of writes and queries over the table and its three indexes', async () => {
     // Keys in UTF-8 order: astral characters sort after U+E000-U+FFFF in DynamoDB, before them in JavaScript.
     const keyPart = fc.constantFrom('a', 'b', 'B', 'ab', '0', '\u00e9', '\ue000', '\uffff', '\u{1f600}', 'a\u{10000}');

@@ -17,7 +17,9 @@ import { fleschDouma, pageText, syllables } from './support/readability.js';
  * The floors (Flesch-Douma): a letter as a whole, and a page as a whole. Measured on 3 December
  * 2026: letters 50.8 (Ondersteuningsteam's invitation, with what the regulation asks written in)
  * to 86.9, pages 63.2 to 102. A line of a letter or page counts as a sentence, so contact lines
- * make texts look a little easier.
+ * make texts look a little easier. The letters on referring and forwarding (issue 16), measured
+ * the same day: referring 48.7 (Ondersteuningsteam's ombudsman, below the floor, made plainer) to
+ * 82.7, forwarding 59.2 to 81.7, the cover letter to the outside body 67.2 to 81.2.
  */
 const LETTER_FLOOR = 50;
 const PAGE_FLOOR = 60;
@@ -89,7 +91,7 @@ function letters(reg: Regulation): { what: string; letter: Letter }[] {
             mustContain: o.letter.mustContain,
           });
     }
-  render('closure', 'closure', { outcomeTitle: 'Opgelost in een gesprek' });
+  render('closure', 'closure', { outcomeTitle: 'Opgelost in een gesprek', inviteSatisfaction: true });
   render('withdrawal', 'withdrawal', {});
   render('extension', 'extension', { dueAt: '2026-10-15T22:00:00Z', reason: 'Wij wachten op een gesprek' });
   // Stopping the clock (opschorting): that it stopped, why, what starts it again; the new dates.
@@ -105,6 +107,35 @@ function letters(reg: Regulation): { what: string; letter: Letter }[] {
     },
   });
   return out;
+}
+
+/**
+ * The letters of each outside body the regulation names, referred to (verwijzen: the complainant
+ * submits it there) and forwarded to (doorsturen, `handling: forward`, issue 16): the forwarding
+ * letter to the complainant and the cover letter to the body. No preset forwards (their documents
+ * refer), so each referral is also read as a regulation that forwards it would have it.
+ */
+function referralLetters(reg: Regulation): { what: string; letter: Letter }[] {
+  const v = view(reg);
+  return reg.referrals.flatMap((r) => {
+    const forwarding: Regulation = {
+      ...reg,
+      referrals: reg.referrals.map((x) => (x.id === r.id ? { ...x, handling: 'forward', cover: true } : x)),
+    };
+    const base = { view: v, kind: 'referral', referralId: r.id } as const;
+    return [
+      { what: `${r.id}: referral`, letter: renderLetter({ reg, ...base, audience: 'complainant' }) },
+      {
+        what: `${r.id}: forwarding`,
+        letter: renderLetter({ reg: forwarding, ...base, audience: 'complainant', inviteSatisfaction: true }),
+      },
+      {
+        // To the body, as the outbox writes it (Core.letter: `referral:<id>` is no party).
+        what: `${r.id}: forwarding cover`,
+        letter: renderLetter({ reg: forwarding, ...base, kind: 'forwarding-cover', audience: 'officer' }),
+      },
+    ];
+  });
 }
 
 /** The complainant's view of the dossier as the page gets it from the API, open and closed. */
@@ -194,6 +225,17 @@ describe.each(PRESET_IDS)('readability (Flesch-Douma) of %s', (id) => {
   it(`every letter to the complainant scores at least ${LETTER_FLOOR}`, () => {
     const all = letters(reg);
     expect(all.length).toBeGreaterThan(3);
+    const low = all
+      .map(({ what, letter }) => ({ what, ...fleschDouma(letter.text) }))
+      .filter((r) => r.score < LETTER_FLOOR)
+      .map((r) => `${r.what}: ${r.score}`);
+    expect(low).toEqual([]);
+  });
+
+  it(`every letter on referring and forwarding (the cover letter too) scores at least ${LETTER_FLOOR}`, () => {
+    const all = referralLetters(reg);
+    expect(all.length).toBe(reg.referrals.length * 3);
+    expect(all.some((x) => x.letter.subject.includes('Doorgestuurde klacht'))).toBe(reg.referrals.length > 0);
     const low = all
       .map(({ what, letter }) => ({ what, ...fleschDouma(letter.text) }))
       .filter((r) => r.score < LETTER_FLOOR)

@@ -150,6 +150,41 @@ describe('lint: Wkkgz', () => {
     ]);
   });
 
+  // Wkkgz art. 17 lid 1: the written communication says, with reasons, "tot welk oordeel het
+  // onderzoek van de klacht heeft geleid, welke beslissingen de zorgaanbieder neemt naar aanleiding
+  // van de klacht en binnen welke termijn maatregelen waartoe de beslissingen strekken, zullen zijn
+  // gerealiseerd". A decision letter that does not ask for the measures and their date is refused.
+  it('a decision letter without the measures, or without the date they are in place, breaks art. 17 lid 1', () => {
+    const decision = 'ladder.rungs[1].steps[0]';
+    const refused = (data: any) =>
+      lintRegulation(parseRegulation(data)).filter((f) => f.article === 'Wkkgz art. 17 lid 1' && f.level === 'error');
+
+    const none = example();
+    for (const o of none.ladder.rungs[1].steps[0].outcomes) o.letter.mustContain = ['het oordeel, met redenen'];
+    const errors = refused(none);
+    // Well-founded needs them; unfounded takes no measures, so its letter is not held to them.
+    expect(errors.map((f) => f.path)).toEqual([`${decision}.outcomes[0].letter.mustContain`]);
+    expect(errors[0]?.message).toMatch(/^De schriftelijke beslissing noemt welke maatregelen/);
+    expect(errors[0]?.message).toContain('welke maatregelen');
+    expect(errors[0]?.message).toContain('binnen welke termijn');
+
+    const noDate = example();
+    noDate.ladder.rungs[1].steps[0].outcomes[0].letter.mustContain = ['het oordeel', 'welke maatregelen wij nemen'];
+    const [late] = refused(noDate);
+    expect(late?.path).toBe(`${decision}.outcomes[0].letter.mustContain`);
+    expect(late?.message).toContain('binnen welke termijn');
+    expect(late?.message).not.toContain('"welke maatregelen');
+
+    // A step letter at the end is the decision letter for every outcome: held to it too.
+    const stepLetter = example();
+    for (const o of stepLetter.ladder.rungs[1].steps[0].outcomes) delete o.letter;
+    stepLetter.ladder.rungs[1].steps[0].letter = { kind: 'decision', to: ['complainant'], when: 'end' };
+    expect(refused(stepLetter).map((f) => f.path)).toEqual([`${decision}.letter.mustContain`]);
+    // Not a Wkkgz regulation: not this article.
+    none.organisation.legalFramework = ['wmo'];
+    expect(refused(none)).toEqual([]);
+  });
+
   it('no disputes body and no complaints officer break art. 18 and art. 15', () => {
     const data = example();
     data.referrals = [];

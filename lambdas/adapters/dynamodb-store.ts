@@ -112,6 +112,21 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
 const nextId = monotonicFactory();
 
 const seqKey = (seq: number) => `EVENT#${String(seq).padStart(6, '0')}`;
+
+/**
+ * A commit item: its events as one JSON string. As a DynamoDB map every letter's text, every
+ * deadline's explanation and every field of the complaint was an attribute of its own, marshalled
+ * by the SDK, validated and sized attribute by attribute by the store; a complaint's first commit
+ * cost its writer several times a plain PutItem (#19). Nothing queries inside the events: they are
+ * read whole and folded. Items written before this hold a list: both are read.
+ */
+const commitItem = (id: string, seq: number, events: DossierEvent[]) => ({
+  pk: dossierKey(id),
+  sk: seqKey(seq),
+  events: JSON.stringify(events),
+});
+const eventsOf = (item: Record<string, unknown>): DossierEvent[] =>
+  typeof item.events === 'string' ? (JSON.parse(item.events) as DossierEvent[]) : (item.events as DossierEvent[]);
 const dossierKey = (id: string) => `DOSSIER#${id}`;
 /**
  * The improvement register: one projection item per action in one partition per regulation,
@@ -211,7 +226,7 @@ export class DynamoDossierStore implements HeldMailStore {
         ExclusiveStartKey: start,
       };
       const page = await this.doc.send(new QueryCommand(input));
-      for (const item of page.Items ?? []) out.push(...(item.events as DossierEvent[]));
+      for (const item of page.Items ?? []) out.push(...eventsOf(item));
       start = page.LastEvaluatedKey;
     } while (start);
     return out;
@@ -244,7 +259,7 @@ export class DynamoDossierStore implements HeldMailStore {
       await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { pk: dossierKey(id), sk: seqKey(expectedVersion + 1), events },
+          Item: commitItem(id, expectedVersion + 1, events),
           ConditionExpression: 'attribute_not_exists(sk)',
         }),
       );
@@ -337,7 +352,7 @@ export class DynamoDossierStore implements HeldMailStore {
             {
               Put: {
                 TableName: this.tableName,
-                Item: { pk: dossierKey(id), sk: seqKey(1), events },
+                Item: commitItem(id, 1, events),
                 ConditionExpression: 'attribute_not_exists(sk)',
               },
             },
@@ -537,8 +552,10 @@ export class DynamoDossierStore implements HeldMailStore {
         }),
       );
       for (const item of page.Items ?? []) {
-        const events = (item.events as DossierEvent[]).map(redactEvent);
-        await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...item, events } }));
+        const events = eventsOf(item).map(redactEvent);
+        await this.doc.send(
+          new PutCommand({ TableName: this.tableName, Item: { ...item, events: JSON.stringify(events) } }),
+        );
       }
       start = page.LastEvaluatedKey;
     } while (start);

@@ -275,6 +275,8 @@ export interface DossierView {
   })[];
   reminders: Record<string, { at: string; stepId: string; active: boolean }>;
   executionArn?: string;
+  /** When the running execution was recorded as started (its lifetime counts from about then). */
+  executionStartedAt?: string;
   withdrawn: boolean;
   closed?: { at: string; result: string; reason: string; referral?: string };
   /** Steps ended, in order, for the timeline and the anchors of later deadlines. */
@@ -418,6 +420,7 @@ function apply(view: DossierView, e: DossierEvent) {
       return;
     case 'execution.started':
       view.executionArn = e.data.executionArn;
+      view.executionStartedAt = e.at;
       return;
     case 'deadline.set': {
       const existing = deadline(e.data.deadlineId);

@@ -476,12 +476,24 @@ export class InboundMail {
     const to = this.deps.procedure.roleAddresses(role);
     if (to.length === 0) return;
     const n = waiting.length;
+    // A held reply to a dossier whose clock stands still may be the information it waits for: the
+    // clock starts again only when an officer adds the mail to the dossier (or resumes it), so say
+    // which dossiers (their reference only: no sender, no content). At most 20 are looked up.
+    const stood: string[] = [];
+    for (const dossierId of [...new Set(waiting.flatMap((h) => (h.dossierId ? [h.dossierId] : [])))].slice(0, 20)) {
+      const view = await this.deps.store.load(dossierId);
+      if (view?.suspension && view.status === 'open') stood.push(view.reference);
+    }
     const subject = `Postvak: ${n === 1 ? '1 e-mail wacht' : `${n} e-mails wachten`} op een beslissing`;
     const text = [
       `${n === 1 ? 'Er wacht 1 e-mail' : `Er wachten ${n} e-mails`} in het postvak van ${this.reg.organisation.name} op een beslissing: is het een klacht, een bericht bij een dossier, of geen van beide?`,
       '',
       `De oudste is ontvangen op ${dayOf(oldest)}.`,
       'Is het een klacht? Dan tellen de termijnen vanaf de ontvangst van de e-mail, niet vanaf uw beslissing.',
+      ...stood.map(
+        (ref) =>
+          `Er wacht een antwoord bij dossier ${ref}, en de termijn van dossier ${ref} staat stil. Is dit de informatie waarop u wacht? Voeg de mail dan toe aan het dossier: dan loopt de termijn weer.`,
+      ),
       '',
       `Open het postvak: ${this.deps.postvakUrl}`,
     ].join('\n');

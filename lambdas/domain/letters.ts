@@ -577,7 +577,7 @@ export function renderLetter(input: LetterInput): Letter {
         lines.push(
           `Op ${complainant ? 'uw' : 'verzoek van de klager'}${complainant ? ' verzoek' : ''} sturen wij ${about} (kenmerk ${view.reference}) door naar ${ref.name}. Dat deden wij op ${dayOf(view.ended.at(-1)?.at ?? r.receivedAt)}.`,
           '',
-          `${ref.name} behandelt de klacht verder en neemt zelf contact op. De klacht hoeft daar niet opnieuw te worden ingediend.`,
+          `${ref.name} behandelt de klacht verder en neemt zelf contact op. U hoeft de klacht daar niet opnieuw in te dienen.`,
           ...(ref.binding ? ['', `De uitspraak van ${ref.name} is bindend.`] : []),
           '',
           `Contact met ${ref.name}:`,
@@ -588,13 +588,13 @@ export function renderLetter(input: LetterInput): Letter {
         break;
       }
       lines.push(
-        `Uw klacht (kenmerk ${view.reference}) kan verder buiten ${reg.organisation.name}.`,
+        `Uw klacht (kenmerk ${view.reference}) kan verder buiten ${reg.organisation.name}.${ref ? ' Dat kan hier:' : ''}`,
         ...(ref ? ['', ...referralLines(reg, [ref.id])] : []),
         ...(input.note ? ['', input.note] : []),
         '',
         // Verwijzen: the complainant goes there and submits the complaint themselves.
-        ...(ref ? [`U dient uw klacht daar zelf in. Wij sturen hem niet door.`, ''] : []),
-        `Wij sluiten uw dossier bij ${reg.organisation.name}.`,
+        ...(ref ? ['U stuurt uw klacht daar zelf heen. Wij sturen hem niet door.', ''] : []),
+        'Wij sluiten uw dossier.',
       );
       break;
     }

@@ -6,6 +6,7 @@ import { anyTimeEscalations, CONTROL_OUTCOMES, choiceStepId } from '../../../sta
 import type { Rung } from '../../../statemachines/model.js';
 import { type DossierView, type EventBody, project } from '../dossier.js';
 import { ConflictError, NotFoundError, UnprocessableError } from '../errors.js';
+import { dayOf } from '../letters.js';
 import type { AttachmentMeta } from '../ports.js';
 import type { Core } from './core.js';
 import { retention } from './privacy.js';
@@ -76,6 +77,14 @@ export async function escalate(core: Core, id: string, to?: string): Promise<voi
   });
 }
 
+/** The new last days of the deadlines a resumed suspension moved, in words ("maandag 28 december 2026"). */
+function newEnds(view: DossierView, ids: readonly string[]): string {
+  const ends = view.deadlines
+    .filter((d) => ids.includes(d.deadlineId) && d.status === 'open')
+    .map((d) => `${dayOf(d.dueAt)} (${d.title})`);
+  return ends.length ? ends.join(' en ') : 'de datum in het dossier';
+}
+
 /** The complainant adds information; whoever handles the step is told. */
 export async function addMessage(
   core: Core,
@@ -96,25 +105,26 @@ export async function addMessage(
           }) as EventBody,
       ),
     ];
+    // The clock stood still while we waited for this (missing information): it runs again, the
+    // same whether the answer came on their page, through the API or as an e-mail reply the
+    // inbound-mail function matched to this dossier (a reply it could not trust is held in the
+    // postvak and starts nothing until an officer adds it to the dossier).
+    const resumed = resumeOnInformation(core, project(v, bodies, now, 'complainant'), now, 'complainant');
+    wake = resumed.wakeStep;
+    bodies.push(...resumed.bodies);
     const assignee = v.current?.assignee;
     if (assignee && assignee !== 'complainant') {
+      const after = project(v, bodies, now, 'complainant');
+      const clock = resumed.bodies.length
+        ? `\n\nDe termijn liep niet tijdens het wachten op deze informatie. Nu loopt hij weer. Hij eindigt op ${newEnds(after, v.suspension?.deadlineIds ?? [])}.`
+        : after.suspension
+          ? `\n\nDe termijn staat nog stil (${after.suspension.title}). Is de reden voorbij? Laat de termijn dan weer lopen in het dossier.`
+          : '';
       bodies.push(
-        ...core.letter(project(v, bodies, now, 'complainant'), 'notice', [assignee], `message${v.version}`, {
-          note: `De klager heeft informatie toegevoegd:\n${text}${
-            opts.via === 'email' && v.suspension
-              ? '\n\nDe termijn staat nog stil. Is dit wat u vroeg? Laat de termijn dan weer lopen in het dossier.'
-              : ''
-          }`,
+        ...core.letter(after, 'notice', [assignee], `message${v.version}`, {
+          note: `De klager heeft informatie toegevoegd:\n${text}${clock}`,
         }),
       );
-    }
-    // The clock stood still while we waited for this (missing information): it runs again. A reply
-    // by e-mail is read by the mail handler, which neither schedules nor wakes the ladder: the
-    // officer's notice says so, and the officer starts the clock again (or its own term does).
-    if (opts.via !== 'email') {
-      const resumed = resumeOnInformation(core, project(v, bodies, now, 'complainant'), now, 'complainant');
-      wake = resumed.wakeStep;
-      bodies.push(...resumed.bodies);
     }
     return bodies;
   });

@@ -2,10 +2,12 @@
  * A step's deadline, who holds the step, whom its breach alarms, when to remind, and how long the
  * state machine waits: pure decisions over the regulation and the dossier, on top of the calendar.
  */
+
+import { Temporal } from 'temporal-polyfill';
 import { findStep, type LadderStep, resolveOutcome } from '../../../statemachines/ladder.js';
 import type { Regulation, Step } from '../../../statemachines/model.js';
 import { ANCHOR_LABELS } from '../../../statemachines/vocabulary.js';
-import { computeDeadline, reminderInstant } from '../calendar/deadline.js';
+import { computeDeadline, localDate, reminderInstant } from '../calendar/deadline.js';
 import { describeTerm } from '../calendar/term.js';
 import {
   type DeadlineData,
@@ -22,6 +24,25 @@ export const EXECUTION_LIFETIME_SECONDS = 360 * 24 * 3600;
 
 /** How long a step whose clock stands still waits before it looks again (three transitions a week). */
 export const SUSPENDED_LOOK_SECONDS = 7 * 24 * 3600;
+/** The shortest look: once a day keeps a long suspension's history small (25 000 events a year). */
+const SHORTEST_LOOK_SECONDS = 24 * 3600;
+/** The most days the Atw (art. 1) can have added to an end: Goede Vrijdag to tweede Paasdag. */
+const ATW_MOST_DAYS = 4;
+
+/**
+ * How long a step whose clock stands still waits before it looks again. The look is the safety net
+ * for a resume whose wake never reached the ladder (a crash after storing it): it must come before
+ * the new end, or the breach is found late. Resumed on day D, the end moves to at least
+ * D + (days that were left when the clock stopped) - 1 (Awb 4:15: the days from the day after the
+ * stop up to the day before the resume are added), so a look every (days left - 1) days is always
+ * in time. `lastDay` may hold up to ATW_MOST_DAYS the Atw added, which need not come back. Capped
+ * at a week; at least a day (stopped on its last two days, a lost wake may be found up to a day late).
+ */
+export function suspendedLookSeconds(lastDay: string, stoppedAt: string): number {
+  const left = Temporal.PlainDate.from(lastDay).since(localDate(stoppedAt), { largestUnit: 'days' }).days;
+  const days = left - 1 - ATW_MOST_DAYS;
+  return Math.min(SUSPENDED_LOOK_SECONDS, Math.max(SHORTEST_LOOK_SECONDS, days * 24 * 3600));
+}
 
 export function deadlineFor(reg: Regulation, step: Step, activation: number, anchorAt: string): DeadlineData {
   const d = step.deadline;
@@ -129,9 +150,15 @@ export function cursorFor(view: DossierView, at: LadderStep, now: string, execut
     : nowMs + EXECUTION_LIFETIME_SECONDS * 1000;
   // While the clock stands still (opschorting) the step waits until the suspension's own term, or a
   // week, never until the old end: resuming wakes it to wait for the new end, and should that wake
-  // be lost (the task was between two waits), the weekly look finds the new end all the same.
+  // be lost (a crash after storing the resume), the look finds the new end all the same, in time
+  // (suspendedLookSeconds); a wake lost to a stale token is repaired at once (awaitAction).
   const still = deadline?.suspended ? view.suspension?.until : undefined;
-  const look = nowMs + SUSPENDED_LOOK_SECONDS * 1000;
+  const look =
+    nowMs +
+    (deadline?.suspended
+      ? suspendedLookSeconds(deadline.lastDay, view.suspension?.from ?? now)
+      : SUSPENDED_LOOK_SECONDS) *
+      1000;
   const waitUntil =
     deadline?.status !== 'open'
       ? cap

@@ -6,6 +6,7 @@
 import { ulid } from 'ulid';
 import { CONTROL_OUTCOMES, findStep, type LadderStep, resolveOutcome } from '../../../statemachines/ladder.js';
 import { type DossierView, deadlineId, type EventBody, project } from '../dossier.js';
+import { ConflictError } from '../errors.js';
 import { NO_ANSWER_NOTE, SATISFACTION_QUESTION } from '../letters.js';
 import type { LadderInput } from '../ports.js';
 import type { Core } from './core.js';
@@ -300,13 +301,41 @@ export async function beginStep(
   return result;
 }
 
-/** Records the task token of a waiting step, so an action can complete it. */
+/**
+ * Records the task token of a waiting step, so an action can complete it, and checks that the
+ * wait it begins is not longer than the dossier now allows.
+ *
+ * Why the check: the wait's length (the cursor) was decided by whoever woke the step last (an
+ * officer's action, the deadline task) from the dossier as it was then. An action that commits
+ * while the step is between two waits (suspend then resume within milliseconds, extend then
+ * suspend) reads the old token, its wake finds that task closed (TaskTimedOut), and nobody would
+ * tell the new wait. This task records the new token in the same conditional write that reads the
+ * dossier (core.mutate: append on the version read), so either the action saw this token and wakes
+ * it, or this task sees the action and, when its cursor would wait past the step's end as it is
+ * now, wakes its own wait at once to wait again for the right end (the `rearm` outcome). A wait
+ * that is shorter than needed is harmless: the deadline task reads the dossier and waits again.
+ */
 export async function awaitAction(
   core: Core,
-  p: { dossierId: string; step: string; token: string; timeoutSeconds: number },
+  p: { dossierId: string; step: string; token: string; timeoutSeconds: number; dueAt?: string | undefined },
 ): Promise<void> {
-  const view = await core.mutate(p.dossierId, 'klachtflow', (v) => {
-    if (v.status === 'closed' || v.current?.stepId !== p.step || v.current.token === p.token) return [];
+  let stale: BeginResult | undefined;
+  const view = await core.mutate(p.dossierId, 'klachtflow', (v, now) => {
+    stale = undefined;
+    if (v.status === 'closed' || v.current?.stepId !== p.step) return [];
+    const at = findStep(core.reg, p.step);
+    if (at) {
+      const fresh = cursorFor(v, at, now, v.executionStartedAt);
+      const given = p.dueAt ? Date.parse(p.dueAt) : Date.parse(now) + p.timeoutSeconds * 1000;
+      const end = Date.parse(fresh.dueAt ?? now);
+      const own = v.deadlines.find((d) => d.deadlineId === deadlineId(p.step, v.current?.activation ?? 1));
+      // Waiting past the end (or past the look while the clock stands still) would find a breach
+      // late; while the step's term runs, waiting less wakes the ladder for nothing. A minute of
+      // slack: the callback's timeout is whole seconds, the instants are read at different moments.
+      const running = own?.status === 'open' && !own.suspended;
+      if (given > end + 60_000 || (running && given < end - 60_000)) stale = fresh;
+    }
+    if (v.current.token === p.token) return [];
     return [
       {
         type: 'step.awaiting',
@@ -317,6 +346,14 @@ export async function awaitAction(
   // Withdrawn while this task was starting: the withdrawal may have missed the execution.
   if (view.status === 'closed' && view.executionArn)
     await core.deps.workflow.stop(view.executionArn, 'Het dossier is gesloten.');
+  else if (stale && view.current?.token === p.token) {
+    try {
+      await core.succeed(p.token, { ...stale, outcome: CONTROL_OUTCOMES.rearm, by: 'klachtflow' });
+    } catch (e) {
+      // A later action woke this wait first (with the dossier as it is then): nothing to repair.
+      if (!(e instanceof ConflictError)) throw e;
+    }
+  }
 }
 
 /** Closes the dossier: the last outcome, its letters, the closure or referral letter. */

@@ -339,13 +339,13 @@ async function extend(
   ctx: ActionContext,
   action: Extract<Action, { type: 'extend' }>,
 ): Promise<DossierView> {
-  const { id, view, at, token, by } = ctx;
+  const { id, at, by } = ctx;
   // Extension: recompute the deadline within the regulation's cap, tell the complainant before
   // the old deadline passes (Wkkgz art. 17 lid 3, Awb 9:11 lid 2), and wait with the new one.
   const rule = at.step.allows.extension;
   if (!rule) throw new UnprocessableError('De regeling staat bij deze stap geen verlenging toe.', ['type']);
   let cursor: BeginResult = { step: action.stepId };
-  await core.mutate(id, by, (v, now) => {
+  const stored = await core.mutate(id, by, (v, now) => {
     const c = v.current;
     if (c?.stepId !== action.stepId) throw new ConflictError('Het dossier is intussen verder gegaan.');
     const d = v.deadlines.find((x) => x.deadlineId === deadlineId(c.stepId, c.activation));
@@ -412,8 +412,18 @@ async function extend(
     cursor = cursorFor(project(v, bodies, now, by), at, now);
     return bodies;
   });
-  await core.succeed(token, { ...cursor, outcome: CONTROL_OUTCOMES.rearm, by });
-  return (await core.deps.store.load(id)) ?? view;
+  // The extension is stored: wake the wait that is there now, by the token stored with it (the one
+  // read before may be closed by an action in between: that must not turn a stored extension into
+  // a 409). A wait that began in between checks its cursor against the dossier itself (awaitAction).
+  const waiting = stored.current?.stepId === action.stepId ? stored.current.token : undefined;
+  if (waiting) {
+    try {
+      await core.succeed(waiting, { ...cursor, outcome: CONTROL_OUTCOMES.rearm, by });
+    } catch (e) {
+      if (!(e instanceof ConflictError)) throw e;
+    }
+  }
+  return (await core.deps.store.load(id)) ?? stored;
 }
 
 /**
