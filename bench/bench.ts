@@ -10,8 +10,9 @@
  *   npm run bench -- --json           # one JSON object
  *   npm run bench -- --requests 400   # intake requests per concurrency level (default 100)
  *   npm run bench -- --only intake    # one part: intake, startup, bundles or year
- *   npm run bench -- --sim 1000,10000 # simulated years side by side (bench/simulation-scaling.ts)
- *   npm run bench -- --heap 500,2000  # complaints to closure per heap probe (default 50,200)
+ *   npm run bench -- --sim 1000,3000,10000 # simulated years side by side (default 300,1000)
+ *   npm run bench -- --heap 200,2000  # complaints to closure per heap probe in memory (default)
+ *   npm run bench -- --heap-dynalite 50,200 # the same on dynalite, as npm start runs it (default)
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -19,8 +20,11 @@ import { Agent, request } from 'node:http';
 import { cpus, freemem, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { tableDefinition } from '../lambdas/adapters/dynamodb-store.js';
 import { type HandlerName, HANDLERS as LAMBDAS } from '../lib/handlers.js';
 import { startDynalite } from '../runtime/dynamodb.js';
+import { MemoryDynamoDb } from '../runtime/memory-dynamodb.js';
 import { startRuntime } from '../runtime/runtime.js';
 import { bundleHandler, loadBundle } from '../test/support/bundles.js';
 import { readyUrl } from '../test/support/process.js';
@@ -448,10 +452,57 @@ async function bundleSection() {
   return { lambdaBundles: bundles };
 }
 
+/**
+ * The simulation's raw store in this process (runtime/memory-dynamodb.ts, the table the simulated
+ * year runs on): conditional PutItems of an event-sized item, and Queries of a dossier's events,
+ * one after the other, in CPU and wall time.
+ */
+async function rawMemoryStore() {
+  const memory = new MemoryDynamoDb();
+  memory.createTable(tableDefinition('raw'));
+  const text = 'x'.repeat(400);
+  const n = 5000;
+  const cpu0 = process.cpuUsage();
+  let t0 = performance.now();
+  for (let i = 0; i < n; i++)
+    await memory.send(
+      new PutCommand({
+        TableName: 'raw',
+        Item: { pk: `D#${i % 250}`, sk: `EVENT#${String(i).padStart(8, '0')}`, type: 'note', data: { text } },
+        ConditionExpression: 'attribute_not_exists(sk)',
+      }),
+    );
+  const putSeconds = (performance.now() - t0) / 1000;
+  const putCpu = process.cpuUsage(cpu0);
+  t0 = performance.now();
+  const q = 1000;
+  for (let i = 0; i < q; i++)
+    await memory.send(
+      new QueryCommand({
+        TableName: 'raw',
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :e)',
+        ExpressionAttributeValues: { ':pk': `D#${i % 250}`, ':e': 'EVENT#' },
+      }),
+    );
+  const querySeconds = (performance.now() - t0) / 1000;
+  const all = process.cpuUsage(cpu0);
+  return {
+    putItemPerSecond: Math.round(n / putSeconds),
+    putItemCpuUs: Math.round((putCpu.user + putCpu.system) / n),
+    /** A dossier of 20 events per Query. */
+    queryPerSecond: Math.round(q / querySeconds),
+    queryCpuUs: Math.round((all.user + all.system - putCpu.user - putCpu.system) / q),
+  };
+}
+
 /** The simulated year side by side at several sizes, and the runtime's heap after closed complaints (issue 19). */
 async function yearSection() {
-  const simSizes = listArg('--sim', [100, 300]);
-  say(`simulate ons-welzijn, 365 days (in-memory table), complaints: ${simSizes.join(', ')}`);
+  const raw = await rawMemoryStore();
+  say(
+    `the simulation's raw store (in memory, this process): ${raw.putItemPerSecond} conditional PutItem/s (${raw.putItemCpuUs} µs CPU each), ${raw.queryPerSecond} Query/s of 20 events (${raw.queryCpuUs} µs CPU each)`,
+  );
+  const simSizes = listArg('--sim', [300, 1000]);
+  say(`simulate ons-welzijn, 365 days (in-memory table, services in process), complaints: ${simSizes.join(', ')}`);
   const simulation = await simulationScaling(simSizes);
   for (const r of simulation)
     say(
@@ -462,14 +513,25 @@ async function yearSection() {
     say(
       `  ${last.complaints / first.complaints}× the complaints took ${round(last.cpuSeconds / first.cpuSeconds, 2)}× the CPU (${round(last.wallSeconds / first.wallSeconds, 2)}× the wall time)`,
     );
-  const heapSizes = listArg('--heap', [50, 200]);
-  say(`heap after GC, complaints to closure: ${heapSizes.join(', ')} (dynalite as npm start runs it, and in memory)`);
-  const heap = await heapScaling(heapSizes, ['dynalite', 'memory']);
+  const heapSizes = listArg('--heap', [200, 2000]);
+  const heapNpmStart = listArg('--heap-dynalite', [50, 200]);
+  say(
+    `heap after GC, complaints to closure: ${heapSizes.join(', ')} in memory (services in process); ${heapNpmStart.join(', ')} on dynalite as npm start runs it`,
+  );
+  const heap = [
+    ...(await heapScaling(heapSizes, [{ store: 'memory', aws: 'in-process' }])),
+    ...(await heapScaling(heapNpmStart, [{ store: 'dynalite', aws: 'http' }])),
+  ];
   for (const r of heap)
     say(
-      `  ${r.store.padEnd(8)} ${String(r.n).padStart(5)} closed  ${r.heapMb} MB${r.store === 'memory' ? ` (${r.heapWithoutTableMb} MB without the table)` : ''}  ${r.pendingClock} on the clock  ${r.seconds} s`,
+      `  ${r.store.padEnd(8)} ${String(r.n).padStart(5)} closed  ${r.heapMb} MB${r.store === 'memory' ? ` (${r.heapWithoutTableMb} MB without the table; objects ${round(r.objectBytes / 2 ** 20, 2)} MB)` : ''}  ${r.pendingClock} on the clock  ${r.seconds} s`,
     );
-  return { simulation, heap };
+  const [h0, h1] = heap.filter((r) => r.store === 'memory');
+  if (h0 && h1 && h1.n > h0.n)
+    say(
+      `  runtime objects per closed complaint (without the table): ${Math.round((h1.objectBytes - h0.objectBytes) / (h1.n - h0.n))} B (${h0.n} → ${h1.n})`,
+    );
+  return { rawMemoryStore: raw, simulation, heap };
 }
 
 async function main() {

@@ -4,9 +4,9 @@
  * path (dynalite on disk). Each run in a fresh process; wall and CPU time and the machine's load
  * are printed with it (the machine is shared: wall time counts other processes' work too).
  *
- *   npm run bench -- --sim 100,300          # complaints per simulated year (default)
- *   npm run bench -- --sim 1000,10000       # the issue's sizes (long)
- *   npm run bench -- --heap 50,200          # complaints to closure per heap probe (default)
+ *   npm run bench -- --only year --sim 300,1000        # complaints per simulated year (default)
+ *   npm run bench -- --only year --sim 1000,3000,10000 # the issue's sizes (long)
+ *   npm run bench -- --only year --heap 200,2000       # complaints to closure per heap probe (default)
  */
 import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
@@ -73,31 +73,42 @@ export async function simulationScaling(sizes: number[]): Promise<SimulationRun[
 export interface HeapRun {
   n: number;
   store: string;
+  aws: string;
   heapMb: number;
   heapWithoutTableMb: number;
+  /** Bytes of objects in a heap snapshot after GC, without the table (test/probes/runtime-heap.ts). */
+  objectBytes: number;
   pendingClock: number;
   seconds: number;
 }
 
 /**
  * Heap after forced GC of the local runtime after n complaints went to closure
- * (test/probes/runtime-heap.ts), on dynalite (what `npm start` runs) and on the in-memory table.
+ * (test/probes/runtime-heap.ts): on dynalite with the SDK clients on the local endpoint (what
+ * `npm start` runs), or on the in-memory table with the services answered in process (faster, so
+ * 2 000 complaints fit in a bench run).
  */
-export async function heapScaling(sizes: number[], stores: ('dynalite' | 'memory')[]): Promise<HeapRun[]> {
+export async function heapScaling(
+  sizes: number[],
+  setups: { store: 'dynalite' | 'memory'; aws: 'http' | 'in-process' }[],
+): Promise<HeapRun[]> {
   const runs: HeapRun[] = [];
-  for (const store of stores)
+  for (const { store, aws } of setups)
     for (const n of sizes) {
-      const r = (await run(['test/probes/runtime-heap.ts', String(n), store], ['--expose-gc'])) as {
+      const r = (await run(['test/probes/runtime-heap.ts', String(n), store, aws], ['--expose-gc'])) as {
         heapWithTable: number;
         heapWithoutTable: number;
+        objectBytes: number;
         pendingClock: number;
         seconds: number;
       };
       runs.push({
         n,
         store,
+        aws,
         heapMb: Math.round(r.heapWithTable / 2 ** 17) / 8,
         heapWithoutTableMb: Math.round(r.heapWithoutTable / 2 ** 17) / 8,
+        objectBytes: r.objectBytes,
         pendingClock: r.pendingClock,
         seconds: r.seconds,
       });

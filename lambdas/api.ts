@@ -20,7 +20,7 @@ import type { InboundMail } from './domain/inbound-mail.js';
 import { asksSatisfaction, dayOf } from './domain/letters.js';
 import type { AttachmentStore, DossierStore } from './domain/ports.js';
 import { isRespondent } from './domain/procedure/access.js';
-import { resumesWhen } from './domain/procedure/suspension.js';
+import { firstStillDay, resumesWhen } from './domain/procedure/suspension.js';
 import { type Caller, Procedure } from './domain/procedure.js';
 import { buildReport, reportCsv, reportHtml } from './domain/report.js';
 import { LONE_SURROGATE_MESSAGE, normalizeJson } from './domain/text.js';
@@ -323,8 +323,12 @@ function suspensionOf(reg: Regulation, view: DossierView) {
     title: s.title,
     reason: s.reason,
     since: s.from,
+    /** The first day that does not count (Awb 4:15 lid 1: the day after it stopped). */
+    stillFrom: firstStillDay(s.from),
     ...(s.until ? { until: s.until } : {}),
     resumesWhen: resumesWhen(ground),
+    /** The complainant's addition (page, API or e-mail reply) starts it again. */
+    onInformation: ground?.on === 'missing-information',
     deadlines: s.deadlineIds,
   };
 }

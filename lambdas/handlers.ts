@@ -37,3 +37,17 @@ export function taskHandlers(
     },
   };
 }
+
+/**
+ * The intake recovery as a function (lambdas/recover-intake.ts in AWS, on a schedule; the local
+ * runtime at start-up): starts the ladders a crash between commit and StartExecution left unstarted.
+ * A dossier that could not be started fails the run after the others were tried, so the function's
+ * error alarm goes off and the schedule's retry tries again (the start is idempotent).
+ */
+export function intakeRecoveryHandler(procedure: Procedure, graceSeconds?: number) {
+  return async (_event?: unknown) => {
+    const r = await procedure.recoverStarts(graceSeconds);
+    if (r.failed) throw new Error(`${r.failed} of ${r.checked} ladder(s) could not be started`);
+    return r;
+  };
+}

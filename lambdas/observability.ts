@@ -117,6 +117,7 @@ export const METRIC_NAMES = {
   deadlineBreached: 'DeadlineBreached',
   letterFailed: 'LetterFailed',
   letterBounced: 'LetterBounced',
+  intakeRecovered: 'IntakeRecovered',
 } as const;
 
 /**
@@ -130,9 +131,9 @@ export const METRIC_NAMES = {
 export function metricsObserver(metrics: Metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName })) {
   const count =
     (name: string) =>
-    ({ regulationId }: { regulationId: string }): void => {
+    ({ regulationId, started }: { regulationId: string; started?: number }): void => {
       metrics.addDimension('regulation', regulationId);
-      metrics.addMetric(name, MetricUnit.Count, 1);
+      metrics.addMetric(name, MetricUnit.Count, started ?? 1);
       metrics.publishStoredMetrics();
     };
   return {
@@ -140,5 +141,7 @@ export function metricsObserver(metrics: Metrics = new Metrics({ namespace: METR
     letterFailed: count(METRIC_NAMES.letterFailed),
     // A letter SES accepted that bounced, was rejected, or was marked as spam (lambdas/mail-events.ts).
     letterBounced: count(METRIC_NAMES.letterBounced),
+    // Ladders the intake recovery had to start: a crash came between a commit and its StartExecution.
+    intakeRecovered: count(METRIC_NAMES.intakeRecovered),
   };
 }

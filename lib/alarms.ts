@@ -27,6 +27,12 @@ export const DEADLINE_BREACHED_METRIC = {
 /** The custom metric a letter the mail service refused for good is counted in (set aside, not sent). */
 export const LETTER_FAILED_METRIC = { namespace: METRICS_NAMESPACE, metricName: METRIC_NAMES.letterFailed } as const;
 
+/** The custom metric the intake recovery counts the ladders it had to start in (lambdas/recover-intake.ts). */
+export const INTAKE_RECOVERED_METRIC = {
+  namespace: METRICS_NAMESPACE,
+  metricName: METRIC_NAMES.intakeRecovered,
+} as const;
+
 /** The custom metric a letter that bounced, was rejected or marked as spam is counted in (lambdas/mail-events.ts). */
 export const LETTER_BOUNCED_METRIC = {
   namespace: METRICS_NAMESPACE,
@@ -92,6 +98,16 @@ export class Alarms extends Construct {
         period: Duration.minutes(5),
       }),
       'A letter did not arrive (bounced, rejected) or was marked as spam: the dossier says which and to what address.',
+    );
+    this.alarm(
+      'IntakeRecovered',
+      new Metric({
+        ...INTAKE_RECOVERED_METRIC,
+        dimensionsMap: { service: SERVICE_NAME, regulation: props.regulationId },
+        statistic: 'Sum',
+        period: Duration.minutes(5),
+      }),
+      "A complaint's ladder had to be started by the recovery: its StartExecution never came (a crash). Its acknowledgement went out late; look at the API function's errors.",
     );
   }
 

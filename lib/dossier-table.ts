@@ -84,6 +84,20 @@ export class DossierTable extends Construct {
     });
   }
 
+  /** Read only (Get, Query) with the key: the intake recovery reads and starts, it writes nothing. */
+  grantRead(grantee: IGrantable): void {
+    this.table.grant(grantee, 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:DescribeTable');
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['kms:Decrypt', 'kms:DescribeKey'], resources: [this.encryptionKey.keyArn] }),
+    );
+    if (Construct.isConstruct(grantee))
+      acknowledgeWildcard(
+        grantee as IConstruct,
+        `${this.table.tableArn}/index/*`,
+        "Query on the indexes of this one table (the recovery reads the byRole index); the index names are the store's own.",
+      );
+  }
+
   /** Read and append (Get, Query, Put, Update) with the key; no DeleteItem, no Scan. */
   grantReadAppend(grantee: IGrantable): void {
     this.table.grant(

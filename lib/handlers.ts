@@ -70,6 +70,11 @@ export const HANDLERS = {
     description: 'klachtflow: a letter bounced or was marked as spam (SES events via EventBridge)',
     timeout: 60,
   },
+  recoverIntake: {
+    entry: 'recover-intake.ts',
+    description: 'klachtflow: starts the ladders a crash left unstarted (every 5 minutes)',
+    timeout: 120,
+  },
 } as const;
 export type HandlerName = keyof typeof HANDLERS;
 

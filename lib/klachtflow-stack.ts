@@ -4,7 +4,9 @@
  * expects and each function granted only what it does.
  */
 import { ArnFormat, CfnOutput, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Construct } from 'constructs';
 import { intakeAddresses } from '../lambdas/domain/inbound-mail.js';
 import type { Regulation } from '../statemachines/model.js';
@@ -48,7 +50,12 @@ export const HANDLER_ACCESS: Record<
   reminder: { mail: true, schedules: true, start: false, stop: false, respond: false },
   // Records what SES reported about a letter in its dossier: reads and appends, nothing else.
   mailEvents: { mail: false, schedules: false, start: false, stop: false, respond: false },
+  // The intake recovery: reads the dossiers whose ladder never started and starts it (read only).
+  recoverIntake: { mail: false, schedules: false, start: true, stop: false, respond: false },
 };
+
+/** How often the intake recovery runs; with its grace (two minutes) a ladder a crash left unstarted starts within seven. */
+export const INTAKE_RECOVERY_EVERY = Duration.minutes(5);
 
 export class KlachtflowStack extends Stack {
   readonly table: DossierTable;
@@ -124,7 +131,8 @@ export class KlachtflowStack extends Stack {
 
     for (const [name, access] of Object.entries(HANDLER_ACCESS) as [HandlerName, (typeof HANDLER_ACCESS)['api']][]) {
       const fn = this.handlers.functions[name];
-      this.table.grantReadAppend(fn);
+      if (name === 'recoverIntake') this.table.grantRead(fn);
+      else this.table.grantReadAppend(fn);
       if (access.mail) mailer.grantSend(fn);
       if (access.schedules) scheduler.grantManageSchedules(fn);
       if (access.start)
@@ -155,6 +163,34 @@ export class KlachtflowStack extends Stack {
       alarms.watchFunction(name, fn);
     }
     alarms.watchLadder(this.ladder.stateMachine);
+    // A crash between a complaint's commit and its StartExecution leaves a dossier without a ladder
+    // (nobody acknowledges it, no deadline watches it): a schedule runs the recovery every few
+    // minutes, which starts it under the dossier's own execution name (idempotent). What it could
+    // not deliver after its retries waits in the reminders' dead-letter queue, under its alarm.
+    const recovery = this.handlers.functions.recoverIntake;
+    // Confused deputy: only Scheduler acting for this account may assume it; it invokes the
+    // recovery function and nothing else (and drops what fails in the dead-letter queue).
+    const recoveryRole = new Role(this, 'IntakeRecoveryRole', {
+      description: 'klachtflow: EventBridge Scheduler invokes the intake recovery function',
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    });
+    new Schedule(this, 'IntakeRecovery', {
+      description: 'klachtflow: starts the ladders a crash left unstarted',
+      schedule: ScheduleExpression.rate(INTAKE_RECOVERY_EVERY),
+      target: new LambdaInvoke(recovery, {
+        role: recoveryRole,
+        deadLetterQueue: this.handlers.reminderDeadLetters,
+        retryAttempts: 2,
+        maxEventAge: INTAKE_RECOVERY_EVERY,
+      }),
+    });
+    acknowledgeWildcard(
+      recoveryRole,
+      `${recovery.functionArn}:*`,
+      'grantInvoke names the function and its versions; the schedule invokes the unqualified function only.',
+    );
     alarms.watchDeadLetters('ReminderDeadLetters', this.handlers.reminderDeadLetters);
     // Bounces, complaints, rejections and delays reach the letter's dossier (lambdas/mail-events.ts).
     mailer.reportTo(this.handlers.functions.mailEvents, this.handlers.mailEventDeadLetters);

@@ -23,7 +23,8 @@ export type FunctionName =
   | 'continue'
   | 'reminder'
   | 'mailEvents'
-  | 'inboundMail';
+  | 'inboundMail'
+  | 'recoverIntake';
 
 /** One call, reduced to what decides its permission (never a value a person wrote). */
 export interface AwsCall {

@@ -1,10 +1,19 @@
 /**
  * The local mailbox: every message the local SES endpoint accepted, kept on disk (one JSON line
  * each) so a restart keeps the history, readable as JSON and as a page for people. Memory holds
- * only each letter's key and message id (to deliver a letter once); the messages are read from
- * the file when someone looks.
+ * only the keys and message ids of the latest letters (to deliver a letter once); the messages are
+ * read from the file when someone looks.
  */
-import { appendFileSync, existsSync, readFileSync, truncateSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  existsSync,
+  fstatSync,
+  openSync,
+  readFileSync,
+  readSync,
+  truncateSync,
+} from 'node:fs';
 import type { RuntimeClock } from './clock.js';
 
 export interface MailMessage {
@@ -20,8 +29,18 @@ export interface MailMessage {
   sentAt: string;
 }
 
+/**
+ * How many of the latest letters' keys are remembered. A letter is sent again only when its
+ * sending was not recorded in its dossier: a crash or a lost answer while it was being sent, so
+ * it is one of the letters sent just before (the outbox sends a handful at a time). Every key
+ * ever sent kept about 1 KB per closed complaint in memory for good (issue 19: flat memory).
+ */
+export const REMEMBERED_LETTERS = 256;
+/** At a start, the keys are read from the file's last bytes only: a year's mailbox is not read whole. */
+const TAIL_BYTES = 16 * 1024 * 1024;
+
 export class LocalMailbox {
-  /** Letter key → message id of its first delivery. */
+  /** Letter key → message id of its first delivery, for the latest REMEMBERED_LETTERS letters. */
   private readonly delivered = new Map<string, string>();
   /** Messages in the file; -1 until first counted. */
   private count = -1;
@@ -31,19 +50,32 @@ export class LocalMailbox {
     private readonly clock: RuntimeClock,
   ) {
     if (existsSync(file)) {
-      const text = readFileSync(file, 'utf8');
+      const { bytes, from } = tail(file, TAIL_BYTES);
       // A kill in the middle of an append leaves a line without its newline. That message was
       // never confirmed to its sender (SendEmail had not answered), who sends it again: cut the
       // torn line off so the next append starts on a line of its own.
-      const whole = text.endsWith('\n') ? text.length : text.lastIndexOf('\n') + 1;
-      if (whole < text.length) truncateSync(file, Buffer.byteLength(text.slice(0, whole)));
-      for (const line of text.slice(0, whole).split('\n')) {
+      const whole = bytes.lastIndexOf(0x0a) + 1;
+      if (whole < bytes.length) truncateSync(file, from + whole);
+      // Read from the middle of the file: its first line may be cut; it is older than the rest.
+      const lines = bytes.subarray(0, whole).toString('utf8').split('\n');
+      for (const line of from > 0 ? lines.slice(1) : lines) {
         if (!line.trim()) continue;
         const m = JSON.parse(line) as MailMessage;
-        if (m.key && !this.delivered.has(m.key))
-          this.delivered.set(Buffer.from(m.key).toString(), Buffer.from(m.messageId).toString());
+        if (m.key) this.remember(Buffer.from(m.key).toString(), Buffer.from(m.messageId).toString());
       }
     }
+  }
+
+  /** Remembers a letter's key (the earliest delivery of a key stands), forgetting the oldest beyond the bound. */
+  private remember(key: string, messageId: string) {
+    if (this.delivered.has(key)) return;
+    this.delivered.set(key, messageId);
+    if (this.delivered.size > REMEMBERED_LETTERS) this.delivered.delete(this.delivered.keys().next().value as string);
+  }
+
+  /** How many letter keys are remembered (tests: bounded). */
+  remembered(): number {
+    return this.delivered.size;
   }
 
   /** The message id a letter got when it was first delivered. */
@@ -58,7 +90,7 @@ export class LocalMailbox {
     const message = { ...m, sentAt: this.clock.now().toISOString() };
     // Copies, not slices: a key cut from the request body (URLSearchParams) would keep the whole
     // body, letter and all, alive for as long as the map holds the key.
-    if (m.key) this.delivered.set(Buffer.from(m.key).toString(), Buffer.from(m.messageId).toString());
+    if (m.key) this.remember(Buffer.from(m.key).toString(), Buffer.from(m.messageId).toString());
     appendFileSync(this.file, `${JSON.stringify(message)}\n`);
     if (this.count >= 0) this.count++;
     return message;
@@ -79,5 +111,24 @@ export class LocalMailbox {
       .split('\n')
       .filter((l) => l.trim())
       .map((l) => JSON.parse(l) as MailMessage);
+  }
+}
+
+/** The last `bytes` of a file, and the offset they start at. */
+function tail(file: string, bytes: number): { bytes: Buffer; from: number } {
+  const fd = openSync(file, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const from = Math.max(0, size - bytes);
+    const buffer = Buffer.alloc(size - from);
+    let read = 0;
+    while (read < buffer.length) {
+      const n = readSync(fd, buffer, read, buffer.length - read, from + read);
+      if (n === 0) break;
+      read += n;
+    }
+    return { bytes: buffer.subarray(0, read), from };
+  } finally {
+    closeSync(fd);
   }
 }

@@ -36,16 +36,18 @@ const actions = Object.fromEntries(ACTIONS.map((a) => [a, require(`dynalite/acti
   (store: unknown, data: unknown, cb: (err: any, out?: any) => void) => void
 >;
 /**
- * dynalite's expression parsers (PEG.js), remembered per request shape while this store validates
- * (issue 19: parsing the same `attribute_not_exists(sk)` for every event was 7 % of a simulated
- * year's CPU). A parse is a pure function of the expression, its attribute names and values, so the
- * key holds all three; a remembered parse hands out a copy of its tree (dynalite rewrites key
- * conditions in place) and marks the names and values it used, as the parse itself does. Only
- * while the memory store's own (synchronous) validation runs: dynalite's server in the same
+ * dynalite's expression parsers (PEG.js), remembered while this store validates (issue 19: parsing
+ * the same `attribute_not_exists(sk)` for every event was 7 % of a simulated year's CPU). Only
+ * expressions without attribute values are remembered: their parse is a pure function of the
+ * expression and its attribute names, both in the key, and there are a few dozen of them; an
+ * expression with values (a dossier's key, a version) is seldom asked twice and is parsed as
+ * before, so nothing here grows with the dossiers. A remembered parse hands out a copy of its tree
+ * (dynalite rewrites key conditions in place) and marks the names it used, as the parse itself
+ * does. Only inside the memory store's own (synchronous) validation: dynalite's server in the same
  * process parses as it always did.
  */
-const PARSE_MEMO_SIZE = 2000;
-const parseMemo = new Map<string, { tree: unknown; names: string[]; values: string[] }>();
+const PARSE_MEMO_SIZE = 500;
+const parseMemo = new Map<string, { tree: unknown; names: string[] }>();
 let memoActive = false;
 for (const [id, parser] of [
   ['condition', require('dynalite/db/conditionParser.js')],
@@ -55,22 +57,19 @@ for (const [id, parser] of [
   const parse = parser.parse;
   parser.parse = (str, options) => {
     const context = options?.context;
-    if (!memoActive || !context) return parse(str, options);
-    const key = `${id}\u0000${str}\u0000${JSON.stringify(context.attrNames ?? null)}\u0000${JSON.stringify(context.attrVals ?? null)}`;
+    if (!memoActive || !context || context.attrVals != null) return parse(str, options);
+    const key = `${id}\u0000${str}\u0000${JSON.stringify(context.attrNames ?? null)}`;
     const known = parseMemo.get(key);
     if (known) {
       for (const n of known.names) delete context.unusedAttrNames[n];
-      for (const v of known.values) delete context.unusedAttrVals[v];
       return structuredClone(known.tree);
     }
     const namesBefore = Object.keys(context.unusedAttrNames ?? {});
-    const valuesBefore = Object.keys(context.unusedAttrVals ?? {});
     const tree = parse(str, options);
     if (parseMemo.size >= PARSE_MEMO_SIZE) parseMemo.delete(parseMemo.keys().next().value as string);
     parseMemo.set(key, {
       tree: structuredClone(tree),
       names: namesBefore.filter((n) => !(n in context.unusedAttrNames)),
-      values: valuesBefore.filter((v) => !(v in context.unusedAttrVals)),
     });
     return tree;
   };

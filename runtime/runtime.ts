@@ -24,7 +24,7 @@ import { createApi, type RequestLimits } from '../lambdas/api.js';
 import { InboundMail, intakeAddresses } from '../lambdas/domain/inbound-mail.js';
 import { parseMail } from '../lambdas/domain/mime.js';
 import { Procedure } from '../lambdas/domain/procedure.js';
-import { taskHandlers } from '../lambdas/handlers.js';
+import { intakeRecoveryHandler, taskHandlers } from '../lambdas/handlers.js';
 import { inboundMailHandler } from '../lambdas/inbound-mail-handler.js';
 import { mailEventHandler } from '../lambdas/mail-events.js';
 import { documentPolicy } from '../lambdas/web/guard.js';
@@ -126,6 +126,11 @@ export interface Runtime {
   inbound: InboundMail;
   /** Work done after an answer was sent (a lost link's lookup and mail). */
   background: Background;
+  /**
+   * Runs the intake recovery function now (in AWS a schedule does, every few minutes): the ladders
+   * of complaints stored more than `grace` seconds ago (default 0) whose start a crash prevented.
+   */
+  intakeRecovery(graceSeconds?: number): Promise<{ checked: number; started: number; failed: number }>;
   stop(): Promise<void>;
 }
 
@@ -297,6 +302,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       // The local alarm: one line a log watcher can match (ALARM LetterFailed), no letter content.
       letterFailed: (f) => log(`ALARM LetterFailed: dossier ${f.dossierId}, brief ${f.letterId} (${f.reason})`),
       letterBounced: (b) => log(`ALARM LetterBounced: dossier ${b.dossierId}, brief ${b.letterId} (${b.problem})`),
+      intakeRecovered: (r) => log(`ALARM IntakeRecovered: ${r.started} ladder(s) gestart die na een crash niet liepen`),
     },
     urls: {
       status: (id, token) => `${url}/klacht/${id}/${token}`,
@@ -400,8 +406,16 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   }
   await stepFunctions.recover();
   scheduler.recover();
-  // A complaint stored just before a crash, whose ladder never started, starts now.
-  const recovered = await procedure.recoverIntake();
+  // The intake recovery, the function a schedule runs in AWS (lambdas/recover-intake.ts), with its
+  // own role's calls recorded: at start-up nothing is on its way, so no grace.
+  const intakeRecovery = asFunctionHandler(
+    'recoverIntake',
+    usage.invocation('recover-intake', intakeRecoveryHandler(procedure, 0)),
+  );
+  const { started } = await intakeRecovery();
+  // A complaint stored just before a crash, whose ladder never started, starts now; what else a
+  // crash left (letters, the register) is finished too.
+  const recovered = started + (await procedure.recoverIntake());
   if (recovered) log(`${recovered} klacht(en) zonder lopende ladder opnieuw gestart`);
 
   // Officers sign in with a token per role; the runtime turns it into the claims Cognito gives.
@@ -514,6 +528,11 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     ...(memoryStore ? { memoryStore } : {}),
     inbound,
     background,
+    intakeRecovery: (graceSeconds = 0) =>
+      asFunctionHandler(
+        'recoverIntake',
+        usage.invocation('recover-intake', intakeRecoveryHandler(procedure, graceSeconds)),
+      )(),
     stop: async () => {
       await smtp?.close();
       await background.idle();

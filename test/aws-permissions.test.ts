@@ -104,6 +104,16 @@ beforeAll(async () => {
   rt.procedure.awaitAction = original;
   release();
   await rt.advance('PT0S');
+  // A crash between a complaint's commit and its StartExecution: the intake recovery function
+  // (a schedule in AWS) finds it and starts its ladder (test/intake-recovery.test.ts).
+  const deps = rt.procedure.deps as { workflow: { start: (...a: never[]) => Promise<string> } };
+  const start = deps.workflow.start;
+  deps.workflow.start = () => Promise.reject(new Error('the API function ended here'));
+  await rt.call('POST', '/complaints', { body: SANNE });
+  deps.workflow.start = start;
+  await rt.advance('PT3M');
+  const recovery = await rt.intakeRecovery(120);
+  if (recovery.started !== 1) throw new Error(`the recovery started ${recovery.started} ladders, not 1`);
   // Deadlines pass unanswered (reminders, breaches), then the complainant withdraws (a stop).
   await rt.advance('P40D');
   await rt.call('POST', `/complaints/${good.json.id}/withdraw`, {
@@ -128,7 +138,15 @@ describe('aws permissions: every recorded call is allowed by its function’s ro
   it('records calls with the function they ran in', () => {
     expect(dir, 'vitest.config.ts sets KLACHTFLOW_AWS_CALLS').not.toBe('');
     const fns = new Set(recorded().map((c) => c.fn));
-    for (const fn of ['api', 'beginStep', 'awaitAction', 'mailEvents'] as FunctionName[]) expect(fns, fn).toContain(fn);
+    for (const fn of ['api', 'beginStep', 'awaitAction', 'mailEvents', 'recoverIntake'] as FunctionName[])
+      expect(fns, fn).toContain(fn);
+    // The recovery's own calls: the index of dossiers whose ladder did not start, the dossier, the start.
+    const recovery = new Set(
+      recorded()
+        .filter((c) => c.fn === 'recoverIntake')
+        .map((c) => `${c.command}${c.index ? ` ${c.index}` : ''}`),
+    );
+    for (const call of ['Query byRole', 'Query', 'StartExecution']) expect(recovery, call).toContain(call);
   });
 
   it('records the calls that start a stopped clock again from an e-mail reply and from a stale wait', () => {

@@ -249,7 +249,10 @@ describe('cdk: handlers', () => {
     for (const h of Object.values(HANDLERS)) {
       const fn = resources[functionId(h.entry)];
       const actions = statementsOf(fn?.Properties.Role).flatMap(actionsOf);
-      expect(actions).toContain('dynamodb:PutItem');
+      // The intake recovery reads and starts: it may not write the table at all.
+      if (h.entry === 'recover-intake.ts')
+        for (const write of ['dynamodb:PutItem', 'dynamodb:UpdateItem']) expect(actions, write).not.toContain(write);
+      else expect(actions).toContain('dynamodb:PutItem');
       for (const forbidden of ['dynamodb:DeleteItem', 'dynamodb:Scan', 'dynamodb:*', 'dynamodb:BatchWriteItem', '*'])
         expect(actions, `${h.entry}: ${forbidden}`).not.toContain(forbidden);
     }
@@ -283,12 +286,54 @@ describe('cdk: handlers', () => {
   });
 });
 
+describe('cdk: intake recovery', () => {
+  it('a schedule runs the recovery function every five minutes, with retries and the dead-letter queue', () => {
+    const schedules = Object.values(resources).filter((r) => r.Type === 'AWS::Scheduler::Schedule');
+    expect(schedules).toHaveLength(1);
+    const p = schedules[0]?.Properties;
+    expect(p.ScheduleExpression).toBe('rate(5 minutes)');
+    expect(p.State).not.toBe('DISABLED');
+    expect(p.FlexibleTimeWindow).toEqual({ Mode: 'OFF' });
+    const recovery = Object.entries(resources).find(([id]) => id === functionId('recover-intake.ts'))?.[0];
+    expect(JSON.stringify(p.Target.Arn)).toContain(recovery);
+    expect(JSON.stringify(p.Target.DeadLetterConfig)).toContain('ReminderDeadLetters');
+    expect(p.Target.RetryPolicy.MaximumRetryAttempts).toBe(2);
+    // Its role invokes that function and sends to the dead-letter queue; nothing else.
+    const roleId = p.Target.RoleArn['Fn::GetAtt'][0];
+    const statements = statementsOf({ 'Fn::GetAtt': [roleId, 'Arn'] });
+    const actions = statements.flatMap(actionsOf);
+    expect(actions).toContain('lambda:InvokeFunction');
+    expect(actions.filter((a) => !a.startsWith('sqs:') && a !== 'lambda:InvokeFunction')).toEqual([]);
+    for (const s of statements.filter((x) => x.Action === 'lambda:InvokeFunction'))
+      expect(JSON.stringify(s.Resource)).toContain(recovery);
+  });
+
+  it('the recovery function starts ladders through the alias and reads the table; it sends, plans and stops nothing', () => {
+    const actions = statementsOf(resources[functionId('recover-intake.ts')]?.Properties.Role).flatMap(actionsOf);
+    expect(actions).toEqual(expect.arrayContaining(['states:StartExecution', 'dynamodb:Query', 'dynamodb:GetItem']));
+    for (const a of ['ses:SendEmail', 'scheduler:CreateSchedule', 'states:StopExecution', 'states:SendTaskSuccess'])
+      expect(actions).not.toContain(a);
+  });
+
+  it('an alarm goes off when the recovery had to start a ladder, and when it fails', () => {
+    const alarms = Object.values(resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
+    expect(alarms.some((a) => a.Properties.MetricName === 'IntakeRecovered')).toBe(true);
+    const recovery = functionId('recover-intake.ts');
+    expect(
+      alarms.some(
+        (a) => a.Properties.MetricName === 'Errors' && JSON.stringify(a.Properties.Dimensions).includes(recovery),
+      ),
+    ).toBe(true);
+  });
+});
+
 describe('cdk: reminder scheduler', () => {
   it('the role Scheduler assumes can only invoke the reminder function, and drop what fails in the dead-letter queue', () => {
     const [roleId, role] = Object.entries(resources).find(
       ([, r]) =>
         r.Type === 'AWS::IAM::Role' &&
-        JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('scheduler.amazonaws.com'),
+        JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('scheduler.amazonaws.com') &&
+        String(r.Properties.Description).includes('reminder'),
     ) as [string, Resources[string]];
     expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     const statements = statementsOf({ 'Fn::GetAtt': [roleId, 'Arn'] });

@@ -82,6 +82,7 @@ describe('metrics match alarms', () => {
         observer.deadlineBreached({ regulationId: regulation });
         observer.letterFailed({ regulationId: regulation });
         observer.letterBounced({ regulationId: regulation });
+        observer.intakeRecovered({ regulationId: regulation, started: 1 });
       });
       expect(metrics.length, stack.stackName).toBeGreaterThan(0);
       const alarms = Object.entries(stack.template.Resources).filter(

@@ -47,6 +47,15 @@ const heldKey = (regulationId: string) => `HELD-WAITING#${regulationId}`;
 /** The byRole index's key for a regulation's dossiers that are no longer open but have work pending. */
 const pendingKey = (regulationId: string) => `PENDING#${regulationId}`;
 
+/**
+ * The byRole index's key for a regulation's open dossiers whose ladder has not recorded itself yet:
+ * a new complaint is stored with it, and loses it when the ladder's first task records the
+ * execution. Whatever keeps it longer than a moment is a dossier whose StartExecution never came
+ * (a crash between the commit and the call): the intake recovery finds it here, in AWS on a schedule
+ * and locally at start-up (procedure/intake.ts recoverStarts), without reading every dossier.
+ */
+const startingKey = (regulationId: string) => `STARTING#${regulationId}`;
+
 /** The attribute DynamoDB's TTL reads (epoch seconds); the CDK table names it. */
 export const TTL_ATTRIBUTE = 'expiresAt';
 
@@ -335,6 +344,30 @@ export class DynamoDossierStore implements HeldMailStore {
   }
 
   /**
+   * Open dossiers whose ladder has not recorded its execution, received before `before` (an ISO
+   * instant): through the index, so the recovery reads what may need a start, never every dossier.
+   */
+  async starting(regulationId: string, before: string): Promise<string[]> {
+    const ids: string[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: INDEXES.byRole.name,
+          KeyConditionExpression: 'gsi2pk = :p AND gsi2sk < :before',
+          ExpressionAttributeValues: { ':p': startingKey(regulationId), ':before': before },
+          ProjectionExpression: 'id',
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) ids.push(String(item.id));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return ids;
+  }
+
+  /**
    * Stores a new dossier in one round trip: its first commit, its view for the indexes, its
    * reference (unique: a reference already taken refuses the whole) and, for a request with an
    * Idempotency-Key, the key's record marked done with its answer, which the answer's own
@@ -480,7 +513,14 @@ export class DynamoDossierStore implements HeldMailStore {
       Object.assign(item, { gsi2pk: pendingKey(view.regulationId), gsi2sk: view.id });
     if (view.status === 'open') {
       Object.assign(item, { gsi1pk: `OPEN#${view.regulationId}`, gsi1sk: `${due}#${view.id}` });
-      if (view.current)
+      // Sorted by receipt, which is never later than the commit: a look a little early at one whose
+      // StartExecution is still on its way is harmless, as the start is idempotent.
+      if (!view.executionArn)
+        Object.assign(item, {
+          gsi2pk: startingKey(view.regulationId),
+          gsi2sk: `${view.received.receivedAt}#${view.id}`,
+        });
+      else if (view.current)
         Object.assign(item, {
           gsi2pk: `ROLE#${view.regulationId}#${view.current.assignee}`,
           gsi2sk: `${due}#${view.id}`,

@@ -3,6 +3,8 @@
  * message first, exact dates ("uiterlijk donderdag 24 september 2026"), a contact, what the reader
  * may do next (Awb 9:12, PEOPLE.md). Text is the source; HTML is the same text escaped.
  */
+
+import { Temporal } from 'temporal-polyfill';
 import {
   type ContentItemInput,
   capitalise,
@@ -60,6 +62,10 @@ export interface LetterInput {
     resumesWhen: string;
     until?: string;
     why?: 'resumed' | 'information' | 'term-passed' | 'step-ended';
+    /** The first day that did not count (Awb 4:15 lid 1: the day after it stopped), YYYY-MM-DD. */
+    from?: string;
+    /** The day it counts again (the day it was resumed), YYYY-MM-DD. */
+    runsAgain?: string;
   };
 }
 
@@ -675,8 +681,10 @@ export function renderLetter(input: LetterInput): Letter {
     case 'suspended': {
       // Opschorting: that the clock stopped, why, what starts it again (ISSUE 18, PEOPLE.md).
       const sp = input.suspension;
+      // Awb 4:15 lid 1: the clock stops "met ingang van de dag na" today; today still counts.
       lines.push(
-        `De termijn voor de behandeling van uw klacht (kenmerk ${view.reference}) staat vanaf vandaag stil.`,
+        `Wij hebben de termijn voor de behandeling van uw klacht (kenmerk ${view.reference}) vandaag stilgezet.`,
+        ...(sp?.from ? [`Vanaf ${formatDutchDate(sp.from)} telt de tijd niet mee.`] : []),
         '',
         `De reden: ${sentence(sp?.title ?? 'niet opgegeven')}`,
         ...(input.reason ? [sentence(input.reason)] : []),
@@ -692,6 +700,9 @@ export function renderLetter(input: LetterInput): Letter {
     case 'resumed': {
       const why = input.suspension?.why;
       const upcoming = openDeadlines(view);
+      const { from, runsAgain } = input.suspension ?? {};
+      const days = from && runsAgain ? Temporal.PlainDate.from(runsAgain).since(from).days : undefined;
+      const last = runsAgain ? Temporal.PlainDate.from(runsAgain).subtract({ days: 1 }) : undefined;
       lines.push(
         `De termijn voor de behandeling van uw klacht (kenmerk ${view.reference}) loopt weer.`,
         ...(why === 'information'
@@ -700,8 +711,17 @@ export function renderLetter(input: LetterInput): Letter {
             ? ['De tijd om uw klacht aan te vullen is voorbij. Wij gaan verder met wat wij hebben.']
             : []),
         '',
-        'De dagen dat de termijn stilstond, komen erbij.',
+        ...(days === undefined
+          ? ['De dagen dat de termijn stilstond, komen erbij.']
+          : days === 0
+            ? ['De termijn stond geen hele dag stil. Er komen dus geen dagen bij.']
+            : [
+                // The count is in the term's own unit (working days for some): the dates say it all.
+                `De termijn stond stil van ${formatDutchDate(from as string)} tot en met ${formatDutchDate(last as Temporal.PlainDate)}. Die ${days === 1 ? 'dag komt' : 'dagen komen'} erbij.`,
+              ]),
         ...(upcoming.length ? ['Dit zijn de nieuwe data:', ...upcoming] : []),
+        '',
+        'Wij gaan nu verder met uw klacht.',
       );
       break;
     }

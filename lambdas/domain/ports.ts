@@ -112,6 +112,8 @@ export interface DossierStore {
    * what recovery after a crash reads besides the open ones, never every dossier ever received.
    */
   pending(regulationId: string): Promise<string[]>;
+  /** Open dossiers received before `before` whose ladder has not recorded its execution (intake recovery). */
+  starting(regulationId: string, before: string): Promise<string[]>;
   /** The improvement register over all dossiers of a regulation, by due date (a projection, not a scan). */
   improvements(regulationId: string, q?: { status?: Improvement['status']; limit?: number }): Promise<ImprovementRow[]>;
   /** Brings the register's projection and the view of one dossier up to date (after a crash between the writes). */

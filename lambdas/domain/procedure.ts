@@ -28,7 +28,7 @@ import { Core } from './procedure/core.js';
 import { deadlinePassed } from './procedure/deadline-passed.js';
 import { deadlinesOf } from './procedure/deadlines.js';
 import { termFired } from './procedure/handling-terms.js';
-import { askForMissing, completeIntake, recoverIntake, register } from './procedure/intake.js';
+import { askForMissing, completeIntake, recoverIntake, recoverStarts, register } from './procedure/intake.js';
 import { awaitAction, beginStep, close, continueExecution, remind } from './procedure/ladder-tasks.js';
 import { recordMailEvent } from './procedure/mail-events.js';
 import { act, availableActions } from './procedure/officer-actions.js';
@@ -47,6 +47,7 @@ import { suspensionEnded } from './procedure/suspension.js';
 import type { Action, Caller, ComplaintInput, ProcedureDeps } from './procedure/types.js';
 
 export { EXECUTION_LIFETIME_SECONDS } from './procedure/deadlines.js';
+export { INTAKE_RECOVERY_GRACE_SECONDS } from './procedure/intake.js';
 export type { MailEventReport, MailEventResult } from './procedure/mail-events.js';
 export { DISCARDED_MAIL_DAYS } from './procedure/privacy.js';
 export * from './procedure/types.js';
@@ -71,6 +72,8 @@ export class Procedure {
   // Intake
   register = (...a: Rest<typeof register>) => register(this.core, ...a);
   recoverIntake = () => recoverIntake(this.core);
+  /** The intake recovery: starts the ladders a crash left unstarted (AWS: on a schedule). */
+  recoverStarts = (...a: Rest<typeof recoverStarts>) => recoverStarts(this.core, ...a);
   askForMissing = (...a: Rest<typeof askForMissing>) => askForMissing(this.core, ...a);
   completeIntake = (...a: Rest<typeof completeIntake>) => completeIntake(this.core, ...a);
 

@@ -414,8 +414,8 @@ function ActionForm(props: { id: string; action: any; input?: ActionInput }) {
         <>
           <h3 class="utrecht-heading-3">{a.title}</h3>
           <p class="kf-hint">
-            De termijn staat stil tot u hem hervat. De dagen dat hij stilstaat komen er aan het eind bij. De klager
-            krijgt bericht als de regeling dat vraagt.
+            De termijn telt niet mee vanaf morgen tot de dag dat u hem weer laat lopen. Die dagen komen er aan het eind
+            bij. De klager krijgt een brief als de regeling dat vraagt.
           </p>
           <div class="kf-field">
             <label class="utrecht-form-label" for="ground">
@@ -430,7 +430,15 @@ function ActionForm(props: { id: string; action: any; input?: ActionInput }) {
           </div>
         </>
       ) : null}
-      {a.type === 'resume' ? <h3 class="utrecht-heading-3">{a.title}</h3> : null}
+      {a.type === 'resume' ? (
+        <>
+          <h3 class="utrecht-heading-3">{a.title}</h3>
+          <p class="kf-hint">
+            Vanaf vandaag telt de termijn weer. klachtflow berekent de nieuwe einddatum en stuurt de klager een brief
+            met de nieuwe data.
+          </p>
+        </>
+      ) : null}
       {a.type === 'handover' ? (
         <>
           <h3 class="utrecht-heading-3">{a.title}</h3>
@@ -456,6 +464,12 @@ function ActionForm(props: { id: string; action: any; input?: ActionInput }) {
               ? 'Toelichting (niet verplicht)'
               : 'Reden'}
         </label>
+        {a.type === 'suspend' ? (
+          <p class="kf-hint" id={`${group}-text-hint`}>
+            De klager leest deze reden in de brief. Schrijf dus aan de klager, bijvoorbeeld: "U praat eerst met een
+            bemiddelaar."
+          </p>
+        ) : null}
         {noteError ? (
           <p class="utrecht-form-field-error-message kf-error" id={`${group}-text-error`}>
             {noteError}
@@ -466,7 +480,11 @@ function ActionForm(props: { id: string; action: any; input?: ActionInput }) {
           id={`${group}-text`}
           name={noteName}
           rows={4}
-          aria-describedby={noteError ? `${group}-text-error` : undefined}
+          aria-describedby={
+            [noteError ? `${group}-text-error` : '', a.type === 'suspend' ? `${group}-text-hint` : '']
+              .filter(Boolean)
+              .join(' ') || undefined
+          }
           aria-invalid={noteError ? 'true' : undefined}
         >
           {values[noteName] ?? ''}
@@ -497,7 +515,12 @@ function ActionForm(props: { id: string; action: any; input?: ActionInput }) {
           />
           <label class="utrecht-form-label utrecht-form-label--checkbox" for="suspend-consent">
             De klager stemt in met het stilzetten (
-            {f.consent?.required ? 'nodig bij sommige gronden' : 'niet verplicht'})
+            {f.consent?.requiredFor?.length
+              ? `nodig bij: ${f.consent.requiredFor.join(', ')}`
+              : f.consent?.required
+                ? 'nodig bij sommige gronden'
+                : 'niet verplicht'}
+            )
           </label>
         </div>
       ) : null}

@@ -927,14 +927,23 @@ export function ComplaintPage(props: {
         <div class="kf-box" role="status">
           <h3 class="utrecht-heading-3">De termijn staat stil</h3>
           <p class="utrecht-paragraph">
-            Sinds {dayOf(k.suspension.since)} staat de termijn voor de behandeling van uw klacht stil. De reden:{' '}
+            Op {dayOf(k.suspension.since)} hebben wij de termijn voor de behandeling van uw klacht stilgezet.
+            {k.suspension.stillFrom ? ` Vanaf ${dayOf(k.suspension.stillFrom)} telt de tijd niet mee.` : ''} De reden:{' '}
             {sentence(k.suspension.title)}
           </p>
           <p class="utrecht-paragraph">
-            De termijn loopt weer {k.suspension.resumesWhen}
-            {k.suspension.until ? `, uiterlijk ${dayOf(k.suspension.until)}` : ''}. De dagen dat de termijn stilstaat,
-            komen er aan het eind bij. U krijgt dan de nieuwe datum van ons.
+            De termijn loopt weer {k.suspension.resumesWhen}.
+            {k.suspension.until
+              ? ` Is dat na ${dayOf(k.suspension.until)} nog niet zo? Dan loopt de termijn vanzelf weer.`
+              : ''}{' '}
+            De dagen dat de termijn stilstaat, komen er aan het eind bij. U krijgt dan een brief met de nieuwe data.
           </p>
+          {k.suspension.onInformation ? (
+            <p class="utrecht-paragraph">
+              Wat kunt u doen? Stuur de informatie hieronder bij <a href="#informatie">Informatie toevoegen</a>, of
+              antwoord op onze e-mail. Dan loopt de termijn meteen weer.
+            </p>
+          ) : null}
         </div>
       ) : null}
       {open.length > 1 ? (
@@ -1012,7 +1021,9 @@ export function ComplaintPage(props: {
               ))}
             </>
           ) : null}
-          <h2 class="utrecht-heading-2">Informatie toevoegen</h2>
+          <h2 class="utrecht-heading-2" id="informatie">
+            Informatie toevoegen
+          </h2>
           <form method="post" action={`${props.path}/bericht`}>
             <div class="kf-field utrecht-form-field">
               <label class="utrecht-form-label" for="text">

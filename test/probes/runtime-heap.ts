@@ -4,7 +4,8 @@
  * after forced GC, once with the table and once without it (the in-memory table is emptied), so
  * what the runtime itself keeps per closed complaint shows apart from the dossiers it stores.
  * Prints one JSON line {n, heapWithTable, heapWithoutTable, objectBytes, items, running, pendingClock, seconds}.
- * Arguments: n, store (memory | dynalite).
+ * Arguments: n, store (memory | dynalite), aws (http: the SDK clients on the local endpoint, as
+ * npm start runs them; in-process: the same services answered in this process, faster).
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,10 +14,11 @@ import { SANNE, testRuntime } from '../support/runtime.js';
 
 const n = Number(process.argv[2] ?? 100);
 const store = (process.argv[3] ?? 'memory') as 'memory' | 'dynalite';
+const aws = (process.argv[4] ?? 'http') as 'http' | 'in-process';
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with --expose-gc');
 const started = performance.now();
-const rt = await testRuntime('ons-welzijn', undefined, undefined, { durable: false, store });
+const rt = await testRuntime('ons-welzijn', undefined, undefined, { durable: false, store, aws });
 const dir = rt.dataDir;
 const call = async (method: string, path: string, body?: unknown, token?: string) => {
   const headers: Record<string, string> = {};

@@ -130,10 +130,10 @@ export async function register(
 }
 
 /**
- * Starts the ladder of every open dossier that has none recorded: a crash between storing a
- * complaint and starting its execution must not leave it waiting forever. The execution is named
- * after the dossier and its input is the same each time, so a start that did happen (its first
- * task not yet run) is the same execution again, as StartExecution answers in AWS.
+ * What the local runtime finishes at start-up after a crash: letters decided but not sent, the
+ * improvement register's projection, and the ladder of every open dossier that has none recorded
+ * (a crash between storing a complaint and starting its execution must not leave it waiting
+ * forever; see startWaitingLadder, which the scheduled recovery in AWS calls too).
  */
 export async function recoverIntake(core: Core): Promise<number> {
   // What may need finishing: the open dossiers (the worklist), and those no longer open with a
@@ -167,17 +167,66 @@ export async function recoverIntake(core: Core): Promise<number> {
     // The improvement register's projection is written after the event: a crash in between
     // left it behind, and it is brought up to date here (a current one is left as it is).
     if (view.improvements.length) await core.deps.store.projectImprovements?.(view);
-    // A complaint stored just before a crash, whose ladder never started, starts now.
-    if (view.status === 'open' && !view.executionArn) {
-      try {
-        await startLadder(core, view, view.received.startRung);
-        started++;
-      } catch (e) {
-        console.error(`klachtflow: ladder of dossier ${view.id} could not be started:`, (e as Error).name);
-      }
+    // A complaint stored just before a crash, whose ladder never started, starts now (the same
+    // decision and start as the scheduled recovery in AWS: startWaitingLadder).
+    try {
+      if (await startWaitingLadder(core, view)) started++;
+    } catch (e) {
+      console.error(`klachtflow: ladder of dossier ${view.id} could not be started:`, (e as Error).name);
     }
   }
+  if (started) core.deps.observer?.intakeRecovered?.({ regulationId: core.reg.id, started });
   return started;
+}
+
+/**
+ * How long a new complaint may stand without its ladder recording itself before the recovery
+ * starts it: the API calls StartExecution right after the commit (its timeout is 29 s) and the
+ * first task records the execution within seconds. Starting earlier does no harm (the start is
+ * idempotent); it only spares the call.
+ */
+export const INTAKE_RECOVERY_GRACE_SECONDS = 120;
+
+/**
+ * The intake recovery (#19): every open dossier received more than `graceSeconds` ago whose ladder
+ * has not recorded its execution gets it started. A crash between the commit and StartExecution
+ * (the API function's container ended, a throttled call) would otherwise leave a complaint that
+ * nobody acknowledges and no deadline watches. In AWS a schedule runs it every few minutes
+ * (lambdas/recover-intake.ts); the local runtime runs the same function at start-up. Found through
+ * the index of such dossiers (`STARTING#`), so each run reads what may need a start, not history.
+ */
+export async function recoverStarts(
+  core: Core,
+  graceSeconds = INTAKE_RECOVERY_GRACE_SECONDS,
+): Promise<{ checked: number; started: number; failed: number }> {
+  const before = new Date(core.deps.clock.now().getTime() - graceSeconds * 1000).toISOString();
+  const ids = await core.deps.store.starting(core.reg.id, before);
+  let started = 0;
+  let failed = 0;
+  for (const id of ids) {
+    try {
+      const view = await core.deps.store.load(id);
+      if (view && (await startWaitingLadder(core, view))) started++;
+    } catch (e) {
+      // One dossier that cannot start must not keep the others waiting; the count fails the run.
+      failed++;
+      console.error(`klachtflow: ladder of dossier ${id} could not be started:`, (e as Error).name);
+    }
+  }
+  if (started) core.deps.observer?.intakeRecovered?.({ regulationId: core.reg.id, started });
+  return { checked: ids.length, started, failed };
+}
+
+/**
+ * Starts the ladder of an open dossier that has none recorded; false when it has one. The
+ * execution is named after the dossier and its input is the same each time, so a start that did
+ * happen (its first task not yet run) is the same execution again: StartExecution answers a
+ * running execution with the same name and input as the first time, never a second ladder.
+ */
+export async function startWaitingLadder(core: Core, view: DossierView): Promise<boolean> {
+  if (view.status !== 'open' || view.executionArn) return false;
+  await startLadder(core, view, view.received.startRung);
+  return true;
 }
 
 export function checkEligibility(core: Core, input: ComplaintInput, required: readonly string[]) {

@@ -124,7 +124,12 @@ export function availableActions(core: Core, view: DossierView, caller: Caller):
             options: grounds.map((g) => ({ value: g.id, title: g.title })),
           },
           reason: { type: 'text', required: true },
-          consent: { type: 'boolean', required: grounds.some((g) => g.complainantConsent) },
+          consent: {
+            type: 'boolean',
+            required: grounds.some((g) => g.complainantConsent),
+            // The grounds that need the complainant's agreement, by title (the form names them).
+            requiredFor: grounds.filter((g) => g.complainantConsent).map((g) => g.title),
+          },
         },
       });
     }

@@ -65,7 +65,7 @@ function affected(reg: Regulation, view: DossierView, ground: SuspensionGround, 
 }
 
 /** The day after the clock stopped (Awb 4:15 lid 1: "met ingang van de dag na die waarop"). */
-function firstStillDay(at: string): string {
+export function firstStillDay(at: string): string {
   return localDate(at).add({ days: 1 }).toString();
 }
 
@@ -238,7 +238,12 @@ export function decideSuspend(
       ...letter(after, 'suspended', ['complainant'], `${suspensionId}:start`, {
         step,
         reason,
-        suspension: { title: ground.title, resumesWhen: resumesWhen(ground), ...(limit ? { until: limit } : {}) },
+        suspension: {
+          title: ground.title,
+          resumesWhen: resumesWhen(ground),
+          from: firstStillDay(now),
+          ...(limit ? { until: limit } : {}),
+        },
       }),
     );
   }
@@ -310,7 +315,13 @@ export function decideResume(
     bodies.push(
       ...letter(after, 'resumed', ['complainant'], `${s.suspensionId}:end`, {
         ...(findStep(reg, s.stepId) ? { step: findStep(reg, s.stepId)?.step } : {}),
-        suspension: { title: s.title, resumesWhen: resumesWhen(ground), why },
+        suspension: {
+          title: s.title,
+          resumesWhen: resumesWhen(ground),
+          why,
+          from: firstStillDay(s.from),
+          runsAgain: until,
+        },
       }),
     );
   }

@@ -23,6 +23,8 @@ export interface ProcedureDeps {
     letterFailed?(info: { regulationId: string; dossierId: string; letterId: string; reason: string }): void;
     /** A letter the mail service accepted did not arrive, or was marked as spam (in AWS: the LetterBounced metric). */
     letterBounced?(info: { regulationId: string; dossierId: string; letterId: string; problem: string }): void;
+    /** Ladders the intake recovery started (a crash came between a complaint's commit and its start). */
+    intakeRecovered?(info: { regulationId: string; started: number }): void;
   };
 }
 

@@ -1,0 +1,13 @@
+/**
+ * Lambda: the intake recovery, invoked by an EventBridge Scheduler schedule every few minutes
+ * (lib/klachtflow-stack.ts). A complaint stored whose StartExecution never came (the API function
+ * ended between the commit and the call) gets its ladder, named after the dossier, so a start that
+ * did happen is not repeated (see lambdas/domain/procedure/intake.ts, recoverStarts).
+ */
+import { awsDeps } from './aws-deps.js';
+import { intakeRecoveryHandler } from './handlers.js';
+import { observed } from './observability.js';
+
+export const handler = observed('recoverIntake', async (event: unknown) =>
+  intakeRecoveryHandler(awsDeps().procedure)(event),
+);
