@@ -20,6 +20,7 @@ import type { InboundMail } from './domain/inbound-mail.js';
 import { asksSatisfaction, dayOf } from './domain/letters.js';
 import type { AttachmentStore, DossierStore } from './domain/ports.js';
 import { isRespondent } from './domain/procedure/access.js';
+import { mayResend, resendLetter } from './domain/procedure/resend.js';
 import { firstStillDay, resumesWhen } from './domain/procedure/suspension.js';
 import { type Caller, Procedure } from './domain/procedure.js';
 import { buildReport, reportCsv, reportHtml } from './domain/report.js';
@@ -951,6 +952,8 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
       return c.json(
         {
           ...officerView(reg, view, procedure.availableActions(view, caller), procedure),
+          // Whether this caller may correct the address of a letter that bounced and send it again.
+          mayResend: procedure.with(mayResend, caller, view),
           history: timeline(reg, events),
           // The latest reads; `readsMore` says there were earlier ones.
           reads: reads.items,
@@ -1003,6 +1006,42 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
       const caller = await officer(c);
       const id = c.req.valid('param').id;
       const view = await procedure.answerRegistration(id, caller, c.req.valid('json').answers);
+      return c.json(officerView(reg, view, procedure.availableActions(view, caller), procedure), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/dossiers/{id}/letters/{letterId}/resend',
+      summary: 'Een brief die niet aankwam opnieuw versturen, naar een verbeterd e-mailadres van de klager',
+      security: bearer,
+      request: {
+        params: Id.extend({ letterId: z.string().min(1).max(300) }),
+        body: {
+          content: {
+            'application/json': {
+              schema: z
+                .object({
+                  // Trimmed first: an address copied from notes of a phone call has spaces around it.
+                  email: z
+                    .string()
+                    .trim()
+                    .max(254)
+                    .pipe(z.email({ error: 'Vul een geldig e-mailadres in, bijvoorbeeld naam@voorbeeld.nl.' })),
+                })
+                .strict(),
+            },
+          },
+          required: true,
+        },
+      },
+      responses: { 200: json(z.any(), 'Dossier met het nieuwe adres en de brief opnieuw verstuurd'), ...errors },
+    }),
+    async (c) => {
+      const caller = await officer(c);
+      const { id, letterId } = c.req.valid('param');
+      const view = await procedure.with(resendLetter, id, caller, { letterId, email: c.req.valid('json').email });
       return c.json(officerView(reg, view, procedure.availableActions(view, caller), procedure), 200);
     },
   );

@@ -332,7 +332,7 @@ async function handle(s: AwsEndpointServices, req: IncomingMessage, res: ServerR
       const name = decodeURIComponent(schedule[1]);
       const group = url.searchParams.get('groupName') ?? 'default';
       if (req.method === 'POST')
-        return sendJson(res, 200, s.scheduler.create(name, body ? JSON.parse(body) : {}), 'application/json');
+        return sendJson(res, 200, await s.scheduler.create(name, body ? JSON.parse(body) : {}), 'application/json');
       if (req.method === 'DELETE') {
         s.scheduler.delete(name, group);
         return sendJson(res, 200, {}, 'application/json');

@@ -8,6 +8,7 @@
  * from its file when it fires.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { open, rename } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Temporal } from 'temporal-polyfill';
 import { sync as writeFileAtomicSync } from 'write-file-atomic';
@@ -90,6 +91,32 @@ export class LocalScheduler {
     writeFileAtomicSync(file, JSON.stringify(s), { fsync: this.durable });
   }
 
+  /**
+   * The same write off the event loop (CreateSchedule): written aside, flushed and renamed on
+   * libuv's pool. A ladder's first steps create two or three schedules, and each synchronous flush
+   * held up every request and ladder meanwhile (#19: 15 % of the work up to an acknowledgement).
+   */
+  private async writeAside(s: ScheduleRecord) {
+    if (this.keep === 'memory') return this.write(s);
+    const file = this.fileOf(s.groupName, s.name);
+    const folder = dirname(file);
+    if (!this.folders.has(folder)) {
+      mkdirSync(folder, { recursive: true });
+      this.folders.add(folder);
+    }
+    const aside = `${file}.${process.pid}.${++this.written}.tmp`;
+    const handle = await open(aside, 'w', 0o600);
+    try {
+      await handle.writeFile(JSON.stringify(s));
+      if (this.durable) await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(aside, file);
+  }
+  private readonly folders = new Set<string>();
+  private written = 0;
+
   private read(group: string, name: string): ScheduleRecord | undefined {
     if (this.keep === 'memory') return this.records.get(this.key(group, name));
     const file = this.fileOf(group, name);
@@ -116,7 +143,7 @@ export class LocalScheduler {
     });
   }
 
-  create(name: string, body: Record<string, unknown>): { ScheduleArn: string } {
+  async create(name: string, body: Record<string, unknown>): Promise<{ ScheduleArn: string }> {
     const groupName = String(body.GroupName ?? 'default');
     const key = this.key(groupName, name);
     if (this.schedules.has(key)) throw new AwsError('ConflictException', `Schedule ${name} already exists`, 409);
@@ -137,8 +164,10 @@ export class LocalScheduler {
       deleteAfter: body.ActionAfterCompletion === 'DELETE',
     };
     this.schedules.add(key);
-    this.write(rec);
-    this.arm(groupName, name, rec.at);
+    await this.writeAside(rec);
+    // Deleted while its file was being written: the delete removed nothing yet, so remove it now.
+    if (!this.schedules.has(key)) this.remove(groupName, name);
+    else this.arm(groupName, name, rec.at);
     return { ScheduleArn: `arn:aws:scheduler:eu-west-1:000000000000:schedule/${groupName}/${name}` };
   }
 

@@ -46,6 +46,27 @@ beforeAll(async () => {
   // Letters that bounce and are marked as spam (SES's mailbox simulator): the mail-events function.
   for (const email of ['bounce@simulator.amazonses.com', 'complaint@simulator.amazonses.com'])
     await rt.call('POST', '/complaints', { body: { ...SANNE, complainant: { ...SANNE.complainant, email } } });
+  // A bounced letter sent again to a corrected address by the officer (the API sends it). On ONS
+  // welzijn, whose acknowledgement goes to the complainant (SWT's first letter is to an officer).
+  const ons = await testRuntime('ons-welzijn');
+  try {
+    const b = await ons.call('POST', '/complaints', {
+      body: { ...SANNE, complainant: { ...SANNE.complainant, email: 'bounce@simulator.amazonses.com' } },
+    });
+    await ons.advance('PT0S');
+    await ons.mail();
+    const token = ons.officers.officer ?? '';
+    const d = await ons.call('GET', `/dossiers/${b.json.id}`, { token });
+    const letter = (d.json.letters ?? []).find((l: { delivery?: unknown }) => l.delivery);
+    const r = await ons.call('POST', `/dossiers/${b.json.id}/letters/${encodeURIComponent(letter?.letterId)}/resend`, {
+      token,
+      body: { email: 'success@simulator.amazonses.com' },
+    });
+    if (r.status !== 200) throw new Error(`the bounced letter was not sent again: ${r.status} ${r.text}`);
+    await ons.advance('PT0S');
+  } finally {
+    await ons.stop();
+  }
   // A complaint by e-mail with an attachment (SES receiving: the inbound-mail function reads the
   // stored message from S3 and keeps the attachment), which an officer downloads (the API).
   const smtp = nodemailer.createTransport({ host: '127.0.0.1', port: rt.smtp?.port, secure: false, ignoreTLS: true });

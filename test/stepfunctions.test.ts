@@ -267,8 +267,8 @@ describe('local step functions and scheduler: what a year leaves behind (#19)', 
     });
     scheduler.recover();
     expect(existsSync(join(dir, 'schedules.json'))).toBe(false);
-    scheduler.create('a', body('2026-09-04T09:00:00'));
-    scheduler.create('b', body('2026-09-06T09:00:00'));
+    await scheduler.create('a', body('2026-09-04T09:00:00'));
+    await scheduler.create('b', body('2026-09-06T09:00:00'));
     expect(readdirSync(join(dir, 'schedules', 'klachtflow')).sort()).toEqual(['a.json', 'b.json', 'old.json']);
     scheduler.delete('b', 'klachtflow');
     await clock.advanceTo(new Date('2026-09-07T00:00:00Z'));

@@ -57,6 +57,8 @@ export interface QueuedLetter {
   html: string;
   /** Recipients without an address: the letter must go by post or by hand (shown to officers). */
   undeliverable: string[];
+  /** The letter that bounced, sent again with this one to a corrected address (mail-events.ts). */
+  resendOf?: string;
 }
 
 /** An improvement action that came out of a complaint (the improvement register). */
@@ -173,6 +175,11 @@ export type EventBody =
   | { type: 'letter.bounced'; data: LetterDeliveryProblem & { problem: 'bounce' | 'complaint' | 'reject' } }
   /** Delivery is delayed (a full mailbox, a server that is down): SES keeps trying for a while. */
   | { type: 'letter.delayed'; data: LetterDeliveryProblem }
+  /**
+   * An officer corrected the complainant's e-mail address after a letter to it did not arrive; the
+   * old one stays here (the history says what was used when), until erasure removes both.
+   */
+  | { type: 'contact.corrected'; data: { email: string; previous?: string; letterId: string } }
   | {
       type: 'reminder.scheduled';
       /** `kind`: a term for the whole handling's reminder, or its end (breach and alarm); else a step's reminder. */
@@ -517,6 +524,10 @@ function apply(view: DossierView, e: DossierEvent) {
         };
       return;
     }
+    case 'contact.corrected':
+      // A new object: `received` is the first event's own data, which stays as it came in.
+      view.received = { ...view.received, complainant: { ...view.received.complainant, email: e.data.email } };
+      return;
     case 'reminder.scheduled':
       view.reminders[e.data.name] = { at: e.data.at, stepId: e.data.stepId, active: true };
       return;
@@ -644,6 +655,9 @@ export function redactEvent(e: DossierEvent): DossierEvent {
       const { detail: _d, ...data } = e.data;
       return { ...e, data: { ...data, addresses: [] } } as DossierEvent;
     }
+    case 'contact.corrected':
+      // Both the new address and the old one.
+      return { ...e, data: { email: ERASED, letterId: e.data.letterId } };
     case 'step.ended': {
       const { note: _n, contents: _c, ...data } = e.data;
       return { ...e, data };

@@ -115,6 +115,13 @@ export class Procedure {
 
   // What the mail service reported about a letter after it accepted it
   recordMailEvent = (...a: Rest<typeof recordMailEvent>) => recordMailEvent(this.core, ...a);
+  /**
+   * A procedure module the facade does not carry (so a function that never calls it does not
+   * bundle it), called with this procedure's core: `procedure.with(resendLetter, id, caller, input)`.
+   */
+  with<A extends unknown[], R>(f: (core: Core, ...a: A) => R, ...a: A): R {
+    return f(this.core, ...a);
+  }
 
   // Access
   renewAccess = (...a: Rest<typeof renewAccess>) => renewAccess(this.core, ...a);

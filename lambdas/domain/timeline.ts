@@ -9,7 +9,7 @@
 import { findStep } from '../../statemachines/ladder.js';
 import type { Regulation } from '../../statemachines/model.js';
 import { describeTerm, parseTerm } from './calendar/term.js';
-import type { DossierEvent } from './dossier.js';
+import { type DossierEvent, ERASED } from './dossier.js';
 import { dayOf, FIELD_NAMES_NL, labelled, sentence } from './letters.js';
 
 export interface TimelineEntry {
@@ -212,6 +212,14 @@ export function timeline(reg: Regulation, events: readonly DossierEvent[]): Time
         break;
       case 'access.renewed':
         add(e, 'Nieuwe persoonlijke link naar de klager gestuurd.');
+        break;
+      case 'contact.corrected':
+        add(
+          e,
+          e.data.email === ERASED
+            ? 'E-mailadres van de klager verbeterd.'
+            : `E-mailadres van de klager verbeterd${e.data.previous ? `: was ${e.data.previous}` : ''}, nu ${e.data.email}. De brief "${letters.get(e.data.letterId) ?? 'die niet aankwam'}" gaat opnieuw, naar het nieuwe adres.`,
+        );
         break;
       case 'access.granted':
         add(e, 'Persoonlijke link meegestuurd in een brief aan de klager.');

@@ -215,8 +215,16 @@ const DELIVERY_NL: Record<string, string> = {
  * officer can phone or ask for another address: the dossier must not look as if the complainant
  * was told. Shown while the letter's problem stands; the worklist shows it until an officer acts.
  */
-function Undelivered(props: { d: any }) {
-  const letters = (props.d.letters ?? []).filter((l: any) => l.delivery && l.delivery.problem !== 'delay');
+/** The form to send a bounced letter again, as it was sent when the address was refused. */
+interface ResendInput {
+  letterId: string;
+  email: string;
+  error: string;
+}
+
+function Undelivered(props: { d: any; resend?: ResendInput }) {
+  const all = (props.d.letters ?? []) as any[];
+  const letters = all.filter((l: any) => l.delivery && l.delivery.problem !== 'delay');
   if (!letters.length) return null;
   return (
     <section class="kf-box" aria-labelledby="undelivered">
@@ -224,13 +232,59 @@ function Undelivered(props: { d: any }) {
         Brief niet aangekomen
       </h2>
       <ul class="utrecht-unordered-list">
-        {letters.map((l: any) => (
-          <li>
-            <strong>{l.subject.replace(/^\[[^\]]+\]\s*/, '')}</strong> aan {l.delivery.addresses.join(', ')} (
-            {dayOf(l.delivery.at)}): {DELIVERY_NL[l.delivery.problem] ?? l.delivery.problem}.
-            {l.delivery.detail ? <small> Antwoord van de mailserver: {l.delivery.detail}</small> : null}
-          </li>
-        ))}
+        {letters.map((l: any, i: number) => {
+          const again = all.filter((x: any) => x.resendOf === l.letterId);
+          const id = `opnieuw-${i}`;
+          const sent = props.resend?.letterId === l.letterId ? props.resend : undefined;
+          return (
+            <li>
+              <strong>{l.subject.replace(/^\[[^\]]+\]\s*/, '')}</strong> aan {l.delivery.addresses.join(', ')} (
+              {dayOf(l.delivery.at)}): {DELIVERY_NL[l.delivery.problem] ?? l.delivery.problem}.
+              {l.delivery.detail ? <small> Antwoord van de mailserver: {l.delivery.detail}</small> : null}
+              {again.map((x: any) => (
+                <p class="utrecht-paragraph">
+                  Opnieuw verstuurd naar {x.to.join(', ')} op {dayOf(x.sentAt ?? x.queuedAt)}.
+                </p>
+              ))}
+              {props.d.mayResend && l.audience === 'complainant' ? (
+                // The address the complainant gave on the phone or by letter: recorded, and this
+                // letter goes once more, to that address only.
+                <form
+                  method="post"
+                  action={`/medewerkers/dossiers/${props.d.id}/brieven/${encodeURIComponent(l.letterId)}/opnieuw`}
+                  novalidate
+                >
+                  <div class={`utrecht-form-field kf-field${sent ? ' utrecht-form-field--invalid kf-invalid' : ''}`}>
+                    <label class="utrecht-form-label" for={id}>
+                      Ander e-mailadres van de klager
+                    </label>
+                    <p class="utrecht-form-field-description kf-hint" id={`${id}-hint`}>
+                      Het oude adres blijft in de geschiedenis staan. Nieuwe brieven gaan naar dit adres.
+                    </p>
+                    {sent ? (
+                      <p class="utrecht-form-field-error-message kf-error" id={`${id}-error`}>
+                        {sent.error}
+                      </p>
+                    ) : null}
+                    <input
+                      class={`utrecht-textbox utrecht-textbox--html-input${sent ? ' utrecht-textbox--invalid' : ''}`}
+                      type="email"
+                      autocomplete="off"
+                      id={id}
+                      name="email"
+                      value={sent?.email ?? ''}
+                      aria-describedby={`${id}-hint${sent ? ` ${id}-error` : ''}`}
+                      aria-invalid={sent ? 'true' : undefined}
+                    />
+                  </div>
+                  <button type="submit" class="utrecht-button utrecht-button--secondary-action">
+                    Verstuur de brief opnieuw
+                  </button>
+                </form>
+              ) : null}
+            </li>
+          );
+        })}
       </ul>
       <p class="utrecht-paragraph">
         Bel of schrijf de ontvanger, of vraag een ander e-mailadres. De brief kunt u afdrukken bij "Brieven en
@@ -830,15 +884,23 @@ function DossierPage(props: {
   error?: string;
   /** An action form sent back with its values and a message per field (a 422). */
   action?: ActionInput;
+  /** The address for a bounced letter, refused (a 400 or 422). */
+  resend?: ResendInput;
   improvement?: ImprovementInput;
   conduct?: any[];
 }) {
   const { reg, d } = props;
-  const actionErrors = props.action
+  const actionErrors: Record<string, string> = props.action
     ? Object.fromEntries(
         Object.entries(props.action.errors).map(([name, m]) => [actionFieldId(props.action as ActionInput, name), m]),
       )
     : {};
+  const resendAt = props.resend
+    ? ((d.letters ?? []) as any[])
+        .filter((l: any) => l.delivery && l.delivery.problem !== 'delay')
+        .findIndex((l: any) => l.letterId === props.resend?.letterId)
+    : -1;
+  if (props.resend && resendAt >= 0) actionErrors[`opnieuw-${resendAt}`] = props.resend.error;
   const errors =
     !!props.error || Object.keys(actionErrors).length > 0 || Object.keys(props.improvement?.errors ?? {}).length > 0;
   const messages = (d.messages ?? []) as any[];
@@ -868,7 +930,7 @@ function DossierPage(props: {
           {d.complainantSatisfaction.remark ? `: "${d.complainantSatisfaction.remark}"` : '.'}
         </p>
       ) : null}
-      <Undelivered d={d} />
+      <Undelivered d={d} resend={props.resend} />
       <Facts reg={reg} d={d} />
       <h2 class="utrecht-heading-2">De klacht</h2>
       <div class="kf-box">
@@ -1134,6 +1196,7 @@ const DONE: Record<string, string> = {
   verbeteractie: 'De verbeteractie staat in het verbeterregister.',
   aantekening: 'De aantekening is vastgelegd voor de leidinggevende.',
   aanvulling: 'De brief met de vraag om aanvulling is verstuurd.',
+  opnieuw: 'Het nieuwe e-mailadres is vastgelegd en de brief is opnieuw verstuurd.',
   '1': 'Vastgelegd.',
 };
 
@@ -1228,7 +1291,13 @@ export function registerOfficerPages(
 
   const dossier = async (
     c: Context,
-    opts: { message?: string; error?: string; action?: ActionInput; improvement?: ImprovementInput } = {},
+    opts: {
+      message?: string;
+      error?: string;
+      action?: ActionInput;
+      resend?: ResendInput;
+      improvement?: ImprovementInput;
+    } = {},
     status: 200 | 409 | 422 = 200,
   ) => {
     const res = await get(c, `/dossiers/${c.req.param('id')}`);
@@ -1299,6 +1368,29 @@ export function registerOfficerPages(
         },
       },
       422,
+    );
+  });
+
+  // A bounced letter to a corrected address: the address refused shows beside its field, as typed.
+  app.post('/medewerkers/dossiers/:id/brieven/:letterId/opnieuw', async (c) => {
+    const { id, letterId } = c.req.param();
+    const email = String((await formOf(c)).email ?? '').trim();
+    const res = await api.request(`/dossiers/${id}/letters/${encodeURIComponent(letterId)}/resend`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${getCookie(c, COOKIE) ?? ''}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ email }),
+    });
+    if (res.status === 401) return c.redirect('/medewerkers', 303);
+    if (res.status === 200) return fresh(c, 'opnieuw');
+    const json = (await res.json().catch(() => ({}))) as {
+      error?: { message?: string; issues?: { path?: string; message?: string }[] };
+    };
+    const beside = json.error?.issues?.find((i) => i.path === 'email')?.message;
+    if (beside) return dossier(c, { resend: { letterId, email, error: beside } }, 422);
+    return dossier(
+      c,
+      { error: json.error?.message ?? ERRORS[res.status] ?? 'Dat lukte niet.' },
+      res.status === 409 ? 409 : 422,
     );
   });
 
