@@ -1,4 +1,5 @@
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
@@ -15,6 +16,11 @@ const PERMISSIONS = 'test/aws-permissions.test.ts';
 
 export default defineConfig({
   test: {
+    // Every core: vitest's default in a run is one fewer, so on CI's 2 cores the files ran one
+    // after another (86 files, 14 minutes). Much of the suite waits on child processes (the
+    // runtime, chromium, cfn-lint), so a second worker gains even on a busy machine.
+    // VITEST_MAX_WORKERS overrides it.
+    maxWorkers: Math.max(2, availableParallelism()),
     // Tests that start processes or servers bound to 127.0.0.1 need more than the default 5 s on 2 cores.
     testTimeout: 60_000,
     // A CDK synth in beforeAll took over 60 s while the machine was busy (cdk-inbound.test.ts).

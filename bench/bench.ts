@@ -28,7 +28,7 @@ import { MemoryDynamoDb } from '../runtime/memory-dynamodb.js';
 import { startRuntime } from '../runtime/runtime.js';
 import { bundleHandler, loadBundle } from '../test/support/bundles.js';
 import { readyUrl } from '../test/support/process.js';
-import { NO_LIMITS, SANNE } from '../test/support/runtime.js';
+import { SANNE, testRuntime } from '../test/support/runtime.js';
 import { heapScaling, simulationScaling } from './simulation-scaling.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -98,16 +98,8 @@ async function load(n: number, concurrency: number, one: (i: number) => Promise<
 const ACKNOWLEDGEMENT = /\] Wij hebben uw klacht ontvangen$/;
 
 async function intake(concurrency: number) {
-  const dir = mkdtempSync(join(tmpdir(), 'kf-bench-'));
-  const rt = await startRuntime({
-    regulation: 'ons-welzijn',
-    port: 0,
-    dataDir: dir,
-    clock: 'manual',
-    now: '2026-09-03T09:00:00+02:00',
-    // Intake is measured, not the limit per caller (all clients are 127.0.0.1).
-    limits: NO_LIMITS,
-  });
+  // Intake is measured, not the limit per caller (all clients are 127.0.0.1): testRuntime sets none.
+  const rt = await testRuntime('ons-welzijn');
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   try {
     // Warm up: the first requests compile and connect.
@@ -136,7 +128,7 @@ async function intake(concurrency: number) {
   } finally {
     agent.destroy();
     await rt.stop();
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(rt.dataDir, { recursive: true, force: true });
   }
 }
 
@@ -181,16 +173,7 @@ function post(url: string, agent?: Agent): Promise<void> {
  * collisions summed over all of them.
  */
 async function intakeCalls(n = 15) {
-  const dir = mkdtempSync(join(tmpdir(), 'kf-bench-calls-'));
-  const rt = await startRuntime({
-    regulation: 'ons-welzijn',
-    port: 0,
-    dataDir: dir,
-    clock: 'manual',
-    now: '2026-09-03T09:00:00+02:00',
-    meter: true,
-    limits: NO_LIMITS,
-  });
+  const rt = await testRuntime('ons-welzijn', undefined, undefined, { meter: true });
   type Counts = ReturnType<typeof rt.usage.snapshot>;
   const sum = (o: Record<string, number> | undefined) => Object.values(o ?? {}).reduce((a, b) => a + b, 0);
   const diff = (a: Record<string, number> | undefined, b: Record<string, number> | undefined) =>
@@ -247,7 +230,7 @@ async function intakeCalls(n = 15) {
     };
   } finally {
     await rt.stop();
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(rt.dataDir, { recursive: true, force: true });
   }
 }
 

@@ -10,37 +10,11 @@
 import { z } from 'zod';
 import { parseTerm, TermParseError } from '../lambdas/domain/calendar/term.js';
 import { CONTENT_KINDS, type ContentItemInput } from './letter-content.js';
-import {
-  ANCHOR_LABELS,
-  COMPLAINANT_ROLES,
-  type ComplainantRole,
-  DEADLINE_ANCHORS,
-  type DeadlineAnchor,
-  DIMENSION_KINDS,
-  type DimensionKind,
-  dimensionKind,
-  intakeDimensions,
-  stepsInSpan,
-  stepsOf,
-  termsOfStep,
-} from './vocabulary.js';
+import { COMPLAINANT_ROLES, DEADLINE_ANCHORS, DIMENSION_KINDS, dimensionKind, stepsOf } from './vocabulary.js';
 
 // The model's words without zod live in vocabulary.ts (the functions import them from there, so
 // their bundles carry no schema); they are re-exported here for everything else.
-export {
-  ANCHOR_LABELS,
-  COMPLAINANT_ROLES,
-  type ComplainantRole,
-  DEADLINE_ANCHORS,
-  type DeadlineAnchor,
-  DIMENSION_KINDS,
-  type DimensionKind,
-  dimensionKind,
-  intakeDimensions,
-  stepsInSpan,
-  stepsOf,
-  termsOfStep,
-};
+export * from './vocabulary.js';
 
 // People read these messages: zod speaks Dutch.
 z.config(z.locales.nl());

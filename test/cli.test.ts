@@ -8,7 +8,9 @@ function klachtflow(...args: string[]) {
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
-describe('cli: klachtflow', () => {
+// Each test runs the command once per preset or subcommand, a Node process each (about 1 s alone;
+// over 60 s for the --help test with another file beside it on a busy 2-core machine).
+describe('cli: klachtflow', { timeout: 300_000 }, () => {
   it('--help on the command and on every subcommand', () => {
     for (const args of [
       [],

@@ -1,25 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startRuntime } from '../runtime/runtime.js';
+import { regulationWithoutOfficer } from './support/lint-errors.js';
 
 // A regulation the lint finds against the law (a Wkkgz regulation without a klachtenfunctionaris,
 // Wkkgz art. 15) runs no real complaints, however it is started: `klachtflow start` refused it,
 // but `startRuntime` (the runtime as a library) and the CDK app (`cdk synth`/`cdk deploy`) took it
 // (issue 16). Each says the same Dutch words, and each can be told to go on only explicitly.
-
-/** The example Wkkgz regulation with its klachtenfunctionaris made a manager. */
-function regulationWithoutOfficer(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'kf-lint-refusal-'));
-  const text = readFileSync('examples/thuiszorg-de-linde.yaml', 'utf8');
-  const broken = text.replace(/(- id: officer\n\s+kind: )complaints-officer/, '$1manager');
-  expect(broken).not.toBe(text);
-  const file = join(dir, 'zonder-functionaris.yaml');
-  writeFileSync(file, broken);
-  return file;
-}
 
 /** The words every entry says when it refuses (bin/cli.ts says the same). */
 const REFUSED =

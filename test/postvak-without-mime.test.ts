@@ -36,7 +36,12 @@ beforeAll(async () => {
     procedure: rt.procedure,
     store: new DynamoDossierStore(client, tableName),
     attachments: files,
-    mailer: { send: async (m) => (sent.push(m), { messageId: `m${sent.length}` }) },
+    mailer: {
+      send: async (m) => {
+        sent.push(m);
+        return { messageId: `m${sent.length}` };
+      },
+    },
     clock: rt.clock,
     statusUrl: (id, token) => `https://klachten.example.nl/klacht/${id}/${token}`,
     postvakUrl: 'https://klachten.example.nl/medewerkers/postvak',

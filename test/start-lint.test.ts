@@ -1,8 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { regulationWithoutOfficer } from './support/lint-errors.js';
 
 // `klachtflow start` with a regulation the lint finds errors in: a Wkkgz regulation without a
 // klachtenfunctionaris (Wkkgz art. 15). The service does not run real complaints on it; it says
@@ -12,17 +13,6 @@ const children: ChildProcess[] = [];
 afterEach(() => {
   for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
 });
-
-/** The example regulation with its klachtenfunctionaris made a manager: the lint's Wkkgz art. 15 error. */
-function regulationWithoutOfficer(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'kf-lint-start-'));
-  const text = readFileSync('examples/thuiszorg-de-linde.yaml', 'utf8');
-  const broken = text.replace(/(- id: officer\n\s+kind: )complaints-officer/, '$1manager');
-  expect(broken).not.toBe(text);
-  const file = join(dir, 'zonder-functionaris.yaml');
-  writeFileSync(file, broken);
-  return file;
-}
 
 /** Runs `klachtflow start` until it exits or says it runs; its output and exit code. */
 function start(args: string[]): Promise<{ code: number | null; out: string; running: boolean }> {

@@ -82,6 +82,9 @@ describe('web edge: links come from configuration, never from the Host header', 
 describe('web edge: security headers on every kind of page', () => {
   it('every page, document and API answer forbids framing, sniffing and referrers; pages allow no inline script', async () => {
     const k = await complaint();
+    // The acknowledgement is the ladder's first step, run after the answer (runtime/intake-priority.ts):
+    // under load it was not there yet (letters[0] undefined in a full run with two files at once).
+    await rt.stepFunctions.idle();
     const cookie = await officerCookie(rt);
     const letters = (await rt.call('GET', `/dossiers/${k.id}`, { token: rt.officers.officer })).json.letters;
     const letterId = encodeURIComponent(letters[0].letterId);

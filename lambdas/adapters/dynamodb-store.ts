@@ -30,7 +30,7 @@ import {
 import { monotonicFactory } from 'ulid';
 import { type DossierEvent, type DossierView, deriveView, type EventBody, project } from '../domain/dossier.js';
 import { ConflictError } from '../domain/errors.js';
-import type { HeldMail, HeldMailStore, ImprovementRow } from '../domain/ports.js';
+import type { HeldMail, HeldMailStore, ImprovementRow, NewDossierRecords } from '../domain/ports.js';
 
 export const INDEXES = {
   /** Open dossiers of a regulation by nearest deadline. */
@@ -320,18 +320,22 @@ export class DynamoDossierStore implements HeldMailStore {
    * projected): through the index, so recovery does not read every dossier ever received.
    */
   async pending(regulationId: string): Promise<string[]> {
+    return this.idsThrough({
+      IndexName: INDEXES.byRole.name,
+      KeyConditionExpression: 'gsi2pk = :p',
+      ExpressionAttributeValues: { ':p': pendingKey(regulationId) },
+    });
+  }
+
+  /** The `id` of every item an index query finds, page after page. */
+  private async idsThrough(
+    query: Pick<QueryCommandInput, 'IndexName' | 'KeyConditionExpression' | 'ExpressionAttributeValues'>,
+  ): Promise<string[]> {
     const ids: string[] = [];
     let start: Record<string, unknown> | undefined;
     do {
       const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: INDEXES.byRole.name,
-          KeyConditionExpression: 'gsi2pk = :p',
-          ExpressionAttributeValues: { ':p': pendingKey(regulationId) },
-          ProjectionExpression: 'id',
-          ExclusiveStartKey: start,
-        }),
+        new QueryCommand({ TableName: this.tableName, ...query, ProjectionExpression: 'id', ExclusiveStartKey: start }),
       );
       for (const item of page.Items ?? []) ids.push(String(item.id));
       start = page.LastEvaluatedKey;
@@ -370,17 +374,7 @@ export class DynamoDossierStore implements HeldMailStore {
    * function derives from the view. All or nothing: a crash leaves either a whole dossier
    * that its key answers with, or nothing at all.
    */
-  async create(
-    id: string,
-    bodies: EventBody[],
-    by: string,
-    at: string,
-    also: {
-      reference: string;
-      regulationId: string;
-      idempotency?: (view: DossierView) => { key: string; response: unknown };
-    },
-  ): Promise<DossierView> {
+  async create(id: string, bodies: EventBody[], by: string, at: string, also: NewDossierRecords): Promise<DossierView> {
     const events = bodies.map((b, i) => ({ ...b, seq: i + 1, at, by }) as DossierEvent);
     const view = deriveView(id, events);
     const done = also.idempotency?.(view);
@@ -577,23 +571,11 @@ export class DynamoDossierStore implements HeldMailStore {
 
   /** Ids of the dossiers of a regulation received in [from, to) (ISO instants), through the index. */
   async receivedBetween(regulationId: string, from: string, to: string): Promise<string[]> {
-    const ids: string[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: INDEXES.byReceived.name,
-          KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: { ':pk': `DOSSIERS#${regulationId}`, ':from': from, ':to': `${to}\uffff` },
-          ProjectionExpression: 'id',
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of page.Items ?? []) ids.push(String(item.id));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return ids;
+    return this.idsThrough({
+      IndexName: INDEXES.byReceived.name,
+      KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': `DOSSIERS#${regulationId}`, ':from': from, ':to': `${to}\uffff` },
+    });
   }
 
   /** Rewrites every commit item of a dossier with `redactEvent` applied (retention erasure). */

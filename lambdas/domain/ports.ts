@@ -68,6 +68,15 @@ export interface ImprovementRow extends Improvement {
   reference: string;
 }
 
+/** What a new dossier is stored with besides its events (`DossierStore.create`). */
+export interface NewDossierRecords {
+  /** Its reference (`KL-2026-0001`): unique, a taken one refuses the whole write. */
+  reference: string;
+  regulationId: string;
+  /** For a request with an Idempotency-Key: the key and the answer derived from the new view. */
+  idempotency?: (view: DossierView) => { key: string; response: unknown };
+}
+
 export interface DossierStore {
   nextReference(regulationId: string, year: number): Promise<string>;
   putReference(reference: string, regulationId: string, id: string): Promise<void>;
@@ -89,17 +98,7 @@ export interface DossierStore {
    * with an Idempotency-Key, the key's record done with the answer `idempotency` derives from
    * the view. All or nothing (one transactional write).
    */
-  create(
-    id: string,
-    bodies: EventBody[],
-    by: string,
-    at: string,
-    also: {
-      reference: string;
-      regulationId: string;
-      idempotency?: (view: DossierView) => { key: string; response: unknown };
-    },
-  ): Promise<DossierView>;
+  create(id: string, bodies: EventBody[], by: string, at: string, also: NewDossierRecords): Promise<DossierView>;
   worklist(q: {
     regulationId: string;
     role?: string;

@@ -7,12 +7,10 @@
  * Arguments: n, store (memory | dynalite), aws (http: the SDK clients on the local endpoint, as
  * npm start runs them; in-process: the same services answered in this process, faster).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeHeapSnapshot } from 'node:v8';
-import { startRuntime } from '../../runtime/runtime.js';
-import { NO_LIMITS, SANNE } from '../support/runtime.js';
+import { SANNE, testRuntime } from '../support/runtime.js';
 
 const n = Number(process.argv[2] ?? 100);
 const store = (process.argv[3] ?? 'memory') as 'memory' | 'dynalite';
@@ -20,18 +18,8 @@ const aws = (process.argv[4] ?? 'http') as 'http' | 'in-process';
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with --expose-gc');
 const started = performance.now();
-const dir = mkdtempSync(join(tmpdir(), 'kf-heap-'));
-const rt = await startRuntime({
-  regulation: 'ons-welzijn',
-  port: 0,
-  dataDir: dir,
-  clock: 'manual',
-  now: '2026-09-03T09:00:00+02:00',
-  limits: NO_LIMITS,
-  durable: false,
-  store,
-  aws,
-});
+const rt = await testRuntime('ons-welzijn', undefined, undefined, { durable: false, store, aws });
+const dir = rt.dataDir;
 const call = async (method: string, path: string, body?: unknown, token?: string) => {
   const headers: Record<string, string> = {};
   if (token) headers.authorization = `Bearer ${token}`;

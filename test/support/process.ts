@@ -22,9 +22,13 @@ export function readyUrl(log: string): string | undefined {
   return /klachtformulier\s+(http:\/\/127\.0\.0\.1:\d+)\//.exec(log)?.[1];
 }
 
-/** Starts the runtime with `args` (`--port 0` is added) and resolves once /health answers. */
+/**
+ * Starts the runtime with `args` (`--port 0 --smtp-port 0` are added; a `--smtp-port` in `args`
+ * wins) and resolves once /health answers. Test files run side by side: the default SMTP port 2525
+ * would be taken by another file's runtime.
+ */
 export async function startProcess(args: string[], children: ChildProcess[]): Promise<RuntimeProcess> {
-  const child = spawn(process.execPath, ['bin/klachtflow.js', 'start', '--port', '0', ...args], {
+  const child = spawn(process.execPath, ['bin/klachtflow.js', 'start', '--port', '0', '--smtp-port', '0', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
@@ -37,9 +41,12 @@ export async function startProcess(args: string[], children: ChildProcess[]): Pr
   });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   let base = '';
-  for (let i = 0; ; i++) {
+  // Bounded by time, not by tries: on a busy machine (two files at once on 2 cores, others' work
+  // beside) starting took over the 20 s that 400 tries of 50 ms gave.
+  const until = Date.now() + 120_000;
+  for (;;) {
     if (child.exitCode !== null) throw new Error(`runtime exited: ${log}`);
-    if (i > 400) throw new Error(`runtime not ready: ${log}`);
+    if (Date.now() > until) throw new Error(`runtime not ready after 120 s: ${log}`);
     base = readyUrl(log) ?? '';
     try {
       if (base && (await fetch(`${base}/health`)).status === 200) break;

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { RequestLimits } from '../../lambdas/api.js';
-import { type Runtime, startRuntime } from '../../runtime/runtime.js';
+import { type Runtime, type RuntimeOptions, startRuntime } from '../../runtime/runtime.js';
 
 export interface TestRuntime extends Runtime {
   dataDir: string;
@@ -30,7 +30,7 @@ export async function testRuntime(
   regulation: string,
   now = '2026-09-03T09:00:00+02:00',
   dataDir?: string,
-  opts: { smtpPort?: number; meter?: boolean; trustProxy?: string[]; limits?: Partial<RequestLimits> } = {},
+  opts: Pick<RuntimeOptions, 'smtpPort' | 'meter' | 'trustProxy' | 'limits' | 'durable' | 'store' | 'aws'> = {},
 ): Promise<TestRuntime> {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), `kf-${regulation.replace(/[^a-z0-9-]/gi, '_').slice(-40)}-`));
   // Tests file many complaints from one address with one e-mail address: no intake limits unless
