@@ -43,9 +43,20 @@ describe('memory: heap after GC does not grow per request', () => {
     // three times faster); the table is then emptied, so the heap after GC is what the runtime
     // itself keeps. 2 000 complaints, and npm start's own path on dynalite, are in the bench
     // (npm run bench -- --only year).
-    type Heap = { heapWithoutTable: number; objectBytes: number; running: number; pendingClock: number };
-    const small = probe<Heap>('test/probes/runtime-heap.ts', ['30', 'memory', 'in-process'], 600_000);
-    const large = probe<Heap>('test/probes/runtime-heap.ts', ['180', 'memory', 'in-process'], 600_000);
+    type Heap = {
+      heapWithoutTable: number;
+      objectBytes: number;
+      running: number;
+      pendingClock: number;
+      rememberedLetters: number;
+    };
+    // The heap snapshot of one run carries up to ~100 KB of what is not any complaint's (six runs
+    // of 30 against 180: 935 to 1 386 B per complaint; the larger run varies, the smaller hardly):
+    // the least of two runs of each size.
+    const run = (n: number) => probe<Heap>('test/probes/runtime-heap.ts', [String(n), 'memory', 'in-process'], 600_000);
+    const least = (a: Heap, b: Heap) => (a.objectBytes <= b.objectBytes ? a : b);
+    const small = least(run(30), run(30));
+    const large = least(run(180), run(180));
     // Objects only: compiled code keeps growing for a while as functions get hot, and is no
     // complaint's (heapUsed counted 13 KB per complaint more at 200 than at 50, nearly all code).
     const perComplaint = (large.objectBytes - small.objectBytes) / 150;
@@ -54,10 +65,12 @@ describe('memory: heap after GC does not grow per request', () => {
     // What must stay: each closed dossier's erasure, due at the end of its two-year retention, on
     // the clock (its name and a small closure). Nothing of a finished ladder, no letter of its.
     expect(large.pendingClock).toBe(180);
-    // Measured 968 B: the erasure schedule on the clock and in the scheduler's names. The local
-    // SES endpoint kept the key of every letter ever sent (five a complaint) as well: 1 359 B, which
-    // fails this bound; it now keeps the latest 256 (runtime/mailbox.ts). Before that, with every
-    // finished execution in memory, it was 2.35 KB.
-    expect(perComplaint).toBeLessThan(1200);
+    // The local SES endpoint kept the key of every letter ever sent (five a complaint, 1 359 B per
+    // complaint in all, inside this bound's noise): it keeps the latest 256 (runtime/mailbox.ts).
+    expect(large.rememberedLetters).toBeLessThanOrEqual(256);
+    // Measured 935-1 386 B in single runs: the erasure schedule on the clock and in the scheduler's
+    // names, and the 256 letter keys the smaller run does not fill. Every finished execution kept
+    // in memory was 2.35 KB: this bound catches that, with room for the noise above.
+    expect(perComplaint).toBeLessThan(1800);
   }, 1_300_000);
 });

@@ -3,7 +3,7 @@
  * the local runtime to closure (in, read by an officer, withdrawn; the ladder ends), then the heap
  * after forced GC, once with the table and once without it (the in-memory table is emptied), so
  * what the runtime itself keeps per closed complaint shows apart from the dossiers it stores.
- * Prints one JSON line {n, heapWithTable, heapWithoutTable, objectBytes, items, running, pendingClock, seconds}.
+ * Prints one JSON line {n, heapWithTable, heapWithoutTable, objectBytes, items, running, pendingClock, rememberedLetters, seconds}.
  * Arguments: n, store (memory | dynalite), aws (http: the SDK clients on the local endpoint, as
  * npm start runs them; in-process: the same services answered in this process, faster).
  */
@@ -87,6 +87,7 @@ const out = {
   items,
   running: rt.stepFunctions.running(),
   pendingClock: rt.clock.pending().length,
+  rememberedLetters: rt.mailbox.remembered(),
   seconds: Math.round((performance.now() - started) / 100) / 10,
 };
 await rt.stop();
