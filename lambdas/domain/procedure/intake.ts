@@ -158,9 +158,15 @@ export async function recoverIntake(core: Core): Promise<number> {
     // Letters decided but not recorded as sent (a crash in between) go out now. The local
     // runtime is one process, so no lease it finds can belong to a live sender. One dossier whose
     // letters cannot go now must not keep the others (or the service) down.
-    if (view.letters.some((l) => l.status === 'queued'))
+    // Schedules decided but perhaps never made: a crash between the commit and CreateSchedule
+    // left a step's reminder or the end of a term for the whole handling without its schedule, and
+    // that term then never ran out (the crash test found one). Made again; one that exists answers
+    // ConflictException, which the adapter takes as made. Only those still to come, or whose
+    // deadline is still open: a fired reminder is not cancelled, and must not fire twice.
+    const rescheduled = await lostSchedules(core, view);
+    if (rescheduled.length || view.letters.some((l) => l.status === 'queued'))
       await core
-        .deliver(view, [], true)
+        .deliver(view, rescheduled, true)
         .catch((e) =>
           console.error(`klachtflow: letters of dossier ${id} not sent now, again later:`, (e as Error).name),
         );
@@ -177,6 +183,22 @@ export async function recoverIntake(core: Core): Promise<number> {
   }
   if (started) core.deps.observer?.intakeRecovered?.({ regulationId: core.reg.id, started });
   return started;
+}
+
+/** The `reminder.scheduled` bodies of the dossier's active reminders that may still need their schedule. */
+async function lostSchedules(core: Core, view: DossierView): Promise<EventBody[]> {
+  const active = Object.entries(view.reminders).filter(([, r]) => r.active);
+  if (!active.length) return [];
+  const now = core.deps.clock.now().toISOString();
+  const latest = new Map<string, EventBody>();
+  for (const e of await core.deps.store.events(view.id))
+    if (e.type === 'reminder.scheduled') latest.set(e.data.name, { type: e.type, data: e.data } as EventBody);
+  return active.flatMap(([name, r]) => {
+    const b = latest.get(name);
+    if (!b || b.type !== 'reminder.scheduled') return [];
+    const open = view.deadlines.some((d) => d.deadlineId === b.data.deadlineId && d.status === 'open');
+    return r.at > now || open ? [b] : [];
+  });
 }
 
 /**
