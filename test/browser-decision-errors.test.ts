@@ -72,7 +72,7 @@ describe('browser: a missing letter field on the decision form', () => {
       expect(await findings.getAttribute('aria-invalid')).toBe('true');
       const described = (await findings.getAttribute('aria-describedby')) ?? '';
       const errorId = described.split(/\s+/).find((x) => x.endsWith('-error'));
-      expect(errorId, described).toBeTruthy();
+      expect(errorId, described).toMatch(/^\S+-error$/);
       const message = await page.locator(`#${errorId}`).innerText();
       expect(message).toMatch(/^Bevindingen/);
       expect(message).toMatch(/vul/i);

@@ -31,7 +31,10 @@ async function bounced() {
   await rt.mail(); // waits for the work after the answer (the local SES events among it)
   const d = await dossier(rt, r.json.id);
   const letter = d.letters.find((l: any) => l.audience === 'complainant' && l.delivery?.problem === 'bounce');
-  expect(letter, JSON.stringify(d.letters.map((l: any) => [l.kind, l.delivery]))).toBeTruthy();
+  expect(letter?.delivery, JSON.stringify(d.letters.map((l: any) => [l.kind, l.delivery]))).toMatchObject({
+    problem: 'bounce',
+    addresses: [BOUNCE],
+  });
   return { id: r.json.id as string, reference: r.json.reference as string, token: r.json.accessToken, letter };
 }
 
