@@ -201,7 +201,7 @@ const ProcedureTerm = cited({
   /** Alarmed when the term ends unmet, besides whoever holds the dossier then. */
   escalateTo: id.optional(),
   /**
-   * Putting the term off (Awb 9:11 lid 2, Wkkgz art. 17 lid 3): at any step of the span, by the
+   * Putting the term off (Awb 9:11 lid 2, Wkkgz art. 17 lid 2): at any step of the span, by the
    * roles in `by` (default: whoever may act on the step the dossier is in), before the end.
    */
   extension: cited({ ...extensionShape, by: z.array(id).optional() }).optional(),
