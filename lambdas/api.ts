@@ -17,7 +17,7 @@ import { localDate } from './domain/calendar/deadline.js';
 import { type DossierView, deriveView } from './domain/dossier.js';
 import { ConflictError, DomainError, ForbiddenError, NotFoundError, UnprocessableError } from './domain/errors.js';
 import type { InboundMail } from './domain/inbound-mail.js';
-import { asksSatisfaction, dayOf } from './domain/letters.js';
+import { asksSatisfaction, dayOf, letterOnPage } from './domain/letters.js';
 import type { AttachmentStore, DossierStore } from './domain/ports.js';
 import { isRespondent } from './domain/procedure/access.js';
 import { mayResend, resendLetter } from './domain/procedure/resend.js';
@@ -361,7 +361,8 @@ function complainantView(reg: Regulation, view: DossierView, actions: unknown[])
     suspension: suspensionOf(reg, view),
     letters: view.letters
       .filter((l) => l.audience === 'complainant')
-      .map((l) => ({ kind: l.kind, subject: l.subject, text: l.text, at: l.sentAt ?? l.queuedAt })),
+      // As the page shows it: they are at their link already, no placeholder meant for the mail.
+      .map((l) => ({ kind: l.kind, subject: l.subject, text: letterOnPage(l.text), at: l.sentAt ?? l.queuedAt })),
     closed: view.closed ?? null,
     availableActions: actions,
     canWithdraw: view.status === 'open',

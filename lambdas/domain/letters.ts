@@ -87,6 +87,22 @@ export function asksSatisfaction(closed: { result: string } | undefined | null, 
  */
 export const PAGE_LINK = '[uw persoonlijke link]';
 
+/** The line of a letter that gives the complainant's page (the closing letter's satisfaction question). */
+const PAGE_LINK_LINE = `Uw pagina: ${PAGE_LINK}`;
+
+/**
+ * A stored letter as the complainant's own page shows it. They read it at the link the mail put
+ * in, so the line with the link says where the question is on this page, and no placeholder meant
+ * for the mail ever reaches the page.
+ */
+export function letterOnPage(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => (line.trim() === PAGE_LINK_LINE ? 'De vraag staat hierboven op deze pagina.' : line))
+    .join('\n')
+    .replaceAll(PAGE_LINK, 'deze pagina');
+}
+
 /** Who may complain, in words (the regulation's `eligibility.roles`), for messages and overviews. */
 export const COMPLAINANT_ROLE_NL: Record<string, string> = {
   client: 'de cliënt zelf',
@@ -905,7 +921,7 @@ function satisfactionLines(view: DossierView): string[] {
     'Wij willen graag weten wat u van de behandeling vond. Op uw eigen pagina staat daarvoor één vraag:',
     `"${SATISFACTION_QUESTION}"`,
     'U kiest ja of nee. Als u wilt, schrijft u er iets bij. Antwoorden hoeft niet.',
-    byMail ? `Uw pagina: ${PAGE_LINK}` : 'U komt op uw pagina met de persoonlijke link die u van ons kreeg.',
+    byMail ? PAGE_LINK_LINE : 'U komt op uw pagina met de persoonlijke link die u van ons kreeg.',
   ];
 }
 
