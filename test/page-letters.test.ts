@@ -35,11 +35,22 @@ function placeholders(text: string): string[] {
   return [...text.matchAll(/\[[^\]\n]{1,80}\]/g)].map((m) => m[0]);
 }
 
+/**
+ * What the page says of the complainant in the third person ("de klager", "de klant"): the
+ * regulation's words for officers. On their own page and in their letters it is "u".
+ */
+function thirdPerson(text: string): string[] {
+  return [...text.matchAll(/[^.\n]*\b(de klager|de klant|klager)\b[^.\n]*/gi)].map((m) => m[0].trim());
+}
+
 /** The kinds of the letters the complainant's own view lists (what the page shows). */
 async function letterKinds(rt: TestRuntime, s: Submitted): Promise<string[]> {
   const own = await rt.call('GET', `/complaints/${s.id}`, { token: s.token });
   expect(own.status, own.text).toBe(200);
-  for (const l of own.json.letters) expect(placeholders(l.text), `${l.kind}: ${l.text}`).toEqual([]);
+  for (const l of own.json.letters) {
+    expect(placeholders(l.text), `${l.kind}: ${l.text}`).toEqual([]);
+    expect(thirdPerson(l.text), `${l.kind}: ${l.text}`).toEqual([]);
+  }
   return [...new Set<string>(own.json.letters.map((l: any) => l.kind))].sort();
 }
 
@@ -116,6 +127,7 @@ describe("the complainant's page shows their letters without a placeholder", () 
     const text = await pageText(s);
     expect(text).toContain('Brieven aan u');
     expect(placeholders(text)).toEqual([]);
+    expect(thirdPerson(text)).toEqual([]);
     // The closing letter still says where the question is: on this page.
     expect(text).toContain('op deze pagina');
   });
@@ -134,6 +146,7 @@ describe("the complainant's page shows their letters without a placeholder", () 
     await letterKinds(rt, s);
     const text = await pageText(s);
     expect(placeholders(text)).toEqual([]);
+    expect(thirdPerson(text)).toEqual([]);
     expect(text).toContain('op deze pagina');
   });
 });
