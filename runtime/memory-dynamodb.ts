@@ -210,11 +210,18 @@ function lowerBound(keys: string[], key: string, inclusive: boolean): number {
 }
 
 /**
- * One of dynalite's key-value stores (the table's items, or one index), on a sorted array: the
- * part of LevelDB dynalite uses (get, put, del, a per-key lock, a value stream over a key range).
+ * One of dynalite's key-value stores (the table's items, or one index), in memory: the part of
+ * LevelDB dynalite uses (get, put, del, a per-key lock, a value stream over a key range).
+ *
+ * dynalite's key is `<hash prefix>/<partition key>/<sort key>/...`, and every range a Query reads
+ * lies inside one partition (its bounds share the partition's `<hash prefix>/<partition key>/`).
+ * So the keys are kept sorted per partition: a write shifts only its own partition's keys, not the
+ * whole table's (one sorted array for the table made each write cost more with every item ever
+ * written: a year of 10 000 complaints writes about 800 000, #19). A range whose bounds do not
+ * share a partition is read over every partition, in key order.
  */
 class SortedStore {
-  private readonly keys: string[] = [];
+  private readonly partitions = new Map<string, string[]>();
   private readonly values = new Map<string, unknown>();
   private readonly locks = new Map<string, (() => void)[]>();
 
@@ -225,13 +232,26 @@ class SortedStore {
   }
 
   put(key: string, value: unknown, cb?: (err: Error | null) => void): void {
-    if (!this.values.has(key)) this.keys.splice(lowerBound(this.keys, key, true), 0, key);
+    if (!this.values.has(key)) {
+      const p = partitionOf(key);
+      let keys = this.partitions.get(p);
+      if (!keys) {
+        keys = [];
+        this.partitions.set(p, keys);
+      }
+      keys.splice(lowerBound(keys, key, true), 0, key);
+    }
     this.values.set(key, value);
     cb?.(null);
   }
 
   del(key: string, cb?: (err: Error | null) => void): void {
-    if (this.values.delete(key)) this.keys.splice(lowerBound(this.keys, key, true), 1);
+    if (this.values.delete(key)) {
+      const p = partitionOf(key);
+      const keys = this.partitions.get(p) as string[];
+      keys.splice(lowerBound(keys, key, true), 1);
+      if (!keys.length) this.partitions.delete(p);
+    }
     cb?.(null);
   }
 
@@ -261,30 +281,43 @@ class SortedStore {
 
   /** The same range, read at once (the memory store's queryTable). */
   *range(opts: RangeOptions): Generator<unknown> {
+    const bounds = [opts.gt, opts.gte, opts.lt, opts.lte].filter((b): b is string => b !== undefined);
+    const p = bounds.length ? partitionOf(bounds[0] as string) : '';
+    const inOne = p !== '' && bounds.every((b) => b.startsWith(p));
+    const keys = inOne ? (this.partitions.get(p) ?? []) : [...this.partitions.values()].flat().sort(byteOrder);
     const from =
       opts.gt !== undefined
-        ? lowerBound(this.keys, opts.gt, false)
+        ? lowerBound(keys, opts.gt, false)
         : opts.gte !== undefined
-          ? lowerBound(this.keys, opts.gte, true)
+          ? lowerBound(keys, opts.gte, true)
           : 0;
     const to =
       opts.lt !== undefined
-        ? lowerBound(this.keys, opts.lt, true)
+        ? lowerBound(keys, opts.lt, true)
         : opts.lte !== undefined
-          ? lowerBound(this.keys, opts.lte, false)
-          : this.keys.length;
+          ? lowerBound(keys, opts.lte, false)
+          : keys.length;
     const end = Math.max(from, to);
     const limit = opts.limit !== undefined && opts.limit >= 0 ? opts.limit : Number.POSITIVE_INFINITY;
     // The keys are copied first: a caller may write to this store between two values.
-    const keys = this.keys.slice(from, end);
-    if (opts.reverse) keys.reverse();
-    for (let i = 0; i < keys.length && i < limit; i++) yield this.values.get(keys[i] as string);
+    const slice = keys.slice(from, end);
+    if (opts.reverse) slice.reverse();
+    for (let i = 0; i < slice.length && i < limit; i++) yield this.values.get(slice[i] as string);
   }
 
   get size(): number {
-    return this.keys.length;
+    return this.values.size;
   }
 }
+
+/** The partition of a dynalite key: up to and including its second '/' (the whole key if it has fewer). */
+function partitionOf(key: string): string {
+  const first = key.indexOf('/');
+  const second = first < 0 ? -1 : key.indexOf('/', first + 1);
+  return second < 0 ? key : key.slice(0, second + 1);
+}
+
+const byteOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** What an observer sees of each request: the command's name, its input and its output (as the SDK's middleware would). */
 export type MemoryObserver = (commandName: string, input: any, output: any) => void;
