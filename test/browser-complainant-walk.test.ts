@@ -77,6 +77,11 @@ describe("browser: a complainant's whole path on a phone (ONS welzijn)", () => {
     ]);
     await own.reload();
     await shot(own, '4-page-findings', 'their page after the findings');
+    // The ways on are buttons of their own: on a phone they must not touch (a tap hits the one meant).
+    const ways = own.getByRole('button', { name: /^Verder naar/ });
+    expect(await ways.count()).toBe(2);
+    const [a, b] = [await ways.nth(0).boundingBox(), await ways.nth(1).boundingBox()];
+    expect((b?.y ?? 0) - ((a?.y ?? 0) + (a?.height ?? 0))).toBeGreaterThanOrEqual(8);
 
     // The way on: they ask for the manager on their page.
     await own.getByRole('button', { name: /manager/ }).click();

@@ -1024,7 +1024,7 @@ export function ComplaintPage(props: {
             <>
               <h2 class="utrecht-heading-2">Wilt u verder met uw klacht?</h2>
               {options.map((o) => (
-                <form method="post" action={`${props.path}/verder`}>
+                <form method="post" action={`${props.path}/verder`} class="kf-choose">
                   <input type="hidden" name="to" value={o.next.slice(5)} />
                   <button type="submit" class="utrecht-button utrecht-button--primary-action">
                     {o.title}
