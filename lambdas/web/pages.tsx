@@ -10,7 +10,7 @@ import type { Regulation } from '../../statemachines/model.js';
 import { type ComplainantRole, intakeDimensions } from '../../statemachines/vocabulary.js';
 import { formatDutchDate, localDate } from '../domain/calendar/deadline.js';
 import { describeTerm, parseTerm } from '../domain/calendar/term.js';
-import { dayOf, labelled, plain, SATISFACTION_QUESTION, sentence, wayOnLines } from '../domain/letters.js';
+import { afterColon, dayOf, labelled, plain, SATISFACTION_QUESTION, sentence, wayOnLines } from '../domain/letters.js';
 import { csrfTokenOf, withCsrfFields } from './guard.js';
 import { Layout, Notice } from './layout.js';
 
@@ -929,7 +929,7 @@ export function ComplaintPage(props: {
           <p class="utrecht-paragraph">
             Op {dayOf(k.suspension.since)} hebben wij de termijn voor de behandeling van uw klacht stilgezet.
             {k.suspension.stillFrom ? ` Vanaf ${dayOf(k.suspension.stillFrom)} telt de tijd niet mee.` : ''} De reden:{' '}
-            {sentence(k.suspension.title)}
+            {afterColon(sentence(k.suspension.title))}
           </p>
           <p class="utrecht-paragraph">
             De termijn loopt weer {k.suspension.resumesWhen}.
