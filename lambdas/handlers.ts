@@ -3,6 +3,8 @@
  * (lambdas/<name>.ts exports it with deps built from the environment); locally the runtime binds
  * the same functions to the state machine's Task states in-process.
  */
+
+import { recoverSchedules } from './domain/procedure/recovery.js';
 import type { Procedure } from './domain/procedure.js';
 import { AwaitActionEvent, BeginStepEvent, CloseEvent, ContinueEvent, DeadlineEvent, ReminderEvent } from './tasks.js';
 
@@ -51,7 +53,7 @@ export function intakeRecoveryHandler(procedure: Procedure, graceSeconds?: numbe
   return async (event?: unknown) => {
     const all = typeof event === 'object' && event !== null && (event as { all?: unknown }).all === true;
     const r = await procedure.recoverStarts(graceSeconds);
-    const schedules = await procedure.recoverSchedules({
+    const schedules = await procedure.with(recoverSchedules, {
       ...(graceSeconds !== undefined ? { graceSeconds } : {}),
       all,
     });

@@ -28,14 +28,7 @@ import { Core } from './procedure/core.js';
 import { deadlinePassed } from './procedure/deadline-passed.js';
 import { deadlinesOf } from './procedure/deadlines.js';
 import { termFired } from './procedure/handling-terms.js';
-import {
-  askForMissing,
-  completeIntake,
-  recoverIntake,
-  recoverSchedules,
-  recoverStarts,
-  register,
-} from './procedure/intake.js';
+import { askForMissing, completeIntake, recoverIntake, recoverStarts, register } from './procedure/intake.js';
 import { awaitAction, beginStep, close, continueExecution, remind } from './procedure/ladder-tasks.js';
 import { recordMailEvent } from './procedure/mail-events.js';
 import { act, availableActions } from './procedure/officer-actions.js';
@@ -81,8 +74,6 @@ export class Procedure {
   recoverIntake = () => recoverIntake(this.core);
   /** The intake recovery: starts the ladders a crash left unstarted (AWS: on a schedule). */
   recoverStarts = (...a: Rest<typeof recoverStarts>) => recoverStarts(this.core, ...a);
-  /** The recovery of schedules a crash lost between a commit and CreateSchedule (AWS: on the same schedule). */
-  recoverSchedules = (...a: Rest<typeof recoverSchedules>) => recoverSchedules(this.core, ...a);
   askForMissing = (...a: Rest<typeof askForMissing>) => askForMissing(this.core, ...a);
   completeIntake = (...a: Rest<typeof completeIntake>) => completeIntake(this.core, ...a);
 
