@@ -290,6 +290,7 @@ describe('memory DynamoDB: the same answers as dynalite', () => {
       v: value,
       cond: fc.constantFrom('none', 'not-exists', 'v-less', 'v-equal-or-missing'),
       cv: value,
+      ret: fc.constantFrom(undefined, 'NONE', 'ALL_OLD'),
     });
     const updateOp = fc.record({
       kind: fc.constant('update' as const),
@@ -349,7 +350,10 @@ describe('memory DynamoDB: the same answers as dynalite', () => {
                         ExpressionAttributeValues: { ':c': o.cv },
                       }
                     : {};
-            const [a, b] = await both(() => new PutCommand({ TableName: TABLE, Item: item, ...cond }));
+            const [a, b] = await both(
+              () =>
+                new PutCommand({ TableName: TABLE, Item: item, ...cond, ...(o.ret ? { ReturnValues: o.ret } : {}) }),
+            );
             expect(b).toEqual(a);
           } else if (o.kind === 'update') {
             const values: Record<string, unknown> = {};
