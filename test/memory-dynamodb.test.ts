@@ -137,6 +137,29 @@ describe('memory DynamoDB: the same answers as dynalite', () => {
           ExpressionAttributeValues: { ':p': 'x' },
           ConsistentRead: true,
         }),
+      // Fields of the wrong type, as a caller without TypeScript may send them: DynamoDB converts
+      // or refuses them (the memory store takes SDK-shaped requests as they are, #19, not these).
+      () =>
+        new QueryCommand({
+          TableName: TABLE,
+          KeyConditionExpression: 'pk = :p',
+          ExpressionAttributeValues: { ':p': 'cond#1' },
+          Limit: '1' as unknown as number,
+        }),
+      () =>
+        new QueryCommand({
+          TableName: TABLE,
+          KeyConditionExpression: 'pk = :p',
+          ExpressionAttributeValues: { ':p': 'cond#1' },
+          ConsistentRead: 'true' as unknown as boolean,
+          ScanIndexForward: 'no' as unknown as boolean,
+        }),
+      () =>
+        new GetCommand({
+          TableName: TABLE,
+          Key: { pk: 'cond#1', sk: 'VIEW' },
+          ProjectionExpression: 7 as unknown as string,
+        }),
       () => new DeleteCommand({ TableName: TABLE, Key: { pk: 'cond#1', sk: 'VIEW' }, ReturnValues: 'ALL_OLD' }),
       () => new GetCommand({ TableName: TABLE, Key: { pk: 'cond#1', sk: 'VIEW' } }),
     ];
