@@ -556,6 +556,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
 }
 
 import { Hono } from 'hono';
+// Imported once: a dynamic import per clock call went through the module loader every time (#19).
+import { Temporal } from 'temporal-polyfill';
 
 /** /local/*: the runtime's own routes: the clock, the mailbox. Only in the local runtime. */
 function createLocalRoutes(deps: {
@@ -617,7 +619,6 @@ function createLocalRoutes(deps: {
     let target: Date;
     const now = deps.clock.now();
     if (typeof body.advance === 'string') {
-      const { Temporal } = await import('temporal-polyfill');
       let duration: InstanceType<typeof Temporal.Duration>;
       try {
         duration = Temporal.Duration.from(body.advance);
