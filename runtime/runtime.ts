@@ -135,9 +135,18 @@ export interface Runtime {
   background: Background;
   /**
    * Runs the intake recovery function now (in AWS a schedule does, every few minutes): the ladders
-   * of complaints stored more than `grace` seconds ago (default 0) whose start a crash prevented.
+   * of complaints stored more than `grace` seconds ago (default 0) whose start a crash prevented,
+   * and the schedules decided that long ago that a crash lost (`event`: the function's input).
    */
-  intakeRecovery(graceSeconds?: number): Promise<{ checked: number; started: number; failed: number }>;
+  intakeRecovery(
+    graceSeconds?: number,
+    event?: { all?: boolean },
+  ): Promise<{
+    checked: number;
+    started: number;
+    failed: number;
+    schedules: { checked: number; rescheduled: number; failed: number };
+  }>;
   stop(): Promise<void>;
 }
 
@@ -310,6 +319,10 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       letterFailed: (f) => log(`ALARM LetterFailed: dossier ${f.dossierId}, brief ${f.letterId} (${f.reason})`),
       letterBounced: (b) => log(`ALARM LetterBounced: dossier ${b.dossierId}, brief ${b.letterId} (${b.problem})`),
       intakeRecovered: (r) => log(`ALARM IntakeRecovered: ${r.started} ladder(s) gestart die na een crash niet liepen`),
+      schedulesRecovered: (r) =>
+        log(
+          `ALARM SchedulesRecovered: ${r.rescheduled} herinnering(en) of termijneinde(n) opnieuw gepland na een crash`,
+        ),
     },
     urls: {
       status: (id, token) => `${url}/klacht/${id}/${token}`,
@@ -537,11 +550,11 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     ...(memoryStore ? { memoryStore } : {}),
     inbound,
     background,
-    intakeRecovery: (graceSeconds = 0) =>
+    intakeRecovery: (graceSeconds = 0, event = {}) =>
       asFunctionHandler(
         'recoverIntake',
         usage.invocation('recover-intake', intakeRecoveryHandler(procedure, graceSeconds)),
-      )(),
+      )(event),
     stop: async () => {
       await smtp?.close();
       await background.idle();

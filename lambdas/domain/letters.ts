@@ -238,6 +238,27 @@ function replyByLines(replyBy: string | undefined): string[] {
   ];
 }
 
+/**
+ * Free, independent help the statute gives a complainant where the regulation names no help of its
+ * own: cliëntondersteuning, free and independent, from the municipality under the Wmo 2015 (art.
+ * 2.2.4) and the Jeugdwet, from the zorgkantoor under the Wlz (PEOPLE.md, "What complainants must
+ * be told"). Said in the acknowledgement, when the complaint begins.
+ */
+function clientSupportLines(reg: Regulation): string[] {
+  const frameworks = reg.organisation.legalFramework;
+  const from = frameworks.some((f) => f === 'wmo' || f === 'jeugdwet')
+    ? 'uw gemeente'
+    : frameworks.includes('wlz')
+      ? 'het zorgkantoor'
+      : undefined;
+  if (!from) return [];
+  return [
+    '',
+    'Wilt u hulp bij uw klacht? Dat kan gratis. Een onafhankelijke cliëntondersteuner helpt u, los van ons.',
+    `Vraag ernaar bij ${from}.`,
+  ];
+}
+
 /** Where the complainant can go after this rung: the rungs the regulation offers, and the referrals. */
 function nextStepLines(reg: Regulation, view: DossierView): string[] {
   const rung = reg.ladder.rungs.find((r) => r.id === view.rungId);
@@ -249,11 +270,25 @@ function nextStepLines(reg: Regulation, view: DossierView): string[] {
         `- ${r.title}${r.entry.contact?.email ? ` (${r.entry.contact.email})` : ''}${r.entry.written ? ', schriftelijk' : ''}`,
     );
   if (options.length === 0) return [];
+  // The rungs after those (ONS: the director after the manager), after the ones they point back to.
+  const later = laterRungs(reg, view.rungId);
   return [
     'Bent u het niet eens met de uitkomst? Dan kunt u verder met uw klacht:',
     ...options,
     view.received.accessTokenHash ? 'U kiest dit via de link naar uw klacht, of laat het ons weten.' : '',
+    ...(later.length
+      ? ['Komt u er daar niet uit? Dan kunt u daarna nog naar:', ...later.map((r) => `- ${r.title}`)]
+      : []),
   ].filter(Boolean);
+}
+
+/**
+ * An outcome that only says the letter went ("Bevindingen en oplossingen verstuurd") tells the
+ * reader of that very letter nothing: no "Uitkomst:" line for it.
+ */
+function outcomeLine(title: string | undefined, complainant: boolean, label = 'Uitkomst'): string[] {
+  if (!title || /\b(verstuurd|verzonden)\.?$/i.test(title.trim())) return [];
+  return [`${label}: ${sentence(complainant ? plain(title) : title)}`];
 }
 
 /**
@@ -369,6 +404,14 @@ function contactDetails(c: Regulation['organisation']['contact'] | undefined): s
   ].filter((x): x is string => !!x);
 }
 
+/** Whether the regulation asks this letter to contain an item of this kind (letter-content.ts). */
+function mustSay(input: LetterInput, is: string): boolean {
+  return (input.mustContain ?? []).some((item) => {
+    const c = contentOf(input.reg, item);
+    return c !== undefined && c.source !== 'field' && c.is === is;
+  });
+}
+
 /**
  * One thing the letter must contain, as text: what the officer wrote for it under the regulation's
  * own words, or the regulation's data (a rung's address, a referral, the term). Empty when there is
@@ -398,7 +441,9 @@ function contentBlock(input: LetterInput, c: LetterContent, said: readonly strin
       return [`${capitalise(about)} gaat over:`, quoted];
     }
     case 'outcome':
-      return input.outcomeTitle ? [`Uitkomst: ${sentence(words(input.outcomeTitle))}`] : [];
+      // The admissibility letter's first line is its outcome ("Wij nemen uw klacht ... in behandeling").
+      if (input.kind === 'admissibility') return [];
+      return outcomeLine(input.outcomeTitle, complainant);
     case 'handling-term': {
       const open = view.deadlines
         .filter((d) => d.termId && d.status === 'open')
@@ -527,6 +572,7 @@ export function renderLetter(input: LetterInput): Letter {
       lines.push('', 'U kunt uw klacht op ieder moment intrekken.');
       const support = reg.eligibility.support.flatMap((s) => (s.referral ? [s.referral] : []));
       if (support.length) lines.push('', 'Wilt u hulp bij uw klacht? Dat kan gratis:', ...referralLines(reg, support));
+      else lines.push(...clientSupportLines(reg));
       break;
     }
     case 'respondent-notice':
@@ -588,15 +634,22 @@ export function renderLetter(input: LetterInput): Letter {
       break;
     case 'admissibility':
       lines.push(
-        `Wij nemen uw klacht van ${receivedDay} (kenmerk ${view.reference}) in behandeling.`,
+        // The outcome first, in the words the officer's outcome has for the complainant (plain()).
+        'Wij nemen uw klacht in behandeling.',
+        `Het gaat om uw klacht van ${receivedDay}, met kenmerk ${view.reference}.`,
         ...(input.note ? ['', input.note] : []),
-        ...(openDeadlines(view).length ? ['', 'Zo gaat het verder:', ...openDeadlines(view)] : []),
+        // Where the regulation asks how the handling goes on, that item lists every step (below).
+        ...(openDeadlines(view).length && !mustSay(input, 'further-handling')
+          ? ['', 'Zo gaat het verder:', ...openDeadlines(view)]
+          : []),
       );
       break;
     case 'closure':
       lines.push(
         `Wij sluiten ${about} (kenmerk ${view.reference}) af.`,
-        ...(input.outcomeTitle ? ['', `De uitkomst: ${sentence(input.outcomeTitle)}`] : []),
+        ...(outcomeLine(input.outcomeTitle, complainant, 'De uitkomst').length
+          ? ['', ...outcomeLine(input.outcomeTitle, complainant, 'De uitkomst')]
+          : []),
         ...(input.note ? ['', input.note] : []),
         ...(complainant ? ['', 'Dank u wel dat u uw klacht met ons heeft gedeeld. Wij leren ervan.'] : []),
       );
@@ -823,11 +876,8 @@ export function renderLetter(input: LetterInput): Letter {
       // Outcome letters: findings, judgement, ruling, decision, conversation report, advice.
       lines.push(
         `${forReader(SUBJECTS[kind] ?? 'Bericht over uw klacht', input.audience)} (kenmerk ${view.reference}).`,
-        ...(input.outcomeTitle
-          ? [
-              '',
-              `Uitkomst: ${sentence(input.audience === 'complainant' ? plain(input.outcomeTitle) : input.outcomeTitle)}`,
-            ]
+        ...(outcomeLine(input.outcomeTitle, complainant).length
+          ? ['', ...outcomeLine(input.outcomeTitle, complainant)]
           : []),
         ...(input.note ? ['', input.note] : []),
       );
