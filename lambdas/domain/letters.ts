@@ -246,6 +246,19 @@ function replyByLines(replyBy: string | undefined): string[] {
  */
 function clientSupportLines(reg: Regulation): string[] {
   const frameworks = reg.organisation.legalFramework;
+  // Wkkgz art. 15: the provider has a complaints officer who advises and helps the complainant
+  // free of charge (PEOPLE.md); named, with how to reach them, where the regulation names them.
+  const officer = frameworks.includes('wkkgz')
+    ? reg.roles.find((r) => r.kind === 'complaints-officer')?.people[0]
+    : undefined;
+  if (officer)
+    return [
+      '',
+      `Wilt u hulp bij uw klacht? Onze klachtenfunctionaris ${officer.name} helpt u gratis.`,
+      ...[officer.phone && `  telefoon: ${officer.phone}`, officer.email && `  e-mail: ${officer.email}`].filter(
+        (x): x is string => !!x,
+      ),
+    ];
   const from = frameworks.some((f) => f === 'wmo' || f === 'jeugdwet')
     ? 'uw gemeente'
     : frameworks.includes('wlz')
