@@ -349,10 +349,21 @@ export interface DossierView {
  * (see Draft): a projection costs what its events touch, not a copy of the whole dossier.
  */
 export function project(view: DossierView, bodies: readonly EventBody[], at: string, by: string): DossierView {
+  return advance(
+    view,
+    bodies.map((b, i) => ({ ...b, seq: view.version + i + 1, at, by }) as DossierEvent),
+  );
+}
+
+/**
+ * The view after stored events that came after it (`events`: those with a higher sequence number,
+ * in order), as deriving it from all events gives: a view read a moment ago is brought up to date
+ * by the few events since, instead of reading and folding the whole dossier again. Like `project`,
+ * it leaves `view` as it is and shares what the events do not change.
+ */
+export function advance(view: DossierView, events: readonly DossierEvent[]): DossierView {
   const draft = new Draft({ ...view });
-  bodies.forEach((b, i) => {
-    apply(draft, { ...b, seq: view.version + i + 1, at, by } as DossierEvent);
-  });
+  for (const e of events) apply(draft, e);
   finish(draft.view);
   return draft.view;
 }
