@@ -17,7 +17,7 @@ import { localDate } from './domain/calendar/deadline.js';
 import { type DossierView, deriveView } from './domain/dossier.js';
 import { ConflictError, DomainError, ForbiddenError, NotFoundError, UnprocessableError } from './domain/errors.js';
 import type { InboundMail } from './domain/inbound-mail.js';
-import { asksSatisfaction, dayOf } from './domain/letters.js';
+import { asksSatisfaction, dayOf, groundToComplainant, letterOnPage } from './domain/letters.js';
 import type { AttachmentStore, DossierStore } from './domain/ports.js';
 import { isRespondent } from './domain/procedure/access.js';
 import { mayResend, resendLetter } from './domain/procedure/resend.js';
@@ -314,14 +314,14 @@ function bearerToken(c: Context): string | undefined {
   return m?.[1];
 }
 
-/** The suspension under way, as the complainant and the officer read it. */
-function suspensionOf(reg: Regulation, view: DossierView) {
+/** The suspension under way, as the complainant or the officer reads it (the ground said to each). */
+function suspensionOf(reg: Regulation, view: DossierView, reader: 'complainant' | 'officer') {
   const s = view.suspension;
   if (!s) return null;
   const ground = reg.ladder.suspension?.grounds.find((g) => g.id === s.groundId);
   return {
     ground: s.groundId,
-    title: s.title,
+    title: reader === 'complainant' && ground ? groundToComplainant(ground) : s.title,
     reason: s.reason,
     since: s.from,
     /** The first day that does not count (Awb 4:15 lid 1: the day after it stopped). */
@@ -358,10 +358,11 @@ function complainantView(reg: Regulation, view: DossierView, actions: unknown[])
     })),
     deadlines: Procedure.deadlinesOf(view),
     // The clock stands still (opschorting): why, since when, what starts it again.
-    suspension: suspensionOf(reg, view),
+    suspension: suspensionOf(reg, view, 'complainant'),
     letters: view.letters
       .filter((l) => l.audience === 'complainant')
-      .map((l) => ({ kind: l.kind, subject: l.subject, text: l.text, at: l.sentAt ?? l.queuedAt })),
+      // As the page shows it: they are at their link already, no placeholder meant for the mail.
+      .map((l) => ({ kind: l.kind, subject: l.subject, text: letterOnPage(l.text), at: l.sentAt ?? l.queuedAt })),
     closed: view.closed ?? null,
     availableActions: actions,
     canWithdraw: view.status === 'open',
@@ -416,7 +417,7 @@ function officerView(reg: Regulation, view: DossierView, actions: unknown[], pro
     attachments: view.attachments ?? [],
     incomplete: view.incomplete ?? [],
     incompleteAsked: view.incompleteAsked ?? null,
-    suspension: suspensionOf(reg, view),
+    suspension: suspensionOf(reg, view, 'officer'),
     suspensions: view.suspensions ?? [],
     // A letter that did not arrive since an officer last acted here: "brief niet aangekomen".
     undeliveredSince: view.undeliveredSince,

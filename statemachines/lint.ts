@@ -302,6 +302,7 @@ export function lintRegulation(reg: Regulation, documentText: string | undefined
       );
     }
   }
+  lintCitations(reg, steps, extensionRules, add);
   lintContents(reg, steps, add);
   reg.referrals.forEach((r, i) => {
     // Doorsturen needs somewhere to send it; a cover letter belongs to forwarding only.
@@ -340,6 +341,58 @@ export function lintRegulation(reg: Regulation, documentText: string | undefined
     add('note', 'aanname', a.path, a.text);
   }
   return findings;
+}
+
+/**
+ * Which paragraph (lid) of an article holds the term and which its extension. A regulation's
+ * `statute` lands in every deadline's explanation and the dossier, so a wrong paragraph sends an
+ * officer or an inspector to the wrong rule.
+ * - Awb 9:11: lid 1 the six (ten) weeks "na ontvangst van het klaagschrift", lid 2 "kan de
+ *   behandeling voor ten hoogste vier weken verdagen".
+ * - Wkkgz art. 17: lid 1 the written communication "uiterlijk binnen zes weken na de indiening van
+ *   de klacht", lid 2 the extension "met ten hoogste vier weken", announced before the six weeks end.
+ */
+const CITED_PARAGRAPHS: readonly { article: string; pattern: RegExp; term: string; extension: string }[] = [
+  {
+    article: 'Awb 9:11',
+    pattern: /\bAwb\s+(?:art(?:ikel|\.)?\s*)?9:11\b(?:\s+lid\s+(\d+))?/i,
+    term: '1',
+    extension: '2',
+  },
+  {
+    article: 'Wkkgz art. 17',
+    pattern: /\bWkkgz\s+art(?:ikel|\.)?\s*17\b(?:\s+lid\s+(\d+))?/i,
+    term: '1',
+    extension: '2',
+  },
+];
+
+function lintCitations(
+  reg: Regulation,
+  steps: Located[],
+  extensionRules: { rule: { statute?: string | undefined }; path: string }[],
+  add: (level: Finding['level'], article: string, path: string, message: string) => void,
+) {
+  const check = (statute: string | undefined, path: string, what: 'term' | 'extension') => {
+    if (!statute) return;
+    for (const c of CITED_PARAGRAPHS) {
+      const lid = c.pattern.exec(statute)?.[1];
+      if (lid === undefined || lid === c[what]) continue;
+      add(
+        'warning',
+        `${c.article} lid ${c[what]}`,
+        `${path}.statute`,
+        what === 'extension'
+          ? `Verlengen staat in ${c.article} lid ${c[what]}, niet in lid ${lid}. Pas "${statute}" aan.`
+          : `De termijn staat in ${c.article} lid ${c[what]}, niet in lid ${lid}. Pas "${statute}" aan.`,
+      );
+    }
+  };
+  for (const s of steps) if (s.step.deadline) check(s.step.deadline.statute, `${s.path}.deadline`, 'term');
+  reg.ladder.terms.forEach((t, i) => {
+    check(t.statute, `ladder.terms[${i}]`, 'term');
+  });
+  for (const e of extensionRules) check(e.rule.statute, e.path, 'extension');
 }
 
 /** How to write an item klachtflow does not recognise, for the lint's message (here, not

@@ -201,7 +201,7 @@ const ProcedureTerm = cited({
   /** Alarmed when the term ends unmet, besides whoever holds the dossier then. */
   escalateTo: id.optional(),
   /**
-   * Putting the term off (Awb 9:11 lid 2, Wkkgz art. 17 lid 3): at any step of the span, by the
+   * Putting the term off (Awb 9:11 lid 2, Wkkgz art. 17 lid 2): at any step of the span, by the
    * roles in `by` (default: whoever may act on the step the dossier is in), before the end.
    */
   extension: cited({ ...extensionShape, by: z.array(id).optional() }).optional(),
@@ -217,8 +217,14 @@ export type ProcedureTerm = z.infer<typeof ProcedureTerm>;
  */
 const SuspensionGround = cited({
   id,
-  /** The ground as the complainant and the officer read it: "Wachten op aanvulling van de klacht". */
+  /** The ground as the officers read it: "Wachten op aanvulling van de klacht". */
   title: z.string().min(1),
+  /**
+   * The ground as the complainant reads it on their page and in their letter, said to them (u) in
+   * plain Dutch: "U heeft om bemiddeling gevraagd." Without it they read the vocabulary's words
+   * (for missing information) or the title in plain words ("op verzoek van de klager": "op uw verzoek").
+   */
+  toComplainant: z.string().min(1).optional(),
   /**
    * `officer`: an officer stops the clock with the `suspend` action and starts it again with
    * `resume`; `missing-information`: asking the complainant for missing information

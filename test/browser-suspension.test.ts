@@ -91,7 +91,9 @@ describe('browser: stopping the clock', () => {
     await expect.poll(async () => (await own.locator('main').innerText()).includes('staat stil')).toBe(true);
     await shoot(own, 'complainant-stilstand', "the complainant's page while the clock stands still");
     const ownText = await own.locator('main').innerText();
-    expect(ownText).toContain('Bemiddeling op verzoek van de klager');
+    // The ground said to them (the example's toComplainant), not the officers' third person.
+    expect(ownText).toContain('De reden: u heeft om bemiddeling gevraagd.');
+    expect(ownText).not.toMatch(/\bklager\b/);
     expect(ownText).toContain('als de bemiddeling klaar is');
     // Awb 4:15 lid 1: stopped on Thursday 5 November, the time stops counting the day after.
     expect(ownText).toContain('Op donderdag 5 november 2026 hebben wij de termijn');
@@ -117,6 +119,8 @@ describe('browser: stopping the clock', () => {
     expect(stopped).toContain('Vanaf vrijdag 6 november 2026 telt de tijd niet mee.');
     expect(stopped).not.toContain('vanaf vandaag stil');
     expect(stopped).toContain('U praat eerst met een bemiddelaar.');
+    expect(stopped).toContain('De reden: u heeft om bemiddeling gevraagd.');
+    expect(stopped).not.toMatch(/\bklager\b/);
     const running = mails.find((m) => m.subject.includes('loopt weer'))?.text ?? '';
     expect(running).toContain('De termijn stond stil van vrijdag 6 november 2026 tot en met zaterdag 7 november 2026.');
     expect(running).toMatch(/uiterlijk maandag 7 december 2026/i);

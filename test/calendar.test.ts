@@ -396,7 +396,7 @@ describe('deadline: suspension and extension', () => {
       computeDeadline({
         ...base,
         extensions: [{ term: 'twee weken', reason: 'te laat', announcedAt: '2026-10-16T08:00:00Z' }],
-        extensionPolicy: { ...policy, source: 'Wkkgz art. 17 lid 3' },
+        extensionPolicy: { ...policy, source: 'Wkkgz art. 17 lid 2' },
       });
     expect(act).toThrow(/na het verstrijken/);
   });

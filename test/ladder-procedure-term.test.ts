@@ -254,7 +254,7 @@ describe('Wkkgz art. 17: six weeks from filing, over the mediation and the decis
 
   it('put off from the mediation, carried into the decision, met there after the extension', async () => {
     const s = await submit(rt);
-    // Wkkgz art. 17 lid 3 allows no more than four weeks, consent or not.
+    // Wkkgz art. 17 lid 2 allows no more than four weeks, consent or not.
     const tooLong = await extendTerm(rt, s.id, 'mediation', rt.officers.officer, {
       term: 'vijf weken',
       reason: 'drukte',

@@ -55,11 +55,15 @@ describe('suspension and resume across a month end, Kerst and Nieuwjaar (Awb 9:1
       m.subject.includes('De termijn voor uw klacht staat stil'),
     );
     expect(stopped?.to).toEqual(['sanne@example.nl']);
-    expect(stopped?.text).toContain('Bemiddeling op verzoek van de klager');
+    // Said to the complainant (the example's toComplainant), never the officers' third person.
+    expect(stopped?.text).toContain('De reden: u heeft om bemiddeling gevraagd.');
+    expect(stopped?.text).not.toContain('op verzoek van de klager');
     expect(stopped?.text).toContain('De termijn loopt weer als de bemiddeling klaar is.');
     // The complainant's page says it too.
     const own = await rt.call('GET', `/complaints/${s.id}`, { token: s.token });
-    expect(own.json.suspension).toMatchObject({ title: 'Bemiddeling op verzoek van de klager' });
+    expect(own.json.suspension).toMatchObject({ title: 'U heeft om bemiddeling gevraagd.' });
+    // The officers read their own title.
+    expect((await dossier(rt, s.id)).suspension).toMatchObject({ title: 'Bemiddeling op verzoek van de klager' });
     expect(own.json.suspension.resumesWhen).toBe('als de bemiddeling klaar is');
 
     // Friday 11 December: both old ends (3 and 10 December) passed while the clock stood still:
@@ -343,7 +347,8 @@ describe("the officers' pages and the complainant's page, as a browser posts and
 
     const own = await (await fetch(s.body.statusUrl)).text();
     expect(own).toContain('De termijn staat stil');
-    expect(own).toContain('Bemiddeling op verzoek van de klager');
+    expect(own).toContain('De reden: u heeft om bemiddeling gevraagd.');
+    expect(own).not.toContain('Bemiddeling op verzoek van de klager');
     expect(own).toContain('als de bemiddeling klaar is');
 
     await rt.advance('P3D');

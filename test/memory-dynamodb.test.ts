@@ -209,6 +209,68 @@ describe('memory DynamoDB: the same answers as dynalite', () => {
       }
   });
 
+  it('an expression with values parsed again gets the values of its own request, of whatever type (#19)', async () => {
+    // The memory store remembers a parse under the expression, the names and the values' types,
+    // with holes for the values: each request must be answered with its own values, and a value of
+    // another type must be parsed anew (an ADD of a string is refused, of a number counted).
+    for (const sk of ['a', 'b', 'c', 'd'])
+      await both(() => new PutCommand({ TableName: TABLE, Item: { pk: 'holes#1', sk, v: sk, n: 1 } }));
+    const rounds: [unknown, unknown, unknown][] = [
+      ['a', 'holes#1', 2],
+      ['b', 'holes#1', 3],
+      ['c', 'holes#1', 'x'],
+      ['a', 'holes#2', 4],
+      [1, 'holes#1', 5],
+      ['b', 'holes#1', -7],
+    ];
+    for (const [s, p, x] of rounds) {
+      const steps: (() => Command)[] = [
+        () =>
+          new QueryCommand({
+            TableName: TABLE,
+            KeyConditionExpression: 'pk = :p AND sk > :s',
+            ExpressionAttributeValues: { ':s': s, ':p': p },
+          }),
+        () =>
+          new QueryCommand({
+            TableName: TABLE,
+            KeyConditionExpression: ':p = pk',
+            FilterExpression: 'v <> :s',
+            ProjectionExpression: 'sk, v',
+            ExpressionAttributeValues: { ':s': s, ':p': p },
+          }),
+        () =>
+          new UpdateCommand({
+            TableName: TABLE,
+            Key: { pk: 'holes#1', sk: 'a' },
+            UpdateExpression: 'SET n = n + :x',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: { ':x': x },
+            ReturnValues: 'ALL_NEW',
+          }),
+        () =>
+          new UpdateCommand({
+            TableName: TABLE,
+            Key: { pk: 'holes#1', sk: 'b' },
+            UpdateExpression: 'ADD n :x SET w = :s',
+            ExpressionAttributeValues: { ':x': x, ':s': s },
+            ReturnValues: 'UPDATED_NEW',
+          }),
+        () =>
+          new PutCommand({
+            TableName: TABLE,
+            Item: { pk: 'holes#1', sk: 'c', v: s },
+            ConditionExpression: 'attribute_not_exists(pk) OR v = :s',
+            ExpressionAttributeValues: { ':s': s },
+          }),
+      ];
+      for (const step of steps) {
+        const [a, b] = await both(step);
+        expect(b).toEqual(a);
+      }
+    }
+  });
+
   it('generated sequences of writes and queries over the table and its three indexes', async () => {
     // Keys in UTF-8 order: astral characters sort after U+E000-U+FFFF in DynamoDB, before them in JavaScript.
     const keyPart = fc.constantFrom('a', 'b', 'B', 'ab', '0', '\u00e9', '\ue000', '\uffff', '\u{1f600}', 'a\u{10000}');
@@ -252,6 +314,7 @@ describe('memory DynamoDB: the same answers as dynalite', () => {
       forward: fc.boolean(),
       filter: fc.constantFrom('none', 'none', 'v-equal', 'v-exists'),
       fv: value,
+      projection: fc.constantFrom('none', 'none', 'keys', 'v'),
       pages: fc.integer({ min: 1, max: 5 }),
     });
     const op = fc.oneof(
@@ -375,6 +438,11 @@ describe('memory DynamoDB: the same answers as dynalite', () => {
                   KeyConditionExpression: kc,
                   ExpressionAttributeValues: values,
                   ...filter,
+                  ...(o.projection === 'keys'
+                    ? { ProjectionExpression: 'pk, sk' }
+                    : o.projection === 'v'
+                      ? { ProjectionExpression: '#v', ExpressionAttributeNames: { '#v': 'v' } }
+                      : {}),
                   ScanIndexForward: o.forward,
                   ...(o.limit ? { Limit: o.limit } : {}),
                   ...(start ? { ExclusiveStartKey: start as Record<string, unknown> } : {}),

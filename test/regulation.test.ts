@@ -185,6 +185,31 @@ describe('lint: Wkkgz', () => {
     expect(refused(none)).toEqual([]);
   });
 
+  // Wkkgz art. 17 lid 2: "kan de zorgaanbieder de in het eerste lid genoemde termijn met ten hoogste
+  // vier weken verlengen"; lid 1 holds the six weeks. The statute a rule cites goes into every
+  // deadline's explanation, so the paragraph must be the right one.
+  it('the example cites the paragraphs that hold the term and its extension', () => {
+    const reg = loadRegulation(EXAMPLE);
+    const decision = reg.ladder.rungs[1]?.steps[0];
+    expect(decision?.deadline?.statute).toBe('Wkkgz art. 17 lid 1');
+    expect(decision?.allows.extension?.statute).toBe('Wkkgz art. 17 lid 2');
+    expect(lintRegulation(reg).filter((f) => f.path.endsWith('.statute'))).toEqual([]);
+  });
+
+  it('an extension cited as art. 17 lid 3, or a term cited as lid 2, is named with the right paragraph', () => {
+    const data = example();
+    data.ladder.rungs[1].steps[0].allows.extension.statute = 'Wkkgz art. 17 lid 3';
+    data.ladder.rungs[1].steps[0].deadline.statute = 'Wkkgz artikel 17 lid 2';
+    const cited = lintRegulation(parseRegulation(data)).filter((f) => f.path.endsWith('.statute'));
+    expect(cited.map((f) => [f.article, f.path])).toEqual([
+      ['Wkkgz art. 17 lid 1', 'ladder.rungs[1].steps[0].deadline.statute'],
+      ['Wkkgz art. 17 lid 2', 'ladder.rungs[1].steps[0].allows.extension.statute'],
+    ]);
+    expect(cited[1]?.message).toBe(
+      'Verlengen staat in Wkkgz art. 17 lid 2, niet in lid 3. Pas "Wkkgz art. 17 lid 3" aan.',
+    );
+  });
+
   it('no disputes body and no complaints officer break art. 18 and art. 15', () => {
     const data = example();
     data.referrals = [];

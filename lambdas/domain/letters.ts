@@ -87,6 +87,22 @@ export function asksSatisfaction(closed: { result: string } | undefined | null, 
  */
 export const PAGE_LINK = '[uw persoonlijke link]';
 
+/** The line of a letter that gives the complainant's page (the closing letter's satisfaction question). */
+const PAGE_LINK_LINE = `Uw pagina: ${PAGE_LINK}`;
+
+/**
+ * A stored letter as the complainant's own page shows it. They read it at the link the mail put
+ * in, so the line with the link says where the question is on this page, and no placeholder meant
+ * for the mail ever reaches the page.
+ */
+export function letterOnPage(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => (line.trim() === PAGE_LINK_LINE ? 'De vraag staat hierboven op deze pagina.' : line))
+    .join('\n')
+    .replaceAll(PAGE_LINK, 'deze pagina');
+}
+
 /** Who may complain, in words (the regulation's `eligibility.roles`), for messages and overviews. */
 export const COMPLAINANT_ROLE_NL: Record<string, string> = {
   client: 'de cliënt zelf',
@@ -131,8 +147,9 @@ export function sentence(title: string): string {
  * write for their officers ("Is de klacht ontvankelijk?", "Vooronderzoek", "de klant"), the
  * complainant reads "u". Whole titles first, then words inside others.
  */
-const PLAIN: [RegExp, string][] = [
+const PLAIN: [RegExp, string | ((match: string, ...rest: any[]) => string)][] = [
   [/^Is de klacht ontvankelijk\?$/i, 'Kunnen wij uw klacht behandelen?'],
+  [/^De klager en de beklaagde horen$/i, 'Gesprek met u en met de medewerker over wie u klaagt'],
   [/^De klacht is ontvankelijk\.?$/i, 'Wij nemen uw klacht in behandeling.'],
   [/^De klacht is niet ontvankelijk\.?$/i, 'Wij kunnen uw klacht niet behandelen.'],
   [/^Vooronderzoek$/i, 'Wij zoeken uit wat er is gebeurd'],
@@ -140,14 +157,38 @@ const PLAIN: [RegExp, string][] = [
   [/\bde klant\b/gi, 'u'],
   [/\bvan de klant\b/gi, 'van u'],
   [/\bhoorzitting\b/gi, 'gesprek met de commissie'],
+  // The complainant in the third person, said to them: "op verzoek van de klager" is "op uw verzoek".
+  [/\bop verzoek van de klager\b/gi, 'op uw verzoek'],
+  [/\bklager en beklaagde\b/gi, 'u en de medewerker over wie u klaagt'],
+  [/\b(?:de )?klager\b/gi, (m: string, at: number) => (at === 0 && /^[A-Z]/.test(m) ? 'U' : 'u')],
   [/\bbeklaagde\b/gi, 'medewerker over wie u klaagt'],
 ];
 
 /** A title of the regulation in the words a complainant reads (see PLAIN). */
 export function plain(title: string): string {
   let t = title.trim();
-  for (const [from, to] of PLAIN) t = t.replace(from, to);
+  for (const [from, to] of PLAIN) t = typeof to === 'string' ? t.replace(from, to) : t.replace(from, to);
   return t;
+}
+
+/**
+ * Why the clock stands still, said to the complainant (their page and their letter): the ground's
+ * own words for them where the regulation gives them (`toComplainant`), the vocabulary's for asking
+ * them to complete the complaint, else the officers' title in plain words ("op uw verzoek").
+ */
+export function groundToComplainant(ground: {
+  title: string;
+  toComplainant?: string | undefined;
+  on?: string;
+}): string {
+  if (ground.toComplainant) return sentence(ground.toComplainant);
+  if (ground.on === 'missing-information') return 'Wij hebben u gevraagd uw klacht aan te vullen.';
+  return sentence(plain(ground.title));
+}
+
+/** "De reden: u heeft …": a sentence after a colon goes on in lower case (not a name: "ONS"). */
+export function afterColon(text: string): string {
+  return /^[A-Z](?:[a-z]|\s)/.test(text) ? `${text.charAt(0).toLowerCase()}${text.slice(1)}` : text;
 }
 
 /** "Titel: uiterlijk …", or after a question "Is de klacht ontvankelijk? Uiterlijk …". */
@@ -208,11 +249,25 @@ function nextStepLines(reg: Regulation, view: DossierView): string[] {
         `- ${r.title}${r.entry.contact?.email ? ` (${r.entry.contact.email})` : ''}${r.entry.written ? ', schriftelijk' : ''}`,
     );
   if (options.length === 0) return [];
+  // The rungs after those (ONS: the director after the manager), after the ones they point back to.
+  const later = laterRungs(reg, view.rungId);
   return [
     'Bent u het niet eens met de uitkomst? Dan kunt u verder met uw klacht:',
     ...options,
     view.received.accessTokenHash ? 'U kiest dit via de link naar uw klacht, of laat het ons weten.' : '',
+    ...(later.length
+      ? ['Komt u er daar niet uit? Dan kunt u daarna nog naar:', ...later.map((r) => `- ${r.title}`)]
+      : []),
   ].filter(Boolean);
+}
+
+/**
+ * An outcome that only says the letter went ("Bevindingen en oplossingen verstuurd") tells the
+ * reader of that very letter nothing: no "Uitkomst:" line for it.
+ */
+function outcomeLine(title: string | undefined, complainant: boolean, label = 'Uitkomst'): string[] {
+  if (!title || /\b(verstuurd|verzonden)\.?$/i.test(title.trim())) return [];
+  return [`${label}: ${sentence(complainant ? plain(title) : title)}`];
 }
 
 /**
@@ -328,6 +383,14 @@ function contactDetails(c: Regulation['organisation']['contact'] | undefined): s
   ].filter((x): x is string => !!x);
 }
 
+/** Whether the regulation asks this letter to contain an item of this kind (letter-content.ts). */
+function mustSay(input: LetterInput, is: string): boolean {
+  return (input.mustContain ?? []).some((item) => {
+    const c = contentOf(input.reg, item);
+    return c !== undefined && c.source !== 'field' && c.is === is;
+  });
+}
+
 /**
  * One thing the letter must contain, as text: what the officer wrote for it under the regulation's
  * own words, or the regulation's data (a rung's address, a referral, the term). Empty when there is
@@ -357,7 +420,9 @@ function contentBlock(input: LetterInput, c: LetterContent, said: readonly strin
       return [`${capitalise(about)} gaat over:`, quoted];
     }
     case 'outcome':
-      return input.outcomeTitle ? [`Uitkomst: ${sentence(words(input.outcomeTitle))}`] : [];
+      // The admissibility letter's first line is its outcome ("Wij nemen uw klacht ... in behandeling").
+      if (input.kind === 'admissibility') return [];
+      return outcomeLine(input.outcomeTitle, complainant);
     case 'handling-term': {
       const open = view.deadlines
         .filter((d) => d.termId && d.status === 'open')
@@ -500,7 +565,12 @@ export function renderLetter(input: LetterInput): Letter {
       break;
     case 'invitation':
       lines.push(
-        `Wij nodigen u uit voor: ${input.step?.title ?? 'een gesprek'} over de klacht met kenmerk ${view.reference}.`,
+        // The step's title is the regulation's word for officers ("De klager en de beklaagde horen"):
+        // the complainant reads it in plain words, said to them.
+        `Wij nodigen u uit voor een gesprek over ${input.audience === 'complainant' ? 'uw klacht' : 'de klacht'} met kenmerk ${view.reference}.`,
+        ...(input.step?.title
+          ? [`Waarvoor: ${sentence(input.audience === 'complainant' ? plain(input.step.title) : input.step.title)}`]
+          : []),
         ...(input.dueAt
           ? [
               '',
@@ -542,15 +612,22 @@ export function renderLetter(input: LetterInput): Letter {
       break;
     case 'admissibility':
       lines.push(
-        `Wij nemen uw klacht van ${receivedDay} (kenmerk ${view.reference}) in behandeling.`,
+        // The outcome first, in the words the officer's outcome has for the complainant (plain()).
+        'Wij nemen uw klacht in behandeling.',
+        `Het gaat om uw klacht van ${receivedDay}, met kenmerk ${view.reference}.`,
         ...(input.note ? ['', input.note] : []),
-        ...(openDeadlines(view).length ? ['', 'Zo gaat het verder:', ...openDeadlines(view)] : []),
+        // Where the regulation asks how the handling goes on, that item lists every step (below).
+        ...(openDeadlines(view).length && !mustSay(input, 'further-handling')
+          ? ['', 'Zo gaat het verder:', ...openDeadlines(view)]
+          : []),
       );
       break;
     case 'closure':
       lines.push(
         `Wij sluiten ${about} (kenmerk ${view.reference}) af.`,
-        ...(input.outcomeTitle ? ['', `De uitkomst: ${sentence(input.outcomeTitle)}`] : []),
+        ...(outcomeLine(input.outcomeTitle, complainant, 'De uitkomst').length
+          ? ['', ...outcomeLine(input.outcomeTitle, complainant, 'De uitkomst')]
+          : []),
         ...(input.note ? ['', input.note] : []),
         ...(complainant ? ['', 'Dank u wel dat u uw klacht met ons heeft gedeeld. Wij leren ervan.'] : []),
       );
@@ -686,7 +763,7 @@ export function renderLetter(input: LetterInput): Letter {
         `Wij hebben de termijn voor de behandeling van uw klacht (kenmerk ${view.reference}) vandaag stilgezet.`,
         ...(sp?.from ? [`Vanaf ${formatDutchDate(sp.from)} telt de tijd niet mee.`] : []),
         '',
-        `De reden: ${sentence(sp?.title ?? 'niet opgegeven')}`,
+        `De reden: ${afterColon(sentence(sp?.title ?? 'niet opgegeven'))}`,
         ...(input.reason ? [sentence(input.reason)] : []),
         '',
         `De termijn loopt weer ${sp?.resumesWhen ?? 'als de reden voorbij is'}.`,
@@ -777,11 +854,8 @@ export function renderLetter(input: LetterInput): Letter {
       // Outcome letters: findings, judgement, ruling, decision, conversation report, advice.
       lines.push(
         `${forReader(SUBJECTS[kind] ?? 'Bericht over uw klacht', input.audience)} (kenmerk ${view.reference}).`,
-        ...(input.outcomeTitle
-          ? [
-              '',
-              `Uitkomst: ${sentence(input.audience === 'complainant' ? plain(input.outcomeTitle) : input.outcomeTitle)}`,
-            ]
+        ...(outcomeLine(input.outcomeTitle, complainant).length
+          ? ['', ...outcomeLine(input.outcomeTitle, complainant)]
           : []),
         ...(input.note ? ['', input.note] : []),
       );
@@ -905,7 +979,7 @@ function satisfactionLines(view: DossierView): string[] {
     'Wij willen graag weten wat u van de behandeling vond. Op uw eigen pagina staat daarvoor één vraag:',
     `"${SATISFACTION_QUESTION}"`,
     'U kiest ja of nee. Als u wilt, schrijft u er iets bij. Antwoorden hoeft niet.',
-    byMail ? `Uw pagina: ${PAGE_LINK}` : 'U komt op uw pagina met de persoonlijke link die u van ons kreeg.',
+    byMail ? PAGE_LINK_LINE : 'U komt op uw pagina met de persoonlijke link die u van ons kreeg.',
   ];
 }
 

@@ -133,6 +133,8 @@ body { margin: 0; }
 .kf-org { font-weight: bold; padding: 0.5rem 1rem; margin: 0; }
 .kf-footer { padding: 1rem; }
 .kf-field { margin-block-end: 1.5rem; }
+/* One form per way on: buttons that touch read as one; a tap must hit the one meant (WCAG 2.5.8). */
+.kf-choose { margin-block: 0.75rem; }
 .kf-field .utrecht-textbox, .kf-field .utrecht-textarea { max-width: 100%; box-sizing: border-box; }
 .kf-date { display: flex; gap: 0.75rem; }
 .kf-date .utrecht-textbox { width: 5rem; }

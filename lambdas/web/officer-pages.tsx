@@ -240,13 +240,18 @@ function Undelivered(props: { d: any; resend?: ResendInput }) {
             <li>
               <strong>{l.subject.replace(/^\[[^\]]+\]\s*/, '')}</strong> aan {l.delivery.addresses.join(', ')} (
               {dayOf(l.delivery.at)}): {DELIVERY_NL[l.delivery.problem] ?? l.delivery.problem}.
-              {l.delivery.detail ? <small> Antwoord van de mailserver: {l.delivery.detail}</small> : null}
+              {l.delivery.detail ? (
+                <p class="utrecht-paragraph">
+                  <small>Antwoord van de mailserver: {l.delivery.detail}</small>
+                </p>
+              ) : null}
               {again.map((x: any) => (
                 <p class="utrecht-paragraph">
                   Opnieuw verstuurd naar {x.to.join(', ')} op {dayOf(x.sentAt ?? x.queuedAt)}.
                 </p>
               ))}
-              {props.d.mayResend && l.audience === 'complainant' ? (
+              {props.d.mayResend && l.audience === 'complainant' && again.length === 0 ? (
+                // Once sent again it does not go a third time (the API answers 409): no form then.
                 // The address the complainant gave on the phone or by letter: recorded, and this
                 // letter goes once more, to that address only.
                 <form
@@ -286,10 +291,13 @@ function Undelivered(props: { d: any; resend?: ResendInput }) {
           );
         })}
       </ul>
-      <p class="utrecht-paragraph">
-        Bel of schrijf de ontvanger, of vraag een ander e-mailadres. De brief kunt u afdrukken bij "Brieven en
-        berichten".
-      </p>
+      {letters.some((l: any) => !all.some((x: any) => x.resendOf === l.letterId)) ? (
+        // What to do while a letter has not gone again; once it has, that advice is done.
+        <p class="utrecht-paragraph">
+          Bel of schrijf de ontvanger, of vraag een ander e-mailadres. De brief kunt u afdrukken bij "Brieven en
+          berichten".
+        </p>
+      ) : null}
     </section>
   );
 }

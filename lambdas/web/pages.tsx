@@ -6,11 +6,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, Hono } from 'hono';
 import { findStep } from '../../statemachines/ladder.js';
+import { capitalise } from '../../statemachines/letter-content.js';
 import type { Regulation } from '../../statemachines/model.js';
 import { type ComplainantRole, intakeDimensions } from '../../statemachines/vocabulary.js';
 import { formatDutchDate, localDate } from '../domain/calendar/deadline.js';
 import { describeTerm, parseTerm } from '../domain/calendar/term.js';
-import { dayOf, labelled, plain, SATISFACTION_QUESTION, sentence, wayOnLines } from '../domain/letters.js';
+import { afterColon, dayOf, labelled, plain, SATISFACTION_QUESTION, sentence, wayOnLines } from '../domain/letters.js';
 import { csrfTokenOf, withCsrfFields } from './guard.js';
 import { Layout, Notice } from './layout.js';
 
@@ -839,7 +840,8 @@ const NOTICES: Record<string, string> = {
   toegevoegd: 'Uw informatie is toegevoegd. De behandelaar krijgt er bericht van.',
   leeg: 'Schrijf eerst wat u wilt toevoegen.',
   ingetrokken: 'U heeft uw klacht ingetrokken. U krijgt hierover een bevestiging.',
-  verder: 'Uw klacht gaat naar de volgende stap. U krijgt bericht.',
+  // Not every rung sends a letter when it begins (ONS: the manager): the page says where it is now.
+  verder: 'Uw klacht gaat naar de volgende stap. Hieronder ziet u waar uw klacht nu is.',
   'niet-verder': 'Dat kan nu nog niet. U krijgt bericht zodra u een volgende stap kunt kiezen.',
   tevreden: 'Dank u wel voor uw antwoord. Wij gebruiken het om van klachten te leren.',
 };
@@ -863,6 +865,10 @@ export function ComplaintPage(props: {
   const next = open[0];
   const choice = k.currentStep?.id?.startsWith('choice-') ? findStep(reg, k.currentStep.id) : undefined;
   const options = choice?.step.outcomes.filter((o) => o.next.startsWith('rung:')) ?? [];
+  // Who to ask at the rung the complaint is at, where the regulation names its own address.
+  const contact = reg.ladder.rungs.find((r) => r.id === k.rung?.id)?.entry.contact;
+  const ask = [contact?.email && `mail ${contact.email}`, contact?.phone && `bel ${contact.phone}`].filter(Boolean);
+  const rungContact = k.status === 'open' && ask.length ? `${capitalise(ask.join(' of '))}.` : '';
   return (
     <Layout reg={reg} title={props.isNew ? 'Uw klacht is ontvangen' : `Uw klacht ${k.reference}`} error={failed}>
       {failed ? <ErrorSummary errors={props.satisfaction?.errors as Errors} /> : null}
@@ -920,6 +926,12 @@ export function ComplaintPage(props: {
               ? ` Dit gebeurt uiterlijk ${dayOf(next.dueAt)}.`
               : ` Uiterlijk ${dayOf(next.dueAt)}: ${sentence(plain(next.title))}`
             : ''}
+          {/* A step the regulation sets no term for (ONS: "De manager zal zo snel mogelijk een
+              oplossing proberen te vinden"): say so, and who to ask, rather than leave it blank. */}
+          {k.currentStep && !open.some((d: any) => d.step === k.currentStep.id)
+            ? ' De regeling noemt hiervoor geen vaste termijn.'
+            : ''}
+          {rungContact ? ` Vragen hierover? ${rungContact}` : ''}
         </p>
       )}
       {k.status !== 'closed' && k.suspension ? (
@@ -929,7 +941,7 @@ export function ComplaintPage(props: {
           <p class="utrecht-paragraph">
             Op {dayOf(k.suspension.since)} hebben wij de termijn voor de behandeling van uw klacht stilgezet.
             {k.suspension.stillFrom ? ` Vanaf ${dayOf(k.suspension.stillFrom)} telt de tijd niet mee.` : ''} De reden:{' '}
-            {sentence(k.suspension.title)}
+            {afterColon(sentence(k.suspension.title))}
           </p>
           <p class="utrecht-paragraph">
             De termijn loopt weer {k.suspension.resumesWhen}.
@@ -1012,7 +1024,7 @@ export function ComplaintPage(props: {
             <>
               <h2 class="utrecht-heading-2">Wilt u verder met uw klacht?</h2>
               {options.map((o) => (
-                <form method="post" action={`${props.path}/verder`}>
+                <form method="post" action={`${props.path}/verder`} class="kf-choose">
                   <input type="hidden" name="to" value={o.next.slice(5)} />
                   <button type="submit" class="utrecht-button utrecht-button--primary-action">
                     {o.title}

@@ -42,11 +42,11 @@ export interface Extension {
 
 export interface ExtensionPolicy {
   /**
-   * The most all extensions together may add, e.g. 4 weeks (Awb 9:11 lid 2, Wkkgz art. 17 lid 3);
+   * The most all extensions together may add, e.g. 4 weeks (Awb 9:11 lid 2, Wkkgz art. 17 lid 2);
    * absent where neither statute nor regulation caps it (a regulation's own term, the Jeugdwet).
    */
   max?: string | Term;
-  /** The extension must be announced before the deadline it extends has passed (Wkkgz art. 17 lid 3). */
+  /** The extension must be announced before the deadline it extends has passed (Wkkgz art. 17 lid 2). */
   announceBeforeExpiry: boolean;
   /** Beyond the cap with the complainant's written consent (Awb 9:11 lid 2). */
   beyondMaxWithConsent: boolean;

@@ -349,7 +349,7 @@ export function extendableTerms(
 }
 
 /**
- * An officer puts a term off (Awb 9:11 lid 2, Wkkgz art. 17 lid 3) from a step inside its span:
+ * An officer puts a term off (Awb 9:11 lid 2, Wkkgz art. 17 lid 2) from a step inside its span:
  * within the cap, announced before the end (up to and including its last day as the Atw moved it),
  * with a letter to the complainant and the respondent. The step goes on as it was.
  */

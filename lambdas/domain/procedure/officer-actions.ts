@@ -353,7 +353,7 @@ async function extend(
 ): Promise<DossierView> {
   const { id, at, by } = ctx;
   // Extension: recompute the deadline within the regulation's cap, tell the complainant before
-  // the old deadline passes (Wkkgz art. 17 lid 3, Awb 9:11 lid 2), and wait with the new one.
+  // the old deadline passes (Wkkgz art. 17 lid 2, Awb 9:11 lid 2), and wait with the new one.
   const rule = at.step.allows.extension;
   if (!rule) throw new UnprocessableError('De regeling staat bij deze stap geen verlenging toe.', ['type']);
   let cursor: BeginResult = { step: action.stepId };

@@ -30,6 +30,7 @@ import {
   type SuspensionData,
 } from '../dossier.js';
 import { ConflictError, ForbiddenError, UnprocessableError } from '../errors.js';
+import { groundToComplainant } from '../letters.js';
 import type { Core } from './core.js';
 import { cursorFor } from './deadlines.js';
 import { type LetterFn, lettersOf, watch } from './handling-terms.js';
@@ -239,7 +240,8 @@ export function decideSuspend(
         step,
         reason,
         suspension: {
-          title: ground.title,
+          // The complainant reads the ground said to them, not the officers' title.
+          title: groundToComplainant(ground),
           resumesWhen: resumesWhen(ground),
           from: firstStillDay(now),
           ...(limit ? { until: limit } : {}),
@@ -316,7 +318,7 @@ export function decideResume(
       ...letter(after, 'resumed', ['complainant'], `${s.suspensionId}:end`, {
         ...(findStep(reg, s.stepId) ? { step: findStep(reg, s.stepId)?.step } : {}),
         suspension: {
-          title: s.title,
+          title: ground ? groundToComplainant(ground) : s.title,
           resumesWhen: resumesWhen(ground),
           why,
           from: firstStillDay(s.from),

@@ -1,0 +1,57 @@
+/**
+ * The usage meter's item size (runtime/usage.ts, itemBytes): what DynamoDB bills a read or a write
+ * by. Held to dynalite's own itemSize on the marshalled item (the rule of DynamoDB's "Item sizes
+ * and formats"), for generated documents of every shape the document client writes; and for text
+ * that is not ASCII, to DynamoDB's UTF-8 bytes (dynalite counts UTF-16 code units there).
+ */
+import { createRequire } from 'node:module';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { itemBytes } from '../runtime/usage.js';
+
+const require = createRequire(import.meta.url);
+const db = require('dynalite/db/index.js') as { itemSize: (item: unknown) => number };
+
+describe('usage: item sizes as DynamoDB counts them', () => {
+  it('equals dynalite’s itemSize for generated items (ASCII text, numbers, lists, maps, booleans, null)', () => {
+    const ascii = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)) });
+    const name = fc.string({ minLength: 1, maxLength: 12, unit: fc.constantFrom(...'abcdefgxyz_#0123456789') });
+    const number = fc.oneof(
+      fc.integer({ min: -1_000_000_000, max: 1_000_000_000 }),
+      fc.constantFrom(0, 1, -1, 10, 100, 1200, 0.5, 0.05, -0.0012, 12.5, 1e-7, 1.5e-9, 123456789012345, 2 ** 53 - 1),
+      fc.double({ min: -1e15, max: 1e15, noNaN: true, noDefaultInfinity: true }).filter((n) => !Object.is(n, -0)),
+    );
+    const { value } = fc.letrec((tie) => ({
+      value: fc.oneof(
+        { depthSize: 'small', withCrossShrink: true },
+        ascii,
+        number,
+        fc.boolean(),
+        fc.constant(null),
+        fc.array(tie('value'), { maxLength: 4 }),
+        fc.dictionary(name, tie('value'), { maxKeys: 4 }),
+      ),
+    }));
+    fc.assert(
+      fc.property(fc.dictionary(name, value, { minKeys: 1, maxKeys: 6 }), (item) => {
+        const wire = marshall(item, { removeUndefinedValues: true });
+        expect(itemBytes(item)).toBe(db.itemSize(wire));
+      }),
+      { numRuns: 500, ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED) } : {}) },
+    );
+  });
+
+  it('counts text in UTF-8 bytes, names and values alike', () => {
+    // 'é' 2 bytes, '€' 3, '😀' 4: DynamoDB bills UTF-8.
+    expect(itemBytes({ a: 'é€😀' })).toBe(1 + 2 + 3 + 4);
+    expect(itemBytes({ é: 'x' })).toBe(2 + 1);
+    expect(itemBytes({ m: { ü: ['é'] } })).toBe(1 + 3 + 1 + 2 + 3 + 1 + 2);
+  });
+
+  it('leaves out what the document client leaves out (undefined)', () => {
+    expect(itemBytes({ a: 'x', b: undefined, m: { c: undefined, d: 1 } })).toBe(
+      db.itemSize(marshall({ a: 'x', m: { d: 1 } })),
+    );
+  });
+});
