@@ -391,7 +391,7 @@ type RecordKey = 'activations' | 'reminders' | 'registration';
  * several times per ladder task). test/dossier-fold.test.ts holds it to the deep-copying fold.
  */
 class Draft {
-  private readonly owned = new WeakSet<object>();
+  private readonly owned = new Set<object>();
 
   /** `view`: a shallow copy of its own (its own fields may be set; nothing below them). */
   constructor(readonly view: DossierView) {}
@@ -433,18 +433,25 @@ class Draft {
     return item;
   }
 
-  /** The position of the first item of a list of the view that matches, or -1. */
-  find<K extends ListKey>(key: K, match: (x: NonNullable<DossierView[K]>[number]) => boolean): number {
+  /**
+   * The position of the first item of a list of the view whose `field` is `value`, or -1. A loop,
+   * not a predicate: a closure made per event was a good part of a fold's time.
+   */
+  find<K extends ListKey>(key: K, field: keyof NonNullable<DossierView[K]>[number], value: unknown): number {
     const list = this.view[key] as NonNullable<DossierView[K]>[number][] | undefined;
-    return list ? list.findIndex(match) : -1;
+    if (!list) return -1;
+    for (let i = 0; i < list.length; i++)
+      if ((list[i] as NonNullable<DossierView[K]>[number])[field] === value) return i;
+    return -1;
   }
 
-  /** The first matching item of a list of the view, as this fold's own to change; undefined when none. */
+  /** The first item of a list of the view whose `field` is `value`, as this fold's own to change; undefined when none. */
   change<K extends ListKey>(
     key: K,
-    match: (x: NonNullable<DossierView[K]>[number]) => boolean,
+    field: keyof NonNullable<DossierView[K]>[number],
+    value: unknown,
   ): NonNullable<DossierView[K]>[number] | undefined {
-    const i = this.find(key, match);
+    const i = this.find(key, field, value);
     if (i < 0) return undefined;
     return this.item(this.list(key) as NonNullable<DossierView[K]>[number][], i);
   }
@@ -520,8 +527,6 @@ function apply(draft: Draft, e: DossierEvent) {
   const view = draft.view;
   view.version = e.seq;
   if (byOfficer(e)) view.lastOfficerAt = e.at;
-  /** The deadline with this id, as the fold's own to change; undefined when there is none. */
-  const deadline = (id: string) => draft.change('deadlines', (d) => d.deadlineId === id);
   switch (e.type) {
     case 'received':
       return;
@@ -530,25 +535,25 @@ function apply(draft: Draft, e: DossierEvent) {
       view.executionStartedAt = e.at;
       return;
     case 'deadline.set': {
-      const existing = deadline(e.data.deadlineId);
+      const existing = draft.change('deadlines', 'deadlineId', e.data.deadlineId);
       if (existing) Object.assign(existing, e.data);
       else draft.list('deadlines').push(draft.own({ ...e.data, status: 'open', extended: false }));
       return;
     }
     case 'deadline.extended': {
-      const d = deadline(e.data.deadlineId);
+      const d = draft.change('deadlines', 'deadlineId', e.data.deadlineId);
       if (d) Object.assign(d, e.data, { extended: true, status: 'open' });
       return;
     }
     case 'deadline.suspended': {
       const { suspensionId: _s, ...data } = e.data;
-      const d = deadline(e.data.deadlineId);
+      const d = draft.change('deadlines', 'deadlineId', e.data.deadlineId);
       if (d) Object.assign(d, data, { suspended: true });
       return;
     }
     case 'deadline.resumed': {
       const { suspensionId: _s, ...data } = e.data;
-      const d = deadline(e.data.deadlineId);
+      const d = draft.change('deadlines', 'deadlineId', e.data.deadlineId);
       if (d) Object.assign(d, data, { suspended: false });
       return;
     }
@@ -559,7 +564,7 @@ function apply(draft: Draft, e: DossierEvent) {
       return;
     }
     case 'suspension.ended': {
-      const s = draft.change('suspensions', (x) => x.suspensionId === e.data.suspensionId);
+      const s = draft.change('suspensions', 'suspensionId', e.data.suspensionId);
       if (s) Object.assign(s, { endedAt: e.at, endedWhy: e.data.why });
       if (view.suspension?.suspensionId === e.data.suspensionId) view.suspension = undefined;
       return;
@@ -567,7 +572,7 @@ function apply(draft: Draft, e: DossierEvent) {
     case 'deadline.met':
     case 'deadline.breached':
     case 'deadline.cancelled': {
-      const i = draft.find('deadlines', (x) => x.deadlineId === e.data.deadlineId);
+      const i = draft.find('deadlines', 'deadlineId', e.data.deadlineId);
       const found = view.deadlines[i];
       // A breached deadline stays breached when the step is done late: the record must show it.
       if (found && !(found.status === 'breached' && e.type === 'deadline.met')) {
@@ -604,12 +609,12 @@ function apply(draft: Draft, e: DossierEvent) {
       draft.list('letters').push(draft.own({ ...e.data, status: 'queued', queuedAt: e.at }));
       return;
     case 'letter.sent': {
-      const l = draft.change('letters', (x) => x.letterId === e.data.letterId);
+      const l = draft.change('letters', 'letterId', e.data.letterId);
       if (l) Object.assign(l, { status: 'sent', sentAt: e.at, messageId: e.data.messageId });
       return;
     }
     case 'letter.failed': {
-      const i = draft.find('letters', (x) => x.letterId === e.data.letterId);
+      const i = draft.find('letters', 'letterId', e.data.letterId);
       if (view.letters[i]?.status === 'queued')
         Object.assign(draft.item(draft.list('letters'), i), {
           status: 'failed',
@@ -620,7 +625,7 @@ function apply(draft: Draft, e: DossierEvent) {
     }
     case 'letter.bounced':
     case 'letter.delayed': {
-      const i = draft.find('letters', (x) => x.letterId === e.data.letterId);
+      const i = draft.find('letters', 'letterId', e.data.letterId);
       const l = view.letters[i];
       // A delay never hides a bounce or complaint already reported for the letter.
       if (l && !(e.type === 'letter.delayed' && l.delivery && l.delivery.problem !== 'delay'))
@@ -684,7 +689,7 @@ function apply(draft: Draft, e: DossierEvent) {
       draft.list('improvements').push(draft.own({ ...e.data }));
       return;
     case 'improvement.updated': {
-      const i = draft.change('improvements', (x) => x.improvementId === e.data.improvementId);
+      const i = draft.change('improvements', 'improvementId', e.data.improvementId);
       if (i) Object.assign(i, { status: e.data.status, ...(e.data.note ? { note: e.data.note } : {}) });
       return;
     }
@@ -719,7 +724,7 @@ function apply(draft: Draft, e: DossierEvent) {
     case 'closed': {
       // A clock that still stood when the dossier closed stops counting there.
       const under = view.suspension?.suspensionId;
-      const i = draft.find('suspensions', (x) => x.suspensionId === under);
+      const i = draft.find('suspensions', 'suspensionId', under);
       if (i >= 0 && !view.suspensions?.[i]?.endedAt)
         Object.assign(draft.item(draft.list('suspensions'), i), { endedAt: e.at, endedWhy: 'closed' });
       view.suspension = undefined;
