@@ -28,7 +28,14 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { monotonicFactory } from 'ulid';
-import { advance, type DossierEvent, type DossierView, deriveView, type EventBody, project } from '../domain/dossier.js';
+import {
+  advance,
+  type DossierEvent,
+  type DossierView,
+  deriveView,
+  type EventBody,
+  project,
+} from '../domain/dossier.js';
 import { ConflictError } from '../domain/errors.js';
 import type { HeldMail, HeldMailStore, ImprovementRow, NewDossierRecords } from '../domain/ports.js';
 
