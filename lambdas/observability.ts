@@ -118,6 +118,7 @@ export const METRIC_NAMES = {
   letterFailed: 'LetterFailed',
   letterBounced: 'LetterBounced',
   intakeRecovered: 'IntakeRecovered',
+  schedulesRecovered: 'SchedulesRecovered',
 } as const;
 
 /**
@@ -131,9 +132,17 @@ export const METRIC_NAMES = {
 export function metricsObserver(metrics: Metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName })) {
   const count =
     (name: string) =>
-    ({ regulationId, started }: { regulationId: string; started?: number }): void => {
+    ({
+      regulationId,
+      started,
+      rescheduled,
+    }: {
+      regulationId: string;
+      started?: number;
+      rescheduled?: number;
+    }): void => {
       metrics.addDimension('regulation', regulationId);
-      metrics.addMetric(name, MetricUnit.Count, started ?? 1);
+      metrics.addMetric(name, MetricUnit.Count, started ?? rescheduled ?? 1);
       metrics.publishStoredMetrics();
     };
   return {
@@ -143,5 +152,7 @@ export function metricsObserver(metrics: Metrics = new Metrics({ namespace: METR
     letterBounced: count(METRIC_NAMES.letterBounced),
     // Ladders the intake recovery had to start: a crash came between a commit and its StartExecution.
     intakeRecovered: count(METRIC_NAMES.intakeRecovered),
+    // Schedules the recovery had to make again: a crash came between a commit and its CreateSchedule.
+    schedulesRecovered: count(METRIC_NAMES.schedulesRecovered),
   };
 }

@@ -33,6 +33,12 @@ export const INTAKE_RECOVERED_METRIC = {
   metricName: METRIC_NAMES.intakeRecovered,
 } as const;
 
+/** The custom metric the recovery counts the schedules it had to make again in (lambdas/recover-intake.ts). */
+export const SCHEDULES_RECOVERED_METRIC = {
+  namespace: METRICS_NAMESPACE,
+  metricName: METRIC_NAMES.schedulesRecovered,
+} as const;
+
 /** The custom metric a letter that bounced, was rejected or marked as spam is counted in (lambdas/mail-events.ts). */
 export const LETTER_BOUNCED_METRIC = {
   namespace: METRICS_NAMESPACE,
@@ -108,6 +114,16 @@ export class Alarms extends Construct {
         period: Duration.minutes(5),
       }),
       "A complaint's ladder had to be started by the recovery: its StartExecution never came (a crash). Its acknowledgement went out late; look at the API function's errors.",
+    );
+    this.alarm(
+      'SchedulesRecovered',
+      new Metric({
+        ...SCHEDULES_RECOVERED_METRIC,
+        dimensionsMap: { service: SERVICE_NAME, regulation: props.regulationId },
+        statistic: 'Sum',
+        period: Duration.minutes(5),
+      }),
+      "A reminder or the end of a term had to be scheduled again by the recovery: its CreateSchedule never came (a crash after the commit). It runs now; look at the functions' errors.",
     );
   }
 

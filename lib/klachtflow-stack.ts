@@ -31,10 +31,10 @@ export interface KlachtflowStackProps extends StackProps {
   readonly config: DeployConfig;
 }
 
-/** What each handler may do beyond reading and appending to the table. */
+/** What each handler may do beyond reading and appending to the table (`schedules: 'create'`: never delete one). */
 export const HANDLER_ACCESS: Record<
   HandlerName,
-  { mail: boolean; schedules: boolean; start: boolean; stop: boolean; respond: boolean }
+  { mail: boolean; schedules: boolean | 'create'; start: boolean; stop: boolean; respond: boolean }
 > = {
   api: { mail: true, schedules: true, start: true, stop: true, respond: true },
   beginStep: { mail: true, schedules: true, start: false, stop: false, respond: false },
@@ -50,8 +50,10 @@ export const HANDLER_ACCESS: Record<
   reminder: { mail: true, schedules: true, start: false, stop: false, respond: false },
   // Records what SES reported about a letter in its dossier: reads and appends, nothing else.
   mailEvents: { mail: false, schedules: false, start: false, stop: false, respond: false },
-  // The intake recovery: reads the dossiers whose ladder never started and starts it (read only).
-  recoverIntake: { mail: false, schedules: false, start: true, stop: false, respond: false },
+  // The intake recovery: reads the dossiers whose ladder never started and starts it, and makes
+  // again the schedules a crash lost after their commit (read only on the table; creates, never
+  // deletes, schedules).
+  recoverIntake: { mail: false, schedules: 'create', start: true, stop: false, respond: false },
 };
 
 /** How often the intake recovery runs; with its grace (two minutes) a ladder a crash left unstarted starts within seven. */
@@ -134,7 +136,8 @@ export class KlachtflowStack extends Stack {
       if (name === 'recoverIntake') this.table.grantRead(fn);
       else this.table.grantReadAppend(fn);
       if (access.mail) mailer.grantSend(fn);
-      if (access.schedules) scheduler.grantManageSchedules(fn);
+      if (access.schedules === 'create') scheduler.grantCreateSchedules(fn);
+      else if (access.schedules) scheduler.grantManageSchedules(fn);
       if (access.start)
         fn.addToRolePolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: [ladderAliasArn] }));
       if (access.stop)
@@ -165,7 +168,8 @@ export class KlachtflowStack extends Stack {
     alarms.watchLadder(this.ladder.stateMachine);
     // A crash between a complaint's commit and its StartExecution leaves a dossier without a ladder
     // (nobody acknowledges it, no deadline watches it): a schedule runs the recovery every few
-    // minutes, which starts it under the dossier's own execution name (idempotent). What it could
+    // minutes, which starts it under the dossier's own execution name (idempotent). The same run
+    // makes again the reminders and ends of terms a crash between a commit and CreateSchedule lost. What it could
     // not deliver after its retries waits in the reminders' dead-letter queue, under its alarm.
     const recovery = this.handlers.functions.recoverIntake;
     // Confused deputy: only Scheduler acting for this account may assume it; it invokes the

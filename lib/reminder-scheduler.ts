@@ -44,17 +44,24 @@ export class ReminderScheduler extends Construct {
 
   /** Create and delete schedules in the group, and hand them the role (the handlers). */
   grantManageSchedules(grantee: IGrantable): void {
+    this.grantSchedules(grantee, ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule']);
+  }
+
+  /**
+   * Create schedules in the group and hand them the role, never delete one: the recovery makes
+   * again what a crash between a commit and CreateSchedule lost (lambdas/recover-intake.ts).
+   */
+  grantCreateSchedules(grantee: IGrantable): void {
+    this.grantSchedules(grantee, ['scheduler:CreateSchedule']);
+  }
+
+  private grantSchedules(grantee: IGrantable, actions: string[]): void {
     const schedules = Stack.of(this).formatArn({
       service: 'scheduler',
       resource: 'schedule',
       resourceName: `${this.group.scheduleGroupName}/*`,
     });
-    grantee.grantPrincipal.addToPrincipalPolicy(
-      new PolicyStatement({
-        actions: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule'],
-        resources: [schedules],
-      }),
-    );
+    grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions, resources: [schedules] }));
     this.role.grantPassRole(grantee.grantPrincipal);
     if (Construct.isConstruct(grantee))
       acknowledgeWildcard(

@@ -10,6 +10,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Reminders } from '../lambdas/domain/ports.js';
 import type { AwsCall, FunctionName } from '../runtime/aws-calls.js';
 import { ConcreteStack, simulate } from './support/iam.js';
 import { SANNE, type TestRuntime, testRuntime } from './support/runtime.js';
@@ -135,6 +136,20 @@ beforeAll(async () => {
   await rt.advance('PT3M');
   const recovery = await rt.intakeRecovery(120);
   if (recovery.started !== 1) throw new Error(`the recovery started ${recovery.started} ladders, not 1`);
+  // A crash between a commit and its CreateSchedule: the same function makes the lost schedules
+  // again (test/schedule-recovery.test.ts).
+  const held = rt.procedure.deps as { reminders: Reminders };
+  const reminders = held.reminders;
+  held.reminders = {
+    schedule: () => Promise.reject(new Error('the function ended here')),
+    cancel: (name) => reminders.cancel(name),
+  };
+  await rt.call('POST', '/complaints', { body: SANNE });
+  await rt.advance('PT0S');
+  held.reminders = reminders;
+  await rt.advance('PT3M');
+  const remade = await rt.intakeRecovery(120);
+  if (!remade.schedules.rescheduled) throw new Error('the recovery made no lost schedule again');
   // Deadlines pass unanswered (reminders, breaches), then the complainant withdraws (a stop).
   await rt.advance('P40D');
   await rt.call('POST', `/complaints/${good.json.id}/withdraw`, {
@@ -161,13 +176,15 @@ describe('aws permissions: every recorded call is allowed by its function’s ro
     const fns = new Set(recorded().map((c) => c.fn));
     for (const fn of ['api', 'beginStep', 'awaitAction', 'mailEvents', 'recoverIntake'] as FunctionName[])
       expect(fns, fn).toContain(fn);
-    // The recovery's own calls: the index of dossiers whose ladder did not start, the dossier, the start.
+    // The recovery's own calls: the index of dossiers whose ladder did not start, the dossier, the
+    // start; the index of open dossiers, and the schedule a crash lost.
     const recovery = new Set(
       recorded()
         .filter((c) => c.fn === 'recoverIntake')
         .map((c) => `${c.command}${c.index ? ` ${c.index}` : ''}`),
     );
-    for (const call of ['Query byRole', 'Query', 'StartExecution']) expect(recovery, call).toContain(call);
+    for (const call of ['Query byRole', 'Query', 'StartExecution', 'Query worklist', 'CreateSchedule'])
+      expect(recovery, call).toContain(call);
   });
 
   it('records the calls that start a stopped clock again from an e-mail reply and from a stale wait', () => {

@@ -308,16 +308,32 @@ describe('cdk: intake recovery', () => {
       expect(JSON.stringify(s.Resource)).toContain(recovery);
   });
 
-  it('the recovery function starts ladders through the alias and reads the table; it sends, plans and stops nothing', () => {
+  it('the recovery function starts ladders through the alias, reads the table and makes lost schedules again; it writes, sends, deletes and stops nothing', () => {
     const actions = statementsOf(resources[functionId('recover-intake.ts')]?.Properties.Role).flatMap(actionsOf);
-    expect(actions).toEqual(expect.arrayContaining(['states:StartExecution', 'dynamodb:Query', 'dynamodb:GetItem']));
-    for (const a of ['ses:SendEmail', 'scheduler:CreateSchedule', 'states:StopExecution', 'states:SendTaskSuccess'])
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'states:StartExecution',
+        'dynamodb:Query',
+        'dynamodb:GetItem',
+        'scheduler:CreateSchedule',
+        'iam:PassRole',
+      ]),
+    );
+    for (const a of [
+      'ses:SendEmail',
+      'scheduler:DeleteSchedule',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'states:StopExecution',
+      'states:SendTaskSuccess',
+    ])
       expect(actions).not.toContain(a);
   });
 
   it('an alarm goes off when the recovery had to start a ladder, and when it fails', () => {
     const alarms = Object.values(resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
     expect(alarms.some((a) => a.Properties.MetricName === 'IntakeRecovered')).toBe(true);
+    expect(alarms.some((a) => a.Properties.MetricName === 'SchedulesRecovered')).toBe(true);
     const recovery = functionId('recover-intake.ts');
     expect(
       alarms.some(

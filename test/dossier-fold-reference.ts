@@ -1,6 +1,7 @@
 /**
  * The dossier fold as it was before the copy-on-write projection (lambdas/domain/dossier.ts at
- * daf6261, verbatim but for the names): every projection a structuredClone of the whole view,
+ * daf6261, verbatim but for the names and the reminders' `decidedAt` that main added since, f0b6289):
+ * every projection a structuredClone of the whole view,
  * events applied in place. Kept only as the judge of test/dossier-fold.test.ts, which holds the new
  * fold to exactly these answers on arbitrary event sequences. Not used by the product.
  */
@@ -193,7 +194,7 @@ function apply(view: DossierView, e: DossierEvent) {
       view.received = { ...view.received, complainant: { ...view.received.complainant, email: e.data.email } };
       return;
     case 'reminder.scheduled':
-      view.reminders[e.data.name] = { at: e.data.at, stepId: e.data.stepId, active: true };
+      view.reminders[e.data.name] = { at: e.data.at, stepId: e.data.stepId, active: true, decidedAt: e.at };
       return;
     case 'reminder.cancelled': {
       const r = view.reminders[e.data.name];

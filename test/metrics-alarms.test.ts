@@ -83,6 +83,7 @@ describe('metrics match alarms', () => {
         observer.letterFailed({ regulationId: regulation });
         observer.letterBounced({ regulationId: regulation });
         observer.intakeRecovered({ regulationId: regulation, started: 1 });
+        observer.schedulesRecovered({ regulationId: regulation, rescheduled: 1 });
       });
       expect(metrics.length, stack.stackName).toBeGreaterThan(0);
       const alarms = Object.entries(stack.template.Resources).filter(

@@ -86,7 +86,7 @@ function coreOn(store: DynamoDossierStore, onSend?: (mail: Mail) => Promise<void
         return { messageId: `m${sent.length}` };
       },
     },
-    reminders: { schedule: async () => {}, cancel: async () => {} },
+    reminders: { schedule: async () => true, cancel: async () => {} },
     workflow: {
       start: async () => 'arn',
       succeed: async () => {},

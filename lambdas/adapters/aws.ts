@@ -98,7 +98,7 @@ export class SchedulerReminders implements Reminders {
     private readonly target: { arn: string; roleArn: string; groupName: string; deadLetterArn?: string },
   ) {}
 
-  async schedule(name: string, at: Date, payload: ReminderPayload): Promise<void> {
+  async schedule(name: string, at: Date, payload: ReminderPayload): Promise<boolean> {
     // at() takes local time without zone, with the zone beside it; precision is one minute.
     const local = new Intl.DateTimeFormat('sv-SE', {
       timeZone: 'Europe/Amsterdam',
@@ -132,8 +132,10 @@ export class SchedulerReminders implements Reminders {
           },
         }),
       );
+      return true;
     } catch (e) {
-      if (errorName(e) !== 'ConflictException') throw e; // already scheduled: a retry
+      if (errorName(e) !== 'ConflictException') throw e;
+      return false; // already scheduled: a retry
     }
   }
 

@@ -357,7 +357,10 @@ export class DynamoDossierStore implements HeldMailStore {
 
   /** The `id` of every item an index query finds, page after page. */
   private async idsThrough(
-    query: Pick<QueryCommandInput, 'IndexName' | 'KeyConditionExpression' | 'ExpressionAttributeValues'>,
+    query: Pick<
+      QueryCommandInput,
+      'IndexName' | 'KeyConditionExpression' | 'FilterExpression' | 'ExpressionAttributeValues'
+    >,
   ): Promise<string[]> {
     const ids: string[] = [];
     let start: Record<string, unknown> | undefined;
@@ -393,6 +396,20 @@ export class DynamoDossierStore implements HeldMailStore {
       start = page.LastEvaluatedKey;
     } while (start);
     return ids;
+  }
+
+  /**
+   * Open dossiers that decided a schedule after `after` and at or before `upTo` (ISO instants):
+   * the worklist index holds only open dossiers, so a run of the scheduled recovery reads what is
+   * open, never closed history, and loads only those whose decisions are recent.
+   */
+  async scheduledBetween(regulationId: string, after: string, upTo: string): Promise<string[]> {
+    return this.idsThrough({
+      IndexName: INDEXES.worklist.name,
+      KeyConditionExpression: 'gsi1pk = :p',
+      FilterExpression: 'schedulesDecidedAt > :after AND schedulesDecidedAt <= :upTo',
+      ExpressionAttributeValues: { ':p': `OPEN#${regulationId}`, ':after': after, ':upTo': upTo },
+    });
   }
 
   /**
@@ -541,6 +558,13 @@ export class DynamoDossierStore implements HeldMailStore {
       Object.assign(item, { gsi2pk: pendingKey(view.regulationId), gsi2sk: view.id });
     if (view.status === 'open') {
       Object.assign(item, { gsi1pk: `OPEN#${view.regulationId}`, gsi1sk: `${due}#${view.id}` });
+      // When it last decided a schedule: the scheduled recovery makes again what a crash between
+      // that commit and CreateSchedule lost, and looks only at recent decisions (scheduledBetween).
+      const decided = Object.values(view.reminders).reduce<string | undefined>(
+        (latest, r) => (latest === undefined || r.decidedAt > latest ? r.decidedAt : latest),
+        undefined,
+      );
+      if (decided) Object.assign(item, { schedulesDecidedAt: decided });
       // Sorted by receipt, which is never later than the commit: a look a little early at one whose
       // StartExecution is still on its way is harmless, as the start is idempotent.
       if (!view.executionArn)

@@ -280,7 +280,8 @@ export interface DossierView {
       detail?: string;
     };
   })[];
-  reminders: Record<string, { at: string; stepId: string; active: boolean }>;
+  /** `decidedAt`: the commit that decided it (the scheduled recovery looks at recent decisions only). */
+  reminders: Record<string, { at: string; stepId: string; active: boolean; decidedAt: string }>;
   executionArn?: string;
   /** When the running execution was recorded as started (its lifetime counts from about then). */
   executionStartedAt?: string;
@@ -642,7 +643,12 @@ function apply(draft: Draft, e: DossierEvent) {
       view.received = { ...view.received, complainant: { ...view.received.complainant, email: e.data.email } };
       return;
     case 'reminder.scheduled':
-      draft.record('reminders')[e.data.name] = draft.own({ at: e.data.at, stepId: e.data.stepId, active: true });
+      draft.record('reminders')[e.data.name] = draft.own({
+        at: e.data.at,
+        stepId: e.data.stepId,
+        active: true,
+        decidedAt: e.at,
+      });
       return;
     case 'reminder.cancelled': {
       if (view.reminders[e.data.name]) draft.item(draft.record('reminders'), e.data.name).active = false;

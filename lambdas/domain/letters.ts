@@ -238,6 +238,40 @@ function replyByLines(replyBy: string | undefined): string[] {
   ];
 }
 
+/**
+ * Free, independent help the statute gives a complainant where the regulation names no help of its
+ * own: cliëntondersteuning, free and independent, from the municipality under the Wmo 2015 (art.
+ * 2.2.4) and the Jeugdwet, from the zorgkantoor under the Wlz (PEOPLE.md, "What complainants must
+ * be told"). Said in the acknowledgement, when the complaint begins.
+ */
+function clientSupportLines(reg: Regulation): string[] {
+  const frameworks = reg.organisation.legalFramework;
+  // Wkkgz art. 15: the provider has a complaints officer who advises and helps the complainant
+  // free of charge (PEOPLE.md); named, with how to reach them, where the regulation names them.
+  const officer = frameworks.includes('wkkgz')
+    ? reg.roles.find((r) => r.kind === 'complaints-officer')?.people[0]
+    : undefined;
+  if (officer)
+    return [
+      '',
+      `Wilt u hulp bij uw klacht? Onze klachtenfunctionaris ${officer.name} helpt u gratis.`,
+      ...[officer.phone && `  telefoon: ${officer.phone}`, officer.email && `  e-mail: ${officer.email}`].filter(
+        (x): x is string => !!x,
+      ),
+    ];
+  const from = frameworks.some((f) => f === 'wmo' || f === 'jeugdwet')
+    ? 'uw gemeente'
+    : frameworks.includes('wlz')
+      ? 'het zorgkantoor'
+      : undefined;
+  if (!from) return [];
+  return [
+    '',
+    'Wilt u hulp bij uw klacht? Dat kan gratis. Een onafhankelijke cliëntondersteuner helpt u, los van ons.',
+    `Vraag ernaar bij ${from}.`,
+  ];
+}
+
 /** Where the complainant can go after this rung: the rungs the regulation offers, and the referrals. */
 function nextStepLines(reg: Regulation, view: DossierView): string[] {
   const rung = reg.ladder.rungs.find((r) => r.id === view.rungId);
@@ -551,6 +585,7 @@ export function renderLetter(input: LetterInput): Letter {
       lines.push('', 'U kunt uw klacht op ieder moment intrekken.');
       const support = reg.eligibility.support.flatMap((s) => (s.referral ? [s.referral] : []));
       if (support.length) lines.push('', 'Wilt u hulp bij uw klacht? Dat kan gratis:', ...referralLines(reg, support));
+      else lines.push(...clientSupportLines(reg));
       break;
     }
     case 'respondent-notice':

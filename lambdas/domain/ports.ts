@@ -26,7 +26,8 @@ export interface Mailer {
 
 /** One-time reminders (EventBridge Scheduler `at()` schedules). */
 export interface Reminders {
-  schedule(name: string, at: Date, payload: ReminderPayload): Promise<void>;
+  /** Makes a one-time schedule: true when made now, false when one of that name was there already. */
+  schedule(name: string, at: Date, payload: ReminderPayload): Promise<boolean>;
   cancel(name: string): Promise<void>;
 }
 
@@ -119,6 +120,8 @@ export interface DossierStore {
   pending(regulationId: string): Promise<string[]>;
   /** Open dossiers received before `before` whose ladder has not recorded its execution (intake recovery). */
   starting(regulationId: string, before: string): Promise<string[]>;
+  /** Open dossiers that decided a schedule in (`after`, `upTo`] (the scheduled recovery of lost schedules). */
+  scheduledBetween(regulationId: string, after: string, upTo: string): Promise<string[]>;
   /** The improvement register over all dossiers of a regulation, by due date (a projection, not a scan). */
   improvements(regulationId: string, q?: { status?: Improvement['status']; limit?: number }): Promise<ImprovementRow[]>;
   /** Brings the register's projection and the view of one dossier up to date (after a crash between the writes). */

@@ -11,6 +11,7 @@ import type { LetterKind } from '../../../statemachines/model.js';
 import type { DossierView, EventBody, QueuedLetter } from '../dossier.js';
 import { ConflictError, LetterRejectedError, NotFoundError } from '../errors.js';
 import { PAGE_LINK, renderLetter } from '../letters.js';
+import type { ReminderPayload } from '../ports.js';
 import { isWellFormed } from '../text.js';
 import { messageIdReference, type ProcedureDeps } from './types.js';
 
@@ -20,6 +21,21 @@ import { messageIdReference, type ProcedureDeps } from './types.js';
  */
 export function letterKey(dossierId: string, letterId: string): string {
   return createHash('sha256').update(`${dossierId}/${letterId}`).digest('hex').slice(0, 40);
+}
+
+/** What a decided reminder's schedule carries to the reminder function (made at once, or again by the recovery). */
+export function reminderPayload(
+  dossierId: string,
+  d: Extract<EventBody, { type: 'reminder.scheduled' }>['data'],
+): ReminderPayload {
+  return {
+    // A term for the whole handling: its reminder or its end (procedure/handling-terms.ts).
+    ...(d.kind ? { kind: d.kind } : {}),
+    dossierId,
+    stepId: d.stepId,
+    deadlineId: d.deadlineId,
+    name: d.name,
+  } as ReminderPayload;
 }
 
 /** The procedure's shared core: the regulation, the clock, decide-and-append, the outbox. */
@@ -108,16 +124,8 @@ export class Core {
   async deliver(view: DossierView, appended: EventBody[], force = false): Promise<void> {
     let latest = view;
     for (const b of appended) {
-      if (b.type === 'reminder.scheduled') {
-        await this.deps.reminders.schedule(b.data.name, new Date(b.data.at), {
-          // A term for the whole handling: its reminder or its end (procedure/handling-terms.ts).
-          ...(b.data.kind ? { kind: b.data.kind } : {}),
-          dossierId: view.id,
-          stepId: b.data.stepId,
-          deadlineId: b.data.deadlineId,
-          name: b.data.name,
-        });
-      }
+      if (b.type === 'reminder.scheduled')
+        await this.deps.reminders.schedule(b.data.name, new Date(b.data.at), reminderPayload(view.id, b.data));
       if (b.type === 'reminder.cancelled') await this.deps.reminders.cancel(b.data.name);
       if (b.type === 'retention.scheduled') {
         await this.deps.reminders.schedule(b.data.name, new Date(b.data.at), {

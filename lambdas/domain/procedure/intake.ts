@@ -16,6 +16,7 @@ import type { Core } from './core.js';
 import { deadlineFor } from './deadlines.js';
 import { lettersOf, termsAtReceipt } from './handling-terms.js';
 import { startLadder } from './ladder-tasks.js';
+import { lostSchedules } from './recovery.js';
 import { decideSuspend, missingInformationGround, resumeOnInformation, resumesWhen, wakeStep } from './suspension.js';
 import type { Caller, ComplaintInput } from './types.js';
 
@@ -163,7 +164,8 @@ export async function recoverIntake(core: Core): Promise<number> {
     // that term then never ran out (the crash test found one). Made again; one that exists answers
     // ConflictException, which the adapter takes as made. Only those still to come, or whose
     // deadline is still open: a fired reminder is not cancelled, and must not fire twice.
-    const rescheduled = await lostSchedules(core, view);
+    const now = core.deps.clock.now().toISOString();
+    const rescheduled = lostSchedules(view, await core.deps.store.events(view.id), now, now);
     if (rescheduled.length || view.letters.some((l) => l.status === 'queued'))
       await core
         .deliver(view, rescheduled, true)
@@ -183,22 +185,6 @@ export async function recoverIntake(core: Core): Promise<number> {
   }
   if (started) core.deps.observer?.intakeRecovered?.({ regulationId: core.reg.id, started });
   return started;
-}
-
-/** The `reminder.scheduled` bodies of the dossier's active reminders that may still need their schedule. */
-async function lostSchedules(core: Core, view: DossierView): Promise<EventBody[]> {
-  const active = Object.entries(view.reminders).filter(([, r]) => r.active);
-  if (!active.length) return [];
-  const now = core.deps.clock.now().toISOString();
-  const latest = new Map<string, EventBody>();
-  for (const e of await core.deps.store.events(view.id))
-    if (e.type === 'reminder.scheduled') latest.set(e.data.name, { type: e.type, data: e.data } as EventBody);
-  return active.flatMap(([name, r]) => {
-    const b = latest.get(name);
-    if (!b || b.type !== 'reminder.scheduled') return [];
-    const open = view.deadlines.some((d) => d.deadlineId === b.data.deadlineId && d.status === 'open');
-    return r.at > now || open ? [b] : [];
-  });
 }
 
 /**

@@ -25,6 +25,8 @@ export interface ProcedureDeps {
     letterBounced?(info: { regulationId: string; dossierId: string; letterId: string; problem: string }): void;
     /** Ladders the intake recovery started (a crash came between a complaint's commit and its start). */
     intakeRecovered?(info: { regulationId: string; started: number }): void;
+    /** Schedules the recovery made again (a crash came between a commit and its CreateSchedule). */
+    schedulesRecovered?(info: { regulationId: string; rescheduled: number }): void;
   };
 }
 
