@@ -102,6 +102,10 @@ describe("browser: a complainant's whole path on a phone (ONS welzijn)", () => {
     await rt.advance('P50D');
     await own.reload();
     await shot(own, '7-page-closed', 'their page after closure');
+    // The same address as after asking for the manager (?bericht=verder): closed, that is no longer so.
+    const closedText = await own.locator('main').innerText();
+    expect(closedText).toContain('Uw klacht is afgesloten op maandag 19 oktober 2026.');
+    expect(closedText).not.toContain('Uw klacht gaat naar de volgende stap');
 
     const all = await letters();
     writeFileSync(`${SHOTS}/letters.txt`, all.map((l, i) => `===== ${i + 1}. ${l.subject}\n${l.text}\n`).join('\n'));

@@ -147,7 +147,7 @@ export function sentence(title: string): string {
  * write for their officers ("Is de klacht ontvankelijk?", "Vooronderzoek", "de klant"), the
  * complainant reads "u". Whole titles first, then words inside others.
  */
-const PLAIN: [RegExp, string | ((match: string, ...rest: any[]) => string)][] = [
+const PLAIN: [RegExp, string | ((match: string, offset: number) => string)][] = [
   [/^Is de klacht ontvankelijk\?$/i, 'Kunnen wij uw klacht behandelen?'],
   [/^De klager en de beklaagde horen$/i, 'Gesprek met u en met de medewerker over wie u klaagt'],
   [/^De klacht is ontvankelijk\.?$/i, 'Wij nemen uw klacht in behandeling.'],
@@ -246,6 +246,19 @@ function replyByLines(replyBy: string | undefined): string[] {
  */
 function clientSupportLines(reg: Regulation): string[] {
   const frameworks = reg.organisation.legalFramework;
+  // Wkkgz art. 15: the provider has a complaints officer who advises and helps the complainant
+  // free of charge (PEOPLE.md); named, with how to reach them, where the regulation names them.
+  const officer = frameworks.includes('wkkgz')
+    ? reg.roles.find((r) => r.kind === 'complaints-officer')?.people[0]
+    : undefined;
+  if (officer)
+    return [
+      '',
+      `Wilt u hulp bij uw klacht? Onze klachtenfunctionaris ${officer.name} helpt u gratis.`,
+      ...[officer.phone && `  telefoon: ${officer.phone}`, officer.email && `  e-mail: ${officer.email}`].filter(
+        (x): x is string => !!x,
+      ),
+    ];
   const from = frameworks.some((f) => f === 'wmo' || f === 'jeugdwet')
     ? 'uw gemeente'
     : frameworks.includes('wlz')
