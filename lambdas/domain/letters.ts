@@ -147,7 +147,7 @@ export function sentence(title: string): string {
  * write for their officers ("Is de klacht ontvankelijk?", "Vooronderzoek", "de klant"), the
  * complainant reads "u". Whole titles first, then words inside others.
  */
-const PLAIN: [RegExp, string | ((match: string, ...rest: any[]) => string)][] = [
+const PLAIN: [RegExp, string | ((match: string, offset: number) => string)][] = [
   [/^Is de klacht ontvankelijk\?$/i, 'Kunnen wij uw klacht behandelen?'],
   [/^De klager en de beklaagde horen$/i, 'Gesprek met u en met de medewerker over wie u klaagt'],
   [/^De klacht is ontvankelijk\.?$/i, 'Wij nemen uw klacht in behandeling.'],
