@@ -97,6 +97,13 @@ export interface RuntimeOptions {
   ignoreLintErrors?: boolean;
   /** How the caller names that choice in the refusal and the warning (the CLI: --ignore-lint-errors). */
   lintOverride?: string;
+  /**
+   * A preset's committed ASL is not validated again at start: test/compile.test.ts validates every
+   * committed preset with asl-validator, and it is the file CDK deploys. The simulation sets it
+   * (the validation is about a second of its start-up, #19); `npm start` and an organisation's own
+   * regulation file are validated as before.
+   */
+  trustCommittedAsl?: boolean;
   /** Print the ready message (the CLI does; tests do not need it). */
   log?: (line: string) => void;
 }
@@ -347,11 +354,13 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   };
   // A preset runs its committed ASL, exactly as CDK deploys it; an organisation's own file is
   // compiled by the same compiler CDK uses.
-  const definition =
-    (PRESET_IDS as readonly string[]).includes(opts.regulation) && existsSync(aslFile(reg.id))
-      ? loadAsl(reg.id, substitutions)
-      : JSON.parse(substitute(JSON.stringify(compileRegulation(reg)), substitutions));
-  stepFunctions.register(`klachtflow-${reg.id}`, definition, handlers);
+  const committed = (PRESET_IDS as readonly string[]).includes(opts.regulation) && existsSync(aslFile(reg.id));
+  const definition = committed
+    ? loadAsl(reg.id, substitutions)
+    : JSON.parse(substitute(JSON.stringify(compileRegulation(reg)), substitutions));
+  stepFunctions.register(`klachtflow-${reg.id}`, definition, handlers, {
+    validate: !(committed && opts.trustCommittedAsl),
+  });
   const statusUrl = (id: string, token: string) => `${url}/klacht/${id}/${token}`;
   const inboundSes = awsInProcess
     ? (inProcessSes(sesServices) as unknown as SESClient)
@@ -560,6 +569,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
 }
 
 import { Hono } from 'hono';
+// Imported once: a dynamic import per clock call went through the module loader every time (#19).
+import { Temporal } from 'temporal-polyfill';
 
 /** /local/*: the runtime's own routes: the clock, the mailbox. Only in the local runtime. */
 function createLocalRoutes(deps: {
@@ -621,7 +632,6 @@ function createLocalRoutes(deps: {
     let target: Date;
     const now = deps.clock.now();
     if (typeof body.advance === 'string') {
-      const { Temporal } = await import('temporal-polyfill');
       let duration: InstanceType<typeof Temporal.Duration>;
       try {
         duration = Temporal.Duration.from(body.advance);

@@ -181,9 +181,15 @@ export class LocalStepFunctions {
   }
 
   /** Registers a state machine with the functions its Task states call, by FunctionName. */
-  register(name: string, definition: AslDocument, functions: Record<string, LocalFunction>): string {
-    // Validate the document once, as deployed; resumed copies run with validation off.
-    new StateMachine(definition as never);
+  register(
+    name: string,
+    definition: AslDocument,
+    functions: Record<string, LocalFunction>,
+    options: { validate?: boolean } = {},
+  ): string {
+    // Validate the document once, as deployed; resumed copies run with validation off. A caller
+    // that runs a document validated elsewhere (a committed preset) may say so.
+    if (options.validate ?? true) new StateMachine(definition as never);
     const arn = this.stateMachineArn(name);
     this.machines.set(arn, { definition, functions });
     for (const key of this.segments.keys()) if (key.startsWith(`${arn}\u0000`)) this.segments.delete(key);

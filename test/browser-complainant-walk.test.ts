@@ -102,6 +102,10 @@ describe("browser: a complainant's whole path on a phone (ONS welzijn)", () => {
     await rt.advance('P50D');
     await own.reload();
     await shot(own, '7-page-closed', 'their page after closure');
+    // The same address as after asking for the manager (?bericht=verder): closed, that is no longer so.
+    const closedText = await own.locator('main').innerText();
+    expect(closedText).toContain('Uw klacht is afgesloten op maandag 19 oktober 2026.');
+    expect(closedText).not.toContain('Uw klacht gaat naar de volgende stap');
 
     const all = await letters();
     writeFileSync(`${SHOTS}/letters.txt`, all.map((l, i) => `===== ${i + 1}. ${l.subject}\n${l.text}\n`).join('\n'));
@@ -137,6 +141,10 @@ describe("browser: a complainant's whole path on a phone (ONS welzijn)", () => {
       if (there >= 0) expect(options, `${l.subject}\n${l.text}`).toBeGreaterThanOrEqual(0);
       if (there >= 0) expect(there, `${l.subject}\n${l.text}`).toBeGreaterThan(options);
     }
+    // ONS works under the Wmo: the acknowledgement tells them of free, independent help (Wmo 2015
+    // art. 2.2.4, PEOPLE.md "What complainants must be told").
+    expect(all[0]?.text).toContain('Een onafhankelijke cliëntondersteuner helpt u, los van ons.');
+    expect(all[0]?.text).toContain('Vraag ernaar bij uw gemeente.');
     // The closure says why, and where they can still go.
     const closing = all.at(-1)?.text ?? '';
     expect(closing).toContain('U heeft ons niet laten weten of u verder wilt met uw klacht.');

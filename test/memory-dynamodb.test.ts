@@ -137,6 +137,29 @@ describe('memory DynamoDB: the same answers as dynalite', () => {
           ExpressionAttributeValues: { ':p': 'x' },
           ConsistentRead: true,
         }),
+      // Fields of the wrong type, as a caller without TypeScript may send them: DynamoDB converts
+      // or refuses them (the memory store takes SDK-shaped requests as they are, #19, not these).
+      () =>
+        new QueryCommand({
+          TableName: TABLE,
+          KeyConditionExpression: 'pk = :p',
+          ExpressionAttributeValues: { ':p': 'cond#1' },
+          Limit: '1' as unknown as number,
+        }),
+      () =>
+        new QueryCommand({
+          TableName: TABLE,
+          KeyConditionExpression: 'pk = :p',
+          ExpressionAttributeValues: { ':p': 'cond#1' },
+          ConsistentRead: 'true' as unknown as boolean,
+          ScanIndexForward: 'no' as unknown as boolean,
+        }),
+      () =>
+        new GetCommand({
+          TableName: TABLE,
+          Key: { pk: 'cond#1', sk: 'VIEW' },
+          ProjectionExpression: 7 as unknown as string,
+        }),
       () => new DeleteCommand({ TableName: TABLE, Key: { pk: 'cond#1', sk: 'VIEW' }, ReturnValues: 'ALL_OLD' }),
       () => new GetCommand({ TableName: TABLE, Key: { pk: 'cond#1', sk: 'VIEW' } }),
     ];
@@ -290,6 +313,7 @@ describe('memory DynamoDB: the same answers as dynalite', () => {
       v: value,
       cond: fc.constantFrom('none', 'not-exists', 'v-less', 'v-equal-or-missing'),
       cv: value,
+      ret: fc.constantFrom(undefined, 'NONE', 'ALL_OLD'),
     });
     const updateOp = fc.record({
       kind: fc.constant('update' as const),
@@ -349,7 +373,10 @@ describe('memory DynamoDB: the same answers as dynalite', () => {
                         ExpressionAttributeValues: { ':c': o.cv },
                       }
                     : {};
-            const [a, b] = await both(() => new PutCommand({ TableName: TABLE, Item: item, ...cond }));
+            const [a, b] = await both(
+              () =>
+                new PutCommand({ TableName: TABLE, Item: item, ...cond, ...(o.ret ? { ReturnValues: o.ret } : {}) }),
+            );
             expect(b).toEqual(a);
           } else if (o.kind === 'update') {
             const values: Record<string, unknown> = {};

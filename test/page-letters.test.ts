@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { act, dossier, type Submitted, submit, walk } from './support/ladder.js';
+import { act, dossier, escalate, type Submitted, submit, walk } from './support/ladder.js';
 import { type TestRuntime, testRuntime } from './support/runtime.js';
 
 // The letters on the complainant's own page ("Brieven aan u") as the page shows them: never a
@@ -130,6 +130,27 @@ describe("the complainant's page shows their letters without a placeholder", () 
     expect(thirdPerson(text)).toEqual([]);
     // The closing letter still says where the question is: on this page.
     expect(text).toContain('op deze pagina');
+  });
+
+  // The letters say "u" to everyone; a regulation's own words put into them must too (the
+  // Ondersteuningsteam's document says "je": "als wij je aanvulling hebben ontvangen").
+  it('Ondersteuningsteam: the request for missing information speaks with one voice', async () => {
+    const rt = await testRuntime('ondersteuningsteam', '2026-09-03T09:00:00+02:00');
+    runtimes.push(rt);
+    const s = await submit(rt);
+    // To the handler, whose check of the window may stop the clock while it waits for the addition.
+    await act(rt, s.id, 'conversation', 'not-resolved');
+    await escalate(rt, s, 'handler');
+    const asked = await rt.call('POST', `/dossiers/${s.id}/missing-information`, {
+      token: rt.officers.handler,
+      body: { note: 'de datum van het gesprek' },
+    });
+    expect(asked.status, asked.text).toBe(200);
+    await rt.advance('PT0S');
+    const own = await rt.call('GET', `/complaints/${s.id}`, { token: s.token });
+    const texts = [...own.json.letters.map((l: any) => l.text), own.json.suspension?.resumesWhen ?? ''];
+    for (const t of texts) expect(t.match(/\b(je|jij|jouw)\b/gi) ?? [], t).toEqual([]);
+    expect(own.json.suspension?.resumesWhen).toBe('als wij uw aanvulling hebben ontvangen');
   });
 
   it('ONS welzijn: the closure letter', async () => {

@@ -28,7 +28,14 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { monotonicFactory } from 'ulid';
-import { type DossierEvent, type DossierView, deriveView, type EventBody, project } from '../domain/dossier.js';
+import {
+  advance,
+  type DossierEvent,
+  type DossierView,
+  deriveView,
+  type EventBody,
+  project,
+} from '../domain/dossier.js';
 import { ConflictError } from '../domain/errors.js';
 import type { HeldMail, HeldMailStore, ImprovementRow, NewDossierRecords } from '../domain/ports.js';
 
@@ -222,15 +229,23 @@ export class DynamoDossierStore implements HeldMailStore {
     return r.Item?.id as string | undefined;
   }
 
-  /** All events of a dossier, in order (consistent read: the table, never an index). */
-  async events(id: string): Promise<DossierEvent[]> {
+  /**
+   * All events of a dossier, in order (consistent read: the table, never an index); with `after`,
+   * only those with a higher sequence number (the commits after it: a commit's key is its first
+   * event's number, and a commit never spans the version a view was folded to).
+   */
+  async events(id: string, after = 0): Promise<DossierEvent[]> {
     const out: DossierEvent[] = [];
     let start: Record<string, unknown> | undefined;
     do {
       const input: QueryCommandInput = {
         TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :e)',
-        ExpressionAttributeValues: { ':pk': dossierKey(id), ':e': 'EVENT#' },
+        KeyConditionExpression:
+          after > 0 ? 'pk = :pk AND sk BETWEEN :from AND :to' : 'pk = :pk AND begins_with(sk, :e)',
+        ExpressionAttributeValues:
+          after > 0
+            ? { ':pk': dossierKey(id), ':from': seqKey(after + 1), ':to': 'EVENT#\uffff' }
+            : { ':pk': dossierKey(id), ':e': 'EVENT#' },
         ConsistentRead: true,
         ExclusiveStartKey: start,
       };
@@ -241,8 +256,21 @@ export class DynamoDossierStore implements HeldMailStore {
     return out;
   }
 
-  /** The dossier's view, derived from its events; undefined when there is no such dossier. */
-  async load(id: string): Promise<DossierView | undefined> {
+  /**
+   * The dossier's view, derived from its events; undefined when there is no such dossier. With
+   * `after`, a view of this dossier read before: the events since are read and folded onto it, so
+   * a writer that lost a race reads the one or two commits it missed, not the whole dossier again
+   * (each retry used to read every event back). An erasure rewrites stored events: a view from
+   * before it is not brought up to date, the dossier is read whole.
+   */
+  async load(id: string, after?: DossierView): Promise<DossierView | undefined> {
+    if (after && after.id === id && after.version > 0 && !after.erasedAt) {
+      // `after` is a view this store returned, so its version ends a commit: the events since
+      // start at the next number (checked all the same; anything else reads the dossier whole).
+      const since = await this.events(id, after.version);
+      if (since.length === 0) return after;
+      if (since[0]?.seq === after.version + 1 && !since.some((e) => e.type === 'erased')) return advance(after, since);
+    }
     const events = await this.events(id);
     return events.length ? deriveView(id, events) : undefined;
   }

@@ -344,14 +344,118 @@ export interface DossierView {
   version: number;
 }
 
-/** The view after events that are not stored yet: lets a decision see its own effects. */
+/**
+ * The view after events that are not stored yet: lets a decision see its own effects. The view it
+ * starts from is left as it is, and shares with the result whatever these events do not change
+ * (see Draft): a projection costs what its events touch, not a copy of the whole dossier.
+ */
 export function project(view: DossierView, bodies: readonly EventBody[], at: string, by: string): DossierView {
-  const next: DossierView = structuredClone(view);
-  bodies.forEach((b, i) => {
-    apply(next, { ...b, seq: view.version + i + 1, at, by } as DossierEvent);
-  });
-  finish(next);
-  return next;
+  return advance(
+    view,
+    bodies.map((b, i) => ({ ...b, seq: view.version + i + 1, at, by }) as DossierEvent),
+  );
+}
+
+/**
+ * The view after stored events that came after it (`events`: those with a higher sequence number,
+ * in order), as deriving it from all events gives: a view read a moment ago is brought up to date
+ * by the few events since, instead of reading and folding the whole dossier again. Like `project`,
+ * it leaves `view` as it is and shares what the events do not change.
+ */
+export function advance(view: DossierView, events: readonly DossierEvent[]): DossierView {
+  const draft = new Draft({ ...view });
+  for (const e of events) apply(draft, e);
+  finish(draft.view);
+  return draft.view;
+}
+
+/** The lists of a view that events add to or change items of. */
+type ListKey =
+  | 'deadlines'
+  | 'letters'
+  | 'ended'
+  | 'started'
+  | 'improvements'
+  | 'conductNotes'
+  | 'messages'
+  | 'suspensions'
+  | 'attachments';
+/** The records of a view that events add entries to or change entries of. */
+type RecordKey = 'activations' | 'reminders' | 'registration';
+
+/**
+ * Copy-on-write over the view of one fold: a list or record of the view, or an item in one, is
+ * copied the first time an event of this fold changes it, and changed in place after that (it is
+ * the fold's own then). What the fold does not touch stays shared with the view it started from.
+ * A view is never changed once a fold has returned it: every change of a view goes through here
+ * (#19: project() deep-copied the whole view, letters' text and HTML included, for every decision,
+ * several times per ladder task). test/dossier-fold.test.ts holds it to the deep-copying fold.
+ */
+class Draft {
+  private readonly owned = new Set<object>();
+
+  /** `view`: a shallow copy of its own (its own fields may be set; nothing below them). */
+  constructor(readonly view: DossierView) {}
+
+  /** A list of the view, as this fold's own. */
+  list<K extends ListKey>(key: K): NonNullable<DossierView[K]> {
+    const current = this.view[key] as NonNullable<DossierView[K]> | undefined;
+    if (current && this.owned.has(current)) return current;
+    const copy = (current ? [...current] : []) as NonNullable<DossierView[K]>;
+    this.owned.add(copy);
+    this.view[key] = copy;
+    return copy;
+  }
+
+  /** A record of the view, as this fold's own. */
+  record<K extends RecordKey>(key: K): DossierView[K] {
+    const current = this.view[key];
+    if (this.owned.has(current)) return current;
+    const copy = { ...current };
+    this.owned.add(copy);
+    this.view[key] = copy;
+    return copy;
+  }
+
+  /** The item at `index` of one of this fold's own lists or records, as this fold's own. */
+  item<T extends object>(container: T[] | Record<string, T>, index: number | string): T {
+    const at = container as Record<number | string, T>;
+    const current = at[index] as T;
+    if (this.owned.has(current)) return current;
+    const copy = { ...current };
+    this.owned.add(copy);
+    at[index] = copy;
+    return copy;
+  }
+
+  /** A new item made by this fold: its own from the start. */
+  own<T extends object>(item: T): T {
+    this.owned.add(item);
+    return item;
+  }
+
+  /**
+   * The position of the first item of a list of the view whose `field` is `value`, or -1. A loop,
+   * not a predicate: a closure made per event was a good part of a fold's time.
+   */
+  find<K extends ListKey>(key: K, field: keyof NonNullable<DossierView[K]>[number], value: unknown): number {
+    const list = this.view[key] as NonNullable<DossierView[K]>[number][] | undefined;
+    if (!list) return -1;
+    for (let i = 0; i < list.length; i++)
+      if ((list[i] as NonNullable<DossierView[K]>[number])[field] === value) return i;
+    return -1;
+  }
+
+  /** The first item of a list of the view whose `field` is `value`, as this fold's own to change; undefined when none. */
+  change<K extends ListKey>(
+    key: K,
+    field: keyof NonNullable<DossierView[K]>[number],
+    value: unknown,
+  ): NonNullable<DossierView[K]>[number] | undefined {
+    const i = this.find(key, field, value);
+    if (i < 0) return undefined;
+    return this.item(this.list(key) as NonNullable<DossierView[K]>[number][], i);
+  }
 }
 
 function finish(view: DossierView) {
@@ -392,7 +496,7 @@ function byOfficer(e: DossierEvent): boolean {
 export function deriveView(id: string, events: readonly DossierEvent[]): DossierView {
   const first = events[0];
   if (first?.type !== 'received') throw new Error(`Dossier ${id} does not start with "received".`);
-  const view: DossierView = {
+  const draft = new Draft({
     id,
     reference: first.data.reference,
     regulationId: first.data.regulationId,
@@ -413,16 +517,17 @@ export function deriveView(id: string, events: readonly DossierEvent[]): Dossier
     conductNotes: [],
     messages: [],
     version: 0,
-  };
-  for (const e of events) apply(view, e);
-  finish(view);
-  return view;
+  });
+  for (const e of events) apply(draft, e);
+  finish(draft.view);
+  return draft.view;
 }
 
-function apply(view: DossierView, e: DossierEvent) {
+/** What one event does to the view (through the fold's draft: nothing shared is changed). */
+function apply(draft: Draft, e: DossierEvent) {
+  const view = draft.view;
   view.version = e.seq;
   if (byOfficer(e)) view.lastOfficerAt = e.at;
-  const deadline = (id: string) => view.deadlines.find((d) => d.deadlineId === id);
   switch (e.type) {
     case 'received':
       return;
@@ -431,36 +536,36 @@ function apply(view: DossierView, e: DossierEvent) {
       view.executionStartedAt = e.at;
       return;
     case 'deadline.set': {
-      const existing = deadline(e.data.deadlineId);
+      const existing = draft.change('deadlines', 'deadlineId', e.data.deadlineId);
       if (existing) Object.assign(existing, e.data);
-      else view.deadlines.push({ ...e.data, status: 'open', extended: false });
+      else draft.list('deadlines').push(draft.own({ ...e.data, status: 'open', extended: false }));
       return;
     }
     case 'deadline.extended': {
-      const d = deadline(e.data.deadlineId);
+      const d = draft.change('deadlines', 'deadlineId', e.data.deadlineId);
       if (d) Object.assign(d, e.data, { extended: true, status: 'open' });
       return;
     }
     case 'deadline.suspended': {
       const { suspensionId: _s, ...data } = e.data;
-      const d = deadline(e.data.deadlineId);
+      const d = draft.change('deadlines', 'deadlineId', e.data.deadlineId);
       if (d) Object.assign(d, data, { suspended: true });
       return;
     }
     case 'deadline.resumed': {
       const { suspensionId: _s, ...data } = e.data;
-      const d = deadline(e.data.deadlineId);
+      const d = draft.change('deadlines', 'deadlineId', e.data.deadlineId);
       if (d) Object.assign(d, data, { suspended: false });
       return;
     }
     case 'suspension.started': {
       const s: SuspensionView = { ...e.data, from: e.at, by: e.by };
       view.suspension = s;
-      view.suspensions = [...(view.suspensions ?? []), { ...s }];
+      draft.list('suspensions').push(draft.own({ ...s }));
       return;
     }
     case 'suspension.ended': {
-      const s = view.suspensions?.find((x) => x.suspensionId === e.data.suspensionId);
+      const s = draft.change('suspensions', 'suspensionId', e.data.suspensionId);
       if (s) Object.assign(s, { endedAt: e.at, endedWhy: e.data.why });
       if (view.suspension?.suspensionId === e.data.suspensionId) view.suspension = undefined;
       return;
@@ -468,25 +573,27 @@ function apply(view: DossierView, e: DossierEvent) {
     case 'deadline.met':
     case 'deadline.breached':
     case 'deadline.cancelled': {
-      const d = deadline(e.data.deadlineId);
+      const i = draft.find('deadlines', 'deadlineId', e.data.deadlineId);
+      const found = view.deadlines[i];
       // A breached deadline stays breached when the step is done late: the record must show it.
-      if (d && !(d.status === 'breached' && e.type === 'deadline.met')) {
-        d.status = e.type === 'deadline.met' ? 'met' : e.type === 'deadline.breached' ? 'breached' : 'cancelled';
+      if (found && !(found.status === 'breached' && e.type === 'deadline.met')) {
+        draft.item(draft.list('deadlines'), i).status =
+          e.type === 'deadline.met' ? 'met' : e.type === 'deadline.breached' ? 'breached' : 'cancelled';
       }
       return;
     }
     case 'step.started':
-      view.activations[e.data.stepId] = e.data.activation;
+      draft.record('activations')[e.data.stepId] = e.data.activation;
       if (view.rungId !== e.data.rungId) view.rungEnteredAt = e.at;
       view.rungId = e.data.rungId;
       view.current = { ...e.data, startedAt: e.at };
-      view.started.push({ stepId: e.data.stepId, activation: e.data.activation, seq: e.seq });
+      draft.list('started').push({ stepId: e.data.stepId, activation: e.data.activation, seq: e.seq });
       return;
     case 'step.awaiting':
-      if (view.current?.stepId === e.data.stepId) view.current.token = e.data.token;
+      if (view.current?.stepId === e.data.stepId) view.current = { ...view.current, token: e.data.token };
       return;
     case 'step.ended':
-      view.ended.push({
+      draft.list('ended').push({
         stepId: e.data.stepId,
         activation: e.data.activation,
         outcome: e.data.outcome,
@@ -497,27 +604,33 @@ function apply(view: DossierView, e: DossierEvent) {
       if (view.current?.stepId === e.data.stepId) view.current = undefined;
       return;
     case 'handover':
-      if (view.current?.stepId === e.data.stepId) view.current.assignee = e.data.to;
+      if (view.current?.stepId === e.data.stepId) view.current = { ...view.current, assignee: e.data.to };
       return;
     case 'letter.queued':
-      view.letters.push({ ...e.data, status: 'queued', queuedAt: e.at });
+      draft.list('letters').push(draft.own({ ...e.data, status: 'queued', queuedAt: e.at }));
       return;
     case 'letter.sent': {
-      const l = view.letters.find((x) => x.letterId === e.data.letterId);
+      const l = draft.change('letters', 'letterId', e.data.letterId);
       if (l) Object.assign(l, { status: 'sent', sentAt: e.at, messageId: e.data.messageId });
       return;
     }
     case 'letter.failed': {
-      const l = view.letters.find((x) => x.letterId === e.data.letterId);
-      if (l && l.status === 'queued') Object.assign(l, { status: 'failed', failedAt: e.at, failure: e.data.reason });
+      const i = draft.find('letters', 'letterId', e.data.letterId);
+      if (view.letters[i]?.status === 'queued')
+        Object.assign(draft.item(draft.list('letters'), i), {
+          status: 'failed',
+          failedAt: e.at,
+          failure: e.data.reason,
+        });
       return;
     }
     case 'letter.bounced':
     case 'letter.delayed': {
-      const l = view.letters.find((x) => x.letterId === e.data.letterId);
+      const i = draft.find('letters', 'letterId', e.data.letterId);
+      const l = view.letters[i];
       // A delay never hides a bounce or complaint already reported for the letter.
       if (l && !(e.type === 'letter.delayed' && l.delivery && l.delivery.problem !== 'delay'))
-        l.delivery = {
+        draft.item(draft.list('letters'), i).delivery = {
           problem: e.type === 'letter.bounced' ? e.data.problem : 'delay',
           at: e.at,
           addresses: e.data.addresses,
@@ -530,15 +643,19 @@ function apply(view: DossierView, e: DossierEvent) {
       view.received = { ...view.received, complainant: { ...view.received.complainant, email: e.data.email } };
       return;
     case 'reminder.scheduled':
-      view.reminders[e.data.name] = { at: e.data.at, stepId: e.data.stepId, active: true, decidedAt: e.at };
+      draft.record('reminders')[e.data.name] = draft.own({
+        at: e.data.at,
+        stepId: e.data.stepId,
+        active: true,
+        decidedAt: e.at,
+      });
       return;
     case 'reminder.cancelled': {
-      const r = view.reminders[e.data.name];
-      if (r) r.active = false;
+      if (view.reminders[e.data.name]) draft.item(draft.record('reminders'), e.data.name).active = false;
       return;
     }
     case 'message':
-      view.messages.push({
+      draft.list('messages').push({
         from: e.data.from,
         text: e.data.text,
         at: e.at,
@@ -547,7 +664,7 @@ function apply(view: DossierView, e: DossierEvent) {
       return;
     case 'attachment.added': {
       const { from, via, ...meta } = e.data;
-      view.attachments = [...(view.attachments ?? []), { ...meta, at: e.at, from, via }];
+      draft.list('attachments').push({ ...meta, at: e.at, from, via });
       return;
     }
     case 'intake.incomplete':
@@ -575,18 +692,18 @@ function apply(view: DossierView, e: DossierEvent) {
       view.withdrawn = true;
       return;
     case 'improvement.added':
-      view.improvements.push({ ...e.data });
+      draft.list('improvements').push(draft.own({ ...e.data }));
       return;
     case 'improvement.updated': {
-      const i = view.improvements.find((x) => x.improvementId === e.data.improvementId);
+      const i = draft.change('improvements', 'improvementId', e.data.improvementId);
       if (i) Object.assign(i, { status: e.data.status, ...(e.data.note ? { note: e.data.note } : {}) });
       return;
     }
     case 'registration.answered':
-      Object.assign(view.registration, e.data.answers);
+      Object.assign(draft.record('registration'), e.data.answers);
       return;
     case 'conduct.noted':
-      view.conductNotes.push({ ...e.data, at: e.at, by: e.by });
+      draft.list('conductNotes').push({ ...e.data, at: e.at, by: e.by });
       return;
     case 'satisfaction.answered':
       view.complainantSatisfaction = {
@@ -612,8 +729,10 @@ function apply(view: DossierView, e: DossierEvent) {
       return;
     case 'closed': {
       // A clock that still stood when the dossier closed stops counting there.
-      const s = view.suspensions?.find((x) => x.suspensionId === view.suspension?.suspensionId);
-      if (s && !s.endedAt) Object.assign(s, { endedAt: e.at, endedWhy: 'closed' });
+      const under = view.suspension?.suspensionId;
+      const i = draft.find('suspensions', 'suspensionId', under);
+      if (i >= 0 && !view.suspensions?.[i]?.endedAt)
+        Object.assign(draft.item(draft.list('suspensions'), i), { endedAt: e.at, endedWhy: 'closed' });
       view.suspension = undefined;
       view.status = 'closed';
       view.closed = { at: e.at, ...e.data };

@@ -147,7 +147,7 @@ export function sentence(title: string): string {
  * write for their officers ("Is de klacht ontvankelijk?", "Vooronderzoek", "de klant"), the
  * complainant reads "u". Whole titles first, then words inside others.
  */
-const PLAIN: [RegExp, string | ((match: string, ...rest: any[]) => string)][] = [
+const PLAIN: [RegExp, string | ((match: string, offset: number) => string)][] = [
   [/^Is de klacht ontvankelijk\?$/i, 'Kunnen wij uw klacht behandelen?'],
   [/^De klager en de beklaagde horen$/i, 'Gesprek met u en met de medewerker over wie u klaagt'],
   [/^De klacht is ontvankelijk\.?$/i, 'Wij nemen uw klacht in behandeling.'],
@@ -235,6 +235,40 @@ function replyByLines(replyBy: string | undefined): string[] {
   return [
     `Laat het ons uiterlijk ${dayOf(replyBy)} weten.`,
     'Hebben wij dan niets van u gehoord? Dan sluiten wij uw klacht af. U krijgt daarover een brief.',
+  ];
+}
+
+/**
+ * Free, independent help the statute gives a complainant where the regulation names no help of its
+ * own: cliëntondersteuning, free and independent, from the municipality under the Wmo 2015 (art.
+ * 2.2.4) and the Jeugdwet, from the zorgkantoor under the Wlz (PEOPLE.md, "What complainants must
+ * be told"). Said in the acknowledgement, when the complaint begins.
+ */
+function clientSupportLines(reg: Regulation): string[] {
+  const frameworks = reg.organisation.legalFramework;
+  // Wkkgz art. 15: the provider has a complaints officer who advises and helps the complainant
+  // free of charge (PEOPLE.md); named, with how to reach them, where the regulation names them.
+  const officer = frameworks.includes('wkkgz')
+    ? reg.roles.find((r) => r.kind === 'complaints-officer')?.people[0]
+    : undefined;
+  if (officer)
+    return [
+      '',
+      `Wilt u hulp bij uw klacht? Onze klachtenfunctionaris ${officer.name} helpt u gratis.`,
+      ...[officer.phone && `  telefoon: ${officer.phone}`, officer.email && `  e-mail: ${officer.email}`].filter(
+        (x): x is string => !!x,
+      ),
+    ];
+  const from = frameworks.some((f) => f === 'wmo' || f === 'jeugdwet')
+    ? 'uw gemeente'
+    : frameworks.includes('wlz')
+      ? 'het zorgkantoor'
+      : undefined;
+  if (!from) return [];
+  return [
+    '',
+    'Wilt u hulp bij uw klacht? Dat kan gratis. Een onafhankelijke cliëntondersteuner helpt u, los van ons.',
+    `Vraag ernaar bij ${from}.`,
   ];
 }
 
@@ -551,6 +585,7 @@ export function renderLetter(input: LetterInput): Letter {
       lines.push('', 'U kunt uw klacht op ieder moment intrekken.');
       const support = reg.eligibility.support.flatMap((s) => (s.referral ? [s.referral] : []));
       if (support.length) lines.push('', 'Wilt u hulp bij uw klacht? Dat kan gratis:', ...referralLines(reg, support));
+      else lines.push(...clientSupportLines(reg));
       break;
     }
     case 'respondent-notice':

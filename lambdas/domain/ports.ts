@@ -82,7 +82,12 @@ export interface DossierStore {
   nextReference(regulationId: string, year: number): Promise<string>;
   putReference(reference: string, regulationId: string, id: string): Promise<void>;
   idByReference(reference: string, regulationId: string): Promise<string | undefined>;
-  load(id: string): Promise<DossierView | undefined>;
+  /**
+   * The dossier's view; undefined when there is no such dossier. With `after` (a view of it read
+   * before), only the events since are read and folded onto it (a strongly consistent read all
+   * the same: the result is the dossier as it is now).
+   */
+  load(id: string, after?: DossierView): Promise<DossierView | undefined>;
   /** The dossier's events in order (the history; `load` is their fold). */
   events(id: string): Promise<DossierEvent[]>;
   /** `base`: the view at `expectedVersion` the events were decided on (saves reading the dossier back). */

@@ -846,6 +846,13 @@ const NOTICES: Record<string, string> = {
   tevreden: 'Dank u wel voor uw antwoord. Wij gebruiken het om van klachten te leren.',
 };
 
+/**
+ * Notices about what a complainant just did on an open complaint. The notice rides in the address
+ * (`?bericht=verder`), so a reload or a bookmark weeks later shows it again: once the complaint is
+ * closed, "Uw klacht gaat naar de volgende stap" is no longer true, and it is not shown.
+ */
+const WHILE_OPEN = new Set(['toegevoegd', 'leeg', 'verder', 'niet-verder']);
+
 export function ComplaintPage(props: {
   reg: Regulation;
   k: any;
@@ -872,7 +879,9 @@ export function ComplaintPage(props: {
   return (
     <Layout reg={reg} title={props.isNew ? 'Uw klacht is ontvangen' : `Uw klacht ${k.reference}`} error={failed}>
       {failed ? <ErrorSummary errors={props.satisfaction?.errors as Errors} /> : null}
-      {props.notice && Object.hasOwn(NOTICES, props.notice) ? (
+      {props.notice &&
+      Object.hasOwn(NOTICES, props.notice) &&
+      !(k.status === 'closed' && WHILE_OPEN.has(props.notice)) ? (
         <div class="utrecht-alert utrecht-alert--info kf-box" role="status">
           <p class="utrecht-paragraph">{NOTICES[props.notice]}</p>
         </div>

@@ -56,17 +56,47 @@ export class Core {
   // ---------------------------------------------------------------------------------------
   // Changing a dossier
 
-  /** Loads, decides, appends; retried when another writer got there first. */
-  async mutate(id: string, by: string, decide: (view: DossierView, now: string) => EventBody[]): Promise<DossierView> {
+  /**
+   * Loads, decides, appends; retried when another writer got there first.
+   *
+   * `known`: a view of this dossier the caller read a moment ago (a view the store returned). The
+   * first decision is taken on it without reading the dossier again; the append on its version is
+   * conditional, so it only succeeds if nothing was written since, which makes the decision as
+   * good as one on a fresh read. A decision that appends nothing, or refuses, proves nothing about
+   * the view being current: it is taken again on the dossier as it is now.
+   */
+  async mutate(
+    id: string,
+    by: string,
+    decide: (view: DossierView, now: string) => EventBody[],
+    known?: DossierView,
+  ): Promise<DossierView> {
+    let unverified = known?.id === id ? known : undefined;
+    // After a lost race: the view decided on, brought up to date by the events since (store.load).
+    let stale: DossierView | undefined;
     for (let attempt = 0; ; attempt++) {
-      const view = await this.deps.store.load(id);
+      const view = unverified ?? (await this.deps.store.load(id, stale));
       if (!view) throw new NotFoundError();
       const now = this.now();
-      const bodies = decide(view, now);
+      let bodies: EventBody[];
+      try {
+        bodies = decide(view, now);
+      } catch (e) {
+        if (view !== unverified) throw e;
+        unverified = undefined;
+        stale = view;
+        continue;
+      }
       if (bodies.length === 0) {
+        if (view === unverified) {
+          unverified = undefined;
+          stale = view;
+          continue;
+        }
         await this.deliver(view, []);
         return view;
       }
+      unverified = undefined;
       let next: DossierView;
       try {
         next = await this.deps.store.append(id, view.version, bodies, by, now, view);
@@ -74,6 +104,7 @@ export class Core {
         // Another writer got there first: decide again on what it wrote (with a little jitter,
         // so that many writers at once do not keep colliding).
         if (e instanceof ConflictError && attempt < 30) {
+          stale = view;
           await new Promise((r) => setTimeout(r, Math.random() * 5 * Math.min(attempt + 1, 8)));
           continue;
         }
@@ -85,8 +116,13 @@ export class Core {
     }
   }
 
-  /** Sends what the outbox holds and creates or removes the reminders just decided. */
+  /**
+   * Sends what the outbox holds and creates or removes the reminders just decided. What it records
+   * (a letter sent, a link minted) is appended on the latest view it knows, `view` and then each
+   * of its own appends: no read of the dossier per letter unless another writer came in between.
+   */
   async deliver(view: DossierView, appended: EventBody[], force = false): Promise<void> {
+    let latest = view;
     for (const b of appended) {
       if (b.type === 'reminder.scheduled')
         await this.deps.reminders.schedule(b.data.name, new Date(b.data.at), reminderPayload(view.id, b.data));
@@ -111,7 +147,9 @@ export class Core {
           // Text no UTF-8 encoder can write (stored before input was checked) is refused for good.
           if (![letter.from, ...letter.to, letter.subject, letter.text, letter.html].every(isWellFormed))
             throw new LetterRejectedError('text-not-well-formed');
-          const { text, html } = await this.withPageLink(view, letter);
+          const linked = await this.withPageLink(latest, letter);
+          latest = linked.view;
+          const { text, html } = linked;
           ({ messageId } = await this.deps.mailer.send({
             key: letterKey(view.id, letter.letterId),
             dossierId: view.id,
@@ -125,10 +163,11 @@ export class Core {
           if (!(e instanceof LetterRejectedError)) throw e; // passing trouble: it stays queued and is sent again
           // Refused for good: set aside, never recorded as sent, and never again at start-up, so one
           // bad letter cannot stop the service; the alarm tells someone to deliver it another way.
-          await this.appendLatest(
+          latest = await this.appendLatest(
             view.id,
             [{ type: 'letter.failed', data: { letterId: letter.letterId, reason: e.reason } }],
             (v) => v.letters.some((l) => l.letterId === letter.letterId && l.status !== 'queued'),
+            latest,
           );
           this.deps.observer?.letterFailed?.({
             regulationId: this.reg.id,
@@ -144,8 +183,11 @@ export class Core {
           await this.deps.store.putReference(messageIdReference(messageId), this.reg.id, view.id);
       }
       // Recorded once, however many writers delivered it.
-      await this.appendLatest(view.id, [{ type: 'letter.sent', data: { letterId: letter.letterId, messageId } }], (v) =>
-        v.letters.some((l) => l.letterId === letter.letterId && l.status === 'sent'),
+      latest = await this.appendLatest(
+        view.id,
+        [{ type: 'letter.sent', data: { letterId: letter.letterId, messageId } }],
+        (v) => v.letters.some((l) => l.letterId === letter.letterId && l.status === 'sent'),
+        latest,
       );
     }
   }
@@ -159,19 +201,25 @@ export class Core {
   private async withPageLink(
     view: DossierView,
     letter: Pick<QueuedLetter, 'letterId' | 'audience' | 'text' | 'html'>,
-  ): Promise<{ text: string; html: string }> {
+  ): Promise<{ text: string; html: string; view: DossierView }> {
     if (letter.audience !== 'complainant' || !letter.text.includes(PAGE_LINK))
-      return { text: letter.text, html: letter.html };
+      return { text: letter.text, html: letter.html, view };
     const token = randomBytes(16).toString('base64url');
-    await this.appendLatest(view.id, [
-      {
-        type: 'access.granted',
-        data: { accessTokenHash: createHash('sha256').update(token).digest('hex'), letterId: letter.letterId },
-      },
-    ]);
+    const after = await this.appendLatest(
+      view.id,
+      [
+        {
+          type: 'access.granted',
+          data: { accessTokenHash: createHash('sha256').update(token).digest('hex'), letterId: letter.letterId },
+        },
+      ],
+      undefined,
+      view,
+    );
     const url = this.deps.urls.status(view.id, token);
     const safe = url.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
     return {
+      view: after,
       text: letter.text.replaceAll(PAGE_LINK, url),
       html: letter.html.replaceAll(
         PAGE_LINK,
@@ -180,17 +228,35 @@ export class Core {
     };
   }
 
-  /** Appends on whatever the latest version is (for facts that do not depend on the view). */
-  async appendLatest(id: string, bodies: EventBody[], unlessDone?: (view: DossierView) => boolean): Promise<void> {
+  /**
+   * Appends on whatever the latest version is (for facts that do not depend on the view), and
+   * answers the view after it (or the view that showed it done). `known`: a view of this dossier
+   * the store returned a moment ago, tried first without reading (as in `mutate`: only an append
+   * on it proves it current; `unlessDone` on it is checked again on a fresh read).
+   */
+  async appendLatest(
+    id: string,
+    bodies: EventBody[],
+    unlessDone?: (view: DossierView) => boolean,
+    known?: DossierView,
+  ): Promise<DossierView> {
+    let unverified = known?.id === id ? known : undefined;
+    let stale: DossierView | undefined;
     for (let attempt = 0; ; attempt++) {
-      const view = await this.deps.store.load(id);
+      const view = unverified ?? (await this.deps.store.load(id, stale));
       if (!view) throw new NotFoundError();
-      if (unlessDone?.(view)) return;
+      if (unlessDone?.(view)) {
+        if (view !== unverified) return view;
+        unverified = undefined;
+        stale = view;
+        continue;
+      }
+      unverified = undefined;
       try {
-        await this.deps.store.append(id, view.version, bodies, 'klachtflow', this.now(), view);
-        return;
+        return await this.deps.store.append(id, view.version, bodies, 'klachtflow', this.now(), view);
       } catch (e) {
         if (e instanceof ConflictError && attempt < 50) {
+          stale = view;
           await new Promise((r) => setTimeout(r, 2 + Math.random() * 10));
           continue;
         }

@@ -247,22 +247,29 @@ async function chooseOutcome(
   // The state machine has the decision; now it is in the dossier too, before the answer says so.
   // A withdrawal recorded in between wins (issue 14: both answered 200 and the decision vanished):
   // the officer hears 409, and the history shows the withdrawal. Whichever writer records the
-  // step's end first (this one or the ladder's next begin) records it once.
-  return core.mutate(ctx.id, by, (v, now) => {
-    const recorded = v.ended.some(
-      (e) => e.stepId === action.stepId && e.activation === activation && e.outcome === action.outcome,
-    );
-    if (recorded) return [];
-    if (v.status === 'closed')
-      throw new ConflictError(
-        v.closed?.result === 'withdrawn'
-          ? 'De klager heeft de klacht ingetrokken voordat uw beslissing was vastgelegd. Uw beslissing is niet vastgelegd.'
-          : 'Het dossier is gesloten voordat uw beslissing was vastgelegd.',
+  // step's end first (this one or the ladder's next begin) records it once. Decided first on the
+  // dossier as `act` read it (no second read): the append is conditional on that version, so a
+  // begin or withdrawal that wrote in between makes it decide again on what they wrote.
+  return core.mutate(
+    ctx.id,
+    by,
+    (v, now) => {
+      const recorded = v.ended.some(
+        (e) => e.stepId === action.stepId && e.activation === activation && e.outcome === action.outcome,
       );
-    if (v.current?.stepId !== action.stepId || v.current.activation !== activation)
-      throw new ConflictError('Het dossier is intussen verder gegaan; vernieuw de pagina.');
-    return completion(core, v, previous, now);
-  });
+      if (recorded) return [];
+      if (v.status === 'closed')
+        throw new ConflictError(
+          v.closed?.result === 'withdrawn'
+            ? 'De klager heeft de klacht ingetrokken voordat uw beslissing was vastgelegd. Uw beslissing is niet vastgelegd.'
+            : 'Het dossier is gesloten voordat uw beslissing was vastgelegd.',
+        );
+      if (v.current?.stepId !== action.stepId || v.current.activation !== activation)
+        throw new ConflictError('Het dossier is intussen verder gegaan; vernieuw de pagina.');
+      return completion(core, v, previous, now);
+    },
+    view,
+  );
 }
 
 /**
