@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './support/browser.js';
+import { signIn as signInAs, useChromium } from './support/browser.js';
 import { dossier, submit, walk } from './support/ladder.js';
 import { readable, VIEWPORTS } from './support/page-judge.js';
 import { type TestRuntime, testRuntime } from './support/runtime.js';
@@ -13,25 +13,18 @@ import { type TestRuntime, testRuntime } from './support/runtime.js';
 // at 390 and 1280 px.
 const SHOTS = 'test-results/screenshots/followups';
 
-let browser: Browser;
+const chromium = useChromium();
 let rt: TestRuntime;
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  browser = await launchChromium();
   rt = await testRuntime('ons-welzijn', '2026-09-03T09:00:00+02:00');
 });
 afterAll(async () => {
-  await browser?.close();
   await rt?.stop();
 });
 
-async function signIn(page: Page, role: string) {
-  await page.context().clearCookies();
-  await page.goto(`${rt.url}/medewerkers`);
-  await page.getByLabel('Uw toegangscode').fill(rt.officers[role] ?? '');
-  await page.getByRole('button', { name: 'Inloggen' }).click();
-  await expect.poll(() => page.title()).toMatch(/^Werklijst/);
-}
+/** Signs in as `role` through the sign-in page (test/support/browser.ts). */
+const signIn = (page: Page, role: string) => signInAs(page, rt.url, rt.officers[role] ?? '');
 
 const FINDINGS = '#findings-contents-findings';
 const SOLUTIONS = '#findings-contents-solutions';
@@ -45,7 +38,7 @@ describe('browser: a missing letter field on the decision form', () => {
         ['preliminary-investigation', 'done'],
         ['conversation', 'not-resolved'],
       ]);
-      const context = await browser.newContext();
+      const context = await chromium().newContext();
       context.setDefaultTimeout(20_000);
       const page = await context.newPage();
       await page.setViewportSize(viewport);

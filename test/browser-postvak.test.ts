@@ -1,22 +1,20 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import nodemailer from 'nodemailer';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './support/browser.js';
+import { useChromium } from './support/browser.js';
 import { type TestRuntime, testRuntime } from './support/runtime.js';
 
 // The officer's postvak in a real browser (Debian chromium), without JavaScript: mail that came in
 // through the local SMTP server is registered as a complaint from the page, and the dossier page
 // shows the missing field and sends the asking letter.
 let rt: TestRuntime;
-let browser: Browser;
+const chromium = useChromium();
 
 beforeAll(async () => {
   rt = await testRuntime('swt-dordrecht', '2026-09-03T09:00:00+02:00', undefined, { smtpPort: 0 });
-  browser = await launchChromium();
 });
 afterAll(async () => {
-  await browser?.close();
   await rt?.stop();
 });
 
@@ -38,14 +36,14 @@ describe('browser: the postvak', () => {
     t.close();
 
     // Axe needs JavaScript to run; the page itself needs none (checked in the second context).
-    const withJs = await browser.newContext();
+    const withJs = await chromium().newContext();
     await withJs.addCookies([{ name: 'kf_officer', value: rt.officers.manager ?? '', url: `${rt.url}/medewerkers` }]);
     const axePage = await withJs.newPage();
     await axePage.goto(`${rt.url}/medewerkers/postvak`);
     await accessible(axePage);
     await withJs.close();
 
-    const context = await browser.newContext({ javaScriptEnabled: false });
+    const context = await chromium().newContext({ javaScriptEnabled: false });
     await context.addCookies([{ name: 'kf_officer', value: rt.officers.manager ?? '', url: `${rt.url}/medewerkers` }]);
     const page = await context.newPage();
     await page.goto(`${rt.url}/medewerkers/werklijst`);

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './support/browser.js';
+import { signIn as signInAs, useChromium } from './support/browser.js';
 import { readable, VIEWPORTS } from './support/page-judge.js';
 import { SANNE, type TestRuntime, testRuntime } from './support/runtime.js';
 
@@ -13,25 +13,18 @@ import { SANNE, type TestRuntime, testRuntime } from './support/runtime.js';
 const SHOTS = 'test-results/screenshots/resend';
 const BOUNCE = 'bounce@simulator.amazonses.com';
 const NEW = 'sanne.devries@example.nl';
-let browser: Browser;
+const chromium = useChromium();
 let rt: TestRuntime;
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  browser = await launchChromium();
   rt = await testRuntime('ons-welzijn', '2026-09-03T09:00:00+02:00');
 });
 afterAll(async () => {
-  await browser?.close();
   await rt?.stop();
 });
 
-async function signIn(page: Page, role: string) {
-  await page.context().clearCookies();
-  await page.goto(`${rt.url}/medewerkers`);
-  await page.getByLabel('Uw toegangscode').fill(rt.officers[role] ?? '');
-  await page.getByRole('button', { name: 'Inloggen' }).click();
-  await expect.poll(() => page.title()).toMatch(/^Werklijst/);
-}
+/** Signs in as `role` through the sign-in page (test/support/browser.ts). */
+const signIn = (page: Page, role: string) => signInAs(page, rt.url, rt.officers[role] ?? '');
 
 /** The part people look at, at both widths (the whole page is judged by axe). */
 async function shoot(page: Page, name: string, what: string, part: string) {
@@ -55,7 +48,7 @@ describe('browser: a bounced letter sent again', () => {
     await rt.mail(); // the local SES endpoint's bounce event reaches the dossier with the rest
     const { id, reference } = r.json;
 
-    const page = await (await browser.newContext()).newPage();
+    const page = await (await chromium().newContext()).newPage();
     await signIn(page, 'officer');
     await page.goto(`${rt.url}/medewerkers/dossiers/${id}`);
     const section = 'section[aria-labelledby="undelivered"]';

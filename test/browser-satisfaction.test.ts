@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './support/browser.js';
+import { useChromium } from './support/browser.js';
 import { dossier, submit, walk } from './support/ladder.js';
 import { readable, VIEWPORTS } from './support/page-judge.js';
 import { type TestRuntime, testRuntime } from './support/runtime.js';
@@ -13,15 +12,13 @@ import { type TestRuntime, testRuntime } from './support/runtime.js';
 const SHOTS = 'test-results/screenshots/workplace';
 const PHONE = VIEWPORTS[0];
 
-let browser: Browser;
+const chromium = useChromium();
 let rt: TestRuntime;
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  browser = await launchChromium();
   rt = await testRuntime('ons-welzijn', '2026-09-03T09:00:00+02:00');
 });
 afterAll(async () => {
-  await browser?.close();
   await rt?.stop();
 });
 
@@ -34,7 +31,7 @@ describe('browser: the complainant says whether they are satisfied, on a phone',
       ['preliminary-investigation', 'done'],
       ['conversation', 'resolved'],
     ]);
-    const context = await browser.newContext();
+    const context = await chromium().newContext();
     context.setDefaultTimeout(20_000);
     const page = await context.newPage();
     await page.setViewportSize(PHONE);

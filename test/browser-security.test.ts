@@ -6,13 +6,13 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Browser, ConsoleMessage, Page } from 'playwright-core';
+import type { ConsoleMessage, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './support/browser.js';
+import { useChromium } from './support/browser.js';
 import { SANNE, type TestRuntime, testRuntime } from './support/runtime.js';
 
 let rt: TestRuntime;
-let browser: Browser;
+const chromium = useChromium();
 let evil: Server;
 let evilUrl: string;
 /** What the attacker's server serves, by path. */
@@ -26,10 +26,8 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => evil.listen(0, '127.0.0.1', r));
   evilUrl = `http://127.0.0.1:${(evil.address() as AddressInfo).port}`;
-  browser = await launchChromium();
 });
 afterAll(async () => {
-  await browser?.close();
   await new Promise<void>((r) => (evil ? evil.close(() => r()) : r()));
   await rt?.stop();
 });
@@ -66,7 +64,7 @@ const cspErrors = (page: Page) => {
 
 describe('browser security: forged posts and framing', () => {
   it('a page on another port posting a decision with the officer’s cookie is refused, and nothing is recorded', async () => {
-    const context = await browser.newContext();
+    const context = await chromium().newContext();
     const page = await context.newPage();
     await signIn(page);
     const d = await waitingDossier();
@@ -95,7 +93,7 @@ describe('browser security: forged posts and framing', () => {
   });
 
   it('a complainant’s withdrawal cannot be forged from another page either', async () => {
-    const context = await browser.newContext();
+    const context = await chromium().newContext();
     const page = await context.newPage();
     const d = await waitingDossier();
     evilPages.set(
@@ -111,7 +109,7 @@ describe('browser security: forged posts and framing', () => {
   });
 
   it('another site cannot frame the officers’ pages', async () => {
-    const context = await browser.newContext();
+    const context = await chromium().newContext();
     const page = await context.newPage();
     await signIn(page);
     evilPages.set('/lijst', `<!doctype html><title>x</title><iframe src="${rt.url}/medewerkers/werklijst"></iframe>`);
@@ -130,7 +128,7 @@ describe('browser security: forged posts and framing', () => {
 
 describe('browser security: the pages work under their own policy', () => {
   it('complainant and officer pages show no Content-Security-Policy violation', async () => {
-    const context = await browser.newContext();
+    const context = await chromium().newContext();
     const page = await context.newPage();
     const violations = cspErrors(page);
     const d = await waitingDossier();

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './support/browser.js';
+import { signIn as signInAs, useChromium } from './support/browser.js';
 import { mailsOf, submit } from './support/ladder.js';
 import { readable, VIEWPORTS } from './support/page-judge.js';
 import { type TestRuntime, testRuntime } from './support/runtime.js';
@@ -12,25 +12,18 @@ import { type TestRuntime, testRuntime } from './support/runtime.js';
 // nothing, no page scrolls sideways, and the words say what happens next and by when.
 // examples/sociaal-team-gemeente.yaml, Thursday 5 November 2026.
 const SHOTS = 'test-results/screenshots/suspension';
-let browser: Browser;
+const chromium = useChromium();
 let rt: TestRuntime;
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  browser = await launchChromium();
   rt = await testRuntime('examples/sociaal-team-gemeente.yaml', '2026-11-05T09:00:00+01:00');
 });
 afterAll(async () => {
-  await browser?.close();
   await rt?.stop();
 });
 
-async function signIn(page: Page, role: string) {
-  await page.context().clearCookies();
-  await page.goto(`${rt.url}/medewerkers`);
-  await page.getByLabel('Uw toegangscode').fill(rt.officers[role] ?? '');
-  await page.getByRole('button', { name: 'Inloggen' }).click();
-  await expect.poll(() => page.title()).toMatch(/^Werklijst/);
-}
+/** Signs in as `role` through the sign-in page (test/support/browser.ts). */
+const signIn = (page: Page, role: string) => signInAs(page, rt.url, rt.officers[role] ?? '');
 
 /** The part people look at, at both widths (the whole page is judged by axe). */
 async function shoot(page: Page, name: string, what: string, part = 'main') {
@@ -47,7 +40,7 @@ async function shoot(page: Page, name: string, what: string, part = 'main') {
 describe('browser: stopping the clock', () => {
   it('the officer stops the clock, the complainant reads why and until when, the worklist says "opgeschort", the officer starts it again', async () => {
     const s = await submit(rt);
-    const page = await (await browser.newContext()).newPage();
+    const page = await (await chromium().newContext()).newPage();
     await signIn(page, 'coordinator');
 
     // The dossier page offers the form to stop the clock, with the regulation's grounds.
@@ -86,7 +79,7 @@ describe('browser: stopping the clock', () => {
     );
 
     // The complainant's page: that the clock stands still, why, and what starts it again.
-    const own = await (await browser.newContext()).newPage();
+    const own = await (await chromium().newContext()).newPage();
     await own.goto(s.body.statusUrl);
     await expect.poll(async () => (await own.locator('main').innerText()).includes('staat stil')).toBe(true);
     await shoot(own, 'complainant-stilstand', "the complainant's page while the clock stands still");
@@ -136,7 +129,7 @@ describe('browser: stopping the clock', () => {
     });
     expect(asked.status, asked.text).toBe(200);
     await rt.advance('PT0S');
-    const own = await (await browser.newContext()).newPage();
+    const own = await (await chromium().newContext()).newPage();
     await own.goto(s.body.statusUrl);
     await expect.poll(async () => (await own.locator('main').innerText()).includes('staat stil')).toBe(true);
     await shoot(own, 'complainant-aanvulling', "the complainant's page while it waits for their addition");

@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PRESET_IDS } from '../statemachines/load.js';
 import { stepsInSpan } from '../statemachines/vocabulary.js';
-import { launchChromium } from './support/browser.js';
+import { signIn as signInAs, useChromium } from './support/browser.js';
 import { readable, VIEWPORTS } from './support/page-judge.js';
 import { SANNE, type TestRuntime, testRuntime } from './support/runtime.js';
 
@@ -12,20 +12,13 @@ import { SANNE, type TestRuntime, testRuntime } from './support/runtime.js';
 // dossier shows how to reach the complainant, an action shows the fresh state, nothing is chosen
 // beforehand, no page scrolls sideways, no English word leaks, and axe finds nothing.
 const SHOTS = 'test-results/screenshots/workplace';
-let browser: Browser;
-beforeAll(async () => {
+const chromium = useChromium();
+beforeAll(() => {
   mkdirSync(SHOTS, { recursive: true });
-  browser = await launchChromium();
 });
-afterAll(async () => browser?.close());
 
-async function signIn(page: Page, rt: TestRuntime, role: string) {
-  await page.context().clearCookies();
-  await page.goto(`${rt.url}/medewerkers`);
-  await page.getByLabel('Uw toegangscode').fill(rt.officers[role] ?? '');
-  await page.getByRole('button', { name: 'Inloggen' }).click();
-  await expect.poll(() => page.title()).toMatch(/^Werklijst/);
-}
+/** Signs in as `role` through the sign-in page (test/support/browser.ts). */
+const signIn = (page: Page, rt: TestRuntime, role: string) => signInAs(page, rt.url, rt.officers[role] ?? '');
 
 /**
  * Moves the clock past the nearest open term of the organisation (a step's own term or the term for
@@ -115,7 +108,7 @@ describe.each(PRESET_IDS)('browser: the officers’ workplace of %s', (preset) =
       (x: any) => x.id === fresh.json.id,
     );
 
-    const context = await browser.newContext();
+    const context = await chromium().newContext();
     const page = await context.newPage();
     await signIn(page, rt, freshItem.assignee ?? lateItem.assignee);
     for (const v of VIEWPORTS) {
@@ -214,7 +207,7 @@ describe('browser: every page people read, ONS welzijn, on a phone and a desktop
       await rt.advance('PT0S');
     }
 
-    const context = await browser.newContext();
+    const context = await chromium().newContext();
     const page = await context.newPage();
     // The acknowledgement says how to get back; the form and the "link klopt niet" page link the way.
     const ack = (await rt.mail()).find((m) => m.subject === `[${open.reference}] Wij hebben uw klacht ontvangen`);

@@ -1,22 +1,20 @@
 import { mkdirSync } from 'node:fs';
 import { AxeBuilder } from '@axe-core/playwright';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './support/browser.js';
+import { useChromium } from './support/browser.js';
 import { type TestRuntime, testRuntime } from './support/runtime.js';
 
 // A real browser (Debian chromium, driven by playwright-core) against the local runtime.
 const SHOTS = 'test-results/screenshots';
 let rt: TestRuntime;
-let browser: Browser;
+const chromium = useChromium();
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   rt = await testRuntime('ons-welzijn', '2026-09-03T09:00:00+02:00');
-  browser = await launchChromium();
 });
 afterAll(async () => {
-  await browser?.close();
   await rt?.stop();
 });
 
@@ -45,7 +43,7 @@ describe.each([
   ['with JavaScript', true],
 ])('browser: the complaint form %s', (_what, javaScriptEnabled) => {
   it('shows errors beside the fields, keeps the input, then confirms with the reference', async () => {
-    const context = await browser.newContext({ javaScriptEnabled, viewport: { width: 360, height: 800 } });
+    const context = await chromium().newContext({ javaScriptEnabled, viewport: { width: 360, height: 800 } });
     const page = await context.newPage();
     await page.goto(`${rt.url}/klacht-indienen`);
     expect(await page.title()).toBe('Klacht indienen - ONS welzijn');
@@ -82,7 +80,7 @@ describe.each([
 
 describe('browser: the complainant’s page', () => {
   it('shows the acknowledgement, takes more information, and withdraws after confirming', async () => {
-    const context = await browser.newContext();
+    const context = await chromium().newContext();
     const page = await context.newPage();
     await page.goto(`${rt.url}/klacht-indienen`);
     await fillComplaint(page);
@@ -136,7 +134,7 @@ describe('browser: officers take an OCO complaint to the committee’s ruling th
   }
 
   it('signs in, works through the worklist, and ends with the ruling', async () => {
-    const context = await browser.newContext();
+    const context = await chromium().newContext();
     const page = await context.newPage();
     // The complainant submits through the form.
     await page.goto(`${oco.url}/klacht-indienen`);
@@ -203,7 +201,7 @@ describe.each(['ondersteuningsteam', 'swt-dordrecht', 'so-trainingsbureau', 'ons
     afterAll(async () => other?.stop());
 
     it('asks what this regulation needs, passes axe, confirms, and officers take it up the ladder to its end', async () => {
-      const context = await browser.newContext();
+      const context = await chromium().newContext();
       const page = await context.newPage();
       await page.goto(`${other.url}/klacht-indienen`);
       await accessible(page);
@@ -320,7 +318,7 @@ async function walkThroughPages(page: Page, r: TestRuntime, id: string): Promise
 
 describe('browser: an officer records a complaint that came by phone', () => {
   it('passes axe with and without errors, and ends on the confirmation with the link to hand over', async () => {
-    const context = await browser.newContext();
+    const context = await chromium().newContext();
     const page = await context.newPage();
     await page.goto(`${rt.url}/medewerkers`);
     await page.getByLabel('Uw toegangscode').fill(rt.officers.officer ?? '');

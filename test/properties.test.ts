@@ -159,17 +159,19 @@ async function dossier(id: string) {
 
 /**
  * The ladder goes on after an answer (letters sent, the next step begun): wait (bounded) until
- * the dossier stands still: no letter queued and the same version four reads in a row.
+ * the dossier stands still: the runtime's work after answers and its ladders idle (what
+ * GET /local/mail waits for), then no letter queued and the same version on two reads with that
+ * wait between. It polled four reads 50 ms apart: 16 s of the restart test's 17 s.
  */
 async function settled(id: string) {
   let last = -1;
-  let same = 0;
-  for (let i = 0; i < 150; i++) {
+  for (let i = 0; i < 50; i++) {
+    await rt.background.idle();
+    await rt.stepFunctions.idle();
+    await rt.background.idle();
     const d = await dossier(id);
-    same = d.version === last ? same + 1 : 0;
-    if (same >= 3 && !d.letters.some((l: { status: string }) => l.status === 'queued')) return d;
+    if (d.version === last && !d.letters.some((l: { status: string }) => l.status === 'queued')) return d;
     last = d.version;
-    await new Promise((r) => setTimeout(r, 50));
   }
   return dossier(id);
 }

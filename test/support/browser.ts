@@ -1,4 +1,5 @@
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect } from 'vitest';
 
 /**
  * Debian's chromium, headless, as every browser test drives it. Never a browser download
@@ -16,4 +17,59 @@ export function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+let shared: Promise<Browser> | undefined;
+
+/**
+ * One chromium per test worker, shared by the browser test files that run in it one after the
+ * other (vitest.config.ts: the worker is shared, `isolate: false`), instead of one launched and
+ * closed per file. Each file works in browser contexts of its own (cookies, storage and pages
+ * apart) and closes them at its end (`useChromium`). Playwright ends chromium when the worker exits.
+ */
+export function sharedChromium(): Promise<Browser> {
+  if (!shared) {
+    const launched = launchChromium();
+    shared = launched;
+    launched.then(
+      (b) =>
+        b.on('disconnected', () => {
+          if (shared === launched) shared = undefined;
+        }),
+      () => {
+        if (shared === launched) shared = undefined;
+      },
+    );
+  }
+  return shared;
+}
+
+/**
+ * The shared chromium for the test file that calls this (at its top level): ready in its
+ * beforeAll, and every context the file opened closed in its afterAll.
+ */
+export function useChromium(): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await sharedChromium();
+  });
+  afterAll(async () => {
+    for (const context of browser?.contexts() ?? []) await context.close();
+  });
+  return () => {
+    if (!browser) throw new Error('useChromium: chromium is not ready (use it inside a test or hook)');
+    return browser;
+  };
+}
+
+/**
+ * Signs in on the officers' pages as a person does: the sign-in page, the role's code typed,
+ * the button pressed, until the worklist shows. Cookies of an earlier sign-in are dropped first.
+ */
+export async function signIn(page: Page, base: string, token: string): Promise<void> {
+  await page.context().clearCookies();
+  await page.goto(`${base}/medewerkers`);
+  await page.getByLabel('Uw toegangscode').fill(token);
+  await page.getByRole('button', { name: 'Inloggen' }).click();
+  await expect.poll(() => page.title()).toMatch(/^Werklijst/);
 }
