@@ -554,7 +554,7 @@ async function yearSection() {
   const simulation = await simulationScaling(simSizes);
   for (const r of simulation)
     say(
-      `  ${String(r.complaints).padStart(6)} complaints  ${r.wallSeconds} s wall  ${r.cpuSeconds} s CPU  ${r.complaintsPerSecond} /s  ${r.cpuMsPerComplaint} ms CPU per complaint  (load ${r.loadAverage.join(' ')})`,
+      `  ${String(r.complaints).padStart(6)} complaints  ${r.wallSeconds} s wall  ${r.cpuSeconds} s CPU  ${r.complaintsPerSecond} /s  ${r.cpuMsPerComplaint} ms CPU per complaint  peak RSS ${r.peakRssMb} MB  (load ${r.loadAverage.join(' ')})`,
     );
   const [first, last] = [simulation[0], simulation.at(-1)];
   if (first && last && last !== first)

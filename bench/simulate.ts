@@ -350,6 +350,8 @@ async function main() {
     cpuSeconds: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1e5) / 10,
     loadAverage: loadavg().map((x) => Math.round(x * 10) / 10),
     complaintsPerSecond: Math.round((10 * sims.length) / wallSeconds) / 10,
+    /** The most memory the process held at once (resident set), in MB. */
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
     outcomes,
     deadlines: attainment,
     deadlineAttainment: (() => {

@@ -41,6 +41,7 @@ export interface SimulationRun {
   cpuSeconds: number;
   complaintsPerSecond: number;
   cpuMsPerComplaint: number;
+  peakRssMb: number;
   loadAverage: number[];
 }
 
@@ -57,13 +58,20 @@ export async function simulationScaling(sizes: number[]): Promise<SimulationRun[
       '--days',
       '365',
       '--json',
-    ])) as { complaints: number; wallSeconds: number; cpuSeconds: number; complaintsPerSecond: number };
+    ])) as {
+      complaints: number;
+      wallSeconds: number;
+      cpuSeconds: number;
+      complaintsPerSecond: number;
+      peakRssMb: number;
+    };
     runs.push({
       complaints: r.complaints,
       wallSeconds: r.wallSeconds,
       cpuSeconds: r.cpuSeconds,
       complaintsPerSecond: r.complaintsPerSecond,
       cpuMsPerComplaint: Math.round((1000 * r.cpuSeconds) / Math.max(1, r.complaints)),
+      peakRssMb: r.peakRssMb,
       loadAverage: load(),
     });
   }
