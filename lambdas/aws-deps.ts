@@ -6,7 +6,6 @@
 
 import { awsProcedureDeps } from './aws-procedure-deps.js';
 import { Procedure } from './domain/procedure.js';
-import { taskHandlers } from './handlers.js';
 
 export { bundledRegulation } from './aws-procedure-deps.js';
 
@@ -17,9 +16,4 @@ export function awsDeps() {
   const { regulation, store, deps } = awsProcedureDeps();
   procedure ??= new Procedure(deps);
   return { regulation, store, procedure };
-}
-
-/** The ladder's task handlers bound to the AWS dependencies. */
-export function awsTasks() {
-  return taskHandlers(awsDeps().procedure);
 }

@@ -16,6 +16,7 @@ import type { Regulation } from '../statemachines/model.js';
 import { S3AttachmentStore } from './adapters/attachments.js';
 import { SchedulerReminders, SesMailer, StepFunctionsWorkflow } from './adapters/aws.js';
 import { DynamoDossierStore } from './adapters/dynamodb-store.js';
+import { Core } from './domain/procedure/core.js';
 import type { ProcedureDeps } from './domain/procedure/types.js';
 import { metricsObserver } from './observability.js';
 import { traceAwsClient } from './xray.js';
@@ -81,4 +82,30 @@ export function awsProcedureDeps() {
   };
   cached = { regulation, store, deps };
   return cached;
+}
+
+let core: Core | undefined;
+
+// biome-ignore lint/suspicious/noExplicitAny: any procedure module's function, each typed on its own below.
+type CoreFunction = (core: Core, ...a: any[]) => unknown;
+type Rest<F> = F extends (core: Core, ...rest: infer R) => unknown ? R : never;
+type Part<T extends Record<string, CoreFunction>> = { [K in keyof T]: (...a: Rest<T[K]>) => ReturnType<T[K]> } & {
+  with<A extends unknown[], R>(f: (core: Core, ...a: A) => R, ...a: A): R;
+};
+
+/**
+ * Part of the Procedure over this container's core: the named modules' functions as the facade's
+ * methods of the same names (`awsPart({ beginStep })` has `beginStep(p)`), and `with`. A function
+ * bundles what it names, not the facade (lambdas/domain/procedure.ts), which holds every module.
+ */
+export function awsPart<T extends Record<string, CoreFunction>>(fns: T): Part<T> {
+  const c = () => {
+    core ??= new Core(awsProcedureDeps().deps);
+    return core;
+  };
+  const part: Record<string, unknown> = {
+    with: <A extends unknown[], R>(f: (core: Core, ...a: A) => R, ...a: A): R => f(c(), ...a),
+  };
+  for (const [name, f] of Object.entries(fns)) part[name] = (...a: unknown[]) => f(c(), ...a);
+  return part as Part<T>;
 }

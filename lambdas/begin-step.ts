@@ -1,8 +1,10 @@
 /**
- * Lambda: the ladder's "beginStep" task (see lambdas/domain/procedure.ts). Parse, act, return;
+ * Lambda: the ladder's "beginStep" task (see lambdas/handlers.ts). Parse, act, return;
  * logged and traced by `observed`.
  */
-import { awsTasks } from './aws-deps.js';
+import { awsPart } from './aws-procedure-deps.js';
+import { beginStep } from './domain/procedure/ladder-tasks.js';
+import { beginStepTask } from './handlers.js';
 import { observed } from './observability.js';
 
-export const handler = observed('beginStep', (event: unknown) => awsTasks().beginStep(event));
+export const handler = observed('beginStep', (event: unknown) => beginStepTask(awsPart({ beginStep }))(event));

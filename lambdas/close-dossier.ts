@@ -1,8 +1,10 @@
 /**
- * Lambda: the ladder's "close" task (see lambdas/domain/procedure.ts). Parse, act, return;
+ * Lambda: the ladder's "close" task (see lambdas/handlers.ts). Parse, act, return;
  * logged and traced by `observed`.
  */
-import { awsTasks } from './aws-deps.js';
+import { awsPart } from './aws-procedure-deps.js';
+import { close } from './domain/procedure/ladder-tasks.js';
+import { closeTask } from './handlers.js';
 import { observed } from './observability.js';
 
-export const handler = observed('close', (event: unknown) => awsTasks().close(event));
+export const handler = observed('close', (event: unknown) => closeTask(awsPart({ close }))(event));

@@ -1,8 +1,10 @@
 /**
- * Lambda: the ladder's "continue" task (see lambdas/domain/procedure.ts). Parse, act, return;
+ * Lambda: the ladder's "continue" task (see lambdas/handlers.ts). Parse, act, return;
  * logged and traced by `observed`.
  */
-import { awsTasks } from './aws-deps.js';
+import { awsPart } from './aws-procedure-deps.js';
+import { continueExecution } from './domain/procedure/ladder-tasks.js';
+import { continueTask } from './handlers.js';
 import { observed } from './observability.js';
 
-export const handler = observed('continue', (event: unknown) => awsTasks().continue(event));
+export const handler = observed('continue', (event: unknown) => continueTask(awsPart({ continueExecution }))(event));

@@ -10,33 +10,65 @@ import { AwaitActionEvent, BeginStepEvent, CloseEvent, ContinueEvent, DeadlineEv
 
 export type TaskHandler = (event: unknown) => Promise<unknown>;
 
+// Each handler takes only the part of the procedure it calls. Locally that is the whole Procedure;
+// a Lambda function passes the same methods over the core (lambdas/aws-procedure-deps.ts, awsPart),
+// so it bundles the modules of procedure/ it names and not the facade, which holds every module
+// (#19: a task bundle <= 250 KiB).
+
+export const beginStepTask =
+  (p: Pick<Procedure, 'beginStep'>): TaskHandler =>
+  async (event) =>
+    p.beginStep(BeginStepEvent.parse(event));
+
+export const awaitActionTask =
+  (p: Pick<Procedure, 'awaitAction'>): TaskHandler =>
+  async (event) => {
+    await p.awaitAction(AwaitActionEvent.parse(event));
+    return null;
+  };
+
+export const deadlineTask =
+  (p: Pick<Procedure, 'deadlinePassed'>): TaskHandler =>
+  async (event) =>
+    p.deadlinePassed(DeadlineEvent.parse(event));
+
+export const closeTask =
+  (p: Pick<Procedure, 'close'>): TaskHandler =>
+  async (event) => {
+    await p.close(CloseEvent.parse(event));
+    return null;
+  };
+
+export const continueTask =
+  (p: Pick<Procedure, 'continueExecution'>): TaskHandler =>
+  async (event) => {
+    await p.continueExecution(ContinueEvent.parse(event));
+    return null;
+  };
+
+export const reminderTask =
+  (p: Pick<Procedure, 'erase' | 'eraseHeld' | 'termFired' | 'suspensionEnded' | 'remind'>): TaskHandler =>
+  async (event) => {
+    const e = ReminderEvent.parse(event);
+    if (e.kind === 'erase') await p.erase(e.dossierId);
+    else if (e.kind === 'erase-held') await p.eraseHeld(e.heldId);
+    else if (e.kind === 'term-reminder' || e.kind === 'term-end') await p.termFired(e);
+    else if (e.kind === 'suspension-end') await p.suspensionEnded(e);
+    else await p.remind(e);
+    return null;
+  };
+
+/** Every task handler over one procedure (the local runtime binds them to the Task states). */
 export function taskHandlers(
   procedure: Procedure,
 ): Record<'beginStep' | 'awaitAction' | 'deadline' | 'close' | 'continue' | 'reminder', TaskHandler> {
   return {
-    beginStep: async (event) => procedure.beginStep(BeginStepEvent.parse(event)),
-    awaitAction: async (event) => {
-      await procedure.awaitAction(AwaitActionEvent.parse(event));
-      return null;
-    },
-    deadline: async (event) => procedure.deadlinePassed(DeadlineEvent.parse(event)),
-    close: async (event) => {
-      await procedure.close(CloseEvent.parse(event));
-      return null;
-    },
-    continue: async (event) => {
-      await procedure.continueExecution(ContinueEvent.parse(event));
-      return null;
-    },
-    reminder: async (event) => {
-      const e = ReminderEvent.parse(event);
-      if (e.kind === 'erase') await procedure.erase(e.dossierId);
-      else if (e.kind === 'erase-held') await procedure.eraseHeld(e.heldId);
-      else if (e.kind === 'term-reminder' || e.kind === 'term-end') await procedure.termFired(e);
-      else if (e.kind === 'suspension-end') await procedure.suspensionEnded(e);
-      else await procedure.remind(e);
-      return null;
-    },
+    beginStep: beginStepTask(procedure),
+    awaitAction: awaitActionTask(procedure),
+    deadline: deadlineTask(procedure),
+    close: closeTask(procedure),
+    continue: continueTask(procedure),
+    reminder: reminderTask(procedure),
   };
 }
 
@@ -49,7 +81,7 @@ export function taskHandlers(
  * (both repairs are idempotent). `{"all": true}` as the event checks the schedules of every open
  * dossier, not only recent decisions (after the recovery itself was down; see the README).
  */
-export function intakeRecoveryHandler(procedure: Procedure, graceSeconds?: number) {
+export function intakeRecoveryHandler(procedure: Pick<Procedure, 'recoverStarts' | 'with'>, graceSeconds?: number) {
   return async (event?: unknown) => {
     const all = typeof event === 'object' && event !== null && (event as { all?: unknown }).all === true;
     const r = await procedure.recoverStarts(graceSeconds);

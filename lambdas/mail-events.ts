@@ -10,8 +10,7 @@
  * with source `aws.ses`. Nothing of it is logged: it carries e-mail addresses.
  */
 import * as z from 'zod/mini';
-import { awsProcedureDeps } from './aws-procedure-deps.js';
-import { Core } from './domain/procedure/core.js';
+import { awsPart } from './aws-procedure-deps.js';
 import { recordMailEvent } from './domain/procedure/mail-events.js';
 import type { MailEventReport, MailEventResult, Procedure } from './domain/procedure.js';
 import { observed } from './observability.js';
@@ -117,11 +116,6 @@ export function mailEventHandler(procedure: Pick<Procedure, 'recordMailEvent'>) 
 // In Lambda the report goes to procedure/mail-events.ts over the core alone, not through the Procedure
 // facade: the facade holds every module of procedure/, and this function needs one (#19: a task
 // bundle stays within 250 KiB).
-let core: Core | undefined;
-function awsCore(): Core {
-  core ??= new Core(awsProcedureDeps().deps);
-  return core;
-}
 export const handler = observed('mail-events', (event: unknown) =>
-  mailEventHandler({ recordMailEvent: (report) => recordMailEvent(awsCore(), report) })(event),
+  mailEventHandler(awsPart({ recordMailEvent }))(event),
 );

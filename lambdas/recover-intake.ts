@@ -4,10 +4,11 @@
  * ended between the commit and the call) gets its ladder, named after the dossier, so a start that
  * did happen is not repeated (see lambdas/domain/procedure/intake.ts, recoverStarts).
  */
-import { awsDeps } from './aws-deps.js';
+import { awsPart } from './aws-procedure-deps.js';
+import { recoverStarts } from './domain/procedure/intake.js';
 import { intakeRecoveryHandler } from './handlers.js';
 import { observed } from './observability.js';
 
 export const handler = observed('recoverIntake', async (event: unknown) =>
-  intakeRecoveryHandler(awsDeps().procedure)(event),
+  intakeRecoveryHandler(awsPart({ recoverStarts }))(event),
 );
