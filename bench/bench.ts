@@ -199,6 +199,8 @@ async function intakeCalls(n = 15) {
     const requestDynamo: number[] = [];
     const upToAck: number[] = [];
     const awsOther: number[] = [];
+    const itemsInRequest: number[] = [];
+    const unitsInRequest: number[] = [];
     let collisions = 0;
     let ops: Record<string, number> = {};
     for (let i = 0; i < n; i++) {
@@ -214,6 +216,8 @@ async function intakeCalls(n = 15) {
       requestDynamo.push(sum(api) - (api.StartExecution ?? 0));
       upToAck.push(dynamo(c) - dynamo(a));
       awsOther.push(others(c) - others(a));
+      itemsInRequest.push(b.itemsWritten - a.itemsWritten);
+      unitsInRequest.push(b.writeUnits - a.writeUnits);
       collisions += sum(c.dynamodbFailures) - sum(a.dynamodbFailures);
       if (i === 0) ops = api;
     }
@@ -223,6 +227,9 @@ async function intakeCalls(n = 15) {
       callsInRequest: median(request),
       callsInRequestMax: Math.max(...request),
       dynamodbInRequest: median(requestDynamo),
+      /** Items the request writes (a transaction's each), and their write request units as DynamoDB bills them. */
+      itemsWrittenInRequest: median(itemsInRequest),
+      writeUnitsInRequest: median(unitsInRequest),
       requestByOperation: ops,
       dynamodbUpToAcknowledgement: median(upToAck),
       otherAwsCallsUpToAcknowledgement: median(awsOther),
@@ -423,11 +430,31 @@ async function intakeSection() {
   say(
     `  in CPU: ${writes} raw PutItems ${round(cpuCeiling, 2)} ms; an intake's answer ${intake16.cpuMsPerCall} ms (${round(cpuCeiling / intake16.cpuMsPerCall, 2)} of the ceiling), to its acknowledgement ${intake16.toAcknowledgement.cpuMsPerComplaint} ms (${round(cpuCeiling / intake16.toAcknowledgement.cpuMsPerComplaint, 2)})`,
   );
+  // "Writes per intake" read as what is written rather than how many round trips carry it: a
+  // transaction of three puts writes three items (dynalite does three items' work, DynamoDB bills two
+  // write units each), where the raw PutItem writes one item of one unit. Printed beside the
+  // round-trip reading above, never instead of it.
+  const items = calls.itemsWrittenInRequest;
+  const units = calls.writeUnitsInRequest;
+  const itemCeiling = round(raw16.perSecond / Math.max(1, items));
+  const unitCeiling = round(raw16.perSecond / Math.max(1, units));
+  say(
+    `  items written per intake ${items}: raw PutItem / ${items} = ${itemCeiling} intakes/s; intake answered ${round(intake16.perSecond / itemCeiling, 2)} of it; in CPU ${items} raw PutItems ${round(raw16.cpuMsPerCall * items, 2)} ms (${round((raw16.cpuMsPerCall * items) / intake16.cpuMsPerCall, 2)} of the answer's)`,
+  );
+  say(
+    `  write request units per intake ${units} (DynamoDB's count; the raw PutItem is 1): raw PutItem / ${units} = ${unitCeiling} intakes/s; intake answered ${round(intake16.perSecond / unitCeiling, 2)} of it`,
+  );
   return {
     intake: { c1: intake1, c16: intake16 },
     rawPutItem: { c1: raw1, c16: raw16 },
     intakePerRawPut: ratio,
-    intakeCalls: { ...calls, writeRoundTrips: writes, ceilingPerSecond: ceiling },
+    intakeCalls: {
+      ...calls,
+      writeRoundTrips: writes,
+      ceilingPerSecond: ceiling,
+      itemCeilingPerSecond: itemCeiling,
+      writeUnitCeilingPerSecond: unitCeiling,
+    },
   };
 }
 

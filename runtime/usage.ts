@@ -28,6 +28,8 @@ export interface UsageCounts {
   readUnits: number;
   /** Write request units (on demand: 1 per 1 KB written). */
   writeUnits: number;
+  /** Items written (a PutItem, UpdateItem or DeleteItem one; a transaction or batch each item in it). */
+  itemsWritten: number;
   /**
    * Every counted call by the function it ran in (`api`, `beginStep`, ...; `runtime` for the
    * runtime's own) and operation (`PutItem`, `TransactWriteItems`, `StartExecution`, `SendEmail`):
@@ -153,6 +155,7 @@ export class Usage {
     callsByFunction: {},
     readUnits: 0,
     writeUnits: 0,
+    itemsWritten: 0,
     mails: 0,
     schedulesCreated: 0,
     executionsStarted: 0,
@@ -279,6 +282,11 @@ export class Usage {
     const size = (v: unknown) => (v === undefined ? 0 : Array.isArray(v) ? itemsBytes(v) : itemBytes(v));
     const reads = (bytes: number, consistent: boolean) =>
       Math.max(1, Math.ceil(bytes / (4 * KB))) * (consistent ? 1 : 0.5);
+    if (op === 'PutItem' || op === 'UpdateItem' || op === 'DeleteItem') this.counts.itemsWritten++;
+    for (const t of (op === 'TransactWriteItems' ? input.TransactItems : []) as Record<string, unknown>[])
+      if (t.Put || t.Update || t.Delete) this.counts.itemsWritten++;
+    for (const requests of Object.values(op === 'BatchWriteItem' ? (input.RequestItems ?? {}) : {}) as unknown[][])
+      this.counts.itemsWritten += requests.length;
     switch (op) {
       case 'PutItem':
         this.counts.writeUnits += Math.max(1, Math.ceil(size(input.Item) / KB));
