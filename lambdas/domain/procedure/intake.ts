@@ -164,8 +164,13 @@ export async function recoverIntake(core: Core): Promise<number> {
     // that term then never ran out (the crash test found one). Made again; one that exists answers
     // ConflictException, which the adapter takes as made. Only those still to come, or whose
     // deadline is still open: a fired reminder is not cancelled, and must not fire twice.
+    // Every decision, not only those at or before now: nothing is on its way at start-up, and the
+    // local manual clock may read back a time before the last commits (a clock move fires what is
+    // due on the way, each commit dated at its own instant, and saves the new time after the last:
+    // a kill in between left decisions dated after the restarted clock). The crash test's term that
+    // never ran out; test/restart-clock-recovery.test.ts.
     const now = core.deps.clock.now().toISOString();
-    const rescheduled = lostSchedules(view, await core.deps.store.events(view.id), now, now);
+    const rescheduled = lostSchedules(view, await core.deps.store.events(view.id), now);
     if (rescheduled.length || view.letters.some((l) => l.status === 'queued'))
       await core
         .deliver(view, rescheduled, true)

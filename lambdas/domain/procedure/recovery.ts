@@ -12,7 +12,8 @@ import { INTAKE_RECOVERY_GRACE_SECONDS } from './intake.js';
 /**
  * The schedules a dossier decided that may have been lost (a crash between the commit and
  * CreateSchedule), as the `reminder.scheduled` bodies to make again. Only active ones decided at
- * or before `decidedBefore` (a writer still on its way makes its own), and only those that cannot
+ * or before `decidedBefore` (a writer still on its way makes its own; undefined: every one, for a
+ * start-up, when no writer is on its way), and only those that cannot
  * have fired, since a fired one-time schedule is gone (ActionAfterCompletion: DELETE) and making it
  * again would fire it twice:
  * - still to come (`at` after now: Scheduler fires within the minute it names, never early);
@@ -27,24 +28,32 @@ export function lostSchedules(
   view: DossierView,
   events: readonly DossierEvent[],
   now: string,
-  decidedBefore: string,
+  decidedBefore?: string,
 ): EventBody[] {
-  const active = Object.entries(view.reminders).filter(([, r]) => r.active && r.decidedAt <= decidedBefore);
+  // Compared as instants, never as strings: the dossier's times are written to the second
+  // ("…T07:00:00Z", Core.now) and a clock's toISOString has milliseconds ("…T07:00:00.000Z"), and
+  // "Z" sorts after ".": a decision made in the very second of `decidedBefore` read as later, and
+  // the start-up left every schedule decided at the restarted clock's time unmade (the crash test's
+  // term that never ran out, test/restart-clock-recovery.test.ts).
+  const t = Date.parse;
+  const active = Object.entries(view.reminders).filter(
+    ([, r]) => r.active && (decidedBefore === undefined || t(r.decidedAt) <= t(decidedBefore)),
+  );
   if (!active.length || view.status !== 'open') return [];
   const latest = new Map<string, Extract<EventBody, { type: 'reminder.scheduled' }>>();
   for (const e of events) if (e.type === 'reminder.scheduled') latest.set(e.data.name, { type: e.type, data: e.data });
-  const soon = new Date(Date.parse(now) + 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const soon = new Date(t(now) + 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
   return active.flatMap(([name]) => {
     const b = latest.get(name);
     if (!b) return [];
-    if (b.data.at > now) return [b];
+    if (t(b.data.at) > t(now)) return [b];
     const deadline = view.deadlines.find((d) => d.deadlineId === b.data.deadlineId);
     const open = deadline?.status === 'open' && !deadline.suspended;
     const unfired =
       b.data.kind === 'suspension-end'
         ? view.suspension?.suspensionId === b.data.deadlineId
         : b.data.kind === 'term-end'
-          ? open && deadline.dueAt < now
+          ? open && t(deadline.dueAt) < t(now)
           : open && !view.letters.some((l) => l.letterId.startsWith(`${name}:reminder:`));
     return unfired ? [{ type: b.type, data: { ...b.data, at: soon } }] : [];
   });
@@ -67,7 +76,9 @@ export async function recoverSchedules(
   opts: { graceSeconds?: number; lookbackSeconds?: number; all?: boolean } = {},
 ): Promise<{ checked: number; rescheduled: number; failed: number }> {
   const now = core.deps.clock.now().getTime();
-  const iso = (ms: number) => new Date(ms).toISOString();
+  // To the second, as the dossier's times and the index's `schedulesDecidedAt` are written: the
+  // index compares strings, and "…00Z" sorts after "…00.000Z".
+  const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
   const decidedBefore = iso(now - (opts.graceSeconds ?? INTAKE_RECOVERY_GRACE_SECONDS) * 1000);
   const after = opts.all ? '' : iso(now - (opts.lookbackSeconds ?? SCHEDULE_RECOVERY_LOOKBACK_SECONDS) * 1000);
   const ids = await core.deps.store.scheduledBetween(core.reg.id, after, decidedBefore);
