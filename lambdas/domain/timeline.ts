@@ -155,12 +155,17 @@ export function timeline(reg: Regulation, events: readonly DossierEvent[]): Time
         break;
       case 'letter.queued':
         letters.set(e.data.letterId, e.data.subject.replace(/^\[[^\]]*\]\s*/, ''));
+        // Every letter is klachtflow's, written from the regulation's texts, whoever's commit queued
+        // it: a step's end letters go out with the officer's decision or with the ladder's next
+        // begin, whichever writes first (procedure/ladder-tasks.ts), and the history must not name
+        // the officer for one and the service for the same letter another time.
         if (e.data.audience !== 'officer')
           add(
             e,
             `Brief aan ${AUDIENCE_NL[e.data.audience]}: ${e.data.subject.replace(/^\[[^\]]*\]\s*/, '')}${
               e.data.undeliverable.length ? ' (geen e-mailadres: per post)' : ''
             }.`,
+            'klachtflow',
           );
         break;
       case 'letter.failed':
