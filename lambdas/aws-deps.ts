@@ -7,8 +7,6 @@
 import { awsProcedureDeps } from './aws-procedure-deps.js';
 import { Procedure } from './domain/procedure.js';
 
-export { bundledRegulation } from './aws-procedure-deps.js';
-
 let procedure: Procedure | undefined;
 
 /** The regulation (embedded as JSON by the stack), the store and the procedure. */

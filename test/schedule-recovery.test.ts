@@ -75,8 +75,10 @@ describe('schedule recovery: a crash between the commit and CreateSchedule', () 
     const stepReminder = decided.find((d) => !d.kind);
     const termEnd = decided.find((d) => d.kind === 'term-end');
     const termReminder = decided.find((d) => d.kind === 'term-reminder');
-    expect(stepReminder && termEnd && termReminder, JSON.stringify(decided)).toBeTruthy();
-    if (!stepReminder || !termEnd || !termReminder) return;
+    expect(stepReminder, JSON.stringify(decided)).toBeDefined();
+    expect(termEnd, JSON.stringify(decided)).toBeDefined();
+    expect(termReminder, JSON.stringify(decided)).toBeDefined();
+    if (!stepReminder || !termEnd || !termReminder) throw new Error('unreachable: asserted just above');
     // Decided in the dossier, lost at the Scheduler.
     expect(dropped.length).toBeGreaterThan(0);
     for (const d of decided) expect(await exists(d.name), d.name).toBe(false);
