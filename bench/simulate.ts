@@ -97,6 +97,8 @@ interface ShareResult {
   perWeek: Record<string, number>;
   /** State transitions of each dossier's executions. */
   transitions: number[];
+  /** The dossiers' references (unique over all shares). */
+  references: string[];
   counters: Record<string, number>;
   letters: number;
   usage: UsageCounts;
@@ -410,6 +412,7 @@ async function simulateShare(
     attainment,
     perWeek,
     transitions: Object.values(transitions),
+    references: sims.map((s) => s.reference),
     counters,
     letters,
     usage,
@@ -464,9 +467,14 @@ async function inWorkers(n: number, onProgress: (day: number, complaints: number
     ),
   );
   return results.reduce((a, b) => {
-    const { transitions: ta, simulatedDays: da, ...ra } = a;
-    const { transitions: tb, simulatedDays: db, ...rb } = b;
-    return { ...addUp(ra, rb), transitions: [...ta, ...tb], simulatedDays: Math.max(da, db) };
+    const { transitions: ta, simulatedDays: da, references: fa, ...ra } = a;
+    const { transitions: tb, simulatedDays: db, references: fb, ...rb } = b;
+    return {
+      ...addUp(ra, rb),
+      transitions: [...ta, ...tb],
+      references: [...fa, ...fb],
+      simulatedDays: Math.max(da, db),
+    };
   });
 }
 
@@ -479,6 +487,9 @@ async function main() {
   const share =
     workers > 1 ? await inWorkers(workers, progress) : await simulateShare({ ...settings, offset: 0 }, progress);
   const { outcomes, perWeek, counters, usage } = share;
+  // Each dossier its own reference, whichever share received it.
+  const doubled = share.references.length - new Set(share.references).size;
+  if (doubled) throw new Error(`${doubled} kenmerken dubbel uitgegeven`);
   const attainment = share.attainment;
   const day = share.simulatedDays;
   const counts = [...share.transitions].sort((a, b) => a - b);
