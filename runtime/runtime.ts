@@ -8,7 +8,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SESClient } from '@aws-sdk/client-ses';
@@ -39,7 +39,7 @@ import { asFunction, asFunctionHandler, recordAwsCalls } from './aws-calls.js';
 import { createAwsEndpoint } from './aws-endpoint.js';
 import { Background } from './background.js';
 import { type ClockMode, RuntimeClock } from './clock.js';
-import { startDynalite } from './dynamodb.js';
+import { localDynamoDbClient, startDynalite, withoutSdkLogLine } from './dynamodb.js';
 import { FileAttachmentStore } from './file-attachments.js';
 import { inProcessScheduler, inProcessSes, inProcessStepFunctions } from './in-process-aws.js';
 import { IntakePriority } from './intake-priority.js';
@@ -136,7 +136,8 @@ export interface Runtime {
   /**
    * Runs the intake recovery function now (in AWS a schedule does, every few minutes): the ladders
    * of complaints stored more than `grace` seconds ago (default 0) whose start a crash prevented,
-   * and the schedules decided that long ago that a crash lost (`event`: the function's input).
+   * and the schedules (reminders, terms' ends, closed dossiers' erasures) decided that long ago that
+   * a crash lost (`event`: the function's input).
    */
   intakeRecovery(
     graceSeconds?: number,
@@ -146,6 +147,8 @@ export interface Runtime {
     started: number;
     failed: number;
     schedules: { checked: number; rescheduled: number; failed: number };
+    /** Closed dossiers whose erasure at the end of retention was made again (a crash lost it). */
+    erasures: { checked: number; rescheduled: number; failed: number };
   }>;
   stop(): Promise<void>;
 }
@@ -208,7 +211,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     memoryStore = memory;
   } else {
     dynamo = await startDynalite(join(dataDir, 'dynamodb'));
-    const dynamoClient = new DynamoDBClient({ region: REGION, endpoint: dynamo.endpoint, credentials: CREDENTIALS });
+    const dynamoClient = localDynamoDbClient(dynamo.endpoint, REGION);
     usage.meterDynamoDb(dynamoClient);
     recordAwsCalls(dynamoClient, 'dynamodb');
     await ensureTable(dynamoClient, tableName);
@@ -275,7 +278,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     : new SchedulerClient({ region: REGION, endpoint: awsEndpoint, credentials: CREDENTIALS });
   const sfnClient = awsInProcess
     ? (inProcessStepFunctions(stepFunctions) as unknown as SFNClient)
-    : new SFNClient({ region: REGION, endpoint: awsEndpoint, credentials: CREDENTIALS });
+    : withoutSdkLogLine(new SFNClient({ region: REGION, endpoint: awsEndpoint, credentials: CREDENTIALS }));
   recordAwsCalls(sesClient, 'ses');
   recordAwsCalls(schedulerClient, 'scheduler');
   recordAwsCalls(sfnClient, 'sfn');
@@ -321,7 +324,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       intakeRecovered: (r) => log(`ALARM IntakeRecovered: ${r.started} ladder(s) gestart die na een crash niet liepen`),
       schedulesRecovered: (r) =>
         log(
-          `ALARM SchedulesRecovered: ${r.rescheduled} herinnering(en) of termijneinde(n) opnieuw gepland na een crash`,
+          `ALARM SchedulesRecovered: ${r.rescheduled} herinnering(en), termijneinde(n) of wissing(en) opnieuw gepland na een crash`,
         ),
     },
     urls: {
