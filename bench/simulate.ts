@@ -9,17 +9,26 @@
  * ladders to finish, default 120), --suspend <share> (complaints whose clock an officer stops once,
  * where the regulation allows it, and starts again 3 to 14 days later; default 0.1), --aws http (the
  * handlers reach Step Functions, Scheduler and SES through the SDK and the local HTTP endpoint, as
- * `npm start` does, instead of in this process), --json.
+ * `npm start` does, instead of in this process), --workers <n> (see below), --json.
+ *
+ * With `--workers 2` (or more) the complaints are split over that many worker threads, each a
+ * share of them through a runtime and store of its own (the same ASL, handlers and store; a
+ * complaint's dossier never meets another's), the references kept unique (each share's reference
+ * counter starts past the shares before it), and the counts added up. `--workers 1` (the default)
+ * runs everything in this thread; for the same seed it gives the same run as before there were
+ * workers, and worker 0 of a split run draws from the same seed.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { Heap } from 'heap-js';
 import { Temporal } from 'temporal-polyfill';
 import { parseTerm } from '../lambdas/domain/calendar/term.js';
 import { startRuntime } from '../runtime/runtime.js';
 import type { UsageCounts } from '../runtime/usage.js';
-import { PRESET_IDS } from '../statemachines/load.js';
+import { loadRegulation, PRESET_IDS } from '../statemachines/load.js';
 import { seeded } from '../test/support/random.js';
 import { SANNE } from '../test/support/runtime.js';
 import { cachedFixedMonthlyCost, costPerComplaint, PRICES_AS_OF } from './cost.js';
@@ -30,18 +39,35 @@ function option(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 && process.argv[i + 1] ? (process.argv[i + 1] as string) : fallback;
 }
-const regulation = option('regulation', 'ons-welzijn');
-const complaints = Number(option('complaints', '50'));
-const days = Number(option('days', '90'));
-const tail = Number(option('tail', '120'));
-const seed = Number(option('seed', '1'));
+/** What one share of the simulation is given (all of it with one worker). */
+interface Settings {
+  regulation: string;
+  complaints: number;
+  days: number;
+  tail: number;
+  seed: number;
+  /** The share of complaints whose clock an officer stops once (opschorting), where the regulation allows it. */
+  suspendShare: number;
+  aws: 'http' | 'in-process';
+  /** Complaints of the shares before this one: their numbers and references come first. */
+  offset: number;
+}
+const fromWorker = workerData as { klachtflowSimulation?: Settings } | undefined;
+const settings: Settings = fromWorker?.klachtflowSimulation ?? {
+  regulation: option('regulation', 'ons-welzijn'),
+  complaints: Number(option('complaints', '50')),
+  days: Number(option('days', '90')),
+  tail: Number(option('tail', '120')),
+  seed: Number(option('seed', '1')),
+  suspendShare: Number(option('suspend', '0.1')),
+  aws: option('aws', 'in-process') === 'http' ? 'http' : 'in-process',
+  offset: 0,
+};
+const { regulation, days, tail } = settings;
 const asJson = process.argv.includes('--json');
-/** The share of complaints whose clock an officer stops once (opschorting), where the regulation allows it. */
-const suspendShare = Number(option('suspend', '0.1'));
+const workers = Math.max(1, Math.floor(Number(option('workers', '1')) || 1));
 const START = '2026-09-01T09:00:00+02:00';
 const DAY = 86_400_000;
-
-const random = seeded(seed);
 
 type Persona = 'prompt' | 'late' | 'escalating' | 'withdrawing';
 interface Sim {
@@ -57,13 +83,33 @@ interface Sim {
   withdrawAt?: number;
 }
 
-function persona(): Persona {
+function persona(random: () => number): Persona {
   const r = random();
   return r < 0.6 ? 'prompt' : r < 0.8 ? 'late' : r < 0.93 ? 'escalating' : 'withdrawing';
 }
 
-async function main() {
-  const wall = performance.now();
+/** What one share of the simulation counted: added up over the workers. */
+interface ShareResult {
+  complaints: number;
+  simulatedDays: number;
+  outcomes: Record<string, number>;
+  attainment: Record<string, { met: number; breached: number; open: number; cancelled: number }>;
+  perWeek: Record<string, number>;
+  /** State transitions of each dossier's executions. */
+  transitions: number[];
+  /** The dossiers' references (unique over all shares). */
+  references: string[];
+  counters: Record<string, number>;
+  letters: number;
+  usage: UsageCounts;
+}
+
+/** Runs a share of the complaints through a runtime of its own. */
+async function simulateShare(
+  { complaints, seed, suspendShare, offset }: Settings,
+  progress: (day: number, complaints: number, open: number) => void,
+): Promise<ShareResult> {
+  const random = seeded(seed);
   const dir = mkdtempSync(join(tmpdir(), 'kf-simulate-'));
   // The runtime on the manual clock; its data folder is thrown away afterwards, so nothing is
   // flushed to disk before going on (durable: false). Requests are answered in this process
@@ -82,7 +128,7 @@ async function main() {
     // The local Step Functions, Scheduler and SES answered in this process through the same
     // adapters (runtime/in-process-aws.ts), their records kept in memory: no HTTP, no SDK
     // serialisation, no files for a folder that is thrown away (#19).
-    aws: option('aws', 'in-process') === 'http' ? 'http' : 'in-process',
+    aws: settings.aws,
     records: 'memory',
     // A preset's committed ASL is validated by test/compile.test.ts (asl-validator), not again here.
     trustCommittedAsl: true,
@@ -105,7 +151,6 @@ async function main() {
     } catch {}
     return { status: r.status, json, text };
   };
-  const progress = progressBar(days + tail);
   const anyOfficer = Object.values(rt.officers)[0] as string;
   const variants = rt.regulation.intake.variants.map((v) => v.id);
   const roles = rt.regulation.eligibility.roles.map((r) => r.role);
@@ -114,6 +159,24 @@ async function main() {
     { length: complaints },
     () => t0 + Math.floor(random() * days) * DAY + random() * 8 * 3_600_000,
   ).sort((a, b) => a - b);
+  // A later share's references follow the shares before it (a reference is unique per regulation
+  // and year): its counters start where theirs can end at most. Unmetered: no person does this.
+  if (offset > 0 && rt.memoryStore) {
+    const memory = rt.memoryStore;
+    const first = new Date(t0).getUTCFullYear();
+    const last = new Date(t0 + (days + tail) * DAY).getUTCFullYear();
+    await rt.usage.unmetered(async () => {
+      for (let year = first; year <= last; year++)
+        await memory.send(
+          new UpdateCommand({
+            TableName: rt.endpoints.tableName,
+            Key: { pk: `COUNTER#${rt.regulation.id}#${year}`, sk: 'COUNTER' },
+            UpdateExpression: 'ADD n :offset',
+            ExpressionAttributeValues: { ':offset': offset },
+          }),
+        );
+    });
+  }
   const sims: Sim[] = [];
   const counters = {
     actions: 0,
@@ -276,13 +339,13 @@ async function main() {
         ...SANNE,
         // Each complaint from a complainant of its own: one address filing 27 a day is refused (429)
         // by the intake's limit per address, as it should be.
-        complainant: { ...SANNE.complainant, email: `klager${next + 1}@example.nl` },
+        complainant: { ...SANNE.complainant, email: `klager${offset + next + 1}@example.nl` },
         role: roles.includes('client') ? 'client' : roles[0],
         ...(variants.length > 1 ? { variant: variants[Math.floor(random() * variants.length)] } : {}),
-        description: `Gesimuleerde klacht ${next + 1}.`,
+        description: `Gesimuleerde klacht ${offset + next + 1}.`,
       });
       if (r.status === 201) {
-        const p = persona();
+        const p = persona(random);
         const sim: Sim = {
           id: r.json.id,
           token: r.json.accessToken,
@@ -294,7 +357,9 @@ async function main() {
         sims.push(sim);
         checks.push({ at: arrivals[next] as number, sim });
       } else {
-        process.stderr.write(`klacht ${next + 1} geweigerd: ${r.status} ${JSON.stringify(r.json).slice(0, 200)}\n`);
+        process.stderr.write(
+          `klacht ${offset + next + 1} geweigerd: ${r.status} ${JSON.stringify(r.json).slice(0, 200)}\n`,
+        );
       }
       next++;
     }
@@ -310,12 +375,12 @@ async function main() {
     }
     const open = checks.length;
     await call('POST', '/local/clock', { advance: 'PT0S' });
-    if (!asJson) progress(day, `${sims.length} klachten, ${open} open`, (performance.now() - wall) / 1000);
+    progress(day, sims.length, open);
     if (next >= arrivals.length && open === 0) break;
   }
   // What happened.
   const outcomes: Record<string, number> = {};
-  const attainment: Record<string, { met: number; breached: number; open: number; cancelled: number }> = {};
+  const attainment: ShareResult['attainment'] = {};
   const perWeek: Record<string, number> = {};
   const usage = rt.usage.snapshot();
   for (const s of sims) {
@@ -337,19 +402,111 @@ async function main() {
     const id = String((e.input as { dossierId?: string })?.dossierId ?? e.name);
     transitions[id] = (transitions[id] ?? 0) + e.transitions;
   }
-  const counts = Object.values(transitions).sort((a, b) => a - b);
+  const letters = rt.mailbox.size();
+  await rt.stop();
+  rmSync(dir, { recursive: true, force: true });
+  return {
+    complaints: sims.length,
+    simulatedDays: day,
+    outcomes,
+    attainment,
+    perWeek,
+    transitions: Object.values(transitions),
+    references: sims.map((s) => s.reference),
+    counters,
+    letters,
+    usage,
+  };
+}
+
+/** Adds up what the shares counted (numbers, and records of numbers to any depth). */
+function addUp<T>(a: T, b: T): T {
+  if (typeof a === 'number') return ((a as number) + (b as number)) as T;
+  const out: Record<string, unknown> = { ...(a as Record<string, unknown>) };
+  for (const [k, v] of Object.entries(b as Record<string, unknown>))
+    out[k] = k in out ? addUp(out[k], v) : structuredClone(v);
+  return out as T;
+}
+
+/** Runs the shares in worker threads, one runtime each, and adds up what they counted. */
+async function inWorkers(n: number, onProgress: (day: number, complaints: number, open: number) => void) {
+  const shares = Array.from(
+    { length: n },
+    (_, i) => Math.floor((settings.complaints * (i + 1)) / n) - Math.floor((settings.complaints * i) / n),
+  );
+  const state = shares.map(() => ({ day: 0, complaints: 0, open: 0 }));
+  // The worker loads this file through tsx as the main thread did (Node 20 does not apply a
+  // loader given in a worker's execArgv to its entry).
+  const boot = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then(({ register }) => { register(); return import(${JSON.stringify(import.meta.url)}); })`;
+  const results = await Promise.all(
+    shares.map(
+      (complaints, i) =>
+        new Promise<ShareResult>((resolve, reject) => {
+          const share: Settings = {
+            ...settings,
+            complaints,
+            // Worker 0 draws from the seed itself; the others from seeds of their own.
+            seed: settings.seed + i * 7919,
+            offset: shares.slice(0, i).reduce((a, b) => a + b, 0),
+          };
+          const worker = new Worker(boot, { eval: true, workerData: { klachtflowSimulation: share } });
+          worker.on('message', (m: { progress?: (typeof state)[number]; result?: ShareResult }) => {
+            if (m.progress) {
+              state[i] = m.progress;
+              onProgress(
+                Math.min(...state.map((x) => x.day)),
+                state.reduce((a, x) => a + x.complaints, 0),
+                state.reduce((a, x) => a + x.open, 0),
+              );
+            }
+            if (m.result) resolve(m.result);
+          });
+          worker.on('error', reject);
+          worker.on('exit', (code) => reject(new Error(`werker ${i} stopte (${code}) zonder uitkomst`)));
+        }),
+    ),
+  );
+  return results.reduce((a, b) => {
+    const { transitions: ta, simulatedDays: da, references: fa, ...ra } = a;
+    const { transitions: tb, simulatedDays: db, references: fb, ...rb } = b;
+    return {
+      ...addUp(ra, rb),
+      transitions: [...ta, ...tb],
+      references: [...fa, ...fb],
+      simulatedDays: Math.max(da, db),
+    };
+  });
+}
+
+async function main() {
+  const wall = performance.now();
+  const bar = progressBar(days + tail);
+  const progress = (day: number, complaints: number, open: number) => {
+    if (!asJson) bar(day, `${complaints} klachten, ${open} open`, (performance.now() - wall) / 1000);
+  };
+  const share =
+    workers > 1 ? await inWorkers(workers, progress) : await simulateShare({ ...settings, offset: 0 }, progress);
+  const { outcomes, perWeek, counters, usage } = share;
+  // Each dossier its own reference, whichever share received it.
+  const doubled = share.references.length - new Set(share.references).size;
+  if (doubled) throw new Error(`${doubled} kenmerken dubbel uitgegeven`);
+  const attainment = share.attainment;
+  const day = share.simulatedDays;
+  const counts = [...share.transitions].sort((a, b) => a - b);
   const total = counts.reduce((a, b) => a + b, 0);
   const wallSeconds = (performance.now() - wall) / 1000;
   const result = {
     regulation,
-    complaints: sims.length,
+    complaints: share.complaints,
     days,
     simulatedDays: day,
+    /** Worker threads, each a share of the complaints through a runtime of its own (1: all in one thread). */
+    workers,
     wallSeconds: Math.round(wallSeconds * 10) / 10,
-    // CPU of this process (user + system): on a shared machine wall time also counts others' work.
+    // CPU of this process (user + system, all its threads): on a shared machine wall time also counts others' work.
     cpuSeconds: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1e5) / 10,
     loadAverage: loadavg().map((x) => Math.round(x * 10) / 10),
-    complaintsPerSecond: Math.round((10 * sims.length) / wallSeconds) / 10,
+    complaintsPerSecond: Math.round((10 * share.complaints) / wallSeconds) / 10,
     /** The most memory the process held at once (resident set), in MB. */
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
     outcomes,
@@ -370,13 +527,13 @@ async function main() {
       total,
     },
     actions: counters,
-    letters: rt.mailbox.size(),
+    letters: share.letters,
     // What AWS would bill, counted in the same run (runtime/usage.ts), in total and per complaint.
-    usage: usageOf(usage, total, sims.length),
+    usage: usageOf(usage, total, share.complaints),
     deadlinesDuePerWeek: Object.fromEntries(Object.entries(perWeek).sort(([a], [b]) => a.localeCompare(b))),
   };
   // The AWS bill this would make: per complaint from the counts, plus the stack's fixed cost.
-  const retention = parseTerm(rt.regulation.retention.term);
+  const retention = parseTerm(loadRegulation(regulation).retention.term);
   const retentionMonths =
     retention.unit === 'years' ? retention.amount * 12 : retention.unit === 'months' ? retention.amount : 1;
   const perComplaint = costPerComplaint(result.usage.perComplaint, { retentionMonths });
@@ -396,8 +553,6 @@ async function main() {
     ),
   };
   Object.assign(result, { cost });
-  await rt.stop();
-  rmSync(dir, { recursive: true, force: true });
   if (asJson) {
     process.stdout.write(`${JSON.stringify(result)}\n`);
     return;
@@ -405,6 +560,11 @@ async function main() {
   const out = (s: string) => process.stdout.write(`${s}\n`);
   out(
     `\n${result.complaints} klachten, ${regulation}, ${days} dagen (gesimuleerd: ${day} dagen), ${result.wallSeconds} s, ${result.complaintsPerSecond} klachten per seconde (${result.cpuSeconds} s rekentijd; belasting van de machine ${result.loadAverage.join(' ')})`,
+  );
+  out(
+    workers > 1
+      ? `verdeeld over ${workers} threads (worker_threads), elk met een eigen runtime en opslag voor een deel van de klachten; de tellingen opgeteld (--workers 1: alles in één thread)`
+      : 'in één thread (--workers 2 verdeelt de klachten over twee threads, elk met een eigen runtime)',
   );
   out('dossiers per uitkomst:');
   for (const [k, v] of Object.entries(outcomes).sort((a, b) => b[1] - a[1])) out(`  ${k.padEnd(32)} ${v}`);
@@ -476,7 +636,16 @@ function usageOf(c: UsageCounts, transitions: number, complaints: number) {
   return { total, perComplaint: per, invocations: c.invocations, dynamodbRequests: c.dynamodbRequests };
 }
 
-main().catch((e) => {
-  process.stderr.write(`${(e as Error).stack ?? e}\n`);
-  process.exitCode = 1;
-});
+if (fromWorker?.klachtflowSimulation) {
+  // A worker thread: its share, with progress, back to the main thread.
+  simulateShare(settings, (day, complaints, open) => parentPort?.postMessage({ progress: { day, complaints, open } }))
+    .then((result) => parentPort?.postMessage({ result }))
+    .catch((e) => {
+      process.stderr.write(`${(e as Error).stack ?? e}\n`);
+      process.exitCode = 1;
+    });
+} else if (isMainThread)
+  main().catch((e) => {
+    process.stderr.write(`${(e as Error).stack ?? e}\n`);
+    process.exitCode = 1;
+  });

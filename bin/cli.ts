@@ -351,25 +351,41 @@ export function buildProgram(): Command {
     .option('--complaints <n>', 'aantal klachten', '20')
     .option('--days <d>', 'over hoeveel dagen ze binnenkomen', '30')
     .option('--suspend <aandeel>', 'aandeel klachten waarvan de termijn een keer stil wordt gezet (0 tot 1)', '0.1')
+    .option(
+      '--workers <n>',
+      'verdeel de klachten over zoveel threads, elk met een eigen runtime (1: alles in één)',
+      '1',
+    )
     .option('--json', 'uitvoer als JSON')
     .allowUnknownOption()
-    .action(async (opts: { regulation: string; complaints: string; days: string; suspend: string; json?: boolean }) => {
-      // The simulation lives with the benchmarks (bench/simulate.ts) and reads its own arguments.
-      process.argv = [
-        process.argv[0] ?? 'node',
-        'simulate',
-        '--regulation',
-        opts.regulation,
-        '--complaints',
-        opts.complaints,
-        '--days',
-        opts.days,
-        '--suspend',
-        opts.suspend,
-        ...(opts.json ? ['--json'] : []),
-      ];
-      await import('../bench/simulate.js');
-    });
+    .action(
+      async (opts: {
+        regulation: string;
+        complaints: string;
+        days: string;
+        suspend: string;
+        workers: string;
+        json?: boolean;
+      }) => {
+        // The simulation lives with the benchmarks (bench/simulate.ts) and reads its own arguments.
+        process.argv = [
+          process.argv[0] ?? 'node',
+          'simulate',
+          '--regulation',
+          opts.regulation,
+          '--complaints',
+          opts.complaints,
+          '--days',
+          opts.days,
+          '--suspend',
+          opts.suspend,
+          '--workers',
+          opts.workers,
+          ...(opts.json ? ['--json'] : []),
+        ];
+        await import('../bench/simulate.js');
+      },
+    );
 
   program
     .command('compile')

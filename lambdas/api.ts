@@ -17,7 +17,13 @@ import { localDate } from './domain/calendar/deadline.js';
 import type { DossierView } from './domain/dossier.js';
 import { ConflictError, DomainError, ForbiddenError, NotFoundError, UnprocessableError } from './domain/errors.js';
 import type { InboundMail } from './domain/inbound-mail.js';
-import { asksSatisfaction, dayOf, groundToComplainant, letterOnPage } from './domain/letters.js';
+import {
+  asksSatisfaction,
+  dayOf,
+  explanationForComplainant,
+  groundToComplainant,
+  letterOnPage,
+} from './domain/letters.js';
 import type { AttachmentStore, DossierStore } from './domain/ports.js';
 import { isRespondent } from './domain/procedure/access.js';
 import { mayResend, resendLetter } from './domain/procedure/resend.js';
@@ -356,7 +362,11 @@ function complainantView(reg: Regulation, view: DossierView, actions: unknown[])
       outcome: findStep(reg, e.stepId)?.step.outcomes.find((o) => o.id === e.outcome)?.title ?? e.outcome,
       at: e.at,
     })),
-    deadlines: Procedure.deadlinesOf(view),
+    // Explained with the ground the clock stood still for as their page says it, not the officers' title.
+    deadlines: Procedure.deadlinesOf(view).map((d) => ({
+      ...d,
+      explanation: explanationForComplainant(reg, d.explanation),
+    })),
     // The clock stands still (opschorting): why, since when, what starts it again.
     suspension: suspensionOf(reg, view, 'complainant'),
     letters: view.letters

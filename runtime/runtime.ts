@@ -8,7 +8,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SESClient } from '@aws-sdk/client-ses';
@@ -39,7 +39,7 @@ import { asFunction, asFunctionHandler, recordAwsCalls } from './aws-calls.js';
 import { createAwsEndpoint } from './aws-endpoint.js';
 import { Background } from './background.js';
 import { type ClockMode, RuntimeClock } from './clock.js';
-import { startDynalite } from './dynamodb.js';
+import { localDynamoDbClient, startDynalite, withoutSdkLogLine } from './dynamodb.js';
 import { FileAttachmentStore } from './file-attachments.js';
 import { inProcessScheduler, inProcessSes, inProcessStepFunctions } from './in-process-aws.js';
 import { IntakePriority } from './intake-priority.js';
@@ -208,7 +208,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     memoryStore = memory;
   } else {
     dynamo = await startDynalite(join(dataDir, 'dynamodb'));
-    const dynamoClient = new DynamoDBClient({ region: REGION, endpoint: dynamo.endpoint, credentials: CREDENTIALS });
+    const dynamoClient = localDynamoDbClient(dynamo.endpoint, REGION);
     usage.meterDynamoDb(dynamoClient);
     recordAwsCalls(dynamoClient, 'dynamodb');
     await ensureTable(dynamoClient, tableName);
@@ -275,7 +275,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     : new SchedulerClient({ region: REGION, endpoint: awsEndpoint, credentials: CREDENTIALS });
   const sfnClient = awsInProcess
     ? (inProcessStepFunctions(stepFunctions) as unknown as SFNClient)
-    : new SFNClient({ region: REGION, endpoint: awsEndpoint, credentials: CREDENTIALS });
+    : withoutSdkLogLine(new SFNClient({ region: REGION, endpoint: awsEndpoint, credentials: CREDENTIALS }));
   recordAwsCalls(sesClient, 'ses');
   recordAwsCalls(schedulerClient, 'scheduler');
   recordAwsCalls(sfnClient, 'sfn');

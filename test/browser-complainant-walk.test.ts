@@ -91,7 +91,9 @@ describe("browser: a complainant's whole path on a phone (ONS welzijn)", () => {
     // ONS sends no letter when the manager begins, and its document sets the manager no term ("zo
     // snel mogelijk"): the page says so and who to ask, and promises no message that will not come.
     const atManager = await own.locator('main').innerText();
-    expect(atManager).toContain('Nu: De manager zoekt een oplossing. De regeling noemt hiervoor geen vaste termijn.');
+    expect(atManager).toContain(
+      'De stap "De manager zoekt een oplossing" is nu aan de beurt. De regeling noemt voor deze stap geen vaste termijn.',
+    );
     expect(atManager).toContain('Vragen hierover? Mail bestuurssecretariaat@ons-welzijn.nl.');
     expect(atManager).not.toContain('U krijgt bericht');
     await walk(rt, id, [['manager-handling', 'not-resolved']]);

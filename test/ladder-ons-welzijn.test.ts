@@ -48,10 +48,10 @@ describe('ladder: ONS welzijn', () => {
     expect(ack?.text).toContain('Mijn procesbegeleider kwam twee afspraken niet na.');
     expect(ack?.text).toContain(s.reference);
     // The regulation's step in plain words for the complainant ("Is de klacht ontvankelijk?").
-    expect(ack?.text).toContain('Kunnen wij uw klacht behandelen? Uiterlijk donderdag 17 september 2026');
+    expect(ack?.text).toContain('Uiterlijk donderdag 17 september 2026: "Kunnen wij uw klacht behandelen?"');
     expect(ack?.text).not.toMatch(/ontvankelijk|[Vv]ooronderzoek|de klant\b/);
     // The acknowledgement does not list itself as still to come.
-    expect(ack?.text).not.toContain('- Ontvangstbevestiging:');
+    expect(ack?.text).not.toContain('"Ontvangstbevestiging"');
     // The officer is told there is work, with its deadline.
     const task = mails.find((m) => m.subject.includes('Nieuwe taak'));
     expect(task?.to).toEqual(['klachtenfunctionaris@ons-welzijn.nl']);

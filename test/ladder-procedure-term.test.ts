@@ -54,7 +54,7 @@ describe('Awb 9:11: six weeks over the whole rung (examples/sociaal-team-gemeent
     // Awb 9:8's four weeks come first; the six weeks are on the dossier beside them.
     expect(item.nextDueAt).toBe(d.deadlines.map((x: any) => x.dueAt).sort()[0]);
     const ack = (await mailsOf(rt, s.reference)).find((m) => m.subject.includes('ontvangen'));
-    expect(ack?.text).toContain('Afhandeling van de klacht: uiterlijk donderdag 15 oktober 2026');
+    expect(ack?.text).toContain('Uiterlijk donderdag 15 oktober 2026: "Afhandeling van de klacht"');
     const own = await rt.call('GET', `/complaints/${s.id}`, { token: s.token });
     expect(own.json.deadlines.some((x: any) => x.title === 'Afhandeling van de klacht')).toBe(true);
   });

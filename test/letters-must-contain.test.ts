@@ -34,7 +34,7 @@ const EXPECTED: Record<string, Record<string, { seed?: string[]; say?: string[] 
     'hoe de verdere behandeling gaat verlopen': {
       say: ['Zo gaat het verder:', 'uiterlijk donderdag 24 september 2026'],
     },
-    'wat de klant kan doen als hij niet tevreden is (manager, bestuurder, externe klachtencommissie)': {
+    'wat de klant kan doen als de klant niet tevreden is (manager, bestuurder, externe klachtencommissie)': {
       seed: ['manager', 'bestuurder', 'externe klachtencommissie'],
     },
     'dat de klant een brief of e-mail kan sturen naar de bestuurder': {
@@ -57,24 +57,24 @@ const EXPECTED: Record<string, Record<string, { seed?: string[]; say?: string[] 
     'dat de klacht schriftelijk moet zijn': { seed: ['schriftelijk'] },
   },
   'so-trainingsbureau': {
-    'dat je de directeur schriftelijk om een oordeel kunt vragen': { seed: ['directeur', 'schriftelijk', 'oordeel'] },
+    'dat u de directeur schriftelijk om een oordeel kunt vragen': { seed: ['directeur', 'schriftelijk', 'oordeel'] },
     'de contactgegevens van de directeur, Sabina Bos': {
       seed: ['Sabina Bos', 'info@sotrainingsbureau.nl', '0615600122'],
     },
-    'dat je de klacht schriftelijk kunt voorleggen aan de Geschillencommissie Zorg': {
+    'dat u de klacht schriftelijk kunt voorleggen aan de Geschillencommissie Zorg': {
       seed: ['Geschillencommissie Zorg', 'www.degeschillencommissiezorg.nl'],
     },
   },
   ondersteuningsteam: {
-    'dat je je klacht kunt indienen bij de klachtenbehandelaar van het Ondersteuningsteam': {
+    'dat u uw klacht kunt indienen bij de klachtenbehandelaar van het Ondersteuningsteam': {
       seed: ['klachtenbehandelaar', 'contact@hetondersteuningsteam.nl'],
     },
-    'waar het klachtenformulier staat (https://hetondersteuningsteam.nl) en dat je het kunt opvragen via contact@hetondersteuningsteam.nl':
+    'waar het klachtenformulier staat (https://hetondersteuningsteam.nl) en dat u het kunt opvragen via contact@hetondersteuningsteam.nl':
       { seed: ['https://hetondersteuningsteam.nl', 'contact@hetondersteuningsteam.nl'] },
     'de ontvangstdatum van de klacht': { say: ['donderdag 3 september 2026'] },
     'waar de klacht over gaat': { say: [SANNE.description] },
-    'waar je terecht kunt als je het er niet mee eens bent': { say: ['ombudsman'] },
-    'dat je je klacht kunt voorleggen aan de Nationale ombudsman of de gemeentelijke ombudsman': { say: ['ombudsman'] },
+    'waar u terecht kunt als u het er niet mee eens bent': { say: ['ombudsman'] },
+    'dat u uw klacht kunt voorleggen aan de Nationale ombudsman of de gemeentelijke ombudsman': { say: ['ombudsman'] },
   },
 };
 

@@ -292,7 +292,7 @@ describe('reports over dossiers the ladder produced', () => {
     // The escalated one waited at the window check past its four weeks: proceeded, and on record.
     expect(row(r, 'window-check')).toEqual({ met: 2, metAfterExtension: 0, breached: 1 });
     expect(dim(r, 'topic')).toEqual({ [topic]: 5, onbekend: 8 });
-    expect(dim(r, 'rung')).toEqual({ 'Bespreken met je contactpersoon': 10, [MERGED]: 3 });
+    expect(dim(r, 'rung')).toEqual({ 'Bespreken met uw contactpersoon': 10, [MERGED]: 3 });
   });
 
   it('SO! Trainingsbureau: signal or complaint, referred to De Geschillencommissie Zorg, a late decision', async () => {

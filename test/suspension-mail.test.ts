@@ -97,7 +97,7 @@ describe('an e-mail reply to a request for missing information starts the clock 
     const running = (await mailsOf(rt, s.reference)).find((m) => m.subject.includes('loopt weer'));
     expect(running?.to).toEqual(['sanne@example.nl']);
     expect(running?.text).toContain('Wij hebben uw aanvulling ontvangen.');
-    expect(running?.text).toContain('uiterlijk maandag 28 december 2026');
+    expect(running?.text).toMatch(/uiterlijk maandag 28 december 2026/i);
     // The coordinator's notice: her words, and that the clock runs again (nothing to do by hand).
     const notice = (await mailsOf(rt, s.reference)).find((m) => m.text.includes('Hierbij de brief van 12 oktober.'));
     expect(notice?.to).not.toContain('sanne@example.nl');

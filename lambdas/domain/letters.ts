@@ -12,7 +12,9 @@ import {
   type LetterContent,
 } from '../../statemachines/letter-content.js';
 import type { Regulation, Step } from '../../statemachines/model.js';
-import { formatDutchDate, localDate } from './calendar/deadline.js';
+import { ANCHOR_LABELS, stepsOf } from '../../statemachines/vocabulary.js';
+import { computeDeadline, formatDutchDate, localDate } from './calendar/deadline.js';
+import { describeTerm, parseTerm } from './calendar/term.js';
 import type { DossierView } from './dossier.js';
 import { truncateText } from './text.js';
 
@@ -186,9 +188,53 @@ export function groundToComplainant(ground: {
   return sentence(plain(ground.title));
 }
 
+/**
+ * A deadline's explanation as the complainant reads it in their own view of the dossier: where
+ * the clock stood still, the ground in the words their page and letter use (groundToComplainant:
+ * "u heeft om bemiddeling gevraagd"), not the officers' title.
+ */
+export function explanationForComplainant<E extends { text: string; steps: { why: string }[] }>(
+  reg: Regulation,
+  explanation: E,
+): E {
+  const grounds = reg.ladder.suspension?.grounds ?? [];
+  if (grounds.length === 0) return explanation;
+  const say = (text: string) =>
+    grounds.reduce((t, g) => t.replaceAll(g.title, afterColon(groundToComplainant(g)).replace(/\.$/, '')), text);
+  return {
+    ...explanation,
+    text: say(explanation.text),
+    steps: explanation.steps.map((s) => ({ ...s, why: say(s.why) })),
+  };
+}
+
 /** "De reden: u heeft …": a sentence after a colon goes on in lower case (not a name: "ONS"). */
 export function afterColon(text: string): string {
   return /^[A-Z](?:[a-z]|\s)/.test(text) ? `${text.charAt(0).toLowerCase()}${text.slice(1)}` : text;
+}
+
+/**
+ * A step, a term or a rung of the regulation named in what a complainant reads: its title in plain
+ * words, between quotes. The regulations write their titles as questions ("Wordt de klacht
+ * behandeld?"), statements ("De manager zoekt een oplossing") and nouns ("Bemiddeling"): quoted,
+ * each reads as the name it is, in any sentence or list line it stands in.
+ */
+export function named(title: string, complainant = true): string {
+  const t = (complainant ? plain(title) : title.trim()).replace(/\.$/, '');
+  return `"${capitalise(t)}"`;
+}
+
+/** A sentence that ends in a name: no full stop after a quoted question ('… "Wordt de klacht behandeld?"'). */
+export function endSentence(text: string): string {
+  return /[.?!]"?$/.test(text) ? text : `${text}.`;
+}
+
+/**
+ * One line of "what comes, and by when", in the same form for every step and every term: the date
+ * first, then the name ("Uiterlijk donderdag 1 oktober 2026: "Wordt de klacht behandeld?"").
+ */
+export function dueLine(title: string, dueAt: string, complainant = true): string {
+  return `Uiterlijk ${dayOf(dueAt)}: ${named(title, complainant)}`;
 }
 
 /** "Titel: uiterlijk …", or after a question "Is de klacht ontvankelijk? Uiterlijk …". */
@@ -321,12 +367,86 @@ export function wayOnLines(reg: Regulation, rungId: string | undefined): string[
   return [...new Set([...rungs, ...outside])];
 }
 
-/** What still comes, by when; `done` is the step whose own letter this is (it is being done now). */
-function openDeadlines(view: DossierView, done?: string): string[] {
-  return view.deadlines
-    .filter((d) => d.status === 'open' && !d.suspended && d.stepId !== done)
+/**
+ * What still comes, by when; `done` is the step whose own letter this is (it is being done now);
+ * `more`: terms the dossier does not hold yet, in date order among the others.
+ */
+function openDeadlines(
+  view: DossierView,
+  done?: string,
+  more: readonly { title: string; dueAt: string }[] = [],
+): string[] {
+  return [...view.deadlines.filter((d) => d.status === 'open' && !d.suspended && d.stepId !== done), ...more]
     .sort((a, b) => a.dueAt.localeCompare(b.dueAt))
-    .map((d) => `- ${labelled(plain(d.title), `uiterlijk ${dayOf(d.dueAt)}`)}`);
+    .map((d) => `- ${dueLine(d.title, d.dueAt)}`);
+}
+
+/** The steps that give the written answer a term for the whole handling ends with (Awb 9:12, Wkkgz art. 17). */
+const ANSWER_KINDS: readonly Step['kind'][] = ['findings', 'judgement', 'decision', 'ruling'];
+
+interface HandlingTerm {
+  title: string;
+  dueAt: string;
+  extension?: Step['allows']['extension'];
+}
+
+/**
+ * The terms for the handling as a whole (Awb 9:11, Wkkgz art. 17), as the acknowledgement tells
+ * them: those in `ladder.terms` that run now, and, where a regulation writes its six weeks as the
+ * answer step's own term counted from receipt (de Linde's "De bestuurder beslist binnen zes weken
+ * na ontvangst van de klacht"; the lint warns about it), that step's term, though its rung has not
+ * begun: its last day is known from the day of receipt. `unlisted`: those not among the dossier's
+ * open deadlines.
+ */
+function handlingTerms(reg: Regulation, view: DossierView): { all: HandlingTerm[]; unlisted: HandlingTerm[] } {
+  const running = view.deadlines
+    .filter((d) => d.termId && d.status === 'open')
+    .map((d) => ({
+      title: d.title,
+      dueAt: d.dueAt,
+      extension: reg.ladder.terms.find((t) => t.id === d.termId)?.extension,
+    }));
+  if (reg.ladder.terms.length > 0) return { all: running, unlisted: [] };
+  const known = new Set(view.deadlines.map((d) => d.stepId));
+  const fromReceipt = stepsOf(reg)
+    .map(({ step }) => step)
+    .filter((step) => ANSWER_KINDS.includes(step.kind) && step.deadline?.from === 'receipt' && !known.has(step.id))
+    .flatMap((step) => {
+      const d = step.deadline;
+      if (!d || d.kind === 'complainant') return [];
+      // As the step's own term will be counted when it begins (procedure/deadlines.ts): statutory
+      // terms under the Atw, the organisation's own as it chose.
+      const atw = d.kind === 'statutory' ? true : (d.atw ?? reg.organisation.atwForOwnTerms);
+      const end = computeDeadline({
+        anchor: { event: ANCHOR_LABELS.receipt, at: view.received.receivedAt },
+        term: d.term,
+        atw,
+        closingDays: reg.organisation.closingDays,
+      });
+      return [{ title: step.title, dueAt: end.dueAt, extension: step.allows.extension }];
+    });
+  return { all: [...running, ...fromReceipt], unlisted: fromReceipt };
+}
+
+/**
+ * That a term for the whole handling may be put off, by how much, and how the complainant hears
+ * of it (Awb 9:11 lid 2, Wkkgz art. 17 lid 2), as the regulation allows it.
+ */
+function extensionLines(terms: HandlingTerm[]): string[] {
+  return terms.flatMap((t) => {
+    const e = t.extension;
+    if (!e) return [];
+    const more = e.max ? `ten hoogste ${describeTerm(parseTerm(e.max))} langer doen` : 'langer doen';
+    return [
+      [
+        `Hebben wij meer tijd nodig voor ${named(t.title)}? Dan mogen wij ${more}.`,
+        e.announceBeforeExpiry ? `Dat laten wij u vóór ${dayOf(t.dueAt)} weten.` : 'Dat laten wij u weten.',
+        e.max && e.beyondMaxWithConsent ? 'Langer kan alleen als u daar schriftelijk mee instemt.' : '',
+      ]
+        .filter(Boolean)
+        .join(' '),
+    ];
+  });
 }
 
 const SUBJECTS: Record<string, string> = {
@@ -474,13 +594,14 @@ function contentBlock(input: LetterInput, c: LetterContent, said: readonly strin
           .sort((a, b) => a.dueAt.localeCompare(b.dueAt))[0];
       const term = view.deadlines.filter((d) => d.termId && d.status === 'open').at(-1);
       if (still.length === 0 && !term) return [];
+      // Every line in one form: the date (or that there is none), then the step's name.
       return [
         'Zo gaat het verder:',
         ...still.map((s) => {
           const d = due(s.id);
-          return `- ${d ? labelled(words(s.title), `uiterlijk ${dayOf(d.dueAt)}`) : sentence(words(s.title))}`;
+          return `- ${d ? dueLine(s.title, d.dueAt, complainant) : `Geen vaste datum: ${named(s.title, complainant)}`}`;
         }),
-        ...(term ? [`- ${labelled(words(term.title), `uiterlijk ${dayOf(term.dueAt)}`)}`] : []),
+        ...(term ? [`- ${dueLine(term.title, term.dueAt, complainant)}`] : []),
       ];
     }
     case 'way-on': {
@@ -568,8 +689,13 @@ export function renderLetter(input: LetterInput): Letter {
         '',
         `Uw kenmerk is ${view.reference}. Noem dit kenmerk als u contact met ons opneemt.`,
       );
-      const upcoming = openDeadlines(view, input.step?.id);
+      // What comes and by when, every line in one form; the term for the whole handling among
+      // them, with how it may be put off (Awb 9:11, Wkkgz art. 17: PEOPLE.md).
+      const terms = handlingTerms(reg, view);
+      const upcoming = openDeadlines(view, input.step?.id, terms.unlisted);
       if (upcoming.length) lines.push('', 'Wat gebeurt er nu, en wanneer:', ...upcoming);
+      const extensions = extensionLines(terms.all);
+      if (extensions.length) lines.push('', ...extensions);
       // The access token is stored only hashed, so a letter cannot carry it: the complainant got
       // the private link when submitting.
       lines.push(

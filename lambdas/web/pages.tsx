@@ -11,7 +11,17 @@ import type { Regulation } from '../../statemachines/model.js';
 import { type ComplainantRole, intakeDimensions } from '../../statemachines/vocabulary.js';
 import { formatDutchDate, localDate } from '../domain/calendar/deadline.js';
 import { describeTerm, parseTerm } from '../domain/calendar/term.js';
-import { afterColon, dayOf, labelled, plain, SATISFACTION_QUESTION, sentence, wayOnLines } from '../domain/letters.js';
+import {
+  afterColon,
+  dayOf,
+  dueLine,
+  endSentence,
+  named,
+  plain,
+  SATISFACTION_QUESTION,
+  sentence,
+  wayOnLines,
+} from '../domain/letters.js';
 import { csrfTokenOf, withCsrfFields } from './guard.js';
 import { Layout, Notice } from './layout.js';
 
@@ -323,7 +333,7 @@ function nextSteps(reg: Regulation, variantId?: string): string[] {
   return (rung?.steps ?? [])
     .filter((s) => s.deadline)
     .slice(0, 3)
-    .map((s) => labelled(plain(s.title), `binnen ${describeTerm(parseTerm(s.deadline?.term ?? '1 dag'))}.`));
+    .map((s) => `Binnen ${describeTerm(parseTerm(s.deadline?.term ?? '1 dag'))}: ${named(s.title)}`);
 }
 
 export function ComplaintForm(props: { reg: Regulation; values: Values; errors: Errors; formId: string }) {
@@ -363,8 +373,9 @@ export function ComplaintForm(props: { reg: Regulation; values: Values; errors: 
         />
         {reg.eligibility.minimumAgeAlone ? (
           <p class="utrecht-paragraph kf-hint">
-            Ben je {reg.eligibility.minimumAgeAlone.age} jaar of ouder? Dan mag je zelf een klacht indienen. Ben je
-            jonger, dan doet een ouder of voogd het voor je.
+            {/* Said as the whole form says it, "u" (a child reads the same form as a parent). */}
+            Bent u {reg.eligibility.minimumAgeAlone.age} jaar of ouder? Dan mag u zelf een klacht indienen. Bent u
+            jonger? Dan doet een ouder of voogd het voor u.
           </p>
         ) : null}
         {reg.intake.variants.length > 1 ? (
@@ -870,6 +881,12 @@ export function ComplaintPage(props: {
     .filter((d: any) => d.status === 'open' && !d.suspended)
     .sort((a: any, b: any) => a.dueAt.localeCompare(b.dueAt));
   const next = open[0];
+  const step = k.currentStep;
+  // The step's own term, and a term for the whole handling (Awb 9:11, Wkkgz art. 17), whether
+  // their clocks run or stand still: only with neither is there "no fixed term".
+  const running = k.deadlines.filter((d: any) => d.status === 'open');
+  const ownTerm = running.find((d: any) => d.step === step?.id);
+  const wholeTerm = running.some((d: any) => d.term);
   const choice = k.currentStep?.id?.startsWith('choice-') ? findStep(reg, k.currentStep.id) : undefined;
   const options = choice?.step.outcomes.filter((o) => o.next.startsWith('rung:')) ?? [];
   // Who to ask at the rung the complaint is at, where the regulation names its own address.
@@ -921,25 +938,25 @@ export function ComplaintPage(props: {
       ) : choice ? (
         // The complainant's turn: say it to them, with their own term where the regulation sets one.
         <p class="utrecht-paragraph">
-          {k.rung?.title} heeft geen oplossing gegeven. U kiest nu of u verder wilt met uw klacht.
+          {endSentence(`Bij ${named(k.rung?.title ?? '')} is geen oplossing gevonden`)} U kiest nu of u verder wilt met
+          uw klacht.
           {next
             ? ` Laat het ons uiterlijk ${dayOf(next.dueAt)} weten. Hebben wij dan niets van u gehoord? Dan sluiten wij uw klacht af.`
             : ''}
         </p>
       ) : (
+        // The rung and the step by their names (quoted: a title may be a question, a statement or
+        // a noun), then by when. A step's own term that stands still is said in the box below.
         <p class="utrecht-paragraph">
-          {sentence(plain(k.rung?.title ?? ''))}
-          {k.currentStep ? ` Nu: ${sentence(plain(k.currentStep.title))}` : ''}
-          {next
-            ? next.step === k.currentStep?.id
-              ? ` Dit gebeurt uiterlijk ${dayOf(next.dueAt)}.`
-              : ` Uiterlijk ${dayOf(next.dueAt)}: ${sentence(plain(next.title))}`
-            : ''}
+          {k.rung ? endSentence(`Uw klacht is bij ${named(k.rung.title)}`) : ''}
+          {step ? ` De stap ${named(step.title)} is nu aan de beurt.` : ''}
+          {ownTerm && !ownTerm.suspended ? ` Deze stap is uiterlijk ${dayOf(ownTerm.dueAt)} klaar.` : ''}
+          {step && !ownTerm && wholeTerm ? ' Deze stap heeft geen eigen termijn.' : ''}
+          {next && next.step !== step?.id ? ` ${endSentence(dueLine(next.title, next.dueAt))}` : ''}
           {/* A step the regulation sets no term for (ONS: "De manager zal zo snel mogelijk een
-              oplossing proberen te vinden"): say so, and who to ask, rather than leave it blank. */}
-          {k.currentStep && !open.some((d: any) => d.step === k.currentStep.id)
-            ? ' De regeling noemt hiervoor geen vaste termijn.'
-            : ''}
+              oplossing proberen te vinden"), and no term for the whole handling runs: say so, and
+              who to ask, rather than leave it blank. */}
+          {step && !ownTerm && !wholeTerm ? ' De regeling noemt voor deze stap geen vaste termijn.' : ''}
           {rungContact ? ` Vragen hierover? ${rungContact}` : ''}
         </p>
       )}
@@ -972,7 +989,7 @@ export function ComplaintPage(props: {
           <h3 class="utrecht-heading-3">Wat komt er, en wanneer</h3>
           <ul class="utrecht-unordered-list">
             {open.map((d: any) => (
-              <li>{labelled(plain(d.title), `uiterlijk ${dayOf(d.dueAt)}`)}</li>
+              <li>{dueLine(d.title, d.dueAt)}</li>
             ))}
           </ul>
         </>
@@ -1008,9 +1025,10 @@ export function ComplaintPage(props: {
       <h2 class="utrecht-heading-2">Wat er al gebeurde</h2>
       <ul class="utrecht-unordered-list">
         <li>Klacht ontvangen op {formatDutchDate(localDate(k.receivedAt))}.</li>
+        {/* Each outcome with the step it ended: "Niet opgelost" alone does not say what was not. */}
         {k.steps.map((s: any) => (
           <li>
-            {sentence(plain(s.outcome))} ({dayOf(s.at)})
+            De stap {named(s.step)}: {afterColon(sentence(plain(s.outcome)))} ({dayOf(s.at)})
           </li>
         ))}
       </ul>

@@ -1,0 +1,208 @@
+import { readdirSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { formatDutchDate } from '../lambdas/domain/calendar/deadline.js';
+import { describeTerm, parseTerm } from '../lambdas/domain/calendar/term.js';
+import { loadRegulation, PRESET_IDS } from '../statemachines/load.js';
+import type { Regulation, Step } from '../statemachines/model.js';
+import { stepsInSpan, stepsOf } from '../statemachines/vocabulary.js';
+import { contentsFor, type Submitted, submit, tokenFor } from './support/ladder.js';
+import { SANNE, type TestRuntime, testRuntime } from './support/runtime.js';
+
+// Everything a complainant reads, in every example regulation (examples/) and every preset: the
+// form, their page at each step, and every letter the local SES mailbox holds for them, as one
+// complaint goes up the ladder as far as it can (at each step the outcome that goes on; at each
+// choice the first way on). Held to what the last session's review found short:
+// - every line of a list of what comes and by when has one form (no question beside statements);
+// - the acknowledgement tells the term for the whole handling (Awb 9:11, Wkkgz art. 17) with its
+//   last day and how far it may be put off (PEOPLE.md: "a decision within 6 weeks, extendable
+//   once by at most 4 weeks"), where the regulation has one;
+// - one form of address: never "je" and "u" side by side;
+// - no "hij" or "zij" for an officer or the organisation.
+
+const REGULATIONS = [
+  ...readdirSync('examples')
+    .filter((f) => f.endsWith('.yaml') && f !== 'klachtflow.config.yaml')
+    .map((f) => `examples/${f}`),
+  ...PRESET_IDS,
+];
+
+const runtimes: TestRuntime[] = [];
+afterAll(async () => {
+  for (const rt of runtimes) await rt.stop();
+});
+
+/** What a person reads of a page's main part: text only, one line per block. */
+function readText(html: string): string {
+  const main = /<main[\s\S]*<\/main>/.exec(html)?.[0] ?? html;
+  return main
+    .replace(/<(script|style)[\s\S]*?<\/\1>/g, '')
+    .replace(/<\/(p|li|h\d|summary|div|legend|label|dt|dd)>/g, '\n')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
+    .replace(/[ \t]+/g, ' ')
+    .replace(/\n\s+/g, '\n');
+}
+
+interface Read {
+  where: string;
+  text: string;
+}
+
+/** The complainant's reading through one complaint, and the officers' view of it at the end. */
+async function readThrough(regulation: string): Promise<{ reg: Regulation; reads: Read[]; s: Submitted; d: any }> {
+  const reg = loadRegulation(regulation);
+  const rt = await testRuntime(regulation, '2026-09-03T09:00:00+02:00');
+  runtimes.push(rt);
+  const reads: Read[] = [{ where: 'het klachtformulier', text: readText(await (await fetch(`${rt.url}/`)).text()) }];
+  const s = await submit(rt);
+  const officerView = async () => {
+    for (const token of Object.values(rt.officers)) {
+      const r = await rt.call('GET', `/dossiers/${s.id}`, { token });
+      if (r.status === 200) return r.json;
+    }
+    throw new Error('no officer may read the dossier');
+  };
+  let d: any;
+  for (let i = 0; i < 25; i++) {
+    const page = await fetch(s.body.statusUrl);
+    reads.push({ where: `de pagina (${i})`, text: readText(await page.text()) });
+    d = await officerView();
+    if (d.status === 'closed' || !d.currentStep) break;
+    const at = d.currentStep.id as string;
+    if (at.startsWith('choice-')) {
+      const r = await rt.call('POST', `/complaints/${s.id}/escalate`, { token: s.token, body: {} });
+      expect(r.status, r.text).toBe(200);
+    } else {
+      const step = stepsOf(reg).find((x) => x.step.id === at)?.step as Step;
+      const outcome = step.outcomes.find((o) => o.next !== 'close') ?? step.outcomes[0];
+      const token = tokenFor(rt, d);
+      const contents = await contentsFor(rt, s.id, token, outcome?.id ?? '');
+      const r = await rt.call('POST', `/dossiers/${s.id}/actions`, {
+        token,
+        body: {
+          type: 'outcome',
+          stepId: at,
+          outcome: outcome?.id,
+          ...(Object.keys(contents).length ? { contents } : {}),
+        },
+      });
+      expect(r.status, r.text).toBe(200);
+    }
+    await rt.advance('PT0S');
+  }
+  for (const m of await rt.mail())
+    if (m.to.includes(SANNE.complainant.email) && m.subject.includes(`[${s.reference}]`))
+      reads.push({ where: `de brief "${m.subject}"`, text: m.text });
+  return { reg, reads, s, d };
+}
+
+/** The lines of each list under a heading that says what comes and by when. */
+function dueLists(text: string): string[][] {
+  const heads =
+    /^(Wat gebeurt er nu, en wanneer:|Zo gaat het verder:|Dit zijn de nieuwe data:|Wat komt er, en wanneer)$/;
+  const lines = text.split('\n');
+  const lists: string[][] = [];
+  lines.forEach((line, i) => {
+    if (!heads.test(line.trim())) return;
+    const list: string[] = [];
+    for (let j = i + 1; j < lines.length; j++) {
+      const l = (lines[j] ?? '').trim();
+      // Letters mark list lines with "- "; on a page each list item is its own line, until a blank.
+      if (l === '' || (text.includes('\n- ') && !l.startsWith('- '))) break;
+      list.push(l.replace(/^- /, ''));
+    }
+    lists.push(list);
+  });
+  return lists;
+}
+
+/** The form of a line: when (a date, or that there is none) and what stands between quotes, taken out. */
+function formOf(line: string): string {
+  return line
+    .replace(/"[^"]*"/g, 'NAAM')
+    .replace(/\b(maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag) \d{1,2} \p{L}+ \d{4}/gu, 'DATUM')
+    .replace(/^(Uiterlijk DATUM|Geen vaste datum)\b/, 'WANNEER');
+}
+
+/** The sentences of a text that hold a word. */
+function sentencesWith(text: string, word: RegExp): string[] {
+  return text
+    .split(/(?<=[.?!])\s+|\n/)
+    .filter((x) => word.test(x))
+    .map((x) => x.trim());
+}
+
+/**
+ * The terms for the whole handling the acknowledgement must tell (Awb 9:11, Wkkgz art. 17): the
+ * regulation's `ladder.terms` that run over its acknowledgement step, else (as de Linde writes
+ * its six weeks) an answer step's own term counted from receipt.
+ */
+function wholeTerms(reg: Regulation): { id: string; isTerm: boolean; max?: string }[] {
+  const ack = stepsOf(reg).find((x) => x.step.kind === 'acknowledge')?.step.id;
+  if (!ack) return [];
+  if (reg.ladder.terms.length > 0)
+    return reg.ladder.terms
+      .filter((t) => stepsInSpan(reg, t).includes(ack))
+      .map((t) => ({
+        id: t.id,
+        isTerm: true,
+        ...(t.extension?.max ? { max: describeTerm(parseTerm(t.extension.max)) } : {}),
+      }));
+  return stepsOf(reg)
+    .filter(
+      ({ step }) =>
+        ['findings', 'judgement', 'decision', 'ruling'].includes(step.kind) && step.deadline?.from === 'receipt',
+    )
+    .map(({ step }) => ({
+      id: step.id,
+      isTerm: false,
+      ...(step.allows.extension?.max ? { max: describeTerm(parseTerm(step.allows.extension.max)) } : {}),
+    }));
+}
+
+describe('what a complainant reads, in every example regulation', () => {
+  it.each(REGULATIONS)('%s', async (regulation) => {
+    const { reg, reads, d } = await readThrough(regulation);
+    expect(reads.length).toBeGreaterThan(3);
+
+    // Every list of what comes and by when: each line in the same form, and none a question
+    // beside statements ("Kunnen wij uw klacht behandelen? Uiterlijk …" / "Wij zoeken uit …: uiterlijk …").
+    for (const { where, text } of reads)
+      for (const list of dueLists(text)) {
+        const forms = [...new Set(list.map(formOf))];
+        expect.soft(forms.length, `${where}: ${list.join(' | ')}`).toBeLessThanOrEqual(1);
+        expect
+          .soft(
+            forms.filter((f) => f.includes('?')),
+            `${where}: ${list.join(' | ')}`,
+          )
+          .toEqual([]);
+      }
+
+    // The term for the whole handling, in the acknowledgement: its last day as the dossier holds
+    // it, and how far it may be put off.
+    const ack = reads.find((r) => r.where.includes('Wij hebben uw klacht ontvangen'))?.text;
+    for (const term of wholeTerms(reg)) {
+      expect(ack, `${regulation}: no acknowledgement`).toBeDefined();
+      const deadline = d.deadlines.find((x: any) => (term.isTerm ? x.term === term.id : x.step === term.id));
+      expect(deadline, `${regulation}: the dossier never held ${term.id}`).toBeDefined();
+      expect.soft(ack, `${regulation}: ${term.id}`).toContain(formatDutchDate(deadline.lastDay));
+      if (term.max) expect.soft(ack, `${regulation}: ${term.id} put off`).toContain(`ten hoogste ${term.max}`);
+    }
+
+    // One form of address: never "je" and "u" in one text.
+    for (const { where, text } of reads) {
+      const u = sentencesWith(text, /\b(u|uw|U|Uw)\b/);
+      const je = sentencesWith(text, /\b(je|jij|jou|jouw|Je|Jij|Jou|Jouw|jullie)\b/);
+      if (u.length) expect.soft(je, `${regulation}, ${where}: "je" beside "u"`).toEqual([]);
+    }
+
+    // No "hij" or "zij" for a role: the officer, the manager, the organisation.
+    for (const { where, text } of reads)
+      expect.soft(sentencesWith(text, /\b(hij|zij|Hij|Zij)\b/), `${regulation}, ${where}`).toEqual([]);
+  });
+});
