@@ -987,8 +987,11 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
     async (c) => {
       const caller = await officer(c);
       const id = c.req.valid('param').id;
-      await procedure.act(id, caller, c.req.valid('json'));
-      const view = await deps.store.load(id);
+      const acted = await procedure.act(id, caller, c.req.valid('json'));
+      // The action ends on a view the store returned (its own append): only what was written
+      // since (its letters recorded as sent, a step begun meanwhile) is read and folded onto it,
+      // not the whole dossier again. A strongly consistent read all the same (DossierStore.load).
+      const view = await deps.store.load(id, acted);
       if (!view) throw new NotFoundError();
       return c.json(officerView(reg, view, procedure.availableActions(view, caller), procedure), 200);
     },

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './support/browser.js';
+import { useChromium } from './support/browser.js';
 import { walk } from './support/ladder.js';
 import { readable } from './support/page-judge.js';
 import { type TestRuntime, testRuntime } from './support/runtime.js';
@@ -13,15 +13,14 @@ import { type TestRuntime, testRuntime } from './support/runtime.js';
 // English) and shot; every letter they get is kept beside the shots to be read as they read it.
 const SHOTS = 'test-results/screenshots/complainant-walk';
 const EMAIL = 'fatima@example.nl';
-let browser: Browser;
+// The worker's shared chromium (test/support/browser.ts); this file's contexts close at its end.
+const chromium = useChromium();
 let rt: TestRuntime;
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  browser = await launchChromium();
   rt = await testRuntime('ons-welzijn', '2026-09-03T09:00:00+02:00');
 });
 afterAll(async () => {
-  await browser?.close();
   await rt?.stop();
 });
 
@@ -37,7 +36,7 @@ async function letters(): Promise<{ subject: string; text: string }[]> {
 
 describe("browser: a complainant's whole path on a phone (ONS welzijn)", () => {
   it('form, confirmation, acknowledgement, page, findings, the manager, closure', async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const context = await chromium().newContext({ viewport: { width: 390, height: 844 } });
     const page = await context.newPage();
     await page.goto(`${rt.url}/klacht-indienen`);
     await page.getByLabel('Ik ben cliënt').check();
@@ -62,7 +61,7 @@ describe("browser: a complainant's whole path on a phone (ONS welzijn)", () => {
     const id = /\/klacht\/([0-9a-z]{26})\//.exec(page.url())?.[1] ?? '';
     await rt.advance('PT0S');
 
-    const own = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+    const own = await (await chromium().newContext({ viewport: { width: 390, height: 844 } })).newPage();
     const link =
       statusUrl ?? (await letters()).map((l) => /https?:\/\/\S+\/klacht\/\S+/.exec(l.text)?.[0]).find(Boolean);
     await own.goto(link?.startsWith('http') ? link : `${rt.url}${link}`);

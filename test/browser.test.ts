@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useChromium } from './support/browser.js';
+import { axeViolations } from './support/page-judge.js';
 import { type TestRuntime, testRuntime } from './support/runtime.js';
 
 // A real browser (Debian chromium, driven by playwright-core) against the local runtime.
@@ -20,8 +20,7 @@ afterAll(async () => {
 
 /** axe-core with the WCAG 2.1 A and AA rules: no violations (axe runs as a script: only with JavaScript on). */
 async function accessible(page: Page) {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  expect(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  expect(await axeViolations(page)).toEqual([]);
 }
 
 async function fillComplaint(page: Page) {

@@ -596,7 +596,10 @@ describe('reliability: bad input', () => {
   });
   afterAll(async () => rt?.stop());
 
-  it('1 200 generated malformed, oversized, wrongly typed, nested, unicode and script bodies and headers: no 5xx, nothing stored, nothing sent', async () => {
+  it('1 200 generated malformed, oversized, wrongly typed, nested, unicode and script bodies and headers: no 5xx, nothing stored, nothing sent', {
+    // 1 208 requests: 60 s ran out once with the machine's load above 10 (the work is bounded).
+    timeout: 240_000,
+  }, async () => {
     const before = await snapshot(rt);
     expect(before.worklist).toContain(`${known.open.id}:${(await dossier(rt, known.open.id)).version}`);
     const cases = generate(9, 1_200, known);

@@ -65,7 +65,11 @@ describe('runtime: klachtflow start', () => {
       expect(rt.log()).not.toContain(secret);
   });
 
-  it('survives SIGKILL in the middle of a ladder: the dossier stands, deadlines fire, no letter twice', async () => {
+  // Two starts of `klachtflow start` (startProcess allows each 120 s): 60 s ran out with the
+  // machine's load at 15 (2026-12-03).
+  it('survives SIGKILL in the middle of a ladder: the dossier stands, deadlines fire, no letter twice', {
+    timeout: 300_000,
+  }, async () => {
     const data = mkdtempSync(join(tmpdir(), 'kf-rt-'));
     const args = ['--regulation', 'swt-dordrecht', '--data', data, '--clock', 'manual'];
     let rt = await start([...args, '--now', '2026-09-03T09:00:00+02:00']);

@@ -57,6 +57,28 @@ const pendingKey = (regulationId: string) => `PENDING#${regulationId}`;
  */
 const startingKey = (regulationId: string) => `STARTING#${regulationId}`;
 
+/**
+ * The byRole index's key for a regulation's closed dossiers whose erasure at the end of the
+ * retention period (AVG art. 5 lid 1 onder e) is decided but not yet known to be scheduled. The
+ * closing commit's writer puts the mark (an item of its own, `erasingItemKey`) before the commit
+ * and takes it out of the index once CreateSchedule answered (`confirmErasure`); whatever keeps it
+ * longer than a moment is an erasure a crash or a throttled call lost, which the recovery makes
+ * again (procedure/recovery.ts recoverErasures). Closed dossiers are in no other index the
+ * recovery reads, and this one holds only the unconfirmed: never closed history.
+ */
+const erasingKey = (regulationId: string) => `ERASING#${regulationId}`;
+
+/**
+ * The mark's own item, in a partition of its own (`ERASING#<dossier>`): the recovery, which
+ * otherwise only reads the table, may update these items and no other (an IAM condition on
+ * dynamodb:LeadingKeys, lib/dossier-table.ts grantConfirmErasures).
+ */
+export const ERASING_ITEM_PREFIX = 'ERASING#';
+const erasingItemKey = (id: string) => ({ pk: `${ERASING_ITEM_PREFIX}${id}`, sk: 'ERASING' });
+
+/** How long a confirmed mark's item stays before TTL removes it (out of the index at once). */
+const CONFIRMED_MARK_SECONDS = 24 * 3600;
+
 /** The attribute DynamoDB's TTL reads (epoch seconds); the CDK table names it. */
 export const TTL_ATTRIBUTE = 'expiresAt';
 
@@ -381,6 +403,12 @@ export class DynamoDossierStore implements HeldMailStore {
     const improves = bodies.some((b) => b.type === 'improvement.added' || b.type === 'improvement.updated');
     if (base && base.status !== 'open' && (improves || bodies.some((b) => b.type === 'letter.queued')))
       await this.markPending(id, base.regulationId);
+    // An erasure decided (the dossier closes): marked before the commit, so a crash anywhere
+    // between here and its CreateSchedule leaves the mark for the recovery. A commit that then
+    // loses its race leaves a mark for a dossier that did not close here: the recovery finds it
+    // closed by the other writer (and makes what that one decided) or open, and takes the mark out.
+    if (bodies.some((b) => b.type === 'retention.scheduled'))
+      await this.markErasing(id, base?.regulationId ?? (await this.load(id))?.regulationId, at);
     const item = commitItem(id, expectedVersion + 1, events);
     try {
       await this.doc.send(
@@ -437,6 +465,52 @@ export class DynamoDossierStore implements HeldMailStore {
       )
       .catch((e) => {
         if (!isConditionFailure(e)) throw e; // no view yet: the dossier is new, so open
+      });
+  }
+
+  /** The erasure's mark (see erasingKey), sorted by when the erasure was decided. */
+  private async markErasing(id: string, regulationId: string | undefined, at: string): Promise<void> {
+    if (!regulationId) return; // no such dossier: the commit below refuses or makes it, nothing to erase
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...erasingItemKey(id), id, gsi2pk: erasingKey(regulationId), gsi2sk: `${at}#${id}` },
+      }),
+    );
+  }
+
+  /**
+   * Closed dossiers whose erasure was decided at or before `upTo` (an ISO instant, to the second)
+   * and is not known to be scheduled: one Query of the unconfirmed marks, whatever has closed before.
+   */
+  async erasuresUnconfirmed(regulationId: string, upTo: string): Promise<string[]> {
+    return this.idsThrough({
+      IndexName: INDEXES.byRole.name,
+      KeyConditionExpression: 'gsi2pk = :p AND gsi2sk <= :upTo',
+      ExpressionAttributeValues: { ':p': erasingKey(regulationId), ':upTo': `${upTo}#\uffff` },
+    });
+  }
+
+  /**
+   * The erasure of the dossier is scheduled (or has run): its mark leaves the index at once, and
+   * its item goes by TTL a day later (the store appends and updates, never deletes). A mark that
+   * is not there stays not there: the condition keeps the update from making one. TTL runs on the
+   * wall clock, as DynamoDB's does; nothing reads the item after this.
+   */
+  async confirmErasure(id: string): Promise<void> {
+    await this.doc
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: erasingItemKey(id),
+          UpdateExpression: 'REMOVE gsi2pk, gsi2sk SET #ttl = :ttl',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE },
+          ExpressionAttributeValues: { ':ttl': epochSeconds(Date.now()) + CONFIRMED_MARK_SECONDS },
+        }),
+      )
+      .catch((e) => {
+        if (!isConditionFailure(e)) throw e;
       });
   }
 
