@@ -10,7 +10,6 @@
  * same. Dossier events, views, reads and claims never carry it: a dossier is erased explicitly
  * at the end of its retention (Procedure.erase), never by TTL.
  */
-import { randomBytes } from 'node:crypto';
 import {
   ConditionalCheckFailedException,
   CreateTableCommand,
@@ -141,18 +140,18 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
 }
 
 /**
- * Random bytes for ids, drawn from the system in blocks: ulid's own source asks it for one byte
- * per character, sixteen calls per id, which was 2 % of a simulated year's CPU (#19; an officer's
- * every read makes one).
+ * Crypto's random bytes, drawn 4 KB at a time, as ulid's own generator uses them (a byte / 256 per
+ * character): its default asks crypto for one byte per character, 16 calls per id (2 % of a
+ * simulated year's CPU, where every officer read gets an id, #19).
  */
-const pool = { bytes: Buffer.alloc(0), at: 0 };
+const pool = new Uint8Array(4096);
+let poolAt = pool.length;
 function pooledRandom(): number {
-  if (pool.at >= pool.bytes.length) {
-    pool.bytes = randomBytes(4096);
-    pool.at = 0;
+  if (poolAt === pool.length) {
+    crypto.getRandomValues(pool);
+    poolAt = 0;
   }
-  // A byte over 256 is in [0, 1), as ulid's own source gives it: each of its 32 characters 8 bytes.
-  return (pool.bytes[pool.at++] as number) / 256;
+  return (pool[poolAt++] as number) / 256;
 }
 
 /** Sortable ids that keep their order within one millisecond (reads in the same instant). */
