@@ -298,6 +298,9 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   });
   recordAwsCalls(s3Client, 's3');
   const attachments = new S3AttachmentStore(s3Client, LOCAL_BUCKET);
+  // One store for the procedure, the API and the mail: it keeps the open dossiers it read or wrote
+  // lately (lambdas/adapters/dynamodb-store.ts, RECENT_DOSSIERS), so all of them read the commits
+  // since, and it sees every dossier close (a closed one leaves its memory).
   const dossierStore = new DynamoDossierStore(storeClient, tableName);
   const procedure = new Procedure({
     regulation: reg,
@@ -374,7 +377,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     parse: parseMail,
     regulation: reg,
     procedure,
-    store: new DynamoDossierStore(storeClient, tableName),
+    store: dossierStore,
     attachments,
     mailer: new SesMailer(inboundSes, LOCAL_CONFIGURATION_SET),
     clock,
@@ -461,7 +464,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const api = createApi({
     regulation: reg,
     procedure,
-    store: new DynamoDossierStore(storeClient, tableName),
+    store: dossierStore,
     officer,
     signIn: tokenSignIn(sessions),
     statusUrl,

@@ -12,7 +12,7 @@ import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Reminders } from '../lambdas/domain/ports.js';
 import type { AwsCall, FunctionName } from '../runtime/aws-calls.js';
-import { ConcreteStack, simulate } from './support/iam.js';
+import { ConcreteStack, type IamRequest, simulate } from './support/iam.js';
 import { SANNE, type TestRuntime, testRuntime } from './support/runtime.js';
 import { FULL_STACK, synthesised } from './support/synth.js';
 
@@ -259,9 +259,9 @@ describe('aws permissions: every recorded call is allowed by its function’s ro
       command: 'PutItem',
       keyPrefix: 'ERASING#',
     });
-    expect(await simulate(stack, 'recoverIntake', mark!)).toBe('Allowed');
-    expect(await simulate(stack, 'recoverIntake', view!)).toBe('ImplicitlyDenied');
-    expect(await simulate(stack, 'recoverIntake', put!)).toBe('ImplicitlyDenied');
+    expect(await simulate(stack, 'recoverIntake', mark as IamRequest)).toBe('Allowed');
+    expect(await simulate(stack, 'recoverIntake', view as IamRequest)).toBe('ImplicitlyDenied');
+    expect(await simulate(stack, 'recoverIntake', put as IamRequest)).toBe('ImplicitlyDenied');
   });
 
   it('allows every call each function made', async () => {

@@ -90,6 +90,8 @@ export interface DossierStore {
   load(id: string, after?: DossierView): Promise<DossierView | undefined>;
   /** The dossier's events in order (the history; `load` is their fold). */
   events(id: string): Promise<DossierEvent[]>;
+  /** The dossier's view and its events, read at once; undefined when there is no such dossier. */
+  history(id: string): Promise<{ view: DossierView; events: DossierEvent[] } | undefined>;
   /** `base`: the view at `expectedVersion` the events were decided on (saves reading the dossier back). */
   append(
     id: string,
