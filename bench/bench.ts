@@ -559,16 +559,19 @@ async function yearSection() {
   );
   const simSizes = listArg('--sim', [300, 1000]);
   say(`simulate ons-welzijn, 365 days (in-memory table, services in process), complaints: ${simSizes.join(', ')}`);
-  const simulation = await simulationScaling(simSizes);
+  const simulation = await simulationScaling(simSizes, listArg('--threads', [1, 2]));
   for (const r of simulation)
     say(
-      `  ${String(r.complaints).padStart(6)} complaints  ${r.wallSeconds} s wall  ${r.cpuSeconds} s CPU  ${r.complaintsPerSecond} /s  ${r.cpuMsPerComplaint} ms CPU per complaint  peak RSS ${r.peakRssMb} MB  (load ${r.loadAverage.join(' ')})`,
+      `  ${String(r.complaints).padStart(6)} complaints  ${r.workers === 1 ? 'one thread' : `${r.workers} threads`}  ${r.wallSeconds} s wall  ${r.cpuSeconds} s CPU  ${r.complaintsPerSecond} /s  ${r.cpuMsPerComplaint} ms CPU per complaint  peak RSS ${r.peakRssMb} MB  (load ${r.loadAverage.join(' ')})`,
     );
-  const [first, last] = [simulation[0], simulation.at(-1)];
-  if (first && last && last !== first)
-    say(
-      `  ${last.complaints / first.complaints}× the complaints took ${round(last.cpuSeconds / first.cpuSeconds, 2)}× the CPU (${round(last.wallSeconds / first.wallSeconds, 2)}× the wall time)`,
-    );
+  for (const workers of new Set(simulation.map((r) => r.workers))) {
+    const mode = simulation.filter((r) => r.workers === workers);
+    const [first, last] = [mode[0], mode.at(-1)];
+    if (first && last && last !== first)
+      say(
+        `  ${workers === 1 ? 'one thread' : `${workers} threads`}: ${last.complaints / first.complaints}× the complaints took ${round(last.cpuSeconds / first.cpuSeconds, 2)}× the CPU (${round(last.wallSeconds / first.wallSeconds, 2)}× the wall time)`,
+      );
+  }
   const heapSizes = listArg('--heap', [200, 2000]);
   const heapNpmStart = listArg('--heap-dynalite', [50, 200]);
   say(

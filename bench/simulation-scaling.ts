@@ -5,6 +5,7 @@
  * are printed with it (the machine is shared: wall time counts other processes' work too).
  *
  *   npm run bench -- --only year --sim 300,1000        # complaints per simulated year (default)
+ *   npm run bench -- --only year --threads 1,2         # in one thread and over two (default)
  *   npm run bench -- --only year --sim 1000,3000,10000 # the issue's sizes (long)
  *   npm run bench -- --only year --heap 200,2000       # complaints to closure per heap probe (default)
  */
@@ -37,6 +38,8 @@ const load = () => loadavg().map((x) => Math.round(x * 10) / 10);
 
 export interface SimulationRun {
   complaints: number;
+  /** Worker threads the complaints were split over (1: all in one thread). */
+  workers: number;
   wallSeconds: number;
   cpuSeconds: number;
   complaintsPerSecond: number;
@@ -45,36 +48,44 @@ export interface SimulationRun {
   loadAverage: number[];
 }
 
-/** `klachtflow simulate --regulation ons-welzijn --days 365` at each size, one process each. */
-export async function simulationScaling(sizes: number[]): Promise<SimulationRun[]> {
+/**
+ * `klachtflow simulate --regulation ons-welzijn --days 365` at each size, one process each, in one
+ * thread and split over worker threads (`--workers`: each a share of the complaints through a
+ * runtime of its own), side by side.
+ */
+export async function simulationScaling(sizes: number[], workerCounts: number[] = [1, 2]): Promise<SimulationRun[]> {
   const runs: SimulationRun[] = [];
-  for (const n of sizes) {
-    const r = (await run([
-      'bench/simulate.ts',
-      '--regulation',
-      'ons-welzijn',
-      '--complaints',
-      String(n),
-      '--days',
-      '365',
-      '--json',
-    ])) as {
-      complaints: number;
-      wallSeconds: number;
-      cpuSeconds: number;
-      complaintsPerSecond: number;
-      peakRssMb: number;
-    };
-    runs.push({
-      complaints: r.complaints,
-      wallSeconds: r.wallSeconds,
-      cpuSeconds: r.cpuSeconds,
-      complaintsPerSecond: r.complaintsPerSecond,
-      cpuMsPerComplaint: Math.round((1000 * r.cpuSeconds) / Math.max(1, r.complaints)),
-      peakRssMb: r.peakRssMb,
-      loadAverage: load(),
-    });
-  }
+  for (const n of sizes)
+    for (const workers of workerCounts) {
+      const r = (await run([
+        'bench/simulate.ts',
+        '--regulation',
+        'ons-welzijn',
+        '--complaints',
+        String(n),
+        '--days',
+        '365',
+        '--workers',
+        String(workers),
+        '--json',
+      ])) as {
+        complaints: number;
+        wallSeconds: number;
+        cpuSeconds: number;
+        complaintsPerSecond: number;
+        peakRssMb: number;
+      };
+      runs.push({
+        complaints: r.complaints,
+        workers,
+        wallSeconds: r.wallSeconds,
+        cpuSeconds: r.cpuSeconds,
+        complaintsPerSecond: r.complaintsPerSecond,
+        cpuMsPerComplaint: Math.round((1000 * r.cpuSeconds) / Math.max(1, r.complaints)),
+        peakRssMb: r.peakRssMb,
+        loadAverage: load(),
+      });
+    }
   return runs;
 }
 

@@ -14,7 +14,7 @@ import { findStep } from '../statemachines/ladder.js';
 import type { Regulation } from '../statemachines/model.js';
 import { COMPLAINANT_ROLES } from '../statemachines/vocabulary.js';
 import { localDate } from './domain/calendar/deadline.js';
-import { type DossierView, deriveView } from './domain/dossier.js';
+import type { DossierView } from './domain/dossier.js';
 import { ConflictError, DomainError, ForbiddenError, NotFoundError, UnprocessableError } from './domain/errors.js';
 import type { InboundMail } from './domain/inbound-mail.js';
 import {
@@ -954,9 +954,9 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
       const caller = await officer(c);
       const { id } = c.req.valid('param');
       // The events once: their fold is the view, and they are the history in words.
-      const events = await deps.store.events(id);
-      if (events.length === 0) throw new NotFoundError('Dit dossier bestaat niet.');
-      const view = deriveView(id, events);
+      const read = await deps.store.history(id);
+      if (!read) throw new NotFoundError('Dit dossier bestaat niet.');
+      const { view, events } = read;
       // Every read by an officer is recorded (who, when, what) and shown on the dossier.
       await deps.store.recordRead(view.id, { by: caller.sub, at: now().toISOString(), what: 'dossier' });
       const reads = await deps.store.reads(view.id);
@@ -987,8 +987,11 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
     async (c) => {
       const caller = await officer(c);
       const id = c.req.valid('param').id;
-      await procedure.act(id, caller, c.req.valid('json'));
-      const view = await deps.store.load(id);
+      const acted = await procedure.act(id, caller, c.req.valid('json'));
+      // The action ends on a view the store returned (its own append): only what was written
+      // since (its letters recorded as sent, a step begun meanwhile) is read and folded onto it,
+      // not the whole dossier again. A strongly consistent read all the same (DossierStore.load).
+      const view = await deps.store.load(id, acted);
       if (!view) throw new NotFoundError();
       return c.json(officerView(reg, view, procedure.availableActions(view, caller), procedure), 200);
     },

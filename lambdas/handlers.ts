@@ -4,7 +4,7 @@
  * the same functions to the state machine's Task states in-process.
  */
 
-import { recoverSchedules } from './domain/procedure/recovery.js';
+import { recoverErasures, recoverSchedules } from './domain/procedure/recovery.js';
 import type { Procedure } from './domain/procedure.js';
 import { AwaitActionEvent, BeginStepEvent, CloseEvent, ContinueEvent, DeadlineEvent, ReminderEvent } from './tasks.js';
 
@@ -78,7 +78,9 @@ export function taskHandlers(
  * unstarted, and makes again the schedules (a step's reminder, a term's end) a crash between a
  * commit and CreateSchedule lost. A dossier that could not be repaired fails the run after the
  * others were tried, so the function's error alarm goes off and the schedule's retry tries again
- * (both repairs are idempotent). `{"all": true}` as the event checks the schedules of every open
+ * (every repair is idempotent). It also makes again the erasure a closed dossier decided at the end
+ * of its retention when a crash lost its schedule (AVG art. 5 lid 1 onder e), found through the
+ * marks of erasures not yet known to be scheduled: closed dossiers are in no other index it reads. `{"all": true}` as the event checks the schedules of every open
  * dossier, not only recent decisions (after the recovery itself was down; see the README).
  */
 export function intakeRecoveryHandler(procedure: Pick<Procedure, 'recoverStarts' | 'with'>, graceSeconds?: number) {
@@ -89,11 +91,16 @@ export function intakeRecoveryHandler(procedure: Pick<Procedure, 'recoverStarts'
       ...(graceSeconds !== undefined ? { graceSeconds } : {}),
       all,
     });
+    const erasures = await procedure.with(recoverErasures, graceSeconds !== undefined ? { graceSeconds } : {});
     if (r.failed) throw new Error(`${r.failed} of ${r.checked} ladder(s) could not be started`);
     if (schedules.failed)
       throw new Error(
         `the schedules of ${schedules.failed} of ${schedules.checked} dossier(s) could not be made again`,
       );
-    return { ...r, schedules };
+    if (erasures.failed)
+      throw new Error(
+        `the erasure of ${erasures.failed} of ${erasures.checked} closed dossier(s) could not be made again`,
+      );
+    return { ...r, schedules, erasures };
   };
 }

@@ -152,7 +152,8 @@ export function metricsObserver(metrics: Metrics = new Metrics({ namespace: METR
     letterBounced: count(METRIC_NAMES.letterBounced),
     // Ladders the intake recovery had to start: a crash came between a commit and its StartExecution.
     intakeRecovered: count(METRIC_NAMES.intakeRecovered),
-    // Schedules the recovery had to make again: a crash came between a commit and its CreateSchedule.
+    // Schedules the recovery had to make again: a crash came between a commit and its CreateSchedule
+    // (a reminder, a term's end, or a closed dossier's erasure at the end of its retention).
     schedulesRecovered: count(METRIC_NAMES.schedulesRecovered),
   };
 }

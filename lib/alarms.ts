@@ -123,7 +123,7 @@ export class Alarms extends Construct {
         statistic: 'Sum',
         period: Duration.minutes(5),
       }),
-      "A reminder or the end of a term had to be scheduled again by the recovery: its CreateSchedule never came (a crash after the commit). It runs now; look at the functions' errors.",
+      "A reminder, the end of a term or a closed dossier's erasure at the end of its retention had to be scheduled again by the recovery: its CreateSchedule never came (a crash after the commit). It runs now; look at the functions' errors.",
     );
   }
 

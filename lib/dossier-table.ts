@@ -10,7 +10,7 @@ import { AttributeType, Billing, type ITableV2, TableEncryptionV2, TableV2 } fro
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct, type IConstruct } from 'constructs';
-import { TTL_ATTRIBUTE, tableDefinition } from '../lambdas/adapters/dynamodb-store.js';
+import { ERASING_ITEM_PREFIX, TTL_ATTRIBUTE, tableDefinition } from '../lambdas/adapters/dynamodb-store.js';
 import { serviceGrantsOnlyKey } from './keys.js';
 import { acknowledgeWildcard } from './nag.js';
 
@@ -96,6 +96,29 @@ export class DossierTable extends Construct {
         `${this.table.tableArn}/index/*`,
         "Query on the indexes of this one table (the recovery reads the byRole index); the index names are the store's own.",
       );
+  }
+
+  /**
+   * The one write the recovery makes: taking the mark of an erasure out of the index once the
+   * erasure's schedule is made (AVG art. 5 lid 1 onder e; lambdas/domain/procedure/recovery.ts
+   * recoverErasures). UpdateItem only on the marks' own partitions (`ERASING#<dossier>`):
+   * dynamodb:LeadingKeys names the partition key of the item the request touches, so no dossier,
+   * view or reference can be written by it. The key encrypts what the update writes.
+   */
+  grantConfirmErasures(grantee: IGrantable): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:UpdateItem'],
+        resources: [this.table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${ERASING_ITEM_PREFIX}*`] } },
+      }),
+    );
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['kms:Encrypt', 'kms:GenerateDataKey'],
+        resources: [this.encryptionKey.keyArn],
+      }),
+    );
   }
 
   /** Read and append (Get, Query, Put, Update) with the key; no DeleteItem, no Scan. */

@@ -51,7 +51,8 @@ export const HANDLER_ACCESS: Record<
   // Records what SES reported about a letter in its dossier: reads and appends, nothing else.
   mailEvents: { mail: false, schedules: false, start: false, stop: false, respond: false },
   // The intake recovery: reads the dossiers whose ladder never started and starts it, and makes
-  // again the schedules a crash lost after their commit (read only on the table; creates, never
+  // again the schedules a crash lost after their commit, closed dossiers' erasures included (read
+  // only on the table but for the erasures' marks it takes out of their index; creates, never
   // deletes, schedules).
   recoverIntake: { mail: false, schedules: 'create', start: true, stop: false, respond: false },
 };
@@ -133,8 +134,10 @@ export class KlachtflowStack extends Stack {
 
     for (const [name, access] of Object.entries(HANDLER_ACCESS) as [HandlerName, (typeof HANDLER_ACCESS)['api']][]) {
       const fn = this.handlers.functions[name];
-      if (name === 'recoverIntake') this.table.grantRead(fn);
-      else this.table.grantReadAppend(fn);
+      if (name === 'recoverIntake') {
+        this.table.grantRead(fn);
+        this.table.grantConfirmErasures(fn);
+      } else this.table.grantReadAppend(fn);
       if (access.mail) mailer.grantSend(fn);
       if (access.schedules === 'create') scheduler.grantCreateSchedules(fn);
       else if (access.schedules) scheduler.grantManageSchedules(fn);

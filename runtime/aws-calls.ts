@@ -35,6 +35,11 @@ export interface AwsCall {
   /** DynamoDB: the index a Query reads. */
   index?: string;
   /**
+   * DynamoDB, a call on one item (GetItem, PutItem, UpdateItem): its partition key up to the first
+   * `#` (`DOSSIER#`, `ERASING#`), which a role may be confined to (dynamodb:LeadingKeys).
+   */
+  keyPrefix?: string;
+  /**
    * DynamoDB TransactWriteItems: the kinds of action inside (`Put`, `Update`, `Delete`,
    * `ConditionCheck`). IAM has no action of that name: each is authorised as its own
    * (PutItem, UpdateItem, DeleteItem, ConditionCheckItem).
@@ -87,6 +92,8 @@ export function describeCall(
   const command = commandName.replace(/Command$/, '');
   const call: AwsCall = { fn, service, command };
   if (service === 'dynamodb' && typeof input.IndexName === 'string') call.index = input.IndexName;
+  const pk = (input.Key ?? input.Item)?.pk;
+  if (service === 'dynamodb' && typeof pk === 'string') call.keyPrefix = pk.replace(/#.*$/s, '#');
   if (service === 'dynamodb' && Array.isArray(input.TransactItems))
     call.transactActions = [
       ...new Set((input.TransactItems as Record<string, unknown>[]).flatMap((t) => Object.keys(t))),

@@ -194,6 +194,43 @@ db.queryTable = function queryTable(
   cb(null, result);
 };
 
+/**
+ * A table of this store (its definition carries this mark): dynalite's createKey takes the table,
+ * not the store, so the mark is how the remembered key prefixes below stay with this store.
+ */
+const MEMORY_TABLE = Symbol('klachtflow memory table');
+/**
+ * dynalite's key of an item (`<hash prefix>/<partition key>/<sort key>/`), where the hash prefix is
+ * an MD5 of the partition key's bytes: the same dossier's key is hashed again for every read and
+ * write of it (the hashing was 3 % of a simulated year's CPU, #19). For this store's tables the
+ * prefix of a partition key is remembered (bounded; the oldest forgotten first); the rest is built
+ * as dynalite's createKey builds it. dynalite's server in the same process keeps its own, and
+ * test/memory-dynamodb.test.ts holds the two to the same answers.
+ */
+const dynaliteCreateKey = db.createKey;
+const HASH_MEMO_SIZE = 20_000;
+const hashMemo = new Map<string, string>();
+function rememberedHashPrefix(value: unknown, type: string): string {
+  if (typeof value !== 'string') return db.hashPrefix(value, type);
+  const key = type + value;
+  let prefix = hashMemo.get(key);
+  if (prefix === undefined) {
+    prefix = db.hashPrefix(value, type) as string;
+    if (hashMemo.size >= HASH_MEMO_SIZE) hashMemo.delete(hashMemo.keys().next().value as string);
+    hashMemo.set(key, prefix);
+  }
+  return prefix;
+}
+db.createKey = function createKey(item: any, table: any, keySchema?: any): string {
+  if (!table?.[MEMORY_TABLE]) return dynaliteCreateKey.call(this, item, table, keySchema);
+  let key = '';
+  db.traverseKey(table, keySchema ?? table.KeySchema, (attr: string, type: string, isHash: boolean) => {
+    if (isHash) key = `${rememberedHashPrefix(item[attr][type], type)}/`;
+    key += `${db.toRangeStr(item[attr][type], type)}/`;
+  });
+  return key;
+};
+
 const actionValidations = Object.fromEntries(
   ACTIONS.map((a) => [a, require(`dynalite/validations/${a}.js`)]),
 ) as Record<Action, { types: unknown; custom?: unknown }>;
@@ -485,7 +522,10 @@ export class MemoryDynamoDb {
   /** Creates a table (as CreateTable does: ACTIVE at once, as the local runtime's dynalite is set up). */
   createTable(definition: MemoryTableDefinition): void {
     if (this.tables.has(definition.TableName)) return;
-    this.tables.set(definition.TableName, { ...structuredClone(definition), TableStatus: 'ACTIVE' });
+    const table = { ...structuredClone(definition), TableStatus: 'ACTIVE' as const };
+    // Not enumerable: DescribeTable-like copies of the definition do not carry it.
+    Object.defineProperty(table, MEMORY_TABLE, { value: true });
+    this.tables.set(definition.TableName, table);
   }
 
   /** Sees every request after it was answered (the usage meter: what AWS would bill). */

@@ -136,7 +136,8 @@ export interface Runtime {
   /**
    * Runs the intake recovery function now (in AWS a schedule does, every few minutes): the ladders
    * of complaints stored more than `grace` seconds ago (default 0) whose start a crash prevented,
-   * and the schedules decided that long ago that a crash lost (`event`: the function's input).
+   * and the schedules (reminders, terms' ends, closed dossiers' erasures) decided that long ago that
+   * a crash lost (`event`: the function's input).
    */
   intakeRecovery(
     graceSeconds?: number,
@@ -146,6 +147,8 @@ export interface Runtime {
     started: number;
     failed: number;
     schedules: { checked: number; rescheduled: number; failed: number };
+    /** Closed dossiers whose erasure at the end of retention was made again (a crash lost it). */
+    erasures: { checked: number; rescheduled: number; failed: number };
   }>;
   stop(): Promise<void>;
 }
@@ -295,6 +298,9 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   });
   recordAwsCalls(s3Client, 's3');
   const attachments = new S3AttachmentStore(s3Client, LOCAL_BUCKET);
+  // One store for the procedure, the API and the mail: it keeps the open dossiers it read or wrote
+  // lately (lambdas/adapters/dynamodb-store.ts, RECENT_DOSSIERS), so all of them read the commits
+  // since, and it sees every dossier close (a closed one leaves its memory).
   const dossierStore = new DynamoDossierStore(storeClient, tableName);
   const procedure = new Procedure({
     regulation: reg,
@@ -321,7 +327,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       intakeRecovered: (r) => log(`ALARM IntakeRecovered: ${r.started} ladder(s) gestart die na een crash niet liepen`),
       schedulesRecovered: (r) =>
         log(
-          `ALARM SchedulesRecovered: ${r.rescheduled} herinnering(en) of termijneinde(n) opnieuw gepland na een crash`,
+          `ALARM SchedulesRecovered: ${r.rescheduled} herinnering(en), termijneinde(n) of wissing(en) opnieuw gepland na een crash`,
         ),
     },
     urls: {
@@ -371,7 +377,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     parse: parseMail,
     regulation: reg,
     procedure,
-    store: new DynamoDossierStore(storeClient, tableName),
+    store: dossierStore,
     attachments,
     mailer: new SesMailer(inboundSes, LOCAL_CONFIGURATION_SET),
     clock,
@@ -458,7 +464,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const api = createApi({
     regulation: reg,
     procedure,
-    store: new DynamoDossierStore(storeClient, tableName),
+    store: dossierStore,
     officer,
     signIn: tokenSignIn(sessions),
     statusUrl,

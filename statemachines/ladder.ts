@@ -98,12 +98,44 @@ export function choiceStep(reg: Regulation, rung: Rung): Step {
 /** The outcome klachtflow takes when the complainant's term to choose passes without an answer. */
 export const NO_ANSWER = 'no-answer';
 
+/**
+ * The ladder of a regulation, derived once: its steps in order and by id. A regulation is parsed
+ * once and never changed after; deriving the ladder again for every step looked up (the choice
+ * steps made anew each time) was 3 % of a simulated year's CPU (#19). Frozen, so a caller that
+ * would change what all others share fails at once instead.
+ */
+const LADDERS = new WeakMap<Regulation, { steps: readonly LadderStep[]; byId: Map<string, LadderStep> }>();
+
+function ladderOf(reg: Regulation): { steps: readonly LadderStep[]; byId: Map<string, LadderStep> } {
+  const known = LADDERS.get(reg);
+  if (known) return known;
+  const steps = Object.freeze(
+    reg.ladder.rungs.flatMap((rung) => {
+      const own = rung.steps.map((step) => Object.freeze({ rung, step, synthetic: false }));
+      return needsChoice(rung)
+        ? [...own, Object.freeze({ rung, step: deepFreeze(choiceStep(reg, rung)), synthetic: true })]
+        : own;
+    }),
+  );
+  const byId = new Map<string, LadderStep>();
+  // The first of a name wins, as Array.find did (the lint refuses two steps of one id).
+  for (const s of steps) if (!byId.has(s.step.id)) byId.set(s.step.id, s);
+  const ladder = { steps, byId };
+  LADDERS.set(reg, ladder);
+  return ladder;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
 /** Every step of the ladder in order, the complainant's choices after the rungs that need one. */
-export function ladderSteps(reg: Regulation): LadderStep[] {
-  return reg.ladder.rungs.flatMap((rung) => {
-    const own = rung.steps.map((step) => ({ rung, step, synthetic: false }));
-    return needsChoice(rung) ? [...own, { rung, step: choiceStep(reg, rung), synthetic: true }] : own;
-  });
+export function ladderSteps(reg: Regulation): readonly LadderStep[] {
+  return ladderOf(reg).steps;
 }
 
 function needsChoice(rung: Rung): boolean {
@@ -115,7 +147,7 @@ function needsChoice(rung: Rung): boolean {
 
 /** A step of the ladder by its id. */
 export function findStep(reg: Regulation, stepId: string): LadderStep | undefined {
-  return ladderSteps(reg).find((s) => s.step.id === stepId);
+  return ladderOf(reg).byId.get(stepId);
 }
 
 /** The first step of a rung, or the close with referral for an external body without steps. */
@@ -152,7 +184,8 @@ export function resolveOutcome(reg: Regulation, at: LadderStep, outcomeId: strin
 }
 
 function choiceTarget(reg: Regulation, rung: Rung): Target {
-  return { kind: 'choice', to: { rung, step: choiceStep(reg, rung), synthetic: true } };
+  const to = findStep(reg, choiceStepId(rung));
+  return { kind: 'choice', to: to?.rung === rung ? to : { rung, step: choiceStep(reg, rung), synthetic: true } };
 }
 
 /** Rungs the complainant may ask for at any time while a step of `rung` is under way. */

@@ -304,6 +304,7 @@ export function lintRegulation(reg: Regulation, documentText: string | undefined
   }
   lintCitations(reg, steps, extensionRules, add);
   lintContents(reg, steps, add);
+  lintAddress(reg, steps, add);
   reg.referrals.forEach((r, i) => {
     // Doorsturen needs somewhere to send it; a cover letter belongs to forwarding only.
     if (r.handling === 'forward' && r.cover && !r.contact.email)
@@ -620,6 +621,63 @@ function handlingTerm(
     }
   }
   return terms.length > 0 || legacy.length > 0;
+}
+
+/** "je" and its forms, as a regulation may say them to its clients. */
+const JE = /\b(je|jij|jou|jouw|jullie)\b/i;
+
+/**
+ * klachtflow's letters and pages say "u" to the complainant; a regulation's words put into them
+ * (a step's title on their page, a referral's "when", help, the items a letter must contain) that
+ * say "je" make one letter say both (Ondersteuningsteam and SO! wrote "je", as their documents do).
+ * The `source` quotes stay as the document has them; they are not shown to the complainant.
+ */
+function lintAddress(
+  reg: Regulation,
+  steps: Located[],
+  add: (level: Finding['level'], article: string, path: string, message: string) => void,
+) {
+  const said: { path: string; text: string | undefined }[] = [
+    ...reg.intake.variants.flatMap((v, i) => [
+      { path: `intake.variants[${i}].title`, text: v.title },
+      { path: `intake.variants[${i}].description`, text: v.description },
+    ]),
+    ...reg.eligibility.support.map((x, i) => ({ path: `eligibility.support[${i}].text`, text: x.text })),
+    ...reg.referrals.map((r, i) => ({ path: `referrals[${i}].when`, text: r.when })),
+    ...reg.ladder.rungs.flatMap((r, i) => [
+      { path: `ladder.rungs[${i}].title`, text: r.title },
+      { path: `ladder.rungs[${i}].entry.note`, text: r.entry.note },
+    ]),
+    ...steps.flatMap((s) => [
+      { path: `${s.path}.title`, text: s.step.title },
+      ...(s.step.letter?.mustContain ?? []).map((m, j) => ({
+        path: `${s.path}.letter.mustContain[${j}]`,
+        text: typeof m === 'string' ? m : m.text,
+      })),
+      ...s.step.outcomes.flatMap((o, k) => [
+        { path: `${s.path}.outcomes[${k}].title`, text: o.title },
+        ...(o.letter?.mustContain ?? []).map((m, j) => ({
+          path: `${s.path}.outcomes[${k}].letter.mustContain[${j}]`,
+          text: typeof m === 'string' ? m : m.text,
+        })),
+      ]),
+    ]),
+    ...(reg.ladder.suspension?.grounds ?? []).flatMap((g, i) => [
+      { path: `ladder.suspension.grounds[${i}].toComplainant`, text: g.toComplainant },
+      { path: `ladder.suspension.grounds[${i}].resumesWhen`, text: g.resumesWhen },
+    ]),
+    ...reg.reporting.dimensions.map((d, i) => ({ path: `reporting.dimensions[${i}].question`, text: d.question })),
+  ];
+  for (const { path, text } of said) {
+    const word = text ? JE.exec(text)?.[0] : undefined;
+    if (word)
+      add(
+        'warning',
+        'klachtflow',
+        path,
+        `De brieven en pagina's zeggen "u" tegen de klager, hier staat "${word}": "${text}". Schrijf het met "u", anders staan "je" en "u" door elkaar.`,
+      );
+  }
 }
 
 /** True when the findings hold no error. */

@@ -12,7 +12,7 @@ import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Reminders } from '../lambdas/domain/ports.js';
 import type { AwsCall, FunctionName } from '../runtime/aws-calls.js';
-import { ConcreteStack, simulate } from './support/iam.js';
+import { ConcreteStack, type IamRequest, simulate } from './support/iam.js';
 import { SANNE, type TestRuntime, testRuntime } from './support/runtime.js';
 import { FULL_STACK, synthesised } from './support/synth.js';
 
@@ -150,6 +150,23 @@ beforeAll(async () => {
   await rt.advance('PT3M');
   const remade = await rt.intakeRecovery(120);
   if (!remade.schedules.rescheduled) throw new Error('the recovery made no lost schedule again');
+  // A crash between a closing commit and the erasure's CreateSchedule: the same function makes the
+  // erasure again and takes the closure's mark out of its index (test/erasure-recovery.test.ts).
+  const closing = await rt.call('POST', '/complaints', { body: SANNE });
+  await rt.advance('PT0S');
+  held.reminders = {
+    schedule: (name, at, payload) =>
+      payload.kind === 'erase'
+        ? Promise.reject(new Error('the function ended here'))
+        : reminders.schedule(name, at, payload),
+    cancel: (name) => reminders.cancel(name),
+  };
+  await rt.call('POST', `/complaints/${closing.json.id}/withdraw`, { token: closing.json.accessToken, body: {} });
+  held.reminders = reminders;
+  await rt.advance('PT3M');
+  const erasure = await rt.intakeRecovery(120);
+  if (erasure.erasures.rescheduled !== 1)
+    throw new Error(`the recovery made ${erasure.erasures.rescheduled} erasures again, not 1`);
   // Deadlines pass unanswered (reminders, breaches), then the complainant withdraws (a stop).
   await rt.advance('P40D');
   await rt.call('POST', `/complaints/${good.json.id}/withdraw`, {
@@ -177,13 +194,21 @@ describe('aws permissions: every recorded call is allowed by its function’s ro
     for (const fn of ['api', 'beginStep', 'awaitAction', 'mailEvents', 'recoverIntake'] as FunctionName[])
       expect(fns, fn).toContain(fn);
     // The recovery's own calls: the index of dossiers whose ladder did not start, the dossier, the
-    // start; the index of open dossiers, and the schedule a crash lost.
+    // start; the index of open dossiers, and the schedule a crash lost; the mark of a closed
+    // dossier's erasure taken out of its index (its one write).
     const recovery = new Set(
       recorded()
         .filter((c) => c.fn === 'recoverIntake')
-        .map((c) => `${c.command}${c.index ? ` ${c.index}` : ''}`),
+        .map((c) => `${c.command}${c.index ? ` ${c.index}` : ''}${c.keyPrefix ? ` ${c.keyPrefix}` : ''}`),
     );
-    for (const call of ['Query byRole', 'Query', 'StartExecution', 'Query worklist', 'CreateSchedule'])
+    for (const call of [
+      'Query byRole',
+      'Query',
+      'StartExecution',
+      'Query worklist',
+      'CreateSchedule',
+      'UpdateItem ERASING#',
+    ])
       expect(recovery, call).toContain(call);
   });
 
@@ -215,6 +240,28 @@ describe('aws permissions: every recorded call is allowed by its function’s ro
     expect(await simulate(stack, 'inboundMail', inbound!)).toBe('ImplicitlyDenied');
     const erase = stack.requestsOf({ fn: 'api', service: 's3', command: 'DeleteObject', prefix: 'attachments/' })[0];
     expect(await simulate(stack, 'api', erase!)).toBe('ImplicitlyDenied');
+    // The recovery writes the erasures' marks and nothing else: a dossier's item is out of reach.
+    const [mark] = stack.requestsOf({
+      fn: 'recoverIntake',
+      service: 'dynamodb',
+      command: 'UpdateItem',
+      keyPrefix: 'ERASING#',
+    });
+    const [view] = stack.requestsOf({
+      fn: 'recoverIntake',
+      service: 'dynamodb',
+      command: 'UpdateItem',
+      keyPrefix: 'DOSSIER#',
+    });
+    const [put] = stack.requestsOf({
+      fn: 'recoverIntake',
+      service: 'dynamodb',
+      command: 'PutItem',
+      keyPrefix: 'ERASING#',
+    });
+    expect(await simulate(stack, 'recoverIntake', mark as IamRequest)).toBe('Allowed');
+    expect(await simulate(stack, 'recoverIntake', view as IamRequest)).toBe('ImplicitlyDenied');
+    expect(await simulate(stack, 'recoverIntake', put as IamRequest)).toBe('ImplicitlyDenied');
   });
 
   it('allows every call each function made', async () => {
@@ -223,7 +270,7 @@ describe('aws permissions: every recorded call is allowed by its function’s ro
     const seen = new Set<string>();
     for (const call of calls) {
       for (const request of stack.requestsOf(call)) {
-        const key = `${call.fn} ${request.action} ${request.resource}`;
+        const key = `${call.fn} ${request.action} ${request.resource} ${JSON.stringify(request.context ?? {})}`;
         if (seen.has(key)) continue;
         seen.add(key);
         const verdict = await simulate(stack, call.fn, request);

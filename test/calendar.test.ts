@@ -1,7 +1,8 @@
 import Holidays from 'date-holidays';
+import fc from 'fast-check';
 import { Temporal } from 'temporal-polyfill';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { formatDutchDate } from '../lambdas/domain/calendar/deadline.js';
+import { endOfDay, formatDutchDate, localDate } from '../lambdas/domain/calendar/deadline.js';
 import {
   computeDeadline,
   DeadlineError,
@@ -554,5 +555,57 @@ describe('deadline: Dutch dates', () => {
     expect(days.length).toBeGreaterThan(7000);
     expect(differ.slice(0, 5)).toEqual([]);
     expect(formatDutchDate('2026-09-24')).toBe('donderdag 24 september 2026');
+  });
+});
+
+describe('calendar: dates of instants in Europe/Amsterdam, kept once computed (#19)', () => {
+  // The judge: Temporal's own time-zone arithmetic, computed afresh each time.
+  const dateOf = (at: string) =>
+    Temporal.Instant.from(at).toZonedDateTimeISO('Europe/Amsterdam').toPlainDate().toString();
+  const lastInstant = (day: string) =>
+    Temporal.PlainDate.from(day)
+      .toZonedDateTime({ timeZone: 'Europe/Amsterdam', plainTime: '23:59:59' })
+      .toInstant()
+      .toString();
+  // Instants from 1990 to 2100, half of them within three hours of a DST change or of midnight.
+  // EU summer time: the last Sundays of March and October, at 01:00 UTC.
+  const changes = ['2026-03-29', '2026-10-25', '2027-03-28', '2027-10-31', '2030-03-31', '2030-10-27'].map((d) =>
+    Date.parse(`${d}T01:00:00Z`),
+  );
+  const instant = fc.oneof(
+    fc.integer({ min: Date.UTC(1990, 0, 1), max: Date.UTC(2100, 0, 1) }),
+    fc
+      .tuple(fc.constantFrom(...changes, Date.UTC(2026, 11, 31, 23)), fc.integer({ min: -3 * 3600, max: 3 * 3600 }))
+      .map(([at, s]) => Math.floor(at / 1000) * 1000 + s * 1000),
+  );
+
+  it("localDate gives Temporal's date for any instant, written in UTC or with an offset, asked once or again", () => {
+    fc.assert(
+      fc.property(instant, fc.constantFrom('Z', '+02:00', '-05:30'), (ms, zone) => {
+        const utc = new Date(ms).toISOString();
+        const offsetMinutes = zone === 'Z' ? 0 : zone === '+02:00' ? 120 : -330;
+        const local = new Date(ms + offsetMinutes * 60_000).toISOString().slice(0, 19);
+        const written = zone === 'Z' ? utc : `${local}${zone}`;
+        const expected = dateOf(utc);
+        expect(localDate(written).toString()).toBe(expected);
+        expect(localDate(written).toString()).toBe(expected);
+        expect(localDate(utc).toString()).toBe(expected);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('endOfDay gives the last second of the day in Amsterdam, on both sides of a DST change', () => {
+    expect(endOfDay(Temporal.PlainDate.from('2026-03-29'))).toBe('2026-03-29T21:59:59Z');
+    expect(endOfDay(Temporal.PlainDate.from('2026-03-28'))).toBe('2026-03-28T22:59:59Z');
+    expect(endOfDay(Temporal.PlainDate.from('2026-10-25'))).toBe('2026-10-25T22:59:59Z');
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 40_000 }), (n) => {
+        const day = Temporal.PlainDate.from('1990-01-01').add({ days: n }).toString();
+        expect(endOfDay(Temporal.PlainDate.from(day))).toBe(lastInstant(day));
+        expect(endOfDay(Temporal.PlainDate.from(day))).toBe(lastInstant(day));
+      }),
+      { numRuns: 400 },
+    );
   });
 });

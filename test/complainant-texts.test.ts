@@ -1,8 +1,10 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { formatDutchDate } from '../lambdas/domain/calendar/deadline.js';
 import { describeTerm, parseTerm } from '../lambdas/domain/calendar/term.js';
-import { loadRegulation, PRESET_IDS } from '../statemachines/load.js';
+import { lintRegulation } from '../statemachines/lint.js';
+import { loadRegulation, PRESET_IDS, parseRegulation } from '../statemachines/load.js';
 import type { Regulation, Step } from '../statemachines/model.js';
 import { stepsInSpan, stepsOf } from '../statemachines/vocabulary.js';
 import { contentsFor, type Submitted, submit, tokenFor } from './support/ladder.js';
@@ -204,5 +206,30 @@ describe('what a complainant reads, in every example regulation', () => {
     // No "hij" or "zij" for a role: the officer, the manager, the organisation.
     for (const { where, text } of reads)
       expect.soft(sentencesWith(text, /\b(hij|zij|Hij|Zij)\b/), `${regulation}, ${where}`).toEqual([]);
+  });
+});
+
+describe('lint: one form of address', () => {
+  const jeWarnings = (reg: Regulation) =>
+    lintRegulation(reg).filter((f) => f.article === 'klachtflow' && f.message.includes('"u" tegen de klager'));
+
+  it('no example regulation or preset says "je" where the complainant reads it', () => {
+    for (const r of REGULATIONS) expect(jeWarnings(loadRegulation(r)), r).toEqual([]);
+  });
+
+  it('a rung title, a referral\'s "when" and a letter\'s item in "je" are each named with their path', () => {
+    const d = parseYaml(readFileSync('statemachines/presets/ondersteuningsteam.yaml', 'utf8'));
+    d.ladder.rungs[0].title = 'Bespreken met je contactpersoon';
+    d.referrals[1].when = 'Je bent het niet eens met de afhandeling.';
+    d.ladder.rungs[1].steps[1].outcomes[1].letter.mustContain[1] =
+      'waar je terecht kunt als je het er niet mee eens bent';
+    delete d.document;
+    const found = jeWarnings(parseRegulation(d));
+    expect(found.map((f) => f.path)).toEqual([
+      'referrals[1].when',
+      'ladder.rungs[0].title',
+      'ladder.rungs[1].steps[1].outcomes[1].letter.mustContain[1]',
+    ]);
+    expect(found[0]?.message).toContain('"Je"');
   });
 });

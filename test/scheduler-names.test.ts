@@ -4,8 +4,10 @@
  * regulation's step id has no length limit, so the adapter maps every name to one Scheduler
  * accepts, the same way when it creates and when it cancels.
  */
+import fc from 'fast-check';
+import { Temporal } from 'temporal-polyfill';
 import { describe, expect, it } from 'vitest';
-import { SchedulerReminders, scheduleName } from '../lambdas/adapters/aws.js';
+import { atLocal, SchedulerReminders, scheduleName } from '../lambdas/adapters/aws.js';
 
 const VALID = /^[0-9A-Za-z_.-]{1,64}$/;
 
@@ -41,5 +43,33 @@ describe('scheduler: schedule names', () => {
 
   it('makes a name with characters Scheduler refuses valid', () => {
     expect(scheduleName('kf-1-stap één')).toMatch(VALID);
+  });
+});
+
+describe('scheduler: at() in Europe/Amsterdam', () => {
+  /** The judge: Temporal's own time-zone arithmetic, to the second. */
+  const wallClock = (ms: number) =>
+    Temporal.Instant.fromEpochMilliseconds(ms)
+      .toZonedDateTimeISO('Europe/Amsterdam')
+      .toPlainDateTime()
+      .round({ smallestUnit: 'second', roundingMode: 'trunc' })
+      .toString();
+
+  it('writes the local time around both DST changes of 2026', () => {
+    // Summer time from Sunday 29 March 02:00 (01:00 UTC); winter time from Sunday 25 October 03:00 (01:00 UTC).
+    expect(atLocal(new Date('2026-03-29T00:59:59Z'))).toBe('2026-03-29T01:59:59');
+    expect(atLocal(new Date('2026-03-29T01:00:00Z'))).toBe('2026-03-29T03:00:00');
+    expect(atLocal(new Date('2026-10-25T00:59:59Z'))).toBe('2026-10-25T02:59:59');
+    expect(atLocal(new Date('2026-10-25T01:00:00Z'))).toBe('2026-10-25T02:00:00');
+    expect(atLocal(new Date('2026-12-31T23:30:00Z'))).toBe('2027-01-01T00:30:00');
+  });
+
+  it('agrees with Temporal for any instant (one shared formatter, #19)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(1971, 0, 1), max: Date.UTC(2199, 11, 31) }), (ms) => {
+        expect(atLocal(new Date(ms))).toBe(wallClock(ms));
+      }),
+      { numRuns: 500 },
+    );
   });
 });

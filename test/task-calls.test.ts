@@ -67,8 +67,10 @@ function countedStore() {
     },
   };
   const store = new DynamoDossierStore(client as never, 'dossiers');
+  // Another writer on the same table (another Lambda): it shares nothing in memory with `store`.
+  const other = new DynamoDossierStore(client as never, 'dossiers');
   const count = (kind: string) => seen.filter((s) => s.kind === kind).length;
-  return { store, seen, count, reset: () => seen.splice(0) };
+  return { store, other, seen, count, reset: () => seen.splice(0) };
 }
 
 const reg = loadRegulation('ons-welzijn');
@@ -163,13 +165,14 @@ describe('delivering the outbox: letters recorded on the view at hand (the store
   });
 
   it('another writer between two letters: the next record reads only what it wrote, and nothing is lost or doubled', async () => {
-    const { store, seen, reset } = countedStore();
+    const { store, other: elsewhere, seen, reset } = countedStore();
     const view = await dossierWithLetters(store, 'd2', 3);
-    // While the first letter is being sent, someone else appends a message (an officer, say).
+    // While the first letter is being sent, someone else appends a message (an officer, say, in
+    // another Lambda: the deliverer's store knows nothing of it until it reads).
     const { core, sent } = coreOn(store, async (mail) => {
       if (mail.subject === 'Brief 1') {
-        const other = (await store.load('d2')) as DossierView;
-        await store.append(
+        const other = (await elsewhere.load('d2')) as DossierView;
+        await elsewhere.append(
           'd2',
           other.version,
           [{ type: 'message', data: { from: 'officer', text: 'Tussendoor.' } }],

@@ -103,6 +103,14 @@ const AMSTERDAM_LOCAL = new Intl.DateTimeFormat('sv-SE', {
 });
 
 /**
+ * The local time in Europe/Amsterdam of an instant, as Scheduler's at() takes it: without zone,
+ * the zone given beside it (ScheduleExpressionTimezone); precision is one minute.
+ */
+export function atLocal(at: Date): string {
+  return AMSTERDAM_LOCAL.format(at).replace(' ', 'T');
+}
+
+/**
  * Reminders as one-time EventBridge Scheduler schedules that invoke the reminder handler. The
  * schedule deletes itself after it fired (ActionAfterCompletion: an SDK field, absent from
  * CloudFormation, which is why schedules are made here and not in the stack).
@@ -114,8 +122,7 @@ export class SchedulerReminders implements Reminders {
   ) {}
 
   async schedule(name: string, at: Date, payload: ReminderPayload): Promise<boolean> {
-    // at() takes local time without zone, with the zone beside it; precision is one minute.
-    const local = AMSTERDAM_LOCAL.format(at).replace(' ', 'T');
+    const local = atLocal(at);
     try {
       await this.client.send(
         new CreateScheduleCommand({

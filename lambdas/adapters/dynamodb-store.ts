@@ -28,14 +28,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { monotonicFactory } from 'ulid';
-import {
-  advance,
-  type DossierEvent,
-  type DossierView,
-  deriveView,
-  type EventBody,
-  project,
-} from '../domain/dossier.js';
+import { advance, type DossierEvent, type DossierView, deriveView, type EventBody } from '../domain/dossier.js';
 import { ConflictError } from '../domain/errors.js';
 import type { HeldMail, HeldMailStore, ImprovementRow, NewDossierRecords } from '../domain/ports.js';
 
@@ -62,6 +55,28 @@ const pendingKey = (regulationId: string) => `PENDING#${regulationId}`;
  * and locally at start-up (procedure/intake.ts recoverStarts), without reading every dossier.
  */
 const startingKey = (regulationId: string) => `STARTING#${regulationId}`;
+
+/**
+ * The byRole index's key for a regulation's closed dossiers whose erasure at the end of the
+ * retention period (AVG art. 5 lid 1 onder e) is decided but not yet known to be scheduled. The
+ * closing commit's writer puts the mark (an item of its own, `erasingItemKey`) before the commit
+ * and takes it out of the index once CreateSchedule answered (`confirmErasure`); whatever keeps it
+ * longer than a moment is an erasure a crash or a throttled call lost, which the recovery makes
+ * again (procedure/recovery.ts recoverErasures). Closed dossiers are in no other index the
+ * recovery reads, and this one holds only the unconfirmed: never closed history.
+ */
+const erasingKey = (regulationId: string) => `ERASING#${regulationId}`;
+
+/**
+ * The mark's own item, in a partition of its own (`ERASING#<dossier>`): the recovery, which
+ * otherwise only reads the table, may update these items and no other (an IAM condition on
+ * dynamodb:LeadingKeys, lib/dossier-table.ts grantConfirmErasures).
+ */
+export const ERASING_ITEM_PREFIX = 'ERASING#';
+const erasingItemKey = (id: string) => ({ pk: `${ERASING_ITEM_PREFIX}${id}`, sk: 'ERASING' });
+
+/** How long a confirmed mark's item stays before TTL removes it (out of the index at once). */
+const CONFIRMED_MARK_SECONDS = 24 * 3600;
 
 /** The attribute DynamoDB's TTL reads (epoch seconds); the CDK table names it. */
 export const TTL_ATTRIBUTE = 'expiresAt';
@@ -124,8 +139,23 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
   }
 }
 
+/**
+ * Crypto's random bytes, drawn 4 KB at a time, as ulid's own generator uses them (a byte / 256 per
+ * character): its default asks crypto for one byte per character, 16 calls per id (2 % of a
+ * simulated year's CPU, where every officer read gets an id, #19).
+ */
+const pool = new Uint8Array(4096);
+let poolAt = pool.length;
+function pooledRandom(): number {
+  if (poolAt === pool.length) {
+    crypto.getRandomValues(pool);
+    poolAt = 0;
+  }
+  return (pool[poolAt++] as number) / 256;
+}
+
 /** Sortable ids that keep their order within one millisecond (reads in the same instant). */
-const nextId = monotonicFactory();
+const nextId = monotonicFactory(pooledRandom);
 
 const seqKey = (seq: number) => `EVENT#${String(seq).padStart(6, '0')}`;
 
@@ -176,6 +206,19 @@ function isConditionFailure(e: unknown): boolean {
 }
 
 /**
+ * How many open dossiers a store keeps in memory (see DynamoDossierStore's `recent`). A dossier
+ * is busy in bursts (a task begins a step, an officer looks and acts, the next task begins) with
+ * days or weeks between them: this many holds a burst while others come in between.
+ */
+export const RECENT_DOSSIERS = 128;
+
+/** A dossier as a store last read or wrote it: its view and, when read whole, its events. */
+interface Recent {
+  view: DossierView;
+  events?: readonly DossierEvent[];
+}
+
+/**
  * Something that answers the document client's commands without the SDK: the simulation's
  * in-memory DynamoDB (runtime/memory-dynamodb.ts), held to dynalite's answers by a test.
  */
@@ -186,9 +229,22 @@ export interface DocumentSender {
 export class DynamoDossierStore implements HeldMailStore {
   private readonly doc: DynamoDBDocumentClient;
 
+  /**
+   * Open dossiers this store read or wrote lately, the least recent first. A dossier's commits are
+   * written once and never change (only an erasure rewrites them, and it appends `erased` before
+   * it does), so a read starts from the version known and asks the table only for the commits
+   * after it: one consistent Query as before, that returns nothing or the few commits since,
+   * instead of every commit parsed and folded again (#19: parsing and folding whole dossiers was
+   * about a sixth of a simulated year's CPU, a dossier being read several times a step). Bounded
+   * (RECENT_DOSSIERS); a dossier leaves when it closes or is erased, so closed history is not kept.
+   */
+  private readonly recent = new Map<string, Recent>();
+
+  /** `recentDossiers`: how many open dossiers it keeps in memory (default RECENT_DOSSIERS; tests make it small). */
   constructor(
     client: DynamoDBClient | DocumentSender,
     private readonly tableName: string,
+    private readonly options: { recentDossiers?: number } = {},
   ) {
     this.doc =
       'middlewareStack' in client
@@ -235,6 +291,18 @@ export class DynamoDossierStore implements HeldMailStore {
    * event's number, and a commit never spans the version a view was folded to).
    */
   async events(id: string, after = 0): Promise<DossierEvent[]> {
+    if (after > 0) return this.commits(id, after);
+    return [...((await this.current(id, true))?.events ?? [])];
+  }
+
+  /** The dossier's view and its events, read at once (one Query); undefined when there is no such dossier. */
+  async history(id: string): Promise<{ view: DossierView; events: DossierEvent[] } | undefined> {
+    const r = await this.current(id, true);
+    return r?.events ? { view: r.view, events: [...r.events] } : undefined;
+  }
+
+  /** The events of the commits after `after` (all of them for 0), read from the table. */
+  private async commits(id: string, after: number): Promise<DossierEvent[]> {
     const out: DossierEvent[] = [];
     let start: Record<string, unknown> | undefined;
     do {
@@ -264,15 +332,57 @@ export class DynamoDossierStore implements HeldMailStore {
    * before it is not brought up to date, the dossier is read whole.
    */
   async load(id: string, after?: DossierView): Promise<DossierView | undefined> {
-    if (after && after.id === id && after.version > 0 && !after.erasedAt) {
-      // `after` is a view this store returned, so its version ends a commit: the events since
-      // start at the next number (checked all the same; anything else reads the dossier whole).
-      const since = await this.events(id, after.version);
-      if (since.length === 0) return after;
-      if (since[0]?.seq === after.version + 1 && !since.some((e) => e.type === 'erased')) return advance(after, since);
+    return (await this.current(id, false, after))?.view;
+  }
+
+  /**
+   * The dossier as it is now: one consistent Query, for the commits after the latest version known
+   * (a dossier of `recent`, or `after`), folded onto it; the whole dossier when none is known, or
+   * when the commits since do not follow on (an erasure rewrote them: it appends `erased` first).
+   * `withEvents`: the events are wanted too, so a known view without them does not do.
+   */
+  private async current(id: string, withEvents: boolean, after?: DossierView): Promise<Recent | undefined> {
+    let base = this.recent.get(id);
+    if (withEvents && !base?.events) base = undefined;
+    // `after` is a view this store (or another on the same table) returned, so its version ends a commit.
+    if (!withEvents && after?.id === id && after.version > (base?.view.version ?? 0)) base = { view: after };
+    if (base && base.view.version > 0 && !base.view.erasedAt) {
+      const since = await this.commits(id, base.view.version);
+      if (since.length === 0) {
+        this.remember(id, base.view, base.events);
+        return base;
+      }
+      if (since[0]?.seq === base.view.version + 1 && !since.some((e) => e.type === 'erased')) {
+        const view = advance(base.view, since);
+        const events = base.events ? [...base.events, ...since] : undefined;
+        this.remember(id, view, events);
+        return events ? { view, events } : { view };
+      }
     }
-    const events = await this.events(id);
-    return events.length ? deriveView(id, events) : undefined;
+    const events = await this.commits(id, 0);
+    if (events.length === 0) {
+      this.recent.delete(id);
+      return undefined;
+    }
+    const view = deriveView(id, events);
+    this.remember(id, view, events);
+    return { view, events };
+  }
+
+  /**
+   * Keeps a dossier among the `recent` ones (the latest used last), or lets it go: a dossier
+   * closed or erased leaves, and beyond RECENT_DOSSIERS the least recent one does. A version
+   * known already is not replaced by an older one (two reads at once).
+   */
+  private remember(id: string, view: DossierView, events?: readonly DossierEvent[]): void {
+    const known = this.recent.get(id);
+    this.recent.delete(id);
+    if (view.status !== 'open' || view.erasedAt) return;
+    if (known && known.view.version > view.version) this.recent.set(id, known);
+    else if (known?.events && !events && known.view.version === view.version) this.recent.set(id, known);
+    else this.recent.set(id, events ? { view, events } : { view });
+    if (this.recent.size > (this.options.recentDossiers ?? RECENT_DOSSIERS))
+      this.recent.delete(this.recent.keys().next().value as string);
   }
 
   /**
@@ -292,13 +402,16 @@ export class DynamoDossierStore implements HeldMailStore {
     const improves = bodies.some((b) => b.type === 'improvement.added' || b.type === 'improvement.updated');
     if (base && base.status !== 'open' && (improves || bodies.some((b) => b.type === 'letter.queued')))
       await this.markPending(id, base.regulationId);
+    // An erasure decided (the dossier closes): marked before the commit, so a crash anywhere
+    // between here and its CreateSchedule leaves the mark for the recovery. A commit that then
+    // loses its race leaves a mark for a dossier that did not close here: the recovery finds it
+    // closed by the other writer (and makes what that one decided) or open, and takes the mark out.
+    if (bodies.some((b) => b.type === 'retention.scheduled'))
+      await this.markErasing(id, base?.regulationId ?? (await this.load(id))?.regulationId, at);
+    const item = commitItem(id, expectedVersion + 1, events);
     try {
       await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: commitItem(id, expectedVersion + 1, events),
-          ConditionExpression: 'attribute_not_exists(sk)',
-        }),
+        new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(sk)' }),
       );
     } catch (e) {
       if (isConditionFailure(e)) throw new ConflictError('Het dossier is intussen gewijzigd.');
@@ -306,12 +419,23 @@ export class DynamoDossierStore implements HeldMailStore {
     }
     // The write succeeded right after `expectedVersion`, so the view is the one the caller decided
     // on plus these events: no need to read the whole dossier back (it grows with every step).
-    const view =
-      expectedVersion === 0
-        ? deriveView(id, events)
-        : base?.version === expectedVersion
-          ? project(base, bodies, at, by)
-          : await this.load(id);
+    // Folded as a read gives them back (JSON: a field left undefined is no field), so the view
+    // kept among the recent ones is the view any later read derives.
+    const stored = eventsOf(item);
+    let view: DossierView | undefined;
+    if (expectedVersion === 0 || base?.version === expectedVersion) {
+      view = base && expectedVersion > 0 ? advance(base, stored) : deriveView(id, stored);
+      const known = this.recent.get(id);
+      this.remember(
+        id,
+        view,
+        expectedVersion === 0
+          ? stored
+          : known?.events && known.view.version === expectedVersion
+            ? [...known.events, ...stored]
+            : undefined,
+      );
+    } else view = await this.load(id);
     if (!view) throw new Error(`Dossier ${id} vanished`);
     // The register's projection before the view: the view written last clears the pending mark
     // only once the projection is there (see markPending).
@@ -340,6 +464,52 @@ export class DynamoDossierStore implements HeldMailStore {
       )
       .catch((e) => {
         if (!isConditionFailure(e)) throw e; // no view yet: the dossier is new, so open
+      });
+  }
+
+  /** The erasure's mark (see erasingKey), sorted by when the erasure was decided. */
+  private async markErasing(id: string, regulationId: string | undefined, at: string): Promise<void> {
+    if (!regulationId) return; // no such dossier: the commit below refuses or makes it, nothing to erase
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...erasingItemKey(id), id, gsi2pk: erasingKey(regulationId), gsi2sk: `${at}#${id}` },
+      }),
+    );
+  }
+
+  /**
+   * Closed dossiers whose erasure was decided at or before `upTo` (an ISO instant, to the second)
+   * and is not known to be scheduled: one Query of the unconfirmed marks, whatever has closed before.
+   */
+  async erasuresUnconfirmed(regulationId: string, upTo: string): Promise<string[]> {
+    return this.idsThrough({
+      IndexName: INDEXES.byRole.name,
+      KeyConditionExpression: 'gsi2pk = :p AND gsi2sk <= :upTo',
+      ExpressionAttributeValues: { ':p': erasingKey(regulationId), ':upTo': `${upTo}#\uffff` },
+    });
+  }
+
+  /**
+   * The erasure of the dossier is scheduled (or has run): its mark leaves the index at once, and
+   * its item goes by TTL a day later (the store appends and updates, never deletes). A mark that
+   * is not there stays not there: the condition keeps the update from making one. TTL runs on the
+   * wall clock, as DynamoDB's does; nothing reads the item after this.
+   */
+  async confirmErasure(id: string): Promise<void> {
+    await this.doc
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: erasingItemKey(id),
+          UpdateExpression: 'REMOVE gsi2pk, gsi2sk SET #ttl = :ttl',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE },
+          ExpressionAttributeValues: { ':ttl': epochSeconds(Date.now()) + CONFIRMED_MARK_SECONDS },
+        }),
+      )
+      .catch((e) => {
+        if (!isConditionFailure(e)) throw e;
       });
   }
 
@@ -421,7 +591,10 @@ export class DynamoDossierStore implements HeldMailStore {
    */
   async create(id: string, bodies: EventBody[], by: string, at: string, also: NewDossierRecords): Promise<DossierView> {
     const events = bodies.map((b, i) => ({ ...b, seq: i + 1, at, by }) as DossierEvent);
-    const view = deriveView(id, events);
+    const commit = commitItem(id, 1, events);
+    // Folded as a read gives the events back (see append), and kept among the recent dossiers.
+    const stored = eventsOf(commit);
+    const view = deriveView(id, stored);
     const done = also.idempotency?.(view);
     try {
       await this.doc.send(
@@ -430,7 +603,7 @@ export class DynamoDossierStore implements HeldMailStore {
             {
               Put: {
                 TableName: this.tableName,
-                Item: commitItem(id, 1, events),
+                Item: commit,
                 ConditionExpression: 'attribute_not_exists(sk)',
               },
             },
@@ -466,6 +639,7 @@ export class DynamoDossierStore implements HeldMailStore {
       if (failed?.length) throw new ConflictError('Deze klacht wordt al verwerkt; probeer het zo opnieuw.');
       throw e;
     }
+    this.remember(id, view, stored);
     return view;
   }
 
@@ -632,6 +806,7 @@ export class DynamoDossierStore implements HeldMailStore {
 
   /** Rewrites every commit item of a dossier with `redactEvent` applied (retention erasure). */
   async redact(id: string, redactEvent: (e: DossierEvent) => DossierEvent): Promise<void> {
+    this.recent.delete(id);
     let start: Record<string, unknown> | undefined;
     do {
       const page = await this.doc.send(

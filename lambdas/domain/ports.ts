@@ -90,6 +90,8 @@ export interface DossierStore {
   load(id: string, after?: DossierView): Promise<DossierView | undefined>;
   /** The dossier's events in order (the history; `load` is their fold). */
   events(id: string): Promise<DossierEvent[]>;
+  /** The dossier's view and its events, read at once; undefined when there is no such dossier. */
+  history(id: string): Promise<{ view: DossierView; events: DossierEvent[] } | undefined>;
   /** `base`: the view at `expectedVersion` the events were decided on (saves reading the dossier back). */
   append(
     id: string,
@@ -122,6 +124,13 @@ export interface DossierStore {
   starting(regulationId: string, before: string): Promise<string[]>;
   /** Open dossiers that decided a schedule in (`after`, `upTo`] (the scheduled recovery of lost schedules). */
   scheduledBetween(regulationId: string, after: string, upTo: string): Promise<string[]>;
+  /**
+   * Closed dossiers whose erasure at the end of retention was decided at or before `upTo` and is
+   * not yet known to be scheduled (the recovery of lost erasures; never closed history).
+   */
+  erasuresUnconfirmed(regulationId: string, upTo: string): Promise<string[]>;
+  /** The dossier's erasure is scheduled, or has run: it leaves what `erasuresUnconfirmed` reads. */
+  confirmErasure(id: string): Promise<void>;
   /** The improvement register over all dossiers of a regulation, by due date (a projection, not a scan). */
   improvements(regulationId: string, q?: { status?: Improvement['status']; limit?: number }): Promise<ImprovementRow[]>;
   /** Brings the register's projection and the view of one dossier up to date (after a crash between the writes). */

@@ -21,6 +21,8 @@ export interface Statement {
 export interface IamRequest {
   action: string;
   resource: string;
+  /** Condition keys the request carries (dynamodb:LeadingKeys for a call on one item). */
+  context?: Record<string, string | string[]>;
 }
 
 /** A stack's template with CloudFormation references resolved to concrete strings. */
@@ -169,7 +171,15 @@ export class ConcreteStack {
             resource: table,
           }));
         }
-        return [{ action: `dynamodb:${call.command}`, resource: call.index ? `${table}/index/${call.index}` : table }];
+        return [
+          {
+            action: `dynamodb:${call.command}`,
+            resource: call.index ? `${table}/index/${call.index}` : table,
+            // The item's partition key, as AWS puts it in the request context (a role confined
+            // to some partitions is judged on it).
+            ...(call.keyPrefix ? { context: { 'dynamodb:LeadingKeys': [`${call.keyPrefix}01jexample`] } } : {}),
+          },
+        ];
       }
       case 'ses': {
         const identity = this.resources[this.only('AWS::SES::EmailIdentity')]?.Properties.EmailIdentity as string;
@@ -234,7 +244,7 @@ export async function simulate(
         action: request.action,
         principal: stack.roleArn(fn),
         resource: { resource: request.resource, accountId: TEST_ACCOUNT },
-        contextVariables: {},
+        contextVariables: request.context ?? {},
       },
     } as never,
     {},

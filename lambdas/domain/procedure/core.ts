@@ -38,6 +38,14 @@ export function reminderPayload(
   } as ReminderPayload;
 }
 
+/** What a decided erasure's schedule carries to the reminder function (made at closure, or again by the recovery). */
+export function erasurePayload(
+  dossierId: string,
+  d: Extract<EventBody, { type: 'retention.scheduled' }>['data'],
+): ReminderPayload {
+  return { kind: 'erase', dossierId, name: d.name };
+}
+
 /** The procedure's shared core: the regulation, the clock, decide-and-append, the outbox. */
 export class Core {
   constructor(readonly deps: ProcedureDeps) {}
@@ -128,11 +136,10 @@ export class Core {
         await this.deps.reminders.schedule(b.data.name, new Date(b.data.at), reminderPayload(view.id, b.data));
       if (b.type === 'reminder.cancelled') await this.deps.reminders.cancel(b.data.name);
       if (b.type === 'retention.scheduled') {
-        await this.deps.reminders.schedule(b.data.name, new Date(b.data.at), {
-          kind: 'erase',
-          dossierId: view.id,
-          name: b.data.name,
-        });
+        await this.deps.reminders.schedule(b.data.name, new Date(b.data.at), erasurePayload(view.id, b.data));
+        // Made (or there already): the commit's mark for the recovery of lost erasures goes
+        // (AVG art. 5 lid 1 onder e; procedure/recovery.ts recoverErasures).
+        await this.deps.store.confirmErasure(view.id);
       }
     }
     for (const letter of view.letters.filter((l) => l.status === 'queued')) {

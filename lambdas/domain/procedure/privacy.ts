@@ -60,6 +60,9 @@ export async function erase(core: Core, dossierId: string): Promise<void> {
   // again, which is harmless.
   for (const a of view.attachments ?? []) await core.deps.attachments?.delete(a.key);
   await core.deps.store.redact(dossierId, redactEvent);
+  // Run: the mark of an erasure not known to be scheduled goes too, where a crash left one
+  // (procedure/recovery.ts recoverErasures).
+  await core.deps.store.confirmErasure(dossierId);
 }
 
 /**

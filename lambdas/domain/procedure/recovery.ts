@@ -2,11 +2,13 @@
  * Recovery of schedules a crash lost (#19): a commit decided a step's reminder or a term's end and
  * the writer ended before its CreateSchedule. What may be lost (`lostSchedules`) is one decision
  * for the local start-up (intake.ts recoverIntake) and the scheduled recovery in AWS
- * (`recoverSchedules`, lambdas/recover-intake.ts). Kept out of the Procedure facade, which every
+ * (`recoverSchedules`, lambdas/recover-intake.ts). The same for the erasure a closed dossier
+ * decided at the end of its retention (`lostErasure`, `recoverErasures`): both the scheduled
+ * recovery and the local start-up run it. Kept out of the Procedure facade, which every
  * task function bundles: the recovery function reaches it through `Procedure.with`.
  */
 import { type DossierEvent, type DossierView, deriveView, type EventBody } from '../dossier.js';
-import { type Core, reminderPayload } from './core.js';
+import { type Core, erasurePayload, reminderPayload } from './core.js';
 import { INTAKE_RECOVERY_GRACE_SECONDS } from './intake.js';
 
 /**
@@ -98,6 +100,73 @@ export async function recoverSchedules(
       // One dossier that cannot be repaired must not keep the others waiting; the count fails the run.
       failed++;
       console.error(`klachtflow: schedules of dossier ${id} could not be made again:`, (e as Error).name);
+    }
+  }
+  if (rescheduled) core.deps.observer?.schedulesRecovered?.({ regulationId: core.reg.id, rescheduled });
+  return { checked: ids.length, rescheduled, failed };
+}
+
+/**
+ * The erasure a closed dossier decided that may have been lost (a crash or a throttled call
+ * between the closing commit and CreateSchedule), as the `retention.scheduled` body to make again;
+ * none when the dossier is not closed, or is erased already (the erasure ran). Unlike a reminder, an
+ * erasure that fired leaves its mark (`erased`), so one past its day and not erased never ran: it is
+ * made for a minute from now (Scheduler's `at()` in the past is not documented), and the erasure
+ * itself does nothing twice (privacy.ts erase). AVG art. 5 lid 1 onder e: no longer than the
+ * retention period the regulation names.
+ */
+export function lostErasure(
+  view: DossierView,
+  events: readonly DossierEvent[],
+  now: string,
+): Extract<EventBody, { type: 'retention.scheduled' }> | undefined {
+  if (view.status !== 'closed' || view.erasedAt) return undefined;
+  let decided: Extract<EventBody, { type: 'retention.scheduled' }> | undefined;
+  for (const e of events) if (e.type === 'retention.scheduled') decided = { type: e.type, data: e.data };
+  if (!decided) return undefined;
+  const t = Date.parse;
+  if (t(decided.data.at) > t(now)) return decided;
+  const soon = new Date(t(now) + 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return { type: decided.type, data: { ...decided.data, at: soon } };
+}
+
+/**
+ * The recovery of lost erasures: every closed dossier whose erasure was decided more than
+ * `graceSeconds` ago (a writer on its way makes and confirms its own) and is not known to be
+ * scheduled gets it made again (one that exists answers ConflictException: made, not counted),
+ * and its mark goes. Found through the marks the closing commits leave (`erasuresUnconfirmed`),
+ * which hold only the unconfirmed, so a run reads no closed history; no look-back is needed, and
+ * an outage of the recovery itself loses nothing. In AWS the five-minute recovery runs it
+ * (lambdas/recover-intake.ts); locally the same function at start-up, with no grace.
+ */
+export async function recoverErasures(
+  core: Core,
+  opts: { graceSeconds?: number } = {},
+): Promise<{ checked: number; rescheduled: number; failed: number }> {
+  const now = core.deps.clock.now().getTime();
+  const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  // No grace (the local start-up): nothing is on its way, so every mark, whatever its time: the
+  // manual clock may read back a time before the last commits (a kill in the middle of a clock
+  // move; test/restart-clock-recovery.test.ts), and a mark dated after it would wait for ever.
+  const grace = opts.graceSeconds ?? INTAKE_RECOVERY_GRACE_SECONDS;
+  const ids = await core.deps.store.erasuresUnconfirmed(core.reg.id, grace > 0 ? iso(now - grace * 1000) : '\uffff');
+  let rescheduled = 0;
+  let failed = 0;
+  for (const id of ids) {
+    try {
+      const events = await core.deps.store.events(id);
+      const lost = events.length ? lostErasure(deriveView(id, events), events, iso(now)) : undefined;
+      if (
+        lost &&
+        (await core.deps.reminders.schedule(lost.data.name, new Date(lost.data.at), erasurePayload(id, lost.data)))
+      )
+        rescheduled++;
+      // Made, there already, run, or not closed after all (the commit that marked it lost its race
+      // and the dossier stayed open; its next closure marks it again): the mark goes.
+      await core.deps.store.confirmErasure(id);
+    } catch (e) {
+      failed++;
+      console.error(`klachtflow: the erasure of dossier ${id} could not be made again:`, (e as Error).name);
     }
   }
   if (rescheduled) core.deps.observer?.schedulesRecovered?.({ regulationId: core.reg.id, rescheduled });
