@@ -3,6 +3,11 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
+// Files that change what the process shares run in a process of their own; every other file shares
+// its worker with the files before it (`isolate: false`): the modules they import (the runtime, the
+// AWS SDK, hono, zod, CDK) are evaluated once per worker instead of once per file; 12 runtime files
+// took 44 CPU seconds isolated and 21 shared. test/isolated.test.ts keeps the list complete.
+import { ISOLATED } from './test/support/isolated.js';
 
 // Every AWS call the local runtime's functions make during this run is recorded here
 // (runtime/aws-calls.ts); test/aws-permissions.test.ts runs last and checks each against the
@@ -14,23 +19,6 @@ for (const d of readdirSync(callsRoot))
   if (d !== String(process.pid)) rmSync(join(callsRoot, d), { recursive: true, force: true });
 
 const PERMISSIONS = 'test/aws-permissions.test.ts';
-
-/**
- * Files that change what the process shares: fake timers (calendar), process.env (cdk-deploy,
- * metrics-alarms, xray, lambda-logging, which also imports the Lambda entries that keep their
- * app per process, as a warm Lambda does), spies on stdout. Each runs in a process of its own.
- * Every other file shares its worker with the files before it (`isolate: false`): the modules
- * they import (the runtime, the AWS SDK, hono, zod, CDK) are evaluated once per worker instead of
- * once per file; 12 runtime files took 44 CPU seconds isolated and 21 shared.
- * A new file that touches process-wide state belongs in this list.
- */
-const ISOLATED = [
-  'test/calendar.test.ts',
-  'test/cdk-deploy.test.ts',
-  'test/metrics-alarms.test.ts',
-  'test/xray.test.ts',
-  'test/lambda-logging.test.ts',
-];
 
 /**
  * Files that run long for their size (child processes, a browser, many runtimes): started first,

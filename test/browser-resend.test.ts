@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn as signInAs, useChromium } from './support/browser.js';
-import { readable, VIEWPORTS } from './support/page-judge.js';
+import { shoot as judgeAndShoot } from './support/page-judge.js';
 import { SANNE, type TestRuntime, testRuntime } from './support/runtime.js';
 
 // The form that sends a bounced letter again (#15's leftover), as an officer uses it in a real
@@ -26,17 +26,8 @@ afterAll(async () => {
 /** Signs in as `role` through the sign-in page (test/support/browser.ts). */
 const signIn = (page: Page, role: string) => signInAs(page, rt.url, rt.officers[role] ?? '');
 
-/** The part people look at, at both widths (the whole page is judged by axe). */
-async function shoot(page: Page, name: string, what: string, part: string) {
-  for (const v of VIEWPORTS) {
-    await page.setViewportSize({ width: v.width, height: v.height });
-    await page
-      .locator(part)
-      .first()
-      .screenshot({ path: `${SHOTS}/${name}-${v.width}.png` });
-    await readable(page, `${what} (${v.width} px)`);
-  }
-}
+/** The part people look at, at both widths (test/support/page-judge.ts; the whole page is judged by axe). */
+const shoot = (page: Page, name: string, what: string, part: string) => judgeAndShoot(page, SHOTS, name, what, part);
 
 describe('browser: a bounced letter sent again', () => {
   it('the officer reads which letter did not arrive, corrects the address and sends it again', async () => {

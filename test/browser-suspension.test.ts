@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn as signInAs, useChromium } from './support/browser.js';
 import { mailsOf, submit } from './support/ladder.js';
-import { readable, VIEWPORTS } from './support/page-judge.js';
+import { shoot as judgeAndShoot } from './support/page-judge.js';
 import { type TestRuntime, testRuntime } from './support/runtime.js';
 
 // Stopping the clock as people see it, in a real browser (Debian chromium) on a phone (390 px) and
@@ -25,17 +25,8 @@ afterAll(async () => {
 /** Signs in as `role` through the sign-in page (test/support/browser.ts). */
 const signIn = (page: Page, role: string) => signInAs(page, rt.url, rt.officers[role] ?? '');
 
-/** The part people look at, at both widths (the whole page is judged by axe). */
-async function shoot(page: Page, name: string, what: string, part = 'main') {
-  for (const v of VIEWPORTS) {
-    await page.setViewportSize({ width: v.width, height: v.height });
-    await page
-      .locator(part)
-      .first()
-      .screenshot({ path: `${SHOTS}/${name}-${v.width}.png` });
-    await readable(page, `${what} (${v.width} px)`);
-  }
-}
+/** The part people look at, at both widths (test/support/page-judge.ts; the whole page is judged by axe). */
+const shoot = (page: Page, name: string, what: string, part = 'main') => judgeAndShoot(page, SHOTS, name, what, part);
 
 describe('browser: stopping the clock', () => {
   it('the officer stops the clock, the complainant reads why and until when, the worklist says "opgeschort", the officer starts it again', async () => {

@@ -43,7 +43,9 @@ describe('cli: klachtflow', { timeout: 300_000 }, () => {
     expect(text.out).toContain('3 werkdagen na ontvangst van de klacht');
     // The ladder in words, not the file's ids (they printed "→ next", "[officer]", "client").
     for (const id of PRESET_IDS) {
-      const shown = klachtflow('regulation', 'show', id).out.split('Nog niet in het model:')[0] ?? '';
+      // oco-almere's ladder in words is the one just shown: not a process more for the same output.
+      const words = id === 'oco-almere' ? text : klachtflow('regulation', 'show', id);
+      const shown = words.out.split('Nog niet in het model:')[0] ?? '';
       expect(shown, id).not.toMatch(
         /→ (next|close|choice|rung:|step:)|\[(system|complainant|officer|coordinator)\]|\b(client|parent|after-rung|any-time|statutory|external-committee|disputes-body)\b/,
       );

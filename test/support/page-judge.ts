@@ -65,3 +65,18 @@ async function readable(page: Page, what: string) {
   const leaks = ENGLISH.filter((w) => new RegExp(`(^|[^\\p{L}@-])${w}($|[^\\p{L}@-])`, 'u').test(text));
   expect(leaks, `${what}: English on the page`).toEqual([]);
 }
+
+/**
+ * The part of the page people look at (`part`, a locator), shot at each width of VIEWPORTS into
+ * `${dir}/${name}-${width}.png`, and the whole page judged at that width (readable).
+ */
+export async function shoot(page: Page, dir: string, name: string, what: string, part = 'main') {
+  for (const v of VIEWPORTS) {
+    await page.setViewportSize({ width: v.width, height: v.height });
+    await page
+      .locator(part)
+      .first()
+      .screenshot({ path: `${dir}/${name}-${v.width}.png` });
+    await readable(page, `${what} (${v.width} px)`);
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * Which test files run in a process of their own (vitest.config.ts), and what puts a file there.
+ * Every other file shares its worker with the files before it (`isolate: false`), so what one file
+ * changes in the process the next one sees: fake timers (calendar), process.env (cdk-deploy,
+ * metrics-alarms, xray, lambda-logging, which also imports the Lambda entries that keep their app
+ * per process, as a warm Lambda does), spies on stdout. test/isolated.test.ts checks that every
+ * file whose source does one of PROCESS_STATE is listed here.
+ */
+export const ISOLATED = [
+  'test/calendar.test.ts',
+  'test/cdk-deploy.test.ts',
+  'test/metrics-alarms.test.ts',
+  'test/xray.test.ts',
+  'test/lambda-logging.test.ts',
+];
+
+/** What in a test file's source changes state the whole process shares. */
+export const PROCESS_STATE: { what: string; pattern: RegExp }[] = [
+  { what: 'fake timers', pattern: /\bvi\.useFakeTimers\(|\bvi\.setSystemTime\(/ },
+  {
+    what: 'process.env set or deleted',
+    pattern:
+      /\bprocess\.env(\.\w+|\[[^\]]+\])?\s*=[^=]|\bdelete\s+process\.env\b|Object\.assign\(\s*process\.env\b|\bvi\.stubEnv\(/,
+  },
+  {
+    what: 'a spy on stdout or stderr',
+    pattern: /spyOn\(\s*process\.(stdout|stderr)\b|process\.(stdout|stderr)\.write\s*=[^=]/,
+  },
+  // The Lambda entries keep their app (clients, regulation) per process, as a warm Lambda does.
+  {
+    what: 'a Lambda entry imported',
+    pattern: /import\(\s*['"]\.\.\/lambdas\/(http|begin-step|mail-events)\.js['"]\s*\)/,
+  },
+];
