@@ -69,6 +69,13 @@ export interface RuntimeOptions {
   /** Count what AWS would bill (runtime/usage.ts): for the simulation and cost tests; off by default. */
   meter?: boolean;
   /**
+   * How many open dossiers the store keeps in memory (default RECENT_DOSSIERS): a warm store reads
+   * only the commits since the version it knows. 0 keeps none, so every read reads the whole
+   * dossier, as a store does on a cold start (a Lambda container's first read in AWS); the cost
+   * tests use it to see what a whole read of a large dossier is billed.
+   */
+  recentDossiers?: number;
+  /**
    * Flush each execution and schedule file to disk before going on (fsync), so a power cut loses
    * nothing. On by default; the simulation, whose data folder is thrown away, turns it off.
    */
@@ -301,7 +308,11 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   // One store for the procedure, the API and the mail: it keeps the open dossiers it read or wrote
   // lately (lambdas/adapters/dynamodb-store.ts, RECENT_DOSSIERS), so all of them read the commits
   // since, and it sees every dossier close (a closed one leaves its memory).
-  const dossierStore = new DynamoDossierStore(storeClient, tableName);
+  const dossierStore = new DynamoDossierStore(
+    storeClient,
+    tableName,
+    opts.recentDossiers === undefined ? {} : { recentDossiers: opts.recentDossiers },
+  );
   const procedure = new Procedure({
     regulation: reg,
     store: dossierStore,

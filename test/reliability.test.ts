@@ -536,8 +536,12 @@ async function send(base: string, c: Case, retried = false): Promise<{ status: n
   } catch (e) {
     const cause = (e as { cause?: { code?: string } }).cause;
     // The server closed a kept-alive connection after an earlier answer that left its body unread
-    // (see the report of issue 9): the request never reached it. Send it once more, as a browser does.
-    if (cause?.code === 'UND_ERR_SOCKET' && !retried && !c.oversized) return send(base, c, true);
+    // (see the report of issue 9), or its keep-alive timer closed an idle one just as the client
+    // reused it (ECONNRESET: seen at load 18, when timers fire late on both sides): the request
+    // never got an answer. Send it once more, as a browser does with a reused connection; a server
+    // that really drops the request fails the second time too, and that is reported.
+    if ((cause?.code === 'UND_ERR_SOCKET' || cause?.code === 'ECONNRESET') && !retried && !c.oversized)
+      return send(base, c, true);
     return { status: 0, error: `${cause?.code} ${(cause as any)?.message} ${(e as Error).message}` };
   }
 }

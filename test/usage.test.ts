@@ -4,7 +4,11 @@ import { SANNE, type TestRuntime, testRuntime } from './support/runtime.js';
 
 let rt: TestRuntime;
 beforeAll(async () => {
-  rt = await testRuntime('ons-welzijn', undefined, undefined, { meter: true });
+  // A cold store (recentDossiers: 0): every read reads the whole dossier, as a Lambda container's
+  // first read does in AWS. A warm one reads only the commits since the version it knows
+  // (test/store-recent.test.ts), so a large dossier it wrote itself costs no more to read again,
+  // and the size-dependence of a whole read below would not show.
+  rt = await testRuntime('ons-welzijn', undefined, undefined, { meter: true, recentDossiers: 0 });
 });
 afterAll(async () => {
   await rt.stop();

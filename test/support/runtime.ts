@@ -30,7 +30,10 @@ export async function testRuntime(
   regulation: string,
   now = '2026-09-03T09:00:00+02:00',
   dataDir?: string,
-  opts: Pick<RuntimeOptions, 'smtpPort' | 'meter' | 'trustProxy' | 'limits' | 'durable' | 'store' | 'aws'> = {},
+  opts: Pick<
+    RuntimeOptions,
+    'smtpPort' | 'meter' | 'trustProxy' | 'limits' | 'durable' | 'store' | 'aws' | 'recentDossiers'
+  > = {},
 ): Promise<TestRuntime> {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), `kf-${regulation.replace(/[^a-z0-9-]/gi, '_').slice(-40)}-`));
   // Tests file many complaints from one address with one e-mail address: no intake limits unless
