@@ -29,6 +29,25 @@ async function look(s: Submitted, name: string, what: string): Promise<{ status:
     await page.setViewportSize({ width: v.width, height: v.height });
     await page.locator('main').screenshot({ path: `${SHOTS}/${name}-${v.width}.png` });
     await readable(page, `${what} (${v.width} px)`);
+    // A box's first line starts at its padding: no empty line above its heading (seen at 390 px in
+    // the review of session 8: an h3's own top margin inside "De termijn staat stil").
+    const gaps = await page.$$eval('.kf-box', (boxes) =>
+      boxes.map((b) => {
+        const first = b.firstElementChild;
+        if (!first) return 0;
+        // The page's own getComputedStyle (this project's TypeScript has no DOM library).
+        const style = (
+          globalThis as unknown as { getComputedStyle(e: unknown): Record<'borderTopWidth' | 'paddingTop', string> }
+        ).getComputedStyle;
+        const cs = style(b);
+        const inner = b.getBoundingClientRect().top + parseFloat(cs.borderTopWidth) + parseFloat(cs.paddingTop);
+        return Math.round(first.getBoundingClientRect().top - inner);
+      }),
+    );
+    expect(
+      gaps.filter((g) => g > 1),
+      `${what} (${v.width} px): space above a box's first line`,
+    ).toEqual([]);
   }
   // The paragraph under "Waar staat uw klacht nu?", and each line of "Wat er al gebeurde".
   const status = await page.locator('h2:has-text("Waar staat uw klacht nu?") + p').first().innerText();

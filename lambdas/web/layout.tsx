@@ -146,6 +146,7 @@ body { margin: 0; }
 .kf-choice { display: flex; gap: 0.5rem; align-items: flex-start; margin-block: 0.5rem; }
 .kf-reference { font-size: 1.5rem; font-weight: bold; }
 .kf-box { border: 1px solid #8c8c8c; padding: 1rem; margin-block: 1rem; overflow-wrap: anywhere; }
+.kf-box > :first-child { margin-block-start: 0; }
 .kf-pre { white-space: pre-wrap; font: inherit; }
 `;
 
