@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { MERGED } from '../lambdas/domain/report.js';
 import { act, dossier, escalate, type Submitted, submit, walk } from './support/ladder.js';
-import { SANNE, type TestRuntime, testRuntime } from './support/runtime.js';
+import { type TestRuntime, testRuntime } from './support/runtime.js';
 
 // The report of every preset over dossiers the ladder itself produced: complaints driven through
 // the real runtime with the manual clock (resolved, withdrawn, breached, extended, escalated and

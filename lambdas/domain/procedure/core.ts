@@ -46,6 +46,15 @@ export function erasurePayload(
   return { kind: 'erase', dossierId, name: d.name };
 }
 
+/**
+ * An instant as the dossier writes its times: ISO to the second ("…T07:00:00Z"). Indexes compare
+ * these as strings, and "…00Z" sorts after "…00.000Z", so whatever is compared with them is
+ * written the same way.
+ */
+export function toSecond(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
 /** The procedure's shared core: the regulation, the clock, decide-and-append, the outbox. */
 export class Core {
   constructor(readonly deps: ProcedureDeps) {}
@@ -55,10 +64,7 @@ export class Core {
   }
 
   now(): string {
-    return this.deps.clock
-      .now()
-      .toISOString()
-      .replace(/\.\d{3}Z$/, 'Z');
+    return toSecond(this.deps.clock.now().getTime());
   }
 
   // ---------------------------------------------------------------------------------------

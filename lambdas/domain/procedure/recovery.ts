@@ -7,8 +7,8 @@
  * recovery and the local start-up run it. Kept out of the Procedure facade, which every
  * task function bundles: the recovery function reaches it through `Procedure.with`.
  */
-import { type DossierEvent, type DossierView, deriveView, type EventBody } from '../dossier.js';
-import { type Core, erasurePayload, reminderPayload } from './core.js';
+import type { DossierEvent, DossierView, EventBody } from '../dossier.js';
+import { type Core, erasurePayload, reminderPayload, toSecond } from './core.js';
 import { INTAKE_RECOVERY_GRACE_SECONDS } from './intake.js';
 
 /**
@@ -44,7 +44,7 @@ export function lostSchedules(
   if (!active.length || view.status !== 'open') return [];
   const latest = new Map<string, Extract<EventBody, { type: 'reminder.scheduled' }>>();
   for (const e of events) if (e.type === 'reminder.scheduled') latest.set(e.data.name, { type: e.type, data: e.data });
-  const soon = new Date(t(now) + 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const soon = toSecond(t(now) + 60_000);
   return active.flatMap(([name]) => {
     const b = latest.get(name);
     if (!b) return [];
@@ -78,20 +78,17 @@ export async function recoverSchedules(
   opts: { graceSeconds?: number; lookbackSeconds?: number; all?: boolean } = {},
 ): Promise<{ checked: number; rescheduled: number; failed: number }> {
   const now = core.deps.clock.now().getTime();
-  // To the second, as the dossier's times and the index's `schedulesDecidedAt` are written: the
-  // index compares strings, and "…00Z" sorts after "…00.000Z".
-  const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const decidedBefore = iso(now - (opts.graceSeconds ?? INTAKE_RECOVERY_GRACE_SECONDS) * 1000);
-  const after = opts.all ? '' : iso(now - (opts.lookbackSeconds ?? SCHEDULE_RECOVERY_LOOKBACK_SECONDS) * 1000);
+  // To the second, as the dossier's times and the index's `schedulesDecidedAt` are written.
+  const decidedBefore = toSecond(now - (opts.graceSeconds ?? INTAKE_RECOVERY_GRACE_SECONDS) * 1000);
+  const after = opts.all ? '' : toSecond(now - (opts.lookbackSeconds ?? SCHEDULE_RECOVERY_LOOKBACK_SECONDS) * 1000);
   const ids = await core.deps.store.scheduledBetween(core.reg.id, after, decidedBefore);
   let rescheduled = 0;
   let failed = 0;
   for (const id of ids) {
     try {
-      const events = await core.deps.store.events(id);
-      if (!events.length) continue;
-      const view = deriveView(id, events);
-      for (const b of lostSchedules(view, events, iso(now), decidedBefore)) {
+      const dossier = await core.deps.store.history(id);
+      if (!dossier) continue;
+      for (const b of lostSchedules(dossier.view, dossier.events, toSecond(now), decidedBefore)) {
         if (b.type !== 'reminder.scheduled') continue;
         if (await core.deps.reminders.schedule(b.data.name, new Date(b.data.at), reminderPayload(id, b.data)))
           rescheduled++;
@@ -126,7 +123,7 @@ export function lostErasure(
   if (!decided) return undefined;
   const t = Date.parse;
   if (t(decided.data.at) > t(now)) return decided;
-  const soon = new Date(t(now) + 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const soon = toSecond(t(now) + 60_000);
   return { type: decided.type, data: { ...decided.data, at: soon } };
 }
 
@@ -144,18 +141,17 @@ export async function recoverErasures(
   opts: { graceSeconds?: number } = {},
 ): Promise<{ checked: number; rescheduled: number; failed: number }> {
   const now = core.deps.clock.now().getTime();
-  const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
   // No grace (the local start-up): nothing is on its way, so every mark, whatever its time: the
   // manual clock may read back a time before the last commits (a kill in the middle of a clock
   // move; test/restart-clock-recovery.test.ts), and a mark dated after it would wait for ever.
   const grace = opts.graceSeconds ?? INTAKE_RECOVERY_GRACE_SECONDS;
-  const ids = await core.deps.store.erasuresUnconfirmed(core.reg.id, grace > 0 ? iso(now - grace * 1000) : '\uffff');
+  const ids = await core.deps.store.erasuresUnconfirmed(core.reg.id, grace > 0 ? toSecond(now - grace * 1000) : '\uffff');
   let rescheduled = 0;
   let failed = 0;
   for (const id of ids) {
     try {
-      const events = await core.deps.store.events(id);
-      const lost = events.length ? lostErasure(deriveView(id, events), events, iso(now)) : undefined;
+      const dossier = await core.deps.store.history(id);
+      const lost = dossier ? lostErasure(dossier.view, dossier.events, toSecond(now)) : undefined;
       if (
         lost &&
         (await core.deps.reminders.schedule(lost.data.name, new Date(lost.data.at), erasurePayload(id, lost.data)))
