@@ -145,7 +145,10 @@ export async function recoverErasures(
   // manual clock may read back a time before the last commits (a kill in the middle of a clock
   // move; test/restart-clock-recovery.test.ts), and a mark dated after it would wait for ever.
   const grace = opts.graceSeconds ?? INTAKE_RECOVERY_GRACE_SECONDS;
-  const ids = await core.deps.store.erasuresUnconfirmed(core.reg.id, grace > 0 ? toSecond(now - grace * 1000) : '\uffff');
+  const ids = await core.deps.store.erasuresUnconfirmed(
+    core.reg.id,
+    grace > 0 ? toSecond(now - grace * 1000) : '\uffff',
+  );
   let rescheduled = 0;
   let failed = 0;
   for (const id of ids) {
