@@ -82,9 +82,7 @@ describe('usage: what one complaint costs in AWS terms', () => {
       const filed = rt.call('POST', '/complaints', {
         body: { ...SANNE, complainant: { ...SANNE.complainant, email: `gelijktijdig-${watching}@example.nl` } },
       });
-      if (watching)
-        for (let i = 0; i < 3; i++)
-          await rt.usage.unmetered(() => watch(watched.json.id, officer));
+      if (watching) for (let i = 0; i < 3; i++) await rt.usage.unmetered(() => watch(watched.json.id, officer));
       expect((await filed).status).toBe(201);
       await rt.advance('PT0S');
       const after = rt.usage.snapshot();
