@@ -65,9 +65,10 @@ const path = fc.oneof(
 /** Every path to a value that is there (most of them to scalars: the interpreter's common case). */
 function pathsIn(doc: unknown, at = '$'): string[] {
   const out = [at];
-  if (Array.isArray(doc)) doc.forEach((v, i) => out.push(...pathsIn(v, `${at}[${i}]`)));
+  if (Array.isArray(doc)) for (const [i, v] of doc.entries()) out.push(...pathsIn(v, `${at}[${i}]`));
   else if (doc && typeof doc === 'object')
-    for (const [k, v] of Object.entries(doc)) out.push(...pathsIn(v, /^[A-Za-z]\w*$/.test(k) ? `${at}.${k}` : `${at}['${k}']`));
+    for (const [k, v] of Object.entries(doc))
+      out.push(...pathsIn(v, /^[A-Za-z]\w*$/.test(k) ? `${at}.${k}` : `${at}['${k}']`));
   return out;
 }
 /** A document and a path into it: one that is there, or an arbitrary one. */
