@@ -607,6 +607,14 @@ const MARSHALL = { removeUndefinedValues: true } as const;
 const toWire = (v: Record<string, unknown> | undefined) => (v === undefined ? undefined : marshall(v, MARSHALL));
 const fromWire = (v: Record<string, any> | undefined) => (v === undefined ? undefined : unmarshall(v));
 
+/** A request's document values in DynamoDB's wire shape (the rest of it as it is). */
+function toWireAll(x: Record<string, any>): Record<string, unknown> {
+  const w: Record<string, unknown> = { ...x };
+  for (const k of WIRE_FIELDS) if (x[k] !== undefined) w[k] = toWire(x[k]);
+  return w;
+}
+const WIRE_FIELDS = ['Item', 'Key', 'ExpressionAttributeValues', 'ExclusiveStartKey'] as const;
+
 /** An error as the SDK raises it from DynamoDB's answer (`name` is the exception's type). */
 function errorFrom(body: {
   __type?: string;
@@ -774,12 +782,6 @@ export class MemoryDynamoDb {
     if (!known) throw new Error(`The memory store does not answer ${command.constructor.name}`);
     const [, action, commandName] = known;
     const input = command.input;
-    const toWireAll = (x: Record<string, any>) => {
-      const w: Record<string, unknown> = { ...x };
-      for (const k of ['Item', 'Key', 'ExpressionAttributeValues', 'ExclusiveStartKey'] as const)
-        if (x[k] !== undefined) w[k] = toWire(x[k]);
-      return w;
-    };
     const wire: Record<string, unknown> = toWireAll(input);
     if (Array.isArray(input.TransactItems))
       wire.TransactItems = input.TransactItems.map((t: Record<string, any>) =>
