@@ -47,7 +47,7 @@ const actions = Object.fromEntries(ACTIONS.map((a) => [a, require(`dynalite/acti
  * update sections in place) with its own value objects in the holes, exactly where the parser put
  * them, and marks the names and values it used, as the parse itself does. A parse that found a
  * mistake is remembered as its message. Only inside the memory store's own (synchronous)
- * validation: dynalite's server in the same process parses as it always did.
+ * validation, and a dynalite server's that asks for it (the runtime's: rememberingParses).
  */
 const PARSE_MEMO_SIZE = 2000;
 /** A hole in a remembered tree: the request's value of this name goes here. */
@@ -56,6 +56,9 @@ class Hole {
 }
 const parseMemo = new Map<string, { tree: unknown; names: string[]; values: string[] }>();
 let memoActive = false;
+/** How many parses were answered from memory (tests see that a server validates through the memo). */
+let parsesRemembered = 0;
+export const rememberedParses = () => parsesRemembered;
 /** Parses whose result depends on a value's content, not only its type: never remembered. */
 const VALUE_DEPENDENT = /between|attribute_type/i;
 const typeOf = (v: unknown) => (v && typeof v === 'object' ? Object.keys(v).join('+') : typeof v);
@@ -97,6 +100,7 @@ for (const [id, parser] of [
     const key = `${id}\u0000${context.isKeyCondition ? 'key' : ''}\u0000${str}\u0000${JSON.stringify(context.attrNames ?? null)}\u0000${valueTypes.join(',')}`;
     const known = parseMemo.get(key);
     if (known) {
+      parsesRemembered++;
       for (const n of known.names) delete context.unusedAttrNames[n];
       for (const n of known.values) delete context.unusedAttrVals[n];
       return filled(known.tree, vals);
@@ -114,6 +118,20 @@ for (const [id, parser] of [
     });
     return tree;
   };
+}
+
+/**
+ * Runs one of dynalite's (synchronous) validations with its parses remembered, as this store's own
+ * validation runs: dynalite's server in the runtime asks for it (runtime/dynamodb.ts, #19).
+ */
+export function rememberingParses<T>(validate: () => T): T {
+  const before = memoActive;
+  memoActive = true;
+  try {
+    return validate();
+  } finally {
+    memoActive = before;
+  }
 }
 
 /**

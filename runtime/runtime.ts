@@ -217,7 +217,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     storeClient = memory;
     memoryStore = memory;
   } else {
-    dynamo = await startDynalite(join(dataDir, 'dynamodb'));
+    dynamo = await startDynalite(join(dataDir, 'dynamodb'), { rememberParses: true });
     const dynamoClient = localDynamoDbClient(dynamo.endpoint, REGION);
     usage.meterDynamoDb(dynamoClient);
     recordAwsCalls(dynamoClient, 'dynamodb');
