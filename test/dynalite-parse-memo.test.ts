@@ -6,8 +6,8 @@
  * answers and the same refusals from both, through the SDK over HTTP as the runtime sends them:
  * conditions with names and values, update expressions, key conditions dynalite rewrites in
  * place, filters, projections, transactions, values of another type under the same expression,
- * the value-dependent BETWEEN, and the mistakes DynamoDB refuses (an unused name or value, a
- * syntax error, a reserved word).
+ * BETWEEN with bounds that pass and bounds dynalite refuses, and the mistakes DynamoDB refuses
+ * (an unused name or value, a syntax error, a reserved word).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -185,7 +185,7 @@ const REQUESTS: [string, (round: number) => Command][] = [
       }),
   ],
   [
-    'BETWEEN (its bounds compared: never remembered)',
+    'BETWEEN (bounds that pass, then bounds dynalite refuses)',
     (r) =>
       new QueryCommand({
         TableName: TABLE,
