@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import {
   ConditionalCheckFailedException,
   CreateTableCommand,
+  DescribeTableCommand,
   DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
@@ -22,6 +23,20 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tableDefinition } from '../lambdas/adapters/dynamodb-store.js';
 import { LOCAL_SIGNER, localDynamoDbClient, startDynalite } from '../runtime/dynamodb.js';
+
+/**
+ * A new table, once ACTIVE: dynalite makes it so on a timer (createTableMs, even 0), and a request
+ * before that is ResourceNotFoundException (seen at load 9).
+ */
+async function createTable(client: DynamoDBClient, table: string) {
+  await client.send(new CreateTableCommand(tableDefinition(table)));
+  for (let i = 0; i < 200; i++) {
+    const t = await client.send(new DescribeTableCommand({ TableName: table }));
+    if (t.Table?.TableStatus === 'ACTIVE') return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`table ${table} not active`);
+}
 
 let dir: string;
 let db: Awaited<ReturnType<typeof startDynalite>>;
@@ -59,7 +74,7 @@ async function storeOperations(client: DynamoDBClient, table: string) {
     }
   };
   const strip = ({ $metadata: _, ...rest }: { $metadata?: unknown }) => rest;
-  await client.send(new CreateTableCommand(tableDefinition(table)));
+  await createTable(client, table);
   const key = { pk: { S: 'DOSSIER#1' }, sk: { S: 'EVENT#000001' } };
   const put = () =>
     client.send(
@@ -145,7 +160,7 @@ describe('local signer: the runtime reaches dynalite without computing SigV4', (
       expect(viaLocal).toEqual(viaSigV4);
       // The refusal is still the store's own: a condition, not the signature.
       expect(viaLocal[1]).toEqual({ refused: 'ConditionalCheckFailedException', conditionFailed: true });
-      expect(headers.length).toBe(7);
+      expect(headers.length).toBeGreaterThanOrEqual(7);
       const signature = (h: Record<string, string>) => /Signature=([^,\s]+)/.exec(h.authorization ?? '')?.[1];
       // The SDK's signer computes a SHA-256 HMAC per request; the local one none.
       for (const h of signed) expect(signature(h)).toMatch(/^[0-9a-f]{64}$/);
