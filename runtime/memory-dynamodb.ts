@@ -52,7 +52,7 @@ const actions = Object.fromEntries(ACTIONS.map((a) => [a, require(`dynalite/acti
  * update sections in place) with its own value objects in the holes, exactly where the parser put
  * them, and marks the names and values it used, as the parse itself does. A parse that found a
  * mistake is remembered as its message. Only inside the memory store's own (synchronous)
- * validation: dynalite's server in the same process parses as it always did.
+ * validation, and a dynalite server's that asks for it (the runtime's: rememberingParses).
  */
 const PARSE_MEMO_SIZE = 2000;
 /** A hole in a remembered tree: the request's value of this name goes here. */
@@ -64,6 +64,9 @@ const parseMemo = new Map<
   { tree: unknown; names: string[]; values: string[]; between: [string | undefined, string | undefined][] }
 >();
 let memoActive = false;
+/** How many parses were answered from memory (tests see that a server validates through the memo). */
+let parsesRemembered = 0;
+export const rememberedParses = () => parsesRemembered;
 /** Parses whose result depends on a value's content, not only its type: never remembered. */
 const VALUE_DEPENDENT = /attribute_type/i;
 const BETWEEN = /between/i;
@@ -148,6 +151,7 @@ for (const [id, parser] of [
     const key = `${id}\u0000${context.isKeyCondition ? 'key' : ''}\u0000${str}\u0000${JSON.stringify(context.attrNames ?? null)}\u0000${valueTypes.join(',')}`;
     const known = parseMemo.get(key);
     if (known && (known.between.length === 0 || betweenPasses(known.between, vals, context.compare))) {
+      parsesRemembered++;
       for (const n of known.names) delete context.unusedAttrNames[n];
       for (const n of known.values) delete context.unusedAttrVals[n];
       return filled(known.tree, vals);
@@ -170,6 +174,20 @@ for (const [id, parser] of [
     });
     return tree;
   };
+}
+
+/**
+ * Runs one of dynalite's (synchronous) validations with its parses remembered, as this store's own
+ * validation runs: dynalite's server in the runtime asks for it (runtime/dynamodb.ts, #19).
+ */
+export function rememberingParses<T>(validate: () => T): T {
+  const before = memoActive;
+  memoActive = true;
+  try {
+    return validate();
+  } finally {
+    memoActive = before;
+  }
 }
 
 /**
