@@ -365,7 +365,13 @@ db.getIndexActions = function getIndexActions(indexes: any[], existingItem: any,
 };
 /** dynalite's updateIndexes (UpdateItem's and DeleteItem's index writes): deletes first, then puts, as it does. */
 const dynaliteUpdateIndexes = db.updateIndexes;
-db.updateIndexes = function updateIndexes(store: any, table: any, existingItem: any, item: any, cb: (err?: any) => void) {
+db.updateIndexes = function updateIndexes(
+  store: any,
+  table: any,
+  existingItem: any,
+  item: any,
+  cb: (err?: any) => void,
+) {
   if (!table?.[MEMORY_TABLE] || !store?.[MEMORY_STORE])
     return dynaliteUpdateIndexes.call(this, store, table, existingItem, item, cb);
   if (!existingItem && !item) return cb();
