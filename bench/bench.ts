@@ -248,7 +248,7 @@ async function intakeCalls(n = 15) {
 /** The raw write rate of dynalite on disk: the ceiling intake runs under. */
 async function rawPutItem(concurrency: number) {
   const dir = mkdtempSync(join(tmpdir(), 'kf-bench-raw-'));
-  const db = await startDynalite(join(dir, 'dynamodb'));
+  const db = await startDynalite(join(dir, 'dynamodb'), { rememberParses: true });
   // The runtime's own client (runtime/dynamodb.ts): the same SDK configuration on both sides.
   const client = localDynamoDbClient(db.endpoint);
   try {

@@ -31,7 +31,7 @@ import { firstStillDay, resumesWhen } from './domain/procedure/suspension.js';
 import { type Caller, Procedure } from './domain/procedure.js';
 import { buildReport, reportCsv, reportHtml } from './domain/report.js';
 import { LONE_SURROGATE_MESSAGE, normalizeJson } from './domain/text.js';
-import { DEADLINE_STATUS_NL, timeline } from './domain/timeline.js';
+import { DEADLINE_STATUS_NL, stepEndedLine, timeline } from './domain/timeline.js';
 import { registerInboundRoutes } from './inbound-routes.js';
 import { recordKey, seal, unseal } from './sealed.js';
 import { registerAssets } from './web/assets.js';
@@ -360,6 +360,8 @@ function complainantView(reg: Regulation, view: DossierView, actions: unknown[])
     steps: view.ended.map((e) => ({
       step: findStep(reg, e.stepId)?.step.title ?? e.stepId,
       outcome: findStep(reg, e.stepId)?.step.outcomes.find((o) => o.id === e.outcome)?.title ?? e.outcome,
+      // What happened, said once in their words (the page's "Wat er al gebeurde").
+      text: stepEndedLine(reg, e.stepId, e.outcome, 'complainant'),
       at: e.at,
     })),
     // Explained with the ground the clock stood still for as their page says it, not the officers' title.

@@ -3,12 +3,58 @@
  * 127.0.0.1. Tables are created at once (createTableMs: 0): a table left CREATING by a killed
  * process would otherwise stay so.
  */
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
+import { rememberingParses } from './memory-dynamodb.js';
 
-export async function startDynalite(path: string): Promise<{ endpoint: string; close(): Promise<void> }> {
-  const server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+const require = createRequire(import.meta.url);
+
+/**
+ * The stores of the dynalite servers that remember their expression parses. dynalite parses every
+ * request's expressions with its PEG parsers, the same few expressions again and again (a
+ * complaint's `attribute_not_exists(sk)`, its limits' `attribute_not_exists(#n) OR #n < :limit`,
+ * the counter's `ADD n :one`): about 4 % of the local intake's answer in a CPU profile (#19). The
+ * memory store's memo (runtime/memory-dynamodb.ts, held to dynalite's answers there) remembers a
+ * parse under the expression, its names and its values' types; a server started with
+ * `rememberParses` validates through it. Others (the reference the memory store is held to) parse
+ * every time, as dynalite does.
+ */
+const remembering = new WeakSet<object>();
+{
+  const db = require('dynalite/db/index.js') as { create: (options: Record<string, unknown>) => object };
+  const validations = require('dynalite/validations/index.js') as {
+    checkValidations: (data: unknown, types: unknown, custom: unknown, store: object) => unknown;
+  };
+  const create = db.create;
+  db.create = (options) => {
+    const store = create(options);
+    if (options?.rememberParses === true) remembering.add(store);
+    return store;
+  };
+  const check = validations.checkValidations;
+  validations.checkValidations = (data, types, custom, store) =>
+    store && remembering.has(store)
+      ? rememberingParses(() => check(data, types, custom, store))
+      : check(data, types, custom, store);
+}
+
+/**
+ * `rememberParses`: validate through the memo of expression parses (the runtime's and the bench's
+ * store); without it dynalite parses every request as it always did.
+ */
+export async function startDynalite(
+  path: string,
+  opts: { rememberParses?: boolean } = {},
+): Promise<{ endpoint: string; close(): Promise<void> }> {
+  const server = dynalite({
+    path,
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+    ...(opts.rememberParses ? { rememberParses: true } : {}),
+  } as Parameters<typeof dynalite>[0]);
   await new Promise<void>((res, rej) => {
     server.once('error', rej);
     server.listen(0, '127.0.0.1', () => res());
@@ -32,11 +78,38 @@ export function withoutSdkLogLine<T extends { middlewareStack: { remove(name: st
 }
 
 /**
+ * Signs a request to a local endpoint in SigV4's form without its hashing. Nothing local checks a
+ * signature (dynalite checks only that the Authorization header has SigV4's parts and that a date
+ * is there; the local Step Functions, Scheduler and SES endpoint reads none), and the credentials
+ * are dummies, yet SigV4 hashed every body and derived an HMAC key chain for every call: about 4 %
+ * of the local intake's CPU and as much of every ladder task's call (#19). The SDK's own signing
+ * step still runs (clock skew, the auth scheme, the identity); only the signature is a fixed word.
+ * For the local endpoints only: the clients in AWS (lambdas/aws-*.ts) keep the SDK's signer.
+ */
+export const LOCAL_SIGNER = {
+  async sign<R extends { headers: Record<string, string> }>(
+    request: R,
+    options?: { signingDate?: Date | string | number; signingRegion?: string; signingService?: string },
+  ): Promise<R> {
+    // SigV4's basic ISO 8601 form, 20261203T211500Z, as X-Amz-Date carries it.
+    const date = new Date(options?.signingDate ?? Date.now()).toISOString().replace(/[-:]|\.\d{3}/g, '');
+    const scope = `${date.slice(0, 8)}/${options?.signingRegion ?? 'eu-west-1'}/${options?.signingService ?? 'local'}`;
+    request.headers['x-amz-date'] = date;
+    request.headers.authorization = `AWS4-HMAC-SHA256 Credential=local/${scope}/aws4_request, SignedHeaders=host;x-amz-date, Signature=unsigned-local`;
+    return request;
+  },
+};
+
+/** What every SDK client of a local endpoint is given: dummy credentials, and the local signer. */
+export const LOCAL_SDK_AUTH = {
+  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  signer: LOCAL_SIGNER,
+} as const;
+
+/**
  * The SDK client of the local DynamoDB: the runtime's, and the bench's raw PutItem side (#19), so
  * both are measured through the same client. Dummy credentials: nothing local checks them.
  */
 export function localDynamoDbClient(endpoint: string, region = 'eu-west-1'): DynamoDBClient {
-  return withoutSdkLogLine(
-    new DynamoDBClient({ region, endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
-  );
+  return withoutSdkLogLine(new DynamoDBClient({ region, endpoint, ...LOCAL_SDK_AUTH }));
 }

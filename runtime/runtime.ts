@@ -39,7 +39,7 @@ import { asFunction, asFunctionHandler, recordAwsCalls } from './aws-calls.js';
 import { createAwsEndpoint } from './aws-endpoint.js';
 import { Background } from './background.js';
 import { type ClockMode, RuntimeClock } from './clock.js';
-import { localDynamoDbClient, startDynalite, withoutSdkLogLine } from './dynamodb.js';
+import { LOCAL_SDK_AUTH, localDynamoDbClient, startDynalite, withoutSdkLogLine } from './dynamodb.js';
 import { FileAttachmentStore } from './file-attachments.js';
 import { inProcessScheduler, inProcessSes, inProcessStepFunctions } from './in-process-aws.js';
 import { IntakePriority } from './intake-priority.js';
@@ -217,7 +217,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     storeClient = memory;
     memoryStore = memory;
   } else {
-    dynamo = await startDynalite(join(dataDir, 'dynamodb'));
+    dynamo = await startDynalite(join(dataDir, 'dynamodb'), { rememberParses: true });
     const dynamoClient = localDynamoDbClient(dynamo.endpoint, REGION);
     usage.meterDynamoDb(dynamoClient);
     recordAwsCalls(dynamoClient, 'dynamodb');
@@ -279,13 +279,13 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const sesServices = { mailbox, publishMailEvent: (event: Record<string, unknown>) => publishMailEvent(event) };
   const sesClient = awsInProcess
     ? (inProcessSes(sesServices) as unknown as SESClient)
-    : new SESClient({ region: REGION, endpoint: awsEndpoint, credentials: CREDENTIALS });
+    : new SESClient({ region: REGION, endpoint: awsEndpoint, ...LOCAL_SDK_AUTH });
   const schedulerClient = awsInProcess
     ? (inProcessScheduler(scheduler) as unknown as SchedulerClient)
-    : new SchedulerClient({ region: REGION, endpoint: awsEndpoint, credentials: CREDENTIALS });
+    : new SchedulerClient({ region: REGION, endpoint: awsEndpoint, ...LOCAL_SDK_AUTH });
   const sfnClient = awsInProcess
     ? (inProcessStepFunctions(stepFunctions) as unknown as SFNClient)
-    : withoutSdkLogLine(new SFNClient({ region: REGION, endpoint: awsEndpoint, credentials: CREDENTIALS }));
+    : withoutSdkLogLine(new SFNClient({ region: REGION, endpoint: awsEndpoint, ...LOCAL_SDK_AUTH }));
   recordAwsCalls(sesClient, 'ses');
   recordAwsCalls(schedulerClient, 'scheduler');
   recordAwsCalls(sfnClient, 'sfn');
@@ -381,7 +381,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const statusUrl = (id: string, token: string) => `${url}/klacht/${id}/${token}`;
   const inboundSes = awsInProcess
     ? (inProcessSes(sesServices) as unknown as SESClient)
-    : new SESClient({ region: REGION, endpoint: awsEndpoint, credentials: CREDENTIALS });
+    : new SESClient({ region: REGION, endpoint: awsEndpoint, ...LOCAL_SDK_AUTH });
   recordAwsCalls(inboundSes, 'ses');
   const inbound = new InboundMail({
     // One process receives mail and serves the postvak: both roles, so the parser too.

@@ -1,6 +1,7 @@
 import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RuntimeClock } from '../runtime/clock.js';
 import { LocalMailbox, REMEMBERED_LETTERS } from '../runtime/mailbox.js';
@@ -58,5 +59,60 @@ describe('local mailbox on disk', () => {
     expect(box.remembered()).toBe(REMEMBERED_LETTERS);
     expect(reopened.remembered()).toBeLessThanOrEqual(REMEMBERED_LETTERS);
     expect(reopened.all()).toHaveLength(n);
+  });
+
+  // size() counts the file's lines as bytes instead of reading it whole and parsing every message
+  // (#19: a simulated year's mailbox, 400 MB at 10 000 complaints, was read only to be counted).
+  // The judge is all(), which parses: the count must be the number of messages it returns.
+  it('counts the messages all() reads, for arbitrary letters, blank lines and a torn last line', () => {
+    const clock = new RuntimeClock('manual', 1, new Date('2026-11-23T09:00:00Z'));
+    // Any Unicode (newlines, white space of every kind, astral characters), long enough at times
+    // to cross the megabyte the count reads at a time.
+    const text = fc.oneof(
+      fc.string({ unit: 'grapheme', maxLength: 40 }),
+      fc.constantFrom('\n', '\u00a0', '\u2028', '\ufeff', ' \t'),
+      fc
+        .tuple(fc.string({ unit: 'binary', maxLength: 4 }), fc.integer({ min: 1, max: 120_000 }))
+        .map(([t, n]) => t.repeat(n)),
+    );
+    const part = fc.oneof(
+      { weight: 4, arbitrary: fc.tuple(fc.constant('letter' as const), text) },
+      // What all() skips: lines of nothing but white space, ASCII or not.
+      {
+        weight: 1,
+        arbitrary: fc.tuple(fc.constant('blank' as const), fc.constantFrom('', ' ', '\t\r', '\u00a0', '\u3000 ')),
+      },
+    );
+    fc.assert(
+      fc.property(fc.array(part, { maxLength: 12 }), fc.boolean(), (parts, torn) => {
+        const file = join(mkdtempSync(join(tmpdir(), 'kf-mailbox-')), 'mail.jsonl');
+        const box = new LocalMailbox(file, clock);
+        parts.forEach(([kind, t], i) => {
+          if (kind === 'letter') box.deliver({ ...letter(`k${i}`), subject: t.slice(0, 200), text: t });
+          else appendFileSync(file, `${t}\n`);
+        });
+        // A kill in the middle of an append: half a line, no newline (the next start cuts it off).
+        if (torn) appendFileSync(file, JSON.stringify(letter('torn')).slice(0, 30));
+        const fresh = new LocalMailbox(file, clock);
+        expect(fresh.size()).toBe(fresh.all().length);
+        // Counted once, then kept up to date by deliver().
+        fresh.deliver(letter('next'));
+        expect(fresh.size()).toBe(fresh.all().length);
+      }),
+      { numRuns: 120, ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED) } : {}) },
+    );
+  });
+
+  it('counts across the megabytes it reads at a time', () => {
+    const clock = new RuntimeClock('manual', 1, new Date('2026-11-23T09:00:00Z'));
+    const file = join(mkdtempSync(join(tmpdir(), 'kf-mailbox-')), 'mail.jsonl');
+    const box = new LocalMailbox(file, clock);
+    // Lines that end just before, at and after each megabyte boundary, and one that spans two.
+    for (const [i, n] of [1_048_400, 150, 1_048_560, 3, 2_500_000, 10].entries())
+      box.deliver({ ...letter(`k${i}`), text: 'é'.repeat(n / 2) });
+    appendFileSync(file, '\u00a0\n \n');
+    const fresh = new LocalMailbox(file, clock);
+    expect(fresh.size()).toBe(6);
+    expect(fresh.all()).toHaveLength(6);
   });
 });

@@ -6,11 +6,13 @@
  * sent-receipts) is left out; notes on blameworthy conduct never appear here (#8: only their
  * readers see them, on their own part of the dossier page).
  */
-import { findStep } from '../../statemachines/ladder.js';
+
+import { findStep, NO_ANSWER } from '../../statemachines/ladder.js';
+import { capitalise } from '../../statemachines/letter-content.js';
 import type { Regulation } from '../../statemachines/model.js';
 import { describeTerm, parseTerm } from './calendar/term.js';
 import { type DossierEvent, ERASED } from './dossier.js';
-import { dayOf, FIELD_NAMES_NL, labelled, sentence } from './letters.js';
+import { afterColon, dayOf, FIELD_NAMES_NL, labelled, named, plain, sentence } from './letters.js';
 
 export interface TimelineEntry {
   at: string;
@@ -68,21 +70,111 @@ const BOUNCED_NL = {
 
 const AUDIENCE_NL = { complainant: 'de klager', respondent: 'de beklaagde', officer: 'medewerkers' } as const;
 
+/** Small words any sentence may say twice ("de klager … de klacht"); they do not make a repetition. */
+const SMALL_WORDS = new Set([
+  'de',
+  'het',
+  'een',
+  'en',
+  'of',
+  'van',
+  'aan',
+  'met',
+  'naar',
+  'door',
+  'in',
+  'op',
+  'is',
+  'u',
+  'uw',
+  'wij',
+  'niet',
+  'over',
+  'wie',
+]);
+
+/** The words that carry meaning in a title: five letters or more, not a small word. */
+function meaningful(text: string): Set<string> {
+  return new Set(
+    (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => w.length >= 5 && !SMALL_WORDS.has(w)),
+  );
+}
+
+/** Whether the outcome already names what the step is about: it repeats one of the title's words. */
+function outcomeNamesStep(title: string, outcome: string): boolean {
+  const own = meaningful(title);
+  return [...meaningful(outcome)].some((w) => own.has(w));
+}
+
 /**
- * A step and its outcome in one line, the step's title left out where the outcome already says it
- * ("Ontvangstbevestiging verstuurd.", not "Ontvangstbevestiging: Ontvangstbevestiging verstuurd.").
+ * How a complainant's choice ended (the generated choice step, statemachines/ladder.ts), said as
+ * what the complainant did: its title "Keuze van de klager: verder met de klacht of afsluiten" and
+ * an outcome "Verder naar: …" in one line said "verder" twice around three colons.
  */
-function saidOnce(title: string, outcome: string): string {
-  const t = title
-    .trim()
-    .replace(/[.?!:]$/, '')
-    .toLowerCase();
-  return outcome.toLowerCase().startsWith(t) ? outcome : labelled(title, outcome);
+const CHOICE_NL: Record<string, { officer: string; complainant: string }> = {
+  satisfied: { officer: 'Tevreden: de klacht is opgelost.', complainant: 'U bent tevreden: uw klacht is opgelost.' },
+  stop: {
+    officer: 'Niet tevreden, maar niet verder met de klacht.',
+    complainant: 'U bent niet tevreden, maar u gaat niet verder met uw klacht.',
+  },
+  [NO_ANSWER]: {
+    officer: 'Geen antwoord van de klager binnen de termijn om te kiezen.',
+    complainant: 'U gaf binnen de termijn geen antwoord op de vraag of u verder wilt.',
+  },
+};
+
+/**
+ * A step's end in one line that says what happened once (issue: "De stap "Ontvangstbevestiging":
+ * ontvangstbevestiging verstuurd."). Where the outcome already names what the step is about
+ * ("Ontvangstbevestiging verstuurd", "De klacht is ontvankelijk") it stands alone; else the step's
+ * title comes first ("Standpunt van de bestuurder: Klacht gegrond."). A complainant's choice and a
+ * rung they asked for are said as what the complainant did. `complainant`: the words of their own
+ * page ("u", the steps in plain words, the step named between quotes).
+ */
+export function stepEndedLine(
+  reg: Regulation,
+  stepId: string,
+  outcomeId: string,
+  reader: 'officer' | 'complainant' = 'officer',
+): string {
+  const you = reader === 'complainant';
+  const at = findStep(reg, stepId);
+  const escalatedTo = /^escalated:(.+)$/.exec(outcomeId)?.[1];
+  const rungTo = escalatedTo ?? at?.step.outcomes.find((o) => o.id === outcomeId)?.next.match(/^rung:(.+)$/)?.[1];
+  const isChoice = at?.step.kind === 'await-choice';
+  if (escalatedTo || (isChoice && rungTo)) {
+    const title = reg.ladder.rungs.find((r) => r.id === rungTo)?.title ?? rungTo ?? '';
+    // The officers' line stands beside who did it ("de klager: …"), so it does not name them again.
+    if (you) return `U ${escalatedTo ? 'vroeg om' : 'koos'} de volgende stap: ${named(title)}.`;
+    return `${escalatedTo ? 'Gevraagd om' : 'Gekozen voor'} de volgende stap: ${title}.`;
+  }
+  const choice = isChoice ? CHOICE_NL[outcomeId] : undefined;
+  if (choice) return choice[reader];
+  const title = at?.step.title ?? stepId;
+  const outcome = at?.step.outcomes.find((o) => o.id === outcomeId)?.title ?? outcomeId;
+  const said = sentence(you ? plain(outcome) : outcome);
+  if (outcomeNamesStep(you ? plain(title) : title, said)) return capitalise(said);
+  return you ? `De stap ${named(title)}: ${afterColon(said)}` : labelled(title, said);
+}
+
+/**
+ * A step's beginning: its title and who is to act, the role left out where the title names it
+ * already ("De bestuurder zoekt een oplossing. Aan zet: Bestuurder." said "bestuurder" twice).
+ */
+function stepStartedLine(reg: Regulation, stepId: string, assignee: string): string {
+  const step = findStep(reg, stepId)?.step;
+  if (step?.kind === 'await-choice') return 'De klager mag kiezen: verder met de klacht of afsluiten.';
+  const title = step?.title ?? stepId;
+  const role = assignee === 'complainant' ? 'de klager' : (reg.roles.find((r) => r.id === assignee)?.title ?? assignee);
+  const named = meaningful(title);
+  const first = [...meaningful(role)][0];
+  return first && named.has(first)
+    ? `Stap begonnen: ${sentence(title)}`
+    : `Stap begonnen: ${sentence(title)} Aan zet: ${role}.`;
 }
 
 export function timeline(reg: Regulation, events: readonly DossierEvent[]): TimelineEntry[] {
   const role = (id: string) => reg.roles.find((r) => r.id === id)?.title ?? id;
-  const step = (id: string) => findStep(reg, id)?.step;
   const who = (by: string) => (by === 'complainant' ? 'de klager' : by.startsWith('klachtflow') ? 'klachtflow' : by);
   const deadlines = new Map<string, { title: string; kind: string }>();
   const titleOf = (id: string) => deadlines.get(id)?.title ?? id;
@@ -126,30 +218,11 @@ export function timeline(reg: Regulation, events: readonly DossierEvent[]): Time
           add(e, `Termijn vervallen: ${titleOf(e.data.deadlineId)} (${e.data.reason}).`);
         break;
       case 'step.started':
-        // "Stap begonnen: Is de klacht ontvankelijk? Aan zet: Klachtenfunctionaris." (it read
-        // "Is de klacht ontvankelijk? Begonnen, bij Klachtenfunctionaris.").
-        if (e.data.actor !== 'system')
-          add(
-            e,
-            `Stap begonnen: ${sentence(step(e.data.stepId)?.title ?? e.data.stepId)} Aan zet: ${
-              e.data.assignee === 'complainant' ? 'de klager' : role(e.data.assignee)
-            }.`,
-          );
+        if (e.data.actor !== 'system') add(e, stepStartedLine(reg, e.data.stepId, e.data.assignee));
         break;
-      case 'step.ended': {
-        const s = step(e.data.stepId);
-        const escalatedTo = /^escalated:(.+)$/.exec(e.data.outcome)?.[1];
-        const rung = escalatedTo ? reg.ladder.rungs.find((r) => r.id === escalatedTo) : undefined;
-        const outcome = s?.outcomes.find((o) => o.id === e.data.outcome)?.title;
-        add(
-          e,
-          escalatedTo
-            ? `De klager vroeg om de volgende stap: ${rung?.title ?? escalatedTo}.`
-            : saidOnce(s?.title ?? e.data.stepId, sentence(outcome ?? e.data.outcome)),
-          e.data.by,
-        );
+      case 'step.ended':
+        add(e, stepEndedLine(reg, e.data.stepId, e.data.outcome), e.data.by);
         break;
-      }
       case 'handover':
         add(e, `Overgedragen aan ${role(e.data.to)}. Reden: ${e.data.reason}`);
         break;

@@ -17,7 +17,6 @@ import {
   dueLine,
   endSentence,
   named,
-  plain,
   SATISFACTION_QUESTION,
   sentence,
   wayOnLines,
@@ -1025,10 +1024,11 @@ export function ComplaintPage(props: {
       <h2 class="utrecht-heading-2">Wat er al gebeurde</h2>
       <ul class="utrecht-unordered-list">
         <li>Klacht ontvangen op {formatDutchDate(localDate(k.receivedAt))}.</li>
-        {/* Each outcome with the step it ended: "Niet opgelost" alone does not say what was not. */}
+        {/* Each outcome with the step it ended where the outcome alone does not say what ("Niet
+            opgelost"), and the step said once where it does (lambdas/domain/timeline.ts). */}
         {k.steps.map((s: any) => (
           <li>
-            De stap {named(s.step)}: {afterColon(sentence(plain(s.outcome)))} ({dayOf(s.at)})
+            {s.text} ({dayOf(s.at)})
           </li>
         ))}
       </ul>

@@ -1,0 +1,51 @@
+/**
+ * What the simulation reads of a dossier to decide when to look again and what its people do
+ * (#19, session 9): the status, the step under way, the deadlines, whether the clock stands still,
+ * the registration form and the result. Read from the dossier store the runtime's API reads (its
+ * view, one consistent Query of the commits since the version the store knows), not through
+ * `GET /dossiers/{id}`: that answer is the whole dossier with its timeline and the latest reads,
+ * a recorded officer read (a PutItem and a Query), Hono's routing, a Request, a Response and JSON
+ * both ways, and the simulation's watching made about 7 of them per complaint (about a fifth of a
+ * simulated year's wall time). The watching is the simulation's own, not an officer's: nobody reads
+ * the dossier, so no read is recorded. What a person does still goes through the API, and a person
+ * looks at the dossier through it before acting (bench/simulate.ts).
+ *
+ * test/simulation-watch.test.ts holds every field to what `GET /dossiers/{id}` answers for the
+ * same dossier, at each moment of several complaints' ladders.
+ */
+import type { DossierView } from '../lambdas/domain/dossier.js';
+import type { Runtime } from '../runtime/runtime.js';
+import { findStep } from '../statemachines/ladder.js';
+
+/** The fields of `GET /dossiers/{id}` the simulation decides on, with the values the API gives them. */
+export interface Watched {
+  status: 'open' | 'closed';
+  currentStep: { id: string; assignee: string; since: string; awaiting: boolean } | null;
+  deadlines: { step: string; status: string; dueAt: string; kind: string }[];
+  /** Whether the clock stands still (the API's `suspension`, here only whether there is one). */
+  suspended: boolean;
+  registration: { missing: string[]; questions: unknown[] } | null;
+  closed: { result: string } | null;
+}
+
+/** The dossier as the simulation watches it, or undefined where there is none. */
+export async function watchDossier(rt: Runtime, id: string): Promise<Watched | undefined> {
+  const view = await rt.procedure.deps.store.load(id);
+  return view ? watched(rt, view) : undefined;
+}
+
+function watched(rt: Runtime, view: DossierView): Watched {
+  // As the API's officerView: a step the regulation no longer knows is no step under way.
+  const current = view.current && findStep(rt.regulation, view.current.stepId) ? view.current : undefined;
+  const registration = rt.procedure.registrationOf(view) as Watched['registration'] | undefined;
+  return {
+    status: view.status,
+    currentStep: current
+      ? { id: current.stepId, assignee: current.assignee, since: current.startedAt, awaiting: !!current.token }
+      : null,
+    deadlines: view.deadlines.map((d) => ({ step: d.stepId, status: d.status, dueAt: d.dueAt, kind: d.kind })),
+    suspended: !!view.suspension,
+    registration: registration ?? null,
+    closed: view.closed ?? null,
+  };
+}
