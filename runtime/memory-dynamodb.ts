@@ -305,6 +305,95 @@ db.createKey = function createKey(item: any, table: any, keySchema?: any): strin
   return key;
 };
 
+/**
+ * dynalite's key of an item in an index (createIndexKey): the index's own key, then a hash of the
+ * table's key (which orders items with the same index key). dynalite builds it with two MD5s for
+ * every index an item is in, for the item written and again for the item it replaces (its keys
+ * were 2 % of a 1 000-complaint year's CPU, #19 session 9). For this store's tables both hashes are
+ * remembered as createKey's are (bounded, oldest forgotten first); dynalite's own getIndexActions
+ * and updateIndexes stay for its server in the same process. test/memory-dynamodb.test.ts holds
+ * the indexes' order and contents to dynalite's.
+ */
+const PAIR_MEMO_SIZE = 20_000;
+const pairMemo = new Map<string, string>();
+function rememberedPairHash(pieces: unknown[]): string {
+  if (!pieces.every((p) => typeof p === 'string')) return db.hashPrefix(...pieces);
+  // Each piece with its length: no two lists of strings share a memo key.
+  let key = '';
+  for (const p of pieces as string[]) key += `${p.length}:${p}`;
+  let hash = pairMemo.get(key);
+  if (hash === undefined) {
+    hash = db.hashPrefix(...pieces) as string;
+    if (pairMemo.size >= PAIR_MEMO_SIZE) pairMemo.delete(pairMemo.keys().next().value as string);
+    pairMemo.set(key, hash);
+  }
+  return hash;
+}
+function memoryIndexKey(item: any, table: any, keySchema: any): string {
+  const tableKeyPieces: unknown[] = [];
+  db.traverseKey(table, (attr: string, type: string) => {
+    tableKeyPieces.push(item[attr][type], type);
+  });
+  return db.createKey(item, table, keySchema) + rememberedPairHash(tableKeyPieces);
+}
+/** dynalite's getIndexActions, with memoryIndexKey for this store's tables. */
+const dynaliteGetIndexActions = db.getIndexActions;
+db.getIndexActions = function getIndexActions(indexes: any[], existingItem: any, item: any, table: any) {
+  if (!table?.[MEMORY_TABLE]) return dynaliteGetIndexActions.call(this, indexes, existingItem, item, table);
+  const puts: { index: string; key: string; item: unknown }[] = [];
+  const deletes: { index: string; key: string }[] = [];
+  const tableKeys = table.KeySchema.map((key: any) => key.AttributeName);
+  for (const index of indexes) {
+    const indexKeys: string[] = index.KeySchema.map((key: any) => key.AttributeName);
+    let key: string | null = null;
+    let itemPieces = item;
+    if (item && indexKeys.every((k) => item[k] != null)) {
+      if (index.Projection.ProjectionType !== 'ALL') {
+        const indexAttrs = indexKeys.concat(tableKeys, index.Projection.NonKeyAttributes || []);
+        itemPieces = Object.create(null);
+        for (const attr of indexAttrs) itemPieces[attr] = item[attr];
+      }
+      key = memoryIndexKey(itemPieces, table, index.KeySchema);
+      puts.push({ index: index.IndexName, key, item: itemPieces });
+    }
+    if (existingItem && indexKeys.every((k) => existingItem[k] != null)) {
+      const existingKey = memoryIndexKey(existingItem, table, index.KeySchema);
+      if (existingKey !== key) deletes.push({ index: index.IndexName, key: existingKey });
+    }
+  }
+  return { puts, deletes };
+};
+/** dynalite's updateIndexes (UpdateItem's and DeleteItem's index writes): deletes first, then puts, as it does. */
+const dynaliteUpdateIndexes = db.updateIndexes;
+db.updateIndexes = function updateIndexes(
+  store: any,
+  table: any,
+  existingItem: any,
+  item: any,
+  cb: (err?: any) => void,
+) {
+  if (!table?.[MEMORY_TABLE] || !store?.[MEMORY_STORE])
+    return dynaliteUpdateIndexes.call(this, store, table, existingItem, item, cb);
+  if (!existingItem && !item) return cb();
+  const puts: (() => void)[] = [];
+  const deletes: (() => void)[] = [];
+  for (const indexType of ['Local', 'Global'] as const) {
+    const actions = db.getIndexActions(table[`${indexType}SecondaryIndexes`] || [], existingItem, item, table);
+    for (const a of actions.puts as { index: string; key: string; item: unknown }[]) {
+      const indexDb = store.getIndexDb(indexType, table.TableName, a.index);
+      puts.push(() => indexDb.put(a.key, a.item));
+    }
+    for (const a of actions.deletes as { index: string; key: string }[]) {
+      const indexDb = store.getIndexDb(indexType, table.TableName, a.index);
+      deletes.push(() => indexDb.del(a.key));
+    }
+  }
+  // The memory store's puts and deletes answer at once: no callbacks in parallel to wait for.
+  for (const d of deletes) d();
+  for (const p of puts) p();
+  cb();
+};
+
 const actionValidations = Object.fromEntries(
   ACTIONS.map((a) => [a, require(`dynalite/validations/${a}.js`)]),
 ) as Record<Action, { types: unknown; custom?: unknown }>;
@@ -542,6 +631,14 @@ const MARSHALL = { removeUndefinedValues: true } as const;
 const toWire = (v: Record<string, unknown> | undefined) => (v === undefined ? undefined : marshall(v, MARSHALL));
 const fromWire = (v: Record<string, any> | undefined) => (v === undefined ? undefined : unmarshall(v));
 
+/** A request's document values in DynamoDB's wire shape (the rest of it as it is). */
+function toWireAll(x: Record<string, any>): Record<string, unknown> {
+  const w: Record<string, unknown> = { ...x };
+  for (const k of WIRE_FIELDS) if (x[k] !== undefined) w[k] = toWire(x[k]);
+  return w;
+}
+const WIRE_FIELDS = ['Item', 'Key', 'ExpressionAttributeValues', 'ExclusiveStartKey'] as const;
+
 /** An error as the SDK raises it from DynamoDB's answer (`name` is the exception's type). */
 function errorFrom(body: {
   __type?: string;
@@ -614,6 +711,7 @@ export class MemoryDynamoDb {
     // so the heap probe sees what the runtime keeps besides the table (they were ~660 B of the
     // 2 010 B per closed complaint it measured with them kept, bounded by HASH_MEMO_SIZE).
     hashMemo.clear();
+    pairMemo.clear();
   }
 
   /** How many items the table holds (tests: what stays in memory). */
@@ -708,12 +806,6 @@ export class MemoryDynamoDb {
     if (!known) throw new Error(`The memory store does not answer ${command.constructor.name}`);
     const [, action, commandName] = known;
     const input = command.input;
-    const toWireAll = (x: Record<string, any>) => {
-      const w: Record<string, unknown> = { ...x };
-      for (const k of ['Item', 'Key', 'ExpressionAttributeValues', 'ExclusiveStartKey'] as const)
-        if (x[k] !== undefined) w[k] = toWire(x[k]);
-      return w;
-    };
     const wire: Record<string, unknown> = toWireAll(input);
     if (Array.isArray(input.TransactItems))
       wire.TransactItems = input.TransactItems.map((t: Record<string, any>) =>

@@ -145,6 +145,16 @@ function numberBytes(text: string): number {
   return 1 + Math.ceil(count / 2) + (count % 2 || power % 2 ? 0 : 1) + (negative ? 1 : 0);
 }
 
+/** The bytes of an item or a list of items (none for nothing). */
+function size(v: unknown): number {
+  return v === undefined ? 0 : Array.isArray(v) ? itemsBytes(v) : itemBytes(v);
+}
+
+/** Read units for so many bytes: one per 4 KB strongly consistent, half that eventually. */
+function reads(bytes: number, consistent: boolean): number {
+  return Math.max(1, Math.ceil(bytes / (4 * KB))) * (consistent ? 1 : 0.5);
+}
+
 export class Usage {
   readonly counts: UsageCounts = {
     apiRequests: 0,
@@ -283,9 +293,6 @@ export class Usage {
   }
 
   private units(op: string, input: any, output: any): void {
-    const size = (v: unknown) => (v === undefined ? 0 : Array.isArray(v) ? itemsBytes(v) : itemBytes(v));
-    const reads = (bytes: number, consistent: boolean) =>
-      Math.max(1, Math.ceil(bytes / (4 * KB))) * (consistent ? 1 : 0.5);
     if (op === 'PutItem' || op === 'UpdateItem' || op === 'DeleteItem') this.counts.itemsWritten++;
     for (const t of (op === 'TransactWriteItems' ? input.TransactItems : []) as Record<string, unknown>[])
       if (t.Put || t.Update || t.Delete) this.counts.itemsWritten++;

@@ -351,79 +351,88 @@ async function extend(
   ctx: ActionContext,
   action: Extract<Action, { type: 'extend' }>,
 ): Promise<DossierView> {
-  const { id, at, by } = ctx;
+  const { id, view, at, by } = ctx;
   // Extension: recompute the deadline within the regulation's cap, tell the complainant before
   // the old deadline passes (Wkkgz art. 17 lid 2, Awb 9:11 lid 2), and wait with the new one.
   const rule = at.step.allows.extension;
   if (!rule) throw new UnprocessableError('De regeling staat bij deze stap geen verlenging toe.', ['type']);
   let cursor: BeginResult = { step: action.stepId };
-  const stored = await core.mutate(id, by, (v, now) => {
-    const c = v.current;
-    if (c?.stepId !== action.stepId) throw new ConflictError('Het dossier is intussen verder gegaan.');
-    const d = v.deadlines.find((x) => x.deadlineId === deadlineId(c.stepId, c.activation));
-    if (!d) throw new UnprocessableError('Deze stap heeft geen termijn om te verlengen.', ['type']);
-    // A stopped clock has no end to put off: the new end is known when it runs again.
-    if (d.suspended)
-      throw new ConflictError('De termijn staat stil. Laat hem eerst weer lopen, dan kunt u hem verlengen.', ['type']);
-    const extensions = [
-      ...d.basis.extensions,
-      { term: action.term, reason: action.reason, announcedAt: now, ...(action.consent ? { consent: true } : {}) },
-    ];
-    let computed: ReturnType<typeof computeDeadline>;
-    try {
-      computed = computeDeadline({
-        anchor: { event: d.basis.anchorEvent, at: d.basis.anchorAt },
-        term: d.basis.term,
-        atw: d.basis.atw,
-        ...(d.basis.source ? { source: d.basis.source } : {}),
-        closingDays: core.reg.organisation.closingDays,
-        extensions,
-        ...(d.basis.suspensions?.length ? { suspensions: d.basis.suspensions } : {}),
-        extensionPolicy: {
-          ...(rule.max ? { max: rule.max } : {}),
-          announceBeforeExpiry: rule.announceBeforeExpiry,
-          beyondMaxWithConsent: rule.beyondMaxWithConsent,
-          source: rule.statute ?? core.reg.title,
+  const stored = await core.mutate(
+    id,
+    by,
+    (v, now) => {
+      const c = v.current;
+      if (c?.stepId !== action.stepId) throw new ConflictError('Het dossier is intussen verder gegaan.');
+      const d = v.deadlines.find((x) => x.deadlineId === deadlineId(c.stepId, c.activation));
+      if (!d) throw new UnprocessableError('Deze stap heeft geen termijn om te verlengen.', ['type']);
+      // A stopped clock has no end to put off: the new end is known when it runs again.
+      if (d.suspended)
+        throw new ConflictError('De termijn staat stil. Laat hem eerst weer lopen, dan kunt u hem verlengen.', [
+          'type',
+        ]);
+      const extensions = [
+        ...d.basis.extensions,
+        { term: action.term, reason: action.reason, announcedAt: now, ...(action.consent ? { consent: true } : {}) },
+      ];
+      let computed: ReturnType<typeof computeDeadline>;
+      try {
+        computed = computeDeadline({
+          anchor: { event: d.basis.anchorEvent, at: d.basis.anchorAt },
+          term: d.basis.term,
+          atw: d.basis.atw,
+          ...(d.basis.source ? { source: d.basis.source } : {}),
+          closingDays: core.reg.organisation.closingDays,
+          extensions,
+          ...(d.basis.suspensions?.length ? { suspensions: d.basis.suspensions } : {}),
+          extensionPolicy: {
+            ...(rule.max ? { max: rule.max } : {}),
+            announceBeforeExpiry: rule.announceBeforeExpiry,
+            beyondMaxWithConsent: rule.beyondMaxWithConsent,
+            source: rule.statute ?? core.reg.title,
+          },
+        });
+      } catch (e) {
+        if (e instanceof DeadlineError) throw new UnprocessableError(e.message, ['term', ...e.path]);
+        throw new UnprocessableError((e as Error).message, ['term']);
+      }
+      const bodies: EventBody[] = [
+        {
+          type: 'deadline.extended',
+          data: {
+            ...d,
+            basis: { ...d.basis, extensions },
+            lastDay: computed.lastDay,
+            dueAt: computed.dueAt,
+            explanation: computed.explanation,
+            reason: action.reason,
+          },
         },
-      });
-    } catch (e) {
-      if (e instanceof DeadlineError) throw new UnprocessableError(e.message, ['term', ...e.path]);
-      throw new UnprocessableError((e as Error).message, ['term']);
-    }
-    const bodies: EventBody[] = [
-      {
-        type: 'deadline.extended',
-        data: {
-          ...d,
-          basis: { ...d.basis, extensions },
-          lastDay: computed.lastDay,
+      ];
+      for (const [name, r] of Object.entries(v.reminders))
+        if (r.active && r.stepId === c.stepId) bodies.push({ type: 'reminder.cancelled', data: { name } });
+      bodies.push(
+        ...reminderFor(
+          core.reg,
+          `kf-${v.id}-${c.stepId}-${c.activation}-x${extensions.length}`,
+          at.step,
+          { deadlineId: d.deadlineId, lastDay: computed.lastDay },
+          now,
+        ),
+      );
+      const after = project(v, bodies, now, by);
+      bodies.push(
+        ...core.letter(after, 'extension', ['complainant', 'respondent'], `${d.deadlineId}:x${extensions.length}`, {
           dueAt: computed.dueAt,
-          explanation: computed.explanation,
           reason: action.reason,
-        },
-      },
-    ];
-    for (const [name, r] of Object.entries(v.reminders))
-      if (r.active && r.stepId === c.stepId) bodies.push({ type: 'reminder.cancelled', data: { name } });
-    bodies.push(
-      ...reminderFor(
-        core.reg,
-        `kf-${v.id}-${c.stepId}-${c.activation}-x${extensions.length}`,
-        at.step,
-        { deadlineId: d.deadlineId, lastDay: computed.lastDay },
-        now,
-      ),
-    );
-    const after = project(v, bodies, now, by);
-    bodies.push(
-      ...core.letter(after, 'extension', ['complainant', 'respondent'], `${d.deadlineId}:x${extensions.length}`, {
-        dueAt: computed.dueAt,
-        reason: action.reason,
-      }),
-    );
-    cursor = cursorFor(project(v, bodies, now, by), at, now);
-    return bodies;
-  });
+        }),
+      );
+      cursor = cursorFor(project(v, bodies, now, by), at, now);
+      return bodies;
+    },
+    // Decided first on the dossier as `act` read it, as an outcome is (no second read): the append
+    // is conditional on that version, so a writer in between makes it decide again on theirs.
+    view,
+  );
   // The extension is stored: wake the wait that is there now, by the token stored with it (the one
   // read before may be closed by an action in between: that must not turn a stored extension into
   // a 409). A wait that began in between checks its cursor against the dossier itself (awaitAction).
@@ -435,7 +444,9 @@ async function extend(
       if (!(e instanceof ConflictError)) throw e;
     }
   }
-  return (await core.deps.store.load(id)) ?? stored;
+  // The answer is the stored view; the route reads what was written since (the wait re-armed),
+  // as after any action, instead of the whole dossier again.
+  return stored;
 }
 
 /**
