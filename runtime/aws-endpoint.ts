@@ -10,6 +10,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { toSecond } from '../lambdas/domain/calendar/instant.js';
 import type { AttachmentStore } from '../lambdas/domain/ports.js';
 import type { LocalMailbox } from './mailbox.js';
 import type { LocalScheduler } from './scheduler.js';
@@ -135,7 +136,7 @@ export function simulatedMailEvents(m: {
     'detail-type': detailType,
     source: 'aws.ses',
     account: LOCAL_ACCOUNT,
-    time: at.replace(/\.\d{3}Z$/, 'Z'),
+    time: toSecond(Date.parse(at)),
     region: LOCAL_REGION,
     resources: [`arn:aws:ses:${LOCAL_REGION}:${LOCAL_ACCOUNT}:configuration-set/${m.configurationSet}`],
     detail: { ...detail, mail },

@@ -11,6 +11,7 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import { ulid } from 'ulid';
+import { toSecond } from '../lambdas/domain/calendar/instant.js';
 import { type InboundMail, REFUSE_ABOVE_BYTES } from '../lambdas/domain/inbound-mail.js';
 import type { Clock } from '../lambdas/domain/ports.js';
 
@@ -82,10 +83,7 @@ export async function startSmtp(opts: {
         opts.inbound
           .receive(raw, {
             receiptId: `smtp-${ulid(opts.clock.now().getTime()).toLowerCase()}`,
-            receivedAt: opts.clock
-              .now()
-              .toISOString()
-              .replace(/\.\d{3}Z$/, 'Z'),
+            receivedAt: toSecond(opts.clock.now().getTime()),
             recipients: session.envelope.rcptTo.map((r) => r.address),
             envelopeFrom: mailFrom ? mailFrom.address : '',
           })

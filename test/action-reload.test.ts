@@ -38,6 +38,43 @@ function counted(store: DossierStore) {
   return { store: wrapped, reads };
 }
 
+/**
+ * Holds back the ladder's next task (beginStep, awaitAction) until released: nothing else writes
+ * the dossier while the action is answered, so the answer and a full reload after it see the same.
+ * `release` lets the held tasks go on and puts the procedure back as it was.
+ */
+function holdLadder(p: TestRuntime['procedure']) {
+  const { beginStep, awaitAction } = p;
+  let open: () => void = () => undefined;
+  const gate = new Promise<void>((r) => {
+    open = r;
+  });
+  p.beginStep = async (e) => {
+    await gate;
+    return beginStep(e);
+  };
+  p.awaitAction = async (e) => {
+    await gate;
+    return awaitAction(e);
+  };
+  return () => {
+    p.beginStep = beginStep;
+    p.awaitAction = awaitAction;
+    open();
+  };
+}
+
+/** The API on the runtime's procedure with `store`, signed in as an officer of `role`. */
+function apiAs(p: TestRuntime['procedure'], store: DossierStore, role: string) {
+  return createApi({
+    regulation: p.deps.regulation,
+    procedure: p,
+    store,
+    officer: async () => ({ sub: `${role}@local`, roles: [role] }),
+    statusUrl: () => 'http://127.0.0.1/klacht',
+  });
+}
+
 describe('the answer to an officer action', () => {
   it('reads only what changed since the view the action ended on, and answers as a full reload would', async () => {
     const s = await submit(rt);
@@ -48,28 +85,10 @@ describe('the answer to an officer action', () => {
     // Nothing else writes the dossier while the action is answered: the ladder's next task waits,
     // so the answer and the full reload after it see the same dossier.
     const p = rt.procedure;
-    const { beginStep, awaitAction } = p;
-    let release: () => void = () => undefined;
-    const gate = new Promise<void>((r) => {
-      release = r;
-    });
-    p.beginStep = async (e) => {
-      await gate;
-      return beginStep(e);
-    };
-    p.awaitAction = async (e) => {
-      await gate;
-      return awaitAction(e);
-    };
+    const release = holdLadder(p);
     try {
       const { store, reads } = counted(p.deps.store);
-      const app = createApi({
-        regulation: p.deps.regulation,
-        procedure: p,
-        store,
-        officer: async () => ({ sub: `${role}@local`, roles: [role] }),
-        statusUrl: () => 'http://127.0.0.1/klacht',
-      });
+      const app = apiAs(p, store, role);
       const res = await app.request(`/dossiers/${s.id}/actions`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -84,8 +103,6 @@ describe('the answer to an officer action', () => {
       const { mayResend: _m, history: _h, reads: _r, readsMore: _rm, ...same } = full;
       expect(answer).toEqual(same);
     } finally {
-      p.beginStep = beginStep;
-      p.awaitAction = awaitAction;
       release();
     }
     await rt.advance('PT0S');
@@ -97,7 +114,8 @@ describe('the answer to an extension (Awb 9:11 lid 2, Wkkgz art. 17 lid 2)', () 
   let wk: TestRuntime;
   beforeAll(async () => {
     // Thuiszorg De Linde: the director's decision may be extended once by at most four weeks
-    // (its art. 4.3), the one step-level extension among the regulations here.
+    // (its art. 4.3): an extension of the step's own term (the presets put off terms for the whole
+    // handling instead, which never reloaded).
     wk = await testRuntime('examples/thuiszorg-de-linde.yaml');
   });
   afterAll(async () => wk?.stop());
@@ -109,34 +127,16 @@ describe('the answer to an extension (Awb 9:11 lid 2, Wkkgz art. 17 lid 2)', () 
     expect(before.currentStep?.id).toBe('decision');
     const role = before.currentStep.assignee as string;
     const p = wk.procedure;
-    const { beginStep, awaitAction } = p;
-    let release: () => void = () => undefined;
-    const gate = new Promise<void>((r) => {
-      release = r;
-    });
     // The extension wakes the waiting task to wait with the new end: held back until the answer
     // and the full reload after it are read, so both see the same dossier.
-    p.beginStep = async (e) => {
-      await gate;
-      return beginStep(e);
-    };
-    p.awaitAction = async (e) => {
-      await gate;
-      return awaitAction(e);
-    };
+    const release = holdLadder(p);
     const own = p.deps.store;
     try {
       // The route's reads, and the action's own (the procedure's store).
       const route = counted(own);
       const action = counted(own);
       (p.deps as { store: DossierStore }).store = action.store;
-      const app = createApi({
-        regulation: p.deps.regulation,
-        procedure: p,
-        store: route.store,
-        officer: async () => ({ sub: `${role}@local`, roles: [role] }),
-        statusUrl: () => 'http://127.0.0.1/klacht',
-      });
+      const app = apiAs(p, route.store, role);
       const res = await app.request(`/dossiers/${s.id}/actions`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -167,8 +167,6 @@ describe('the answer to an extension (Awb 9:11 lid 2, Wkkgz art. 17 lid 2)', () 
       expect(answer).toEqual(same);
     } finally {
       (p.deps as { store: DossierStore }).store = own;
-      p.beginStep = beginStep;
-      p.awaitAction = awaitAction;
       release();
     }
     await wk.advance('PT0S');

@@ -2,7 +2,15 @@ import Holidays from 'date-holidays';
 import fc from 'fast-check';
 import { Temporal } from 'temporal-polyfill';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { endOfDay, formatDutchDate, localDate } from '../lambdas/domain/calendar/deadline.js';
+import {
+  atwMove,
+  atwMoveAfresh,
+  endOfDay,
+  formatDutchDate,
+  localDate,
+  reminderInstant,
+  reminderInstantAfresh,
+} from '../lambdas/domain/calendar/deadline.js';
 import {
   computeDeadline,
   DeadlineError,
@@ -11,6 +19,7 @@ import {
   parseTerm,
   TermParseError,
 } from '../lambdas/domain/calendar/index.js';
+import type { Term } from '../lambdas/domain/calendar/term.js';
 
 // The calendar is pure, but freeze the clock so that nothing in it can lean on "today".
 beforeAll(() => {
@@ -537,6 +546,62 @@ describe('deadline: reminders count back', () => {
   });
 });
 
+describe('deadline: reminders and Atw moves, kept once computed (#19)', () => {
+  // The judge: the same arithmetic computed afresh each time. Days around Koningsdag, Easter,
+  // Christmas and a year's end, so holidays and weekends are crossed both ways; the same day asked
+  // with other terms and other closing days, in any order, so a kept answer given for the wrong
+  // question shows.
+  const day = fc
+    .tuple(
+      fc.constantFrom('2026-04-27', '2027-03-28', '2026-12-25', '2027-01-01', '2026-09-01'),
+      fc.integer({ min: -20, max: 60 }),
+    )
+    .map(([d, n]) => Temporal.PlainDate.from(d).add({ days: n }));
+  const before = fc.constantFrom('2 werkdagen', '5 werkdagen', 'een week', '3 dagen', '1 maand', 'twee weken');
+  const closing = fc.subarray(['2026-05-15', '2026-12-24', '2026-12-31', '2027-04-26', '2027-05-06']);
+
+  it('reminderInstant answers what it answers afresh, asked again in any order', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(day, before, closing), { minLength: 1, maxLength: 30 }), (asks) => {
+        for (const [d, b, c] of [...asks, ...asks.toReversed()])
+          expect(reminderInstant(d.toString(), b, c)).toBe(reminderInstantAfresh(d.toString(), b, c));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("atwMove answers what it answers afresh, and its steps are the caller's own", () => {
+    // Atw art. 2 concerns terms "van ten minste drie dagen": weeks and months always are.
+    const term = fc.constantFrom<Term>(
+      { amount: 1, unit: 'days' },
+      { amount: 2, unit: 'workingDays' },
+      { amount: 3, unit: 'days' },
+      { amount: 1, unit: 'weeks' },
+      { amount: 1, unit: 'months' },
+    );
+    const threeDaysOrMore = (t: Term) => t.unit === 'weeks' || t.unit === 'months' || t.amount >= 3;
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(day, fc.integer({ min: 0, max: 45 }), term), { minLength: 1, maxLength: 30 }),
+        (asks) => {
+          for (const [end, back, t] of [...asks, ...asks.toReversed()]) {
+            const anchor = end.subtract({ days: back });
+            const first = atwMove(end, anchor, t);
+            const fresh = atwMoveAfresh(end, anchor, threeDaysOrMore(t));
+            expect(first.end.toString()).toBe(fresh.end.toString());
+            expect(first.steps).toStrictEqual(fresh.steps);
+            // A caller that changes the steps it got changes nothing kept.
+            for (const s of first.steps) s.why = 'changed';
+            first.steps.push({ rule: 'count', from: '', to: '', why: '' });
+            expect(atwMove(end, anchor, t).steps).toStrictEqual(fresh.steps);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
 describe('deadline: Dutch dates', () => {
   it('formats dates from 1900 to 2100 as Temporal itself does in nl-NL (one formatter, #19)', () => {
     // Prepare: Temporal's own toLocaleString is the judge (it built a formatter per call, too slow
@@ -547,7 +612,10 @@ describe('deadline: Dutch dates', () => {
     // Act
     const differ = days.flatMap((d) => {
       const expected = d.toLocaleString('nl-NL', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
-      return formatDutchDate(d) === expected && formatDutchDate(d.toString()) === expected
+      // Asked again in both forms: a date once formatted is kept (#19), and must stay this day's.
+      return formatDutchDate(d) === expected &&
+        formatDutchDate(d.toString()) === expected &&
+        formatDutchDate(d) === expected
         ? []
         : [`${d}: ${formatDutchDate(d)} ≠ ${expected}`];
     });

@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { PRESET_IDS } from '../statemachines/load.js';
+import { klachtflowCli } from './support/process.js';
 
-/** Runs the real command, as `npx klachtflow` does, from the project root. */
+/** Runs the command, as `npx klachtflow` does, from the project root (compiled for this run: support/cli-bundle.ts). */
 function klachtflow(...args: string[]) {
-  const r = spawnSync(process.execPath, ['bin/klachtflow.js', ...args], { encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, [klachtflowCli(), ...args], { encoding: 'utf8', timeout: 60_000 });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 

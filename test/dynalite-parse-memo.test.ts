@@ -12,7 +12,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateTableCommand, DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   DynamoDBDocumentClient,
@@ -26,22 +26,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tableDefinition } from '../lambdas/adapters/dynamodb-store.js';
 import { localDynamoDbClient, startDynalite } from '../runtime/dynamodb.js';
 import { rememberedParses } from '../runtime/memory-dynamodb.js';
+import { createActiveTable } from './support/tables.js';
 
 const TABLE = 'parses';
-
-/**
- * A new table, once ACTIVE: dynalite makes it so on a timer (createTableMs, even 0), and a request
- * before that is ResourceNotFoundException (seen at load 9).
- */
-async function createTable(client: DynamoDBClient, table: string) {
-  await client.send(new CreateTableCommand(tableDefinition(table)));
-  for (let i = 0; i < 200; i++) {
-    const t = await client.send(new DescribeTableCommand({ TableName: table }));
-    if (t.Table?.TableStatus === 'ACTIVE') return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`table ${table} not active`);
-}
 
 let dir: string;
 let plainDb: Awaited<ReturnType<typeof startDynalite>>;
@@ -56,7 +43,7 @@ beforeAll(async () => {
   memoDb = await startDynalite(join(dir, 'memo'), { rememberParses: true });
   // The runtime's client on both (a refused request is the answer under test: no retries needed).
   clients = [localDynamoDbClient(plainDb.endpoint), localDynamoDbClient(memoDb.endpoint)];
-  for (const c of clients) await createTable(c, TABLE);
+  for (const c of clients) await createActiveTable(c, tableDefinition(TABLE));
   const translate = { marshallOptions: { removeUndefinedValues: true } };
   plain = DynamoDBDocumentClient.from(clients[0] as DynamoDBClient, translate);
   memo = DynamoDBDocumentClient.from(clients[1] as DynamoDBClient, translate);

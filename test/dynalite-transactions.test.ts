@@ -10,7 +10,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  CreateTableCommand,
   DynamoDBClient,
   GetItemCommand,
   QueryCommand,
@@ -20,6 +19,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tableDefinition } from '../lambdas/adapters/dynamodb-store.js';
 import { startDynalite } from '../runtime/dynamodb.js';
+import { createActiveTable } from './support/tables.js';
 
 const TABLE = 'transactions';
 let dir: string;
@@ -34,7 +34,7 @@ beforeAll(async () => {
     endpoint: db.endpoint,
     credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
   });
-  await client.send(new CreateTableCommand(tableDefinition(TABLE)));
+  await createActiveTable(client, tableDefinition(TABLE));
 });
 afterAll(async () => {
   client?.destroy();

@@ -11,8 +11,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   ConditionalCheckFailedException,
-  CreateTableCommand,
-  DescribeTableCommand,
   DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
@@ -23,20 +21,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tableDefinition } from '../lambdas/adapters/dynamodb-store.js';
 import { LOCAL_SIGNER, localDynamoDbClient, startDynalite } from '../runtime/dynamodb.js';
-
-/**
- * A new table, once ACTIVE: dynalite makes it so on a timer (createTableMs, even 0), and a request
- * before that is ResourceNotFoundException (seen at load 9).
- */
-async function createTable(client: DynamoDBClient, table: string) {
-  await client.send(new CreateTableCommand(tableDefinition(table)));
-  for (let i = 0; i < 200; i++) {
-    const t = await client.send(new DescribeTableCommand({ TableName: table }));
-    if (t.Table?.TableStatus === 'ACTIVE') return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`table ${table} not active`);
-}
+import { createActiveTable } from './support/tables.js';
 
 let dir: string;
 let db: Awaited<ReturnType<typeof startDynalite>>;
@@ -74,7 +59,7 @@ async function storeOperations(client: DynamoDBClient, table: string) {
     }
   };
   const strip = ({ $metadata: _, ...rest }: { $metadata?: unknown }) => rest;
-  await createTable(client, table);
+  await createActiveTable(client, tableDefinition(table));
   const key = { pk: { S: 'DOSSIER#1' }, sk: { S: 'EVENT#000001' } };
   const put = () =>
     client.send(

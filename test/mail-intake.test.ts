@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deadline, dossier, mailsOf } from './support/ladder.js';
+import { klachtflowCli } from './support/process.js';
 import { formToken, officerCookie, smtpRuntime, type TestRuntime, testRuntime } from './support/runtime.js';
 
 // Complaints by e-mail through the real local SMTP server (SWT Dordrecht, variant 3:
@@ -629,18 +630,7 @@ describe('complaints by e-mail: klachtflow start --smtp-port', () => {
   it('prints the SMTP address and port in the ready message', async () => {
     const child = spawn(
       process.execPath,
-      [
-        'bin/klachtflow.js',
-        'start',
-        '--regulation',
-        'swt-dordrecht',
-        '--port',
-        '0',
-        '--data',
-        data(),
-        '--smtp-port',
-        '0',
-      ],
+      [klachtflowCli(), 'start', '--regulation', 'swt-dordrecht', '--port', '0', '--data', data(), '--smtp-port', '0'],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let out = '';
@@ -657,7 +647,7 @@ describe('complaints by e-mail: klachtflow start --smtp-port', () => {
   }, 30_000);
 
   it('refuses a port that is no port (exit 2)', () => {
-    const bad = spawnSync(process.execPath, ['bin/klachtflow.js', 'start', '--data', data(), '--smtp-port', 'x'], {
+    const bad = spawnSync(process.execPath, [klachtflowCli(), 'start', '--data', data(), '--smtp-port', 'x'], {
       encoding: 'utf8',
       timeout: 30_000,
     });
@@ -671,7 +661,7 @@ describe('complaints by e-mail: klachtflow start --smtp-port', () => {
       blocker.listen(0, '127.0.0.1', () => r((blocker.address() as AddressInfo).port)),
     );
     try {
-      const args = ['bin/klachtflow.js', 'start', '--port', '0', '--data', data()];
+      const args = [klachtflowCli(), 'start', '--port', '0', '--data', data()];
       const r = spawnSync(process.execPath, [...args, '--smtp-port', String(taken)], {
         encoding: 'utf8',
         timeout: 30_000,

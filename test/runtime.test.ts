@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startProcess } from './support/process.js';
+import { klachtflowCli, startProcess } from './support/process.js';
 import { SANNE } from './support/runtime.js';
 
 // The runtime as a person starts it: `klachtflow start` in its own process, on 127.0.0.1.
@@ -55,7 +55,7 @@ describe('runtime: klachtflow start', () => {
     // The report command reads the running service with an officer's code from the data folder.
     const report = spawnSync(
       process.execPath,
-      ['bin/klachtflow.js', 'report', '--from', '2026-01-01', '--to', '2026-12-31', '--url', rt.base, '--data', data],
+      [klachtflowCli(), 'report', '--from', '2026-01-01', '--to', '2026-12-31', '--url', rt.base, '--data', data],
       { encoding: 'utf8' },
     );
     expect(report.status, report.stderr).toBe(0);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { regulationWithoutOfficer } from './support/lint-errors.js';
+import { klachtflowCli } from './support/process.js';
 
 // `klachtflow start` with a regulation the lint finds errors in: a Wkkgz regulation without a
 // klachtenfunctionaris (Wkkgz art. 15). The service does not run real complaints on it; it says
@@ -19,7 +20,7 @@ function start(args: string[]): Promise<{ code: number | null; out: string; runn
   const data = mkdtempSync(join(tmpdir(), 'kf-lint-data-'));
   const child = spawn(
     process.execPath,
-    ['bin/klachtflow.js', 'start', '--port', '0', '--smtp-port', '0', '--clock', 'manual', '--data', data, ...args],
+    [klachtflowCli(), 'start', '--port', '0', '--smtp-port', '0', '--clock', 'manual', '--data', data, ...args],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   children.push(child);

@@ -11,11 +11,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { observed } from '../lambdas/observability.js';
 import { traceAwsClient, traceHeader } from '../lambdas/xray.js';
 import { startDynalite } from '../runtime/dynamodb.js';
+import { createActiveTable } from './support/tables.js';
 
 const ROOT = '1-5759e988-bd862e3fe1be46a994272793';
 const PARENT = '53995c3f42cd8ad8';
@@ -42,14 +43,12 @@ beforeAll(async () => {
       credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
     }),
   );
-  await client.send(
-    new CreateTableCommand({
-      TableName: 'traced',
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-    }),
-  );
+  await createActiveTable(client, {
+    TableName: 'traced',
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+  });
 });
 afterAll(async () => {
   delete process.env._X_AMZN_TRACE_ID;

@@ -70,34 +70,12 @@ const BOUNCED_NL = {
 
 const AUDIENCE_NL = { complainant: 'de klager', respondent: 'de beklaagde', officer: 'medewerkers' } as const;
 
-/** Small words any sentence may say twice ("de klager … de klacht"); they do not make a repetition. */
-const SMALL_WORDS = new Set([
-  'de',
-  'het',
-  'een',
-  'en',
-  'of',
-  'van',
-  'aan',
-  'met',
-  'naar',
-  'door',
-  'in',
-  'op',
-  'is',
-  'u',
-  'uw',
-  'wij',
-  'niet',
-  'over',
-  'wie',
-]);
-
-/** The words that carry meaning in a title: five letters or more, not a small word. */
+/**
+ * The words that carry meaning in a title: five letters or more (the small words any sentence may
+ * say twice, "de klager … de klacht", "van", "naar", "niet", are all shorter).
+ */
 function meaningful(text: string): Set<string> {
-  return new Set(
-    (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => w.length >= 5 && !SMALL_WORDS.has(w)),
-  );
+  return new Set((text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => w.length >= 5));
 }
 
 /** Whether the outcome already names what the step is about: it repeats one of the title's words. */

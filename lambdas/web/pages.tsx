@@ -108,9 +108,17 @@ export function Field(props: {
   );
 }
 
-/** The list of what is wrong, above a form: each item links to its field (WCAG 3.3.1). */
-export function ErrorSummary(props: { errors: Errors }) {
-  const problems = Object.entries(props.errors);
+/**
+ * The list of what is wrong, above a form: each item links to its field (WCAG 3.3.1), in `order`
+ * (the fields as the form shows them, top to bottom) where given: the summary leads through the
+ * form, not through the order in which the checks happened to report (GOV.UK error summary).
+ */
+export function ErrorSummary(props: { errors: Errors; order?: readonly string[] }) {
+  const at = (field: string) => {
+    const i = props.order?.indexOf(field) ?? -1;
+    return i < 0 ? Number.MAX_SAFE_INTEGER : i;
+  };
+  const problems = Object.entries(props.errors).sort(([a], [b]) => at(a) - at(b));
   if (problems.length === 0) return null;
   return (
     <div class="kf-summary" role="alert" aria-labelledby="fouten-kop" tabindex={-1} id="fouten">
@@ -353,9 +361,28 @@ export function ComplaintForm(props: { reg: Regulation; values: Values; errors: 
     const joined = [hint, which].filter(Boolean).join(' ');
     return { optional: by.length === 0, ...(joined ? { hint: joined } : {}) };
   };
+  // The fields in the order the form below shows them, for the error summary.
+  const order = [
+    'role',
+    'variant',
+    'name',
+    'email',
+    'phone',
+    'street',
+    'postcode',
+    'city',
+    'onBehalfOf',
+    'description',
+    ...intakeDimensions(reg).map((d) => `answer-${d.id}`),
+    'incident-day',
+    'contact-day',
+    'respondent',
+    'aboutRole',
+    'consent',
+  ];
   return (
     <Layout reg={reg} title="Klacht indienen" error={problems.length > 0}>
-      <ErrorSummary errors={errors} />
+      <ErrorSummary errors={errors} order={order} />
       <h1 class="utrecht-heading-1">Klacht indienen bij {reg.organisation.name}</h1>
       <p class="utrecht-paragraph">
         Bent u niet tevreden? Vertel het ons. Wij behandelen uw klacht volgens onze klachtenregeling. Alle vragen zijn

@@ -3,6 +3,21 @@
  * got is read from its ready message (never a port picked free first and listened on later).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { inject } from 'vitest';
+
+/**
+ * The script that is `klachtflow` in a child process: `node <this> start --port 0 ...`, the
+ * arguments as a person types them after `npx klachtflow`. It is bin/klachtflow.js compiled from
+ * the working tree at the start of this run (test/support/cli-bundle.ts): the same entry without
+ * tsx compiling the sources again in every process.
+ */
+export function klachtflowCli(): string {
+  const cli = inject('klachtflowCli');
+  if (!cli || !existsSync(cli))
+    throw new Error(`no compiled klachtflow command (${cli}): test/support/global-setup.ts builds it`);
+  return cli;
+}
 
 export interface RuntimeProcess {
   child: ChildProcess;
@@ -25,10 +40,15 @@ export function readyUrl(log: string): string | undefined {
 /**
  * Starts the runtime with `args` (`--port 0 --smtp-port 0` are added; a `--smtp-port` in `args`
  * wins) and resolves once /health answers. Test files run side by side: the default SMTP port 2525
- * would be taken by another file's runtime.
+ * would be taken by another file's runtime. `cli` is the script node runs: this run's compiled
+ * command unless a test asks for bin/klachtflow.js itself.
  */
-export async function startProcess(args: string[], children: ChildProcess[]): Promise<RuntimeProcess> {
-  const child = spawn(process.execPath, ['bin/klachtflow.js', 'start', '--port', '0', '--smtp-port', '0', ...args], {
+export async function startProcess(
+  args: string[],
+  children: ChildProcess[],
+  cli = klachtflowCli(),
+): Promise<RuntimeProcess> {
+  const child = spawn(process.execPath, [cli, 'start', '--port', '0', '--smtp-port', '0', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);

@@ -113,7 +113,16 @@ const DUTCH_DATE = new Intl.DateTimeFormat('nl-NL', {
 
 /** "donderdag 24 september 2026". */
 export function formatDutchDate(date: string | Temporal.PlainDate): string {
-  const d = typeof date === 'string' ? Temporal.PlainDate.from(date) : date;
+  return dutchDateOf(typeof date === 'string' ? date : date.toString());
+}
+
+/**
+ * A date in words, kept once made: every letter and every history line names the same few days
+ * again (the day of receipt, the deadlines), and Intl's formatting was about 1 % of a simulated
+ * year's CPU after the formatter was made once (#19). Defined below `remembered`.
+ */
+function formatDutchDateAfresh(day: string): string {
+  const d = Temporal.PlainDate.from(day);
   return DUTCH_DATE.format(Date.UTC(d.year, d.month - 1, d.day));
 }
 
@@ -135,6 +144,14 @@ function remembered<T>(compute: (key: string) => T, bound = 4096): (key: string)
   };
 }
 
+/**
+ * How many dates in words, reminders and Atw moves are kept: the days the complaints of a day or
+ * two share. More would be memory rather than speed: at 4 096 the runtime kept 3.4 KB more per
+ * closed complaint in test/memory.test.ts (30 against 180 complaints), at 256 about 0.4 KB, at
+ * 64 nothing measurable.
+ */
+const KEPT_ANSWERS = 64;
+
 /** The calendar date of an instant or date string in Europe/Amsterdam (Temporal.PlainDate is immutable, so shared). */
 export const localDate: (at: string) => Temporal.PlainDate = remembered((at) => {
   if (/^\d{4}-\d{2}-\d{2}$/.test(at)) return Temporal.PlainDate.from(at);
@@ -150,6 +167,8 @@ export const localDate: (at: string) => Temporal.PlainDate = remembered((at) => 
 const endOfDayOf = remembered((date) =>
   Temporal.PlainDate.from(date).toZonedDateTime({ timeZone: TIME_ZONE, plainTime: '23:59:59' }).toInstant().toString(),
 );
+
+const dutchDateOf = remembered(formatDutchDateAfresh, KEPT_ANSWERS);
 
 /** The last instant (23:59:59) of a day in Europe/Amsterdam, as an ISO UTC string. */
 export function endOfDay(date: Temporal.PlainDate): string {
@@ -235,14 +254,36 @@ function daysBetween(from: Temporal.PlainDate, to: Temporal.PlainDate): number {
  * general holiday to the next day that is none of these; art. 2 makes a term of at least three
  * days hold at least two such days. Both are checked together until neither moves the end.
  */
-function atwMove(
+export function atwMove(
   start: Temporal.PlainDate,
   anchorDate: Temporal.PlainDate,
   term: Term,
 ): { end: Temporal.PlainDate; steps: ExplanationStep[] } {
+  const needsTwo = atLeastThreeDays(term);
+  const moved = atwMoves(`${start}|${anchorDate}|${needsTwo ? 2 : 1}`);
+  // The steps are the caller's to keep or change; the remembered ones stay as they were made.
+  return { end: moved.end, steps: moved.steps.map((x) => ({ ...x })) };
+}
+
+/**
+ * atwMove's answer depends on the end, the anchor's date and whether art. 2 applies, and not on
+ * the time of day: the same few dates come back for every complaint received on a day. Checking
+ * art. 2 walks every day of the term (six weeks: 42 days through the Temporal polyfill), which
+ * was most of a deadline's time (#19). Kept once computed, bounded like the other answers here.
+ */
+const atwMoves = remembered((key) => {
+  const [start, anchorDate, two] = key.split('|') as [string, string, string];
+  return atwMoveAfresh(Temporal.PlainDate.from(start), Temporal.PlainDate.from(anchorDate), two === '2');
+}, KEPT_ANSWERS);
+
+/** atwMove computed afresh (test/calendar.test.ts holds the remembered answers to it). */
+export function atwMoveAfresh(
+  start: Temporal.PlainDate,
+  anchorDate: Temporal.PlainDate,
+  needsTwo: boolean,
+): { end: Temporal.PlainDate; steps: ExplanationStep[] } {
   const steps: ExplanationStep[] = [];
   let end = start;
-  const needsTwo = atLeastThreeDays(term);
   for (;;) {
     if (atwNonDay(end)) {
       const from = end;
@@ -465,6 +506,27 @@ export function calendarDaysBetween(from: string, to: string): number {
  * Atw does not apply to terms counted backwards, so nothing shifts).
  */
 export function reminderInstant(lastDay: string, before: string | Term, closingDays: readonly string[] = []): string {
+  // A term written out (the regulation's words) is kept; a term given as an object is rare.
+  if (typeof before !== 'string') return reminderInstantAfresh(lastDay, before, closingDays);
+  return reminders(JSON.stringify([lastDay, before, closingDays]));
+}
+
+/**
+ * Reminders fall on the same few days for every dossier with a deadline on the same day, and each
+ * was a time-zone conversion through the Temporal polyfill (about 0.7 % of a simulated year's CPU,
+ * #19): kept once computed, by everything the answer depends on.
+ */
+const reminders = remembered((key) => {
+  const [lastDay, before, closingDays] = JSON.parse(key) as [string, string, string[]];
+  return reminderInstantAfresh(lastDay, before, closingDays);
+}, KEPT_ANSWERS);
+
+/** reminderInstant computed afresh (test/calendar.test.ts holds the remembered answers to it). */
+export function reminderInstantAfresh(
+  lastDay: string,
+  before: string | Term,
+  closingDays: readonly string[] = [],
+): string {
   const d = addTerm(Temporal.PlainDate.from(lastDay), parseTerm(before), new Set(closingDays), -1);
   return d.toZonedDateTime({ timeZone: TIME_ZONE, plainTime: '09:00' }).toInstant().toString();
 }

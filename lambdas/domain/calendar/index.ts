@@ -1,3 +1,4 @@
 export * from './deadline.js';
 export * from './holidays.js';
+export * from './instant.js';
 export * from './term.js';

@@ -8,6 +8,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { LetterKind } from '../../../statemachines/model.js';
+import { toSecond } from '../calendar/instant.js';
 import type { DossierView, EventBody, QueuedLetter } from '../dossier.js';
 import { ConflictError, LetterRejectedError, NotFoundError } from '../errors.js';
 import { PAGE_LINK, renderLetter } from '../letters.js';
@@ -44,15 +45,6 @@ export function erasurePayload(
   d: Extract<EventBody, { type: 'retention.scheduled' }>['data'],
 ): ReminderPayload {
   return { kind: 'erase', dossierId, name: d.name };
-}
-
-/**
- * An instant as the dossier writes its times: ISO to the second ("…T07:00:00Z"). Indexes compare
- * these as strings, and "…00Z" sorts after "…00.000Z", so whatever is compared with them is
- * written the same way.
- */
-export function toSecond(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** The procedure's shared core: the regulation, the clock, decide-and-append, the outbox. */

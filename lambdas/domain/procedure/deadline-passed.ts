@@ -5,6 +5,7 @@
  */
 import { CONTROL_OUTCOMES, findStep } from '../../../statemachines/ladder.js';
 import { computeDeadline } from '../calendar/deadline.js';
+import { toSecond } from '../calendar/instant.js';
 import { deadlineId, type EventBody, project } from '../dossier.js';
 import type { Core } from './core.js';
 import { cursorFor, EXECUTION_LIFETIME_SECONDS, escalationRole } from './deadlines.js';
@@ -125,7 +126,7 @@ export async function deadlinePassed(
       step: p.step,
       outcome: CONTROL_OUTCOMES.rearm,
       timeoutSeconds: Math.max(60, Math.ceil((next - Date.parse(now)) / 1000)),
-      dueAt: new Date(next).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      dueAt: toSecond(next),
     };
     return bodies;
   });

@@ -8,6 +8,7 @@ import { findStep, type LadderStep, resolveOutcome } from '../../../statemachine
 import type { Regulation, Step } from '../../../statemachines/model.js';
 import { ANCHOR_LABELS } from '../../../statemachines/vocabulary.js';
 import { computeDeadline, localDate, reminderInstant } from '../calendar/deadline.js';
+import { toSecond } from '../calendar/instant.js';
 import { describeTerm } from '../calendar/term.js';
 import {
   type DeadlineData,
@@ -168,7 +169,7 @@ export function cursorFor(view: DossierView, at: LadderStep, now: string, execut
   return {
     step: at.step.id,
     timeoutSeconds: Math.max(1, Math.ceil((waitUntil - nowMs) / 1000)),
-    dueAt: new Date(waitUntil).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    dueAt: toSecond(waitUntil),
   };
 }
 

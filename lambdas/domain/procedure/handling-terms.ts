@@ -15,6 +15,7 @@
 import type { ProcedureTerm, Regulation, Step } from '../../../statemachines/model.js';
 import { stepsInSpan } from '../../../statemachines/vocabulary.js';
 import { computeDeadline, DeadlineError, reminderInstant } from '../calendar/deadline.js';
+import { toSecond } from '../calendar/instant.js';
 import { describeTerm, parseTerm } from '../calendar/term.js';
 import { type DeadlineData, type DeadlineView, type DossierView, type EventBody, project } from '../dossier.js';
 import { ConflictError, ForbiddenError, UnprocessableError } from '../errors.js';
@@ -194,7 +195,7 @@ function scheduleNames(view: DossierView, run: DeadlineView) {
 
 /** One second after the last instant of the last day: Scheduler fires within the minute it names. */
 function afterEnd(dueAt: string): string {
-  return new Date(Date.parse(dueAt) + 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return toSecond(Date.parse(dueAt) + 1000);
 }
 
 /** The reminder before the end and the end itself, as one-time schedules (made once per end). */

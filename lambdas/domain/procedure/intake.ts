@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { ulid } from 'ulid';
 import { intakeDimensions } from '../../../statemachines/vocabulary.js';
 import { computeDeadline, localDate } from '../calendar/deadline.js';
+import { toSecond } from '../calendar/instant.js';
 import { describeTerm, parseTerm } from '../calendar/term.js';
 import { type DossierView, type EventBody, project, type ReceivedData } from '../dossier.js';
 import { ConflictError, ForbiddenError, UnprocessableError } from '../errors.js';
@@ -77,7 +78,7 @@ export async function register(
       );
     }
   }
-  const receipt = receivedAt ? new Date(receivedAt).toISOString().replace(/\.\d{3}Z$/, 'Z') : now;
+  const receipt = receivedAt ? toSecond(Date.parse(receivedAt)) : now;
   const id = ulid(core.deps.clock.now().getTime()).toLowerCase();
   const accessToken = randomBytes(16).toString('base64url');
   const reference = await core.deps.store.nextReference(reg.id, localDate(receipt).year);

@@ -7,8 +7,10 @@
  * recovery and the local start-up run it. Kept out of the Procedure facade, which every
  * task function bundles: the recovery function reaches it through `Procedure.with`.
  */
+
+import { toSecond } from '../calendar/instant.js';
 import type { DossierEvent, DossierView, EventBody } from '../dossier.js';
-import { type Core, erasurePayload, reminderPayload, toSecond } from './core.js';
+import { type Core, erasurePayload, reminderPayload } from './core.js';
 import { INTAKE_RECOVERY_GRACE_SECONDS } from './intake.js';
 
 /**
