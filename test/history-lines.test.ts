@@ -70,7 +70,9 @@ function repeatedPhrase(line: string): string | undefined {
 function emptyPart(line: string): string | undefined {
   const stacked = line.split(/[.?!](?:\s|$)/).find((s) => (s.match(/:/g) ?? []).length >= 3);
   if (stacked) return stacked;
-  return /:\s*[.,:;)]|:\s*$|""|\(\s*\)|\bundefined\b|\bnull\b|\bNaN\b|\s[.,:;]|\.\.(?!\.)|^\s*[.:]/.exec(line)?.[0];
+  return /:\s*[.,:;)]|:\s*$|""|\(\s*\)|\bundefined\b|\bnull\b|\bNaN\b|\s[.,:;]|\.\.(?!\.)|[?!]\.|^\s*[.:]/.exec(
+    line,
+  )?.[0];
 }
 
 /** What is wrong with a line, if anything. */
@@ -111,6 +113,8 @@ describe('the judge', () => {
       emptyPart('Keuze van de klager: verder met de klacht of afsluiten: Verder naar: Behandeling door de manager.'),
     ).toBeDefined();
     expect(emptyPart('Stap begonnen: Vooronderzoek. Aan zet: Klachtenfunctionaris.')).toBeUndefined();
+    // Punctuation stacked after a letter's subject that asks a question.
+    expect(emptyPart('Brief aan de klager: Herinnering: wilt u verder met uw klacht?.')).toBe('?.');
   });
 });
 

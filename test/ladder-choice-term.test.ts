@@ -73,10 +73,13 @@ describe('the complainant’s term to ask for the next rung', () => {
     expect(d.history.map((h: any) => h.text)).toEqual(
       expect.arrayContaining([
         'Termijn vervallen: Keuze van de klager: verder met de klacht of afsluiten (de klager heeft binnen de termijn niet gereageerd).',
-        'Keuze van de klager: verder met de klacht of afsluiten: Geen antwoord van de klager binnen de termijn.',
+        'Geen antwoord van de klager binnen de termijn om te kiezen.',
+        'Brief aan de klager: Herinnering: wilt u verder met uw klacht?',
         'Dossier gesloten: niet opgelost.',
       ]),
     );
+    // No line ends twice (the reminder's subject asks a question: it read "…klacht?." before).
+    expect(d.history.map((h: any) => h.text).filter((t: string) => /[?!.]\.$/.test(t))).toEqual([]);
     const mails = await mailsOf(rt, s.reference);
     const closure = mails.find((m) => m.subject.includes('afgesloten'));
     expect(closure?.text).toContain(NO_ANSWER_NOTE);

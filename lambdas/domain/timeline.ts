@@ -213,9 +213,11 @@ export function timeline(reg: Regulation, events: readonly DossierEvent[]): Time
         if (e.data.audience !== 'officer')
           add(
             e,
-            `Brief aan ${AUDIENCE_NL[e.data.audience]}: ${e.data.subject.replace(/^\[[^\]]*\]\s*/, '')}${
-              e.data.undeliverable.length ? ' (geen e-mailadres: per post)' : ''
-            }.`,
+            sentence(
+              `Brief aan ${AUDIENCE_NL[e.data.audience]}: ${e.data.subject.replace(/^\[[^\]]*\]\s*/, '')}${
+                e.data.undeliverable.length ? ' (geen e-mailadres: per post)' : ''
+              }`,
+            ),
             'klachtflow',
           );
         break;
