@@ -166,8 +166,6 @@ const LOCAL_CONFIGURATION_SET = 'klachtflow';
 /** The local inbound-mail bucket (runtime/aws-endpoint.ts keeps it in <data>/files). */
 const LOCAL_BUCKET = 'klachtflow-files';
 const ACCOUNT = '000000000000';
-/** Dummy credentials: nothing local checks them, and nothing may need real ones. */
-const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 const fn = (name: string) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:klachtflow-${name}`;
 
 /** The manual clock's time is kept on disk, so a restarted runtime goes on where it was. */
@@ -297,7 +295,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const s3Client = new S3Client({
     region: REGION,
     endpoint: awsEndpoint,
-    credentials: CREDENTIALS,
+    // The local dummy credentials; S3 keeps the SDK's own signer (its payload hash headers).
+    credentials: LOCAL_SDK_AUTH.credentials,
     forcePathStyle: true,
     // The local endpoint computes no checksums; AWS's S3 does (the SDK's default there).
     requestChecksumCalculation: 'WHEN_REQUIRED',

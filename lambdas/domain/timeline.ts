@@ -6,7 +6,6 @@
  * sent-receipts) is left out; notes on blameworthy conduct never appear here (#8: only their
  * readers see them, on their own part of the dossier page).
  */
-
 import { findStep, NO_ANSWER } from '../../statemachines/ladder.js';
 import { capitalise } from '../../statemachines/letter-content.js';
 import type { Regulation } from '../../statemachines/model.js';
@@ -144,9 +143,8 @@ function stepStartedLine(reg: Regulation, stepId: string, assignee: string): str
   if (step?.kind === 'await-choice') return 'De klager mag kiezen: verder met de klacht of afsluiten.';
   const title = step?.title ?? stepId;
   const role = assignee === 'complainant' ? 'de klager' : (reg.roles.find((r) => r.id === assignee)?.title ?? assignee);
-  const named = meaningful(title);
   const first = [...meaningful(role)][0];
-  return first && named.has(first)
+  return first && meaningful(title).has(first)
     ? `Stap begonnen: ${sentence(title)}`
     : `Stap begonnen: ${sentence(title)} Aan zet: ${role}.`;
 }
@@ -204,8 +202,9 @@ export function timeline(reg: Regulation, events: readonly DossierEvent[]): Time
       case 'handover':
         add(e, `Overgedragen aan ${role(e.data.to)}. Reden: ${e.data.reason}`);
         break;
-      case 'letter.queued':
-        letters.set(e.data.letterId, e.data.subject.replace(/^\[[^\]]*\]\s*/, ''));
+      case 'letter.queued': {
+        const subject = e.data.subject.replace(/^\[[^\]]*\]\s*/, '');
+        letters.set(e.data.letterId, subject);
         // Every letter is klachtflow's, written from the regulation's texts, whoever's commit queued
         // it: a step's end letters go out with the officer's decision or with the ladder's next
         // begin, whichever writes first (procedure/ladder-tasks.ts), and the history must not name
@@ -214,13 +213,14 @@ export function timeline(reg: Regulation, events: readonly DossierEvent[]): Time
           add(
             e,
             sentence(
-              `Brief aan ${AUDIENCE_NL[e.data.audience]}: ${e.data.subject.replace(/^\[[^\]]*\]\s*/, '')}${
+              `Brief aan ${AUDIENCE_NL[e.data.audience]}: ${subject}${
                 e.data.undeliverable.length ? ' (geen e-mailadres: per post)' : ''
               }`,
             ),
             'klachtflow',
           );
         break;
+      }
       case 'letter.failed':
         add(e, 'Een brief kon niet worden verstuurd. Een medewerker moet hem op een andere manier bezorgen.');
         break;
