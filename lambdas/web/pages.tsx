@@ -109,6 +109,20 @@ export function Field(props: {
 }
 
 /**
+ * The ids in a rendered form, top to bottom: the order of its fields as the page shows them. Read
+ * from what the form renders (hono/jsx writes each attribute as ` id="…"`, escaped), so the order
+ * cannot drift from the page.
+ */
+export function idsInOrder(rendered: string): string[] {
+  const decode = (v: string) =>
+    v.replace(
+      /&(quot|#39|lt|gt|amp);/g,
+      (_, e: string) => ({ quot: '"', '#39': "'", lt: '<', gt: '>', amp: '&' })[e] ?? '',
+    );
+  return [...rendered.matchAll(/<[a-z][^>]*?\sid="([^"]*)"/g)].map((m) => decode(m[1] ?? ''));
+}
+
+/**
  * The list of what is wrong, above a form: each item links to its field (WCAG 3.3.1), in `order`
  * (the fields as the form shows them, top to bottom) where given: the summary leads through the
  * form, not through the order in which the checks happened to report (GOV.UK error summary).
@@ -361,25 +375,199 @@ export function ComplaintForm(props: { reg: Regulation; values: Values; errors: 
     const joined = [hint, which].filter(Boolean).join(' ');
     return { optional: by.length === 0, ...(joined ? { hint: joined } : {}) };
   };
-  // The fields in the order the form below shows them, for the error summary.
-  const order = [
-    'role',
-    'variant',
-    'name',
-    'email',
-    'phone',
-    'street',
-    'postcode',
-    'city',
-    'onBehalfOf',
-    'description',
-    ...intakeDimensions(reg).map((d) => `answer-${d.id}`),
-    'incident-day',
-    'contact-day',
-    'respondent',
-    'aboutRole',
-    'consent',
-  ];
+  const form = (
+    <form method="post" action="/klacht-indienen" novalidate class="utrecht-form">
+      <input type="hidden" name="formulier" value={props.formId} />
+      <Radios
+        name="role"
+        legend="Wie dient de klacht in?"
+        options={reg.eligibility.roles.map((r) => ({ value: r.role, label: ROLE_LABELS[r.role] }))}
+        values={values}
+        errors={errors}
+      />
+      {reg.eligibility.minimumAgeAlone ? (
+        <p class="utrecht-paragraph kf-hint">
+          {/* Said as the whole form says it, "u" (a child reads the same form as a parent). */}
+          Bent u {reg.eligibility.minimumAgeAlone.age} jaar of ouder? Dan mag u zelf een klacht indienen. Bent u jonger?
+          Dan doet een ouder of voogd het voor u.
+        </p>
+      ) : null}
+      {reg.intake.variants.length > 1 ? (
+        <Radios
+          name="variant"
+          legend="Bij wie wilt u de klacht neerleggen?"
+          options={reg.intake.variants.map((v) => ({
+            value: v.id,
+            label: v.title,
+            ...(v.description ? { hint: v.description } : {}),
+          }))}
+          values={values}
+          errors={errors}
+        />
+      ) : null}
+      <h2 class="utrecht-heading-2">Uw gegevens</h2>
+      <p class="utrecht-paragraph kf-hint">
+        We hebben ze nodig om contact met u op te nemen over uw klacht. Vul ten minste één manier in om u te bereiken.
+      </p>
+      <Text id="name" label="Uw naam" values={values} errors={errors} autocomplete="name" />
+      <Text
+        id="email"
+        label="E-mailadres"
+        type="email"
+        {...need('email', 'Dan krijgt u de bevestiging en de brieven per e-mail.')}
+        values={values}
+        errors={errors}
+        autocomplete="email"
+      />
+      <Text
+        id="phone"
+        label="Telefoonnummer"
+        type="tel"
+        {...need('phone')}
+        values={values}
+        errors={errors}
+        autocomplete="tel"
+      />
+      <Text
+        id="street"
+        label="Straat en huisnummer"
+        {...need('address')}
+        values={values}
+        errors={errors}
+        autocomplete="street-address"
+      />
+      <Text
+        id="postcode"
+        label="Postcode"
+        {...need('address', 'Bijvoorbeeld 1234 AB.')}
+        values={values}
+        errors={errors}
+        autocomplete="postal-code"
+      />
+      <Text
+        id="city"
+        label="Woonplaats"
+        {...need('address')}
+        values={values}
+        errors={errors}
+        autocomplete="address-level2"
+      />
+      <Text
+        id="onBehalfOf"
+        label="Klaagt u namens iemand anders? Vul dan zijn of haar naam in"
+        optional
+        values={values}
+        errors={errors}
+      />
+      <h2 class="utrecht-heading-2">Uw klacht</h2>
+      <Field
+        id="description"
+        label="Wat is er gebeurd? Waarover bent u ontevreden?"
+        error={errors.description}
+        hint="Schrijf het in uw eigen woorden. Zo lang als u wilt."
+      >
+        <textarea
+          class="utrecht-textarea utrecht-textarea--html-textarea"
+          id="description"
+          name="description"
+          rows={8}
+          aria-invalid={errors.description ? 'true' : undefined}
+          aria-describedby={describedBy('description', true, errors.description)}
+        >
+          {values.description ?? ''}
+        </textarea>
+      </Field>
+      {intakeDimensions(reg).map((d) => (
+        <ReportQuestion id={d.id} question={d.question} choices={d.values} values={values} errors={errors} />
+      ))}
+      <DateField
+        prefix="incident"
+        legend="Wanneer gebeurde het?"
+        hint="Bijvoorbeeld 20 8 2026. Weet u het niet precies? Vul dan ongeveer in."
+        optional={need('incidentDate').optional}
+        values={values}
+        errors={errors}
+      />
+      {lastContact ? (
+        <DateField
+          prefix="contact"
+          legend="Wanneer had u voor het laatst contact met ons?"
+          hint={`U kunt klagen tot ${describeTerm(parseTerm(lastContact.term))} na het laatste contact. Bijvoorbeeld 1 9 2026.`}
+          optional
+          values={values}
+          errors={errors}
+        />
+      ) : null}
+      <Text
+        id="respondent"
+        label="Over wie gaat uw klacht?"
+        {...need('respondent', 'Bijvoorbeeld de naam van een medewerker of een team.')}
+        values={values}
+        errors={errors}
+      />
+      {aboutRole && aboutTitle ? (
+        <div class="kf-choice kf-field">
+          <input
+            class="utrecht-checkbox utrecht-checkbox--html-input"
+            type="checkbox"
+            id="aboutRole"
+            name="aboutRole"
+            value={aboutRole.role}
+            checked={values.aboutRole === aboutRole.role}
+          />
+          <label class="utrecht-form-label utrecht-form-label--checkbox" for="aboutRole">
+            Mijn klacht gaat over de {aboutTitle.toLowerCase()} zelf (niet verplicht). Dan behandelt iemand anders uw
+            klacht.
+          </label>
+        </div>
+      ) : null}
+      {support.length ? (
+        <div class="kf-field">
+          <div class="kf-choice">
+            <input
+              class="utrecht-checkbox utrecht-checkbox--html-input"
+              type="checkbox"
+              id="wantsSupport"
+              name="wantsSupport"
+              value="ja"
+              checked={values.wantsSupport === 'ja'}
+            />
+            <label class="utrecht-form-label utrecht-form-label--checkbox" for="wantsSupport">
+              Ik wil gratis hulp bij mijn klacht (niet verplicht)
+            </label>
+          </div>
+          {support.map((r) => (
+            <p class="utrecht-paragraph kf-hint">
+              {r.name}: {r.contact.phone ?? ''} {r.contact.web ?? ''}
+            </p>
+          ))}
+        </div>
+      ) : null}
+      <Consent values={values} errors={errors}>
+        Ik geef {reg.organisation.name} toestemming mijn gegevens te gebruiken om mijn klacht te behandelen.
+      </Consent>
+      <h2 class="utrecht-heading-2">Wat gebeurt er na het versturen?</h2>
+      <ul class="utrecht-unordered-list">
+        <li>
+          U ziet meteen uw kenmerk en een persoonlijke link om uw klacht te volgen. Kwijt?{' '}
+          <a class="utrecht-link" href="/klacht/link-kwijt">
+            Vraag een nieuwe link aan
+          </a>
+          .
+        </li>
+        {nextSteps(reg, values.variant).map((line) => (
+          <li>{line}</li>
+        ))}
+      </ul>
+      <button type="submit" class="utrecht-button utrecht-button--primary-action utrecht-button--submit">
+        Verstuur uw klacht
+      </button>
+    </form>
+  );
+  // The error summary follows the form as this regulation yields it, top to bottom: the ids of
+  // the rendered form in document order, so a field the regulation adds, drops or moves is in
+  // its place without a second list to keep in step (GOV.UK error summary).
+  const order = idsInOrder(String(form));
   return (
     <Layout reg={reg} title="Klacht indienen" error={problems.length > 0}>
       <ErrorSummary errors={errors} order={order} />
@@ -388,193 +576,7 @@ export function ComplaintForm(props: { reg: Regulation; values: Values; errors: 
         Bent u niet tevreden? Vertel het ons. Wij behandelen uw klacht volgens onze klachtenregeling. Alle vragen zijn
         verplicht, tenzij er "(niet verplicht)" staat.
       </p>
-      <form method="post" action="/klacht-indienen" novalidate class="utrecht-form">
-        <input type="hidden" name="formulier" value={props.formId} />
-        <Radios
-          name="role"
-          legend="Wie dient de klacht in?"
-          options={reg.eligibility.roles.map((r) => ({ value: r.role, label: ROLE_LABELS[r.role] }))}
-          values={values}
-          errors={errors}
-        />
-        {reg.eligibility.minimumAgeAlone ? (
-          <p class="utrecht-paragraph kf-hint">
-            {/* Said as the whole form says it, "u" (a child reads the same form as a parent). */}
-            Bent u {reg.eligibility.minimumAgeAlone.age} jaar of ouder? Dan mag u zelf een klacht indienen. Bent u
-            jonger? Dan doet een ouder of voogd het voor u.
-          </p>
-        ) : null}
-        {reg.intake.variants.length > 1 ? (
-          <Radios
-            name="variant"
-            legend="Bij wie wilt u de klacht neerleggen?"
-            options={reg.intake.variants.map((v) => ({
-              value: v.id,
-              label: v.title,
-              ...(v.description ? { hint: v.description } : {}),
-            }))}
-            values={values}
-            errors={errors}
-          />
-        ) : null}
-        <h2 class="utrecht-heading-2">Uw gegevens</h2>
-        <p class="utrecht-paragraph kf-hint">
-          We hebben ze nodig om contact met u op te nemen over uw klacht. Vul ten minste één manier in om u te bereiken.
-        </p>
-        <Text id="name" label="Uw naam" values={values} errors={errors} autocomplete="name" />
-        <Text
-          id="email"
-          label="E-mailadres"
-          type="email"
-          {...need('email', 'Dan krijgt u de bevestiging en de brieven per e-mail.')}
-          values={values}
-          errors={errors}
-          autocomplete="email"
-        />
-        <Text
-          id="phone"
-          label="Telefoonnummer"
-          type="tel"
-          {...need('phone')}
-          values={values}
-          errors={errors}
-          autocomplete="tel"
-        />
-        <Text
-          id="street"
-          label="Straat en huisnummer"
-          {...need('address')}
-          values={values}
-          errors={errors}
-          autocomplete="street-address"
-        />
-        <Text
-          id="postcode"
-          label="Postcode"
-          {...need('address', 'Bijvoorbeeld 1234 AB.')}
-          values={values}
-          errors={errors}
-          autocomplete="postal-code"
-        />
-        <Text
-          id="city"
-          label="Woonplaats"
-          {...need('address')}
-          values={values}
-          errors={errors}
-          autocomplete="address-level2"
-        />
-        <Text
-          id="onBehalfOf"
-          label="Klaagt u namens iemand anders? Vul dan zijn of haar naam in"
-          optional
-          values={values}
-          errors={errors}
-        />
-        <h2 class="utrecht-heading-2">Uw klacht</h2>
-        <Field
-          id="description"
-          label="Wat is er gebeurd? Waarover bent u ontevreden?"
-          error={errors.description}
-          hint="Schrijf het in uw eigen woorden. Zo lang als u wilt."
-        >
-          <textarea
-            class="utrecht-textarea utrecht-textarea--html-textarea"
-            id="description"
-            name="description"
-            rows={8}
-            aria-invalid={errors.description ? 'true' : undefined}
-            aria-describedby={describedBy('description', true, errors.description)}
-          >
-            {values.description ?? ''}
-          </textarea>
-        </Field>
-        {intakeDimensions(reg).map((d) => (
-          <ReportQuestion id={d.id} question={d.question} choices={d.values} values={values} errors={errors} />
-        ))}
-        <DateField
-          prefix="incident"
-          legend="Wanneer gebeurde het?"
-          hint="Bijvoorbeeld 20 8 2026. Weet u het niet precies? Vul dan ongeveer in."
-          optional={need('incidentDate').optional}
-          values={values}
-          errors={errors}
-        />
-        {lastContact ? (
-          <DateField
-            prefix="contact"
-            legend="Wanneer had u voor het laatst contact met ons?"
-            hint={`U kunt klagen tot ${describeTerm(parseTerm(lastContact.term))} na het laatste contact. Bijvoorbeeld 1 9 2026.`}
-            optional
-            values={values}
-            errors={errors}
-          />
-        ) : null}
-        <Text
-          id="respondent"
-          label="Over wie gaat uw klacht?"
-          {...need('respondent', 'Bijvoorbeeld de naam van een medewerker of een team.')}
-          values={values}
-          errors={errors}
-        />
-        {aboutRole && aboutTitle ? (
-          <div class="kf-choice kf-field">
-            <input
-              class="utrecht-checkbox utrecht-checkbox--html-input"
-              type="checkbox"
-              id="aboutRole"
-              name="aboutRole"
-              value={aboutRole.role}
-              checked={values.aboutRole === aboutRole.role}
-            />
-            <label class="utrecht-form-label utrecht-form-label--checkbox" for="aboutRole">
-              Mijn klacht gaat over de {aboutTitle.toLowerCase()} zelf (niet verplicht). Dan behandelt iemand anders uw
-              klacht.
-            </label>
-          </div>
-        ) : null}
-        {support.length ? (
-          <div class="kf-field">
-            <div class="kf-choice">
-              <input
-                class="utrecht-checkbox utrecht-checkbox--html-input"
-                type="checkbox"
-                id="wantsSupport"
-                name="wantsSupport"
-                value="ja"
-                checked={values.wantsSupport === 'ja'}
-              />
-              <label class="utrecht-form-label utrecht-form-label--checkbox" for="wantsSupport">
-                Ik wil gratis hulp bij mijn klacht (niet verplicht)
-              </label>
-            </div>
-            {support.map((r) => (
-              <p class="utrecht-paragraph kf-hint">
-                {r.name}: {r.contact.phone ?? ''} {r.contact.web ?? ''}
-              </p>
-            ))}
-          </div>
-        ) : null}
-        <Consent values={values} errors={errors}>
-          Ik geef {reg.organisation.name} toestemming mijn gegevens te gebruiken om mijn klacht te behandelen.
-        </Consent>
-        <h2 class="utrecht-heading-2">Wat gebeurt er na het versturen?</h2>
-        <ul class="utrecht-unordered-list">
-          <li>
-            U ziet meteen uw kenmerk en een persoonlijke link om uw klacht te volgen. Kwijt?{' '}
-            <a class="utrecht-link" href="/klacht/link-kwijt">
-              Vraag een nieuwe link aan
-            </a>
-            .
-          </li>
-          {nextSteps(reg, values.variant).map((line) => (
-            <li>{line}</li>
-          ))}
-        </ul>
-        <button type="submit" class="utrecht-button utrecht-button--primary-action utrecht-button--submit">
-          Verstuur uw klacht
-        </button>
-      </form>
+      {form}
     </Layout>
   );
 }

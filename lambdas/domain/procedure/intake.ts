@@ -254,7 +254,15 @@ export function checkEligibility(core: Core, input: ComplaintInput, required: re
   }
   const missing = missingFields(input, required);
   const first = missing[0];
-  if (first) throw new UnprocessableError(missing.map((m) => m[2]).join(' '), first[1]);
+  // Each missing field with its own message, so a form shows each beside its field and links
+  // each from its error summary (a variant may require several: SWT's e-mail variant name,
+  // address and description).
+  if (first)
+    throw new UnprocessableError(
+      missing.map((m) => m[2]).join(' '),
+      first[1],
+      missing.map((m) => ({ path: m[1], message: m[2] })),
+    );
   const c = input.complainant;
   const today = localDate(core.now()).toString();
   for (const field of ['incidentDate', 'lastContactDate'] as const) {
