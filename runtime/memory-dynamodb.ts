@@ -28,10 +28,14 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 
 const require = createRequire(import.meta.url);
 const validations = require('dynalite/validations/index.js');
-// A node_modules installed before the patch's last change (patch-package runs on npm install):
-// without its hook every request would be parsed again, silently slower. Said at once instead.
+// A node_modules installed before the patch's last change (patch-package runs on npm install and
+// cannot apply a changed patch over the old one): without its hook every request would be parsed
+// again, silently slower. Said at once instead, with what mends it (about 3 s).
 if (validations.parseExpressionHook !== true)
-  throw new Error('dynalite is without the project patch (patches/dynalite+4.0.0.patch): run `npx patch-package`.');
+  throw new Error(
+    'dynalite in node_modules is without the current project patch (patches/dynalite+4.0.0.patch): ' +
+      'run `rm -rf node_modules/dynalite && npm install` to install it again with the patch.',
+  );
 // transactWriteItems: the project's patch of dynalite (patches/dynalite+4.0.0.patch, #19).
 const ACTIONS = ['putItem', 'getItem', 'updateItem', 'deleteItem', 'query', 'transactWriteItems'] as const;
 type Action = (typeof ACTIONS)[number];
