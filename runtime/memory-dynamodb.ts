@@ -28,6 +28,14 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 
 const require = createRequire(import.meta.url);
 const validations = require('dynalite/validations/index.js');
+// A node_modules installed before the patch's last change (patch-package runs on npm install and
+// cannot apply a changed patch over the old one): without its hook every request would be parsed
+// again, silently slower. Said at once instead, with what mends it (about 3 s).
+if (validations.parseExpressionHook !== true)
+  throw new Error(
+    'dynalite in node_modules is without the current project patch (patches/dynalite+4.0.0.patch): ' +
+      'run `rm -rf node_modules/dynalite && npm install` to install it again with the patch.',
+  );
 // transactWriteItems: the project's patch of dynalite (patches/dynalite+4.0.0.patch, #19).
 const ACTIONS = ['putItem', 'getItem', 'updateItem', 'deleteItem', 'query', 'transactWriteItems'] as const;
 type Action = (typeof ACTIONS)[number];
@@ -51,8 +59,7 @@ const actions = Object.fromEntries(ACTIONS.map((a) => [a, require(`dynalite/acti
  * are holes; each request gets a fresh copy of the tree (dynalite rewrites key conditions and
  * update sections in place) with its own value objects in the holes, exactly where the parser put
  * them, and marks the names and values it used, as the parse itself does. A parse that found a
- * mistake is remembered as its message. Only inside the memory store's own (synchronous)
- * validation, and a dynalite server's that asks for it (the runtime's: rememberingParses).
+ * mistake is remembered as its message. Only for the stores that ask for it (rememberedParse below).
  */
 const PARSE_MEMO_SIZE = 2000;
 /** A hole in a remembered tree: the request's value of this name goes here. */
@@ -63,7 +70,6 @@ const parseMemo = new Map<
   string,
   { tree: unknown; names: string[]; values: string[]; between: [string | undefined, string | undefined][] }
 >();
-let memoActive = false;
 /** How many parses were answered from memory (tests see that a server validates through the memo). */
 let parsesRemembered = 0;
 export const rememberedParses = () => parsesRemembered;
@@ -136,58 +142,51 @@ function filled(node: unknown, vals: Record<string, unknown>): unknown {
   return out;
 }
 
-for (const [id, parser] of [
-  ['condition', require('dynalite/db/conditionParser.js')],
-  ['update', require('dynalite/db/updateParser.js')],
-  ['projection', require('dynalite/db/projectionParser.js')],
-] as [string, { parse: (str: string, options: { context: any }) => unknown }][]) {
-  const parse = parser.parse;
-  parser.parse = (str, options) => {
-    const context = options?.context;
-    if (!memoActive || !context) return parse(str, options);
-    const vals: Record<string, unknown> = context.attrVals ?? {};
-    if (context.attrVals != null && VALUE_DEPENDENT.test(str)) return parse(str, options);
-    const valueTypes = Object.keys(vals).map((k) => `${k}=${typeOf(vals[k])}`);
-    const key = `${id}\u0000${context.isKeyCondition ? 'key' : ''}\u0000${str}\u0000${JSON.stringify(context.attrNames ?? null)}\u0000${valueTypes.join(',')}`;
-    const known = parseMemo.get(key);
-    if (known && (known.between.length === 0 || betweenPasses(known.between, vals, context.compare))) {
-      parsesRemembered++;
-      for (const n of known.names) delete context.unusedAttrNames[n];
-      for (const n of known.values) delete context.unusedAttrVals[n];
-      return filled(known.tree, vals);
-    }
-    const namesBefore = Object.keys(context.unusedAttrNames ?? {});
-    const valuesBefore = Object.keys(context.unusedAttrVals ?? {});
-    const tree = parse(str, options);
-    // A refused BETWEEN (the parser answers a mistake as its message) may be refused for its
-    // bounds' content: not remembered, the next request's bounds are checked by the parse itself.
-    if (typeof tree === 'string' && BETWEEN.test(str)) return tree;
-    if (parseMemo.size >= PARSE_MEMO_SIZE) parseMemo.delete(parseMemo.keys().next().value as string);
-    const byObject = new Map<unknown, string>();
-    for (const k of Object.keys(vals)) if (vals[k] && typeof vals[k] === 'object') byObject.set(vals[k], k);
-    const template = withHoles(tree, byObject);
-    parseMemo.set(key, {
-      tree: template,
-      between: betweenBounds(template),
-      names: namesBefore.filter((n) => !(n in context.unusedAttrNames)),
-      values: valuesBefore.filter((n) => !(n in context.unusedAttrVals)),
-    });
-    return tree;
-  };
-}
+type Parser = { parse: (str: string, options: { context: any }) => unknown };
+/** dynalite's expression parsers, by the name a remembered parse is kept under. */
+const PARSERS = new Map<Parser, string>([
+  [require('dynalite/db/conditionParser.js'), 'condition'],
+  [require('dynalite/db/updateParser.js'), 'update'],
+  [require('dynalite/db/projectionParser.js'), 'projection'],
+]);
 
 /**
- * Runs one of dynalite's (synchronous) validations with its parses remembered, as this store's own
- * validation runs: dynalite's server in the runtime asks for it (runtime/dynamodb.ts, #19).
+ * One expression parsed as `parser.parse` parses it, remembered as said above. dynalite calls it in
+ * place of its parser for a store whose options carry it (`parseExpression`, the hook in
+ * patches/dynalite+4.0.0.patch): this memory store, and the dynalite servers the runtime and the
+ * bench start with `rememberParses` (runtime/dynamodb.ts, #19).
  */
-export function rememberingParses<T>(validate: () => T): T {
-  const before = memoActive;
-  memoActive = true;
-  try {
-    return validate();
-  } finally {
-    memoActive = before;
+export function rememberedParse(parser: Parser, str: string, context: any): unknown {
+  const id = PARSERS.get(parser);
+  if (id === undefined || !context) return parser.parse(str, { context });
+  const vals: Record<string, unknown> = context.attrVals ?? {};
+  if (context.attrVals != null && VALUE_DEPENDENT.test(str)) return parser.parse(str, { context });
+  const valueTypes = Object.keys(vals).map((k) => `${k}=${typeOf(vals[k])}`);
+  const key = `${id}\u0000${context.isKeyCondition ? 'key' : ''}\u0000${str}\u0000${JSON.stringify(context.attrNames ?? null)}\u0000${valueTypes.join(',')}`;
+  const known = parseMemo.get(key);
+  if (known && (known.between.length === 0 || betweenPasses(known.between, vals, context.compare))) {
+    parsesRemembered++;
+    for (const n of known.names) delete context.unusedAttrNames[n];
+    for (const n of known.values) delete context.unusedAttrVals[n];
+    return filled(known.tree, vals);
   }
+  const namesBefore = Object.keys(context.unusedAttrNames ?? {});
+  const valuesBefore = Object.keys(context.unusedAttrVals ?? {});
+  const tree = parser.parse(str, { context });
+  // A refused BETWEEN (the parser answers a mistake as its message) may be refused for its
+  // bounds' content: not remembered, the next request's bounds are checked by the parse itself.
+  if (typeof tree === 'string' && BETWEEN.test(str)) return tree;
+  if (parseMemo.size >= PARSE_MEMO_SIZE) parseMemo.delete(parseMemo.keys().next().value as string);
+  const byObject = new Map<unknown, string>();
+  for (const k of Object.keys(vals)) if (vals[k] && typeof vals[k] === 'object') byObject.set(vals[k], k);
+  const template = withHoles(tree, byObject);
+  parseMemo.set(key, {
+    tree: template,
+    between: betweenBounds(template),
+    names: namesBefore.filter((n) => !(n in context.unusedAttrNames)),
+    values: valuesBefore.filter((n) => !(n in context.unusedAttrVals)),
+  });
+  return tree;
 }
 
 /**
@@ -670,7 +669,8 @@ export class MemoryDynamoDb {
   /** dynalite's store interface, over this object's maps. */
   private readonly store = {
     [MEMORY_STORE]: true,
-    options: { maxItemSize: 409_600 },
+    // parseExpression: this store's expressions parsed through the memo (rememberedParse).
+    options: { maxItemSize: 409_600, parseExpression: rememberedParse },
     getTable: (name: string, checkStatus: unknown, cb?: (err: any, table?: unknown) => void) => {
       const callback = (typeof checkStatus === 'function' ? checkStatus : cb) as (err: any, table?: unknown) => void;
       const table = this.tables.get(name);
@@ -737,12 +737,7 @@ export class MemoryDynamoDb {
       // those are taken as they are (its deep copy was a tenth of a request's CPU, #19), the rest
       // is checked and converted by checkTypes as before.
       data = typesAsDynaliteWants(wire, v.types) ? wire : validations.checkTypes(wire, v.types);
-      memoActive = true;
-      try {
-        validations.checkValidations(data, v.types, v.custom, this.store);
-      } finally {
-        memoActive = false;
-      }
+      validations.checkValidations(data, v.types, v.custom, this.store);
     } catch (e) {
       const err = e as { statusCode?: number; body?: any };
       if (err.statusCode) return Promise.reject(errorFrom(err.body));
