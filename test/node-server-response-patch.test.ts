@@ -94,10 +94,10 @@ describe('@hono/node-server lightweight Response, patched', () => {
       expect(Light).not.toBe(NativeResponse);
       await fc.assert(
         fc.asyncProperty(body, init, ops, async (b, i, seq) => {
-          const light = new Light(b as BodyInit | null, i);
+          const light = new Light(b as ConstructorParameters<typeof Response>[0], i);
           let native: Response;
           try {
-            native = new NativeResponse(b as BodyInit | null, i);
+            native = new NativeResponse(b as ConstructorParameters<typeof Response>[0], i);
           } catch (e) {
             // A body with a status that takes none, or no status at all: undici refuses it when
             // made; the lightweight one (as the library has it) when its body is first touched.
