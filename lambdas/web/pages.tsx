@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Context, Hono } from 'hono';
 import { findStep } from '../../statemachines/ladder.js';
 import { capitalise } from '../../statemachines/letter-content.js';
-import type { Regulation } from '../../statemachines/model.js';
+import type { Regulation, Step } from '../../statemachines/model.js';
 import { type ComplainantRole, intakeDimensions } from '../../statemachines/vocabulary.js';
 import { formatDutchDate, localDate } from '../domain/calendar/deadline.js';
 import { describeTerm, parseTerm } from '../domain/calendar/term.js';
@@ -892,6 +892,14 @@ const NOTICES: Record<string, string> = {
  */
 const WHILE_OPEN = new Set(['toegevoegd', 'leeg', 'verder', 'niet-verder']);
 
+/** What klachtflow does right now at a step it takes by itself, said to the complainant. */
+function takenNow(step: Step): string {
+  const toThem = step.letter?.to.includes('complainant');
+  if (toThem && step.letter?.kind === 'acknowledgement') return 'Wij sturen u nu een ontvangstbevestiging.';
+  if (toThem) return `Wij sturen u nu een brief: ${named(step.title)}.`;
+  return `Wij doen nu de stap ${named(step.title)}.`;
+}
+
 export function ComplaintPage(props: {
   reg: Regulation;
   k: any;
@@ -904,12 +912,30 @@ export function ComplaintPage(props: {
 }) {
   const { reg, k } = props;
   const failed = Object.values(props.satisfaction?.errors ?? {}).some(Boolean);
+  // A step klachtflow takes by itself (actor system: the acknowledgement, Awb 9:6) is taken the
+  // moment the complaint reaches it: its term (ONS: "Uiterlijk binnen een week bevestigt de
+  // klachtenfunctionaris de ontvangst") bounds klachtflow, it is no wait for the complainant. The
+  // page says it is being done now, and "by when" of what follows.
+  const bySystem = (stepId: string | undefined) => !!stepId && findStep(reg, stepId)?.step.actor === 'system';
   // A deadline whose clock stands still has no date yet: it gets one when the clock runs again.
   const open = k.deadlines
-    .filter((d: any) => d.status === 'open' && !d.suspended)
+    .filter((d: any) => d.status === 'open' && !d.suspended && !bySystem(d.step))
     .sort((a: any, b: any) => a.dueAt.localeCompare(b.dueAt));
   const next = open[0];
   const step = k.currentStep;
+  // The step being taken: the current one, or while the ladder starts (the page may be read
+  // before its first task ran) the first step of the rung the complaint entered, or one whose
+  // term is open.
+  const taking =
+    k.status !== 'open'
+      ? undefined
+      : step
+        ? findStep(reg, step.id)?.step
+        : (reg.ladder.rungs.find((r) => r.id === k.rung?.id)?.steps[0] ??
+          k.deadlines
+            .filter((d: any) => d.status === 'open' && bySystem(d.step))
+            .map((d: any) => findStep(reg, d.step)?.step)[0]);
+  const now = taking?.actor === 'system' ? taking : undefined;
   // The step's own term, and a term for the whole handling (Awb 9:11, Wkkgz art. 17), whether
   // their clocks run or stand still: only with neither is there "no fixed term".
   const running = k.deadlines.filter((d: any) => d.status === 'open');
@@ -977,14 +1003,17 @@ export function ComplaintPage(props: {
         // a noun), then by when. A step's own term that stands still is said in the box below.
         <p class="utrecht-paragraph">
           {k.rung ? endSentence(`Uw klacht is bij ${named(k.rung.title)}`) : ''}
-          {step ? ` De stap ${named(step.title)} is nu aan de beurt.` : ''}
-          {ownTerm && !ownTerm.suspended ? ` Deze stap is uiterlijk ${dayOf(ownTerm.dueAt)} klaar.` : ''}
-          {step && !ownTerm && wholeTerm ? ' Deze stap heeft geen eigen termijn.' : ''}
-          {next && next.step !== step?.id ? ` ${endSentence(dueLine(next.title, next.dueAt))}` : ''}
+          {now ? ` ${takenNow(now)}` : ''}
+          {step && !now ? ` De stap ${named(step.title)} is nu aan de beurt.` : ''}
+          {!now && ownTerm && !ownTerm.suspended ? ` Deze stap is uiterlijk ${dayOf(ownTerm.dueAt)} klaar.` : ''}
+          {step && !now && !ownTerm && wholeTerm ? ' Deze stap heeft geen eigen termijn.' : ''}
+          {next && next.step !== step?.id
+            ? ` ${now ? `Daarna ${endSentence(dueLine(next.title, next.dueAt)).replace(/^Uiterlijk/, 'uiterlijk')}` : endSentence(dueLine(next.title, next.dueAt))}`
+            : ''}
           {/* A step the regulation sets no term for (ONS: "De manager zal zo snel mogelijk een
               oplossing proberen te vinden"), and no term for the whole handling runs: say so, and
               who to ask, rather than leave it blank. */}
-          {step && !ownTerm && !wholeTerm ? ' De regeling noemt voor deze stap geen vaste termijn.' : ''}
+          {step && !now && !ownTerm && !wholeTerm ? ' De regeling noemt voor deze stap geen vaste termijn.' : ''}
           {rungContact ? ` Vragen hierover? ${rungContact}` : ''}
         </p>
       )}

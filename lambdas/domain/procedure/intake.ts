@@ -11,6 +11,7 @@ import { describeTerm, parseTerm } from '../calendar/term.js';
 import { type DossierView, type EventBody, project, type ReceivedData } from '../dossier.js';
 import { ConflictError, ForbiddenError, UnprocessableError } from '../errors.js';
 import { COMPLAINANT_ROLE_NL, FIELD_NAMES_NL } from '../letters.js';
+import { pooledRandom } from '../pooled-random.js';
 import type { AttachmentMeta } from '../ports.js';
 import { hashToken } from './access.js';
 import type { Core } from './core.js';
@@ -79,7 +80,7 @@ export async function register(
     }
   }
   const receipt = receivedAt ? toSecond(Date.parse(receivedAt)) : now;
-  const id = ulid(core.deps.clock.now().getTime()).toLowerCase();
+  const id = ulid(core.deps.clock.now().getTime(), pooledRandom).toLowerCase();
   const accessToken = randomBytes(16).toString('base64url');
   const reference = await core.deps.store.nextReference(reg.id, localDate(receipt).year);
   const received: ReceivedData = {
