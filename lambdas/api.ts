@@ -7,12 +7,12 @@
 import { createHash } from 'node:crypto';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import proxyaddr from 'proxy-addr';
 import { findStep } from '../statemachines/ladder.js';
 import type { Regulation } from '../statemachines/model.js';
 import { COMPLAINANT_ROLES } from '../statemachines/vocabulary.js';
+import { bodyLimitByLength } from './body-limit.js';
 import { localDate } from './domain/calendar/deadline.js';
 import type { DossierView } from './domain/dossier.js';
 import { ConflictError, DomainError, ForbiddenError, NotFoundError, UnprocessableError } from './domain/errors.js';
@@ -533,9 +533,10 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
     },
   });
 
+  // Decided from Content-Length where there is one, without asking for the body stream (#19).
   app.use(
     '*',
-    bodyLimit({
+    bodyLimitByLength({
       maxSize: 1024 * 1024,
       onError: (c) => {
         // The rest of the body is not read: the connection cannot be reused.

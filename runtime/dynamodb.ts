@@ -3,46 +3,20 @@
  * 127.0.0.1. Tables are created at once (createTableMs: 0): a table left CREATING by a killed
  * process would otherwise stay so.
  */
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { rememberingParses } from './memory-dynamodb.js';
-
-const require = createRequire(import.meta.url);
+import { rememberedParse } from './memory-dynamodb.js';
 
 /**
- * The stores of the dynalite servers that remember their expression parses. dynalite parses every
- * request's expressions with its PEG parsers, the same few expressions again and again (a
- * complaint's `attribute_not_exists(sk)`, its limits' `attribute_not_exists(#n) OR #n < :limit`,
- * the counter's `ADD n :one`): about 4 % of the local intake's answer in a CPU profile (#19). The
- * memory store's memo (runtime/memory-dynamodb.ts, held to dynalite's answers there) remembers a
- * parse under the expression, its names and its values' types; a server started with
- * `rememberParses` validates through it. Others (the reference the memory store is held to) parse
- * every time, as dynalite does.
- */
-const remembering = new WeakSet<object>();
-{
-  const db = require('dynalite/db/index.js') as { create: (options: Record<string, unknown>) => object };
-  const validations = require('dynalite/validations/index.js') as {
-    checkValidations: (data: unknown, types: unknown, custom: unknown, store: object) => unknown;
-  };
-  const create = db.create;
-  db.create = (options) => {
-    const store = create(options);
-    if (options?.rememberParses === true) remembering.add(store);
-    return store;
-  };
-  const check = validations.checkValidations;
-  validations.checkValidations = (data, types, custom, store) =>
-    store && remembering.has(store)
-      ? rememberingParses(() => check(data, types, custom, store))
-      : check(data, types, custom, store);
-}
-
-/**
- * `rememberParses`: validate through the memo of expression parses (the runtime's and the bench's
- * store); without it dynalite parses every request as it always did.
+ * `rememberParses`: the server's expressions are parsed through the memory store's memo of parses
+ * (`rememberedParse`, runtime/memory-dynamodb.ts, held to dynalite's answers there and in
+ * test/dynalite-parse-memo.test.ts). dynalite parses every request's expressions with its PEG
+ * parsers, the same few again and again (a complaint's `attribute_not_exists(sk)`, its limits'
+ * `attribute_not_exists(#n) OR #n < :limit`, the counter's `ADD n :one`): about 4 % of the local
+ * intake's answer in a CPU profile (#19). dynalite takes the memo as its `parseExpression` option,
+ * a hook of patches/dynalite+4.0.0.patch; without it (the reference the memory store is held to)
+ * it parses every request as it always did.
  */
 export async function startDynalite(
   path: string,
@@ -53,7 +27,7 @@ export async function startDynalite(
     createTableMs: 0,
     deleteTableMs: 0,
     updateTableMs: 0,
-    ...(opts.rememberParses ? { rememberParses: true } : {}),
+    ...(opts.rememberParses ? { parseExpression: rememberedParse } : {}),
   } as Parameters<typeof dynalite>[0]);
   await new Promise<void>((res, rej) => {
     server.once('error', rej);

@@ -28,6 +28,14 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 
 const require = createRequire(import.meta.url);
 const validations = require('dynalite/validations/index.js');
+// A node_modules installed before the patch's last change (patch-package runs on npm install and
+// cannot apply a changed patch over the old one): without its hook every request would be parsed
+// again, silently slower. Said at once instead, with what mends it (about 3 s).
+if (validations.parseExpressionHook !== true || require('dynalite/db/index.js').memoryStoreHooks !== true)
+  throw new Error(
+    'dynalite in node_modules is without the current project patch (patches/dynalite+4.0.0.patch): ' +
+      'run `rm -rf node_modules/dynalite && npm install` to install it again with the patch.',
+  );
 // transactWriteItems: the project's patch of dynalite (patches/dynalite+4.0.0.patch, #19).
 const ACTIONS = ['putItem', 'getItem', 'updateItem', 'deleteItem', 'query', 'transactWriteItems'] as const;
 type Action = (typeof ACTIONS)[number];
@@ -51,8 +59,7 @@ const actions = Object.fromEntries(ACTIONS.map((a) => [a, require(`dynalite/acti
  * are holes; each request gets a fresh copy of the tree (dynalite rewrites key conditions and
  * update sections in place) with its own value objects in the holes, exactly where the parser put
  * them, and marks the names and values it used, as the parse itself does. A parse that found a
- * mistake is remembered as its message. Only inside the memory store's own (synchronous)
- * validation, and a dynalite server's that asks for it (the runtime's: rememberingParses).
+ * mistake is remembered as its message. Only for the stores that ask for it (rememberedParse below).
  */
 const PARSE_MEMO_SIZE = 2000;
 /** A hole in a remembered tree: the request's value of this name goes here. */
@@ -63,7 +70,6 @@ const parseMemo = new Map<
   string,
   { tree: unknown; names: string[]; values: string[]; between: [string | undefined, string | undefined][] }
 >();
-let memoActive = false;
 /** How many parses were answered from memory (tests see that a server validates through the memo). */
 let parsesRemembered = 0;
 export const rememberedParses = () => parsesRemembered;
@@ -136,68 +142,61 @@ function filled(node: unknown, vals: Record<string, unknown>): unknown {
   return out;
 }
 
-for (const [id, parser] of [
-  ['condition', require('dynalite/db/conditionParser.js')],
-  ['update', require('dynalite/db/updateParser.js')],
-  ['projection', require('dynalite/db/projectionParser.js')],
-] as [string, { parse: (str: string, options: { context: any }) => unknown }][]) {
-  const parse = parser.parse;
-  parser.parse = (str, options) => {
-    const context = options?.context;
-    if (!memoActive || !context) return parse(str, options);
-    const vals: Record<string, unknown> = context.attrVals ?? {};
-    if (context.attrVals != null && VALUE_DEPENDENT.test(str)) return parse(str, options);
-    const valueTypes = Object.keys(vals).map((k) => `${k}=${typeOf(vals[k])}`);
-    const key = `${id}\u0000${context.isKeyCondition ? 'key' : ''}\u0000${str}\u0000${JSON.stringify(context.attrNames ?? null)}\u0000${valueTypes.join(',')}`;
-    const known = parseMemo.get(key);
-    if (known && (known.between.length === 0 || betweenPasses(known.between, vals, context.compare))) {
-      parsesRemembered++;
-      for (const n of known.names) delete context.unusedAttrNames[n];
-      for (const n of known.values) delete context.unusedAttrVals[n];
-      return filled(known.tree, vals);
-    }
-    // The names and values this expression uses, all of them: the parse is given every name and
-    // value as unused and marks what it uses, then the request's own marks are taken off. Counting
-    // only what it took off the request's marks forgot a name an earlier expression of the same
-    // request had used already ('SET #t = :v' before the condition '#t = :v'): the next request
-    // with that condition and without #t elsewhere was refused for an unused #t (found by the
-    // shape test in test/memory-dynamodb.test.ts, #19 session 10).
-    const all = (o: unknown) => Object.fromEntries(Object.keys(o ?? {}).map((k) => [k, true]));
-    const probe = { ...context, unusedAttrNames: all(context.attrNames), unusedAttrVals: all(context.attrVals) };
-    const tree = parse(str, { ...options, context: probe });
-    const names = Object.keys(context.attrNames ?? {}).filter((n) => !(n in probe.unusedAttrNames));
-    const values = Object.keys(vals).filter((n) => !(n in probe.unusedAttrVals));
-    for (const n of names) delete context.unusedAttrNames?.[n];
-    for (const n of values) delete context.unusedAttrVals?.[n];
-    // A refused BETWEEN (the parser answers a mistake as its message) may be refused for its
-    // bounds' content: not remembered, the next request's bounds are checked by the parse itself.
-    if (typeof tree === 'string' && BETWEEN.test(str)) return tree;
-    if (parseMemo.size >= PARSE_MEMO_SIZE) parseMemo.delete(parseMemo.keys().next().value as string);
-    const byObject = new Map<unknown, string>();
-    for (const k of Object.keys(vals)) if (vals[k] && typeof vals[k] === 'object') byObject.set(vals[k], k);
-    const template = withHoles(tree, byObject);
-    parseMemo.set(key, {
-      tree: template,
-      between: betweenBounds(template),
-      names,
-      values,
-    });
-    return tree;
-  };
-}
+type Parser = { parse: (str: string, options: { context: any }) => unknown };
+/** dynalite's expression parsers, by the name a remembered parse is kept under. */
+const PARSERS = new Map<Parser, string>([
+  [require('dynalite/db/conditionParser.js'), 'condition'],
+  [require('dynalite/db/updateParser.js'), 'update'],
+  [require('dynalite/db/projectionParser.js'), 'projection'],
+]);
 
 /**
- * Runs one of dynalite's (synchronous) validations with its parses remembered, as this store's own
- * validation runs: dynalite's server in the runtime asks for it (runtime/dynamodb.ts, #19).
+ * One expression parsed as `parser.parse` parses it, remembered as said above. dynalite calls it in
+ * place of its parser for a store whose options carry it (`parseExpression`, the hook in
+ * patches/dynalite+4.0.0.patch): this memory store, and the dynalite servers the runtime and the
+ * bench start with `rememberParses` (runtime/dynamodb.ts, #19).
  */
-export function rememberingParses<T>(validate: () => T): T {
-  const before = memoActive;
-  memoActive = true;
-  try {
-    return validate();
-  } finally {
-    memoActive = before;
+export function rememberedParse(parser: Parser, str: string, context: any): unknown {
+  const id = PARSERS.get(parser);
+  if (id === undefined || !context) return parser.parse(str, { context });
+  const vals: Record<string, unknown> = context.attrVals ?? {};
+  if (context.attrVals != null && VALUE_DEPENDENT.test(str)) return parser.parse(str, { context });
+  const valueTypes = Object.keys(vals).map((k) => `${k}=${typeOf(vals[k])}`);
+  const key = `${id}\u0000${context.isKeyCondition ? 'key' : ''}\u0000${str}\u0000${JSON.stringify(context.attrNames ?? null)}\u0000${valueTypes.join(',')}`;
+  const known = parseMemo.get(key);
+  if (known && (known.between.length === 0 || betweenPasses(known.between, vals, context.compare))) {
+    parsesRemembered++;
+    for (const n of known.names) delete context.unusedAttrNames[n];
+    for (const n of known.values) delete context.unusedAttrVals[n];
+    return filled(known.tree, vals);
   }
+  // The names and values this expression uses, all of them: the parse is given every name and
+  // value as unused and marks what it uses, then the request's own marks are taken off. Counting
+  // only what it took off the request's marks forgot a name an earlier expression of the same
+  // request had used already ('SET #t = :v' before the condition '#t = :v'): the next request
+  // with that condition and without #t elsewhere was refused for an unused #t (found by the
+  // shape test in test/memory-dynamodb.test.ts, #19 session 10).
+  const all = (o: unknown) => Object.fromEntries(Object.keys(o ?? {}).map((k) => [k, true]));
+  const probe = { ...context, unusedAttrNames: all(context.attrNames), unusedAttrVals: all(context.attrVals) };
+  const tree = parser.parse(str, { context: probe });
+  const names = Object.keys(context.attrNames ?? {}).filter((n) => !(n in probe.unusedAttrNames));
+  const values = Object.keys(vals).filter((n) => !(n in probe.unusedAttrVals));
+  for (const n of names) delete context.unusedAttrNames?.[n];
+  for (const n of values) delete context.unusedAttrVals?.[n];
+  // A refused BETWEEN (the parser answers a mistake as its message) may be refused for its
+  // bounds' content: not remembered, the next request's bounds are checked by the parse itself.
+  if (typeof tree === 'string' && BETWEEN.test(str)) return tree;
+  if (parseMemo.size >= PARSE_MEMO_SIZE) parseMemo.delete(parseMemo.keys().next().value as string);
+  const byObject = new Map<unknown, string>();
+  for (const k of Object.keys(vals)) if (vals[k] && typeof vals[k] === 'object') byObject.set(vals[k], k);
+  const template = withHoles(tree, byObject);
+  parseMemo.set(key, {
+    tree: template,
+    between: betweenBounds(template),
+    names,
+    values,
+  });
+  return tree;
 }
 
 /**
@@ -209,8 +208,6 @@ export function rememberingParses<T>(validate: () => T): T {
  * dynalite's own. dynalite's server in the same process keeps its own.
  */
 const db = require('dynalite/db/index.js');
-const dynaliteQueryTable = db.queryTable;
-const MEMORY_STORE = Symbol('klachtflow memory store');
 /** The memory store's synchronous PutItem stands aside for dynalite's action (a key held locked). */
 const LOCKED = Symbol('locked');
 const ONE_MB = 1024 * 1024;
@@ -228,7 +225,7 @@ function compressedSize(item: object, rangeKey: string | undefined): number {
   }
   return size;
 }
-db.queryTable = function queryTable(
+function memoryQueryTable(
   store: any,
   table: any,
   data: any,
@@ -237,10 +234,10 @@ db.queryTable = function queryTable(
   fetchFromItemDb: boolean,
   startKeyNames: string[],
   cb: (err: any, out?: any) => void,
-) {
+): boolean {
   const calculateCapacity = data.ReturnConsumedCapacity === 'TOTAL' || data.ReturnConsumedCapacity === 'INDEXES';
-  if (!store?.[MEMORY_STORE] || fetchFromItemDb || calculateCapacity)
-    return dynaliteQueryTable.call(this, store, table, data, opts, isLocal, fetchFromItemDb, startKeyNames, cb);
+  // Left to dynalite's own (patches/dynalite+4.0.0.patch: false goes on in its queryTable).
+  if (fetchFromItemDb || calculateCapacity) return false;
   const sub: SortedStore = data.IndexName
     ? store.getIndexDb(isLocal ? 'local' : 'global', data.TableName, data.IndexName)
     : store.getItemDb(data.TableName);
@@ -276,13 +273,9 @@ db.queryTable = function queryTable(
   result.Count = items.length;
   if (data.Select !== 'COUNT') result.Items = items;
   cb(null, result);
-};
+  return true;
+}
 
-/**
- * A table of this store (its definition carries this mark): dynalite's createKey takes the table,
- * not the store, so the mark is how the remembered key prefixes below stay with this store.
- */
-const MEMORY_TABLE = Symbol('klachtflow memory table');
 /**
  * dynalite's key of an item (`<hash prefix>/<partition key>/<sort key>/`), where the hash prefix is
  * an MD5 of the partition key's bytes: the same dossier's key is hashed again for every read and
@@ -291,7 +284,6 @@ const MEMORY_TABLE = Symbol('klachtflow memory table');
  * as dynalite's createKey builds it. dynalite's server in the same process keeps its own, and
  * test/memory-dynamodb.test.ts holds the two to the same answers.
  */
-const dynaliteCreateKey = db.createKey;
 const HASH_MEMO_SIZE = 20_000;
 const hashMemo = new Map<string, string>();
 function rememberedHashPrefix(value: unknown, type: string): string {
@@ -305,15 +297,14 @@ function rememberedHashPrefix(value: unknown, type: string): string {
   }
   return prefix;
 }
-db.createKey = function createKey(item: any, table: any, keySchema?: any): string {
-  if (!table?.[MEMORY_TABLE]) return dynaliteCreateKey.call(this, item, table, keySchema);
+function memoryCreateKey(item: any, table: any, keySchema?: any): string {
   let key = '';
   db.traverseKey(table, keySchema ?? table.KeySchema, (attr: string, type: string, isHash: boolean) => {
     if (isHash) key = `${rememberedHashPrefix(item[attr][type], type)}/`;
     key += `${db.toRangeStr(item[attr][type], type)}/`;
   });
   return key;
-};
+}
 
 /**
  * dynalite's key of an item in an index (createIndexKey): the index's own key, then a hash of the
@@ -347,9 +338,7 @@ function memoryIndexKey(item: any, table: any, keySchema: any): string {
   return db.createKey(item, table, keySchema) + rememberedPairHash(tableKeyPieces);
 }
 /** dynalite's getIndexActions, with memoryIndexKey for this store's tables. */
-const dynaliteGetIndexActions = db.getIndexActions;
-db.getIndexActions = function getIndexActions(indexes: any[], existingItem: any, item: any, table: any) {
-  if (!table?.[MEMORY_TABLE]) return dynaliteGetIndexActions.call(this, indexes, existingItem, item, table);
+function memoryGetIndexActions(indexes: any[], existingItem: any, item: any, table: any) {
   const puts: { index: string; key: string; item: unknown }[] = [];
   const deletes: { index: string; key: string }[] = [];
   const tableKeys = table.KeySchema.map((key: any) => key.AttributeName);
@@ -372,18 +361,19 @@ db.getIndexActions = function getIndexActions(indexes: any[], existingItem: any,
     }
   }
   return { puts, deletes };
-};
+}
+/**
+ * What a table of this store answers for dynalite's createKey and getIndexActions (its definition
+ * carries it as `memoryKeys`: dynalite passes these the table, not the store).
+ */
+const MEMORY_KEYS = (table: any) => ({
+  createKey: (item: any, keySchema?: any) => memoryCreateKey(item, table, keySchema),
+  getIndexActions: (indexes: any[], existingItem: any, item: any) =>
+    memoryGetIndexActions(indexes, existingItem, item, table),
+});
+
 /** dynalite's updateIndexes (UpdateItem's and DeleteItem's index writes): deletes first, then puts, as it does. */
-const dynaliteUpdateIndexes = db.updateIndexes;
-db.updateIndexes = function updateIndexes(
-  store: any,
-  table: any,
-  existingItem: any,
-  item: any,
-  cb: (err?: any) => void,
-) {
-  if (!table?.[MEMORY_TABLE] || !store?.[MEMORY_STORE])
-    return dynaliteUpdateIndexes.call(this, store, table, existingItem, item, cb);
+function memoryUpdateIndexes(store: any, table: any, existingItem: any, item: any, cb: (err?: any) => void) {
   if (!existingItem && !item) return cb();
   const puts: (() => void)[] = [];
   const deletes: (() => void)[] = [];
@@ -402,7 +392,7 @@ db.updateIndexes = function updateIndexes(
   for (const d of deletes) d();
   for (const p of puts) p();
   cb();
-};
+}
 
 const actionValidations = Object.fromEntries(
   ACTIONS.map((a) => [a, require(`dynalite/validations/${a}.js`)]),
@@ -427,6 +417,7 @@ const actionValidations = Object.fromEntries(
  */
 const SHAPE_MEMO_SIZE = 2000;
 const passedShapes = new Set<string>();
+const NO_GENERIC_CHECKS = Object.freeze({});
 function shapeOf(action: Action, data: Record<string, unknown>, types: Record<string, any>): string | undefined {
   let shape: string = action;
   for (const k of Object.keys(types)) {
@@ -445,8 +436,8 @@ function checkValidationsOnce(action: Action, data: any, store: unknown): void {
   const v = actionValidations[action] as { types: Record<string, any>; custom?: (d: any, s: unknown) => unknown };
   const shape = shapeOf(action, data, v.types);
   if (shape !== undefined && passedShapes.has(shape)) {
-    const msg = v.custom?.(data, store);
-    if (msg) throw db.validationError(msg);
+    // No generic checks, the action's own as dynalite runs it (with the store's parse hook).
+    validations.checkValidations(data, NO_GENERIC_CHECKS, v.custom, store);
     return;
   }
   validations.checkValidations(data, v.types, v.custom, store);
@@ -735,8 +726,14 @@ export class MemoryDynamoDb {
   private readonly observers: MemoryObserver[] = [];
   /** dynalite's store interface, over this object's maps. */
   private readonly store = {
-    [MEMORY_STORE]: true,
-    options: { maxItemSize: 409_600 },
+    // dynalite's queryTable and updateIndexes answered on this store's sorted arrays (the hooks of
+    // patches/dynalite+4.0.0.patch; dynalite's server in the same process keeps its own).
+    queryTable: (table: any, data: any, opts: any, isLocal: boolean, fetch: boolean, names: string[], cb: any) =>
+      memoryQueryTable(this.store, table, data, opts, isLocal, fetch, names, cb),
+    updateIndexes: (table: any, existingItem: any, item: any, cb: (err?: any) => void) =>
+      memoryUpdateIndexes(this.store, table, existingItem, item, cb),
+    // parseExpression: this store's expressions parsed through the memo (rememberedParse).
+    options: { maxItemSize: 409_600, parseExpression: rememberedParse },
     getTable: (name: string, checkStatus: unknown, cb?: (err: any, table?: unknown) => void) => {
       const callback = (typeof checkStatus === 'function' ? checkStatus : cb) as (err: any, table?: unknown) => void;
       const table = this.tables.get(name);
@@ -761,7 +758,9 @@ export class MemoryDynamoDb {
     if (this.tables.has(definition.TableName)) return;
     const table = { ...structuredClone(definition), TableStatus: 'ACTIVE' as const };
     // Not enumerable: DescribeTable-like copies of the definition do not carry it.
-    Object.defineProperty(table, MEMORY_TABLE, { value: true });
+    // dynalite's createKey and getIndexActions with the remembered hashes, for this table (a hook of
+    // patches/dynalite+4.0.0.patch).
+    Object.defineProperty(table, 'memoryKeys', { value: MEMORY_KEYS(table) });
     this.tables.set(definition.TableName, table);
   }
 
@@ -803,12 +802,7 @@ export class MemoryDynamoDb {
       // those are taken as they are (its deep copy was a tenth of a request's CPU, #19), the rest
       // is checked and converted by checkTypes as before.
       data = typesAsDynaliteWants(wire, v.types) ? wire : validations.checkTypes(wire, v.types);
-      memoActive = true;
-      try {
-        checkValidationsOnce(action, data, this.store);
-      } finally {
-        memoActive = false;
-      }
+      checkValidationsOnce(action, data, this.store);
     } catch (e) {
       const err = e as { statusCode?: number; body?: any };
       if (err.statusCode) return Promise.reject(errorFrom(err.body));

@@ -235,7 +235,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     account: ACCOUNT,
     startGate: () => priority.gate(),
   });
-  const mailbox = new LocalMailbox(join(dataDir, 'mailbox.jsonl'), clock);
+  // With nothing kept for a restart (the simulation), the mailbox writes its file in batches.
+  const mailbox = new LocalMailbox(join(dataDir, 'mailbox.jsonl'), clock, { buffered: opts.records === 'memory' });
   const handlers: Record<string, LocalFunction> = {};
   const scheduler = new LocalScheduler(
     join(dataDir, 'schedules'),
@@ -576,6 +577,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       await background.idle();
       clock.stop();
       await stepFunctions.idle();
+      mailbox.flush();
       saveClock();
       await new Promise<void>((r) => server.close(() => r()));
       await new Promise<void>((r) => awsServer.close(() => r()));

@@ -30,6 +30,7 @@ import {
 import { monotonicFactory } from 'ulid';
 import { advance, type DossierEvent, type DossierView, deriveView, type EventBody } from '../domain/dossier.js';
 import { ConflictError } from '../domain/errors.js';
+import { pooledRandom } from '../domain/pooled-random.js';
 import type { HeldMail, HeldMailStore, ImprovementRow, NewDossierRecords } from '../domain/ports.js';
 
 export const INDEXES = {
@@ -137,21 +138,6 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
       await new Promise((r) => setTimeout(r, 50));
     }
   }
-}
-
-/**
- * Crypto's random bytes, drawn 4 KB at a time, as ulid's own generator uses them (a byte / 256 per
- * character): its default asks crypto for one byte per character, 16 calls per id (2 % of a
- * simulated year's CPU, where every officer read gets an id, #19).
- */
-const pool = new Uint8Array(4096);
-let poolAt = pool.length;
-function pooledRandom(): number {
-  if (poolAt === pool.length) {
-    crypto.getRandomValues(pool);
-    poolAt = 0;
-  }
-  return (pool[poolAt++] as number) / 256;
 }
 
 /** Sortable ids that keep their order within one millisecond (reads in the same instant). */

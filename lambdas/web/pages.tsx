@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Context, Hono } from 'hono';
 import { findStep } from '../../statemachines/ladder.js';
 import { capitalise } from '../../statemachines/letter-content.js';
-import type { Regulation } from '../../statemachines/model.js';
+import type { Regulation, Step } from '../../statemachines/model.js';
 import { type ComplainantRole, intakeDimensions } from '../../statemachines/vocabulary.js';
 import { formatDutchDate, localDate } from '../domain/calendar/deadline.js';
 import { describeTerm, parseTerm } from '../domain/calendar/term.js';
@@ -106,6 +106,20 @@ export function Field(props: {
       {props.children}
     </div>
   );
+}
+
+/**
+ * The ids in a rendered form, top to bottom: the order of its fields as the page shows them. Read
+ * from what the form renders (hono/jsx writes each attribute as ` id="…"`, escaped), so the order
+ * cannot drift from the page.
+ */
+export function idsInOrder(rendered: string): string[] {
+  const decode = (v: string) =>
+    v.replace(
+      /&(quot|#39|lt|gt|amp);/g,
+      (_, e: string) => ({ quot: '"', '#39': "'", lt: '<', gt: '>', amp: '&' })[e] ?? '',
+    );
+  return [...rendered.matchAll(/<[a-z][^>]*?\sid="([^"]*)"/g)].map((m) => decode(m[1] ?? ''));
 }
 
 /**
@@ -361,25 +375,199 @@ export function ComplaintForm(props: { reg: Regulation; values: Values; errors: 
     const joined = [hint, which].filter(Boolean).join(' ');
     return { optional: by.length === 0, ...(joined ? { hint: joined } : {}) };
   };
-  // The fields in the order the form below shows them, for the error summary.
-  const order = [
-    'role',
-    'variant',
-    'name',
-    'email',
-    'phone',
-    'street',
-    'postcode',
-    'city',
-    'onBehalfOf',
-    'description',
-    ...intakeDimensions(reg).map((d) => `answer-${d.id}`),
-    'incident-day',
-    'contact-day',
-    'respondent',
-    'aboutRole',
-    'consent',
-  ];
+  const form = (
+    <form method="post" action="/klacht-indienen" novalidate class="utrecht-form">
+      <input type="hidden" name="formulier" value={props.formId} />
+      <Radios
+        name="role"
+        legend="Wie dient de klacht in?"
+        options={reg.eligibility.roles.map((r) => ({ value: r.role, label: ROLE_LABELS[r.role] }))}
+        values={values}
+        errors={errors}
+      />
+      {reg.eligibility.minimumAgeAlone ? (
+        <p class="utrecht-paragraph kf-hint">
+          {/* Said as the whole form says it, "u" (a child reads the same form as a parent). */}
+          Bent u {reg.eligibility.minimumAgeAlone.age} jaar of ouder? Dan mag u zelf een klacht indienen. Bent u jonger?
+          Dan doet een ouder of voogd het voor u.
+        </p>
+      ) : null}
+      {reg.intake.variants.length > 1 ? (
+        <Radios
+          name="variant"
+          legend="Bij wie wilt u de klacht neerleggen?"
+          options={reg.intake.variants.map((v) => ({
+            value: v.id,
+            label: v.title,
+            ...(v.description ? { hint: v.description } : {}),
+          }))}
+          values={values}
+          errors={errors}
+        />
+      ) : null}
+      <h2 class="utrecht-heading-2">Uw gegevens</h2>
+      <p class="utrecht-paragraph kf-hint">
+        We hebben ze nodig om contact met u op te nemen over uw klacht. Vul ten minste één manier in om u te bereiken.
+      </p>
+      <Text id="name" label="Uw naam" values={values} errors={errors} autocomplete="name" />
+      <Text
+        id="email"
+        label="E-mailadres"
+        type="email"
+        {...need('email', 'Dan krijgt u de bevestiging en de brieven per e-mail.')}
+        values={values}
+        errors={errors}
+        autocomplete="email"
+      />
+      <Text
+        id="phone"
+        label="Telefoonnummer"
+        type="tel"
+        {...need('phone')}
+        values={values}
+        errors={errors}
+        autocomplete="tel"
+      />
+      <Text
+        id="street"
+        label="Straat en huisnummer"
+        {...need('address')}
+        values={values}
+        errors={errors}
+        autocomplete="street-address"
+      />
+      <Text
+        id="postcode"
+        label="Postcode"
+        {...need('address', 'Bijvoorbeeld 1234 AB.')}
+        values={values}
+        errors={errors}
+        autocomplete="postal-code"
+      />
+      <Text
+        id="city"
+        label="Woonplaats"
+        {...need('address')}
+        values={values}
+        errors={errors}
+        autocomplete="address-level2"
+      />
+      <Text
+        id="onBehalfOf"
+        label="Klaagt u namens iemand anders? Vul dan zijn of haar naam in"
+        optional
+        values={values}
+        errors={errors}
+      />
+      <h2 class="utrecht-heading-2">Uw klacht</h2>
+      <Field
+        id="description"
+        label="Wat is er gebeurd? Waarover bent u ontevreden?"
+        error={errors.description}
+        hint="Schrijf het in uw eigen woorden. Zo lang als u wilt."
+      >
+        <textarea
+          class="utrecht-textarea utrecht-textarea--html-textarea"
+          id="description"
+          name="description"
+          rows={8}
+          aria-invalid={errors.description ? 'true' : undefined}
+          aria-describedby={describedBy('description', true, errors.description)}
+        >
+          {values.description ?? ''}
+        </textarea>
+      </Field>
+      {intakeDimensions(reg).map((d) => (
+        <ReportQuestion id={d.id} question={d.question} choices={d.values} values={values} errors={errors} />
+      ))}
+      <DateField
+        prefix="incident"
+        legend="Wanneer gebeurde het?"
+        hint="Bijvoorbeeld 20 8 2026. Weet u het niet precies? Vul dan ongeveer in."
+        optional={need('incidentDate').optional}
+        values={values}
+        errors={errors}
+      />
+      {lastContact ? (
+        <DateField
+          prefix="contact"
+          legend="Wanneer had u voor het laatst contact met ons?"
+          hint={`U kunt klagen tot ${describeTerm(parseTerm(lastContact.term))} na het laatste contact. Bijvoorbeeld 1 9 2026.`}
+          optional
+          values={values}
+          errors={errors}
+        />
+      ) : null}
+      <Text
+        id="respondent"
+        label="Over wie gaat uw klacht?"
+        {...need('respondent', 'Bijvoorbeeld de naam van een medewerker of een team.')}
+        values={values}
+        errors={errors}
+      />
+      {aboutRole && aboutTitle ? (
+        <div class="kf-choice kf-field">
+          <input
+            class="utrecht-checkbox utrecht-checkbox--html-input"
+            type="checkbox"
+            id="aboutRole"
+            name="aboutRole"
+            value={aboutRole.role}
+            checked={values.aboutRole === aboutRole.role}
+          />
+          <label class="utrecht-form-label utrecht-form-label--checkbox" for="aboutRole">
+            Mijn klacht gaat over de {aboutTitle.toLowerCase()} zelf (niet verplicht). Dan behandelt iemand anders uw
+            klacht.
+          </label>
+        </div>
+      ) : null}
+      {support.length ? (
+        <div class="kf-field">
+          <div class="kf-choice">
+            <input
+              class="utrecht-checkbox utrecht-checkbox--html-input"
+              type="checkbox"
+              id="wantsSupport"
+              name="wantsSupport"
+              value="ja"
+              checked={values.wantsSupport === 'ja'}
+            />
+            <label class="utrecht-form-label utrecht-form-label--checkbox" for="wantsSupport">
+              Ik wil gratis hulp bij mijn klacht (niet verplicht)
+            </label>
+          </div>
+          {support.map((r) => (
+            <p class="utrecht-paragraph kf-hint">
+              {r.name}: {r.contact.phone ?? ''} {r.contact.web ?? ''}
+            </p>
+          ))}
+        </div>
+      ) : null}
+      <Consent values={values} errors={errors}>
+        Ik geef {reg.organisation.name} toestemming mijn gegevens te gebruiken om mijn klacht te behandelen.
+      </Consent>
+      <h2 class="utrecht-heading-2">Wat gebeurt er na het versturen?</h2>
+      <ul class="utrecht-unordered-list">
+        <li>
+          U ziet meteen uw kenmerk en een persoonlijke link om uw klacht te volgen. Kwijt?{' '}
+          <a class="utrecht-link" href="/klacht/link-kwijt">
+            Vraag een nieuwe link aan
+          </a>
+          .
+        </li>
+        {nextSteps(reg, values.variant).map((line) => (
+          <li>{line}</li>
+        ))}
+      </ul>
+      <button type="submit" class="utrecht-button utrecht-button--primary-action utrecht-button--submit">
+        Verstuur uw klacht
+      </button>
+    </form>
+  );
+  // The error summary follows the form as this regulation yields it, top to bottom: the ids of
+  // the rendered form in document order, so a field the regulation adds, drops or moves is in
+  // its place without a second list to keep in step (GOV.UK error summary).
+  const order = idsInOrder(String(form));
   return (
     <Layout reg={reg} title="Klacht indienen" error={problems.length > 0}>
       <ErrorSummary errors={errors} order={order} />
@@ -388,193 +576,7 @@ export function ComplaintForm(props: { reg: Regulation; values: Values; errors: 
         Bent u niet tevreden? Vertel het ons. Wij behandelen uw klacht volgens onze klachtenregeling. Alle vragen zijn
         verplicht, tenzij er "(niet verplicht)" staat.
       </p>
-      <form method="post" action="/klacht-indienen" novalidate class="utrecht-form">
-        <input type="hidden" name="formulier" value={props.formId} />
-        <Radios
-          name="role"
-          legend="Wie dient de klacht in?"
-          options={reg.eligibility.roles.map((r) => ({ value: r.role, label: ROLE_LABELS[r.role] }))}
-          values={values}
-          errors={errors}
-        />
-        {reg.eligibility.minimumAgeAlone ? (
-          <p class="utrecht-paragraph kf-hint">
-            {/* Said as the whole form says it, "u" (a child reads the same form as a parent). */}
-            Bent u {reg.eligibility.minimumAgeAlone.age} jaar of ouder? Dan mag u zelf een klacht indienen. Bent u
-            jonger? Dan doet een ouder of voogd het voor u.
-          </p>
-        ) : null}
-        {reg.intake.variants.length > 1 ? (
-          <Radios
-            name="variant"
-            legend="Bij wie wilt u de klacht neerleggen?"
-            options={reg.intake.variants.map((v) => ({
-              value: v.id,
-              label: v.title,
-              ...(v.description ? { hint: v.description } : {}),
-            }))}
-            values={values}
-            errors={errors}
-          />
-        ) : null}
-        <h2 class="utrecht-heading-2">Uw gegevens</h2>
-        <p class="utrecht-paragraph kf-hint">
-          We hebben ze nodig om contact met u op te nemen over uw klacht. Vul ten minste één manier in om u te bereiken.
-        </p>
-        <Text id="name" label="Uw naam" values={values} errors={errors} autocomplete="name" />
-        <Text
-          id="email"
-          label="E-mailadres"
-          type="email"
-          {...need('email', 'Dan krijgt u de bevestiging en de brieven per e-mail.')}
-          values={values}
-          errors={errors}
-          autocomplete="email"
-        />
-        <Text
-          id="phone"
-          label="Telefoonnummer"
-          type="tel"
-          {...need('phone')}
-          values={values}
-          errors={errors}
-          autocomplete="tel"
-        />
-        <Text
-          id="street"
-          label="Straat en huisnummer"
-          {...need('address')}
-          values={values}
-          errors={errors}
-          autocomplete="street-address"
-        />
-        <Text
-          id="postcode"
-          label="Postcode"
-          {...need('address', 'Bijvoorbeeld 1234 AB.')}
-          values={values}
-          errors={errors}
-          autocomplete="postal-code"
-        />
-        <Text
-          id="city"
-          label="Woonplaats"
-          {...need('address')}
-          values={values}
-          errors={errors}
-          autocomplete="address-level2"
-        />
-        <Text
-          id="onBehalfOf"
-          label="Klaagt u namens iemand anders? Vul dan zijn of haar naam in"
-          optional
-          values={values}
-          errors={errors}
-        />
-        <h2 class="utrecht-heading-2">Uw klacht</h2>
-        <Field
-          id="description"
-          label="Wat is er gebeurd? Waarover bent u ontevreden?"
-          error={errors.description}
-          hint="Schrijf het in uw eigen woorden. Zo lang als u wilt."
-        >
-          <textarea
-            class="utrecht-textarea utrecht-textarea--html-textarea"
-            id="description"
-            name="description"
-            rows={8}
-            aria-invalid={errors.description ? 'true' : undefined}
-            aria-describedby={describedBy('description', true, errors.description)}
-          >
-            {values.description ?? ''}
-          </textarea>
-        </Field>
-        {intakeDimensions(reg).map((d) => (
-          <ReportQuestion id={d.id} question={d.question} choices={d.values} values={values} errors={errors} />
-        ))}
-        <DateField
-          prefix="incident"
-          legend="Wanneer gebeurde het?"
-          hint="Bijvoorbeeld 20 8 2026. Weet u het niet precies? Vul dan ongeveer in."
-          optional={need('incidentDate').optional}
-          values={values}
-          errors={errors}
-        />
-        {lastContact ? (
-          <DateField
-            prefix="contact"
-            legend="Wanneer had u voor het laatst contact met ons?"
-            hint={`U kunt klagen tot ${describeTerm(parseTerm(lastContact.term))} na het laatste contact. Bijvoorbeeld 1 9 2026.`}
-            optional
-            values={values}
-            errors={errors}
-          />
-        ) : null}
-        <Text
-          id="respondent"
-          label="Over wie gaat uw klacht?"
-          {...need('respondent', 'Bijvoorbeeld de naam van een medewerker of een team.')}
-          values={values}
-          errors={errors}
-        />
-        {aboutRole && aboutTitle ? (
-          <div class="kf-choice kf-field">
-            <input
-              class="utrecht-checkbox utrecht-checkbox--html-input"
-              type="checkbox"
-              id="aboutRole"
-              name="aboutRole"
-              value={aboutRole.role}
-              checked={values.aboutRole === aboutRole.role}
-            />
-            <label class="utrecht-form-label utrecht-form-label--checkbox" for="aboutRole">
-              Mijn klacht gaat over de {aboutTitle.toLowerCase()} zelf (niet verplicht). Dan behandelt iemand anders uw
-              klacht.
-            </label>
-          </div>
-        ) : null}
-        {support.length ? (
-          <div class="kf-field">
-            <div class="kf-choice">
-              <input
-                class="utrecht-checkbox utrecht-checkbox--html-input"
-                type="checkbox"
-                id="wantsSupport"
-                name="wantsSupport"
-                value="ja"
-                checked={values.wantsSupport === 'ja'}
-              />
-              <label class="utrecht-form-label utrecht-form-label--checkbox" for="wantsSupport">
-                Ik wil gratis hulp bij mijn klacht (niet verplicht)
-              </label>
-            </div>
-            {support.map((r) => (
-              <p class="utrecht-paragraph kf-hint">
-                {r.name}: {r.contact.phone ?? ''} {r.contact.web ?? ''}
-              </p>
-            ))}
-          </div>
-        ) : null}
-        <Consent values={values} errors={errors}>
-          Ik geef {reg.organisation.name} toestemming mijn gegevens te gebruiken om mijn klacht te behandelen.
-        </Consent>
-        <h2 class="utrecht-heading-2">Wat gebeurt er na het versturen?</h2>
-        <ul class="utrecht-unordered-list">
-          <li>
-            U ziet meteen uw kenmerk en een persoonlijke link om uw klacht te volgen. Kwijt?{' '}
-            <a class="utrecht-link" href="/klacht/link-kwijt">
-              Vraag een nieuwe link aan
-            </a>
-            .
-          </li>
-          {nextSteps(reg, values.variant).map((line) => (
-            <li>{line}</li>
-          ))}
-        </ul>
-        <button type="submit" class="utrecht-button utrecht-button--primary-action utrecht-button--submit">
-          Verstuur uw klacht
-        </button>
-      </form>
+      {form}
     </Layout>
   );
 }
@@ -890,6 +892,14 @@ const NOTICES: Record<string, string> = {
  */
 const WHILE_OPEN = new Set(['toegevoegd', 'leeg', 'verder', 'niet-verder']);
 
+/** What klachtflow does right now at a step it takes by itself, said to the complainant. */
+function takenNow(step: Step): string {
+  const toThem = step.letter?.to.includes('complainant');
+  if (toThem && step.letter?.kind === 'acknowledgement') return 'Wij sturen u nu een ontvangstbevestiging.';
+  if (toThem) return `Wij sturen u nu een brief: ${named(step.title)}.`;
+  return `Wij doen nu de stap ${named(step.title)}.`;
+}
+
 export function ComplaintPage(props: {
   reg: Regulation;
   k: any;
@@ -902,12 +912,30 @@ export function ComplaintPage(props: {
 }) {
   const { reg, k } = props;
   const failed = Object.values(props.satisfaction?.errors ?? {}).some(Boolean);
+  // A step klachtflow takes by itself (actor system: the acknowledgement, Awb 9:6) is taken the
+  // moment the complaint reaches it: its term (ONS: "Uiterlijk binnen een week bevestigt de
+  // klachtenfunctionaris de ontvangst") bounds klachtflow, it is no wait for the complainant. The
+  // page says it is being done now, and "by when" of what follows.
+  const bySystem = (stepId: string | undefined) => !!stepId && findStep(reg, stepId)?.step.actor === 'system';
   // A deadline whose clock stands still has no date yet: it gets one when the clock runs again.
   const open = k.deadlines
-    .filter((d: any) => d.status === 'open' && !d.suspended)
+    .filter((d: any) => d.status === 'open' && !d.suspended && !bySystem(d.step))
     .sort((a: any, b: any) => a.dueAt.localeCompare(b.dueAt));
   const next = open[0];
   const step = k.currentStep;
+  // The step being taken: the current one, or while the ladder starts (the page may be read
+  // before its first task ran) the first step of the rung the complaint entered, or one whose
+  // term is open.
+  const taking =
+    k.status !== 'open'
+      ? undefined
+      : step
+        ? findStep(reg, step.id)?.step
+        : (reg.ladder.rungs.find((r) => r.id === k.rung?.id)?.steps[0] ??
+          k.deadlines
+            .filter((d: any) => d.status === 'open' && bySystem(d.step))
+            .map((d: any) => findStep(reg, d.step)?.step)[0]);
+  const now = taking?.actor === 'system' ? taking : undefined;
   // The step's own term, and a term for the whole handling (Awb 9:11, Wkkgz art. 17), whether
   // their clocks run or stand still: only with neither is there "no fixed term".
   const running = k.deadlines.filter((d: any) => d.status === 'open');
@@ -975,14 +1003,17 @@ export function ComplaintPage(props: {
         // a noun), then by when. A step's own term that stands still is said in the box below.
         <p class="utrecht-paragraph">
           {k.rung ? endSentence(`Uw klacht is bij ${named(k.rung.title)}`) : ''}
-          {step ? ` De stap ${named(step.title)} is nu aan de beurt.` : ''}
-          {ownTerm && !ownTerm.suspended ? ` Deze stap is uiterlijk ${dayOf(ownTerm.dueAt)} klaar.` : ''}
-          {step && !ownTerm && wholeTerm ? ' Deze stap heeft geen eigen termijn.' : ''}
-          {next && next.step !== step?.id ? ` ${endSentence(dueLine(next.title, next.dueAt))}` : ''}
+          {now ? ` ${takenNow(now)}` : ''}
+          {step && !now ? ` De stap ${named(step.title)} is nu aan de beurt.` : ''}
+          {!now && ownTerm && !ownTerm.suspended ? ` Deze stap is uiterlijk ${dayOf(ownTerm.dueAt)} klaar.` : ''}
+          {step && !now && !ownTerm && wholeTerm ? ' Deze stap heeft geen eigen termijn.' : ''}
+          {next && next.step !== step?.id
+            ? ` ${now ? `Daarna ${endSentence(dueLine(next.title, next.dueAt)).replace(/^Uiterlijk/, 'uiterlijk')}` : endSentence(dueLine(next.title, next.dueAt))}`
+            : ''}
           {/* A step the regulation sets no term for (ONS: "De manager zal zo snel mogelijk een
               oplossing proberen te vinden"), and no term for the whole handling runs: say so, and
               who to ask, rather than leave it blank. */}
-          {step && !ownTerm && !wholeTerm ? ' De regeling noemt voor deze stap geen vaste termijn.' : ''}
+          {step && !now && !ownTerm && !wholeTerm ? ' De regeling noemt voor deze stap geen vaste termijn.' : ''}
           {rungContact ? ` Vragen hierover? ${rungContact}` : ''}
         </p>
       )}

@@ -11,6 +11,7 @@ import { describeTerm, parseTerm } from '../calendar/term.js';
 import { type DossierView, type EventBody, project, type ReceivedData } from '../dossier.js';
 import { ConflictError, ForbiddenError, UnprocessableError } from '../errors.js';
 import { COMPLAINANT_ROLE_NL, FIELD_NAMES_NL } from '../letters.js';
+import { pooledRandom } from '../pooled-random.js';
 import type { AttachmentMeta } from '../ports.js';
 import { hashToken } from './access.js';
 import type { Core } from './core.js';
@@ -79,7 +80,7 @@ export async function register(
     }
   }
   const receipt = receivedAt ? toSecond(Date.parse(receivedAt)) : now;
-  const id = ulid(core.deps.clock.now().getTime()).toLowerCase();
+  const id = ulid(core.deps.clock.now().getTime(), pooledRandom).toLowerCase();
   const accessToken = randomBytes(16).toString('base64url');
   const reference = await core.deps.store.nextReference(reg.id, localDate(receipt).year);
   const received: ReceivedData = {
@@ -253,7 +254,15 @@ export function checkEligibility(core: Core, input: ComplaintInput, required: re
   }
   const missing = missingFields(input, required);
   const first = missing[0];
-  if (first) throw new UnprocessableError(missing.map((m) => m[2]).join(' '), first[1]);
+  // Each missing field with its own message, so a form shows each beside its field and links
+  // each from its error summary (a variant may require several: SWT's e-mail variant name,
+  // address and description).
+  if (first)
+    throw new UnprocessableError(
+      missing.map((m) => m[2]).join(' '),
+      first[1],
+      missing.map((m) => ({ path: m[1], message: m[2] })),
+    );
   const c = input.complainant;
   const today = localDate(core.now()).toString();
   for (const field of ['incidentDate', 'lastContactDate'] as const) {
