@@ -31,7 +31,7 @@ const validations = require('dynalite/validations/index.js');
 // A node_modules installed before the patch's last change (patch-package runs on npm install and
 // cannot apply a changed patch over the old one): without its hook every request would be parsed
 // again, silently slower. Said at once instead, with what mends it (about 3 s).
-if (validations.parseExpressionHook !== true)
+if (validations.parseExpressionHook !== true || require('dynalite/db/index.js').memoryStoreHooks !== true)
   throw new Error(
     'dynalite in node_modules is without the current project patch (patches/dynalite+4.0.0.patch): ' +
       'run `rm -rf node_modules/dynalite && npm install` to install it again with the patch.',
@@ -198,8 +198,6 @@ export function rememberedParse(parser: Parser, str: string, context: any): unkn
  * dynalite's own. dynalite's server in the same process keeps its own.
  */
 const db = require('dynalite/db/index.js');
-const dynaliteQueryTable = db.queryTable;
-const MEMORY_STORE = Symbol('klachtflow memory store');
 /** The memory store's synchronous PutItem stands aside for dynalite's action (a key held locked). */
 const LOCKED = Symbol('locked');
 const ONE_MB = 1024 * 1024;
@@ -217,7 +215,7 @@ function compressedSize(item: object, rangeKey: string | undefined): number {
   }
   return size;
 }
-db.queryTable = function queryTable(
+function memoryQueryTable(
   store: any,
   table: any,
   data: any,
@@ -226,10 +224,10 @@ db.queryTable = function queryTable(
   fetchFromItemDb: boolean,
   startKeyNames: string[],
   cb: (err: any, out?: any) => void,
-) {
+): boolean {
   const calculateCapacity = data.ReturnConsumedCapacity === 'TOTAL' || data.ReturnConsumedCapacity === 'INDEXES';
-  if (!store?.[MEMORY_STORE] || fetchFromItemDb || calculateCapacity)
-    return dynaliteQueryTable.call(this, store, table, data, opts, isLocal, fetchFromItemDb, startKeyNames, cb);
+  // Left to dynalite's own (patches/dynalite+4.0.0.patch: false goes on in its queryTable).
+  if (fetchFromItemDb || calculateCapacity) return false;
   const sub: SortedStore = data.IndexName
     ? store.getIndexDb(isLocal ? 'local' : 'global', data.TableName, data.IndexName)
     : store.getItemDb(data.TableName);
@@ -265,13 +263,9 @@ db.queryTable = function queryTable(
   result.Count = items.length;
   if (data.Select !== 'COUNT') result.Items = items;
   cb(null, result);
-};
+  return true;
+}
 
-/**
- * A table of this store (its definition carries this mark): dynalite's createKey takes the table,
- * not the store, so the mark is how the remembered key prefixes below stay with this store.
- */
-const MEMORY_TABLE = Symbol('klachtflow memory table');
 /**
  * dynalite's key of an item (`<hash prefix>/<partition key>/<sort key>/`), where the hash prefix is
  * an MD5 of the partition key's bytes: the same dossier's key is hashed again for every read and
@@ -280,7 +274,6 @@ const MEMORY_TABLE = Symbol('klachtflow memory table');
  * as dynalite's createKey builds it. dynalite's server in the same process keeps its own, and
  * test/memory-dynamodb.test.ts holds the two to the same answers.
  */
-const dynaliteCreateKey = db.createKey;
 const HASH_MEMO_SIZE = 20_000;
 const hashMemo = new Map<string, string>();
 function rememberedHashPrefix(value: unknown, type: string): string {
@@ -294,15 +287,14 @@ function rememberedHashPrefix(value: unknown, type: string): string {
   }
   return prefix;
 }
-db.createKey = function createKey(item: any, table: any, keySchema?: any): string {
-  if (!table?.[MEMORY_TABLE]) return dynaliteCreateKey.call(this, item, table, keySchema);
+function memoryCreateKey(item: any, table: any, keySchema?: any): string {
   let key = '';
   db.traverseKey(table, keySchema ?? table.KeySchema, (attr: string, type: string, isHash: boolean) => {
     if (isHash) key = `${rememberedHashPrefix(item[attr][type], type)}/`;
     key += `${db.toRangeStr(item[attr][type], type)}/`;
   });
   return key;
-};
+}
 
 /**
  * dynalite's key of an item in an index (createIndexKey): the index's own key, then a hash of the
@@ -336,9 +328,7 @@ function memoryIndexKey(item: any, table: any, keySchema: any): string {
   return db.createKey(item, table, keySchema) + rememberedPairHash(tableKeyPieces);
 }
 /** dynalite's getIndexActions, with memoryIndexKey for this store's tables. */
-const dynaliteGetIndexActions = db.getIndexActions;
-db.getIndexActions = function getIndexActions(indexes: any[], existingItem: any, item: any, table: any) {
-  if (!table?.[MEMORY_TABLE]) return dynaliteGetIndexActions.call(this, indexes, existingItem, item, table);
+function memoryGetIndexActions(indexes: any[], existingItem: any, item: any, table: any) {
   const puts: { index: string; key: string; item: unknown }[] = [];
   const deletes: { index: string; key: string }[] = [];
   const tableKeys = table.KeySchema.map((key: any) => key.AttributeName);
@@ -361,18 +351,19 @@ db.getIndexActions = function getIndexActions(indexes: any[], existingItem: any,
     }
   }
   return { puts, deletes };
-};
+}
+/**
+ * What a table of this store answers for dynalite's createKey and getIndexActions (its definition
+ * carries it as `memoryKeys`: dynalite passes these the table, not the store).
+ */
+const MEMORY_KEYS = (table: any) => ({
+  createKey: (item: any, keySchema?: any) => memoryCreateKey(item, table, keySchema),
+  getIndexActions: (indexes: any[], existingItem: any, item: any) =>
+    memoryGetIndexActions(indexes, existingItem, item, table),
+});
+
 /** dynalite's updateIndexes (UpdateItem's and DeleteItem's index writes): deletes first, then puts, as it does. */
-const dynaliteUpdateIndexes = db.updateIndexes;
-db.updateIndexes = function updateIndexes(
-  store: any,
-  table: any,
-  existingItem: any,
-  item: any,
-  cb: (err?: any) => void,
-) {
-  if (!table?.[MEMORY_TABLE] || !store?.[MEMORY_STORE])
-    return dynaliteUpdateIndexes.call(this, store, table, existingItem, item, cb);
+function memoryUpdateIndexes(store: any, table: any, existingItem: any, item: any, cb: (err?: any) => void) {
   if (!existingItem && !item) return cb();
   const puts: (() => void)[] = [];
   const deletes: (() => void)[] = [];
@@ -391,7 +382,7 @@ db.updateIndexes = function updateIndexes(
   for (const d of deletes) d();
   for (const p of puts) p();
   cb();
-};
+}
 
 const actionValidations = Object.fromEntries(
   ACTIONS.map((a) => [a, require(`dynalite/validations/${a}.js`)]),
@@ -668,7 +659,12 @@ export class MemoryDynamoDb {
   private readonly observers: MemoryObserver[] = [];
   /** dynalite's store interface, over this object's maps. */
   private readonly store = {
-    [MEMORY_STORE]: true,
+    // dynalite's queryTable and updateIndexes answered on this store's sorted arrays (the hooks of
+    // patches/dynalite+4.0.0.patch; dynalite's server in the same process keeps its own).
+    queryTable: (table: any, data: any, opts: any, isLocal: boolean, fetch: boolean, names: string[], cb: any) =>
+      memoryQueryTable(this.store, table, data, opts, isLocal, fetch, names, cb),
+    updateIndexes: (table: any, existingItem: any, item: any, cb: (err?: any) => void) =>
+      memoryUpdateIndexes(this.store, table, existingItem, item, cb),
     // parseExpression: this store's expressions parsed through the memo (rememberedParse).
     options: { maxItemSize: 409_600, parseExpression: rememberedParse },
     getTable: (name: string, checkStatus: unknown, cb?: (err: any, table?: unknown) => void) => {
@@ -695,7 +691,9 @@ export class MemoryDynamoDb {
     if (this.tables.has(definition.TableName)) return;
     const table = { ...structuredClone(definition), TableStatus: 'ACTIVE' as const };
     // Not enumerable: DescribeTable-like copies of the definition do not carry it.
-    Object.defineProperty(table, MEMORY_TABLE, { value: true });
+    // dynalite's createKey and getIndexActions with the remembered hashes, for this table (a hook of
+    // patches/dynalite+4.0.0.patch).
+    Object.defineProperty(table, 'memoryKeys', { value: MEMORY_KEYS(table) });
     this.tables.set(definition.TableName, table);
   }
 
