@@ -9,7 +9,8 @@
  * ladders to finish, default 120), --suspend <share> (complaints whose clock an officer stops once,
  * where the regulation allows it, and starts again 3 to 14 days later; default 0.1), --aws http (the
  * handlers reach Step Functions, Scheduler and SES through the SDK and the local HTTP endpoint, as
- * `npm start` does, instead of in this process), --workers <n> (see below), --json.
+ * `npm start` does, instead of in this process), --workers <n> (see below), --json, --dump <file> (the
+ * run's letters and final dossier views, normalised, for comparing two runs of the same seed).
  *
  * With `--workers 2` (or more) the complaints are split over that many worker threads, each a
  * share of them through a runtime and store of its own (the same ASL, handlers and store; a
@@ -18,7 +19,7 @@
  * runs everything in this thread; for the same seed it gives the same run as before there were
  * workers, and worker 0 of a split run draws from the same seed.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
@@ -52,6 +53,8 @@ interface Settings {
   aws: 'http' | 'in-process';
   /** Complaints of the shares before this one: their numbers and references come first. */
   offset: number;
+  /** Where to write the run's letters and final dossier views (--dump <file>), for same-seed comparisons. */
+  dump?: string;
 }
 const fromWorker = workerData as { klachtflowSimulation?: Settings } | undefined;
 const settings: Settings = fromWorker?.klachtflowSimulation ?? {
@@ -63,6 +66,7 @@ const settings: Settings = fromWorker?.klachtflowSimulation ?? {
   suspendShare: Number(option('suspend', '0.1')),
   aws: option('aws', 'in-process') === 'http' ? 'http' : 'in-process',
   offset: 0,
+  ...(option('dump', '') ? { dump: option('dump', '') } : {}),
 };
 const { regulation, days, tail } = settings;
 const asJson = process.argv.includes('--json');
@@ -407,6 +411,7 @@ async function simulateShare(
     transitions[id] = (transitions[id] ?? 0) + e.transitions;
   }
   const letters = rt.mailbox.size();
+  if (settings.dump) await dumpRun(settings.dump, rt, sims);
   await rt.stop();
   rmSync(dir, { recursive: true, force: true });
   return {
@@ -421,6 +426,43 @@ async function simulateShare(
     letters,
     usage,
   };
+}
+
+/**
+ * Writes the run's letters (every mail, in the order sent) and each dossier's final view (in the
+ * order received) to `file` as JSON lines, with what differs between two runs of the same seed
+ * named by order of appearance: ids and tokens (random ulids and secrets), the runtime's address
+ * (its port). Two runs of the same seed give the same file byte for byte (`--dump`, #19: a speed
+ * change must not change a letter or a view).
+ */
+async function dumpRun(file: string, rt: Awaited<ReturnType<typeof startRuntime>>, sims: Sim[]) {
+  const names = new Map<string, string>();
+  const name = (kind: string) => (v: string) => {
+    let n = names.get(v);
+    if (n === undefined) {
+      n = `<${kind} ${names.size + 1}>`;
+      names.set(v, n);
+    }
+    return n;
+  };
+  const normalise = (text: string) =>
+    text
+      .replaceAll(rt.url, '<url>')
+      // ulids (ids of dossiers, events, messages).
+      .replace(/\b[0-9A-HJKMNP-TV-Z]{26}\b/gi, name('id'))
+      // Message ids (uuids) and hashes of random things (a letter's key, a token's hash).
+      .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g, name('uuid'))
+      .replace(/\b[0-9a-f]{40,64}\b/g, name('hash'))
+      // Secrets in links (a complainant's page: /klacht/<id>/<token>).
+      .replace(/(?<=<id \d+>\/)[A-Za-z0-9_-]{16,}/g, name('token'))
+      .replace(/(?<=token=)[A-Za-z0-9_.%-]{16,}/g, name('token'));
+  const lines: string[] = [];
+  for (const m of rt.mailbox.all()) lines.push(normalise(JSON.stringify({ mail: m })));
+  for (const s of sims) {
+    const view = await rt.usage.unmetered(() => rt.procedure.deps.store.load(s.id));
+    lines.push(normalise(JSON.stringify({ reference: s.reference, view })));
+  }
+  writeFileSync(file, `${lines.join('\n')}\n`);
 }
 
 /** Adds up what the shares counted (numbers, and records of numbers to any depth). */
@@ -452,6 +494,8 @@ async function inWorkers(n: number, onProgress: (day: number, complaints: number
             // Worker 0 draws from the seed itself; the others from seeds of their own.
             seed: settings.seed + i * 7919,
             offset: shares.slice(0, i).reduce((a, b) => a + b, 0),
+            // Each share its own file: <file>.0, <file>.1, ...
+            ...(settings.dump ? { dump: `${settings.dump}.${i}` } : {}),
           };
           const worker = new Worker(boot, { eval: true, workerData: { klachtflowSimulation: share } });
           worker.on('message', (m: { progress?: (typeof state)[number]; result?: ShareResult }) => {

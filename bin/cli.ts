@@ -526,6 +526,9 @@ export function buildProgram(): Command {
             smtpPort: smtp,
             ...(opts.trustProxy?.length ? { trustProxy: opts.trustProxy } : {}),
             ...(opts.ignoreLintErrors ? { ignoreLintErrors: true, lintOverride: '--ignore-lint-errors' } : {}),
+            // The test suite's child processes (test/support/process.ts): a preset's committed ASL
+            // is validated by test/compile.test.ts, not again at each of their ~50 starts (#19).
+            ...(process.env.KLACHTFLOW_TRUST_COMMITTED_ASL === '1' ? { trustCommittedAsl: true } : {}),
             log: (line) => process.stdout.write(`${line}\n`),
           });
         const inUse = (e: unknown) => (e as NodeJS.ErrnoException).code === 'EADDRINUSE';
