@@ -419,15 +419,18 @@ const SHAPE_MEMO_SIZE = 2000;
 const passedShapes = new Set<string>();
 const NO_GENERIC_CHECKS = Object.freeze({});
 function shapeOf(action: Action, data: Record<string, unknown>, types: Record<string, any>): string | undefined {
+  // The fields present, each with its value (a string with its length before it, so that no value
+  // can pass for a field boundary); a field absent is not in it, so the fields present are named.
   let shape: string = action;
-  for (const k of Object.keys(types)) {
+  for (const k in data) {
     const v = data[k];
+    if (v === null || v === undefined) continue;
     const t = types[k];
+    if (t === undefined) return undefined;
     const type = typeof t === 'string' ? t : t.type;
-    if (v === null || v === undefined) shape += '\u0000';
-    else if (type === 'Map<AttributeValue>' || type === 'Map<java.lang.String>') shape += '\u0000{}';
-    else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
-      shape += `\u0000${typeof v === 'string' ? JSON.stringify(v) : `${typeof v}:${v}`}`;
+    if (typeof v === 'string') shape += `\u0000${k}\u0000${v.length}:${v}`;
+    else if (type === 'Map<AttributeValue>' || type === 'Map<java.lang.String>') shape += `\u0000${k}\u0000{}`;
+    else if (typeof v === 'number' || typeof v === 'boolean') shape += `\u0000${k}\u0000${typeof v}:${v}`;
     else return undefined;
   }
   return shape;
