@@ -82,12 +82,28 @@ export interface ExecutionRecord {
   transitions: number;
 }
 
+/**
+ * What a callback state throws to stop its segment (runSegment catches it). Thrown at every
+ * callback state of every ladder and never shown to anyone: made without a stack trace (`of`),
+ * whose capture was 0.3 % of a simulated year's CPU (#19, session 10).
+ */
 class PauseSignal extends Error {
   override name = 'LocalRuntime.Pause';
   readonly isCatchable = false;
   readonly isRetryable = false;
   constructor(readonly info: { state: string; payload: unknown; functionName: string }) {
     super('pause');
+  }
+
+  /** A signal without a stack trace; every other error keeps its own (the limit is put back). */
+  static of(info: PauseSignal['info']): PauseSignal {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      return new PauseSignal(info);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
   }
 }
 
@@ -567,7 +583,7 @@ export class LocalStepFunctions {
             throw Object.assign(new Error(inject.cause), { name: inject.error });
           }
           const functionName = String((payload as { FunctionName?: unknown })?.FunctionName ?? resource);
-          throw new PauseSignal({ state: name, payload, functionName });
+          throw PauseSignal.of({ state: name, payload, functionName });
         };
       } else {
         handlers[name] = async (payload) => {

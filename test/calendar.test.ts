@@ -624,6 +624,20 @@ describe('deadline: Dutch dates', () => {
     expect(differ.slice(0, 5)).toEqual([]);
     expect(formatDutchDate('2026-09-24')).toBe('donderdag 24 september 2026');
   });
+
+  it('refuses a day that does not exist and writes years before 1000 as Temporal does (#19, session 10)', () => {
+    // The days are written without Intl where they are plain (1000 to 9999); a day that does not
+    // exist is still refused as Temporal refuses it, and what is not plain goes to Intl as before.
+    for (const day of ['2026-04-31', '2026-02-29', '2026-13-01', '2026-00-10', '2026-01-00'])
+      expect(() => formatDutchDate(day)).toThrow(RangeError);
+    expect(formatDutchDate('2028-02-29')).toBe('dinsdag 29 februari 2028');
+    for (const day of ['0999-12-31', '0100-03-01', '1000-01-01', '9999-12-31']) {
+      const d = Temporal.PlainDate.from(day);
+      expect(formatDutchDate(day)).toBe(
+        d.toLocaleString('nl-NL', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }),
+      );
+    }
+  });
 });
 
 describe('calendar: dates of instants in Europe/Amsterdam, kept once computed (#19)', () => {

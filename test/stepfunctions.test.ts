@@ -143,6 +143,29 @@ describe('local step functions: waits and timeouts on the one clock', () => {
   });
 });
 
+describe('local step functions: the pause of a callback state (#19, session 10)', () => {
+  // The pause is signalled without a stack trace (its capture cost 0.3 % of a simulated year): the
+  // limit it lowers for that moment must be back as it was, for every error made after it.
+  it('pauses at the callback and leaves every other error its stack trace', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'kf-sfn-'));
+    const clock = new RuntimeClock('manual', 1, start);
+    const { sfn, arn } = engine(clock);
+    const before = Error.stackTraceLimit;
+    const { executionArn } = await sfn.startExecution({
+      stateMachineArn: arn,
+      name: 'p1',
+      input: JSON.stringify({ ...input, until: '2026-09-03T07:00:00Z' }),
+    });
+    await sfn.idle();
+    await clock.advanceTo(new Date('2026-09-03T07:00:01Z'));
+    await sfn.idle();
+    expect(sfn.execution(executionArn)?.pause?.kind).toBe('callback');
+    expect(tokens).toHaveLength(1);
+    expect(Error.stackTraceLimit).toBe(before);
+    expect(new Error('elders').stack).toMatch(/\n\s+at /);
+  });
+});
+
 describe('local step functions: the SDK client speaks to it as to AWS', () => {
   let server: Server | undefined;
   afterEach(() => server?.close());

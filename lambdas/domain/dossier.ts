@@ -459,32 +459,52 @@ class Draft {
 }
 
 function finish(view: DossierView) {
-  // A deadline whose clock stands still is neither due nor late (opschorting).
-  const open = view.deadlines
-    .filter((d) => d.status === 'open' && !d.suspended)
-    .map((d) => d.dueAt)
-    .sort();
-  // A breached term stays on the record after the step is done late; it is late *now* only while
-  // its own step is still under way. The complainant's own term is never the organisation's late.
-  // A term for the whole handling (Awb 9:11, Wkkgz art. 17) is late until the dossier closes.
-  const done = new Set(view.ended.map((e) => deadlineId(e.stepId, e.activation)));
-  const late = view.deadlines
-    .filter((d) => d.status === 'breached' && !d.suspended && d.kind !== 'complainant' && !done.has(d.deadlineId))
-    .map((d) => d.dueAt)
-    .sort()[0];
-  view.lateSince = view.status === 'open' ? late : undefined;
-  view.nextDueAt = view.status === 'open' ? (view.lateSince ?? open[0]) : undefined;
+  // Closed: nothing is due, late, new or undelivered any more.
+  if (view.status !== 'open') {
+    view.lateSince = undefined;
+    view.nextDueAt = undefined;
+    view.newMessageAt = undefined;
+    view.undeliveredSince = undefined;
+    view.undeliveredTo = undefined;
+    return;
+  }
+  // One pass over the deadlines, not filters, maps and sorts: this runs at the end of every fold,
+  // some sixty per complaint (#19, session 10; test/dossier-fold.test.ts holds it to the fold as
+  // it was). A deadline whose clock stands still is neither due nor late (opschorting). A breached
+  // term stays on the record after the step is done late; it is late *now* only while its own step
+  // is still under way. The complainant's own term is never the organisation's late. A term for
+  // the whole handling (Awb 9:11, Wkkgz art. 17) is late until the dossier closes.
+  let open: string | undefined;
+  let late: string | undefined;
+  let done: Set<string> | undefined;
+  for (const d of view.deadlines) {
+    if (d.suspended) continue;
+    if (d.status === 'open') {
+      if (open === undefined || d.dueAt < open) open = d.dueAt;
+    } else if (d.status === 'breached' && d.kind !== 'complainant') {
+      done ??= new Set(view.ended.map((e) => deadlineId(e.stepId, e.activation)));
+      if (!done.has(d.deadlineId) && (late === undefined || d.dueAt < late)) late = d.dueAt;
+    }
+  }
+  view.lateSince = late;
+  view.nextDueAt = late ?? open;
   const since = view.lastOfficerAt ?? '';
-  view.newMessageAt =
-    view.status === 'open' ? view.messages.find((m) => m.from === 'complainant' && m.at > since)?.at : undefined;
-  const undelivered =
-    view.status === 'open'
-      ? view.letters
-          .flatMap((l) => (l.delivery && l.delivery.problem !== 'delay' && l.delivery.at > since ? [l.delivery] : []))
-          .sort((a, b) => a.at.localeCompare(b.at))
-      : [];
-  view.undeliveredSince = undelivered[0]?.at;
-  view.undeliveredTo = undelivered.length ? [...new Set(undelivered.flatMap((u) => u.addresses))] : undefined;
+  let message: string | undefined;
+  for (const m of view.messages)
+    if (m.from === 'complainant' && m.at > since) {
+      message = m.at;
+      break;
+    }
+  view.newMessageAt = message;
+  let undelivered: NonNullable<DossierView['letters'][number]['delivery']>[] | undefined;
+  for (const l of view.letters) {
+    if (!l.delivery || l.delivery.problem === 'delay' || !(l.delivery.at > since)) continue;
+    undelivered ??= [];
+    undelivered.push(l.delivery);
+  }
+  undelivered?.sort((a, b) => a.at.localeCompare(b.at));
+  view.undeliveredSince = undelivered?.[0]?.at;
+  view.undeliveredTo = undelivered ? [...new Set(undelivered.flatMap((u) => u.addresses))] : undefined;
 }
 
 /** Events made by a person of the organisation (not klachtflow itself, not the complainant). */

@@ -122,9 +122,36 @@ export function formatDutchDate(date: string | Temporal.PlainDate): string {
  * year's CPU after the formatter was made once (#19). Defined below `remembered`.
  */
 function formatDutchDateAfresh(day: string): string {
+  // A plain day of the years 1000 to 9999 in words without Intl: the weekday from Date.UTC, the
+  // names as nl-NL writes them. Intl's formatting was 0.7 % of a simulated year's CPU, as a
+  // year's letters name more days than are kept (#19, session 10); test/calendar.test.ts holds
+  // this to Temporal's own toLocaleString for every day of 2026 and every 11th from 1900 to 2100.
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (m) {
+    const [year, month, date] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    const at = new Date(Date.UTC(year, month - 1, date));
+    // Only a day that exists (no 31 April) and no year Date.UTC reads as 19xx.
+    if (year >= 1000 && at.getUTCFullYear() === year && at.getUTCMonth() === month - 1 && at.getUTCDate() === date)
+      return `${DUTCH_WEEKDAYS[at.getUTCDay()]} ${date} ${DUTCH_MONTHS[month - 1]} ${year}`;
+  }
   const d = Temporal.PlainDate.from(day);
   return DUTCH_DATE.format(Date.UTC(d.year, d.month - 1, d.day));
 }
+const DUTCH_WEEKDAYS = ['zondag', 'maandag', 'dinsdag', 'woensdag', 'donderdag', 'vrijdag', 'zaterdag'];
+const DUTCH_MONTHS = [
+  'januari',
+  'februari',
+  'maart',
+  'april',
+  'mei',
+  'juni',
+  'juli',
+  'augustus',
+  'september',
+  'oktober',
+  'november',
+  'december',
+];
 
 /**
  * Answers of a pure function of one string, kept: the same instants come back all the time (a
