@@ -19,6 +19,7 @@ import { ConflictError, DomainError, ForbiddenError, NotFoundError, Unprocessabl
 import type { InboundMail } from './domain/inbound-mail.js';
 import {
   asksSatisfaction,
+  contactPerson,
   dayOf,
   explanationForComplainant,
   groundToComplainant,
@@ -376,6 +377,8 @@ function complainantView(reg: Regulation, view: DossierView, actions: unknown[])
       // As the page shows it: they are at their link already, no placeholder meant for the mail.
       .map((l) => ({ kind: l.kind, subject: l.subject, text: letterOnPage(l.text), at: l.sentAt ?? l.queuedAt })),
     closed: view.closed ?? null,
+    // Whom to contact with a question, as the letters say it (the regulation's complaints officer).
+    contact: contactPerson(reg, view),
     availableActions: actions,
     canWithdraw: view.status === 'open',
     // After closure (not after a withdrawal) the page asks whether they are satisfied; their answer.

@@ -261,13 +261,15 @@ async function fillLetterContents(page: Page) {
 async function walkThroughPages(page: Page, r: TestRuntime, id: string): Promise<string> {
   let signedInAs = '';
   const steps: string[] = [];
-  const signIn = async (role: string) => {
-    if (signedInAs === role) return;
+  /** Whether it signed in (the page then shows the worklist), or was signed in as `role` already. */
+  const signIn = async (role: string): Promise<boolean> => {
+    if (signedInAs === role) return false;
     await page.context().clearCookies();
     await page.goto(`${r.url}/medewerkers`);
     await page.getByLabel('Uw toegangscode').fill(r.officers[role] ?? '');
     await page.getByRole('button', { name: 'Inloggen' }).click();
     signedInAs = role;
+    return true;
   };
   await signIn(r.regulation.roles[0]?.id as string);
   for (let i = 0; i < 20; i++) {
@@ -280,8 +282,8 @@ async function walkThroughPages(page: Page, r: TestRuntime, id: string): Promise
     const role = r.regulation.roles
       .filter((x) => current.startsWith(x.title))
       .sort((a, b) => b.title.length - a.title.length)[0];
-    if (role) {
-      await signIn(role.id);
+    // Signed in anew: back to the dossier (the same page is not loaded twice).
+    if (role && (await signIn(role.id))) {
       await page.goto(`${r.url}/medewerkers/dossiers/${id}`);
       main = (await page.locator('main').textContent()) ?? '';
     }

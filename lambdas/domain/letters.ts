@@ -248,13 +248,76 @@ export function dayOf(iso: string): string {
   return formatDutchDate(localDate(iso));
 }
 
-function contactLines(reg: Regulation): string[] {
-  const c = reg.organisation.contact;
+/** The dossier as far as who to contact depends on it: its rung, where it began, whom it is about. */
+type ContactDossier = { rungId?: string | undefined; received: { startRung?: string; aboutRole?: string } };
+
+/**
+ * Whom the complainant contacts with a question, as the regulation names them (PEOPLE.md: a named
+ * contact person and how to reach them, not only a reference): its complaints officer (ONS: "de
+ * klachtenfunctionaris volgt het hele proces"; SO!: "Klachtenfunctionaris Mieke Pater"); without
+ * one (SWT Dordrecht) the role that handles the rung the complaint is at, or the rung it entered.
+ * Never the role the complaint is about where the regulation routes such complaints elsewhere (OCO:
+ * "Gaat een klacht over de coördinator zelf? Dan is de leidinggevende ... verantwoordelijk"). A
+ * person by name where the role names exactly one; reached at the person's, else the role's, else
+ * the organisation's address. The model has had names and addresses of roles all along (`people`,
+ * `contact`); no field was added.
+ */
+export function contactPerson(
+  reg: Regulation,
+  dossier: ContactDossier,
+): { who: string; reach: { email?: string; phone?: string; postalAddress?: string }; askFor?: string } {
+  const about = dossier.received.aboutRole;
+  const routed = reg.conflictOfInterest.find((c) => c.when === 'complaint-about-role' && c.role === about);
+  const person = (id: string | undefined) => {
+    const role = reg.roles.find((r) => r.id === id);
+    return role && role.kind !== 'committee' && role.kind !== 'administrative-body' ? role : undefined;
+  };
+  // The rung's own handler, else the one of the nearest rung below it (SWT's external committee:
+  // the manager who handled it last), else of the rung the complaint entered.
+  const rungs = reg.ladder.rungs;
+  const at = rungs.findIndex((r) => r.id === dossier.rungId);
+  const below = rungs
+    .slice(0, at + 1)
+    .reverse()
+    .map((r) => person(r.handlerRole))
+    .find((r) => r !== undefined);
+  let role =
+    reg.roles.find((r) => r.kind === 'complaints-officer') ??
+    below ??
+    person(rungs.find((r) => r.id === dossier.received.startRung)?.handlerRole);
+  if (role && routed && role.id === about)
+    role = person(routed.routeTo !== 'substitute' ? routed.routeTo : role.deputies[0]);
+  const org = reg.organisation.contact;
+  if (!role) return { who: reg.organisation.name, reach: org };
+  // Without what the title adds in brackets (OCO: "Coördinator (klachtenfunctionaris)"): B1, short.
+  const bare = role.title.replace(/\s*\([^)]*\)/g, '').trim() || role.title;
+  const title = bare.charAt(0).toLowerCase() + bare.slice(1);
+  // "onze klachtenfunctionaris", but "de manager van het Sociaal Wijkteam" (the title says whose).
+  const ours = / van /.test(title) ? `de ${title}` : `onze ${title}`;
+  const one = role.people.length === 1 ? role.people[0] : undefined;
+  const reach = one?.email || one?.phone ? one : (role.contact ?? org);
+  // The organisation's general number (ONS: "bellen naar het algemene nummer ... en te vragen naar
+  // de klachtenfunctionaris"): say whom to ask for.
+  const general = !one && reach.phone !== undefined && reach.phone === org.phone;
+  return {
+    who: one ? `${one.name}, ${ours}` : ours,
+    ...(general ? { askFor: ours.replace(/^onze /, 'de ') } : {}),
+    reach: {
+      ...(reach.email ? { email: reach.email } : {}),
+      ...(reach.phone ? { phone: reach.phone } : {}),
+      ...(!one && 'postalAddress' in reach && reach.postalAddress ? { postalAddress: reach.postalAddress } : {}),
+    },
+  };
+}
+
+/** The letter's closing lines: whom to contact with a question, and how. */
+function contactLines(reg: Regulation, view: ContactDossier): string[] {
+  const { who, reach, askFor } = contactPerson(reg, view);
   return [
-    `Vragen? Neem contact op met ${reg.organisation.name}:`,
-    ...(c.email ? [`  e-mail: ${c.email}`] : []),
-    ...(c.phone ? [`  telefoon: ${c.phone}`] : []),
-    ...(c.postalAddress ? [`  post: ${c.postalAddress}`] : []),
+    `Vragen? Neem contact op met ${who}:`,
+    ...(reach.email ? [`  e-mail: ${reach.email}`] : []),
+    ...(reach.phone ? [`  telefoon: ${reach.phone}${askFor ? ` (vraag naar ${askFor})` : ''}`] : []),
+    ...(reach.postalAddress ? [`  post: ${reach.postalAddress}`] : []),
   ];
 }
 
@@ -290,13 +353,20 @@ function replyByLines(replyBy: string | undefined): string[] {
  * 2.2.4) and the Jeugdwet, from the zorgkantoor under the Wlz (PEOPLE.md, "What complainants must
  * be told"). Said in the acknowledgement, when the complaint begins.
  */
-function clientSupportLines(reg: Regulation): string[] {
+function clientSupportLines(reg: Regulation, view: ContactDossier): string[] {
   const frameworks = reg.organisation.legalFramework;
   // Wkkgz art. 15: the provider has a complaints officer who advises and helps the complainant
   // free of charge (PEOPLE.md); named, with how to reach them, where the regulation names them.
   const officer = frameworks.includes('wkkgz')
     ? reg.roles.find((r) => r.kind === 'complaints-officer')?.people[0]
     : undefined;
+  // The same person the letter ends with as its contact: how to reach them is said there, once.
+  if (officer && contactPerson(reg, view).who.startsWith(`${officer.name},`))
+    return [
+      '',
+      `Wilt u hulp bij uw klacht? Onze klachtenfunctionaris ${officer.name} helpt u gratis.`,
+      `Hoe u ${officer.name} bereikt, staat onderaan deze brief.`,
+    ];
   if (officer)
     return [
       '',
@@ -711,7 +781,7 @@ export function renderLetter(input: LetterInput): Letter {
       lines.push('', 'U kunt uw klacht op ieder moment intrekken.');
       const support = reg.eligibility.support.flatMap((s) => (s.referral ? [s.referral] : []));
       if (support.length) lines.push('', 'Wilt u hulp bij uw klacht? Dat kan gratis:', ...referralLines(reg, support));
-      else lines.push(...clientSupportLines(reg));
+      else lines.push(...clientSupportLines(reg, view));
       break;
     }
     case 'respondent-notice':
@@ -871,7 +941,7 @@ export function renderLetter(input: LetterInput): Letter {
           : []),
         ...(input.note ? ['', input.note] : []),
         '',
-        ...contactLines(reg),
+        ...contactLines(reg, view),
       );
       break;
     }
@@ -1052,7 +1122,7 @@ export function renderLetter(input: LetterInput): Letter {
     lines.splice(contentAt ?? lines.length, 0, ...added);
   }
   if (complainant && input.inviteSatisfaction) lines.push('', ...satisfactionLines(view));
-  if (input.audience !== 'officer') lines.push('', ...contactLines(reg));
+  if (input.audience !== 'officer') lines.push('', ...contactLines(reg, view));
   lines.push('', 'Met vriendelijke groet,', ...signature(reg, input.step));
 
   const forOfficer =

@@ -892,6 +892,42 @@ const NOTICES: Record<string, string> = {
  */
 const WHILE_OPEN = new Set(['toegevoegd', 'leeg', 'verder', 'niet-verder']);
 
+/**
+ * Whom to contact with a question, the same person or role the letters name (PEOPLE.md: a named
+ * contact person and how to reach them), not only the organisation's general address in the footer.
+ */
+function AskUs(props: {
+  contact: { who: string; reach: { email?: string; phone?: string; postalAddress?: string }; askFor?: string };
+}) {
+  const { who, reach, askFor } = props.contact;
+  return (
+    <>
+      <h2 class="utrecht-heading-2">Vragen over uw klacht?</h2>
+      <p class="utrecht-paragraph">Neem contact op met {who}.</p>
+      <ul class="utrecht-unordered-list">
+        {reach.email ? (
+          <li>
+            E-mail:{' '}
+            <a class="utrecht-link" href={`mailto:${reach.email}`}>
+              {reach.email}
+            </a>
+          </li>
+        ) : null}
+        {reach.phone ? (
+          <li>
+            Telefoon:{' '}
+            <a class="utrecht-link" href={`tel:${reach.phone.replace(/[^+\d]/g, '')}`}>
+              {reach.phone}
+            </a>
+            {askFor ? ` (vraag naar ${askFor})` : ''}
+          </li>
+        ) : null}
+        {reach.postalAddress ? <li>Post: {reach.postalAddress}</li> : null}
+      </ul>
+    </>
+  );
+}
+
 /** What klachtflow does right now at a step it takes by itself, said to the complainant. */
 function takenNow(step: Step): string {
   const toThem = step.letter?.to.includes('complainant');
@@ -1051,6 +1087,7 @@ export function ComplaintPage(props: {
           </ul>
         </>
       ) : null}
+      {k.contact ? <AskUs contact={k.contact} /> : null}
       {k.status === 'closed' ? <WayOn reg={reg} k={k} /> : null}
       {k.satisfaction?.asked ? (
         <Satisfaction

@@ -9,8 +9,9 @@
  * the run. The child processes run that bundle with the arguments a person types (`start --port
  * 0 ...`). What differs from `npm start` is only who compiles the TypeScript:
  * - tsx's `register()` in bin/klachtflow.js is left out (nothing is left to compile);
- * - the packages in node_modules stay outside the bundle and load as they do under tsx (bundled,
- *   some broke: dynalite requires its actions by computed name, write-file-atomic reads __filename);
+ * - the packages in node_modules are bundled too, but for those that break bundled (KEEP_OUT:
+ *   dynalite requires its actions by computed name, write-file-atomic reads __filename) and the
+ *   development packages, which load from node_modules as they do under tsx;
  * - each source file keeps its own `import.meta` (url, dirname, filename, resolve), so what it
  *   reads beside itself (presets, ASL, assets) it reads from the working tree;
  * - names are kept (`keepNames`): bundling renames clashing identifiers, and code may read `.name`.
@@ -37,6 +38,30 @@ declare module 'vitest' {
 }
 
 /**
+ * Packages that stay outside the bundle: dynalite requires its actions by a computed name,
+ * write-file-atomic reads its own __filename, classic-level loads its native addon beside itself.
+ */
+const KEEP_OUT = ['dynalite', 'write-file-atomic', 'classic-level'];
+
+/**
+ * Whether an import stays outside the bundle: a package of KEEP_OUT, or a development package
+ * imported by the project's own sources (it then resolves from the bundle as from the sources:
+ * to the project's node_modules). A package imported by another package is bundled as that
+ * package resolves it, a version of its own included (markdown-it's linkify-it is not the one the
+ * project has).
+ */
+function external(): (path: string, importer: string) => boolean {
+  const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
+    devDependencies?: Record<string, string>;
+  };
+  const dev = new Set(Object.keys(pkg.devDependencies ?? {}));
+  return (path, importer) => {
+    const name = path.startsWith('@') ? path.split('/').slice(0, 2).join('/') : (path.split('/')[0] ?? path);
+    return KEEP_OUT.includes(name) || (dev.has(name) && !/[\\/]node_modules[\\/]/.test(importer));
+  };
+}
+
+/**
  * Bundles bin/klachtflow.js into `outdir` and returns the path of the bundled entry. Throws with
  * esbuild's messages when the sources do not compile.
  */
@@ -53,7 +78,15 @@ export async function buildCli(outdir: string): Promise<string> {
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    packages: 'external',
+    // The runtime's packages bundled too: node loaded about 1 200 files of them at every start
+    // (resolving, reading, detecting each CommonJS file's exports), half a CPU second of the 1.6 a
+    // start took to its first answer (2026-12-03: 1.54-1.76 s before, 1.16-1.21 s after, three
+    // pairs). Left outside, loaded from node_modules as before: what breaks bundled (KEEP_OUT) and
+    // the development packages (CDK, esbuild: only commands the child processes do not run).
+    // CommonJS packages inside an ES module bundle call require: node's, from here.
+    banner: {
+      js: "import { createRequire as __kfRequire } from 'node:module'; const require = __kfRequire(import.meta.url);",
+    },
     keepNames: true,
     // For a stack trace in a child's log: `NODE_OPTIONS=--enable-source-maps`.
     sourcemap: 'linked',
@@ -66,6 +99,12 @@ export async function buildCli(outdir: string): Promise<string> {
         setup(build) {
           // bin/klachtflow.js registers tsx to compile the sources; in the bundle they are compiled.
           build.onResolve({ filter: /^tsx\/esm\/api$/ }, () => ({ path: 'tsx/esm/api', namespace: 'compiled' }));
+          const outside = external();
+          build.onResolve({ filter: /^[@a-z]/ }, (args) =>
+            !args.path.startsWith('node:') && outside(args.path, args.importer)
+              ? { path: args.path, external: true }
+              : undefined,
+          );
           build.onLoad({ filter: /.*/, namespace: 'compiled' }, () => ({
             contents: '/** Nothing left to compile. */ export function register() {}',
             loader: 'js',
