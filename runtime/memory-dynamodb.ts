@@ -419,15 +419,18 @@ const SHAPE_MEMO_SIZE = 2000;
 const passedShapes = new Set<string>();
 const NO_GENERIC_CHECKS = Object.freeze({});
 function shapeOf(action: Action, data: Record<string, unknown>, types: Record<string, any>): string | undefined {
+  // The fields present, each with its value (a string with its length before it, so that no value
+  // can pass for a field boundary); a field absent is not in it, so the fields present are named.
   let shape: string = action;
-  for (const k of Object.keys(types)) {
+  for (const k in data) {
     const v = data[k];
+    if (v === null || v === undefined) continue;
     const t = types[k];
+    if (t === undefined) return undefined;
     const type = typeof t === 'string' ? t : t.type;
-    if (v === null || v === undefined) shape += '\u0000';
-    else if (type === 'Map<AttributeValue>' || type === 'Map<java.lang.String>') shape += '\u0000{}';
-    else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
-      shape += `\u0000${typeof v === 'string' ? JSON.stringify(v) : `${typeof v}:${v}`}`;
+    if (typeof v === 'string') shape += `\u0000${k}\u0000${v.length}:${v}`;
+    else if (type === 'Map<AttributeValue>' || type === 'Map<java.lang.String>') shape += `\u0000${k}\u0000{}`;
+    else if (typeof v === 'number' || typeof v === 'boolean') shape += `\u0000${k}\u0000${typeof v}:${v}`;
     else return undefined;
   }
   return shape;
@@ -676,7 +679,56 @@ const COMMANDS: [new (input: any) => { input: any }, Action, string][] = [
 
 /** The marshalling lib-dynamodb does (DynamoDossierStore's document client: removeUndefinedValues). */
 const MARSHALL = { removeUndefinedValues: true } as const;
-const toWire = (v: Record<string, unknown> | undefined) => (v === undefined ? undefined : marshall(v, MARSHALL));
+const toWire = (v: Record<string, unknown> | undefined) => (v === undefined ? undefined : marshalled(v));
+
+/**
+ * The SDK's marshall (with removeUndefinedValues) for the values a document request is mostly
+ * made of (plain objects, arrays, strings, booleans, null, numbers within the safe integers' range),
+ * in one pass without its checks of each value's constructor by name; anything else (a set, a
+ * binary, a bigint, a NumberValue, a class instance, an unsafe or special number, an object with a
+ * property named constructor) is given to the SDK's own, which answers or refuses it. The SDK's
+ * marshalling was 2.3 % of a simulated year (#19, session 10); test/memory-marshall.test.ts holds
+ * this to the SDK's marshall with fast-check over arbitrary values.
+ */
+const SDK_ATTRIBUTE = { removeUndefinedValues: true, convertTopLevelContainer: true } as const;
+function attributeOf(v: unknown): unknown {
+  switch (typeof v) {
+    case 'string':
+      return { S: v };
+    case 'boolean':
+      return { BOOL: v };
+    case 'number':
+      if (v <= Number.MAX_SAFE_INTEGER && v >= Number.MIN_SAFE_INTEGER) return { N: String(v) };
+      break;
+    case 'object':
+      if (v === null) return { NULL: true };
+      if (Array.isArray(v)) {
+        if (Object.getPrototypeOf(v) !== Array.prototype) break;
+        const L: unknown[] = [];
+        for (const x of v) if (x !== undefined && typeof x !== 'function') L.push(attributeOf(x));
+        return { L };
+      }
+      if (plainMap(v)) return { M: mapOf(v) };
+  }
+  return marshall(v as never, SDK_ATTRIBUTE);
+}
+/** An object the SDK marshals as a map by its enumerable properties, with no property that makes it ask again. */
+function plainMap(v: object): boolean {
+  const proto = Object.getPrototypeOf(v);
+  return (proto === Object.prototype || proto === null) && !Object.hasOwn(v, 'constructor');
+}
+function mapOf(v: object): Record<string, unknown> {
+  const M: Record<string, unknown> = {};
+  for (const k in v) {
+    const x = (v as Record<string, unknown>)[k];
+    if (x !== undefined && typeof x !== 'function') M[k] = attributeOf(x);
+  }
+  return M;
+}
+export function marshalled(v: Record<string, unknown>): Record<string, unknown> {
+  if (v !== null && typeof v === 'object' && !Array.isArray(v) && plainMap(v)) return mapOf(v);
+  return marshall(v, MARSHALL);
+}
 const fromWire = (v: Record<string, any> | undefined) => (v === undefined ? undefined : unmarshall(v));
 
 /**

@@ -513,7 +513,7 @@ describe('memory DynamoDB: the same answers as dynalite', () => {
           }
         },
       ),
-      { numRuns: 60, ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED) } : {}) },
+      { numRuns: 150, ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED) } : {}) },
     );
   }, 240_000);
 
