@@ -12,6 +12,7 @@ export const ISOLATED = [
   'test/metrics-alarms.test.ts',
   'test/xray.test.ts',
   'test/lambda-logging.test.ts',
+  'test/node-server-response-patch.test.ts',
 ];
 
 /** What in a test file's source changes state the whole process shares. */
@@ -26,6 +27,11 @@ export const PROCESS_STATE: { what: string; pattern: RegExp }[] = [
     what: 'a spy on stdout or stderr',
     pattern: /spyOn\(\s*process\.(stdout|stderr)\b|process\.(stdout|stderr)\.write\s*=[^=]/,
   },
+  // @hono/node-server's server replaces the global Response with its lightweight one, for the
+  // rest of the process: a file that reads undici's own from globalThis got the lightweight one
+  // after any earlier file's runtime (node-server-response-patch failed so in a whole run,
+  // 2026-12-04, and passed alone).
+  { what: 'the global Response read or replaced', pattern: /\bglobalThis\.Response\b|\bgetRequestListener\(/ },
   // The Lambda entries keep their app (clients, regulation) per process, as a warm Lambda does.
   {
     what: 'a Lambda entry imported',
