@@ -20,7 +20,7 @@ import { act, dossier } from './support/ladder.js';
 import { SANNE, type TestRuntime, testRuntime } from './support/runtime.js';
 
 /** Whom the text says to contact (any of `who`, as words of the letter) and how (all of `reach`). */
-type Expected = { who: string[]; reach: string[] };
+type Expected = { who: string[]; reach: string[]; not?: string };
 
 const SOURCES: Record<string, (text: string) => Expected> = {
   // "Contactgegevens: Klachtenfunctionaris Mieke Pater / Telefoonnummer: 06 10 13 81 50 / E-mail: …"
@@ -66,11 +66,28 @@ function judge(what: string, part: string, expected: Expected): string[] {
   if (!expected.who.some((w) => lower.includes(w.toLowerCase())))
     bad.push(`${what}: names none of ${expected.who.join(', ')} in "${part}"`);
   for (const r of expected.reach) if (!part.includes(r)) bad.push(`${what}: lacks ${r} in "${part}"`);
+  if (expected.not && lower.includes(expected.not.toLowerCase()))
+    bad.push(`${what}: names ${expected.not} in "${part}"`);
   return bad;
 }
 
-for (const [preset, read] of Object.entries(SOURCES)) {
-  describe(`${preset}: whom to contact, as the regulation names them`, () => {
+// OCO Almere, a complaint about the coordinator: "Gaat een klacht over de coördinator zelf? Dan is
+// de leidinggevende van de coördinator verantwoordelijk voor de afhandeling." Not the coordinator.
+const ABOUT_COORDINATOR = (t: string): Expected => {
+  const m = /Gaat een klacht over de (\p{L}+) zelf\? Dan is de (\p{L}+ van de \p{L}+) verantwoordelijk/u.exec(t);
+  return { who: [m?.[2] ?? '?'], reach: SOURCES['oco-almere']?.(t).reach ?? ['?'], not: `onze ${m?.[1] ?? '?'}` };
+};
+
+const CASES: [string, string, (text: string) => Expected, Record<string, unknown>][] = [
+  ...Object.entries(SOURCES).map(
+    ([preset, read]) =>
+      [preset, preset, read, {}] as [string, string, (text: string) => Expected, Record<string, unknown>],
+  ),
+  ['oco-almere', 'oco-almere, about the coordinator', ABOUT_COORDINATOR, { aboutRole: 'coordinator' }],
+];
+
+for (const [preset, name, read, extra] of CASES) {
+  describe(`${name}: whom to contact, as the regulation names them`, () => {
     const reg = loadRegulation(preset);
     const expected = read(readFileSync(join(PRESETS_DIR, reg.document?.file ?? ''), 'utf8'));
     let rt: TestRuntime;
@@ -80,14 +97,20 @@ for (const [preset, read] of Object.entries(SOURCES)) {
     afterAll(async () => rt?.stop());
 
     it('the text names them', () => {
-      expect([...expected.who, ...expected.reach]).not.toContain('?');
+      expect([...expected.who, ...expected.reach, expected.not]).not.toContain('?');
+      expect(expected.not ?? '').not.toContain('?');
     });
 
     it('every letter to the complainant up the ladder, and their page, names them and how to reach them', async () => {
       const rungs = reg.ladder.rungs.map((r) => r.id);
       const variant = [...reg.intake.variants].sort((a, b) => rungs.indexOf(a.startsAt) - rungs.indexOf(b.startsAt))[0];
       const r = await rt.call('POST', '/complaints', {
-        body: { ...SANNE, variant: variant?.id, respondent: { name: 'Piet Jansen', email: 'piet@example.nl' } },
+        body: {
+          ...SANNE,
+          variant: variant?.id,
+          respondent: { name: 'Piet Jansen', email: 'piet@example.nl' },
+          ...extra,
+        },
       });
       expect(r.status, r.text).toBe(201);
       await rt.advance('PT0S');

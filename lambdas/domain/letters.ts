@@ -353,13 +353,20 @@ function replyByLines(replyBy: string | undefined): string[] {
  * 2.2.4) and the Jeugdwet, from the zorgkantoor under the Wlz (PEOPLE.md, "What complainants must
  * be told"). Said in the acknowledgement, when the complaint begins.
  */
-function clientSupportLines(reg: Regulation): string[] {
+function clientSupportLines(reg: Regulation, view: ContactDossier): string[] {
   const frameworks = reg.organisation.legalFramework;
   // Wkkgz art. 15: the provider has a complaints officer who advises and helps the complainant
   // free of charge (PEOPLE.md); named, with how to reach them, where the regulation names them.
   const officer = frameworks.includes('wkkgz')
     ? reg.roles.find((r) => r.kind === 'complaints-officer')?.people[0]
     : undefined;
+  // The same person the letter ends with as its contact: how to reach them is said there, once.
+  if (officer && contactPerson(reg, view).who.startsWith(`${officer.name},`))
+    return [
+      '',
+      `Wilt u hulp bij uw klacht? Onze klachtenfunctionaris ${officer.name} helpt u gratis.`,
+      `Hoe u ${officer.name} bereikt, staat onderaan deze brief.`,
+    ];
   if (officer)
     return [
       '',
@@ -774,7 +781,7 @@ export function renderLetter(input: LetterInput): Letter {
       lines.push('', 'U kunt uw klacht op ieder moment intrekken.');
       const support = reg.eligibility.support.flatMap((s) => (s.referral ? [s.referral] : []));
       if (support.length) lines.push('', 'Wilt u hulp bij uw klacht? Dat kan gratis:', ...referralLines(reg, support));
-      else lines.push(...clientSupportLines(reg));
+      else lines.push(...clientSupportLines(reg, view));
       break;
     }
     case 'respondent-notice':

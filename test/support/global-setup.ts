@@ -30,6 +30,7 @@ const shared = globalThis as { [RUN]?: RunState };
 
 /** The files that read the shared templates (`synthesised()`). */
 const SYNTH_USERS = [
+  'test/cdk.test.ts',
   'test/cfn-guard.test.ts',
   'test/cfn-lint.test.ts',
   'test/cdk-deploy.test.ts',
