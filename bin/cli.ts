@@ -357,6 +357,10 @@ export function buildProgram(): Command {
       '1',
     )
     .option('--json', 'uitvoer als JSON')
+    .option(
+      '--dump <bestand>',
+      'schrijf de brieven en de dossiers aan het eind naar dit bestand (om twee runs te vergelijken)',
+    )
     .allowUnknownOption()
     .action(
       async (opts: {
@@ -366,6 +370,7 @@ export function buildProgram(): Command {
         suspend: string;
         workers: string;
         json?: boolean;
+        dump?: string;
       }) => {
         // The simulation lives with the benchmarks (bench/simulate.ts) and reads its own arguments.
         process.argv = [
@@ -382,6 +387,7 @@ export function buildProgram(): Command {
           '--workers',
           opts.workers,
           ...(opts.json ? ['--json'] : []),
+          ...(opts.dump ? ['--dump', opts.dump] : []),
         ];
         await import('../bench/simulate.js');
       },

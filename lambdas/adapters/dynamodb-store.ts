@@ -198,7 +198,7 @@ function isConditionFailure(e: unknown): boolean {
  * one it let go whole again at its next step: 128 made reads grow with the complaints a day (read
  * units per complaint 25.1 at 1 000 a year, 31.5 at 10 000; a year of 10 000 has about 770 open at
  * once, 27 a day open for about four weeks). 1 024 holds a year of some 13 000 complaints in one
- * store; a dossier kept is its view and events, about 60 KB as JSON for one at its end (#19, session 10;
+ * store; a dossier kept is its view and events, about 60 KB as JSON on average at its end (#19, session 10;
  * test/store-open-at-once.test.ts). Closed dossiers leave, so this does not grow with history.
  */
 export const RECENT_DOSSIERS = 1024;
