@@ -31,7 +31,7 @@ import { mayResend, resendLetter } from './domain/procedure/resend.js';
 import { firstStillDay, resumesWhen } from './domain/procedure/suspension.js';
 import { type Caller, Procedure } from './domain/procedure.js';
 import { buildReport, reportCsv, reportHtml } from './domain/report.js';
-import { LONE_SURROGATE_MESSAGE, normalizeJson } from './domain/text.js';
+import { LONE_SURROGATE_MESSAGE, MAX_STORY, normalizeJson } from './domain/text.js';
 import { DEADLINE_STATUS_NL, stepEndedLine, timeline } from './domain/timeline.js';
 import { registerInboundRoutes } from './inbound-routes.js';
 import { recordKey, seal, unseal } from './sealed.js';
@@ -157,7 +157,7 @@ const complaintFields = {
     birthDate: IsoDate.optional(),
   }),
   role: z.enum(COMPLAINANT_ROLES, { error: `Kies een van: ${COMPLAINANT_ROLES.join(', ')}.` }),
-  description: z.string().trim().min(1, 'Beschrijf uw klacht: wat is er gebeurd?').max(50_000),
+  description: z.string().trim().min(1, 'Beschrijf uw klacht: wat is er gebeurd?').max(MAX_STORY),
   incidentDate: IsoDate.optional(),
   lastContactDate: IsoDate.optional(),
   variant: z.string().max(100).optional(),
@@ -342,6 +342,16 @@ function suspensionOf(reg: Regulation, view: DossierView, reader: 'complainant' 
 }
 
 /** What a complainant sees of their dossier: no officer notes, no tokens. */
+/**
+ * zod's Dutch words for a text too long ("Te lang: verwacht dat string <=200 tekens heeft") name a
+ * type and a sign, not what to do (PEOPLE.md: a message says what to do). Said plainly instead.
+ */
+function plainMessage(i: { code: string; message: string; origin?: string; maximum?: unknown }): string {
+  if (i.code === 'too_big' && i.origin === 'string' && typeof i.maximum === 'number')
+    return `Dit is te lang. Gebruik ten hoogste ${i.maximum.toLocaleString('nl-NL')} tekens.`;
+  return i.message;
+}
+
 function complainantView(reg: Regulation, view: DossierView, actions: unknown[]) {
   const rung = reg.ladder.rungs.find((r) => r.id === view.rungId);
   const current = view.current ? findStep(reg, view.current.stepId) : undefined;
@@ -351,6 +361,8 @@ function complainantView(reg: Regulation, view: DossierView, actions: unknown[])
     status: view.status,
     receivedAt: view.received.receivedAt,
     description: view.received.description,
+    // They ticked "Ik wil gratis hulp bij mijn klacht": their page says where that help is.
+    wantsSupport: view.received.wantsSupport === true,
     // What they added themselves; officers' internal messages are not theirs to read here.
     messages: view.messages.filter((m) => m.from === 'complainant').map(({ text, at }) => ({ text, at })),
     rung: rung ? { id: rung.id, title: rung.title } : null,
@@ -530,7 +542,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
     defaultHook: (result, c) => {
       if (!result.success) {
         c.header('Connection', 'close');
-        const issues = result.error.issues.map((i) => ({ path: path(i.path), message: i.message }));
+        const issues = result.error.issues.map((i) => ({ path: path(i.path), message: plainMessage(i) }));
         return errorResponse(c, 400, issues[0]?.message ?? 'Ongeldige invoer.', issues);
       }
     },

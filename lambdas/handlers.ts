@@ -81,7 +81,8 @@ export function taskHandlers(
  * (every repair is idempotent). It also makes again the erasure a closed dossier decided at the end
  * of its retention when a crash lost its schedule (AVG art. 5 lid 1 onder e), found through the
  * marks of erasures not yet known to be scheduled: closed dossiers are in no other index it reads. `{"all": true}` as the event checks the schedules of every open
- * dossier, not only recent decisions (after the recovery itself was down; see the README).
+ * dossier, not only recent decisions, and the erasure of every closed one, marked or not (after
+ * the recovery itself was down, and once after an upgrade from before the marks; see the README).
  */
 export function intakeRecoveryHandler(procedure: Pick<Procedure, 'recoverStarts' | 'with'>, graceSeconds?: number) {
   return async (event?: unknown) => {
@@ -91,7 +92,10 @@ export function intakeRecoveryHandler(procedure: Pick<Procedure, 'recoverStarts'
       ...(graceSeconds !== undefined ? { graceSeconds } : {}),
       all,
     });
-    const erasures = await procedure.with(recoverErasures, graceSeconds !== undefined ? { graceSeconds } : {});
+    const erasures = await procedure.with(recoverErasures, {
+      ...(graceSeconds !== undefined ? { graceSeconds } : {}),
+      all,
+    });
     if (r.failed) throw new Error(`${r.failed} of ${r.checked} ladder(s) could not be started`);
     if (schedules.failed)
       throw new Error(

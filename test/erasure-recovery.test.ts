@@ -117,7 +117,8 @@ describe('erasure recovery: a crash between the closing commit and CreateSchedul
     expect(runs.reduce((n, x) => n + (x.erasures?.rescheduled ?? 0), 0)).toBe(1);
     // Made and confirmed: the mark is gone, the next run reads no dossier (nor the one closed normally).
     expect((await rt.intakeRecovery(120)).erasures).toMatchObject({ checked: 0, rescheduled: 0 });
-    expect((await rt.intakeRecovery(120, { all: true })).erasures).toMatchObject({ checked: 0, rescheduled: 0 });
+    // The full run (`all`) reads every dossier, and makes nothing that exists.
+    expect((await rt.intakeRecovery(120, { all: true })).erasures).toMatchObject({ rescheduled: 0, failed: 0 });
 
     // Two years on (the regulation's retention): both dossiers are erased.
     await pastRetention(rt, id);
@@ -149,6 +150,42 @@ describe('erasure recovery: a crash between the closing commit and CreateSchedul
     const rt = await testRuntime('ons-welzijn', saved.now, data);
     running.push(rt);
     expect(await exists(rt, `kf-${id}-erase`)).toBe(true);
+    await pastRetention(rt, id);
+    expect((await rt.procedure.deps.store.load(id))?.erasedAt).toBeDefined();
+  });
+
+  it('a dossier closed before the marks existed, its schedule lost, is found by the full run and erased on time', async () => {
+    // The marks came in session 8 (9af945c, 2026-12-03). A dossier closed before had its erasure
+    // decided and made the same way, but no mark: a schedule lost then is in no index the
+    // recovery reads. The state it left: the decision in the dossier, no schedule, no mark.
+    const rt = await testRuntime('ons-welzijn');
+    running.push(rt);
+    const lost = new Set<string>();
+    dropErasures(rt, lost, []);
+    const r = await rt.call('POST', '/complaints', { body: { ...SANNE, description: 'Voor de merktekens.' } });
+    const id = r.json.id as string;
+    lost.add(id);
+    await rt.advance('PT0S');
+    await rt.call('POST', `/complaints/${id}/withdraw`, { token: r.json.accessToken, body: {} });
+    lost.clear();
+    await rt.procedure.deps.store.confirmErasure(id); // no mark, as before 9af945c
+    const open = await rt.call('POST', '/complaints', { body: { ...SANNE, description: 'Nog open.' } });
+    await rt.advance('PT3M');
+    expect((await rt.procedure.deps.store.load(id))?.status).toBe('closed');
+    expect(await exists(rt, `kf-${id}-erase`)).toBe(false);
+
+    // The five-minute run reads only marks: it does not see it.
+    expect((await rt.intakeRecovery(120)).erasures).toMatchObject({ checked: 0, rescheduled: 0 });
+    // The full run (README: once after an upgrade from before the marks, and after an outage)
+    // checks every closed dossier's erasure, and makes this one once; the open one has none.
+    const full = await rt.intakeRecovery(120, { all: true });
+    expect(full.erasures).toMatchObject({ rescheduled: 1, failed: 0 });
+    expect(await exists(rt, `kf-${id}-erase`)).toBe(true);
+    expect(await exists(rt, `kf-${open.json.id}-erase`)).toBe(false);
+    expect((await rt.intakeRecovery(120, { all: true })).erasures).toMatchObject({ rescheduled: 0 });
+
+    // (Withdrawn now, so two years of its alarms do not run in this test.)
+    await rt.call('POST', `/complaints/${open.json.id}/withdraw`, { token: open.json.accessToken, body: {} });
     await pastRetention(rt, id);
     expect((await rt.procedure.deps.store.load(id))?.erasedAt).toBeDefined();
   });

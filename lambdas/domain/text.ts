@@ -37,6 +37,9 @@ export const LONE_SURROGATE_MESSAGE =
   'Dit veld bevat een teken dat niet compleet is (een half teken, bijvoorbeeld van een emoji). Haal het weg of typ het opnieuw.';
 
 /** How deep a request body may nest: our deepest (answers, registration) is three levels. */
+/** The longest story the form and the API take (PEOPLE.md: no length limits on the story; this is what one request holds). */
+export const MAX_STORY = 50_000;
+
 export const MAX_JSON_DEPTH = 32;
 export const TOO_DEEP_MESSAGE = 'Dit bericht is te diep genest; zo ziet geen formulier van ons eruit.';
 

@@ -18,7 +18,7 @@ import { COMPLAINANT_ROLE_NL, dayOf, labelled, sentence } from '../domain/letter
 import { DEADLINE_STATUS_NL, RESULT_NL } from '../domain/timeline.js';
 import { parseDutchDate } from './dutch-date.js';
 import { Layout, Notice } from './layout.js';
-import { ErrorSummary, type Errors, Field, formOf, html, Text, type Values } from './pages.js';
+import { ErrorSummary, type Errors, Field, formOf, html, supportReferrals, Text, type Values } from './pages.js';
 import { MailSection } from './postvak-pages.js';
 import { CHANNEL_LABELS, registerPrintPage, registerRecordPage } from './record-page.js';
 import { registerReportPage } from './report-page.js';
@@ -552,7 +552,7 @@ function ActionForm(props: { id: string; action: any; input?: ActionInput }) {
           {values[noteName] ?? ''}
         </textarea>
       </div>
-      {a.type === 'extend' ? (
+      {a.type === 'extend' && f.consent ? (
         <div class="kf-choice kf-field">
           <input
             class="utrecht-checkbox utrecht-checkbox--html-input"
@@ -816,6 +816,17 @@ function Facts(props: { reg: Regulation; d: any }) {
     ],
     ['Adres', address || undefined],
     ['Over wie', about.length ? about.join(', ') : undefined],
+    // The complainant ticked "Ik wil gratis hulp bij mijn klacht"; their page names the helpers.
+    [
+      'Hulp gevraagd',
+      r.wantsSupport
+        ? `Ja. Op de pagina van de klager staat waar die gratis hulp krijgt: ${
+            supportReferrals(reg)
+              .map((x) => x.name)
+              .join(' of ') || 'zie de regeling'
+          }. Vraag in uw contact of dat gelukt is.`
+        : undefined,
+    ],
     ['Wanneer gebeurd', r.incidentDate ? dayOf(r.incidentDate) : undefined],
     [
       'Binnengekomen',

@@ -21,6 +21,7 @@ import {
   sentence,
   wayOnLines,
 } from '../domain/letters.js';
+import { MAX_STORY } from '../domain/text.js';
 import { csrfTokenOf, withCsrfFields } from './guard.js';
 import { Layout, Notice } from './layout.js';
 
@@ -627,6 +628,17 @@ const MESSAGES: Record<string, string> = {
   'contact-day': 'Vul een bestaande datum in, bijvoorbeeld 1 9 2026.',
 };
 
+/** The form's date fields (three inputs each) by the field an error is shown at, and their prefix. */
+const DATE_FIELDS: Record<string, string> = { 'incident-day': 'incident', 'contact-day': 'contact' };
+
+/** A day that exists, as `dateOf` composes it from the three fields. */
+function isCalendarDate(s: string | undefined): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s ?? '');
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
+}
+
 // biome-ignore lint/suspicious/noExplicitAny: any Hono app (plain or OpenAPI) can carry the pages
 export function registerComplainantPages(
   app: Hono<any, any, any>,
@@ -665,8 +677,19 @@ export function registerComplainantPages(
         FIELD_OF[issue.path] ??
         (String(issue.path).startsWith('answers.') ? `answer-${String(issue.path).slice(8)}` : undefined) ??
         (String(issue.path).startsWith('complainant') ? 'name' : String(issue.path).split('.')[0] || 'description');
-      if (!errors[field])
-        errors[field] = MESSAGES[field] && !issue.message.startsWith('Vul') ? MESSAGES[field] : issue.message;
+      if (errors[field]) continue;
+      const date = DATE_FIELDS[field];
+      if (date) {
+        // Three fields (dag, maand, jaar) that make no day: the form's words, not the API's format
+        // ("JJJJ-MM-DD"); a day that exists keeps the API's reason (in the future, or missing).
+        errors[field] = isCalendarDate(dateOf(values, date)) ? issue.message : (MESSAGES[field] ?? issue.message);
+      } else if (field === 'description' && (values.description ?? '').trim().length > MAX_STORY) {
+        // Nothing they wrote may be lost: say how long it may be and where the whole story can go.
+        const mail = reg.organisation.contact.email;
+        errors[field] =
+          `Uw tekst is te lang voor dit formulier. Gebruik ten hoogste ${MAX_STORY.toLocaleString('nl-NL')} tekens.` +
+          (mail ? ` Is uw verhaal langer? Stuur het dan per e-mail naar ${mail}.` : '');
+      } else errors[field] = MESSAGES[field] && !issue.message.startsWith('Vul') ? MESSAGES[field] : issue.message;
     }
     if (Object.keys(errors).length === 0) errors.description = json.error?.message ?? 'Controleer uw gegevens.';
     return html(
@@ -893,6 +916,64 @@ const NOTICES: Record<string, string> = {
 const WHILE_OPEN = new Set(['toegevoegd', 'leeg', 'verder', 'niet-verder']);
 
 /**
+ * They ticked "Ik wil gratis hulp bij mijn klacht" on the form: where that help is and how to reach
+ * it, from the regulation's own support and referrals (SO! Trainingsbureau: "Iedereen die te maken
+ * heeft met jeugdhulp ... kan gratis ondersteuning krijgen van een vertrouwenspersoon van het AKJ").
+ * The helpers are independent of the organisation, so they are reached by the complainant, not
+ * sent their data; the officer's dossier says help was asked for.
+ */
+export function supportReferrals(reg: Regulation): Regulation['referrals'] {
+  return reg.referrals.filter((r) => reg.eligibility.support.some((s) => s.referral === r.id));
+}
+
+function FreeHelp(props: { reg: Regulation }) {
+  const helpers = supportReferrals(props.reg);
+  if (!helpers.length) return null;
+  return (
+    <section id="hulp" aria-labelledby="hulp-kop">
+      <h2 class="utrecht-heading-2" id="hulp-kop">
+        Gratis hulp bij uw klacht
+      </h2>
+      <p class="utrecht-paragraph">
+        U vroeg om gratis hulp. Die krijgt u van {helpers.length > 1 ? 'een van deze' : 'deze'} onafhankelijke{' '}
+        {helpers.length > 1 ? 'organisaties' : 'organisatie'}. Neem zelf contact op. Zij horen niet bij ons.
+      </p>
+      {helpers.map((r) => (
+        <>
+          <h3 class="utrecht-heading-3">{r.name}</h3>
+          <ul class="utrecht-unordered-list">
+            {r.contact.phone ? (
+              <li>
+                Telefoon:{' '}
+                <a class="utrecht-link" href={`tel:${r.contact.phone.replace(/[^+\d]/g, '')}`}>
+                  {r.contact.phone}
+                </a>
+              </li>
+            ) : null}
+            {r.contact.email ? (
+              <li>
+                E-mail:{' '}
+                <a class="utrecht-link" href={`mailto:${r.contact.email}`}>
+                  {r.contact.email}
+                </a>
+              </li>
+            ) : null}
+            {r.contact.web ? (
+              <li>
+                Website:{' '}
+                <a class="utrecht-link" href={`https://${r.contact.web.replace(/^https?:\/\//, '')}`}>
+                  {r.contact.web}
+                </a>
+              </li>
+            ) : null}
+          </ul>
+        </>
+      ))}
+    </section>
+  );
+}
+
+/**
  * Whom to contact with a question, the same person or role the letters name (PEOPLE.md: a named
  * contact person and how to reach them), not only the organisation's general address in the footer.
  */
@@ -1088,6 +1169,7 @@ export function ComplaintPage(props: {
         </>
       ) : null}
       {k.contact ? <AskUs contact={k.contact} /> : null}
+      {k.wantsSupport && k.status !== 'closed' ? <FreeHelp reg={reg} /> : null}
       {k.status === 'closed' ? <WayOn reg={reg} k={k} /> : null}
       {k.satisfaction?.asked ? (
         <Satisfaction

@@ -10,6 +10,7 @@
 import { Temporal } from 'temporal-polyfill';
 import { DomainError } from '../errors.js';
 import { atwHoliday, CALENDAR_VERSION, DECREE_YEARS, isWeekend } from './holidays.js';
+import { DUTCH_MONTHS } from './months.js';
 import { describeTerm, type ParsedTerm, parseTerm, type Term } from './term.js';
 
 export const TIME_ZONE = 'Europe/Amsterdam';
@@ -138,20 +139,6 @@ function formatDutchDateAfresh(day: string): string {
   return DUTCH_DATE.format(Date.UTC(d.year, d.month - 1, d.day));
 }
 const DUTCH_WEEKDAYS = ['zondag', 'maandag', 'dinsdag', 'woensdag', 'donderdag', 'vrijdag', 'zaterdag'];
-const DUTCH_MONTHS = [
-  'januari',
-  'februari',
-  'maart',
-  'april',
-  'mei',
-  'juni',
-  'juli',
-  'augustus',
-  'september',
-  'oktober',
-  'november',
-  'december',
-];
 
 /**
  * Answers of a pure function of one string, kept: the same instants come back all the time (a

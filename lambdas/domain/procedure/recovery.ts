@@ -140,31 +140,44 @@ export function lostErasure(
  */
 export async function recoverErasures(
   core: Core,
-  opts: { graceSeconds?: number } = {},
+  opts: { graceSeconds?: number; all?: boolean } = {},
 ): Promise<{ checked: number; rescheduled: number; failed: number }> {
   const now = core.deps.clock.now().getTime();
   // No grace (the local start-up): nothing is on its way, so every mark, whatever its time: the
   // manual clock may read back a time before the last commits (a kill in the middle of a clock
   // move; test/restart-clock-recovery.test.ts), and a mark dated after it would wait for ever.
   const grace = opts.graceSeconds ?? INTAKE_RECOVERY_GRACE_SECONDS;
-  const ids = await core.deps.store.erasuresUnconfirmed(
+  const marked = await core.deps.store.erasuresUnconfirmed(
     core.reg.id,
     grace > 0 ? toSecond(now - grace * 1000) : '\uffff',
   );
+  // `all`: every dossier received, not only the marked. The marks came with 9af945c (2026-12-03);
+  // a dossier closed before them whose schedule was lost has none, and would be kept for ever.
+  // Run once after an upgrade from before the marks, and after an outage (README). One closed
+  // within the grace is left to its writer; an open one has no erasure (lostErasure).
+  const everyOne = opts.all ? await core.deps.store.receivedBetween(core.reg.id, '', '\uffff') : [];
+  const isMarked = new Set(marked);
+  const unmarked = everyOne.filter((id) => !isMarked.has(id));
+  const ids = [...marked, ...unmarked];
+  const decidedBefore = toSecond(now - grace * 1000);
   let rescheduled = 0;
   let failed = 0;
   for (const id of ids) {
     try {
       const dossier = await core.deps.store.history(id);
       const lost = dossier ? lostErasure(dossier.view, dossier.events, toSecond(now)) : undefined;
+      // Unmarked and closed within the grace: its writer may still be on its way.
+      const recent =
+        !isMarked.has(id) && dossier?.view.closed && Date.parse(dossier.view.closed.at) > Date.parse(decidedBefore);
       if (
+        !recent &&
         lost &&
         (await core.deps.reminders.schedule(lost.data.name, new Date(lost.data.at), erasurePayload(id, lost.data)))
       )
         rescheduled++;
       // Made, there already, run, or not closed after all (the commit that marked it lost its race
       // and the dossier stayed open; its next closure marks it again): the mark goes.
-      await core.deps.store.confirmErasure(id);
+      if (isMarked.has(id)) await core.deps.store.confirmErasure(id);
     } catch (e) {
       failed++;
       console.error(`klachtflow: the erasure of dossier ${id} could not be made again:`, (e as Error).name);
