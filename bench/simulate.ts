@@ -629,6 +629,12 @@ async function main() {
   out(
     `per klacht (zoals AWS telt): ${u.apiRequests} API-verzoeken, ${u.taskInvocations} taakaanroepen (${u.taskMs} ms), ${u.transitions} overgangen, ${u.readUnits} leeseenheden, ${u.writeUnits} schrijfeenheden, ${u.mails} mails, ${u.schedules} schema's`,
   );
+  // Each DynamoDB request is a round trip in AWS (5-10 ms) and billed: by operation, not only units.
+  const requests = Object.entries(result.usage.dynamodbRequests).sort((a, b) => b[1] - a[1]);
+  const perOne = (n: number) => Math.round((10 * n) / Math.max(1, result.complaints)) / 10;
+  out(
+    `DynamoDB-verzoeken per klacht: ${perOne(requests.reduce((a, [, n]) => a + n, 0))} (${requests.map(([op, n]) => `${op} ${perOne(n)}`).join(', ')})`,
+  );
   out(
     `kosten in AWS (${PRICES_AS_OF.region}, prijzen van ${PRICES_AS_OF.date}, ${PRICES_AS_OF.basis}): $${cost.perComplaintUsd.toFixed(4)} per klacht${cost.fixedMonthlyUsd !== null ? `, vast $${cost.fixedMonthlyUsd.toFixed(2)} per maand` : ''}`,
   );

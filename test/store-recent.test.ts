@@ -6,10 +6,17 @@
  * not: a lost race is a ConflictError), reading, closing and erasing (the erasure rewrites the
  * stored commits), with arbitrary Unicode in free text and fields left undefined (which a stored
  * commit does not keep). The judge is a fresh store on the same table for every comparison.
+ *
+ * The same interleavings judge the view item the indexes read: a store leaves it as it is after a
+ * commit that changes nothing it carries, when its own writes and appends prove the table holds
+ * it (#19). After every write the table's view item says what the fresh read's view makes of it,
+ * whichever store wrote last, and its version is never past the dossier's.
  */
+
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DynamoDossierStore, tableDefinition } from '../lambdas/adapters/dynamodb-store.js';
+import { DynamoDossierStore, tableDefinition, viewItem } from '../lambdas/adapters/dynamodb-store.js';
 import { type DeadlineData, type DossierView, type EventBody, redactEvent } from '../lambdas/domain/dossier.js';
 import { ConflictError } from '../lambdas/domain/errors.js';
 import { MemoryDynamoDb } from '../runtime/memory-dynamodb.js';
@@ -174,6 +181,23 @@ describe('store: the open dossiers it knows read as the table has them', () => {
             });
           // The view each store last had of each dossier (what a caller decides on, maybe stale).
           const held = new Map<string, DossierView>();
+          // The view item in the table says what the latest view makes of it (its version aside).
+          const viewItemHolds = async (id: string) => {
+            const fresh = (await judge().history(id))?.view as DossierView;
+            const got = await memory.send(
+              new GetCommand({ TableName: 'dossiers', Key: { pk: `DOSSIER#${id}`, sk: 'VIEW' }, ConsistentRead: true }),
+            );
+            const { version, ...stored } = (got as { Item: Record<string, unknown> }).Item;
+            const { version: _, ...expected } = JSON.parse(JSON.stringify(viewItem(fresh)));
+            // A commit that lost its race on a dossier no longer open leaves the pending mark it
+            // put before it (markPending): harmless, the recovery finds nothing to do.
+            if (fresh.status !== 'open' && stored.gsi2pk === 'PENDING#r' && expected.gsi2pk === undefined) {
+              delete stored.gsi2pk;
+              delete stored.gsi2sk;
+            }
+            expect(stored).toStrictEqual(expected);
+            expect(version).toBeLessThanOrEqual(fresh.version);
+          };
           for (const o of ops) {
             const store = stores[o.store] as DynamoDossierStore;
             const id = ids[o.dossier] as string;
@@ -191,6 +215,7 @@ describe('store: the open dossiers it knows read as the table has them', () => {
               if (view.erasedAt) continue;
               await store.append(id, view.version, [{ type: 'erased', data: { fields: [] } }], 'klachtflow', AT, view);
               await store.redact(id, redactEvent);
+              await viewItemHolds(id);
               continue;
             }
             const bodies: EventBody[] =
@@ -209,6 +234,7 @@ describe('store: the open dossiers it knows read as the table has them', () => {
               expect(caughtUp).toStrictEqual((await judge().history(id))?.view);
               held.set(key, caughtUp as DossierView);
             }
+            await viewItemHolds(id);
           }
           for (const store of stores)
             for (const id of ids) expect(await store.history(id)).toStrictEqual(await judge().history(id));
@@ -216,5 +242,77 @@ describe('store: the open dossiers it knows read as the table has them', () => {
       ),
       { numRuns: 60 },
     );
+  });
+
+  it('commits that change nothing the view item carries leave it unwritten; the next that does writes it', async () => {
+    const memory = new MemoryDynamoDb();
+    memory.createTable(tableDefinition('dossiers'));
+    let viewWrites = 0;
+    memory.observe((command, input) => {
+      if (command === 'PutItemCommand' && input.Item?.sk === 'VIEW') viewWrites++;
+    });
+    const store = new DynamoDossierStore(memory as never, 'dossiers');
+    let view = await store.create('d0', [received(0, 'Sanne')], 'klager', AT, {
+      reference: 'KL-2026-0000',
+      regulationId: 'r',
+    });
+    // An officer's notes and a letter recorded as sent (never queued here): nothing the worklist shows.
+    for (let i = 0; i < 5; i++)
+      view = await store.append(
+        'd0',
+        view.version,
+        [
+          { type: 'message', data: { from: 'officer', text: `Notitie ${i}.` } },
+          { type: 'letter.sent', data: { letterId: `l${i}`, messageId: 'm' } },
+        ],
+        'officer',
+        AT,
+        view,
+      );
+    expect(viewWrites).toBe(0);
+    view = await store.append(
+      'd0',
+      view.version,
+      [
+        {
+          type: 'step.started',
+          data: { stepId: 'a', rungId: 'officer', activation: 1, actor: 'officer', assignee: 'officer' },
+        },
+      ],
+      'klachtflow',
+      AT,
+      view,
+    );
+    expect(viewWrites).toBe(1);
+    const got = await memory.send(
+      new GetCommand({ TableName: 'dossiers', Key: { pk: 'DOSSIER#d0', sk: 'VIEW' }, ConsistentRead: true }),
+    );
+    expect((got as { Item: Record<string, unknown> }).Item).toMatchObject({ currentStep: 'a', version: view.version });
+  });
+
+  it('a store that wrote the view item writes it again after another store wrote in between', async () => {
+    const memory = new MemoryDynamoDb();
+    memory.createTable(tableDefinition('dossiers'));
+    const [one, two] = [0, 1].map(() => new DynamoDossierStore(memory as never, 'dossiers')) as [
+      DynamoDossierStore,
+      DynamoDossierStore,
+    ];
+    const started = (stepId: string): EventBody => ({
+      type: 'step.started',
+      data: { stepId, rungId: 'officer', activation: 1, actor: 'officer', assignee: 'officer' },
+    });
+    const step = async (store: DynamoDossierStore, stepId: string) => {
+      const view = (await store.load('d0')) as DossierView;
+      return store.append('d0', view.version, [started(stepId)], 'klachtflow', AT, view);
+    };
+    await one.create('d0', [received(0, 'Sanne')], 'klager', AT, { reference: 'KL-2026-0000', regulationId: 'r' });
+    await step(one, 'a');
+    await step(two, 'b');
+    // Back to what the first store wrote: the table says b, so it is written all the same.
+    const last = await step(one, 'a');
+    const got = await memory.send(
+      new GetCommand({ TableName: 'dossiers', Key: { pk: 'DOSSIER#d0', sk: 'VIEW' }, ConsistentRead: true }),
+    );
+    expect((got as { Item: Record<string, unknown> }).Item).toMatchObject({ currentStep: 'a', version: last.version });
   });
 });

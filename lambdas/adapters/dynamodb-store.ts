@@ -21,7 +21,6 @@ import {
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  type PutCommandInput,
   QueryCommand,
   type QueryCommandInput,
   TransactWriteCommand,
@@ -180,6 +179,25 @@ export interface Page<T> {
   next: string | null;
 }
 
+/** A dossier's view item for the indexes: its key, version and the plain values the worklist shows. */
+type ViewItem = Record<string, string | number | readonly string[] | undefined>;
+
+/**
+ * Whether two view items say the same, their version aside: every value is a string, a number, a
+ * list of strings (the addresses a letter did not reach) or absent, and an absent one is not written.
+ */
+export function sameViewItem(a: ViewItem, b: ViewItem): boolean {
+  for (const k in a) if (k !== 'version' && !sameValue(a[k], b[k])) return false;
+  for (const k in b) if (k !== 'version' && !(k in a) && b[k] !== undefined) return false;
+  return true;
+}
+
+function sameValue(x: ViewItem[string], y: ViewItem[string]): boolean {
+  if (x === y) return true;
+  if (!Array.isArray(x) || !Array.isArray(y) || x.length !== y.length) return false;
+  return x.every((v, i) => v === y[i]);
+}
+
 /** Which actions of a cancelled transaction failed their condition (by position), if it was that. */
 function cancelledAt(e: unknown): number[] | undefined {
   if ((e as Error)?.name !== 'TransactionCanceledException') return undefined;
@@ -217,6 +235,64 @@ export interface DocumentSender {
   send(command: PutCommand | GetCommand | QueryCommand | UpdateCommand | TransactWriteCommand): Promise<unknown>;
 }
 
+/** The view item for the indexes: what the worklist and the reports read of a dossier. */
+export function viewItem(view: DossierView): ViewItem {
+  const due = view.nextDueAt ?? '9999-12-31T23:59:59Z';
+  const item: ViewItem = {
+    pk: dossierKey(view.id),
+    sk: 'VIEW',
+    version: view.version,
+    id: view.id,
+    reference: view.reference,
+    regulationId: view.regulationId,
+    status: view.status,
+    rungId: view.rungId,
+    receivedAt: view.received.receivedAt,
+    nextDueAt: view.nextDueAt,
+    lateSince: view.lateSince,
+    // The clock stands still (opschorting): the worklist says so, never "te laat".
+    suspendedSince: view.suspension?.from,
+    newMessageAt: view.newMessageAt,
+    // "Brief niet aangekomen" in the worklist, with the address to phone about or correct.
+    undeliveredSince: view.undeliveredSince,
+    undeliveredTo: view.undeliveredTo,
+    currentStep: view.current?.stepId,
+    assignee: view.current?.assignee,
+    complainantName: view.received.complainant.name,
+    // Who the complaint is about (a role), so the worklist leaves it out for that person.
+    ...(view.received.aboutRole ? { aboutRole: view.received.aboutRole } : {}),
+    gsi3pk: `DOSSIERS#${view.regulationId}`,
+    gsi3sk: `${view.received.receivedAt}#${view.id}`,
+  };
+  // Sparse indexes: a closed dossier leaves the worklist by not carrying its keys; one whose
+  // letters still wait is in the byRole index under its regulation's pending key (recovery).
+  if (view.status !== 'open' && view.letters.some((l) => l.status === 'queued'))
+    Object.assign(item, { gsi2pk: pendingKey(view.regulationId), gsi2sk: view.id });
+  if (view.status === 'open') {
+    Object.assign(item, { gsi1pk: `OPEN#${view.regulationId}`, gsi1sk: `${due}#${view.id}` });
+    // When it last decided a schedule: the scheduled recovery makes again what a crash between
+    // that commit and CreateSchedule lost, and looks only at recent decisions (scheduledBetween).
+    const decided = Object.values(view.reminders).reduce<string | undefined>(
+      (latest, r) => (latest === undefined || r.decidedAt > latest ? r.decidedAt : latest),
+      undefined,
+    );
+    if (decided) Object.assign(item, { schedulesDecidedAt: decided });
+    // Sorted by receipt, which is never later than the commit: a look a little early at one whose
+    // StartExecution is still on its way is harmless, as the start is idempotent.
+    if (!view.executionArn)
+      Object.assign(item, {
+        gsi2pk: startingKey(view.regulationId),
+        gsi2sk: `${view.received.receivedAt}#${view.id}`,
+      });
+    else if (view.current)
+      Object.assign(item, {
+        gsi2pk: `ROLE#${view.regulationId}#${view.current.assignee}`,
+        gsi2sk: `${due}#${view.id}`,
+      });
+  }
+  return item;
+}
+
 export class DynamoDossierStore implements HeldMailStore {
   private readonly doc: DynamoDBDocumentClient;
 
@@ -230,6 +306,18 @@ export class DynamoDossierStore implements HeldMailStore {
    * (RECENT_DOSSIERS); a dossier leaves when it closes or is erased, so closed history is not kept.
    */
   private readonly recent = new Map<string, Recent>();
+
+  /**
+   * The view item this store last wrote for an open dossier of `recent`, and the dossier version
+   * up to which the table's item is known to still say the same (`through`). A commit that changes
+   * nothing the item carries (a letter recorded as sent, a link minted, a task token: most of a
+   * dossier's commits) appended right after `through` leaves it as it is, instead of writing the
+   * same item again with a higher version (#19: 12.8 of 21.2 view writes a complaint said nothing
+   * new). Known only from this store's own writes and its own conditional appends since, never
+   * from reading: a view item a crash left behind its commit is written again by the next commit
+   * as before, whatever that commit changes.
+   */
+  private readonly written = new Map<string, { item: ViewItem; through: number }>();
 
   /** `recentDossiers`: how many open dossiers it keeps in memory (default RECENT_DOSSIERS; tests make it small). */
   constructor(
@@ -353,6 +441,7 @@ export class DynamoDossierStore implements HeldMailStore {
     const events = await this.commits(id, 0);
     if (events.length === 0) {
       this.recent.delete(id);
+      this.written.delete(id);
       return undefined;
     }
     const view = deriveView(id, events);
@@ -368,12 +457,18 @@ export class DynamoDossierStore implements HeldMailStore {
   private remember(id: string, view: DossierView, events?: readonly DossierEvent[]): void {
     const known = this.recent.get(id);
     this.recent.delete(id);
-    if (view.status !== 'open' || view.erasedAt) return;
+    if (view.status !== 'open' || view.erasedAt) {
+      this.written.delete(id);
+      return;
+    }
     if (known && known.view.version > view.version) this.recent.set(id, known);
     else if (known?.events && !events && known.view.version === view.version) this.recent.set(id, known);
     else this.recent.set(id, events ? { view, events } : { view });
-    if (this.recent.size > (this.options.recentDossiers ?? RECENT_DOSSIERS))
-      this.recent.delete(this.recent.keys().next().value as string);
+    if (this.recent.size > (this.options.recentDossiers ?? RECENT_DOSSIERS)) {
+      const least = this.recent.keys().next().value as string;
+      this.recent.delete(least);
+      this.written.delete(least);
+    }
   }
 
   /**
@@ -431,7 +526,7 @@ export class DynamoDossierStore implements HeldMailStore {
     // The register's projection before the view: the view written last clears the pending mark
     // only once the projection is there (see markPending).
     if (improves) await this.putImprovements(view);
-    await this.putView(view);
+    await this.putView(view, false, expectedVersion);
     return view;
   }
 
@@ -587,6 +682,7 @@ export class DynamoDossierStore implements HeldMailStore {
     const stored = eventsOf(commit);
     const view = deriveView(id, stored);
     const done = also.idempotency?.(view);
+    const item = viewItem(view);
     try {
       await this.doc.send(
         new TransactWriteCommand({
@@ -598,7 +694,7 @@ export class DynamoDossierStore implements HeldMailStore {
                 ConditionExpression: 'attribute_not_exists(sk)',
               },
             },
-            { Put: { TableName: this.tableName, Item: this.viewItem(view) } },
+            { Put: { TableName: this.tableName, Item: item } },
             {
               Put: {
                 TableName: this.tableName,
@@ -631,6 +727,7 @@ export class DynamoDossierStore implements HeldMailStore {
       throw e;
     }
     this.remember(id, view, stored);
+    this.wrote(id, item, 1);
     return view;
   }
 
@@ -688,67 +785,18 @@ export class DynamoDossierStore implements HeldMailStore {
     return out.slice(0, limit);
   }
 
-  /** The view item for the indexes: what the worklist and the reports read of a dossier. */
-  private viewItem(view: DossierView): NonNullable<PutCommandInput['Item']> {
-    const due = view.nextDueAt ?? '9999-12-31T23:59:59Z';
-    const item: PutCommandInput['Item'] = {
-      pk: dossierKey(view.id),
-      sk: 'VIEW',
-      version: view.version,
-      id: view.id,
-      reference: view.reference,
-      regulationId: view.regulationId,
-      status: view.status,
-      rungId: view.rungId,
-      receivedAt: view.received.receivedAt,
-      nextDueAt: view.nextDueAt,
-      lateSince: view.lateSince,
-      // The clock stands still (opschorting): the worklist says so, never "te laat".
-      suspendedSince: view.suspension?.from,
-      newMessageAt: view.newMessageAt,
-      // "Brief niet aangekomen" in the worklist, with the address to phone about or correct.
-      undeliveredSince: view.undeliveredSince,
-      undeliveredTo: view.undeliveredTo,
-      currentStep: view.current?.stepId,
-      assignee: view.current?.assignee,
-      complainantName: view.received.complainant.name,
-      // Who the complaint is about (a role), so the worklist leaves it out for that person.
-      ...(view.received.aboutRole ? { aboutRole: view.received.aboutRole } : {}),
-      gsi3pk: `DOSSIERS#${view.regulationId}`,
-      gsi3sk: `${view.received.receivedAt}#${view.id}`,
-    };
-    // Sparse indexes: a closed dossier leaves the worklist by not carrying its keys; one whose
-    // letters still wait is in the byRole index under its regulation's pending key (recovery).
-    if (view.status !== 'open' && view.letters.some((l) => l.status === 'queued'))
-      Object.assign(item, { gsi2pk: pendingKey(view.regulationId), gsi2sk: view.id });
-    if (view.status === 'open') {
-      Object.assign(item, { gsi1pk: `OPEN#${view.regulationId}`, gsi1sk: `${due}#${view.id}` });
-      // When it last decided a schedule: the scheduled recovery makes again what a crash between
-      // that commit and CreateSchedule lost, and looks only at recent decisions (scheduledBetween).
-      const decided = Object.values(view.reminders).reduce<string | undefined>(
-        (latest, r) => (latest === undefined || r.decidedAt > latest ? r.decidedAt : latest),
-        undefined,
-      );
-      if (decided) Object.assign(item, { schedulesDecidedAt: decided });
-      // Sorted by receipt, which is never later than the commit: a look a little early at one whose
-      // StartExecution is still on its way is harmless, as the start is idempotent.
-      if (!view.executionArn)
-        Object.assign(item, {
-          gsi2pk: startingKey(view.regulationId),
-          gsi2sk: `${view.received.receivedAt}#${view.id}`,
-        });
-      else if (view.current)
-        Object.assign(item, {
-          gsi2pk: `ROLE#${view.regulationId}#${view.current.assignee}`,
-          gsi2sk: `${due}#${view.id}`,
-        });
+  /**
+   * Writes the view item for the indexes, never backwards. `after`: the version the commit of this
+   * view was appended on; when this store's item is known to hold through it and says the same,
+   * nothing is written (see `written`).
+   */
+  private async putView(view: DossierView, force = false, after?: number): Promise<void> {
+    const item = viewItem(view);
+    const known = this.written.get(view.id);
+    if (!force && known && after !== undefined && known.through === after && sameViewItem(known.item, item)) {
+      known.through = view.version;
+      return;
     }
-    return item;
-  }
-
-  /** Writes the view item for the indexes, never backwards. */
-  private async putView(view: DossierView, force = false): Promise<void> {
-    const item = this.viewItem(view);
     try {
       await this.doc.send(
         new PutCommand({
@@ -761,8 +809,19 @@ export class DynamoDossierStore implements HeldMailStore {
         }),
       );
     } catch (e) {
-      if (!isConditionFailure(e)) throw e; // a newer view is already there
+      // A newer view is already there (its commit is past `through`, so what this store knew of
+      // the item is never used again).
+      if (!isConditionFailure(e)) throw e;
+      return;
     }
+    this.wrote(view.id, item, view.version);
+  }
+
+  /** The table holds `item` for the dossier as of `version`: kept while the dossier is among the recent ones. */
+  private wrote(id: string, item: ViewItem, version: number): void {
+    const known = this.written.get(id);
+    if (!this.recent.has(id)) this.written.delete(id);
+    else if (!known || known.through < version) this.written.set(id, { item, through: version });
   }
 
   /** Open dossiers, nearest deadline first, through an index (never a Scan). */
@@ -779,7 +838,11 @@ export class DynamoDossierStore implements HeldMailStore {
       ExclusiveStartKey: q.cursor ? JSON.parse(Buffer.from(q.cursor, 'base64url').toString('utf8')) : undefined,
     };
     const page = await this.doc.send(new QueryCommand(input));
-    const items = (page.Items ?? []).map(({ pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, gsi3pk, gsi3sk, ...rest }) => rest);
+    // Its version is the guard of the item's own writes (the dossier's version when what it shows
+    // last changed), not the dossier's: not an answer.
+    const items = (page.Items ?? []).map(
+      ({ pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, gsi3pk, gsi3sk, version, ...rest }) => rest,
+    );
     return {
       items,
       next: page.LastEvaluatedKey ? Buffer.from(JSON.stringify(page.LastEvaluatedKey)).toString('base64url') : null,
@@ -798,6 +861,7 @@ export class DynamoDossierStore implements HeldMailStore {
   /** Rewrites every commit item of a dossier with `redactEvent` applied (retention erasure). */
   async redact(id: string, redactEvent: (e: DossierEvent) => DossierEvent): Promise<void> {
     this.recent.delete(id);
+    this.written.delete(id);
     let start: Record<string, unknown> | undefined;
     do {
       const page = await this.doc.send(
