@@ -326,6 +326,9 @@ function referralLines(reg: Regulation, ids: string[]): string[] {
     .filter((r) => ids.includes(r.id))
     .flatMap((r) => [
       `${r.name}: ${r.when}`,
+      // The term the regulation names for going there (Awb 9:12 lid 2: "binnen welke termijn";
+      // de Linde: "binnen een jaar na de beslissing"): who waits longer loses the way on.
+      ...(r.term ? [`  Dat kan ${r.term}.`] : []),
       ...[
         r.contact.phone && `  telefoon: ${r.contact.phone}`,
         r.contact.email && `  e-mail: ${r.contact.email}`,
@@ -433,7 +436,12 @@ export function wayOnLines(reg: Regulation, rungId: string | undefined): string[
     .map((r) => `${r.title}${r.entry.contact?.email ? ` (${r.entry.contact.email})` : ''}`);
   const outside = reg.referrals
     .filter((r) => ['disputes-body', 'external-committee', 'ombudsman'].includes(r.kind))
-    .map((r) => `${r.name}${r.contact.web ? ` (${r.contact.web})` : r.contact.phone ? ` (${r.contact.phone})` : ''}`);
+    .map(
+      (r) =>
+        `${r.name}${r.contact.web ? ` (${r.contact.web})` : r.contact.phone ? ` (${r.contact.phone})` : ''}${
+          r.term ? `. Dat kan ${r.term}.` : ''
+        }`,
+    );
   return [...new Set([...rungs, ...outside])];
 }
 
@@ -677,7 +685,9 @@ function contentBlock(input: LetterInput, c: LetterContent, said: readonly strin
     case 'way-on': {
       const text = said.join('\n');
       // Only where the letter does not already name them (the outcome letter lists the next rungs).
-      const way = wayOnLines(reg, view.rungId).filter((w) => !text.includes(w.replace(/ \(.*$/, '')));
+      const way = wayOnLines(reg, view.rungId).filter(
+        (w) => !text.includes(w.replace(/ \(.*$/, '').replace(/\. Dat kan .*$/, '')),
+      );
       // The rungs after the next ones (ONS: the manager, then the director, then the committee).
       const later = laterRungs(reg, view.rungId).filter((r) => !text.includes(r.title) && !way.includes(r.title));
       const afterwards = later.length

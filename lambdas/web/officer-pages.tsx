@@ -552,7 +552,7 @@ function ActionForm(props: { id: string; action: any; input?: ActionInput }) {
           {values[noteName] ?? ''}
         </textarea>
       </div>
-      {a.type === 'extend' ? (
+      {a.type === 'extend' && f.consent ? (
         <div class="kf-choice kf-field">
           <input
             class="utrecht-checkbox utrecht-checkbox--html-input"

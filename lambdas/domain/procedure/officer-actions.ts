@@ -89,7 +89,9 @@ export function availableActions(core: Core, view: DossierView, caller: Caller):
       fields: {
         term: { type: 'term', required: true },
         reason: { type: 'text', required: true },
-        consent: { type: 'boolean', required: false },
+        // Beyond the cap with the complainant's written consent only where the rule allows it
+        // (Awb 9:11 lid 2); the Wkkgz (art. 17 lid 2) has no such way, and the form must not offer it.
+        ...(consentBeyondCap(at.step.allows.extension) ? { consent: { type: 'boolean', required: false } } : {}),
       },
     });
   }
@@ -104,7 +106,7 @@ export function availableActions(core: Core, view: DossierView, caller: Caller):
         fields: {
           term: { type: 'term', required: true },
           reason: { type: 'text', required: true },
-          consent: { type: 'boolean', required: false },
+          ...(consentBeyondCap(t.extension) ? { consent: { type: 'boolean', required: false } } : {}),
         },
       });
     }
@@ -483,4 +485,9 @@ async function extendTerm(
       caller.sub,
     );
   });
+}
+
+/** Whether an extension rule lets the complainant's written consent go past its cap (Awb 9:11 lid 2). */
+function consentBeyondCap(rule: { max?: unknown; beyondMaxWithConsent?: boolean } | undefined): boolean {
+  return !!rule?.max && rule.beyondMaxWithConsent === true;
 }
