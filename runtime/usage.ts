@@ -247,13 +247,15 @@ export class Usage {
   }
 
   /** Counts the requests of the in-memory DynamoDB (the simulation's store) as meterDynamoDb counts the SDK's. */
-  meterMemoryDynamoDb(db: { observe(o: (commandName: string, input: any, output: any) => void): void }): void {
+  meterMemoryDynamoDb(db: {
+    observe(o: (commandName: string, input: any, output: any, readBytes?: number) => void): void;
+  }): void {
     if (!this.enabled) return;
-    db.observe((commandName, input, output) => {
+    db.observe((commandName, input, output, readBytes) => {
       if (this.paused) return;
       const op = commandName.replace(/Command$/, '');
       this.counts.dynamodbRequests[op] = (this.counts.dynamodbRequests[op] ?? 0) + 1;
-      this.units(op, input, output);
+      this.units(op, input, output, readBytes);
     });
   }
 
@@ -292,7 +294,8 @@ export class Usage {
     this.counts.callsByFunction[fn] = calls;
   }
 
-  private units(op: string, input: any, output: any): void {
+  /** `readBytes`: the bytes of what a GetItem or Query read, where the store knows them (the memory store's, per stored item). */
+  private units(op: string, input: any, output: any, readBytes?: number): void {
     if (op === 'PutItem' || op === 'UpdateItem' || op === 'DeleteItem') this.counts.itemsWritten++;
     for (const t of (op === 'TransactWriteItems' ? input.TransactItems : []) as Record<string, unknown>[])
       if (t.Put || t.Update || t.Delete) this.counts.itemsWritten++;
@@ -329,12 +332,12 @@ export class Usage {
             this.counts.writeUnits += Math.max(1, Math.ceil(size(r.PutRequest?.Item) / KB));
         break;
       case 'GetItem':
-        this.counts.readUnits += reads(size(output?.Item), input.ConsistentRead === true);
+        this.counts.readUnits += reads(readBytes ?? size(output?.Item), input.ConsistentRead === true);
         break;
       case 'Query':
       case 'Scan':
         // A query is billed on the total size of the items it read, rounded up once.
-        this.counts.readUnits += reads(size(output?.Items), input.ConsistentRead === true);
+        this.counts.readUnits += reads(readBytes ?? size(output?.Items), input.ConsistentRead === true);
         break;
       case 'BatchGetItem':
         for (const items of Object.values(output?.Responses ?? {}) as unknown[][])

@@ -55,3 +55,91 @@ describe('usage: item sizes as DynamoDB counts them', () => {
     );
   });
 });
+
+describe('usage: what the memory store reports as read', () => {
+  it('is the meter’s own size of the items the reader got, also for items read again, replaced, projected or gone (#19, session 11)', async () => {
+    // The memory store hands the meter the bytes of what a GetItem or Query read, remembered per
+    // stored item (runtime/memory-dynamodb.ts, documentBytes). The judge: itemBytes of the very
+    // documents the reader got, computed afresh for every answer.
+    const { MemoryDynamoDb } = await import('../runtime/memory-dynamodb.js');
+    const { tableDefinition } = await import('../lambdas/adapters/dynamodb-store.js');
+    const { GetCommand, PutCommand, QueryCommand, UpdateCommand, DeleteCommand } = await import(
+      '@aws-sdk/lib-dynamodb'
+    );
+    const text = fc.string({ unit: 'binary', maxLength: 20 });
+    const value = fc.oneof(
+      text,
+      fc.integer(),
+      fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }),
+      fc.boolean(),
+      fc.constant(null),
+      fc.array(text, { maxLength: 3 }),
+      fc.dictionary(fc.constantFrom('a', 'b', 'é'), text, { maxKeys: 2 }),
+    );
+    const sk = fc.constantFrom('E1', 'E2', 'E3');
+    const step = fc.oneof(
+      fc.record({ kind: fc.constant('put' as const), sk, body: value, extra: fc.option(value, { nil: undefined }) }),
+      fc.record({ kind: fc.constant('update' as const), sk, body: value }),
+      fc.record({ kind: fc.constant('delete' as const), sk }),
+      fc.record({ kind: fc.constant('get' as const), sk, projected: fc.boolean() }),
+      fc.record({
+        kind: fc.constant('query' as const),
+        projected: fc.boolean(),
+        limit: fc.constantFrom(undefined, 1, 2),
+      }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 30 }), async (steps) => {
+        const memory = new MemoryDynamoDb();
+        memory.createTable(tableDefinition('t-usage'));
+        const seen: [number | undefined, number][] = [];
+        memory.observe((name, _input, output, readBytes) => {
+          if (name === 'GetItemCommand') seen.push([readBytes, output.Item ? itemBytes(output.Item) : 0]);
+          if (name === 'QueryCommand')
+            seen.push([readBytes, (output.Items ?? []).reduce((n: number, i: unknown) => n + itemBytes(i), 0)]);
+        });
+        for (const s of steps) {
+          const Key = { pk: 'P', sk: 'sk' in s ? s.sk : 'E1' };
+          try {
+            if (s.kind === 'put')
+              await memory.send(
+                new PutCommand({ TableName: 't-usage', Item: { ...Key, body: s.body, extra: s.extra } }),
+              );
+            else if (s.kind === 'update')
+              await memory.send(
+                new UpdateCommand({
+                  TableName: 't-usage',
+                  Key,
+                  UpdateExpression: 'SET body = :b',
+                  ExpressionAttributeValues: { ':b': s.body },
+                }),
+              );
+            else if (s.kind === 'delete') await memory.send(new DeleteCommand({ TableName: 't-usage', Key }));
+            else if (s.kind === 'get')
+              await memory.send(
+                new GetCommand({
+                  TableName: 't-usage',
+                  Key,
+                  ...(s.projected ? { ProjectionExpression: 'sk, body' } : {}),
+                }),
+              );
+            else
+              await memory.send(
+                new QueryCommand({
+                  TableName: 't-usage',
+                  KeyConditionExpression: 'pk = :p',
+                  ExpressionAttributeValues: { ':p': 'P' },
+                  Limit: s.limit,
+                  ...(s.projected ? { ProjectionExpression: 'pk, extra' } : {}),
+                }),
+              );
+          } catch {
+            // A refused request reads nothing; the meter's count of it is another test's.
+          }
+        }
+        for (const [reported, judged] of seen) expect(reported).toBe(judged);
+      }),
+      { numRuns: 200, ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED) } : {}) },
+    );
+  });
+});
