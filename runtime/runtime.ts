@@ -23,6 +23,7 @@ import { DynamoDossierStore, ensureTable, tableDefinition } from '../lambdas/ada
 import { createApi, type RequestLimits } from '../lambdas/api.js';
 import { InboundMail, intakeAddresses } from '../lambdas/domain/inbound-mail.js';
 import { parseMail } from '../lambdas/domain/mime.js';
+import { restartedFromDossier } from '../lambdas/domain/procedure/intake.js';
 import { Procedure } from '../lambdas/domain/procedure.js';
 import { intakeRecoveryHandler, taskHandlers } from '../lambdas/handlers.js';
 import { inboundMailHandler } from '../lambdas/inbound-mail-handler.js';
@@ -234,6 +235,9 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     region: REGION,
     account: ACCOUNT,
     startGate: () => priority.gate(),
+    // A complaint's first ladder is started again from its dossier after a crash: its record is
+    // written with its first segment, off the answer's path (#19).
+    restartedByCaller: restartedFromDossier,
   });
   // With nothing kept for a restart (the simulation), the mailbox writes its file in batches.
   const mailbox = new LocalMailbox(join(dataDir, 'mailbox.jsonl'), clock, { buffered: opts.records === 'memory' });

@@ -128,7 +128,14 @@ export function stepEndedLine(
   const choice = isChoice ? CHOICE_NL[outcomeId] : undefined;
   if (choice) return choice[reader];
   const title = at?.step.title ?? stepId;
-  const outcome = at?.step.outcomes.find((o) => o.id === outcomeId)?.title ?? outcomeId;
+  // The complainant withdrew while the step ran (complainant-actions.ts): no step names that
+  // outcome, and its id is English ("withdrawn"; review of session 11).
+  if (outcomeId === 'withdrawn' && !at?.step.outcomes.some((o) => o.id === outcomeId))
+    return you
+      ? `U heeft uw klacht ingetrokken tijdens de stap ${named(plain(title))}.`
+      : `Klacht ingetrokken door de klager tijdens: ${sentence(title).replace(/\.$/, '')}.`;
+  // Any other id no step names is never shown as it is: the step ended.
+  const outcome = at?.step.outcomes.find((o) => o.id === outcomeId)?.title ?? 'afgerond';
   const said = sentence(you ? plain(outcome) : outcome);
   if (outcomeNamesStep(you ? plain(title) : title, said)) return capitalise(said);
   return you ? `De stap ${named(title)}: ${afterColon(said)}` : labelled(title, said);

@@ -415,7 +415,12 @@ export function ComplaintForm(props: { reg: Regulation; values: Values; errors: 
         id="email"
         label="E-mailadres"
         type="email"
-        {...need('email', 'Dan krijgt u de bevestiging en de brieven per e-mail.')}
+        {...need(
+          'email',
+          acknowledgesAtOnce(reg)
+            ? 'Dan krijgt u de bevestiging en de brieven per e-mail.'
+            : 'Dan krijgt u onze brieven per e-mail.',
+        )}
         values={values}
         errors={errors}
         autocomplete="email"
@@ -588,6 +593,23 @@ export function dateOf(values: Values, prefix: string): string | undefined {
   const y = values[`${prefix}-year`]?.trim();
   if (!d && !m && !y) return undefined;
   return `${(y ?? '').padStart(4, '0')}-${(m ?? '').padStart(2, '0')}-${(d ?? '').padStart(2, '0')}`;
+}
+
+/**
+ * Whether every complaint sent with this form gets a written acknowledgement as it starts: each
+ * variant (the form offers all) begins on a rung with an acknowledgement step (Awb 9:6 for the Awb
+ * presets; ONS welzijn's "binnen een week"). SO! Trainingsbureau's regulation has none, and its
+ * form promised "de bevestiging" by e-mail that never came (review of session 11).
+ */
+export function acknowledgesAtOnce(reg: Regulation): boolean {
+  // Every variant, as the form offers every one (its radio group).
+  const starts = reg.intake.variants.map((v) => v.startsAt);
+  return (
+    starts.length > 0 &&
+    starts.every((id) =>
+      reg.ladder.rungs.find((r) => r.id === id)?.steps.some((st) => st.letter?.kind === 'acknowledgement'),
+    )
+  );
 }
 
 /** The form's fields as the API's body. */

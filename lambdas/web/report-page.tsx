@@ -82,7 +82,7 @@ function ReportPage(props: {
             {report.deadlines.map((d) => (
               <li>
                 {d.title}: {d.met} gehaald, {d.metAfterExtension} gehaald na verlenging, {d.breached} verstreken,{' '}
-                {d.open} lopen nog
+                {d.open} {d.open === 1 ? 'loopt' : 'lopen'} nog
               </li>
             ))}
           </ul>

@@ -7,7 +7,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { Reporter, TestModule } from 'vitest/node';
+import type { Reporter, TestModule, Vitest } from 'vitest/node';
 
 interface FileTiming {
   file: string;
@@ -20,15 +20,64 @@ interface FileTiming {
   testTime: number;
   slowestTests: { name: string; ms: number }[];
   slowestImports: { module: string; ms: number; external: boolean }[];
+  /** Seconds from the run's start to the file's queueing in a worker and to its end. */
+  queued?: number;
+  ended?: number;
   /** CPU seconds of the file's process and of its children (test/support/cpu-meter.ts), when measured. */
   cpu?: { process: number; children: number };
 }
 
 const round = (n: number) => Math.round(n);
 
+/**
+ * Where the workers waited: from the first file's queueing to the last file's end, the seconds in
+ * which fewer files ran than there are workers, summed over the workers (a worker without a file is
+ * a core the suite does not use), and the files running in the run's last such stretch.
+ */
+export function idleWorkers(
+  spans: { file: string; queued: number; ended: number }[],
+  workers: number,
+): { wall: number; idle: number; tail: { from: number; files: string[] } } {
+  const events = spans.flatMap((s) => [
+    { t: s.queued, d: 1 },
+    { t: s.ended, d: -1 },
+  ]);
+  events.sort((a, b) => a.t - b.t || a.d - b.d);
+  const first = events[0]?.t ?? 0;
+  const last = events.at(-1)?.t ?? 0;
+  let running = 0;
+  let at = first;
+  let idle = 0;
+  let tailFrom = first;
+  for (const e of events) {
+    if (running < workers) idle += (workers - running) * (e.t - at);
+    const next = running + e.d;
+    if (running >= workers && next < workers) tailFrom = e.t;
+    if (next >= workers) tailFrom = last;
+    running = next;
+    at = e.t;
+  }
+  const files = spans.filter((s) => s.ended > tailFrom).map((s) => s.file);
+  return { wall: last - first, idle, tail: { from: tailFrom - first, files } };
+}
+
 export default class TimingReporter implements Reporter {
-  onInit(): void {
+  private readonly started = Date.now();
+  private readonly queued = new Map<string, number>();
+  private readonly ended = new Map<string, number>();
+  private workers = 1;
+
+  onInit(vitest: Vitest): void {
+    this.workers = vitest.config.maxWorkers;
     rmSync(join(process.cwd(), 'test-results', 'cpu'), { recursive: true, force: true });
+  }
+
+  onTestModuleQueued(m: TestModule): void {
+    this.queued.set(m.moduleId, (Date.now() - this.started) / 1000);
+  }
+
+  onTestModuleEnd(m: TestModule): void {
+    this.ended.set(m.moduleId, (Date.now() - this.started) / 1000);
   }
 
   onTestRunEnd(modules: ReadonlyArray<TestModule>): void {
@@ -61,6 +110,8 @@ export default class TimingReporter implements Reporter {
           .sort((a, b) => b.ms - a.ms)
           .slice(0, 5),
         slowestImports: imports,
+        queued: this.queued.get(m.moduleId),
+        ended: this.ended.get(m.moduleId),
         ...(cpu.has(relative(root, m.moduleId))
           ? {
               cpu: {
@@ -75,11 +126,16 @@ export default class TimingReporter implements Reporter {
     mkdirSync(join(root, 'test-results'), { recursive: true });
     writeFileSync(join(root, 'test-results', 'timing.json'), `${JSON.stringify(rows, null, 2)}\n`);
     const sum = (k: 'total' | 'import' | 'hooks' | 'testTime') => round(rows.reduce((s, r) => s + r[k], 0) / 1000);
+    const spans = rows.flatMap((r) =>
+      r.queued === undefined || r.ended === undefined ? [] : [{ file: r.file, queued: r.queued, ended: r.ended }],
+    );
+    const idle = idleWorkers(spans, this.workers);
     const lines = [
       `\ntiming: ${rows.length} files; summed ${sum('total')} s = import ${sum('import')} s + hooks ${sum('hooks')} s + tests ${sum('testTime')} s`,
       cpu.size
         ? `cpu: ${rows.reduce((s, r) => s + (r.cpu?.process ?? 0), 0).toFixed(0)} s in the files' processes, ${rows.reduce((s, r) => s + (r.cpu?.children ?? 0), 0).toFixed(0)} s in their children`
         : '',
+      `workers: ${this.workers}; first file queued ${Math.min(...spans.map((x) => x.queued)).toFixed(1)} s after the start; ${idle.wall.toFixed(0)} s from it to the last file's end, ${idle.idle.toFixed(0)} s of it summed over the workers without a file; the last ${(idle.wall - idle.tail.from).toFixed(0)} s fewer files than workers: ${idle.tail.files.map((f) => f.replace(/^test\//, '')).join(', ')}`,
       '    total  import   hooks   tests  cpu(own+children)  file',
       ...rows
         .slice(0, 20)

@@ -12,7 +12,7 @@ import { type DossierView, type EventBody, project, type ReceivedData } from '..
 import { ConflictError, ForbiddenError, UnprocessableError } from '../errors.js';
 import { COMPLAINANT_ROLE_NL, FIELD_NAMES_NL } from '../letters.js';
 import { pooledRandom } from '../pooled-random.js';
-import type { AttachmentMeta } from '../ports.js';
+import type { AttachmentMeta, LadderInput } from '../ports.js';
 import { hashToken } from './access.js';
 import type { Core } from './core.js';
 import { deadlineFor } from './deadlines.js';
@@ -242,6 +242,20 @@ export async function startWaitingLadder(core: Core, view: DossierView): Promise
   if (view.status !== 'open' || view.executionArn) return false;
   await startLadder(core, view, view.received.startRung);
   return true;
+}
+
+/**
+ * Whether an execution is a complaint's first ladder, which the recovery above starts again from
+ * its dossier while the dossier records no execution: named after the dossier, from its first
+ * rung (startLadder without `resumeAt`). Its first task records it in the dossier, so until that
+ * task ran a lost start is started again (recoverStarts, and at the local runtime's start-up),
+ * and the local Step Functions may write its record with its first segment instead of before
+ * StartExecution answers (runtime/stepfunctions.ts `restartedByCaller`; #19). A continuation
+ * (`resumeAt`) is recorded in the dossier as soon as it is started: not this.
+ */
+export function restartedFromDossier(start: { name: string; input: unknown }): boolean {
+  const input = start.input as Partial<LadderInput> | null;
+  return typeof input === 'object' && input !== null && input.resumeAt === null && input.dossierId === start.name;
 }
 
 export function checkEligibility(core: Core, input: ComplaintInput, required: readonly string[]) {
