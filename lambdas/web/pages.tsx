@@ -612,6 +612,17 @@ export function acknowledgesAtOnce(reg: Regulation): boolean {
   );
 }
 
+/**
+ * An address as a mail program copies it, with the name around it ('"Fatma Yılmaz"
+ * <fatma@example.nl>', 'Fatma <fatma@example.nl>'): the address inside the angle brackets. Anything
+ * else goes to the API as it was typed, which judges it.
+ */
+function pastedAddress(v: string | undefined): string | undefined {
+  // Only at an address's length (RFC 5321 paths are at most 256): the pattern backtracks on long text.
+  const m = v && v.length <= 400 ? /^[^<>]*<\s*([^<>\s@]+@[^<>\s]+)\s*>\s*$/.exec(v) : null;
+  return m?.[1] ?? v;
+}
+
 /** The form's fields as the API's body. */
 export function bodyOf(reg: Regulation, values: Values): Record<string, unknown> {
   const opt = (v?: string) => (v?.trim() ? v.trim() : undefined);
@@ -625,7 +636,7 @@ export function bodyOf(reg: Regulation, values: Values): Record<string, unknown>
   return {
     complainant: {
       name: values.name ?? '',
-      email: opt(values.email),
+      email: pastedAddress(opt(values.email)),
       phone: opt(values.phone),
       ...(address.street || address.postcode || address.city ? { address } : {}),
     },
