@@ -19,6 +19,7 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
@@ -653,6 +654,137 @@ describe('memory DynamoDB: the same answers as dynalite', () => {
     expect(followedPlans() - before).toBeGreaterThan(200);
     expect(refused).toBeGreaterThan(100);
     expect(answered).toBeGreaterThan(300);
+  }, 300_000);
+
+  it('transactions of puts, updates, deletes and condition checks are answered and written as dynalite does (#19, session 11)', async () => {
+    // The memory store answers TransactWriteItems in one synchronous pass (transactNow) and
+    // UpdateItem likewise (updateItemNow). Drawn from few keys, so that actions meet items written
+    // before, conditions pass and fail, two actions name one item, keys are invalid, updates
+    // refer to what is not there; every answer (with a cancellation's reasons and the old items
+    // it hands back) and then every item of the partition and of the worklist index held to dynalite's.
+    const pk = fc.constantFrom('tx#1', 'tx#2');
+    const sk = fc.constantFrom('A', 'B', 'C', '');
+    const n = fc.constantFrom(0, 1, 2, 1.5);
+    const condition = fc.constantFrom(
+      {},
+      { ConditionExpression: 'attribute_not_exists(sk)' },
+      { ConditionExpression: 'attribute_exists(sk)' },
+      { ConditionExpression: 'n < :n', ExpressionAttributeValues: { ':n': 2 } },
+    );
+    const failure = fc.constantFrom(undefined, 'ALL_OLD', 'NONE');
+    const action = fc.oneof(
+      fc.record({
+        Put: fc.record({
+          Item: fc.record({ pk, sk, n, gsi1pk: fc.constantFrom(undefined, 'OPEN#tx') }),
+          condition,
+          failure,
+        }),
+      }),
+      fc.record({
+        Update: fc.record({
+          Key: fc.record({ pk, sk }),
+          update: fc.constantFrom('SET n = :m', 'ADD n :m', 'SET n = n + :m', 'REMOVE gsi1pk SET n = :m'),
+          m: n,
+          condition,
+          failure,
+        }),
+      }),
+      fc.record({ Delete: fc.record({ Key: fc.record({ pk, sk }), condition, failure }) }),
+      fc.record({
+        ConditionCheck: fc.record({
+          Key: fc.record({ pk, sk }),
+          condition: fc.constantFrom(
+            { ConditionExpression: 'attribute_exists(sk)' },
+            { ConditionExpression: 'attribute_not_exists(sk)' },
+          ),
+          failure,
+        }),
+      }),
+    );
+    const transactItem = (a: Record<string, any>) => {
+      const [kind, x] = Object.entries(a)[0] as [string, Record<string, any>];
+      const values = { ...(x.condition.ExpressionAttributeValues ?? {}), ...(kind === 'Update' ? { ':m': x.m } : {}) };
+      return {
+        [kind]: {
+          TableName: TABLE,
+          ...(x.Item ? { Item: x.Item } : { Key: x.Key }),
+          ...(kind === 'Update' ? { UpdateExpression: x.update } : {}),
+          ...(x.condition.ConditionExpression ? { ConditionExpression: x.condition.ConditionExpression } : {}),
+          ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
+          ...(x.failure ? { ReturnValuesOnConditionCheckFailure: x.failure } : {}),
+        },
+      };
+    };
+    const outcome = async (send: () => Promise<any>) => {
+      try {
+        const { $metadata: _m, ...out } = await send();
+        return { ok: out };
+      } catch (e) {
+        const err = e as { name: string; message: string; CancellationReasons?: unknown };
+        return { error: err.name, message: err.message, reasons: err.CancellationReasons };
+      }
+    };
+    const contents = async (sendQuery: (c: QueryCommand) => Promise<any>) => {
+      const out: unknown[] = [];
+      for (const p of ['tx#1', 'tx#2'])
+        out.push(
+          (
+            await sendQuery(
+              new QueryCommand({
+                TableName: TABLE,
+                KeyConditionExpression: 'pk = :p',
+                ExpressionAttributeValues: { ':p': p },
+                ConsistentRead: true,
+              }),
+            )
+          ).Items,
+        );
+      out.push(
+        (
+          await sendQuery(
+            new QueryCommand({
+              TableName: TABLE,
+              IndexName: 'worklist',
+              KeyConditionExpression: 'gsi1pk = :p',
+              ExpressionAttributeValues: { ':p': 'OPEN#tx' },
+            }),
+          )
+        ).Items,
+      );
+      return out;
+    };
+    let cancelled = 0;
+    let written = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.array(action, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 8 }),
+        async (transactions) => {
+          for (const t of transactions) {
+            const make = () => new TransactWriteCommand({ TransactItems: t.map(transactItem) as never });
+            const a = await outcome(() => doc.send(make()));
+            const b = await outcome(() => memory.send(make()));
+            // toEqual: the SDK's output names fields it leaves undefined (ConsumedCapacity, ItemCollectionMetrics).
+            expect(b).toEqual(a);
+            if ((a as { error?: string }).error === 'TransactionCanceledException') cancelled++;
+            else if (!(a as { error?: string }).error) written++;
+            // A single update of the transaction's first Update action, on its own (UpdateItem).
+            const u = t.find((x) => 'Update' in x);
+            if (u) {
+              const item = transactItem(u).Update as Record<string, unknown>;
+              const { ReturnValuesOnConditionCheckFailure: _f, ...single } = item;
+              const makeUpdate = () => new UpdateCommand({ ...single, ReturnValues: 'ALL_NEW' } as never);
+              expect(await outcome(() => memory.send(makeUpdate()))).toEqual(
+                await outcome(() => doc.send(makeUpdate())),
+              );
+            }
+          }
+          expect(await contents((c) => memory.send(c))).toStrictEqual(await contents((c) => doc.send(c)));
+        },
+      ),
+      { numRuns: 60, ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED) } : {}) },
+    );
+    expect(cancelled).toBeGreaterThan(20);
+    expect(written).toBeGreaterThan(20);
   }, 300_000);
 
   it('generated sequences of writes and queries over the table and its three indexes', async () => {
