@@ -71,6 +71,12 @@ describe('browser: so-trainingsbureau, a parent asks for free help', () => {
     // A link to call or mail them at once, from the phone the parent holds.
     if (offered[0]?.contact.phone)
       expect(await help.locator(`a[href="tel:${offered[0].contact.phone.replace(/[^+\d]/g, '')}"]`).count()).toBe(1);
+    // Each way to reach the complaints officer said once on the page (it stood in "Waar staat uw
+    // klacht nu?" and again under "Vragen over uw klacht?").
+    const main = await page.locator('main').innerText();
+    const handler = reg.roles.find((r) => r.kind === 'complaints-officer');
+    for (const v of [handler?.contact?.phone, handler?.contact?.email])
+      if (v) expect(main.split(v).length - 1, `${v} on the confirmation`).toBe(1);
     await shoot(
       page,
       SHOTS,

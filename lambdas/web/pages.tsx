@@ -1096,7 +1096,13 @@ export function ComplaintPage(props: {
   // Who to ask at the rung the complaint is at, where the regulation names its own address.
   const contact = reg.ladder.rungs.find((r) => r.id === k.rung?.id)?.entry.contact;
   const ask = [contact?.email && `mail ${contact.email}`, contact?.phone && `bel ${contact.phone}`].filter(Boolean);
-  const rungContact = k.status === 'open' && ask.length ? `${capitalise(ask.join(' of '))}.` : '';
+  // Said once: where "Vragen over uw klacht?" below gives the same address and number, not here too
+  // (SO!: Mieke Pater's mail and phone stood twice on the confirmation; review of session 11).
+  const sameAsBelow =
+    !!k.contact &&
+    (!contact?.email || contact.email === k.contact.reach?.email) &&
+    (!contact?.phone || contact.phone === k.contact.reach?.phone);
+  const rungContact = k.status === 'open' && ask.length && !sameAsBelow ? `${capitalise(ask.join(' of '))}.` : '';
   return (
     <Layout reg={reg} title={props.isNew ? 'Uw klacht is ontvangen' : `Uw klacht ${k.reference}`} error={failed}>
       {failed ? <ErrorSummary errors={props.satisfaction?.errors as Errors} /> : null}
