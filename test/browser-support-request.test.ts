@@ -27,12 +27,16 @@ afterAll(async () => {
   for (const rt of runtimes) await rt.stop();
 });
 
-async function fill(page: Page, url: string, opts: { support?: boolean; day?: string; story?: string } = {}) {
+async function fill(
+  page: Page,
+  url: string,
+  opts: { support?: boolean; day?: string; story?: string; email?: string } = {},
+) {
   await page.goto(`${url}/klacht-indienen`);
   await page.locator('#role-parent').check();
   await page.locator('#variant-klachtenfunctionaris').check();
   await page.locator('#name').fill('Fatma Yılmaz');
-  await page.locator('#email').fill('fatma@example.nl');
+  await page.locator('#email').fill(opts.email ?? 'fatma@example.nl');
   await page.locator('#onBehalfOf').fill('Elif (13)');
   await page.locator('#description').fill(opts.story ?? 'Mijn dochter kreeg drie weken geen training. 😢');
   if (opts.day) {
@@ -67,6 +71,12 @@ describe('browser: so-trainingsbureau, a parent asks for free help', () => {
     // A link to call or mail them at once, from the phone the parent holds.
     if (offered[0]?.contact.phone)
       expect(await help.locator(`a[href="tel:${offered[0].contact.phone.replace(/[^+\d]/g, '')}"]`).count()).toBe(1);
+    // Each way to reach the complaints officer said once on the page (it stood in "Waar staat uw
+    // klacht nu?" and again under "Vragen over uw klacht?").
+    const main = await page.locator('main').innerText();
+    const handler = reg.roles.find((r) => r.kind === 'complaints-officer');
+    for (const v of [handler?.contact?.phone, handler?.contact?.email])
+      if (v) expect(main.split(v).length - 1, `${v} on the confirmation`).toBe(1);
     await shoot(
       page,
       SHOTS,
@@ -133,6 +143,20 @@ describe('browser: so-trainingsbureau, a parent asks for free help', () => {
       'form-errors-date-length',
       'so-trainingsbureau: the form with a day that does not exist and a long story',
     );
+    await page.context().close();
+  });
+
+  it('an address pasted from a mail program with the name around it is taken as the address', async () => {
+    // Seen in the same walk: '"Fatma Yılmaz" <fatma@example.nl>', as a phone's mail app copies
+    // it, was refused with "Vul een geldig e-mailadres in"; the address in it is plain to see.
+    const rt = await testRuntime('so-trainingsbureau', '2026-12-04T09:00:00+01:00');
+    runtimes.push(rt);
+    const page = await (await chromium().newContext({ viewport: VIEWPORTS[0] })).newPage();
+    await fill(page, rt.url, { email: '"Fatma Yılmaz" <fatma@example.nl>' });
+    await page.waitForURL(/\/klacht\/[^/]+\/[^/]+\?nieuw=1$/);
+    const id = page.url().split('/klacht/')[1]?.split('/')[0] ?? '';
+    const d = await rt.call('GET', `/dossiers/${id}`, { token: rt.officers['complaints-officer'] });
+    expect(d.json.received.complainant.email).toBe('fatma@example.nl');
     await page.context().close();
   });
 });

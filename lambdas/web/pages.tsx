@@ -612,6 +612,17 @@ export function acknowledgesAtOnce(reg: Regulation): boolean {
   );
 }
 
+/**
+ * An address as a mail program copies it, with the name around it ('"Fatma Yılmaz"
+ * <fatma@example.nl>', 'Fatma <fatma@example.nl>'): the address inside the angle brackets. Anything
+ * else goes to the API as it was typed, which judges it.
+ */
+function pastedAddress(v: string | undefined): string | undefined {
+  // Only at an address's length (RFC 5321 paths are at most 256): the pattern backtracks on long text.
+  const m = v && v.length <= 400 ? /^[^<>]*<\s*([^<>\s@]+@[^<>\s]+)\s*>\s*$/.exec(v) : null;
+  return m?.[1] ?? v;
+}
+
 /** The form's fields as the API's body. */
 export function bodyOf(reg: Regulation, values: Values): Record<string, unknown> {
   const opt = (v?: string) => (v?.trim() ? v.trim() : undefined);
@@ -625,7 +636,7 @@ export function bodyOf(reg: Regulation, values: Values): Record<string, unknown>
   return {
     complainant: {
       name: values.name ?? '',
-      email: opt(values.email),
+      email: pastedAddress(opt(values.email)),
       phone: opt(values.phone),
       ...(address.street || address.postcode || address.city ? { address } : {}),
     },
@@ -1085,7 +1096,13 @@ export function ComplaintPage(props: {
   // Who to ask at the rung the complaint is at, where the regulation names its own address.
   const contact = reg.ladder.rungs.find((r) => r.id === k.rung?.id)?.entry.contact;
   const ask = [contact?.email && `mail ${contact.email}`, contact?.phone && `bel ${contact.phone}`].filter(Boolean);
-  const rungContact = k.status === 'open' && ask.length ? `${capitalise(ask.join(' of '))}.` : '';
+  // Said once: where "Vragen over uw klacht?" below gives the same address and number, not here too
+  // (SO!: Mieke Pater's mail and phone stood twice on the confirmation; review of session 11).
+  const sameAsBelow =
+    !!k.contact &&
+    (!contact?.email || contact.email === k.contact.reach?.email) &&
+    (!contact?.phone || contact.phone === k.contact.reach?.phone);
+  const rungContact = k.status === 'open' && ask.length && !sameAsBelow ? `${capitalise(ask.join(' of '))}.` : '';
   return (
     <Layout reg={reg} title={props.isNew ? 'Uw klacht is ontvangen' : `Uw klacht ${k.reference}`} error={failed}>
       {failed ? <ErrorSummary errors={props.satisfaction?.errors as Errors} /> : null}
