@@ -17,6 +17,7 @@ import {
   dueLine,
   endSentence,
   named,
+  outsideAfterChoice,
   SATISFACTION_QUESTION,
   sentence,
   wayOnLines,
@@ -1149,6 +1150,8 @@ export function ComplaintPage(props: {
           {next
             ? ` Laat het ons uiterlijk ${dayOf(next.dueAt)} weten. Hebben wij dan niets van u gehoord? Dan sluiten wij uw klacht af.`
             : ''}
+          {/* That date is ours, not the outside body's (letters.ts outsideAfterChoice). */}
+          {next ? outsideAfterChoice(reg, k.rung?.id).map((line) => ` ${line}`) : null}
         </p>
       ) : (
         // The rung and the step by their names (quoted: a title may be a question, a statement or
