@@ -10,7 +10,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import proxyaddr from 'proxy-addr';
 import { findStep } from '../statemachines/ladder.js';
-import type { Regulation } from '../statemachines/model.js';
+import { acknowledgedAtReceipt, type Regulation } from '../statemachines/model.js';
 import { COMPLAINANT_ROLES } from '../statemachines/vocabulary.js';
 import { bodyLimitByLength } from './body-limit.js';
 import { localDate } from './domain/calendar/deadline.js';
@@ -363,6 +363,12 @@ function complainantView(reg: Regulation, view: DossierView, actions: unknown[])
     description: view.received.description,
     // They ticked "Ik wil gratis hulp bij mijn klacht": their page says where that help is.
     wantsSupport: view.received.wantsSupport === true,
+    // klachtflow acknowledges this written complaint itself (its route has no acknowledgement step;
+    // Awb 9:6) and has not queued it yet: the page says it is on its way.
+    acknowledging:
+      view.status === 'open' &&
+      acknowledgedAtReceipt(reg, view.received.startRung, view.received.channel) &&
+      !view.letters.some((l) => l.kind === 'acknowledgement' && l.audience === 'complainant'),
     // What they added themselves; officers' internal messages are not theirs to read here.
     messages: view.messages.filter((m) => m.from === 'complainant').map(({ text, at }) => ({ text, at })),
     rung: rung ? { id: rung.id, title: rung.title } : null,

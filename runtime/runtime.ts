@@ -112,6 +112,12 @@ export interface RuntimeOptions {
    * regulation file are validated as before.
    */
   trustCommittedAsl?: boolean;
+  /**
+   * Milliseconds a Step Functions Retry waits before each attempt instead of the ASL's interval
+   * (runtime/stepfunctions.ts); the retried errors and the attempts stay the ASL's. Absent: the
+   * ASL's intervals in real time, as `npm start` runs. The tests' runtimes set 0.
+   */
+  retryIntervalMs?: number;
   /** Print the ready message (the CLI does; tests do not need it). */
   log?: (line: string) => void;
 }
@@ -238,6 +244,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     // A complaint's first ladder is started again from its dossier after a crash: its record is
     // written with its first segment, off the answer's path (#19).
     restartedByCaller: restartedFromDossier,
+    retryIntervalMs: opts.retryIntervalMs,
   });
   // With nothing kept for a restart (the simulation), the mailbox writes its file in batches.
   const mailbox = new LocalMailbox(join(dataDir, 'mailbox.jsonl'), clock, { buffered: opts.records === 'memory' });

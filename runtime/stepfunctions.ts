@@ -154,6 +154,14 @@ export interface LocalStepFunctionsOptions {
    * Absent: every record is flushed before StartExecution answers, as in AWS.
    */
   restartedByCaller?: (start: { name: string; input: unknown }) => boolean;
+  /**
+   * Milliseconds a Retry waits before each attempt, in place of the ASL's IntervalSeconds ×
+   * BackoffRate^attempt; which errors are retried and how often stay the ASL's. Absent: the ASL's
+   * waits, in real time, as in AWS and `npm start`. The tests' runtimes (test/support/runtime.ts)
+   * set 0: a task that failed on purpose waited 3 + 6 + 12 s of real time before its catch, with
+   * the manual clock standing still (#19).
+   */
+  retryIntervalMs?: number;
 }
 
 /**
@@ -185,7 +193,12 @@ export class LocalStepFunctions {
    */
   private readonly segments = new Map<
     string,
-    { copy: AslDocument; sm: InstanceType<typeof StateMachine>; waits: Record<string, number> }
+    {
+      copy: AslDocument;
+      sm: InstanceType<typeof StateMachine>;
+      waits: Record<string, number>;
+      retries?: Record<string, number>;
+    }
   >();
   private readonly inflight = new Set<Promise<void>>();
   private readonly queues = new Map<string, Promise<void>>();
@@ -571,14 +584,22 @@ export class LocalStepFunctions {
       ),
     ) as AslDocument;
     const waits: Record<string, number> = {};
+    const retryMs = this.opts.retryIntervalMs;
+    const retries: Record<string, number> = {};
     for (const [name, state] of Object.entries(copy.States) as [string, StateDef][]) {
       if (state.Type === 'Wait') waits[name] = 2 ** 31 - 1;
+      if (retryMs !== undefined && Array.isArray(state.Retry)) retries[name] = retryMs;
       if (state.Type === 'Task' && String(state.Resource).endsWith('.waitForTaskToken')) {
         delete state.TimeoutSecondsPath;
         state.TimeoutSeconds = 2_147_483;
       }
     }
-    const made = { copy, sm: new StateMachine(copy as never, { validationOptions: { noValidate: true } }), waits };
+    const made = {
+      copy,
+      sm: new StateMachine(copy as never, { validationOptions: { noValidate: true } }),
+      waits,
+      retries: retryMs === undefined ? undefined : retries,
+    };
     this.segments.set(key, made);
     return made;
   }
@@ -592,7 +613,7 @@ export class LocalStepFunctions {
     const { startAt, input, inject } = rec.pause;
     const timeout = inject?.kind === 'timeout' ? await this.timeoutError() : undefined;
 
-    const { copy, sm, waits } = this.segment(rec.stateMachineArn, machine.definition, startAt);
+    const { copy, sm, waits, retries } = this.segment(rec.stateMachineArn, machine.definition, startAt);
     const handlers: Record<string, (payload: unknown) => unknown> = {};
     let injected = false;
     for (const [name, state] of Object.entries(copy.States) as [string, StateDef][]) {
@@ -624,7 +645,11 @@ export class LocalStepFunctions {
       }
     }
     const run = sm.run(input as never, {
-      overrides: { taskResourceLocalHandlers: handlers as never, waitTimeOverrides: waits },
+      overrides: {
+        taskResourceLocalHandlers: handlers as never,
+        waitTimeOverrides: waits,
+        ...(retries ? { retryIntervalOverrides: retries } : {}),
+      },
       context: {
         Execution: { Id: rec.executionArn, Name: rec.name, StartTime: rec.startDate },
         Orig: { StartTime: rec.startDate },

@@ -189,4 +189,48 @@ describe('erasure recovery: a crash between the closing commit and CreateSchedul
     await pastRetention(rt, id);
     expect((await rt.procedure.deps.store.load(id))?.erasedAt).toBeDefined();
   });
+  it('a dossier closed before retention existed gets its erasure from the full run, counted from its closure', async () => {
+    // Retention came after the project's first day (2e87558): a dossier closed before it has no
+    // erasure decided at all, so no run (marks or full) ever made one, and it was kept with every
+    // name in it for ever (review of session 11). The regulation: "twee jaar" after closure.
+    const rt = await testRuntime('ons-welzijn', '2026-09-03T09:00:00+02:00');
+    running.push(rt);
+    const store = rt.procedure.deps.store;
+    const real = await rt.call('POST', '/complaints', { body: { ...SANNE, description: 'Een sjabloon.' } });
+    await rt.advance('PT0S');
+    const received = (await store.history(real.json.id))?.events.find((e) => e.type === 'received');
+    if (received?.type !== 'received') throw new Error('no received event');
+    await rt.call('POST', `/complaints/${real.json.id}/withdraw`, { token: real.json.accessToken, body: {} });
+    // What such a dossier holds: received, closed; no retention.scheduled.
+    const old = async (id: string, reference: string, closedAt: string) => {
+      await store.create(
+        id,
+        [
+          { type: 'received', data: { ...received.data, reference, receivedAt: closedAt } },
+          { type: 'closed', data: { result: 'withdrawn', reason: 'withdrawn' } },
+        ],
+        'klachtflow',
+        closedAt,
+        { reference, regulationId: 'ons-welzijn' },
+      );
+    };
+    // Closed on 1 May 2024: its two years ended on 1 May 2026, so it is erased at once.
+    await old('01hzzzzzzzzzzzzzzzzzzzold1', 'KL-2024-0001', '2024-05-01T10:00:00Z');
+    // Closed on 1 October 2025: erased on 1 October 2027, not before.
+    await old('01hzzzzzzzzzzzzzzzzzzzold2', 'KL-2025-0001', '2025-10-01T10:00:00Z');
+    expect((await store.load('01hzzzzzzzzzzzzzzzzzzzold1'))?.retentionUntil).toBeUndefined();
+
+    await rt.advance('PT3M');
+    const full = await rt.intakeRecovery(120, { all: true });
+    expect(full.erasures).toMatchObject({ rescheduled: 2, failed: 0 });
+    expect((await rt.intakeRecovery(120, { all: true })).erasures).toMatchObject({ rescheduled: 0, failed: 0 });
+    expect(await exists(rt, 'kf-01hzzzzzzzzzzzzzzzzzzzold2-erase')).toBe(true);
+    await rt.advance('PT2M');
+    expect((await store.load('01hzzzzzzzzzzzzzzzzzzzold1'))?.erasedAt).toBeDefined();
+    expect((await store.load('01hzzzzzzzzzzzzzzzzzzzold2'))?.erasedAt).toBeUndefined();
+    await rt.call('POST', '/local/clock', { body: { to: '2027-09-30T10:00:00Z' } });
+    expect((await store.load('01hzzzzzzzzzzzzzzzzzzzold2'))?.erasedAt).toBeUndefined();
+    await rt.call('POST', '/local/clock', { body: { to: '2027-10-02T10:00:00Z' } });
+    expect((await store.load('01hzzzzzzzzzzzzzzzzzzzold2'))?.erasedAt).toBeDefined();
+  });
 });

@@ -183,13 +183,15 @@ describe('Awb 9:11: six weeks over the whole rung (examples/sociaal-team-gemeent
     const r = await rt.call('GET', '/reports?from=2026-01-01&to=2026-12-31', { token: rt.officers.coordinator });
     expect(r.status, r.text).toBe(200);
     const row = r.json.deadlines.find((x: any) => x.step === 'afhandeling');
-    // The first dossier sat at the admissibility past its six weeks, the second was breached in the
-    // investigation, the third met, the fourth and the fifth (the page's) were withdrawn.
+    // The first dossier sat at the admissibility past its six weeks (no answer: missed), the second
+    // was breached in the investigation and answered late, the third met, the fourth and the fifth
+    // (the page's) were withdrawn.
     expect(row).toMatchObject({
       title: 'Afhandeling van de klacht',
       met: 1,
       metAfterExtension: 0,
-      breached: 2,
+      late: 1,
+      breached: 1,
       open: 0,
       cancelled: 2,
     });

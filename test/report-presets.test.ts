@@ -115,7 +115,7 @@ async function report(rt: TestRuntime) {
 
 const row = (r: any, step: string) => {
   const x = r.deadlines.find((d: any) => d.step === step);
-  return x ? { met: x.met, metAfterExtension: x.metAfterExtension, breached: x.breached } : undefined;
+  return x ? { met: x.met, metAfterExtension: x.metAfterExtension, late: x.late, breached: x.breached } : undefined;
 };
 const dim = (r: any, id: string) => r.dimensions.find((d: any) => d.id === id)?.groups;
 
@@ -188,9 +188,10 @@ describe('reports over dossiers the ladder produced', () => {
     expect(html).not.toContain('Per gemeente<');
     expect(r.results).toEqual({ opgelost: 6, ingetrokken: 5, [MERGED]: 2 });
     expect(r.handlingDays).toEqual({ average: 1.2, longest: 15 });
-    expect(row(r, 'admissibility')).toEqual({ met: 6, metAfterExtension: 0, breached: 1 });
-    expect(row(r, 'preliminary-investigation')).toEqual({ met: 6, metAfterExtension: 0, breached: 0 });
-    expect(row(r, 'acknowledge')).toEqual({ met: 13, metAfterExtension: 0, breached: 0 });
+    // Decided a day late: done late, not missed.
+    expect(row(r, 'admissibility')).toEqual({ met: 6, metAfterExtension: 0, late: 1, breached: 0 });
+    expect(row(r, 'preliminary-investigation')).toEqual({ met: 6, metAfterExtension: 0, late: 0, breached: 0 });
+    expect(row(r, 'acknowledge')).toEqual({ met: 13, metAfterExtension: 0, late: 0, breached: 0 });
     expect(dim(r, 'municipality')).toEqual({ Oss: 12, [MERGED]: 1 });
     expect(dim(r, 'department')).toEqual({ 'SRW (Sociaal Raadslieden Werk)': 5, onbekend: 8 });
     expect(dim(r, 'nature')).toEqual({ 'Afspraken niet nagekomen': 5, onbekend: 7, [MERGED]: 1 });
@@ -214,7 +215,9 @@ describe('reports over dossiers the ladder produced', () => {
       },
     ]);
     expect(csv).toContain('Per soort afdeling;SRW (Sociaal Raadslieden Werk);5');
-    expect(csv).toContain(`termijn ${r.deadlines.find((d: any) => d.step === 'admissibility').title};verstreken;1`);
+    expect(csv).toContain(
+      `termijn ${r.deadlines.find((d: any) => d.step === 'admissibility').title};te laat afgerond;1`,
+    );
   });
 
   it('OCO Almere: topic, internal or referred, the automatic acknowledgement counted as a breach', async () => {
@@ -247,9 +250,10 @@ describe('reports over dossiers the ladder produced', () => {
     expect(r).toMatchObject({ total: 12, closed: 12, open: 0 });
     expect(r.results).toEqual({ opgelost: 6, ingetrokken: 5, [MERGED]: 1 });
     expect(r.handlingDays).toEqual({ average: 0.5, longest: 5.6 });
-    expect(row(r, 'contact')).toEqual({ met: 6, metAfterExtension: 0, breached: 1 });
-    expect(row(r, 'conversation')).toEqual({ met: 7, metAfterExtension: 0, breached: 0 });
-    expect(row(r, 'committee-meeting')).toEqual({ met: 1, metAfterExtension: 0, breached: 0 });
+    // No contact at all: klachtflow went on by itself (the regulation's own rule), so it was missed.
+    expect(row(r, 'contact')).toEqual({ met: 6, metAfterExtension: 0, late: 0, breached: 1 });
+    expect(row(r, 'conversation')).toEqual({ met: 7, metAfterExtension: 0, late: 0, breached: 0 });
+    expect(row(r, 'committee-meeting')).toEqual({ met: 1, metAfterExtension: 0, late: 0, breached: 0 });
     expect(dim(r, 'count')).toEqual({ totaal: 12 });
     expect(dim(r, 'topic')).toEqual({ 'Bereikbaarheid en wachttijd': 5, onbekend: 7 });
     expect(dim(r, 'internal-or-referred')).toEqual({ 'intern afgehandeld': 7, ingetrokken: 5 });
@@ -286,11 +290,11 @@ describe('reports over dossiers the ladder produced', () => {
     expect(r).toMatchObject({ total: 13, closed: 12, open: 1 });
     expect(r.results).toEqual({ opgelost: 6, ingetrokken: 5, [MERGED]: 1 });
     expect(r.handlingDays).toEqual({ average: 8.2, longest: 49 });
-    // The handler's six weeks over the whole rung: the escalated one sat at the window check past
-    // them (from reaching the handler), so its term is on record as breached too.
-    expect(row(r, 'afhandeling')).toEqual({ met: 0, metAfterExtension: 1, breached: 2 });
+    // The handler's six weeks over the whole rung: the findings of one came a week late; the
+    // escalated one still sits at the window check past them (from reaching the handler): missed.
+    expect(row(r, 'afhandeling')).toEqual({ met: 0, metAfterExtension: 1, late: 1, breached: 1 });
     // The escalated one waited at the window check past its four weeks: proceeded, and on record.
-    expect(row(r, 'window-check')).toEqual({ met: 2, metAfterExtension: 0, breached: 1 });
+    expect(row(r, 'window-check')).toEqual({ met: 2, metAfterExtension: 0, late: 0, breached: 1 });
     expect(dim(r, 'topic')).toEqual({ [topic]: 5, onbekend: 8 });
     expect(dim(r, 'rung')).toEqual({ 'Bespreken met uw contactpersoon': 10, [MERGED]: 3 });
   });
@@ -329,9 +333,10 @@ describe('reports over dossiers the ladder produced', () => {
     expect(r.results).toEqual({ opgelost: 6, ingetrokken: 5, [MERGED]: 2 });
     expect(r.internalOrReferred.referred).toBe(1);
     expect(r.handlingDays).toEqual({ average: 2.2, longest: 29 });
-    expect(row(r, 'handle-or-not')).toEqual({ met: 2, metAfterExtension: 0, breached: 1 });
-    expect(row(r, 'judgement')).toEqual({ met: 1, metAfterExtension: 0, breached: 0 });
-    expect(row(r, 'measures')).toEqual({ met: 1, metAfterExtension: 0, breached: 0 });
+    // Decided after its four weeks: late, not missed.
+    expect(row(r, 'handle-or-not')).toEqual({ met: 2, metAfterExtension: 0, late: 1, breached: 0 });
+    expect(row(r, 'judgement')).toEqual({ met: 1, metAfterExtension: 0, late: 0, breached: 0 });
+    expect(row(r, 'measures')).toEqual({ met: 1, metAfterExtension: 0, late: 0, breached: 0 });
     expect(dim(r, 'internal-or-referred')).toEqual({ 'intern afgehandeld': 7, ingetrokken: 5, [MERGED]: 1 });
     expect(Object.values(dim(r, 'rung') as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(13);
   });
@@ -366,10 +371,33 @@ describe('reports over dossiers the ladder produced', () => {
     expect(r.results).toEqual({ opgelost: 7, ingetrokken: 5, [MERGED]: 2 });
     expect(r.handlingDays).toEqual({ average: 7, longest: 49 });
     // The manager's six weeks: not handled and referred ended inside them, one extended, one late.
-    expect(row(r, 'afhandeling')).toEqual({ met: 2, metAfterExtension: 1, breached: 1 });
-    expect(row(r, 'intake')).toEqual({ met: 4, metAfterExtension: 0, breached: 0 });
-    expect(row(r, 'conversation')).toEqual({ met: 5, metAfterExtension: 0, breached: 0 });
+    expect(row(r, 'afhandeling')).toEqual({ met: 2, metAfterExtension: 1, late: 1, breached: 0 });
+    expect(row(r, 'intake')).toEqual({ met: 4, metAfterExtension: 0, late: 0, breached: 0 });
+    expect(row(r, 'conversation')).toEqual({ met: 5, metAfterExtension: 0, late: 0, breached: 0 });
     expect(dim(r, 'variant')).toEqual({ 'Klacht bespreken met de medewerker': 10, [MERGED]: 4 });
     expect(dim(r, 'internal-or-referred')).toEqual({ 'intern afgehandeld': 8, ingetrokken: 5, [MERGED]: 1 });
+  });
+  it('SO! Trainingsbureau: a decision after its four weeks is late; one never made is missed', async () => {
+    // Review of session 11: the director's analysis counted a decision made on day 29 as a missed
+    // term, the same as a complaint nobody ever decided on. The regulation: "Als een klacht niet
+    // wordt behandeld, wordt dit de cliënt binnen vier weken na ontvangst van de klacht schriftelijk
+    // medegedeeld."
+    const rt = await start('so-trainingsbureau');
+    const inTime = await submit(rt, { variant: 'klachtenfunctionaris' });
+    await act(rt, inTime.id, 'handle-or-not', 'not-handled');
+    const late = await submit(rt, { variant: 'klachtenfunctionaris' });
+    const never = await submit(rt, { variant: 'klachtenfunctionaris' });
+    const gaveUp = await submit(rt, { variant: 'klachtenfunctionaris' });
+    await rt.advance('P29D');
+    await act(rt, late.id, 'handle-or-not', 'handled');
+    await withdraw(rt, gaveUp);
+    const { r, csv, html } = await report(rt);
+    expect(r).toMatchObject({ total: 4, open: 2 });
+    void never;
+    // One in time, one decided late; one still waiting and one withdrawn without a decision: missed.
+    expect(row(r, 'handle-or-not')).toEqual({ met: 1, metAfterExtension: 0, late: 1, breached: 2 });
+    expect(csv).toContain('termijn Besluit of de klacht in behandeling wordt genomen;te laat afgerond;1');
+    expect(csv).toContain('termijn Besluit of de klacht in behandeling wordt genomen;verstreken zonder besluit;2');
+    expect(html).toContain('<th scope="col">Te laat afgerond</th>');
   });
 });

@@ -300,3 +300,80 @@ describe('local step functions and scheduler: what a year leaves behind (#19)', 
     expect(scheduler.size()).toBe(0);
   });
 });
+
+describe('local step functions: Retry without the real wait (#19)', () => {
+  /** A task with the retriers every committed ASL gives its tasks, caught at the end. */
+  const retrying = (intervals: [number, number]): AslDocument => ({
+    Comment: 'retry',
+    StartAt: 'work',
+    States: {
+      work: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke',
+        Parameters: { FunctionName: FN, 'Payload.$': '$' },
+        Retry: [
+          {
+            ErrorEquals: ['Lambda.ServiceException', 'Lambda.TooManyRequestsException'],
+            IntervalSeconds: intervals[0],
+            MaxAttempts: 2,
+            BackoffRate: 2,
+          },
+          { ErrorEquals: ['States.TaskFailed'], IntervalSeconds: intervals[1], MaxAttempts: 3, BackoffRate: 2 },
+        ],
+        Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.caught', Next: 'done' }],
+        ResultSelector: { 'answer.$': '$.Payload' },
+        ResultPath: '$.result',
+        Next: 'done',
+      },
+      done: { Type: 'Succeed' },
+    },
+  });
+
+  /**
+   * Each case's attempts and its execution's end: `failures` errors thrown before the function
+   * answers. Once on the ASL's own intervals scaled down to milliseconds (the library's real
+   * timers), once on the committed intervals with `retryIntervalMs: 0`.
+   */
+  async function run(retryIntervalMs: number | undefined, machine: AslDocument) {
+    const cases: [string, number][] = [
+      ['Crash', 9],
+      ['Lambda.ServiceException', 9],
+      ['Lambda.ServiceException', 1],
+      ['Lambda.TooManyRequestsException', 2],
+      ['States.TaskFailed', 3],
+    ];
+    const out: unknown[] = [];
+    for (const [error, failures] of cases) {
+      const clock = new RuntimeClock('manual', 1, start);
+      const sfn = new LocalStepFunctions({ dir: mkdtempSync(join(tmpdir(), 'kf-sfn-retry-')), clock, retryIntervalMs });
+      let calls = 0;
+      const arn = sfn.register('r', machine, {
+        [FN]: async () => {
+          calls++;
+          if (calls <= failures) throw Object.assign(new Error(`poging ${calls}`), { name: error });
+          return { calls };
+        },
+      });
+      const { executionArn } = await sfn.startExecution({ stateMachineArn: arn, name: 'r1', input: '{}' });
+      await sfn.idle();
+      const d = await sfn.describeExecution({ executionArn });
+      out.push({ error, failures, calls, status: d.status, output: JSON.parse(d.output ?? 'null') });
+    }
+    return out;
+  }
+
+  it('retries the ASL’s errors as often as its retriers say, with the same outcome as after the real waits', async () => {
+    const real = await run(undefined, retrying([0.001, 0.003]));
+    const quick = await run(0, retrying([1, 3]));
+    expect(quick).toEqual(real);
+    // What the ASL says, case by case: the first retrier that names the error, its MaxAttempts.
+    expect(quick.map((c: any) => c.calls)).toEqual([4, 3, 2, 3, 4]);
+    expect(quick.map((c: any) => c.output.caught?.Error ?? c.output.result?.answer)).toEqual([
+      'Crash',
+      'Lambda.ServiceException',
+      { calls: 2 },
+      { calls: 3 },
+      { calls: 4 },
+    ]);
+  });
+});

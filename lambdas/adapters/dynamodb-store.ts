@@ -99,6 +99,22 @@ const LEASE_GRACE_SECONDS = 24 * 3600;
 
 const epochSeconds = (ms: number) => Math.ceil(ms / 1000);
 
+/**
+ * How long the commit that queues letters holds their lease for its writer (wall clock): the
+ * writer sends them right after the commit, without a lease request per letter (#19: 9.4 PutItems
+ * a complaint), as long as a whole lease (`lease`'s `seconds`) is left of it; any other writer
+ * waits for it to run out and then takes the letter's own lease item as before. Half a minute
+ * more than the minute a letter's lease runs (procedure/core.ts deliver): a sender that crashed
+ * right after its commit has its letters sent by the next writer half a minute later than before.
+ */
+export const COMMIT_LEASE_SECONDS = 90;
+
+/** The commit item's attribute that holds its letters' lease (epoch milliseconds, wall clock). */
+const COMMIT_LEASE = 'lettersLeasedUntil';
+
+/** How many letters' commit leases a store remembers (queued, not yet known sent); beyond it the oldest is read again. */
+const LEASES_KNOWN = 4096;
+
 /** The table's definition: the CDK stack and the local runtime create the same one. */
 export function tableDefinition(tableName: string) {
   const index = (i: { name: string; pk: string; sk: string }) => ({
@@ -151,10 +167,11 @@ const seqKey = (seq: number) => `EVENT#${String(seq).padStart(6, '0')}`;
  * cost its writer several times a plain PutItem (#19). Nothing queries inside the events: they are
  * read whole and folded. Items written before this hold a list: both are read.
  */
-const commitItem = (id: string, seq: number, events: DossierEvent[]) => ({
+const commitItem = (id: string, seq: number, events: DossierEvent[], leasedUntil?: number) => ({
   pk: dossierKey(id),
   sk: seqKey(seq),
   events: JSON.stringify(events),
+  ...(leasedUntil !== undefined ? { [COMMIT_LEASE]: leasedUntil } : {}),
 });
 const eventsOf = (item: Record<string, unknown>): DossierEvent[] =>
   typeof item.events === 'string' ? (JSON.parse(item.events) as DossierEvent[]) : (item.events as DossierEvent[]);
@@ -319,6 +336,16 @@ export class DynamoDossierStore implements HeldMailStore {
    */
   private readonly written = new Map<string, { item: ViewItem; through: number }>();
 
+  /**
+   * Each letter's lease as the commit that queued it holds it (`until`, wall clock; 0 for a commit
+   * written before commits held one), keyed by dossier and letter id: learnt from the commits this
+   * store wrote (`mine`: this store wrote that commit and has not handed its lease out yet) and
+   * from every commit item it read. `done`: the letter is recorded as sent or set aside, so no lease
+   * on it is given again, even to a caller whose view is older than that record. Bounded
+   * (LEASES_KNOWN): a letter forgotten is learnt again from the dossier's commits when asked.
+   */
+  private readonly leases = new Map<string, { until: number; mine: boolean; done: boolean }>();
+
   /** `recentDossiers`: how many open dossiers it keeps in memory (default RECENT_DOSSIERS; tests make it small). */
   constructor(
     client: DynamoDBClient | DocumentSender,
@@ -397,7 +424,11 @@ export class DynamoDossierStore implements HeldMailStore {
         ExclusiveStartKey: start,
       };
       const page = await this.doc.send(new QueryCommand(input));
-      for (const item of page.Items ?? []) out.push(...eventsOf(item));
+      for (const item of page.Items ?? []) {
+        const events = eventsOf(item);
+        this.learnLeases(id, events, Number(item[COMMIT_LEASE] ?? 0), false);
+        out.push(...events);
+      }
       start = page.LastEvaluatedKey;
     } while (start);
     return out;
@@ -494,7 +525,10 @@ export class DynamoDossierStore implements HeldMailStore {
     // closed by the other writer (and makes what that one decided) or open, and takes the mark out.
     if (bodies.some((b) => b.type === 'retention.scheduled'))
       await this.markErasing(id, base?.regulationId ?? (await this.load(id))?.regulationId, at);
-    const item = commitItem(id, expectedVersion + 1, events);
+    const leasedUntil = bodies.some((b) => b.type === 'letter.queued')
+      ? Date.now() + COMMIT_LEASE_SECONDS * 1000
+      : undefined;
+    const item = commitItem(id, expectedVersion + 1, events, leasedUntil);
     try {
       await this.doc.send(
         new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(sk)' }),
@@ -503,6 +537,8 @@ export class DynamoDossierStore implements HeldMailStore {
       if (isConditionFailure(e)) throw new ConflictError('Het dossier is intussen gewijzigd.');
       throw e;
     }
+    // The commit is this store's: the letters it queued are leased to it (see `lease`).
+    this.learnLeases(id, events, leasedUntil ?? 0, true);
     // The write succeeded right after `expectedVersion`, so the view is the one the caller decided
     // on plus these events: no need to read the whole dossier back (it grows with every step).
     // Folded as a read gives them back (JSON: a field left undefined is no field), so the view
@@ -677,7 +713,10 @@ export class DynamoDossierStore implements HeldMailStore {
    */
   async create(id: string, bodies: EventBody[], by: string, at: string, also: NewDossierRecords): Promise<DossierView> {
     const events = bodies.map((b, i) => ({ ...b, seq: i + 1, at, by }) as DossierEvent);
-    const commit = commitItem(id, 1, events);
+    const leasedUntil = bodies.some((b) => b.type === 'letter.queued')
+      ? Date.now() + COMMIT_LEASE_SECONDS * 1000
+      : undefined;
+    const commit = commitItem(id, 1, events, leasedUntil);
     // Folded as a read gives the events back (see append), and kept among the recent dossiers.
     const stored = eventsOf(commit);
     const view = deriveView(id, stored);
@@ -726,6 +765,7 @@ export class DynamoDossierStore implements HeldMailStore {
       if (failed?.length) throw new ConflictError('Deze klacht wordt al verwerkt; probeer het zo opnieuw.');
       throw e;
     }
+    this.learnLeases(id, events, leasedUntil ?? 0, true);
     this.remember(id, view, stored);
     this.wrote(id, item, 1);
     return view;
@@ -938,8 +978,46 @@ export class DynamoDossierStore implements HeldMailStore {
     }
   }
 
-  /** A lease on a one-time action (sending a letter): true when taken, false while another holds it. */
+  /**
+   * What the commits of a dossier say of its letters' leases (see `leases`): a letter queued in a
+   * commit is leased until `until` (to this store when `mine`), one recorded sent or set aside is done.
+   */
+  private learnLeases(id: string, events: readonly DossierEvent[], until: number, mine: boolean): void {
+    for (const e of events) {
+      if (e.type !== 'letter.queued' && e.type !== 'letter.sent' && e.type !== 'letter.failed') continue;
+      const key = `${id}\n${(e.data as { letterId: string }).letterId}`;
+      const known = this.leases.get(key);
+      if (e.type === 'letter.queued') {
+        // Read back, a commit this store wrote stays its own; a letter known done stays done.
+        if (known) continue;
+        this.leases.set(key, { until, mine, done: false });
+      } else if (known) known.done = true;
+      else this.leases.set(key, { until: 0, mine: false, done: true });
+      if (this.leases.size > LEASES_KNOWN) this.leases.delete(this.leases.keys().next().value as string);
+    }
+  }
+
+  /**
+   * A lease on a one-time action (sending a letter): true when taken, false while another holds it.
+   * A letter's (`letter#<letterId>`) is first its commit's (COMMIT_LEASE_SECONDS): the store that
+   * wrote that commit takes it without a request, once, while a whole lease is left of it; no
+   * other writer takes it while it runs, nor one recorded as sent. After it, or for a commit that
+   * holds none, the letter's own lease item decides, as every other lease's does. `seconds` 0 (the
+   * local start-up's recovery, which sends what it finds whatever the answer) goes to the item.
+   */
   async lease(id: string, key: string, now: Date, seconds: number): Promise<boolean> {
+    if (seconds > 0 && key.startsWith('letter#')) {
+      const letter = `${id}\n${key.slice('letter#'.length)}`;
+      // Not known (a view from elsewhere, or forgotten): the dossier's commits say.
+      if (!this.leases.has(letter)) await this.commits(id, 0);
+      const held = this.leases.get(letter);
+      if (held?.done) return false;
+      if (held?.mine && held.until - now.getTime() >= seconds * 1000) {
+        held.mine = false;
+        return true;
+      }
+      if (held && held.until > now.getTime()) return false;
+    }
     try {
       await this.doc.send(
         new PutCommand({

@@ -8,10 +8,10 @@
 import { Temporal } from 'temporal-polyfill';
 import { findStep } from '../../statemachines/ladder.js';
 import type { Regulation, ReportDimension } from '../../statemachines/model.js';
-import { type DimensionKind, dimensionKind } from '../../statemachines/vocabulary.js';
+import { type DimensionKind, dimensionKind, stepsInSpan } from '../../statemachines/vocabulary.js';
 import { localDate } from './calendar/deadline.js';
 import { DUTCH_MONTHS } from './calendar/months.js';
-import type { DossierView } from './dossier.js';
+import { type DeadlineView, type DossierView, deadlineId } from './dossier.js';
 import { IMPROVEMENT_NL, RESULT_NL } from './timeline.js';
 
 /** Groups smaller than this are merged into "overig" (privacy: small groups identify people). */
@@ -57,6 +57,9 @@ export interface Report {
     title: string;
     met: number;
     metAfterExtension: number;
+    /** Its term passed, and then someone did the step (decided, answered): late, not missed. */
+    late: number;
+    /** Its term passed and nobody did it: still waiting, withdrawn, or gone on without it. */
     breached: number;
     open: number;
     cancelled: number;
@@ -156,6 +159,30 @@ function isReferred(reg: Regulation, d: DossierView): boolean {
   return d.closed?.result === 'referred' || reg.ladder.rungs.find((x) => x.id === d.rungId)?.kind === 'external';
 }
 
+/**
+ * Whether a breached term was kept late rather than missed: after it passed, someone (not
+ * klachtflow going on by itself, as OCO's acknowledgement after three working days; not a
+ * withdrawal) ended its step, or for a term over the whole handling (Awb 9:11, Wkkgz art. 17) the
+ * last step of its span the dossier left it by. SO! Trainingsbureau's director analyses the
+ * complaints yearly: a decision made on day 29 of "binnen vier weken" is not one never made.
+ */
+function doneLate(reg: Regulation, d: DossierView, x: DeadlineView): boolean {
+  // Not klachtflow ('klachtflow', 'klachtflow (termijn verstreken)'), not the complainant leaving
+  // the step (withdrawn, or on to a rung they may ask for at any time: 'escalated:<rung>').
+  const byPerson = (e: DossierView['ended'][number]) =>
+    !e.by.startsWith('klachtflow') &&
+    e.outcome !== 'withdrawn' &&
+    !e.outcome.startsWith('escalated:') &&
+    !e.outcome.startsWith('__');
+  if (!x.termId) return d.ended.some((e) => deadlineId(e.stepId, e.activation) === x.deadlineId && byPerson(e));
+  const term = reg.ladder.terms.find((t) => t.id === x.termId);
+  if (!term) return false;
+  const span = stepsInSpan(reg, term);
+  const last = d.ended.filter((e) => span.includes(e.stepId) && e.at > x.dueAt).at(-1);
+  // Left the span by it: no step of the span began after it (one did: still being handled).
+  return !!last && byPerson(last) && !d.started.some((s) => s.seq > last.seq && span.includes(s.stepId));
+}
+
 /** The report over the dossiers received in the period. */
 export function buildReport(
   reg: Regulation,
@@ -205,12 +232,14 @@ export function buildReport(
         title: x.termId ? x.title : (findStep(reg, x.stepId)?.step.title ?? x.stepId),
         met: 0,
         metAfterExtension: 0,
+        late: 0,
         breached: 0,
         open: 0,
         cancelled: 0,
       };
       if (x.status === 'met' && x.extended) row.metAfterExtension++;
       else if (x.status === 'met') row.met++;
+      else if (x.status === 'breached' && doneLate(reg, d, x)) row.late++;
       else if (x.status === 'breached') row.breached++;
       else if (x.status === 'open') row.open++;
       else row.cancelled++;
@@ -308,7 +337,8 @@ export function reportCsv(report: Report): string {
     rows.push(
       [`termijn ${d.title}`, 'gehaald', String(d.met)],
       [`termijn ${d.title}`, 'gehaald na verlenging', String(d.metAfterExtension)],
-      [`termijn ${d.title}`, 'verstreken', String(d.breached)],
+      [`termijn ${d.title}`, 'te laat afgerond', String(d.late)],
+      [`termijn ${d.title}`, 'verstreken zonder besluit', String(d.breached)],
     );
   }
   for (const x of report.suspendedDays ?? []) {
@@ -372,6 +402,7 @@ export function bars(title: string, m: Record<string, number>, colour = '#1f5fa8
 export function reportCharts(report: Report): string[] {
   const attainment = Object.fromEntries(report.deadlines.map((d) => [d.title, d.met]));
   const extended = Object.fromEntries(report.deadlines.map((d) => [d.title, d.metAfterExtension]));
+  const late = Object.fromEntries(report.deadlines.map((d) => [d.title, d.late]));
   const breached = Object.fromEntries(report.deadlines.map((d) => [d.title, d.breached]));
   const months = Object.fromEntries(Object.entries(report.byMonth).map(([k, n]) => [monthLabel(k), n]));
   // A regulation that names the municipality as its own dimension gets it once, in its own words.
@@ -386,7 +417,8 @@ export function reportCharts(report: Report): string[] {
     bars('Tevreden volgens de klager zelf (gevraagd na afsluiting)', report.complainantSatisfaction),
     bars('Termijnen gehaald (zonder verlenging), per stap', attainment, '#2e7d32'),
     bars('Termijnen gehaald na verlenging, per stap', extended, '#6b5300'),
-    bars('Termijnen verstreken, per stap', breached, '#b00020'),
+    bars('Termijnen verstreken, te laat afgerond, per stap', late, '#8a4b00'),
+    bars('Termijnen verstreken zonder besluit, per stap', breached, '#b00020'),
   ].filter(Boolean);
 }
 
@@ -413,8 +445,8 @@ export function reportHtml(report: Report): string {
 <p>${esc(reportSummary(report))}</p>
 ${reportCharts(report).join('\n')}
 <h2>Termijnen per stap</h2>
-<table><thead><tr><th scope="col">Stap</th><th scope="col">Gehaald</th><th scope="col">Gehaald na verlenging</th><th scope="col">Verstreken</th><th scope="col">Loopt nog</th></tr></thead><tbody>
-${report.deadlines.map((d) => `<tr><th scope="row">${esc(d.title)}</th><td>${d.met}</td><td>${d.metAfterExtension}</td><td>${d.breached}</td><td>${d.open}</td></tr>`).join('\n')}
+<table><thead><tr><th scope="col">Stap</th><th scope="col">Gehaald</th><th scope="col">Gehaald na verlenging</th><th scope="col">Te laat afgerond</th><th scope="col">Verstreken zonder besluit</th><th scope="col">Loopt nog</th></tr></thead><tbody>
+${report.deadlines.map((d) => `<tr><th scope="row">${esc(d.title)}</th><td>${d.met}</td><td>${d.metAfterExtension}</td><td>${d.late}</td><td>${d.breached}</td><td>${d.open}</td></tr>`).join('\n')}
 </tbody></table>
 <h2>Verbeteracties</h2>
 ${

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Context, Hono } from 'hono';
 import { findStep } from '../../statemachines/ladder.js';
 import { capitalise } from '../../statemachines/letter-content.js';
-import type { Regulation, Step } from '../../statemachines/model.js';
+import { acknowledgedAtReceipt, type Regulation, rungAcknowledges, type Step } from '../../statemachines/model.js';
 import { type ComplainantRole, intakeDimensions } from '../../statemachines/vocabulary.js';
 import { formatDutchDate, localDate } from '../domain/calendar/deadline.js';
 import { describeTerm, parseTerm } from '../domain/calendar/term.js';
@@ -17,6 +17,7 @@ import {
   dueLine,
   endSentence,
   named,
+  outsideAfterChoice,
   SATISFACTION_QUESTION,
   sentence,
   wayOnLines,
@@ -597,19 +598,15 @@ export function dateOf(values: Values, prefix: string): string | undefined {
 
 /**
  * Whether every complaint sent with this form gets a written acknowledgement as it starts: each
- * variant (the form offers all) begins on a rung with an acknowledgement step (Awb 9:6 for the Awb
- * presets; ONS welzijn's "binnen een week"). SO! Trainingsbureau's regulation has none, and its
- * form promised "de bevestiging" by e-mail that never came (review of session 11).
+ * variant (the form offers all) begins on a rung with an acknowledgement step, or klachtflow sends
+ * one itself for a complaint received in writing, as the form's is (Awb 9:6 whatever route follows;
+ * elsewhere the confirmation by e-mail: model.ts acknowledgedAtReceipt). Until session 12 SO!
+ * Trainingsbureau's form sent nothing, and promised nothing.
  */
 export function acknowledgesAtOnce(reg: Regulation): boolean {
   // Every variant, as the form offers every one (its radio group).
   const starts = reg.intake.variants.map((v) => v.startsAt);
-  return (
-    starts.length > 0 &&
-    starts.every((id) =>
-      reg.ladder.rungs.find((r) => r.id === id)?.steps.some((st) => st.letter?.kind === 'acknowledgement'),
-    )
-  );
+  return starts.length > 0 && starts.every((id) => rungAcknowledges(reg, id) || acknowledgedAtReceipt(reg, id, 'web'));
 }
 
 /**
@@ -1153,12 +1150,15 @@ export function ComplaintPage(props: {
           {next
             ? ` Laat het ons uiterlijk ${dayOf(next.dueAt)} weten. Hebben wij dan niets van u gehoord? Dan sluiten wij uw klacht af.`
             : ''}
+          {/* That date is ours, not the outside body's (letters.ts outsideAfterChoice). */}
+          {next ? outsideAfterChoice(reg, k.rung?.id).map((line) => ` ${line}`) : null}
         </p>
       ) : (
         // The rung and the step by their names (quoted: a title may be a question, a statement or
         // a noun), then by when. A step's own term that stands still is said in the box below.
         <p class="utrecht-paragraph">
           {k.rung ? endSentence(`Uw klacht is bij ${named(k.rung.title)}`) : ''}
+          {k.acknowledging && !now ? ' Wij sturen u nu een ontvangstbevestiging.' : ''}
           {now ? ` ${takenNow(now)}` : ''}
           {step && !now ? ` De stap ${named(step.title)} is nu aan de beurt.` : ''}
           {!now && ownTerm && !ownTerm.suspended ? ` Deze stap is uiterlijk ${dayOf(ownTerm.dueAt)} klaar.` : ''}

@@ -81,8 +81,8 @@ function ReportPage(props: {
           <ul class="utrecht-unordered-list">
             {report.deadlines.map((d) => (
               <li>
-                {d.title}: {d.met} gehaald, {d.metAfterExtension} gehaald na verlenging, {d.breached} verstreken,{' '}
-                {d.open} {d.open === 1 ? 'loopt' : 'lopen'} nog
+                {d.title}: {d.met} gehaald, {d.metAfterExtension} gehaald na verlenging, {d.late} te laat afgerond,{' '}
+                {d.breached} verstreken zonder besluit, {d.open} {d.open === 1 ? 'loopt' : 'lopen'} nog
               </li>
             ))}
           </ul>

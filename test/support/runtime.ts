@@ -41,6 +41,7 @@ export async function testRuntime(
     | 'aws'
     | 'recentDossiers'
     | 'trustCommittedAsl'
+    | 'retryIntervalMs'
   > = {},
 ): Promise<TestRuntime> {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), `kf-${regulation.replace(/[^a-z0-9-]/gi, '_').slice(-40)}-`));
@@ -59,6 +60,17 @@ export async function testRuntime(
     // builds its ajv schema anew each time), the same five files over and over (#19). A
     // regulation file of an organisation's own is validated as before.
     trustCommittedAsl: true,
+    // A task that fails on purpose (a crash after a commit, a lost CreateSchedule) is retried as
+    // its ASL says, without the real 3 + 6 + 12 s between the attempts while the manual clock
+    // stands still: schedule-recovery and restart-clock-recovery waited 13 s each, at under 3 CPU s
+    // (#19). test/stepfunctions.test.ts holds the attempts and the outcome to the real waits'.
+    retryIntervalMs: 0,
+    // Written as `npm start` writes them, but not flushed to the disk (fsync) before going on: a
+    // flush guards against a power cut, which no test makes (a killed process's writes are in the
+    // kernel's cache and survive it; the SIGKILL tests run `klachtflow start`, durable as ever).
+    // The flushes of the clock, executions and schedules were a fifth of report-presets' and
+    // properties' wall time on the shared disk, the core idle meanwhile (#19).
+    durable: false,
     ...opts,
   });
   const call: TestRuntime['call'] = async (method, path, opts = {}) => {

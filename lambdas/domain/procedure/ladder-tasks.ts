@@ -5,6 +5,7 @@
  */
 import { ulid } from 'ulid';
 import { CONTROL_OUTCOMES, findStep, type LadderStep, resolveOutcome } from '../../../statemachines/ladder.js';
+import { acknowledgedAtReceipt } from '../../../statemachines/model.js';
 import { type DossierView, deadlineId, type EventBody, project } from '../dossier.js';
 import { ConflictError } from '../errors.js';
 import { NO_ANSWER_NOTE, SATISFACTION_QUESTION } from '../letters.js';
@@ -247,6 +248,18 @@ export async function beginStep(
       bodies.push({ type: 'deadline.set', data: deadlineFor(core.reg, at.step, activation, anchorAt) });
     }
     v = project(view, bodies, now, 'klachtflow');
+    // The complaint's first step, on a rung without an acknowledgement of its own: a complaint
+    // received in writing is acknowledged in writing all the same (Awb 9:6, whatever route
+    // follows; under another law the e-mail that confirms the form: model.ts acknowledgedAtReceipt).
+    // After the step's deadline is set, so the letter says what comes and by when.
+    if (
+      !p.previous &&
+      v.started.length === 1 &&
+      acknowledgedAtReceipt(core.reg, v.received.startRung, v.received.channel)
+    ) {
+      bodies.push(...core.letter(v, 'acknowledgement', ['complainant'], 'receipt#1'));
+      v = project(view, bodies, now, 'klachtflow');
+    }
     const deadline = v.deadlines.find((d) => d.deadlineId === id);
     const key = `${at.step.id}#${activation}`;
     if (at.step.actor === 'system') {

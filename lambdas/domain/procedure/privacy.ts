@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { computeDeadline } from '../calendar/deadline.js';
+import { toSecond } from '../calendar/instant.js';
 import { describeTerm } from '../calendar/term.js';
 import { type DossierView, type EventBody, redactEvent } from '../dossier.js';
 import type { Core } from './core.js';
@@ -28,6 +29,24 @@ export function retention(core: Core, view: DossierView, now: string): EventBody
       ...(atLeast ? { atLeast: true } : {}),
     },
   };
+}
+
+/**
+ * The erasure of a dossier closed before klachtflow decided one at closure (retention came after
+ * the project's first day, 2e87558): the regulation's term counted from the day it closed, as it
+ * would have been then; a day already past is a minute from now. AVG art. 5 lid 1 onder e: kept no
+ * longer than the retention period the regulation names, whenever the dossier was closed.
+ */
+export function retentionSinceClosure(
+  core: Core,
+  view: DossierView,
+  now: string,
+): Extract<EventBody, { type: 'retention.scheduled' }> | undefined {
+  if (view.status !== 'closed' || view.erasedAt || view.retentionUntil || !view.closed) return undefined;
+  const body = retention(core, view, view.closed.at);
+  if (body.type !== 'retention.scheduled') return undefined;
+  const soon = toSecond(Date.parse(now) + 60_000);
+  return Date.parse(body.data.at) > Date.parse(now) ? body : { ...body, data: { ...body.data, at: soon } };
 }
 
 /** The retention period ended: the personal data goes, the figures stay, the erasure is logged. */

@@ -12,6 +12,7 @@ import { toSecond } from '../calendar/instant.js';
 import type { DossierEvent, DossierView, EventBody } from '../dossier.js';
 import { type Core, erasurePayload, reminderPayload } from './core.js';
 import { INTAKE_RECOVERY_GRACE_SECONDS } from './intake.js';
+import { retentionSinceClosure } from './privacy.js';
 
 /**
  * The schedules a dossier decided that may have been lost (a crash between the commit and
@@ -165,7 +166,13 @@ export async function recoverErasures(
   for (const id of ids) {
     try {
       const dossier = await core.deps.store.history(id);
-      const lost = dossier ? lostErasure(dossier.view, dossier.events, toSecond(now)) : undefined;
+      // Or closed before any erasure was decided at closure (retention came after 2e87558): made
+      // from the closure now. Only the schedule: this function writes no dossier (its role may not),
+      // and the erasure needs nothing but the dossier closed (privacy.ts erase).
+      const lost = dossier
+        ? (lostErasure(dossier.view, dossier.events, toSecond(now)) ??
+          retentionSinceClosure(core, dossier.view, toSecond(now)))
+        : undefined;
       // Unmarked and closed within the grace: its writer may still be on its way.
       const recent =
         !isMarked.has(id) && dossier?.view.closed && Date.parse(dossier.view.closed.at) > Date.parse(decidedBefore);
