@@ -341,12 +341,35 @@ function referralLines(reg: Regulation, ids: string[]): string[] {
 export const NO_ANSWER_NOTE =
   'U heeft ons niet laten weten of u verder wilt met uw klacht. De termijn daarvoor is voorbij. Daarom sluiten wij uw klacht af. Wilt u toch nog verder? Neem dan contact met ons op.';
 
+/**
+ * The outside bodies a complainant may go to from this rung (its escalation to a rung of kind
+ * `external`), said after the term to choose: that term is klachtflow's, to close the dossier here
+ * (ladder.choice, an assumption), not the body's. SO! Trainingsbureau: "Dan wordt de klacht een
+ * geschil dat je vervolgens schriftelijk voor kunt leggen aan de Geschillencommissie Zorg" names no
+ * term, and the letter's "Laat het ons uiterlijk ... weten ... Dan sluiten wij uw klacht af" read
+ * as the last day for the Geschillencommissie (review of session 11). Where the regulation names the
+ * body's term (`referral.term`, Awb 9:12 lid 2) it is said; else that the body's own rules decide.
+ */
+export function outsideAfterChoice(reg: Regulation, rungId: string | undefined): string[] {
+  const rung = reg.ladder.rungs.find((r) => r.id === rungId);
+  return (rung?.escalation ?? []).flatMap((e) => {
+    const to = reg.ladder.rungs.find((r) => r.id === e.to);
+    if (to?.kind !== 'external') return [];
+    const referral = reg.referrals.find((r) => r.id === to.referral);
+    const name = referral?.name ?? to.title;
+    return [
+      `Ook daarna kunt u zelf naar ${name}. ${referral?.term ? `Dat kan ${referral.term}.` : `Tot wanneer dat kan, staat in de regels van ${name}.`}`,
+    ];
+  });
+}
+
 /** What happens when the complainant's term to choose ends, with its day. */
-function replyByLines(replyBy: string | undefined): string[] {
+function replyByLines(replyBy: string | undefined, outside: string[] = []): string[] {
   if (!replyBy) return [];
   return [
     `Laat het ons uiterlijk ${dayOf(replyBy)} weten.`,
     'Hebben wij dan niets van u gehoord? Dan sluiten wij uw klacht af. U krijgt daarover een brief.',
+    ...outside,
   ];
 }
 
@@ -961,7 +984,7 @@ export function renderLetter(input: LetterInput): Letter {
         `De behandeling van uw klacht (kenmerk ${view.reference}) heeft nog geen oplossing gegeven.`,
         ...(input.note ? ['', input.note] : []),
         ...(next.length ? ['', ...next] : []),
-        ...(input.replyBy ? ['', ...replyByLines(input.replyBy)] : []),
+        ...(input.replyBy ? ['', ...replyByLines(input.replyBy, outsideAfterChoice(reg, view.rungId))] : []),
       );
       break;
     }
@@ -1057,7 +1080,7 @@ export function renderLetter(input: LetterInput): Letter {
         lines.push(
           `Wij hebben nog niet van u gehoord over uw klacht (kenmerk ${view.reference}).`,
           ...(next.length ? ['', ...next] : []),
-          ...(input.dueAt ? ['', ...replyByLines(input.dueAt)] : []),
+          ...(input.dueAt ? ['', ...replyByLines(input.dueAt, outsideAfterChoice(reg, view.rungId))] : []),
         );
         break;
       }
@@ -1112,7 +1135,8 @@ export function renderLetter(input: LetterInput): Letter {
       if (input.audience === 'complainant') {
         const next = nextStepLines(reg, view);
         if (next.length) lines.push('', ...next);
-        if (next.length && input.replyBy) lines.push('', ...replyByLines(input.replyBy));
+        if (next.length && input.replyBy)
+          lines.push('', ...replyByLines(input.replyBy, outsideAfterChoice(reg, view.rungId)));
         if (input.referralId) lines.push('', 'U kunt ook terecht bij:', ...referralLines(reg, [input.referralId]));
       }
   }

@@ -89,6 +89,19 @@ export function Layout(props: {
  * A line at the top of a page: what went wrong (an alert, read out at once) or what was just done
  * (a status). Nothing when there is no text.
  */
+/**
+ * A reference (KL-2026-0001) on one line: read, typed and said over the phone as one thing, never
+ * "KL-2026-" with "0001" below it, as Chromium breaks after a hyphen at 390 px (review of session 11).
+ */
+export function Ref(props: { children: unknown }) {
+  return <span class="kf-ref">{props.children}</span>;
+}
+
+/** A letter's text as the page shows it, each reference in it on one line (Ref). */
+export function withRefs(text: string): unknown[] {
+  return text.split(/(\bKL-\d{4}-\d{4,}\b)/).map((part, i) => (i % 2 ? <Ref>{part}</Ref> : part));
+}
+
 export function Notice(props: { kind: 'error' | 'status'; text?: string | undefined }) {
   if (!props.text) return null;
   return props.kind === 'error' ? (
@@ -145,6 +158,7 @@ body { margin: 0; }
 .kf-hint { color: #4b4b4b; }
 .kf-choice { display: flex; gap: 0.5rem; align-items: flex-start; margin-block: 0.5rem; }
 .kf-reference { font-size: 1.5rem; font-weight: bold; }
+.kf-ref { white-space: nowrap; }
 .kf-box { border: 1px solid #8c8c8c; padding: 1rem; margin-block: 1rem; overflow-wrap: anywhere; }
 .kf-box > :first-child { margin-block-start: 0; }
 .kf-pre { white-space: pre-wrap; font: inherit; }

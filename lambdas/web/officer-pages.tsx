@@ -17,7 +17,7 @@ import { localDate } from '../domain/calendar/deadline.js';
 import { COMPLAINANT_ROLE_NL, dayOf, labelled, sentence } from '../domain/letters.js';
 import { DEADLINE_STATUS_NL, RESULT_NL } from '../domain/timeline.js';
 import { parseDutchDate } from './dutch-date.js';
-import { Layout, Notice } from './layout.js';
+import { Layout, Notice, Ref, withRefs } from './layout.js';
 import { ErrorSummary, type Errors, Field, formOf, html, supportReferrals, Text, type Values } from './pages.js';
 import { MailSection } from './postvak-pages.js';
 import { CHANNEL_LABELS, registerPrintPage, registerRecordPage } from './record-page.js';
@@ -155,7 +155,7 @@ function Worklist(props: {
             >
               <p class="utrecht-paragraph">
                 <a class="utrecht-link" href={`/medewerkers/dossiers/${d.id}`}>
-                  <strong>{d.complainantName ?? 'Naam onbekend'}</strong>, {d.reference}
+                  <strong>{d.complainantName ?? 'Naam onbekend'}</strong>, <Ref>{d.reference}</Ref>
                 </a>
               </p>
               <p class="utrecht-paragraph">
@@ -347,7 +347,7 @@ function Register(props: { reg: Regulation; items: any[]; status?: string; messa
               Uiterlijk {dayOf(i.due)}
               {i.overdue ? <strong class="kf-error"> (te laat)</strong> : null}. Wie: {i.ownerTitle}. Uit klacht{' '}
               <a class="utrecht-link" href={`/medewerkers/dossiers/${i.dossierId}`}>
-                {i.reference}
+                <Ref>{i.reference}</Ref>
               </a>
               .
             </p>
@@ -933,7 +933,7 @@ function DossierPage(props: {
       ) : null}
       {Object.keys(actionErrors).length ? <ErrorSummary errors={actionErrors} /> : null}
       <h1 class="utrecht-heading-1">
-        Dossier {d.reference}: {d.received.complainant.name}
+        Dossier <Ref>{d.reference}</Ref>: {d.received.complainant.name}
       </h1>
       <p class="utrecht-paragraph">
         {d.status === 'closed'
@@ -1072,7 +1072,7 @@ function DossierPage(props: {
               : ''}
             {l.delivery ? ` (${DELIVERY_NL[l.delivery.problem] ?? l.delivery.problem})` : ''}
           </summary>
-          <p class="utrecht-paragraph kf-pre">{l.text}</p>
+          <p class="utrecht-paragraph kf-pre">{withRefs(l.text)}</p>
           {l.audience === 'complainant' || l.undeliverable.length || l.delivery ? (
             <p class="utrecht-paragraph">
               <a class="utrecht-link" href={`/medewerkers/dossiers/${d.id}/brieven/${encodeURIComponent(l.letterId)}`}>

@@ -17,13 +17,14 @@ import {
   dueLine,
   endSentence,
   named,
+  outsideAfterChoice,
   SATISFACTION_QUESTION,
   sentence,
   wayOnLines,
 } from '../domain/letters.js';
 import { MAX_STORY } from '../domain/text.js';
 import { csrfTokenOf, withCsrfFields } from './guard.js';
-import { Layout, Notice } from './layout.js';
+import { Layout, Notice, Ref, withRefs } from './layout.js';
 
 /** The fields of a posted form; a body that is no form reads as empty (the page then says what is missing). */
 export async function formOf(c: Context): Promise<Record<string, string>> {
@@ -44,7 +45,18 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
  */
 export function html(c: Context, page: unknown, status: 200 | 401 | 403 | 404 | 409 | 422 | 429 = 200) {
   c.header('Cache-Control', 'no-store');
-  return c.html(withCsrfFields(`<!doctype html>${String(page)}`, csrfTokenOf(c)), status);
+  return c.html(withCsrfFields(`<!doctype html>${shownSafely(String(page))}`, csrfTokenOf(c)), status);
+}
+
+/**
+ * Bidirectional embeddings, overrides and isolates (U+202A to U+202E, U+2066 to U+2069) taken out of
+ * a page: what people typed is stored as typed, but shown it made "Factuur \u202Egnp.exe" read
+ * "Factuur exe.png" (review of session 11; the e-mail intake already strips them from attachment
+ * names). No page of ours writes one itself; the natural direction of Arabic or Hebrew letters
+ * needs none of them.
+ */
+export function shownSafely(page: string): string {
+  return page.replace(/[\u202A-\u202E\u2066-\u2069]/g, '');
 }
 
 export const ROLE_LABELS: Record<ComplainantRole, string> = {
@@ -1115,7 +1127,9 @@ export function ComplaintPage(props: {
             Uw klacht is ontvangen
           </h1>
           <p class="utrecht-paragraph">Dank u wel. Uw kenmerk is:</p>
-          <p class="kf-reference">{k.reference}</p>
+          <p class="kf-reference">
+            <Ref>{k.reference}</Ref>
+          </p>
           <div class="kf-box">
             <p class="utrecht-paragraph">
               <strong>Bewaar deze pagina.</strong> Met dit adres volgt u uw klacht; alleen wie het adres heeft kan haar
@@ -1136,7 +1150,9 @@ export function ComplaintPage(props: {
           </div>
         </>
       ) : (
-        <h1 class="utrecht-heading-1">Uw klacht {k.reference}</h1>
+        <h1 class="utrecht-heading-1">
+          Uw klacht <Ref>{k.reference}</Ref>
+        </h1>
       )}
       <h2 class="utrecht-heading-2">Waar staat uw klacht nu?</h2>
       {k.status === 'closed' ? (
@@ -1149,6 +1165,8 @@ export function ComplaintPage(props: {
           {next
             ? ` Laat het ons uiterlijk ${dayOf(next.dueAt)} weten. Hebben wij dan niets van u gehoord? Dan sluiten wij uw klacht af.`
             : ''}
+          {/* That date is ours, not the outside body's (letters.ts outsideAfterChoice). */}
+          {next ? outsideAfterChoice(reg, k.rung?.id).map((line) => ` ${line}`) : null}
         </p>
       ) : (
         // The rung and the step by their names (quoted: a title may be a question, a statement or
@@ -1253,7 +1271,7 @@ export function ComplaintPage(props: {
               <summary>
                 {l.subject.replace(/^\[[^\]]+\]\s*/, '')} ({dayOf(l.at)})
               </summary>
-              <p class="utrecht-paragraph kf-pre">{l.text}</p>
+              <p class="utrecht-paragraph kf-pre">{withRefs(l.text)}</p>
             </details>
           ))}
         </>
@@ -1323,7 +1341,8 @@ function WayOn(props: { reg: Regulation; k: any }) {
       ) : null}
       <p class="utrecht-paragraph">
         Laat het ons weten{c.phone ? `: bel ${c.phone}` : ''}
-        {c.email ? `${c.phone ? ' of mail' : ': mail'} ${c.email}` : ''}. Noem uw kenmerk {props.k.reference}.
+        {c.email ? `${c.phone ? ' of mail' : ': mail'} ${c.email}` : ''}. Noem uw kenmerk <Ref>{props.k.reference}</Ref>
+        .
       </p>
     </>
   );
@@ -1409,7 +1428,9 @@ function Satisfaction(props: {
 export function WithdrawPage(props: { reg: Regulation; k: any; path: string }) {
   return (
     <Layout reg={props.reg} title="Klacht intrekken">
-      <h1 class="utrecht-heading-1">Weet u zeker dat u uw klacht {props.k.reference} wilt intrekken?</h1>
+      <h1 class="utrecht-heading-1">
+        Weet u zeker dat u uw klacht <Ref>{props.k.reference}</Ref> wilt intrekken?
+      </h1>
       <p class="utrecht-paragraph">
         Dan stoppen wij met de behandeling en sluiten wij het dossier. U krijgt een bevestiging.
       </p>
