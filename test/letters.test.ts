@@ -72,4 +72,41 @@ describe('letters: the HTML part', () => {
       '<a href="https://example.nl/x?a=1&amp;b=2" style="color:#0b57d0;word-break:break-all">https://example.nl/x?a=1&amp;b=2</a>.',
     );
   });
+
+  it('carry no bidirectional control a complainant typed: a name or story cannot read backwards in a mail', async () => {
+    // "Factuur \u202Egnp.exe" reads "Factuur exe.png" where U+202E is honoured (review of session 11:
+    // pages drop these controls; the letters quoted them as typed, to the complainant and to the
+    // officer alike).
+    const before = rt.mailbox.all().length;
+    const r = await rt.call('POST', '/complaints', {
+      body: {
+        ...SANNE,
+        complainant: { ...SANNE.complainant, name: 'Sanne \u2067de Vries\u2069' },
+        description: 'Factuur \u202Egnp.exe\u202C bleef liggen \u202Bwaarom\u202C.',
+      },
+    });
+    expect(r.status).toBe(201);
+    await rt.advance('PT0S');
+    // The mail with a new private link (a lost link) greets by name too.
+    const lost = await rt.call('POST', '/complaints/link', {
+      body: { reference: r.json.reference, email: SANNE.complainant.email },
+    });
+    expect(lost.status).toBe(202);
+    // The link's mail is sent after the answer (its timing tells nothing): wait for it, 2 s at most.
+    const isLink = (m: { subject: string }) => m.subject.endsWith('Uw nieuwe link naar uw klacht');
+    for (let i = 0; i < 100 && !rt.mailbox.all().slice(before).some(isLink); i++)
+      await new Promise((r) => setTimeout(r, 20));
+    const sent = rt.mailbox.all().slice(before);
+    expect(sent.some(isLink)).toBe(true);
+    expect(sent.length).toBeGreaterThanOrEqual(3);
+    const bidi = /[\u202A-\u202E\u2066-\u2069]/;
+    for (const m of sent) {
+      expect(m.subject).not.toMatch(bidi);
+      expect(m.text).not.toMatch(bidi);
+      expect(m.html ?? '').not.toMatch(bidi);
+    }
+    // What was typed is still there, in the order it was typed.
+    const ack = sent.find((m) => m.text.includes('Beste Sanne de Vries,'));
+    expect(ack?.text).toContain('Factuur gnp.exe bleef liggen waarom.');
+  });
 });

@@ -16,7 +16,7 @@ import { ANCHOR_LABELS, stepsOf } from '../../statemachines/vocabulary.js';
 import { computeDeadline, formatDutchDate, localDate } from './calendar/deadline.js';
 import { describeTerm, parseTerm } from './calendar/term.js';
 import type { DossierView } from './dossier.js';
-import { truncateText } from './text.js';
+import { truncateText, withoutBidiOverrides } from './text.js';
 
 export interface Letter {
   kind: string;
@@ -1181,9 +1181,11 @@ export function renderLetter(input: LetterInput): Letter {
           : `Herinnering: ${input.step?.title ?? 'uw klacht'}`
         : forReader(SUBJECTS[kind] ?? 'Bericht over uw klacht', input.audience))
   }`;
-  const text = lines.join('\n');
-  const html = letterHtml(reg, subject, text);
-  return { kind, subject, text, html };
+  // Pages and letters alike drop the bidirectional controls a complainant typed (text.ts): quoted
+  // in a mail, a name or story with U+202E reads backwards to the complainant and the officer.
+  const text = withoutBidiOverrides(lines.join('\n'));
+  const html = letterHtml(reg, withoutBidiOverrides(subject), text);
+  return { kind, subject: withoutBidiOverrides(subject), text, html };
 }
 
 /**

@@ -116,3 +116,17 @@ const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
 export function stripBidiControls(text: string): string {
   return text.replace(BIDI_CONTROLS, '');
 }
+
+/**
+ * Bidirectional embeddings, overrides and isolates (U+202A to U+202E, U+2066 to U+2069): what
+ * people typed is stored as typed, but shown or mailed with one of these "Factuur \u202Egnp.exe"
+ * reads "Factuur exe.png" (review of session 11). No page or letter of ours writes one itself, and
+ * the natural direction of Arabic or Hebrew letters needs none of them, so pages and letters drop
+ * them as they go out. The marks (U+200E, U+200F, U+061C) reorder no text and stay.
+ */
+const BIDI_OVERRIDES = /[\u202A-\u202E\u2066-\u2069]/g;
+
+/** The text as it may be shown or mailed: without bidirectional embeddings, overrides and isolates. */
+export function withoutBidiOverrides(text: string): string {
+  return text.replace(BIDI_OVERRIDES, '');
+}

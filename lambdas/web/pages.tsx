@@ -22,7 +22,7 @@ import {
   sentence,
   wayOnLines,
 } from '../domain/letters.js';
-import { MAX_STORY } from '../domain/text.js';
+import { MAX_STORY, withoutBidiOverrides } from '../domain/text.js';
 import { csrfTokenOf, withCsrfFields } from './guard.js';
 import { Layout, Notice, Ref, withRefs } from './layout.js';
 
@@ -48,15 +48,9 @@ export function html(c: Context, page: unknown, status: 200 | 401 | 403 | 404 | 
   return c.html(withCsrfFields(`<!doctype html>${shownSafely(String(page))}`, csrfTokenOf(c)), status);
 }
 
-/**
- * Bidirectional embeddings, overrides and isolates (U+202A to U+202E, U+2066 to U+2069) taken out of
- * a page: what people typed is stored as typed, but shown it made "Factuur \u202Egnp.exe" read
- * "Factuur exe.png" (review of session 11; the e-mail intake already strips them from attachment
- * names). No page of ours writes one itself; the natural direction of Arabic or Hebrew letters
- * needs none of them.
- */
+/** A page as it is sent: without the bidirectional controls people typed (text.ts). */
 export function shownSafely(page: string): string {
-  return page.replace(/[\u202A-\u202E\u2066-\u2069]/g, '');
+  return withoutBidiOverrides(page);
 }
 
 export const ROLE_LABELS: Record<ComplainantRole, string> = {

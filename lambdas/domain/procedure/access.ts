@@ -6,6 +6,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Regulation } from '../../../statemachines/model.js';
 import type { DossierView } from '../dossier.js';
 import { NotFoundError } from '../errors.js';
+import { withoutBidiOverrides } from '../text.js';
 import type { Core } from './core.js';
 
 /** The access token as the dossier keeps it. */
@@ -71,24 +72,18 @@ export async function mailLink(
   url: string,
   [intro, outro]: [string, string],
 ): Promise<void> {
+  // The name as typed, without the bidirectional controls that would turn it around (text.ts).
+  const name = withoutBidiOverrides(view.received.complainant.name);
   const esc = (s: string) =>
     s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] ?? ch);
   await core.deps.mailer.send({
     from: core.reg.organisation.senderAddress,
     to: [to],
     subject: `[${view.reference}] ${subject}`,
-    text: [
-      `Beste ${view.received.complainant.name},`,
-      '',
-      intro,
-      url,
-      '',
-      outro,
-      '',
-      'Met vriendelijke groet,',
-      core.reg.organisation.name,
-    ].join('\n'),
-    html: `<!doctype html><html lang="nl"><body><p>Beste ${esc(view.received.complainant.name)},</p><p>${esc(intro)}</p><p><a href="${esc(url)}">${esc(url)}</a></p><p>${esc(outro)}</p><p>Met vriendelijke groet,<br>${esc(core.reg.organisation.name)}</p></body></html>`,
+    text: [`Beste ${name},`, '', intro, url, '', outro, '', 'Met vriendelijke groet,', core.reg.organisation.name].join(
+      '\n',
+    ),
+    html: `<!doctype html><html lang="nl"><body><p>Beste ${esc(name)},</p><p>${esc(intro)}</p><p><a href="${esc(url)}">${esc(url)}</a></p><p>${esc(outro)}</p><p>Met vriendelijke groet,<br>${esc(core.reg.organisation.name)}</p></body></html>`,
   });
 }
 
