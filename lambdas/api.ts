@@ -22,6 +22,7 @@ import {
   contactPerson,
   dayOf,
   explanationForComplainant,
+  extensionNotes,
   groundToComplainant,
   letterOnPage,
 } from './domain/letters.js';
@@ -396,6 +397,8 @@ function complainantView(reg: Regulation, view: DossierView, actions: unknown[])
     })),
     // The clock stands still (opschorting): why, since when, what starts it again.
     suspension: suspensionOf(reg, view, 'complainant'),
+    // How far the terms for the whole handling may be put off (Awb 9:11 lid 2, Wkkgz art. 17 lid 2).
+    extensionNotes: extensionNotes(reg, view),
     letters: view.letters
       .filter((l) => l.audience === 'complainant')
       // As the page shows it: they are at their link already, no placeholder meant for the mail.

@@ -176,6 +176,8 @@ const commitItem = (id: string, seq: number, events: DossierEvent[], leasedUntil
 const eventsOf = (item: Record<string, unknown>): DossierEvent[] =>
   typeof item.events === 'string' ? (JSON.parse(item.events) as DossierEvent[]) : (item.events as DossierEvent[]);
 const dossierKey = (id: string) => `DOSSIER#${id}`;
+/** An event's author: the commit's, unless the event names its own (a page link granted in another's commit). */
+const authorOf = (b: EventBody, by: string): string => ('by' in b && b.by) || by;
 /**
  * The improvement register: one projection item per action in one partition per regulation,
  * sorted by due date, so the register is one Query however many dossiers there are. The due date
@@ -515,7 +517,9 @@ export class DynamoDossierStore implements HeldMailStore {
     at: string,
     base?: DossierView,
   ): Promise<DossierView> {
-    const events = bodies.map((b, i) => ({ ...b, seq: expectedVersion + i + 1, at, by }) as DossierEvent);
+    const events = bodies.map(
+      (b, i) => ({ ...b, seq: expectedVersion + i + 1, at, by: authorOf(b, by) }) as DossierEvent,
+    );
     const improves = bodies.some((b) => b.type === 'improvement.added' || b.type === 'improvement.updated');
     if (base && base.status !== 'open' && (improves || bodies.some((b) => b.type === 'letter.queued')))
       await this.markPending(id, base.regulationId);
@@ -712,7 +716,7 @@ export class DynamoDossierStore implements HeldMailStore {
    * that its key answers with, or nothing at all.
    */
   async create(id: string, bodies: EventBody[], by: string, at: string, also: NewDossierRecords): Promise<DossierView> {
-    const events = bodies.map((b, i) => ({ ...b, seq: i + 1, at, by }) as DossierEvent);
+    const events = bodies.map((b, i) => ({ ...b, seq: i + 1, at, by: authorOf(b, by) }) as DossierEvent);
     const leasedUntil = bodies.some((b) => b.type === 'letter.queued')
       ? Date.now() + COMMIT_LEASE_SECONDS * 1000
       : undefined;

@@ -1222,6 +1222,9 @@ export function ComplaintPage(props: {
           </ul>
         </>
       ) : null}
+      {k.status === 'open' && k.extensionNotes?.length
+        ? k.extensionNotes.map((line: string) => <p class="utrecht-paragraph">{line}</p>)
+        : null}
       {k.contact ? <AskUs contact={k.contact} /> : null}
       {k.wantsSupport && k.status !== 'closed' ? <FreeHelp reg={reg} /> : null}
       {k.status === 'closed' ? <WayOn reg={reg} k={k} /> : null}
