@@ -8,15 +8,19 @@
  * Judged from outside: what the mailer was handed, which items the table holds, and which
  * commands the store sent (the in-memory DynamoDB behind DynamoDossierStore, every command seen).
  */
+
+import { createHash } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DynamoDossierStore, tableDefinition } from '../lambdas/adapters/dynamodb-store.js';
 import type { DossierView, EventBody } from '../lambdas/domain/dossier.js';
+import { PAGE_LINK } from '../lambdas/domain/letters.js';
 import type { Mail } from '../lambdas/domain/ports.js';
 import { Core } from '../lambdas/domain/procedure/core.js';
 import { MemoryDynamoDb } from '../runtime/memory-dynamodb.js';
 import { loadRegulation } from '../statemachines/load.js';
+import { dossier, mailsOf, submit, walk } from './support/ladder.js';
 import { SANNE, type TestRuntime, testRuntime } from './support/runtime.js';
 
 const reg = loadRegulation('ons-welzijn');
@@ -255,5 +259,104 @@ describe('through the local runtime (metered like AWS)', () => {
     // Budget (session 12): before, 10 PutItems to the acknowledgement, 2 of them the leases of its
     // two letters (the acknowledgement and the officer's task).
     expect(puts).toBeLessThanOrEqual(8);
+  });
+});
+
+describe('the page link a complainant’s letter carries (the satisfaction question at closure)', () => {
+  let rt: TestRuntime;
+  beforeAll(async () => {
+    rt = await testRuntime('ons-welzijn', undefined, undefined, { meter: true });
+  });
+  afterAll(async () => rt?.stop());
+
+  it('is granted in the commit that queues the letter, works, and the history says who granted it', async () => {
+    const s = await submit(rt);
+    await walk(rt, s.id, [
+      ['admissibility', 'admissible'],
+      ['preliminary-investigation', 'done'],
+      ['conversation', 'resolved'],
+    ]);
+    const linked = (await mailsOf(rt, s.reference)).filter((m) => m.text.includes(`/klacht/${s.id}/`));
+    expect(linked).toHaveLength(1);
+    const token = linked[0]?.text.match(new RegExp(`/klacht/${s.id}/([A-Za-z0-9_-]+)`))?.[1];
+    const page = await rt.call('GET', `/complaints/${s.id}`, { token });
+    expect(page.status, page.text).toBe(200);
+    // No commit of its own for the grant: it is in the commit that queued the letter.
+    const client = new DynamoDBClient({
+      region: rt.endpoints.region,
+      endpoint: rt.endpoints.dynamodb,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    const scan = await DynamoDBDocumentClient.from(client).send(new ScanCommand({ TableName: rt.endpoints.tableName }));
+    const commits = (scan.Items ?? [])
+      .filter((i) => i.pk === `DOSSIER#${s.id}` && String(i.sk).startsWith('EVENT#'))
+      .map((i) => (JSON.parse(String(i.events)) as { type: string }[]).map((e) => e.type));
+    const grants = commits.filter((types) => types.includes('access.granted'));
+    expect(grants).toHaveLength(1);
+    expect(grants[0]).toContain('letter.queued');
+    // Granted by klachtflow itself, as when it had a commit of its own, not by whoever decided.
+    const history = (await dossier(rt, s.id)).history as { who: string; text: string }[];
+    const line = history.find((h) => h.text.startsWith('Persoonlijke link meegestuurd'));
+    expect(line?.who, JSON.stringify(history.slice(-6))).toBe('klachtflow');
+  });
+});
+
+describe('the page link, minted with the decision that queues the letter (the store, every command)', () => {
+  const complainantLetter: EventBody = {
+    type: 'letter.queued',
+    data: {
+      letterId: 'uitkomst',
+      kind: 'decision',
+      audience: 'complainant',
+      recipients: ['complainant'],
+      to: ['sanne@example.nl'],
+      from: 'klachten@example.nl',
+      subject: 'Uw klacht is afgesloten',
+      text: `Uw pagina: ${PAGE_LINK}`,
+      html: `<p>Uw pagina: ${PAGE_LINK}</p>`,
+      undeliverable: [],
+    },
+  };
+  /** The token in a sent letter's link, and whether the dossier holds its hash (the link works). */
+  const works = (mail: Mail | undefined, view: DossierView) => {
+    const token = mail?.text.match(/\/klacht\/[^/]+\/([A-Za-z0-9_-]+)/)?.[1] ?? '';
+    return view.grantedTokenHashes?.includes(createHash('sha256').update(token).digest('hex')) ?? false;
+  };
+
+  it('sent by the writer that decided: the link works, granted in the decision’s commit', async () => {
+    const t = table();
+    const store = t.store();
+    await store.create('p1', [received], 'klachtflow-intake', AT, { reference: 'KL-p1', regulationId: reg.id });
+    const m = mailbox();
+    await m.core(store).mutate('p1', 'officer-anna', () => [complainantLetter]);
+    expect(m.sent).toHaveLength(1);
+    const events = await t.store().events('p1');
+    expect(works(m.sent[0], (await t.store().load('p1')) as DossierView)).toBe(true);
+    const grant = events.find((e) => e.type === 'access.granted');
+    expect(grant?.by).toBe('klachtflow');
+    expect(events.find((e) => e.type === 'letter.queued')?.by).toBe('officer-anna');
+  });
+
+  it('sent by another writer after the decider failed to send it: a link of its own, that works', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-09-03T09:00:00Z'));
+    const t = table();
+    const store = t.store();
+    await store.create('p2', [received], 'klachtflow-intake', AT, { reference: 'KL-p2', regulationId: reg.id });
+    const failing = new Core({
+      ...mailbox().core(store).deps,
+      mailer: {
+        send: async () => {
+          throw new Error('Throttling');
+        },
+      },
+    });
+    await expect(failing.mutate('p2', 'officer-anna', () => [complainantLetter])).rejects.toThrow('Throttling');
+    vi.setSystemTime(new Date('2026-09-03T09:03:00Z'));
+    const other = t.store();
+    const m = mailbox();
+    await m.core(other).deliver((await other.load('p2')) as DossierView, []);
+    expect(m.sent).toHaveLength(1);
+    expect(works(m.sent[0], (await t.store().load('p2')) as DossierView)).toBe(true);
   });
 });

@@ -177,6 +177,6 @@ describe('record: through the officers page', () => {
       body: form({ ...PHONE_CALL, 'received-year': '2027' }),
     });
     expect(future.status).toBe(422);
-    expect(await future.text()).toContain('Dit tijdstip ligt in de toekomst.');
+    expect(await future.text()).toContain('Vul het moment in waarop de klacht binnenkwam: nu of eerder.');
   });
 });

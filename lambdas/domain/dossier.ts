@@ -216,7 +216,11 @@ export type EventBody =
    * One more private link, minted as a letter that carries it is sent (the closing letter's link to
    * the satisfaction question): the link they had keeps working. Only its hash is kept.
    */
-  | { type: 'access.granted'; data: { accessTokenHash: string; letterId: string } }
+  /**
+   * `by`: its own author, where it is granted in the commit of someone else's decision: klachtflow
+   * mints the link as it queues the letter (procedure/core.ts), whoever decided.
+   */
+  | { type: 'access.granted'; data: { accessTokenHash: string; letterId: string }; by?: string }
   | { type: 'registration.answered'; data: { answers: Record<string, string> } }
   | { type: 'improvement.added'; data: Improvement }
   | { type: 'improvement.updated'; data: { improvementId: string; status: Improvement['status']; note?: string } }

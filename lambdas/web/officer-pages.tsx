@@ -461,7 +461,7 @@ function ActionForm(props: { id: string; action: any; input?: ActionInput }) {
               Met hoeveel tijd?
             </label>
             <p class="kf-hint" id={`term${suffix}-hint`}>
-              Bijvoorbeeld: vier weken, of 10 werkdagen.
+              {a.cap ? `${a.cap} ` : ''}Bijvoorbeeld: twee weken, of 10 werkdagen.
             </p>
             <input
               class="utrecht-textbox utrecht-textbox--html-input"

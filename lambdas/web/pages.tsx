@@ -45,7 +45,18 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
  */
 export function html(c: Context, page: unknown, status: 200 | 401 | 403 | 404 | 409 | 422 | 429 = 200) {
   c.header('Cache-Control', 'no-store');
-  return c.html(withCsrfFields(`<!doctype html>${String(page)}`, csrfTokenOf(c)), status);
+  return c.html(withCsrfFields(`<!doctype html>${shownSafely(String(page))}`, csrfTokenOf(c)), status);
+}
+
+/**
+ * Bidirectional embeddings, overrides and isolates (U+202A to U+202E, U+2066 to U+2069) taken out of
+ * a page: what people typed is stored as typed, but shown it made "Factuur \u202Egnp.exe" read
+ * "Factuur exe.png" (review of session 11; the e-mail intake already strips them from attachment
+ * names). No page of ours writes one itself; the natural direction of Arabic or Hebrew letters
+ * needs none of them.
+ */
+export function shownSafely(page: string): string {
+  return page.replace(/[\u202A-\u202E\u2066-\u2069]/g, '');
 }
 
 export const ROLE_LABELS: Record<ComplainantRole, string> = {
@@ -1211,6 +1222,9 @@ export function ComplaintPage(props: {
           </ul>
         </>
       ) : null}
+      {k.status === 'open' && k.extensionNotes?.length
+        ? k.extensionNotes.map((line: string) => <p class="utrecht-paragraph">{line}</p>)
+        : null}
       {k.contact ? <AskUs contact={k.contact} /> : null}
       {k.wantsSupport && k.status !== 'closed' ? <FreeHelp reg={reg} /> : null}
       {k.status === 'closed' ? <WayOn reg={reg} k={k} /> : null}

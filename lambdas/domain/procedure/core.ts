@@ -47,9 +47,19 @@ export function erasurePayload(
   return { kind: 'erase', dossierId, name: d.name };
 }
 
+/** A complainant's letter by e-mail that names their page: it gets a link of its own (Core.withPageLink). */
+const linksPage = (l: Pick<QueuedLetter, 'audience' | 'to' | 'text'>) =>
+  l.audience === 'complainant' && l.to.length > 0 && l.text.includes(PAGE_LINK);
+
+/** How many page links minted with a decision a process keeps for the letters it has yet to send. */
+const MINTED_KEPT = 1024;
+
 /** The procedure's shared core: the regulation, the clock, decide-and-append, the outbox. */
 export class Core {
   constructor(readonly deps: ProcedureDeps) {}
+
+  /** Page link tokens granted with a decision this process appended, by dossier and letter, until sent (grantLinks). */
+  private readonly minted = new Map<string, string>();
 
   get reg() {
     return this.deps.regulation;
@@ -104,9 +114,10 @@ export class Core {
       }
       const onKnown = view === unverified;
       unverified = undefined;
+      const links = this.grantLinks(bodies);
       let next: DossierView;
       try {
-        next = await this.deps.store.append(id, view.version, bodies, by, now, view);
+        next = await this.deps.store.append(id, view.version, [...bodies, ...links.grants], by, now, view);
       } catch (e) {
         // Another writer got there first: decide again on what it wrote (with a little jitter,
         // so that many writers at once do not keep colliding). A clash on the known view, never
@@ -118,6 +129,10 @@ export class Core {
           continue;
         }
         throw e;
+      }
+      for (const [letterId, token] of links.tokens) {
+        this.minted.set(`${id}\n${letterId}`, token);
+        if (this.minted.size > MINTED_KEPT) this.minted.delete(this.minted.keys().next().value as string);
       }
       // Outside the retry: a clash while recording a letter as sent is not a clash of this decision.
       await this.deliver(next, bodies);
@@ -201,6 +216,31 @@ export class Core {
   }
 
   /**
+   * Page links for the complainant's letters a decision queues, granted in the decision's own
+   * commit (#19: the grant was a commit of its own at sending, 0.95 a complaint): the tokens stay
+   * in this process (`minted`) and only their hashes go in the dossier, granted by klachtflow as
+   * before. The writer that sends the letter uses its token; any other writer (the letter's lease
+   * was another's, the process crashed) mints another at sending, as before.
+   */
+  private grantLinks(bodies: EventBody[]): { grants: EventBody[]; tokens: [string, string][] } {
+    const grants: EventBody[] = [];
+    const tokens: [string, string][] = [];
+    for (const b of bodies) {
+      if (b.type !== 'letter.queued' || !linksPage(b.data)) continue;
+      // A letter that will be set aside (text no encoder can write) is never sent: no link.
+      if (![b.data.from, ...b.data.to, b.data.subject, b.data.text, b.data.html].every(isWellFormed)) continue;
+      const token = randomBytes(16).toString('base64url');
+      tokens.push([b.data.letterId, token]);
+      grants.push({
+        type: 'access.granted',
+        data: { accessTokenHash: createHash('sha256').update(token).digest('hex'), letterId: b.data.letterId },
+        by: 'klachtflow',
+      });
+    }
+    return { grants, tokens };
+  }
+
+  /**
    * A complainant's letter that names their page (`PAGE_LINK`) gets a working link as it is sent:
    * the token is minted here and only its hash is recorded, so the stored letter never holds a
    * key to the complaint. Recorded before sending, so the link works when the mail is read; a
@@ -208,22 +248,26 @@ export class Core {
    */
   private async withPageLink(
     view: DossierView,
-    letter: Pick<QueuedLetter, 'letterId' | 'audience' | 'text' | 'html'>,
+    letter: Pick<QueuedLetter, 'letterId' | 'audience' | 'to' | 'text' | 'html'>,
   ): Promise<{ text: string; html: string; view: DossierView }> {
-    if (letter.audience !== 'complainant' || !letter.text.includes(PAGE_LINK))
-      return { text: letter.text, html: letter.html, view };
-    const token = randomBytes(16).toString('base64url');
-    const after = await this.appendLatest(
-      view.id,
-      [
-        {
-          type: 'access.granted',
-          data: { accessTokenHash: createHash('sha256').update(token).digest('hex'), letterId: letter.letterId },
-        },
-      ],
-      undefined,
-      view,
-    );
+    if (!linksPage(letter)) return { text: letter.text, html: letter.html, view };
+    // Granted with the decision that queued it, by this process (grantLinks): sent with that token.
+    const minted = this.minted.get(`${view.id}\n${letter.letterId}`);
+    this.minted.delete(`${view.id}\n${letter.letterId}`);
+    const token = minted ?? randomBytes(16).toString('base64url');
+    const after = minted
+      ? view
+      : await this.appendLatest(
+          view.id,
+          [
+            {
+              type: 'access.granted',
+              data: { accessTokenHash: createHash('sha256').update(token).digest('hex'), letterId: letter.letterId },
+            },
+          ],
+          undefined,
+          view,
+        );
     const url = this.deps.urls.status(view.id, token);
     const safe = url.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
     return {

@@ -71,7 +71,7 @@ export async function register(
     if (Number.isNaN(Date.parse(receivedAt)))
       throw new UnprocessableError('Vul een tijdstip in (ISO 8601).', ['receivedAt']);
     if (Date.parse(receivedAt) > Date.parse(now))
-      throw new UnprocessableError('Dit tijdstip ligt in de toekomst.', ['receivedAt']);
+      throw new UnprocessableError('Vul het moment in waarop de klacht binnenkwam: nu of eerder.', ['receivedAt']);
     if (Date.parse(now) - Date.parse(receivedAt) > 366 * 86_400_000) {
       throw new UnprocessableError(
         'Een klacht van meer dan een jaar geleden legt u vast met de datum van vandaag en een toelichting.',
@@ -278,10 +278,16 @@ export function checkEligibility(core: Core, input: ComplaintInput, required: re
       missing.map((m) => ({ path: m[1], message: m[2] })),
     );
   const c = input.complainant;
-  const today = localDate(core.now()).toString();
+  const day = localDate(core.now());
+  const today = day.toString();
   for (const field of ['incidentDate', 'lastContactDate'] as const) {
     const v = input[field];
-    if (v && v > today) throw new UnprocessableError('Deze datum ligt in de toekomst.', [field]);
+    // What to do, with today as the example in the form's way of writing a date (PEOPLE.md).
+    if (v && v > today)
+      throw new UnprocessableError(
+        `Vul een datum in van vandaag of eerder, bijvoorbeeld ${day.day} ${day.month} ${day.year}.`,
+        [field],
+      );
   }
   const min = reg.eligibility.minimumAgeAlone?.age;
   if (min && input.role === 'child' && c.birthDate) {

@@ -6,6 +6,7 @@ import { CONTROL_OUTCOMES, findStep, type LadderStep, resolveOutcome } from '../
 import { contentFields, type LetterContent } from '../../../statemachines/letter-content.js';
 import type { Regulation, Step } from '../../../statemachines/model.js';
 import { computeDeadline, DeadlineError } from '../calendar/deadline.js';
+import { describeTerm, parseTerm } from '../calendar/term.js';
 import { type DossierView, deadlineId, type EventBody, project } from '../dossier.js';
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../errors.js';
 import type { Core } from './core.js';
@@ -86,6 +87,7 @@ export function availableActions(core: Core, view: DossierView, caller: Caller):
       type: 'extend',
       stepId: current.stepId,
       title: 'Termijn verlengen',
+      ...capOf(at.step.allows.extension),
       fields: {
         term: { type: 'term', required: true },
         reason: { type: 'text', required: true },
@@ -103,6 +105,7 @@ export function availableActions(core: Core, view: DossierView, caller: Caller):
         stepId: current.stepId,
         termId: t.id,
         title: `Termijn voor de hele behandeling verdagen: ${t.title}`,
+        ...capOf(t.extension),
         fields: {
           term: { type: 'term', required: true },
           reason: { type: 'text', required: true },
@@ -488,6 +491,22 @@ async function extendTerm(
 }
 
 /** Whether an extension rule lets the complainant's written consent go past its cap (Awb 9:11 lid 2). */
+/**
+ * The cap of an extension as the officer reads it before extending: all extensions together at
+ * most `max` (Awb 9:11 lid 2, Wkkgz art. 17 lid 2: "ten hoogste vier weken"), and whether the
+ * complainant's written consent allows more. Review of session 11: the form said only "Bijvoorbeeld:
+ * vier weken", and an officer learnt the cap from the refusal.
+ */
+function capOf(rule: Step['allows']['extension']): { cap?: string } {
+  if (!rule?.max) return {};
+  const max = describeTerm(parseTerm(rule.max));
+  return {
+    cap: `Alle verlengingen samen: ten hoogste ${max}${rule.statute ? ` (${rule.statute})` : ''}.${
+      consentBeyondCap(rule) ? ' Langer alleen met schriftelijke instemming van de klager.' : ''
+    }`,
+  };
+}
+
 function consentBeyondCap(rule: { max?: unknown; beyondMaxWithConsent?: boolean } | undefined): boolean {
   return !!rule?.max && rule.beyondMaxWithConsent === true;
 }

@@ -89,6 +89,8 @@ export interface AvailableAction {
   /** For putting off a term for the whole handling: which one. */
   termId?: string;
   title: string;
+  /** An extension's cap, said to the officer who extends ("Alle verlengingen samen ten hoogste ..."). */
+  cap?: string;
   fields: Record<
     string,
     {
