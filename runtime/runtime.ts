@@ -496,6 +496,10 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     ...(opts.trustProxy?.length ? { trustedProxies: opts.trustProxy } : {}),
     ...(opts.limits ? { limits: opts.limits } : {}),
     afterAnswer: (work) => background.run(work),
+    ladderAtRest: async () => {
+      await background.idle();
+      await stepFunctions.idle();
+    },
     now: () => clock.now(),
     inbound,
     attachments,
