@@ -851,24 +851,3 @@ function checkSuspension(r: Regulation, issue: (path: (string | number)[], messa
     });
   });
 }
-
-/** The channels by which a complaint comes in writing: a klaagschrift (Awb 9:4, 9:6). The form is one. */
-export const WRITTEN_CHANNELS: readonly string[] = ['web', 'email', 'letter'];
-
-/** Whether the rung sends the complainant an acknowledgement in one of its own steps. */
-export function rungAcknowledges(reg: Regulation, rungId: string | undefined): boolean {
-  return !!reg.ladder.rungs
-    .find((r) => r.id === rungId)
-    ?.steps.some((s) => s.letter?.kind === 'acknowledgement' && s.letter.to.includes('complainant'));
-}
-
-/**
- * Whether klachtflow itself acknowledges a complaint as it starts: one received in writing (the
- * form, e-mail, a letter) on a rung that does not acknowledge it in a step of its own. Awb 9:6 asks
- * it of every written complaint, whatever route follows (Ondersteuningsteam's contact person and
- * SWT's employee are informal rungs without one); a regulation under another law gets it too, as
- * the confirmation by e-mail a form promises (PEOPLE.md; SO! Trainingsbureau's routes had none).
- */
-export function acknowledgedAtReceipt(reg: Regulation, startRung: string | undefined, channel: string): boolean {
-  return WRITTEN_CHANNELS.includes(channel) && !rungAcknowledges(reg, startRung);
-}

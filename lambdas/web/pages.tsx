@@ -5,9 +5,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Context, Hono } from 'hono';
-import { findStep } from '../../statemachines/ladder.js';
+import { acknowledgedAtReceipt, findStep, rungAcknowledges } from '../../statemachines/ladder.js';
 import { capitalise } from '../../statemachines/letter-content.js';
-import { acknowledgedAtReceipt, type Regulation, rungAcknowledges, type Step } from '../../statemachines/model.js';
+import type { Regulation, Step } from '../../statemachines/model.js';
 import { type ComplainantRole, intakeDimensions } from '../../statemachines/vocabulary.js';
 import { formatDutchDate, localDate } from '../domain/calendar/deadline.js';
 import { describeTerm, parseTerm } from '../domain/calendar/term.js';
@@ -605,7 +605,7 @@ export function dateOf(values: Values, prefix: string): string | undefined {
  * Whether every complaint sent with this form gets a written acknowledgement as it starts: each
  * variant (the form offers all) begins on a rung with an acknowledgement step, or klachtflow sends
  * one itself for a complaint received in writing, as the form's is (Awb 9:6 whatever route follows;
- * elsewhere the confirmation by e-mail: model.ts acknowledgedAtReceipt). Until session 12 SO!
+ * elsewhere the confirmation by e-mail: statemachines/ladder.ts acknowledgedAtReceipt). Until session 12 SO!
  * Trainingsbureau's form sent nothing, and promised nothing.
  */
 export function acknowledgesAtOnce(reg: Regulation): boolean {

@@ -4,8 +4,14 @@
  * deadline-passed.ts).
  */
 import { ulid } from 'ulid';
-import { CONTROL_OUTCOMES, findStep, type LadderStep, resolveOutcome } from '../../../statemachines/ladder.js';
-import { acknowledgedAtReceipt } from '../../../statemachines/model.js';
+import {
+  acknowledgedAtReceipt,
+  CONTROL_OUTCOMES,
+  findStep,
+  type LadderStep,
+  resolveOutcome,
+} from '../../../statemachines/ladder.js';
+
 import { type DossierView, deadlineId, type EventBody, project } from '../dossier.js';
 import { ConflictError } from '../errors.js';
 import { NO_ANSWER_NOTE, SATISFACTION_QUESTION } from '../letters.js';
@@ -250,7 +256,7 @@ export async function beginStep(
     v = project(view, bodies, now, 'klachtflow');
     // The complaint's first step, on a rung without an acknowledgement of its own: a complaint
     // received in writing is acknowledged in writing all the same (Awb 9:6, whatever route
-    // follows; under another law the e-mail that confirms the form: model.ts acknowledgedAtReceipt).
+    // follows; under another law the e-mail that confirms the form: statemachines/ladder.ts acknowledgedAtReceipt).
     // After the step's deadline is set, so the letter says what comes and by when.
     if (
       !p.previous &&
