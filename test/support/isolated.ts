@@ -13,6 +13,7 @@ export const ISOLATED = [
   'test/xray.test.ts',
   'test/lambda-logging.test.ts',
   'test/node-server-response-patch.test.ts',
+  'test/letter-lease.test.ts',
 ];
 
 /** What in a test file's source changes state the whole process shares. */
