@@ -122,6 +122,14 @@ const MARK_AGAIN_SECONDS = 30;
 /** How many letters' commit leases a store remembers (queued, not yet known sent); beyond it the oldest is read again. */
 const LEASES_KNOWN = 4096;
 
+/**
+ * How many letters known sent or set aside a store remembers, to refuse a lease without a read. A
+ * sent letter is kept apart from the pending ones and only the latest few: each closed complaint
+ * otherwise kept its letters' entries until 4 096 were reached (memory.test: 2 280 B against its
+ * bound of 1 800 B per closed complaint). A letter forgotten is learnt again from its commits.
+ */
+const DONE_KNOWN = 256;
+
 /** The table's definition: the CDK stack and the local runtime create the same one. */
 export function tableDefinition(tableName: string) {
   const index = (i: { name: string; pk: string; sk: string }) => ({
@@ -349,11 +357,15 @@ export class DynamoDossierStore implements HeldMailStore {
    * Each letter's lease as the commit that queued it holds it (`until`, wall clock; 0 for a commit
    * written before commits held one), keyed by dossier and letter id: learnt from the commits this
    * store wrote (`mine`: this store wrote that commit and has not handed its lease out yet) and
-   * from every commit item it read. `done`: the letter is recorded as sent or set aside, so no lease
-   * on it is given again, even to a caller whose view is older than that record. Bounded
-   * (LEASES_KNOWN): a letter forgotten is learnt again from the dossier's commits when asked.
+   * from every commit item it read, until the letter is recorded as sent or set aside: then it moves
+   * to `doneLetters`, so no lease on it is given again, even to a caller whose view is older than
+   * that record. Bounded (LEASES_KNOWN): a letter forgotten is learnt again from the dossier's
+   * commits when asked.
    */
-  private readonly leases = new Map<string, { until: number; mine: boolean; done: boolean }>();
+  private readonly leases = new Map<string, { until: number; mine: boolean }>();
+
+  /** Letters known sent or set aside (see `leases`; DONE_KNOWN, the latest only). */
+  private readonly doneLetters = new Set<string>();
 
   /** Dossiers whose erasure mark this store put, and when (wall clock, ms), until it is confirmed. */
   private readonly marked = new Map<string, number>();
@@ -1010,14 +1022,17 @@ export class DynamoDossierStore implements HeldMailStore {
     for (const e of events) {
       if (e.type !== 'letter.queued' && e.type !== 'letter.sent' && e.type !== 'letter.failed') continue;
       const key = `${id}\n${(e.data as { letterId: string }).letterId}`;
-      const known = this.leases.get(key);
       if (e.type === 'letter.queued') {
         // Read back, a commit this store wrote stays its own; a letter known done stays done.
-        if (known) continue;
-        this.leases.set(key, { until, mine, done: false });
-      } else if (known) known.done = true;
-      else this.leases.set(key, { until: 0, mine: false, done: true });
-      if (this.leases.size > LEASES_KNOWN) this.leases.delete(this.leases.keys().next().value as string);
+        if (this.leases.has(key) || this.doneLetters.has(key)) continue;
+        this.leases.set(key, { until, mine });
+        if (this.leases.size > LEASES_KNOWN) this.leases.delete(this.leases.keys().next().value as string);
+      } else {
+        this.leases.delete(key);
+        this.doneLetters.add(key);
+        if (this.doneLetters.size > DONE_KNOWN)
+          this.doneLetters.delete(this.doneLetters.values().next().value as string);
+      }
     }
   }
 
@@ -1033,9 +1048,9 @@ export class DynamoDossierStore implements HeldMailStore {
     if (seconds > 0 && key.startsWith('letter#')) {
       const letter = `${id}\n${key.slice('letter#'.length)}`;
       // Not known (a view from elsewhere, or forgotten): the dossier's commits say.
-      if (!this.leases.has(letter)) await this.commits(id, 0);
+      if (!this.leases.has(letter) && !this.doneLetters.has(letter)) await this.commits(id, 0);
+      if (this.doneLetters.has(letter)) return false;
       const held = this.leases.get(letter);
-      if (held?.done) return false;
       if (held?.mine && held.until - now.getTime() >= seconds * 1000) {
         held.mine = false;
         return true;
