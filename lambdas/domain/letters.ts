@@ -530,10 +530,6 @@ function handlingTerms(reg: Regulation, view: DossierView): { all: HandlingTerm[
 }
 
 /**
- * That a term for the whole handling may be put off, by how much, and how the complainant hears
- * of it (Awb 9:11 lid 2, Wkkgz art. 17 lid 2), as the regulation allows it.
- */
-/**
  * How far the terms for the whole handling that run now may be put off, as the acknowledgement
  * says it: for the complainant's page too (review of session 11: the cap was in the letter only).
  */
@@ -543,6 +539,10 @@ export function extensionNotes(reg: Regulation, view: DossierView): string[] {
   return extensionLines(handlingTerms(reg, view).all);
 }
 
+/**
+ * That a term for the whole handling may be put off, by how much, and how the complainant hears
+ * of it (Awb 9:11 lid 2, Wkkgz art. 17 lid 2), as the regulation allows it.
+ */
 function extensionLines(terms: HandlingTerm[]): string[] {
   return terms.flatMap((t) => {
     const e = t.extension;

@@ -86,10 +86,6 @@ export function Layout(props: {
 }
 
 /**
- * A line at the top of a page: what went wrong (an alert, read out at once) or what was just done
- * (a status). Nothing when there is no text.
- */
-/**
  * A reference (KL-2026-0001) on one line: read, typed and said over the phone as one thing, never
  * "KL-2026-" with "0001" below it, as Chromium breaks after a hyphen at 390 px (review of session 11).
  */
@@ -102,6 +98,10 @@ export function withRefs(text: string): unknown[] {
   return text.split(/(\bKL-\d{4}-\d{4,}\b)/).map((part, i) => (i % 2 ? <Ref>{part}</Ref> : part));
 }
 
+/**
+ * A line at the top of a page: what went wrong (an alert, read out at once) or what was just done
+ * (a status). Nothing when there is no text.
+ */
 export function Notice(props: { kind: 'error' | 'status'; text?: string | undefined }) {
   if (!props.text) return null;
   return props.kind === 'error' ? (

@@ -45,12 +45,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
  */
 export function html(c: Context, page: unknown, status: 200 | 401 | 403 | 404 | 409 | 422 | 429 = 200) {
   c.header('Cache-Control', 'no-store');
-  return c.html(withCsrfFields(`<!doctype html>${shownSafely(String(page))}`, csrfTokenOf(c)), status);
-}
-
-/** A page as it is sent: without the bidirectional controls people typed (text.ts). */
-export function shownSafely(page: string): string {
-  return withoutBidiOverrides(page);
+  // Without the bidirectional controls people typed (text.ts): stored as typed, never shown so.
+  return c.html(withCsrfFields(`<!doctype html>${withoutBidiOverrides(String(page))}`, csrfTokenOf(c)), status);
 }
 
 export const ROLE_LABELS: Record<ComplainantRole, string> = {

@@ -14,6 +14,7 @@ import { ConflictError, LetterRejectedError, NotFoundError } from '../errors.js'
 import { PAGE_LINK, renderLetter } from '../letters.js';
 import type { ReminderPayload } from '../ports.js';
 import { isWellFormed } from '../text.js';
+import { hashToken } from './access.js';
 import { messageIdReference, type ProcedureDeps } from './types.js';
 
 /**
@@ -50,6 +51,12 @@ export function erasurePayload(
 /** A complainant's letter by e-mail that names their page: it gets a link of its own (Core.withPageLink). */
 const linksPage = (l: Pick<QueuedLetter, 'audience' | 'to' | 'text'>) =>
   l.audience === 'complainant' && l.to.length > 0 && l.text.includes(PAGE_LINK);
+
+/** A new private link for a letter: its token, and the event that keeps only the token's hash (access.ts). */
+function pageLink(letterId: string): { token: string; grant: Extract<EventBody, { type: 'access.granted' }> } {
+  const token = randomBytes(16).toString('base64url');
+  return { token, grant: { type: 'access.granted', data: { accessTokenHash: hashToken(token), letterId } } };
+}
 
 /** How many page links minted with a decision a process keeps for the letters it has yet to send. */
 const MINTED_KEPT = 1024;
@@ -229,13 +236,9 @@ export class Core {
       if (b.type !== 'letter.queued' || !linksPage(b.data)) continue;
       // A letter that will be set aside (text no encoder can write) is never sent: no link.
       if (![b.data.from, ...b.data.to, b.data.subject, b.data.text, b.data.html].every(isWellFormed)) continue;
-      const token = randomBytes(16).toString('base64url');
+      const { token, grant } = pageLink(b.data.letterId);
       tokens.push([b.data.letterId, token]);
-      grants.push({
-        type: 'access.granted',
-        data: { accessTokenHash: createHash('sha256').update(token).digest('hex'), letterId: b.data.letterId },
-        by: 'klachtflow',
-      });
+      grants.push({ ...grant, by: 'klachtflow' });
     }
     return { grants, tokens };
   }
@@ -254,20 +257,13 @@ export class Core {
     // Granted with the decision that queued it, by this process (grantLinks): sent with that token.
     const minted = this.minted.get(`${view.id}\n${letter.letterId}`);
     this.minted.delete(`${view.id}\n${letter.letterId}`);
-    const token = minted ?? randomBytes(16).toString('base64url');
-    const after = minted
-      ? view
-      : await this.appendLatest(
-          view.id,
-          [
-            {
-              type: 'access.granted',
-              data: { accessTokenHash: createHash('sha256').update(token).digest('hex'), letterId: letter.letterId },
-            },
-          ],
-          undefined,
-          view,
-        );
+    let token = minted;
+    let after = view;
+    if (!token) {
+      const link = pageLink(letter.letterId);
+      token = link.token;
+      after = await this.appendLatest(view.id, [link.grant], undefined, view);
+    }
     const url = this.deps.urls.status(view.id, token);
     const safe = url.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
     return {

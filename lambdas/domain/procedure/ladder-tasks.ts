@@ -11,7 +11,6 @@ import {
   type LadderStep,
   resolveOutcome,
 } from '../../../statemachines/ladder.js';
-
 import { type DossierView, deadlineId, type EventBody, project } from '../dossier.js';
 import { ConflictError } from '../errors.js';
 import { NO_ANSWER_NOTE, SATISFACTION_QUESTION } from '../letters.js';

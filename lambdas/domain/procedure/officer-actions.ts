@@ -490,7 +490,6 @@ async function extendTerm(
   });
 }
 
-/** Whether an extension rule lets the complainant's written consent go past its cap (Awb 9:11 lid 2). */
 /**
  * The cap of an extension as the officer reads it before extending: all extensions together at
  * most `max` (Awb 9:11 lid 2, Wkkgz art. 17 lid 2: "ten hoogste vier weken"), and whether the
@@ -507,6 +506,7 @@ function capOf(rule: Step['allows']['extension']): { cap?: string } {
   };
 }
 
+/** Whether an extension rule lets the complainant's written consent go past its cap (Awb 9:11 lid 2). */
 function consentBeyondCap(rule: { max?: unknown; beyondMaxWithConsent?: boolean } | undefined): boolean {
   return !!rule?.max && rule.beyondMaxWithConsent === true;
 }
