@@ -9,29 +9,16 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DynamoDossierStore, tableDefinition } from '../lambdas/adapters/dynamodb-store.js';
-import type { DossierView, EventBody } from '../lambdas/domain/dossier.js';
+import type { DossierView } from '../lambdas/domain/dossier.js';
 import { Core } from '../lambdas/domain/procedure/core.js';
 import { MemoryDynamoDb } from '../runtime/memory-dynamodb.js';
 import { loadRegulation } from '../statemachines/load.js';
+import { receivedEvent } from './support/events.js';
 
 const reg = loadRegulation('ons-welzijn');
 const AT = '2026-09-03T09:00:00Z';
 
-const received: EventBody = {
-  type: 'received',
-  data: {
-    reference: 'KL-2026-0001',
-    regulationId: reg.id,
-    variant: 'standaard',
-    channel: 'web',
-    startRung: 'x',
-    receivedAt: AT,
-    complainant: { name: 'Sanne de Vries', email: 'sanne@example.nl' },
-    role: 'client',
-    description: 'Een klacht.',
-    accessTokenHash: 'h',
-  },
-};
+const received = receivedEvent(reg.id, AT);
 
 describe('the erasure mark of a closing commit decided again after a lost race', () => {
   it('is put once, and is in the recovery’s index from before the commit until the schedule is made', async () => {

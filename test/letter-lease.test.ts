@@ -20,6 +20,7 @@ import type { Mail } from '../lambdas/domain/ports.js';
 import { Core } from '../lambdas/domain/procedure/core.js';
 import { MemoryDynamoDb } from '../runtime/memory-dynamodb.js';
 import { loadRegulation } from '../statemachines/load.js';
+import { receivedEvent, taskLetter } from './support/events.js';
 import { dossier, mailsOf, submit, walk } from './support/ladder.js';
 import { SANNE, type TestRuntime, testRuntime } from './support/runtime.js';
 
@@ -70,37 +71,9 @@ function mailbox() {
   return { core, sent, subjects };
 }
 
-const received: EventBody = {
-  type: 'received',
-  data: {
-    reference: 'KL-2026-0001',
-    regulationId: reg.id,
-    variant: 'standaard',
-    channel: 'web',
-    startRung: 'x',
-    receivedAt: AT,
-    complainant: { name: 'Sanne de Vries', email: 'sanne@example.nl' },
-    role: 'client',
-    description: 'Een klacht.',
-    accessTokenHash: 'h',
-  },
-};
+const received = receivedEvent(reg.id, AT);
 
-const letter = (n: number): EventBody => ({
-  type: 'letter.queued',
-  data: {
-    letterId: `brief-${n}`,
-    kind: 'task',
-    audience: 'officer',
-    recipients: ['klachtenfunctionaris'],
-    to: [`functionaris${n}@example.nl`],
-    from: 'klachten@example.nl',
-    subject: `Brief ${n}`,
-    text: `Tekst ${n}`,
-    html: `<p>Tekst ${n}</p>`,
-    undeliverable: [],
-  },
-});
+const letter = taskLetter;
 
 /** A dossier whose second commit queues `n` letters, written by `store` (the letters' writer). */
 async function queued(store: DynamoDossierStore, id: string, n: number): Promise<DossierView> {

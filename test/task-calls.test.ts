@@ -19,6 +19,7 @@ import { Core } from '../lambdas/domain/procedure/core.js';
 import { MemoryDynamoDb } from '../runtime/memory-dynamodb.js';
 import type { UsageCounts } from '../runtime/usage.js';
 import { loadRegulation } from '../statemachines/load.js';
+import { receivedEvent, taskLetter } from './support/events.js';
 import { SANNE, type TestRuntime, testRuntime } from './support/runtime.js';
 
 describe('a task reads its dossier once (the runtime, metered per function)', () => {
@@ -103,37 +104,9 @@ function coreOn(store: DynamoDossierStore, onSend?: (mail: Mail) => Promise<void
   return { core, sent };
 }
 
-const received: EventBody = {
-  type: 'received',
-  data: {
-    reference: 'KL-2026-0001',
-    regulationId: reg.id,
-    variant: 'standaard',
-    channel: 'web',
-    startRung: 'x',
-    receivedAt: AT,
-    complainant: { name: 'Sanne de Vries', email: 'sanne@example.nl' },
-    role: 'client',
-    description: 'Een klacht.',
-    accessTokenHash: 'h',
-  },
-};
+const received = receivedEvent(reg.id, AT);
 
-const letter = (n: number): EventBody => ({
-  type: 'letter.queued',
-  data: {
-    letterId: `brief-${n}`,
-    kind: 'task',
-    audience: 'officer',
-    recipients: ['klachtenfunctionaris'],
-    to: [`functionaris${n}@example.nl`],
-    from: 'klachten@example.nl',
-    subject: `Brief ${n}`,
-    text: `Tekst ${n}`,
-    html: `<p>Tekst ${n}</p>`,
-    undeliverable: [],
-  },
-});
+const letter = taskLetter;
 
 async function dossierWithLetters(store: DynamoDossierStore, id: string, n: number): Promise<DossierView> {
   await store.create(id, [received], 'klachtflow-intake', AT, { reference: `KL-${id}`, regulationId: reg.id });
