@@ -359,6 +359,31 @@ function plainMessage(i: { code: string; message: string; origin?: string; maxim
   return i.message;
 }
 
+/** The results that are a judgement of the complaint (gegrond, deels gegrond, ongegrond). */
+const JUDGEMENTS = new Set(['well-founded', 'partly-well-founded', 'unfounded']);
+
+/**
+ * How the rung the complaint stands at ended, for the complainant's choice on their page: with a
+ * judgement (SO! Trainingsbureau: the director is asked "om binnen zes weken een oordeel te geven
+ * over je klacht"; its page said "geen oplossing gevonden" after the director judged, review of
+ * session 12), without a solution ("Niet opgelost"), or otherwise ended. The steps of this visit
+ * of the rung: the ended steps from the last, back to the first that is not in it.
+ */
+function rungEndOf(reg: Regulation, view: DossierView): { judged?: string; solved: boolean | null } {
+  const inRung: string[] = [];
+  for (let i = view.ended.length - 1; i >= 0; i--) {
+    const e = view.ended[i];
+    if (!e) break;
+    const at = findStep(reg, e.stepId);
+    if (at?.step.kind === 'await-choice' && inRung.length === 0) continue;
+    if (at?.rung.id !== view.rungId || at.step.kind === 'await-choice') break;
+    const result = at.step.outcomes.find((o) => o.id === e.outcome)?.result;
+    inRung.push(result ?? '');
+  }
+  const judged = inRung.find((r) => JUDGEMENTS.has(r));
+  return { ...(judged ? { judged } : {}), solved: inRung[0] === 'not-resolved' ? false : null };
+}
+
 function complainantView(reg: Regulation, view: DossierView, actions: unknown[]) {
   const rung = reg.ladder.rungs.find((r) => r.id === view.rungId);
   const current = view.current ? findStep(reg, view.current.stepId) : undefined;
@@ -383,6 +408,7 @@ function complainantView(reg: Regulation, view: DossierView, actions: unknown[])
       current && view.current
         ? { id: current.step.id, title: current.step.title, since: view.current.startedAt }
         : null,
+    rungEnd: rungEndOf(reg, view),
     steps: view.ended.map((e) => ({
       step: findStep(reg, e.stepId)?.step.title ?? e.stepId,
       outcome: findStep(reg, e.stepId)?.step.outcomes.find((o) => o.id === e.outcome)?.title ?? e.outcome,

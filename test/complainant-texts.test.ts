@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { formatDutchDate } from '../lambdas/domain/calendar/deadline.js';
 import { describeTerm, parseTerm } from '../lambdas/domain/calendar/term.js';
+import { RESULT_NL } from '../lambdas/domain/timeline.js';
 import { lintRegulation } from '../statemachines/lint.js';
 import { loadRegulation, PRESET_IDS, parseRegulation } from '../statemachines/load.js';
 import type { Regulation, Step } from '../statemachines/model.js';
@@ -49,9 +50,13 @@ function readText(html: string): string {
     .replace(/\n\s+/g, '\n');
 }
 
+type Outcome = Step['outcomes'][number];
+
 interface Read {
   where: string;
   text: string;
+  /** A page read at the complainant's choice: the outcomes taken in the rung that just ended. */
+  choiceAfter?: Outcome[];
 }
 
 /** The complainant's reading through one complaint, and the officers' view of it at the end. */
@@ -69,18 +74,23 @@ async function readThrough(regulation: string): Promise<{ reg: Regulation; reads
     throw new Error('no officer may read the dossier');
   };
   let d: any;
+  let inRung: Outcome[] = [];
   for (let i = 0; i < 25; i++) {
     const page = await fetch(s.body.statusUrl);
-    reads.push({ where: `de pagina (${i})`, text: readText(await page.text()) });
+    const read: Read = { where: `de pagina (${i})`, text: readText(await page.text()) };
+    reads.push(read);
     d = await officerView();
     if (d.status === 'closed' || !d.currentStep) break;
     const at = d.currentStep.id as string;
     if (at.startsWith('choice-')) {
+      read.choiceAfter = inRung;
+      inRung = [];
       const r = await rt.call('POST', `/complaints/${s.id}/escalate`, { token: s.token, body: {} });
       expect(r.status, r.text).toBe(200);
     } else {
       const step = stepsOf(reg).find((x) => x.step.id === at)?.step as Step;
       const outcome = step.outcomes.find((o) => o.next !== 'close') ?? step.outcomes[0];
+      if (outcome) inRung.push(outcome);
       const token = tokenFor(rt, d);
       const contents = await contentsFor(rt, s.id, token, outcome?.id ?? '');
       const r = await rt.call('POST', `/dossiers/${s.id}/actions`, {
@@ -203,6 +213,21 @@ describe('what a complainant reads, in every example regulation', () => {
       const u = sentencesWith(text, /\b(u|uw|U|Uw)\b/);
       const je = sentencesWith(text, /\b(je|jij|jou|jouw|Je|Jij|Jou|Jouw|jullie)\b/);
       if (u.length) expect.soft(je, `${regulation}, ${where}: "je" beside "u"`).toEqual([]);
+    }
+
+    // At the complainant's choice, the page says how the rung ended: a judgement (SO!: "een oordeel
+    // te geven over je klacht", the director's judgement) is no "no solution found", and says what
+    // was judged; a rung that ended without a solution says so.
+    const JUDGED = new Set(['well-founded', 'partly-well-founded', 'unfounded']);
+    for (const { where, text: page, choiceAfter } of reads.filter((r) => r.choiceAfter)) {
+      // "Waar staat uw klacht nu?" and what it says, not the history below it.
+      const text = /Waar staat uw klacht nu\?\n(.*)/.exec(page)?.[1] ?? '';
+      const judged = choiceAfter?.find((o) => o.result && JUDGED.has(o.result));
+      if (judged?.result) {
+        expect.soft(text, `${regulation}, ${where}`).not.toContain('geen oplossing gevonden');
+        expect.soft(text, `${regulation}, ${where}`).toContain(`beoordeeld: ${RESULT_NL[judged.result]}`);
+      } else if (choiceAfter?.at(-1)?.result === 'not-resolved')
+        expect.soft(text, `${regulation}, ${where}`).toContain('geen oplossing gevonden');
     }
 
     // No "hij" or "zij" for a role: the officer, the manager, the organisation.

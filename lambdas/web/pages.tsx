@@ -23,6 +23,7 @@ import {
   wayOnLines,
 } from '../domain/letters.js';
 import { MAX_STORY, withoutBidiOverrides } from '../domain/text.js';
+import { RESULT_NL } from '../domain/timeline.js';
 import { csrfTokenOf, withCsrfFields } from './guard.js';
 import { Layout, Notice, Ref, withRefs } from './layout.js';
 
@@ -1150,8 +1151,14 @@ export function ComplaintPage(props: {
       ) : choice ? (
         // The complainant's turn: say it to them, with their own term where the regulation sets one.
         <p class="utrecht-paragraph">
-          {endSentence(`Bij ${named(k.rung?.title ?? '')} is geen oplossing gevonden`)} U kiest nu of u verder wilt met
-          uw klacht.
+          {/* How the rung ended, in the regulation's terms (api.ts rungEndOf): a judgement is no
+              "no solution found" (SO!: the director's "oordeel"). */}
+          {k.rungEnd?.judged
+            ? endSentence(`Bij ${named(k.rung?.title ?? '')} is uw klacht beoordeeld: ${RESULT_NL[k.rungEnd.judged]}`)
+            : k.rungEnd?.solved === false
+              ? endSentence(`Bij ${named(k.rung?.title ?? '')} is geen oplossing gevonden`)
+              : endSentence(`Bij ${named(k.rung?.title ?? '')} is de behandeling afgerond`)}{' '}
+          U kiest nu of u verder wilt met uw klacht.
           {next
             ? ` Laat het ons uiterlijk ${dayOf(next.dueAt)} weten. Hebben wij dan niets van u gehoord? Dan sluiten wij uw klacht af.`
             : ''}
