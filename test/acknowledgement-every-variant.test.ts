@@ -15,7 +15,9 @@
  * the day of receipt and the reference.
  */
 import { afterAll, describe, expect, it } from 'vitest';
+import { rungAcknowledges } from '../statemachines/ladder.js';
 import { loadRegulation, PRESET_IDS } from '../statemachines/load.js';
+import { act, dossier, escalate, mailsOf, submit } from './support/ladder.js';
 import { SANNE, type TestRuntime, testRuntime } from './support/runtime.js';
 
 const runtimes: TestRuntime[] = [];
@@ -69,4 +71,55 @@ describe('every complaint received in writing gets one written acknowledgement',
       }
     });
   }
+});
+
+/**
+ * A complaint acknowledged as it started (above) that goes on to a rung with an acknowledgement
+ * step of its own (Ondersteuningsteam: "Als je er samen niet uitkomt kan je jouw klacht indienen
+ * bij de klachtenbehandelaar"; SWT Dordrecht: the employee, then the manager) is not acknowledged
+ * a second time as if it were new (seen after c41a5f4: two letters "Wij hebben uw klacht
+ * ontvangen"). The rung's own letter says where the complaint now is, the day it was received and
+ * what comes next, by when (Awb 9:6 is met once; Awb 9:11's term is told at the rung it runs over).
+ */
+describe('a complaint that goes on from an informal start is acknowledged once', () => {
+  const climbs = PRESET_IDS.flatMap((preset) => {
+    const reg = loadRegulation(preset);
+    return reg.intake.variants.flatMap((v) => {
+      const start = reg.ladder.rungs.find((r) => r.id === v.startsAt);
+      if (!start || rungAcknowledges(reg, start.id)) return [];
+      const to = start.escalation.map((e) => e.to).find((id) => rungAcknowledges(reg, id));
+      return to ? [{ preset, variant: v.id, start: start.id, to }] : [];
+    });
+  });
+
+  it('the presets hold such a climb', () => {
+    expect(climbs.map((c) => c.preset)).toEqual(expect.arrayContaining(['ondersteuningsteam', 'swt-dordrecht']));
+  });
+
+  it.each(climbs)('$preset: $variant, from $start to $to', async ({ preset, variant, start, to }) => {
+    const reg = loadRegulation(preset);
+    const rt = await testRuntime(preset, '2026-09-03T09:00:00+02:00');
+    runtimes.push(rt);
+    const s = await submit(rt, { variant });
+    // The start rung's steps, each ended the way that leads to the complainant's choice.
+    for (let i = 0; i < 10; i++) {
+      const d = await dossier(rt, s.id);
+      const at = d.currentStep?.id as string | undefined;
+      if (!at || at.startsWith('choice-')) break;
+      const step = reg.ladder.rungs.find((r) => r.id === start)?.steps.find((x) => x.id === at);
+      const outcome = step?.outcomes.find((o) => o.next === 'choice') ?? step?.outcomes.find((o) => o.next === 'next');
+      expect(outcome, `${preset}: no way on from ${at}`).toBeDefined();
+      await act(rt, s.id, at, outcome?.id ?? '');
+    }
+    await escalate(rt, s, to);
+    await rt.advance('PT1H');
+    const mine = (await mailsOf(rt, s.reference)).filter((m) => m.to.includes(SANNE.complainant.email));
+    const acks = mine.filter((m) => m.subject.includes(ACK));
+    expect(acks.length, mine.map((m) => m.subject).join(' | ')).toBe(1);
+    const rung = reg.ladder.rungs.find((r) => r.id === to);
+    const onward = mine.filter((m) => m.text.includes(`Uw klacht is nu bij "${rung?.title}"`));
+    expect(onward.length, mine.map((m) => m.subject).join(' | ')).toBe(1);
+    expect(onward[0]?.text).toMatch(/ontvangen op \w+dag \d+ \w+ 2026/);
+    expect(onward[0]?.text).toContain('Wat gebeurt er nu, en wanneer:');
+  });
 });

@@ -198,8 +198,10 @@ describe('what a complainant reads, in every example regulation', () => {
     // The term for the whole handling, in the acknowledgement: its last day as the dossier holds
     // it, and how far it may be put off. The acknowledgement of the rung the term runs over: a walk
     // that starts informally (Ondersteuningsteam, SWT) is acknowledged first as it starts (Awb 9:6),
-    // before that rung, and again by the rung's own step, the last one.
-    const ack = reads.findLast((r) => r.where.includes('Wij hebben uw klacht ontvangen'))?.text;
+    // before that rung, and again by the rung's own step ("Wij behandelen uw klacht verder"), the last one.
+    const ack = reads.findLast((r) =>
+      /Wij hebben uw klacht ontvangen|Wij behandelen uw klacht verder/.test(r.where),
+    )?.text;
     for (const term of wholeTerms(reg)) {
       expect(ack, `${regulation}: no acknowledgement`).toBeDefined();
       const deadline = d.deadlines.find((x: any) => (term.isTerm ? x.term === term.id : x.step === term.id));

@@ -794,8 +794,20 @@ export function renderLetter(input: LetterInput): Letter {
 
   switch (kind) {
     case 'acknowledgement': {
+      // Acknowledged before: as it started (Awb 9:6, on an informal route without an
+      // acknowledgement of its own: statemachines/ladder.ts acknowledgedAtReceipt) or by an earlier
+      // rung's step. This rung's own acknowledgement (Ondersteuningsteam's klachtenbehandelaar, SWT's
+      // manager) then says where the complaint is now and what comes, by when; a second "Wij hebben
+      // uw klacht ontvangen" read as if the complaint were new (review of session 12). Rendered only
+      // while this letter is not in the outbox (core.ts letter), so any acknowledgement there is another.
+      const rung = input.step ? stepsOf(reg).find((x) => x.step.id === input.step?.id)?.rung : undefined;
+      const before =
+        complainant && !!rung && view.letters.some((l) => l.kind === 'acknowledgement' && l.audience === 'complainant');
+      if (before && rung) subjectOverride = 'Wij behandelen uw klacht verder';
       lines.push(
-        `Wij hebben uw klacht ontvangen op ${receivedDay}. Dank u wel dat u ons dit laat weten.`,
+        before && rung
+          ? `Uw klacht is nu bij ${named(rung.title)}. Wij hebben uw klacht ontvangen op ${receivedDay}.`
+          : `Wij hebben uw klacht ontvangen op ${receivedDay}. Dank u wel dat u ons dit laat weten.`,
         '',
         'Uw klacht gaat over:',
         `"${excerpt(r.description)}"`,
