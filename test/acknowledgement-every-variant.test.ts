@@ -15,6 +15,7 @@
  * the day of receipt and the reference.
  */
 import { afterAll, describe, expect, it } from 'vitest';
+import { dueLine } from '../lambdas/domain/letters.js';
 import { rungAcknowledges } from '../statemachines/ladder.js';
 import { loadRegulation, PRESET_IDS } from '../statemachines/load.js';
 import { act, dossier, escalate, mailsOf, submit } from './support/ladder.js';
@@ -33,14 +34,14 @@ describe('every complaint received in writing gets one written acknowledgement',
       const reg = loadRegulation(preset);
       const rt = await testRuntime(preset, '2026-09-03T09:00:00+02:00');
       runtimes.push(rt);
-      const sent: { route: string; email: string; reference: string }[] = [];
+      const sent: { route: string; email: string; reference: string; id: string }[] = [];
       for (const [i, v] of reg.intake.variants.entries()) {
         const email = `klager${i}@example.nl`;
         const r = await rt.call('POST', '/complaints', {
           body: { ...SANNE, complainant: { ...SANNE.complainant, email }, variant: v.id, description: `Via ${v.id}.` },
         });
         expect(r.status, r.text).toBe(201);
-        sent.push({ route: `form, ${v.id}`, email, reference: r.json.reference });
+        sent.push({ route: `form, ${v.id}`, email, reference: r.json.reference, id: r.json.id });
       }
       // A letter taken in by an employee on the informal route (Awb 9:6 holds for every klaagschrift).
       const informal = reg.intake.variants.find(
@@ -59,7 +60,7 @@ describe('every complaint received in writing gets one written acknowledgement',
           },
         });
         expect(r.status, r.text).toBe(201);
-        sent.push({ route: `letter, ${informal.id}`, email, reference: r.json.reference });
+        sent.push({ route: `letter, ${informal.id}`, email, reference: r.json.reference, id: r.json.id });
       }
       await rt.advance('P7D');
       const mail = await rt.mail();
@@ -68,6 +69,21 @@ describe('every complaint received in writing gets one written acknowledgement',
         expect(acks.length, `${preset} (${s.route}): acknowledgements`).toBe(1);
         expect(acks[0]?.subject).toContain(s.reference);
         expect(acks[0]?.text).toMatch(/ontvangen op \w+dag \d+ \w+ 2026/);
+        // And what happens next, by when (PEOPLE.md): the dates, or the step at hand with no fixed
+        // term and where to go on (SO!'s mentor, the informal routes: no term of their own).
+        expect
+          .soft(acks[0]?.text, `${preset} (${s.route}): what comes next`)
+          .toMatch(/Wat gebeurt er nu, en wanneer:\n- |Wat gebeurt er nu\? De stap "[^"]+" is nu aan de beurt\./);
+        // A day the letter gives is the day the dossier holds once that step's term runs (OCO: the
+        // conversation two weeks after the acknowledgement, told before the dossier sets it).
+        const held = (await dossier(rt, s.id)).deadlines as { title: string; dueAt: string }[];
+        const said = (acks[0]?.text ?? '').split('\n').filter((l) => l.startsWith('- Uiterlijk '));
+        for (const d of held) {
+          const line = `- ${dueLine(d.title, d.dueAt)}`;
+          const what = line.slice(line.indexOf(': "'));
+          const told = said.find((l) => l.endsWith(what));
+          if (told) expect.soft(told, `${preset} (${s.route})`).toBe(line);
+        }
       }
     });
   }

@@ -11,11 +11,12 @@ import {
   contentOf,
   type LetterContent,
 } from '../../statemachines/letter-content.js';
-import type { Regulation, Step } from '../../statemachines/model.js';
+import type { Regulation, Rung, Step } from '../../statemachines/model.js';
 import { ANCHOR_LABELS, stepsOf } from '../../statemachines/vocabulary.js';
 import { computeDeadline, formatDutchDate, localDate } from './calendar/deadline.js';
 import { describeTerm, parseTerm } from './calendar/term.js';
 import type { DossierView } from './dossier.js';
+import { deadlineFor } from './procedure/deadlines.js';
 import { truncateText, withoutBidiOverrides } from './text.js';
 
 export interface Letter {
@@ -469,6 +470,42 @@ export function wayOnLines(reg: Regulation, rungId: string | undefined): string[
 }
 
 /**
+ * The step a person takes next, as the acknowledgement tells it: after the rung's own
+ * acknowledgement step (`ack`), the next step in its rung that a person takes; for the
+ * acknowledgement at receipt (no step of its own: statemachines/ladder.ts acknowledgedAtReceipt),
+ * the step the complaint stands at. With its last day where that is known as the letter goes out
+ * and the dossier does not hold it yet: a term from receipt, from the start of the rung, or from
+ * this acknowledgement (OCO Almere: the conversation "binnen twee weken" after it; its anchor is
+ * the first acknowledgement's time, procedure/deadlines.ts anchorOf, which is this letter's).
+ */
+function stepAfterAcknowledgement(
+  reg: Regulation,
+  view: DossierView,
+  ack: Step | undefined,
+): { rung: Rung; step: Step; dueAt?: string } | undefined {
+  const ladder = stepsOf(reg);
+  const from = ack
+    ? ladder.findIndex((x) => x.step.id === ack.id) + 1
+    : ladder.findIndex((x) => x.step.id === view.current?.stepId);
+  const rung = ladder[from - (ack ? 1 : 0)]?.rung;
+  if (from < 0 || !rung) return undefined;
+  const next = ladder.slice(from).find((x) => x.rung === rung && x.step.actor !== 'system');
+  if (!next) return undefined;
+  const d = next.step.deadline;
+  if (!d || view.deadlines.some((x) => x.stepId === next.step.id && x.status === 'open')) return next;
+  const sentAt = view.current?.stepId === ack?.id ? view.current?.startedAt : undefined;
+  const anchorAt =
+    d.from === 'receipt'
+      ? view.received.receivedAt
+      : d.from === 'rung-start' && view.rungId === rung.id
+        ? view.rungEnteredAt
+        : d.from === 'acknowledgement'
+          ? (view.letters.find((l) => l.kind === 'acknowledgement')?.queuedAt ?? sentAt)
+          : undefined;
+  return anchorAt ? { ...next, dueAt: deadlineFor(reg, next.step, 1, anchorAt).dueAt } : next;
+}
+
+/**
  * What still comes, by when; `done` is the step whose own letter this is (it is being done now);
  * `more`: terms the dossier does not hold yet, in date order among the others.
  */
@@ -817,8 +854,27 @@ export function renderLetter(input: LetterInput): Letter {
       // What comes and by when, every line in one form; the term for the whole handling among
       // them, with how it may be put off (Awb 9:11, Wkkgz art. 17: PEOPLE.md).
       const terms = handlingTerms(reg, view);
-      const upcoming = openDeadlines(view, input.step?.id, terms.unlisted);
+      const atHand = stepAfterAcknowledgement(reg, view, input.step);
+      const upcoming = openDeadlines(view, input.step?.id, [
+        ...terms.unlisted,
+        ...(atHand?.dueAt ? [{ title: atHand.step.title, dueAt: atHand.dueAt }] : []),
+      ]);
       if (upcoming.length) lines.push('', 'Wat gebeurt er nu, en wanneer:', ...upcoming);
+      else if (atHand) {
+        // Nothing with a date comes (SO!'s mentor, Ondersteuningsteam's contact person: "Dat kan je
+        // dan melden bij jouw contactpersoon", no term): the step at hand, that the regulation sets
+        // it no term, and where the complaint goes if that does not work out. A complainant is told
+        // what happens next and by when (PEOPLE.md), also when "by when" is "no fixed day".
+        lines.push(
+          '',
+          `Wat gebeurt er nu? De stap ${named(atHand.step.title)} is nu aan de beurt. De regeling noemt daarvoor geen vaste termijn.`,
+        );
+        const onward = atHand.rung.escalation
+          .map((e) => reg.ladder.rungs.find((r) => r.id === e.to))
+          .filter((r) => r !== undefined)
+          .map((r) => named(r.title));
+        if (onward.length) lines.push(`Lukt het zo niet? Dan kunt u verder met uw klacht bij ${onward.join(' of ')}.`);
+      }
       const extensions = extensionLines(terms.all);
       if (extensions.length) lines.push('', ...extensions);
       // The access token is stored only hashed, so a letter cannot carry it: the complainant got
