@@ -510,6 +510,11 @@ export const RegulationSchema = z
     document: z
       .object({ file: z.string().optional(), title: z.string().optional(), date: z.string().optional() })
       .optional(),
+    /**
+     * How the regulation addresses the people it is for, and so every text klachtflow writes to a
+     * complainant: "u", or "je" where the regulation itself says "je" (lambdas/domain/address.ts).
+     */
+    address: z.enum(['u', 'je']).default('u'),
     organisation: z.object({
       name: z.string().min(1),
       contact: Contact,

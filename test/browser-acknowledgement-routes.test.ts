@@ -41,7 +41,7 @@ for (const [preset, variant] of [
       await page.locator('#city').fill('Dordrecht');
       await page.locator('#description').fill('Mijn afspraak werd drie keer verzet.');
       await page.locator('#consent').check();
-      await page.getByRole('button', { name: 'Verstuur uw klacht' }).click();
+      await page.getByRole('button', { name: /^Verstuur (uw|je) klacht$/ }).click();
       await page.waitForURL(/\/klacht\/[^/]+\/[^/]+\?nieuw=1$/);
       const main = await page.locator('main').innerText();
       const letters = await page.locator('h2:has-text("Brieven aan u") ~ details summary').allInnerTexts();

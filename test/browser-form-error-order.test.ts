@@ -20,7 +20,8 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { PRESETS_DIR } from '../statemachines/load.js';
+import { MAX_STORY } from '../lambdas/domain/text.js';
+import { loadRegulation, PRESETS_DIR } from '../statemachines/load.js';
 import { useChromium } from './support/browser.js';
 import { shoot, VIEWPORTS } from './support/page-judge.js';
 import { type TestRuntime, testRuntime } from './support/runtime.js';
@@ -69,8 +70,37 @@ function swtMoreFields(): string {
   return file;
 }
 
-// ONS welzijn (one way in), SO! Trainingsbureau (two: mentor or complaints officer).
-for (const preset of ['ons-welzijn', 'so-trainingsbureau']) {
+/**
+ * Every word of the page a complainant reads, with the words only a screen reader speaks (the
+ * title, aria-label, title and placeholder attributes); nothing is typed into the form first.
+ */
+async function pageWords(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const doc = (globalThis as any).document;
+    const spoken = [...doc.querySelectorAll('[aria-label],[title],[placeholder],[alt]')].flatMap((el: any) =>
+      ['aria-label', 'title', 'placeholder', 'alt'].map((a) => el.getAttribute(a) ?? ''),
+    );
+    return [doc.title, doc.body.innerText, ...spoken].join('\n');
+  });
+}
+
+/**
+ * The form of address is the regulation's (`address`): Ondersteuningsteam ("Dat kan je dan melden
+ * bij jouw contactpersoon") and SO! Trainingsbureau ("Kinderen vanaf 12 jaar kunnen zelf een
+ * klantsignaal/klacht indienen"; "Ben je als cliënt niet tevreden") say "je" to parents and
+ * children alike; the others "u". One page never says both.
+ */
+const SAY_JE = new Set(['ondersteuningsteam', 'so-trainingsbureau']);
+function expectAddressed(preset: string, words: string, what: string) {
+  const je = SAY_JE.has(preset);
+  const wrong = je ? /\b(u|uw)\b/i : /\b(je|jij|jou|jouw)\b/i;
+  const lines = words.split('\n').filter((l) => wrong.test(l));
+  expect(lines, `${preset} ${what}: every line says "${je ? 'je' : 'u'}"`).toEqual([]);
+}
+
+// ONS welzijn (one way in, "u"), SO! Trainingsbureau (two: mentor or complaints officer) and
+// Ondersteuningsteam (contact person or complaints handler), both "je".
+for (const preset of ['ons-welzijn', 'so-trainingsbureau', 'ondersteuningsteam']) {
   describe(`browser: ${preset}, the complaint form sent empty`, () => {
     let rt: TestRuntime;
     beforeAll(async () => {
@@ -82,12 +112,26 @@ for (const preset of ['ons-welzijn', 'so-trainingsbureau']) {
       const context = await chromium().newContext({ viewport: VIEWPORTS[0] });
       const page = await context.newPage();
       await page.goto(`${rt.url}/klacht-indienen`);
-      await page.getByRole('button', { name: 'Verstuur uw klacht' }).click();
+      expectAddressed(preset, await pageWords(page), 'the form');
+      await shoot(page, SHOTS, `form-address-${preset}`, `${preset}: the form`);
+      await page.locator('button[type=submit]').click();
       expect(await page.title()).toMatch(/^Fout: /);
       const found = await summaryPlaces(page);
       expect(found.targets.length).toBeGreaterThan(1);
       expectPageOrder(found);
+      expectAddressed(preset, await pageWords(page), 'the form sent empty');
       await shoot(page, SHOTS, `form-error-order-${preset}`, `${preset}: the form with its errors`, '#fouten');
+      // The way in that asks for most (the complaints officer's, the handler's: a written
+      // complaint, Awb 9:4 lid 2), sent with only a story too long for the form.
+      const variants = loadRegulation(preset).intake.variants;
+      if (variants.length > 1) {
+        await page.locator(`#variant-${variants[variants.length - 1]?.id}`).check();
+        await page.locator('#description').fill('x'.repeat(MAX_STORY + 1));
+        await page.locator('button[type=submit]').click();
+        expect(await page.title()).toMatch(/^Fout: /);
+        const words = (await pageWords(page)).replace(/x{100,}/g, '');
+        expectAddressed(preset, words, 'the form sent with the other way in');
+      }
       await context.close();
     });
   });
@@ -115,7 +159,7 @@ describe('browser: a regulation with other fields, its variant sent without what
         await page.locator('#email').fill('sanne@example.nl');
         await page.locator('#description').fill('Mijn afspraak werd drie keer verzet.');
         await page.locator('#consent').check();
-        await page.getByRole('button', { name: 'Verstuur uw klacht' }).click();
+        await page.getByRole('button', { name: /^Verstuur (uw|je) klacht$/ }).click();
         expect(await page.title()).toMatch(/^Fout: /);
         const found = await summaryPlaces(page);
         expect(found.targets, 'one link per missing field').toEqual(expect.arrayContaining([...missing]));

@@ -9,6 +9,7 @@ import { acknowledgedAtReceipt, findStep, rungAcknowledges } from '../../statema
 import { capitalise } from '../../statemachines/letter-content.js';
 import type { Regulation, Step } from '../../statemachines/model.js';
 import { type ComplainantRole, intakeDimensions } from '../../statemachines/vocabulary.js';
+import { type AddressForm, addressed } from '../domain/address.js';
 import { formatDutchDate, localDate } from '../domain/calendar/deadline.js';
 import { describeTerm, parseTerm } from '../domain/calendar/term.js';
 import {
@@ -314,7 +315,14 @@ export function Radios(props: {
  * A report question of the regulation (ONS: which team; OCO: what about), never required. Ids
  * are by position: the choices are the regulation's words and may hold spaces or "|".
  */
-function ReportQuestion(props: { id: string; question: string; choices: string[]; values: Values; errors: Errors }) {
+function ReportQuestion(props: {
+  id: string;
+  question: string;
+  choices: string[];
+  values: Values;
+  errors: Errors;
+  address: AddressForm;
+}) {
   const name = `answer-${props.id}`;
   const error = props.errors[name];
   const options = [...props.choices.map((c) => ({ value: c, label: c })), { value: '', label: 'Weet ik niet' }];
@@ -325,7 +333,10 @@ function ReportQuestion(props: { id: string; question: string; choices: string[]
     >
       <legend class="utrecht-form-fieldset__legend">{props.question} (niet verplicht)</legend>
       <p class="kf-hint" id={`${name}-hint`}>
-        Zo kunnen wij van klachten leren. In ons overzicht van klachten staat dit zonder uw naam.
+        {addressed(
+          props.address,
+          'Zo kunnen wij van klachten leren. In ons overzicht van klachten staat dit zonder uw naam.',
+        )}
       </p>
       {error ? (
         <p class="kf-error" id={`${name}-error`}>
@@ -362,7 +373,10 @@ function nextSteps(reg: Regulation, variantId?: string): string[] {
 }
 
 export function ComplaintForm(props: { reg: Regulation; values: Values; errors: Errors; formId: string }) {
-  const { reg, values, errors } = props;
+  const { reg, values } = props;
+  // Every word of the form in the regulation's form of address, the API's messages shown in it too.
+  const a = (text: string) => addressed(reg.address, text);
+  const errors = Object.fromEntries(Object.entries(props.errors).map(([field, m]) => [field, a(m)]));
   const problems = Object.entries(errors);
   const lastContact = reg.eligibility.window.find((w) => w.anchor === 'last-contact');
   const aboutRole = reg.conflictOfInterest.find((c) => c.when === 'complaint-about-role' && c.role);
@@ -375,7 +389,7 @@ export function ComplaintForm(props: { reg: Regulation; values: Values; errors: 
   const need = (field: Field, hint?: string) => {
     const by = reg.intake.variants.filter((v) => v.requiredFields.includes(field));
     const only = by.length > 0 && by.length < reg.intake.variants.length;
-    const which = only ? `Verplicht als u kiest voor: ${by.map((v) => v.title).join(', ')}.` : undefined;
+    const which = only ? a(`Verplicht als u kiest voor: ${by.map((v) => v.title).join(', ')}.`) : undefined;
     const joined = [hint, which].filter(Boolean).join(' ');
     return { optional: by.length === 0, ...(joined ? { hint: joined } : {}) };
   };
@@ -391,29 +405,32 @@ export function ComplaintForm(props: { reg: Regulation; values: Values; errors: 
       />
       {reg.eligibility.minimumAgeAlone ? (
         <p class="utrecht-paragraph kf-hint">
-          {/* Said as the whole form says it, "u" (a child reads the same form as a parent). */}
-          Bent u {reg.eligibility.minimumAgeAlone.age} jaar of ouder? Dan mag u zelf een klacht indienen. Bent u jonger?
-          Dan doet een ouder of voogd het voor u.
+          {/* Said as the whole form says it (a child reads the same form as a parent). */}
+          {a(
+            `Bent u ${reg.eligibility.minimumAgeAlone.age} jaar of ouder? Dan mag u zelf een klacht indienen. Bent u jonger? Dan doet een ouder of voogd het voor u.`,
+          )}
         </p>
       ) : null}
       {reg.intake.variants.length > 1 ? (
         <Radios
           name="variant"
-          legend="Bij wie wilt u de klacht neerleggen?"
+          legend={a('Bij wie wilt u de klacht neerleggen?')}
           options={reg.intake.variants.map((v) => ({
             value: v.id,
-            label: v.title,
-            ...(v.description ? { hint: v.description } : {}),
+            label: a(v.title),
+            ...(v.description ? { hint: a(v.description) } : {}),
           }))}
           values={values}
           errors={errors}
         />
       ) : null}
-      <h2 class="utrecht-heading-2">Uw gegevens</h2>
+      <h2 class="utrecht-heading-2">{a('Uw gegevens')}</h2>
       <p class="utrecht-paragraph kf-hint">
-        We hebben ze nodig om contact met u op te nemen over uw klacht. Vul ten minste één manier in om u te bereiken.
+        {a(
+          'We hebben ze nodig om contact met u op te nemen over uw klacht. Vul ten minste één manier in om u te bereiken.',
+        )}
       </p>
-      <Text id="name" label="Uw naam" values={values} errors={errors} autocomplete="name" />
+      <Text id="name" label={a('Uw naam')} values={values} errors={errors} autocomplete="name" />
       <Text
         id="email"
         label="E-mailadres"
@@ -421,8 +438,8 @@ export function ComplaintForm(props: { reg: Regulation; values: Values; errors: 
         {...need(
           'email',
           acknowledgesAtOnce(reg)
-            ? 'Dan krijgt u de bevestiging en de brieven per e-mail.'
-            : 'Dan krijgt u onze brieven per e-mail.',
+            ? a('Dan krijgt u de bevestiging en de brieven per e-mail.')
+            : a('Dan krijgt u onze brieven per e-mail.'),
         )}
         values={values}
         errors={errors}
@@ -463,17 +480,17 @@ export function ComplaintForm(props: { reg: Regulation; values: Values; errors: 
       />
       <Text
         id="onBehalfOf"
-        label="Klaagt u namens iemand anders? Vul dan zijn of haar naam in"
+        label={a('Klaagt u namens iemand anders? Vul dan zijn of haar naam in')}
         optional
         values={values}
         errors={errors}
       />
-      <h2 class="utrecht-heading-2">Uw klacht</h2>
+      <h2 class="utrecht-heading-2">{a('Uw klacht')}</h2>
       <Field
         id="description"
-        label="Wat is er gebeurd? Waarover bent u ontevreden?"
+        label={a('Wat is er gebeurd? Waarover bent u ontevreden?')}
         error={errors.description}
-        hint="Schrijf het in uw eigen woorden. Zo lang als u wilt."
+        hint={a('Schrijf het in uw eigen woorden. Zo lang als u wilt.')}
       >
         <textarea
           class="utrecht-textarea utrecht-textarea--html-textarea"
@@ -487,12 +504,19 @@ export function ComplaintForm(props: { reg: Regulation; values: Values; errors: 
         </textarea>
       </Field>
       {intakeDimensions(reg).map((d) => (
-        <ReportQuestion id={d.id} question={d.question} choices={d.values} values={values} errors={errors} />
+        <ReportQuestion
+          id={d.id}
+          question={a(d.question)}
+          choices={d.values}
+          values={values}
+          errors={errors}
+          address={reg.address}
+        />
       ))}
       <DateField
         prefix="incident"
         legend="Wanneer gebeurde het?"
-        hint="Bijvoorbeeld 20 8 2026. Weet u het niet precies? Vul dan ongeveer in."
+        hint={a('Bijvoorbeeld 20 8 2026. Weet u het niet precies? Vul dan ongeveer in.')}
         optional={need('incidentDate').optional}
         values={values}
         errors={errors}
@@ -500,8 +524,10 @@ export function ComplaintForm(props: { reg: Regulation; values: Values; errors: 
       {lastContact ? (
         <DateField
           prefix="contact"
-          legend="Wanneer had u voor het laatst contact met ons?"
-          hint={`U kunt klagen tot ${describeTerm(parseTerm(lastContact.term))} na het laatste contact. Bijvoorbeeld 1 9 2026.`}
+          legend={a('Wanneer had u voor het laatst contact met ons?')}
+          hint={a(
+            `U kunt klagen tot ${describeTerm(parseTerm(lastContact.term))} na het laatste contact. Bijvoorbeeld 1 9 2026.`,
+          )}
           optional
           values={values}
           errors={errors}
@@ -509,7 +535,7 @@ export function ComplaintForm(props: { reg: Regulation; values: Values; errors: 
       ) : null}
       <Text
         id="respondent"
-        label="Over wie gaat uw klacht?"
+        label={a('Over wie gaat uw klacht?')}
         {...need('respondent', 'Bijvoorbeeld de naam van een medewerker of een team.')}
         values={values}
         errors={errors}
@@ -525,8 +551,9 @@ export function ComplaintForm(props: { reg: Regulation; values: Values; errors: 
             checked={values.aboutRole === aboutRole.role}
           />
           <label class="utrecht-form-label utrecht-form-label--checkbox" for="aboutRole">
-            Mijn klacht gaat over de {aboutTitle.toLowerCase()} zelf (niet verplicht). Dan behandelt iemand anders uw
-            klacht.
+            {a(
+              `Mijn klacht gaat over de ${aboutTitle.toLowerCase()} zelf (niet verplicht). Dan behandelt iemand anders uw klacht.`,
+            )}
           </label>
         </div>
       ) : null}
@@ -558,18 +585,18 @@ export function ComplaintForm(props: { reg: Regulation; values: Values; errors: 
       <h2 class="utrecht-heading-2">Wat gebeurt er na het versturen?</h2>
       <ul class="utrecht-unordered-list">
         <li>
-          U ziet meteen uw kenmerk en een persoonlijke link om uw klacht te volgen. Kwijt?{' '}
+          {a('U ziet meteen uw kenmerk en een persoonlijke link om uw klacht te volgen. Kwijt?')}{' '}
           <a class="utrecht-link" href="/klacht/link-kwijt">
             Vraag een nieuwe link aan
           </a>
           .
         </li>
         {nextSteps(reg, values.variant).map((line) => (
-          <li>{line}</li>
+          <li>{a(line)}</li>
         ))}
       </ul>
       <button type="submit" class="utrecht-button utrecht-button--primary-action utrecht-button--submit">
-        Verstuur uw klacht
+        {a('Verstuur uw klacht')}
       </button>
     </form>
   );
@@ -582,8 +609,9 @@ export function ComplaintForm(props: { reg: Regulation; values: Values; errors: 
       <ErrorSummary errors={errors} order={order} />
       <h1 class="utrecht-heading-1">Klacht indienen bij {reg.organisation.name}</h1>
       <p class="utrecht-paragraph">
-        Bent u niet tevreden? Vertel het ons. Wij behandelen uw klacht volgens onze klachtenregeling. Alle vragen zijn
-        verplicht, tenzij er "(niet verplicht)" staat.
+        {a(
+          'Bent u niet tevreden? Vertel het ons. Wij behandelen uw klacht volgens onze klachtenregeling. Alle vragen zijn verplicht, tenzij er "(niet verplicht)" staat.',
+        )}
       </p>
       {form}
     </Layout>
