@@ -15,7 +15,14 @@ import { COMPLAINANT_ROLES } from '../statemachines/vocabulary.js';
 import { bodyLimitByLength } from './body-limit.js';
 import { localDate } from './domain/calendar/deadline.js';
 import type { DossierView } from './domain/dossier.js';
-import { ConflictError, DomainError, ForbiddenError, NotFoundError, UnprocessableError } from './domain/errors.js';
+import {
+  ConflictError,
+  DomainError,
+  ForbiddenError,
+  LimitReachedError,
+  NotFoundError,
+  UnprocessableError,
+} from './domain/errors.js';
 import type { InboundMail } from './domain/inbound-mail.js';
 import {
   asksSatisfaction,
@@ -733,7 +740,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
       const run = async (record?: (response: z.infer<typeof Created>) => { key: string; response: unknown }) => {
         // Anyone can make the organisation mail any address: limited per caller and per address
         // (a repeated Idempotency-Key gives its first answer without counting again).
-        // Both limits in one round trip (#19).
+        // Both limits in the dossier's own write (#19).
         const at = now();
         const { complaintsPerCaller: byCaller, complaintsPerAddress: byAddress } = limits;
         const email = body.complainant.email?.trim().toLowerCase();
@@ -760,22 +767,28 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
               ]
             : []),
         ];
-        const reached = checks[await deps.store.withinLimits(checks, at)]?.who;
-        if (reached === 'caller')
-          throw new ApiError(
-            429,
-            'Er zijn vanaf dit adres veel klachten tegelijk ingediend. Probeer het over een uur opnieuw, of bel ons.',
-          );
-        if (reached === 'email')
+        // Counted in the write that stores the complaint (#19): a complaint refused at a limit
+        // stores nothing and counts nowhere; one refused as invalid (422) counts nowhere either,
+        // as it sends no mail.
+        try {
+          const { view, accessToken } = await procedure.register(body, 'web', 'complainant', undefined, {
+            ...(record ? { idempotency: (v: DossierView, token: string) => record(created(v, token)) } : {}),
+            ...(checks.length ? { limits: { checks, now: at } } : {}),
+          });
+          return created(view, accessToken);
+        } catch (e) {
+          if (!(e instanceof LimitReachedError)) throw e;
+          if (checks[e.position]?.who === 'caller')
+            throw new ApiError(
+              429,
+              'Er zijn vanaf dit adres veel klachten tegelijk ingediend. Probeer het over een uur opnieuw, of bel ons.',
+            );
           throw new ApiError(
             429,
             'Met dit e-mailadres zijn vandaag al veel klachten ingediend. Probeer het morgen opnieuw, of bel ons.',
             [{ path: 'complainant.email', message: 'te vaak vandaag' }],
           );
-        const { view, accessToken } = await procedure.register(body, 'web', 'complainant', undefined, {
-          ...(record ? { idempotency: (v: DossierView, token: string) => record(created(v, token)) } : {}),
-        });
-        return created(view, accessToken);
+        }
       };
       return c.json(await idempotent(key, body, run), 201);
     },
