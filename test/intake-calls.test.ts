@@ -8,7 +8,7 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoDossierStore } from '../lambdas/adapters/dynamodb-store.js';
+import { DynamoDossierStore, REFERENCE_BLOCK } from '../lambdas/adapters/dynamodb-store.js';
 import type { UsageCounts } from '../runtime/usage.js';
 import { dossier } from './support/ladder.js';
 import { SANNE, type TestRuntime, testRuntime } from './support/runtime.js';
@@ -32,17 +32,51 @@ const failures = (a: UsageCounts, b: UsageCounts) =>
   Object.entries(b.dynamodbFailures).reduce((sum, [k, v]) => sum + v - (a.dynamodbFailures[k] ?? 0), 0);
 
 describe('intake: round trips of one complaint', () => {
-  it('POST /complaints: the limits, the counter, one transactional write and StartExecution; nothing read back', async () => {
-    for (let i = 0; i < 5; i++) {
+  it('POST /complaints: one transactional write (the limits in it) and StartExecution; the counter once per block of references', async () => {
+    const counter: number[] = [];
+    const refs: string[] = [];
+    for (let i = 0; i < REFERENCE_BLOCK + 2; i++) {
       const a = rt.usage.snapshot();
       const r = await rt.call('POST', '/complaints', { body: { ...SANNE, description: `Klacht ${i}` } });
       expect(r.status).toBe(201);
+      refs.push(r.json.reference);
       const b = rt.usage.snapshot();
-      // The two limits (per caller, per e-mail address) in one transaction, the reference counter,
-      // the dossier with its view and reference in one transaction, then the ladder.
-      expect(callsOf('api', a, b)).toEqual({ TransactWriteItems: 2, UpdateItem: 1, StartExecution: 1 });
+      // The dossier with its view, reference and both limits (per caller, per e-mail address) in
+      // one transaction, then the ladder; the reference counter only when this process's block of
+      // references is used up.
+      const { UpdateItem = 0, ...rest } = callsOf('api', a, b);
+      expect(rest).toEqual({ TransactWriteItems: 1, StartExecution: 1 });
+      counter.push(UpdateItem);
       await rt.advance('PT0S');
     }
+    // One process numbers its complaints one after the other, without gaps.
+    const n = refs.map((r) => Number(r.slice(-4)));
+    expect(n).toEqual(n.map((_, i) => (n[0] as number) + i));
+    expect(counter.reduce((x, y) => x + y, 0)).toBeLessThanOrEqual(2);
+  });
+
+  it('references taken in blocks: concurrent intakes of several processes on one table never share one', async () => {
+    const { dynamodb, region, tableName } = rt.endpoints;
+    const client = new DynamoDBClient({
+      endpoint: dynamodb,
+      region,
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    });
+    // Three "Lambda containers" (three stores) and this runtime's own intakes, all at once.
+    const stores = [0, 1, 2].map(() => new DynamoDossierStore(client, tableName));
+    const taken = await Promise.all([
+      ...Array.from({ length: 60 }, (_, i) =>
+        (stores[i % 3] as DynamoDossierStore).nextReference(rt.regulation.id, 2026),
+      ),
+      ...Array.from({ length: 8 }, (_, i) =>
+        rt
+          .call('POST', '/complaints', { body: { ...SANNE, description: `Tegelijk ${i}` } })
+          .then((r) => r.json.reference as string),
+      ),
+    ]);
+    expect(taken.every((r) => /^KL-2026-\d{4}$/.test(r))).toBe(true);
+    expect(new Set(taken).size).toBe(taken.length);
+    await rt.advance('PT0S');
   });
 
   it('with an Idempotency-Key: the key is taken, and recorded done in the same transaction', async () => {
@@ -50,7 +84,8 @@ describe('intake: round trips of one complaint', () => {
     const r = await rt.call('POST', '/complaints', { body: SANNE, headers: { 'idempotency-key': 'calls-1' } });
     expect(r.status).toBe(201);
     const b = rt.usage.snapshot();
-    expect(callsOf('api', a, b)).toEqual({ PutItem: 1, TransactWriteItems: 2, UpdateItem: 1, StartExecution: 1 });
+    const { UpdateItem: _counter, ...rest } = callsOf('api', a, b);
+    expect(rest).toEqual({ PutItem: 1, TransactWriteItems: 1, StartExecution: 1 });
     // The same key again: one read, the first answer.
     const again = await rt.call('POST', '/complaints', { body: SANNE, headers: { 'idempotency-key': 'calls-1' } });
     expect(again.json.id).toBe(r.json.id);

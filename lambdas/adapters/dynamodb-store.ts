@@ -28,9 +28,9 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { monotonicFactory } from 'ulid';
 import { advance, type DossierEvent, type DossierView, deriveView, type EventBody } from '../domain/dossier.js';
-import { ConflictError } from '../domain/errors.js';
+import { ConflictError, LimitReachedError } from '../domain/errors.js';
 import { pooledRandom } from '../domain/pooled-random.js';
-import type { HeldMail, HeldMailStore, ImprovementRow, NewDossierRecords } from '../domain/ports.js';
+import type { HeldMail, HeldMailStore, ImprovementRow, LimitCheck, NewDossierRecords } from '../domain/ports.js';
 
 export const INDEXES = {
   /** Open dossiers of a regulation by nearest deadline. */
@@ -255,6 +255,13 @@ function isConditionFailure(e: unknown): boolean {
  */
 export const RECENT_DOSSIERS = 1024;
 
+/**
+ * How many references a store takes from the year's counter at once (nextReference): one counter
+ * round trip per this many complaints; at most this many minus one numbers left unused when a
+ * process or Lambda container ends.
+ */
+export const REFERENCE_BLOCK = 10;
+
 /** A dossier as a store last read or wrote it: its view and, when read whole, its events. */
 interface Recent {
   view: DossierView;
@@ -374,7 +381,7 @@ export class DynamoDossierStore implements HeldMailStore {
   constructor(
     client: DynamoDBClient | DocumentSender,
     private readonly tableName: string,
-    private readonly options: { recentDossiers?: number } = {},
+    private readonly options: { recentDossiers?: number; referenceBlock?: number } = {},
   ) {
     this.doc =
       'middlewareStack' in client
@@ -383,18 +390,55 @@ export class DynamoDossierStore implements HeldMailStore {
           (client as unknown as DynamoDBDocumentClient);
   }
 
-  /** The next readable reference of a regulation's year: KL-2026-0001. */
+  /**
+   * The next readable reference of a regulation's year: KL-2026-0001. Numbers are taken from the
+   * year's counter in blocks of REFERENCE_BLOCK per store (one per process, one per Lambda
+   * container), so a complaint does not wait for the counter each time (#19). ADD is atomic, so two
+   * blocks never overlap and no two complaints share a reference; a block's unused numbers are a
+   * gap when its process ends, and complaints taken in by different containers at once are not
+   * numbered in the order they came in. The reference names a dossier; nothing counts complaints
+   * from it. A refill asked while one is under way waits for that one.
+   */
   async nextReference(regulationId: string, year: number): Promise<string> {
-    const r = await this.doc.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { pk: `COUNTER#${regulationId}#${year}`, sk: 'COUNTER' },
-        UpdateExpression: 'ADD n :one',
-        ExpressionAttributeValues: { ':one': 1 },
-        ReturnValues: 'UPDATED_NEW',
-      }),
-    );
-    return `KL-${year}-${String(r.Attributes?.n ?? 0).padStart(4, '0')}`;
+    const key = `${regulationId}#${year}`;
+    for (;;) {
+      const block = this.references.get(key);
+      if (block && 'next' in block && block.next <= block.last)
+        return `KL-${year}-${String(block.next++).padStart(4, '0')}`;
+      if (block && 'refill' in block) {
+        await block.refill;
+        continue;
+      }
+      const refill = this.doc
+        .send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { pk: `COUNTER#${regulationId}#${year}`, sk: 'COUNTER' },
+            UpdateExpression: 'ADD n :block',
+            ExpressionAttributeValues: { ':block': this.referenceBlock },
+            ReturnValues: 'UPDATED_NEW',
+          }),
+        )
+        .then(
+          (r) => {
+            const last = Number(r.Attributes?.n ?? 0);
+            this.references.set(key, { next: last - this.referenceBlock + 1, last });
+          },
+          (e) => {
+            this.references.delete(key);
+            throw e;
+          },
+        );
+      this.references.set(key, { refill });
+      await refill;
+    }
+  }
+
+  /** Each regulation's year's block of references this store hands out (see nextReference). */
+  private readonly references = new Map<string, { next: number; last: number } | { refill: Promise<void> }>();
+
+  private get referenceBlock(): number {
+    return this.options.referenceBlock ?? REFERENCE_BLOCK;
   }
 
   /** Remembers which dossier a reference names (for "mail me my link again"). */
@@ -758,6 +802,9 @@ export class DynamoDossierStore implements HeldMailStore {
     const view = deriveView(id, stored);
     const done = also.idempotency?.(view);
     const item = viewItem(view);
+    // The intake limits count in this same write (#19): a limit reached refuses the dossier too.
+    const limitItems = (also.limits?.checks ?? []).map((c) => this.limitUpdate(c, also.limits?.now ?? new Date()));
+    const firstLimit = done ? 4 : 3;
     try {
       await this.doc.send(
         new TransactWriteCommand({
@@ -792,11 +839,14 @@ export class DynamoDossierStore implements HeldMailStore {
                   },
                 ]
               : []),
+            ...limitItems,
           ],
         }),
       );
     } catch (e) {
       const failed = cancelledAt(e);
+      const reached = failed?.find((i) => i >= firstLimit);
+      if (reached !== undefined) throw new LimitReachedError(reached - firstLimit);
       if (failed?.includes(2)) throw new Error(`Reference ${also.reference} is already taken`);
       if (failed?.length) throw new ConflictError('Deze klacht wordt al verwerkt; probeer het zo opnieuw.');
       throw e;
@@ -1111,19 +1161,7 @@ export class DynamoDossierStore implements HeldMailStore {
     try {
       await this.doc.send(
         new TransactWriteCommand({
-          TransactItems: checks.map(({ key, windowSeconds, limit }) => {
-            const window = Math.floor(now.getTime() / 1000 / windowSeconds);
-            return {
-              Update: {
-                TableName: this.tableName,
-                Key: { pk: `RATE#${key}`, sk: `WINDOW#${windowSeconds}#${window}` },
-                UpdateExpression: 'ADD #n :one SET #e = if_not_exists(#e, :expires)',
-                ConditionExpression: 'attribute_not_exists(#n) OR #n < :limit',
-                ExpressionAttributeNames: { '#n': 'count', '#e': TTL_ATTRIBUTE },
-                ExpressionAttributeValues: { ':one': 1, ':expires': (window + 2) * windowSeconds, ':limit': limit },
-              },
-            };
-          }),
+          TransactItems: checks.map((c) => this.limitUpdate(c, now)),
         }),
       );
       return -1;
@@ -1132,6 +1170,21 @@ export class DynamoDossierStore implements HeldMailStore {
       if (failed?.length) return failed[0] as number;
       throw e;
     }
+  }
+
+  /** One limit's count of one attempt in its window, refused at the limit (withinLimits, create). */
+  private limitUpdate({ key, windowSeconds, limit }: LimitCheck, now: Date) {
+    const window = Math.floor(now.getTime() / 1000 / windowSeconds);
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: { pk: `RATE#${key}`, sk: `WINDOW#${windowSeconds}#${window}` },
+        UpdateExpression: 'ADD #n :one SET #e = if_not_exists(#e, :expires)',
+        ConditionExpression: 'attribute_not_exists(#n) OR #n < :limit',
+        ExpressionAttributeNames: { '#n': 'count', '#e': TTL_ATTRIBUTE },
+        ExpressionAttributeValues: { ':one': 1, ':expires': (window + 2) * windowSeconds, ':limit': limit },
+      },
+    };
   }
 
   /** Idempotency records of the API (`Idempotency-Key`); an expired one is no record. */
