@@ -108,6 +108,11 @@ describe('browser: so-trainingsbureau, a parent asks for free help', () => {
     await officer.goto(`${rt.url}/medewerkers/dossiers/${id}`);
     const facts = await officer.locator('dl.kf-facts').innerText();
     expect(facts).toMatch(/Hulp gevraagd/);
+    // What the officer types goes into a letter that says "je" (the regulation does): the field
+    // for it says so, or their "u" stands in a "je" letter.
+    const forLetter = await officer.locator('.kf-hint:has-text("Komt in de brief")').allInnerTexts();
+    expect(forLetter.length).toBeGreaterThan(0);
+    for (const hint of forLetter) expect(hint).toContain('Schrijf "je" tegen de klager');
     for (const r of offered) expect(facts).toContain(r.name);
     await shoot(
       officer,
