@@ -645,7 +645,7 @@ async function main() {
   const requests = Object.entries(result.usage.dynamodbRequests).sort((a, b) => b[1] - a[1]);
   const perOne = (n: number) => Math.round((10 * n) / Math.max(1, result.complaints)) / 10;
   out(
-    `DynamoDB-verzoeken per klacht: ${perOne(requests.reduce((a, [, n]) => a + n, 0))} (${requests.map(([op, n]) => `${op} ${perOne(n)}`).join(', ')})`,
+    `DynamoDB-verzoeken per klacht: ${perOne(requests.reduce((a, [, n]) => a + n, 0))} (${requests.map(([op, n]) => `${op} ${perOne(n)}`).join(', ')}), waarvan geweigerd ${perOne(Object.values(result.usage.dynamodbFailures).reduce((a, n) => a + n, 0))} (botsingen: een andere schrijver was eerst)`,
   );
   out(
     `kosten in AWS (${PRICES_AS_OF.region}, prijzen van ${PRICES_AS_OF.date}, ${PRICES_AS_OF.basis}): $${cost.perComplaintUsd.toFixed(4)} per klacht${cost.fixedMonthlyUsd !== null ? `, vast $${cost.fixedMonthlyUsd.toFixed(2)} per maand` : ''}`,
@@ -699,7 +699,13 @@ function usageOf(c: UsageCounts, transitions: number, complaints: number) {
   const per = Object.fromEntries(
     Object.entries(total).map(([k, v]) => [k, complaints ? Math.round((10 * v) / complaints) / 10 : 0]),
   ) as typeof total;
-  return { total, perComplaint: per, invocations: c.invocations, dynamodbRequests: c.dynamodbRequests };
+  return {
+    total,
+    perComplaint: per,
+    invocations: c.invocations,
+    dynamodbRequests: c.dynamodbRequests,
+    dynamodbFailures: c.dynamodbFailures,
+  };
 }
 
 if (fromWorker?.klachtflowSimulation) {
