@@ -7,7 +7,7 @@
  * from the items' JSON as DynamoDB computes them from attribute names and values (close, not exact).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { currentFunction } from './aws-calls.js';
+import { currentFunction, readFunctionNames } from './aws-calls.js';
 
 /** Any AWS SDK v3 client: all that is used is its middleware stack. */
 type AnyClient = { middlewareStack: { add: (middleware: any, options: any) => void } };
@@ -192,7 +192,10 @@ export class Usage {
    * Off (the default for `npm start`), nothing is wrapped or measured: the meter costs a JSON
    * serialisation per DynamoDB request, which only a simulation or a cost test needs.
    */
-  constructor(readonly enabled = false) {}
+  constructor(readonly enabled = false) {
+    // The meter counts calls by the function they run in (`byFunction`).
+    if (enabled) readFunctionNames();
+  }
 
   /** Counts the in-memory store's requests by caller too (see dynamodbByCaller): a stack trace each, for a bench only. */
   countCallers(): void {
