@@ -23,7 +23,7 @@ import { parse, stringify } from 'yaml';
 import { MAX_STORY } from '../lambdas/domain/text.js';
 import { loadRegulation, PRESETS_DIR } from '../statemachines/load.js';
 import { useChromium } from './support/browser.js';
-import { shoot, VIEWPORTS } from './support/page-judge.js';
+import { pageWords, shoot, VIEWPORTS } from './support/page-judge.js';
 import { type TestRuntime, testRuntime } from './support/runtime.js';
 
 const SHOTS = 'test-results/screenshots/followups';
@@ -68,20 +68,6 @@ function swtMoreFields(): string {
   const file = join(mkdtempSync(join(tmpdir(), 'kf-fields-')), 'swt-meer-velden.yaml');
   writeFileSync(file, stringify(reg));
   return file;
-}
-
-/**
- * Every word of the page a complainant reads, with the words only a screen reader speaks (the
- * title, aria-label, title and placeholder attributes); nothing is typed into the form first.
- */
-async function pageWords(page: Page): Promise<string> {
-  return page.evaluate(() => {
-    const doc = (globalThis as any).document;
-    const spoken = [...doc.querySelectorAll('[aria-label],[title],[placeholder],[alt]')].flatMap((el: any) =>
-      ['aria-label', 'title', 'placeholder', 'alt'].map((a) => el.getAttribute(a) ?? ''),
-    );
-    return [doc.title, doc.body.innerText, ...spoken].join('\n');
-  });
 }
 
 /**

@@ -28,9 +28,9 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { monotonicFactory } from 'ulid';
 import { advance, type DossierEvent, type DossierView, deriveView, type EventBody } from '../domain/dossier.js';
-import { ConflictError } from '../domain/errors.js';
+import { ConflictError, LimitReachedError } from '../domain/errors.js';
 import { pooledRandom } from '../domain/pooled-random.js';
-import type { HeldMail, HeldMailStore, ImprovementRow, NewDossierRecords } from '../domain/ports.js';
+import type { HeldMail, HeldMailStore, ImprovementRow, LimitCheck, NewDossierRecords } from '../domain/ports.js';
 
 export const INDEXES = {
   /** Open dossiers of a regulation by nearest deadline. */
@@ -802,6 +802,9 @@ export class DynamoDossierStore implements HeldMailStore {
     const view = deriveView(id, stored);
     const done = also.idempotency?.(view);
     const item = viewItem(view);
+    // The intake limits count in this same write (#19): a limit reached refuses the dossier too.
+    const limitItems = (also.limits?.checks ?? []).map((c) => this.limitUpdate(c, also.limits?.now ?? new Date()));
+    const firstLimit = done ? 4 : 3;
     try {
       await this.doc.send(
         new TransactWriteCommand({
@@ -836,11 +839,14 @@ export class DynamoDossierStore implements HeldMailStore {
                   },
                 ]
               : []),
+            ...limitItems,
           ],
         }),
       );
     } catch (e) {
       const failed = cancelledAt(e);
+      const reached = failed?.find((i) => i >= firstLimit);
+      if (reached !== undefined) throw new LimitReachedError(reached - firstLimit);
       if (failed?.includes(2)) throw new Error(`Reference ${also.reference} is already taken`);
       if (failed?.length) throw new ConflictError('Deze klacht wordt al verwerkt; probeer het zo opnieuw.');
       throw e;
@@ -1155,19 +1161,7 @@ export class DynamoDossierStore implements HeldMailStore {
     try {
       await this.doc.send(
         new TransactWriteCommand({
-          TransactItems: checks.map(({ key, windowSeconds, limit }) => {
-            const window = Math.floor(now.getTime() / 1000 / windowSeconds);
-            return {
-              Update: {
-                TableName: this.tableName,
-                Key: { pk: `RATE#${key}`, sk: `WINDOW#${windowSeconds}#${window}` },
-                UpdateExpression: 'ADD #n :one SET #e = if_not_exists(#e, :expires)',
-                ConditionExpression: 'attribute_not_exists(#n) OR #n < :limit',
-                ExpressionAttributeNames: { '#n': 'count', '#e': TTL_ATTRIBUTE },
-                ExpressionAttributeValues: { ':one': 1, ':expires': (window + 2) * windowSeconds, ':limit': limit },
-              },
-            };
-          }),
+          TransactItems: checks.map((c) => this.limitUpdate(c, now)),
         }),
       );
       return -1;
@@ -1176,6 +1170,21 @@ export class DynamoDossierStore implements HeldMailStore {
       if (failed?.length) return failed[0] as number;
       throw e;
     }
+  }
+
+  /** One limit's count of one attempt in its window, refused at the limit (withinLimits, create). */
+  private limitUpdate({ key, windowSeconds, limit }: LimitCheck, now: Date) {
+    const window = Math.floor(now.getTime() / 1000 / windowSeconds);
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: { pk: `RATE#${key}`, sk: `WINDOW#${windowSeconds}#${window}` },
+        UpdateExpression: 'ADD #n :one SET #e = if_not_exists(#e, :expires)',
+        ConditionExpression: 'attribute_not_exists(#n) OR #n < :limit',
+        ExpressionAttributeNames: { '#n': 'count', '#e': TTL_ATTRIBUTE },
+        ExpressionAttributeValues: { ':one': 1, ':expires': (window + 2) * windowSeconds, ':limit': limit },
+      },
+    };
   }
 
   /** Idempotency records of the API (`Idempotency-Key`); an expired one is no record. */

@@ -67,3 +67,15 @@ export class LetterRejectedError extends Error {
     this.name = 'LetterRejectedError';
   }
 }
+
+/**
+ * A limit on taking in complaints was reached (the API's per caller, per e-mail address): counted
+ * in the write that stores the complaint, which it refused whole. `position` is the first limit
+ * reached among those given; the API answers 429.
+ */
+export class LimitReachedError extends Error {
+  constructor(readonly position: number) {
+    super(`Limit ${position} reached`);
+    this.name = 'LimitReachedError';
+  }
+}

@@ -76,6 +76,18 @@ export interface NewDossierRecords {
   regulationId: string;
   /** For a request with an Idempotency-Key: the key and the answer derived from the new view. */
   idempotency?: (view: DossierView) => { key: string; response: unknown };
+  /**
+   * Limits the complaint counts against (as `withinLimits`), in the same write: all count and the
+   * dossier is stored, or a limit reached refuses the whole (LimitReachedError) and none counts.
+   */
+  limits?: { checks: LimitCheck[]; now: Date };
+}
+
+/** One limit: at most `limit` attempts per `key` in a fixed window of `windowSeconds`. */
+export interface LimitCheck {
+  key: string;
+  windowSeconds: number;
+  limit: number;
 }
 
 export interface DossierStore {

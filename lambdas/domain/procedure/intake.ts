@@ -12,7 +12,7 @@ import { type DossierView, type EventBody, project, type ReceivedData } from '..
 import { ConflictError, ForbiddenError, UnprocessableError } from '../errors.js';
 import { COMPLAINANT_ROLE_NL, FIELD_NAMES_NL } from '../letters.js';
 import { pooledRandom } from '../pooled-random.js';
-import type { AttachmentMeta, LadderInput } from '../ports.js';
+import type { AttachmentMeta, LadderInput, NewDossierRecords } from '../ports.js';
 import { hashToken } from './access.js';
 import type { Core } from './core.js';
 import { deadlineFor } from './deadlines.js';
@@ -50,6 +50,11 @@ export async function register(
      * write that stores the complaint, so a retry after a crash finds either both or neither.
      */
     idempotency?: (view: DossierView, accessToken: string) => { key: string; response: unknown };
+    /**
+     * Limits on taking in complaints (the API's), counted in the same write that stores the
+     * complaint (#19: one round trip less); a limit reached stores nothing: LimitReachedError.
+     */
+    limits?: NewDossierRecords['limits'];
   } = {},
 ): Promise<{ view: DossierView; accessToken: string }> {
   const reg = core.reg;
@@ -122,11 +127,12 @@ export async function register(
   // read back: the view is the fold of what was written. The execution records itself in the
   // dossier with its first task (ladder-tasks.ts beginStep): an append from here would race that
   // task on the same dossier (#19: 35 of 40 intakes collided).
-  const { idempotency } = opts;
+  const { idempotency, limits } = opts;
   const view = await core.deps.store.create(id, [{ type: 'received', data: received }, ...planned, ...extra], by, now, {
     reference,
     regulationId: reg.id,
     ...(idempotency ? { idempotency: (v: DossierView) => idempotency(v, accessToken) } : {}),
+    ...(limits ? { limits } : {}),
   });
   await startLadder(core, view, variant.startsAt);
   return { view, accessToken };
