@@ -10,7 +10,8 @@
  * where the regulation allows it, and starts again 3 to 14 days later; default 0.1), --aws http (the
  * handlers reach Step Functions, Scheduler and SES through the SDK and the local HTTP endpoint, as
  * `npm start` does, instead of in this process), --workers <n> (see below), --json, --dump <file> (the
- * run's letters and final dossier views, normalised, for comparing two runs of the same seed).
+ * run's letters and final dossier views, normalised, for comparing two runs of the same seed),
+ * --callers (DynamoDB requests per complaint by operation and caller, from a stack trace each: slower).
  *
  * With `--workers 2` (or more) the complaints are split over that many worker threads, each a
  * share of them through a runtime and store of its own (the same ASL, handlers and store; a
@@ -33,7 +34,7 @@ import { loadRegulation, PRESET_IDS } from '../statemachines/load.js';
 import { seeded } from '../test/support/random.js';
 import { SANNE } from '../test/support/runtime.js';
 import { cachedFixedMonthlyCost, costPerComplaint, PRICES_AS_OF } from './cost.js';
-import { type Watched, watchDossier } from './simulation-watch.js';
+import { DossierWatch, type Watched } from './simulation-watch.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -55,6 +56,8 @@ interface Settings {
   offset: number;
   /** Where to write the run's letters and final dossier views (--dump <file>), for same-seed comparisons. */
   dump?: string;
+  /** Count DynamoDB requests by caller too (--callers; a stack trace per request, so slower). */
+  callers?: boolean;
 }
 const fromWorker = workerData as { klachtflowSimulation?: Settings } | undefined;
 const settings: Settings = fromWorker?.klachtflowSimulation ?? {
@@ -67,6 +70,7 @@ const settings: Settings = fromWorker?.klachtflowSimulation ?? {
   aws: option('aws', 'in-process') === 'http' ? 'http' : 'in-process',
   offset: 0,
   ...(option('dump', '') ? { dump: option('dump', '') } : {}),
+  ...(process.argv.includes('--callers') ? { callers: true } : {}),
 };
 const { regulation, days, tail } = settings;
 const asJson = process.argv.includes('--json');
@@ -138,6 +142,7 @@ async function simulateShare(
     // A preset's committed ASL is validated by test/compile.test.ts (asl-validator), not again here.
     trustCommittedAsl: true,
   });
+  if (settings.callers) rt.usage.countCallers();
   const call = async (method: string, path: string, body?: unknown, token?: string) => {
     const headers: Record<string, string> = {};
     if (token) headers.authorization = `Bearer ${token}`;
@@ -195,6 +200,8 @@ async function simulateShare(
     });
   }
   const sims: Sim[] = [];
+  // The simulation's watching of each dossier, from the view it last saw (bench/simulation-watch.ts).
+  const watch = new DossierWatch(rt);
   const counters = {
     actions: 0,
     refused: 0,
@@ -387,7 +394,7 @@ async function simulateShare(
       // The simulation watching is not billed; what the person then does is (see actOn). It reads
       // the dossier's view from the store (bench/simulation-watch.ts), not through the API: no
       // officer reads it, and its whole JSON answer was about a fifth of the wall time.
-      const d = await rt.usage.unmetered(() => watchDossier(rt, s.id));
+      const d = await rt.usage.unmetered(() => watch.watch(s.id));
       if (d?.status !== 'open') continue;
       await actOn(s, d, current);
       checks.push({ at: nextCheck(s, d, current), sim: s });
@@ -403,7 +410,8 @@ async function simulateShare(
   const perWeek: Record<string, number> = {};
   const usage = rt.usage.snapshot();
   for (const s of sims) {
-    const d = await watchDossier(rt, s.id);
+    const d = await watch.watch(s.id);
+    watch.forget(s.id);
     if (!d) throw new Error(`dossier ${s.id} verdwenen`);
     const key = d.status === 'closed' ? (d.closed?.result ?? 'closed') : `open (${d.currentStep?.id ?? '?'})`;
     outcomes[key] = (outcomes[key] ?? 0) + 1;
@@ -645,8 +653,11 @@ async function main() {
   const requests = Object.entries(result.usage.dynamodbRequests).sort((a, b) => b[1] - a[1]);
   const perOne = (n: number) => Math.round((10 * n) / Math.max(1, result.complaints)) / 10;
   out(
-    `DynamoDB-verzoeken per klacht: ${perOne(requests.reduce((a, [, n]) => a + n, 0))} (${requests.map(([op, n]) => `${op} ${perOne(n)}`).join(', ')})`,
+    `DynamoDB-verzoeken per klacht: ${perOne(requests.reduce((a, [, n]) => a + n, 0))} (${requests.map(([op, n]) => `${op} ${perOne(n)}`).join(', ')}), waarvan geweigerd ${perOne(Object.values(result.usage.dynamodbFailures).reduce((a, n) => a + n, 0))} (botsingen: een andere schrijver was eerst)`,
   );
+  // Where they come from (--callers): by operation and caller, the most first.
+  const byCaller = Object.entries(usage.dynamodbByCaller ?? {}).sort((a, b) => b[1] - a[1]);
+  for (const [k, n] of byCaller.slice(0, 30)) out(`  ${String(perOne(n)).padStart(5)}  ${k}`);
   out(
     `kosten in AWS (${PRICES_AS_OF.region}, prijzen van ${PRICES_AS_OF.date}, ${PRICES_AS_OF.basis}): $${cost.perComplaintUsd.toFixed(4)} per klacht${cost.fixedMonthlyUsd !== null ? `, vast $${cost.fixedMonthlyUsd.toFixed(2)} per maand` : ''}`,
   );
@@ -699,7 +710,13 @@ function usageOf(c: UsageCounts, transitions: number, complaints: number) {
   const per = Object.fromEntries(
     Object.entries(total).map(([k, v]) => [k, complaints ? Math.round((10 * v) / complaints) / 10 : 0]),
   ) as typeof total;
-  return { total, perComplaint: per, invocations: c.invocations, dynamodbRequests: c.dynamodbRequests };
+  return {
+    total,
+    perComplaint: per,
+    invocations: c.invocations,
+    dynamodbRequests: c.dynamodbRequests,
+    dynamodbFailures: c.dynamodbFailures,
+  };
 }
 
 if (fromWorker?.klachtflowSimulation) {

@@ -1059,12 +1059,12 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
     async (c) => {
       const caller = await officer(c);
       const id = c.req.valid('param').id;
-      const acted = await procedure.act(id, caller, c.req.valid('json'));
-      // The action ends on a view the store returned (its own append): only what was written
-      // since (its letters recorded as sent, a step begun meanwhile) is read and folded onto it,
-      // not the whole dossier again. A strongly consistent read all the same (DossierStore.load).
-      const view = await deps.store.load(id, acted);
-      if (!view) throw new NotFoundError();
+      // The action ends on the view its own last append made (the decision, then its letters
+      // recorded as sent: Core.mutate answers the view after delivering), which is the dossier as
+      // it stood at that conditional write: answered as it is, without reading it back (#19: that
+      // read was 2.75 Queries a complaint). What another writer (the ladder's next step) records
+      // after it is not in the answer, as it was not when it wrote a moment after the read.
+      const view = await procedure.act(id, caller, c.req.valid('json'));
       return c.json(officerView(reg, view, procedure.availableActions(view, caller), procedure), 200);
     },
   );

@@ -1049,6 +1049,7 @@ export class MemoryDynamoDb {
   private readonly tables = new Map<string, MemoryTableDefinition & { TableStatus: 'ACTIVE' }>();
   private readonly stores = new Map<string, SortedStore>();
   private readonly observers: MemoryObserver[] = [];
+  private readonly refusalObservers: ((commandName: string, input: any, error: Error) => void)[] = [];
   /** dynalite's store interface, over this object's maps. */
   private readonly store = {
     // dynalite's queryTable and updateIndexes answered on this store's sorted arrays (the hooks of
@@ -1092,6 +1093,14 @@ export class MemoryDynamoDb {
   /** Sees every request after it was answered (the usage meter: what AWS would bill). */
   observe(observer: MemoryObserver): void {
     this.observers.push(observer);
+  }
+
+  /**
+   * Sees each request the store refused (a condition that failed, a transaction cancelled, a
+   * request not valid): a round trip all the same, and a refused write is billed (usage.ts).
+   */
+  observeRefusals(observer: (commandName: string, input: any, error: Error) => void): void {
+    this.refusalObservers.push(observer);
   }
 
   /** Forgets every item (the heap probe: what the runtime keeps besides the table's contents). */
@@ -1491,7 +1500,13 @@ export class MemoryDynamoDb {
       wire.TransactItems = input.TransactItems.map((t: Record<string, any>) =>
         Object.fromEntries(Object.entries(t).map(([kind, a]) => [kind, toWireAll(a)])),
       );
-    const out = await this.request(action, wire);
+    let out: Record<string, any>;
+    try {
+      out = await this.request(action, wire);
+    } catch (e) {
+      for (const o of this.refusalObservers) o(commandName, input, e as Error);
+      throw e;
+    }
     const output: Record<string, unknown> = { $metadata: {} };
     if (out.Item) output.Item = fromWire(out.Item);
     if (out.Attributes) output.Attributes = fromWire(out.Attributes);

@@ -7,7 +7,7 @@
  * from the items' JSON as DynamoDB computes them from attribute names and values (close, not exact).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { currentFunction } from './aws-calls.js';
+import { currentFunction, readFunctionNames } from './aws-calls.js';
 
 /** Any AWS SDK v3 client: all that is used is its middleware stack. */
 type AnyClient = { middlewareStack: { add: (middleware: any, options: any) => void } };
@@ -43,6 +43,12 @@ export interface UsageCounts {
   schedulesCreated: number;
   /** Step Functions executions started. */
   executionsStarted: number;
+  /**
+   * With `countCallers` on (simulate --callers): DynamoDB requests of the in-memory store by
+   * operation and by who asked (the store's method, then the first caller outside the store),
+   * refused ones apart: where the requests of a simulated complaint come from (#19).
+   */
+  dynamodbByCaller?: Record<string, number>;
 }
 
 const KB = 1024;
@@ -186,7 +192,30 @@ export class Usage {
    * Off (the default for `npm start`), nothing is wrapped or measured: the meter costs a JSON
    * serialisation per DynamoDB request, which only a simulation or a cost test needs.
    */
-  constructor(readonly enabled = false) {}
+  constructor(readonly enabled = false) {
+    // The meter counts calls by the function they run in (`byFunction`).
+    if (enabled) readFunctionNames();
+  }
+
+  /** Counts the in-memory store's requests by caller too (see dynamodbByCaller): a stack trace each, for a bench only. */
+  countCallers(): void {
+    this.counts.dynamodbByCaller ??= {};
+  }
+
+  private byCaller(op: string, refused: boolean): void {
+    const counts = this.counts.dynamodbByCaller;
+    if (!counts) return;
+    // The async stack: the store's method, then the first frame outside the store and this meter.
+    const frames = (new Error().stack ?? '').split('\n').map((l) => l.trim());
+    const name = (l: string | undefined) =>
+      l?.replace(/^at (async )?/, '').replace(/\(.*\/([\w.-]+\.tsx?):(\d+):\d+\)$/, '($1:$2)') ?? '?';
+    const store = frames.find((l) => l.includes('DynamoDossierStore.'));
+    const callers = frames
+      .filter((l) => /\/(lambdas|runtime)\//.test(l) && !/dynamodb-store|memory-dynamodb|usage\./.test(l))
+      .slice(0, 2);
+    const key = `${op}${refused ? ' (geweigerd)' : ''} ${name(store)} <- ${callers.map(name).join(' <- ') || '?'}`;
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
 
   /**
    * Runs `fn` without counting what it does: what a simulation does only to watch (not what a
@@ -249,13 +278,26 @@ export class Usage {
   /** Counts the requests of the in-memory DynamoDB (the simulation's store) as meterDynamoDb counts the SDK's. */
   meterMemoryDynamoDb(db: {
     observe(o: (commandName: string, input: any, output: any, readBytes?: number) => void): void;
+    observeRefusals(o: (commandName: string, input: any, error: Error) => void): void;
   }): void {
     if (!this.enabled) return;
     db.observe((commandName, input, output, readBytes) => {
       if (this.paused) return;
       const op = commandName.replace(/Command$/, '');
       this.counts.dynamodbRequests[op] = (this.counts.dynamodbRequests[op] ?? 0) + 1;
+      this.byCaller(op, false);
       this.units(op, input, output, readBytes);
+    });
+    // A refused request counted as meterDynamoDb counts it: the simulated year left out every
+    // collision before (#19: about 2.5 refused PutItems a complaint, test/usage-refused.test.ts).
+    db.observeRefusals((commandName, input, error) => {
+      if (this.paused) return;
+      const op = commandName.replace(/Command$/, '');
+      this.counts.dynamodbRequests[op] = (this.counts.dynamodbRequests[op] ?? 0) + 1;
+      const name = error.name ?? 'Error';
+      this.counts.dynamodbFailures[name] = (this.counts.dynamodbFailures[name] ?? 0) + 1;
+      this.byCaller(op, true);
+      this.units(op, input, undefined);
     });
   }
 

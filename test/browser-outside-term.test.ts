@@ -23,8 +23,9 @@ afterAll(async () => {
   for (const rt of runtimes) await rt.stop();
 });
 
+// SO! Trainingsbureau says "je" (its regulation does: lambdas/domain/address.ts).
 const AFTER =
-  /Ook daarna kunt u zelf naar De Geschillencommissie Zorg\. Tot wanneer dat kan, staat in de regels van De Geschillencommissie Zorg\./;
+  /Ook daarna kun je zelf naar De Geschillencommissie Zorg\. Tot wanneer dat kan, staat in de regels van De Geschillencommissie Zorg\./;
 
 describe('SO! Trainingsbureau: the way to De Geschillencommissie Zorg has no date of ours', () => {
   it('the decision letter and the page say the date is for us, not for the Geschillencommissie', async () => {
@@ -41,7 +42,7 @@ describe('SO! Trainingsbureau: the way to De Geschillencommissie Zorg has no dat
       ['measures', 'measures-stated'],
     ]);
     const decision = (await rt.mail()).find(
-      (m) => m.to.includes('sanne@example.nl') && m.subject.includes('Beslissing over uw klacht'),
+      (m) => m.to.includes('sanne@example.nl') && m.subject.includes('Beslissing over je klacht'),
     );
     expect(decision?.text).toContain('Laat het ons uiterlijk donderdag 15 oktober 2026 weten.');
     const after = decision?.text.split('Laat het ons uiterlijk')[1] ?? '';
@@ -49,7 +50,7 @@ describe('SO! Trainingsbureau: the way to De Geschillencommissie Zorg has no dat
 
     const page = await (await chromium().newContext({ viewport: VIEWPORTS[0] })).newPage();
     await page.goto(`${rt.url}/klacht/${s.id}/${s.token}`);
-    const status = await page.locator('h2:has-text("Waar staat uw klacht nu?") + p').first().innerText();
+    const status = await page.locator('h2:has-text("Waar staat je klacht nu?") + p').first().innerText();
     expect(status).toContain('Laat het ons uiterlijk donderdag 15 oktober 2026 weten.');
     expect(status).toMatch(AFTER);
     await shoot(page, SHOTS, 'outside-term-so-trainingsbureau', 'SO!: the page at the choice');

@@ -17,7 +17,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadRegulation } from '../statemachines/load.js';
 import { signIn, useChromium } from './support/browser.js';
-import { shoot, VIEWPORTS } from './support/page-judge.js';
+import { pageWords, shoot, VIEWPORTS } from './support/page-judge.js';
 import { type TestRuntime, testRuntime } from './support/runtime.js';
 
 const SHOTS = 'test-results/screenshots/followups';
@@ -83,9 +83,23 @@ describe('browser: so-trainingsbureau, a parent asks for free help', () => {
       'support-confirmation',
       'so-trainingsbureau: the confirmation of a parent who asked for help',
     );
+    // SO! Trainingsbureau says "je" to parents and children ("Ben je als cliënt niet tevreden"):
+    // so do the confirmation, the page to withdraw and the page for a lost link, every word.
+    const saysU = async (what: string) =>
+      expect(
+        (await pageWords(page)).split('\n').filter((l) => /\b(u|uw)\b/i.test(l)),
+        `${what}: "je", never "u"`,
+      ).toEqual([]);
+    await saysU('the confirmation');
     // Still there when they come back by their link.
     await page.goto(link);
     expect(await page.locator('section#hulp').count()).toBe(1);
+    await saysU('their page');
+    await page.goto(`${link}/intrekken`);
+    await saysU('the page to withdraw');
+    await shoot(page, SHOTS, 'address-withdraw', 'so-trainingsbureau: the page to withdraw');
+    await page.goto(`${rt.url}/klacht/link-kwijt`);
+    await saysU('the page for a lost link');
     await page.context().close();
 
     const officer = await (await chromium().newContext({ viewport: VIEWPORTS[1] })).newPage();
@@ -94,6 +108,11 @@ describe('browser: so-trainingsbureau, a parent asks for free help', () => {
     await officer.goto(`${rt.url}/medewerkers/dossiers/${id}`);
     const facts = await officer.locator('dl.kf-facts').innerText();
     expect(facts).toMatch(/Hulp gevraagd/);
+    // What the officer types goes into a letter that says "je" (the regulation does): the field
+    // for it says so, or their "u" stands in a "je" letter.
+    const forLetter = await officer.locator('.kf-hint:has-text("Komt in de brief")').allInnerTexts();
+    expect(forLetter.length).toBeGreaterThan(0);
+    for (const hint of forLetter) expect(hint).toContain('Schrijf "je" tegen de klager');
     for (const r of offered) expect(facts).toContain(r.name);
     await shoot(
       officer,

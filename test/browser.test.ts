@@ -219,7 +219,9 @@ describe.each(['ondersteuningsteam', 'swt-dordrecht', 'so-trainingsbureau', 'ons
       await page.getByLabel(/^Postcode/).fill('1234 AB');
       await page.getByLabel(/^Woonplaats/).fill('Oss');
       await page.getByRole('button', { name: /^Verstuur (uw|je) klacht$/ }).click();
-      await expect.poll(() => page.title()).toBe(`Uw klacht is ontvangen - ${other.regulation.organisation.name}`);
+      await expect
+        .poll(() => page.title())
+        .toBe(addressed(other.regulation.address, `Uw klacht is ontvangen - ${other.regulation.organisation.name}`));
       await page.screenshot({ path: `${SHOTS}/confirmation-${id}.png`, fullPage: true });
 
       // Officers take it to its end through the pages alone: at each step whoever the dossier page

@@ -29,6 +29,14 @@ const REGULATIONS = [
   ...PRESET_IDS,
 ];
 
+/**
+ * The regulations that say "je" to the people they are for (Ondersteuningsteam: "Dat kan je dan
+ * melden bij jouw contactpersoon"; SO! Trainingsbureau: "Ben je als cliënt niet tevreden"):
+ * every text a complainant reads says "je", none "u" (their `address`).
+ */
+const SAY_JE = new Set(['ondersteuningsteam', 'so-trainingsbureau']);
+const THEIR_WORDS = 'Mijn begeleider zei: "U moet maar wachten." Kunt u daar iets aan doen?';
+
 const runtimes: TestRuntime[] = [];
 afterAll(async () => {
   for (const rt of runtimes) await rt.stop();
@@ -65,7 +73,8 @@ async function readThrough(regulation: string): Promise<{ reg: Regulation; reads
   const rt = await testRuntime(regulation, '2026-09-03T09:00:00+02:00');
   runtimes.push(rt);
   const reads: Read[] = [{ where: 'het klachtformulier', text: readText(await (await fetch(`${rt.url}/`)).text()) }];
-  const s = await submit(rt);
+  // In a "je" regulation the complainant's own words, with a "u" in them, stay as they wrote them.
+  const s = await submit(rt, SAY_JE.has(reg.id) ? { description: THEIR_WORDS } : {});
   const officerView = async () => {
     for (const token of Object.values(rt.officers)) {
       const r = await rt.call('GET', `/dossiers/${s.id}`, { token });
@@ -200,7 +209,7 @@ describe('what a complainant reads, in every example regulation', () => {
     // that starts informally (Ondersteuningsteam, SWT) is acknowledged first as it starts (Awb 9:6),
     // before that rung, and again by the rung's own step ("Wij behandelen uw klacht verder"), the last one.
     const ack = reads.findLast((r) =>
-      /Wij hebben uw klacht ontvangen|Wij behandelen uw klacht verder/.test(r.where),
+      /Wij hebben (uw|je) klacht ontvangen|Wij behandelen (uw|je) klacht verder/.test(r.where),
     )?.text;
     for (const term of wholeTerms(reg)) {
       expect(ack, `${regulation}: no acknowledgement`).toBeDefined();
@@ -210,8 +219,25 @@ describe('what a complainant reads, in every example regulation', () => {
       if (term.max) expect.soft(ack, `${regulation}: ${term.id} put off`).toContain(`ten hoogste ${term.max}`);
     }
 
-    // One form of address: never "je" and "u" in one text.
-    for (const { where, text } of reads) {
+    // The regulation's form of address in every text: "je" where it says "je" (the complainant's
+    // own words, quoted, as they wrote them).
+    if (SAY_JE.has(reg.id))
+      for (const { where, text } of reads) {
+        const own = text.split(THEIR_WORDS).join('');
+        expect.soft(sentencesWith(own, /\b(u|uw|U|Uw)\b/), `${regulation}, ${where}: "u"`).toEqual([]);
+        if (text.includes('Mijn begeleider')) expect.soft(text, `${regulation}, ${where}`).toContain(THEIR_WORDS);
+      }
+    if (SAY_JE.has(reg.id)) expect(reads.filter((r) => r.text.includes(THEIR_WORDS)).length).toBeGreaterThan(1);
+
+    // The link to their page is in every mail that names it, never a placeholder, in either form
+    // of address ("Je pagina: [uw persoonlijke link]" once went out so: the link is put in for
+    // those exact words as the mail is sent).
+    for (const { where, text } of reads)
+      expect.soft(text, `${regulation}, ${where}`).not.toMatch(/\[(uw|je) persoonlijke link\]|pagina: deze pagina/i);
+
+    // One form of address: never "je" and "u" in one text (beside the complainant's own words).
+    for (const { where, text: read } of reads) {
+      const text = read.split(THEIR_WORDS).join('');
       const u = sentencesWith(text, /\b(u|uw|U|Uw)\b/);
       const je = sentencesWith(text, /\b(je|jij|jou|jouw|Je|Jij|Jou|Jouw|jullie)\b/);
       if (u.length) expect.soft(je, `${regulation}, ${where}: "je" beside "u"`).toEqual([]);
@@ -223,7 +249,7 @@ describe('what a complainant reads, in every example regulation', () => {
     const JUDGED = new Set(['well-founded', 'partly-well-founded', 'unfounded']);
     for (const { where, text: page, choiceAfter } of reads.filter((r) => r.choiceAfter)) {
       // "Waar staat uw klacht nu?" and what it says, not the history below it.
-      const text = /Waar staat uw klacht nu\?\n(.*)/.exec(page)?.[1] ?? '';
+      const text = /Waar staat (?:uw|je) klacht nu\?\n(.*)/.exec(page)?.[1] ?? '';
       const judged = choiceAfter?.find((o) => o.result && JUDGED.has(o.result));
       if (judged?.result) {
         expect.soft(text, `${regulation}, ${where}`).not.toContain('geen oplossing gevonden');
@@ -253,6 +279,8 @@ describe('lint: one form of address', () => {
     d.ladder.rungs[1].steps[1].outcomes[1].letter.mustContain[1] =
       'waar je terecht kunt als je het er niet mee eens bent';
     delete d.document;
+    // Said to the complainant with "u" (the default): these stand beside our "u".
+    d.address = 'u';
     const found = jeWarnings(parseRegulation(d));
     expect(found.map((f) => f.path)).toEqual([
       'referrals[1].when',
@@ -260,5 +288,10 @@ describe('lint: one form of address', () => {
       'ladder.rungs[1].steps[1].outcomes[1].letter.mustContain[1]',
     ]);
     expect(found[0]?.message).toContain('"Je"');
+    // The way out, if the regulation itself says "je": its form of address.
+    expect(found[0]?.message).toContain('address: je');
+    // A regulation that says "je" (address: je) hears every text with "je": its own "je" is right.
+    d.address = 'je';
+    expect(jeWarnings(parseRegulation(d))).toEqual([]);
   });
 });

@@ -126,7 +126,7 @@ for (const [preset, name, read, extra] of CASES) {
           .replace(/&#39;/g, "'")
           .replace(/&amp;/g, '&')
           .replace(/\s+/g, ' ');
-        const at = main.indexOf('Vragen over uw klacht?');
+        const at = main.search(/Vragen over (uw|je) klacht\?/);
         bad.push(...judge('page', at < 0 ? '' : main.slice(at, at + 400), expected));
       };
       await page();

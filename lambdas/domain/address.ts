@@ -14,43 +14,37 @@
  */
 export type AddressForm = 'u' | 'je';
 
-/** Verbs our texts put before "u", with the stem "je" takes ("Wilt u" becomes "Wil je"). */
+/**
+ * Verbs our texts put before "u" as its subject, with the stem "je" takes ("Wilt u" becomes "Wil
+ * je"). Not a verb whose "u" may be its object ("De klachtenfunctionaris geeft u antwoord",
+ * "helpt u", "vertelt u", "belt u", "stuurt u": the "je" after those keeps the verb as it is).
+ */
 const STEMS: Record<string, string> = {
   bent: 'ben',
   wilt: 'wil',
   kunt: 'kun',
   zult: 'zul',
+  hoeft: 'hoef',
+  heeft: 'heb',
   klaagt: 'klaag',
   krijgt: 'krijg',
   ziet: 'zie',
   kiest: 'kies',
   zoekt: 'zoek',
   vindt: 'vind',
-  wordt: 'word',
   gaat: 'ga',
   staat: 'sta',
   komt: 'kom',
-  stuurt: 'stuur',
   vult: 'vul',
+  volgt: 'volg',
+  trekt: 'trek',
   schrijft: 'schrijf',
   ontvangt: 'ontvang',
-  hoort: 'hoor',
-  zegt: 'zeg',
-  neemt: 'neem',
-  geeft: 'geef',
-  belt: 'bel',
   denkt: 'denk',
   leest: 'lees',
   blijft: 'blijf',
-  dient: 'dien',
-  houdt: 'houd',
-  maakt: 'maak',
-  spreekt: 'spreek',
-  legt: 'leg',
-  vraagt: 'vraag',
   wenst: 'wens',
   voelt: 'voel',
-  heeft: 'heb',
 };
 const VERB = Object.keys(STEMS).join('|');
 const PREPOSITIONS = 'voor|met|aan|bij|naar|over|tegen|van|zonder';
@@ -61,9 +55,30 @@ function cased(like: string, word: string): string {
 }
 const stem = (verb: string) => cased(verb, STEMS[verb.toLowerCase()] ?? verb);
 
-/** `text` (written with "u") in the regulation's form of address. */
-export function addressed(form: AddressForm | undefined, text: string): string {
+/** Links and e-mail addresses: never words (a token may hold "-u-"). */
+const NOT_WORDS = /\bhttps?:\/\/\S+|[^\s"<>()]+@[^\s"<>()]+/g;
+/** Private-use marks around a text kept as it is; dropped from that text itself first. */
+const OPEN = '\uE000';
+const CLOSE = '\uE001';
+
+/**
+ * `text` (written with "u") in the regulation's form of address. `verbatim`: what people wrote
+ * themselves (the complainant's story and name, an officer's note), kept as written wherever it
+ * stands in `text`; links and e-mail addresses are kept too.
+ */
+export function addressed(form: AddressForm | undefined, text: string, verbatim: readonly string[] = []): string {
   if (form !== 'je') return text;
+  const kept: string[] = [];
+  const keep = (s: string) => `${OPEN}${kept.push(s) - 1}${CLOSE}`;
+  let masked = text.replace(/[\uE000\uE001]/g, '');
+  // Not a word or two ("u" as a whole message would keep every "u" of the text).
+  const own = verbatim.map((v) => v.replace(/[\uE000\uE001]/g, '')).filter((v) => v.trim().length >= 4);
+  for (const v of [...new Set(own)].sort((a, b) => b.length - a.length)) masked = masked.split(v).join(keep(v));
+  masked = masked.replace(NOT_WORDS, keep);
+  return said(masked).replace(/\uE000(\d+)\uE001/g, (_, i: string) => kept[Number(i)] ?? '');
+}
+
+function said(text: string): string {
   return (
     text
       // "Wilt of kunt u" becomes "Wil of kun je": both verbs go with the one subject.

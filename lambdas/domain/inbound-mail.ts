@@ -19,6 +19,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Regulation } from '../../statemachines/model.js';
+import { addressed } from './address.js';
 import type { DossierView } from './dossier.js';
 import { ConflictError, DomainError, NotFoundError, UnprocessableError } from './errors.js';
 import { dayOf, letterHtml } from './letters.js';
@@ -516,24 +517,30 @@ export class InboundMail {
     if (!to) return;
     const link = this.deps.statusUrl(view.id, token);
     const name = this.reg.organisation.name;
+    // Said as the regulation addresses the complainant ("je": address.ts); their name as written.
+    const say = (t: string) => addressed(this.reg.address, t, [view.received.complainant.name]);
     await this.deps.mailer.send({
       key: createHash('sha256').update(`${view.id}/status-link`).digest('hex').slice(0, 40),
       from: this.reg.organisation.senderAddress,
       to: [to],
-      subject: `[${view.reference}] Uw persoonlijke link naar uw klacht`,
-      text: [
-        `Beste ${view.received.complainant.name || 'klager'},`,
-        '',
-        `Wij hebben uw klacht per e-mail ontvangen. Uw kenmerk is ${view.reference}.`,
-        'Met deze persoonlijke link ziet u hoe het met uw klacht gaat. U kunt er ook informatie toevoegen of uw klacht intrekken:',
-        link,
-        '',
-        'Deel deze link niet met anderen. U kunt ook antwoorden op onze e-mails; laat dan het kenmerk in het onderwerp staan.',
-        '',
-        'Met vriendelijke groet,',
-        name,
-      ].join('\n'),
-      html: `<!doctype html><html lang="nl"><body><p>Wij hebben uw klacht per e-mail ontvangen. Uw kenmerk is ${view.reference}.</p><p>Met deze persoonlijke link ziet u hoe het met uw klacht gaat:<br><a href="${link}">${link}</a></p><p>Deel deze link niet met anderen.</p><p>Met vriendelijke groet,<br>${name.replace(/[&<>"']/g, '')}</p></body></html>`,
+      subject: say(`[${view.reference}] Uw persoonlijke link naar uw klacht`),
+      text: say(
+        [
+          `Beste ${view.received.complainant.name || 'klager'},`,
+          '',
+          `Wij hebben uw klacht per e-mail ontvangen. Uw kenmerk is ${view.reference}.`,
+          'Met deze persoonlijke link ziet u hoe het met uw klacht gaat. U kunt er ook informatie toevoegen of uw klacht intrekken:',
+          link,
+          '',
+          'Deel deze link niet met anderen. U kunt ook antwoorden op onze e-mails; laat dan het kenmerk in het onderwerp staan.',
+          '',
+          'Met vriendelijke groet,',
+          name,
+        ].join('\n'),
+      ),
+      html: say(
+        `<!doctype html><html lang="nl"><body><p>Wij hebben uw klacht per e-mail ontvangen. Uw kenmerk is ${view.reference}.</p><p>Met deze persoonlijke link ziet u hoe het met uw klacht gaat:<br><a href="${link}">${link}</a></p><p>Deel deze link niet met anderen.</p><p>Met vriendelijke groet,<br>${name.replace(/[&<>"']/g, '')}</p></body></html>`,
+      ),
     });
   }
 

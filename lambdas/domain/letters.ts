@@ -13,6 +13,7 @@ import {
 } from '../../statemachines/letter-content.js';
 import type { Regulation, Rung, Step } from '../../statemachines/model.js';
 import { ANCHOR_LABELS, stepsOf } from '../../statemachines/vocabulary.js';
+import { addressed } from './address.js';
 import { computeDeadline, formatDutchDate, localDate } from './calendar/deadline.js';
 import { describeTerm, parseTerm } from './calendar/term.js';
 import type { DossierView } from './dossier.js';
@@ -99,11 +100,18 @@ const PAGE_LINK_LINE = `Uw pagina: ${PAGE_LINK}`;
  * for the mail ever reaches the page.
  */
 export function letterOnPage(text: string): string {
-  return text
-    .split('\n')
-    .map((line) => (line.trim() === PAGE_LINK_LINE ? 'De vraag staat hierboven op deze pagina.' : line))
-    .join('\n')
-    .replaceAll(PAGE_LINK, 'deze pagina');
+  return (
+    text
+      .split('\n')
+      // "Uw pagina", or "Je pagina" in a regulation that says "je" (address.ts).
+      .map((line) =>
+        line.trim() === PAGE_LINK_LINE || line.trim() === `Je pagina: ${PAGE_LINK}`
+          ? 'De vraag staat hierboven op deze pagina.'
+          : line,
+      )
+      .join('\n')
+      .replaceAll(PAGE_LINK, 'deze pagina')
+  );
 }
 
 /** Who may complain, in words (the regulation's `eligibility.roles`), for messages and overviews. */
@@ -1251,9 +1259,29 @@ export function renderLetter(input: LetterInput): Letter {
   }`;
   // Pages and letters alike drop the bidirectional controls a complainant typed (text.ts): quoted
   // in a mail, a name or story with U+202E reads backwards to the complainant and the officer.
-  const text = withoutBidiOverrides(lines.join('\n'));
-  const html = letterHtml(reg, withoutBidiOverrides(subject), text);
-  return { kind, subject: withoutBidiOverrides(subject), text, html };
+  // The complainant is addressed as the regulation addresses them ("je" for Ondersteuningsteam and
+  // SO! Trainingsbureau: address.ts); what people wrote themselves stays as they wrote it.
+  const say = (t: string) =>
+    complainant
+      ? addressed(
+          reg.address,
+          t,
+          [
+            r.complainant.name,
+            r.description,
+            excerpt(r.description),
+            input.note ?? '',
+            input.reason ?? '',
+            ...Object.values(input.contents ?? {}),
+            // The placeholder a working link is put in for as the mail is sent (Core.deliver).
+            PAGE_LINK,
+          ].map(withoutBidiOverrides),
+        )
+      : t;
+  const text = say(withoutBidiOverrides(lines.join('\n')));
+  const shownSubject = say(withoutBidiOverrides(subject));
+  const html = letterHtml(reg, shownSubject, text);
+  return { kind, subject: shownSubject, text, html };
 }
 
 /**

@@ -405,7 +405,7 @@ function actionFieldId(a: { type: string; stepId: string; termId?: string }, nam
 const sameAction = (a: any, input?: ActionInput) =>
   !!input && input.type === a.type && input.stepId === a.stepId && (input.termId ?? '') === (a.termId ?? '');
 
-function ActionForm(props: { id: string; action: any; input?: ActionInput }) {
+function ActionForm(props: { reg: Regulation; id: string; action: any; input?: ActionInput }) {
   const a = props.action;
   const f = a.fields;
   // A step's own extension and a term for the whole handling can be on one page: ids stay unique.
@@ -517,7 +517,7 @@ function ActionForm(props: { id: string; action: any; input?: ActionInput }) {
           </div>
         </>
       ) : null}
-      {a.type === 'outcome' ? <ContentFields action={a} values={values} errors={errors} /> : null}
+      {a.type === 'outcome' ? <ContentFields reg={props.reg} action={a} values={values} errors={errors} /> : null}
       <div class={`utrecht-form-field kf-field${noteError ? ' utrecht-form-field--invalid kf-invalid' : ''}`}>
         <label class="utrecht-form-label" for={`${group}-text`}>
           {a.type === 'outcome'
@@ -526,10 +526,17 @@ function ActionForm(props: { id: string; action: any; input?: ActionInput }) {
               ? 'Toelichting (niet verplicht)'
               : 'Reden'}
         </label>
+        {/* The letter says "je" where the regulation does (lambdas/domain/address.ts) and keeps
+            what the officer typed as typed: their words must say it too. */}
         {a.type === 'suspend' ? (
           <p class="kf-hint" id={`${group}-text-hint`}>
-            De klager leest deze reden in de brief. Schrijf dus aan de klager, bijvoorbeeld: "U praat eerst met een
-            bemiddelaar."
+            {props.reg.address === 'je'
+              ? 'De klager leest deze reden in de brief. Schrijf dus aan de klager, met "je" zoals de regeling, bijvoorbeeld: "Je praat eerst met een bemiddelaar."'
+              : 'De klager leest deze reden in de brief. Schrijf dus aan de klager, bijvoorbeeld: "U praat eerst met een bemiddelaar."'}
+          </p>
+        ) : a.type === 'outcome' && props.reg.address === 'je' ? (
+          <p class="kf-hint" id={`${group}-text-hint`}>
+            Komt in de brief. Schrijf "je" tegen de klager, zoals de regeling en de rest van de brief.
           </p>
         ) : null}
         {noteError ? (
@@ -543,7 +550,10 @@ function ActionForm(props: { id: string; action: any; input?: ActionInput }) {
           name={noteName}
           rows={4}
           aria-describedby={
-            [noteError ? `${group}-text-error` : '', a.type === 'suspend' ? `${group}-text-hint` : '']
+            [
+              noteError ? `${group}-text-error` : '',
+              a.type === 'suspend' || (a.type === 'outcome' && props.reg.address === 'je') ? `${group}-text-hint` : '',
+            ]
               .filter(Boolean)
               .join(' ') || undefined
           }
@@ -598,7 +608,12 @@ function ActionForm(props: { id: string; action: any; input?: ActionInput }) {
  * the measures and by when), each under the regulation's words, saying with which outcomes it is
  * needed: the letter writes it in as it is typed here.
  */
-function ContentFields(props: { action: any; values: Record<string, string>; errors: Record<string, string> }) {
+function ContentFields(props: {
+  reg: Regulation;
+  action: any;
+  values: Record<string, string>;
+  errors: Record<string, string>;
+}) {
   const a = props.action;
   const outcomes = new Map<string, string>(a.fields.outcome.options.map((o: any) => [o.value, o.title]));
   const fields = Object.entries(a.fields as Record<string, any>).filter(([k]) => k.startsWith('contents.'));
@@ -608,7 +623,13 @@ function ContentFields(props: { action: any; values: Record<string, string>; err
       {fields.map(([name, f]) => {
         const id = `${a.stepId}-${name.replace(/[^a-zA-Z0-9-]/g, '-')}`;
         const needed = (f.requiredFor as string[]).map((o) => outcomes.get(o) ?? o);
-        const hint = `Komt in de brief. Nodig bij: ${needed.join('; ')}.${f.type === 'date' ? ' Bijvoorbeeld: 15-01-2027.' : ''}`;
+        // The letter says "je" where the regulation does (lambdas/domain/address.ts) and keeps what
+        // the officer typed as typed: a "u" of theirs would stand in a "je" letter.
+        const hint = `Komt in de brief. Nodig bij: ${needed.join('; ')}.${f.type === 'date' ? ' Bijvoorbeeld: 15-01-2027.' : ''}${
+          props.reg.address === 'je' && f.type !== 'date'
+            ? ' Schrijf "je" tegen de klager, zoals de regeling en de rest van de brief.'
+            : ''
+        }`;
         // The Utrecht form field with an error: the message under the label and hint, tied to the
         // control by aria-describedby, the control marked aria-invalid (NL Design System).
         const error = props.errors[name];
@@ -1008,7 +1029,7 @@ function DossierPage(props: {
             <p class="utrecht-paragraph">U kunt bij deze stap nu niets doen.</p>
           ) : null}
           {d.availableActions.map((a: any) => (
-            <ActionForm id={d.id} action={a} input={props.action} />
+            <ActionForm reg={reg} id={d.id} action={a} input={props.action} />
           ))}
         </>
       ) : null}

@@ -38,6 +38,52 @@ export async function formOf(c: Context): Promise<Record<string, string>> {
   }
 }
 
+/**
+ * What people wrote themselves on a complainant's page: their story, what they added, their
+ * remark, the values of a form shown again. (Shown in a `kf-pre` block, which addressedPage
+ * leaves alone anyway; named here too for wherever else they stand.)
+ */
+function ownWords(k: any, values: Values = {}): string[] {
+  return [
+    k?.description,
+    ...(k?.messages ?? []).map((m: any) => m.text),
+    k?.satisfaction?.answer?.remark,
+    ...Object.values(values),
+  ].filter((x): x is string => typeof x === 'string');
+}
+
+/**
+ * A complainant's page in the regulation's form of address ("je": lambdas/domain/address.ts): its
+ * text and the words a screen reader speaks (aria-label, title, placeholder, alt); never a link,
+ * a field's value, a script, or what people wrote (`verbatim`, as the page escapes it too). A
+ * `kf-pre` block is text shown as it was written or sent (the story, messages, a remark, the
+ * letters, said in the regulation's form of address when they were written): left as it is,
+ * which also keeps a page with many letters cheap (each letter line as `verbatim` cost 660 ms
+ * CPU for 600 lines).
+ */
+export function addressedPage(reg: Regulation, page: unknown, verbatim: readonly string[] = []): string {
+  const rendered = String(page);
+  if (reg.address !== 'je') return rendered;
+  const esc = (v: string) =>
+    v.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] ?? ch);
+  const own = verbatim.flatMap((v) => [v, esc(v)]);
+  const say = (t: string) => addressed(reg.address, t, own);
+  return rendered.replace(
+    /(<(script|style|textarea)\b[^>]*>[\s\S]*?<\/\2>|<p\b[^>]*\bkf-pre\b[^>]*>[\s\S]*?<\/p>)|(<[^>]*>)|([^<]+)/g,
+    (m, block?: string, _name?: string, tag?: string, text?: string) =>
+      block
+        ? block
+        : tag
+          ? tag.replace(
+              /\s(aria-label|title|placeholder|alt)="([^"]*)"/g,
+              (_, a: string, v: string) => ` ${a}="${say(v)}"`,
+            )
+          : text !== undefined
+            ? say(text)
+            : m,
+  );
+}
+
 /** A form id is a UUID we made; anything else is ignored rather than put into a header. */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -759,7 +805,7 @@ export function registerComplainantPages(
     );
   });
 
-  app.get('/klacht/link-kwijt', (c) => html(c, <LostLink reg={reg} />));
+  app.get('/klacht/link-kwijt', (c) => html(c, addressedPage(reg, <LostLink reg={reg} />)));
   app.post('/klacht/link-kwijt', async (c) => {
     const form = await formOf(c);
     // The request's own environment goes along, so the API sees who is asking (its rate limit).
@@ -777,9 +823,13 @@ export function registerComplainantPages(
     );
     if (res.status === 429) {
       const json = (await res.json().catch(() => ({}))) as { error?: { message?: string } };
-      return html(c, <LostLink reg={reg} error={json.error?.message ?? 'Te vaak geprobeerd.'} />, 429);
+      return html(
+        c,
+        addressedPage(reg, <LostLink reg={reg} error={json.error?.message ?? 'Te vaak geprobeerd.'} />),
+        429,
+      );
     }
-    return html(c, <LostLink reg={reg} sent />);
+    return html(c, addressedPage(reg, <LostLink reg={reg} sent />));
   });
 
   const complaint = async (c: Context) => {
@@ -796,17 +846,21 @@ export function registerComplainantPages(
   app.get('/klacht/:id/:token', async (c) => {
     privateHeaders(c);
     const k = await complaint(c);
-    if (!k) return html(c, <NotFound reg={reg} />, 404);
+    if (!k) return html(c, addressedPage(reg, <NotFound reg={reg} />), 404);
     return html(
       c,
-      <ComplaintPage
-        reg={reg}
-        k={k}
-        path={c.req.path}
-        link={deps.link(c.req.param('id'), c.req.param('token'))}
-        isNew={c.req.query('nieuw') === '1'}
-        notice={c.req.query('bericht')}
-      />,
+      addressedPage(
+        reg,
+        <ComplaintPage
+          reg={reg}
+          k={k}
+          path={c.req.path}
+          link={deps.link(c.req.param('id'), c.req.param('token'))}
+          isNew={c.req.query('nieuw') === '1'}
+          notice={c.req.query('bericht')}
+        />,
+        ownWords(k),
+      ),
     );
   });
 
@@ -848,17 +902,21 @@ export function registerComplainantPages(
       else errors.tevreden = json.error?.message ?? 'Dat lukte niet. Probeer het opnieuw.';
     }
     const k = await complaint(c);
-    if (!k) return html(c, <NotFound reg={reg} />, 404);
+    if (!k) return html(c, addressedPage(reg, <NotFound reg={reg} />), 404);
     return html(
       c,
-      <ComplaintPage
-        reg={reg}
-        k={k}
-        path={`/klacht/${id}/${token}`}
-        link={deps.link(id, token)}
-        isNew={false}
-        satisfaction={{ values, errors }}
-      />,
+      addressedPage(
+        reg,
+        <ComplaintPage
+          reg={reg}
+          k={k}
+          path={`/klacht/${id}/${token}`}
+          link={deps.link(id, token)}
+          isNew={false}
+          satisfaction={{ values, errors }}
+        />,
+        ownWords(k, values),
+      ),
       422,
     );
   });
@@ -866,8 +924,11 @@ export function registerComplainantPages(
   app.get('/klacht/:id/:token/intrekken', async (c) => {
     privateHeaders(c);
     const k = await complaint(c);
-    if (!k) return html(c, <NotFound reg={reg} />, 404);
-    return html(c, <WithdrawPage reg={reg} k={k} path={c.req.path.replace(/\/intrekken$/, '')} />);
+    if (!k) return html(c, addressedPage(reg, <NotFound reg={reg} />), 404);
+    return html(
+      c,
+      addressedPage(reg, <WithdrawPage reg={reg} k={k} path={c.req.path.replace(/\/intrekken$/, '')} />, ownWords(k)),
+    );
   });
 
   app.post('/klacht/:id/:token/intrekken', async (c) => {

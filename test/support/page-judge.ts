@@ -82,3 +82,17 @@ export async function shoot(page: Page, dir: string, name: string, what: string,
     await readable(page, `${what} (${v.width} px)`);
   }
 }
+
+/**
+ * Every word of the page a complainant reads, with the words only a screen reader speaks (the
+ * title, aria-label, title and placeholder attributes); nothing is typed into the form first.
+ */
+export async function pageWords(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const doc = (globalThis as any).document;
+    const spoken = [...doc.querySelectorAll('[aria-label],[title],[placeholder],[alt]')].flatMap((el: any) =>
+      ['aria-label', 'title', 'placeholder', 'alt'].map((a) => el.getAttribute(a) ?? ''),
+    );
+    return [doc.title, doc.body.innerText, ...spoken].join('\n');
+  });
+}

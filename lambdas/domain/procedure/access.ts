@@ -4,6 +4,7 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Regulation } from '../../../statemachines/model.js';
+import { addressed } from '../address.js';
 import type { DossierView } from '../dossier.js';
 import { NotFoundError } from '../errors.js';
 import { withoutBidiOverrides } from '../text.js';
@@ -70,16 +71,19 @@ export async function mailLink(
   to: string,
   subject: string,
   url: string,
-  [intro, outro]: [string, string],
+  lines: [string, string],
 ): Promise<void> {
   // The name as typed, without the bidirectional controls that would turn it around (text.ts).
   const name = withoutBidiOverrides(view.received.complainant.name);
+  // Said as the regulation addresses the complainant ("je": address.ts).
+  const say = (t: string) => addressed(core.reg.address, t);
+  const [intro, outro] = lines.map(say) as [string, string];
   const esc = (s: string) =>
     s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] ?? ch);
   await core.deps.mailer.send({
     from: core.reg.organisation.senderAddress,
     to: [to],
-    subject: `[${view.reference}] ${subject}`,
+    subject: `[${view.reference}] ${say(subject)}`,
     text: [`Beste ${name},`, '', intro, url, '', outro, '', 'Met vriendelijke groet,', core.reg.organisation.name].join(
       '\n',
     ),

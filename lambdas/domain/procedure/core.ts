@@ -116,8 +116,7 @@ export class Core {
           stale = view;
           continue;
         }
-        await this.deliver(view, []);
-        return view;
+        return this.deliver(view, []);
       }
       const onKnown = view === unverified;
       unverified = undefined;
@@ -142,8 +141,10 @@ export class Core {
         if (this.minted.size > MINTED_KEPT) this.minted.delete(this.minted.keys().next().value as string);
       }
       // Outside the retry: a clash while recording a letter as sent is not a clash of this decision.
-      await this.deliver(next, bodies);
-      return next;
+      // Answers the view after what delivering recorded (letters sent, links minted): a view the
+      // store returned for its own last append, so a caller that answers with it (the officer's
+      // action) reads nothing back (#19: that read was 2.75 Queries a complaint).
+      return this.deliver(next, bodies);
     }
   }
 
@@ -151,8 +152,9 @@ export class Core {
    * Sends what the outbox holds and creates or removes the reminders just decided. What it records
    * (a letter sent, a link minted) is appended on the latest view it knows, `view` and then each
    * of its own appends: no read of the dossier per letter unless another writer came in between.
+   * Answers the latest of those views.
    */
-  async deliver(view: DossierView, appended: EventBody[], force = false): Promise<void> {
+  async deliver(view: DossierView, appended: EventBody[], force = false): Promise<DossierView> {
     let latest = view;
     for (const b of appended) {
       if (b.type === 'reminder.scheduled')
@@ -220,6 +222,7 @@ export class Core {
         latest,
       );
     }
+    return latest;
   }
 
   /**
