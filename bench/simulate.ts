@@ -34,7 +34,7 @@ import { loadRegulation, PRESET_IDS } from '../statemachines/load.js';
 import { seeded } from '../test/support/random.js';
 import { SANNE } from '../test/support/runtime.js';
 import { cachedFixedMonthlyCost, costPerComplaint, PRICES_AS_OF } from './cost.js';
-import { type Watched, watchDossier } from './simulation-watch.js';
+import { DossierWatch, type Watched } from './simulation-watch.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -200,6 +200,8 @@ async function simulateShare(
     });
   }
   const sims: Sim[] = [];
+  // The simulation's watching of each dossier, from the view it last saw (bench/simulation-watch.ts).
+  const watch = new DossierWatch(rt);
   const counters = {
     actions: 0,
     refused: 0,
@@ -392,7 +394,7 @@ async function simulateShare(
       // The simulation watching is not billed; what the person then does is (see actOn). It reads
       // the dossier's view from the store (bench/simulation-watch.ts), not through the API: no
       // officer reads it, and its whole JSON answer was about a fifth of the wall time.
-      const d = await rt.usage.unmetered(() => watchDossier(rt, s.id));
+      const d = await rt.usage.unmetered(() => watch.watch(s.id));
       if (d?.status !== 'open') continue;
       await actOn(s, d, current);
       checks.push({ at: nextCheck(s, d, current), sim: s });
@@ -408,7 +410,8 @@ async function simulateShare(
   const perWeek: Record<string, number> = {};
   const usage = rt.usage.snapshot();
   for (const s of sims) {
-    const d = await watchDossier(rt, s.id);
+    const d = await watch.watch(s.id);
+    watch.forget(s.id);
     if (!d) throw new Error(`dossier ${s.id} verdwenen`);
     const key = d.status === 'closed' ? (d.closed?.result ?? 'closed') : `open (${d.currentStep?.id ?? '?'})`;
     outcomes[key] = (outcomes[key] ?? 0) + 1;

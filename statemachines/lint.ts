@@ -668,6 +668,9 @@ function lintAddress(
     ]),
     ...reg.reporting.dimensions.map((d, i) => ({ path: `reporting.dimensions[${i}].question`, text: d.question })),
   ];
+  // A regulation that says "je" to its people (address: je) has every text said with "je"
+  // (lambdas/domain/address.ts): its own "je" is right there, and its "u" becomes "je".
+  if (reg.address === 'je') return;
   for (const { path, text } of said) {
     const word = text ? JE.exec(text)?.[0] : undefined;
     if (word)
@@ -675,7 +678,7 @@ function lintAddress(
         'warning',
         'klachtflow',
         path,
-        `De brieven en pagina's zeggen "u" tegen de klager, hier staat "${word}": "${text}". Schrijf het met "u", anders staan "je" en "u" door elkaar.`,
+        `De brieven en pagina's zeggen "u" tegen de klager, hier staat "${word}": "${text}". Schrijf het met "u", anders staan "je" en "u" door elkaar. Zegt de regeling zelf "je" tegen de mensen voor wie ze is? Zet dan address: je: dan zegt alles "je".`,
       );
   }
 }

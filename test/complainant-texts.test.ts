@@ -279,6 +279,8 @@ describe('lint: one form of address', () => {
     d.ladder.rungs[1].steps[1].outcomes[1].letter.mustContain[1] =
       'waar je terecht kunt als je het er niet mee eens bent';
     delete d.document;
+    // Said to the complainant with "u" (the default): these stand beside our "u".
+    d.address = 'u';
     const found = jeWarnings(parseRegulation(d));
     expect(found.map((f) => f.path)).toEqual([
       'referrals[1].when',
@@ -286,5 +288,10 @@ describe('lint: one form of address', () => {
       'ladder.rungs[1].steps[1].outcomes[1].letter.mustContain[1]',
     ]);
     expect(found[0]?.message).toContain('"Je"');
+    // The way out, if the regulation itself says "je": its form of address.
+    expect(found[0]?.message).toContain('address: je');
+    // A regulation that says "je" (address: je) hears every text with "je": its own "je" is right.
+    d.address = 'je';
+    expect(jeWarnings(parseRegulation(d))).toEqual([]);
   });
 });

@@ -7,7 +7,7 @@
  * withdrawal), and at each moment the watched fields are compared with the API's answer.
  */
 import { describe, expect, it } from 'vitest';
-import { watchDossier } from '../bench/simulation-watch.js';
+import { DossierWatch, watchDossier } from '../bench/simulation-watch.js';
 import { SANNE, type TestRuntime, testRuntime } from './support/runtime.js';
 
 /** The fields the simulation reads, as `GET /dossiers/{id}` gives them. */
@@ -66,6 +66,10 @@ async function atOneMoment(rt: TestRuntime, id: string, officer: string) {
 
 async function ladders(rt: TestRuntime, suspends: boolean, registers: boolean) {
   const officer = Object.values(rt.officers)[0] as string;
+  // The simulation's watch, from the view it last saw (the store folds the commits since onto
+  // it): at every moment the same fields as the API's answer and as a whole read, closed
+  // dossiers too, whose letters are still sent after they close (#19, session 13).
+  const watch = new DossierWatch(rt);
   const filed: { id: string; token: string }[] = [];
   let suspendedOnce = false;
   const seen = { compared: 0, awaiting: 0, notAwaiting: 0, suspended: 0, closed: 0, registration: 0 };
@@ -93,6 +97,7 @@ async function ladders(rt: TestRuntime, suspends: boolean, registers: boolean) {
       const watched = await watchDossier(rt, f.id);
       // Assess: the same fields, with the same values and types (a date stays a string).
       expect(watched).toEqual(fromApi(api.json));
+      expect(await watch.watch(f.id)).toEqual(watched);
       expect(JSON.parse(JSON.stringify(watched))).toEqual(watched);
       seen.compared++;
       const d = api.json;
@@ -170,4 +175,9 @@ async function ladders(rt: TestRuntime, suspends: boolean, registers: boolean) {
   expect(seen.closed).toBeGreaterThan(0);
   if (registers) expect(seen.registration).toBeGreaterThan(0);
   expect(await watchDossier(rt, 'bestaat-niet')).toBeUndefined();
+  expect(await watch.watch('bestaat-niet')).toBeUndefined();
+  // After the ladders, the watch and a whole read agree on every dossier (the letters of the last
+  // closings went out after their dossiers were last watched).
+  await rt.advance('P1D');
+  for (const f of filed) expect(await watch.watch(f.id)).toEqual(await watchDossier(rt, f.id));
 }

@@ -40,14 +40,13 @@ export async function formOf(c: Context): Promise<Record<string, string>> {
 
 /**
  * What people wrote themselves on a complainant's page: their story, what they added, their
- * remark, the values of a form shown again, and the letters (said in the regulation's form of
- * address when they were written, and kept as they were sent).
+ * remark, the values of a form shown again. (Shown in a `kf-pre` block, which addressedPage
+ * leaves alone anyway; named here too for wherever else they stand.)
  */
 function ownWords(k: any, values: Values = {}): string[] {
   return [
     k?.description,
     ...(k?.messages ?? []).map((m: any) => m.text),
-    ...(k?.letters ?? []).flatMap((l: any) => String(l.text).split('\n')),
     k?.satisfaction?.answer?.remark,
     ...Object.values(values),
   ].filter((x): x is string => typeof x === 'string');
@@ -56,7 +55,11 @@ function ownWords(k: any, values: Values = {}): string[] {
 /**
  * A complainant's page in the regulation's form of address ("je": lambdas/domain/address.ts): its
  * text and the words a screen reader speaks (aria-label, title, placeholder, alt); never a link,
- * a field's value, a script, or what people wrote (`verbatim`, as the page escapes it too).
+ * a field's value, a script, or what people wrote (`verbatim`, as the page escapes it too). A
+ * `kf-pre` block is text shown as it was written or sent (the story, messages, a remark, the
+ * letters, said in the regulation's form of address when they were written): left as it is,
+ * which also keeps a page with many letters cheap (each letter line as `verbatim` cost 660 ms
+ * CPU for 600 lines).
  */
 export function addressedPage(reg: Regulation, page: unknown, verbatim: readonly string[] = []): string {
   const rendered = String(page);
@@ -66,7 +69,7 @@ export function addressedPage(reg: Regulation, page: unknown, verbatim: readonly
   const own = verbatim.flatMap((v) => [v, esc(v)]);
   const say = (t: string) => addressed(reg.address, t, own);
   return rendered.replace(
-    /(<(script|style|textarea)\b[^>]*>[\s\S]*?<\/\2>)|(<[^>]*>)|([^<]+)/g,
+    /(<(script|style|textarea)\b[^>]*>[\s\S]*?<\/\2>|<p\b[^>]*\bkf-pre\b[^>]*>[\s\S]*?<\/p>)|(<[^>]*>)|([^<]+)/g,
     (m, block?: string, _name?: string, tag?: string, text?: string) =>
       block
         ? block
@@ -742,8 +745,8 @@ function isCalendarDate(s: string | undefined): boolean {
   return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: any Hono app (plain or OpenAPI) can carry the pages
 export function registerComplainantPages(
+  // biome-ignore lint/suspicious/noExplicitAny: any Hono app (plain or OpenAPI) can carry the pages
   app: Hono<any, any, any>,
   deps: {
     reg: Regulation;
