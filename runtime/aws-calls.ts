@@ -101,12 +101,12 @@ export function describeCall(
   fn: FunctionName,
   service: AwsCall['service'],
   commandName: string,
-  input: Record<string, any>,
+  input: Record<string, unknown>,
 ): AwsCall {
   const command = commandName.replace(/Command$/, '');
   const call: AwsCall = { fn, service, command };
   if (service === 'dynamodb' && typeof input.IndexName === 'string') call.index = input.IndexName;
-  const pk = (input.Key ?? input.Item)?.pk;
+  const pk = ((input.Key ?? input.Item) as { pk?: unknown } | undefined)?.pk;
   if (service === 'dynamodb' && typeof pk === 'string') call.keyPrefix = pk.replace(/#.*$/s, '#');
   if (service === 'dynamodb' && Array.isArray(input.TransactItems))
     call.transactActions = [
@@ -120,7 +120,17 @@ export function describeCall(
   return call;
 }
 
-type MiddlewareClient = { middlewareStack: { add: (mw: any, opts: any) => void } };
+/** What the recording reads of a call: the command's input, and its name from the context. */
+type Handler = (args: { input: object }) => Promise<unknown>;
+/** Any SDK v3 client (its middleware stack, as far as the recording adds to it). */
+type MiddlewareClient = {
+  middlewareStack: {
+    add(
+      mw: (next: Handler, context: { commandName?: string }) => Handler,
+      opts: { step: 'initialize'; name: string },
+    ): void;
+  };
+};
 
 /** The folder calls are written to (KLACHTFLOW_AWS_CALLS), if any. */
 function sinkDir(): string | undefined {
@@ -135,11 +145,16 @@ export function recordAwsCalls(client: MiddlewareClient, service: AwsCall['servi
   if (!dir) return;
   readFunctionNames();
   client.middlewareStack.add(
-    (next: any, context: any) => async (args: any) => {
+    (next, context) => async (args) => {
       const fn = current.getStore();
       // Calls outside any function (a test driving the procedure directly) are no function's.
       if (fn) {
-        const call = describeCall(fn, service, String(context.commandName ?? ''), args.input ?? {});
+        const call = describeCall(
+          fn,
+          service,
+          String(context.commandName ?? ''),
+          (args.input ?? {}) as Record<string, unknown>,
+        );
         const line = JSON.stringify(call);
         if (!seen.has(line)) {
           seen.add(line);

@@ -330,7 +330,7 @@ export class LocalStepFunctions {
     const machine = this.machines.get(p.stateMachineArn);
     if (!machine) throw new AwsError('StateMachineDoesNotExist', `State machine ${p.stateMachineArn} does not exist`);
     const name = p.name ?? randomUUID();
-    const executionArn = p.stateMachineArn.replace(':stateMachine:', ':execution:') + `:${name}`;
+    const executionArn = `${p.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
     let input: unknown;
     try {
       input = JSON.parse(p.input ?? '{}');
@@ -607,7 +607,7 @@ export class LocalStepFunctions {
   /** Runs from the execution's resume point to its next pause or its end. */
   private async runSegment(arn: string): Promise<void> {
     const rec = this.executions.get(arn);
-    if (!rec || rec.status !== 'RUNNING' || rec.pause?.kind !== 'run') return;
+    if (rec?.status !== 'RUNNING' || rec.pause?.kind !== 'run') return;
     const machine = this.machines.get(rec.stateMachineArn);
     if (!machine) throw new Error(`No state machine ${rec.stateMachineArn}`);
     const { startAt, input, inject } = rec.pause;

@@ -82,14 +82,14 @@ describe('aws permissions: every recorded call is allowed by its function’s ro
       await simulate(
         stack,
         'beginStep',
-        stack.requestsOf({ fn: 'beginStep', service: 'sfn', command: 'StartExecution' })[0]!,
+        stack.requestsOf({ fn: 'beginStep', service: 'sfn', command: 'StartExecution' })[0] as IamRequest,
       ),
     ).toBe('ImplicitlyDenied');
     // SES's S3 action writes raw mail, never the function that reads it; the API erases nothing.
     const inbound = stack.requestsOf({ fn: 'inboundMail', service: 's3', command: 'PutObject', prefix: 'inbound/' })[0];
-    expect(await simulate(stack, 'inboundMail', inbound!)).toBe('ImplicitlyDenied');
+    expect(await simulate(stack, 'inboundMail', inbound as IamRequest)).toBe('ImplicitlyDenied');
     const erase = stack.requestsOf({ fn: 'api', service: 's3', command: 'DeleteObject', prefix: 'attachments/' })[0];
-    expect(await simulate(stack, 'api', erase!)).toBe('ImplicitlyDenied');
+    expect(await simulate(stack, 'api', erase as IamRequest)).toBe('ImplicitlyDenied');
     // The recovery writes the erasures' marks and nothing else: a dossier's item is out of reach.
     const [mark] = stack.requestsOf({
       fn: 'recoverIntake',

@@ -11,7 +11,7 @@ import { fixedMonthlyCost } from '../bench/cost.js';
 import { TTL_ATTRIBUTE, tableDefinition } from '../lambdas/adapters/dynamodb-store.js';
 import { SIGN_IN_PATHS } from '../lambdas/web/sign-in.js';
 import { appRoutes } from '../lib/complaints-api.js';
-import { DeployConfigError, exampleDeployConfig, parseDeployConfig } from '../lib/config.js';
+import { DeployConfigError, parseDeployConfig } from '../lib/config.js';
 import { HANDLERS, TASK_FUNCTIONS } from '../lib/handlers.js';
 import { KlachtflowStack } from '../lib/klachtflow-stack.js';
 import { resolveRegulation } from '../lib/regulation-source.js';

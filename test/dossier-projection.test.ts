@@ -40,7 +40,6 @@ describe('dossier: projection equals derivation', () => {
     await rt.call('POST', `/complaints/${s.id}/withdraw`, { token: s.token, body: { reason: 'Het is goed zo.' } });
     await rt.advance('PT0S');
 
-    // biome-ignore lint/suspicious/noExplicitAny: the test reads the procedure's own store
     const store = (rt.procedure as any).deps.store as DynamoDossierStore;
     const events = await store.events(s.id);
     expect(events.length).toBeGreaterThan(20);

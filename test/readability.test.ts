@@ -165,7 +165,6 @@ function pages(reg: Regulation): { what: string; html: string }[] {
   const path = '/klacht/01test/token';
   const page = (what: string, component: unknown, props: object) => ({
     what,
-    // biome-ignore lint/suspicious/noExplicitAny: a page component and its props, rendered as the app does
     html: String(jsx(component as any, props as any)),
   });
   return [

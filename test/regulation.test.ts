@@ -12,8 +12,7 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'kf-regulation-'));
 });
 
-/** The example regulation as plain data, to break in one place per test. */
-// biome-ignore lint/suspicious/noExplicitAny: the fixture is untyped on purpose, tests break it freely
+/** The example regulation as plain data, untyped on purpose: to break in one place per test. */
 function example(): any {
   return parseYaml(readFileSync(EXAMPLE, 'utf8'));
 }

@@ -1244,8 +1244,8 @@ const ERRORS: Record<number, string> = {
   409: 'Dat kon niet meer: het dossier is intussen verder gegaan. Bekijk de stand hieronder.',
 };
 
-// biome-ignore lint/suspicious/noExplicitAny: any Hono app (plain or OpenAPI) can carry the pages
 export function registerOfficerPages(
+  // biome-ignore lint/suspicious/noExplicitAny: any Hono app (plain or OpenAPI) can carry the pages
   app: Hono<any, any, any>,
   deps: {
     reg: Regulation;

@@ -745,8 +745,8 @@ function isCalendarDate(s: string | undefined): boolean {
   return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: any Hono app (plain or OpenAPI) can carry the pages
 export function registerComplainantPages(
+  // biome-ignore lint/suspicious/noExplicitAny: any Hono app (plain or OpenAPI) can carry the pages
   app: Hono<any, any, any>,
   deps: {
     reg: Regulation;

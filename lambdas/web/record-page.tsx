@@ -279,8 +279,8 @@ function nowValues(now: Date): Values {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-// biome-ignore lint/suspicious/noExplicitAny: any Hono app (plain or OpenAPI) can carry the pages
 export function registerRecordPage(
+  // biome-ignore lint/suspicious/noExplicitAny: any Hono app (plain or OpenAPI) can carry the pages
   app: Hono<any, any, any>,
   deps: {
     reg: Regulation;
@@ -409,8 +409,8 @@ function PrintedLetter(props: {
   );
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: any Hono app (plain or OpenAPI) can carry the pages
 export function registerPrintPage(
+  // biome-ignore lint/suspicious/noExplicitAny: any Hono app (plain or OpenAPI) can carry the pages
   app: Hono<any, any, any>,
   deps: { reg: Regulation; call: (c: Context, path: string, init?: RequestInit) => Promise<Response> },
 ) {
