@@ -40,7 +40,7 @@ import { asFunction, asFunctionHandler, recordAwsCalls } from './aws-calls.js';
 import { createAwsEndpoint } from './aws-endpoint.js';
 import { Background } from './background.js';
 import { type ClockMode, RuntimeClock } from './clock.js';
-import { LOCAL_SDK_AUTH, localDynamoDbClient, startDynalite, withoutSdkLogLine } from './dynamodb.js';
+import { LOCAL_SDK_AUTH, localDynamoDbClient, startDynalite, withoutSdkLogLine, withoutUserAgent } from './dynamodb.js';
 import { FileAttachmentStore } from './file-attachments.js';
 import { inProcessScheduler, inProcessSes, inProcessStepFunctions } from './in-process-aws.js';
 import { IntakePriority } from './intake-priority.js';
@@ -295,7 +295,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     : new SchedulerClient({ region: REGION, endpoint: awsEndpoint, ...LOCAL_SDK_AUTH });
   const sfnClient = awsInProcess
     ? (inProcessStepFunctions(stepFunctions) as unknown as SFNClient)
-    : withoutSdkLogLine(new SFNClient({ region: REGION, endpoint: awsEndpoint, ...LOCAL_SDK_AUTH }));
+    : withoutUserAgent(withoutSdkLogLine(new SFNClient({ region: REGION, endpoint: awsEndpoint, ...LOCAL_SDK_AUTH })));
   recordAwsCalls(sesClient, 'ses');
   recordAwsCalls(schedulerClient, 'scheduler');
   recordAwsCalls(sfnClient, 'sfn');
