@@ -10,7 +10,7 @@
  * dossiers come out whole.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mailsOf, submit, walk } from './support/ladder.js';
+import { mailsOf, ONS_OFFICER_WITHOUT_SOLUTION, submit, walk } from './support/ladder.js';
 import { type TestRuntime, testRuntime } from './support/runtime.js';
 
 let rt: TestRuntime;
@@ -30,12 +30,7 @@ describe('a lost race pauses through the runtime', () => {
     const done = await Promise.all(
       Array.from({ length: 8 }, async () => {
         const s = await submit(rt);
-        const d = await walk(rt, s.id, [
-          ['admissibility', 'admissible'],
-          ['preliminary-investigation', 'done'],
-          ['conversation', 'not-resolved'],
-          ['findings', 'sent'],
-        ]);
+        const d = await walk(rt, s.id, ONS_OFFICER_WITHOUT_SOLUTION());
         return { s, d };
       }),
     );
