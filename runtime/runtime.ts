@@ -118,6 +118,12 @@ export interface RuntimeOptions {
    * ASL's intervals in real time, as `npm start` runs. The tests' runtimes set 0.
    */
   retryIntervalMs?: number;
+  /**
+   * How a writer that lost a race to the same dossier waits before deciding again
+   * (lambdas/domain/procedure/types.ts ProcedureDeps.pause). Absent: the jitter in wall time, as in
+   * AWS. The simulation lets the other writers go first instead.
+   */
+  pauseOnClash?: (ms: number) => Promise<void>;
   /** Print the ready message (the CLI does; tests do not need it). */
   log?: (line: string) => void;
 }
@@ -338,6 +344,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     }),
     workflow: new StepFunctionsWorkflow(sfnClient, stateMachineArn),
     clock,
+    ...(opts.pauseOnClash ? { pause: opts.pauseOnClash } : {}),
     observer: {
       deadlineBreached: (b) => {
         breaches.push(b);

@@ -8,6 +8,7 @@ import type { Context, Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { Regulation } from '../../statemachines/model.js';
 import { dayOf, FIELD_NAMES_NL } from '../domain/letters.js';
+import type { HeldMail } from '../domain/ports.js';
 import { Layout, Notice } from './layout.js';
 import { formOf, html } from './pages.js';
 
@@ -33,7 +34,10 @@ const field = (id: string, label: string, opts: { type?: string; hint?: string }
   </div>
 );
 
-function HeldItem(props: { m: any }) {
+/** A held mail as the API gives it to officers (lambdas/inbound-routes.ts, heldJson): the reasons in words too. */
+type HeldJson = HeldMail & { reasonsText: string[] };
+
+function HeldItem(props: { m: HeldJson }) {
   const { m } = props;
   const p = (name: string) => `h${m.id}__${name}`;
   return (
@@ -55,7 +59,7 @@ function HeldItem(props: { m: any }) {
       {m.text ? <pre class="kf-pre">{m.text.slice(0, 3000)}</pre> : null}
       {m.attachments.length ? (
         <p class="utrecht-paragraph">
-          Bijlagen: {m.attachments.map((a: any) => `${a.filename} (${Math.ceil(a.size / 1024)} kB)`).join(', ')}
+          Bijlagen: {m.attachments.map((a) => `${a.filename} (${Math.ceil(a.size / 1024)} kB)`).join(', ')}
         </p>
       ) : null}
       <details>
@@ -100,7 +104,7 @@ function HeldItem(props: { m: any }) {
   );
 }
 
-function Postvak(props: { reg: Regulation; items: any[]; message?: string; error?: string }) {
+function Postvak(props: { reg: Regulation; items: HeldJson[]; message?: string; error?: string }) {
   return (
     <Layout reg={props.reg} title="Postvak" error={!!props.error} officer>
       <p class="utrecht-paragraph">
@@ -187,7 +191,7 @@ export function registerPostvakPages(
   const page = async (c: Context, message?: string, error?: string, status: 200 | 409 | 422 = 200) => {
     const res = await api.request('/inbound-mail?status=held', { headers: auth(c) });
     if (res.status === 401) return c.redirect('/medewerkers', 303);
-    const items = res.status === 200 ? ((await res.json()) as { items: any[] }).items : [];
+    const items = res.status === 200 ? ((await res.json()) as { items: HeldJson[] }).items : [];
     const off = res.status === 404 ? 'Klachten per e-mail staan voor deze organisatie niet aan.' : undefined;
     return html(c, <Postvak reg={reg} items={items} message={message ?? off} error={error} />, status);
   };

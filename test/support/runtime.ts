@@ -42,6 +42,7 @@ export async function testRuntime(
     | 'recentDossiers'
     | 'trustCommittedAsl'
     | 'retryIntervalMs'
+    | 'pauseOnClash'
   > = {},
 ): Promise<TestRuntime> {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), `kf-${regulation.replace(/[^a-z0-9-]/gi, '_').slice(-40)}-`));

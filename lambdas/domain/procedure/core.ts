@@ -65,6 +65,11 @@ const MINTED_KEPT = 1024;
 export class Core {
   constructor(readonly deps: ProcedureDeps) {}
 
+  /** The pause after a lost race (ProcedureDeps.pause), on the wall clock unless the runtime says otherwise. */
+  private pause(ms: number): Promise<void> {
+    return this.deps.pause ? this.deps.pause(ms) : new Promise((r) => setTimeout(r, ms));
+  }
+
   /** Page link tokens granted with a decision this process appended, by dossier and letter, until sent (grantLinks). */
   private readonly minted = new Map<string, string>();
 
@@ -131,7 +136,7 @@ export class Core {
         // at once on a fresh read (#19: these pauses were most of a simulated year's idle time).
         if (e instanceof ConflictError && attempt < 30) {
           stale = view;
-          if (!onKnown) await new Promise((r) => setTimeout(r, Math.random() * 5 * Math.min(attempt + 1, 8)));
+          if (!onKnown) await this.pause(Math.random() * 5 * Math.min(attempt + 1, 8));
           continue;
         }
         throw e;
@@ -310,7 +315,7 @@ export class Core {
         // As in `mutate`: only a clash on a view just read is met with a pause.
         if (e instanceof ConflictError && attempt < 50) {
           stale = view;
-          if (!onKnown) await new Promise((r) => setTimeout(r, 2 + Math.random() * 10));
+          if (!onKnown) await this.pause(2 + Math.random() * 10);
           continue;
         }
         throw e;

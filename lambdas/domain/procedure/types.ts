@@ -15,6 +15,13 @@ export interface ProcedureDeps {
   reminders: Reminders;
   workflow: Workflow;
   clock: Clock;
+  /**
+   * How a writer that lost a race waits before it decides again: a little jitter, so that many
+   * writers at once do not keep colliding. Absent: that many milliseconds of wall time (AWS,
+   * `npm start`). The simulation, whose writers take turns in one thread on a manual clock, only
+   * lets the others go first: its wall-time pauses were most of a simulated year's idle time (#19).
+   */
+  pause?: (ms: number) => Promise<void>;
   urls: { status(id: string, token: string): string; dossier(id: string): string };
   /** Told when a deadline is breached (in AWS: the metric the breach alarm watches). */
   observer?: {
