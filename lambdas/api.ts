@@ -39,7 +39,7 @@ import { mayResend, resendLetter } from './domain/procedure/resend.js';
 import { firstStillDay, resumesWhen } from './domain/procedure/suspension.js';
 import { type Caller, Procedure } from './domain/procedure.js';
 import { buildReport, reportCsv, reportHtml } from './domain/report.js';
-import { LONE_SURROGATE_MESSAGE, MAX_STORY, normalizeJson } from './domain/text.js';
+import { escapeHtml, LONE_SURROGATE_MESSAGE, MAX_STORY, normalizeJson } from './domain/text.js';
 import { DEADLINE_STATUS_NL, stepEndedLine, timeline } from './domain/timeline.js';
 import { registerInboundRoutes } from './inbound-routes.js';
 import { recordKey, seal, unseal } from './sealed.js';
@@ -1334,11 +1334,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
     };
     if (format !== 'html') return c.json(doc, 200);
     documentPolicy(c);
-    const esc = (s: string) =>
-      s.replace(
-        /[&<>"']/g,
-        (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] ?? ch,
-      );
+    const esc = escapeHtml;
     const title = `Dossier ${view.reference} - ${reg.organisation.name}`;
     return c.html(
       `<!doctype html><html lang="nl"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${esc(title)}</title></head><body style="font-family: sans-serif; max-width: 48rem; margin: 1rem auto; padding: 0 1rem; line-height: 1.5">` +

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   ConditionalCheckFailedException,
-  DynamoDBClient,
+  type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
@@ -21,6 +21,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tableDefinition } from '../lambdas/adapters/dynamodb-store.js';
 import { LOCAL_SIGNER, localDynamoDbClient, startDynalite } from '../runtime/dynamodb.js';
+import { plainSdkClient } from './support/dynalite.js';
 import { createActiveTable } from './support/tables.js';
 
 let dir: string;
@@ -149,11 +150,7 @@ async function storeOperations(client: DynamoDBClient, table: string) {
 describe('local signer: the runtime reaches dynalite without computing SigV4', () => {
   it('answers every store operation as through the SDK signer, and computes no signature', async () => {
     const local = localDynamoDbClient(db.endpoint);
-    const sigv4 = new DynamoDBClient({
-      region: 'eu-west-1',
-      endpoint: db.endpoint,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
+    const sigv4 = plainSdkClient(db.endpoint);
     const headers = recordHeaders(local);
     const signed = recordHeaders(sigv4);
     try {
@@ -187,11 +184,7 @@ describe('local signer: the runtime reaches dynalite without computing SigV4', (
     // 1 % of the intake's CPU, #19). Every other header and every body stays the SDK's: the
     // target, the content type and length, the host, the retry and invocation headers.
     const local = localDynamoDbClient(db.endpoint);
-    const sdk = new DynamoDBClient({
-      region: 'eu-west-1',
-      endpoint: db.endpoint,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
+    const sdk = plainSdkClient(db.endpoint);
     const fromLocal = recordRequests(local);
     const fromSdk = recordRequests(sdk);
     try {
@@ -224,10 +217,7 @@ describe('local signer: the runtime reaches dynalite without computing SigV4', (
 
   it('is refused by dynalite when it leaves out a part of SigV4 (the judge is live)', async () => {
     // A signer that forgets the date, as a broken LOCAL_SIGNER would.
-    const broken = new DynamoDBClient({
-      region: 'eu-west-1',
-      endpoint: db.endpoint,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    const broken = plainSdkClient(db.endpoint, {
       maxAttempts: 1,
       signer: {
         sign: async (request, options) => {

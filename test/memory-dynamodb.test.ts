@@ -9,10 +9,7 @@
  * on each index with key conditions, filters, Limit, both directions and paging, over keys with
  * astral and private-use characters (UTF-8 order is not JavaScript's order).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   DynamoDBDocumentClient,
@@ -24,36 +21,25 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoDossierStore, ensureTable, tableDefinition } from '../lambdas/adapters/dynamodb-store.js';
+import { DynamoDossierStore, tableDefinition } from '../lambdas/adapters/dynamodb-store.js';
 import type { DossierEvent, EventBody } from '../lambdas/domain/dossier.js';
-import { startDynalite } from '../runtime/dynamodb.js';
 import { followedPlans, MemoryDynamoDb } from '../runtime/memory-dynamodb.js';
+import { dynaliteWithTable } from './support/dynalite.js';
 
 const TABLE = 'klachtflow-dossiers';
-let dir: string;
-let dynalite: Awaited<ReturnType<typeof startDynalite>>;
+let dynalite: Awaited<ReturnType<typeof dynaliteWithTable>>;
 let client: DynamoDBClient;
 let doc: DynamoDBDocumentClient;
 let memory: MemoryDynamoDb;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'kf-memdb-'));
-  dynalite = await startDynalite(join(dir, 'db'));
-  client = new DynamoDBClient({
-    region: 'eu-west-1',
-    endpoint: dynalite.endpoint,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  await ensureTable(client, TABLE);
+  dynalite = await dynaliteWithTable('kf-memdb-', TABLE);
+  client = dynalite.client;
   doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   memory = new MemoryDynamoDb();
   memory.createTable(tableDefinition(TABLE));
 });
-afterAll(async () => {
-  client?.destroy();
-  await dynalite?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(async () => dynalite?.close());
 
 type Command = PutCommand | GetCommand | UpdateCommand | DeleteCommand | QueryCommand;
 

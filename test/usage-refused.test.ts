@@ -10,39 +10,25 @@
  * Lambdas: one wins, the other loses its race and reads what it missed) count the same requests,
  * failures and write units on both.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoDossierStore, ensureTable, tableDefinition } from '../lambdas/adapters/dynamodb-store.js';
+import { DynamoDossierStore, tableDefinition } from '../lambdas/adapters/dynamodb-store.js';
 import { ConflictError } from '../lambdas/domain/errors.js';
-import { startDynalite } from '../runtime/dynamodb.js';
 import { MemoryDynamoDb } from '../runtime/memory-dynamodb.js';
 import { Usage } from '../runtime/usage.js';
+import { dynaliteWithTable } from './support/dynalite.js';
 import { receivedEvent } from './support/events.js';
 
 const TABLE = 'klachtflow-dossiers';
 const AT = '2026-09-03T09:00:00Z';
-let dir: string;
-let dynalite: Awaited<ReturnType<typeof startDynalite>>;
+let dynalite: Awaited<ReturnType<typeof dynaliteWithTable>>;
 let client: DynamoDBClient;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'kf-refused-'));
-  dynalite = await startDynalite(join(dir, 'db'));
-  client = new DynamoDBClient({
-    region: 'eu-west-1',
-    endpoint: dynalite.endpoint,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  await ensureTable(client, TABLE);
+  dynalite = await dynaliteWithTable('kf-refused-', TABLE);
+  client = dynalite.client;
 });
-afterAll(async () => {
-  client?.destroy();
-  await dynalite?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(async () => dynalite?.close());
 
 /** Two writers on one dossier: both append on version 1, the loser reads what it missed and appends again. */
 async function collide(a: DynamoDossierStore, b: DynamoDossierStore, id: string) {

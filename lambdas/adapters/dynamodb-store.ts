@@ -804,45 +804,42 @@ export class DynamoDossierStore implements HeldMailStore {
     const item = viewItem(view);
     // The intake limits count in this same write (#19): a limit reached refuses the dossier too.
     const limitItems = (also.limits?.checks ?? []).map((c) => this.limitUpdate(c, also.limits?.now ?? new Date()));
-    const firstLimit = done ? 4 : 3;
+    const records = [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: commit,
+          ConditionExpression: 'attribute_not_exists(sk)',
+        },
+      },
+      { Put: { TableName: this.tableName, Item: item } },
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: { pk: `REF#${also.regulationId}#${also.reference}`, sk: 'REF', id },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      ...(done
+        ? [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: { pk: `IDEMPOTENCY#${done.key}`, sk: 'IDEMPOTENCY' },
+                UpdateExpression: 'SET #s = :done, #r = :r',
+                // Still this request's: a key released or finished meanwhile is not overwritten.
+                ConditionExpression: '#s = :pending',
+                ExpressionAttributeNames: { '#s': 'status', '#r': 'response' },
+                ExpressionAttributeValues: { ':done': 'done', ':r': done.response, ':pending': 'pending' },
+              },
+            },
+          ]
+        : []),
+    ];
+    // The limits stand after the records, so a cancellation at or past this position is a limit's.
+    const firstLimit = records.length;
     try {
-      await this.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: commit,
-                ConditionExpression: 'attribute_not_exists(sk)',
-              },
-            },
-            { Put: { TableName: this.tableName, Item: item } },
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: { pk: `REF#${also.regulationId}#${also.reference}`, sk: 'REF', id },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-            ...(done
-              ? [
-                  {
-                    Update: {
-                      TableName: this.tableName,
-                      Key: { pk: `IDEMPOTENCY#${done.key}`, sk: 'IDEMPOTENCY' },
-                      UpdateExpression: 'SET #s = :done, #r = :r',
-                      // Still this request's: a key released or finished meanwhile is not overwritten.
-                      ConditionExpression: '#s = :pending',
-                      ExpressionAttributeNames: { '#s': 'status', '#r': 'response' },
-                      ExpressionAttributeValues: { ':done': 'done', ':r': done.response, ':pending': 'pending' },
-                    },
-                  },
-                ]
-              : []),
-            ...limitItems,
-          ],
-        }),
-      );
+      await this.doc.send(new TransactWriteCommand({ TransactItems: [...records, ...limitItems] }));
     } catch (e) {
       const failed = cancelledAt(e);
       const reached = failed?.find((i) => i >= firstLimit);
@@ -1150,29 +1147,10 @@ export class DynamoDossierStore implements HeldMailStore {
   }
 
   /**
-   * Several limits at once in one round trip (a complaint: per caller and per e-mail address):
-   * each counts one attempt in its window unless it reached its limit, and either all count or
-   * none does. Answers the position of the first limit reached, or -1 when all are within.
-   * Unlike `withinLimit`, a refused attempt is not counted: a caller stopped at the limit stays
-   * stopped for the rest of the window all the same.
+   * One limit's count of one attempt in its window, refused at the limit: in the write that stores
+   * a complaint (create, NewDossierRecords.limits). Unlike `withinLimit`, a refused attempt is not
+   * counted: a caller stopped at the limit stays stopped for the rest of the window all the same.
    */
-  async withinLimits(checks: { key: string; windowSeconds: number; limit: number }[], now: Date): Promise<number> {
-    if (checks.length === 0) return -1;
-    try {
-      await this.doc.send(
-        new TransactWriteCommand({
-          TransactItems: checks.map((c) => this.limitUpdate(c, now)),
-        }),
-      );
-      return -1;
-    } catch (e) {
-      const failed = cancelledAt(e);
-      if (failed?.length) return failed[0] as number;
-      throw e;
-    }
-  }
-
-  /** One limit's count of one attempt in its window, refused at the limit (withinLimits, create). */
   private limitUpdate({ key, windowSeconds, limit }: LimitCheck, now: Date) {
     const window = Math.floor(now.getTime() / 1000 / windowSeconds);
     return {

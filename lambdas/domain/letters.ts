@@ -18,7 +18,7 @@ import { computeDeadline, formatDutchDate, localDate } from './calendar/deadline
 import { describeTerm, parseTerm } from './calendar/term.js';
 import type { DossierView } from './dossier.js';
 import { deadlineFor } from './procedure/deadlines.js';
-import { truncateText, withoutBidiOverrides } from './text.js';
+import { escapeHtml, truncateText, withoutBidiOverrides } from './text.js';
 
 export interface Letter {
   kind: string;
@@ -136,13 +136,6 @@ export const FIELD_NAMES_NL: Record<string, string> = {
   incidentDate: 'wanneer het gebeurde',
   respondent: 'over wie uw klacht gaat',
 };
-
-function escapeHtml(s: string): string {
-  return s.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
-  );
-}
 
 /**
  * A title as a sentence: a full stop unless it already ends one ("Is de klacht ontvankelijk?"

@@ -77,7 +77,7 @@ export interface NewDossierRecords {
   /** For a request with an Idempotency-Key: the key and the answer derived from the new view. */
   idempotency?: (view: DossierView) => { key: string; response: unknown };
   /**
-   * Limits the complaint counts against (as `withinLimits`), in the same write: all count and the
+   * Limits the complaint counts against, in the same write: all count and the
    * dossier is stored, or a limit reached refuses the whole (LimitReachedError) and none counts.
    */
   limits?: { checks: LimitCheck[]; now: Date };
@@ -165,8 +165,6 @@ export interface DossierStore {
   releaseIdempotent(key: string): Promise<void>;
   /** Counts an attempt in a fixed window; false once more than `limit` were counted in it. */
   withinLimit(key: string, now: Date, windowSeconds: number, limit: number): Promise<boolean>;
-  /** Several limits in one write, all counted or none: the position of the first one reached, or -1. */
-  withinLimits(checks: { key: string; windowSeconds: number; limit: number }[], now: Date): Promise<number>;
 }
 
 /** What klachtflow knows of a stored file (an attachment of an e-mail, or a raw message kept). */

@@ -130,3 +130,11 @@ const BIDI_OVERRIDES = /[\u202A-\u202E\u2066-\u2069]/g;
 export function withoutBidiOverrides(text: string): string {
   return text.replace(BIDI_OVERRIDES, '');
 }
+
+/** Text as HTML text or an attribute's value: the five characters HTML gives meaning escaped, as hono/jsx escapes them. */
+export function escapeHtml(s: string): string {
+  return s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
+}

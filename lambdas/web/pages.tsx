@@ -23,7 +23,7 @@ import {
   sentence,
   wayOnLines,
 } from '../domain/letters.js';
-import { MAX_STORY, withoutBidiOverrides } from '../domain/text.js';
+import { escapeHtml, MAX_STORY, withoutBidiOverrides } from '../domain/text.js';
 import { RESULT_NL } from '../domain/timeline.js';
 import { csrfTokenOf, withCsrfFields } from './guard.js';
 import { Layout, Notice, Ref, withRefs } from './layout.js';
@@ -64,9 +64,7 @@ function ownWords(k: any, values: Values = {}): string[] {
 export function addressedPage(reg: Regulation, page: unknown, verbatim: readonly string[] = []): string {
   const rendered = String(page);
   if (reg.address !== 'je') return rendered;
-  const esc = (v: string) =>
-    v.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] ?? ch);
-  const own = verbatim.flatMap((v) => [v, esc(v)]);
+  const own = verbatim.flatMap((v) => [v, escapeHtml(v)]);
   const say = (t: string) => addressed(reg.address, t, own);
   return rendered.replace(
     /(<(script|style|textarea)\b[^>]*>[\s\S]*?<\/\2>|<p\b[^>]*\bkf-pre\b[^>]*>[\s\S]*?<\/p>)|(<[^>]*>)|([^<]+)/g,
