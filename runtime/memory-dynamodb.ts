@@ -919,6 +919,8 @@ const COMMANDS: [new (input: any) => { input: any }, Action, string][] = [
   [QueryCommand, 'query', 'QueryCommand'],
   [TransactWriteCommand, 'transactWriteItems', 'TransactWriteItemsCommand'],
 ];
+/** The same by the operation's name, as the dossier store's own commands carry it (`kind`). */
+const BY_KIND = new Map(COMMANDS.map((c) => [c[2].replace(/Command$/, ''), c]));
 
 /** The marshalling lib-dynamodb does (DynamoDossierStore's document client: removeUndefinedValues). */
 const MARSHALL = { removeUndefinedValues: true } as const;
@@ -1489,9 +1491,14 @@ export class MemoryDynamoDb {
     return {};
   }
 
-  /** A document client's command (what DynamoDBDocumentClient.send takes), answered in memory. */
-  async send(command: { input: any }): Promise<any> {
-    const known = COMMANDS.find(([cls]) => command instanceof cls);
+  /**
+   * A document client's command (what DynamoDBDocumentClient.send takes, or the dossier store's
+   * own command of lambdas/adapters/document-commands.ts, by its `kind`), answered in memory.
+   */
+  async send(command: { input: any; kind?: string }): Promise<any> {
+    const known =
+      (command.kind !== undefined ? BY_KIND.get(command.kind) : undefined) ??
+      COMMANDS.find(([cls]) => command instanceof cls);
     if (!known) throw new Error(`The memory store does not answer ${command.constructor.name}`);
     const [, action, commandName] = known;
     const input = command.input;
