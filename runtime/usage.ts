@@ -284,9 +284,7 @@ export class Usage {
 
   /** Counts the requests of the in-memory DynamoDB (the simulation's store) as meterDynamoDb counts the SDK's. */
   meterMemoryDynamoDb(db: {
-    observe(
-      o: (commandName: string, input: any, output: any, readBytes?: number, writeBytes?: number) => void,
-    ): void;
+    observe(o: (commandName: string, input: any, output: any, readBytes?: number, writeBytes?: number) => void): void;
     observeRefusals(o: (commandName: string, input: any, error: Error, writeBytes?: number) => void): void;
   }): void {
     if (!this.enabled) return;
