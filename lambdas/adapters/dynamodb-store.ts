@@ -17,20 +17,21 @@ import {
   type DynamoDBClient,
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
-import {
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  type QueryCommandInput,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { monotonicFactory } from 'ulid';
 import { advance, type DossierEvent, type DossierView, deriveView, type EventBody } from '../domain/dossier.js';
 import { ConflictError, LimitReachedError } from '../domain/errors.js';
 import { pooledRandom } from '../domain/pooled-random.js';
 import type { HeldMail, HeldMailStore, ImprovementRow, LimitCheck, NewDossierRecords } from '../domain/ports.js';
+import {
+  type DocumentCommandSender,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  sdkSender,
+  TransactWriteCommand,
+  UpdateCommand,
+} from './document-commands.js';
 
 export const INDEXES = {
   /** Open dossiers of a regulation by nearest deadline. */
@@ -270,7 +271,8 @@ interface Recent {
 
 /**
  * Something that answers the document client's commands without the SDK: the simulation's
- * in-memory DynamoDB (runtime/memory-dynamodb.ts), held to dynalite's answers by a test.
+ * in-memory DynamoDB (runtime/memory-dynamodb.ts), held to dynalite's answers by a test. It is
+ * given the store's own commands (document-commands.ts: the input, without lib-dynamodb's).
  */
 export interface DocumentSender {
   send(command: PutCommand | GetCommand | QueryCommand | UpdateCommand | TransactWriteCommand): Promise<unknown>;
@@ -335,7 +337,7 @@ export function viewItem(view: DossierView): ViewItem {
 }
 
 export class DynamoDossierStore implements HeldMailStore {
-  private readonly doc: DynamoDBDocumentClient;
+  private readonly doc: DocumentCommandSender;
 
   /**
    * Open dossiers this store read or wrote lately, the least recent first. A dossier's commits are
@@ -385,9 +387,9 @@ export class DynamoDossierStore implements HeldMailStore {
   ) {
     this.doc =
       'middlewareStack' in client
-        ? DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } })
+        ? sdkSender(DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }))
         : // Answers the same commands with the same output shapes (see DocumentSender).
-          (client as unknown as DynamoDBDocumentClient);
+          (client as unknown as DocumentCommandSender);
   }
 
   /**
