@@ -10,7 +10,7 @@
  *   npm run bench -- --json           # one JSON object
  *   npm run bench -- --requests 400   # intake requests per concurrency level (default 100)
  *   npm run bench -- --only intake    # one part: intake, startup, bundles or year
- *   npm run bench -- --rounds 5       # intake and raw PutItem at 16 clients alternated 3 times (default 5)
+ *   npm run bench -- --rounds 3       # intake and raw PutItem at 16 clients alternated 3 times (default 5)
  *   npm run bench -- --sim 1000,3000,10000 # simulated years side by side (default 300,1000)
  *   npm run bench -- --heap 200,2000  # complaints to closure per heap probe in memory (default)
  *   npm run bench -- --heap-dynalite 50,200 # the same on dynalite, as npm start runs it (default)
