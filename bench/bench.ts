@@ -100,20 +100,29 @@ async function load(n: number, concurrency: number, one: (i: number) => Promise<
 /** The acknowledgement's subject (ons-welzijn): the first letter of every complaint's ladder. */
 const ACKNOWLEDGEMENT = /\] Wij hebben uw klacht ontvangen$/;
 
-async function intake(concurrency: number) {
+/**
+ * Intake at `concurrency` clients on a fresh runtime: the answers' rate, latency and this process's
+ * CPU per answer, then the time and CPU until every acknowledgement is in the mailbox. The clients
+ * run in this process (`in-process`, as the bench always measured them) or in a process of their
+ * own (`apart`, bench/intake-client.mjs), where their HTTP client's work is no longer counted as
+ * the runtime's (in use it runs in the complainants' browsers).
+ */
+async function intake(concurrency: number, clients: 'in-process' | 'apart' = 'in-process') {
   // Intake is measured, not the limit per caller (all clients are 127.0.0.1): testRuntime sets none
   // (the limits' items are written all the same). Durable as `npm start` is: the tests' runtimes
   // skip the flushes, which an organisation's runtime makes.
   const rt = await testRuntime('ons-welzijn', undefined, undefined, { durable: true });
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  const apart = clients === 'apart' ? await clientsApart(rt.url, concurrency) : undefined;
   try {
     // Warm up: the first requests compile and connect.
     for (let i = 0; i < 5; i++) await post(rt.url, agent);
+    await apart?.ready;
     await rt.stepFunctions.idle();
     const acknowledgements = () => rt.mailbox.all().filter((m) => ACKNOWLEDGEMENT.test(m.subject)).length;
     const before = acknowledgements();
     const cpu0 = process.cpuUsage();
-    const r = await load(requests, concurrency, async () => post(rt.url, agent));
+    const r = apart ? await apart.run() : await load(requests, concurrency, async () => post(rt.url, agent));
     // Ladders that ran while complaints were still being answered (IntakePriority lets them when
     // no complaint is in flight, or after its longest wait): their CPU is in the answers' figure.
     const acknowledgedWhileAnswering = acknowledgements() - before;
@@ -127,6 +136,7 @@ async function intake(concurrency: number) {
     const { startedAt: _, ...answers } = r;
     return {
       ...answers,
+      clients,
       acknowledgedWhileAnswering,
       toAcknowledgement: {
         perSecond: round(requests / seconds),
@@ -135,10 +145,67 @@ async function intake(concurrency: number) {
       },
     };
   } finally {
+    apart?.child.kill();
     agent.destroy();
     await rt.stop();
     rmSync(rt.dataDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The complainants in a child process (bench/intake-client.mjs): `ready` once its sockets are
+ * open; `run()` sends `requests` complaints and gives load()'s figures, with this process's CPU
+ * (the runtime's alone) per answer and the client's own beside.
+ */
+async function clientsApart(url: string, concurrency: number) {
+  const child = spawn(
+    process.execPath,
+    [join(import.meta.dirname, 'intake-client.mjs'), url, String(requests), String(concurrency), BODY],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
+  const lines: string[] = [];
+  const waiting: ((line: string) => void)[] = [];
+  let buffered = '';
+  child.stdout.on('data', (d) => {
+    buffered += d;
+    for (let i = buffered.indexOf('\n'); i >= 0; i = buffered.indexOf('\n')) {
+      const line = buffered.slice(0, i);
+      buffered = buffered.slice(i + 1);
+      const w = waiting.shift();
+      if (w) w(line);
+      else lines.push(line);
+    }
+  });
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) => reject(new Error(`the intake client exited (${code})`))),
+  );
+  exited.catch(() => undefined);
+  const nextLine = () =>
+    Promise.race([
+      lines.length ? Promise.resolve(lines.shift() as string) : new Promise<string>((r) => waiting.push(r)),
+      exited,
+    ]);
+  const ready = nextLine().then((line) => {
+    if (line !== 'ready') throw new Error(`the intake client said ${line}`);
+  });
+  const run = async () => {
+    const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
+    child.stdin.write('go\n');
+    const out = JSON.parse(await nextLine()) as { ms: number; latencies: number[]; cpuMs: number };
+    const cpu = process.cpuUsage(cpu0);
+    return {
+      requests,
+      concurrency,
+      perSecond: round(requests / (out.ms / 1000)),
+      p50Ms: round(percentile(out.latencies, 50)),
+      p99Ms: round(percentile(out.latencies, 99)),
+      cpuMsPerCall: round((cpu.user + cpu.system) / 1000 / requests, 2),
+      clientCpuMsPerCall: round(out.cpuMs / requests, 2),
+      startedAt: t0,
+    };
+  };
+  return { child, ready, run };
 }
 
 const BODY = JSON.stringify(SANNE);
@@ -403,7 +470,7 @@ async function intakeSection() {
       .join(' ');
   say(`  load average ${loadAverage()} on ${cpus().length} cores`);
   const line = (r: Awaited<ReturnType<typeof intake>>) =>
-    `${r.perSecond} /s answered   p50 ${r.p50Ms} ms   p99 ${r.p99Ms} ms   ${r.cpuMsPerCall} ms CPU each (${r.acknowledgedWhileAnswering} acknowledgements sent meanwhile);  to the last acknowledgement ${r.toAcknowledgement.perSecond} /s (${r.toAcknowledgement.seconds} s, ${r.toAcknowledgement.cpuMsPerComplaint} ms CPU per complaint)`;
+    `${r.perSecond} /s answered   p50 ${r.p50Ms} ms   p99 ${r.p99Ms} ms   ${r.cpuMsPerCall} ms CPU each${'clientCpuMsPerCall' in r ? ` (the clients ${r.clientCpuMsPerCall} ms apart)` : ''} (${r.acknowledgedWhileAnswering} acknowledgements sent meanwhile);  to the last acknowledgement ${r.toAcknowledgement.perSecond} /s (${r.toAcknowledgement.seconds} s, ${r.toAcknowledgement.cpuMsPerComplaint} ms CPU per complaint)`;
   // What one intake writes, first: the issue's ceiling divides the raw rate by it.
   const calls = await intakeCalls();
   say(
@@ -430,52 +497,72 @@ async function intakeSection() {
   );
   // 16 clients, the issue's figure: intake and the raw PutItem alternated, round after round, so
   // the other users of the machine weigh on both sides alike; the median round is the figure.
+  // Each round measures intake twice: with the complainants' HTTP clients in a process of their own
+  // (the runtime's work alone, as in use: the figure) and in this process (as measured until
+  // 2026-12-04, where the clients took the answers' core); the raw PutItem's client is the
+  // runtime's own kind of client (the SDK), whose work the runtime does for each of its writes.
+  type Side = { intake: Awaited<ReturnType<typeof intake>>; ratio: number; cpuRatio: number };
   const rounds: {
-    intake: Awaited<ReturnType<typeof intake>>;
+    apart: Side;
+    inProcess: Side;
     raw: Omit<Awaited<ReturnType<typeof load>>, 'startedAt'>;
-    ratio: number;
-    cpuRatio: number;
     loadAverage: string;
   }[] = [];
+  const side = (a: Awaited<ReturnType<typeof intake>>, raw: { perSecond: number; cpuMsPerCall: number }): Side => ({
+    intake: a,
+    ratio: round(a.perSecond / (raw.perSecond / items), 2),
+    cpuRatio: round((raw.cpuMsPerCall * items) / a.cpuMsPerCall, 2),
+  });
   for (let r = 0; r < roundCount; r++) {
-    const a = await intake(16);
+    const apart = await intake(16, 'apart');
+    const inProcess = await intake(16, 'in-process');
     const { startedAt: _16, ...raw } = await rawPutItem(16);
-    const ratio = round(a.perSecond / (raw.perSecond / items), 2);
-    const cpuRatio = round((raw.cpuMsPerCall * items) / a.cpuMsPerCall, 2);
-    rounds.push({ intake: a, raw, ratio, cpuRatio, loadAverage: loadAverage() });
-    say(`  16 clients, round ${r + 1}: intake ${line(a)}`);
+    const round_ = { apart: side(apart, raw), inProcess: side(inProcess, raw), raw, loadAverage: loadAverage() };
+    rounds.push(round_);
+    say(`  16 clients, round ${r + 1}, clients apart:     ${line(apart)}`);
+    say(`                      clients in process: ${line(inProcess)}`);
     say(
-      `                     raw dynalite PutItem ${raw.perSecond} /s   p50 ${raw.p50Ms} ms   p99 ${raw.p99Ms} ms   ${raw.cpuMsPerCall} ms CPU each (${requests * 5} items);  ratio ${ratio}, in CPU ${cpuRatio}   (load average ${loadAverage()})`,
+      `                      raw dynalite PutItem ${raw.perSecond} /s   p50 ${raw.p50Ms} ms   p99 ${raw.p99Ms} ms   ${raw.cpuMsPerCall} ms CPU each (${requests * 5} items);  ratio ${round_.apart.ratio} apart (in CPU ${round_.apart.cpuRatio}), ${round_.inProcess.ratio} in process (in CPU ${round_.inProcess.cpuRatio})   (load average ${loadAverage()})`,
     );
   }
-  const byRatio = [...rounds].sort((x, y) => x.ratio - y.ratio);
-  const mid = byRatio[Math.floor(byRatio.length / 2)] as (typeof rounds)[number];
-  const cpuRatios = rounds.map((r) => r.cpuRatio).sort((x, y) => x - y);
+  const median = (key: 'apart' | 'inProcess') => {
+    const sorted = [...rounds].sort((x, y) => x[key].ratio - y[key].ratio);
+    return {
+      mid: sorted[Math.floor(sorted.length / 2)] as (typeof rounds)[number],
+      ratios: sorted.map((r) => r[key].ratio),
+      cpuRatios: rounds.map((r) => r[key].cpuRatio).sort((x, y) => x - y),
+    };
+  };
+  const apart = median('apart');
+  const inProcess = median('inProcess');
+  const mid = apart.mid;
   const ceiling = round(mid.raw.perSecond / items);
   say(
-    `INTAKE AT 16 CLIENTS ÷ (RAW PUTITEM ÷ WRITES PER INTAKE): ${mid.ratio} (median of ${rounds.length} rounds: ${byRatio.map((r) => r.ratio).join(', ')}; the aim is 0.8: ${mid.ratio >= 0.8 ? 'reached' : 'not reached'})`,
+    `INTAKE AT 16 CLIENTS ÷ (RAW PUTITEM ÷ WRITES PER INTAKE): ${mid.apart.ratio} (median of ${rounds.length} rounds: ${apart.ratios.join(', ')}; the aim is 0.8: ${mid.apart.ratio >= 0.8 ? 'reached' : 'not reached'}); with the clients in the runtime's process ${inProcess.mid.inProcess.ratio} (${inProcess.ratios.join(', ')})`,
   );
   say(
-    `  the median round: intake ${mid.intake.perSecond} answers/s; raw dynalite PutItem ${mid.raw.perSecond} /s ÷ ${items} writes per intake (items written, in ${writeRequests} write requests) = ${ceiling} /s; 0.8 of it is ${round(0.8 * ceiling)} /s`,
+    `  the median round: intake ${mid.apart.intake.perSecond} answers/s; raw dynalite PutItem ${mid.raw.perSecond} /s ÷ ${items} writes per intake (items written, in ${writeRequests} write requests) = ${ceiling} /s; 0.8 of it is ${round(0.8 * ceiling)} /s`,
   );
   say(
-    `  in CPU time: ${items} raw PutItems ${round(mid.raw.cpuMsPerCall * items, 2)} ms against an answer's ${mid.intake.cpuMsPerCall} ms: ${mid.cpuRatio} (rounds ${cpuRatios.join(', ')})`,
+    `  in CPU time: ${items} raw PutItems ${round(mid.raw.cpuMsPerCall * items, 2)} ms against the runtime's ${mid.apart.intake.cpuMsPerCall} ms an answer: ${mid.apart.cpuRatio} (rounds ${apart.cpuRatios.join(', ')}); with the clients in process ${inProcess.cpuRatios.join(', ')}`,
   );
   say(
-    `  read as write requests (round trips) instead of items: raw PutItem ÷ ${writeRequests} = ${round(mid.raw.perSecond / Math.max(1, writeRequests))} /s, intake ${round(mid.intake.perSecond / (mid.raw.perSecond / Math.max(1, writeRequests)), 2)} of it`,
+    `  read as write requests (round trips) instead of items: raw PutItem ÷ ${writeRequests} = ${round(mid.raw.perSecond / Math.max(1, writeRequests))} /s, intake ${round(mid.apart.intake.perSecond / (mid.raw.perSecond / Math.max(1, writeRequests)), 2)} of it`,
   );
   say(`  load average ${loadAverage()} (at the median round ${mid.loadAverage})`);
   return {
-    intake: { c1: intake1, c16: mid.intake },
+    intake: { c1: intake1, c16: mid.apart.intake, c16InProcess: inProcess.mid.inProcess.intake },
     rawPutItem: { c1: raw1, c16: mid.raw },
     intakeRounds: rounds,
     intakeRatio: {
       writesPerIntake: items,
       writeRequestsPerIntake: writeRequests,
-      median: mid.ratio,
-      rounds: rounds.map((r) => r.ratio),
-      cpu: mid.cpuRatio,
-      cpuRounds: rounds.map((r) => r.cpuRatio),
+      median: mid.apart.ratio,
+      rounds: rounds.map((r) => r.apart.ratio),
+      cpuRounds: rounds.map((r) => r.apart.cpuRatio),
+      inProcessMedian: inProcess.mid.inProcess.ratio,
+      inProcessRounds: rounds.map((r) => r.inProcess.ratio),
+      inProcessCpuRounds: rounds.map((r) => r.inProcess.cpuRatio),
       ceilingPerSecond: ceiling,
     },
     intakeCalls: calls,
