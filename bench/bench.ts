@@ -26,7 +26,7 @@ import { tableDefinition } from '../lambdas/adapters/dynamodb-store.js';
 import { type HandlerName, HANDLERS as LAMBDAS } from '../lib/handlers.js';
 import { localDynamoDbClient, startDynalite } from '../runtime/dynamodb.js';
 import { MemoryDynamoDb } from '../runtime/memory-dynamodb.js';
-import { startRuntime } from '../runtime/runtime.js';
+import { INTAKE_QUIET_MS, startRuntime } from '../runtime/runtime.js';
 import { bundleHandler, loadBundle } from '../test/support/bundles.js';
 import { readyUrl } from '../test/support/process.js';
 import { SANNE, testRuntime } from '../test/support/runtime.js';
@@ -111,7 +111,8 @@ async function intake(concurrency: number, clients: 'in-process' | 'apart' = 'in
   // Intake is measured, not the limit per caller (all clients are 127.0.0.1): testRuntime sets none
   // (the limits' items are written all the same). Durable as `npm start` is: the tests' runtimes
   // skip the flushes, which an organisation's runtime makes.
-  const rt = await testRuntime('ons-welzijn', undefined, undefined, { durable: true });
+  // The ladders of the burst wait for its end as `klachtflow start`'s do (INTAKE_QUIET_MS).
+  const rt = await testRuntime('ons-welzijn', undefined, undefined, { durable: true, intakeQuietMs: INTAKE_QUIET_MS });
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const apart = clients === 'apart' ? await clientsApart(rt.url, concurrency) : undefined;
   try {
