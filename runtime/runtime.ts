@@ -43,6 +43,7 @@ import { type ClockMode, RuntimeClock } from './clock.js';
 import { LOCAL_SDK_AUTH, localDynamoDbClient, startDynalite, withoutSdkLogLine, withoutUserAgent } from './dynamodb.js';
 import { FileAttachmentStore } from './file-attachments.js';
 import { inProcessScheduler, inProcessSes, inProcessStepFunctions } from './in-process-aws.js';
+import { inProcessRequest } from './in-process-request.js';
 import { IntakePriority } from './intake-priority.js';
 import { LocalMailbox } from './mailbox.js';
 import { MemoryDynamoDb } from './memory-dynamodb.js';
@@ -153,6 +154,12 @@ export interface Runtime {
   endpoints: { dynamodb: string; aws: string; region: string; tableName: string; stateMachineArn: string };
   /** Answers a request in this process, as the HTTP server would (the simulation calls it directly). */
   fetch(request: Request): Promise<Response>;
+  /**
+   * Answers `method path` in this process as `fetch(new Request(url + path, init))` does, without
+   * making undici's Request unless something asks for it (runtime/in-process-request.ts): what the
+   * simulation sends.
+   */
+  request(method: string, path: string, init?: { headers?: Record<string, string>; body?: string }): Promise<Response>;
   /** The in-memory table, when the runtime runs on one (`store: 'memory'`). */
   memoryStore?: MemoryDynamoDb;
   /** The local SMTP server, when started (`smtpPort`), with the port it bound. */
@@ -588,6 +595,15 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       // As a client over HTTP sends it: the Host of the URL (the local routes check it).
       if (!request.headers.has('host')) request.headers.set('host', new URL(request.url).host);
       return answer(request, inProcess);
+    },
+    request: (method, path, init = {}) => {
+      const headers = { ...init.headers };
+      // As `fetch` above: the Host of the URL, as a client over HTTP sends it.
+      if (!Object.keys(headers).some((k) => k.toLowerCase() === 'host')) headers.host = new URL(url).host;
+      return answer(
+        inProcessRequest(url, path, { method, headers, ...(init.body !== undefined ? { body: init.body } : {}) }),
+        inProcess,
+      );
     },
     endpoints: {
       dynamodb: dynamo?.endpoint ?? 'memory:',
