@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { screenshot } from './browser.js';
 
 /** A phone (390 px) and a desktop (1280 px), the widths issue 17 was tried at. */
 export const VIEWPORTS = [
@@ -82,15 +83,13 @@ async function readable(page: Page, what: string) {
 
 /**
  * The part of the page people look at (`part`, a locator), shot at each width of VIEWPORTS into
- * `${dir}/${name}-${width}.png`, and the whole page judged at that width (readable).
+ * `${dir}/${name}-${width}.png` (when screenshots are taken: SCREENSHOTS in browser.ts), and the
+ * whole page judged at that width (readable).
  */
 export async function shoot(page: Page, dir: string, name: string, what: string, part = 'main') {
   for (const v of VIEWPORTS) {
     await page.setViewportSize({ width: v.width, height: v.height });
-    await page
-      .locator(part)
-      .first()
-      .screenshot({ path: `${dir}/${name}-${v.width}.png` });
+    await screenshot(page.locator(part).first(), `${dir}/${name}-${v.width}.png`);
     await readable(page, `${what} (${v.width} px)`);
   }
 }
