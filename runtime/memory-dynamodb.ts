@@ -616,14 +616,28 @@ function plainValid(v: any): boolean {
   return false;
 }
 
-/** Answers the action's check from a plan, or false: the request is to be checked by dynalite. */
-function followPlan(plan: Plan | undefined, action: Action, data: any, store: any): boolean {
+/**
+ * Answers the action's check from a plan, or false: the request is to be checked by dynalite.
+ * `itemBytes`: a PutItem's item's bytes as the meter counts them (usage.ts itemBytes of the
+ * document), where the caller measured them. For the values a plan takes (plainValid: strings,
+ * plain integers, booleans, NULL, maps and lists of those) they are never fewer than dynalite's
+ * itemSize (UTF-8 bytes where dynalite counts UTF-16 code units; numbers and the rest alike, as
+ * test/usage-size.test.ts holds them): an item within the limit by them is within it by
+ * dynalite's, and only one over it is measured by dynalite (#19, session 14: the item measured
+ * once for the limit and the meter, not twice).
+ */
+function followPlan(plan: Plan | undefined, action: Action, data: any, store: any, itemBytes?: number): boolean {
   if (plan === undefined) return false;
   for (const m of VALUE_MAPS) {
     const map = data[m];
     if (map) for (const k in map) if (!plainValid(map[k])) return false;
   }
-  if (action === 'putItem' && db.itemSize(data.Item) > store.options.maxItemSize) return false;
+  if (
+    action === 'putItem' &&
+    (itemBytes === undefined || itemBytes > store.options.maxItemSize) &&
+    db.itemSize(data.Item) > store.options.maxItemSize
+  )
+    return false;
   const vals = data.ExpressionAttributeValues ?? {};
   if (plan.between.length && !betweenPasses(plan.between, vals, db.compare)) return false;
   for (const [field, template, readOnly] of plan.derived)
@@ -653,13 +667,13 @@ function rememberPlan(key: string, data: any): void {
   plans.set(key, { derived, between });
 }
 
-function checkValidationsOnce(action: Action, data: any, store: any, asIs: boolean): void {
+function checkValidationsOnce(action: Action, data: any, store: any, asIs: boolean, itemBytes?: number): void {
   const v = actionValidations[action] as { types: Record<string, any>; custom?: (d: any, s: unknown) => unknown };
   const shape = shapeOf(action, data, v.types);
   // Plans for requests taken as they are (checkTypes converted nothing) of the single-item actions and Query.
   const planKey = shape !== undefined && asIs && action !== 'transactWriteItems' ? planKeyOf(shape, data) : undefined;
   if (shape !== undefined && passedShapes.has(shape)) {
-    if (planKey !== undefined && followPlan(plans.get(planKey), action, data, store)) return;
+    if (planKey !== undefined && followPlan(plans.get(planKey), action, data, store, itemBytes)) return;
     // No generic checks, the action's own as dynalite runs it (with the store's parse hook).
     validations.checkValidations(data, NO_GENERIC_CHECKS, v.custom, store);
     if (planKey !== undefined) rememberPlan(planKey, data);
@@ -892,7 +906,13 @@ function isAttributeValue(v: unknown): boolean {
 }
 
 /** What an observer sees of each request: the command's name, its input and its output (as the SDK's middleware would). */
-export type MemoryObserver = (commandName: string, input: any, output: any, readBytes?: number) => void;
+export type MemoryObserver = (
+  commandName: string,
+  input: any,
+  output: any,
+  readBytes?: number,
+  writeBytes?: number,
+) => void;
 
 /**
  * The bytes the usage meter counts for an item read (itemBytes of the document the reader gets),
@@ -1051,7 +1071,8 @@ export class MemoryDynamoDb {
   private readonly tables = new Map<string, MemoryTableDefinition & { TableStatus: 'ACTIVE' }>();
   private readonly stores = new Map<string, SortedStore>();
   private readonly observers: MemoryObserver[] = [];
-  private readonly refusalObservers: ((commandName: string, input: any, error: Error) => void)[] = [];
+  private readonly refusalObservers: ((commandName: string, input: any, error: Error, writeBytes?: number) => void)[] =
+    [];
   /** dynalite's store interface, over this object's maps. */
   private readonly store = {
     // dynalite's queryTable and updateIndexes answered on this store's sorted arrays (the hooks of
@@ -1101,7 +1122,7 @@ export class MemoryDynamoDb {
    * Sees each request the store refused (a condition that failed, a transaction cancelled, a
    * request not valid): a round trip all the same, and a refused write is billed (usage.ts).
    */
-  observeRefusals(observer: (commandName: string, input: any, error: Error) => void): void {
+  observeRefusals(observer: (commandName: string, input: any, error: Error, writeBytes?: number) => void): void {
     this.refusalObservers.push(observer);
   }
 
@@ -1130,8 +1151,11 @@ export class MemoryDynamoDb {
     return s;
   }
 
-  /** Answers one request in DynamoDB's wire shape (AttributeValues), as dynalite's server does. */
-  request(action: Action, wire: Record<string, unknown>): Promise<Record<string, any>> {
+  /**
+   * Answers one request in DynamoDB's wire shape (AttributeValues), as dynalite's server does.
+   * `itemBytes`: a PutItem's item's bytes, where the caller measured them on its document (see followPlan).
+   */
+  request(action: Action, wire: Record<string, unknown>, itemBytes?: number): Promise<Record<string, any>> {
     const v = actionValidations[action];
     let data: any;
     try {
@@ -1139,7 +1163,7 @@ export class MemoryDynamoDb {
       // those are taken as they are (its deep copy was a tenth of a request's CPU, #19), the rest
       // is checked and converted by checkTypes as before.
       data = typesAsDynaliteWants(wire, v.types) ? wire : validations.checkTypes(wire, v.types);
-      checkValidationsOnce(action, data, this.store, data === wire);
+      checkValidationsOnce(action, data, this.store, data === wire, itemBytes);
     } catch (e) {
       const err = e as { statusCode?: number; body?: any };
       if (err.statusCode) return Promise.reject(errorFrom(err.body));
@@ -1507,11 +1531,13 @@ export class MemoryDynamoDb {
       wire.TransactItems = input.TransactItems.map((t: Record<string, any>) =>
         Object.fromEntries(Object.entries(t).map(([kind, a]) => [kind, toWireAll(a)])),
       );
+    // A PutItem's item measured once, for the size limit and the meter (followPlan).
+    const itemBytesOf = action === 'putItem' && input.Item ? itemBytes(input.Item) : undefined;
     let out: Record<string, any>;
     try {
-      out = await this.request(action, wire);
+      out = await this.request(action, wire, itemBytesOf);
     } catch (e) {
-      for (const o of this.refusalObservers) o(commandName, input, e as Error);
+      for (const o of this.refusalObservers) o(commandName, input, e as Error, itemBytesOf);
       throw e;
     }
     const output: Record<string, unknown> = { $metadata: {} };
@@ -1531,7 +1557,7 @@ export class MemoryDynamoDb {
       const items = (output.Items ?? []) as unknown[];
       if (out.Items) for (let i = 0; i < out.Items.length; i++) readBytes += documentBytesOf(out.Items[i], items[i]);
     }
-    for (const o of this.observers) o(commandName, input, output, readBytes);
+    for (const o of this.observers) o(commandName, input, output, readBytes, itemBytesOf);
     return output;
   }
 }
