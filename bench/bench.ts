@@ -10,6 +10,7 @@
  *   npm run bench -- --json           # one JSON object
  *   npm run bench -- --requests 400   # intake requests per concurrency level (default 100)
  *   npm run bench -- --only intake    # one part: intake, startup, bundles or year
+ *   npm run bench -- --rounds 3       # intake and raw PutItem at 16 clients alternated 3 times (default 5)
  *   npm run bench -- --sim 1000,3000,10000 # simulated years side by side (default 300,1000)
  *   npm run bench -- --heap 200,2000  # complaints to closure per heap probe in memory (default)
  *   npm run bench -- --heap-dynalite 50,200 # the same on dynalite, as npm start runs it (default)
@@ -25,7 +26,7 @@ import { tableDefinition } from '../lambdas/adapters/dynamodb-store.js';
 import { type HandlerName, HANDLERS as LAMBDAS } from '../lib/handlers.js';
 import { localDynamoDbClient, startDynalite } from '../runtime/dynamodb.js';
 import { MemoryDynamoDb } from '../runtime/memory-dynamodb.js';
-import { startRuntime } from '../runtime/runtime.js';
+import { INTAKE_QUIET_MS, startRuntime } from '../runtime/runtime.js';
 import { bundleHandler, loadBundle } from '../test/support/bundles.js';
 import { readyUrl } from '../test/support/process.js';
 import { SANNE, testRuntime } from '../test/support/runtime.js';
@@ -36,6 +37,8 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const args = process.argv.slice(2);
 const asJson = args.includes('--json');
 const requests = Number(args[args.indexOf('--requests') + 1]) || 100;
+/** Rounds of intake and raw PutItem at 16 clients, alternated (`--rounds 3`; default 5). */
+const roundCount = (args.includes('--rounds') && Number(args[args.indexOf('--rounds') + 1])) || 5;
 /** One part only: `intake` (with the raw store and the calls), `startup`, `bundles`, or `year`. */
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
 const say = (line: string) => {
@@ -97,18 +100,30 @@ async function load(n: number, concurrency: number, one: (i: number) => Promise<
 /** The acknowledgement's subject (ons-welzijn): the first letter of every complaint's ladder. */
 const ACKNOWLEDGEMENT = /\] Wij hebben uw klacht ontvangen$/;
 
-async function intake(concurrency: number) {
-  // Intake is measured, not the limit per caller (all clients are 127.0.0.1): testRuntime sets none.
-  const rt = await testRuntime('ons-welzijn');
+/**
+ * Intake at `concurrency` clients on a fresh runtime: the answers' rate, latency and this process's
+ * CPU per answer, then the time and CPU until every acknowledgement is in the mailbox. The clients
+ * run in this process (`in-process`, as the bench always measured them) or in a process of their
+ * own (`apart`, bench/intake-client.mjs), where their HTTP client's work is no longer counted as
+ * the runtime's (in use it runs in the complainants' browsers).
+ */
+async function intake(concurrency: number, clients: 'in-process' | 'apart' = 'in-process') {
+  // Intake is measured, not the limit per caller (all clients are 127.0.0.1): testRuntime sets none
+  // (the limits' items are written all the same). Durable as `npm start` is: the tests' runtimes
+  // skip the flushes, which an organisation's runtime makes.
+  // The ladders of the burst wait for its end as `klachtflow start`'s do (INTAKE_QUIET_MS).
+  const rt = await testRuntime('ons-welzijn', undefined, undefined, { durable: true, intakeQuietMs: INTAKE_QUIET_MS });
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  const apart = clients === 'apart' ? await clientsApart(rt.url, concurrency) : undefined;
   try {
     // Warm up: the first requests compile and connect.
     for (let i = 0; i < 5; i++) await post(rt.url, agent);
+    await apart?.ready;
     await rt.stepFunctions.idle();
     const acknowledgements = () => rt.mailbox.all().filter((m) => ACKNOWLEDGEMENT.test(m.subject)).length;
     const before = acknowledgements();
     const cpu0 = process.cpuUsage();
-    const r = await load(requests, concurrency, async () => post(rt.url, agent));
+    const r = apart ? await apart.run() : await load(requests, concurrency, async () => post(rt.url, agent));
     // Ladders that ran while complaints were still being answered (IntakePriority lets them when
     // no complaint is in flight, or after its longest wait): their CPU is in the answers' figure.
     const acknowledgedWhileAnswering = acknowledgements() - before;
@@ -122,6 +137,7 @@ async function intake(concurrency: number) {
     const { startedAt: _, ...answers } = r;
     return {
       ...answers,
+      clients,
       acknowledgedWhileAnswering,
       toAcknowledgement: {
         perSecond: round(requests / seconds),
@@ -130,10 +146,67 @@ async function intake(concurrency: number) {
       },
     };
   } finally {
+    apart?.child.kill();
     agent.destroy();
     await rt.stop();
     rmSync(rt.dataDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The complainants in a child process (bench/intake-client.mjs): `ready` once its sockets are
+ * open; `run()` sends `requests` complaints and gives load()'s figures, with this process's CPU
+ * (the runtime's alone) per answer and the client's own beside.
+ */
+async function clientsApart(url: string, concurrency: number) {
+  const child = spawn(
+    process.execPath,
+    [join(import.meta.dirname, 'intake-client.mjs'), url, String(requests), String(concurrency), BODY],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
+  const lines: string[] = [];
+  const waiting: ((line: string) => void)[] = [];
+  let buffered = '';
+  child.stdout.on('data', (d) => {
+    buffered += d;
+    for (let i = buffered.indexOf('\n'); i >= 0; i = buffered.indexOf('\n')) {
+      const line = buffered.slice(0, i);
+      buffered = buffered.slice(i + 1);
+      const w = waiting.shift();
+      if (w) w(line);
+      else lines.push(line);
+    }
+  });
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) => reject(new Error(`the intake client exited (${code})`))),
+  );
+  exited.catch(() => undefined);
+  const nextLine = () =>
+    Promise.race([
+      lines.length ? Promise.resolve(lines.shift() as string) : new Promise<string>((r) => waiting.push(r)),
+      exited,
+    ]);
+  const ready = nextLine().then((line) => {
+    if (line !== 'ready') throw new Error(`the intake client said ${line}`);
+  });
+  const run = async () => {
+    const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
+    child.stdin.write('go\n');
+    const out = JSON.parse(await nextLine()) as { ms: number; latencies: number[]; cpuMs: number };
+    const cpu = process.cpuUsage(cpu0);
+    return {
+      requests,
+      concurrency,
+      perSecond: round(requests / (out.ms / 1000)),
+      p50Ms: round(percentile(out.latencies, 50)),
+      p99Ms: round(percentile(out.latencies, 99)),
+      cpuMsPerCall: round((cpu.user + cpu.system) / 1000 / requests, 2),
+      clientCpuMsPerCall: round(out.cpuMs / requests, 2),
+      startedAt: t0,
+    };
+  };
+  return { child, ready, run };
 }
 
 const BODY = JSON.stringify(SANNE);
@@ -398,26 +471,8 @@ async function intakeSection() {
       .join(' ');
   say(`  load average ${loadAverage()} on ${cpus().length} cores`);
   const line = (r: Awaited<ReturnType<typeof intake>>) =>
-    `${r.perSecond} /s answered   p50 ${r.p50Ms} ms   p99 ${r.p99Ms} ms   ${r.cpuMsPerCall} ms CPU each (${r.acknowledgedWhileAnswering} ladders ran meanwhile);  to the last acknowledgement ${r.toAcknowledgement.perSecond} /s (${r.toAcknowledgement.seconds} s, ${r.toAcknowledgement.cpuMsPerComplaint} ms CPU per complaint)`;
-  const intake1 = await intake(1);
-  say(`  1 client    ${line(intake1)}`);
-  const intake16 = await intake(16);
-  say(`  16 clients  ${line(intake16)}`);
-  say(`raw dynalite PutItem: ${requests * 5} items per level`);
-  const { startedAt: _1, ...raw1 } = await rawPutItem(1);
-  say(
-    `  1 client    ${raw1.perSecond} /s   p50 ${raw1.p50Ms} ms   p99 ${raw1.p99Ms} ms   ${raw1.cpuMsPerCall} ms CPU each`,
-  );
-  const { startedAt: _16, ...raw16 } = await rawPutItem(16);
-  say(
-    `  16 clients  ${raw16.perSecond} /s   p50 ${raw16.p50Ms} ms   p99 ${raw16.p99Ms} ms   ${raw16.cpuMsPerCall} ms CPU each`,
-  );
-  say(`  load average ${loadAverage()}`);
-  const ratio = {
-    c1: round(intake1.perSecond / raw1.perSecond, 3),
-    c16: round(intake16.perSecond / raw16.perSecond, 3),
-  };
-  say(`  intake / raw PutItem: ${ratio.c1} at 1 client, ${ratio.c16} at 16`);
+    `${r.perSecond} /s answered   p50 ${r.p50Ms} ms   p99 ${r.p99Ms} ms   ${r.cpuMsPerCall} ms CPU each${'clientCpuMsPerCall' in r ? ` (the clients ${r.clientCpuMsPerCall} ms apart)` : ''} (${r.acknowledgedWhileAnswering} acknowledgements sent meanwhile);  to the last acknowledgement ${r.toAcknowledgement.perSecond} /s (${r.toAcknowledgement.seconds} s, ${r.toAcknowledgement.cpuMsPerComplaint} ms CPU per complaint)`;
+  // What one intake writes, first: the issue's ceiling divides the raw rate by it.
   const calls = await intakeCalls();
   say(
     `calls per intake: in POST /complaints ${calls.callsInRequest} SDK calls, one after the other (max ${calls.callsInRequestMax}: ${Object.entries(
@@ -428,44 +483,90 @@ async function intakeSection() {
         ', ',
       )}), of which ${calls.dynamodbInRequest} DynamoDB round trips; up to the acknowledgement ${calls.dynamodbUpToAcknowledgement} DynamoDB round trips and ${calls.otherAwsCallsUpToAcknowledgement} other SDK calls (StartExecution, SendEmail, CreateSchedule); ${calls.refusedWritesUpToAcknowledgement} refused (colliding) writes in ${calls.intakes} intakes`,
   );
-  // The ceiling: the raw PutItem rate shared by the write round trips one intake makes.
-  const writes = Object.entries(calls.requestByOperation)
+  // "Writes per intake": the items one POST /complaints writes (each item of its transaction, the
+  // reference counter once per ten), as dynalite writes them and DynamoDB counts a transaction's
+  // writes; the write requests (round trips) that carry them are printed beside, never instead.
+  const items = calls.itemsWrittenInRequest;
+  const writeRequests = Object.entries(calls.requestByOperation)
     .filter(([k]) => /^(PutItem|UpdateItem|DeleteItem|TransactWriteItems|BatchWriteItem)$/.test(k))
     .reduce((a, [, v]) => round(a + v, 2), 0);
-  const ceiling = round(raw16.perSecond / Math.max(1, writes));
+  const intake1 = await intake(1);
+  say(`  1 client    ${line(intake1)}`);
+  const { startedAt: _1, ...raw1 } = await rawPutItem(1);
   say(
-    `  write round trips per intake ${writes}: raw PutItem at 16 clients / ${writes} = ${ceiling} intakes/s as the ceiling; intake answered ${intake16.perSecond} /s (${round(intake16.perSecond / ceiling, 2)} of it; the aim is 0.8), ${intake16.toAcknowledgement.perSecond} /s to the last acknowledgement (${round(intake16.toAcknowledgement.perSecond / ceiling, 2)})`,
+    `  raw dynalite PutItem, 1 client: ${raw1.perSecond} /s   p50 ${raw1.p50Ms} ms   p99 ${raw1.p99Ms} ms   ${raw1.cpuMsPerCall} ms CPU each`,
   );
-  // The same in CPU time, which the other users of a shared machine move much less.
-  const cpuCeiling = raw16.cpuMsPerCall * writes;
+  // 16 clients, the issue's figure: intake and the raw PutItem alternated, round after round, so
+  // the other users of the machine weigh on both sides alike; the median round is the figure.
+  // Each round measures intake twice: with the complainants' HTTP clients in a process of their own
+  // (the runtime's work alone, as in use: the figure) and in this process (as measured until
+  // 2026-12-04, where the clients took the answers' core); the raw PutItem's client is the
+  // runtime's own kind of client (the SDK), whose work the runtime does for each of its writes.
+  type Side = { intake: Awaited<ReturnType<typeof intake>>; ratio: number; cpuRatio: number };
+  const rounds: {
+    apart: Side;
+    inProcess: Side;
+    raw: Omit<Awaited<ReturnType<typeof load>>, 'startedAt'>;
+    loadAverage: string;
+  }[] = [];
+  const side = (a: Awaited<ReturnType<typeof intake>>, raw: { perSecond: number; cpuMsPerCall: number }): Side => ({
+    intake: a,
+    ratio: round(a.perSecond / (raw.perSecond / items), 2),
+    cpuRatio: round((raw.cpuMsPerCall * items) / a.cpuMsPerCall, 2),
+  });
+  for (let r = 0; r < roundCount; r++) {
+    const apart = await intake(16, 'apart');
+    const inProcess = await intake(16, 'in-process');
+    const { startedAt: _16, ...raw } = await rawPutItem(16);
+    const round_ = { apart: side(apart, raw), inProcess: side(inProcess, raw), raw, loadAverage: loadAverage() };
+    rounds.push(round_);
+    say(`  16 clients, round ${r + 1}, clients apart:     ${line(apart)}`);
+    say(`                      clients in process: ${line(inProcess)}`);
+    say(
+      `                      raw dynalite PutItem ${raw.perSecond} /s   p50 ${raw.p50Ms} ms   p99 ${raw.p99Ms} ms   ${raw.cpuMsPerCall} ms CPU each (${requests * 5} items);  ratio ${round_.apart.ratio} apart (in CPU ${round_.apart.cpuRatio}), ${round_.inProcess.ratio} in process (in CPU ${round_.inProcess.cpuRatio})   (load average ${loadAverage()})`,
+    );
+  }
+  const median = (key: 'apart' | 'inProcess') => {
+    const sorted = [...rounds].sort((x, y) => x[key].ratio - y[key].ratio);
+    return {
+      mid: sorted[Math.floor(sorted.length / 2)] as (typeof rounds)[number],
+      ratios: sorted.map((r) => r[key].ratio),
+      cpuRatios: rounds.map((r) => r[key].cpuRatio).sort((x, y) => x - y),
+    };
+  };
+  const apart = median('apart');
+  const inProcess = median('inProcess');
+  const mid = apart.mid;
+  const ceiling = round(mid.raw.perSecond / items);
   say(
-    `  in CPU: ${writes} raw PutItems ${round(cpuCeiling, 2)} ms; an intake's answer ${intake16.cpuMsPerCall} ms (${round(cpuCeiling / intake16.cpuMsPerCall, 2)} of the ceiling), to its acknowledgement ${intake16.toAcknowledgement.cpuMsPerComplaint} ms (${round(cpuCeiling / intake16.toAcknowledgement.cpuMsPerComplaint, 2)})`,
-  );
-  // "Writes per intake" read as what is written rather than how many round trips carry it: a
-  // transaction of three puts writes three items (dynalite does three items' work, DynamoDB bills two
-  // write units each), where the raw PutItem writes one item of one unit. Printed beside the
-  // round-trip reading above, never instead of it.
-  const items = calls.itemsWrittenInRequest;
-  const units = calls.writeUnitsInRequest;
-  const itemCeiling = round(raw16.perSecond / Math.max(1, items));
-  const unitCeiling = round(raw16.perSecond / Math.max(1, units));
-  say(
-    `  items written per intake ${items}: raw PutItem / ${items} = ${itemCeiling} intakes/s; intake answered ${round(intake16.perSecond / itemCeiling, 2)} of it; in CPU ${items} raw PutItems ${round(raw16.cpuMsPerCall * items, 2)} ms (${round((raw16.cpuMsPerCall * items) / intake16.cpuMsPerCall, 2)} of the answer's)`,
+    `INTAKE AT 16 CLIENTS ÷ (RAW PUTITEM ÷ WRITES PER INTAKE): ${mid.apart.ratio} (median of ${rounds.length} rounds: ${apart.ratios.join(', ')}; the aim is 0.8: ${mid.apart.ratio >= 0.8 ? 'reached' : 'not reached'}); with the clients in the runtime's process ${inProcess.mid.inProcess.ratio} (${inProcess.ratios.join(', ')})`,
   );
   say(
-    `  write request units per intake ${units} (DynamoDB's count; the raw PutItem is 1): raw PutItem / ${units} = ${unitCeiling} intakes/s; intake answered ${round(intake16.perSecond / unitCeiling, 2)} of it`,
+    `  the median round: intake ${mid.apart.intake.perSecond} answers/s; raw dynalite PutItem ${mid.raw.perSecond} /s ÷ ${items} writes per intake (items written, in ${writeRequests} write requests) = ${ceiling} /s; 0.8 of it is ${round(0.8 * ceiling)} /s`,
   );
+  say(
+    `  in CPU time: ${items} raw PutItems ${round(mid.raw.cpuMsPerCall * items, 2)} ms against the runtime's ${mid.apart.intake.cpuMsPerCall} ms an answer: ${mid.apart.cpuRatio} (rounds ${apart.cpuRatios.join(', ')}); with the clients in process ${inProcess.cpuRatios.join(', ')}`,
+  );
+  say(
+    `  read as write requests (round trips) instead of items: raw PutItem ÷ ${writeRequests} = ${round(mid.raw.perSecond / Math.max(1, writeRequests))} /s, intake ${round(mid.apart.intake.perSecond / (mid.raw.perSecond / Math.max(1, writeRequests)), 2)} of it`,
+  );
+  say(`  load average ${loadAverage()} (at the median round ${mid.loadAverage})`);
   return {
-    intake: { c1: intake1, c16: intake16 },
-    rawPutItem: { c1: raw1, c16: raw16 },
-    intakePerRawPut: ratio,
-    intakeCalls: {
-      ...calls,
-      writeRoundTrips: writes,
+    intake: { c1: intake1, c16: mid.apart.intake, c16InProcess: inProcess.mid.inProcess.intake },
+    rawPutItem: { c1: raw1, c16: mid.raw },
+    intakeRounds: rounds,
+    intakeRatio: {
+      writesPerIntake: items,
+      writeRequestsPerIntake: writeRequests,
+      median: mid.apart.ratio,
+      rounds: rounds.map((r) => r.apart.ratio),
+      cpuRounds: rounds.map((r) => r.apart.cpuRatio),
+      inProcessMedian: inProcess.mid.inProcess.ratio,
+      inProcessRounds: rounds.map((r) => r.inProcess.ratio),
+      inProcessCpuRounds: rounds.map((r) => r.inProcess.cpuRatio),
       ceilingPerSecond: ceiling,
-      itemCeilingPerSecond: itemCeiling,
-      writeUnitCeilingPerSecond: unitCeiling,
     },
+    intakeCalls: calls,
   };
 }
 

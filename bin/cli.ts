@@ -519,7 +519,7 @@ export function buildProgram(): Command {
           if (e instanceof LintRefusedError) throw new UsageError(e.message, 1);
           throw e;
         }
-        const { startRuntime } = await import('../runtime/runtime.js');
+        const { INTAKE_QUIET_MS, startRuntime } = await import('../runtime/runtime.js');
         let runtime: Awaited<ReturnType<typeof startRuntime>>;
         const start = (smtp: number) =>
           startRuntime({
@@ -535,6 +535,8 @@ export function buildProgram(): Command {
             // The test suite's child processes (test/support/process.ts): a preset's committed ASL
             // is validated by test/compile.test.ts, not again at each of their ~50 starts (#19).
             ...(process.env.KLACHTFLOW_TRUST_COMMITTED_ASL === '1' ? { trustCommittedAsl: true } : {}),
+            // A burst of complaints is answered before the ladders it started begin (#19).
+            intakeQuietMs: INTAKE_QUIET_MS,
             log: (line) => process.stdout.write(`${line}\n`),
           });
         const inUse = (e: unknown) => (e as NodeJS.ErrnoException).code === 'EADDRINUSE';

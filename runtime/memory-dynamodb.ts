@@ -66,15 +66,61 @@ const actions = Object.fromEntries(ACTIONS.map((a) => [a, require(`dynalite/acti
  * them, and marks the names and values it used, as the parse itself does. A parse that found a
  * mistake is remembered as its message. Only for the stores that ask for it (rememberedParse below).
  */
+/**
+ * A memo of at most `bound` entries that forgets the oldest first (the order they were first
+ * remembered in), kept in a ring of its keys. It was a Map whose oldest key was found by
+ * `keys().next()`, which skips every entry deleted since the Map last compacted itself: once a
+ * memo of 20 000 was full, each new key cost about 46 us (a ring: under 1 us), and the key memos
+ * fill up in a simulated year of some thousands of complaints (#19, session 14). Entries leave
+ * only by being forgotten so, or all at once (clear).
+ */
+export class BoundedMemo<V> {
+  private readonly map = new Map<string, V>();
+  private readonly ring: string[] = [];
+  private oldest = 0;
+  constructor(private readonly bound: number) {}
+  get(key: string): V | undefined {
+    return this.map.get(key);
+  }
+  has(key: string): boolean {
+    return this.map.has(key);
+  }
+  /** Remembers `value` under `key`; a key remembered already keeps its place in the order. */
+  set(key: string, value: V): void {
+    if (this.map.has(key)) {
+      this.map.set(key, value);
+      return;
+    }
+    if (this.map.size >= this.bound) this.map.delete(this.ring[this.oldest] as string);
+    this.map.set(key, value);
+    this.ring[this.oldest] = key;
+    this.oldest = (this.oldest + 1) % this.bound;
+  }
+  clear(): void {
+    this.map.clear();
+    this.ring.length = 0;
+    this.oldest = 0;
+  }
+  get size(): number {
+    return this.map.size;
+  }
+  /** The keys, the oldest first (tests). */
+  keys(): string[] {
+    return [...this.map.keys()];
+  }
+}
+
 const PARSE_MEMO_SIZE = 2000;
 /** A hole in a remembered tree: the request's value of this name goes here. */
 class Hole {
   constructor(readonly name: string) {}
 }
-const parseMemo = new Map<
-  string,
-  { tree: unknown; names: string[]; values: string[]; between: [string | undefined, string | undefined][] }
->();
+const parseMemo = new BoundedMemo<{
+  tree: unknown;
+  names: string[];
+  values: string[];
+  between: [string | undefined, string | undefined][];
+}>(PARSE_MEMO_SIZE);
 /** How many parses were answered from memory (tests see that a server validates through the memo). */
 let parsesRemembered = 0;
 export const rememberedParses = () => parsesRemembered;
@@ -219,7 +265,6 @@ export function rememberedParse(parser: Parser, str: string, context: any): unkn
   // A refused BETWEEN (the parser answers a mistake as its message) may be refused for its
   // bounds' content: not remembered, the next request's bounds are checked by the parse itself.
   if (typeof tree === 'string' && BETWEEN.test(str)) return tree;
-  if (parseMemo.size >= PARSE_MEMO_SIZE) parseMemo.delete(parseMemo.keys().next().value as string);
   const byObject = new Map<unknown, string>();
   for (const k of Object.keys(vals)) if (vals[k] && typeof vals[k] === 'object') byObject.set(vals[k], k);
   const template = withHoles(tree, byObject);
@@ -318,14 +363,13 @@ function memoryQueryTable(
  * test/memory-dynamodb.test.ts holds the two to the same answers.
  */
 const HASH_MEMO_SIZE = 20_000;
-const hashMemo = new Map<string, string>();
+const hashMemo = new BoundedMemo<string>(HASH_MEMO_SIZE);
 function rememberedHashPrefix(value: unknown, type: string): string {
   if (typeof value !== 'string') return db.hashPrefix(value, type);
   const key = type + value;
   let prefix = hashMemo.get(key);
   if (prefix === undefined) {
     prefix = db.hashPrefix(value, type) as string;
-    if (hashMemo.size >= HASH_MEMO_SIZE) hashMemo.delete(hashMemo.keys().next().value as string);
     hashMemo.set(key, prefix);
   }
   return prefix;
@@ -337,13 +381,12 @@ function rememberedHashPrefix(value: unknown, type: string): string {
  * are written and read many times. Numbers and binaries are converted by dynalite every time.
  */
 const RANGE_MEMO_SIZE = 20_000;
-const rangeMemo = new Map<string, string>();
+const rangeMemo = new BoundedMemo<string>(RANGE_MEMO_SIZE);
 function rememberedRangeStr(value: unknown, type: string): string {
   if (type !== 'S' || typeof value !== 'string') return db.toRangeStr(value, type);
   let hex = rangeMemo.get(value);
   if (hex === undefined) {
     hex = db.toRangeStr(value, type) as string;
-    if (rangeMemo.size >= RANGE_MEMO_SIZE) rangeMemo.delete(rangeMemo.keys().next().value as string);
     rangeMemo.set(value, hex);
   }
   return hex;
@@ -400,7 +443,7 @@ function rangeStrOf(value: any): string {
  * the indexes' order and contents to dynalite's.
  */
 const PAIR_MEMO_SIZE = 20_000;
-const pairMemo = new Map<string, string>();
+const pairMemo = new BoundedMemo<string>(PAIR_MEMO_SIZE);
 function rememberedPairHash(pieces: unknown[]): string {
   if (!pieces.every((p) => typeof p === 'string')) return db.hashPrefix(...pieces);
   // Each piece with its length: no two lists of strings share a memo key.
@@ -409,7 +452,6 @@ function rememberedPairHash(pieces: unknown[]): string {
   let hash = pairMemo.get(key);
   if (hash === undefined) {
     hash = db.hashPrefix(...pieces) as string;
-    if (pairMemo.size >= PAIR_MEMO_SIZE) pairMemo.delete(pairMemo.keys().next().value as string);
     pairMemo.set(key, hash);
   }
   return hash;
@@ -516,7 +558,7 @@ const actionValidations = Object.fromEntries(
  * shape that differ in what makes them invalid.
  */
 const SHAPE_MEMO_SIZE = 2000;
-const passedShapes = new Set<string>();
+const passedShapes = new BoundedMemo<true>(SHAPE_MEMO_SIZE);
 const NO_GENERIC_CHECKS = Object.freeze({});
 function shapeOf(action: Action, data: Record<string, unknown>, types: Record<string, any>): string | undefined {
   // The fields present, each with its value (a string with its length before it, so that no value
@@ -561,7 +603,7 @@ interface Plan {
   between: [string | undefined, string | undefined][];
 }
 const PLAN_MEMO_SIZE = 2000;
-const plans = new Map<string, Plan>();
+const plans = new BoundedMemo<Plan>(PLAN_MEMO_SIZE);
 /** What dynalite's action checks set on a request (validateExpressions; Query's convertKeyCondition). */
 const DERIVED_FIELDS = ['_updates', '_condition', '_keyCondition', '_filter', '_projection', 'KeyConditions'];
 /** What dynalite's actions only read: checkConditional, queryTable's filter, query's key ranges (never _updates). */
@@ -616,14 +658,28 @@ function plainValid(v: any): boolean {
   return false;
 }
 
-/** Answers the action's check from a plan, or false: the request is to be checked by dynalite. */
-function followPlan(plan: Plan | undefined, action: Action, data: any, store: any): boolean {
+/**
+ * Answers the action's check from a plan, or false: the request is to be checked by dynalite.
+ * `itemBytes`: a PutItem's item's bytes as the meter counts them (usage.ts itemBytes of the
+ * document), where the caller measured them. For the values a plan takes (plainValid: strings,
+ * plain integers, booleans, NULL, maps and lists of those) they are never fewer than dynalite's
+ * itemSize (UTF-8 bytes where dynalite counts UTF-16 code units; numbers and the rest alike, as
+ * test/usage-size.test.ts holds them): an item within the limit by them is within it by
+ * dynalite's, and only one over it is measured by dynalite (#19, session 14: the item measured
+ * once for the limit and the meter, not twice).
+ */
+function followPlan(plan: Plan | undefined, action: Action, data: any, store: any, itemBytes?: number): boolean {
   if (plan === undefined) return false;
   for (const m of VALUE_MAPS) {
     const map = data[m];
     if (map) for (const k in map) if (!plainValid(map[k])) return false;
   }
-  if (action === 'putItem' && db.itemSize(data.Item) > store.options.maxItemSize) return false;
+  if (
+    action === 'putItem' &&
+    (itemBytes === undefined || itemBytes > store.options.maxItemSize) &&
+    db.itemSize(data.Item) > store.options.maxItemSize
+  )
+    return false;
   const vals = data.ExpressionAttributeValues ?? {};
   if (plan.between.length && !betweenPasses(plan.between, vals, db.compare)) return false;
   for (const [field, template, readOnly] of plan.derived)
@@ -649,17 +705,16 @@ function rememberPlan(key: string, data: any): void {
     derived.push([f, template, readOnly]);
   }
   const between = derived.flatMap(([, template]) => betweenBounds(template));
-  if (plans.size >= PLAN_MEMO_SIZE) plans.delete(plans.keys().next().value as string);
   plans.set(key, { derived, between });
 }
 
-function checkValidationsOnce(action: Action, data: any, store: any, asIs: boolean): void {
+function checkValidationsOnce(action: Action, data: any, store: any, asIs: boolean, itemBytes?: number): void {
   const v = actionValidations[action] as { types: Record<string, any>; custom?: (d: any, s: unknown) => unknown };
   const shape = shapeOf(action, data, v.types);
   // Plans for requests taken as they are (checkTypes converted nothing) of the single-item actions and Query.
   const planKey = shape !== undefined && asIs && action !== 'transactWriteItems' ? planKeyOf(shape, data) : undefined;
   if (shape !== undefined && passedShapes.has(shape)) {
-    if (planKey !== undefined && followPlan(plans.get(planKey), action, data, store)) return;
+    if (planKey !== undefined && followPlan(plans.get(planKey), action, data, store, itemBytes)) return;
     // No generic checks, the action's own as dynalite runs it (with the store's parse hook).
     validations.checkValidations(data, NO_GENERIC_CHECKS, v.custom, store);
     if (planKey !== undefined) rememberPlan(planKey, data);
@@ -667,8 +722,7 @@ function checkValidationsOnce(action: Action, data: any, store: any, asIs: boole
   }
   validations.checkValidations(data, v.types, v.custom, store);
   if (shape === undefined) return;
-  if (passedShapes.size >= SHAPE_MEMO_SIZE) passedShapes.delete(passedShapes.values().next().value as string);
-  passedShapes.add(shape);
+  passedShapes.set(shape, true);
   if (planKey !== undefined) rememberPlan(planKey, data);
 }
 
@@ -892,7 +946,13 @@ function isAttributeValue(v: unknown): boolean {
 }
 
 /** What an observer sees of each request: the command's name, its input and its output (as the SDK's middleware would). */
-export type MemoryObserver = (commandName: string, input: any, output: any, readBytes?: number) => void;
+export type MemoryObserver = (
+  commandName: string,
+  input: any,
+  output: any,
+  readBytes?: number,
+  writeBytes?: number,
+) => void;
 
 /**
  * The bytes the usage meter counts for an item read (itemBytes of the document the reader gets),
@@ -919,6 +979,8 @@ const COMMANDS: [new (input: any) => { input: any }, Action, string][] = [
   [QueryCommand, 'query', 'QueryCommand'],
   [TransactWriteCommand, 'transactWriteItems', 'TransactWriteItemsCommand'],
 ];
+/** The same by the operation's name, as the dossier store's own commands carry it (`kind`). */
+const BY_KIND = new Map(COMMANDS.map((c) => [c[2].replace(/Command$/, ''), c]));
 
 /** The marshalling lib-dynamodb does (DynamoDossierStore's document client: removeUndefinedValues). */
 const MARSHALL = { removeUndefinedValues: true } as const;
@@ -1049,7 +1111,8 @@ export class MemoryDynamoDb {
   private readonly tables = new Map<string, MemoryTableDefinition & { TableStatus: 'ACTIVE' }>();
   private readonly stores = new Map<string, SortedStore>();
   private readonly observers: MemoryObserver[] = [];
-  private readonly refusalObservers: ((commandName: string, input: any, error: Error) => void)[] = [];
+  private readonly refusalObservers: ((commandName: string, input: any, error: Error, writeBytes?: number) => void)[] =
+    [];
   /** dynalite's store interface, over this object's maps. */
   private readonly store = {
     // dynalite's queryTable and updateIndexes answered on this store's sorted arrays (the hooks of
@@ -1099,7 +1162,7 @@ export class MemoryDynamoDb {
    * Sees each request the store refused (a condition that failed, a transaction cancelled, a
    * request not valid): a round trip all the same, and a refused write is billed (usage.ts).
    */
-  observeRefusals(observer: (commandName: string, input: any, error: Error) => void): void {
+  observeRefusals(observer: (commandName: string, input: any, error: Error, writeBytes?: number) => void): void {
     this.refusalObservers.push(observer);
   }
 
@@ -1128,8 +1191,11 @@ export class MemoryDynamoDb {
     return s;
   }
 
-  /** Answers one request in DynamoDB's wire shape (AttributeValues), as dynalite's server does. */
-  request(action: Action, wire: Record<string, unknown>): Promise<Record<string, any>> {
+  /**
+   * Answers one request in DynamoDB's wire shape (AttributeValues), as dynalite's server does.
+   * `itemBytes`: a PutItem's item's bytes, where the caller measured them on its document (see followPlan).
+   */
+  request(action: Action, wire: Record<string, unknown>, itemBytes?: number): Promise<Record<string, any>> {
     const v = actionValidations[action];
     let data: any;
     try {
@@ -1137,7 +1203,7 @@ export class MemoryDynamoDb {
       // those are taken as they are (its deep copy was a tenth of a request's CPU, #19), the rest
       // is checked and converted by checkTypes as before.
       data = typesAsDynaliteWants(wire, v.types) ? wire : validations.checkTypes(wire, v.types);
-      checkValidationsOnce(action, data, this.store, data === wire);
+      checkValidationsOnce(action, data, this.store, data === wire, itemBytes);
     } catch (e) {
       const err = e as { statusCode?: number; body?: any };
       if (err.statusCode) return Promise.reject(errorFrom(err.body));
@@ -1489,9 +1555,14 @@ export class MemoryDynamoDb {
     return {};
   }
 
-  /** A document client's command (what DynamoDBDocumentClient.send takes), answered in memory. */
-  async send(command: { input: any }): Promise<any> {
-    const known = COMMANDS.find(([cls]) => command instanceof cls);
+  /**
+   * A document client's command (what DynamoDBDocumentClient.send takes, or the dossier store's
+   * own command of lambdas/adapters/document-commands.ts, by its `kind`), answered in memory.
+   */
+  async send(command: { input: any; kind?: string }): Promise<any> {
+    const known =
+      (command.kind !== undefined ? BY_KIND.get(command.kind) : undefined) ??
+      COMMANDS.find(([cls]) => command instanceof cls);
     if (!known) throw new Error(`The memory store does not answer ${command.constructor.name}`);
     const [, action, commandName] = known;
     const input = command.input;
@@ -1500,11 +1571,13 @@ export class MemoryDynamoDb {
       wire.TransactItems = input.TransactItems.map((t: Record<string, any>) =>
         Object.fromEntries(Object.entries(t).map(([kind, a]) => [kind, toWireAll(a)])),
       );
+    // A PutItem's item measured once, for the size limit and the meter (followPlan).
+    const itemBytesOf = action === 'putItem' && input.Item ? itemBytes(input.Item) : undefined;
     let out: Record<string, any>;
     try {
-      out = await this.request(action, wire);
+      out = await this.request(action, wire, itemBytesOf);
     } catch (e) {
-      for (const o of this.refusalObservers) o(commandName, input, e as Error);
+      for (const o of this.refusalObservers) o(commandName, input, e as Error, itemBytesOf);
       throw e;
     }
     const output: Record<string, unknown> = { $metadata: {} };
@@ -1524,7 +1597,7 @@ export class MemoryDynamoDb {
       const items = (output.Items ?? []) as unknown[];
       if (out.Items) for (let i = 0; i < out.Items.length; i++) readBytes += documentBytesOf(out.Items[i], items[i]);
     }
-    for (const o of this.observers) o(commandName, input, output, readBytes);
+    for (const o of this.observers) o(commandName, input, output, readBytes, itemBytesOf);
     return output;
   }
 }

@@ -119,6 +119,14 @@ export interface RuntimeOptions {
    */
   retryIntervalMs?: number;
   /**
+   * Milliseconds without a complaint coming in before the ladders it held begin
+   * (runtime/intake-priority.ts): `klachtflow start` gives INTAKE_QUIET_MS, so the ladders of a
+   * burst do not run in its small gaps beside the complaints that follow. Absent: 0, the ladders
+   * begin as soon as no complaint is in flight (the tests and the simulation, which wait for every
+   * ladder after each step and would wait this long each time).
+   */
+  intakeQuietMs?: number;
+  /**
    * How a writer that lost a race to the same dossier waits before deciding again
    * (lambdas/domain/procedure/types.ts ProcedureDeps.pause). Absent: the jitter in wall time, as in
    * AWS. The simulation lets the other writers go first instead.
@@ -202,6 +210,9 @@ function officerTokens(dataDir: string, reg: Regulation): Record<string, string>
   return tokens;
 }
 
+/** What `klachtflow start` waits after the last complaint before the ladders it held begin. */
+export const INTAKE_QUIET_MS = 250;
+
 export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const log = opts.log ?? (() => undefined);
   const dataDir = resolve(opts.dataDir);
@@ -238,7 +249,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
 
   // Step Functions, Scheduler and SES behind one local AWS endpoint.
   // Complaints first: a new ladder's first steps wait while one is being received (bounded).
-  const priority = new IntakePriority();
+  const priority = new IntakePriority(undefined, opts.intakeQuietMs ?? 0);
   const stepFunctions = new LocalStepFunctions({
     dir: join(dataDir, 'executions'),
     clock,

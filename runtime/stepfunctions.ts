@@ -198,6 +198,8 @@ export class LocalStepFunctions {
       sm: InstanceType<typeof StateMachine>;
       waits: Record<string, number>;
       retries?: Record<string, number>;
+      /** Its Task states: each run binds a handler to each (read once, not from States per run). */
+      tasks: { name: string; resource: string; callback: boolean }[];
     }
   >();
   private readonly inflight = new Set<Promise<void>>();
@@ -594,8 +596,16 @@ export class LocalStepFunctions {
         state.TimeoutSeconds = 2_147_483;
       }
     }
+    const tasks = (Object.entries(copy.States) as [string, StateDef][])
+      .filter(([, state]) => state.Type === 'Task')
+      .map(([name, state]) => ({
+        name,
+        resource: String(state.Resource),
+        callback: String(state.Resource).endsWith('.waitForTaskToken'),
+      }));
     const made = {
       copy,
+      tasks,
       sm: new StateMachine(copy as never, { validationOptions: { noValidate: true } }),
       waits,
       retries: retryMs === undefined ? undefined : retries,
@@ -613,13 +623,11 @@ export class LocalStepFunctions {
     const { startAt, input, inject } = rec.pause;
     const timeout = inject?.kind === 'timeout' ? await this.timeoutError() : undefined;
 
-    const { copy, sm, waits, retries } = this.segment(rec.stateMachineArn, machine.definition, startAt);
+    const { copy, sm, waits, retries, tasks } = this.segment(rec.stateMachineArn, machine.definition, startAt);
     const handlers: Record<string, (payload: unknown) => unknown> = {};
     let injected = false;
-    for (const [name, state] of Object.entries(copy.States) as [string, StateDef][]) {
-      if (state.Type !== 'Task') continue;
-      const resource = String(state.Resource);
-      if (resource.endsWith('.waitForTaskToken')) {
+    for (const { name, resource, callback } of tasks) {
+      if (callback) {
         handlers[name] = (payload) => {
           if (name === startAt && inject && !injected) {
             injected = true;
@@ -644,42 +652,57 @@ export class LocalStepFunctions {
         };
       }
     }
-    const run = sm.run(input as never, {
-      overrides: {
-        taskResourceLocalHandlers: handlers as never,
-        waitTimeOverrides: waits,
-        ...(retries ? { retryIntervalOverrides: retries } : {}),
-      },
-      context: {
-        Execution: { Id: rec.executionArn, Name: rec.name, StartTime: rec.startDate },
-        Orig: { StartTime: rec.startDate },
-        Task: {
-          get Token() {
-            return tokenFor(rec.executionArn);
-          },
-        },
-      } as never,
-    });
     let lastFailedInput: unknown;
     let waitEntered: { state: string; input: unknown } | undefined;
     // A resumed callback state is entered again by the copy; AWS counted it once already.
     let reentry = inject !== undefined;
-    const events = (async () => {
-      for await (const ev of run.eventLogs as AsyncIterable<{
-        type: string;
-        state?: { name: string; type: string; input: unknown };
-      }>) {
-        if (ev.type === 'StateEntered') {
-          if (reentry) reentry = false;
-          else rec.transitions++;
-          if (ev.state?.type === 'Wait') {
-            waitEntered = { state: ev.state.name, input: ev.state.input };
-            run.abort();
-          }
+    let run: ReturnType<typeof sm.run> | undefined;
+    // The library's events, handed over as they happen (patches/aws-local-stepfunctions: the
+    // `eventListener` option) instead of through its queue, an EventTarget and an async generator
+    // per event (#19). A Wait is stopped on entering it: at once, or, when it is the segment's
+    // first state (entered inside sm.run), as soon as sm.run has returned; its sleep is armed by
+    // then and ends on the abort either way.
+    let heard = false;
+    const eventListener = (ev: { type: string; state?: { name: string; type: string; input: unknown } }) => {
+      heard = true;
+      if (ev.type === 'StateEntered') {
+        if (reentry) reentry = false;
+        else rec.transitions++;
+        if (ev.state?.type === 'Wait') {
+          waitEntered = { state: ev.state.name, input: ev.state.input };
+          run?.abort();
         }
-        if (ev.type === 'StateFailed') lastFailedInput = ev.state?.input;
       }
-    })();
+      if (ev.type === 'StateFailed') lastFailedInput = ev.state?.input;
+    };
+    run = sm.run(
+      input as never,
+      {
+        overrides: {
+          taskResourceLocalHandlers: handlers as never,
+          waitTimeOverrides: waits,
+          ...(retries ? { retryIntervalOverrides: retries } : {}),
+        },
+        context: {
+          Execution: { Id: rec.executionArn, Name: rec.name, StartTime: rec.startDate },
+          Orig: { StartTime: rec.startDate },
+          Task: {
+            get Token() {
+              return tokenFor(rec.executionArn);
+            },
+          },
+        } as never,
+        eventListener,
+      } as never,
+    );
+    // A library without the patch (node_modules installed before it) ignores the listener (its
+    // ExecutionStarted comes inside sm.run): its event log is read instead, as before.
+    const drained = heard
+      ? undefined
+      : (async () => {
+          for await (const ev of run.eventLogs as AsyncIterable<Parameters<typeof eventListener>[0]>) eventListener(ev);
+        })();
+    if (waitEntered) run.abort();
     let result: unknown;
     let failure: unknown;
     try {
@@ -687,7 +710,7 @@ export class LocalStepFunctions {
     } catch (e) {
       failure = e;
     }
-    await events.catch(() => undefined);
+    await drained?.catch(() => undefined);
     if (rec.status !== 'RUNNING') return; // stopped while the segment ran
 
     const cause = (failure as { cause?: unknown })?.cause;

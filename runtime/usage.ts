@@ -78,7 +78,14 @@ function itemsBytes(items: unknown[]): number {
   return sum;
 }
 
+/**
+ * Below it, a string's bytes are counted here; from it, by Buffer.byteLength, which counts the same
+ * natively: a commit's events are one JSON string of several kilobytes (the letters' texts), and
+ * walking it a character at a time took about 100 us of CPU a commit (#19, session 14).
+ */
+const LONG_STRING = 64;
 function utf8Bytes(s: string): number {
+  if (s.length >= LONG_STRING) return Buffer.byteLength(s, 'utf8');
   // ASCII, the common case, is one byte a character; only other text needs counting.
   for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return Buffer.byteLength(s, 'utf8');
   return s.length;
@@ -277,27 +284,27 @@ export class Usage {
 
   /** Counts the requests of the in-memory DynamoDB (the simulation's store) as meterDynamoDb counts the SDK's. */
   meterMemoryDynamoDb(db: {
-    observe(o: (commandName: string, input: any, output: any, readBytes?: number) => void): void;
-    observeRefusals(o: (commandName: string, input: any, error: Error) => void): void;
+    observe(o: (commandName: string, input: any, output: any, readBytes?: number, writeBytes?: number) => void): void;
+    observeRefusals(o: (commandName: string, input: any, error: Error, writeBytes?: number) => void): void;
   }): void {
     if (!this.enabled) return;
-    db.observe((commandName, input, output, readBytes) => {
+    db.observe((commandName, input, output, readBytes, writeBytes) => {
       if (this.paused) return;
       const op = commandName.replace(/Command$/, '');
       this.counts.dynamodbRequests[op] = (this.counts.dynamodbRequests[op] ?? 0) + 1;
       this.byCaller(op, false);
-      this.units(op, input, output, readBytes);
+      this.units(op, input, output, readBytes, writeBytes);
     });
     // A refused request counted as meterDynamoDb counts it: the simulated year left out every
     // collision before (#19: about 2.5 refused PutItems a complaint, test/usage-refused.test.ts).
-    db.observeRefusals((commandName, input, error) => {
+    db.observeRefusals((commandName, input, error, writeBytes) => {
       if (this.paused) return;
       const op = commandName.replace(/Command$/, '');
       this.counts.dynamodbRequests[op] = (this.counts.dynamodbRequests[op] ?? 0) + 1;
       const name = error.name ?? 'Error';
       this.counts.dynamodbFailures[name] = (this.counts.dynamodbFailures[name] ?? 0) + 1;
       this.byCaller(op, true);
-      this.units(op, input, undefined);
+      this.units(op, input, undefined, undefined, writeBytes);
     });
   }
 
@@ -336,8 +343,12 @@ export class Usage {
     this.counts.callsByFunction[fn] = calls;
   }
 
-  /** `readBytes`: the bytes of what a GetItem or Query read, where the store knows them (the memory store's, per stored item). */
-  private units(op: string, input: any, output: any, readBytes?: number): void {
+  /**
+   * `readBytes`: the bytes of what a GetItem or Query read, where the store knows them (the memory
+   * store's, per stored item); `writeBytes`: a PutItem's item's, where the store measured them
+   * (the memory store: itemBytes of the same item, for its size limit).
+   */
+  private units(op: string, input: any, output: any, readBytes?: number, writeBytes?: number): void {
     if (op === 'PutItem' || op === 'UpdateItem' || op === 'DeleteItem') this.counts.itemsWritten++;
     for (const t of (op === 'TransactWriteItems' ? input.TransactItems : []) as Record<string, unknown>[])
       if (t.Put || t.Update || t.Delete) this.counts.itemsWritten++;
@@ -345,7 +356,7 @@ export class Usage {
       this.counts.itemsWritten += requests.length;
     switch (op) {
       case 'PutItem':
-        this.counts.writeUnits += Math.max(1, Math.ceil(size(input.Item) / KB));
+        this.counts.writeUnits += Math.max(1, Math.ceil((writeBytes ?? size(input.Item)) / KB));
         break;
       case 'UpdateItem':
       case 'DeleteItem':

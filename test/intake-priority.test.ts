@@ -44,6 +44,33 @@ describe('intake priority', () => {
     await request;
   });
 
+  it('with a quiet period, holds a ladder through a burst whose next complaint comes right after an answer', async () => {
+    const priority = new IntakePriority(30_000, 60);
+    let answerFirst!: () => void;
+    const first = priority.intake(() => new Promise<void>((r) => (answerFirst = r)));
+    const gate = priority.gate();
+    answerFirst();
+    await first;
+    // The next complaint of the burst arrives 10 ms after the last answer went out.
+    await new Promise((r) => setTimeout(r, 10));
+    expect(priority.pending()).toBe(1);
+    let answerSecond!: () => void;
+    const second = priority.intake(() => new Promise<void>((r) => (answerSecond = r)));
+    // The first quiet period ends while the second is received: the ladder still waits.
+    expect(await settled(gate)).toBe(false);
+    await new Promise((r) => setTimeout(r, 60));
+    expect(await settled(gate)).toBe(false);
+    answerSecond();
+    await second;
+    // A ladder started meanwhile waits for the quiet period too, then both go.
+    const later = priority.gate();
+    expect(await settled(later)).toBe(false);
+    await new Promise((r) => setTimeout(r, 60));
+    expect(await settled(gate)).toBe(true);
+    expect(await settled(later)).toBe(true);
+    expect(await settled(priority.gate())).toBe(true);
+  });
+
   it('counts only the routes that receive a complaint (a page that waits for a ladder never holds one)', () => {
     expect(IntakePriority.isIntake('POST', '/complaints')).toBe(true);
     expect(IntakePriority.isIntake('POST', '/klacht-indienen')).toBe(true);

@@ -68,6 +68,32 @@ describe('ladder: SO! Trainingsbureau', () => {
     expect(referral?.text).toContain('degeschillencommissiezorg.nl');
   });
 
+  it('after a slow signal the klachtenfunctionaris still has her four weeks, counted from the complaint', async () => {
+    // "We spreken van een klacht wanneer het bespreken van het klantsignaal niet tot een
+    // bevredigend resultaat heeft geleid" and "De termijn wordt gerekend vanaf de dag dat de klacht
+    // door SO! Trainingsbureau is ontvangen": the four weeks to decide whether the complaint is
+    // handled start when the complaint reaches the klachtenfunctionaris, not at the first signal to
+    // the mentor. Counted from the signal, a talk of three weeks and two weeks' thought used them
+    // up before she had the complaint, and the dossier went to the director at once.
+    const s = await submit(rt); // Thursday 3 September 2026, to the mentor
+    // The acknowledgement says so before the complainant turns to her.
+    const ack = (await mailsOf(rt, s.reference)).find((m) => m.subject.includes('ontvangen'));
+    expect(ack?.text.replace(/\s+/g, ' ')).toContain(
+      'Daar geldt voor "Besluit of de klacht in behandeling wordt genomen" een termijn van vier weken, te rekenen vanaf de dag dat je daar met je klacht komt.',
+    );
+    await rt.advance('P21D');
+    await act(rt, s.id, 'mentor-conversation', 'not-resolved');
+    await rt.advance('P14D'); // Thursday 8 October: the complainant turns to the klachtenfunctionaris
+    let d = await escalate(rt, s, 'officer');
+    expect(d.currentStep).toMatchObject({ id: 'handle-or-not', assignee: 'complaints-officer' });
+    expect(deadline(d, 'handle-or-not')).toMatchObject({ lastDay: '2026-11-05', status: 'open' });
+    await rt.advance('P7D');
+    d = await dossier(rt, s.id);
+    expect(d.currentStep).toMatchObject({ id: 'handle-or-not', assignee: 'complaints-officer' });
+    // A week on, still hers and within term: nothing breached, nobody escalated to the director.
+    expect(d.deadlines.filter((x: any) => x.status === 'breached')).toEqual([]);
+  });
+
   it('withdrawn at any moment, also between rungs', async () => {
     const s = await submit(rt);
     await act(rt, s.id, 'mentor-conversation', 'not-resolved');

@@ -642,6 +642,53 @@ describe('memory DynamoDB: the same answers as dynalite', () => {
     expect(answered).toBeGreaterThan(300);
   }, 300_000);
 
+  it('items at the 400 KB limit that follow a plan, in ASCII and in text of two UTF-8 bytes a character, are taken and refused as dynalite takes and refuses them (#19, session 14)', async () => {
+    // A PutItem that follows a plan is measured once, by the meter's UTF-8 bytes, which are never
+    // fewer than dynalite's UTF-16 count: within the limit by them is within it; over it, dynalite
+    // measures. dynalite's size of { pk, sk, text }: 2 + 8 + 2 + 1 + 4 + the text's length.
+    const limit = 409_600 - 17;
+    const put = (sk: string, text: string) =>
+      new PutCommand({
+        TableName: TABLE,
+        Item: { pk: 'limit#1', sk, text },
+        ConditionExpression: 'attribute_not_exists(sk)',
+      });
+    // The first of the shape makes the plan; the rest follow it.
+    const [first, firstMemory] = await both(() => put('A', 'x'));
+    expect(firstMemory).toStrictEqual(first);
+    const before = followedPlans();
+    const texts = [
+      'x'.repeat(limit),
+      'x'.repeat(limit + 1),
+      // Within dynalite's limit, twice the limit in UTF-8: taken.
+      'é'.repeat(limit),
+      'é'.repeat(limit + 1),
+      `${'x'.repeat(limit - 2)}€`,
+      `${'x'.repeat(limit - 1)}😀`,
+      'é'.repeat(limit / 2 - 1),
+    ];
+    const answers: [unknown, unknown][] = [];
+    for (const [i, text] of texts.entries()) answers.push(await both(() => put(`S${i}`, text)));
+    // Every put taken followed the plan (one over the limit is checked whole, as dynalite checks it).
+    expect(followedPlans() - before).toBe(4);
+    for (const [a, b] of answers) expect(b).toStrictEqual(a);
+    expect(answers.map(([a]) => (a as { error?: string }).error ?? 'taken')).toEqual([
+      'taken',
+      'ValidationException',
+      'taken',
+      'ValidationException',
+      'taken',
+      'ValidationException',
+      'taken',
+    ]);
+    // What was taken is there, as dynalite has it.
+    for (const [i] of texts.entries()) {
+      const get = () => new GetCommand({ TableName: TABLE, Key: { pk: 'limit#1', sk: `S${i}` }, ConsistentRead: true });
+      const [a, b] = await both(get);
+      expect(b).toStrictEqual(a);
+    }
+  }, 120_000);
+
   it('transactions of puts, updates, deletes and condition checks are answered and written as dynalite does (#19, session 11)', async () => {
     // The memory store answers TransactWriteItems in one synchronous pass (transactNow) and
     // UpdateItem likewise (updateItemNow). Drawn from few keys, so that actions meet items written

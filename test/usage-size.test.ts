@@ -49,6 +49,24 @@ describe('usage: item sizes as DynamoDB counts them', () => {
     expect(itemBytes({ m: { ü: ['é'] } })).toBe(1 + 3 + 1 + 2 + 3 + 1 + 2);
   });
 
+  it('counts long text in UTF-8 bytes too: a commit’s events are one JSON string of kilobytes (#19, session 14)', () => {
+    const utf8 = (s: string) => new TextEncoder().encode(s).length;
+    const unit = fc.oneof(
+      fc.constantFrom('a', 'Z', ' ', '"', 'é', '€', '😀', '\u007f', '\u0080', '\u07ff', '\u0800', '\uffff'),
+      fc.string({ unit: 'grapheme', maxLength: 3 }),
+    );
+    fc.assert(
+      fc.property(fc.array(unit, { minLength: 0, maxLength: 400 }), (parts) => {
+        const text = parts.join('');
+        expect(itemBytes({ t: text })).toBe(1 + utf8(text));
+        expect(itemBytes({ [text || 'k']: 1 })).toBe(utf8(text || 'k') + 2);
+      }),
+      { numRuns: 300, ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED) } : {}) },
+    );
+    expect(itemBytes({ t: 'é'.repeat(64) })).toBe(1 + 128);
+    expect(itemBytes({ t: `${'x'.repeat(100)}😀` })).toBe(1 + 104);
+  });
+
   it('leaves out what the document client leaves out (undefined)', () => {
     expect(itemBytes({ a: 'x', b: undefined, m: { c: undefined, d: 1 } })).toBe(
       db.itemSize(marshall({ a: 'x', m: { d: 1 } })),

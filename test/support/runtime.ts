@@ -43,6 +43,7 @@ export async function testRuntime(
     | 'trustCommittedAsl'
     | 'retryIntervalMs'
     | 'pauseOnClash'
+    | 'intakeQuietMs'
   > = {},
 ): Promise<TestRuntime> {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), `kf-${regulation.replace(/[^a-z0-9-]/gi, '_').slice(-40)}-`));
