@@ -12,6 +12,7 @@ import proxyaddr from 'proxy-addr';
 import { acknowledgedAtReceipt, findStep } from '../statemachines/ladder.js';
 import type { Regulation } from '../statemachines/model.js';
 import { COMPLAINANT_ROLES } from '../statemachines/vocabulary.js';
+import { fieldsSchema, MINIMAL_RESPONSE, minimalAnswer, PreferHeader, pick, prefersMinimal } from './answer-shape.js';
 import { bodyLimitByLength } from './body-limit.js';
 import { localDate } from './domain/calendar/deadline.js';
 import type { DossierView } from './domain/dossier.js';
@@ -455,51 +456,83 @@ function complainantView(reg: Regulation, view: DossierView, actions: unknown[])
   };
 }
 
-function officerView(reg: Regulation, view: DossierView, actions: unknown[], procedure: Procedure) {
-  const current = view.current ? findStep(reg, view.current.stepId) : undefined;
-  const { accessTokenHash: _hash, ...received } = view.received;
-  return {
-    id: view.id,
-    reference: view.reference,
-    regulationId: view.regulationId,
-    status: view.status,
-    received,
-    rung: view.rungId,
-    currentStep:
-      current && view.current
-        ? {
-            id: current.step.id,
-            title: current.step.title,
-            actor: current.step.actor,
-            assignee: view.current.assignee,
-            since: view.current.startedAt,
-            awaiting: !!view.current.token,
-          }
-        : null,
-    deadlines: Procedure.deadlinesOf(view),
-    letters: view.letters.map(({ html: _html, ...l }) => l),
-    timeline: view.ended,
-    closed: view.closed ?? null,
-    // What the complainant (and officers) added, in order; the first since an officer last acted is new.
-    messages: view.messages,
-    newMessageAt: view.newMessageAt ?? null,
-    // The complainant's own answer after closure (not the registration form's, which is the officer's).
-    complainantSatisfaction: view.complainantSatisfaction ?? null,
-    registration: procedure.registrationOf(view) ?? null,
-    improvements: view.improvements,
-    retentionUntil: view.retentionUntil ?? null,
-    erasedAt: view.erasedAt ?? null,
-    attachments: view.attachments ?? [],
-    incomplete: view.incomplete ?? [],
-    incompleteAsked: view.incompleteAsked ?? null,
-    suspension: suspensionOf(reg, view, 'officer'),
-    suspensions: view.suspensions ?? [],
-    // A letter that did not arrive since an officer last acted here: "brief niet aangekomen".
-    undeliveredSince: view.undeliveredSince,
-    undeliveredTo: view.undeliveredTo,
-    availableActions: actions,
-    version: view.version,
-  };
+/** What the officer's dossier is made from: the dossier, and for `GET /dossiers/{id}` its history and reads. */
+interface OfficerSight {
+  reg: Regulation;
+  view: DossierView;
+  procedure: Procedure;
+  caller: Caller;
+  events?: Parameters<typeof timeline>[1];
+  reads?: { items: unknown[]; more: boolean };
+}
+
+/**
+ * The officer's dossier, field by field in the order of the answer, each made only when asked
+ * (`?fields=`, answer-shape.ts). Made once for the module: a closure per field per request cost
+ * more than the fields the simulation asks for (#19).
+ */
+const OFFICER_FIELDS = {
+  id: (s: OfficerSight) => s.view.id,
+  reference: (s: OfficerSight) => s.view.reference,
+  regulationId: (s: OfficerSight) => s.view.regulationId,
+  status: (s: OfficerSight) => s.view.status,
+  received: (s: OfficerSight) => {
+    const { accessTokenHash: _hash, ...received } = s.view.received;
+    return received;
+  },
+  rung: (s: OfficerSight) => s.view.rungId,
+  currentStep: ({ reg, view }: OfficerSight) => {
+    const current = view.current ? findStep(reg, view.current.stepId) : undefined;
+    return current && view.current
+      ? {
+          id: current.step.id,
+          title: current.step.title,
+          actor: current.step.actor,
+          assignee: view.current.assignee,
+          since: view.current.startedAt,
+          awaiting: !!view.current.token,
+        }
+      : null;
+  },
+  deadlines: (s: OfficerSight) => Procedure.deadlinesOf(s.view),
+  letters: (s: OfficerSight) => s.view.letters.map(({ html: _html, ...l }) => l),
+  timeline: (s: OfficerSight) => s.view.ended,
+  closed: (s: OfficerSight) => s.view.closed ?? null,
+  // What the complainant (and officers) added, in order; the first since an officer last acted is new.
+  messages: (s: OfficerSight) => s.view.messages,
+  newMessageAt: (s: OfficerSight) => s.view.newMessageAt ?? null,
+  // The complainant's own answer after closure (not the registration form's, which is the officer's).
+  complainantSatisfaction: (s: OfficerSight) => s.view.complainantSatisfaction ?? null,
+  registration: (s: OfficerSight) => s.procedure.registrationOf(s.view) ?? null,
+  improvements: (s: OfficerSight) => s.view.improvements,
+  retentionUntil: (s: OfficerSight) => s.view.retentionUntil ?? null,
+  erasedAt: (s: OfficerSight) => s.view.erasedAt ?? null,
+  attachments: (s: OfficerSight) => s.view.attachments ?? [],
+  incomplete: (s: OfficerSight) => s.view.incomplete ?? [],
+  incompleteAsked: (s: OfficerSight) => s.view.incompleteAsked ?? null,
+  suspension: (s: OfficerSight) => suspensionOf(s.reg, s.view, 'officer'),
+  suspensions: (s: OfficerSight) => s.view.suspensions ?? [],
+  // A letter that did not arrive since an officer last acted here: "brief niet aangekomen".
+  undeliveredSince: (s: OfficerSight) => s.view.undeliveredSince,
+  undeliveredTo: (s: OfficerSight) => s.view.undeliveredTo,
+  availableActions: (s: OfficerSight) => s.procedure.availableActions(s.view, s.caller),
+  version: (s: OfficerSight) => s.view.version,
+};
+
+/** `GET /dossiers/{id}`: the officer's dossier, and what only the dossier's own page shows. */
+const DOSSIER_FIELDS = {
+  ...OFFICER_FIELDS,
+  // Whether this caller may correct the address of a letter that bounced and send it again.
+  mayResend: (s: OfficerSight) => s.procedure.with(mayResend, s.caller, s.view),
+  history: (s: OfficerSight) => timeline(s.reg, s.events ?? []),
+  // The latest reads; `readsMore` says there were earlier ones.
+  reads: (s: OfficerSight) => s.reads?.items ?? [],
+  readsMore: (s: OfficerSight) => s.reads?.more ?? false,
+};
+
+/** The officer's dossier as the routes that change it answer it: every field, the caller's actions among them. */
+function officerView(reg: Regulation, view: DossierView, caller: Caller, procedure: Procedure) {
+  return pick(OFFICER_FIELDS, { reg, view, procedure, caller }, undefined);
 }
 
 export function createApi(deps: ApiDeps): OpenAPIHono {
@@ -577,6 +610,12 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
     return response;
   };
   const { procedure, regulation: reg } = deps;
+  /**
+   * The dossier after an officer's change: whole, or with `Prefer: return=minimal` nothing
+   * (answer-shape.ts: a page that redirects afterwards does not need it; #19).
+   */
+  const dossierAnswer = (c: Context, view: DossierView, caller: Caller) =>
+    prefersMinimal(c) ? minimalAnswer(c) : c.json(officerView(reg, view, caller, procedure), 200);
   /** The answer to a complaint made: also what its Idempotency-Key's record keeps. */
   const created = (view: DossierView, accessToken: string): z.infer<typeof Created> => ({
     id: view.id,
@@ -1019,8 +1058,8 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
       path: '/dossiers/{id}',
       summary: 'Een dossier met tijdlijn, termijnen, brieven en mogelijke acties',
       security: bearer,
-      request: { params: Id },
-      responses: { 200: json(z.any(), 'Dossier'), ...errors },
+      request: { params: Id, query: z.object({ fields: fieldsSchema(Object.keys(DOSSIER_FIELDS)) }) },
+      responses: { 200: json(z.any(), 'Dossier (met `fields` alleen die velden)'), ...errors },
     }),
     async (c) => {
       const caller = await officer(c);
@@ -1029,19 +1068,14 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
       const read = await deps.store.history(id);
       if (!read) throw new NotFoundError('Dit dossier bestaat niet.');
       const { view, events } = read;
-      // Every read by an officer is recorded (who, when, what) and shown on the dossier.
+      // Every read by an officer is recorded (who, when, what) and shown on the dossier, also
+      // when only some fields are asked: the officer looked at the dossier all the same.
       await deps.store.recordRead(view.id, { by: caller.sub, at: now().toISOString(), what: 'dossier' });
       const reads = await deps.store.reads(view.id);
+      // Only the fields asked are made and written (answer-shape.ts): the whole answer is about
+      // 16 KB of JSON, and a caller deciding what to do needs its actions only (#19).
       return c.json(
-        {
-          ...officerView(reg, view, procedure.availableActions(view, caller), procedure),
-          // Whether this caller may correct the address of a letter that bounced and send it again.
-          mayResend: procedure.with(mayResend, caller, view),
-          history: timeline(reg, events),
-          // The latest reads; `readsMore` says there were earlier ones.
-          reads: reads.items,
-          readsMore: reads.more,
-        },
+        pick(DOSSIER_FIELDS, { reg, view, procedure, caller, events, reads }, c.req.valid('query').fields),
         200,
       );
     },
@@ -1053,8 +1087,12 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
       path: '/dossiers/{id}/actions',
       summary: 'Een actie op de huidige stap',
       security: bearer,
-      request: { params: Id, body: { content: { 'application/json': { schema: ActionBody } }, required: true } },
-      responses: { 200: json(z.any(), 'Dossier na de actie'), ...errors },
+      request: {
+        params: Id,
+        headers: PreferHeader,
+        body: { content: { 'application/json': { schema: ActionBody } }, required: true },
+      },
+      responses: { 200: json(z.any(), 'Dossier na de actie'), ...MINIMAL_RESPONSE, ...errors },
     }),
     async (c) => {
       const caller = await officer(c);
@@ -1065,7 +1103,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
       // read was 2.75 Queries a complaint). What another writer (the ladder's next step) records
       // after it is not in the answer, as it was not when it wrote a moment after the read.
       const view = await procedure.act(id, caller, c.req.valid('json'));
-      return c.json(officerView(reg, view, procedure.availableActions(view, caller), procedure), 200);
+      return dossierAnswer(c, view, caller);
     },
   );
 
@@ -1077,6 +1115,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
       security: bearer,
       request: {
         params: Id,
+        headers: PreferHeader,
         body: {
           content: {
             'application/json': {
@@ -1086,13 +1125,13 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
           required: true,
         },
       },
-      responses: { 200: json(z.any(), 'Dossier na het invullen'), ...errors },
+      responses: { 200: json(z.any(), 'Dossier na het invullen'), ...MINIMAL_RESPONSE, ...errors },
     }),
     async (c) => {
       const caller = await officer(c);
       const id = c.req.valid('param').id;
       const view = await procedure.answerRegistration(id, caller, c.req.valid('json').answers);
-      return c.json(officerView(reg, view, procedure.availableActions(view, caller), procedure), 200);
+      return dossierAnswer(c, view, caller);
     },
   );
 
@@ -1104,6 +1143,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
       security: bearer,
       request: {
         params: Id.extend({ letterId: z.string().min(1).max(300) }),
+        headers: PreferHeader,
         body: {
           content: {
             'application/json': {
@@ -1122,13 +1162,17 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
           required: true,
         },
       },
-      responses: { 200: json(z.any(), 'Dossier met het nieuwe adres en de brief opnieuw verstuurd'), ...errors },
+      responses: {
+        200: json(z.any(), 'Dossier met het nieuwe adres en de brief opnieuw verstuurd'),
+        ...MINIMAL_RESPONSE,
+        ...errors,
+      },
     }),
     async (c) => {
       const caller = await officer(c);
       const { id, letterId } = c.req.valid('param');
       const view = await procedure.with(resendLetter, id, caller, { letterId, email: c.req.valid('json').email });
-      return c.json(officerView(reg, view, procedure.availableActions(view, caller), procedure), 200);
+      return dossierAnswer(c, view, caller);
     },
   );
 
@@ -1145,13 +1189,17 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
       path: '/dossiers/{id}/improvements',
       summary: 'Een verbeteractie in het verbeterregister',
       security: bearer,
-      request: { params: Id, body: { content: { 'application/json': { schema: Improvement } }, required: true } },
-      responses: { 200: json(z.any(), 'Dossier met de verbeteractie'), ...errors },
+      request: {
+        params: Id,
+        headers: PreferHeader,
+        body: { content: { 'application/json': { schema: Improvement } }, required: true },
+      },
+      responses: { 200: json(z.any(), 'Dossier met de verbeteractie'), ...MINIMAL_RESPONSE, ...errors },
     }),
     async (c) => {
       const caller = await officer(c);
       const view = await procedure.addImprovement(c.req.valid('param').id, caller, c.req.valid('json'));
-      return c.json(officerView(reg, view, procedure.availableActions(view, caller), procedure), 200);
+      return dossierAnswer(c, view, caller);
     },
   );
   app.openapi(
@@ -1162,6 +1210,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
       security: bearer,
       request: {
         params: Id.extend({ improvementId: z.string().regex(/^v\d{1,4}$/, 'Onbekende verbeteractie.') }),
+        headers: PreferHeader,
         body: {
           content: {
             'application/json': {
@@ -1173,14 +1222,14 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
           required: true,
         },
       },
-      responses: { 200: json(z.any(), 'Dossier met de bijgewerkte actie'), ...errors },
+      responses: { 200: json(z.any(), 'Dossier met de bijgewerkte actie'), ...MINIMAL_RESPONSE, ...errors },
     }),
     async (c) => {
       const caller = await officer(c);
       const { id, improvementId } = c.req.valid('param');
       const body = c.req.valid('json');
       const view = await procedure.updateImprovement(id, caller, improvementId, body.status, body.note);
-      return c.json(officerView(reg, view, procedure.availableActions(view, caller), procedure), 200);
+      return dossierAnswer(c, view, caller);
     },
   );
 
@@ -1377,7 +1426,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
     ...(deps.attachments ? { attachments: deps.attachments } : {}),
     officer,
     now,
-    dossierJson: (view, caller) => officerView(reg, view, procedure.availableActions(view, caller), procedure),
+    dossierAnswer,
   });
 
   // The pages people use, on the same app: they call the routes above in-process, through a

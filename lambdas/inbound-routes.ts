@@ -7,6 +7,7 @@
  */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { MINIMAL_RESPONSE, PreferHeader } from './answer-shape.js';
 import type { DossierView } from './domain/dossier.js';
 import { NotFoundError } from './domain/errors.js';
 import type { InboundMail } from './domain/inbound-mail.js';
@@ -23,8 +24,11 @@ export interface InboundRouteDeps {
   officer(c: Context): Promise<Caller & { kind: 'officer' }>;
   /** The time reads are recorded at (the runtime's clock locally). */
   now(): Date;
-  /** The officer's view of a dossier, as GET /dossiers/{id} gives it. */
-  dossierJson(view: DossierView, caller: Caller): unknown;
+  /**
+   * The answer with the officer's view of a dossier, as GET /dossiers/{id} gives it, or 204
+   * without it where the request asked `Prefer: return=minimal` (answer-shape.ts).
+   */
+  dossierAnswer(c: Context, view: DossierView, caller: Caller): Response;
 }
 
 const ErrorBody = z.object({
@@ -156,6 +160,7 @@ export function registerInboundRoutes(app: OpenAPIHono, deps: InboundRouteDeps):
       security: bearer,
       request: {
         params: HeldId,
+        headers: PreferHeader,
         body: {
           content: {
             'application/json': {
@@ -165,12 +170,12 @@ export function registerInboundRoutes(app: OpenAPIHono, deps: InboundRouteDeps):
           required: true,
         },
       },
-      responses: { 200: json(z.any(), 'Het dossier'), ...errors },
+      responses: { 200: json(z.any(), 'Het dossier'), ...MINIMAL_RESPONSE, ...errors },
     }),
     async (c) => {
       const caller = await deps.officer(c);
       const view = await inbound().attachHeld(c.req.valid('param').id, caller, c.req.valid('json').reference);
-      return c.json(deps.dossierJson(view, caller), 200);
+      return deps.dossierAnswer(c, view, caller);
     },
   );
 
@@ -212,17 +217,18 @@ export function registerInboundRoutes(app: OpenAPIHono, deps: InboundRouteDeps):
       security: bearer,
       request: {
         params: DossierId,
+        headers: PreferHeader,
         body: {
           content: { 'application/json': { schema: z.object({ note: z.string().max(5000).optional() }).strict() } },
           required: true,
         },
       },
-      responses: { 200: json(z.any(), 'Het dossier met de brief'), ...errors },
+      responses: { 200: json(z.any(), 'Het dossier met de brief'), ...MINIMAL_RESPONSE, ...errors },
     }),
     async (c) => {
       const caller = await deps.officer(c);
       const view = await deps.procedure.askForMissing(c.req.valid('param').id, caller, c.req.valid('json').note);
-      return c.json(deps.dossierJson(view, caller), 200);
+      return deps.dossierAnswer(c, view, caller);
     },
   );
 
@@ -234,6 +240,7 @@ export function registerInboundRoutes(app: OpenAPIHono, deps: InboundRouteDeps):
       security: bearer,
       request: {
         params: DossierId,
+        headers: PreferHeader,
         body: {
           content: {
             'application/json': {
@@ -258,7 +265,7 @@ export function registerInboundRoutes(app: OpenAPIHono, deps: InboundRouteDeps):
           required: true,
         },
       },
-      responses: { 200: json(z.any(), 'Het dossier'), ...errors },
+      responses: { 200: json(z.any(), 'Het dossier'), ...MINIMAL_RESPONSE, ...errors },
     }),
     async (c) => {
       const caller = await deps.officer(c);
@@ -267,7 +274,7 @@ export function registerInboundRoutes(app: OpenAPIHono, deps: InboundRouteDeps):
         complainant: body.complainant,
         ...(body.description ? { description: body.description } : {}),
       });
-      return c.json(deps.dossierJson(view, caller), 200);
+      return deps.dossierAnswer(c, view, caller);
     },
   );
 

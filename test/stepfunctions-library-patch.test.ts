@@ -202,3 +202,40 @@ describe('aws-local-stepfunctions patch: events to a listener as the event log g
     });
   }
 });
+
+describe('aws-local-stepfunctions patch: inputs copied and Parameters filled in as before (#19)', () => {
+  it('nested objects and arrays, paths and an intrinsic, keys in order, a "__proto__" key kept as data', async () => {
+    const sm = new StateMachine(
+      {
+        StartAt: 'fill',
+        States: {
+          fill: {
+            Type: 'Pass',
+            Parameters: {
+              'x.$': '$.a',
+              lijst: [{ 'y.$': '$.a.b' }, 3, 'vast'],
+              vast: { z: 'tekst', leeg: {}, niets: null },
+              'fmt.$': "States.Format('{} en {}', $.a.b[0], 'x')",
+              'eigen.$': '$.__proto__',
+            },
+            ResultPath: '$.r',
+            End: true,
+          },
+        },
+      } as never,
+      { validationOptions: { noValidate: true } },
+    );
+    // JSON.parse makes "__proto__" an own key, as an execution's input from JSON has it.
+    const input = JSON.parse('{"__proto__": {"p": 1}, "a": {"b": [1, {"c": 2}]}, "n": 0}');
+    const out = (await sm.run(input).result) as Record<string, unknown>;
+    expect(JSON.stringify(out)).toBe(
+      '{"__proto__":{"p":1},"a":{"b":[1,{"c":2}]},"n":0,' +
+        '"r":{"x":{"b":[1,{"c":2}]},"lijst":[{"y":[1,{"c":2}]},3,"vast"],"vast":{"z":"tekst","leeg":{},"niets":null},' +
+        '"fmt":"1 en x","eigen":{"p":1}}}',
+    );
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect(Object.getPrototypeOf((out.r as Record<string, unknown>).eigen)).toBe(Object.prototype);
+    // The input handed in is left as it was (the state works on a copy).
+    expect(JSON.stringify(input)).toBe('{"__proto__":{"p":1},"a":{"b":[1,{"c":2}]},"n":0}');
+  });
+});
