@@ -11,6 +11,19 @@ import '../runtime/stepfunctions.js';
 
 const { StateMachine } = await import('aws-local-stepfunctions');
 
+describe('aws-local-stepfunctions patch: installed', () => {
+  it('node_modules has it (patch-package runs at npm install; in a worktree installed before it: npx patch-package)', async () => {
+    const heard: string[] = [];
+    const sm = new StateMachine({ StartAt: 'p', States: { p: { Type: 'Pass', End: true } } } as never, {
+      validationOptions: { noValidate: true },
+    });
+    await sm.run({}, { eventListener: (e: { type: string }) => heard.push(e.type) } as never).result;
+    expect(heard, 'patches/aws-local-stepfunctions+3.0.0.patch is not applied: run npx patch-package').toContain(
+      'ExecutionStarted',
+    );
+  });
+});
+
 type Ev = { type: string; state?: { name: string; type: string; input: unknown } };
 
 /** What the library reads at `path` (a Pass state's Parameters), or the error it fails with. */
