@@ -551,6 +551,12 @@ async function intakeSection() {
     `  read as write requests (round trips) instead of items: raw PutItem ÷ ${writeRequests} = ${round(mid.raw.perSecond / Math.max(1, writeRequests))} /s, intake ${round(mid.apart.intake.perSecond / (mid.raw.perSecond / Math.max(1, writeRequests)), 2)} of it`,
   );
   say(`  load average ${loadAverage()} (at the median round ${mid.loadAverage})`);
+  // On the shared machine (2026-12-04) the median round's ratio read 1.08 at load 10-13 and 0.35
+  // at load 17-21, the raw PutItem at 0.78 to 1.48 ms of CPU: a loaded run says little of a quiet one.
+  if ((loadavg()[0] ?? 0) > cpus().length)
+    say(
+      `  the load average is above the ${cpus().length} cores: the rates of both sides move with the other users' load, each side differently (this ratio read 0.35 to 1.08 in runs minutes apart); measure again on a quiet machine`,
+    );
   return {
     intake: { c1: intake1, c16: mid.apart.intake, c16InProcess: inProcess.mid.inProcess.intake },
     rawPutItem: { c1: raw1, c16: mid.raw },

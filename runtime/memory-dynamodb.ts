@@ -66,15 +66,61 @@ const actions = Object.fromEntries(ACTIONS.map((a) => [a, require(`dynalite/acti
  * them, and marks the names and values it used, as the parse itself does. A parse that found a
  * mistake is remembered as its message. Only for the stores that ask for it (rememberedParse below).
  */
+/**
+ * A memo of at most `bound` entries that forgets the oldest first (the order they were first
+ * remembered in), kept in a ring of its keys. It was a Map whose oldest key was found by
+ * `keys().next()`, which skips every entry deleted since the Map last compacted itself: once a
+ * memo of 20 000 was full, each new key cost about 46 us (a ring: under 1 us), and the key memos
+ * fill up in a simulated year of some thousands of complaints (#19, session 14). Entries leave
+ * only by being forgotten so, or all at once (clear).
+ */
+export class BoundedMemo<V> {
+  private readonly map = new Map<string, V>();
+  private readonly ring: string[] = [];
+  private oldest = 0;
+  constructor(private readonly bound: number) {}
+  get(key: string): V | undefined {
+    return this.map.get(key);
+  }
+  has(key: string): boolean {
+    return this.map.has(key);
+  }
+  /** Remembers `value` under `key`; a key remembered already keeps its place in the order. */
+  set(key: string, value: V): void {
+    if (this.map.has(key)) {
+      this.map.set(key, value);
+      return;
+    }
+    if (this.map.size >= this.bound) this.map.delete(this.ring[this.oldest] as string);
+    this.map.set(key, value);
+    this.ring[this.oldest] = key;
+    this.oldest = (this.oldest + 1) % this.bound;
+  }
+  clear(): void {
+    this.map.clear();
+    this.ring.length = 0;
+    this.oldest = 0;
+  }
+  get size(): number {
+    return this.map.size;
+  }
+  /** The keys, the oldest first (tests). */
+  keys(): string[] {
+    return [...this.map.keys()];
+  }
+}
+
 const PARSE_MEMO_SIZE = 2000;
 /** A hole in a remembered tree: the request's value of this name goes here. */
 class Hole {
   constructor(readonly name: string) {}
 }
-const parseMemo = new Map<
-  string,
-  { tree: unknown; names: string[]; values: string[]; between: [string | undefined, string | undefined][] }
->();
+const parseMemo = new BoundedMemo<{
+  tree: unknown;
+  names: string[];
+  values: string[];
+  between: [string | undefined, string | undefined][];
+}>(PARSE_MEMO_SIZE);
 /** How many parses were answered from memory (tests see that a server validates through the memo). */
 let parsesRemembered = 0;
 export const rememberedParses = () => parsesRemembered;
@@ -175,6 +221,49 @@ function filledShared(node: unknown, vals: Record<string, unknown>): unknown {
   return out;
 }
 
+/** What fills a template for one request: its copy (filled, or filledShared), made by compileFiller. */
+type Filler = (vals: Record<string, unknown>) => unknown;
+/**
+ * A template turned once into what fills it as `filled` does (`share`: as filledShared does), so
+ * that a request no longer walks the template's keys, prototypes and marks (filling the plans'
+ * templates that way was about 1 % of a simulated year's CPU, #19 session 14). The template is
+ * never changed after it is made (its hole-free nodes frozen), so what is read of it now is what
+ * each fill would read. test/memory-dynamodb.test.ts holds plans to dynalite's answers, and
+ * test/memory-dynamodb-memo.test.ts a compiled fill to filled's.
+ */
+export function compileFiller(node: unknown, share: boolean): Filler {
+  if (node === null || typeof node !== 'object') return () => node;
+  if (node instanceof Hole) {
+    const name = node.name;
+    return (vals) => vals[name];
+  }
+  if (share && holeFree.has(node)) return () => node;
+  if (Array.isArray(node)) {
+    // As Array.prototype.map: a hole stays a hole.
+    const parts: (Filler | undefined)[] = [];
+    for (let i = 0; i < node.length; i++) parts.push(i in node ? compileFiller(node[i], share) : undefined);
+    const length = node.length;
+    return (vals) => {
+      const out = new Array(length);
+      for (let i = 0; i < length; i++) {
+        const part = parts[i];
+        if (part !== undefined) out[i] = part(vals);
+      }
+      return out;
+    };
+  }
+  const bare = Object.getPrototypeOf(node) === null;
+  const keys = Object.keys(node);
+  const parts = keys.map((k) => compileFiller((node as Record<string, unknown>)[k], share));
+  return (vals) => {
+    const out: Record<string, unknown> = bare ? Object.create(null) : {};
+    for (let i = 0; i < keys.length; i++) out[keys[i] as string] = (parts[i] as Filler)(vals);
+    return out;
+  };
+}
+/** The templates' tests: filled and filledShared as they were. */
+export const templateFills = { filled, filledShared, markHoleFree, Hole };
+
 type Parser = { parse: (str: string, options: { context: any }) => unknown };
 /** dynalite's expression parsers, by the name a remembered parse is kept under. */
 const PARSERS = new Map<Parser, string>([
@@ -219,7 +308,6 @@ export function rememberedParse(parser: Parser, str: string, context: any): unkn
   // A refused BETWEEN (the parser answers a mistake as its message) may be refused for its
   // bounds' content: not remembered, the next request's bounds are checked by the parse itself.
   if (typeof tree === 'string' && BETWEEN.test(str)) return tree;
-  if (parseMemo.size >= PARSE_MEMO_SIZE) parseMemo.delete(parseMemo.keys().next().value as string);
   const byObject = new Map<unknown, string>();
   for (const k of Object.keys(vals)) if (vals[k] && typeof vals[k] === 'object') byObject.set(vals[k], k);
   const template = withHoles(tree, byObject);
@@ -318,14 +406,13 @@ function memoryQueryTable(
  * test/memory-dynamodb.test.ts holds the two to the same answers.
  */
 const HASH_MEMO_SIZE = 20_000;
-const hashMemo = new Map<string, string>();
+const hashMemo = new BoundedMemo<string>(HASH_MEMO_SIZE);
 function rememberedHashPrefix(value: unknown, type: string): string {
   if (typeof value !== 'string') return db.hashPrefix(value, type);
   const key = type + value;
   let prefix = hashMemo.get(key);
   if (prefix === undefined) {
     prefix = db.hashPrefix(value, type) as string;
-    if (hashMemo.size >= HASH_MEMO_SIZE) hashMemo.delete(hashMemo.keys().next().value as string);
     hashMemo.set(key, prefix);
   }
   return prefix;
@@ -337,13 +424,12 @@ function rememberedHashPrefix(value: unknown, type: string): string {
  * are written and read many times. Numbers and binaries are converted by dynalite every time.
  */
 const RANGE_MEMO_SIZE = 20_000;
-const rangeMemo = new Map<string, string>();
+const rangeMemo = new BoundedMemo<string>(RANGE_MEMO_SIZE);
 function rememberedRangeStr(value: unknown, type: string): string {
   if (type !== 'S' || typeof value !== 'string') return db.toRangeStr(value, type);
   let hex = rangeMemo.get(value);
   if (hex === undefined) {
     hex = db.toRangeStr(value, type) as string;
-    if (rangeMemo.size >= RANGE_MEMO_SIZE) rangeMemo.delete(rangeMemo.keys().next().value as string);
     rangeMemo.set(value, hex);
   }
   return hex;
@@ -400,7 +486,7 @@ function rangeStrOf(value: any): string {
  * the indexes' order and contents to dynalite's.
  */
 const PAIR_MEMO_SIZE = 20_000;
-const pairMemo = new Map<string, string>();
+const pairMemo = new BoundedMemo<string>(PAIR_MEMO_SIZE);
 function rememberedPairHash(pieces: unknown[]): string {
   if (!pieces.every((p) => typeof p === 'string')) return db.hashPrefix(...pieces);
   // Each piece with its length: no two lists of strings share a memo key.
@@ -409,7 +495,6 @@ function rememberedPairHash(pieces: unknown[]): string {
   let hash = pairMemo.get(key);
   if (hash === undefined) {
     hash = db.hashPrefix(...pieces) as string;
-    if (pairMemo.size >= PAIR_MEMO_SIZE) pairMemo.delete(pairMemo.keys().next().value as string);
     pairMemo.set(key, hash);
   }
   return hash;
@@ -516,7 +601,7 @@ const actionValidations = Object.fromEntries(
  * shape that differ in what makes them invalid.
  */
 const SHAPE_MEMO_SIZE = 2000;
-const passedShapes = new Set<string>();
+const passedShapes = new BoundedMemo<true>(SHAPE_MEMO_SIZE);
 const NO_GENERIC_CHECKS = Object.freeze({});
 function shapeOf(action: Action, data: Record<string, unknown>, types: Record<string, any>): string | undefined {
   // The fields present, each with its value (a string with its length before it, so that no value
@@ -556,12 +641,12 @@ function shapeOf(action: Action, data: Record<string, unknown>, types: Record<st
  * year (profile of 1 000 complaints); test/memory-dynamodb.test.ts holds plans to dynalite's answers.
  */
 interface Plan {
-  /** Each derived field, its template, and whether dynalite's actions only read it (shared where it has no hole). */
-  derived: [string, unknown, boolean][];
+  /** Each derived field and what fills its template (sharing what has no hole where dynalite's actions only read it). */
+  derived: [string, Filler][];
   between: [string | undefined, string | undefined][];
 }
 const PLAN_MEMO_SIZE = 2000;
-const plans = new Map<string, Plan>();
+const plans = new BoundedMemo<Plan>(PLAN_MEMO_SIZE);
 /** What dynalite's action checks set on a request (validateExpressions; Query's convertKeyCondition). */
 const DERIVED_FIELDS = ['_updates', '_condition', '_keyCondition', '_filter', '_projection', 'KeyConditions'];
 /** What dynalite's actions only read: checkConditional, queryTable's filter, query's key ranges (never _updates). */
@@ -640,8 +725,7 @@ function followPlan(plan: Plan | undefined, action: Action, data: any, store: an
     return false;
   const vals = data.ExpressionAttributeValues ?? {};
   if (plan.between.length && !betweenPasses(plan.between, vals, db.compare)) return false;
-  for (const [field, template, readOnly] of plan.derived)
-    data[field] = readOnly ? filledShared(template, vals) : filled(template, vals);
+  for (const [field, fill] of plan.derived) data[field] = fill(vals);
   plansFollowed++;
   return true;
 }
@@ -653,17 +737,17 @@ function rememberPlan(key: string, data: any): void {
   const vals = data.ExpressionAttributeValues ?? {};
   const byObject = new Map<unknown, string>();
   for (const k of Object.keys(vals)) if (vals[k] && typeof vals[k] === 'object') byObject.set(vals[k], k);
-  const derived: [string, unknown, boolean][] = [];
+  const derived: [string, Filler][] = [];
+  const between: [string | undefined, string | undefined][] = [];
   for (const f of DERIVED_FIELDS) {
     if (data[f] == null) continue;
     const template = withHoles(data[f], byObject);
     // UpdateItem's sections are rewritten in place (applyUpdateExpression): copied whole, every time.
     const readOnly = READ_ONLY_FIELDS.has(f);
     if (readOnly) markHoleFree(template);
-    derived.push([f, template, readOnly]);
+    derived.push([f, compileFiller(template, readOnly)]);
+    between.push(...betweenBounds(template));
   }
-  const between = derived.flatMap(([, template]) => betweenBounds(template));
-  if (plans.size >= PLAN_MEMO_SIZE) plans.delete(plans.keys().next().value as string);
   plans.set(key, { derived, between });
 }
 
@@ -681,8 +765,7 @@ function checkValidationsOnce(action: Action, data: any, store: any, asIs: boole
   }
   validations.checkValidations(data, v.types, v.custom, store);
   if (shape === undefined) return;
-  if (passedShapes.size >= SHAPE_MEMO_SIZE) passedShapes.delete(passedShapes.values().next().value as string);
-  passedShapes.add(shape);
+  passedShapes.set(shape, true);
   if (planKey !== undefined) rememberPlan(planKey, data);
 }
 

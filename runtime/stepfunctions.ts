@@ -198,6 +198,8 @@ export class LocalStepFunctions {
       sm: InstanceType<typeof StateMachine>;
       waits: Record<string, number>;
       retries?: Record<string, number>;
+      /** Its Task states: each run binds a handler to each (read once, not from States per run). */
+      tasks: { name: string; resource: string; callback: boolean }[];
     }
   >();
   private readonly inflight = new Set<Promise<void>>();
@@ -594,8 +596,16 @@ export class LocalStepFunctions {
         state.TimeoutSeconds = 2_147_483;
       }
     }
+    const tasks = (Object.entries(copy.States) as [string, StateDef][])
+      .filter(([, state]) => state.Type === 'Task')
+      .map(([name, state]) => ({
+        name,
+        resource: String(state.Resource),
+        callback: String(state.Resource).endsWith('.waitForTaskToken'),
+      }));
     const made = {
       copy,
+      tasks,
       sm: new StateMachine(copy as never, { validationOptions: { noValidate: true } }),
       waits,
       retries: retryMs === undefined ? undefined : retries,
@@ -613,13 +623,11 @@ export class LocalStepFunctions {
     const { startAt, input, inject } = rec.pause;
     const timeout = inject?.kind === 'timeout' ? await this.timeoutError() : undefined;
 
-    const { copy, sm, waits, retries } = this.segment(rec.stateMachineArn, machine.definition, startAt);
+    const { copy, sm, waits, retries, tasks } = this.segment(rec.stateMachineArn, machine.definition, startAt);
     const handlers: Record<string, (payload: unknown) => unknown> = {};
     let injected = false;
-    for (const [name, state] of Object.entries(copy.States) as [string, StateDef][]) {
-      if (state.Type !== 'Task') continue;
-      const resource = String(state.Resource);
-      if (resource.endsWith('.waitForTaskToken')) {
+    for (const { name, resource, callback } of tasks) {
+      if (callback) {
         handlers[name] = (payload) => {
           if (name === startAt && inject && !injected) {
             injected = true;

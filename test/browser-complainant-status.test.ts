@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { useChromium } from './support/browser.js';
+import { screenshot, useChromium } from './support/browser.js';
 import { act, escalate, ONS_OFFICER_WITHOUT_SOLUTION, type Submitted, submit, walk } from './support/ladder.js';
 import { readable, VIEWPORTS } from './support/page-judge.js';
 import { type TestRuntime, testRuntime } from './support/runtime.js';
@@ -27,7 +27,7 @@ async function look(s: Submitted, name: string, what: string): Promise<{ status:
   await page.goto(s.body.statusUrl);
   for (const v of VIEWPORTS) {
     await page.setViewportSize({ width: v.width, height: v.height });
-    await page.locator('main').screenshot({ path: `${SHOTS}/${name}-${v.width}.png` });
+    await screenshot(page.locator('main'), `${SHOTS}/${name}-${v.width}.png`);
     await readable(page, `${what} (${v.width} px)`);
     // A box's first line starts at its padding: no empty line above its heading (seen at 390 px in
     // the review of session 8: an h3's own top margin inside "De termijn staat stil").

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useChromium } from './support/browser.js';
+import { screenshot, useChromium } from './support/browser.js';
 import { walk } from './support/ladder.js';
 import { readable } from './support/page-judge.js';
 import { type TestRuntime, testRuntime } from './support/runtime.js';
@@ -25,7 +25,7 @@ afterAll(async () => {
 });
 
 async function shot(page: Page, name: string, what: string) {
-  await page.screenshot({ path: `${SHOTS}/${name}-390.png`, fullPage: true });
+  await screenshot(page, `${SHOTS}/${name}-390.png`, { fullPage: true });
   await readable(page, what);
 }
 

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signIn as signInAs, useChromium } from './support/browser.js';
+import { screenshot, signIn as signInAs, useChromium } from './support/browser.js';
 import { dossier, submit, walk } from './support/ladder.js';
 import { shoot, VIEWPORTS } from './support/page-judge.js';
 import { type TestRuntime, testRuntime } from './support/runtime.js';
@@ -90,7 +90,7 @@ describe('browser: a missing letter field on the decision form', () => {
     expect((await dossier(rt, s.id)).currentStep.id).toBe('findings');
     // The top as the officer lands on it (the title and the summary), then at both widths the page
     // judged and the form with its errors shot, at a size a person can read.
-    await page.screenshot({ path: `${SHOTS}/decision-error-top-${VIEWPORTS[0].width}.png` });
+    await screenshot(page, `${SHOTS}/decision-error-top-${VIEWPORTS[0].width}.png`);
     await shoot(page, SHOTS, 'decision-error-form', 'decision form with an error', `form:has(${FINDINGS})`);
     // The link in the summary moves to the field; filled in, the decision goes through.
     await link.click();

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useChromium } from './support/browser.js';
+import { screenshot, useChromium } from './support/browser.js';
 import { dossier, submit, walk } from './support/ladder.js';
 import { readable, VIEWPORTS } from './support/page-judge.js';
 import { type TestRuntime, testRuntime } from './support/runtime.js';
@@ -46,7 +46,7 @@ describe('browser: the complainant says whether they are satisfied, on a phone',
     expect(await page.locator('input[name="tevreden"]:checked').count()).toBe(0);
     expect(await page.getByLabel('Wilt u er iets over zeggen? (niet verplicht)').count()).toBe(1);
     await readable(page, 'closed complaint with the question');
-    await page.screenshot({ path: `${SHOTS}/satisfaction-question-phone.png`, fullPage: true });
+    await screenshot(page, `${SHOTS}/satisfaction-question-phone.png`, { fullPage: true });
 
     // Sent without a choice: the page again, the error beside the question and in the summary, the remark kept.
     await page
@@ -63,7 +63,7 @@ describe('browser: the complainant says whether they are satisfied, on a phone',
     );
     expect((await dossier(rt, closed.id)).complainantSatisfaction).toBeNull();
     await readable(page, 'the question with an error');
-    await page.screenshot({ path: `${SHOTS}/satisfaction-error-phone.png`, fullPage: true });
+    await screenshot(page, `${SHOTS}/satisfaction-error-phone.png`, { fullPage: true });
 
     // Answered: stored as the complainant's own, and the page says what they said.
     await page.getByLabel('Ja, ik ben tevreden').check();
@@ -77,7 +77,7 @@ describe('browser: the complainant says whether they are satisfied, on a phone',
       remark: 'De klachtenfunctionaris luisterde goed.',
     });
     await readable(page, 'the answer given');
-    await page.screenshot({ path: `${SHOTS}/satisfaction-answered-phone.png`, fullPage: true });
+    await screenshot(page, `${SHOTS}/satisfaction-answered-phone.png`, { fullPage: true });
 
     // Changed (folded under the answer, starting from it): the latest counts.
     await page.getByText('Uw antwoord veranderen').click();

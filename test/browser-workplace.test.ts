@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PRESET_IDS } from '../statemachines/load.js';
 import { stepsInSpan } from '../statemachines/vocabulary.js';
-import { signIn as signInAs, useChromium } from './support/browser.js';
+import { screenshot, signIn as signInAs, useChromium } from './support/browser.js';
 import { readable, VIEWPORTS } from './support/page-judge.js';
 import { SANNE, type TestRuntime, testRuntime } from './support/runtime.js';
 
@@ -125,7 +125,7 @@ describe.each(PRESET_IDS)('browser: the officers’ workplace of %s', (preset) =
       expect(mine).toContain('Nieuw bericht');
       expect(await page.locator('main').innerText()).not.toContain('geen termijn');
       await readable(page, `${v.name} worklist`);
-      await page.screenshot({ path: `${SHOTS}/${preset}-worklist-${v.name}.png`, fullPage: true });
+      await screenshot(page, `${SHOTS}/${preset}-worklist-${v.name}.png`, { fullPage: true });
 
       await page.goto(`${rt.url}/medewerkers/dossiers/${fresh.json.id}`);
       const facts = await page.locator('dl.kf-facts').innerText();
@@ -142,7 +142,7 @@ describe.each(PRESET_IDS)('browser: the officers’ workplace of %s', (preset) =
       // No decision is chosen beforehand, anywhere on the page.
       expect(await page.locator('input[type="radio"]:checked').count()).toBe(0);
       await readable(page, `${v.name} dossier`);
-      await page.screenshot({ path: `${SHOTS}/${preset}-dossier-${v.name}.png`, fullPage: true });
+      await screenshot(page, `${SHOTS}/${preset}-dossier-${v.name}.png`, { fullPage: true });
     }
 
     // Sending the outcome form without a choice records nothing and says so beside the choices.
@@ -245,7 +245,7 @@ describe('browser: every page people read, ONS welzijn, on a phone and a desktop
       expect(after).toContain('Behandeling door de manager');
       expect(after).toContain('Externe klachtencommissie');
       await readable(page, `${v.name} closed complaint`);
-      await page.screenshot({ path: `${SHOTS}/closed-complaint-${v.name}.png`, fullPage: true });
+      await screenshot(page, `${SHOTS}/closed-complaint-${v.name}.png`, { fullPage: true });
     }
     const closing = (await rt.mail()).find((m) => m.subject === `[${closed.reference}] Uw klacht is afgesloten`);
     expect(closing?.text).toContain('Bent u het niet eens met de uitkomst?');
@@ -275,7 +275,7 @@ describe('browser: every page people read, ONS welzijn, on a phone and a desktop
       expect(register).toContain('Uiterlijk vrijdag 15 januari 2027');
       expect(register).not.toMatch(/\d{4}-\d{2}-\d{2}/);
       await readable(page, `${v.name} improvement register`);
-      await page.screenshot({ path: `${SHOTS}/register-${v.name}.png`, fullPage: true });
+      await screenshot(page, `${SHOTS}/register-${v.name}.png`, { fullPage: true });
 
       // The reports page: a period, the charts, a download; the municipality counted once, no label
       // over its bar, and the improvement action's own words nowhere.
@@ -299,7 +299,7 @@ describe('browser: every page people read, ONS welzijn, on a phone and a desktop
       expect(overlaps).toBe(0);
       expect(await page.locator('main').innerText()).not.toContain('Afspraken in de agenda zetten');
       await readable(page, `${v.name} reports page`);
-      await page.screenshot({ path: `${SHOTS}/reports-${v.name}.png`, fullPage: true });
+      await screenshot(page, `${SHOTS}/reports-${v.name}.png`, { fullPage: true });
     }
     const csv = await page.request.get(
       `${rt.url}${await page.getByRole('link', { name: 'Als spreadsheet (CSV)' }).getAttribute('href')}`,

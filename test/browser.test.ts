@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addressed } from '../lambdas/domain/address.js';
-import { useChromium } from './support/browser.js';
+import { screenshot, useChromium } from './support/browser.js';
 import { axeViolations } from './support/page-judge.js';
 import { type TestRuntime, testRuntime } from './support/runtime.js';
 
@@ -49,7 +49,7 @@ describe.each([
     await page.goto(`${rt.url}/klacht-indienen`);
     expect(await page.title()).toBe('Klacht indienen - ONS welzijn');
     if (javaScriptEnabled) await accessible(page);
-    await page.screenshot({ path: `${SHOTS}/form-${javaScriptEnabled ? 'js' : 'nojs'}.png`, fullPage: true });
+    await screenshot(page, `${SHOTS}/form-${javaScriptEnabled ? 'js' : 'nojs'}.png`, { fullPage: true });
 
     // Sent with a mistake: the error summary, the same words at the field, the input kept.
     await page.getByLabel('Uw naam', { exact: true }).fill('Sanne de Vries');
@@ -61,7 +61,7 @@ describe.each([
     expect(await page.getByLabel('E-mailadres (niet verplicht)').getAttribute('aria-invalid')).toBe('true');
     expect(await page.getByLabel('Uw naam', { exact: true }).inputValue()).toBe('Sanne de Vries');
     if (javaScriptEnabled) await accessible(page);
-    await page.screenshot({ path: `${SHOTS}/form-errors-${javaScriptEnabled ? 'js' : 'nojs'}.png`, fullPage: true });
+    await screenshot(page, `${SHOTS}/form-errors-${javaScriptEnabled ? 'js' : 'nojs'}.png`, { fullPage: true });
 
     // Corrected: the confirmation page with the reference and what happens next.
     await fillComplaint(page);
@@ -74,7 +74,7 @@ describe.each([
     const d = await rt.call('GET', `/dossiers/${id}`, { token: rt.officers.officer });
     expect(d.json.received.answers).toEqual({ department: 'SRW (Sociaal Raadslieden Werk)' });
     if (javaScriptEnabled) await accessible(page);
-    await page.screenshot({ path: `${SHOTS}/confirmation-${javaScriptEnabled ? 'js' : 'nojs'}.png`, fullPage: true });
+    await screenshot(page, `${SHOTS}/confirmation-${javaScriptEnabled ? 'js' : 'nojs'}.png`, { fullPage: true });
     await context.close();
   });
 });
@@ -92,7 +92,7 @@ describe('browser: the complainant’s page', () => {
     await page.locator('summary', { hasText: 'Wij hebben uw klacht ontvangen' }).click();
     expect(await page.locator('details[open] .kf-pre').textContent()).toContain('donderdag 3 september 2026');
     await accessible(page);
-    await page.screenshot({ path: `${SHOTS}/complainant.png`, fullPage: true });
+    await screenshot(page, `${SHOTS}/complainant.png`, { fullPage: true });
 
     await page.getByLabel('Wat wilt u toevoegen?').fill('Ik heb nog een e-mail van 21 augustus.');
     await page.getByRole('button', { name: 'Voeg informatie toe' }).click();
@@ -151,10 +151,10 @@ describe('browser: officers take an OCO complaint to the committee’s ruling th
     expect(await page.title()).toMatch(/^Fout: /);
     await signIn(page, 'coordinator');
     await accessible(page);
-    await page.screenshot({ path: `${SHOTS}/worklist.png`, fullPage: true });
+    await screenshot(page, `${SHOTS}/worklist.png`, { fullPage: true });
     await page.getByRole('link', { name: reference }).click();
     await accessible(page);
-    await page.screenshot({ path: `${SHOTS}/dossier.png`, fullPage: true });
+    await screenshot(page, `${SHOTS}/dossier.png`, { fullPage: true });
     expect(await page.locator('main').textContent()).toContain('Contact met de klager');
     // The ladder as a list of its steps, with the dossier's step marked.
     expect(await page.locator('[aria-current="step"]').textContent()).toContain('Contact met de klager');
@@ -187,7 +187,7 @@ describe('browser: officers take an OCO complaint to the committee’s ruling th
     await page.goto(`${oco.url}/medewerkers/verbeterregister`);
     expect(await page.locator('main').textContent()).toContain('(te laat)');
     await accessible(page);
-    await page.screenshot({ path: `${SHOTS}/improvement-register.png`, fullPage: true });
+    await screenshot(page, `${SHOTS}/improvement-register.png`, { fullPage: true });
     await context.close();
   });
 });
@@ -222,7 +222,7 @@ describe.each(['ondersteuningsteam', 'swt-dordrecht', 'so-trainingsbureau', 'ons
       await expect
         .poll(() => page.title())
         .toBe(addressed(other.regulation.address, `Uw klacht is ontvangen - ${other.regulation.organisation.name}`));
-      await page.screenshot({ path: `${SHOTS}/confirmation-${id}.png`, fullPage: true });
+      await screenshot(page, `${SHOTS}/confirmation-${id}.png`, { fullPage: true });
 
       // Officers take it to its end through the pages alone: at each step whoever the dossier page
       // names signs in with their own code and takes an outcome the page offers.
@@ -346,7 +346,7 @@ describe('browser: an officer records a complaint that came by phone', () => {
     await page.getByRole('button', { name: 'Klacht vastleggen' }).click();
     expect(await page.locator('h1').textContent()).toMatch(/^Klacht vastgelegd: KL-2026-\d+$/);
     await accessible(page);
-    await page.screenshot({ path: `${SHOTS}/recorded.png`, fullPage: true });
+    await screenshot(page, `${SHOTS}/recorded.png`, { fullPage: true });
     expect(await page.locator('main').textContent()).toMatch(/\/klacht\/[a-z0-9]+\/[A-Za-z0-9_-]+/);
     await context.close();
   });

@@ -25,6 +25,7 @@ import {
   deriveView,
   type EventBody,
   project,
+  projection,
 } from '../lambdas/domain/dossier.js';
 import { referenceDeriveView, referenceProject } from './dossier-fold-reference.js';
 
@@ -370,6 +371,34 @@ describe('dossier fold: copy on write gives what the deep-copying fold gave', ()
           expect(once).toStrictEqual(deriveView('d1', [...stored, ...appended]));
           // Nothing of the view projected from changed (it is frozen too: a write would have thrown).
           expect(base).toStrictEqual(before);
+        },
+      ),
+      options,
+    );
+  });
+
+  it('a decision that pushes its bodies a few at a time: each look at the view is the fold of all pushed so far (projection)', () => {
+    fc.assert(
+      fc.property(
+        dossierEvents,
+        fc.array(fc.array(body, { maxLength: 4 }), { minLength: 1, maxLength: 6 }),
+        fc.option(fc.tuple(fc.nat(20), body), { nil: undefined }),
+        instants,
+        people,
+        (stored, batches, replace, at, by) => {
+          const base = deepFreeze(deriveView('d1', stored));
+          const reference = referenceDeriveView('d1', stored);
+          const bodies: EventBody[] = [];
+          const view = projection(base, bodies, at, by);
+          for (const [n, batch] of batches.entries()) {
+            bodies.push(...batch);
+            // A list changed otherwise than by pushing (not done by the tasks): folded again.
+            if (replace && n === batches.length - 1 && bodies.length > 0)
+              bodies[replace[0] % bodies.length] = replace[1];
+            const seen = deepFreeze(view());
+            expect(seen).toStrictEqual(referenceProject(reference, bodies, at, by));
+            expect(view()).toBe(seen);
+          }
         },
       ),
       options,

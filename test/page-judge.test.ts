@@ -1,8 +1,11 @@
 /**
  * The judge the browser tests hold every page to (test/support/page-judge.ts), judged: axe finds
- * what is planted in a page, and the violations it reports are the same with and without every
- * node of the passes (`resultTypes`).
+ * what is planted in a page, the violations it reports are the same with and without every node of
+ * the passes (`resultTypes`), and the same as @axe-core/playwright's AxeBuilder reports, called as
+ * this judge called it before it ran axe itself (#19).
  */
+import { AxeBuilder } from '@axe-core/playwright';
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useChromium } from './support/browser.js';
 import { axeViolations } from './support/page-judge.js';
@@ -19,6 +22,21 @@ const PLANTED = `<!doctype html><html lang="nl"><head><title>Proef</title></head
 <p style="color:#bbb;background:#fff">Lichtgrijze tekst op wit.</p>
 </main></body></html>`;
 
+/** Faults of axe's best practices only, no WCAG rule's: no main landmark, a heading level skipped. */
+const BEST_PRACTICE = `<!doctype html><html lang="nl"><head><title>Proef</title></head><body><div>
+<h1>Proef</h1><h3>Tussenkop</h3><p>Tekst buiten elk landmark.</p>
+</div></body></html>`;
+
+/** What AxeBuilder (legacy mode, only the violations' nodes) reported, in this judge's form. */
+async function axeBuilderViolations(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .setLegacyMode()
+    .options({ resultTypes: ['violations'] })
+    .analyze();
+  return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
 describe('page judge: axe-core', () => {
   it('finds an image without alt, a field without label, an empty link and too little contrast, with and without every node', async () => {
     const context = await chromium().newContext();
@@ -33,6 +51,23 @@ describe('page judge: axe-core', () => {
     // Every node of a violation: both images.
     expect(found.find((v) => v.startsWith('image-alt: '))).toMatch(/, /);
     expect(await axeViolations(page, true)).toEqual(found);
+    await context.close();
+  });
+
+  it('finds what AxeBuilder found, best practices included (a missing main landmark, a skipped heading level)', async () => {
+    const context = await chromium().newContext();
+    const page = await context.newPage();
+    for (const html of [PLANTED, BEST_PRACTICE]) {
+      await page.setContent(html);
+      const found = await axeViolations(page);
+      expect(found.length).toBeGreaterThan(0);
+      expect(found).toEqual(await axeBuilderViolations(page));
+    }
+    expect((await axeViolations(page)).map((v) => v.split(':')[0])).toEqual([
+      'heading-order',
+      'landmark-one-main',
+      'region',
+    ]);
     await context.close();
   });
 });

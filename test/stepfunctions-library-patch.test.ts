@@ -11,6 +11,19 @@ import '../runtime/stepfunctions.js';
 
 const { StateMachine } = await import('aws-local-stepfunctions');
 
+describe('aws-local-stepfunctions patch: installed', () => {
+  it('node_modules has it (patch-package runs at npm install; in a worktree installed before it: npx patch-package)', async () => {
+    const heard: string[] = [];
+    const sm = new StateMachine({ StartAt: 'p', States: { p: { Type: 'Pass', End: true } } } as never, {
+      validationOptions: { noValidate: true },
+    });
+    await sm.run({}, { eventListener: (e: { type: string }) => heard.push(e.type) } as never).result;
+    expect(heard, 'patches/aws-local-stepfunctions+3.0.0.patch is not applied: run npx patch-package').toContain(
+      'ExecutionStarted',
+    );
+  });
+});
+
 type Ev = { type: string; state?: { name: string; type: string; input: unknown } };
 
 /** What the library reads at `path` (a Pass state's Parameters), or the error it fails with. */
@@ -201,4 +214,41 @@ describe('aws-local-stepfunctions patch: events to a listener as the event log g
       expect(listened.logged).toEqual([]);
     });
   }
+});
+
+describe('aws-local-stepfunctions patch: inputs copied and Parameters filled in as before (#19)', () => {
+  it('nested objects and arrays, paths and an intrinsic, keys in order, a "__proto__" key kept as data', async () => {
+    const sm = new StateMachine(
+      {
+        StartAt: 'fill',
+        States: {
+          fill: {
+            Type: 'Pass',
+            Parameters: {
+              'x.$': '$.a',
+              lijst: [{ 'y.$': '$.a.b' }, 3, 'vast'],
+              vast: { z: 'tekst', leeg: {}, niets: null },
+              'fmt.$': "States.Format('{} en {}', $.a.b[0], 'x')",
+              'eigen.$': '$.__proto__',
+            },
+            ResultPath: '$.r',
+            End: true,
+          },
+        },
+      } as never,
+      { validationOptions: { noValidate: true } },
+    );
+    // JSON.parse makes "__proto__" an own key, as an execution's input from JSON has it.
+    const input = JSON.parse('{"__proto__": {"p": 1}, "a": {"b": [1, {"c": 2}]}, "n": 0}');
+    const out = (await sm.run(input).result) as Record<string, unknown>;
+    expect(JSON.stringify(out)).toBe(
+      '{"__proto__":{"p":1},"a":{"b":[1,{"c":2}]},"n":0,' +
+        '"r":{"x":{"b":[1,{"c":2}]},"lijst":[{"y":[1,{"c":2}]},3,"vast"],"vast":{"z":"tekst","leeg":{},"niets":null},' +
+        '"fmt":"1 en x","eigen":{"p":1}}}',
+    );
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect(Object.getPrototypeOf((out.r as Record<string, unknown>).eigen)).toBe(Object.prototype);
+    // The input handed in is left as it was (the state works on a copy).
+    expect(JSON.stringify(input)).toBe('{"__proto__":{"p":1},"a":{"b":[1,{"c":2}]},"n":0}');
+  });
 });

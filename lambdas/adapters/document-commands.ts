@@ -79,6 +79,10 @@ export function sdkSender(doc: DynamoDBDocumentClient): DocumentCommandSender {
           return doc.send(new SdkUpdateCommand(command.input));
         case 'TransactWriteItems':
           return doc.send(new SdkTransactWriteCommand(command.input));
+        default:
+          // Anything else (an SDK command handed in by mistake) would otherwise answer undefined
+          // and do nothing: a delete that silently did not happen.
+          return Promise.reject(new Error(`not a dossier-store command: ${(command as object).constructor.name}`));
       }
     }) as DocumentCommandSender['send'],
   };

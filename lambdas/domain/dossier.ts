@@ -361,6 +361,37 @@ export function project(view: DossierView, bodies: readonly EventBody[], at: str
 }
 
 /**
+ * `project(view, bodies, at, by)` for a decision that pushes its bodies onto one list a few at a
+ * time and looks at the view in between (beginStep, completion, close): each call folds only the
+ * bodies pushed since the call before, onto the view it answered then, which gives what folding
+ * them all onto `view` gives (the fold is event by event; test/dossier-fold.test.ts). beginStep
+ * folded its growing list from the start up to seven times (#19). A list changed otherwise than by
+ * pushing is folded again from `view`.
+ */
+export function projection(view: DossierView, bodies: readonly EventBody[], at: string, by: string): () => DossierView {
+  let folded = view;
+  const seen: EventBody[] = [];
+  return () => {
+    let same = seen.length <= bodies.length;
+    for (let i = 0; same && i < seen.length; i++) same = seen[i] === bodies[i];
+    if (!same) {
+      folded = view;
+      seen.length = 0;
+    }
+    if (bodies.length === seen.length) return folded;
+    const from = seen.length;
+    const events: DossierEvent[] = [];
+    for (let i = from; i < bodies.length; i++) {
+      const b = bodies[i] as EventBody;
+      seen.push(b);
+      events.push({ ...b, seq: view.version + i + 1, at, by } as DossierEvent);
+    }
+    folded = advance(folded, events);
+    return folded;
+  };
+}
+
+/**
  * The view after stored events that came after it (`events`: those with a higher sequence number,
  * in order), as deriving it from all events gives: a view read a moment ago is brought up to date
  * by the few events since, instead of reading and folding the whole dossier again. Like `project`,

@@ -1,10 +1,13 @@
 /**
  * Test support: the outside judges every browser test holds a page people read to. axe-core with
- * the WCAG 2.1 A and AA rules, no sideways scroll, and no English id or word on the page (issue 17).
+ * its default rules (WCAG 2.0 and 2.1 A and AA, and best practices), no sideways scroll, and no
+ * English id or word on the page (issue 17).
  */
-import { AxeBuilder } from '@axe-core/playwright';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { screenshot } from './browser.js';
 
 /** A phone (390 px) and a desktop (1280 px), the widths issue 17 was tried at. */
 export const VIEWPORTS = [
@@ -34,28 +37,38 @@ export const ENGLISH = [
   'Options',
 ];
 
+/** axe-core's own minified build: what @axe-core/playwright's AxeBuilder injects is axe.js, 1.3 MB unminified. */
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
 /**
- * axe-core's WCAG 2.1 A and AA rules over the page: its violations, each as `rule: targets`.
- * Run with axe.run in the page (AxeBuilder's legacy mode) instead of runPartial per frame and
- * finishRun in a blank page that is opened, loaded with axe once more and closed on every check:
- * that blank page doubled each check's CPU (6 checks: 7.3 to 9.2 CPU s against 4.1; 2026-12-03).
- * The one difference is that legacy mode does not judge cross-origin frames, and no page these
- * tests judge has a frame. Both modes gave the same violations, passes, incomplete and
- * inapplicable rules, node for node, on the form, the start page and a complainant's page, and the
- * same three violations when an image without alt, an input without label and an empty link were
- * planted in each.
+ * axe-core over the page, its violations, each as `rule: targets` (every node). The rules are axe's
+ * defaults: every rule but the experimental ones, WCAG 2.0 and 2.1 A and AA and axe's best
+ * practices (a page without a main landmark, a heading level skipped). That is what AxeBuilder
+ * ran here: its `.options()` replaced the `.withTags()` WCAG selection given before it.
+ *
+ * axe.run called in the page as AxeBuilder's legacy mode calls it (`axe.run(document, options)`,
+ * after `axe.configure` with the same-origin setting and its branding), with axe injected once per
+ * check and minified: AxeBuilder evaluated the 1.3 MB of axe.js twice per check, once in analyze()
+ * and again in runLegacy()'s inject(), half of a check's CPU (#19). test/page-judge.test.ts holds
+ * this to AxeBuilder's answer. The legacy mode does not judge cross-origin frames, and no page
+ * these tests judge has a frame.
+ *
+ * Only the violations come back, every node of each (resultTypes: one node of each other result:
+ * the passes listed every node of the page, a fifth of a check's CPU, 2026-12-03). `all`: every
+ * node of every result, the same rules (test/page-judge.test.ts).
  */
 export async function axeViolations(page: Page, all = false): Promise<string[]> {
-  const builder = new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).setLegacyMode();
-  // Every node of a violation, one node each of the passes and the rest (which no test reads): the
-  // passes listed every node of the page, and handing them over cost a fifth of a check's CPU
-  // (2026-12-03). `all`: every node of every result, as before (test/page-judge.test.ts).
-  if (!all) builder.options({ resultTypes: ['violations'] });
-  const result = await builder.analyze();
-  return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  const options = all ? {} : { resultTypes: ['violations'] };
+  return page.evaluate(
+    `${AXE_SOURCE}
+;axe.configure({ allowedOrigins: ['<same_origin>'], branding: { application: 'playwright' } });
+axe.run(document, ${JSON.stringify(options)}).then((r) =>
+  r.violations.map((v) => v.id + ': ' + v.nodes.map((n) => n.target.join(' ')).join(', ')),
+);`,
+  );
 }
 
-export /** axe-core with the WCAG 2.1 A and AA rules, no sideways scroll, no English word. */
+export /** axe-core with its default rules, no sideways scroll, no English word. */
 async function readable(page: Page, what: string) {
   expect((await axeViolations(page)).map((v) => `${what}: ${v}`)).toEqual([]);
   const sideways = await page.evaluate(() => {
@@ -70,15 +83,13 @@ async function readable(page: Page, what: string) {
 
 /**
  * The part of the page people look at (`part`, a locator), shot at each width of VIEWPORTS into
- * `${dir}/${name}-${width}.png`, and the whole page judged at that width (readable).
+ * `${dir}/${name}-${width}.png` (when screenshots are taken: SCREENSHOTS in browser.ts), and the
+ * whole page judged at that width (readable).
  */
 export async function shoot(page: Page, dir: string, name: string, what: string, part = 'main') {
   for (const v of VIEWPORTS) {
     await page.setViewportSize({ width: v.width, height: v.height });
-    await page
-      .locator(part)
-      .first()
-      .screenshot({ path: `${dir}/${name}-${v.width}.png` });
+    await screenshot(page.locator(part).first(), `${dir}/${name}-${v.width}.png`);
     await readable(page, `${what} (${v.width} px)`);
   }
 }

@@ -11,7 +11,7 @@ import {
   type LadderStep,
   resolveOutcome,
 } from '../../../statemachines/ladder.js';
-import { type DossierView, deadlineId, type EventBody, project } from '../dossier.js';
+import { type DossierView, deadlineId, type EventBody, projection } from '../dossier.js';
 import { ConflictError } from '../errors.js';
 import { NO_ANSWER_NOTE, SATISFACTION_QUESTION } from '../letters.js';
 import type { LadderInput } from '../ports.js';
@@ -36,11 +36,13 @@ export function completion(
   const at = findStep(core.reg, current.stepId);
   if (!at) return [];
   const bodies: EventBody[] = [];
+  // The view after the bodies decided so far (only pushed onto `bodies`: dossier.ts projection).
+  const decided = projection(stored, bodies, now, 'klachtflow');
   // A clock that still stands at this step runs again as the step ends: its terms go on (a term
   // for the whole handling in the next step of its span) with the days it stood still added.
   if (view.suspension?.stepId === current.stepId) {
     bodies.push(...decideResume(core.reg, lettersOf(core), view, 'step-ended', now, 'klachtflow').bodies);
-    view = project(stored, bodies, now, 'klachtflow');
+    view = decided();
   }
   const escalated = previous.outcome === CONTROL_OUTCOMES.escalate;
   const outcome = escalated ? undefined : at.step.outcomes.find((o) => o.id === previous.outcome);
@@ -71,7 +73,7 @@ export function completion(
   for (const [name, r] of Object.entries(view.reminders)) {
     if (r.active && r.stepId === current.stepId) bodies.push({ type: 'reminder.cancelled', data: { name } });
   }
-  const after = project(stored, bodies, now, 'klachtflow');
+  const after = decided();
   const key = `${current.stepId}#${current.activation}`;
   const replyBy = outcome ? choiceReplyBy(core.reg, at, outcome.id, now) : undefined;
   // This outcome closes the dossier here (not by referral) and close() sends no closure letter
@@ -220,8 +222,10 @@ export async function beginStep(
       p.executionId && view.executionArn !== p.executionId
         ? [{ type: 'execution.started', data: { executionArn: p.executionId } }]
         : [];
-    bodies.push(...completion(core, project(view, bodies, now, 'klachtflow'), p.previous, now));
-    let v = project(view, bodies, now, 'klachtflow');
+    // The view after the bodies decided so far (only pushed onto `bodies`: dossier.ts projection).
+    const decided = projection(view, bodies, now, 'klachtflow');
+    bodies.push(...completion(core, decided(), p.previous, now));
+    let v = decided();
     // A retry of this begin (Step Functions retries when an answer got lost), or the first
     // state of a continued execution: the step was already started since the previous one
     // ended. Answer as the first attempt did, and do nothing twice.
@@ -240,19 +244,19 @@ export async function beginStep(
       type: 'step.started',
       data: { stepId: at.step.id, rungId: at.rung.id, activation, actor: at.step.actor, assignee },
     });
-    v = project(view, bodies, now, 'klachtflow');
+    v = decided();
     // Terms for the whole handling: start (or go on) in their span, end when the dossier leaves it.
     bodies.push(
       ...termsAtStep(core.reg, v, at.step.id, p.previous?.step, p.previous?.outcome === CONTROL_OUTCOMES.escalate, now),
     );
-    v = project(view, bodies, now, 'klachtflow');
+    v = decided();
     const id = deadlineId(at.step.id, activation);
     const planned = v.deadlines.find((d) => d.deadlineId === id);
     const anchorAt = anchorOf(v, at.step, now);
     if (at.step.deadline && anchorAt && !planned) {
       bodies.push({ type: 'deadline.set', data: deadlineFor(core.reg, at.step, activation, anchorAt) });
     }
-    v = project(view, bodies, now, 'klachtflow');
+    v = decided();
     // The complaint's first step, on a rung without an acknowledgement of its own: a complaint
     // received in writing is acknowledged in writing all the same (Awb 9:6, whatever route
     // follows; under another law the e-mail that confirms the form: statemachines/ladder.ts acknowledgedAtReceipt).
@@ -263,7 +267,7 @@ export async function beginStep(
       acknowledgedAtReceipt(core.reg, v.received.startRung, v.received.channel)
     ) {
       bodies.push(...core.letter(v, 'acknowledgement', ['complainant'], 'receipt#1'));
-      v = project(view, bodies, now, 'klachtflow');
+      v = decided();
     }
     const deadline = v.deadlines.find((d) => d.deadlineId === id);
     const key = `${at.step.id}#${activation}`;
@@ -285,7 +289,7 @@ export async function beginStep(
         });
         if (deadline?.status === 'open') bodies.push({ type: 'deadline.met', data: { deadlineId: id } });
         if (outcome.letter) {
-          v = project(view, bodies, now, 'klachtflow');
+          v = decided();
           bodies.push(
             ...core.letter(v, outcome.letter.kind, outcome.letter.to, `${key}:${outcome.id}`, {
               step: at.step,
@@ -329,7 +333,7 @@ export async function beginStep(
     }
     if (deadline?.status === 'open')
       bodies.push(...reminderFor(core.reg, `kf-${view.id}-${at.step.id}-${activation}`, at.step, deadline, now));
-    result = cursorFor(project(view, bodies, now, 'klachtflow'), at, now, p.executionStartedAt);
+    result = cursorFor(decided(), at, now, p.executionStartedAt);
     return bodies;
   });
   // Withdrawn before this first task recorded its execution: the withdrawal had none to stop.
@@ -407,18 +411,20 @@ export async function close(
   await core.mutate(p.dossierId, 'klachtflow', (view, now) => {
     if (view.status === 'closed') return [];
     const bodies = completion(core, view, p.previous, now);
+    // The view after the bodies decided so far (only pushed onto `bodies`: dossier.ts projection).
+    const decided = projection(view, bodies, now, 'klachtflow');
     const at = p.previous?.step ? findStep(core.reg, p.previous.step) : undefined;
     const outcome = at?.step.outcomes.find((o) => o.id === p.previous?.outcome);
-    let v = project(view, bodies, now, 'klachtflow');
+    let v = decided();
     // A term for the whole handling is met by the outcome that closes it (or breached when late).
     bodies.push(...termsAtClose(core.reg, v, p.reason === 'outcome' ? p.previous?.step : undefined, now));
-    v = project(view, bodies, now, 'klachtflow');
+    v = decided();
     for (const d of v.deadlines)
       if (d.status === 'open')
         bodies.push({ type: 'deadline.cancelled', data: { deadlineId: d.deadlineId, reason: 'dossier gesloten' } });
     for (const [name, r] of Object.entries(v.reminders))
       if (r.active) bodies.push({ type: 'reminder.cancelled', data: { name } });
-    v = project(view, bodies, now, 'klachtflow');
+    v = decided();
     const key = `close`;
     if (p.reason === 'referred') {
       bodies.push(
