@@ -221,6 +221,49 @@ function filledShared(node: unknown, vals: Record<string, unknown>): unknown {
   return out;
 }
 
+/** What fills a template for one request: its copy (filled, or filledShared), made by compileFiller. */
+type Filler = (vals: Record<string, unknown>) => unknown;
+/**
+ * A template turned once into what fills it as `filled` does (`share`: as filledShared does), so
+ * that a request no longer walks the template's keys, prototypes and marks (filling the plans'
+ * templates that way was about 1 % of a simulated year's CPU, #19 session 14). The template is
+ * never changed after it is made (its hole-free nodes frozen), so what is read of it now is what
+ * each fill would read. test/memory-dynamodb.test.ts holds plans to dynalite's answers, and
+ * test/memory-dynamodb-memo.test.ts a compiled fill to filled's.
+ */
+export function compileFiller(node: unknown, share: boolean): Filler {
+  if (node === null || typeof node !== 'object') return () => node;
+  if (node instanceof Hole) {
+    const name = node.name;
+    return (vals) => vals[name];
+  }
+  if (share && holeFree.has(node)) return () => node;
+  if (Array.isArray(node)) {
+    // As Array.prototype.map: a hole stays a hole.
+    const parts: (Filler | undefined)[] = [];
+    for (let i = 0; i < node.length; i++) parts.push(i in node ? compileFiller(node[i], share) : undefined);
+    const length = node.length;
+    return (vals) => {
+      const out = new Array(length);
+      for (let i = 0; i < length; i++) {
+        const part = parts[i];
+        if (part !== undefined) out[i] = part(vals);
+      }
+      return out;
+    };
+  }
+  const bare = Object.getPrototypeOf(node) === null;
+  const keys = Object.keys(node);
+  const parts = keys.map((k) => compileFiller((node as Record<string, unknown>)[k], share));
+  return (vals) => {
+    const out: Record<string, unknown> = bare ? Object.create(null) : {};
+    for (let i = 0; i < keys.length; i++) out[keys[i] as string] = (parts[i] as Filler)(vals);
+    return out;
+  };
+}
+/** The templates' tests: filled and filledShared as they were. */
+export const templateFills = { filled, filledShared, markHoleFree, Hole };
+
 type Parser = { parse: (str: string, options: { context: any }) => unknown };
 /** dynalite's expression parsers, by the name a remembered parse is kept under. */
 const PARSERS = new Map<Parser, string>([
@@ -598,8 +641,8 @@ function shapeOf(action: Action, data: Record<string, unknown>, types: Record<st
  * year (profile of 1 000 complaints); test/memory-dynamodb.test.ts holds plans to dynalite's answers.
  */
 interface Plan {
-  /** Each derived field, its template, and whether dynalite's actions only read it (shared where it has no hole). */
-  derived: [string, unknown, boolean][];
+  /** Each derived field and what fills its template (sharing what has no hole where dynalite's actions only read it). */
+  derived: [string, Filler][];
   between: [string | undefined, string | undefined][];
 }
 const PLAN_MEMO_SIZE = 2000;
@@ -682,8 +725,7 @@ function followPlan(plan: Plan | undefined, action: Action, data: any, store: an
     return false;
   const vals = data.ExpressionAttributeValues ?? {};
   if (plan.between.length && !betweenPasses(plan.between, vals, db.compare)) return false;
-  for (const [field, template, readOnly] of plan.derived)
-    data[field] = readOnly ? filledShared(template, vals) : filled(template, vals);
+  for (const [field, fill] of plan.derived) data[field] = fill(vals);
   plansFollowed++;
   return true;
 }
@@ -695,16 +737,17 @@ function rememberPlan(key: string, data: any): void {
   const vals = data.ExpressionAttributeValues ?? {};
   const byObject = new Map<unknown, string>();
   for (const k of Object.keys(vals)) if (vals[k] && typeof vals[k] === 'object') byObject.set(vals[k], k);
-  const derived: [string, unknown, boolean][] = [];
+  const derived: [string, Filler][] = [];
+  const between: [string | undefined, string | undefined][] = [];
   for (const f of DERIVED_FIELDS) {
     if (data[f] == null) continue;
     const template = withHoles(data[f], byObject);
     // UpdateItem's sections are rewritten in place (applyUpdateExpression): copied whole, every time.
     const readOnly = READ_ONLY_FIELDS.has(f);
     if (readOnly) markHoleFree(template);
-    derived.push([f, template, readOnly]);
+    derived.push([f, compileFiller(template, readOnly)]);
+    between.push(...betweenBounds(template));
   }
-  const between = derived.flatMap(([, template]) => betweenBounds(template));
   plans.set(key, { derived, between });
 }
 

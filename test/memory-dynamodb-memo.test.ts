@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BoundedMemo } from '../runtime/memory-dynamodb.js';
+import { BoundedMemo, compileFiller, templateFills } from '../runtime/memory-dynamodb.js';
 
 /** The memo as it was: a Map, its first key forgotten when full. */
 class MapMemo<V> {
@@ -61,5 +61,55 @@ describe('the memory store’s bounded memos', () => {
     expect(memo.get('k39999')).toBeUndefined();
     expect(memo.get('k40000')).toBe(40_000);
     expect(memo.keys()[0]).toBe('k40000');
+  });
+
+  it('a plan’s compiled fill copies its template as the walk did: the same tree, the request’s own values in the holes, the hole-free nodes shared where asked (#19, session 14)', () => {
+    const { filled, filledShared, markHoleFree, Hole } = templateFills;
+    const names = ['a', 'b', 'c'];
+    const { tree } = fc.letrec((tie) => ({
+      tree: fc.oneof(
+        { depthSize: 'small', withCrossShrink: true },
+        fc.oneof(fc.string({ maxLength: 3 }), fc.integer(), fc.boolean(), fc.constant(null)),
+        fc.constantFrom(...names).map((n) => new Hole(n)),
+        fc.array(tie('tree'), { maxLength: 3 }),
+        fc.tuple(fc.array(tie('tree'), { minLength: 3, maxLength: 3 }), fc.nat(2)).map(([xs, i]) => {
+          delete xs[i];
+          return xs;
+        }),
+        fc
+          .tuple(fc.dictionary(fc.constantFrom('x', 'y', 'type', 'args'), tie('tree'), { maxKeys: 3 }), fc.boolean())
+          .map(([o, bare]) => (bare ? Object.assign(Object.create(null), o) : o)),
+      ),
+    }));
+    fc.assert(
+      fc.property(tree, fc.boolean(), (template, share) => {
+        if (share) markHoleFree(template);
+        const vals = Object.fromEntries(names.map((n) => [n, { S: n }]));
+        const fill = compileFiller(template, share);
+        const walked = share ? filledShared(template, vals) : filled(template, vals);
+        const compiled = fill(vals);
+        expect(compiled).toStrictEqual(walked);
+        // The same objects where the walk put the same objects: the values, and shared nodes.
+        const same = (x: unknown, y: unknown): void => {
+          if (x === null || typeof x !== 'object') return;
+          expect(Object.getPrototypeOf(y)).toBe(Object.getPrototypeOf(x));
+          if (Object.values(vals).includes(x as { S: string }) || (share && Object.isFrozen(x))) expect(y).toBe(x);
+          else expect(y).not.toBe(x);
+          for (const k of Object.keys(x)) same((x as Record<string, unknown>)[k], (y as Record<string, unknown>)[k]);
+          if (Array.isArray(x)) for (let i = 0; i < x.length; i++) expect(i in (y as unknown[])).toBe(i in x);
+        };
+        same(walked, compiled);
+        // A second fill is a fresh copy again.
+        const again = fill(vals);
+        if (
+          again !== null &&
+          typeof again === 'object' &&
+          !Object.isFrozen(again) &&
+          !Object.values(vals).includes(again as never)
+        )
+          expect(again).not.toBe(compiled);
+      }),
+      { numRuns: 500, ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED) } : {}) },
+    );
   });
 });
