@@ -10,8 +10,9 @@ const SAID: [string, string][] = [
   ['Is de klacht ontvankelijk?', 'Kunnen wij uw klacht behandelen?'],
   ['Vooronderzoek', 'Wij zoeken uit wat er is gebeurd'],
   ['  Vooronderzoek afgerond.  ', 'Wij hebben uitgezocht wat er is gebeurd.'],
-  // As the rule has it: a lower-case "u" even where the title began with "Klager" (left as it was).
-  ['Klager en beklaagde worden gehoord', 'u en de medewerker over wie u klaagt worden gehoord'],
+  // A title that begins with a capital still does when its first word is said otherwise.
+  ['Klager en beklaagde worden gehoord', 'U en de medewerker over wie u klaagt worden gehoord'],
+  ['De klant wordt gebeld', 'U wordt gebeld'],
   ['klager en beklaagde worden gehoord', 'u en de medewerker over wie u klaagt worden gehoord'],
   ['Klager wordt gehoord', 'U wordt gehoord'],
   ['klager wordt gehoord', 'u wordt gehoord'],

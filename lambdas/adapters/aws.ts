@@ -107,8 +107,19 @@ const AMSTERDAM_LOCAL = new Intl.DateTimeFormat('sv-SE', {
  * the zone given beside it (ScheduleExpressionTimezone); precision is one minute.
  */
 export function atLocal(at: Date): string {
-  return AMSTERDAM_LOCAL.format(at).replace(' ', 'T');
+  // The same few instants come back (a reminder at 09:00 of a working day, the end of a day, for
+  // many dossiers): the latest answers are kept by instant, as Intl's formatting was 0.6 % of a
+  // simulated year's CPU (#19). Bounded: emptied when full.
+  const ms = at.getTime();
+  const known = AT_LOCAL.get(ms);
+  if (known !== undefined) return known;
+  const local = AMSTERDAM_LOCAL.format(at).replace(' ', 'T');
+  if (AT_LOCAL.size >= AT_LOCAL_KEPT) AT_LOCAL.clear();
+  AT_LOCAL.set(ms, local);
+  return local;
 }
+const AT_LOCAL = new Map<number, string>();
+const AT_LOCAL_KEPT = 256;
 
 /**
  * Reminders as one-time EventBridge Scheduler schedules that invoke the reminder handler. The

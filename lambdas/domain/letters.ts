@@ -182,6 +182,9 @@ export function plain(title: string): string {
   if (said !== undefined) return said;
   let t = title.trim();
   for (const [from, to] of PLAIN) t = typeof to === 'string' ? t.replace(from, to) : t.replace(from, to);
+  // A title that began with a capital begins with one still ("Klager en beklaagde worden gehoord"
+  // is "U en de medewerker ...", not "u en ...").
+  if (/^\p{Lu}/u.test(title.trim()) && /^\p{Ll}/u.test(t)) t = t[0]?.toUpperCase() + t.slice(1);
   if (PLAIN_SAID.size >= PLAIN_KEPT) PLAIN_SAID.clear();
   PLAIN_SAID.set(title, t);
   return t;
