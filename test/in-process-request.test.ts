@@ -32,7 +32,11 @@ async function observe(r: Request, read: 'text' | 'json' | 'arrayBuffer' | 'form
   const settle = async (p: () => unknown) => {
     try {
       const v = await p();
-      if (v instanceof Request) return { ok: { request: v.method, url: v.url, body: await v.text() } };
+      // A clone: undici's Request, whichever class made the original (@hono/node-server's once a server started).
+      if (v && typeof v === 'object' && typeof (v as Request).clone === 'function' && 'url' in v) {
+        const copy = v as Request;
+        return { ok: { request: copy.method, url: copy.url, body: await copy.text() } };
+      }
       return { ok: v instanceof ArrayBuffer ? [...new Uint8Array(v)] : v instanceof FormData ? [...v] : v };
     } catch (e) {
       return { error: (e as Error).name };
