@@ -154,10 +154,13 @@ export function inProcessRequest(base: string, path: string, init: Init): Reques
     PLAIN_PATH.test(path) &&
     !DOT_SEGMENT.test(path) &&
     !((init.method === 'GET' || init.method === 'HEAD') && init.body !== undefined) &&
-    // A body with its length, as the simulation sends it: without one, Hono's body limit reads
-    // the stream into a Request made from this one, which only a Request can be made from.
+    // A body with its length and not chunked, as the simulation sends it: otherwise Hono's body
+    // limit (lambdas/body-limit.ts) reads the stream into a Request made from this one, which only
+    // a Request can be made from.
     (init.body === undefined ||
-      (typeof init.body === 'string' && Object.keys(init.headers).some((k) => k.toLowerCase() === 'content-length')));
+      (typeof init.body === 'string' &&
+        Object.keys(init.headers).some((k) => k.toLowerCase() === 'content-length') &&
+        !Object.keys(init.headers).some((k) => k.toLowerCase() === 'transfer-encoding')));
   if (!plain)
     return new globalThis.Request(url, {
       method: init.method,

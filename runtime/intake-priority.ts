@@ -54,7 +54,13 @@ export class IntakePriority {
   gate(): Promise<void> {
     if (this.inFlight === 0 && this.quiet === undefined) return Promise.resolve();
     return new Promise<void>((resolve) => {
-      const timer = setTimeout(go, this.maxWaitMs);
+      const timer = setTimeout(() => {
+        // Let go at its bound: off the list, or under steady intake (no quiet period for longer
+        // than the bound) the list would keep every ladder it ever held.
+        const i = this.waiting.indexOf(go);
+        if (i >= 0) this.waiting.splice(i, 1);
+        go();
+      }, this.maxWaitMs);
       function go() {
         clearTimeout(timer);
         resolve();

@@ -40,6 +40,8 @@ describe('intake priority', () => {
     expect(await settled(gate)).toBe(false);
     await new Promise((r) => setTimeout(r, 60));
     expect(await settled(gate)).toBe(true);
+    // Gone from the waiting list once let go: under steady intake the list does not grow.
+    expect(priority.pending()).toBe(0);
     answer();
     await request;
   });
