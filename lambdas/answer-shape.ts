@@ -43,7 +43,15 @@ export const PreferHeader = z.object({
 
 /** The 204 of a route that honours `Prefer: return=minimal`. */
 export const MINIMAL_RESPONSE = {
-  204: { description: 'Gedaan; op verzoek (Prefer: return=minimal) zonder het dossier in het antwoord' },
+  204: {
+    description: 'Gedaan; op verzoek (Prefer: return=minimal) zonder het dossier in het antwoord',
+    headers: {
+      'Preference-Applied': {
+        description: 'RFC 7240: de voorkeur die is gevolgd (`return=minimal`).',
+        schema: { type: 'string', example: 'return=minimal' },
+      },
+    },
+  },
 } as const;
 
 /**

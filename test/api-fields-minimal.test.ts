@@ -193,5 +193,7 @@ describe('the officer asks for what the page needs', () => {
     const act = doc.paths['/dossiers/{id}/actions'].post;
     expect(act.parameters.some((p: any) => p.name === 'prefer' && p.in === 'header')).toBe(true);
     expect(act.responses['204']).toBeDefined();
+    // The header that says the preference was honoured is part of that answer's description.
+    expect(act.responses['204'].headers?.['Preference-Applied']?.schema).toMatchObject({ type: 'string' });
   });
 });
