@@ -1366,6 +1366,10 @@ export function registerOfficerPages(
     return dossier(c, { message: Object.hasOwn(DONE, done) ? DONE[done] : undefined });
   });
 
+  // The page shows the dossier after a redirect, so it asks the API for no dossier in the answer
+  // to a change (RFC 7240 return=minimal: 204; lambdas/answer-shape.ts), which it would throw away.
+  const minimal = { prefer: 'return=minimal' } as const;
+
   /**
    * Post/redirect/get to the fresh state: the ladder takes an outcome asynchronously (Step
    * Functions), so the page waits, bounded, until the dossier stands at its next step (or closed)
@@ -1393,11 +1397,16 @@ export function registerOfficerPages(
     if (Object.keys(errors).length) return dossier(c, { improvement: { values, errors } }, 422);
     const res = await api.request(`/dossiers/${c.req.param('id')}/improvements`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${getCookie(c, COOKIE) ?? ''}`, 'content-type': 'application/json' },
+      headers: {
+        ...minimal,
+        authorization: `Bearer ${getCookie(c, COOKIE) ?? ''}`,
+        'content-type': 'application/json',
+      },
       body: JSON.stringify({ action: values['improvement-action'], owner: values['improvement-owner'], due }),
     });
     if (res.status === 401) return c.redirect('/medewerkers', 303);
-    if (res.status === 200) return c.redirect(`/medewerkers/dossiers/${c.req.param('id')}?gedaan=verbeteractie`, 303);
+    if (res.status === 200 || res.status === 204)
+      return c.redirect(`/medewerkers/dossiers/${c.req.param('id')}?gedaan=verbeteractie`, 303);
     const json = (await res.json().catch(() => ({}))) as { error?: { message?: string } };
     return dossier(
       c,
@@ -1417,11 +1426,15 @@ export function registerOfficerPages(
     const email = String((await formOf(c)).email ?? '').trim();
     const res = await api.request(`/dossiers/${id}/letters/${encodeURIComponent(letterId)}/resend`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${getCookie(c, COOKIE) ?? ''}`, 'content-type': 'application/json' },
+      headers: {
+        ...minimal,
+        authorization: `Bearer ${getCookie(c, COOKIE) ?? ''}`,
+        'content-type': 'application/json',
+      },
       body: JSON.stringify({ email }),
     });
     if (res.status === 401) return c.redirect('/medewerkers', 303);
-    if (res.status === 200) return fresh(c, 'opnieuw');
+    if (res.status === 200 || res.status === 204) return fresh(c, 'opnieuw');
     const json = (await res.json().catch(() => ({}))) as {
       error?: { message?: string; issues?: { path?: string; message?: string }[] };
     };
@@ -1455,11 +1468,15 @@ export function registerOfficerPages(
     );
     const res = await api.request(`/dossiers/${c.req.param('id')}/registration`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${getCookie(c, COOKIE) ?? ''}`, 'content-type': 'application/json' },
+      headers: {
+        ...minimal,
+        authorization: `Bearer ${getCookie(c, COOKIE) ?? ''}`,
+        'content-type': 'application/json',
+      },
       body: JSON.stringify({ answers }),
     });
     if (res.status === 401) return c.redirect('/medewerkers', 303);
-    if (res.status === 200) return fresh(c, 'registratie');
+    if (res.status === 200 || res.status === 204) return fresh(c, 'registratie');
     const json = (await res.json().catch(() => ({}))) as { error?: { message?: string } };
     return dossier(c, { error: json.error?.message ?? 'Dat lukte niet.' }, 422);
   });
@@ -1523,11 +1540,15 @@ export function registerOfficerPages(
       return dossier(c, { error: 'Kies aan wie u het dossier overdraagt.' }, 422);
     const res = await api.request(`/dossiers/${c.req.param('id')}/actions`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${getCookie(c, COOKIE) ?? ''}`, 'content-type': 'application/json' },
+      headers: {
+        ...minimal,
+        authorization: `Bearer ${getCookie(c, COOKIE) ?? ''}`,
+        'content-type': 'application/json',
+      },
       body: JSON.stringify(body),
     });
     if (res.status === 401) return c.redirect('/medewerkers', 303);
-    if (res.status === 200)
+    if (res.status === 200 || res.status === 204)
       return fresh(
         c,
         (
