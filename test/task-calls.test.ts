@@ -123,7 +123,7 @@ async function dossierWithLetters(store: DynamoDossierStore, id: string, n: numb
 }
 
 describe('delivering the outbox: letters recorded on the view at hand (the store, every command)', () => {
-  it('three letters: leased by the commit that queued them, three appends, no Query', async () => {
+  it('three letters: leased by the commit that queued them, recorded in one append, no Query', async () => {
     const { store, count, reset } = countedStore();
     const view = await dossierWithLetters(store, 'd1', 3);
     const { core, sent } = coreOn(store);
