@@ -72,6 +72,12 @@ export interface RuntimeOptions {
   /** Count what AWS would bill (runtime/usage.ts): for the simulation and cost tests; off by default. */
   meter?: boolean;
   /**
+   * With `meter`: count the calls by the function they run in too (`callsByFunction`; default
+   * true). The simulation says false: it never reports them, and following each call's function
+   * costs a hook on every promise of the process (runtime/aws-calls.ts, #19).
+   */
+  meterByFunction?: boolean;
+  /**
    * How many open dossiers the store keeps in memory (default RECENT_DOSSIERS): a warm store reads
    * only the commits since the version it knows. 0 keeps none, so every read reads the whole
    * dossier, as a store does on a cold start (a Lambda container's first read in AWS); the cost
@@ -252,7 +258,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const clock = loadClock(dataDir, opts.clock, opts.now, opts.speed ?? 1);
 
   // DynamoDB: dynalite with its data on disk, or (the simulation) the same in memory.
-  const usage = new Usage(opts.meter ?? false);
+  const usage = new Usage(opts.meter ?? false, { byFunction: opts.meterByFunction ?? true });
   const tableName = 'klachtflow-dossiers';
   let dynamo: Awaited<ReturnType<typeof startDynalite>> | undefined;
   let storeClient: DynamoDBClient | MemoryDynamoDb;
