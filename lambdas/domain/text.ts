@@ -17,7 +17,8 @@ const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
  * without a regular expression's look-behind (test/text-normalize-reference.test.ts).
  */
 export function isWellFormed(text: string): boolean {
-  return text.isWellFormed();
+  // The project's TypeScript lib is older than ES2024; Node 20 has the method.
+  return (text as string & { isWellFormed(): boolean }).isWellFormed();
 }
 
 /** The text with every lone surrogate replaced by U+FFFD (what a UTF-8 decoder shows for it). */
@@ -80,7 +81,7 @@ export function normalizeJson(value: unknown): { value: unknown; issues: TextIss
       return undefined;
     }
     if (typeof v === 'string') {
-      if (!v.isWellFormed()) {
+      if (!isWellFormed(v)) {
         issues.push({ path: [...path], message: LONE_SURROGATE_MESSAGE });
         return v;
       }
@@ -98,7 +99,7 @@ export function normalizeJson(value: unknown): { value: unknown; issues: TextIss
     if (v && typeof v === 'object') {
       const out: Record<string, unknown> = {};
       for (const [k, x] of Object.entries(v)) {
-        if (!k.isWellFormed()) {
+        if (!isWellFormed(k)) {
           issues.push({ path: [...path, toWellFormed(k)], message: LONE_SURROGATE_MESSAGE });
           continue;
         }
