@@ -6,6 +6,7 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -70,6 +71,12 @@ export interface RuntimeOptions {
   limits?: Partial<RequestLimits>;
   /** Count what AWS would bill (runtime/usage.ts): for the simulation and cost tests; off by default. */
   meter?: boolean;
+  /**
+   * With `meter`: count the calls by the function they run in too (`callsByFunction`; default
+   * true). The simulation says false: it never reports them, and following each call's function
+   * costs a hook on every promise of the process (runtime/aws-calls.ts, #19).
+   */
+  meterByFunction?: boolean;
   /**
    * How many open dossiers the store keeps in memory (default RECENT_DOSSIERS): a warm store reads
    * only the commits since the version it knows. 0 keeps none, so every read reads the whole
@@ -208,6 +215,23 @@ function loadClock(dataDir: string, mode: ClockMode, now: string | undefined, sp
   return new RuntimeClock(mode, speed, start);
 }
 
+/**
+ * What a request gets once the runtime is stopping: 503 with Retry-After (RFC 9110 15.6.4), the
+ * connection closed. A complaint is not taken in: nothing is stored, so nothing accepted is lost;
+ * the form's page says so in words, an API client reads the same in the error body it knows.
+ */
+function stoppedAnswer(request: Request): Response {
+  const message =
+    'klachtflow stopt even. Uw klacht of wijziging is niet verwerkt; probeer het over een minuut opnieuw.';
+  const headers = { 'retry-after': '60', connection: 'close', 'cache-control': 'no-store' };
+  if (/\btext\/html\b/.test(request.headers.get('accept') ?? ''))
+    return new Response(
+      `<!doctype html><html lang="nl"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Even niet bereikbaar</title></head><body style="font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;line-height:1.5"><h1>Even niet bereikbaar</h1><p>${message}</p><p>Wat u in het formulier had ingevuld, staat er nog als u in uw browser teruggaat.</p></body></html>`,
+      { status: 503, headers: { ...headers, 'content-type': 'text/html; charset=utf-8' } },
+    );
+  return Response.json({ error: { message, issues: [] } }, { status: 503, headers });
+}
+
 function officerTokens(dataDir: string, reg: Regulation): Record<string, string> {
   const file = join(dataDir, 'officers.json');
   const existing = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>) : {};
@@ -234,7 +258,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const clock = loadClock(dataDir, opts.clock, opts.now, opts.speed ?? 1);
 
   // DynamoDB: dynalite with its data on disk, or (the simulation) the same in memory.
-  const usage = new Usage(opts.meter ?? false);
+  const usage = new Usage(opts.meter ?? false, { byFunction: opts.meterByFunction ?? true });
   const tableName = 'klachtflow-dossiers';
   let dynamo: Awaited<ReturnType<typeof startDynalite>> | undefined;
   let storeClient: DynamoDBClient | MemoryDynamoDb;
@@ -317,9 +341,17 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const schedulerClient = awsInProcess
     ? (inProcessScheduler(scheduler) as unknown as SchedulerClient)
     : new SchedulerClient({ region: REGION, endpoint: awsEndpoint, ...LOCAL_SDK_AUTH });
+  // cacheMiddleware: the SDK resolves a command's middleware stack once per command class instead of
+  // on every call (each intake's StartExecution, #19). Everything this runtime adds to the stack
+  // (the call record, the meter below) is added before the first call, as the option requires.
+  // The call itself, its headers and body stay the SDK's (test/intake-answer-bytes.test.ts).
   const sfnClient = awsInProcess
     ? (inProcessStepFunctions(stepFunctions) as unknown as SFNClient)
-    : withoutUserAgent(withoutSdkLogLine(new SFNClient({ region: REGION, endpoint: awsEndpoint, ...LOCAL_SDK_AUTH })));
+    : withoutUserAgent(
+        withoutSdkLogLine(
+          new SFNClient({ region: REGION, endpoint: awsEndpoint, ...LOCAL_SDK_AUTH, cacheMiddleware: true }),
+        ),
+      );
   recordAwsCalls(sesClient, 'ses');
   recordAwsCalls(schedulerClient, 'scheduler');
   recordAwsCalls(sfnClient, 'sfn');
@@ -552,11 +584,14 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   };
   // A request from this process has no socket: it comes from 127.0.0.1, as the server's would.
   const inProcess = { incoming: { socket: { remoteAddress: '127.0.0.1', remotePort: 0, remoteFamily: 'IPv4' } } };
+  // Set when `stop()` begins: what comes in after that is refused at once (stoppedAnswer), so a
+  // flood during Ctrl-C cannot keep starting ladders the stop then waits for (#19's review).
+  let stopping = false;
   const server = serve({
-    fetch: (request, env) => answer(request, env),
+    fetch: (request, env) => (stopping ? stoppedAnswer(request) : answer(request, env)),
     port: opts.port,
     hostname: '127.0.0.1',
-  });
+  }) as HttpServer; // node:http's server: no `createServer` is given (http2 would be)
   await new Promise<void>((res, rej) => {
     server.once('listening', () => res());
     server.once('error', rej);
@@ -622,13 +657,22 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
         usage.invocation('recover-intake', intakeRecoveryHandler(procedure, graceSeconds)),
       )(event),
     stop: async () => {
+      // First no new work: the HTTP server takes no new connections and answers what still comes
+      // in on an open one with 503; idle keep-alive connections are closed now, the rest once
+      // their answer is out. Only then is the work already accepted finished: every complaint
+      // answered 201 gets its ladder's first steps (the acknowledgement) before the process ends.
+      stopping = true;
+      const closed = new Promise<void>((r) => server.close(() => r()));
+      server.closeIdleConnections();
       await smtp?.close();
       await background.idle();
       clock.stop();
       await stepFunctions.idle();
       mailbox.flush();
       saveClock();
-      await new Promise<void>((r) => server.close(() => r()));
+      // A connection still open now (a client holding keep-alive) has had its last answer.
+      server.closeAllConnections();
+      await closed;
       await new Promise<void>((r) => awsServer.close(() => r()));
       await dynamo?.close();
     },

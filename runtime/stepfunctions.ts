@@ -693,6 +693,10 @@ export class LocalStepFunctions {
           },
         } as never,
         eventListener,
+        // Every segment ends in an error on purpose (a callback's pause) or an abort (a Wait): the
+        // library's ExecutionError and ExecutionAbortedError are never shown, their stack traces
+        // not taken (patches/aws-local-stepfunctions; the task's own error, their cause, keeps its).
+        stacklessErrors: true,
       } as never,
     );
     // A library without the patch (node_modules installed before it) ignores the listener (its

@@ -188,20 +188,33 @@ export class Usage {
   /**
    * Set inside `unmetered`'s work and what it awaits, not elsewhere: the ladders of other dossiers
    * go on meanwhile in the same process and are billed (a pause of the whole meter did not count
-   * their requests: 94 PutItems of a 200-complaint year, #19 session 9).
+   * their requests: 94 PutItems of a 200-complaint year, #19 session 9). Enabled only while such
+   * work runs: Node 20's AsyncLocalStorage puts a hook on every promise of the process from its
+   * first `run` until it is disabled (2.6 % of a simulated year's CPU in async_hooks, #19 session 15;
+   * test/usage-hooks.test.ts).
    */
   private readonly unmeteredWork = new AsyncLocalStorage<true>();
+  /** Pieces of unmetered work under way: the storage is disabled when the last one ends. */
+  private unmeteredRunning = 0;
   private get paused(): boolean {
     return this.unmeteredWork.getStore() === true;
   }
+  /** Whether calls are counted by the function they run in (`callsByFunction`). */
+  private readonly countsByFunction: boolean;
 
   /**
    * Off (the default for `npm start`), nothing is wrapped or measured: the meter costs a JSON
    * serialisation per DynamoDB request, which only a simulation or a cost test needs.
+   * `byFunction: false` (the simulation, which never reports them): no `callsByFunction`, so the
+   * names of the functions need not follow every call (aws-calls.ts: a hook on every promise).
    */
-  constructor(readonly enabled = false) {
+  constructor(
+    readonly enabled = false,
+    opts: { byFunction?: boolean } = {},
+  ) {
+    this.countsByFunction = enabled && (opts.byFunction ?? true);
     // The meter counts calls by the function they run in (`byFunction`).
-    if (enabled) readFunctionNames();
+    if (this.countsByFunction) readFunctionNames();
   }
 
   /** Counts the in-memory store's requests by caller too (see dynamodbByCaller): a stack trace each, for a bench only. */
@@ -229,7 +242,20 @@ export class Usage {
    * person or the ladder does) must not be billed. What runs meanwhile outside `fn` is counted.
    */
   unmetered<T>(fn: () => Promise<T>): Promise<T> {
-    return this.unmeteredWork.run(true, fn);
+    this.unmeteredRunning++;
+    let work: Promise<T>;
+    try {
+      work = this.unmeteredWork.run(true, fn);
+    } catch (e) {
+      this.unmeteredDone();
+      throw e;
+    }
+    return work.finally(() => this.unmeteredDone());
+  }
+
+  /** The last unmetered work ended: no hook on the promises made from now on (see unmeteredWork). */
+  private unmeteredDone(): void {
+    if (--this.unmeteredRunning === 0) this.unmeteredWork.disable();
   }
 
   /** A copy of the counts, so a caller can take the difference between two moments. */
@@ -337,6 +363,7 @@ export class Usage {
   }
 
   private byFunction(op: string): void {
+    if (!this.countsByFunction) return;
     const fn = currentFunction() ?? 'runtime';
     const calls = this.counts.callsByFunction[fn] ?? {};
     calls[op] = (calls[op] ?? 0) + 1;

@@ -252,3 +252,135 @@ describe('aws-local-stepfunctions patch: inputs copied and Parameters filled in 
     expect(JSON.stringify(input)).toBe('{"__proto__":{"p":1},"a":{"b":[1,{"c":2}]},"n":0}');
   });
 });
+
+/**
+ * Parameters as the library filled them in before each template's keys were read once (#19,
+ * session 15): the judge is the library's own loop of 3.0.0, written out here (jsonpath-plus for a
+ * path, as it called it, and its failure for a path to no value), run on templates that are used
+ * again with other inputs, as every Task state's Parameters are by each execution.
+ */
+function filledAsBefore(template: unknown, json: unknown, context: unknown): unknown {
+  if (typeof template !== 'object' || template === null) return template;
+  if (Array.isArray(template)) return template.map((v) => filledAsBefore(v, json, context));
+  const entries = Object.entries(template).map(([key, value]) => {
+    let sanitizedKey = key;
+    let resolvedValue: unknown = value;
+    if (Array.isArray(value)) resolvedValue = value.map((v) => filledAsBefore(v, json, context));
+    if (value && Object.getPrototypeOf(value) === Object.prototype)
+      resolvedValue = filledAsBefore(value, json, context);
+    if (key.endsWith('.$') && typeof value === 'string') {
+      sanitizedKey = key.replace('.$', '');
+      const got = reference(value, json, context as Record<string, unknown>);
+      if ('error' in got) throw new Error(`Path expression '${value}' does not point to a value`);
+      resolvedValue = got.value;
+    }
+    return [sanitizedKey, resolvedValue];
+  });
+  return Object.fromEntries(entries);
+}
+
+const TEMPLATES: Record<string, unknown>[] = [
+  { FunctionName: 'f', Payload: { 'dossierId.$': '$.dossierId', 'previous.$': '$.result', step: 'stap' } },
+  { 'a.$': '$.a', 'a.$b.$': '$.a', 'c.$': { 'd.$': '$.a' }, 'e.$': ['$.a', { 'f.$': '$.a' }], 'g.$': 5 },
+  { lijst: [[{ 'x.$': '$.a' }], 'vast', null, 0], leeg: {}, niets: null, 'ctx.$': '$$.Execution.Id' },
+  { 'eerst.$': '$.a', 'mist.$': '$.mist', 'later.$': '$.a' },
+];
+const FILL_INPUTS: unknown[] = [
+  { a: 1, dossierId: 'd-1', result: { outcome: 'done' } },
+  { a: { diep: [1, 2] }, dossierId: 'd-2', result: null },
+  { a: 'tekst', dossierId: 'd-3', mist: 0 },
+  { dossierId: 'd-4' },
+];
+
+describe('aws-local-stepfunctions patch: a template read once fills in as the library did (#19, session 15)', () => {
+  it('each template, used again on every input: the same object, or the same failure', async () => {
+    for (const template of TEMPLATES) {
+      // One machine per template, run on each input in turn: the template's reading is kept between runs.
+      const sm = new StateMachine(
+        { StartAt: 'p', States: { p: { Type: 'Pass', Parameters: template, End: true } } } as never,
+        { validationOptions: { noValidate: true } },
+      );
+      for (const input of [...FILL_INPUTS, ...FILL_INPUTS]) {
+        const context = { Execution: { Id: 'arn:x', Input: input } };
+        let want: unknown;
+        try {
+          want = { value: JSON.stringify(filledAsBefore(template, input, context)) };
+        } catch (e) {
+          want = { error: (e as Error).message };
+        }
+        let got: unknown;
+        try {
+          got = { value: JSON.stringify(await sm.run(input as never, { context } as never).result) };
+        } catch (e) {
+          got = { error: ((e as { cause?: Error }).cause ?? (e as Error)).message };
+        }
+        expect(got, `${JSON.stringify(template)} on ${JSON.stringify(input)}`).toEqual(want);
+      }
+    }
+  });
+
+  it("a path's own constraints after its defined value, with the library's messages", async () => {
+    const waitOn = async (input: unknown) => {
+      const sm = new StateMachine(
+        { StartAt: 'w', States: { w: { Type: 'Wait', SecondsPath: '$.s', End: true } } } as never,
+        { validationOptions: { noValidate: true } },
+      );
+      try {
+        await sm.run(input as never).result;
+        return 'ok';
+      } catch (e) {
+        const cause = (e as { cause?: Error }).cause as Error;
+        return `${cause.name}: ${cause.message}`;
+      }
+    };
+    expect(await waitOn({})).toBe("States.Runtime: Path expression '$.s' does not point to a value");
+    expect(await waitOn({ s: 1.5 })).toBe(
+      "States.Runtime: Path expression '$.s' evaluated to 1.5, but expected an integer",
+    );
+    expect(await waitOn({ s: -1 })).toBe(
+      "States.Runtime: Path expression '$.s' evaluated to -1, but expected an integer >= 0",
+    );
+    expect(await waitOn({ s: 0 })).toBe('ok');
+  });
+});
+
+describe('aws-local-stepfunctions patch: stacklessErrors (#19, session 15)', () => {
+  const failing = () =>
+    new StateMachine(
+      { StartAt: 't', States: { t: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', End: true } } } as never,
+      { validationOptions: { noValidate: true } },
+    );
+  const boom = () => {
+    throw Object.assign(new Error('boem'), { name: 'Boom' });
+  };
+  const frames = (e: Error) => (e.stack ?? '').split('\n').filter((l) => l.trim().startsWith('at ')).length;
+
+  it("the ExecutionError of a run that asks has no stack trace; its cause, the task's error, keeps its own", async () => {
+    for (const stacklessErrors of [true, false]) {
+      const run = failing().run({}, {
+        overrides: { taskResourceLocalHandlers: { t: boom } },
+        ...(stacklessErrors ? { stacklessErrors } : {}),
+      } as never);
+      const e = (await run.result.catch((x) => x)) as Error & { cause: Error };
+      expect(e.name).toBe('ExecutionError');
+      expect(e.message).toBe('Execution has failed with the following error: boem');
+      expect(e.cause.name).toBe('Boom');
+      expect(frames(e.cause)).toBeGreaterThan(0);
+      if (stacklessErrors) expect(frames(e)).toBe(0);
+      else expect(frames(e)).toBeGreaterThan(0);
+    }
+    expect(Error.stackTraceLimit).toBeGreaterThan(0);
+  });
+
+  it('an aborted run that asks is aborted as before, with no stack trace', async () => {
+    const sm = new StateMachine({ StartAt: 'w', States: { w: { Type: 'Wait', Seconds: 100, End: true } } } as never, {
+      validationOptions: { noValidate: true },
+    });
+    const run = sm.run({}, { stacklessErrors: true } as never);
+    run.abort();
+    const e = (await run.result.catch((x) => x)) as Error;
+    expect(e.name).toBe('ExecutionAbortedError');
+    expect(e.message).toBe('Execution aborted');
+    expect(frames(e)).toBe(0);
+  });
+});

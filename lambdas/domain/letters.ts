@@ -899,9 +899,12 @@ export function renderLetter(input: LetterInput): Letter {
             const s = r.steps.find((x) => x.deadline?.from === 'rung-start' && x.actor !== 'system');
             const d = s?.deadline;
             if (!s || !d) continue;
-            const term = typeof d.term === 'string' ? d.term : describeTerm(d.term);
+            // "een termijn van zes weken", also where the regulation words it "binnen zes weken".
+            const term = (typeof d.term === 'string' ? d.term : describeTerm(d.term)).replace(/^binnen\s+/i, '');
+            // With two ways on, "daar" could be either: each term names its rung.
+            const where = onward.length > 1 ? `Bij ${named(r.title)}` : 'Daar';
             lines.push(
-              `Daar geldt voor ${named(s.title)} een termijn van ${term}, te rekenen vanaf de dag dat u daar met uw klacht komt.`,
+              `${where} geldt voor ${named(s.title)} een termijn van ${term}, te rekenen vanaf de dag dat u daar met uw klacht komt.`,
             );
           }
         }

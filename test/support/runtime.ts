@@ -34,6 +34,7 @@ export async function testRuntime(
     RuntimeOptions,
     | 'smtpPort'
     | 'meter'
+    | 'meterByFunction'
     | 'trustProxy'
     | 'limits'
     | 'durable'

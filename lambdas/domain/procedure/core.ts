@@ -10,7 +10,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { LetterKind } from '../../../statemachines/model.js';
 import { toSecond } from '../calendar/instant.js';
 import type { DossierView, EventBody, QueuedLetter } from '../dossier.js';
-import { ConflictError, LetterRejectedError, NotFoundError } from '../errors.js';
+import { ConflictError, LetterRejectedError, NotFoundError, RaceLostError } from '../errors.js';
 import { PAGE_LINK, renderLetter } from '../letters.js';
 import type { ReminderPayload } from '../ports.js';
 import { isWellFormed } from '../text.js';
@@ -136,6 +136,12 @@ export class Core {
         // at once on a fresh read (#19: these pauses were most of a simulated year's idle time).
         if (e instanceof ConflictError && attempt < 30) {
           stale = view;
+          // The commit that won came with the refusal: decided again on the view with it, at once
+          // and without a read, as on a known view (store.append, RaceLostError).
+          if (e instanceof RaceLostError && e.latest) {
+            unverified = e.latest;
+            continue;
+          }
           if (!onKnown) await this.pause(Math.random() * 5 * Math.min(attempt + 1, 8));
           continue;
         }
@@ -155,9 +161,12 @@ export class Core {
 
   /**
    * Sends what the outbox holds and creates or removes the reminders just decided. What it records
-   * (a letter sent, a link minted) is appended on the latest view it knows, `view` and then each
-   * of its own appends: no read of the dossier per letter unless another writer came in between.
-   * Answers the latest of those views.
+   * (a link minted, the letters sent or set aside) is appended on the latest view it knows, `view`
+   * and then each of its own appends: no read of the dossier unless another writer came in between.
+   * The letters it sent are recorded together, in one commit after the last send (#19, session 15:
+   * one append a letter was 7.3 appends a simulated complaint, and each that met the ladder's next
+   * step was refused and read again); passing trouble stops the sending, and what was sent before
+   * it is recorded first. Answers the latest of those views.
    */
   async deliver(view: DossierView, appended: EventBody[], force = false): Promise<DossierView> {
     let latest = view;
@@ -172,61 +181,77 @@ export class Core {
         await this.deps.store.confirmErasure(view.id);
       }
     }
-    for (const letter of view.letters.filter((l) => l.status === 'queued')) {
-      // A lease, not a lock: two writers never send the same letter at once, and a letter whose
-      // sender crashed before recording it is sent by the next writer after the lease ran out.
-      // Leases are about live processes, so they run on the wall clock, not the legal one.
-      if (!(await this.deps.store.lease(view.id, `letter#${letter.letterId}`, new Date(), force ? 0 : 60)) && !force)
-        continue;
-      let messageId = 'niet-verzonden';
-      if (letter.to.length > 0) {
-        try {
-          // Text no UTF-8 encoder can write (stored before input was checked) is refused for good.
-          if (![letter.from, ...letter.to, letter.subject, letter.text, letter.html].every(isWellFormed))
-            throw new LetterRejectedError('text-not-well-formed');
-          const linked = await this.withPageLink(latest, letter);
-          latest = linked.view;
-          const { text, html } = linked;
-          ({ messageId } = await this.deps.mailer.send({
-            key: letterKey(view.id, letter.letterId),
-            dossierId: view.id,
-            from: letter.from,
-            to: letter.to,
-            subject: letter.subject,
-            text,
-            html,
-          }));
-        } catch (e) {
-          if (!(e instanceof LetterRejectedError)) throw e; // passing trouble: it stays queued and is sent again
-          // Refused for good: set aside, never recorded as sent, and never again at start-up, so one
-          // bad letter cannot stop the service; the alarm tells someone to deliver it another way.
-          latest = await this.appendLatest(
-            view.id,
-            [{ type: 'letter.failed', data: { letterId: letter.letterId, reason: e.reason } }],
-            (v) => v.letters.some((l) => l.letterId === letter.letterId && l.status !== 'queued'),
-            latest,
-          );
+    // What this delivery did with each letter it took, recorded after the last send.
+    const done: Extract<EventBody, { type: 'letter.sent' | 'letter.failed' }>[] = [];
+    let trouble: { error: unknown } | undefined;
+    try {
+      for (const letter of view.letters.filter((l) => l.status === 'queued')) {
+        // A lease, not a lock: two writers never send the same letter at once, and a letter whose
+        // sender crashed before recording it is sent by the next writer after the lease ran out
+        // (with the same key: letterKey). A letter sent in this delivery is recorded with the
+        // others after the last send, so a crash between two sends has the earlier ones sent
+        // again too, once the lease ran out: a second copy, never a letter lost.
+        // Leases are about live processes, so they run on the wall clock, not the legal one.
+        if (!(await this.deps.store.lease(view.id, `letter#${letter.letterId}`, new Date(), force ? 0 : 60)) && !force)
+          continue;
+        let messageId = 'niet-verzonden';
+        if (letter.to.length > 0) {
+          try {
+            // Text no UTF-8 encoder can write (stored before input was checked) is refused for good.
+            if (![letter.from, ...letter.to, letter.subject, letter.text, letter.html].every(isWellFormed))
+              throw new LetterRejectedError('text-not-well-formed');
+            const linked = await this.withPageLink(latest, letter);
+            latest = linked.view;
+            const { text, html } = linked;
+            ({ messageId } = await this.deps.mailer.send({
+              key: letterKey(view.id, letter.letterId),
+              dossierId: view.id,
+              from: letter.from,
+              to: letter.to,
+              subject: letter.subject,
+              text,
+              html,
+            }));
+          } catch (e) {
+            if (!(e instanceof LetterRejectedError)) throw e; // passing trouble: it stays queued and is sent again
+            // Refused for good: set aside, never recorded as sent, and never again at start-up, so
+            // one bad letter cannot stop the service; the alarm tells someone to deliver it another way.
+            done.push({ type: 'letter.failed', data: { letterId: letter.letterId, reason: e.reason } });
+            continue;
+          }
+          // A reply to a letter names it in In-Reply-To/References (SES: <messageId@region.amazonses.com>):
+          // remember whose dossier it was, so a reply without the reference in its subject finds it.
+          if (letter.audience === 'complainant' && messageId)
+            await this.deps.store.putReference(messageIdReference(messageId), this.reg.id, view.id);
+        }
+        done.push({ type: 'letter.sent', data: { letterId: letter.letterId, messageId } });
+      }
+    } catch (error) {
+      trouble = { error };
+    }
+    if (done.length > 0) {
+      // Recorded once, however many writers delivered them: on each attempt only what the dossier
+      // does not show yet (a letter recorded sent by another writer, or set aside, is not again).
+      latest = await this.appendLatest(
+        view.id,
+        (v) =>
+          done.filter((b) => {
+            const l = v.letters.find((x) => x.letterId === b.data.letterId);
+            return b.type === 'letter.sent' ? l?.status !== 'sent' : l?.status === 'queued';
+          }),
+        undefined,
+        latest,
+      );
+      for (const b of done)
+        if (b.type === 'letter.failed')
           this.deps.observer?.letterFailed?.({
             regulationId: this.reg.id,
             dossierId: view.id,
-            letterId: letter.letterId,
-            reason: e.reason,
+            letterId: b.data.letterId,
+            reason: b.data.reason,
           });
-          continue;
-        }
-        // A reply to a letter names it in In-Reply-To/References (SES: <messageId@region.amazonses.com>):
-        // remember whose dossier it was, so a reply without the reference in its subject finds it.
-        if (letter.audience === 'complainant' && messageId)
-          await this.deps.store.putReference(messageIdReference(messageId), this.reg.id, view.id);
-      }
-      // Recorded once, however many writers delivered it.
-      latest = await this.appendLatest(
-        view.id,
-        [{ type: 'letter.sent', data: { letterId: letter.letterId, messageId } }],
-        (v) => v.letters.some((l) => l.letterId === letter.letterId && l.status === 'sent'),
-        latest,
-      );
     }
+    if (trouble) throw trouble.error;
     return latest;
   }
 
@@ -285,14 +310,15 @@ export class Core {
   }
 
   /**
-   * Appends on whatever the latest version is (for facts that do not depend on the view), and
-   * answers the view after it (or the view that showed it done). `known`: a view of this dossier
+   * Appends on whatever the latest version is (for facts that do not depend on the view, or a
+   * function that picks those the view does not show yet), and answers the view after it (or the
+   * view that showed it done). `known`: a view of this dossier
    * the store returned a moment ago, tried first without reading (as in `mutate`: only an append
    * on it proves it current; `unlessDone` on it is checked again on a fresh read).
    */
   async appendLatest(
     id: string,
-    bodies: EventBody[],
+    facts: EventBody[] | ((view: DossierView) => EventBody[]),
     unlessDone?: (view: DossierView) => boolean,
     known?: DossierView,
   ): Promise<DossierView> {
@@ -301,7 +327,9 @@ export class Core {
     for (let attempt = 0; ; attempt++) {
       const view = unverified ?? (await this.deps.store.load(id, stale));
       if (!view) throw new NotFoundError();
-      if (unlessDone?.(view)) {
+      // Facts given as a function: those of them the view does not show yet (none: done).
+      const bodies = typeof facts === 'function' ? facts(view) : facts;
+      if (unlessDone?.(view) || bodies.length === 0) {
         if (view !== unverified) return view;
         unverified = undefined;
         stale = view;
@@ -315,6 +343,10 @@ export class Core {
         // As in `mutate`: only a clash on a view just read is met with a pause.
         if (e instanceof ConflictError && attempt < 50) {
           stale = view;
+          if (e instanceof RaceLostError && e.latest) {
+            unverified = e.latest;
+            continue;
+          }
           if (!onKnown) await this.pause(2 + Math.random() * 10);
           continue;
         }
