@@ -1385,6 +1385,8 @@ export class MemoryDynamoDb {
     plainValues = false,
   ): Promise<Record<string, any>> {
     const v = actionValidations[action];
+    // Read from the request before dynalite 4's checks, which know no such field and drop it.
+    const oldOnRefusal = wire.ReturnValuesOnConditionCheckFailure === 'ALL_OLD';
     let data: any;
     try {
       // The SDK's marshalling makes requests whose types dynalite's checkTypes would copy unchanged;
@@ -1398,7 +1400,7 @@ export class MemoryDynamoDb {
       return Promise.reject(e);
     }
     if (action === 'putItem' && !data.ReturnConsumedCapacity) {
-      const out = this.putItemNow(data);
+      const out = this.putItemNow(data, oldOnRefusal);
       if (out !== LOCKED) return out instanceof Error ? Promise.reject(out) : Promise.resolve(out);
     }
     if (action === 'query' || action === 'updateItem' || action === 'transactWriteItems') {
@@ -1425,7 +1427,7 @@ export class MemoryDynamoDb {
    * them (a third of a PutItem's CPU here, #19). Nothing else runs between the read and the write,
    * so no lock is needed; a key some other request holds locked goes to dynalite's action (LOCKED).
    */
-  private putItemNow(data: any): Record<string, unknown> | Error | typeof LOCKED {
+  private putItemNow(data: any, oldOnRefusal = false): Record<string, unknown> | Error | typeof LOCKED {
     const table = this.tables.get(data.TableName);
     if (!table) return LOCKED;
     const invalid = db.validateItem(data.Item, table);
@@ -1435,7 +1437,13 @@ export class MemoryDynamoDb {
     if (itemDb.isLocked(key)) return LOCKED;
     const existingItem = itemDb.peek(key);
     const failed = conditionOn(data, existingItem);
-    if (failed) return failed;
+    if (failed) {
+      // DynamoDB hands the item that failed the condition back with the refusal when asked
+      // (PutItem's ReturnValuesOnConditionCheckFailure, as the SDK's exception's `Item`: attribute
+      // values); dynalite 4 does not, and its action (the key locked) answers without it.
+      if (existingItem && oldOnRefusal) (failed as { Item?: unknown }).Item = structuredClone(existingItem);
+      return failed;
+    }
     const returnObj: Record<string, unknown> = {};
     if (existingItem && data.ReturnValues === 'ALL_OLD') returnObj.Attributes = existingItem;
     const puts: (() => void)[] = [];

@@ -341,9 +341,17 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const schedulerClient = awsInProcess
     ? (inProcessScheduler(scheduler) as unknown as SchedulerClient)
     : new SchedulerClient({ region: REGION, endpoint: awsEndpoint, ...LOCAL_SDK_AUTH });
+  // cacheMiddleware: the SDK resolves a command's middleware stack once per command class instead of
+  // on every call (each intake's StartExecution, #19). Everything this runtime adds to the stack
+  // (the call record, the meter below) is added before the first call, as the option requires.
+  // The call itself, its headers and body stay the SDK's (test/intake-answer-bytes.test.ts).
   const sfnClient = awsInProcess
     ? (inProcessStepFunctions(stepFunctions) as unknown as SFNClient)
-    : withoutUserAgent(withoutSdkLogLine(new SFNClient({ region: REGION, endpoint: awsEndpoint, ...LOCAL_SDK_AUTH })));
+    : withoutUserAgent(
+        withoutSdkLogLine(
+          new SFNClient({ region: REGION, endpoint: awsEndpoint, ...LOCAL_SDK_AUTH, cacheMiddleware: true }),
+        ),
+      );
   recordAwsCalls(sesClient, 'ses');
   recordAwsCalls(schedulerClient, 'scheduler');
   recordAwsCalls(sfnClient, 'sfn');

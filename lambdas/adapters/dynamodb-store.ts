@@ -18,9 +18,10 @@ import {
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { monotonicFactory } from 'ulid';
 import { advance, type DossierEvent, type DossierView, deriveView, type EventBody } from '../domain/dossier.js';
-import { ConflictError, LimitReachedError } from '../domain/errors.js';
+import { ConflictError, LimitReachedError, RaceLostError } from '../domain/errors.js';
 import { pooledRandom } from '../domain/pooled-random.js';
 import type { HeldMail, HeldMailStore, ImprovementRow, LimitCheck, NewDossierRecords } from '../domain/ports.js';
 import {
@@ -673,10 +674,17 @@ export class DynamoDossierStore implements HeldMailStore {
     const item = commitItem(id, expectedVersion + 1, events, leasedUntil);
     try {
       await this.doc.send(
-        new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(sk)' }),
+        new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(sk)',
+          // A refusal brings the commit that won (DynamoDB PutItem, ReturnValuesOnConditionCheckFailure;
+          // no read units): see wonBy.
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
       );
     } catch (e) {
-      if (isConditionFailure(e)) throw new ConflictError('Het dossier is intussen gewijzigd.');
+      if (isConditionFailure(e)) throw new RaceLostError(this.wonBy(id, expectedVersion, base, e));
       throw e;
     }
     // The commit is this store's: the letters it queued are leased to it (see `lease`).
@@ -705,6 +713,32 @@ export class DynamoDossierStore implements HeldMailStore {
     // only once the projection is there (see markPending).
     if (improves) await this.putImprovements(view);
     await this.putView(view, false, expectedVersion);
+    return view;
+  }
+
+  /**
+   * The view after the commit that refused an append on `expectedVersion`: `base` (at that
+   * version) with the commit the refusal brought folded in, or undefined where it brought none
+   * (dynalite 4 returns none: mhart/dynalite#182) or the commit does not follow on (an erasure: read whole). The
+   * writer decides again on it without reading the dossier (#19, session 15: 2.7 Queries a
+   * simulated complaint, each after the API's record of an officer's letters met the ladder's next
+   * step); whatever came after that commit refuses the next append in turn.
+   */
+  private wonBy(id: string, expectedVersion: number, base: DossierView | undefined, e: unknown) {
+    const refusing = (e as { Item?: Record<string, unknown> }).Item;
+    if (!refusing || !base || base.version !== expectedVersion || base.erasedAt) return undefined;
+    // As the SDK hands it over: in DynamoDB's attribute-value form (the document client leaves errors as they are).
+    const item = unmarshall(refusing as never);
+    const won = eventsOf(item);
+    if (won[0]?.seq !== expectedVersion + 1 || won.some((x) => x.type === 'erased')) return undefined;
+    this.learnLeases(id, won, Number(item[COMMIT_LEASE] ?? 0), false);
+    const view = advance(base, won);
+    const known = this.recent.get(id);
+    this.remember(
+      id,
+      view,
+      known?.events && known.view.version === expectedVersion ? [...known.events, ...won] : undefined,
+    );
     return view;
   }
 

@@ -2,6 +2,8 @@
  * The domain's error family. Handlers map these classes to status codes in one place; the
  * message is Dutch because it reaches people, `path` names the field for machines.
  */
+import type { DossierView } from './dossier.js';
+
 export class DomainError extends Error {
   constructor(
     message: string,
@@ -30,6 +32,19 @@ export class UnprocessableError extends DomainError {
 export class ConflictError extends DomainError {
   constructor(message: string, path: (string | number)[] = []) {
     super(message, path);
+    this.name = 'ConflictError';
+  }
+}
+
+/**
+ * An append that lost its race (DossierStore.append): another writer committed on the version it
+ * expected. `latest`, where the store could tell without a read, is the caller's view with that
+ * commit folded in: the dossier as of the commit that won, to decide again on (still unverified,
+ * as a known view is: the next append on it is conditional too).
+ */
+export class RaceLostError extends ConflictError {
+  constructor(readonly latest?: DossierView) {
+    super('Het dossier is intussen gewijzigd.');
     this.name = 'ConflictError';
   }
 }

@@ -10,7 +10,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { LetterKind } from '../../../statemachines/model.js';
 import { toSecond } from '../calendar/instant.js';
 import type { DossierView, EventBody, QueuedLetter } from '../dossier.js';
-import { ConflictError, LetterRejectedError, NotFoundError } from '../errors.js';
+import { ConflictError, LetterRejectedError, NotFoundError, RaceLostError } from '../errors.js';
 import { PAGE_LINK, renderLetter } from '../letters.js';
 import type { ReminderPayload } from '../ports.js';
 import { isWellFormed } from '../text.js';
@@ -136,6 +136,12 @@ export class Core {
         // at once on a fresh read (#19: these pauses were most of a simulated year's idle time).
         if (e instanceof ConflictError && attempt < 30) {
           stale = view;
+          // The commit that won came with the refusal: decided again on the view with it, at once
+          // and without a read, as on a known view (store.append, RaceLostError).
+          if (e instanceof RaceLostError && e.latest) {
+            unverified = e.latest;
+            continue;
+          }
           if (!onKnown) await this.pause(Math.random() * 5 * Math.min(attempt + 1, 8));
           continue;
         }
@@ -337,6 +343,10 @@ export class Core {
         // As in `mutate`: only a clash on a view just read is met with a pause.
         if (e instanceof ConflictError && attempt < 50) {
           stale = view;
+          if (e instanceof RaceLostError && e.latest) {
+            unverified = e.latest;
+            continue;
+          }
           if (!onKnown) await this.pause(2 + Math.random() * 10);
           continue;
         }

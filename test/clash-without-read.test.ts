@@ -1,0 +1,194 @@
+/**
+ * A writer that loses its race learns what won from the refusal itself (#19, session 15): the
+ * append asks DynamoDB for the item that failed its condition (PutItem's
+ * ReturnValuesOnConditionCheckFailure: ALL_OLD), which is the other writer's commit at the same
+ * sequence number, folds it onto the view it had, and appends after it, conditional as ever, without
+ * a Query. In a simulated year 2.7 appends a complaint lost such a race (the API recording an
+ * officer's letters as sent while the ladder's next step wrote), each followed by a Query.
+ *
+ * What must hold: nothing lost or doubled, the view after equals the dossier read whole, a decision
+ * retried on the folded view sees what the other writer wrote; where the refusal brings no item
+ * (dynalite 4, `npm start`'s store, does not return it) the writer reads what it missed, as before.
+ *
+ * Judged on the store's commands (the in-memory DynamoDB, every command seen) and on dynalite.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDossierStore, tableDefinition } from '../lambdas/adapters/dynamodb-store.js';
+import { type DossierView, deriveView, type EventBody } from '../lambdas/domain/dossier.js';
+import { Core } from '../lambdas/domain/procedure/core.js';
+import { MemoryDynamoDb } from '../runtime/memory-dynamodb.js';
+import { Usage } from '../runtime/usage.js';
+import { loadRegulation } from '../statemachines/load.js';
+import { dynaliteWithTable } from './support/dynalite.js';
+import { receivedEvent, taskLetter } from './support/events.js';
+
+const reg = loadRegulation('ons-welzijn');
+const AT = '2026-09-03T09:00:00Z';
+
+type Client = {
+  send: (command: { constructor: { name: string }; input: Record<string, unknown> }) => Promise<unknown>;
+};
+
+/** Every command sent through `inner`, refused ones marked. */
+function counted(inner: Client) {
+  const seen: { kind: string; refused: boolean }[] = [];
+  const client: Client = {
+    send: async (command) => {
+      const entry = { kind: command.constructor.name.replace(/Command$/, ''), refused: false };
+      seen.push(entry);
+      try {
+        return await inner.send(command);
+      } catch (e) {
+        entry.refused = true;
+        throw e;
+      }
+    },
+  };
+  return { client, seen, reset: () => seen.splice(0) };
+}
+
+function memoryTable() {
+  const memory = new MemoryDynamoDb();
+  memory.createTable(tableDefinition('dossiers'));
+  return counted(memory as unknown as Client);
+}
+
+function coreOn(store: DynamoDossierStore) {
+  const sent: string[] = [];
+  const core = new Core({
+    regulation: reg,
+    store,
+    mailer: {
+      send: async (mail) => {
+        sent.push(mail.subject);
+        return { messageId: `m${sent.length}` };
+      },
+    },
+    reminders: { schedule: async () => true, cancel: async () => {} },
+    workflow: { start: async () => 'arn', succeed: async () => {}, stop: async () => {} },
+    clock: { now: () => new Date(AT) },
+    urls: {
+      status: (id, token) => `http://127.0.0.1/klacht/${id}/${token}`,
+      dossier: (id) => `http://127.0.0.1/d/${id}`,
+    },
+  });
+  return { core, sent };
+}
+
+const message = (text: string): EventBody => ({ type: 'message', data: { from: 'officer', text } });
+
+/** A dossier with two letters queued, as `mine` wrote it (its view), and the same dossier as `theirs` read it. */
+async function twoWriters(mine: DynamoDossierStore, theirs: DynamoDossierStore, id: string) {
+  const first = await mine.create(id, [receivedEvent(reg.id, AT)], 'klachtflow-intake', AT, {
+    reference: `KL-${id}`,
+    regulationId: reg.id,
+  });
+  const view = await mine.append(id, 1, [taskLetter(1), taskLetter(2)], 'klachtflow', AT, first);
+  return { view, other: (await theirs.load(id)) as DossierView };
+}
+
+describe('a lost race: the winning commit comes with the refusal, no read', () => {
+  it('one commit in between: one refusal, no Query, then the record after it', async () => {
+    const t = memoryTable();
+    const mine = new DynamoDossierStore(t.client as never, 'dossiers');
+    const theirs = new DynamoDossierStore(t.client as never, 'dossiers');
+    const { view, other } = await twoWriters(mine, theirs, 'c1');
+    await theirs.append('c1', other.version, [message('Tussendoor.')], 'officer-anna', AT, other);
+    t.reset();
+    const after = await coreOn(mine).core.appendLatest('c1', [message('Daarna.')], undefined, view);
+    expect(t.seen.filter((s) => s.kind === 'Query')).toEqual([]);
+    expect(t.seen.filter((s) => s.kind === 'Put' && s.refused)).toHaveLength(1);
+    const events = await new DynamoDossierStore(t.client as never, 'dossiers').events('c1');
+    expect(events.filter((e) => e.type === 'message').map((e) => (e.data as { text: string }).text)).toEqual([
+      'Tussendoor.',
+      'Daarna.',
+    ]);
+    expect(after).toStrictEqual(deriveView('c1', events));
+  });
+
+  it('two commits in between: refused by each in turn, each folded, no Query', async () => {
+    const t = memoryTable();
+    const mine = new DynamoDossierStore(t.client as never, 'dossiers');
+    const theirs = new DynamoDossierStore(t.client as never, 'dossiers');
+    const { view, other } = await twoWriters(mine, theirs, 'c2');
+    const between = await theirs.append('c2', other.version, [message('Een.')], 'officer-anna', AT, other);
+    await theirs.append('c2', between.version, [message('Twee.'), message('Drie.')], 'officer-anna', AT, between);
+    t.reset();
+    const after = await coreOn(mine).core.appendLatest('c2', [message('Vier.')], undefined, view);
+    expect(t.seen.filter((s) => s.kind === 'Query')).toEqual([]);
+    expect(t.seen.filter((s) => s.kind === 'Put' && s.refused)).toHaveLength(2);
+    const events = await new DynamoDossierStore(t.client as never, 'dossiers').events('c2');
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+    expect(after).toStrictEqual(deriveView('c2', events));
+  });
+
+  it('a decision decided again on the folded view sees what the other writer wrote', async () => {
+    const t = memoryTable();
+    const mine = new DynamoDossierStore(t.client as never, 'dossiers');
+    const theirs = new DynamoDossierStore(t.client as never, 'dossiers');
+    const { view, other } = await twoWriters(mine, theirs, 'c3');
+    await theirs.append('c3', other.version, [message('Eerst.')], 'complainant', AT, other);
+    t.reset();
+    const seenBy: number[] = [];
+    await coreOn(mine).core.mutate(
+      'c3',
+      'officer-anna',
+      (v) => {
+        seenBy.push(v.messages.length);
+        return [message(`Antwoord op ${v.messages.length}.`)];
+      },
+      view,
+    );
+    // First on the view it had, then on that view with the winning commit folded in.
+    expect(seenBy).toEqual([0, 1]);
+    expect(t.seen.filter((s) => s.kind === 'Query')).toEqual([]);
+    const after = (await new DynamoDossierStore(t.client as never, 'dossiers').load('c3')) as DossierView;
+    expect(after.messages.map((m) => m.text)).toEqual(['Eerst.', 'Antwoord op 1.']);
+  });
+
+  it('the letters a delivery sent, while another writer wrote: recorded after its commit, no Query', async () => {
+    const t = memoryTable();
+    const mine = new DynamoDossierStore(t.client as never, 'dossiers');
+    const theirs = new DynamoDossierStore(t.client as never, 'dossiers');
+    const { view, other } = await twoWriters(mine, theirs, 'c4');
+    await theirs.append('c4', other.version, [message('Tussendoor.')], 'officer-anna', AT, other);
+    t.reset();
+    const { core, sent } = coreOn(mine);
+    await core.deliver(view, []);
+    expect(sent).toEqual(['Brief 1', 'Brief 2']);
+    expect(t.seen.filter((s) => s.kind === 'Query')).toEqual([]);
+    const events = await new DynamoDossierStore(t.client as never, 'dossiers').events('c4');
+    expect(events.filter((e) => e.type === 'letter.sent')).toHaveLength(2);
+    expect(await mine.load('c4')).toStrictEqual(deriveView('c4', events));
+  });
+});
+
+describe('on dynalite (no item with the refusal): the writer reads what it missed, as before', () => {
+  let dynalite: Awaited<ReturnType<typeof dynaliteWithTable>>;
+  beforeAll(async () => {
+    dynalite = await dynaliteWithTable('kf-clash-', 'klachtflow-dossiers');
+  });
+  afterAll(async () => dynalite?.close());
+
+  it('one commit in between: refused, one Query, then the record after it', async () => {
+    const meter = new Usage(true);
+    meter.meterDynamoDb(dynalite.client);
+    const mine = new DynamoDossierStore(dynalite.client, 'klachtflow-dossiers');
+    const theirs = new DynamoDossierStore(dynalite.client, 'klachtflow-dossiers');
+    const { view, other } = await twoWriters(mine, theirs, 'c5');
+    await theirs.append('c5', other.version, [message('Tussendoor.')], 'officer-anna', AT, other);
+    const before = meter.snapshot();
+    const after = await coreOn(mine).core.appendLatest('c5', [message('Daarna.')], undefined, view);
+    const now = meter.snapshot();
+    expect(now.dynamodbFailures.ConditionalCheckFailedException ?? 0).toBe(
+      (before.dynamodbFailures.ConditionalCheckFailedException ?? 0) + 1,
+    );
+    expect((now.dynamodbRequests.Query ?? 0) - (before.dynamodbRequests.Query ?? 0)).toBe(1);
+    const events = await new DynamoDossierStore(dynalite.client, 'klachtflow-dossiers').events('c5');
+    expect(events.filter((e) => e.type === 'message').map((e) => (e.data as { text: string }).text)).toEqual([
+      'Tussendoor.',
+      'Daarna.',
+    ]);
+    expect(after).toStrictEqual(deriveView('c5', events));
+  });
+});
