@@ -1387,6 +1387,16 @@ export class MemoryDynamoDb {
     const v = actionValidations[action];
     // Read from the request before dynalite 4's checks, which know no such field and drop it.
     const oldOnRefusal = wire.ReturnValuesOnConditionCheckFailure === 'ALL_OLD';
+    // Left out here as checkTypes leaves it out (its action's types have no such field), so that
+    // the request is still taken as it is and checked by its plan: with it, every dossier append
+    // (ca3fb83) was copied by checkTypes and checked whole by dynalite (#19, session 15).
+    if (
+      wire.ReturnValuesOnConditionCheckFailure !== undefined &&
+      !(v.types as any).ReturnValuesOnConditionCheckFailure
+    ) {
+      const { ReturnValuesOnConditionCheckFailure: _dropped, ...rest } = wire;
+      wire = rest;
+    }
     let data: any;
     try {
       // The SDK's marshalling makes requests whose types dynalite's checkTypes would copy unchanged;
