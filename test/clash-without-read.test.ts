@@ -12,6 +12,7 @@
  *
  * Judged on the store's commands (the in-memory DynamoDB, every command seen) and on dynalite.
  */
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDossierStore, tableDefinition } from '../lambdas/adapters/dynamodb-store.js';
 import { type DossierView, deriveView, type EventBody } from '../lambdas/domain/dossier.js';
@@ -160,6 +161,41 @@ describe('a lost race: the winning commit comes with the refusal, no read', () =
     const events = await new DynamoDossierStore(t.client as never, 'dossiers').events('c4');
     expect(events.filter((e) => e.type === 'letter.sent')).toHaveLength(2);
     expect(await mine.load('c4')).toStrictEqual(deriveView('c4', events));
+  });
+});
+
+describe('the refusal’s item in another form', () => {
+  it('as a document (a client that unmarshalled it), or not a commit at all: still one record, nothing lost', async () => {
+    for (const shape of ['document', 'garbage'] as const) {
+      const memory = new MemoryDynamoDb();
+      memory.createTable(tableDefinition('dossiers'));
+      const client: Client = {
+        send: async (command) => {
+          try {
+            return await (memory as unknown as Client).send(command);
+          } catch (e) {
+            const item = (e as { Item?: Record<string, never> }).Item;
+            if (item) (e as { Item?: unknown }).Item = shape === 'document' ? unmarshall(item) : { sk: { S: 'x' } };
+            throw e;
+          }
+        },
+      };
+      const t = counted(client);
+      const mine = new DynamoDossierStore(t.client as never, 'dossiers');
+      const theirs = new DynamoDossierStore(t.client as never, 'dossiers');
+      const { view, other } = await twoWriters(mine, theirs, `f-${shape}`);
+      await theirs.append(`f-${shape}`, other.version, [message('Tussendoor.')], 'officer-anna', AT, other);
+      t.reset();
+      const after = await coreOn(mine).core.appendLatest(`f-${shape}`, [message('Daarna.')], undefined, view);
+      // A document is read as well; what is no commit is left, and the writer reads instead.
+      expect(
+        t.seen.filter((x) => x.kind === 'Query'),
+        shape,
+      ).toHaveLength(shape === 'document' ? 0 : 1);
+      const events = await new DynamoDossierStore(t.client as never, 'dossiers').events(`f-${shape}`);
+      expect(events.filter((e) => e.type === 'message')).toHaveLength(2);
+      expect(after).toStrictEqual(deriveView(`f-${shape}`, events));
+    }
   });
 });
 

@@ -727,10 +727,18 @@ export class DynamoDossierStore implements HeldMailStore {
   private wonBy(id: string, expectedVersion: number, base: DossierView | undefined, e: unknown) {
     const refusing = (e as { Item?: Record<string, unknown> }).Item;
     if (!refusing || !base || base.version !== expectedVersion || base.erasedAt) return undefined;
-    // As the SDK hands it over: in DynamoDB's attribute-value form (the document client leaves errors as they are).
-    const item = unmarshall(refusing as never);
-    const won = eventsOf(item);
-    if (won[0]?.seq !== expectedVersion + 1 || won.some((x) => x.type === 'erased')) return undefined;
+    let item: Record<string, unknown>;
+    let won: DossierEvent[];
+    try {
+      // As the SDK hands it over: in DynamoDB's attribute-value form (the document client leaves
+      // errors as they are); taken as it is should it come as a document.
+      item = typeof (refusing.sk as { S?: unknown })?.S === 'string' ? unmarshall(refusing as never) : refusing;
+      won = eventsOf(item);
+    } catch {
+      return undefined; // not a commit this store can read: the writer reads the dossier instead
+    }
+    if (!Array.isArray(won) || won[0]?.seq !== expectedVersion + 1 || won.some((x) => x.type === 'erased'))
+      return undefined;
     this.learnLeases(id, won, Number(item[COMMIT_LEASE] ?? 0), false);
     const view = advance(base, won);
     const known = this.recent.get(id);

@@ -11,14 +11,32 @@
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
 
-/** Whether the text can be written as UTF-8 (no lone surrogates). */
+/**
+ * Whether the text can be written as UTF-8 (no lone surrogates): the engine's own
+ * String.prototype.isWellFormed (ES2024, Node 20), which answers what LONE_SURROGATE finds
+ * without a regular expression's look-behind (test/text-normalize-reference.test.ts).
+ */
 export function isWellFormed(text: string): boolean {
-  return !LONE_SURROGATE.test(text);
+  // The project's TypeScript lib is older than ES2024; Node 20 has the method.
+  return (text as string & { isWellFormed(): boolean }).isWellFormed();
 }
 
 /** The text with every lone surrogate replaced by U+FFFD (what a UTF-8 decoder shows for it). */
 export function toWellFormed(text: string): string {
   return text.replace(LONE_SURROGATES, '\uFFFD');
+}
+
+/**
+ * A character NFC may change: from U+0300 (the combining marks) up. Every character below it has
+ * NFC quick-check "yes" and combining class 0, and none composes with what comes before it, so
+ * text without one is in NFC as it stands; `normalize` (ICU) took about a microsecond per string
+ * even then (#19, session 15).
+ */
+const MAY_NORMALISE = /[\u0300-\uFFFF]/;
+
+/** The text in NFC: unchanged when no character of it can change. */
+function nfc(text: string): string {
+  return MAY_NORMALISE.test(text) ? text.normalize('NFC') : text;
 }
 
 /** Well-formed and in Unicode normal form C: the form text is stored and compared in. */
@@ -51,21 +69,33 @@ export const TOO_DEEP_MESSAGE = 'Dit bericht is te diep genest; zo ziet geen for
  */
 export function normalizeJson(value: unknown): { value: unknown; issues: TextIssue[] } {
   const issues: TextIssue[] = [];
-  const walk = (v: unknown, path: (string | number)[]): unknown => {
+  // The path of the value being walked, one stack changed in place: copied only into an issue
+  // (a path array per value was most of the walk's time, #19).
+  const path: (string | number)[] = [];
+  const walk = (v: unknown): unknown => {
     // No body of ours nests deeper than a few levels; a body nested thousands deep (the fuzz
     // sends them) would overflow the stack here and answer 503 instead of 400.
     if (path.length > MAX_JSON_DEPTH) {
-      if (!issues.some((i) => i.message === TOO_DEEP_MESSAGE)) issues.push({ path, message: TOO_DEEP_MESSAGE });
+      if (!issues.some((i) => i.message === TOO_DEEP_MESSAGE))
+        issues.push({ path: [...path], message: TOO_DEEP_MESSAGE });
       return undefined;
     }
     if (typeof v === 'string') {
       if (!isWellFormed(v)) {
-        issues.push({ path, message: LONE_SURROGATE_MESSAGE });
+        issues.push({ path: [...path], message: LONE_SURROGATE_MESSAGE });
         return v;
       }
-      return v.normalize('NFC');
+      return nfc(v);
     }
-    if (Array.isArray(v)) return v.map((x, i) => walk(x, [...path, i]));
+    if (Array.isArray(v)) {
+      const out = new Array(v.length);
+      for (let i = 0; i < v.length; i++) {
+        path.push(i);
+        out[i] = walk(v[i]);
+        path.pop();
+      }
+      return out;
+    }
     if (v && typeof v === 'object') {
       const out: Record<string, unknown> = {};
       for (const [k, x] of Object.entries(v)) {
@@ -73,13 +103,15 @@ export function normalizeJson(value: unknown): { value: unknown; issues: TextIss
           issues.push({ path: [...path, toWellFormed(k)], message: LONE_SURROGATE_MESSAGE });
           continue;
         }
-        out[k.normalize('NFC')] = walk(x, [...path, k]);
+        path.push(k);
+        out[nfc(k)] = walk(x);
+        path.pop();
       }
       return out;
     }
     return v;
   };
-  const out = walk(value, []);
+  const out = walk(value);
   return { value: out, issues };
 }
 
@@ -131,10 +163,23 @@ export function withoutBidiOverrides(text: string): string {
   return text.replace(BIDI_OVERRIDES, '');
 }
 
-/** Text as HTML text or an attribute's value: the five characters HTML gives meaning escaped, as hono/jsx escapes them. */
+/** What each character HTML gives meaning becomes, as hono/jsx escapes them. */
+const HTML_ESCAPES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+const HTML_SPECIAL = /[&<>"']/;
+const HTML_SPECIALS = /[&<>"']/g;
+
+/**
+ * Text as HTML text or an attribute's value: the five characters HTML gives meaning escaped, as
+ * hono/jsx escapes them. Text without one comes back as it is, and the table is made once, not an
+ * object per character escaped (every line of every letter's HTML passes here, #19 session 15;
+ * test/text-normalize-reference.test.ts holds it to the escape as it was).
+ */
 export function escapeHtml(s: string): string {
-  return s.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
-  );
+  return HTML_SPECIAL.test(s) ? s.replace(HTML_SPECIALS, (c) => HTML_ESCAPES[c] as string) : s;
 }

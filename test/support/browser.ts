@@ -1,13 +1,35 @@
+import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
 
 /**
+ * Browser parts no test looks at, switched off: each browser context opens a window of its own,
+ * and each window preloaded the omnibox's popup (a WebUI page, `chrome://omnibox-popup.top-chrome`,
+ * in a renderer of its own) and chromium kept a spare renderer ready beside it. Two of every three
+ * renderers, about 0.7 of the 1.1 CPU seconds a context cost chromium (2026-12-04, #19); the
+ * pages the tests judge run in their own renderer as before. test/browser-launch.test.ts holds
+ * each context to one renderer.
+ */
+export const UNUSED_FEATURES: readonly string[] = [
+  'WebUIOmniboxPopup',
+  'WebUIOmniboxAimPopup',
+  'WebUIOmniboxFullPopup',
+  'SpareRendererForSitePerProcess',
+];
+
+/** Merges every --disable-features into one: chromium reads only the last, and Playwright passes its own. */
+const LAUNCHER = fileURLToPath(new URL('./chromium.sh', import.meta.url));
+
+/**
  * Debian's chromium, headless, as every browser test drives it. Never a browser download
  * (`npx playwright install` cannot reach its host here); `.ci/run` installs the Debian package.
+ * Started through test/support/chromium.sh, which keeps Playwright's disabled features beside
+ * UNUSED_FEATURES (test/browser-launch.test.ts).
  */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: LAUNCHER,
+    env: { ...process.env, KLACHTFLOW_CHROMIUM: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' },
     args: [
       '--headless',
       '--no-sandbox',
@@ -15,6 +37,7 @@ export function launchChromium(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      `--disable-features=${UNUSED_FEATURES.join(',')}`,
     ],
   });
 }

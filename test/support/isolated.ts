@@ -14,6 +14,7 @@ export const ISOLATED = [
   'test/lambda-logging.test.ts',
   'test/node-server-response-patch.test.ts',
   'test/letter-lease.test.ts',
+  'test/deliver-one-record.test.ts',
   // Judges that no promise hook is on: a file before it in a shared worker may have turned one on
   // (the record of AWS calls per function), and it takes the record's process.env away meanwhile.
   'test/usage-hooks.test.ts',

@@ -12,8 +12,9 @@ import { DomainError } from '../errors.js';
 import { atwHoliday, CALENDAR_VERSION, DECREE_YEARS, isWeekend } from './holidays.js';
 import { DUTCH_MONTHS } from './months.js';
 import { describeTerm, type ParsedTerm, parseTerm, type Term } from './term.js';
+import { amsterdamInstant, amsterdamOffset, isoDay, isoSecond, TIME_ZONE } from './zone.js';
 
-export const TIME_ZONE = 'Europe/Amsterdam';
+export { TIME_ZONE };
 
 export class DeadlineError extends DomainError {
   constructor(message: string, path: (string | number)[] = []) {
@@ -168,6 +169,14 @@ const KEPT_ANSWERS = 64;
 
 /** The calendar date of an instant or date string in Europe/Amsterdam (Temporal.PlainDate is immutable, so shared). */
 export const localDate: (at: string) => Temporal.PlainDate = remembered((at) => {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(at)) return plainDay(at);
+  const day = instantDay(at);
+  if (day !== undefined) return plainDay(day);
+  return localDateAfresh(at);
+});
+
+/** localDate computed by Temporal alone (test/calendar-zone.test.ts holds localDate to it). */
+export function localDateAfresh(at: string): Temporal.PlainDate {
   if (/^\d{4}-\d{2}-\d{2}$/.test(at)) return Temporal.PlainDate.from(at);
   let instant: Temporal.Instant;
   try {
@@ -176,11 +185,68 @@ export const localDate: (at: string) => Temporal.PlainDate = remembered((at) => 
     throw new DeadlineError(`"${at}" is geen datum (JJJJ-MM-DD) of tijdstip (ISO 8601 met tijdzone).`);
   }
   return instant.toZonedDateTimeISO(TIME_ZONE).toPlainDate();
-});
+}
 
-const endOfDayOf = remembered((date) =>
-  Temporal.PlainDate.from(date).toZonedDateTime({ timeZone: TIME_ZONE, plainTime: '23:59:59' }).toInstant().toString(),
-);
+/** The days as Temporal dates, one object per day (immutable, so shared): a year's few hundred. */
+const plainDay = remembered((day) => Temporal.PlainDate.from(day), 1024);
+
+/**
+ * An instant as the dossier and the API write them ("2026-09-01T07:00:00Z", "…T09:00:00+02:00",
+ * with or without a fraction of a second): its milliseconds since the epoch; undefined for any
+ * other form, or a field out of its range, which Temporal then reads or refuses as before.
+ */
+const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:(Z)|([+-])(\d{2}):(\d{2}))$/;
+function instantMs(at: string): number | undefined {
+  const m = INSTANT.exec(at);
+  if (!m) return undefined;
+  const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as number[];
+  const offsetHours = m[8] ? 0 : Number(m[10]);
+  const offsetMinutes = m[8] ? 0 : Number(m[11]);
+  if (
+    (year as number) < 1000 ||
+    (hour as number) > 23 ||
+    (minute as number) > 59 ||
+    (second as number) > 59 ||
+    offsetHours > 23 ||
+    offsetMinutes > 59
+  )
+    return undefined;
+  const wall = Date.UTC(year as number, (month as number) - 1, day, hour, minute, second);
+  // No 31 April: a day that does not exist is Temporal's to refuse.
+  const back = new Date(wall);
+  if (back.getUTCMonth() !== (month as number) - 1 || back.getUTCDate() !== day) return undefined;
+  const sign = m[9] === '-' ? -1 : 1;
+  // The fraction is cut to whole milliseconds: every change of offset and every day's start is a
+  // whole millisecond (zone.ts), so no date depends on what is cut.
+  const fraction = m[7] ? Number(m[7].slice(0, 3).padEnd(3, '0')) : 0;
+  return wall + fraction - sign * (offsetHours * 60 + offsetMinutes) * 60_000;
+}
+
+/** The day ("YYYY-MM-DD") of an instant in Amsterdam from the zone's table; undefined: ask Temporal. */
+function instantDay(at: string): string | undefined {
+  const ms = instantMs(at);
+  if (ms === undefined) return undefined;
+  const offset = amsterdamOffset(ms);
+  return offset === undefined ? undefined : isoDay(ms + offset);
+}
+
+/** The instant of a time of day (hours, minutes, seconds) on a day in Amsterdam, as Temporal writes it. */
+function instantOfDay(day: string, hour: number, minute: number, second: number): string | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!m || Number(m[1]) < 1000) return undefined;
+  const at = amsterdamInstant(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), hour, minute, second));
+  return at === undefined ? undefined : isoSecond(at);
+}
+
+const endOfDayOf = remembered((date) => instantOfDay(date, 23, 59, 59) ?? endOfDayAfresh(date));
+
+/** endOfDay computed by Temporal alone (test/calendar-zone.test.ts holds endOfDay to it). */
+export function endOfDayAfresh(date: string): string {
+  return Temporal.PlainDate.from(date)
+    .toZonedDateTime({ timeZone: TIME_ZONE, plainTime: '23:59:59' })
+    .toInstant()
+    .toString();
+}
 
 const dutchDateOf = remembered(formatDutchDateAfresh, KEPT_ANSWERS);
 
@@ -315,8 +381,14 @@ export function atwMoveAfresh(
       continue;
     }
     if (needsTwo) {
+      // Counted up to two: only a count below two is said or moves the end (a six-week term
+      // walked its 42 days through the Temporal polyfill for every deadline, #19 session 15).
       let valid = 0;
-      for (let d = anchorDate.add({ days: 1 }); Temporal.PlainDate.compare(d, end) <= 0; d = d.add({ days: 1 })) {
+      for (
+        let d = anchorDate.add({ days: 1 });
+        valid < 2 && Temporal.PlainDate.compare(d, end) <= 0;
+        d = d.add({ days: 1 })
+      ) {
         if (!atwNonDay(d)) valid++;
       }
       if (valid < 2) {
@@ -542,5 +614,8 @@ export function reminderInstantAfresh(
   closingDays: readonly string[] = [],
 ): string {
   const d = addTerm(Temporal.PlainDate.from(lastDay), parseTerm(before), new Set(closingDays), -1);
-  return d.toZonedDateTime({ timeZone: TIME_ZONE, plainTime: '09:00' }).toInstant().toString();
+  return (
+    instantOfDay(d.toString(), 9, 0, 0) ??
+    d.toZonedDateTime({ timeZone: TIME_ZONE, plainTime: '09:00' }).toInstant().toString()
+  );
 }
