@@ -6,12 +6,13 @@
  * a prototype or with a property named constructor, sets, binaries, bigints, boxed values, dates,
  * maps, special and unsafe numbers, negative zero and arbitrary Unicode in names and strings.
  */
+import { createRequire } from 'node:module';
 import { inspect, isDeepStrictEqual } from 'node:util';
 import { NumberValue } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { marshalled } from '../runtime/memory-dynamodb.js';
+import { marshalled, marshalledPlain } from '../runtime/memory-dynamodb.js';
 
 const outcome = (f: () => unknown) => {
   try {
@@ -85,5 +86,46 @@ describe("memory store: a request's values marshalled as the SDK marshals them",
       }),
       { numRuns: 2000, ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED) } : {}) },
     );
+  });
+
+  it('what it marks plain, dynalite takes as it is: checkTypes gives it back unchanged, and its value check neither refuses nor rewrites a value of it (#19, session 15)', () => {
+    // The memory store skips those two walks of a request whose values its marshaller marked plain
+    // (wirePlain); the judge is dynalite's own code, on every value the marshaller calls plain.
+    const require = createRequire(import.meta.url);
+    const validations = require('dynalite/validations/index.js');
+    const putItemTypes = require('dynalite/validations/putItem.js').types;
+    let plain = 0;
+    let notPlain = 0;
+    fc.assert(
+      fc.property(top, (v) => {
+        let marked: [Record<string, unknown>, boolean];
+        try {
+          marked = marshalledPlain(v as Record<string, unknown>);
+        } catch {
+          return;
+        }
+        const [wire, isPlain] = marked;
+        if (!isPlain) {
+          notPlain++;
+          return;
+        }
+        plain++;
+        const checked = validations.checkTypes({ Item: structuredClone(wire) }, putItemTypes);
+        if (!isDeepStrictEqual(checked.Item ?? {}, wire))
+          expect.fail(`checkTypes changed ${inspect(wire, { depth: 9 })} to ${inspect(checked.Item, { depth: 9 })}`);
+        for (const [name, value] of Object.entries(wire)) {
+          const copy = structuredClone(value);
+          const refusal = validations.validateAttributeValue(copy);
+          if (refusal !== undefined || !isDeepStrictEqual(copy, value))
+            expect.fail(
+              `${name}: ${inspect(value, { depth: 9 })} refused (${refusal}) or rewritten to ${inspect(copy)}`,
+            );
+        }
+      }),
+      { numRuns: 2000, ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED) } : {}) },
+    );
+    // Both answers were given often: the judge saw plain values and values it must not call plain.
+    expect(plain).toBeGreaterThan(200);
+    expect(notPlain).toBeGreaterThan(200);
   });
 });

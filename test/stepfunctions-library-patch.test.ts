@@ -22,6 +22,17 @@ describe('aws-local-stepfunctions patch: installed', () => {
       'ExecutionStarted',
     );
   });
+
+  it("has session 15's part too (stacklessErrors; a node_modules patched before it: npx patch-package)", async () => {
+    const sm = new StateMachine({ StartAt: 'f', States: { f: { Type: 'Fail', Error: 'E', Cause: 'c' } } } as never, {
+      validationOptions: { noValidate: true },
+    });
+    const e = (await sm.run({}, { stacklessErrors: true } as never).result.catch((x) => x)) as Error;
+    expect(
+      (e.stack ?? '').includes('\n    at '),
+      'node_modules has an older patches/aws-local-stepfunctions+3.0.0.patch: run npx patch-package',
+    ).toBe(false);
+  });
 });
 
 type Ev = { type: string; state?: { name: string; type: string; input: unknown } };

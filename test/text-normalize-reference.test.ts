@@ -13,6 +13,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  escapeHtml,
   LONE_SURROGATE_MESSAGE,
   MAX_JSON_DEPTH,
   normalizeJson,
@@ -167,5 +168,23 @@ describe('normalizeJson against the walk as it was', () => {
   it('composes what NFC composes and leaves what it leaves', () => {
     const { value } = normalizeJson({ 'Cafe\u0301': ['A\u030A', '\u212B', '\u1100\u1161', 'plain'] });
     expect(value).toStrictEqual({ 'Caf\u00e9': ['\u00c5', '\u00c5', '\uAC00', 'plain'] });
+  });
+});
+
+describe('escapeHtml against the escape as it was', () => {
+  /** escapeHtml as it was at f758ece. */
+  const referenceEscapeHtml = (s: string) =>
+    s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+
+  it('escapes arbitrary text as before, the five characters among any others', () => {
+    const special = fc.constantFrom('&', '<', '>', '"', "'", '&amp;', 'a', ' ', 'é', '\ud800', '__proto__', 'toString');
+    fc.assert(
+      fc.property(fc.array(fc.oneof(special, fc.string({ maxLength: 10 })), { maxLength: 12 }), (parts) => {
+        const text = parts.join('');
+        expect(escapeHtml(text)).toBe(referenceEscapeHtml(text));
+      }),
+      { seed: SEED, numRuns: 2000 },
+    );
+    expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
   });
 });
