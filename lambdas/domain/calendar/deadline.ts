@@ -255,21 +255,6 @@ export function endOfDay(date: Temporal.PlainDate): string {
   return endOfDayOf(date.toString());
 }
 
-/**
- * `date` plus `n` days, as Temporal's `add` gives it, by Date arithmetic and the days kept above
- * for the years 1000 to 9999 (the polyfill's `add` reads a duration object field by field: most
- * of a deadline's time after the zone's table, #19 session 15); Temporal's own outside them.
- * test/calendar-zone.test.ts holds it to `add` over thousands of days and steps.
- */
-export function addDays(date: Temporal.PlainDate, n: number): Temporal.PlainDate {
-  const { year, month, day } = date;
-  if (year < 1000 || year > 9999 || !Number.isSafeInteger(n) || Math.abs(n) > 3_000_000) return date.add({ days: n });
-  const ms = Date.UTC(year, month - 1, day) + n * 86_400_000;
-  const to = new Date(ms).getUTCFullYear();
-  if (to < 1000 || to > 9999) return date.add({ days: n });
-  return plainDay(isoDay(ms));
-}
-
 /** A day on which no Atw term can end: Saturday, Sunday or an Atw holiday; undefined otherwise. */
 function atwNonDay(date: Temporal.PlainDate): string | undefined {
   const holiday = atwHoliday(date);
@@ -292,7 +277,7 @@ export function addWorkingDays(
 ) {
   let d = date;
   for (let left = n; left > 0; ) {
-    d = addDays(d, direction);
+    d = d.add({ days: direction });
     if (isWorkingDay(d, closingDays)) left--;
   }
   return d;
@@ -308,11 +293,11 @@ function addTerm(
   const n = term.amount * direction;
   switch (term.unit) {
     case 'days':
-      return addDays(date, n);
+      return date.add({ days: n });
     case 'workingDays':
       return addWorkingDays(date, term.amount, closingDays, direction);
     case 'weeks':
-      return addDays(date, 7 * n);
+      return date.add({ weeks: n });
     // Temporal constrains a missing day to the month's last day: 31 January + 1 month is
     // 28 February, as Dutch counting asks ("de laatste dag van die maand").
     case 'months':
@@ -385,7 +370,7 @@ export function atwMoveAfresh(
       const skipped: string[] = [];
       for (let nonDay = atwNonDay(end); nonDay; nonDay = atwNonDay(end)) {
         skipped.push(`${formatDutchDate(end).split(' ').slice(0, 3).join(' ')}: ${nonDay}`);
-        end = addDays(end, 1);
+        end = end.add({ days: 1 });
       }
       steps.push({
         rule: 'atw-art-1',
@@ -399,11 +384,15 @@ export function atwMoveAfresh(
       // Counted up to two: only a count below two is said or moves the end (a six-week term
       // walked its 42 days through the Temporal polyfill for every deadline, #19 session 15).
       let valid = 0;
-      for (let d = addDays(anchorDate, 1); valid < 2 && Temporal.PlainDate.compare(d, end) <= 0; d = addDays(d, 1)) {
+      for (
+        let d = anchorDate.add({ days: 1 });
+        valid < 2 && Temporal.PlainDate.compare(d, end) <= 0;
+        d = d.add({ days: 1 })
+      ) {
         if (!atwNonDay(d)) valid++;
       }
       if (valid < 2) {
-        const next = addDays(end, 1);
+        const next = end.add({ days: 1 });
         steps.push({
           rule: 'atw-art-2',
           from: end.toString(),
