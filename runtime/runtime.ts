@@ -221,12 +221,11 @@ function loadClock(dataDir: string, mode: ClockMode, now: string | undefined, sp
  * the form's page says so in words, an API client reads the same in the error body it knows.
  */
 function stoppedAnswer(request: Request): Response {
-  const message =
-    'klachtflow stopt even. Uw klacht of wijziging is niet verwerkt; probeer het over een minuut opnieuw.';
+  const message = 'klachtflow stopt even. Wat u net verstuurde, is niet verwerkt; probeer het over een minuut opnieuw.';
   const headers = { 'retry-after': '60', connection: 'close', 'cache-control': 'no-store' };
   if (/\btext\/html\b/.test(request.headers.get('accept') ?? ''))
     return new Response(
-      `<!doctype html><html lang="nl"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Even niet bereikbaar</title></head><body style="font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;line-height:1.5"><h1>Even niet bereikbaar</h1><p>${message}</p><p>Wat u in het formulier had ingevuld, staat er nog als u in uw browser teruggaat.</p></body></html>`,
+      `<!doctype html><html lang="nl"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Even niet bereikbaar</title></head><body style="font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;line-height:1.5"><h1>Even niet bereikbaar</h1><p>${message}</p><p>Wat u in een formulier had ingevuld, staat er mogelijk nog als u in uw browser teruggaat.</p></body></html>`,
       { status: 503, headers: { ...headers, 'content-type': 'text/html; charset=utf-8' } },
     );
   return Response.json({ error: { message, issues: [] } }, { status: 503, headers });
@@ -587,8 +586,18 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   // Set when `stop()` begins: what comes in after that is refused at once (stoppedAnswer), so a
   // flood during Ctrl-C cannot keep starting ladders the stop then waits for (#19's review).
   let stopping = false;
+  // The answers being made: the stop waits for them before anything they need (the ladders' start,
+  // the AWS endpoints, the store) goes away, so a complaint being received gets its 201.
+  const answering = new Set<Promise<Response>>();
   const server = serve({
-    fetch: (request, env) => (stopping ? stoppedAnswer(request) : answer(request, env)),
+    fetch: (request, env) => {
+      if (stopping) return stoppedAnswer(request);
+      const made = answer(request, env);
+      answering.add(made);
+      const done = () => answering.delete(made);
+      made.then(done, done);
+      return made;
+    },
     port: opts.port,
     hostname: '127.0.0.1',
   }) as HttpServer; // node:http's server: no `createServer` is given (http2 would be)
@@ -665,6 +674,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       const closed = new Promise<void>((r) => server.close(() => r()));
       server.closeIdleConnections();
       await smtp?.close();
+      await Promise.allSettled([...answering]);
       await background.idle();
       clock.stop();
       await stepFunctions.idle();

@@ -12,10 +12,12 @@
  *
  * Judged on the store's commands (the in-memory DynamoDB, every command seen) and on dynalite.
  */
+import { inspect } from 'node:util';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDossierStore, tableDefinition } from '../lambdas/adapters/dynamodb-store.js';
 import { type DossierView, deriveView, type EventBody } from '../lambdas/domain/dossier.js';
+import { RaceLostError } from '../lambdas/domain/errors.js';
 import { Core } from '../lambdas/domain/procedure/core.js';
 import { MemoryDynamoDb } from '../runtime/memory-dynamodb.js';
 import { Usage } from '../runtime/usage.js';
@@ -161,6 +163,60 @@ describe('a lost race: the winning commit comes with the refusal, no read', () =
     const events = await new DynamoDossierStore(t.client as never, 'dossiers').events('c4');
     expect(events.filter((e) => e.type === 'letter.sent')).toHaveLength(2);
     expect(await mine.load('c4')).toStrictEqual(deriveView('c4', events));
+  });
+});
+
+describe('a writer many commits behind, and what an error shows', () => {
+  it('six commits in between: folds three in a row, then reads the dossier once and appends after all six', async () => {
+    // Each refusal brings one commit: folding them one by one would spend an attempt on each (409
+    // after 30), so after three in a row the writer reads what it missed (the review of session 15).
+    const t = memoryTable();
+    const mine = new DynamoDossierStore(t.client as never, 'dossiers');
+    const theirs = new DynamoDossierStore(t.client as never, 'dossiers');
+    const { view, other } = await twoWriters(mine, theirs, 'c6');
+    let latest = other;
+    for (let i = 1; i <= 6; i++)
+      latest = await theirs.append('c6', latest.version, [message(`Tussendoor ${i}.`)], 'officer-anna', AT, latest);
+    t.reset();
+    const after = await coreOn(mine).core.appendLatest('c6', [message('Daarna.')], undefined, view);
+    expect(t.seen.filter((s) => s.kind === 'Put' && s.refused)).toHaveLength(4);
+    expect(t.seen.filter((s) => s.kind === 'Query')).toHaveLength(1);
+    const events = await new DynamoDossierStore(t.client as never, 'dossiers').events('c6');
+    expect(events.filter((e) => e.type === 'message').map((e) => (e.data as { text: string }).text)).toEqual([
+      'Tussendoor 1.',
+      'Tussendoor 2.',
+      'Tussendoor 3.',
+      'Tussendoor 4.',
+      'Tussendoor 5.',
+      'Tussendoor 6.',
+      'Daarna.',
+    ]);
+    expect(after).toStrictEqual(deriveView('c6', events));
+  });
+
+  it('a lost race logged whole does not print the dossier it carries', async () => {
+    const t = memoryTable();
+    const mine = new DynamoDossierStore(t.client as never, 'dossiers');
+    const theirs = new DynamoDossierStore(t.client as never, 'dossiers');
+    const { view, other } = await twoWriters(mine, theirs, 'c7');
+    await theirs.append(
+      'c7',
+      other.version,
+      [message('Persoonlijk: Sanne, Dorpsstraat 1.')],
+      'officer-anna',
+      AT,
+      other,
+    );
+    const refused = await mine.append('c7', view.version, [message('Daarna.')], 'klachtflow', AT, view).then(
+      () => undefined,
+      (e: unknown) => e as RaceLostError<DossierView>,
+    );
+    expect(refused).toBeInstanceOf(RaceLostError);
+    // The writer can read it …
+    expect(refused?.latest?.messages.map((m) => m.text)).toEqual(['Persoonlijk: Sanne, Dorpsstraat 1.']);
+    // … a log line of the error cannot (the local API prints an unexpected error with console.error).
+    expect(inspect(refused, { depth: 10 })).not.toContain('Dorpsstraat');
+    expect(JSON.stringify(refused)).not.toContain('Dorpsstraat');
   });
 });
 

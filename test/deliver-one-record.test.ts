@@ -17,7 +17,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DynamoDossierStore, tableDefinition } from '../lambdas/adapters/dynamodb-store.js';
-import { type DossierView, deriveView } from '../lambdas/domain/dossier.js';
+import { type DossierView, deriveView, type EventBody } from '../lambdas/domain/dossier.js';
 import { LetterRejectedError } from '../lambdas/domain/errors.js';
 import type { Mail } from '../lambdas/domain/ports.js';
 import { Core, letterKey } from '../lambdas/domain/procedure/core.js';
@@ -181,6 +181,41 @@ describe('the letters a delivery sent: recorded in one commit', () => {
     await later.core.deliver((await other.load('d3')) as DossierView, []);
     expect(later.sent.map((m) => m.subject)).toEqual(['Brief 2', 'Brief 3']);
     expect((await sentRecords(t.store(), 'd3')).ids).toEqual(['brief-1', 'brief-2', 'brief-3']);
+  });
+
+  it('trouble remembering a sent letter’s message id: the letter is recorded sent all the same, never sent again', async () => {
+    // A complainant's letter is sent, then its message id is stored for replies (putReference):
+    // trouble there came after the send, so the letter must not count as unsent (the review of
+    // session 15: it stayed queued and went a second time after the lease).
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-09-03T09:00:00Z'));
+    const t = table();
+    const store = t.store();
+    const toComplainant = (n: number): EventBody => {
+      const l = taskLetter(n) as Extract<EventBody, { type: 'letter.queued' }>;
+      return { ...l, data: { ...l.data, audience: 'complainant', to: ['sanne@example.nl'] } };
+    };
+    const first = await store.create('d7', [receivedEvent(reg.id, AT)], 'klachtflow-intake', AT, {
+      reference: 'KL-d7',
+      regulationId: reg.id,
+    });
+    const view = await store.append('d7', 1, [toComplainant(1), toComplainant(2)], 'klachtflow', AT, first);
+    const putReference = store.putReference.bind(store);
+    let troubles = 1;
+    store.putReference = async (...a: Parameters<typeof putReference>) => {
+      if (troubles-- > 0) throw Object.assign(new Error('Throttling'), { name: 'Throttling' });
+      return putReference(...a);
+    };
+    const { core, sent } = coreOn(store);
+    await expect(core.deliver(view, [])).rejects.toThrow('Throttling');
+    expect(sent.map((m) => m.subject)).toEqual(['Brief 1']);
+    const stored = (await t.store().load('d7')) as DossierView;
+    expect(stored.letters.map((l) => l.status)).toEqual(['sent', 'queued']);
+    vi.setSystemTime(new Date('2026-09-03T09:03:00Z'));
+    const later = coreOn(t.store());
+    await later.core.deliver((await t.store().load('d7')) as DossierView, []);
+    expect(later.sent.map((m) => m.subject)).toEqual(['Brief 2']);
+    expect((await sentRecords(t.store(), 'd7')).ids).toEqual(['brief-1', 'brief-2']);
   });
 
   it('the process dies between two sends: after the lease no letter is lost, a resend has the same key, each is recorded once', async () => {

@@ -22,6 +22,44 @@ afterEach(async () => {
 const START = '2026-09-03T09:00:00+02:00';
 
 describe('stopping the runtime during a flood of complaints', () => {
+  it('a complaint being received when the stop begins is answered 201, started and acknowledged', async () => {
+    // Held in StartExecution: the complaint is committed, its ladder not yet started, so no
+    // execution is running yet for the stop to wait on (the review of session 15: the stop closed
+    // every connection once the ladders were idle, and this answer was cut off: the complainant saw
+    // an error for a complaint that was stored, and its ladder began only after a restart).
+    const rt = await testRuntime('ons-welzijn', START, undefined, { intakeQuietMs: 250 });
+    const deps = rt.procedure.deps as { workflow: { start: (...a: any[]) => Promise<string> } };
+    const real = deps.workflow.start.bind(deps.workflow);
+    let entered!: () => void;
+    const inStart = new Promise<void>((r) => (entered = r));
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    deps.workflow.start = async (...a: any[]) => {
+      entered();
+      await held;
+      return real(...a);
+    };
+    const answer = fetch(`${rt.url}/complaints`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...SANNE, description: 'Ingediend op het moment dat klachtflow stopt.' }),
+    }).then(
+      async (r) => ({ status: r.status, body: (await r.json()) as { id: string; reference: string } }),
+      (e: Error) => ({ status: 0, body: { id: '', reference: String(e.cause ?? e) } }),
+    );
+    await inStart;
+    const stopped = rt.stop();
+    await new Promise((r) => setTimeout(r, 50));
+    release();
+    await stopped;
+    const got = await answer;
+    expect(got.status, got.body.reference).toBe(201);
+    const again = await testRuntime('ons-welzijn', START, rt.dataDir);
+    running.push(again);
+    const mail = await again.mail();
+    expect(mail.some((m) => m.subject.includes(got.body.reference) && m.subject.includes('ontvangen'))).toBe(true);
+  }, 60_000);
+
   it('stops within seconds, keeps and acknowledges every complaint it accepted, and refuses the rest with 503', async () => {
     // The quiet period `klachtflow start` uses (INTAKE_QUIET_MS): the ladders of a burst wait for it.
     const rt = await testRuntime('ons-welzijn', START, undefined, { intakeQuietMs: 250 });

@@ -2,7 +2,6 @@
  * The domain's error family. Handlers map these classes to status codes in one place; the
  * message is Dutch because it reaches people, `path` names the field for machines.
  */
-import type { DossierView } from './dossier.js';
 
 export class DomainError extends Error {
   constructor(
@@ -42,10 +41,17 @@ export class ConflictError extends DomainError {
  * commit folded in: the dossier as of the commit that won, to decide again on (still unverified,
  * as a known view is: the next append on it is conditional too).
  */
-export class RaceLostError extends ConflictError {
-  constructor(readonly latest?: DossierView) {
+export class RaceLostError<View = unknown> extends ConflictError {
+  /**
+   * Not enumerable: it is the whole dossier (names, addresses, the complaint's text), and an error
+   * logged whole (`console.error`, util.inspect: the local runtime's API) must not print it.
+   * Typed by the caller (the view type lives a floor above this file: test/floors.test.ts).
+   */
+  declare readonly latest?: View;
+  constructor(latest?: View) {
     super('Het dossier is intussen gewijzigd.');
     this.name = 'ConflictError';
+    Object.defineProperty(this, 'latest', { value: latest, enumerable: false });
   }
 }
 

@@ -60,6 +60,8 @@ function pageLink(letterId: string): { token: string; grant: Extract<EventBody, 
 
 /** How many page links minted with a decision a process keeps for the letters it has yet to send. */
 const MINTED_KEPT = 1024;
+/** A lost race's winning commit is folded in this many times in a row; then the dossier is read. */
+const FOLDS_IN_A_ROW = 3;
 
 /** The procedure's shared core: the regulation, the clock, decide-and-append, the outbox. */
 export class Core {
@@ -102,6 +104,7 @@ export class Core {
     let unverified = known?.id === id ? known : undefined;
     // After a lost race: the view decided on, brought up to date by the events since (store.load).
     let stale: DossierView | undefined;
+    let folded = 0; // commits that won, folded in a row without a read (RaceLostError)
     for (let attempt = 0; ; attempt++) {
       const view = unverified ?? (await this.deps.store.load(id, stale));
       if (!view) throw new NotFoundError();
@@ -138,10 +141,15 @@ export class Core {
           stale = view;
           // The commit that won came with the refusal: decided again on the view with it, at once
           // and without a read, as on a known view (store.append, RaceLostError).
-          if (e instanceof RaceLostError && e.latest) {
-            unverified = e.latest;
+          // A few in a row at most: each brings one commit, so a writer many commits behind reads
+          // the dossier instead of spending an attempt on each (then 409 after 30).
+          const won = e instanceof RaceLostError ? (e as RaceLostError<DossierView>).latest : undefined;
+          if (won && folded++ < FOLDS_IN_A_ROW) {
+            unverified = won;
             continue;
           }
+          folded = 0;
+          if (won) stale = won;
           if (!onKnown) await this.pause(Math.random() * 5 * Math.min(attempt + 1, 8));
           continue;
         }
@@ -219,12 +227,14 @@ export class Core {
             done.push({ type: 'letter.failed', data: { letterId: letter.letterId, reason: e.reason } });
             continue;
           }
-          // A reply to a letter names it in In-Reply-To/References (SES: <messageId@region.amazonses.com>):
-          // remember whose dossier it was, so a reply without the reference in its subject finds it.
-          if (letter.audience === 'complainant' && messageId)
-            await this.deps.store.putReference(messageIdReference(messageId), this.reg.id, view.id);
         }
+        // Sent: recorded whatever happens next (trouble with the reference below must not have it
+        // sent again).
         done.push({ type: 'letter.sent', data: { letterId: letter.letterId, messageId } });
+        // A reply to a letter names it in In-Reply-To/References (SES: <messageId@region.amazonses.com>):
+        // remember whose dossier it was, so a reply without the reference in its subject finds it.
+        if (letter.to.length > 0 && letter.audience === 'complainant' && messageId)
+          await this.deps.store.putReference(messageIdReference(messageId), this.reg.id, view.id);
       }
     } catch (error) {
       trouble = { error };
@@ -324,6 +334,7 @@ export class Core {
   ): Promise<DossierView> {
     let unverified = known?.id === id ? known : undefined;
     let stale: DossierView | undefined;
+    let folded = 0; // commits that won, folded in a row without a read (RaceLostError)
     for (let attempt = 0; ; attempt++) {
       const view = unverified ?? (await this.deps.store.load(id, stale));
       if (!view) throw new NotFoundError();
@@ -343,10 +354,13 @@ export class Core {
         // As in `mutate`: only a clash on a view just read is met with a pause.
         if (e instanceof ConflictError && attempt < 50) {
           stale = view;
-          if (e instanceof RaceLostError && e.latest) {
-            unverified = e.latest;
+          const won = e instanceof RaceLostError ? (e as RaceLostError<DossierView>).latest : undefined;
+          if (won && folded++ < FOLDS_IN_A_ROW) {
+            unverified = won;
             continue;
           }
+          folded = 0;
+          if (won) stale = won;
           if (!onKnown) await this.pause(2 + Math.random() * 10);
           continue;
         }
