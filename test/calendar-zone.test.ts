@@ -105,22 +105,27 @@ describe('calendar zone: the offset and the date of an instant, as Temporal give
       }),
       { seed: SEED, numRuns: 3000 },
     );
-    for (const bad of ['2026-04-31T10:00:00Z', '2026-02-29T10:00:00Z', '2026-01-01T24:00:00Z', '2026-01-01T10:00:60Z'])
-      if (Number.isNaN(Date.parse(bad)) || bad.includes('T24') || bad.includes(':60')) {
-        let refused: string | undefined;
-        try {
-          refused = localDateAfresh(bad).toString();
-        } catch (e) {
-          refused = `refused: ${(e as Error).message}`;
-        }
-        let ours: string;
-        try {
-          ours = localDate(bad).toString();
-        } catch (e) {
-          ours = `refused: ${(e as Error).message}`;
-        }
-        expect(ours).toBe(refused);
+    // Every one of them, whatever Date.parse says (V8 rolls 31 April over into 1 May).
+    for (const bad of [
+      '2026-04-31T10:00:00Z',
+      '2026-02-29T10:00:00Z',
+      '2026-01-01T24:00:00Z',
+      '2026-01-01T10:00:60Z',
+    ]) {
+      let refused: string | undefined;
+      try {
+        refused = localDateAfresh(bad).toString();
+      } catch (e) {
+        refused = `refused: ${(e as Error).message}`;
       }
+      let ours: string;
+      try {
+        ours = localDate(bad).toString();
+      } catch (e) {
+        ours = `refused: ${(e as Error).message}`;
+      }
+      expect(ours).toBe(refused);
+    }
   });
 });
 
