@@ -816,8 +816,10 @@ describe('memory DynamoDB: the same answers as dynalite', () => {
       ),
       { numRuns: 60, ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED) } : {}) },
     );
-    expect(cancelled).toBeGreaterThan(20);
-    expect(written).toBeGreaterThan(20);
+    // The property saw both outcomes, many times (not a blind judge). Random each run: over six runs
+    // 44-70 cancelled and 22-44 written, and a floor of 20 failed CI once at exactly 20 (session 15).
+    expect(cancelled).toBeGreaterThan(5);
+    expect(written).toBeGreaterThan(5);
   }, 300_000);
 
   it('transactions whose actions follow plans (the same kinds, expressions, names and value types as a transaction dynalite passed) are answered and written as dynalite does (#19, session 15)', async () => {
