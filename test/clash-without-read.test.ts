@@ -12,8 +12,12 @@
  *
  * Judged on the store's commands (the in-memory DynamoDB, every command seen) and on dynalite.
  */
+import { Readable } from 'node:stream';
 import { inspect } from 'node:util';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { type HttpRequest, HttpResponse } from '@smithy/core/protocols';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDossierStore, tableDefinition } from '../lambdas/adapters/dynamodb-store.js';
 import { type DossierView, deriveView, type EventBody } from '../lambdas/domain/dossier.js';
@@ -22,7 +26,7 @@ import { Core } from '../lambdas/domain/procedure/core.js';
 import { MemoryDynamoDb } from '../runtime/memory-dynamodb.js';
 import { Usage } from '../runtime/usage.js';
 import { loadRegulation } from '../statemachines/load.js';
-import { dynaliteWithTable } from './support/dynalite.js';
+import { dynaliteWithTable, plainSdkClient } from './support/dynalite.js';
 import { receivedEvent, taskLetter } from './support/events.js';
 
 const reg = loadRegulation('ons-welzijn');
@@ -282,5 +286,78 @@ describe('on dynalite (no item with the refusal): the writer reads what it misse
       'Daarna.',
     ]);
     expect(after).toStrictEqual(deriveView('c5', events));
+  });
+});
+
+describe('through the AWS SDK as a Lambda has it: the refusal’s item on the wire', () => {
+  // DynamoDB answers a refused PutItem that asked for ReturnValuesOnConditionCheckFailure with the
+  // item in the error body ({"__type": "…#ConditionalCheckFailedException", "message": …, "Item":
+  // {…}}). dynalite 4 leaves it out, so `npm start` never takes this path (the review of session
+  // 15): here the answer dynalite gives is completed as DynamoDB's, on the wire, and the SDK client
+  // a Lambda uses parses it. The store must fold it in without a Query, as it does in AWS.
+  let dynalite: Awaited<ReturnType<typeof dynaliteWithTable>>;
+  beforeAll(async () => {
+    dynalite = await dynaliteWithTable('kf-clash-wire-', 'klachtflow-dossiers');
+  });
+  afterAll(async () => dynalite?.close());
+
+  it('one commit in between: the SDK hands over the item, the store folds it, no Query', async () => {
+    const inner = new NodeHttpHandler();
+    const targets: string[] = [];
+    const withItem = {
+      handle: async (request: HttpRequest) => {
+        const target = String(request.headers['x-amz-target'] ?? '');
+        targets.push(target.replace(/^DynamoDB_20120810\./, ''));
+        const { response } = await inner.handle(request);
+        if (response.statusCode !== 400 || target !== 'DynamoDB_20120810.PutItem') return { response };
+        const chunks: Buffer[] = [];
+        for await (const c of response.body as AsyncIterable<Buffer>) chunks.push(Buffer.from(c));
+        const error = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { __type: string; Item?: unknown };
+        const asked = JSON.parse(String(request.body)) as {
+          Item: { pk: unknown; sk: unknown };
+          ReturnValuesOnConditionCheckFailure?: string;
+        };
+        if (
+          error.__type.endsWith('#ConditionalCheckFailedException') &&
+          asked.ReturnValuesOnConditionCheckFailure === 'ALL_OLD'
+        ) {
+          const got = await dynalite.client.send(
+            new GetItemCommand({
+              TableName: 'klachtflow-dossiers',
+              Key: { pk: asked.Item.pk, sk: asked.Item.sk } as never,
+              ConsistentRead: true,
+            }),
+          );
+          error.Item = got.Item;
+        }
+        const body = Buffer.from(JSON.stringify(error));
+        return {
+          response: new HttpResponse({
+            statusCode: 400,
+            headers: { ...response.headers, 'content-length': String(body.length) },
+            body: Readable.from([body]),
+          }),
+        };
+      },
+      updateHttpClientConfig: () => {},
+      httpHandlerConfigs: () => ({}),
+    };
+    const aws = plainSdkClient(dynalite.endpoint, { requestHandler: withItem as never });
+    const mine = new DynamoDossierStore(aws, 'klachtflow-dossiers');
+    const theirs = new DynamoDossierStore(dynalite.client, 'klachtflow-dossiers');
+    const { view, other } = await twoWriters(mine, theirs, 'w1');
+    await theirs.append('w1', other.version, [message('Tussendoor.')], 'officer-anna', AT, other);
+    targets.splice(0);
+    const after = await coreOn(mine).core.appendLatest('w1', [message('Daarna.')], undefined, view);
+    // The refused PutItem, the PutItem after it, the view: no Query.
+    expect(targets.filter((t) => t === 'Query')).toEqual([]);
+    expect(targets.filter((t) => t === 'PutItem').length).toBeGreaterThanOrEqual(2);
+    const events = await theirs.events('w1');
+    expect(events.filter((e) => e.type === 'message').map((e) => (e.data as { text: string }).text)).toEqual([
+      'Tussendoor.',
+      'Daarna.',
+    ]);
+    expect(after).toStrictEqual(deriveView('w1', events));
+    aws.destroy();
   });
 });
