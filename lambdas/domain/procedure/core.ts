@@ -63,6 +63,11 @@ const MINTED_KEPT = 1024;
 /** A lost race's winning commit is folded in this many times in a row; then the dossier is read. */
 const FOLDS_IN_A_ROW = 3;
 
+/** The view with the winning commit folded in, where a lost race's refusal brought it (RaceLostError). */
+function winningView(e: unknown): DossierView | undefined {
+  return e instanceof RaceLostError ? (e as RaceLostError<DossierView>).latest : undefined;
+}
+
 /** The procedure's shared core: the regulation, the clock, decide-and-append, the outbox. */
 export class Core {
   constructor(readonly deps: ProcedureDeps) {}
@@ -143,7 +148,7 @@ export class Core {
           // and without a read, as on a known view (store.append, RaceLostError).
           // A few in a row at most: each brings one commit, so a writer many commits behind reads
           // the dossier instead of spending an attempt on each (then 409 after 30).
-          const won = e instanceof RaceLostError ? (e as RaceLostError<DossierView>).latest : undefined;
+          const won = winningView(e);
           if (won && folded++ < FOLDS_IN_A_ROW) {
             unverified = won;
             continue;
@@ -354,7 +359,7 @@ export class Core {
         // As in `mutate`: only a clash on a view just read is met with a pause.
         if (e instanceof ConflictError && attempt < 50) {
           stale = view;
-          const won = e instanceof RaceLostError ? (e as RaceLostError<DossierView>).latest : undefined;
+          const won = winningView(e);
           if (won && folded++ < FOLDS_IN_A_ROW) {
             unverified = won;
             continue;
