@@ -24,15 +24,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { Heap } from 'heap-js';
 import { Temporal } from 'temporal-polyfill';
 import { parseTerm } from '../lambdas/domain/calendar/term.js';
-import { startRuntime } from '../runtime/runtime.js';
+import type { Runtime } from '../runtime/runtime.js';
 import type { UsageCounts } from '../runtime/usage.js';
 import { loadRegulation, PRESET_IDS } from '../statemachines/load.js';
+import type { Regulation } from '../statemachines/model.js';
 import { seeded } from '../test/support/random.js';
-import { SANNE } from '../test/support/runtime.js';
+import { SANNE } from '../test/support/sanne.js';
 import { cachedFixedMonthlyCost, costPerComplaint, PRICES_AS_OF } from './cost.js';
 import { DossierWatch, type Watched } from './simulation-watch.js';
 
@@ -58,6 +58,8 @@ interface Settings {
   dump?: string;
   /** Count DynamoDB requests by caller too (--callers; a stack trace per request, so slower). */
   callers?: boolean;
+  /** The regulation as the main thread loaded it: a worker does not parse and validate it again. */
+  loaded?: Regulation;
 }
 const fromWorker = workerData as { klachtflowSimulation?: Settings } | undefined;
 const settings: Settings = fromWorker?.klachtflowSimulation ?? {
@@ -115,9 +117,15 @@ interface ShareResult {
 
 /** Runs a share of the complaints through a runtime of its own. */
 async function simulateShare(
-  { complaints, seed, suspendShare, offset }: Settings,
+  { complaints, seed, suspendShare, offset, loaded }: Settings,
   progress: (day: number, complaints: number, open: number) => void,
 ): Promise<ShareResult> {
+  // Imported by the thread that runs a share: a split run's main thread only adds up what its
+  // workers counted, and the runtime with everything it imports was about a second of its CPU (#19).
+  const [{ startRuntime }, { UpdateCommand }] = await Promise.all([
+    import('../runtime/runtime.js'),
+    import('@aws-sdk/lib-dynamodb'),
+  ]);
   const random = seeded(seed);
   const dir = mkdtempSync(join(tmpdir(), 'kf-simulate-'));
   // The runtime on the manual clock; its data folder is thrown away afterwards, so nothing is
@@ -125,6 +133,7 @@ async function simulateShare(
   // (rt.fetch), by the same app the HTTP server runs.
   const rt = await startRuntime({
     regulation,
+    ...(loaded ? { loaded } : {}),
     port: 0,
     dataDir: dir,
     clock: 'manual',
@@ -473,7 +482,7 @@ async function simulateShare(
  * (its port). Two runs of the same seed give the same file byte for byte (`--dump`, #19: a speed
  * change must not change a letter or a view).
  */
-async function dumpRun(file: string, rt: Awaited<ReturnType<typeof startRuntime>>, sims: Sim[]) {
+async function dumpRun(file: string, rt: Runtime, sims: Sim[]) {
   const names = new Map<string, string>();
   const name = (kind: string) => (v: string) => {
     let n = names.get(v);
@@ -513,7 +522,11 @@ function addUp<T>(a: T, b: T): T {
 }
 
 /** Runs the shares in worker threads, one runtime each, and adds up what they counted. */
-async function inWorkers(n: number, onProgress: (day: number, complaints: number, open: number) => void) {
+async function inWorkers(
+  n: number,
+  loaded: Regulation,
+  onProgress: (day: number, complaints: number, open: number) => void,
+) {
   const shares = Array.from(
     { length: n },
     (_, i) => Math.floor((settings.complaints * (i + 1)) / n) - Math.floor((settings.complaints * i) / n),
@@ -528,6 +541,7 @@ async function inWorkers(n: number, onProgress: (day: number, complaints: number
         new Promise<ShareResult>((resolve, reject) => {
           const share: Settings = {
             ...settings,
+            loaded,
             complaints,
             // Worker 0 draws from the seed itself; the others from seeds of their own.
             seed: settings.seed + i * 7919,
@@ -570,8 +584,13 @@ async function main() {
   const progress = (day: number, complaints: number, open: number) => {
     if (!asJson) bar(day, `${complaints} klachten, ${open} open`, (performance.now() - wall) / 1000);
   };
+  // Loaded once, here: each share is given it (a worker gets a copy) instead of parsing the YAML
+  // and validating it again.
+  const loaded = loadRegulation(regulation);
   const share =
-    workers > 1 ? await inWorkers(workers, progress) : await simulateShare({ ...settings, offset: 0 }, progress);
+    workers > 1
+      ? await inWorkers(workers, loaded, progress)
+      : await simulateShare({ ...settings, offset: 0, loaded }, progress);
   const { outcomes, perWeek, counters, usage } = share;
   // Each dossier its own reference, whichever share received it.
   const doubled = share.references.length - new Set(share.references).size;
@@ -619,7 +638,7 @@ async function main() {
     deadlinesDuePerWeek: Object.fromEntries(Object.entries(perWeek).sort(([a], [b]) => a.localeCompare(b))),
   };
   // The AWS bill this would make: per complaint from the counts, plus the stack's fixed cost.
-  const retention = parseTerm(loadRegulation(regulation).retention.term);
+  const retention = parseTerm(loaded.retention.term);
   const retentionMonths =
     retention.unit === 'years' ? retention.amount * 12 : retention.unit === 'months' ? retention.amount : 1;
   const perComplaint = costPerComplaint(result.usage.perComplaint, { retentionMonths });
