@@ -113,6 +113,12 @@ interface ShareResult {
   counters: Record<string, number>;
   letters: number;
   usage: UsageCounts;
+  /**
+   * Seconds from the start of the thread that ran the share (a worker's creation; the process's
+   * start with one thread) until its runtime was ready for the first complaint: the imports and
+   * the runtime's start (#19).
+   */
+  startSeconds: number[];
 }
 
 /** Runs a share of the complaints through a runtime of its own. */
@@ -157,6 +163,8 @@ async function simulateShare(
     // in one thread a pause in wall time only left the core idle (about 2 s in 1 000 complaints).
     pauseOnClash: () => new Promise((r) => setImmediate(r)),
   });
+  // performance.now() counts from this thread's start (a worker's own time origin).
+  const startSeconds = Math.round(performance.now()) / 1000;
   if (settings.callers) rt.usage.countCallers();
   const call = async (method: string, path: string, body?: unknown, token?: string, minimal = false) => {
     const headers: Record<string, string> = {};
@@ -472,6 +480,7 @@ async function simulateShare(
     counters,
     letters,
     usage,
+    startSeconds: [startSeconds],
   };
 }
 
@@ -567,12 +576,13 @@ async function inWorkers(
     ),
   );
   return results.reduce((a, b) => {
-    const { transitions: ta, simulatedDays: da, references: fa, ...ra } = a;
-    const { transitions: tb, simulatedDays: db, references: fb, ...rb } = b;
+    const { transitions: ta, simulatedDays: da, references: fa, startSeconds: sa, ...ra } = a;
+    const { transitions: tb, simulatedDays: db, references: fb, startSeconds: sb, ...rb } = b;
     return {
       ...addUp(ra, rb),
       transitions: [...ta, ...tb],
       references: [...fa, ...fb],
+      startSeconds: [...sa, ...sb],
       simulatedDays: Math.max(da, db),
     };
   });
@@ -612,6 +622,8 @@ async function main() {
     cpuSeconds: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1e5) / 10,
     loadAverage: loadavg().map((x) => Math.round(x * 10) / 10),
     complaintsPerSecond: Math.round((10 * share.complaints) / wallSeconds) / 10,
+    /** Per thread that ran a share: seconds from its start until its runtime was ready (imports and start-up). */
+    startSeconds: share.startSeconds,
     /** The most memory the process held at once (resident set), in MB. */
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
     outcomes,
@@ -670,6 +682,9 @@ async function main() {
     workers > 1
       ? `verdeeld over ${workers} threads (worker_threads), elk met een eigen runtime en opslag voor een deel van de klachten; de tellingen opgeteld (--workers 1: alles in één thread)`
       : 'in één thread (--workers 2 verdeelt de klachten over twee threads, elk met een eigen runtime)',
+  );
+  out(
+    `opstarten tot de eerste klacht (laden en starten van de runtime): ${result.startSeconds.map((x) => `${x} s`).join(', ')}${workers > 1 ? ' (per thread, vanaf het starten van die thread)' : ''}`,
   );
   out('dossiers per uitkomst:');
   for (const [k, v] of Object.entries(outcomes).sort((a, b) => b[1] - a[1])) out(`  ${k.padEnd(32)} ${v}`);

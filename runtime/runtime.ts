@@ -26,7 +26,7 @@ import { InboundMail, intakeAddresses } from '../lambdas/domain/inbound-mail.js'
 import { restartedFromDossier } from '../lambdas/domain/procedure/intake.js';
 import { Procedure } from '../lambdas/domain/procedure.js';
 import { intakeRecoveryHandler, taskHandlers } from '../lambdas/handlers.js';
-import { mailEventHandler } from '../lambdas/mail-events.js';
+import { mailEventHandler } from '../lambdas/ses-mail-events.js';
 import { documentPolicy } from '../lambdas/web/guard.js';
 import { tokenSignIn } from '../lambdas/web/officer-pages.js';
 import { OfficerSessions } from '../lambdas/web/sign-in.js';

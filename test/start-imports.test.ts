@@ -15,10 +15,12 @@ import { describe, expect, it } from 'vitest';
 const ROOT = join(import.meta.dirname, '..');
 const PROBE = join(ROOT, 'test', 'support', 'module-graph.cjs');
 
-/** Loaded only where used: the CDK (the cost report's synth), the YAML parser (a regulation file),
+/**
+ * Loaded only where used: the CDK (the cost report's synth), the YAML parser (a regulation file),
  * Graphviz (the ladder's drawing), the MIME parser and the SMTP server and client (mail that comes
  * in), dynalite's server (the store of `npm start`; the memory store uses only its validations and
- * actions). */
+ * actions), the Powertools logger and metrics (the Lambda functions' own; the runtime logs its way).
+ */
 const NOT_AT_START: Record<string, RegExp> = {
   'aws-cdk-lib': /\/node_modules\/aws-cdk-lib\//,
   yaml: /\/node_modules\/yaml\//,
@@ -27,6 +29,7 @@ const NOT_AT_START: Record<string, RegExp> = {
   'smtp-server': /\/node_modules\/smtp-server\//,
   nodemailer: /\/node_modules\/nodemailer\//,
   'dynalite (server)': /\/node_modules\/dynalite\/index\.js$/,
+  '@aws-lambda-powertools': /\/node_modules\/@aws-lambda-powertools\//,
 };
 
 /** Runs `node -r module-graph.cjs <args>` in the project and gives each thread's loaded files. */
