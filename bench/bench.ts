@@ -634,7 +634,7 @@ async function coldRun(args: string[], preload: 'cpu' | 'graph') {
       });
       child.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${args.join(' ')}: ${err}`))));
     });
-    const wallMs = round(performance.now() - t);
+    const wallMs = Math.round(performance.now() - t);
     return { out, wallMs, text: readFileSync(file, 'utf8') };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -694,7 +694,11 @@ async function coldStarts() {
       const r = await coldRun(args, 'cpu');
       const { cpuMs } = JSON.parse(r.text) as { cpuMs: number };
       const sim = name.startsWith('simulate') ? (JSON.parse(r.out) as { startSeconds: number[] }) : undefined;
-      runs.push({ wallMs: r.wallMs, cpuMs: round(cpuMs), ...(sim ? { workerStartSeconds: sim.startSeconds } : {}) });
+      runs.push({
+        wallMs: r.wallMs,
+        cpuMs: Math.round(cpuMs),
+        ...(sim ? { workerStartSeconds: sim.startSeconds } : {}),
+      });
     }
     const mid = [...runs].sort((a, b) => a.cpuMs - b.cpuMs)[Math.floor(runs.length / 2)] as (typeof runs)[number];
     const loaded = graphSummary((await coldRun(args, 'graph')).text);
