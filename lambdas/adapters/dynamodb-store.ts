@@ -441,11 +441,15 @@ export class DynamoDossierStore implements HeldMailStore {
   /** Dossiers whose erasure mark this store put, and when (wall clock, ms), until it is confirmed. */
   private readonly marked = new Map<string, number>();
 
-  /** `recentDossiers`: how many open dossiers it keeps in memory (default RECENT_DOSSIERS; tests make it small). */
+  /**
+   * `recentDossiers`: how many open dossiers it keeps in memory (default RECENT_DOSSIERS; tests make
+   * it small). `knownViews`: whether `known` answers (see there): for a store every writer of the
+   * table goes through (the local runtime, the simulation), never in AWS.
+   */
   constructor(
     client: DynamoDBClient | DocumentSender,
     private readonly tableName: string,
-    private readonly options: { recentDossiers?: number; referenceBlock?: number } = {},
+    private readonly options: { recentDossiers?: number; referenceBlock?: number; knownViews?: boolean } = {},
   ) {
     this.doc =
       'middlewareStack' in client
@@ -564,6 +568,27 @@ export class DynamoDossierStore implements HeldMailStore {
       start = page.LastEvaluatedKey;
     } while (start);
     return out;
+  }
+
+  /**
+   * The latest view of an open dossier this store saw (the latest read, or its own latest accepted
+   * append), without asking the table: what a ladder task decides on first (procedure/core.ts
+   * `mutate`, #19 session 16: the Query before each of its decisions was 10 a simulated complaint).
+   * It is a guess, never proof: the append on it is conditional on the next version, so a view
+   * some other writer has gone past is refused, and the refusal brings the commit that won
+   * (`wonBy`), on which the decision is made again. Bounded as `recent` is (RECENT_DOSSIERS, the
+   * least recent out); a dossier closed or erased is not there, so it never answers for one.
+   *
+   * Only with `knownViews`, and so only where this store is the one every writer of the table
+   * uses, as in the local runtime: there it is the latest but for a write under way at that very
+   * moment. In AWS each function has its own containers, each with its own store that sees only
+   * its own function's writes: a beginStep container's view of a dossier lacks at least the
+   * awaitAction's token and the officer's action with its letters' record, so starting from it
+   * meant FOLDS_IN_A_ROW refused PutItems (each billed the write units of the whole commit, letters
+   * and all) and then the Query anyway: more cost and no fewer round trips than the one Query.
+   */
+  known(id: string): DossierView | undefined {
+    return this.options.knownViews ? this.recent.get(id)?.view : undefined;
   }
 
   /**
