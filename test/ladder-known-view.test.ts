@@ -142,7 +142,7 @@ async function begunElsewhere(c: ReturnType<typeof twoContainers>, id: string): 
   const v = (await c.other.store.load(id)) as DossierView;
   expect(v.current?.stepId).toBe('admissibility');
   // The ladder's container still holds the view it wrote: the dossier as received.
-  expect(c.ladder.store.known(id)?.version).toBe(1);
+  expect((await c.ladder.store.known(id))?.version).toBe(1);
   return v;
 }
 
@@ -164,7 +164,7 @@ describe('another writer between two ladder tasks (a store of its own on the sam
       executionId: 'arn',
     });
     await p.awaitAction({ dossierId: id, step: 'admissibility', token: 'tok-1', timeoutSeconds: 1_209_600 });
-    const held = c.ladder.store.known(id) as DossierView;
+    const held = (await c.ladder.store.known(id)) as DossierView;
     expect(held.current?.token).toBe('tok-1');
     // The officer's outcome through the API, in another container: its commit and its letters' record.
     await c.other.procedure.act(id, { kind: 'officer', sub: 'officer@local', roles: ['officer'] }, {
@@ -201,7 +201,52 @@ describe('another writer between two ladder tasks (a store of its own on the sam
     expect(refused).toBeGreaterThan(0);
     expect(refused).toBeLessThanOrEqual(commitsMissed);
     expect(c.ladder.seen.filter((x) => x.kind === 'Query')).toEqual([]);
-    expect(c.ladder.store.known(id)).toStrictEqual(deriveView(id, events));
+    expect(await c.ladder.store.known(id)).toStrictEqual(deriveView(id, events));
+  });
+});
+
+describe('an append of the dossier under way in the same store', () => {
+  it('known() answers the view after it, not the one it is about to make stale', async () => {
+    // The officer's action records the step's end right after waking the ladder
+    // (officer-actions.ts chooseOutcome): the ladder's next begin asks for the view meanwhile.
+    const c = twoContainers();
+    const first = await c.ladder.store.create('f1', [receivedEvent(reg.id, AT)], 'klachtflow-intake', AT, {
+      reference: 'KL-f1',
+      regulationId: reg.id,
+    });
+    const appending = c.ladder.store.append(
+      'f1',
+      first.version,
+      [{ type: 'message', data: { from: 'officer', text: 'Onderweg.' } }],
+      'officer@local',
+      AT,
+      first,
+    );
+    const seen = await c.ladder.store.known('f1');
+    expect(seen).toStrictEqual(await appending);
+    expect(seen?.version).toBe(first.version + 1);
+    // A refused append under way is waited for too: then the view with the commit that won.
+    const other = (await c.other.store.load('f1')) as DossierView;
+    await c.other.store.append(
+      'f1',
+      other.version,
+      [{ type: 'message', data: { from: 'complainant', text: 'Eerst.' } }],
+      'complainant',
+      AT,
+      other,
+    );
+    const losing = c.ladder.store
+      .append(
+        'f1',
+        other.version,
+        [{ type: 'message', data: { from: 'officer', text: 'Later.' } }],
+        'officer@local',
+        AT,
+        other,
+      )
+      .catch((e: unknown) => e);
+    expect((await c.ladder.store.known('f1'))?.messages.map((m) => m.text)).toEqual(['Onderweg.', 'Eerst.']);
+    await losing;
   });
 });
 
@@ -272,7 +317,7 @@ describe('a dossier closed and erased elsewhere (AVG art. 17): nothing written a
     const begun = await begunElsewhere(c, 'e1');
     // The ladder's container reads it while open (it now holds the view at the step).
     expect((await c.ladder.store.load('e1'))?.status).toBe('open');
-    expect(c.ladder.store.known('e1')?.version).toBe(begun.version);
+    expect((await c.ladder.store.known('e1'))?.version).toBe(begun.version);
     await c.other.procedure.close({ dossierId: 'e1', reason: 'outcome' });
     await c.other.procedure.erase('e1');
     const erased = await c.events('e1');
@@ -298,6 +343,6 @@ describe('a dossier closed and erased elsewhere (AVG art. 17): nothing written a
     expect(after).toStrictEqual(erased);
     expect(c.ladder.sent).toEqual([]);
     // Closed and erased: the container keeps no view of it (nothing grows with closed dossiers).
-    expect(c.ladder.store.known('e1')).toBeUndefined();
+    expect(await c.ladder.store.known('e1')).toBeUndefined();
   });
 });

@@ -587,8 +587,15 @@ export class DynamoDossierStore implements HeldMailStore {
    * meant FOLDS_IN_A_ROW refused PutItems (each billed the write units of the whole commit, letters
    * and all) and then the Query anyway: more cost and no fewer round trips than the one Query.
    */
-  known(id: string): DossierView | undefined {
-    return this.options.knownViews ? this.recent.get(id)?.view : undefined;
+  async known(id: string): Promise<DossierView | undefined> {
+    if (!this.options.knownViews) return undefined;
+    // An append of this dossier under way here (an officer's action recording the step's end,
+    // which woke the ladder just before: officer-actions.ts chooseOutcome) is waited for: the
+    // view after it, not one it is about to refuse. Without the wait the ladder's next step
+    // decided on the view before it, lost the race and decided again, its letters rendered twice
+    // (one decision more per officer action; more CPU than the Query it saved).
+    for (let under = this.appending.get(id); under?.size; under = this.appending.get(id)) await Promise.all(under);
+    return this.recent.get(id)?.view;
   }
 
   /**
@@ -665,6 +672,35 @@ export class DynamoDossierStore implements HeldMailStore {
    * this call is then written.
    */
   async append(
+    id: string,
+    expectedVersion: number,
+    bodies: EventBody[],
+    by: string,
+    at: string,
+    base?: DossierView,
+  ): Promise<DossierView> {
+    if (!this.options.knownViews) return this.appendNow(id, expectedVersion, bodies, by, at, base);
+    // Under way until it answers: `known` waits for it (see there).
+    const work = this.appendNow(id, expectedVersion, bodies, by, at, base);
+    let under = this.appending.get(id);
+    if (!under) this.appending.set(id, (under = new Set()));
+    const settled = work.then(
+      () => undefined,
+      () => undefined,
+    );
+    under.add(settled);
+    try {
+      return await work;
+    } finally {
+      under.delete(settled);
+      if (under.size === 0 && this.appending.get(id) === under) this.appending.delete(id);
+    }
+  }
+
+  /** Appends of each dossier under way in this store (only with `knownViews`; emptied as each answers). */
+  private readonly appending = new Map<string, Set<Promise<undefined>>>();
+
+  private async appendNow(
     id: string,
     expectedVersion: number,
     bodies: EventBody[],

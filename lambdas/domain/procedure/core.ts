@@ -196,8 +196,12 @@ export class Core {
    * In AWS the store answers none (DynamoDossierStore `knownViews` off): each function's
    * containers see only that function's writes, so the view would nearly always be behind.
    */
-  mutateKnown(id: string, by: string, decide: (view: DossierView, now: string) => EventBody[]): Promise<DossierView> {
-    return this.mutate(id, by, decide, this.deps.store.known?.(id));
+  async mutateKnown(
+    id: string,
+    by: string,
+    decide: (view: DossierView, now: string) => EventBody[],
+  ): Promise<DossierView> {
+    return this.mutate(id, by, decide, await this.deps.store.known?.(id));
   }
 
   /**
