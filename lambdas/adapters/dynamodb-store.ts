@@ -686,8 +686,8 @@ export class DynamoDossierStore implements HeldMailStore {
     if (!this.options.knownViews) return this.appendNow(id, expectedVersion, bodies, by, at, base);
     // Under way until it answers: `known` waits for it (see there).
     const work = this.appendNow(id, expectedVersion, bodies, by, at, base);
-    let under = this.appending.get(id);
-    if (!under) this.appending.set(id, (under = new Set()));
+    const under = this.appending.get(id) ?? new Set<Promise<undefined>>();
+    this.appending.set(id, under);
     const settled = work.then(
       () => undefined,
       () => undefined,
