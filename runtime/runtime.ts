@@ -139,6 +139,12 @@ export interface RuntimeOptions {
    */
   intakeQuietMs?: number;
   /**
+   * Whether the ladder's tasks decide first on the view the runtime's store holds (default true;
+   * DynamoDossierStore `knownViews`). Off: they read the dossier before each decision, as in AWS
+   * (a test of what happens to writers that lost a race on a view just read).
+   */
+  knownViews?: boolean;
+  /**
    * How a writer that lost a race to the same dossier waits before deciding again
    * (lambdas/domain/procedure/types.ts ProcedureDeps.pause). Absent: the jitter in wall time, as in
    * AWS. The simulation lets the other writers go first instead.
@@ -377,12 +383,13 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const attachments = new S3AttachmentStore(s3Client, LOCAL_BUCKET);
   // One store for the procedure, the API and the mail: it keeps the open dossiers it read or wrote
   // lately (lambdas/adapters/dynamodb-store.ts, RECENT_DOSSIERS), so all of them read the commits
-  // since, and it sees every dossier close (a closed one leaves its memory).
-  const dossierStore = new DynamoDossierStore(
-    storeClient,
-    tableName,
-    opts.recentDossiers === undefined ? {} : { recentDossiers: opts.recentDossiers },
-  );
+  // since, and it sees every dossier close (a closed one leaves its memory). Every writer goes
+  // through it, so the ladder's tasks decide first on the view it holds (`knownViews`; core.ts
+  // mutateKnown), not on a Query.
+  const dossierStore = new DynamoDossierStore(storeClient, tableName, {
+    knownViews: opts.knownViews ?? true,
+    ...(opts.recentDossiers === undefined ? {} : { recentDossiers: opts.recentDossiers }),
+  });
   const procedure = new Procedure({
     regulation: reg,
     store: dossierStore,

@@ -45,6 +45,7 @@ export async function testRuntime(
     | 'retryIntervalMs'
     | 'pauseOnClash'
     | 'intakeQuietMs'
+    | 'knownViews'
   > = {},
 ): Promise<TestRuntime> {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), `kf-${regulation.replace(/[^a-z0-9-]/gi, '_').slice(-40)}-`));
