@@ -545,10 +545,10 @@ export function computeDeadlineAfresh(input: DeadlineInput): Deadline {
   const exclusion = atwExclusion(term);
   const atwApplies = input.atw && exclusion === undefined;
   const atwWhy = !input.atw
-    ? 'De Algemene termijnenwet is niet van toepassing op deze termijn (keuze van de regeling).'
+    ? ATW_NOT_CHOSEN
     : exclusion
       ? `De Algemene termijnenwet geldt niet voor ${exclusion} (art. 4).`
-      : 'De Algemene termijnenwet is van toepassing.';
+      : ATW_APPLIES;
 
   // Extensions count from the deadline they extend, capped by the policy.
   const extensions = input.extensions ?? [];
@@ -624,6 +624,12 @@ export function computeDeadlineAfresh(input: DeadlineInput): Deadline {
   };
   return { lastDay, dueAt, explanation: { ...explained, text: explanationText(explained, lastDay) } };
 }
+
+/** Why the Algemene termijnenwet applies to a term, in words: it does. */
+export const ATW_APPLIES = 'De Algemene termijnenwet is van toepassing.';
+/** Why it does not: the regulation chose so for its own term (an exclusion of art. 4 is said otherwise). */
+export const ATW_NOT_CHOSEN =
+  'De Algemene termijnenwet is niet van toepassing op deze termijn (keuze van de regeling).';
 
 /** The first step of every count in words: the term from the anchor's day, which does not count. */
 export function countWhy(term: Term, from: string, anchorEvent: string): string {
