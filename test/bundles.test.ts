@@ -68,6 +68,30 @@ describe('bundles: every Lambda entry', () => {
     }
   }, 60_000);
 
+  it('the API bundle sends the style sheets gzipped through API Gateway (base64) to a browser that accepts it', async () => {
+    const bundle = bundles.get('api') ?? (await bundleHandler('api'));
+    const event = get('/assets/utrecht.css');
+    const accepting = { ...event, headers: { ...event.headers, 'accept-encoding': 'gzip, deflate, br' } };
+    const r = (await loadBundle(bundle, accepting)).probe as {
+      statusCode: number;
+      body: string;
+      isBase64Encoded: boolean;
+      headers: Record<string, string>;
+    };
+    expect(r.statusCode).toBe(200);
+    expect(r.headers['content-encoding']).toBe('gzip');
+    // A compressed body as text would reach the browser garbled: API Gateway decodes base64.
+    expect(r.isBase64Encoded).toBe(true);
+    const { gunzipSync } = await import('node:zlib');
+    const { readFileSync } = await import('node:fs');
+    const { createRequire } = await import('node:module');
+    const sheet = readFileSync(
+      createRequire(import.meta.url).resolve('@utrecht/component-library-css/dist/index.css'),
+      'utf8',
+    );
+    expect(gunzipSync(Buffer.from(r.body, 'base64')).toString('utf8')).toBe(sheet);
+  }, 60_000);
+
   it('a task bundle parses its event with the bundled zod (mini) and refuses a bad one', async () => {
     const bundle = bundles.get('beginStep') ?? (await bundleHandler('beginStep'));
     const r = (await loadBundle(bundle, { dossierId: 'x', step: 7 })).probe as { error: string };

@@ -14,6 +14,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   escapeHtml,
+  isWellFormed,
   LONE_SURROGATE_MESSAGE,
   MAX_JSON_DEPTH,
   normalizeJson,
@@ -50,7 +51,14 @@ function referenceNormalizeJson(value: unknown): { value: unknown; issues: TextI
           issues.push({ path: [...path, k.replace(LONE_SURROGATES, '\uFFFD')], message: LONE_SURROGATE_MESSAGE });
           continue;
         }
-        out[k.normalize('NFC')] = walk(x, [...path, k]);
+        // One deliberate change since f758ece (session 16): a key "__proto__" stays an own key, as
+        // JSON.parse made it (judged against JSON itself below).
+        Object.defineProperty(out, k.normalize('NFC'), {
+          value: walk(x, [...path, k]),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       }
       return out;
     }
@@ -168,6 +176,34 @@ describe('normalizeJson against the walk as it was', () => {
   it('composes what NFC composes and leaves what it leaves', () => {
     const { value } = normalizeJson({ 'Cafe\u0301': ['A\u030A', '\u212B', '\u1100\u1161', 'plain'] });
     expect(value).toStrictEqual({ 'Caf\u00e9': ['\u00c5', '\u00c5', '\uAC00', 'plain'] });
+  });
+});
+
+describe('normalizeJson keeps what JSON.parse gave', () => {
+  // An outside judge: JSON itself. For a body with no lone surrogate, the walk may change nothing
+  // but the form of its text (NFC), so the JSON it hands the routes is the client's JSON text in
+  // NFC, parsed and written again. A key "__proto__" is an own key to JSON.parse; assigned in
+  // the walk it set the object's prototype instead, and JSON.stringify then dropped it: the route
+  // never saw a key the client sent (session 16).
+  it('hands the routes the same JSON as the client sent, in NFC, for arbitrary bodies', () => {
+    fc.assert(
+      fc.property(json, (v) => {
+        const text = JSON.stringify(v);
+        fc.pre(isWellFormed(text) && !text.includes('\\u'));
+        const { value, issues } = normalizeJson(JSON.parse(text));
+        expect(issues).toStrictEqual([]);
+        expect(JSON.stringify(value)).toBe(JSON.stringify(JSON.parse(text.normalize('NFC'))));
+      }),
+      { seed: SEED + 2, numRuns: 2000 },
+    );
+  });
+
+  it('keeps a key "__proto__" as an own key, at the top and nested, and sets no prototype', () => {
+    const body = '{"__proto__":{"naam":"x"},"a":[{"__proto__":1}],"b":{"__proto__":null}}';
+    const { value } = normalizeJson(JSON.parse(body));
+    expect(JSON.stringify(value)).toBe(body);
+    expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
+    expect((value as { naam?: string }).naam).toBeUndefined();
   });
 });
 

@@ -104,7 +104,12 @@ export function normalizeJson(value: unknown): { value: unknown; issues: TextIss
           continue;
         }
         path.push(k);
-        out[nfc(k)] = walk(x);
+        const key = nfc(k);
+        // JSON.parse makes "__proto__" an own key; assigned here it would set the prototype (or
+        // be ignored) and the key would vanish from what the routes read.
+        if (key === '__proto__')
+          Object.defineProperty(out, key, { value: walk(x), enumerable: true, writable: true, configurable: true });
+        else out[key] = walk(x);
         path.pop();
       }
       return out;

@@ -428,7 +428,7 @@ export function computeDeadline(input: DeadlineInput): Deadline {
     rule: 'count',
     from: anchorDate.toString(),
     to: end.toString(),
-    why: `${describeTerm(term)} na ${formatDutchDate(anchorDate)} (de dag van ${input.anchor.event} telt niet mee)`,
+    why: countWhy(term, anchorDate.toString(), input.anchor.event),
   });
 
   // Suspension: the clock stops on `from` and restarts on `until`; the days in between that fall
@@ -553,32 +553,43 @@ export function computeDeadline(input: DeadlineInput): Deadline {
   }
 
   const dueAt = endOfDay(end);
+  const lastDay = end.toString();
+  const explained: Omit<Explanation, 'text'> = {
+    anchor: { event: input.anchor.event, at: input.anchor.at, date: anchorDate.toString() },
+    term: { text: term.text, amount: term.amount, unit: term.unit },
+    ...(input.source ? { source: input.source } : {}),
+    calendarVersion: CALENDAR_VERSION,
+    timeZone: TIME_ZONE,
+    atw: { applies: atwApplies, why: atwWhy },
+    steps,
+    warnings,
+  };
+  return { lastDay, dueAt, explanation: { ...explained, text: explanationText(explained, lastDay) } };
+}
+
+/** The first step of every count in words: the term from the anchor's day, which does not count. */
+export function countWhy(term: Term, from: string, anchorEvent: string): string {
+  return `${describeTerm(term)} na ${formatDutchDate(from)} (de dag van ${anchorEvent} telt niet mee)`;
+}
+
+/**
+ * An explanation's Dutch sentences, rendered from its own parts and the term's last day alone (no
+ * calendar rule is applied again): the one place they are written, so a dossier can store the
+ * parts and render the sentences when it is read (#19: the sentences were a third of a new
+ * dossier's first commit; lambdas/adapters/commit-events.ts).
+ */
+export function explanationText(e: Omit<Explanation, 'text'>, lastDay: string): string {
   const moved =
-    steps.length > 1
-      ? ` ${steps
+    e.steps.length > 1
+      ? ` ${e.steps
           .slice(1)
           .map((s) => `Daarna: ${s.why}.`)
           .join(' ')}`
       : '';
-  const text =
-    `Termijn van ${describeTerm(term)}${input.source ? ` (${input.source})` : ''}, gerekend vanaf ${input.anchor.event} op ${formatDutchDate(anchorDate)}.` +
-    ` ${steps[0]?.why}.${moved} ${atwWhy} De termijn eindigt op ${formatDutchDate(end)} om 23:59 (Nederlandse tijd).`;
-
-  return {
-    lastDay: end.toString(),
-    dueAt,
-    explanation: {
-      anchor: { event: input.anchor.event, at: input.anchor.at, date: anchorDate.toString() },
-      term: { text: term.text, amount: term.amount, unit: term.unit },
-      ...(input.source ? { source: input.source } : {}),
-      calendarVersion: CALENDAR_VERSION,
-      timeZone: TIME_ZONE,
-      atw: { applies: atwApplies, why: atwWhy },
-      steps,
-      warnings,
-      text,
-    },
-  };
+  return (
+    `Termijn van ${describeTerm(e.term as Term)}${e.source ? ` (${e.source})` : ''}, gerekend vanaf ${e.anchor.event} op ${formatDutchDate(e.anchor.date)}.` +
+    ` ${e.steps[0]?.why}.${moved} ${e.atw.why} De termijn eindigt op ${formatDutchDate(lastDay)} om 23:59 (Nederlandse tijd).`
+  );
 }
 
 /** Days from one date to another (negative when `to` is earlier). */
