@@ -38,7 +38,9 @@ describe('a task reads its dossier once (the runtime, metered per function)', ()
   const failures = (a: UsageCounts, b: UsageCounts) =>
     Object.values(delta(a.dynamodbFailures, b.dynamodbFailures)).reduce((s, n) => s + n, 0);
 
-  it("a complaint's first begins (acknowledgement, then admissibility): one Query each, letters recorded without one", async () => {
+  // Session 16: the begins decide on the view the runtime's store holds (the intake's own commit),
+  // so they Query nothing at all (test/ladder-known-view.test.ts); before, one Query each.
+  it("a complaint's first begins (acknowledgement, then admissibility): no Query, letters recorded without one", async () => {
     for (let i = 0; i < 3; i++) {
       const a = rt.usage.snapshot();
       const r = await rt.call('POST', '/complaints', { body: { ...SANNE, description: `Lezen ${i}` } });
@@ -50,7 +52,7 @@ describe('a task reads its dossier once (the runtime, metered per function)', ()
       expect(begins).toBe(2);
       // The acknowledgement and the task letter were sent and recorded (SendEmail, PutItem).
       expect(calls.SendEmail).toBe(2);
-      expect(calls.Query, JSON.stringify(calls)).toBe(begins);
+      expect(calls.Query ?? 0, JSON.stringify(calls)).toBe(0);
       expect(failures(a, b)).toBe(0);
     }
   });

@@ -445,11 +445,15 @@ export class DynamoDossierStore implements HeldMailStore {
   /** Dossiers whose erasure mark this store put, and when (wall clock, ms), until it is confirmed. */
   private readonly marked = new Map<string, number>();
 
-  /** `recentDossiers`: how many open dossiers it keeps in memory (default RECENT_DOSSIERS; tests make it small). */
+  /**
+   * `recentDossiers`: how many open dossiers it keeps in memory (default RECENT_DOSSIERS; tests make
+   * it small). `knownViews`: whether `known` answers (see there): for a store every writer of the
+   * table goes through (the local runtime, the simulation), never in AWS.
+   */
   constructor(
     client: DynamoDBClient | DocumentSender,
     private readonly tableName: string,
-    private readonly options: { recentDossiers?: number; referenceBlock?: number } = {},
+    private readonly options: { recentDossiers?: number; referenceBlock?: number; knownViews?: boolean } = {},
   ) {
     this.doc =
       'middlewareStack' in client
@@ -571,6 +575,34 @@ export class DynamoDossierStore implements HeldMailStore {
   }
 
   /**
+   * The latest view of an open dossier this store saw (the latest read, or its own latest accepted
+   * append), without asking the table: what a ladder task decides on first (procedure/core.ts
+   * `mutate`, #19 session 16: the Query before each of its decisions was 10 a simulated complaint).
+   * It is a guess, never proof: the append on it is conditional on the next version, so a view
+   * some other writer has gone past is refused, and the refusal brings the commit that won
+   * (`wonBy`), on which the decision is made again. Bounded as `recent` is (RECENT_DOSSIERS, the
+   * least recent out); a dossier closed or erased is not there, so it never answers for one.
+   *
+   * Only with `knownViews`, and so only where this store is the one every writer of the table
+   * uses, as in the local runtime: there it is the latest but for a write under way at that very
+   * moment. In AWS each function has its own containers, each with its own store that sees only
+   * its own function's writes: a beginStep container's view of a dossier lacks at least the
+   * awaitAction's token and the officer's action with its letters' record, so starting from it
+   * meant FOLDS_IN_A_ROW refused PutItems (each billed the write units of the whole commit, letters
+   * and all) and then the Query anyway: more cost and no fewer round trips than the one Query.
+   */
+  async known(id: string): Promise<DossierView | undefined> {
+    if (!this.options.knownViews) return undefined;
+    // An append of this dossier under way here (an officer's action recording the step's end,
+    // which woke the ladder just before: officer-actions.ts chooseOutcome) is waited for: the
+    // view after it, not one it is about to refuse. Without the wait the ladder's next step
+    // decided on the view before it, lost the race and decided again, its letters rendered twice
+    // (one decision more per officer action; more CPU than the Query it saved).
+    for (let under = this.appending.get(id); under?.size; under = this.appending.get(id)) await Promise.all(under);
+    return this.recent.get(id)?.view;
+  }
+
+  /**
    * The dossier's view, derived from its events; undefined when there is no such dossier. With
    * `after`, a view of this dossier read before: the events since are read and folded onto it, so
    * a writer that lost a race reads the one or two commits it missed, not the whole dossier again
@@ -644,6 +676,35 @@ export class DynamoDossierStore implements HeldMailStore {
    * this call is then written.
    */
   async append(
+    id: string,
+    expectedVersion: number,
+    bodies: EventBody[],
+    by: string,
+    at: string,
+    base?: DossierView,
+  ): Promise<DossierView> {
+    if (!this.options.knownViews) return this.appendNow(id, expectedVersion, bodies, by, at, base);
+    // Under way until it answers: `known` waits for it (see there).
+    const work = this.appendNow(id, expectedVersion, bodies, by, at, base);
+    const under = this.appending.get(id) ?? new Set<Promise<undefined>>();
+    this.appending.set(id, under);
+    const settled = work.then(
+      () => undefined,
+      () => undefined,
+    );
+    under.add(settled);
+    try {
+      return await work;
+    } finally {
+      under.delete(settled);
+      if (under.size === 0 && this.appending.get(id) === under) this.appending.delete(id);
+    }
+  }
+
+  /** Appends of each dossier under way in this store (only with `knownViews`; emptied as each answers). */
+  private readonly appending = new Map<string, Set<Promise<undefined>>>();
+
+  private async appendNow(
     id: string,
     expectedVersion: number,
     bodies: EventBody[],

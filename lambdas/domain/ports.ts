@@ -100,6 +100,11 @@ export interface DossierStore {
    * the same: the result is the dossier as it is now).
    */
   load(id: string, after?: DossierView): Promise<DossierView | undefined>;
+  /**
+   * The latest view of an open dossier this store saw, without a read, where it keeps them for
+   * that (a guess for a decision whose append is conditional: procedure/core.ts `mutateKnown`).
+   */
+  known?(id: string): Promise<DossierView | undefined>;
   /** The dossier's events in order (the history; `load` is their fold). */
   events(id: string): Promise<DossierEvent[]>;
   /** The dossier's view and its events, read at once; undefined when there is no such dossier. */

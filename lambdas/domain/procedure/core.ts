@@ -173,6 +173,38 @@ export class Core {
   }
 
   /**
+   * `mutate` starting from the latest view of the dossier the store saw in this process, where it
+   * keeps one (DossierStore.known: the local runtime and the simulation), instead of a Query: the
+   * ladder's tasks (#19, session 16: their Queries were 10 a simulated complaint, each followed by
+   * a fold of every commit). Why a view that may be stale never decides anything:
+   * - The append is conditional on the next version (`attribute_not_exists`), so it only succeeds
+   *   when nothing was written since the view: then the decision is the one a fresh read gives.
+   *   Otherwise the refusal brings the commit that won and the decision is made again on the view
+   *   with it (at most FOLDS_IN_A_ROW times, then a read), as with any lost race.
+   * - A decision that appends nothing, or refuses, proves nothing: `mutate` reads the dossier and
+   *   decides again before the task answers (the output of a task, e.g. deadlinePassed's cursor
+   *   or beginStep's, is that of the last decision, taken on a view the store proved current).
+   *   A task that only reads (continueExecution) reads, as before.
+   * - Erasure (AVG art. 17, privacy.ts erase): only a closed dossier is erased, its commits are
+   *   rewritten in place and never deleted, and `erased` is itself a commit. A container's view
+   *   from before the erasure is at most at the version before that commit, so its append falls on
+   *   a sequence number that exists and is refused, whatever the view says; folding what won ends
+   *   on the closed (then erased) dossier, on which no ladder task decides anything, so it reads
+   *   and ends. And the store keeps no view of a closed or erased dossier to start from.
+   * - Memory: the views are the store's `recent` ones, a fixed number (RECENT_DOSSIERS), the
+   *   least recent out, closed dossiers out at once: nothing grows with history.
+   * In AWS the store answers none (DynamoDossierStore `knownViews` off): each function's
+   * containers see only that function's writes, so the view would nearly always be behind.
+   */
+  async mutateKnown(
+    id: string,
+    by: string,
+    decide: (view: DossierView, now: string) => EventBody[],
+  ): Promise<DossierView> {
+    return this.mutate(id, by, decide, await this.deps.store.known?.(id));
+  }
+
+  /**
    * Sends what the outbox holds and creates or removes the reminders just decided. What it records
    * (a link minted, the letters sent or set aside) is appended on the latest view it knows, `view`
    * and then each of its own appends: no read of the dossier unless another writer came in between.

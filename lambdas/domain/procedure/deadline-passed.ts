@@ -29,7 +29,11 @@ export async function deadlinePassed(
   if (!at) throw new Error(`Unknown step ${p.step}`);
   let out = { step: p.step, outcome: CONTROL_OUTCOMES.rearm as string, timeoutSeconds: 3600, dueAt: core.now() };
   let breached: string | undefined;
-  const view = await core.mutate(p.dossierId, 'klachtflow', (stored, now) => {
+  const view = await core.mutateKnown(p.dossierId, 'klachtflow', (stored, now) => {
+    // Decided again after a lost race, or on a read after a known view (core.ts mutateKnown):
+    // what this task answers and reports is the last decision's, never an earlier one's.
+    out = { step: p.step, outcome: CONTROL_OUTCOMES.rearm as string, timeoutSeconds: 3600, dueAt: now };
+    breached = undefined;
     let view = stored;
     const current = view.current;
     if (view.status === 'closed' || !current || current.stepId !== p.step) return [];

@@ -211,7 +211,7 @@ export async function beginStep(
   const at = findStep(core.reg, p.step);
   if (!at) throw new Error(`Unknown step ${p.step} in ${core.reg.id}`);
   let result: BeginResult = { step: p.step };
-  const after = await core.mutate(p.dossierId, 'klachtflow', (view, now) => {
+  const after = await core.mutateKnown(p.dossierId, 'klachtflow', (view, now) => {
     if (view.status === 'closed') {
       result = cursorFor(view, at, now, p.executionStartedAt);
       return [];
@@ -361,7 +361,7 @@ export async function awaitAction(
   p: { dossierId: string; step: string; token: string; timeoutSeconds: number; dueAt?: string | undefined },
 ): Promise<void> {
   let stale: BeginResult | undefined;
-  const view = await core.mutate(p.dossierId, 'klachtflow', (v, now) => {
+  const view = await core.mutateKnown(p.dossierId, 'klachtflow', (v, now) => {
     stale = undefined;
     if (v.status === 'closed' || v.current?.stepId !== p.step) return [];
     const at = findStep(core.reg, p.step);
@@ -408,7 +408,7 @@ export async function close(
     rung?: string;
   },
 ): Promise<void> {
-  await core.mutate(p.dossierId, 'klachtflow', (view, now) => {
+  await core.mutateKnown(p.dossierId, 'klachtflow', (view, now) => {
     if (view.status === 'closed') return [];
     const bodies = completion(core, view, p.previous, now);
     // The view after the bodies decided so far (only pushed onto `bodies`: dossier.ts projection).
@@ -484,7 +484,7 @@ export async function remind(
   core: Core,
   p: { dossierId: string; stepId: string; deadlineId: string; name: string },
 ): Promise<void> {
-  await core.mutate(p.dossierId, 'klachtflow', (view) => {
+  await core.mutateKnown(p.dossierId, 'klachtflow', (view) => {
     const r = view.reminders[p.name];
     const deadline = view.deadlines.find((d) => d.deadlineId === p.deadlineId);
     if (!r?.active || view.status === 'closed' || view.current?.stepId !== p.stepId || deadline?.status !== 'open')
