@@ -16,7 +16,7 @@
  *   npm run bench -- --heap-dynalite 50,200 # the same on dynalite, as npm start runs it (default)
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -576,9 +576,154 @@ async function intakeSection() {
   };
 }
 
+/** Runs per cold start; the run of median CPU is reported. */
+const COLD_RUNS = 3;
+
+/**
+ * What starts cold, each in a fresh process as a person (or a test file, or the simulation) starts
+ * it: the command, the runtime's module, a split simulation of 2 complaints (its workers' start is
+ * most of it), and each Lambda entry's source through tsx (what AWS runs is the bundle, below).
+ */
+function coldEntries(): { name: string; args: string[] }[] {
+  const imported = (file: string) => ['--import', 'tsx', '--input-type=module', '-e', `await import('./${file}');`];
+  return [
+    { name: 'klachtflow --help', args: ['bin/klachtflow.js', '--help'] },
+    { name: 'import runtime/runtime.ts', args: imported('runtime/runtime.ts') },
+    {
+      name: 'simulate, 2 workers, 2 complaints',
+      args: [
+        ...['--import', 'tsx', 'bench/simulate.ts', '--regulation', 'ons-welzijn'],
+        ...['--complaints', '2', '--days', '1', '--tail', '1', '--workers', '2', '--json'],
+      ],
+    },
+    ...[...new Set([...Object.values(LAMBDAS).map((h) => h.entry), 'inbound-mail-handler.ts'])].map((entry) => ({
+      name: `import lambdas/${entry}`,
+      args: imported(`lambdas/${entry}`),
+    })),
+  ];
+}
+
+/** Runs `node <preload> <args>` in the project; its stdout, wall time and (the preload's) CPU. */
+async function coldRun(args: string[], preload: 'cpu' | 'graph') {
+  const dir = mkdtempSync(join(tmpdir(), 'kf-bench-cold-'));
+  const file = join(dir, 'out');
+  const t = performance.now();
+  try {
+    const out = await new Promise<string>((resolve, reject) => {
+      const child = spawn(
+        process.execPath,
+        ['-r', preload === 'cpu' ? './bench/cpu-at-exit.cjs' : './test/support/module-graph.cjs', ...args],
+        {
+          stdio: ['ignore', 'pipe', 'pipe'],
+          env: {
+            ...process.env,
+            AWS_REGION: 'eu-west-1',
+            TABLE_NAME: 'bench',
+            AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+            ...(preload === 'cpu' ? { KLACHTFLOW_CPU_AT_EXIT: file } : { KLACHTFLOW_MODULE_GRAPH: file }),
+          },
+        },
+      );
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (d) => {
+        out += d;
+      });
+      child.stderr.on('data', (d) => {
+        err += d;
+      });
+      child.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${args.join(' ')}: ${err}`))));
+    });
+    const wallMs = Math.round(performance.now() - t);
+    return { out, wallMs, text: readFileSync(file, 'utf8') };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The files a thread loaded (test/support/module-graph.cjs), their size, and the packages that
+ * weigh most. For a simulation: its first worker (the thread that ran a share), else the main thread.
+ */
+function graphSummary(text: string) {
+  const threads = new Map<string, Set<string>>();
+  for (const line of text.split('\n')) {
+    const [thread, , path] = line.split('\t');
+    if (!thread || !path) continue;
+    if (!threads.has(thread)) threads.set(thread, new Set());
+    threads.get(thread)?.add(path);
+  }
+  const worker = [...threads].find(([t, f]) => t !== '0' && [...f].some((p) => p.endsWith('/bench/simulate.ts')));
+  const [thread, files] = worker ?? ['0', threads.get('0') ?? new Set<string>()];
+  const byPackage = new Map<string, number>();
+  let bytes = 0;
+  for (const f of files) {
+    let size = 0;
+    try {
+      size = statSync(f).size;
+    } catch {
+      continue;
+    }
+    bytes += size;
+    const key = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(f)?.[1] ?? '(project)';
+    byPackage.set(key, (byPackage.get(key) ?? 0) + size);
+  }
+  const largest = [...byPackage]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 5)
+    .map(([name, b]) => ({ name, kib: Math.round(b / 1024) }));
+  return { thread: thread === '0' ? 'main' : 'worker', files: files.size, kib: Math.round(bytes / 1024), largest };
+}
+
+/** Each cold entry: wall and CPU of the whole process (median-CPU run of COLD_RUNS), and what it loads. */
+async function coldStarts() {
+  const out: Record<
+    string,
+    {
+      wallMs: number;
+      cpuMs: number;
+      cpuMsRuns: number[];
+      workerStartSeconds?: number[];
+      loaded: ReturnType<typeof graphSummary>;
+      loadAverage: number[];
+    }
+  > = {};
+  for (const { name, args } of coldEntries()) {
+    const runs: { wallMs: number; cpuMs: number; workerStartSeconds?: number[] }[] = [];
+    for (let i = 0; i < COLD_RUNS; i++) {
+      const r = await coldRun(args, 'cpu');
+      const { cpuMs } = JSON.parse(r.text) as { cpuMs: number };
+      const sim = name.startsWith('simulate') ? (JSON.parse(r.out) as { startSeconds: number[] }) : undefined;
+      runs.push({
+        wallMs: r.wallMs,
+        cpuMs: Math.round(cpuMs),
+        ...(sim ? { workerStartSeconds: sim.startSeconds } : {}),
+      });
+    }
+    const mid = [...runs].sort((a, b) => a.cpuMs - b.cpuMs)[Math.floor(runs.length / 2)] as (typeof runs)[number];
+    const loaded = graphSummary((await coldRun(args, 'graph')).text);
+    out[name] = {
+      ...mid,
+      cpuMsRuns: runs.map((r) => r.cpuMs),
+      loaded,
+      loadAverage: loadavg().map((x) => round(x, 2)),
+    };
+    say(
+      `  ${name.padEnd(40)} wall ${String(mid.wallMs).padStart(6)} ms   CPU ${String(mid.cpuMs).padStart(6)} ms (${runs.map((r) => r.cpuMs).join(', ')})${mid.workerStartSeconds ? `   workers ready after ${mid.workerStartSeconds.join(', ')} s` : ''}   ${loaded.thread === 'worker' ? 'a worker loads ' : ''}${loaded.files} files, ${loaded.kib} KiB (${loaded.largest.map((l) => `${l.name} ${l.kib}`).join(', ')})   load ${out[name].loadAverage.join(' ')}`,
+    );
+  }
+  return out;
+}
+
 async function startupSection() {
   const startup = { inProcessMs: await startupInProcess(), processMs: await startupProcess() };
-  say(`start-up to ready: ${startup.inProcessMs} ms in process, ${startup.processMs} ms as klachtflow start`);
+  say(
+    `start-up to ready: ${startup.inProcessMs} ms in this process (its modules already imported), ${startup.processMs} ms as klachtflow start (a fresh process, to /health answering)`,
+  );
+  say(
+    `cold starts (a fresh process each; CPU of all its threads, the run of median CPU of ${COLD_RUNS}; files and KiB read from its module graph):`,
+  );
+  const cold = await coldStarts();
   const handlers: Record<string, number> = {};
   for (const h of HANDLERS) handlers[h] = await handlerLoad(h);
   say(
@@ -586,7 +731,7 @@ async function startupSection() {
       .map(([k, v]) => `${k} ${v} ms`)
       .join(', ')}`,
   );
-  return { startup, handlerLoadMs: handlers };
+  return { startup, coldStarts: cold, handlerLoadMs: handlers };
 }
 
 async function bundleSection() {

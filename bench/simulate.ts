@@ -24,15 +24,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { Heap } from 'heap-js';
 import { Temporal } from 'temporal-polyfill';
 import { parseTerm } from '../lambdas/domain/calendar/term.js';
-import { startRuntime } from '../runtime/runtime.js';
+import type { Runtime } from '../runtime/runtime.js';
 import type { UsageCounts } from '../runtime/usage.js';
 import { loadRegulation, PRESET_IDS } from '../statemachines/load.js';
+import type { Regulation } from '../statemachines/model.js';
 import { seeded } from '../test/support/random.js';
-import { SANNE } from '../test/support/runtime.js';
+import { SANNE } from '../test/support/sanne.js';
 import { cachedFixedMonthlyCost, costPerComplaint, PRICES_AS_OF } from './cost.js';
 import { DossierWatch, type Watched } from './simulation-watch.js';
 
@@ -58,6 +58,8 @@ interface Settings {
   dump?: string;
   /** Count DynamoDB requests by caller too (--callers; a stack trace per request, so slower). */
   callers?: boolean;
+  /** The regulation as the main thread loaded it: a worker does not parse and validate it again. */
+  loaded?: Regulation;
 }
 const fromWorker = workerData as { klachtflowSimulation?: Settings } | undefined;
 const settings: Settings = fromWorker?.klachtflowSimulation ?? {
@@ -111,13 +113,25 @@ interface ShareResult {
   counters: Record<string, number>;
   letters: number;
   usage: UsageCounts;
+  /**
+   * Seconds from the start of the thread that ran the share (a worker's creation; the process's
+   * start with one thread) until its runtime was ready for the first complaint: the imports and
+   * the runtime's start (#19).
+   */
+  startSeconds: number[];
 }
 
 /** Runs a share of the complaints through a runtime of its own. */
 async function simulateShare(
-  { complaints, seed, suspendShare, offset }: Settings,
+  { complaints, seed, suspendShare, offset, loaded }: Settings,
   progress: (day: number, complaints: number, open: number) => void,
 ): Promise<ShareResult> {
+  // Imported by the thread that runs a share: a split run's main thread only adds up what its
+  // workers counted, and the runtime with everything it imports was about a second of its CPU (#19).
+  const [{ startRuntime }, { UpdateCommand }] = await Promise.all([
+    import('../runtime/runtime.js'),
+    import('@aws-sdk/lib-dynamodb'),
+  ]);
   const random = seeded(seed);
   const dir = mkdtempSync(join(tmpdir(), 'kf-simulate-'));
   // The runtime on the manual clock; its data folder is thrown away afterwards, so nothing is
@@ -125,6 +139,7 @@ async function simulateShare(
   // (rt.fetch), by the same app the HTTP server runs.
   const rt = await startRuntime({
     regulation,
+    ...(loaded ? { loaded } : {}),
     port: 0,
     dataDir: dir,
     clock: 'manual',
@@ -148,6 +163,8 @@ async function simulateShare(
     // in one thread a pause in wall time only left the core idle (about 2 s in 1 000 complaints).
     pauseOnClash: () => new Promise((r) => setImmediate(r)),
   });
+  // performance.now() counts from this thread's start (a worker's own time origin).
+  const startSeconds = Math.round(performance.now()) / 1000;
   if (settings.callers) rt.usage.countCallers();
   const call = async (method: string, path: string, body?: unknown, token?: string, minimal = false) => {
     const headers: Record<string, string> = {};
@@ -463,6 +480,7 @@ async function simulateShare(
     counters,
     letters,
     usage,
+    startSeconds: [startSeconds],
   };
 }
 
@@ -473,7 +491,7 @@ async function simulateShare(
  * (its port). Two runs of the same seed give the same file byte for byte (`--dump`, #19: a speed
  * change must not change a letter or a view).
  */
-async function dumpRun(file: string, rt: Awaited<ReturnType<typeof startRuntime>>, sims: Sim[]) {
+async function dumpRun(file: string, rt: Runtime, sims: Sim[]) {
   const names = new Map<string, string>();
   const name = (kind: string) => (v: string) => {
     let n = names.get(v);
@@ -513,7 +531,11 @@ function addUp<T>(a: T, b: T): T {
 }
 
 /** Runs the shares in worker threads, one runtime each, and adds up what they counted. */
-async function inWorkers(n: number, onProgress: (day: number, complaints: number, open: number) => void) {
+async function inWorkers(
+  n: number,
+  loaded: Regulation,
+  onProgress: (day: number, complaints: number, open: number) => void,
+) {
   const shares = Array.from(
     { length: n },
     (_, i) => Math.floor((settings.complaints * (i + 1)) / n) - Math.floor((settings.complaints * i) / n),
@@ -528,6 +550,7 @@ async function inWorkers(n: number, onProgress: (day: number, complaints: number
         new Promise<ShareResult>((resolve, reject) => {
           const share: Settings = {
             ...settings,
+            loaded,
             complaints,
             // Worker 0 draws from the seed itself; the others from seeds of their own.
             seed: settings.seed + i * 7919,
@@ -553,12 +576,13 @@ async function inWorkers(n: number, onProgress: (day: number, complaints: number
     ),
   );
   return results.reduce((a, b) => {
-    const { transitions: ta, simulatedDays: da, references: fa, ...ra } = a;
-    const { transitions: tb, simulatedDays: db, references: fb, ...rb } = b;
+    const { transitions: ta, simulatedDays: da, references: fa, startSeconds: sa, ...ra } = a;
+    const { transitions: tb, simulatedDays: db, references: fb, startSeconds: sb, ...rb } = b;
     return {
       ...addUp(ra, rb),
       transitions: [...ta, ...tb],
       references: [...fa, ...fb],
+      startSeconds: [...sa, ...sb],
       simulatedDays: Math.max(da, db),
     };
   });
@@ -570,8 +594,13 @@ async function main() {
   const progress = (day: number, complaints: number, open: number) => {
     if (!asJson) bar(day, `${complaints} klachten, ${open} open`, (performance.now() - wall) / 1000);
   };
+  // Loaded once, here: each share is given it (a worker gets a copy) instead of parsing the YAML
+  // and validating it again.
+  const loaded = loadRegulation(regulation);
   const share =
-    workers > 1 ? await inWorkers(workers, progress) : await simulateShare({ ...settings, offset: 0 }, progress);
+    workers > 1
+      ? await inWorkers(workers, loaded, progress)
+      : await simulateShare({ ...settings, offset: 0, loaded }, progress);
   const { outcomes, perWeek, counters, usage } = share;
   // Each dossier its own reference, whichever share received it.
   const doubled = share.references.length - new Set(share.references).size;
@@ -593,6 +622,8 @@ async function main() {
     cpuSeconds: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1e5) / 10,
     loadAverage: loadavg().map((x) => Math.round(x * 10) / 10),
     complaintsPerSecond: Math.round((10 * share.complaints) / wallSeconds) / 10,
+    /** Per thread that ran a share: seconds from its start until its runtime was ready (imports and start-up). */
+    startSeconds: share.startSeconds,
     /** The most memory the process held at once (resident set), in MB. */
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
     outcomes,
@@ -619,7 +650,7 @@ async function main() {
     deadlinesDuePerWeek: Object.fromEntries(Object.entries(perWeek).sort(([a], [b]) => a.localeCompare(b))),
   };
   // The AWS bill this would make: per complaint from the counts, plus the stack's fixed cost.
-  const retention = parseTerm(loadRegulation(regulation).retention.term);
+  const retention = parseTerm(loaded.retention.term);
   const retentionMonths =
     retention.unit === 'years' ? retention.amount * 12 : retention.unit === 'months' ? retention.amount : 1;
   const perComplaint = costPerComplaint(result.usage.perComplaint, { retentionMonths });
@@ -651,6 +682,9 @@ async function main() {
     workers > 1
       ? `verdeeld over ${workers} threads (worker_threads), elk met een eigen runtime en opslag voor een deel van de klachten; de tellingen opgeteld (--workers 1: alles in één thread)`
       : 'in één thread (--workers 2 verdeelt de klachten over twee threads, elk met een eigen runtime)',
+  );
+  out(
+    `opstarten tot de eerste klacht (laden en starten van de runtime): ${result.startSeconds.map((x) => `${x} s`).join(', ')}${workers > 1 ? ' (per thread, vanaf het starten van die thread)' : ''}`,
   );
   out('dossiers per uitkomst:');
   for (const [k, v] of Object.entries(outcomes).sort((a, b) => b[1] - a[1])) out(`  ${k.padEnd(32)} ${v}`);

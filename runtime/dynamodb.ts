@@ -5,7 +5,6 @@
  */
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
 import { rememberedParse } from './memory-dynamodb.js';
 
 /**
@@ -22,6 +21,9 @@ export async function startDynalite(
   path: string,
   opts: { rememberParses?: boolean } = {},
 ): Promise<{ endpoint: string; close(): Promise<void> }> {
+  // Loaded here, by the store that serves on it (`npm start`): the memory store of the simulation
+  // and the tests uses only dynalite's validations and actions, not its server and LevelDB (#19).
+  const { default: dynalite } = await import('dynalite');
   const server = dynalite({
     path,
     createTableMs: 0,

@@ -23,19 +23,17 @@ import { SchedulerReminders, SesMailer, StepFunctionsWorkflow } from '../lambdas
 import { DynamoDossierStore, ensureTable, tableDefinition } from '../lambdas/adapters/dynamodb-store.js';
 import { createApi, type RequestLimits } from '../lambdas/api.js';
 import { InboundMail, intakeAddresses } from '../lambdas/domain/inbound-mail.js';
-import { parseMail } from '../lambdas/domain/mime.js';
 import { restartedFromDossier } from '../lambdas/domain/procedure/intake.js';
 import { Procedure } from '../lambdas/domain/procedure.js';
 import { intakeRecoveryHandler, taskHandlers } from '../lambdas/handlers.js';
-import { inboundMailHandler } from '../lambdas/inbound-mail-handler.js';
-import { mailEventHandler } from '../lambdas/mail-events.js';
+import { mailEventHandler } from '../lambdas/ses-mail-events.js';
 import { documentPolicy } from '../lambdas/web/guard.js';
 import { tokenSignIn } from '../lambdas/web/officer-pages.js';
 import { OfficerSessions } from '../lambdas/web/sign-in.js';
 import { aslFile, loadAsl } from '../statemachines/asl.js';
 import { compileRegulation, type SubstitutionName, substitute } from '../statemachines/compile.js';
 import { refuseLintErrors } from '../statemachines/lint.js';
-import { loadRegulation, PRESET_IDS } from '../statemachines/load.js';
+import { loadedRegulation, loadRegulation, PRESET_IDS } from '../statemachines/load.js';
 import type { Regulation } from '../statemachines/model.js';
 import { asFunction, asFunctionHandler, recordAwsCalls } from './aws-calls.js';
 import { createAwsEndpoint } from './aws-endpoint.js';
@@ -49,12 +47,18 @@ import { IntakePriority } from './intake-priority.js';
 import { LocalMailbox } from './mailbox.js';
 import { MemoryDynamoDb } from './memory-dynamodb.js';
 import { LocalScheduler } from './scheduler.js';
-import { type LocalSmtp, startSmtp } from './smtp.js';
+import type { LocalSmtp } from './smtp.js';
 import { type LocalFunction, LocalStepFunctions } from './stepfunctions.js';
 import { Usage } from './usage.js';
 
 export interface RuntimeOptions {
   regulation: string;
+  /**
+   * The regulation `regulation` names, as loadRegulation gave it in another thread (the
+   * simulation's main thread to its workers): not read, parsed and validated again (#19). It is
+   * linted as ever.
+   */
+  loaded?: Regulation;
   port: number;
   dataDir: string;
   clock: ClockMode;
@@ -253,7 +257,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   const log = opts.log ?? (() => undefined);
   const dataDir = resolve(opts.dataDir);
   mkdirSync(dataDir, { recursive: true });
-  const reg = loadRegulation(opts.regulation);
+  const reg = opts.loaded ? loadedRegulation(opts.loaded, opts.regulation) : loadRegulation(opts.regulation);
   // Refused before anything starts: a regulation against the law runs no complaints (issue 16).
   const lintWarning = refuseLintErrors(reg, {
     ignore: opts.ignoreLintErrors ?? false,
@@ -458,8 +462,10 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     : new SESClient({ region: REGION, endpoint: awsEndpoint, ...LOCAL_SDK_AUTH });
   recordAwsCalls(inboundSes, 'ses');
   const inbound = new InboundMail({
-    // One process receives mail and serves the postvak: both roles, so the parser too.
-    parse: parseMail,
+    // One process receives mail and serves the postvak: both roles, so the parser too. Loaded with
+    // the first mail: mailparser and its code pages are about 80 modules a start would compile for
+    // nothing where no mail comes (the simulation, most tests; #19).
+    parse: async (raw) => (await import('../lambdas/domain/mime.js')).parseMail(raw),
     regulation: reg,
     procedure,
     store: dossierStore,
@@ -477,6 +483,11 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   let smtp: LocalSmtp | undefined;
   if (opts.smtpPort !== undefined) {
     try {
+      // The SMTP server and the inbound-mail function only where mail can come in (`smtpPort`).
+      const [{ startSmtp }, { inboundMailHandler }] = await Promise.all([
+        import('./smtp.js'),
+        import('../lambdas/inbound-mail-handler.js'),
+      ]);
       // Mail that arrives is the inbound-mail function's work in AWS (SES receiving → handler).
       // As SES receiving: the S3 action stores the message, then the Lambda action invokes the
       // inbound-mail function with the event, which reads it back from the bucket.

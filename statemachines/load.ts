@@ -3,11 +3,19 @@
  * A file with an error gives every problem with its field path, never a stack trace.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { DomainError } from '../lambdas/domain/errors.js';
 import { type Regulation, RegulationSchema } from './model.js';
+
+/**
+ * The YAML parser, loaded when a YAML file is read (yaml is CommonJS: required in place, so
+ * loadRegulation stays synchronous). Everything that imports this module for its ids or its
+ * errors (the runtime, the simulation's workers, which are given the regulation already parsed)
+ * would otherwise compile its 72 files at start (#19).
+ */
+const yaml = () => createRequire(import.meta.url)('yaml') as typeof import('yaml');
 
 export const PRESETS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'presets');
 
@@ -76,11 +84,14 @@ export function loadRegulation(ref: string): Regulation {
   const file = resolveRegulationFile(ref);
   const text = readFileSync(file, 'utf8');
   let data: unknown;
+  const parser = extname(file) === '.json' ? undefined : yaml();
   try {
-    data = extname(file) === '.json' ? JSON.parse(text) : parseYaml(text, { prettyErrors: true });
+    data = parser ? parser.parse(text, { prettyErrors: true }) : JSON.parse(text);
   } catch (e) {
     const where =
-      e instanceof YAMLParseError && e.linePos ? ` (regel ${e.linePos[0].line}, kolom ${e.linePos[0].col})` : '';
+      parser && e instanceof parser.YAMLParseError && e.linePos
+        ? ` (regel ${e.linePos[0].line}, kolom ${e.linePos[0].col})`
+        : '';
     throw new RegulationError(
       `${file} is geen geldige ${extname(file) === '.json' ? 'JSON' : 'YAML'}${where}: ${(e as Error).message.split('\n')[0]}`,
     );
@@ -103,6 +114,16 @@ export function loadRegulation(ref: string): Regulation {
 
 /** The file each loaded regulation came from: its document is found next to it. */
 const SOURCES = new WeakMap<Regulation, string>();
+
+/**
+ * A regulation loadRegulation(ref) gave in another thread, copied over (the simulation's main
+ * thread hands it to its workers, #19): taken as loaded from that file, its document found beside
+ * it as above, without reading, parsing and validating it again in every thread.
+ */
+export function loadedRegulation(reg: Regulation, ref: string): Regulation {
+  SOURCES.set(reg, resolveRegulationFile(ref));
+  return reg;
+}
 
 /**
  * Where the regulation's document is: an absolute `document.file` as it is, a relative one next to

@@ -105,18 +105,7 @@ export async function testRuntime(
   };
 }
 
-export const SANNE = {
-  complainant: {
-    name: 'Sanne de Vries',
-    email: 'sanne@example.nl',
-    phone: '0612345678',
-    address: { street: 'Dorpsstraat 1', postcode: '1234 AB', city: 'Oss' },
-  },
-  role: 'client',
-  description: 'Mijn procesbegeleider kwam twee afspraken niet na.',
-  incidentDate: '2026-08-20',
-  consent: true,
-};
+export { SANNE } from './sanne.js';
 
 /** Signs in on the officers' pages with the runtime's token for `role`; the session cookie. */
 export async function officerCookie(rt: Runtime, role = 'officer'): Promise<string> {
