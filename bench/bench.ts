@@ -481,7 +481,7 @@ async function intakeSection() {
       .map(([k, v]) => `${k} ${v}`)
       .join(
         ', ',
-      )}), of which ${calls.dynamodbInRequest} DynamoDB round trips; up to the acknowledgement ${calls.dynamodbUpToAcknowledgement} DynamoDB round trips and ${calls.otherAwsCallsUpToAcknowledgement} other SDK calls (StartExecution, SendEmail, CreateSchedule); ${calls.refusedWritesUpToAcknowledgement} refused (colliding) writes in ${calls.intakes} intakes`,
+      )}), of which ${calls.dynamodbInRequest} DynamoDB round trips, writing ${calls.itemsWrittenInRequest} items of ${calls.writeUnitsInRequest} write units as DynamoDB bills them (1 KB each, twice in a transaction); up to the acknowledgement ${calls.dynamodbUpToAcknowledgement} DynamoDB round trips and ${calls.otherAwsCallsUpToAcknowledgement} other SDK calls (StartExecution, SendEmail, CreateSchedule); ${calls.refusedWritesUpToAcknowledgement} refused (colliding) writes in ${calls.intakes} intakes`,
   );
   // "Writes per intake": the items one POST /complaints writes (each item of its transaction, the
   // reference counter once per ten), as dynalite writes them and DynamoDB counts a transaction's

@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { idleShare, machineCpu, treeCpuSeconds } from './support/proc-cpu.js';
 import { idleWorkers } from './support/timing-reporter.js';
 
 // The idle figure `.ci/run` prints (#19: what the second core waits for at the end of a run).
@@ -28,4 +30,50 @@ describe('timing reporter: workers without a file', () => {
     );
     expect(r).toEqual({ wall: 5, idle: 0, tail: { from: 5, files: [] } });
   });
+});
+
+// The figures beside the timing (#19): what the run's processes used, and whether the machine had
+// a core to spare, from the kernel's accounting (proc(5)), not from wall time.
+describe('timing reporter: CPU from the kernel', () => {
+  it('reads the idle share of the machine from two /proc/stat readings', () => {
+    // proc(5): user nice system idle iowait irq softirq steal guest guest_nice, in clock ticks.
+    // Guest time is inside user already: counting it again would lower the idle share.
+    const a = machineCpu('cpu  1000 0 500 8000 500 0 0 0 900 0\ncpu0 500 0 250 4000 250 0 0 0 450 0\n');
+    const b = machineCpu('cpu  1600 0 700 8150 550 0 0 0 1500 0\ncpu0 800 0 350 4075 275 0 0 0 750 0\n');
+    expect(a).toEqual({ idle: 8500, total: 10000 });
+    // 1 000 ticks passed: 600 user, 200 system, 150 idle, 50 iowait.
+    expect(idleShare(a, b)).toBeCloseTo(0.2, 10);
+  });
+
+  it('counts the CPU of a process tree: a grandchild still running, and one reaped by its parent', async () => {
+    // A parent that starts a child burning 0.3 s of CPU (by its own CPU clock, not the wall's: a
+    // loaded machine gives a loop only its share), reaps it, then starts another that burns as
+    // much and stays until killed. The parent itself only waits.
+    const burn =
+      'const u = () => { const c = process.cpuUsage(); return (c.user + c.system) / 1000; }; while (u() < 300);';
+    const script = `
+      const { spawnSync, spawn } = require('node:child_process');
+      spawnSync(process.execPath, ['-e', ${JSON.stringify(burn)}]);
+      const live = spawn(process.execPath, ['-e', ${JSON.stringify(`${burn} process.stdout.write('burnt'); setInterval(() => {}, 1000);`)}], { stdio: ['ignore', 'pipe', 'ignore'] });
+      live.stdout.on('data', () => process.stdout.write('ready'));
+      process.on('SIGTERM', () => { live.kill('SIGKILL'); process.exit(0); });
+    `;
+    const parent = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        parent.stdout?.on('data', (d) => String(d).includes('ready') && resolve());
+        parent.once('exit', () => reject(new Error('parent exited early')));
+      });
+      const tree = treeCpuSeconds(parent.pid);
+      // Both children, each counted once: the reaped one in the parent's cutime, the live one by
+      // its own stat. A reader of only one of the two sees 0.3 s and a little start-up; the kernel
+      // reports each of the four times truncated to 1/100 s, so both read 0.59 at the least seen.
+      expect(tree.children).toBeGreaterThanOrEqual(0.5);
+      expect(tree.children).toBeLessThan(3);
+      // Waiting costs the parent next to nothing; the children's CPU is not the parent's own.
+      expect(tree.own).toBeLessThan(tree.children / 2);
+    } finally {
+      parent.kill('SIGTERM');
+    }
+  }, 60_000);
 });

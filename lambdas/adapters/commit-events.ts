@@ -2,16 +2,26 @@
  * A commit's events as the table stores them (#19, session 16). A deadline's event is the record
  * of how its term was counted: its `basis` (the anchor, the term as the regulation writes it, the
  * regulation's quote, whether the Atw applies) and its explanation's parts (the steps of the count,
- * the calendar version, the warnings). The explanation also carried its Dutch sentences (`text`),
- * rendered from those parts, and a second copy of the anchor, the term's words and the quote that
- * the basis holds beside it: about 700 of a deadline's 1 800 bytes, a third of a new dossier's
- * first commit (8.3 KB for ONS welzijn's four terms), each KB a write unit in AWS and stored for
- * as long as the dossier is kept. Stored, the explanation leaves out what the basis and its own
- * parts give; read, it is made whole again, key for key in the same order. Only what comes back
- * byte for byte is left out (checked on every write), so an explanation of any other shape is
- * stored whole, and so are all commits written before this: both are read as they are.
+ * the calendar version, the warnings). The explanation also carried its Dutch sentences (`text`,
+ * the count's first `why`, the Atw's `why`), rendered from those parts, the calendar's one time
+ * zone, and a second copy of the anchor, the term's words and the quote that the basis holds
+ * beside it: a new ONS welzijn dossier's first commit held 7 638 bytes of events for its four
+ * terms, each KB a write unit in AWS (twice in the intake's transaction) and stored for as long as
+ * the dossier is kept. Stored, the explanation leaves out what the basis and its own parts give
+ * (3 828 bytes: 16 write units an intake instead of 24); read, it is made whole again, key for key
+ * in the same order. Only what comes back byte for byte is left out (checked on every write), so
+ * an explanation of any other shape is stored whole, and so are all commits written before this:
+ * both are read as they are.
  */
-import { countWhy, type Explanation, type ExplanationStep, explanationText } from '../domain/calendar/deadline.js';
+import {
+  ATW_APPLIES,
+  ATW_NOT_CHOSEN,
+  countWhy,
+  type Explanation,
+  type ExplanationStep,
+  explanationText,
+  TIME_ZONE,
+} from '../domain/calendar/deadline.js';
 import type { Term } from '../domain/calendar/term.js';
 import type { DeadlineData, DossierEvent } from '../domain/dossier.js';
 
@@ -19,9 +29,13 @@ import type { DeadlineData, DossierEvent } from '../domain/dossier.js';
  * An explanation as stored: its sentences as null (which marks it: a whole one's `text` is a
  * string, and an explanation of any other shape is left as it is), and what the basis repeats left out.
  */
-interface StoredExplanation extends Omit<Explanation, 'text' | 'anchor' | 'term' | 'steps'> {
+interface StoredExplanation extends Omit<Explanation, 'text' | 'anchor' | 'term' | 'steps' | 'timeZone' | 'atw'> {
   anchor: { event?: string; at?: string; date: string };
   term: { text?: string; amount: number; unit: string };
+  /** Left out when it is the calendar's zone (Europe/Amsterdam). */
+  timeZone?: string;
+  /** `why` left out when it is the sentence `applies` gives (ATW_APPLIES, ATW_NOT_CHOSEN). */
+  atw: { applies: boolean; why?: string };
   /** The first step, the count from the anchor, without its words (countWhy renders them). */
   steps: (ExplanationStep | Omit<ExplanationStep, 'why'>)[];
   text: null;
@@ -47,8 +61,8 @@ function whole(s: Omit<StoredExplanation, 'text'>, basis: Basis, lastDay: string
     term,
     ...(source !== undefined ? { source } : {}),
     calendarVersion: s.calendarVersion,
-    timeZone: s.timeZone,
-    atw: s.atw,
+    timeZone: s.timeZone ?? TIME_ZONE,
+    atw: { applies: s.atw.applies, why: s.atw.why ?? (s.atw.applies ? ATW_APPLIES : ATW_NOT_CHOSEN) },
     steps: s.steps.map((step) =>
       'why' in step ? step : { ...step, why: countWhy(term as Term, step.from ?? '', anchor.event) },
     ),
@@ -77,6 +91,9 @@ function stored(e: Explanation, basis: Basis, lastDay: string): StoredExplanatio
   if (typeof anchor.event !== 'string' || typeof anchor.at !== 'string' || typeof anchor.date !== 'string')
     return undefined;
   if (typeof term.text !== 'string' || !Array.isArray(rest.steps)) return undefined;
+  const atw = rest.atw;
+  if (typeof atw !== 'object' || !atw || keys(atw) !== 'applies,why' || typeof rest.timeZone !== 'string')
+    return undefined;
   // A quote absent where the basis has one cannot be left out (JSON has no undefined): stored whole.
   if (source === undefined ? basis.source !== undefined : typeof source !== 'string') return undefined;
   const first = rest.steps[0];
@@ -95,11 +112,17 @@ function stored(e: Explanation, basis: Basis, lastDay: string): StoredExplanatio
     },
     term: { ...(term.text === basis.term ? {} : { text: term.text }), amount: term.amount, unit: term.unit },
     ...(source === basis.source ? {} : { source }),
-    ...rest,
+    calendarVersion: rest.calendarVersion,
+    ...(rest.timeZone === TIME_ZONE ? {} : { timeZone: rest.timeZone }),
+    atw:
+      atw.why === (atw.applies === true ? ATW_APPLIES : atw.applies === false ? ATW_NOT_CHOSEN : undefined)
+        ? { applies: atw.applies }
+        : atw,
     steps:
       countLeftOut && first
         ? [{ rule: first.rule, from: first.from, to: first.to }, ...rest.steps.slice(1)]
         : rest.steps,
+    warnings: rest.warnings,
     text: null,
   };
 }

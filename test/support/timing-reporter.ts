@@ -6,8 +6,10 @@
  * each file's slowest imports. Used to keep `npm test` under five minutes on 2 cores (#19).
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join, relative } from 'node:path';
 import type { Reporter, TestModule, Vitest } from 'vitest/node';
+import { idleShare, type MachineCpu, machineCpu, treeCpuSeconds } from './proc-cpu.js';
 
 interface FileTiming {
   file: string;
@@ -61,14 +63,44 @@ export function idleWorkers(
   return { wall: last - first, idle, tail: { from: tailFrom - first, files } };
 }
 
+/** The machine's CPU counters, its load average and the CPU seconds of this process and all under it. */
+function machine(): { cpu: MachineCpu; load: number; tree: number } | undefined {
+  try {
+    const t = treeCpuSeconds();
+    return { cpu: machineCpu(), load: loadavg()[0] ?? 0, tree: t.own + t.children };
+  } catch {
+    return undefined; // no /proc: not Linux
+  }
+}
+
+/**
+ * What the run cost and what it shared the machine with (#19): the CPU seconds of vitest, its
+ * workers and everything they started (runtimes, chromium, cfn-lint), as cores used on average,
+ * the load average at both ends, and the share of the machine's CPU time nobody used. No idle
+ * core means the run was starved (by its own work or a neighbour's): only less CPU makes it
+ * shorter; idle cores mean it waited, and more parallelism could use them.
+ */
+export function machineLine(
+  start: { cpu: MachineCpu; load: number; tree: number } | undefined,
+  end: { cpu: MachineCpu; load: number; tree: number } | undefined,
+  wall: number,
+): string {
+  if (!start || !end) return '';
+  const cpu = end.tree - start.tree;
+  return `machine: this run's processes used ${cpu.toFixed(0)} CPU s (${(cpu / wall).toFixed(2)} cores over ${wall.toFixed(0)} s); load average ${start.load.toFixed(1)} at the start, ${end.load.toFixed(1)} at the end; the machine's cores idle ${(idleShare(start.cpu, end.cpu) * 100).toFixed(0)} % of the time`;
+}
+
 export default class TimingReporter implements Reporter {
   private readonly started = Date.now();
   private readonly queued = new Map<string, number>();
   private readonly ended = new Map<string, number>();
   private workers = 1;
+  /** The machine and this run's processes when the run began (Linux; undefined elsewhere). */
+  private machineAtStart?: { cpu: MachineCpu; load: number; tree: number };
 
   onInit(vitest: Vitest): void {
     this.workers = vitest.config.maxWorkers;
+    this.machineAtStart = machine();
     rmSync(join(process.cwd(), 'test-results', 'cpu'), { recursive: true, force: true });
   }
 
@@ -135,6 +167,7 @@ export default class TimingReporter implements Reporter {
       cpu.size
         ? `cpu: ${rows.reduce((s, r) => s + (r.cpu?.process ?? 0), 0).toFixed(0)} s in the files' processes, ${rows.reduce((s, r) => s + (r.cpu?.children ?? 0), 0).toFixed(0)} s in their children`
         : '',
+      machineLine(this.machineAtStart, machine(), (Date.now() - this.started) / 1000),
       `workers: ${this.workers}; first file queued ${Math.min(...spans.map((x) => x.queued)).toFixed(1)} s after the start; ${idle.wall.toFixed(0)} s from it to the last file's end, ${idle.idle.toFixed(0)} s of it summed over the workers without a file; the last ${(idle.wall - idle.tail.from).toFixed(0)} s fewer files than workers: ${idle.tail.files.map((f) => f.replace(/^test\//, '')).join(', ')}`,
       '    total  import   hooks   tests  cpu(own+children)  file',
       ...rows

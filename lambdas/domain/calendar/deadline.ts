@@ -416,6 +416,64 @@ export function atwMoveAfresh(
  * // lastDay 2026-04-29: Koningsdag (Monday 27 April) does not count
  */
 export function computeDeadline(input: DeadlineInput): Deadline {
+  if (input.suspensions?.length || input.extensions?.length || input.extensionPolicy)
+    return computeDeadlineAfresh(input);
+  // Without a suspension or an extension the answer depends on the anchor's day, not its time of
+  // day (which the explanation only repeats): every complaint of a day gets the same deadlines.
+  let day: string;
+  try {
+    day = localDate(input.anchor.at).toString();
+  } catch {
+    return computeDeadlineAfresh(input); // refused as it always was, in the same order
+  }
+  const kept = plainDeadlines(
+    JSON.stringify([input.anchor.event, day, input.term, input.atw, input.source ?? null, input.closingDays ?? []]),
+  );
+  // The answer is the caller's to keep or change; the kept one stays as it was made.
+  const e = kept.explanation;
+  return {
+    lastDay: kept.lastDay,
+    dueAt: kept.dueAt,
+    explanation: {
+      anchor: { event: e.anchor.event, at: input.anchor.at, date: e.anchor.date },
+      term: { ...e.term },
+      ...(e.source !== undefined ? { source: e.source } : {}),
+      calendarVersion: e.calendarVersion,
+      timeZone: e.timeZone,
+      atw: { ...e.atw },
+      steps: e.steps.map((x) => ({ ...x })),
+      warnings: [...e.warnings],
+      text: e.text,
+    },
+  };
+}
+
+/**
+ * A deadline without suspensions or extensions, by the anchor's day: the same few for every
+ * complaint of a day (a new ONS welzijn dossier has four), each counted through the Temporal
+ * polyfill, about 3 % of the runtime's CPU in a burst of intakes (#19, session 16).
+ * test/calendar-kept.test.ts holds the kept answers to computeDeadlineAfresh.
+ */
+const plainDeadlines = remembered((key) => {
+  const [event, day, term, atw, source, closingDays] = JSON.parse(key) as [
+    string,
+    string,
+    string | Term,
+    boolean,
+    string | null,
+    string[],
+  ];
+  return computeDeadlineAfresh({
+    anchor: { event, at: day },
+    term,
+    atw,
+    ...(source !== null ? { source } : {}),
+    closingDays,
+  });
+}, KEPT_ANSWERS);
+
+/** computeDeadline computed afresh, always. */
+export function computeDeadlineAfresh(input: DeadlineInput): Deadline {
   const term: ParsedTerm = parseTerm(input.term);
   const anchorDate = localDate(input.anchor.at);
   const closingDays = new Set(input.closingDays ?? []);
@@ -487,10 +545,10 @@ export function computeDeadline(input: DeadlineInput): Deadline {
   const exclusion = atwExclusion(term);
   const atwApplies = input.atw && exclusion === undefined;
   const atwWhy = !input.atw
-    ? 'De Algemene termijnenwet is niet van toepassing op deze termijn (keuze van de regeling).'
+    ? ATW_NOT_CHOSEN
     : exclusion
       ? `De Algemene termijnenwet geldt niet voor ${exclusion} (art. 4).`
-      : 'De Algemene termijnenwet is van toepassing.';
+      : ATW_APPLIES;
 
   // Extensions count from the deadline they extend, capped by the policy.
   const extensions = input.extensions ?? [];
@@ -566,6 +624,12 @@ export function computeDeadline(input: DeadlineInput): Deadline {
   };
   return { lastDay, dueAt, explanation: { ...explained, text: explanationText(explained, lastDay) } };
 }
+
+/** Why the Algemene termijnenwet applies to a term, in words: it does. */
+export const ATW_APPLIES = 'De Algemene termijnenwet is van toepassing.';
+/** Why it does not: the regulation chose so for its own term (an exclusion of art. 4 is said otherwise). */
+export const ATW_NOT_CHOSEN =
+  'De Algemene termijnenwet is niet van toepassing op deze termijn (keuze van de regeling).';
 
 /** The first step of every count in words: the term from the anchor's day, which does not count. */
 export function countWhy(term: Term, from: string, anchorEvent: string): string {
