@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, resolve, sep } from 'node:path';
 import { sync as writeFileAtomicSync } from 'write-file-atomic';
-import { checkKey } from '../lambdas/adapters/attachments.js';
+import { checkKey } from '../lambdas/adapters/attachment-key.js';
 import type { AttachmentStore } from '../lambdas/domain/ports.js';
 
 /** Files in a folder (the local runtime's `<data>/files`), written atomically. */

@@ -10,7 +10,7 @@ import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SESClient } from '@aws-sdk/client-ses';
 import { SFNClient } from '@aws-sdk/client-sfn';
@@ -18,11 +18,11 @@ import { serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
 import { sync as writeFileAtomicSync } from 'write-file-atomic';
-import { S3AttachmentStore } from '../lambdas/adapters/attachments.js';
 import { SchedulerReminders, SesMailer, StepFunctionsWorkflow } from '../lambdas/adapters/aws.js';
 import { DynamoDossierStore, ensureTable, tableDefinition } from '../lambdas/adapters/dynamodb-store.js';
 import { createApi, type RequestLimits } from '../lambdas/api.js';
 import { InboundMail, intakeAddresses } from '../lambdas/domain/inbound-mail.js';
+import type { AttachmentStore } from '../lambdas/domain/ports.js';
 import { restartedFromDossier } from '../lambdas/domain/procedure/intake.js';
 import { Procedure } from '../lambdas/domain/procedure.js';
 import { intakeRecoveryHandler, taskHandlers } from '../lambdas/handlers.js';
@@ -369,18 +369,30 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   usage.meterCalls(sfnClient, 'StartExecution', 'executionsStarted');
   // Complaints by e-mail: attachments and raw messages in the local S3 bucket (a folder,
   // <data>/files), read and written through the S3 SDK as in AWS; the postvak in the table.
-  const s3Client = new S3Client({
-    region: REGION,
-    endpoint: awsEndpoint,
-    // The local dummy credentials; S3 keeps the SDK's own signer (its payload hash headers).
-    credentials: LOCAL_SDK_AUTH.credentials,
-    forcePathStyle: true,
-    // The local endpoint computes no checksums; AWS's S3 does (the SDK's default there).
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
-  recordAwsCalls(s3Client, 's3');
-  const attachments = new S3AttachmentStore(s3Client, LOCAL_BUCKET);
+  // The client is made with the first file (or the SMTP server): the S3 SDK is about 60 ms of CPU
+  // at a start through tsx, and most runs (the simulation, most tests) keep no file (#19).
+  let s3: Promise<{ client: S3Client; store: AttachmentStore }> | undefined;
+  const s3Now = () =>
+    (s3 ??= (async () => {
+      const { S3AttachmentStore, S3Client } = await import('../lambdas/adapters/attachments.js');
+      const client = new S3Client({
+        region: REGION,
+        endpoint: awsEndpoint,
+        // The local dummy credentials; S3 keeps the SDK's own signer (its payload hash headers).
+        credentials: LOCAL_SDK_AUTH.credentials,
+        forcePathStyle: true,
+        // The local endpoint computes no checksums; AWS's S3 does (the SDK's default there).
+        requestChecksumCalculation: 'WHEN_REQUIRED',
+        responseChecksumValidation: 'WHEN_REQUIRED',
+      });
+      recordAwsCalls(client, 's3');
+      return { client, store: new S3AttachmentStore(client, LOCAL_BUCKET) };
+    })());
+  const attachments: AttachmentStore = {
+    put: async (key, bytes, meta) => (await s3Now()).store.put(key, bytes, meta),
+    get: async (key) => (await s3Now()).store.get(key),
+    delete: async (key) => (await s3Now()).store.delete(key),
+  };
   // One store for the procedure, the API and the mail: it keeps the open dossiers it read or wrote
   // lately (lambdas/adapters/dynamodb-store.ts, RECENT_DOSSIERS), so all of them read the commits
   // since, and it sees every dossier close (a closed one leaves its memory). Every writer goes
@@ -491,6 +503,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
       // Mail that arrives is the inbound-mail function's work in AWS (SES receiving → handler).
       // As SES receiving: the S3 action stores the message, then the Lambda action invokes the
       // inbound-mail function with the event, which reads it back from the bucket.
+      const s3Client = (await s3Now()).client;
       const receiving = inboundMailHandler(() => ({ s3: s3Client, inbound, bucket: LOCAL_BUCKET, prefix: 'inbound/' }));
       smtp = await startSmtp({
         port: opts.smtpPort,

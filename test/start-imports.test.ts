@@ -19,7 +19,8 @@ const PROBE = join(ROOT, 'test', 'support', 'module-graph.cjs');
  * Loaded only where used: the CDK (the cost report's synth), the YAML parser (a regulation file),
  * Graphviz (the ladder's drawing), the MIME parser and the SMTP server and client (mail that comes
  * in), dynalite's server (the store of `npm start`; the memory store uses only its validations and
- * actions), the Powertools logger and metrics (the Lambda functions' own; the runtime logs its way).
+ * actions), the Powertools logger and metrics (the Lambda functions' own; the runtime logs its way),
+ * the S3 client (attachments and raw mail: the runtime makes it with the first one).
  */
 const NOT_AT_START: Record<string, RegExp> = {
   'aws-cdk-lib': /\/node_modules\/aws-cdk-lib\//,
@@ -30,6 +31,7 @@ const NOT_AT_START: Record<string, RegExp> = {
   nodemailer: /\/node_modules\/nodemailer\//,
   'dynalite (server)': /\/node_modules\/dynalite\/index\.js$/,
   '@aws-lambda-powertools': /\/node_modules\/@aws-lambda-powertools\//,
+  '@aws-sdk/client-s3': /\/node_modules\/@aws-sdk\/client-s3\//,
 };
 
 /** Runs `node -r module-graph.cjs <args>` in the project and gives each thread's loaded files. */

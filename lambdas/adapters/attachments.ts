@@ -4,15 +4,14 @@
  * In AWS the encrypted inbound-mail bucket; the local runtime's folder is runtime/file-attachments.ts
  * (apart, so no Lambda bundle carries write-file-atomic and signal-exit: #19's 250 KiB).
  */
-import { DeleteObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { AttachmentStore } from '../domain/ports.js';
+import { checkKey } from './attachment-key.js';
 
-/** Keys are ours (`attachments/<sha256>`, `inbound/<id>.eml`); anything else is refused. */
-const KEY = /^[a-z]+\/(?:[A-Za-z0-9._-]{1,200}\/)?[A-Za-z0-9._-]{1,200}$/;
-
-export function checkKey(key: string): void {
-  if (!KEY.test(key) || key.includes('..')) throw new Error(`Invalid attachment key "${key}"`);
-}
+// checkKey as before; S3Client for the local runtime, which loads this module with its first file
+// (#19) and takes the client from a module of ours: in a bundle (the compiled CLI) a dynamic import
+// of CommonJS gives only its default.
+export { checkKey, S3Client };
 
 /** Objects in S3 (the inbound-mail bucket, KMS-encrypted by the bucket's default). */
 export class S3AttachmentStore implements AttachmentStore {
