@@ -712,7 +712,7 @@ async function main() {
   const requests = Object.entries(result.usage.dynamodbRequests).sort((a, b) => b[1] - a[1]);
   const perOne = (n: number) => Math.round((10 * n) / Math.max(1, result.complaints)) / 10;
   out(
-    `DynamoDB-verzoeken per klacht: ${perOne(requests.reduce((a, [, n]) => a + n, 0))} (${requests.map(([op, n]) => `${op} ${perOne(n)}`).join(', ')}), waarvan geweigerd ${perOne(Object.values(result.usage.dynamodbFailures).reduce((a, n) => a + n, 0))} (botsingen: een andere schrijver was eerst)`,
+    `DynamoDB-verzoeken per klacht: ${perOne(requests.reduce((a, [, n]) => a + n, 0))} (${requests.map(([op, n]) => `${op} ${perOne(n)}`).join(', ')}), waarvan geweigerd ${perOne(Object.values(result.usage.dynamodbFailures).reduce((a, n) => a + n, 0))} (botsingen: een andere schrijver was eerst); zoals AWS ze krijgt, lokaal beantwoordde de runtime er ${perOne(result.usage.dynamodbFromMemory ?? 0)} uit zijn geheugen (de Query van een laddertaak)`,
   );
   // Where they come from (--callers): by operation and caller, the most first.
   const byCaller = Object.entries(usage.dynamodbByCaller ?? {}).sort((a, b) => b[1] - a[1]);
@@ -775,6 +775,7 @@ function usageOf(c: UsageCounts, transitions: number, complaints: number) {
     invocations: c.invocations,
     dynamodbRequests: c.dynamodbRequests,
     dynamodbFailures: c.dynamodbFailures,
+    dynamodbFromMemory: c.dynamodbFromMemory,
   };
 }
 

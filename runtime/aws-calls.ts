@@ -137,7 +137,31 @@ function sinkDir(): string | undefined {
   return process.env.KLACHTFLOW_AWS_CALLS || undefined;
 }
 
+/** Lines written, by folder and line (a test may point KLACHTFLOW_AWS_CALLS elsewhere for a while). */
 const seen = new Set<string>();
+
+/** Writes one distinct call of the current function to the folder, if any. */
+function record(service: AwsCall['service'], commandName: string, input: Record<string, unknown>): void {
+  const dir = sinkDir();
+  const fn = current.getStore();
+  // Calls outside any function (a test driving the procedure directly) are no function's.
+  if (!dir || !fn) return;
+  const line = JSON.stringify(describeCall(fn, service, commandName, input));
+  if (seen.has(`${dir}\n${line}`)) return;
+  seen.add(`${dir}\n${line}`);
+  mkdirSync(dir, { recursive: true });
+  // One line per distinct call, written at once: a process killed by a crash test keeps its record.
+  appendFileSync(join(dir, `${process.pid}.jsonl`), `${line}\n`);
+}
+
+/**
+ * Records a call the function makes in AWS that the local runtime answered without making it: a
+ * ladder task's Query of its dossier, answered from the store's memory (DynamoDossierStore
+ * `known`, #19 session 16). The IAM simulation must see it, as the role must allow it there.
+ */
+export function recordStandIn(service: AwsCall['service'], commandName: string, input: Record<string, unknown>): void {
+  record(service, commandName, input);
+}
 
 /** Records the calls of one SDK client (a no-op unless KLACHTFLOW_AWS_CALLS is set). */
 export function recordAwsCalls(client: MiddlewareClient, service: AwsCall['service']): void {
@@ -146,23 +170,7 @@ export function recordAwsCalls(client: MiddlewareClient, service: AwsCall['servi
   readFunctionNames();
   client.middlewareStack.add(
     (next, context) => async (args) => {
-      const fn = current.getStore();
-      // Calls outside any function (a test driving the procedure directly) are no function's.
-      if (fn) {
-        const call = describeCall(
-          fn,
-          service,
-          String(context.commandName ?? ''),
-          (args.input ?? {}) as Record<string, unknown>,
-        );
-        const line = JSON.stringify(call);
-        if (!seen.has(line)) {
-          seen.add(line);
-          mkdirSync(dir, { recursive: true });
-          // One line per distinct call, written at once: a process killed by a crash test keeps its record.
-          appendFileSync(join(dir, `${process.pid}.jsonl`), `${line}\n`);
-        }
-      }
+      record(service, String(context.commandName ?? ''), (args.input ?? {}) as Record<string, unknown>);
       return next(args);
     },
     { step: 'initialize', name: 'klachtflowRecordAwsCalls' },

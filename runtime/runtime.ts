@@ -35,7 +35,7 @@ import { compileRegulation, type SubstitutionName, substitute } from '../statema
 import { refuseLintErrors } from '../statemachines/lint.js';
 import { loadedRegulation, loadRegulation, PRESET_IDS } from '../statemachines/load.js';
 import type { Regulation } from '../statemachines/model.js';
-import { asFunction, asFunctionHandler, recordAwsCalls } from './aws-calls.js';
+import { asFunction, asFunctionHandler, recordAwsCalls, recordStandIn } from './aws-calls.js';
 import { createAwsEndpoint } from './aws-endpoint.js';
 import { Background } from './background.js';
 import { type ClockMode, RuntimeClock } from './clock.js';
@@ -400,6 +400,11 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   // mutateKnown), not on a Query.
   const dossierStore = new DynamoDossierStore(storeClient, tableName, {
     knownViews: opts.knownViews ?? true,
+    // What AWS sees does not change with it: there the task Queries (the bill, the IAM simulation).
+    onKnown: () => {
+      usage.dossierReadFromMemory();
+      recordStandIn('dynamodb', 'QueryCommand', { ConsistentRead: true });
+    },
     ...(opts.recentDossiers === undefined ? {} : { recentDossiers: opts.recentDossiers }),
   });
   const procedure = new Procedure({

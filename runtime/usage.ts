@@ -25,6 +25,12 @@ export interface UsageCounts {
   dynamodbRequests: Record<string, number>;
   /** Of those, the ones DynamoDB refused, by error (ConditionalCheckFailedException: a collision). */
   dynamodbFailures: Record<string, number>;
+  /**
+   * Of `dynamodbRequests`, the Queries a ladder task makes in AWS that the local runtime answered
+   * from its store's memory instead (DynamoDossierStore `known`, #19 session 16): counted and
+   * billed as AWS makes them, so the bill does not depend on the local shortcut.
+   */
+  dynamodbFromMemory: number;
   /** Read request units (on demand: 1 per 4 KB strongly consistent, half that eventually). */
   readUnits: number;
   /** Write request units (on demand: 1 per 1 KB written). */
@@ -177,6 +183,7 @@ export class Usage {
     dynamodbRequests: {},
     dynamodbFailures: {},
     callsByFunction: {},
+    dynamodbFromMemory: 0,
     readUnits: 0,
     writeUnits: 0,
     itemsWritten: 0,
@@ -318,6 +325,7 @@ export class Usage {
       if (this.paused) return;
       const op = commandName.replace(/Command$/, '');
       this.counts.dynamodbRequests[op] = (this.counts.dynamodbRequests[op] ?? 0) + 1;
+      this.byFunction(op);
       this.byCaller(op, false);
       this.units(op, input, output, readBytes, writeBytes);
     });
@@ -329,9 +337,25 @@ export class Usage {
       this.counts.dynamodbRequests[op] = (this.counts.dynamodbRequests[op] ?? 0) + 1;
       const name = error.name ?? 'Error';
       this.counts.dynamodbFailures[name] = (this.counts.dynamodbFailures[name] ?? 0) + 1;
+      this.byFunction(op);
       this.byCaller(op, true);
       this.units(op, input, undefined, undefined, writeBytes);
     });
+  }
+
+  /**
+   * A ladder task's Query of its dossier answered from the store's memory (`known`): counted and
+   * billed as the Query it makes in AWS, consistent, of the commits since the version it knows
+   * (none: the store knew the latest), as the local Query of the same commits was before.
+   */
+  dossierReadFromMemory(): void {
+    if (!this.enabled || this.paused) return;
+    this.counts.dynamodbRequests.Query = (this.counts.dynamodbRequests.Query ?? 0) + 1;
+    this.counts.dynamodbFromMemory++;
+    this.byFunction('Query');
+    const counts = this.counts.dynamodbByCaller;
+    if (counts) counts['(uit het geheugen) Query known'] = (counts['(uit het geheugen) Query known'] ?? 0) + 1;
+    this.units('Query', { ConsistentRead: true }, { Items: [] }, 0);
   }
 
   /** Counts one kind of AWS call on a client (SES SendEmail, Scheduler CreateSchedule, SFN StartExecution). */

@@ -453,7 +453,13 @@ export class DynamoDossierStore implements HeldMailStore {
   constructor(
     client: DynamoDBClient | DocumentSender,
     private readonly tableName: string,
-    private readonly options: { recentDossiers?: number; referenceBlock?: number; knownViews?: boolean } = {},
+    private readonly options: {
+      recentDossiers?: number;
+      referenceBlock?: number;
+      knownViews?: boolean;
+      /** Told each time `known` answers a view: the Query a task makes in AWS, not made here. */
+      onKnown?: () => void;
+    } = {},
   ) {
     this.doc =
       'middlewareStack' in client
@@ -599,7 +605,9 @@ export class DynamoDossierStore implements HeldMailStore {
     // decided on the view before it, lost the race and decided again, its letters rendered twice
     // (one decision more per officer action; more CPU than the Query it saved).
     for (let under = this.appending.get(id); under?.size; under = this.appending.get(id)) await Promise.all(under);
-    return this.recent.get(id)?.view;
+    const view = this.recent.get(id)?.view;
+    if (view) this.options.onKnown?.();
+    return view;
   }
 
   /**

@@ -15,10 +15,17 @@ import type { Reminders } from '../../lambdas/domain/ports.js';
 import { markWalked } from './permission-walk-done.js';
 import { SANNE, testRuntime } from './runtime.js';
 
+/**
+ * As in AWS, every decision of a ladder task reads the dossier first: the local runtime's store
+ * answers it from memory (`knownViews`, #19 session 16), which AWS never does, so the walk would
+ * not show the IAM simulation the Query each task makes there.
+ */
+const AS_IN_AWS = { knownViews: false } as const;
+
 export async function permissionWalk(): Promise<void> {
   // A complaint, a refused one with an Idempotency-Key (the form always sends one), its corrected
   // retry, a withdrawal.
-  const rt = await testRuntime('swt-dordrecht', undefined, undefined, { smtpPort: 0 });
+  const rt = await testRuntime('swt-dordrecht', undefined, undefined, { smtpPort: 0, ...AS_IN_AWS });
   try {
     await rt.call('POST', '/complaints', { body: SANNE, headers: { 'idempotency-key': 'perm-1' } });
     await rt.call('POST', '/complaints', {
@@ -31,7 +38,7 @@ export async function permissionWalk(): Promise<void> {
       await rt.call('POST', '/complaints', { body: { ...SANNE, complainant: { ...SANNE.complainant, email } } });
     // A bounced letter sent again to a corrected address by the officer (the API sends it). On ONS
     // welzijn, whose acknowledgement goes to the complainant (SWT's first letter is to an officer).
-    const ons = await testRuntime('ons-welzijn');
+    const ons = await testRuntime('ons-welzijn', undefined, undefined, AS_IN_AWS);
     try {
       const b = await ons.call('POST', '/complaints', {
         body: { ...SANNE, complainant: { ...SANNE.complainant, email: 'bounce@simulator.amazonses.com' } },

@@ -1,0 +1,76 @@
+/**
+ * The local runtime answers a ladder task's read of its dossier from memory (`knownViews`, #19
+ * session 16); AWS never does: there each decision Queries the dossier first (the store's
+ * `known` answers nothing). What the runtime reports about AWS must not change with that local
+ * shortcut: the simulation's bill (read units, requests by operation) and which calls each
+ * function makes (the meter by function, and the record the IAM simulation checks,
+ * test/aws-permissions.test.ts). Judged by walking the same complaint with the shortcut on and
+ * off: AWS's side of the two must be the same.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { asFunction, readFunctionNames, recordStandIn } from '../runtime/aws-calls.js';
+import { dossier, submit, walk } from './support/ladder.js';
+import { type TestRuntime, testRuntime } from './support/runtime.js';
+
+const open: TestRuntime[] = [];
+afterEach(async () => {
+  for (const rt of open.splice(0)) await rt.stop();
+});
+
+/** One complaint to its close on ONS welzijn, and what AWS would have seen of it. */
+async function awsSide(knownViews: boolean) {
+  const rt = await testRuntime('ons-welzijn', undefined, undefined, { meter: true, store: 'memory', knownViews });
+  open.push(rt);
+  const s = await submit(rt);
+  await walk(rt, s.id, [
+    ['admissibility', 'admissible'],
+    ['preliminary-investigation', 'done'],
+    ['conversation', 'resolved'],
+  ]);
+  expect((await dossier(rt, s.id)).status).toBe('closed');
+  const c = rt.usage.snapshot();
+  return {
+    side: {
+      dynamodbRequests: c.dynamodbRequests,
+      dynamodbFailures: c.dynamodbFailures,
+      readUnits: c.readUnits,
+      writeUnits: c.writeUnits,
+      callsByFunction: c.callsByFunction,
+    },
+    fromMemory: c.dynamodbFromMemory,
+  };
+}
+
+describe('what AWS would see does not depend on the local read from memory', () => {
+  it('bills the same reads and counts the same calls by function with the shortcut on and off', async () => {
+    const off = await awsSide(false);
+    const on = await awsSide(true);
+    // The shortcut did answer (else this judges nothing), and nothing when off.
+    expect(on.fromMemory).toBeGreaterThanOrEqual(5);
+    expect(off.fromMemory).toBe(0);
+    expect(on.side).toEqual(off.side);
+    expect(on.side.callsByFunction.awaitAction?.Query ?? 0).toBeGreaterThan(0);
+  });
+
+  it('records a call answered from memory for the IAM simulation as the function makes it in AWS', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kf-standin-'));
+    const before = process.env.KLACHTFLOW_AWS_CALLS;
+    process.env.KLACHTFLOW_AWS_CALLS = dir;
+    readFunctionNames(); // as a recorder does when the folder is set
+    try {
+      asFunction('awaitAction', () => recordStandIn('dynamodb', 'QueryCommand', { ConsistentRead: true }));
+      // Outside any function (a test's own work): no function's call, as with a real call.
+      recordStandIn('dynamodb', 'QueryCommand', {});
+    } finally {
+      if (before === undefined) delete process.env.KLACHTFLOW_AWS_CALLS;
+      else process.env.KLACHTFLOW_AWS_CALLS = before;
+    }
+    const lines = readFileSync(join(dir, `${process.pid}.jsonl`), 'utf8')
+      .trim()
+      .split('\n');
+    expect(lines.map((l) => JSON.parse(l))).toEqual([{ fn: 'awaitAction', service: 'dynamodb', command: 'Query' }]);
+  });
+});
