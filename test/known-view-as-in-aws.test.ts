@@ -11,7 +11,12 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DynamoDossierStore, tableDefinition } from '../lambdas/adapters/dynamodb-store.js';
+import { Core } from '../lambdas/domain/procedure/core.js';
 import { asFunction, readFunctionNames, recordStandIn } from '../runtime/aws-calls.js';
+import { MemoryDynamoDb } from '../runtime/memory-dynamodb.js';
+import { loadRegulation } from '../statemachines/load.js';
+import { receivedEvent } from './support/events.js';
 import { dossier, submit, walk } from './support/ladder.js';
 import { type TestRuntime, testRuntime } from './support/runtime.js';
 
@@ -72,5 +77,43 @@ describe('what AWS would see does not depend on the local read from memory', () 
       .trim()
       .split('\n');
     expect(lines.map((l) => JSON.parse(l))).toEqual([{ fn: 'awaitAction', service: 'dynamodb', command: 'Query' }]);
+  });
+
+  it('a decision on the view from memory that appends nothing reads, and is billed that one Query, as in AWS', async () => {
+    // In AWS the task Queries, decides on what it read, and has nothing to append: one Query.
+    // Here the decision on the remembered view proves nothing (core.ts mutate), so the dossier is
+    // read and decided on again: one Query made, none to stand in for.
+    const reg = loadRegulation('ons-welzijn');
+    const at = '2026-09-03T09:00:00Z';
+    const memory = new MemoryDynamoDb();
+    memory.createTable(tableDefinition('dossiers'));
+    let queries = 0;
+    let standIns = 0;
+    const client = {
+      send: (command: { constructor: { name: string } }) => {
+        if (command.constructor.name === 'QueryCommand') queries++;
+        return memory.send(command as never);
+      },
+    };
+    const store = new DynamoDossierStore(client as never, 'dossiers', { knownViews: true, onKnown: () => standIns++ });
+    await store.create('k1', [receivedEvent(reg.id, at)], 'klachtflow-intake', at, {
+      reference: 'KL-2026-0001',
+      regulationId: reg.id,
+    });
+    const core = new Core({
+      regulation: reg,
+      store,
+      mailer: { send: async () => ({ messageId: 'm' }) },
+      reminders: { schedule: async () => true, cancel: async () => {} },
+      workflow: { start: async () => 'arn', succeed: async () => {}, stop: async () => {} },
+      clock: { now: () => new Date(at) },
+      urls: {
+        status: (id, token) => `http://127.0.0.1/klacht/${id}/${token}`,
+        dossier: (id) => `http://127.0.0.1/d/${id}`,
+      },
+    });
+    queries = 0;
+    await core.mutateKnown('k1', 'klachtflow', () => []);
+    expect({ queries, standIns }).toEqual({ queries: 1, standIns: 0 });
   });
 });

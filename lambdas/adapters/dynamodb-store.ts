@@ -457,7 +457,11 @@ export class DynamoDossierStore implements HeldMailStore {
       recentDossiers?: number;
       referenceBlock?: number;
       knownViews?: boolean;
-      /** Told each time `known` answers a view: the Query a task makes in AWS, not made here. */
+      /**
+       * Told when an append is made on a view `known` handed out: the task's Query in AWS, which
+       * was not made here. Not when `known` answers: a decision on that view that appends nothing
+       * is taken again on a read (core.ts mutate), and AWS made one Query, not two.
+       */
       onKnown?: () => void;
     } = {},
   ) {
@@ -606,7 +610,7 @@ export class DynamoDossierStore implements HeldMailStore {
     // (one decision more per officer action; more CPU than the Query it saved).
     for (let under = this.appending.get(id); under?.size; under = this.appending.get(id)) await Promise.all(under);
     const view = this.recent.get(id)?.view;
-    if (view) this.options.onKnown?.();
+    if (view && this.options.onKnown) this.handedOut.set(view, (this.handedOut.get(view) ?? 0) + 1);
     return view;
   }
 
@@ -692,6 +696,11 @@ export class DynamoDossierStore implements HeldMailStore {
     base?: DossierView,
   ): Promise<DossierView> {
     if (!this.options.knownViews) return this.appendNow(id, expectedVersion, bodies, by, at, base);
+    const handed = base ? (this.handedOut.get(base) ?? 0) : 0;
+    if (base && handed > 0) {
+      this.handedOut.set(base, handed - 1);
+      this.options.onKnown?.();
+    }
     // Under way until it answers: `known` waits for it (see there).
     const work = this.appendNow(id, expectedVersion, bodies, by, at, base);
     const under = this.appending.get(id) ?? new Set<Promise<undefined>>();
@@ -708,6 +717,12 @@ export class DynamoDossierStore implements HeldMailStore {
       if (under.size === 0 && this.appending.get(id) === under) this.appending.delete(id);
     }
   }
+
+  /**
+   * Views `known` handed out and how often (two tasks may get the same one), until an append is
+   * made on each (`onKnown`); weak: nothing grows with the dossiers.
+   */
+  private readonly handedOut = new WeakMap<DossierView, number>();
 
   /** Appends of each dossier under way in this store (only with `knownViews`; emptied as each answers). */
   private readonly appending = new Map<string, Set<Promise<undefined>>>();
