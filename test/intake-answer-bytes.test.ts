@@ -7,13 +7,9 @@
  * the comparison. The snapshot was written by the code before the intake's speed work (main
  * f758ece); a change that alters any byte of it is a change people or AWS would see.
  *
- * Changed on purpose since (session 16, #19): the dossiers' first commits (`EVENT#000001`) store
- * each deadline's explanation without its Dutch sentences (the text, the count's and the Atw's
- * words), the calendar's time zone and what its basis already holds (the anchor, the term's words,
- * the regulation's quote), rendered again when read (lambdas/adapters/commit-events.ts): 3 828
- * bytes of events instead of 7 638, 16 write units an intake instead of 24. The
- * answers, the other items, the calls and their order are as f758ece wrote them;
- * test/intake-stored-deadlines.test.ts reads the smaller commit and one of f758ece back.
+ * Session 16 changed the first commits (`EVENT#000001`) on purpose, storing each deadline's
+ * explanation without its sentences, and changed them back: a record must say what it said when
+ * the term was set (test/intake-stored-deadlines.test.ts). The snapshot is f758ece's again.
  */
 
 import { createHash } from 'node:crypto';

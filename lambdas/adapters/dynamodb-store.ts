@@ -24,7 +24,6 @@ import { advance, type DossierEvent, type DossierView, deriveView, type EventBod
 import { ConflictError, LimitReachedError, RaceLostError } from '../domain/errors.js';
 import { pooledRandom } from '../domain/pooled-random.js';
 import type { HeldMail, HeldMailStore, ImprovementRow, LimitCheck, NewDossierRecords } from '../domain/ports.js';
-import { readEvents, storedEvents } from './commit-events.js';
 import {
   type DocumentCommandSender,
   GetCommand,
@@ -188,14 +187,15 @@ const seqKey = (seq: number) => `EVENT#${String(seq).padStart(6, '0')}`;
 const commitItem = (id: string, seq: number, events: DossierEvent[], leasedUntil?: number) => ({
   pk: dossierKey(id),
   sk: seqKey(seq),
-  // Each deadline's explanation without what it renders or repeats (commit-events.ts, #19).
-  events: storedEvents(events),
+  // Whole, as told: a deadline's explanation keeps its sentences, the record of what the officer
+  // and the complainant were shown (session 16 tried rendering them again when read, a third of a
+  // new dossier's first commit: a later wording would then rewrite every such record, and a
+  // rollback to the code before could not read them).
+  events: JSON.stringify(events),
   ...(leasedUntil !== undefined ? { [COMMIT_LEASE]: leasedUntil } : {}),
 });
 const eventsOf = (item: Record<string, unknown>): DossierEvent[] =>
-  readEvents(
-    typeof item.events === 'string' ? (JSON.parse(item.events) as DossierEvent[]) : (item.events as DossierEvent[]),
-  );
+  typeof item.events === 'string' ? (JSON.parse(item.events) as DossierEvent[]) : (item.events as DossierEvent[]);
 
 /** What jsonCopy answers for a value it leaves to JSON.parse. */
 const NOT_PLAIN = Symbol('not plain');
@@ -255,7 +255,7 @@ export function jsonCopy(value: unknown): unknown {
  */
 function asRead(events: DossierEvent[], json: string): DossierEvent[] {
   const copy = jsonCopy(events);
-  return copy === NOT_PLAIN ? readEvents(JSON.parse(json) as DossierEvent[]) : (copy as DossierEvent[]);
+  return copy === NOT_PLAIN ? (JSON.parse(json) as DossierEvent[]) : (copy as DossierEvent[]);
 }
 const dossierKey = (id: string) => `DOSSIER#${id}`;
 /** An event's author: the commit's, unless the event names its own (a page link granted in another's commit). */

@@ -638,9 +638,8 @@ export function countWhy(term: Term, from: string, anchorEvent: string): string 
 
 /**
  * An explanation's Dutch sentences, rendered from its own parts and the term's last day alone (no
- * calendar rule is applied again): the one place they are written, so a dossier can store the
- * parts and render the sentences when it is read (#19: the sentences were a third of a new
- * dossier's first commit; lambdas/adapters/commit-events.ts).
+ * calendar rule is applied again): the one place they are written. Stored with the parts in the
+ * dossier's commit, as told (a record must not change with a later wording).
  */
 export function explanationText(e: Omit<Explanation, 'text'>, lastDay: string): string {
   const moved =
