@@ -79,6 +79,13 @@ describe('the style sheets over the wire', () => {
     // Another sheet's tag is not this one's.
     const other = await get('/assets/utrecht.css', { 'if-none-match': etag });
     expect(other.status).toBe(200);
+    // The plain text is another representation, with a tag of its own (RFC 9110 §8.8.3).
+    const plain = await get('/assets/tokens.css', { 'if-none-match': etag });
+    expect(plain.status).toBe(200);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.headers.etag).not.toBe(etag);
+    const plainAgain = await get('/assets/tokens.css', { 'if-none-match': String(plain.headers.etag) });
+    expect(plainAgain.status).toBe(304);
   });
 });
 

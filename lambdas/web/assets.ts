@@ -33,11 +33,12 @@ function file(asset: (typeof WEB_ASSETS)[number]): string {
   return text;
 }
 
-/** A sheet as it is sent: its text, the same gzipped, and its entity tag. */
+/** A sheet as it is sent: its text, the same gzipped, and the entity tag of each. */
 interface Sheet {
   text: string;
   gzip: Uint8Array;
   etag: string;
+  gzipEtag: string;
 }
 
 /** Whether an If-None-Match names this tag (a list of tags, weak ones too, or "*"). */
@@ -56,19 +57,19 @@ export function registerAssets(app: Hono<any, any, any>) {
     return (c: Context) => {
       if (!sheet) {
         const text = body();
-        sheet = {
-          text,
-          gzip: gzipSync(text, { level: 9 }),
-          etag: `"${createHash('sha256').update(text).digest('base64url').slice(0, 27)}"`,
-        };
+        const hash = createHash('sha256').update(text).digest('base64url').slice(0, 27);
+        // A strong tag names one representation (RFC 9110 §8.8.3): the gzipped bytes get their own.
+        sheet = { text, gzip: gzipSync(text, { level: 9 }), etag: `"${hash}"`, gzipEtag: `"${hash}-gz"` };
       }
+      // RFC 9110 §12.5.3: gzip unless the client did not name it or gave it q=0.
+      const gzip = accepts(c, { header: 'Accept-Encoding', supports: ['gzip'], default: 'identity' }) === 'gzip';
+      const etag = gzip ? sheet.gzipEtag : sheet.etag;
       c.header('Content-Type', 'text/css; charset=utf-8');
       c.header('Cache-Control', 'public, max-age=3600');
-      c.header('ETag', sheet.etag);
+      c.header('ETag', etag);
       c.header('Vary', 'Accept-Encoding');
-      if (matches(c.req.header('if-none-match'), sheet.etag)) return c.body(null, 304);
-      // RFC 9110 §12.5.3: gzip unless the client did not name it or gave it q=0.
-      if (accepts(c, { header: 'Accept-Encoding', supports: ['gzip'], default: 'identity' }) === 'gzip') {
+      if (matches(c.req.header('if-none-match'), etag)) return c.body(null, 304);
+      if (gzip) {
         c.header('Content-Encoding', 'gzip');
         return c.body(sheet.gzip as Uint8Array<ArrayBuffer>);
       }
