@@ -608,7 +608,8 @@ export class DynamoDossierStore implements HeldMailStore {
     // view after it, not one it is about to refuse. Without the wait the ladder's next step
     // decided on the view before it, lost the race and decided again, its letters rendered twice
     // (one decision more per officer action; more CPU than the Query it saved).
-    for (let under = this.appending.get(id); under?.size; under = this.appending.get(id)) await Promise.all(under);
+    for (let under = this.appending.get(id); under?.size; under = this.appending.get(id))
+      await Promise.allSettled(under);
     const view = this.recent.get(id)?.view;
     if (view && this.options.onKnown) this.handedOut.set(view, (this.handedOut.get(view) ?? 0) + 1);
     return view;
@@ -702,18 +703,16 @@ export class DynamoDossierStore implements HeldMailStore {
       this.options.onKnown?.();
     }
     // Under way until it answers: `known` waits for it (see there).
+    // The append itself is kept, not a `.then` of it: awaited here first, so that the async stack
+    // of what it calls still names who appended (simulate --callers); `known` waits with allSettled.
     const work = this.appendNow(id, expectedVersion, bodies, by, at, base);
-    const under = this.appending.get(id) ?? new Set<Promise<undefined>>();
+    const under = this.appending.get(id) ?? new Set<Promise<DossierView>>();
     this.appending.set(id, under);
-    const settled = work.then(
-      () => undefined,
-      () => undefined,
-    );
-    under.add(settled);
+    under.add(work);
     try {
       return await work;
     } finally {
-      under.delete(settled);
+      under.delete(work);
       if (under.size === 0 && this.appending.get(id) === under) this.appending.delete(id);
     }
   }
@@ -725,7 +724,7 @@ export class DynamoDossierStore implements HeldMailStore {
   private readonly handedOut = new WeakMap<DossierView, number>();
 
   /** Appends of each dossier under way in this store (only with `knownViews`; emptied as each answers). */
-  private readonly appending = new Map<string, Set<Promise<undefined>>>();
+  private readonly appending = new Map<string, Set<Promise<DossierView>>>();
 
   private async appendNow(
     id: string,
