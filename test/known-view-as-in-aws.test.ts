@@ -7,8 +7,7 @@
  * test/aws-permissions.test.ts). Judged by walking the same complaint with the shortcut on and
  * off: AWS's side of the two must be the same.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DynamoDossierStore, tableDefinition } from '../lambdas/adapters/dynamodb-store.js';
@@ -61,22 +60,21 @@ describe('what AWS would see does not depend on the local read from memory', () 
   });
 
   it('records a call answered from memory for the IAM simulation as the function makes it in AWS', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kf-standin-'));
-    const before = process.env.KLACHTFLOW_AWS_CALLS;
-    process.env.KLACHTFLOW_AWS_CALLS = dir;
+    // Into the run's record (vitest.config.ts sets KLACHTFLOW_AWS_CALLS), under an index name of
+    // this run's own, so that only this test can have written those lines.
+    const dir = process.env.KLACHTFLOW_AWS_CALLS;
+    expect(dir, 'vitest.config.ts sets KLACHTFLOW_AWS_CALLS').toBeTruthy();
     readFunctionNames(); // as a recorder does when the folder is set
-    try {
-      asFunction('awaitAction', () => recordStandIn('dynamodb', 'QueryCommand', { ConsistentRead: true }));
-      // Outside any function (a test's own work): no function's call, as with a real call.
-      recordStandIn('dynamodb', 'QueryCommand', {});
-    } finally {
-      if (before === undefined) delete process.env.KLACHTFLOW_AWS_CALLS;
-      else process.env.KLACHTFLOW_AWS_CALLS = before;
-    }
-    const lines = readFileSync(join(dir, `${process.pid}.jsonl`), 'utf8')
+    const index = `standin-${process.pid}-${Date.now()}`;
+    asFunction('awaitAction', () => recordStandIn('dynamodb', 'QueryCommand', { IndexName: index }));
+    // Outside any function (a test's own work): no function's call, as with a real call.
+    recordStandIn('dynamodb', 'QueryCommand', { IndexName: `${index}-outside` });
+    const lines = readFileSync(join(dir as string, `${process.pid}.jsonl`), 'utf8')
       .trim()
-      .split('\n');
-    expect(lines.map((l) => JSON.parse(l))).toEqual([{ fn: 'awaitAction', service: 'dynamodb', command: 'Query' }]);
+      .split('\n')
+      .map((l) => JSON.parse(l) as { index?: string })
+      .filter((c) => c.index?.startsWith(index));
+    expect(lines).toEqual([{ fn: 'awaitAction', service: 'dynamodb', command: 'Query', index }]);
   });
 
   it('a decision on the view from memory that appends nothing reads, and is billed that one Query, as in AWS', async () => {

@@ -18,8 +18,6 @@ export const ISOLATED = [
   // Judges that no promise hook is on: a file before it in a shared worker may have turned one on
   // (the record of AWS calls per function), and it takes the record's process.env away meanwhile.
   'test/usage-hooks.test.ts',
-  // Points the record of AWS calls elsewhere for one synchronous call (and back).
-  'test/known-view-as-in-aws.test.ts',
 ];
 
 /** What in a test file's source changes state the whole process shares. */
