@@ -137,15 +137,14 @@ function sinkDir(): string | undefined {
   return process.env.KLACHTFLOW_AWS_CALLS || undefined;
 }
 
-/** Lines written, by folder and line (a test may point KLACHTFLOW_AWS_CALLS elsewhere for a while). */
+/** Lines written, by folder and line. */
 const seen = new Set<string>();
 
-/** Writes one distinct call of the current function to the folder, if any. */
-function record(service: AwsCall['service'], commandName: string, input: Record<string, unknown>): void {
-  const dir = sinkDir();
+/** Writes one distinct call of the current function to the folder. */
+function record(dir: string, service: AwsCall['service'], commandName: string, input: Record<string, unknown>): void {
   const fn = current.getStore();
   // Calls outside any function (a test driving the procedure directly) are no function's.
-  if (!dir || !fn) return;
+  if (!fn) return;
   const line = JSON.stringify(describeCall(fn, service, commandName, input));
   if (seen.has(`${dir}\n${line}`)) return;
   seen.add(`${dir}\n${line}`);
@@ -160,7 +159,8 @@ function record(service: AwsCall['service'], commandName: string, input: Record<
  * `known`, #19 session 16). The IAM simulation must see it, as the role must allow it there.
  */
 export function recordStandIn(service: AwsCall['service'], commandName: string, input: Record<string, unknown>): void {
-  record(service, commandName, input);
+  const dir = sinkDir();
+  if (dir) record(dir, service, commandName, input);
 }
 
 /** Records the calls of one SDK client (a no-op unless KLACHTFLOW_AWS_CALLS is set). */
@@ -170,7 +170,7 @@ export function recordAwsCalls(client: MiddlewareClient, service: AwsCall['servi
   readFunctionNames();
   client.middlewareStack.add(
     (next, context) => async (args) => {
-      record(service, String(context.commandName ?? ''), (args.input ?? {}) as Record<string, unknown>);
+      record(dir, service, String(context.commandName ?? ''), (args.input ?? {}) as Record<string, unknown>);
       return next(args);
     },
     { step: 'initialize', name: 'klachtflowRecordAwsCalls' },

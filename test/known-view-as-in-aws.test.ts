@@ -16,7 +16,7 @@ import { asFunction, readFunctionNames, recordStandIn } from '../runtime/aws-cal
 import { MemoryDynamoDb } from '../runtime/memory-dynamodb.js';
 import { loadRegulation } from '../statemachines/load.js';
 import { receivedEvent } from './support/events.js';
-import { dossier, submit, walk } from './support/ladder.js';
+import { dossier, ONS_RESOLVED_IN_CONVERSATION, submit, walk } from './support/ladder.js';
 import { type TestRuntime, testRuntime } from './support/runtime.js';
 
 const open: TestRuntime[] = [];
@@ -29,11 +29,7 @@ async function awsSide(knownViews: boolean) {
   const rt = await testRuntime('ons-welzijn', undefined, undefined, { meter: true, store: 'memory', knownViews });
   open.push(rt);
   const s = await submit(rt);
-  await walk(rt, s.id, [
-    ['admissibility', 'admissible'],
-    ['preliminary-investigation', 'done'],
-    ['conversation', 'resolved'],
-  ]);
+  await walk(rt, s.id, ONS_RESOLVED_IN_CONVERSATION);
   expect((await dossier(rt, s.id)).status).toBe('closed');
   const c = rt.usage.snapshot();
   return {
@@ -63,13 +59,13 @@ describe('what AWS would see does not depend on the local read from memory', () 
     // Into the run's record (vitest.config.ts sets KLACHTFLOW_AWS_CALLS), under an index name of
     // this run's own, so that only this test can have written those lines.
     const dir = process.env.KLACHTFLOW_AWS_CALLS;
-    expect(dir, 'vitest.config.ts sets KLACHTFLOW_AWS_CALLS').toBeTruthy();
+    if (!dir) throw new Error('vitest.config.ts sets KLACHTFLOW_AWS_CALLS: run this file through vitest');
     readFunctionNames(); // as a recorder does when the folder is set
     const index = `standin-${process.pid}-${Date.now()}`;
     asFunction('awaitAction', () => recordStandIn('dynamodb', 'QueryCommand', { IndexName: index }));
     // Outside any function (a test's own work): no function's call, as with a real call.
     recordStandIn('dynamodb', 'QueryCommand', { IndexName: `${index}-outside` });
-    const lines = readFileSync(join(dir as string, `${process.pid}.jsonl`), 'utf8')
+    const lines = readFileSync(join(dir, `${process.pid}.jsonl`), 'utf8')
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as { index?: string })

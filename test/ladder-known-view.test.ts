@@ -24,7 +24,7 @@ import type { UsageCounts } from '../runtime/usage.js';
 import { CONTROL_OUTCOMES } from '../statemachines/ladder.js';
 import { loadRegulation } from '../statemachines/load.js';
 import { receivedEvent } from './support/events.js';
-import { dossier, submit, walk } from './support/ladder.js';
+import { dossier, ONS_RESOLVED_IN_CONVERSATION, submit, walk } from './support/ladder.js';
 import { type TestRuntime, testRuntime } from './support/runtime.js';
 
 /**
@@ -55,11 +55,7 @@ describe('the ladder decides on the view its process holds (the runtime, metered
   it('a complaint walked to its close: no ladder task Queries its dossier', async () => {
     const a = rt.usage.snapshot();
     const s = await submit(rt);
-    await walk(rt, s.id, [
-      ['admissibility', 'admissible'],
-      ['preliminary-investigation', 'done'],
-      ['conversation', 'resolved'],
-    ]);
+    await walk(rt, s.id, ONS_RESOLVED_IN_CONVERSATION);
     expect((await dossier(rt, s.id)).status).toBe('closed');
     const b = rt.usage.snapshot();
     for (const fn of ['begin-step', 'await-action', 'close'])

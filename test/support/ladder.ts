@@ -93,6 +93,13 @@ export async function walk(rt: TestRuntime, id: string, path: [string, string, s
   return d;
 }
 
+/** ONS welzijn's shortest way to a closed dossier: admissible, looked into, resolved in a talk. */
+export const ONS_RESOLVED_IN_CONVERSATION: [string, string][] = [
+  ['admissibility', 'admissible'],
+  ['preliminary-investigation', 'done'],
+  ['conversation', 'resolved'],
+];
+
 /** The complainant asks for the next rung through their own API. */
 export async function escalate(rt: TestRuntime, s: Submitted, to?: string) {
   const r = await rt.call('POST', `/complaints/${s.id}/escalate`, { token: s.token, body: to ? { to } : {} });
