@@ -1318,23 +1318,23 @@ export function renderLetter(input: LetterInput): Letter {
   // in a mail, a name or story with U+202E reads backwards to the complainant and the officer.
   // The complainant is addressed as the regulation addresses them ("je" for Ondersteuningsteam and
   // SO! Trainingsbureau: address.ts); what people wrote themselves stays as they wrote it.
-  const say = (t: string) =>
-    complainant
-      ? addressed(
-          reg.address,
-          t,
-          [
-            r.complainant.name,
-            r.description,
-            excerpt(r.description),
-            input.note ?? '',
-            input.reason ?? '',
-            ...Object.values(input.contents ?? {}),
-            // The placeholder a working link is put in for as the mail is sent (Core.deliver).
-            PAGE_LINK,
-          ].map(withoutBidiOverrides),
-        )
-      : t;
+  // What people wrote is made once for the text and the subject, and only where the regulation says
+  // "je": addressed() changes nothing in a regulation that says "u" (#19, session 17: it was made
+  // twice for every letter to a complainant).
+  const says = complainant && reg.address === 'je';
+  const verbatim = says
+    ? [
+        r.complainant.name,
+        r.description,
+        excerpt(r.description),
+        input.note ?? '',
+        input.reason ?? '',
+        ...Object.values(input.contents ?? {}),
+        // The placeholder a working link is put in for as the mail is sent (Core.deliver).
+        PAGE_LINK,
+      ].map(withoutBidiOverrides)
+    : [];
+  const say = (t: string) => (says ? addressed(reg.address, t, verbatim) : t);
   const text = say(withoutBidiOverrides(lines.join('\n')));
   const shownSubject = say(withoutBidiOverrides(subject));
   const html = letterHtml(reg, shownSubject, text);
