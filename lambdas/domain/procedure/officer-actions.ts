@@ -154,7 +154,10 @@ const OUTCOME_FIELDS = new WeakMap<Regulation, Map<Step, AvailableAction['fields
 
 export function outcomeFields(reg: Regulation, step: Step): AvailableAction['fields'] {
   let byStep = OUTCOME_FIELDS.get(reg);
-  if (!byStep) OUTCOME_FIELDS.set(reg, (byStep = new Map()));
+  if (!byStep) {
+    byStep = new Map();
+    OUTCOME_FIELDS.set(reg, byStep);
+  }
   const known = byStep.get(step);
   if (known) return known;
   const taken = step.outcomes.filter((o) => !o.automatic);
