@@ -16,7 +16,11 @@ describe('AwsError', () => {
       const e = new AwsError('ResourceNotFoundException', `Schedule s${i} does not exist`, 404);
       expect(e).toBeInstanceOf(Error);
       expect(e).toBeInstanceOf(AwsError);
-      expect([e.name, e.message, e.status]).toEqual(['ResourceNotFoundException', `Schedule s${i} does not exist`, 404]);
+      expect([e.name, e.message, e.status]).toEqual([
+        'ResourceNotFoundException',
+        `Schedule s${i} does not exist`,
+        404,
+      ]);
       expect(new AwsError('ValidationException', 'x').status).toBe(400);
       expect(String(e.stack)).not.toMatch(/\n\s+at /);
     }
