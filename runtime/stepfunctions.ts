@@ -115,6 +115,7 @@ class PauseSignal extends Error {
 }
 
 type StateDef = Record<string, unknown> & { Type: string };
+type TaskHandler = (payload: unknown) => unknown;
 
 /** Reads a JSONPath like `$.a.b` (the subset reference paths use). */
 function readPath(obj: unknown, path: string): unknown {
@@ -205,8 +206,12 @@ export class LocalStepFunctions {
       sm: InstanceType<typeof StateMachine>;
       waits: Record<string, number>;
       retries?: Record<string, number>;
-      /** Its Task states: each run binds a handler to each (read once, not from States per run). */
-      tasks: { name: string; resource: string; callback: boolean }[];
+      /**
+       * A handler for each Task state, the same for every run of this segment (made once, not 36
+       * closures per segment, #19 session 17): a request/response task calls its function, a
+       * callback task pauses. Only the resumed state's answer is a run's own (runSegment).
+       */
+      handlers: Record<string, TaskHandler>;
     }
   >();
   private readonly inflight = new Set<Promise<void>>();
@@ -582,7 +587,12 @@ export class LocalStepFunctions {
    * own start time is handed in under another name; every Wait pauses here, on the runtime's
    * clock, and a callback's deadline is on that clock too, not on a library timer.
    */
-  private segment(stateMachineArn: string, definition: AslDocument, startAt: string) {
+  private segment(
+    stateMachineArn: string,
+    machine: { definition: AslDocument; functions: Record<string, LocalFunction> },
+    startAt: string,
+  ) {
+    const { definition, functions } = machine;
     const key = `${stateMachineArn}\u0000${startAt}`;
     const known = this.segments.get(key);
     if (known) return known;
@@ -603,16 +613,33 @@ export class LocalStepFunctions {
         state.TimeoutSeconds = 2_147_483;
       }
     }
-    const tasks = (Object.entries(copy.States) as [string, StateDef][])
-      .filter(([, state]) => state.Type === 'Task')
-      .map(([name, state]) => ({
-        name,
-        resource: String(state.Resource),
-        callback: String(state.Resource).endsWith('.waitForTaskToken'),
-      }));
+    // The functions of this registration: register() forgets the segments of a machine registered again.
+    const handlers: Record<string, TaskHandler> = {};
+    for (const [name, state] of Object.entries(copy.States) as [string, StateDef][]) {
+      if (state.Type !== 'Task') continue;
+      const resource = String(state.Resource);
+      if (resource.endsWith('.waitForTaskToken')) {
+        handlers[name] = (payload) => {
+          const functionName = String((payload as { FunctionName?: unknown })?.FunctionName ?? resource);
+          throw PauseSignal.of({ state: name, payload, functionName });
+        };
+      } else {
+        handlers[name] = async (payload) => {
+          const p = payload as { FunctionName?: string; Payload?: unknown };
+          const fn = functions[String(p?.FunctionName ?? resource)];
+          if (!fn)
+            throw Object.assign(new Error(`No local function for ${p?.FunctionName ?? resource}`), {
+              name: 'Lambda.ResourceNotFoundException',
+            });
+          const result = await fn(p?.Payload ?? payload);
+          // The shape of arn:aws:states:::lambda:invoke's result.
+          return { ExecutedVersion: '$LATEST', StatusCode: 200, Payload: result ?? null };
+        };
+      }
+    }
     const made = {
       copy,
-      tasks,
+      handlers,
       sm: new StateMachine(copy as never, { validationOptions: { noValidate: true } }),
       waits,
       retries: retryMs === undefined ? undefined : retries,
@@ -630,34 +657,24 @@ export class LocalStepFunctions {
     const { startAt, input, inject } = rec.pause;
     const timeout = inject?.kind === 'timeout' ? await this.timeoutError() : undefined;
 
-    const { copy, sm, waits, retries, tasks } = this.segment(rec.stateMachineArn, machine.definition, startAt);
-    const handlers: Record<string, (payload: unknown) => unknown> = {};
-    let injected = false;
-    for (const { name, resource, callback } of tasks) {
-      if (callback) {
-        handlers[name] = (payload) => {
-          if (name === startAt && inject && !injected) {
-            injected = true;
-            if (inject.kind === 'success') return inject.output;
-            if (inject.kind === 'timeout') throw timeout;
-            throw Object.assign(new Error(inject.cause), { name: inject.error });
-          }
-          const functionName = String((payload as { FunctionName?: unknown })?.FunctionName ?? resource);
-          throw PauseSignal.of({ state: name, payload, functionName });
-        };
-      } else {
-        handlers[name] = async (payload) => {
-          const p = payload as { FunctionName?: string; Payload?: unknown };
-          const fn = machine.functions[String(p?.FunctionName ?? resource)];
-          if (!fn)
-            throw Object.assign(new Error(`No local function for ${p?.FunctionName ?? resource}`), {
-              name: 'Lambda.ResourceNotFoundException',
-            });
-          const result = await fn(p?.Payload ?? payload);
-          // The shape of arn:aws:states:::lambda:invoke's result.
-          return { ExecutedVersion: '$LATEST', StatusCode: 200, Payload: result ?? null };
-        };
-      }
+    const { copy, sm, waits, retries, handlers: kept } = this.segment(rec.stateMachineArn, machine, startAt);
+    // The resumed callback state answers once with what it was answered (then, entered again in
+    // this segment, it pauses as any callback state): this run's own handler over the kept ones.
+    let handlers = kept;
+    const resumed =
+      inject && String((copy.States[startAt] as StateDef | undefined)?.Resource).endsWith('.waitForTaskToken')
+        ? kept[startAt]
+        : undefined;
+    if (inject && resumed) {
+      let injected = false;
+      handlers = Object.create(kept) as Record<string, TaskHandler>;
+      handlers[startAt] = (payload) => {
+        if (injected) return resumed(payload);
+        injected = true;
+        if (inject.kind === 'success') return inject.output;
+        if (inject.kind === 'timeout') throw timeout;
+        throw Object.assign(new Error(inject.cause), { name: inject.error });
+      };
     }
     let lastFailedInput: unknown;
     let waitEntered: { state: string; input: unknown } | undefined;
