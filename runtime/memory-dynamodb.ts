@@ -512,10 +512,11 @@ function rememberedPairHash(pieces: unknown[]): string {
   return hash;
 }
 /** The item's key in an index (`partition`: its partition there, memoryPartitionOf of the index's key attributes). */
-function memoryIndexKeyIn(partition: string, item: any, table: any, indexAttrs: [string, string][]): string {
+/** The hash of an item's table key that ends each of its index keys (the same in every index it is in). */
+function tableKeyHash(item: any, table: any): string {
   const tableKeyPieces: unknown[] = [];
   for (const [attr, type] of keyAttributesOf(table, table.KeySchema)) tableKeyPieces.push(item[attr][type], type);
-  return memoryKeyIn(partition, item, indexAttrs) + rememberedPairHash(tableKeyPieces);
+  return rememberedPairHash(tableKeyPieces);
 }
 /** An index's key attributes and, where it projects fewer than all, the attributes it keeps (per index, as CreateTable made it). */
 const indexShapes = new WeakMap<object, { keys: string[]; kept: string[] | undefined }>();
@@ -558,6 +559,7 @@ function itemIndexKeys(indexes: any[], item: any, table: any): (string | undefin
   let keys = byItem.get(item);
   if (keys === undefined) {
     let any = false;
+    let pairHash: string | undefined;
     keys = new Array(2 * indexes.length);
     for (let i = 0; i < indexes.length; i++) {
       const index = indexes[i];
@@ -570,8 +572,10 @@ function itemIndexKeys(indexes: any[], item: any, table: any): (string | undefin
       }
       const attrs = keyAttributesOf(table, index.KeySchema);
       const partition = memoryPartitionOf(itemPieces, attrs);
+      // The table key's hash made once for all the item's indexes (it was made for each).
+      pairHash ??= tableKeyHash(item, table);
       keys[2 * i] = partition;
-      keys[2 * i + 1] = memoryIndexKeyIn(partition, itemPieces, table, attrs);
+      keys[2 * i + 1] = memoryKeyIn(partition, itemPieces, attrs) + pairHash;
       any = true;
     }
     // Only items in some index are remembered (a view, a mark; not a commit): the table of a
