@@ -5,7 +5,7 @@
  * nothing a client sends gives a 500.
  */
 import { createHash } from 'node:crypto';
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import proxyaddr from 'proxy-addr';
@@ -44,6 +44,7 @@ import { escapeHtml, LONE_SURROGATE_MESSAGE, MAX_STORY, normalizeJson } from './
 import { DEADLINE_STATUS_NL, stepEndedLine, timeline } from './domain/timeline.js';
 import { registerInboundRoutes } from './inbound-routes.js';
 import { recordKey, seal, unseal } from './sealed.js';
+import { createRoute } from './sync-parse.js';
 import { registerAssets } from './web/assets.js';
 import { documentPolicy, formGuard, guardedApi, securityHeaders } from './web/guard.js';
 import { registerOfficerPages } from './web/officer-pages.js';

@@ -5,7 +5,7 @@
  * Part of the same Hono app as lambdas/api.ts (and so of its OpenAPI document); every route here
  * is an officer's.
  */
-import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { MINIMAL_RESPONSE, PreferHeader } from './answer-shape.js';
 import type { DossierView } from './domain/dossier.js';
@@ -15,6 +15,7 @@ import { HOLD_REASONS_NL } from './domain/inbound-mail.js';
 import type { AttachmentStore, DossierStore, HeldMail } from './domain/ports.js';
 import type { Caller, Procedure } from './domain/procedure.js';
 import { toWellFormed } from './domain/text.js';
+import { createRoute } from './sync-parse.js';
 
 export interface InboundRouteDeps {
   procedure: Procedure;

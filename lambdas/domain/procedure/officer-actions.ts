@@ -54,33 +54,7 @@ export function availableActions(core: Core, view: DossierView, caller: Caller):
   const at = findStep(core.reg, current.stepId);
   if (!at || !mayAct(core, caller, view, at.step)) return [];
   const actions: AvailableAction[] = [
-    {
-      type: 'outcome',
-      stepId: current.stepId,
-      title: at.step.title,
-      fields: {
-        outcome: {
-          type: 'choice',
-          required: true,
-          options: at.step.outcomes.filter((o) => !o.automatic).map((o) => ({ value: o.id, title: o.title })),
-        },
-        note: { type: 'text', required: false },
-        // What the letters must contain that only the officer can write (Awb 9:12, Wkkgz art. 17).
-        ...Object.fromEntries(
-          contentFieldsFor(core.reg, at.step).map((f) => [
-            `contents.${f.key}`,
-            {
-              type: f.type,
-              required: false,
-              label: f.field === 'written' ? f.label : `${f.label}: ${f.text}`,
-              requiredFor: at.step.outcomes
-                .filter((o) => !o.automatic && contentFieldsFor(core.reg, at.step, o.id).some((x) => x.key === f.key))
-                .map((o) => o.id),
-            },
-          ]),
-        ),
-      },
-    },
+    { type: 'outcome', stepId: current.stepId, title: at.step.title, fields: outcomeFields(core.reg, at.step) },
   ];
   if (caller.kind === 'officer' && at.step.allows.extension) {
     actions.push({
@@ -165,6 +139,61 @@ export function availableActions(core: Core, view: DossierView, caller: Caller):
     });
   }
   return actions;
+}
+
+/**
+ * The fields of a step's outcome action: the outcomes a person may take, the note, and what the
+ * letters that go with them must contain that only the officer can write (Awb 9:12, Wkkgz art. 17),
+ * each with the outcomes it is required for. They follow from the regulation and the step alone,
+ * so they are made once per step of a regulation (a regulation is parsed once and never changed
+ * after, as statemachines/ladder.ts relies on too): made for every dossier an officer opened, the
+ * required-for lists asked the step's letters again for each field and outcome (#19, session 17).
+ * Frozen, so a caller that would change what every later answer shares fails at once.
+ */
+const OUTCOME_FIELDS = new WeakMap<Regulation, Map<Step, AvailableAction['fields']>>();
+
+export function outcomeFields(reg: Regulation, step: Step): AvailableAction['fields'] {
+  let byStep = OUTCOME_FIELDS.get(reg);
+  if (!byStep) {
+    byStep = new Map();
+    OUTCOME_FIELDS.set(reg, byStep);
+  }
+  const known = byStep.get(step);
+  if (known) return known;
+  const taken = step.outcomes.filter((o) => !o.automatic);
+  const fields: AvailableAction['fields'] = {
+    outcome: {
+      type: 'choice',
+      required: true,
+      options: taken.map((o) => ({ value: o.id, title: o.title })),
+    },
+    note: { type: 'text', required: false },
+    // What the letters must contain that only the officer can write (Awb 9:12, Wkkgz art. 17).
+    ...Object.fromEntries(
+      contentFieldsFor(reg, step).map((f) => [
+        `contents.${f.key}`,
+        {
+          type: f.type,
+          required: false,
+          label: f.field === 'written' ? f.label : `${f.label}: ${f.text}`,
+          requiredFor: taken
+            .filter((o) => contentFieldsFor(reg, step, o.id).some((x) => x.key === f.key))
+            .map((o) => o.id),
+        },
+      ]),
+    ),
+  };
+  deepFreeze(fields);
+  byStep.set(step, fields);
+  return fields;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }
 
 /** Takes an action on the current step. Stale or repeated: ConflictError; not allowed here: UnprocessableError. */
