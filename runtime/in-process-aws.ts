@@ -31,22 +31,38 @@ type Route = [new (input: any) => Command, (input: any) => Promise<unknown> | un
 /** A client of one local service: the SDK client's `send` and `middlewareStack.add`. */
 class InProcessClient {
   private readonly middlewares: Middleware[] = [];
+  /**
+   * Per command class: its route's answer inside the middleware, composed at its first send and
+   * again after a middleware is added, not at every send (a copy of the list, a closure per
+   * middleware and a name set on each by tsx, for every in-process call; #19, session 17). The
+   * middleware added here (the usage meter, the record of AWS calls) keeps nothing per call in its
+   * factory; test/in-process-middleware.test.ts holds it to the SDK's own stack. Bounded by the
+   * command classes of the routes.
+   */
+  private readonly composed = new Map<object, (args: { input: any }) => Promise<any>>();
   readonly middlewareStack = {
     add: (middleware: Middleware, _options?: unknown) => {
       this.middlewares.push(middleware);
+      this.composed.clear();
     },
   };
 
   constructor(private readonly routes: Route[]) {}
 
   async send(command: Command): Promise<any> {
-    const route = this.routes.find(([cls]) => command instanceof cls);
-    if (!route) throw new AwsError('UnknownOperationException', `${command.constructor.name} is not supported locally`);
-    const answer = route[1];
-    // The first added runs outermost, as middleware added to the SDK's initialize step does.
-    let handler = async (args: any) => ({ output: { $metadata: {}, ...((await answer(args.input)) as object) } });
-    const context = { commandName: command.constructor.name };
-    for (const mw of [...this.middlewares].reverse()) handler = mw(handler, context);
+    let handler = this.composed.get(command.constructor);
+    if (!handler) {
+      const route = this.routes.find(([cls]) => command instanceof cls);
+      if (!route)
+        throw new AwsError('UnknownOperationException', `${command.constructor.name} is not supported locally`);
+      const answer = route[1];
+      handler = async (args: any) => ({ output: { $metadata: {}, ...((await answer(args.input)) as object) } });
+      const context = { commandName: command.constructor.name };
+      // The first added runs outermost, as middleware added to the SDK's initialize step does.
+      for (let i = this.middlewares.length - 1; i >= 0; i--)
+        handler = (this.middlewares[i] as Middleware)(handler, context);
+      this.composed.set(command.constructor, handler);
+    }
     return (await handler({ input: command.input })).output;
   }
 }

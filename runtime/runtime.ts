@@ -131,6 +131,12 @@ export interface RuntimeOptions {
    */
   retryIntervalMs?: number;
   /**
+   * The local mailbox's letters: `kept` (the default: in its file, for /local/mail and a restart) or
+   * `counted` (runtime/mailbox.ts: counted, and a letter sent again known by its key, but not
+   * written; the simulation without --dump, which reads none of them).
+   */
+  letters?: 'kept' | 'counted';
+  /**
    * Milliseconds without a complaint coming in before the ladders it held begin
    * (runtime/intake-priority.ts): `klachtflow start` gives INTAKE_QUIET_MS, so the ladders of a
    * burst do not run in its small gaps beside the complaints that follow. Absent: 0, the ladders
@@ -304,7 +310,10 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     retryIntervalMs: opts.retryIntervalMs,
   });
   // With nothing kept for a restart (the simulation), the mailbox writes its file in batches.
-  const mailbox = new LocalMailbox(join(dataDir, 'mailbox.jsonl'), clock, { buffered: opts.records === 'memory' });
+  const mailbox = new LocalMailbox(join(dataDir, 'mailbox.jsonl'), clock, {
+    buffered: opts.records === 'memory',
+    letters: opts.letters ?? 'kept',
+  });
   const handlers: Record<string, LocalFunction> = {};
   const scheduler = new LocalScheduler(
     join(dataDir, 'schedules'),
@@ -845,11 +854,16 @@ function createLocalRoutes(deps: {
     await deps.stepFunctions.idle();
     await deps.background.idle();
   };
+  // A runtime that only counts its letters (the simulation) has none to show.
+  const noLetters = (c: Context) =>
+    c.json({ error: 'Deze runtime telt de brieven alleen (letters: counted) en bewaart ze niet.' }, 409);
   app.get('/mail', async (c) => {
+    if (!deps.mailbox.keepsLetters) return noLetters(c);
     await settled();
     return c.json(deps.mailbox.all());
   });
   app.get('/mailbox', async (c) => {
+    if (!deps.mailbox.keepsLetters) return noLetters(c);
     await settled();
     const esc = (s: string) =>
       s.replace(

@@ -169,6 +169,22 @@ function size(v: unknown): number {
   return v === undefined ? 0 : Array.isArray(v) ? itemsBytes(v) : itemBytes(v);
 }
 
+/**
+ * A command's operation (`PutItemCommand` -> `PutItem`), made once per command name: the meter
+ * made it with a regular expression for every DynamoDB request, a new string each time that then
+ * keyed the counts (#19, session 17). Bounded: past OPS_KNOWN names it is made each time.
+ */
+const OPS_KNOWN = 256;
+const ops = new Map<string, string>();
+function opOf(commandName: string): string {
+  let op = ops.get(commandName);
+  if (op === undefined) {
+    op = commandName.replace(/Command$/, '');
+    if (ops.size < OPS_KNOWN) ops.set(commandName, op);
+  }
+  return op;
+}
+
 /** Read units for so many bytes: one per 4 KB strongly consistent, half that eventually. */
 function reads(bytes: number, consistent: boolean): number {
   return Math.max(1, Math.ceil(bytes / (4 * KB))) * (consistent ? 1 : 0.5);
@@ -323,7 +339,7 @@ export class Usage {
     if (!this.enabled) return;
     db.observe((commandName, input, output, readBytes, writeBytes) => {
       if (this.paused) return;
-      const op = commandName.replace(/Command$/, '');
+      const op = opOf(commandName);
       this.counts.dynamodbRequests[op] = (this.counts.dynamodbRequests[op] ?? 0) + 1;
       this.byFunction(op);
       this.byCaller(op, false);
@@ -333,7 +349,7 @@ export class Usage {
     // collision before (#19: about 2.5 refused PutItems a complaint, test/usage-refused.test.ts).
     db.observeRefusals((commandName, input, error, writeBytes) => {
       if (this.paused) return;
-      const op = commandName.replace(/Command$/, '');
+      const op = opOf(commandName);
       this.counts.dynamodbRequests[op] = (this.counts.dynamodbRequests[op] ?? 0) + 1;
       const name = error.name ?? 'Error';
       this.counts.dynamodbFailures[name] = (this.counts.dynamodbFailures[name] ?? 0) + 1;
@@ -400,11 +416,14 @@ export class Usage {
    * (the memory store: itemBytes of the same item, for its size limit).
    */
   private units(op: string, input: any, output: any, readBytes?: number, writeBytes?: number): void {
+    // Without an empty list and object made for every other request to loop over (#19, session 17).
     if (op === 'PutItem' || op === 'UpdateItem' || op === 'DeleteItem') this.counts.itemsWritten++;
-    for (const t of (op === 'TransactWriteItems' ? input.TransactItems : []) as Record<string, unknown>[])
-      if (t.Put || t.Update || t.Delete) this.counts.itemsWritten++;
-    for (const requests of Object.values(op === 'BatchWriteItem' ? (input.RequestItems ?? {}) : {}) as unknown[][])
-      this.counts.itemsWritten += requests.length;
+    else if (op === 'TransactWriteItems') {
+      for (const t of input.TransactItems as Record<string, unknown>[])
+        if (t.Put || t.Update || t.Delete) this.counts.itemsWritten++;
+    } else if (op === 'BatchWriteItem')
+      for (const requests of Object.values(input.RequestItems ?? {}) as unknown[][])
+        this.counts.itemsWritten += requests.length;
     switch (op) {
       case 'PutItem':
         this.counts.writeUnits += Math.max(1, Math.ceil((writeBytes ?? size(input.Item)) / KB));

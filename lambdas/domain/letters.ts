@@ -328,14 +328,45 @@ export function contactPerson(
 }
 
 /** The letter's closing lines: whom to contact with a question, and how. */
-function contactLines(reg: Regulation, view: ContactDossier): string[] {
+function contactLines(reg: Regulation, view: ContactDossier): readonly string[] {
+  return keptContact(reg, view).lines;
+}
+
+/**
+ * Whom to contact, and the closing lines that say it, kept per regulation object (never changed
+ * once loaded; statemachines/ladder.ts keeps its ladder by it the same way) and per the three
+ * things contactPerson reads of a dossier: its rung, the rung it entered, whom it is about. Every
+ * letter to a complainant or respondent ends with them, and working them out again from the
+ * regulation's roles and rungs was about 0.7 % of a simulated year's CPU (#19, session 17).
+ * Bounded per regulation (`aboutRole` comes with the complaint): emptied when full.
+ * test/letters-kept.test.ts holds the kept lines to those of a regulation never seen before.
+ */
+const CONTACTS = new WeakMap<Regulation, Map<string, { who: string; lines: readonly string[] }>>();
+const CONTACTS_KEPT = 256;
+
+function keptContact(reg: Regulation, view: ContactDossier): { who: string; lines: readonly string[] } {
+  let kept = CONTACTS.get(reg);
+  if (!kept) {
+    kept = new Map();
+    CONTACTS.set(reg, kept);
+  }
+  // "\u0001" for absent: no id of the regulation is that character.
+  const key = `${view.rungId ?? '\u0001'}\u0000${view.received.startRung ?? '\u0001'}\u0000${view.received.aboutRole ?? '\u0001'}`;
+  const hit = kept.get(key);
+  if (hit) return hit;
   const { who, reach, askFor } = contactPerson(reg, view);
-  return [
-    `Vragen? Neem contact op met ${who}:`,
-    ...(reach.email ? [`  e-mail: ${reach.email}`] : []),
-    ...(reach.phone ? [`  telefoon: ${reach.phone}${askFor ? ` (vraag naar ${askFor})` : ''}`] : []),
-    ...(reach.postalAddress ? [`  post: ${reach.postalAddress}`] : []),
-  ];
+  const made = {
+    who,
+    lines: Object.freeze([
+      `Vragen? Neem contact op met ${who}:`,
+      ...(reach.email ? [`  e-mail: ${reach.email}`] : []),
+      ...(reach.phone ? [`  telefoon: ${reach.phone}${askFor ? ` (vraag naar ${askFor})` : ''}`] : []),
+      ...(reach.postalAddress ? [`  post: ${reach.postalAddress}`] : []),
+    ]),
+  };
+  if (kept.size >= CONTACTS_KEPT) kept.clear();
+  kept.set(key, made);
+  return made;
 }
 
 function referralLines(reg: Regulation, ids: string[]): string[] {
@@ -404,7 +435,7 @@ function clientSupportLines(reg: Regulation, view: ContactDossier): string[] {
     ? reg.roles.find((r) => r.kind === 'complaints-officer')?.people[0]
     : undefined;
   // The same person the letter ends with as its contact: how to reach them is said there, once.
-  if (officer && contactPerson(reg, view).who.startsWith(`${officer.name},`))
+  if (officer && keptContact(reg, view).who.startsWith(`${officer.name},`))
     return [
       '',
       `Wilt u hulp bij uw klacht? Onze klachtenfunctionaris ${officer.name} helpt u gratis.`,
@@ -1287,23 +1318,23 @@ export function renderLetter(input: LetterInput): Letter {
   // in a mail, a name or story with U+202E reads backwards to the complainant and the officer.
   // The complainant is addressed as the regulation addresses them ("je" for Ondersteuningsteam and
   // SO! Trainingsbureau: address.ts); what people wrote themselves stays as they wrote it.
-  const say = (t: string) =>
-    complainant
-      ? addressed(
-          reg.address,
-          t,
-          [
-            r.complainant.name,
-            r.description,
-            excerpt(r.description),
-            input.note ?? '',
-            input.reason ?? '',
-            ...Object.values(input.contents ?? {}),
-            // The placeholder a working link is put in for as the mail is sent (Core.deliver).
-            PAGE_LINK,
-          ].map(withoutBidiOverrides),
-        )
-      : t;
+  // What people wrote is made once for the text and the subject, and only where the regulation says
+  // "je": addressed() changes nothing in a regulation that says "u" (#19, session 17: it was made
+  // twice for every letter to a complainant).
+  const says = complainant && reg.address === 'je';
+  const verbatim = says
+    ? [
+        r.complainant.name,
+        r.description,
+        excerpt(r.description),
+        input.note ?? '',
+        input.reason ?? '',
+        ...Object.values(input.contents ?? {}),
+        // The placeholder a working link is put in for as the mail is sent (Core.deliver).
+        PAGE_LINK,
+      ].map(withoutBidiOverrides)
+    : [];
+  const say = (t: string) => (says ? addressed(reg.address, t, verbatim) : t);
   const text = say(withoutBidiOverrides(lines.join('\n')));
   const shownSubject = say(withoutBidiOverrides(subject));
   const html = letterHtml(reg, shownSubject, text);
