@@ -43,6 +43,7 @@ import { buildReport, reportCsv, reportHtml } from './domain/report.js';
 import { escapeHtml, LONE_SURROGATE_MESSAGE, MAX_STORY, normalizeJson } from './domain/text.js';
 import { DEADLINE_STATUS_NL, stepEndedLine, timeline } from './domain/timeline.js';
 import { registerInboundRoutes } from './inbound-routes.js';
+import { RememberedRouter } from './remembered-router.js';
 import { recordKey, seal, unseal } from './sealed.js';
 import { createRoute } from './sync-parse.js';
 import { registerAssets } from './web/assets.js';
@@ -627,6 +628,8 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
   });
   const now = deps.now ?? (() => new Date());
   const app = new OpenAPIHono({
+    // Hono's own router, its answers kept by path (remembered-router.ts, #19).
+    router: new RememberedRouter(),
     defaultHook: (result, c) => {
       if (!result.success) {
         c.header('Connection', 'close');
@@ -757,8 +760,11 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
       `Deze klacht gaat over u. ${handler} behandelt haar. U kunt het dossier inzien via de inzage (GET /dossiers/${id}/export).`,
     );
   };
-  app.use('/dossiers/:id', respondentGuard as never);
-  app.use('/dossiers/:id/*', respondentGuard as never);
+  // Only where the regulation has such a rule: elsewhere the guard passes every request (#19).
+  if (aboutRules) {
+    app.use('/dossiers/:id', respondentGuard as never);
+    app.use('/dossiers/:id/*', respondentGuard as never);
+  }
   const isRespondentRead = (c: Context) => (c.get as (k: string) => unknown)(RESPONDENT_KEY) === true;
 
   // --- complainant ------------------------------------------------------------------------
