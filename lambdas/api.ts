@@ -43,7 +43,6 @@ import { buildReport, reportCsv, reportHtml } from './domain/report.js';
 import { escapeHtml, LONE_SURROGATE_MESSAGE, MAX_STORY, normalizeJson } from './domain/text.js';
 import { DEADLINE_STATUS_NL, stepEndedLine, timeline } from './domain/timeline.js';
 import { registerInboundRoutes } from './inbound-routes.js';
-import { RememberedRouter } from './remembered-router.js';
 import { recordKey, seal, unseal } from './sealed.js';
 import { createRoute } from './sync-parse.js';
 import { registerAssets } from './web/assets.js';
@@ -628,8 +627,6 @@ export function createApi(deps: ApiDeps): OpenAPIHono {
   });
   const now = deps.now ?? (() => new Date());
   const app = new OpenAPIHono({
-    // Hono's own router, its answers kept by path (remembered-router.ts, #19).
-    router: new RememberedRouter(),
     defaultHook: (result, c) => {
       if (!result.success) {
         c.header('Connection', 'close');
