@@ -42,138 +42,6 @@ const PLAIN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 
 const PLAIN_PATH = /^\/[!#$&-;=?-[\]_a-z~]*$/;
 const DOT_SEGMENT = /\/\.\.?(?:[/?#]|$)/;
 
-/** The headers a `Request` made from `init` has: its own, and a type for a string body without one. */
-function headersOf(init: Init): Headers {
-  const headers = new Headers(init.headers);
-  // As Request does for a string body without a type (Fetch, "extract a body").
-  if (init.body !== undefined && !headers.has('content-type')) headers.set('content-type', 'text/plain;charset=UTF-8');
-  return headers;
-}
-
-/** A header name as Headers takes it (RFC 9110 token). */
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-/** A value Headers keeps as it is but for surrounding spaces and tabs: printable ASCII and tabs. */
-const PLAIN_VALUE = /^[\t\x20-\x7e]*$/;
-const MADE = Symbol('made');
-
-interface LightHeaders extends Headers {
-  [MADE](): Headers;
-}
-
-/**
- * The request's headers as `headersOf` makes them, without undici's Headers until something would
- * change them (then they are made, and answer from then on): read through get, has, forEach and
- * iteration, in the order Headers gives (by name). Undici's Headers of the simulation's requests,
- * with its checks of every name and value, were about 0.4 % of a simulated year (#19, session 17);
- * read this way a request's headers cost 1.6 µs instead of 2.7 (warm microbench). Only plain headers
- * (each name once, tokens, printable ASCII values) are read this way; others get Headers at once.
- */
-function lightHeaders(init: Init): Headers | undefined {
-  const byName = new Map<string, string>();
-  for (const name in init.headers) {
-    const value = init.headers[name];
-    if (typeof value !== 'string' || !TOKEN.test(name) || !PLAIN_VALUE.test(value)) return undefined;
-    const key = name.toLowerCase();
-    if (byName.has(key)) return undefined;
-    // Headers drops the spaces and tabs around a value (Fetch, "normalize").
-    byName.set(
-      key,
-      value.length && (value.charCodeAt(0) <= 32 || value.charCodeAt(value.length - 1) <= 32)
-        ? value.replace(/^[\t ]+|[\t ]+$/g, '')
-        : value,
-    );
-  }
-  if (init.body !== undefined && !byName.has('content-type')) byName.set('content-type', 'text/plain;charset=UTF-8');
-  return new LightHeadersImpl(byName, init) as unknown as Headers;
-}
-
-/** A name Headers takes, lower-cased; undefined for one it would refuse (it then refuses it itself). */
-const known = (name: string) => (typeof name === 'string' && TOKEN.test(name) ? name.toLowerCase() : undefined);
-
-class LightHeadersImpl {
-  #made: Headers | undefined;
-  #sorted: [string, string][] | undefined;
-  constructor(
-    private readonly byName: Map<string, string>,
-    private readonly init: Init,
-  ) {}
-  [MADE](): Headers {
-    return this.#made ?? headersOf(this.init);
-  }
-  #make(): Headers {
-    this.#made ??= headersOf(this.init);
-    return this.#made;
-  }
-  #inOrder(): [string, string][] {
-    this.#sorted ??= [...this.byName].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return this.#sorted;
-  }
-  get(name: string): string | null {
-    if (this.#made) return this.#made.get(name);
-    const key = known(name);
-    return key === undefined ? this.#make().get(name) : (this.byName.get(key) ?? null);
-  }
-  has(name: string): boolean {
-    if (this.#made) return this.#made.has(name);
-    const key = known(name);
-    return key === undefined ? this.#make().has(name) : this.byName.has(key);
-  }
-  forEach(callback: (value: string, key: string, parent: Headers) => void, thisArg?: unknown): void {
-    const self = this as unknown as Headers;
-    if (this.#made)
-      this.#made.forEach((value, key) => {
-        callback.call(thisArg, value, key, self);
-      });
-    else for (const [key, value] of this.#inOrder()) callback.call(thisArg, value, key, self);
-  }
-  getSetCookie(): string[] {
-    return this.#made ? this.#made.getSetCookie() : [];
-  }
-  set(name: string, value: string): void {
-    this.#make().set(name, value);
-  }
-  append(name: string, value: string): void {
-    this.#make().append(name, value);
-  }
-  delete(name: string): void {
-    this.#make().delete(name);
-  }
-  entries(): IterableIterator<[string, string]> {
-    return this.#made
-      ? this.#made.entries()
-      : this.#inOrder()
-          .map(([k, v]) => [k, v] as [string, string])
-          .values();
-  }
-  keys(): IterableIterator<string> {
-    return this.#made
-      ? this.#made.keys()
-      : this.#inOrder()
-          .map(([k]) => k)
-          .values();
-  }
-  values(): IterableIterator<string> {
-    return this.#made
-      ? this.#made.values()
-      : this.#inOrder()
-          .map(([, v]) => v)
-          .values();
-  }
-  [Symbol.iterator](): IterableIterator<[string, string]> {
-    return this.entries();
-  }
-  // As Headers shows itself to console.log and util.inspect (its own would read undici's state).
-  [Symbol.for('nodejs.util.inspect.custom')](
-    _depth: number,
-    options: object,
-    inspect: (v: unknown, o: object) => string,
-  ) {
-    return inspect(this.#made ?? headersOf(this.init), options);
-  }
-}
-// `instanceof Headers`, and what Headers has that this does not define, as Headers has it.
-Object.setPrototypeOf(LightHeadersImpl.prototype, Headers.prototype);
-
 let prototype: object | undefined;
 
 /** The prototype: Request's, with every accessor and method answered by the Request made when needed. */
@@ -187,7 +55,7 @@ function lightPrototype(): object {
     // A body read directly is gone, as a Request's would be: the Request made now has an empty one, used.
     const made = new globalThis.Request(self[URL_], {
       method,
-      headers: (self[HEADERS] as Partial<LightHeaders> | undefined)?.[MADE]?.() ?? self[HEADERS] ?? headers,
+      headers: self[HEADERS] ?? headers,
       ...(body !== undefined ? { body: self[USED] ? '' : body } : {}),
     });
     if (self[USED] && body !== undefined) void made.arrayBuffer().catch(() => undefined);
@@ -230,7 +98,13 @@ function lightPrototype(): object {
   proto.headers = {
     get(this: Light) {
       if (this[REAL]) return this[REAL].headers;
-      if (!this[HEADERS]) this[HEADERS] = lightHeaders(this[INIT]) ?? headersOf(this[INIT]);
+      if (!this[HEADERS]) {
+        const headers = new Headers(this[INIT].headers);
+        // As Request does for a string body without a type (Fetch, "extract a body").
+        if (this[INIT].body !== undefined && !headers.has('content-type'))
+          headers.set('content-type', 'text/plain;charset=UTF-8');
+        this[HEADERS] = headers;
+      }
       return this[HEADERS];
     },
   };
