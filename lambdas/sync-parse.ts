@@ -5,6 +5,9 @@
  */
 import { createRoute as openApiRoute, z } from '@hono/zod-openapi';
 
+/** Set on a schema `syncFirst` made sync first (tests ask it). */
+export const SYNC_FIRST = Symbol('klachtflow.syncFirst');
+
 /**
  * A schema whose `safeParseAsync` (what @hono/zod-validator calls for every request) parses
  * synchronously where the schema allows it, and asynchronously only where it holds an async
@@ -15,8 +18,12 @@ import { createRoute as openApiRoute, z } from '@hono/zod-openapi';
  * checks of klachtflow's schemas are pure, so a sync parse stopped half-way did nothing.
  */
 export function syncFirst<S extends z.ZodType>(schema: S): S {
-  if (Object.hasOwn(schema, 'safeParseAsync')) return schema;
+  // Marked by a symbol of this module, not told by an own `safeParseAsync`: zod binds its parse
+  // methods to a schema as own properties when they are first read, so a schema whose parse was
+  // once read would otherwise be left as it is, silently.
+  if ((schema as { [SYNC_FIRST]?: true })[SYNC_FIRST]) return schema;
   const parseAsync = schema.safeParseAsync;
+  Object.defineProperty(schema, SYNC_FIRST, { value: true });
   Object.defineProperty(schema, 'safeParseAsync', {
     configurable: true,
     writable: true,

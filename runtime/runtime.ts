@@ -872,16 +872,22 @@ function createLocalRoutes(deps: {
     await deps.stepFunctions.idle();
     await deps.background.idle();
   };
-  // A runtime that only counts its letters (the simulation) has none to show.
-  const noLetters = (c: Context) =>
-    c.json({ error: 'Deze runtime telt de brieven alleen (letters: counted) en bewaart ze niet.' }, 409);
+  // A runtime that only counts its letters (the simulation) has none to show: the JSON route in the
+  // shape of the other /local errors, the page as a page.
+  const NO_LETTERS = 'Deze runtime telt de brieven alleen (letters: counted) en bewaart ze niet.';
   app.get('/mail', async (c) => {
-    if (!deps.mailbox.keepsLetters) return noLetters(c);
+    if (!deps.mailbox.keepsLetters) return c.json({ error: { message: NO_LETTERS, issues: [] } }, 409);
     await settled();
     return c.json(deps.mailbox.all());
   });
   app.get('/mailbox', async (c) => {
-    if (!deps.mailbox.keepsLetters) return noLetters(c);
+    if (!deps.mailbox.keepsLetters) {
+      documentPolicy(c);
+      return c.html(
+        `<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>Brievenbus (lokaal)</title></head><body><h1>Brievenbus</h1><p>${NO_LETTERS}</p></body></html>`,
+        409,
+      );
+    }
     await settled();
     const esc = (s: string) =>
       s.replace(

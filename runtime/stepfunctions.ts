@@ -45,8 +45,13 @@ export class AwsError extends Error {
   constructor(name: string, message: string, status = 400) {
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
-    super(message);
-    Error.stackTraceLimit = limit;
+    try {
+      super(message);
+    } finally {
+      // Put back on every path: left at 0, every later error of a runtime that runs for a year
+      // would have no stack.
+      Error.stackTraceLimit = limit;
+    }
     this.name = name;
     this.status = status;
   }

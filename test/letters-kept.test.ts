@@ -7,7 +7,7 @@
  * role it can be about (and none, and one no regulation has), one after another, so an answer kept
  * for one of them and given for another shows.
  */
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type DossierEvent, type DossierView, deriveView } from '../lambdas/domain/dossier.js';
 import { renderLetter } from '../lambdas/domain/letters.js';
 import { loadRegulation, PRESET_IDS } from '../statemachines/load.js';
@@ -45,8 +45,12 @@ describe('letters: what is kept between letters', () => {
     let differentContacts = 0;
     for (const id of PRESET_IDS) {
       const reg = loadRegulation(id);
-      vi.resetModules();
-      const afresh = (await import('../lambdas/domain/letters.js')).renderLetter;
+      // A module instance of its own per regulation (the query makes it another module), not
+      // vi.resetModules: this project runs its files in shared workers (isolate: false), and
+      // emptying the module registry would make later files load the project's modules again.
+      const instance = `../lambdas/domain/letters.js?fresh=${id}`;
+      const afresh = ((await import(/* @vite-ignore */ instance)) as typeof import('../lambdas/domain/letters.js'))
+        .renderLetter;
       expect(afresh).not.toBe(renderLetter);
       const base = received(reg);
       const rungs = [undefined, ...reg.ladder.rungs.map((r) => r.id)];

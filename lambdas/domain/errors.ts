@@ -53,7 +53,8 @@ export class RaceLostError<View = unknown> extends ConflictError {
     // complaint), caught by the writer that lost it, which decides again; nothing reads its stack,
     // and taking one through the runtime's deep async stacks was about 0.3 % of a simulated year's
     // CPU (#19, session 17). One that escapes after the last attempt is answered 409 by its class
-    // and message. The limit is the process's own again at once, for every other error.
+    // and message: in CloudWatch such an error has no frames by design (its message and the
+    // function's log say where). The limit is the process's own again at once, for every other error.
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     try {

@@ -46,6 +46,7 @@ export async function testRuntime(
     | 'pauseOnClash'
     | 'intakeQuietMs'
     | 'knownViews'
+    | 'letters'
   > = {},
 ): Promise<TestRuntime> {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), `kf-${regulation.replace(/[^a-z0-9-]/gi, '_').slice(-40)}-`));
