@@ -3,10 +3,11 @@
  * instead of for every role at every request (#19, session 17). The judge is what each code opens:
  * every role's code answers as that role (its own list of dossiers, 200), a code of another length,
  * a code of the right length but one character off, and no code are refused (401), also when asked
- * again after the others and in another order.
+ * again after the others and in another order; and each code signs in as its own role (the
+ * dossier's record of reads names the role that read it).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestRuntime, testRuntime } from './support/runtime.js';
+import { SANNE, type TestRuntime, testRuntime } from './support/runtime.js';
 
 let rt: TestRuntime;
 beforeAll(async () => {
@@ -33,5 +34,24 @@ describe('local officer codes', () => {
       }
       expect(await status(undefined)).toBe(401);
     }
+  });
+
+  it('each code signs in as its own role: the dossier records its read by that role', async () => {
+    const filed = await rt.call('POST', '/complaints', { body: SANNE });
+    expect(filed.status).toBe(201);
+    const id = (filed.json as { id: string }).id;
+    const roles = Object.entries(rt.officers);
+    const read: string[] = [];
+    for (const [role, code] of [...roles].reverse()) {
+      const r = await rt.request('GET', `/dossiers/${id}?fields=id`, { headers: { authorization: `Bearer ${code}` } });
+      if (r.status === 200) read.push(`${role}@local`);
+    }
+    // Precondition: more than one role may read it, so a code taken for another role's would show.
+    expect(read.length).toBeGreaterThan(1);
+    const [first] = roles[0] as [string, string];
+    const seen = await rt.call('GET', `/dossiers/${id}?fields=reads`, { token: rt.officers[first] });
+    expect(seen.status).toBe(200);
+    const by = new Set((seen.json as { reads: { by: string }[] }).reads.map((x) => x.by));
+    for (const who of read) expect(by.has(who), who).toBe(true);
   });
 });
