@@ -34,12 +34,17 @@ let dir: string;
 let dbs: Awaited<ReturnType<typeof startDynalite>>[] = [];
 let clients: DynamoDBClient[] = [];
 let senders: DocumentCommandSender[] = [];
-const wire: string[][] = [[], []];
+const wire: [string[], string[]] = [[], []];
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'kf-senders-'));
-  dbs = [await startDynalite(join(dir, 'sdk')), await startDynalite(join(dir, 'cached'))];
-  clients = [localDynamoDbClient(dbs[0].endpoint), localDynamoDbClient(dbs[1].endpoint, undefined, { cacheMiddleware: true })];
+  const sdkDb = await startDynalite(join(dir, 'sdk'));
+  const cachedDb = await startDynalite(join(dir, 'cached'));
+  dbs = [sdkDb, cachedDb];
+  clients = [
+    localDynamoDbClient(sdkDb.endpoint),
+    localDynamoDbClient(cachedDb.endpoint, undefined, { cacheMiddleware: true }),
+  ];
   for (const [i, c] of clients.entries()) {
     await createActiveTable(c, tableDefinition(TABLE));
     // What goes on the wire: the serialized body and the operation, as dynalite receives them.
@@ -48,16 +53,17 @@ beforeAll(async () => {
         const req = args.request as { headers: Record<string, string>; body: string };
         // The SDK's idempotency token of a transaction is a fresh UUID on either side.
         const body = req.body.replace(/"ClientRequestToken":"[0-9a-f-]{36}"/, '"ClientRequestToken":"<uuid>"');
-        wire[i].push(`${req.headers['x-amz-target']} ${body}`);
+        wire[i as 0 | 1].push(`${req.headers['x-amz-target']} ${body}`);
         return next(args);
       },
       { step: 'finalizeRequest', name: 'wireProbe' },
     );
   }
   const translate = { marshallOptions: { removeUndefinedValues: true } };
+  const [sdk, cached] = clients as [DynamoDBClient, DynamoDBClient];
   senders = [
-    sdkSender(DynamoDBDocumentClient.from(clients[0], translate)),
-    cachedSdkSender(clients[1], { removeUndefinedValues: true }),
+    sdkSender(DynamoDBDocumentClient.from(sdk, translate)),
+    cachedSdkSender(cached, { removeUndefinedValues: true }),
   ];
 });
 afterAll(async () => {
@@ -82,7 +88,10 @@ const commands = (n: number): DocumentCommand[] => [
     Item: { pk: `D#${n}`, sk: 'EVENT#1', events: [{ type: 'x', n }], gone: undefined, nested: { a: n, b: undefined } },
     ConditionExpression: 'attribute_not_exists(sk)',
   }),
-  new PutCommand({ TableName: TABLE, Item: { pk: `D#${n}`, sk: 'VIEW', status: 'open', n, tags: new Set(['a', `t${n}`]) } }),
+  new PutCommand({
+    TableName: TABLE,
+    Item: { pk: `D#${n}`, sk: 'VIEW', status: 'open', n, tags: new Set(['a', `t${n}`]) },
+  }),
   new GetCommand({ TableName: TABLE, Key: { pk: `D#${n}`, sk: 'VIEW' } }),
   new GetCommand({ TableName: TABLE, Key: { pk: `D#${n}`, sk: 'NONE' } }),
   new UpdateCommand({
@@ -107,7 +116,13 @@ const commands = (n: number): DocumentCommand[] => [
   }),
   new TransactWriteCommand({
     TransactItems: [
-      { Put: { TableName: TABLE, Item: { pk: `REF#${n}`, sk: 'REF', id: `D#${n}` }, ConditionExpression: 'attribute_not_exists(pk)' } },
+      {
+        Put: {
+          TableName: TABLE,
+          Item: { pk: `REF#${n}`, sk: 'REF', id: `D#${n}` },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
       {
         Update: {
           TableName: TABLE,
@@ -122,16 +137,22 @@ const commands = (n: number): DocumentCommand[] => [
   // The same reference again: cancelled at its first item.
   new TransactWriteCommand({
     TransactItems: [
-      { Put: { TableName: TABLE, Item: { pk: `REF#${n}`, sk: 'REF', id: 'other' }, ConditionExpression: 'attribute_not_exists(pk)' } },
+      {
+        Put: {
+          TableName: TABLE,
+          Item: { pk: `REF#${n}`, sk: 'REF', id: 'other' },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
     ],
   }),
   new GetCommand({ TableName: TABLE, Key: { pk: `D#${n}`, sk: 'VIEW' }, ConsistentRead: true }),
 ];
 
 it('sends the same bytes and gets the same answers as lib-dynamodb, command after command', async () => {
-  const got: unknown[][] = [[], []];
+  const got: [unknown[], unknown[]] = [[], []];
   for (let n = 1; n <= 3; n++) {
-    for (const [i, s] of senders.entries()) for (const c of commands(n)) got[i].push(await answer(s, c));
+    for (const [i, s] of senders.entries()) for (const c of commands(n)) got[i as 0 | 1].push(await answer(s, c));
   }
   expect(wire[1].length).toBe(wire[0].length);
   expect(wire[1]).toEqual(wire[0]);

@@ -103,11 +103,12 @@ export function sdkSender(doc: DynamoDBDocumentClient): DocumentCommandSender {
  * unmarshalled, read from lib-dynamodb's own commands once, so this sender converts the same parts.
  */
 type KeyNodes = Record<string, unknown>;
+/** lib-dynamodb's untyped walk and the SDK's middleware signatures, as loosely typed as theirs. */
+// biome-ignore lint/suspicious/noExplicitAny: see above
+type Loose = any;
 const SELF = null;
-const ALL_VALUES = {};
 const NEXT_LEVEL = '*';
-// biome-ignore lint/suspicious/noExplicitAny: the key nodes are protected in lib-dynamodb's types
-const nodesOf = (c: any) => ({
+const nodesOf = (c: Loose) => ({
   input: c.inputKeyNodes as KeyNodes,
   output: c.outputKeyNodes as KeyNodes,
 });
@@ -116,8 +117,8 @@ const nodesOf = (c: any) => ({
  * lib-dynamodb's processObj, processKeysInObj and processAllKeysInObj (@aws-sdk/lib-dynamodb
  * commands/utils, Apache-2.0), which it does not export: the same walk over the same key nodes.
  */
-type Convert = (v: any) => any;
-function processObj(obj: any, fn: Convert, keyNodes: any): any {
+type Convert = (v: Loose) => Loose;
+function processObj(obj: Loose, fn: Convert, keyNodes: Loose): Loose {
   if (obj === undefined) return undefined;
   if (keyNodes === SELF) return fn(obj);
   const keys = Object.keys(keyNodes);
@@ -125,15 +126,15 @@ function processObj(obj: any, fn: Convert, keyNodes: any): any {
   if (keys.length >= 1 && !goToNextLevel) return processKeysInObj(obj, fn, keyNodes);
   if (keys.length === 0) return processAllKeysInObj(obj, fn, SELF);
   return Object.entries(obj ?? {}).reduce(
-    (acc: any, [k, v]) => {
+    (acc: Loose, [k, v]) => {
       if (typeof v !== 'function') acc[k] = processObj(v, fn, keyNodes[NEXT_LEVEL]);
       return acc;
     },
     Array.isArray(obj) ? [] : {},
   );
 }
-function processKeysInObj(obj: any, fn: Convert, keyNodes: any): any {
-  let acc: any;
+function processKeysInObj(obj: Loose, fn: Convert, keyNodes: Loose): Loose {
+  let acc: Loose;
   if (Array.isArray(obj)) acc = obj.filter((item) => typeof item !== 'function');
   else {
     acc = {};
@@ -146,9 +147,9 @@ function processKeysInObj(obj: any, fn: Convert, keyNodes: any): any {
   }
   return acc;
 }
-function processAllKeysInObj(obj: any, fn: Convert, keyNodes: any): any {
+function processAllKeysInObj(obj: Loose, fn: Convert, keyNodes: Loose): Loose {
   if (Array.isArray(obj)) return obj.filter((i) => typeof i !== 'function').map((i) => processObj(i, fn, keyNodes));
-  return Object.entries(obj).reduce((acc: any, [key, value]) => {
+  return Object.entries(obj).reduce((acc: Loose, [key, value]) => {
     if (typeof value === 'function') return acc;
     const processed = processObj(value, fn, keyNodes);
     if (processed !== undefined && typeof processed !== 'function') acc[key] = processed;
@@ -163,26 +164,26 @@ function processAllKeysInObj(obj: any, fn: Convert, keyNodes: any): any {
  * may resolve it once per class and run it for every later command of that class.
  */
 function documentCommand(
-  Base: new (...args: any[]) => any,
+  Base: new (...args: Loose[]) => Loose,
   nodes: { input: KeyNodes; output: KeyNodes },
   marshallOptions: marshallOptionsType,
 ): new (
   input: unknown,
-) => any {
+) => Loose {
   const marshallOpts = {
     ...marshallOptions,
     convertTopLevelContainer: marshallOptions.convertTopLevelContainer ?? true,
   };
   const unmarshallOpts = { convertWithoutMapWrapper: true };
   return class extends Base {
-    resolveMiddleware(clientStack: any, configuration: any, options: any) {
+    resolveMiddleware(clientStack: Loose, configuration: Loose, options: Loose) {
       this.middlewareStack.addRelativeTo(
-        (next: any) => async (args: any) =>
+        (next: Loose) => async (args: Loose) =>
           next({ ...args, input: processKeysInObj(args.input, (v) => marshall(v, marshallOpts), nodes.input) }),
         { name: 'DocumentMarshall', relation: 'before', toMiddleware: 'serializerMiddleware', override: true },
       );
       this.middlewareStack.addRelativeTo(
-        (next: any) => async (args: any) => {
+        (next: Loose) => async (args: Loose) => {
           const deserialized = await next(args);
           deserialized.output = processKeysInObj(
             deserialized.output,
