@@ -98,6 +98,10 @@ export const LOCAL_SDK_AUTH = {
  * The SDK client of the local DynamoDB: the runtime's, and the bench's raw PutItem side (#19), so
  * both are measured through the same client. Dummy credentials: nothing local checks them.
  */
-export function localDynamoDbClient(endpoint: string, region = 'eu-west-1'): DynamoDBClient {
-  return withoutUserAgent(withoutSdkLogLine(new DynamoDBClient({ region, endpoint, ...LOCAL_SDK_AUTH })));
+export function localDynamoDbClient(
+  endpoint: string,
+  region = 'eu-west-1',
+  opts: { cacheMiddleware?: boolean } = {},
+): DynamoDBClient {
+  return withoutUserAgent(withoutSdkLogLine(new DynamoDBClient({ region, endpoint, ...LOCAL_SDK_AUTH, ...opts })));
 }

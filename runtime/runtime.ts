@@ -286,7 +286,8 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
     memoryStore = memory;
   } else {
     dynamo = await startDynalite(join(dataDir, 'dynamodb'), { rememberParses: true });
-    const dynamoClient = localDynamoDbClient(dynamo.endpoint, REGION);
+    // Its middleware resolved once per command class, not per call (the store's sender, #19).
+    const dynamoClient = localDynamoDbClient(dynamo.endpoint, REGION, { cacheMiddleware: true });
     usage.meterDynamoDb(dynamoClient);
     recordAwsCalls(dynamoClient, 'dynamodb');
     await ensureTable(dynamoClient, tableName);

@@ -25,6 +25,7 @@ import { ConflictError, LimitReachedError, RaceLostError } from '../domain/error
 import { pooledRandom } from '../domain/pooled-random.js';
 import type { HeldMail, HeldMailStore, ImprovementRow, LimitCheck, NewDossierRecords } from '../domain/ports.js';
 import {
+  cachedSdkSender,
   type DocumentCommandSender,
   GetCommand,
   PutCommand,
@@ -467,7 +468,10 @@ export class DynamoDossierStore implements HeldMailStore {
   ) {
     this.doc =
       'middlewareStack' in client
-        ? sdkSender(DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }))
+        ? // The local runtime's client resolves its middleware once per command class (#19).
+          (client as DynamoDBClient).config.cacheMiddleware === true
+          ? cachedSdkSender(client as DynamoDBClient, { removeUndefinedValues: true })
+          : sdkSender(DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }))
         : // Answers the same commands with the same output shapes (see DocumentSender).
           (client as unknown as DocumentCommandSender);
   }
