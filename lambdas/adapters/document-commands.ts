@@ -6,7 +6,9 @@
  * it these as they are; a real client gets lib-dynamodb's own command, made from the same input
  * (`sdkSender`), and sends exactly what it sent before (#19: building the commands was about a
  * twentieth of the store path's CPU in a simulated year). A command's class keeps lib-dynamodb's
- * name, so a test that counts commands by `constructor.name` counts them as before.
+ * name, so a test that counts commands by `constructor.name` counts them as before. The local
+ * runtime's client, made with `cacheMiddleware`, is sent the same requests by `cachedSdkSender`
+ * below (lib-dynamodb refuses such a client); a Lambda's client keeps lib-dynamodb's own path.
  */
 
 import {
