@@ -15,11 +15,12 @@
  *   npm run bench -- --heap 200,2000  # complaints to closure per heap probe in memory (default)
  *   npm run bench -- --heap-dynalite 50,200 # the same on dynalite, as npm start runs it (default)
  */
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { CreateTableCommand, DescribeTableCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { tableDefinition } from '../lambdas/adapters/dynamodb-store.js';
@@ -31,6 +32,8 @@ import { bundleHandler, loadBundle } from '../test/support/bundles.js';
 import { readyUrl } from '../test/support/process.js';
 import { SANNE, testRuntime } from '../test/support/runtime.js';
 import { heapScaling, simulationScaling } from './simulation-scaling.js';
+
+const execFileAsync = promisify(execFile);
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -421,26 +424,29 @@ const HANDLERS = [
 /** Each handler module imported in a fresh Node process (through tsx, as the runtime runs it). */
 async function handlerLoad(name: string): Promise<number> {
   const code = `const t=performance.now();await import('./lambdas/${name}.ts');process.stdout.write(String(performance.now()-t));`;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
-      stdio: ['ignore', 'pipe', 'pipe'],
+  return round(Number(await nodeChild(['--import', 'tsx', '--input-type=module', '-e', code], name)));
+}
+
+/**
+ * Runs `node <args>` in the project with the bench's environment; its stdout, or an error with its
+ * stderr (node's execFile, which gathers both).
+ */
+async function nodeChild(args: string[], label: string, env: Record<string, string> = {}): Promise<string> {
+  try {
+    const { stdout } = await execFileAsync(process.execPath, args, {
       env: {
         ...process.env,
         AWS_REGION: 'eu-west-1',
         TABLE_NAME: 'bench',
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        ...env,
       },
+      maxBuffer: 64 * 1024 * 1024,
     });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.stderr.on('data', (d) => {
-      err += d;
-    });
-    child.once('exit', (code) => (code === 0 ? resolve(round(Number(out))) : reject(new Error(`${name}: ${err}`))));
-  });
+    return stdout;
+  } catch (e) {
+    throw new Error(`${label}: ${(e as { stderr?: string }).stderr ?? (e as Error).message}`);
+  }
 }
 
 /** Cold imports per bundle; the median is reported. */
@@ -611,31 +617,11 @@ async function coldRun(args: string[], preload: 'cpu' | 'graph') {
   const file = join(dir, 'out');
   const t = performance.now();
   try {
-    const out = await new Promise<string>((resolve, reject) => {
-      const child = spawn(
-        process.execPath,
-        ['-r', preload === 'cpu' ? './bench/cpu-at-exit.cjs' : './test/support/module-graph.cjs', ...args],
-        {
-          stdio: ['ignore', 'pipe', 'pipe'],
-          env: {
-            ...process.env,
-            AWS_REGION: 'eu-west-1',
-            TABLE_NAME: 'bench',
-            AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-            ...(preload === 'cpu' ? { KLACHTFLOW_CPU_AT_EXIT: file } : { KLACHTFLOW_MODULE_GRAPH: file }),
-          },
-        },
-      );
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (d) => {
-        out += d;
-      });
-      child.stderr.on('data', (d) => {
-        err += d;
-      });
-      child.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${args.join(' ')}: ${err}`))));
-    });
+    const out = await nodeChild(
+      ['-r', preload === 'cpu' ? './bench/cpu-at-exit.cjs' : './test/support/module-graph.cjs', ...args],
+      args.join(' '),
+      preload === 'cpu' ? { KLACHTFLOW_CPU_AT_EXIT: file } : { KLACHTFLOW_MODULE_GRAPH: file },
+    );
     const wallMs = Math.round(performance.now() - t);
     return { out, wallMs, text: readFileSync(file, 'utf8') };
   } finally {
