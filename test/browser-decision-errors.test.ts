@@ -50,6 +50,10 @@ describe('browser: a missing letter field on the decision form', () => {
     // Both fields the letter needs left empty, the note typed: each empty field marked.
     await form.locator('textarea[name="note"]').fill('Wij bellen u nog om het toe te lichten.');
     await form.getByRole('button', { name: 'Leg de uitkomst vast' }).click();
+    // The click returns once the answer's page is committed; Chromium parses it as it streams in,
+    // and the reads below (count, getAttribute) do not wait for what is not there yet
+    // (KLACHTFLOW_BROWSER_SLOW in test/support/browser.ts).
+    await page.waitForLoadState('load');
     expect(await page.title()).toMatch(/^Fout: /);
     for (const field of [FINDINGS, SOLUTIONS]) {
       expect(await page.locator(field).getAttribute('aria-invalid')).toBe('true');
@@ -58,7 +62,7 @@ describe('browser: a missing letter field on the decision form', () => {
     // Then the solutions typed, the findings still empty.
     await page.locator(SOLUTIONS).fill('Een vaste dag voor de afspraken.');
     await page.getByRole('button', { name: 'Leg de uitkomst vast' }).first().click();
-
+    await page.waitForLoadState('load');
     expect(await page.title()).toMatch(/^Fout: /);
     // Beside the field: its own message, in Dutch, tied to the field.
     const findings = page.locator(FINDINGS);

@@ -47,6 +47,9 @@ describe('browser: the postvak', () => {
     const page = await context.newPage();
     await page.goto(`${rt.url}/medewerkers/werklijst`);
     await page.getByRole('link', { name: /Postvak/ }).click();
+    // The click returns once the new page is committed, not parsed: main read whole needs its load
+    // (KLACHTFLOW_BROWSER_SLOW in test/support/browser.ts).
+    await page.waitForLoadState('load');
     expect(await page.locator('main').textContent()).toContain('Klacht over de wachttijd');
     expect(await page.locator('main').textContent()).toContain('De mail lijkt spam');
     await page.getByText('Vastleggen als klacht', { exact: true }).click();
@@ -56,6 +59,7 @@ describe('browser: the postvak', () => {
     expect(await page.title()).toMatch(/^Dossier KL-2026-/);
     expect(await page.locator('main').textContent()).toContain('Gegevens ontbreken');
     await page.getByRole('button', { name: 'Vraag de klager per brief om deze gegevens' }).click();
+    await page.waitForLoadState('load');
     await rt.advance('PT0S');
     const letter = (await rt.mail()).find((m) => m.subject.includes('Wij missen nog gegevens'));
     expect(letter?.to).toEqual(['els@example.nl']);

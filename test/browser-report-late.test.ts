@@ -39,6 +39,9 @@ describe('browser: SO! Trainingsbureau, the report page', () => {
     await signIn(page, rt.url, rt.officers['office-manager'] ?? '');
     await page.goto(`${rt.url}/medewerkers/rapportage`);
     await page.getByRole('link', { name: 'Dit jaar (2026)' }).click();
+    // The click returns once the year's page is committed, not parsed; allInnerTexts does not wait
+    // for the list (under KLACHTFLOW_BROWSER_SLOW=6, test/support/browser.ts, it found no line).
+    await page.waitForLoadState('load');
     const terms = await page.locator('h2:has-text("Termijnen per stap") + ul > li').allInnerTexts();
     const line = terms.find((t) => t.startsWith('Besluit of de klacht in behandeling wordt genomen'));
     expect(line).toContain('1 gehaald');

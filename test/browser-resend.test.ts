@@ -54,6 +54,9 @@ describe('browser: a bounced letter sent again', () => {
     const form = page.locator(section).locator('form');
     await form.getByLabel('Ander e-mailadres van de klager').fill('sanne@');
     await form.getByRole('button', { name: 'Verstuur de brief opnieuw' }).click();
+    // The click returns once the answer's page is committed, not parsed: the counts below (the form
+    // gone, one error) would hold on a page cut short (KLACHTFLOW_BROWSER_SLOW in test/support/browser.ts).
+    await page.waitForLoadState('load');
     await expect.poll(() => page.locator(`${section} .kf-error`).count()).toBe(1);
     const field = page.locator(section).getByLabel('Ander e-mailadres van de klager');
     expect(await field.inputValue()).toBe('sanne@');
@@ -68,6 +71,7 @@ describe('browser: a bounced letter sent again', () => {
     // The address the complainant gave: the letter goes once more, to that address only.
     await field.fill(NEW);
     await page.locator(section).getByRole('button', { name: 'Verstuur de brief opnieuw' }).click();
+    await page.waitForLoadState('load');
     await rt.advance('PT0S');
     await expect
       .poll(async () => (await page.locator('main').innerText()).includes(`Opnieuw verstuurd naar ${NEW}`))

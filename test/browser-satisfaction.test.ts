@@ -53,6 +53,9 @@ describe('browser: the complainant says whether they are satisfied, on a phone',
       .getByLabel('Wilt u er iets over zeggen? (niet verplicht)')
       .fill('De klachtenfunctionaris luisterde goed.');
     await page.getByRole('button', { name: 'Verstuur uw antwoord' }).click();
+    // The click returns once the answer's page is committed, not parsed: the reads below (innerText,
+    // count, the page judged whole) need it all (KLACHTFLOW_BROWSER_SLOW in test/support/browser.ts).
+    await page.waitForLoadState('load');
     expect(await page.title()).toMatch(/^Fout: /);
     expect(await page.locator('#tevreden-error').innerText()).toBe(
       'Kies ja of nee. Wilt u niets zeggen? Dan hoeft u niets te sturen.',
@@ -68,6 +71,7 @@ describe('browser: the complainant says whether they are satisfied, on a phone',
     // Answered: stored as the complainant's own, and the page says what they said.
     await page.getByLabel('Ja, ik ben tevreden').check();
     await page.getByRole('button', { name: 'Verstuur uw antwoord' }).click();
+    await page.waitForLoadState('load');
     expect(await page.getByRole('status').innerText()).toContain('Dank u wel voor uw antwoord');
     const main = await page.locator('main').innerText();
     expect(main).toMatch(/U zei op [a-z]+dag \d+ [a-z]+ 2026: ik ben tevreden\./);
@@ -84,6 +88,7 @@ describe('browser: the complainant says whether they are satisfied, on a phone',
     expect(await page.locator('input[name="tevreden"]:checked').getAttribute('value')).toBe('ja');
     await page.getByLabel('Nee, ik ben niet tevreden').check();
     await page.getByRole('button', { name: 'Verstuur uw antwoord' }).click();
+    await page.waitForLoadState('load');
     expect(await page.locator('main').innerText()).toContain('ik ben niet tevreden.');
     expect((await dossier(rt, closed.id)).complainantSatisfaction).toMatchObject({ satisfied: false, answers: 2 });
     await context.close();

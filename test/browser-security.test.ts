@@ -88,6 +88,8 @@ describe('browser security: forged posts and framing', () => {
     await page.goto(`${rt.url}/medewerkers/dossiers/${d.id}`);
     await page.locator(`input[name="outcome"][value="${d.outcome}"]`).check();
     await page.getByRole('button', { name: 'Leg de uitkomst vast' }).click();
+    // The answer's page whole, not only what has streamed in (KLACHTFLOW_BROWSER_SLOW, test/support/browser.ts).
+    await page.waitForLoadState('load');
     expect(await page.getByRole('status').textContent()).toContain('De uitkomst is vastgelegd');
     await context.close();
   });

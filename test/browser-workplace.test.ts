@@ -149,6 +149,10 @@ describe.each(PRESET_IDS)('browser: the officers’ workplace of %s', (preset) =
     const before = (await rt.call('GET', `/dossiers/${fresh.json.id}`, { token: Object.values(rt.officers)[0] })).json;
     const step = before.currentStep.id;
     await page.getByRole('button', { name: 'Leg de uitkomst vast' }).click();
+    // The click returns once the answer's page is committed, not parsed: the one-shot reads below
+    // (count, innerText, the page judged whole) need all of it (KLACHTFLOW_BROWSER_SLOW in
+    // test/support/browser.ts).
+    await page.waitForLoadState('load');
     expect(await page.locator('#outcome-error').innerText()).toBe('Kies een uitkomst.');
     expect(await page.title()).toMatch(/^Fout: /);
     const unchanged = (await rt.call('GET', `/dossiers/${fresh.json.id}`, { token: Object.values(rt.officers)[0] }))
@@ -159,6 +163,7 @@ describe.each(PRESET_IDS)('browser: the officers’ workplace of %s', (preset) =
     // the form that was just sent (a second send would be refused with 409).
     await page.locator('input[name="outcome"]').first().check();
     await page.getByRole('button', { name: 'Leg de uitkomst vast' }).click();
+    await page.waitForLoadState('load');
     expect(await page.getByRole('status').innerText()).toContain('De uitkomst is vastgelegd');
     expect(await page.locator(`form input[name="stepId"][value="${step}"]`).count()).toBe(0);
     const after = (await rt.call('GET', `/dossiers/${fresh.json.id}`, { token: Object.values(rt.officers)[0] })).json;
@@ -259,6 +264,7 @@ describe('browser: every page people read, ONS welzijn, on a phone and a desktop
     await page.getByLabel('Wie zorgt ervoor?').selectOption('manager');
     await page.getByLabel('Klaar op').fill('31-02-2027');
     await page.getByRole('button', { name: 'Voeg toe aan het verbeterregister' }).click();
+    await page.waitForLoadState('load');
     expect(await page.title()).toMatch(/^Fout: /);
     expect(await page.locator('#improvement-due-error').innerText()).toContain('bijvoorbeeld 15-01-2027');
     expect(await page.getByLabel('Wat gaat er beter?').inputValue()).toBe('Afspraken in de agenda zetten');
@@ -266,6 +272,7 @@ describe('browser: every page people read, ONS welzijn, on a phone and a desktop
     await readable(page, 'improvement form with an error');
     await page.getByLabel('Klaar op').fill('15-01-2027');
     await page.getByRole('button', { name: 'Voeg toe aan het verbeterregister' }).click();
+    await page.waitForLoadState('load');
     expect(await page.getByRole('status').innerText()).toContain('verbeterregister');
 
     for (const v of VIEWPORTS) {
@@ -281,6 +288,7 @@ describe('browser: every page people read, ONS welzijn, on a phone and a desktop
       // over its bar, and the improvement action's own words nowhere.
       await page.goto(`${rt.url}/medewerkers/rapportage`);
       await page.getByRole('link', { name: 'Dit jaar (2026)' }).click();
+      await page.waitForLoadState('load');
       expect(await page.locator('main svg').count()).toBeGreaterThan(3);
       const captions = await page.locator('main figcaption').allInnerTexts();
       expect(captions.filter((c) => /gemeente/i.test(c))).toEqual(['Per werkgebied (gemeente)']);

@@ -55,6 +55,9 @@ describe.each([
     await page.getByLabel('Uw naam', { exact: true }).fill('Sanne de Vries');
     await page.getByLabel('E-mailadres (niet verplicht)').fill('sanne@');
     await page.getByRole('button', { name: /^Verstuur (uw|je) klacht$/ }).click();
+    // A click returns once the answer's page is committed, not parsed: the one-shot reads below
+    // need all of it (KLACHTFLOW_BROWSER_SLOW in test/support/browser.ts).
+    await page.waitForLoadState('load');
     expect(await page.title()).toMatch(/^Fout: /);
     const summary = page.getByRole('alert');
     await expect.poll(() => summary.textContent()).toContain('Vul een geldig e-mailadres in');
@@ -67,6 +70,7 @@ describe.each([
     await fillComplaint(page);
     await page.getByRole('button', { name: /^Verstuur (uw|je) klacht$/ }).click();
     await expect.poll(() => page.title()).toBe('Uw klacht is ontvangen - ONS welzijn');
+    await page.waitForLoadState('load');
     const main = await page.locator('main').textContent();
     expect(main).toMatch(/KL-2026-\d{4}/);
     expect(main).toContain('Uiterlijk');
@@ -96,11 +100,14 @@ describe('browser: the complainant’s page', () => {
 
     await page.getByLabel('Wat wilt u toevoegen?').fill('Ik heb nog een e-mail van 21 augustus.');
     await page.getByRole('button', { name: 'Voeg informatie toe' }).click();
+    await page.waitForLoadState('load');
     expect(await page.getByRole('status').textContent()).toContain('Uw informatie is toegevoegd');
 
     await page.getByRole('link', { name: 'Klacht intrekken' }).click();
+    await page.waitForLoadState('load');
     await accessible(page);
     await page.getByRole('button', { name: 'Ja, trek mijn klacht in' }).click();
+    await page.waitForLoadState('load');
     expect(await page.locator('main').textContent()).toContain('Uw klacht is afgesloten');
 
     // Somebody without the link sees nothing.
@@ -129,6 +136,7 @@ describe('browser: officers take an OCO complaint to the committee’s ruling th
     await page.getByLabel(outcome).check();
     await fillLetterContents(page);
     await page.getByRole('button', { name: 'Leg de uitkomst vast' }).click();
+    await page.waitForLoadState('load');
     expect(await page.getByRole('status').textContent()).toContain('De uitkomst is vastgelegd');
     await oco.advance('PT0S');
     await page.reload();
@@ -141,6 +149,7 @@ describe('browser: officers take an OCO complaint to the committee’s ruling th
     await page.goto(`${oco.url}/klacht-indienen`);
     await fillComplaint(page);
     await page.getByRole('button', { name: /^Verstuur (uw|je) klacht$/ }).click();
+    await page.waitForLoadState('load');
     const complainantLink = page.url().replace(/\?.*$/, '');
     const reference = (await page.locator('.kf-reference').textContent()) ?? '';
 
@@ -153,6 +162,7 @@ describe('browser: officers take an OCO complaint to the committee’s ruling th
     await accessible(page);
     await screenshot(page, `${SHOTS}/worklist.png`, { fullPage: true });
     await page.getByRole('link', { name: reference }).click();
+    await page.waitForLoadState('load');
     await accessible(page);
     await screenshot(page, `${SHOTS}/dossier.png`, { fullPage: true });
     expect(await page.locator('main').textContent()).toContain('Contact met de klager');
@@ -170,6 +180,7 @@ describe('browser: officers take an OCO complaint to the committee’s ruling th
     await page.context().clearCookies();
     await signIn(page, 'committee');
     await page.getByRole('link', { name: reference }).click();
+    await page.waitForLoadState('load');
     await decide(page, 'Klacht besproken');
     await decide(page, 'Zitting gehouden');
     await decide(page, 'Klacht gegrond');
@@ -310,6 +321,7 @@ async function walkThroughPages(page: Page, r: TestRuntime, id: string): Promise
     await options.nth(unsolved >= 0 ? unsolved : 0).check();
     await fillLetterContents(page);
     await page.getByRole('button', { name: 'Leg de uitkomst vast' }).click();
+    await page.waitForLoadState('load');
     const after = (await page.locator('main').textContent()) ?? '';
     if (/registratie/i.test(after) && !(await page.getByRole('status').count())) {
       // Closing needs the registration form complete: fill in what is still empty.
@@ -334,9 +346,11 @@ describe('browser: an officer records a complaint that came by phone', () => {
     await page.getByLabel('Uw toegangscode').fill(rt.officers.officer ?? '');
     await page.getByRole('button', { name: 'Inloggen' }).click();
     await page.getByRole('link', { name: 'Een klacht vastleggen' }).click();
+    await page.waitForLoadState('load');
     await accessible(page);
     // Nothing filled in but the time of today: the errors are listed and linked to their fields.
     await page.getByRole('button', { name: 'Klacht vastleggen' }).click();
+    await page.waitForLoadState('load');
     expect(await page.title()).toMatch(/^Fout: /);
     await accessible(page);
     await page.getByRole('link', { name: 'Kies hoe de klacht binnenkwam.' }).click();
@@ -348,6 +362,7 @@ describe('browser: an officer records a complaint that came by phone', () => {
     await page.getByLabel('Waarover klaagt hij of zij?').fill('De begeleider kwam niet.');
     await page.getByLabel(/Ik heb de klager verteld/).check();
     await page.getByRole('button', { name: 'Klacht vastleggen' }).click();
+    await page.waitForLoadState('load');
     expect(await page.locator('h1').textContent()).toMatch(/^Klacht vastgelegd: KL-2026-\d+$/);
     await accessible(page);
     await screenshot(page, `${SHOTS}/recorded.png`, { fullPage: true });

@@ -158,6 +158,8 @@ export async function signIn(page: Page, base: string, token: string): Promise<v
   await page.getByLabel('Uw toegangscode').fill(token);
   await page.getByRole('button', { name: 'Inloggen' }).click();
   await expect.poll(() => page.title()).toMatch(/^Werklijst/);
+  // The worklist whole, not only its title: callers read it at once (KLACHTFLOW_BROWSER_SLOW).
+  await page.waitForLoadState('load');
 }
 
 /**
