@@ -647,8 +647,22 @@ function memoryUpdateIndexes(store: any, table: any, existingItem: any, item: an
   cb();
 }
 
+/**
+ * ReturnValuesOnConditionCheckFailure: DynamoDB takes it on PutItem, UpdateItem and DeleteItem
+ * (API reference: ALL_OLD or NONE) and refuses any other value with a ValidationException.
+ * dynalite 4's single-item types predate it (its checkTypes drops the field, so any value passes
+ * there); the project's TransactWriteItems (validations/transactWriteItems.js, actionTypes) knows it
+ * as this enum. The single-item checks here carry it the same way, so that dynalite's own generic
+ * check refuses another value with its own message, as it refuses it in a transaction's action
+ * (test/memory-dynamodb.test.ts holds the two answers to each other).
+ */
+const ON_CONDITION_CHECK_FAILURE = { type: 'String', enum: ['ALL_OLD', 'NONE'] } as const;
 const actionValidations = Object.fromEntries(
-  ACTIONS.map((a) => [a, require(`dynalite/validations/${a}.js`)]),
+  ACTIONS.map((a) => {
+    const v = require(`dynalite/validations/${a}.js`);
+    if (a !== 'putItem' && a !== 'updateItem' && a !== 'deleteItem') return [a, v];
+    return [a, { ...v, types: { ...v.types, ReturnValuesOnConditionCheckFailure: ON_CONDITION_CHECK_FAILURE } }];
+  }),
 ) as Record<Action, { types: unknown; custom?: unknown }>;
 
 /**
@@ -1916,9 +1930,9 @@ export class MemoryDynamoDb {
     const [, action, commandName] = known;
     const input = command.input;
     wirePlain = true;
-    // A field the action's check does not know (PutItem's ReturnValuesOnConditionCheckFailure in
-    // dynalite 4) left out as the wire is made, not copied out of it again by request (every
-    // append asks for it: #19, session 17); whether it asked for the item is told to request.
+    // A field the action's check does not know (ReturnValuesOnConditionCheckFailure on a Query or
+    // GetItem: PutItem's is known, ON_CONDITION_CHECK_FAILURE) left out as the wire is made, not
+    // copied out of it again by request (#19, session 17); whether it asked for the item is told to request.
     const unknownField =
       input.ReturnValuesOnConditionCheckFailure !== undefined &&
       !(actionValidations[action].types as any).ReturnValuesOnConditionCheckFailure
