@@ -1120,6 +1120,11 @@ class SortedStore {
   get size(): number {
     return this.values.size;
   }
+
+  /** Every value held (tests: test/support/kept-unchanged.ts). */
+  heldValues(): IterableIterator<unknown> {
+    return this.values.values();
+  }
 }
 
 /** The partition of a dynalite key: up to and including its second '/' (the whole key if it has fewer). */
@@ -1394,8 +1399,10 @@ function errorFrom(body: {
     name,
     $fault: 'client',
     $metadata: {},
-    // A cancelled transaction says which of its actions failed, as the SDK's exception does.
-    ...(body.CancellationReasons ? { CancellationReasons: body.CancellationReasons } : {}),
+    // A cancelled transaction says which of its actions failed, as the SDK's exception does; the
+    // items it hands back are copies, not the items the store holds, which the memos of their index
+    // keys, sizes and bytes rest on (a caller may change what it is given; test/support/kept-unchanged.ts).
+    ...(body.CancellationReasons ? { CancellationReasons: structuredClone(body.CancellationReasons) } : {}),
   });
 }
 
@@ -1511,6 +1518,15 @@ export class MemoryDynamoDb {
     partitionMemo.clear();
     pairMemo.clear();
     rangeMemo.clear();
+  }
+
+  /**
+   * Every value the store holds: the tables' items and the indexes' entries (tests: the memos of
+   * index keys, sizes and bytes rest on none of them being changed in place, and on nothing handed
+   * out being one of them; test/support/kept-unchanged.ts holds the store to that).
+   */
+  *heldValues(): Generator<unknown> {
+    for (const s of this.stores.values()) yield* s.heldValues();
   }
 
   /** How many items the table holds (tests: what stays in memory). */

@@ -20,17 +20,19 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDossierStore, tableDefinition } from '../lambdas/adapters/dynamodb-store.js';
 import type { DossierEvent, EventBody } from '../lambdas/domain/dossier.js';
 import { followedPlans, MemoryDynamoDb } from '../runtime/memory-dynamodb.js';
 import { dynaliteWithTable } from './support/dynalite.js';
+import { guardKept, type KeptGuard } from './support/kept-unchanged.js';
 
 const TABLE = 'klachtflow-dossiers';
 let dynalite: Awaited<ReturnType<typeof dynaliteWithTable>>;
 let client: DynamoDBClient;
 let doc: DynamoDBDocumentClient;
 let memory: MemoryDynamoDb;
+let kept: KeptGuard;
 
 beforeAll(async () => {
   dynalite = await dynaliteWithTable('kf-memdb-', TABLE);
@@ -38,8 +40,17 @@ beforeAll(async () => {
   doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   memory = new MemoryDynamoDb();
   memory.createTable(tableDefinition(TABLE));
+  // Every request of every test below: no held item changed in place, nothing kept handed out or
+  // taken from a request (the memos of index keys, sizes and bytes rest on it; session 18).
+  kept = guardKept(memory);
 });
 afterAll(async () => dynalite?.close());
+afterEach(() => {
+  kept.verify();
+  const breaches = kept.breaches.splice(0);
+  expect(breaches).toEqual([]);
+  expect(kept.checked).toBeGreaterThan(0);
+});
 
 type Command = PutCommand | GetCommand | UpdateCommand | DeleteCommand | QueryCommand;
 
