@@ -647,8 +647,22 @@ function memoryUpdateIndexes(store: any, table: any, existingItem: any, item: an
   cb();
 }
 
+/**
+ * ReturnValuesOnConditionCheckFailure: DynamoDB takes it on PutItem, UpdateItem and DeleteItem
+ * (API reference: ALL_OLD or NONE) and refuses any other value with a ValidationException.
+ * dynalite 4's single-item types predate it (its checkTypes drops the field, so any value passes
+ * there); the project's TransactWriteItems (validations/transactWriteItems.js, actionTypes) knows it
+ * as this enum. The single-item checks here carry it the same way, so that dynalite's own generic
+ * check refuses another value with its own message, as it refuses it in a transaction's action
+ * (test/memory-dynamodb.test.ts holds the two answers to each other).
+ */
+const ON_CONDITION_CHECK_FAILURE = { type: 'String', enum: ['ALL_OLD', 'NONE'] } as const;
 const actionValidations = Object.fromEntries(
-  ACTIONS.map((a) => [a, require(`dynalite/validations/${a}.js`)]),
+  ACTIONS.map((a) => {
+    const v = require(`dynalite/validations/${a}.js`);
+    if (a !== 'putItem' && a !== 'updateItem' && a !== 'deleteItem') return [a, v];
+    return [a, { ...v, types: { ...v.types, ReturnValuesOnConditionCheckFailure: ON_CONDITION_CHECK_FAILURE } }];
+  }),
 ) as Record<Action, { types: unknown; custom?: unknown }>;
 
 /**
@@ -1106,6 +1120,11 @@ class SortedStore {
   get size(): number {
     return this.values.size;
   }
+
+  /** Every value held (tests: test/support/kept-unchanged.ts). */
+  heldValues(): IterableIterator<unknown> {
+    return this.values.values();
+  }
 }
 
 /** The partition of a dynalite key: up to and including its second '/' (the whole key if it has fewer). */
@@ -1380,8 +1399,10 @@ function errorFrom(body: {
     name,
     $fault: 'client',
     $metadata: {},
-    // A cancelled transaction says which of its actions failed, as the SDK's exception does.
-    ...(body.CancellationReasons ? { CancellationReasons: body.CancellationReasons } : {}),
+    // A cancelled transaction says which of its actions failed, as the SDK's exception does; the
+    // items it hands back are copies, not the items the store holds, which the memos of their index
+    // keys, sizes and bytes rest on (a caller may change what it is given; test/support/kept-unchanged.ts).
+    ...(body.CancellationReasons ? { CancellationReasons: structuredClone(body.CancellationReasons) } : {}),
   });
 }
 
@@ -1497,6 +1518,15 @@ export class MemoryDynamoDb {
     partitionMemo.clear();
     pairMemo.clear();
     rangeMemo.clear();
+  }
+
+  /**
+   * Every value the store holds: the tables' items and the indexes' entries (tests: the memos of
+   * index keys, sizes and bytes rest on none of them being changed in place, and on nothing handed
+   * out being one of them; test/support/kept-unchanged.ts holds the store to that).
+   */
+  *heldValues(): Generator<unknown> {
+    for (const s of this.stores.values()) yield* s.heldValues();
   }
 
   /** How many items the table holds (tests: what stays in memory). */
@@ -1916,9 +1946,9 @@ export class MemoryDynamoDb {
     const [, action, commandName] = known;
     const input = command.input;
     wirePlain = true;
-    // A field the action's check does not know (PutItem's ReturnValuesOnConditionCheckFailure in
-    // dynalite 4) left out as the wire is made, not copied out of it again by request (every
-    // append asks for it: #19, session 17); whether it asked for the item is told to request.
+    // A field the action's check does not know (ReturnValuesOnConditionCheckFailure on a Query or
+    // GetItem: PutItem's is known, ON_CONDITION_CHECK_FAILURE) left out as the wire is made, not
+    // copied out of it again by request (#19, session 17); whether it asked for the item is told to request.
     const unknownField =
       input.ReturnValuesOnConditionCheckFailure !== undefined &&
       !(actionValidations[action].types as any).ReturnValuesOnConditionCheckFailure

@@ -20,17 +20,19 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDossierStore, tableDefinition } from '../lambdas/adapters/dynamodb-store.js';
 import type { DossierEvent, EventBody } from '../lambdas/domain/dossier.js';
 import { followedPlans, MemoryDynamoDb } from '../runtime/memory-dynamodb.js';
 import { dynaliteWithTable } from './support/dynalite.js';
+import { guardKept, type KeptGuard } from './support/kept-unchanged.js';
 
 const TABLE = 'klachtflow-dossiers';
 let dynalite: Awaited<ReturnType<typeof dynaliteWithTable>>;
 let client: DynamoDBClient;
 let doc: DynamoDBDocumentClient;
 let memory: MemoryDynamoDb;
+let kept: KeptGuard;
 
 beforeAll(async () => {
   dynalite = await dynaliteWithTable('kf-memdb-', TABLE);
@@ -38,8 +40,17 @@ beforeAll(async () => {
   doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   memory = new MemoryDynamoDb();
   memory.createTable(tableDefinition(TABLE));
+  // Every request of every test below: no held item changed in place, nothing kept handed out or
+  // taken from a request (the memos of index keys, sizes and bytes rest on it; session 18).
+  kept = guardKept(memory);
 });
 afterAll(async () => dynalite?.close());
+afterEach(() => {
+  kept.verify();
+  const breaches = kept.breaches.splice(0);
+  expect(breaches).toEqual([]);
+  expect(kept.checked).toBeGreaterThan(0);
+});
 
 type Command = PutCommand | GetCommand | UpdateCommand | DeleteCommand | QueryCommand;
 
@@ -704,7 +715,8 @@ describe('memory DynamoDB: the same answers as dynalite', () => {
       { ConditionExpression: 'attribute_exists(sk)' },
       { ConditionExpression: 'n < :n', ExpressionAttributeValues: { ':n': 2 } },
     );
-    const failure = fc.constantFrom(undefined, 'ALL_OLD', 'NONE');
+    // A value DynamoDB refuses (and dynalite in a transaction), now and then.
+    const failure = fc.constantFrom(undefined, 'ALL_OLD', 'NONE', undefined, 'ALL_OLD', 'NONE', 'BOGUS');
     const action = fc.oneof(
       fc.record({
         Put: fc.record({
@@ -875,7 +887,14 @@ describe('memory DynamoDB: the same answers as dynalite', () => {
           { ConditionExpression: 'version <> :v' },
         ),
         v: value,
-        ReturnValuesOnConditionCheckFailure: fc.constantFrom(undefined, 'ALL_OLD'),
+        ReturnValuesOnConditionCheckFailure: fc.constantFrom(
+          undefined,
+          'ALL_OLD',
+          undefined,
+          'ALL_OLD',
+          'NONE',
+          'BOGUS',
+        ),
       }),
     });
     const del = fc.record({ Delete: fc.record({ Key: fc.record({ pk, sk }), template: fc.constant({}), v: value }) });
@@ -962,16 +981,31 @@ describe('memory DynamoDB: the same answers as dynalite', () => {
 
   it('a PutItem that asks for the item on a refusal is checked and answered as dynalite checks and answers it, by its plan (#19, session 15)', async () => {
     // dynalite 4 knows no ReturnValuesOnConditionCheckFailure on PutItem (checkTypes drops it); the
-    // memory store reads it, then leaves it out as checkTypes would, so that such a request (every
-    // dossier append) is still taken as it is and follows its plan. Values that differ in what
+    // memory store's checks know it as an enum (as the project's TransactWriteItems does), so that
+    // such a request (every dossier append) is still taken as it is and follows its plan. Values that differ in what
     // DynamoDB refuses or rewrites, keys that clash, an unknown value of the field itself.
-    const put = (sk: string, v: unknown, onRefusal: string) =>
-      new PutCommand({
-        TableName: TABLE,
-        Item: { pk: 'refusal#1', sk, v },
-        ConditionExpression: 'attribute_not_exists(sk)',
-        ReturnValuesOnConditionCheckFailure: onRefusal as 'ALL_OLD',
-      });
+    // DynamoDB refuses a value other than ALL_OLD or NONE (a ValidationException); dynalite 4 takes
+    // any on PutItem, UpdateItem and DeleteItem (it drops the field it does not know) and refuses
+    // it only in a transaction's action (the project's patch). Such a value is held to that answer
+    // of dynalite's, the path of the transaction's action taken off its message (session 18).
+    const params = (sk: string, v: unknown, onRefusal: string) => ({
+      TableName: TABLE,
+      Item: { pk: 'refusal#1', sk, v },
+      ConditionExpression: 'attribute_not_exists(sk)',
+      ReturnValuesOnConditionCheckFailure: onRefusal as 'ALL_OLD',
+    });
+    const put = (sk: string, v: unknown, onRefusal: string) => new PutCommand(params(sk, v, onRefusal));
+    /** dynalite's answer to a single action of this kind, from its answer to a transaction of it. */
+    let enumRefusals = 0;
+    const asDynaliteAnswersInATransaction = async (kind: 'Put' | 'Update' | 'Delete', action: any) => {
+      const a = (await answer(
+        (c) => doc.send(c as any),
+        new TransactWriteCommand({ TransactItems: [{ [kind]: action }] }) as never,
+      )) as { error?: string; message?: string };
+      // (The document client refuses some values before sending: 2 ** 60 is no safe integer.)
+      if (a.error === 'ValidationException') enumRefusals++;
+      return { ...a, message: a.message?.replace(`transactItems.1.member.${kind.toLowerCase()}.`, '') };
+    };
     const values: unknown[] = ['a', 1, 1.5, 1e-7, new Set(['x']), null, { m: [1, 'b'] }, '', 2 ** 60];
     let plansFollowed = 0;
     let refused = 0;
@@ -979,7 +1013,10 @@ describe('memory DynamoDB: the same answers as dynalite', () => {
       for (const [i, v] of values.entries())
         for (const onRefusal of ['ALL_OLD', 'NONE', 'ALL_OLD', 'BOGUS']) {
           const sk = `S${(i + round) % 4}`;
-          const a = await answer((c) => doc.send(c as any), put(sk, v, onRefusal));
+          const a =
+            onRefusal === 'BOGUS'
+              ? await asDynaliteAnswersInATransaction('Put', params(sk, v, onRefusal))
+              : await answer((c) => doc.send(c as any), put(sk, v, onRefusal));
           const before = followedPlans();
           const b = await answer((c) => memory.send(c), put(sk, v, onRefusal));
           plansFollowed += followedPlans() - before;
@@ -989,6 +1026,26 @@ describe('memory DynamoDB: the same answers as dynalite', () => {
     // Most went by the plan, and both refusals and writes were compared.
     expect(plansFollowed).toBeGreaterThan(40);
     expect(refused).toBeGreaterThan(40);
+    // UpdateItem and DeleteItem take the field too (DynamoDB's API): the same enum, twice each so
+    // that the second follows a plan if the first made one.
+    for (let i = 0; i < 2; i++) {
+      const update = {
+        TableName: TABLE,
+        Key: { pk: 'refusal#1', sk: 'S0' },
+        UpdateExpression: 'SET v = :v',
+        ExpressionAttributeValues: { ':v': i },
+        ReturnValuesOnConditionCheckFailure: 'BOGUS' as never,
+      };
+      expect(await answer((c) => memory.send(c), new UpdateCommand(update))).toStrictEqual(
+        await asDynaliteAnswersInATransaction('Update', update),
+      );
+      const del = { TableName: TABLE, Key: { pk: 'refusal#1', sk: 'S9' }, ReturnValuesOnConditionCheckFailure: 'x' };
+      expect(await answer((c) => memory.send(c), new DeleteCommand(del as never))).toStrictEqual(
+        await asDynaliteAnswersInATransaction('Delete', del),
+      );
+    }
+    // 8 values of 9 sent as they are, three rounds, and the four above.
+    expect(enumRefusals).toBe(28);
     const contents = () =>
       new QueryCommand({
         TableName: TABLE,
