@@ -2,7 +2,8 @@
  * The local runtime: the whole service on one machine, no AWS account. dynalite for DynamoDB
  * (on disk), the committed ASL on the durable local Step Functions, local Scheduler and SES
  * endpoints, one clock. Handlers reach all of it through the ordinary AWS SDK clients pointed at
- * 127.0.0.1: the same code paths as in AWS.
+ * 127.0.0.1: the same code paths as in AWS. The Step Functions, Scheduler and SES clients' requests
+ * reach the local endpoint's routing without a socket (socketless-aws.ts); the rest go over HTTP.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
