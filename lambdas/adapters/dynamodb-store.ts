@@ -20,7 +20,14 @@ import {
 import { DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { monotonicFactory } from 'ulid';
-import { advance, type DossierEvent, type DossierView, deriveView, type EventBody } from '../domain/dossier.js';
+import {
+  advance,
+  committed,
+  type DossierEvent,
+  type DossierView,
+  deriveView,
+  type EventBody,
+} from '../domain/dossier.js';
 import { ConflictError, LimitReachedError, RaceLostError } from '../domain/errors.js';
 import { pooledRandom } from '../domain/pooled-random.js';
 import type { HeldMail, HeldMailStore, ImprovementRow, LimitCheck, NewDossierRecords } from '../domain/ports.js';
@@ -787,7 +794,8 @@ export class DynamoDossierStore implements HeldMailStore {
     const stored = asRead(events, item.events);
     let view: DossierView | undefined;
     if (expectedVersion === 0 || base?.version === expectedVersion) {
-      view = base && expectedVersion > 0 ? advance(base, stored) : deriveView(id, stored);
+      // Onto the decision's own projection of these bodies, where it made one (dossier.ts committed).
+      view = base && expectedVersion > 0 ? committed(base, stored, bodies) : deriveView(id, stored);
       const known = this.recent.get(id);
       this.remember(
         id,
