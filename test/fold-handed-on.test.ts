@@ -29,7 +29,9 @@ const move = fc.oneof(
   },
 );
 
-async function play(rt: TestRuntime, s: Submitted, m: fc.Value<typeof move>): Promise<void> {
+type Move = typeof move extends fc.Arbitrary<infer T> ? T : never;
+
+async function play(rt: TestRuntime, s: Submitted, m: Move): Promise<void> {
   if (m.kind === 'wait') {
     await rt.advance(`P${m.days}D`);
     return;
