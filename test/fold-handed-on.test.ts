@@ -9,11 +9,20 @@
  * breaches are recorded), and every view an append answered is compared, after the walk, with the
  * view derived from the stored events up to its version (toStrictEqual: the same fields, none
  * undefined where a read has none). Seeded (FC_SEED replays a run), a few runs per preset.
+ *
+ * And below the procedure, on one store: writers that append on views of their own choosing (the
+ * latest, or one some commits old, as a task deciding on what it saw a moment ago), so that
+ * appends lose races to one or several commits; the view a refusal brings (RaceLostError.latest)
+ * is the fold of the stored events up to the commit that won, and where this store made that very
+ * commit, it is the view its append answered (not folded again).
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DynamoDossierStore } from '../lambdas/adapters/dynamodb-store.js';
-import { type DossierView, deriveView } from '../lambdas/domain/dossier.js';
+import { DynamoDossierStore, tableDefinition } from '../lambdas/adapters/dynamodb-store.js';
+import { type DossierView, deriveView, type EventBody } from '../lambdas/domain/dossier.js';
+import { RaceLostError } from '../lambdas/domain/errors.js';
+import { MemoryDynamoDb } from '../runtime/memory-dynamodb.js';
+import { receivedEvent } from './support/events.js';
 import { contentsFor, dossier, type Submitted, submit, tokenFor } from './support/ladder.js';
 import { type TestRuntime, testRuntime } from './support/runtime.js';
 
@@ -107,3 +116,77 @@ for (const preset of ['ons-welzijn', 'ondersteuningsteam']) {
     });
   });
 }
+
+/** Bodies a writer appends: what the view keeps of them differs with each, so a wrong base shows. */
+const appended: fc.Arbitrary<EventBody[]> = fc.array(
+  fc.oneof(
+    fc.record({
+      type: fc.constant('message' as const),
+      data: fc.record({ from: fc.constantFrom('complainant' as const, 'officer' as const), text: fc.string() }),
+    }),
+    fc.record({
+      type: fc.constant('registration.answered' as const),
+      data: fc.record({ answers: fc.dictionary(fc.constantFrom('q1', 'q2'), fc.string(), { maxKeys: 2 }) }),
+    }),
+  ),
+  { minLength: 1, maxLength: 3 },
+);
+
+describe('a lost race: the view with the commit that won (one store, writers on views of their own choosing)', () => {
+  it("is the fold of the stored events up to that commit, and the winner's own view where this store made it", async () => {
+    let n = 0;
+    let handedOn = 0;
+    let behind = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ back: fc.nat(3), bodies: appended, by: fc.constantFrom('klachtflow', 'officer-anna') }), {
+          minLength: 2,
+          maxLength: 12,
+        }),
+        async (writes) => {
+          const memory = new MemoryDynamoDb();
+          memory.createTable(tableDefinition('dossiers'));
+          const store = new DynamoDossierStore(memory as never, 'dossiers', { knownViews: true });
+          const id = `d${++n}`;
+          const at = '2026-09-03T09:00:00Z';
+          const first = await store.create(id, [receivedEvent('ons-welzijn', at)], 'klachtflow-intake', at, {
+            reference: `KL-${n}`,
+            regulationId: 'ons-welzijn',
+          });
+          /** Every view an append of this store answered, in order of version. */
+          const answered: DossierView[] = [first];
+          const derived = async (version: number) =>
+            deriveView(
+              id,
+              (await store.events(id)).filter((e) => e.seq <= version),
+            );
+          for (const w of writes) {
+            const base = answered[Math.max(0, answered.length - 1 - w.back)] as DossierView;
+            try {
+              const view = await store.append(id, base.version, w.bodies, w.by, at, base);
+              expect(view).toStrictEqual(await derived(view.version));
+              answered.push(view);
+            } catch (e) {
+              expect(e).toBeInstanceOf(RaceLostError);
+              const latest = (e as RaceLostError<DossierView>).latest as DossierView;
+              // The commit right after the base: the next view this store answered.
+              const winner = answered.find((v) => v.version > base.version) as DossierView;
+              expect(latest.version).toBe(winner.version);
+              expect(latest).toStrictEqual(await derived(latest.version));
+              // This store's latest view is of that commit: handed on. Else folded (the store
+              // keeps only its latest view of a dossier).
+              if (winner === answered.at(-1)) {
+                expect(latest).toBe(winner);
+                handedOn++;
+              } else behind++;
+            }
+          }
+        },
+      ),
+      { seed: SEED, numRuns: 40, endOnFailure: true },
+    );
+    // Races were lost, to the latest commit and to one with more after it.
+    expect(handedOn).toBeGreaterThan(20);
+    expect(behind).toBeGreaterThan(10);
+  });
+});

@@ -839,8 +839,15 @@ export class DynamoDossierStore implements HeldMailStore {
     if (!Array.isArray(won) || won[0]?.seq !== expectedVersion + 1 || won.some((x) => x.type === 'erased'))
       return undefined;
     this.learnLeases(id, won, Number(item[COMMIT_LEASE] ?? 0), false);
-    const view = advance(base, won);
     const known = this.recent.get(id);
+    // The commit that won is this store's latest of the dossier (its own append, a moment ago: the
+    // API's record of an officer's action met the ladder's next step in one runtime): the view
+    // that append answered is the fold of the same stored events, not folded again (#19, session
+    // 18: 530 of the 847 folds of a won commit over ONS 300, 1.8 a complaint). An erasure
+    // rewrites commits, but appends `erased` first, which `won` would hold, and a store keeps no
+    // view of an erased or closed dossier.
+    const view =
+      known && known.view.version === won.at(-1)?.seq && !known.view.erasedAt ? known.view : advance(base, won);
     this.remember(
       id,
       view,
