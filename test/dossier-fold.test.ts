@@ -30,6 +30,7 @@ import {
   type DossierView,
   deriveView,
   type EventBody,
+  lookFrom,
   project,
   projection,
 } from '../lambdas/domain/dossier.js';
@@ -485,7 +486,7 @@ describe('dossier fold: copy on write gives what the deep-copying fold gave', ()
               commit.map((b, i) => ({ ...b, seq: base.version + i + 1, at, by: ('by' in b && b.by) || author })),
             ),
           ) as DossierEvent[];
-          const view = committed(base, events, commit);
+          const view = committed(base, events, commit, lookFrom(base));
           expect(view).toStrictEqual(deriveView('d1', [...stored, ...events]));
           expect(view).toStrictEqual(referenceDeriveView('d1', [...stored, ...events]));
           expect(base).toStrictEqual(before);

@@ -27,6 +27,7 @@ import {
   type DossierView,
   deriveView,
   type EventBody,
+  lookFrom,
 } from '../domain/dossier.js';
 import { ConflictError, LimitReachedError, RaceLostError } from '../domain/errors.js';
 import { pooledRandom } from '../domain/pooled-random.js';
@@ -745,6 +746,8 @@ export class DynamoDossierStore implements HeldMailStore {
     at: string,
     base?: DossierView,
   ): Promise<DossierView> {
+    // The decision's last look at these bodies, taken before the first await (dossier.ts lookFrom).
+    const seen = base ? lookFrom(base) : undefined;
     const events = bodies.map(
       (b, i) => ({ ...b, seq: expectedVersion + i + 1, at, by: authorOf(b, by) }) as DossierEvent,
     );
@@ -795,7 +798,7 @@ export class DynamoDossierStore implements HeldMailStore {
     let view: DossierView | undefined;
     if (expectedVersion === 0 || base?.version === expectedVersion) {
       // Onto the decision's own projection of these bodies, where it made one (dossier.ts committed).
-      view = base && expectedVersion > 0 ? committed(base, stored, bodies) : deriveView(id, stored);
+      view = base && expectedVersion > 0 ? committed(base, stored, bodies, seen) : deriveView(id, stored);
       const known = this.recent.get(id);
       this.remember(
         id,

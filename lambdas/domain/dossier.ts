@@ -359,7 +359,7 @@ export function project(view: DossierView, bodies: readonly EventBody[], at: str
     bodies.map((b, i) => ({ ...b, seq: view.version + i + 1, at, by }) as DossierEvent),
   );
   // A copy of the list: the caller may push onto it or change it after (see `committed`).
-  if (bodies.length > 0) projected.set(view, { bodies: [...bodies], at, by, view: after });
+  if (bodies.length > 0) look = { from: view, bodies: [...bodies], at, by, view: after };
   return after;
 }
 
@@ -391,49 +391,68 @@ export function projection(view: DossierView, bodies: readonly EventBody[], at: 
     }
     folded = advance(folded, events);
     // `seen` is this projection's own: only the pushes it saw change it, and then this again.
-    projected.set(view, { bodies: seen, at, by, view: folded });
+    look = { from: view, bodies: seen, at, by, view: folded };
     return folded;
   };
 }
 
+/** A decision's look at its own bodies: the view it looked from, the bodies, their instant and author, what it saw. */
+export interface Look {
+  from: DossierView;
+  bodies: readonly EventBody[];
+  at: string;
+  by: string;
+  view: DossierView;
+}
+
 /**
- * The latest projection made from each view (project, projection): the bodies it folded (the
- * objects themselves), their instant and author, and the view it answered. Weak: an entry goes
- * with the view it was made from (the store keeps a bounded number of those, RECENT_DOSSIERS).
+ * The latest projection made in this thread (project, projection). One, not one per view: a
+ * decision is synchronous, and its commit is handed to the store in the same turn (core.ts
+ * mutate, dynamodb-store.ts appendNow), which takes it with `lookFrom` before its first await.
+ * Nothing keeps more than that one alive (a WeakMap of one per view made the collector's work grow
+ * with the views a year holds: 7.3 % of the samples against 8.7-9.4 %, session 18).
  */
-const projected = new WeakMap<
-  DossierView,
-  { bodies: readonly EventBody[]; at: string; by: string; view: DossierView }
->();
+let look: Look | undefined;
+
+/**
+ * The latest projection, if it was made from `view` (the view a decision was taken on), and
+ * forgets it either way: what a store hands to `committed` for the commit of that decision.
+ */
+export function lookFrom(view: DossierView): Look | undefined {
+  const l = look;
+  look = undefined;
+  return l?.from === view ? l : undefined;
+}
 
 /**
  * The view after a commit of `bodies` on `base`, as the store holds it after the append:
  * `events`, the commit as read back (each body with its sequence number, instant and author,
  * through JSON). The decision that made the commit has mostly folded the same bodies onto `base`
  * already, to look at its own effects (beginStep's last look, for the cursor it answers): that
- * projection is handed on and only the bodies after it (mutate's link grants, letters queued after
- * the last look) are folded, instead of all of them again (#19, session 18: 2.9 folds of a
- * simulated complaint). Handed on only where folding `events` gives exactly that view (as
- * deriving from every event does; test/dossier-fold.test.ts): the same body objects in the same
- * places, with the same instant and author (an officer's decision projects its completion as
- * klachtflow, but is committed as the officer: not handed on), and bodies that JSON gives back as
- * they are (a field left undefined would stay in the projection as a key, and not in the read).
+ * projection (`seen`, lookFrom) is handed on and only the bodies after it (mutate's link grants,
+ * letters queued after the last look) are folded, instead of all of them again (#19, session 18:
+ * 2.9 folds of a simulated complaint). Handed on only where folding `events` gives exactly that
+ * view (as deriving from every event does; test/dossier-fold.test.ts): the same body objects in
+ * the same places, with the same instant and author (an officer's decision projects its
+ * completion as klachtflow, but is committed as the officer: not handed on), and bodies that JSON
+ * gives back as they are (a field left undefined would stay in the projection as a key, and not
+ * in the read).
  */
 export function committed(
   base: DossierView,
   events: readonly DossierEvent[],
   bodies: readonly EventBody[],
+  seen?: Look,
 ): DossierView {
-  const p = projected.get(base);
-  const k = p?.bodies.length ?? 0;
-  if (!p || k === 0 || k > bodies.length || k > events.length) return advance(base, events);
+  const k = seen?.bodies.length ?? 0;
+  if (!seen || seen.from !== base || k === 0 || k > bodies.length || k > events.length) return advance(base, events);
   for (let i = 0; i < k; i++) {
     const e = events[i] as DossierEvent;
-    const b = p.bodies[i] as EventBody;
-    if (b !== bodies[i] || e.seq !== base.version + i + 1 || e.at !== p.at || e.by !== p.by || !asJson(b))
+    const b = seen.bodies[i] as EventBody;
+    if (b !== bodies[i] || e.seq !== base.version + i + 1 || e.at !== seen.at || e.by !== seen.by || !asJson(b))
       return advance(base, events);
   }
-  return advance(p.view, events.slice(k));
+  return advance(seen.view, events.slice(k));
 }
 
 /**
