@@ -22,7 +22,7 @@ import { AwsError, type LocalStepFunctions } from './stepfunctions.js';
  * connection cut mid-request makes the SDK retry until it times out, and the letter would stay
  * queued for ever instead of being set aside.
  */
-const MAX_BODY = 40 * 1024 * 1024;
+export const MAX_BODY = 40 * 1024 * 1024;
 const SES_MAX_MESSAGE = 10 * 1024 * 1024;
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -33,24 +33,42 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
       size += c.length;
       if (size <= MAX_BODY) chunks.push(c);
     });
-    req.on('end', () =>
-      size > MAX_BODY
-        ? reject(new AwsError('ValidationException', 'Request too large', 413))
-        : resolve(Buffer.concat(chunks)),
-    );
+    req.on('end', () => (size > MAX_BODY ? reject(tooLarge()) : resolve(Buffer.concat(chunks))));
     req.on('error', reject);
   });
 }
 
-function sendJson(
-  res: ServerResponse,
+/** A request over MAX_BODY, however it came (over HTTP or through runtime/socketless-aws.ts). */
+export const tooLarge = () => new AwsError('ValidationException', 'Request too large', 413);
+
+/**
+ * A request to the local endpoint without its transport: what both the node:http server below and
+ * the SDK clients' socketless handler (runtime/socketless-aws.ts) hand to `answerAwsRequest`.
+ * Header names in lower case, as Node's HTTP parser gives them.
+ */
+export interface AwsRequest {
+  method: string;
+  /** The path with its query string, as in an HTTP request line. */
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: Uint8Array;
+}
+
+/** The local endpoint's answer without its transport: the status, the headers it writes, the body. */
+export interface AwsAnswer {
+  status: number;
+  headers: Record<string, string>;
+  /** Absent: no body (S3's PUT, DELETE and HEAD). */
+  body?: string | Uint8Array;
+}
+
+function json(
   status: number,
   body: unknown,
   contentType = 'application/x-amz-json-1.0',
   headers: Record<string, string> = {},
-) {
-  res.writeHead(status, { 'content-type': contentType, ...headers });
-  res.end(JSON.stringify(toWire(body)));
+): AwsAnswer {
+  return { status, headers: { 'content-type': contentType, ...headers }, body: JSON.stringify(toWire(body)) };
 }
 
 /** AWS JSON protocols send timestamps as epoch seconds (Date.toJSON would give ISO strings). */
@@ -61,9 +79,8 @@ function toWire(v: unknown): unknown {
   return v;
 }
 
-function xml(res: ServerResponse, status: number, body: string) {
-  res.writeHead(status, { 'content-type': 'text/xml' });
-  res.end(`<?xml version="1.0" encoding="UTF-8"?>\n${body}`);
+function xml(status: number, body: string): AwsAnswer {
+  return { status, headers: { 'content-type': 'text/xml' }, body: `<?xml version="1.0" encoding="UTF-8"?>\n${body}` };
 }
 
 const escapeXml = (s: string) =>
@@ -184,51 +201,45 @@ export function simulatedMailEvents(m: {
 }
 
 /** One S3 object request (REST, path style), answered as S3 answers it. */
-async function handleS3(
-  store: AttachmentStore,
-  req: IncomingMessage,
-  res: ServerResponse,
-  rawKey: string,
-  body: Buffer,
-) {
+async function handleS3(store: AttachmentStore, req: AwsRequest, rawKey: string): Promise<AwsAnswer> {
   let key: string;
   try {
     key = decodeURIComponent(rawKey);
   } catch {
-    return s3Error(res, 400, 'InvalidURI', "Couldn't parse the specified URI.");
+    return s3Error(400, 'InvalidURI', "Couldn't parse the specified URI.");
   }
   try {
     if (req.method === 'PUT') {
-      await store.put(key, new Uint8Array(body), { contentType: String(req.headers['content-type'] ?? '') });
-      res.writeHead(200, { etag: `"${createHash('md5').update(body).digest('hex')}"` });
-      return res.end();
+      await store.put(key, new Uint8Array(req.body), { contentType: String(req.headers['content-type'] ?? '') });
+      return { status: 200, headers: { etag: `"${createHash('md5').update(req.body).digest('hex')}"` } };
     }
     if (req.method === 'GET' || req.method === 'HEAD') {
       const data = await store.get(key);
-      if (!data) return s3Error(res, 404, 'NoSuchKey', 'The specified key does not exist.', req.method === 'HEAD');
-      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(data.byteLength) });
-      return res.end(req.method === 'HEAD' ? undefined : Buffer.from(data));
+      if (!data) return s3Error(404, 'NoSuchKey', 'The specified key does not exist.', req.method === 'HEAD');
+      const headers = { 'content-type': 'application/octet-stream', 'content-length': String(data.byteLength) };
+      return req.method === 'HEAD' ? { status: 200, headers } : { status: 200, headers, body: Buffer.from(data) };
     }
     if (req.method === 'DELETE') {
       // S3 answers a delete of a missing key with success too.
       await store.delete(key);
-      res.writeHead(204);
-      return res.end();
+      return { status: 204, headers: {} };
     }
   } catch (e) {
     // A key that is not one of ours (FileAttachmentStore refuses it): S3 would store it; we refuse.
-    return s3Error(res, 400, 'InvalidArgument', (e as Error).message);
+    return s3Error(400, 'InvalidArgument', (e as Error).message);
   }
-  return s3Error(res, 405, 'MethodNotAllowed', `${req.method} is not supported locally`);
+  return s3Error(405, 'MethodNotAllowed', `${req.method} is not supported locally`);
 }
 
-function s3Error(res: ServerResponse, status: number, code: string, message: string, headOnly = false) {
-  res.writeHead(status, { 'content-type': 'application/xml' });
-  res.end(
-    headOnly
-      ? undefined
-      : `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${escapeXml(code)}</Code><Message>${escapeXml(message)}</Message></Error>`,
-  );
+function s3Error(status: number, code: string, message: string, headOnly = false): AwsAnswer {
+  const headers = { 'content-type': 'application/xml' };
+  return headOnly
+    ? { status, headers }
+    : {
+        status,
+        headers,
+        body: `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${escapeXml(code)}</Code><Message>${escapeXml(message)}</Message></Error>`,
+      };
 }
 
 /** A SendEmail as the local SES answers it, whichever way it came (HTTP or in-process). */
@@ -316,49 +327,63 @@ export async function stepFunctionsCall(
 
 export function createAwsEndpoint(services: AwsEndpointServices): Server {
   return createServer((req, res) => {
-    void handle(services, req, res);
+    void serve(services, req, res);
   });
 }
 
-async function handle(s: AwsEndpointServices, req: IncomingMessage, res: ServerResponse) {
-  const target = String(req.headers['x-amz-target'] ?? '');
-  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+/** The endpoint's port (outside tools such as the aws CLI): Node's HTTP around `answerAwsRequest`. */
+async function serve(s: AwsEndpointServices, req: IncomingMessage, res: ServerResponse) {
+  const head = { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers };
+  const answer = await readBody(req).then(
+    (body) => answerAwsRequest(s, { ...head, body }),
+    (e: unknown) => errorAnswer(head.headers, e),
+  );
+  res.writeHead(answer.status, answer.headers);
+  res.end(answer.body);
+}
+
+const header = (headers: AwsRequest['headers'], name: string) => String(headers[name] ?? '');
+
+/**
+ * One request to the local endpoint, answered as the services it speaks for answer it, whichever
+ * way it came: over the endpoint's port (`serve`) or from an SDK client in this process without a
+ * socket (runtime/socketless-aws.ts). Never rejects: every failure is an error answer in the
+ * protocol the request spoke.
+ */
+export async function answerAwsRequest(s: AwsEndpointServices, req: AwsRequest): Promise<AwsAnswer> {
+  const target = header(req.headers, 'x-amz-target');
   try {
-    const bytes = await readBody(req);
+    const url = new URL(req.url, 'http://127.0.0.1');
     // S3 (path style, `/<bucket>/<key>`): the bytes as they came.
     const object = s.s3 ? /^\/([^/]+)\/(.+)$/.exec(url.pathname) : null;
-    if (s.s3 && object?.[1] === s.s3.bucket && object[2]) return await handleS3(s.s3.store, req, res, object[2], bytes);
-    const body = bytes.toString('utf8');
+    if (s.s3 && object?.[1] === s.s3.bucket && object[2]) return await handleS3(s.s3.store, req, object[2]);
+    const body = Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength).toString('utf8');
     if (target.startsWith('AWSStepFunctions.')) {
       const input = body ? JSON.parse(body) : {};
       const op = target.slice('AWSStepFunctions.'.length);
       const result = await stepFunctionsCall(s.stepFunctions, op, input);
-      return sendJson(res, 200, result ?? {});
+      return json(200, result ?? {});
     }
     const schedule = /^\/schedules\/([^/]+)$/.exec(url.pathname);
     if (schedule?.[1]) {
       const name = decodeURIComponent(schedule[1]);
       const group = url.searchParams.get('groupName') ?? 'default';
       if (req.method === 'POST')
-        return sendJson(res, 200, await s.scheduler.create(name, body ? JSON.parse(body) : {}), 'application/json');
+        return json(200, await s.scheduler.create(name, body ? JSON.parse(body) : {}), 'application/json');
       if (req.method === 'DELETE') {
         s.scheduler.delete(name, group);
-        return sendJson(res, 200, {}, 'application/json');
+        return json(200, {}, 'application/json');
       }
       if (req.method === 'GET') {
         const r = s.scheduler.get(name, group);
-        return sendJson(
-          res,
+        return json(
           200,
           { Name: r.name, GroupName: r.groupName, ScheduleExpression: r.expression, Target: r.target },
           'application/json',
         );
       }
     }
-    if (
-      req.method === 'POST' &&
-      String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')
-    ) {
+    if (req.method === 'POST' && header(req.headers, 'content-type').startsWith('application/x-www-form-urlencoded')) {
       const form = new URLSearchParams(body);
       if (form.get('Action') === 'SendEmail') {
         const list = (prefix: string) => [...form.entries()].filter(([k]) => k.startsWith(prefix)).map(([, v]) => v);
@@ -380,7 +405,6 @@ async function handle(s: AwsEndpointServices, req: IncomingMessage, res: ServerR
           ...(configurationSet ? { configurationSet } : {}),
         });
         return xml(
-          res,
           200,
           `<SendEmailResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><SendEmailResult><MessageId>${escapeXml(messageId)}</MessageId></SendEmailResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></SendEmailResponse>`,
         );
@@ -389,27 +413,30 @@ async function handle(s: AwsEndpointServices, req: IncomingMessage, res: ServerR
     }
     throw new AwsError('UnknownOperationException', `No local service for ${req.method} ${url.pathname}`, 404);
   } catch (e) {
-    const err =
-      e instanceof AwsError
-        ? e
-        : new AwsError(
-            e instanceof SyntaxError ? 'SerializationException' : 'InternalFailure',
-            (e as Error).message,
-            e instanceof SyntaxError ? 400 : 500,
-          );
-    if (String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
-      return xml(
-        res,
-        err.status,
-        `<ErrorResponse><Error><Type>Sender</Type><Code>${escapeXml(err.name)}</Code><Message>${escapeXml(err.message)}</Message></Error></ErrorResponse>`,
-      );
-    }
-    return sendJson(
-      res,
+    return errorAnswer(req.headers, e);
+  }
+}
+
+/** A failure as the protocol of the request reports it: the query protocol's XML, else AWS JSON. */
+export function errorAnswer(headers: AwsRequest['headers'], e: unknown): AwsAnswer {
+  const err =
+    e instanceof AwsError
+      ? e
+      : new AwsError(
+          e instanceof SyntaxError ? 'SerializationException' : 'InternalFailure',
+          (e as Error).message,
+          e instanceof SyntaxError ? 400 : 500,
+        );
+  if (header(headers, 'content-type').startsWith('application/x-www-form-urlencoded')) {
+    return xml(
       err.status,
-      { __type: err.name, message: err.message },
-      target ? 'application/x-amz-json-1.0' : 'application/json',
-      { 'x-amzn-errortype': err.name },
+      `<ErrorResponse><Error><Type>Sender</Type><Code>${escapeXml(err.name)}</Code><Message>${escapeXml(err.message)}</Message></Error></ErrorResponse>`,
     );
   }
+  return json(
+    err.status,
+    { __type: err.name, message: err.message },
+    header(headers, 'x-amz-target') ? 'application/x-amz-json-1.0' : 'application/json',
+    { 'x-amzn-errortype': err.name },
+  );
 }

@@ -20,6 +20,7 @@ import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unseal } from '../lambdas/sealed.js';
 import { localDynamoDbClient } from '../runtime/dynamodb.js';
+import { LOCAL_AWS_CHANNEL } from '../runtime/socketless-aws.js';
 import { SANNE, type TestRuntime, testRuntime } from './support/runtime.js';
 
 let rt: TestRuntime;
@@ -81,8 +82,22 @@ function recordCalls() {
     const target = req.getHeader('x-amz-target');
     calls.push(`${name(String(req.getHeader('host') ?? host))} ${req.method} ${req.path} ${target ?? ''}`.trim());
   };
+  // The runtime's Step Functions, Scheduler and SES clients reach the endpoint without a socket
+  // (runtime/socketless-aws.ts): their requests are published on a channel of their own, in the
+  // same order with the same method, path and target.
+  const socketless = (message: unknown) => {
+    const req = message as { method: string; path: string; headers: Record<string, string> };
+    calls.push(`${name(req.headers.host ?? '')} ${req.method} ${req.path} ${req.headers['x-amz-target'] ?? ''}`.trim());
+  };
   subscribe('http.client.request.start', listener);
-  return { calls, stop: () => unsubscribe('http.client.request.start', listener) };
+  subscribe(LOCAL_AWS_CHANNEL, socketless);
+  return {
+    calls,
+    stop: () => {
+      unsubscribe('http.client.request.start', listener);
+      unsubscribe(LOCAL_AWS_CHANNEL, socketless);
+    },
+  };
 }
 
 describe('POST /complaints: what a complainant and AWS see', () => {

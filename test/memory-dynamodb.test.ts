@@ -20,17 +20,19 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDossierStore, tableDefinition } from '../lambdas/adapters/dynamodb-store.js';
 import type { DossierEvent, EventBody } from '../lambdas/domain/dossier.js';
 import { followedPlans, MemoryDynamoDb } from '../runtime/memory-dynamodb.js';
 import { dynaliteWithTable } from './support/dynalite.js';
+import { guardKept, type KeptGuard } from './support/kept-unchanged.js';
 
 const TABLE = 'klachtflow-dossiers';
 let dynalite: Awaited<ReturnType<typeof dynaliteWithTable>>;
 let client: DynamoDBClient;
 let doc: DynamoDBDocumentClient;
 let memory: MemoryDynamoDb;
+let kept: KeptGuard;
 
 beforeAll(async () => {
   dynalite = await dynaliteWithTable('kf-memdb-', TABLE);
@@ -38,8 +40,17 @@ beforeAll(async () => {
   doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   memory = new MemoryDynamoDb();
   memory.createTable(tableDefinition(TABLE));
+  // Every request of every test below: no held item changed in place, nothing kept handed out or
+  // taken from a request (the memos of index keys, sizes and bytes rest on it; session 18).
+  kept = guardKept(memory);
 });
 afterAll(async () => dynalite?.close());
+afterEach(() => {
+  kept.verify();
+  const breaches = kept.breaches.splice(0);
+  expect(breaches).toEqual([]);
+  expect(kept.checked).toBeGreaterThan(0);
+});
 
 type Command = PutCommand | GetCommand | UpdateCommand | DeleteCommand | QueryCommand;
 
@@ -704,7 +715,8 @@ describe('memory DynamoDB: the same answers as dynalite', () => {
       { ConditionExpression: 'attribute_exists(sk)' },
       { ConditionExpression: 'n < :n', ExpressionAttributeValues: { ':n': 2 } },
     );
-    const failure = fc.constantFrom(undefined, 'ALL_OLD', 'NONE');
+    // A value DynamoDB refuses (and dynalite in a transaction), now and then.
+    const failure = fc.constantFrom(undefined, 'ALL_OLD', 'NONE', undefined, 'ALL_OLD', 'NONE', 'BOGUS');
     const action = fc.oneof(
       fc.record({
         Put: fc.record({
@@ -875,7 +887,14 @@ describe('memory DynamoDB: the same answers as dynalite', () => {
           { ConditionExpression: 'version <> :v' },
         ),
         v: value,
-        ReturnValuesOnConditionCheckFailure: fc.constantFrom(undefined, 'ALL_OLD'),
+        ReturnValuesOnConditionCheckFailure: fc.constantFrom(
+          undefined,
+          'ALL_OLD',
+          undefined,
+          'ALL_OLD',
+          'NONE',
+          'BOGUS',
+        ),
       }),
     });
     const del = fc.record({ Delete: fc.record({ Key: fc.record({ pk, sk }), template: fc.constant({}), v: value }) });
@@ -962,16 +981,31 @@ describe('memory DynamoDB: the same answers as dynalite', () => {
 
   it('a PutItem that asks for the item on a refusal is checked and answered as dynalite checks and answers it, by its plan (#19, session 15)', async () => {
     // dynalite 4 knows no ReturnValuesOnConditionCheckFailure on PutItem (checkTypes drops it); the
-    // memory store reads it, then leaves it out as checkTypes would, so that such a request (every
-    // dossier append) is still taken as it is and follows its plan. Values that differ in what
+    // memory store's checks know it as an enum (as the project's TransactWriteItems does), so that
+    // such a request (every dossier append) is still taken as it is and follows its plan. Values that differ in what
     // DynamoDB refuses or rewrites, keys that clash, an unknown value of the field itself.
-    const put = (sk: string, v: unknown, onRefusal: string) =>
-      new PutCommand({
-        TableName: TABLE,
-        Item: { pk: 'refusal#1', sk, v },
-        ConditionExpression: 'attribute_not_exists(sk)',
-        ReturnValuesOnConditionCheckFailure: onRefusal as 'ALL_OLD',
-      });
+    // DynamoDB refuses a value other than ALL_OLD or NONE (a ValidationException); dynalite 4 takes
+    // any on PutItem, UpdateItem and DeleteItem (it drops the field it does not know) and refuses
+    // it only in a transaction's action (the project's patch). Such a value is held to that answer
+    // of dynalite's, the path of the transaction's action taken off its message (session 18).
+    const params = (sk: string, v: unknown, onRefusal: string) => ({
+      TableName: TABLE,
+      Item: { pk: 'refusal#1', sk, v },
+      ConditionExpression: 'attribute_not_exists(sk)',
+      ReturnValuesOnConditionCheckFailure: onRefusal as 'ALL_OLD',
+    });
+    const put = (sk: string, v: unknown, onRefusal: string) => new PutCommand(params(sk, v, onRefusal));
+    /** dynalite's answer to a single action of this kind, from its answer to a transaction of it. */
+    let enumRefusals = 0;
+    const asDynaliteAnswersInATransaction = async (kind: 'Put' | 'Update' | 'Delete', action: any) => {
+      const a = (await answer(
+        (c) => doc.send(c as any),
+        new TransactWriteCommand({ TransactItems: [{ [kind]: action }] }) as never,
+      )) as { error?: string; message?: string };
+      // (The document client refuses some values before sending: 2 ** 60 is no safe integer.)
+      if (a.error === 'ValidationException') enumRefusals++;
+      return { ...a, message: a.message?.replace(`transactItems.1.member.${kind.toLowerCase()}.`, '') };
+    };
     const values: unknown[] = ['a', 1, 1.5, 1e-7, new Set(['x']), null, { m: [1, 'b'] }, '', 2 ** 60];
     let plansFollowed = 0;
     let refused = 0;
@@ -979,7 +1013,10 @@ describe('memory DynamoDB: the same answers as dynalite', () => {
       for (const [i, v] of values.entries())
         for (const onRefusal of ['ALL_OLD', 'NONE', 'ALL_OLD', 'BOGUS']) {
           const sk = `S${(i + round) % 4}`;
-          const a = await answer((c) => doc.send(c as any), put(sk, v, onRefusal));
+          const a =
+            onRefusal === 'BOGUS'
+              ? await asDynaliteAnswersInATransaction('Put', params(sk, v, onRefusal))
+              : await answer((c) => doc.send(c as any), put(sk, v, onRefusal));
           const before = followedPlans();
           const b = await answer((c) => memory.send(c), put(sk, v, onRefusal));
           plansFollowed += followedPlans() - before;
@@ -989,6 +1026,26 @@ describe('memory DynamoDB: the same answers as dynalite', () => {
     // Most went by the plan, and both refusals and writes were compared.
     expect(plansFollowed).toBeGreaterThan(40);
     expect(refused).toBeGreaterThan(40);
+    // UpdateItem and DeleteItem take the field too (DynamoDB's API): the same enum, twice each so
+    // that the second follows a plan if the first made one.
+    for (let i = 0; i < 2; i++) {
+      const update = {
+        TableName: TABLE,
+        Key: { pk: 'refusal#1', sk: 'S0' },
+        UpdateExpression: 'SET v = :v',
+        ExpressionAttributeValues: { ':v': i },
+        ReturnValuesOnConditionCheckFailure: 'BOGUS' as never,
+      };
+      expect(await answer((c) => memory.send(c), new UpdateCommand(update))).toStrictEqual(
+        await asDynaliteAnswersInATransaction('Update', update),
+      );
+      const del = { TableName: TABLE, Key: { pk: 'refusal#1', sk: 'S9' }, ReturnValuesOnConditionCheckFailure: 'x' };
+      expect(await answer((c) => memory.send(c), new DeleteCommand(del as never))).toStrictEqual(
+        await asDynaliteAnswersInATransaction('Delete', del),
+      );
+    }
+    // 8 values of 9 sent as they are, three rounds, and the four above.
+    expect(enumRefusals).toBe(28);
     const contents = () =>
       new QueryCommand({
         TableName: TABLE,
@@ -999,6 +1056,146 @@ describe('memory DynamoDB: the same answers as dynalite', () => {
     expect(await answer((c) => memory.send(c), contents())).toStrictEqual(
       await answer((c) => doc.send(c as any), contents()),
     );
+  });
+
+  it("items and queries at and over each limit of dynalite's key checks are refused as dynalite refuses them (session 18)", async () => {
+    // The memory store answers a PutItem's item check (validateItem) and a Query's key checks
+    // without dynalite's walks where it can be sure they find nothing, and leaves the rest to
+    // dynalite: every limit here on both sides of it, as a single write, in a transaction, and twice
+    // (the second of a kind follows a plan).
+    const astral = '\u{1F600}'; // two UTF-16 code units: dynalite's key limits count code units
+    const items: Record<string, unknown>[] = [
+      { pk: 'lim#1', sk: 'a' },
+      { pk: 'lim#1', sk: 'x'.repeat(1024) },
+      { pk: 'lim#1', sk: 'x'.repeat(1025) },
+      { pk: 'lim#1', sk: astral.repeat(512) },
+      { pk: 'lim#1', sk: `${astral.repeat(512)}x` },
+      { pk: 'p'.repeat(2048), sk: 'a' },
+      { pk: 'p'.repeat(2049), sk: 'a' },
+      { pk: '', sk: 'a' },
+      { pk: 'lim#1', sk: '' },
+      { pk: 'lim#1' },
+      { sk: 'a' },
+      { pk: 'lim#1', sk: 7 },
+      { pk: 7, sk: 'a' },
+      { pk: 'lim#1', sk: null },
+      { pk: 'lim#1', sk: 'b', gsi1pk: 7, gsi1sk: 'x' },
+      { pk: 'lim#1', sk: 'c', gsi1pk: 'OPEN#lim', gsi1sk: 7 },
+      { pk: 'lim#1', sk: 'd', gsi1pk: 'OPEN#lim', gsi1sk: 'x', gsi2pk: true },
+      { pk: 'lim#1', sk: 'e', gsi3pk: 'R#lim', gsi3sk: 'y', gsi2sk: null },
+    ];
+    let refused = 0;
+    for (let round = 0; round < 2; round++)
+      for (const item of items) {
+        const [a, b] = await both(() => new PutCommand({ TableName: TABLE, Item: item }));
+        expect(b).toEqual(a);
+        if ((a as { error?: string }).error) refused++;
+        const tx = () => new TransactWriteCommand({ TransactItems: [{ Put: { TableName: TABLE, Item: item } }] });
+        const ta = await answer((c) => doc.send(c as any), tx() as never);
+        const tb = await answer((c) => memory.send(c), tx() as never);
+        expect(tb).toEqual(ta);
+      }
+    expect(refused).toBeGreaterThan(20);
+    // Queries: each of dynalite's key condition checks, in its order, on the table and an index.
+    const q = (x: Record<string, unknown>) => () => new QueryCommand({ TableName: TABLE, ...x } as never);
+    const queries = [
+      q({ KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': 'lim#1' } }),
+      q({ KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': 7 } }),
+      q({ KeyConditionExpression: 'sk = :p', ExpressionAttributeValues: { ':p': 'a' } }),
+      q({ KeyConditionExpression: 'pk = :p AND sk > :s', ExpressionAttributeValues: { ':p': 'lim#1', ':s': 5 } }),
+      q({ KeyConditionExpression: 'pk > :p', ExpressionAttributeValues: { ':p': 'lim#1' } }),
+      q({ KeyConditionExpression: 'pk = :p AND v = :s', ExpressionAttributeValues: { ':p': 'lim#1', ':s': 'a' } }),
+      q({ IndexName: 'nope', KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': 'lim#1' } }),
+      q({
+        IndexName: 'worklist',
+        ConsistentRead: true,
+        KeyConditionExpression: 'gsi1pk = :p',
+        ExpressionAttributeValues: { ':p': 'OPEN#lim' },
+      }),
+      q({
+        IndexName: 'worklist',
+        KeyConditionExpression: 'gsi1pk = :p',
+        ExpressionAttributeValues: { ':p': 'OPEN#lim' },
+      }),
+      q({ IndexName: 'worklist', KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': 'lim#1' } }),
+      q({
+        IndexName: 'worklist',
+        KeyConditionExpression: 'gsi1pk = :p AND gsi1sk < :s',
+        ExpressionAttributeValues: { ':p': 'OPEN#lim', ':s': 3 },
+      }),
+      q({
+        KeyConditionExpression: 'pk = :p',
+        ExpressionAttributeValues: { ':p': 'lim#1' },
+        ExclusiveStartKey: { pk: 'lim#1' },
+      }),
+      q({
+        KeyConditionExpression: 'pk = :p',
+        ExpressionAttributeValues: { ':p': 'lim#1' },
+        ExclusiveStartKey: { pk: 'lim#1', sk: 'a' },
+      }),
+      q({
+        KeyConditionExpression: 'pk = :p',
+        ExpressionAttributeValues: { ':p': 'lim#1' },
+        ExclusiveStartKey: { pk: 'lim#2', sk: 'a' },
+      }),
+      q({
+        KeyConditionExpression: 'pk = :p',
+        ExpressionAttributeValues: { ':p': 'lim#1' },
+        ExclusiveStartKey: { pk: 'lim#1', v: 'a' },
+      }),
+      q({
+        KeyConditionExpression: 'pk = :p',
+        ExpressionAttributeValues: { ':p': 'lim#1' },
+        ExclusiveStartKey: { pk: 'lim#1', sk: 5 },
+      }),
+      q({
+        IndexName: 'worklist',
+        KeyConditionExpression: 'gsi1pk = :p',
+        ExpressionAttributeValues: { ':p': 'OPEN#lim' },
+        ExclusiveStartKey: { pk: 'lim#1', sk: 'd', gsi1pk: 'OPEN#lim', gsi1sk: 'x' },
+      }),
+      q({
+        IndexName: 'worklist',
+        KeyConditionExpression: 'gsi1pk = :p',
+        ExpressionAttributeValues: { ':p': 'OPEN#lim' },
+        ExclusiveStartKey: { pk: 'lim#1', sk: 'd', gsi1pk: 'OPEN#lim' },
+      }),
+      q({
+        IndexName: 'byRole',
+        KeyConditionExpression: 'gsi2pk = :p',
+        ExpressionAttributeValues: { ':p': 'x' },
+        FilterExpression: 'gsi2sk = :p',
+      }),
+    ];
+    // The older KeyConditions form reaches the checks the expressions' parser refuses first.
+    const kc = (conditions: Record<string, [string, unknown[]]>, x: Record<string, unknown> = {}) =>
+      q({
+        KeyConditions: Object.fromEntries(
+          Object.entries(conditions).map(([k, [op, vals]]) => [
+            k,
+            { ComparisonOperator: op, AttributeValueList: vals },
+          ]),
+        ),
+        ...x,
+      });
+    queries.push(
+      kc({ pk: ['NE', ['lim#1']] }),
+      kc({ pk: ['GT', ['lim#1']] }),
+      kc({ pk: ['EQ', ['lim#1']], sk: ['NOT_NULL', []] }),
+      kc({ pk: ['EQ', ['lim#1']], sk: ['BEGINS_WITH', [5]] }),
+      kc({ pk: ['EQ', ['lim#1']], sk: ['GE', ['a']] }),
+      kc({ sk: ['EQ', ['a']] }),
+      kc({ pk: ['EQ', ['lim#1']], sk: ['EQ', ['a']], v: ['EQ', ['a']] }),
+      kc({ gsi1pk: ['EQ', ['OPEN#lim']], gsi1sk: ['IN', ['x']] }, { IndexName: 'worklist' }),
+    );
+    let queryRefusals = 0;
+    for (let round = 0; round < 2; round++)
+      for (const make of queries) {
+        const [a, b] = await both(make);
+        expect(b).toEqual(a);
+        if ((a as { error?: string }).error) queryRefusals++;
+      }
+    expect(queryRefusals).toBeGreaterThan(20);
   });
 
   it('generated sequences of writes and queries over the table and its three indexes', async () => {

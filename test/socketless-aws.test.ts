@@ -1,0 +1,292 @@
+// biome-ignore-all lint/suspicious/noExplicitAny: answers are compared as the SDK returns them
+/**
+ * The runtime's Step Functions, Scheduler and SES clients without a loopback socket (#19,
+ * runtime/socketless-aws.ts): the SDK client stays whole (serialisers, middleware, retries,
+ * deserialisers, error mapping) and only its request handler changes, from Node's HTTP client
+ * through the local endpoint's server to a call of the same routing in this process. Held to the
+ * SDK on the local HTTP endpoint: the same commands, each side on local services of its own, give
+ * the same outputs (with $metadata, minus the request ids), the same errors (name, message, $fault,
+ * status, attempts) and the same mail. And `npm start`'s runtime sends none of those calls over a
+ * socket any more, while the endpoint's port still answers outside tools (the aws CLI).
+ */
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { ClientRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  CreateScheduleCommand,
+  DeleteScheduleCommand,
+  GetScheduleCommand,
+  SchedulerClient,
+} from '@aws-sdk/client-scheduler';
+import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
+import {
+  DescribeExecutionCommand,
+  SendTaskFailureCommand,
+  SendTaskHeartbeatCommand,
+  SendTaskSuccessCommand,
+  SFNClient,
+  StartExecutionCommand,
+  StopExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createAwsEndpoint } from '../runtime/aws-endpoint.js';
+import { RuntimeClock } from '../runtime/clock.js';
+import { LOCAL_SDK_AUTH } from '../runtime/dynamodb.js';
+import { LocalMailbox } from '../runtime/mailbox.js';
+import { LocalScheduler } from '../runtime/scheduler.js';
+import { LOCAL_AWS_CHANNEL, SocketlessAwsHandler } from '../runtime/socketless-aws.js';
+import { LocalStepFunctions } from '../runtime/stepfunctions.js';
+import type { AslDocument } from '../statemachines/compile.js';
+import { SANNE, testRuntime } from './support/runtime.js';
+
+const FN = 'arn:aws:lambda:eu-west-1:000000000000:function:t';
+const MACHINE: AslDocument = {
+  Comment: 'test',
+  StartAt: 'ask',
+  States: {
+    ask: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+      Parameters: { FunctionName: FN, Payload: { 'token.$': '$$.Task.Token' } },
+      TimeoutSeconds: 3600,
+      Next: 'again',
+    },
+    again: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+      Parameters: { FunctionName: FN, Payload: { 'token.$': '$$.Task.Token' } },
+      TimeoutSeconds: 3600,
+      Next: 'done',
+    },
+    done: { Type: 'Succeed' },
+  },
+};
+const dirs: string[] = [];
+const stops: (() => Promise<void>)[] = [];
+afterAll(async () => {
+  for (const stop of stops) await stop();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+/** Local services of their own, reached through the SDK over HTTP or through the socketless handler. */
+async function services(how: 'http' | 'socketless') {
+  const dir = mkdtempSync(join(tmpdir(), 'kf-socketless-'));
+  dirs.push(dir);
+  const clock = new RuntimeClock('manual', 1, new Date('2026-09-03T07:00:00Z'));
+  const tokens: string[] = [];
+  const stepFunctions = new LocalStepFunctions({ dir: join(dir, 'executions'), clock, records: 'memory' });
+  const machine = stepFunctions.register('t', MACHINE, {
+    [FN]: async (p) => {
+      tokens.push((p as { token: string }).token);
+      return null;
+    },
+  });
+  const scheduler = new LocalScheduler(join(dir, 'schedules'), clock, {}, false, 'memory');
+  const mailbox = new LocalMailbox(join(dir, 'mailbox.jsonl'), clock);
+  const events: unknown[] = [];
+  const publishMailEvent = (e: Record<string, unknown>) => {
+    events.push((e.detail as { eventType: string }).eventType);
+  };
+  const endpointServices = { stepFunctions, scheduler, mailbox, publishMailEvent };
+  // Both sides name the same kind of endpoint (the runtime keeps its server for outside tools).
+  const server = createAwsEndpoint(endpointServices);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  stops.push(() => new Promise<void>((r) => server.close(() => r())));
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const config = {
+    region: 'eu-west-1',
+    endpoint,
+    ...LOCAL_SDK_AUTH,
+    ...(how === 'socketless' ? { requestHandler: new SocketlessAwsHandler(endpointServices) } : {}),
+  };
+  return {
+    sfn: new SFNClient(config),
+    scheduler: new SchedulerClient(config),
+    ses: new SESClient(config),
+    stepFunctions,
+    machine,
+    tokens,
+    mailbox,
+    events,
+  };
+}
+
+type Services = Awaited<ReturnType<typeof services>>;
+
+/** $metadata without what differs by chance (request ids, which neither side sends today). */
+const metadata = (m: any) => {
+  const { requestId: _r, extendedRequestId: _e, cfId: _c, ...rest } = m ?? {};
+  return rest;
+};
+
+/** An answer as a caller sees it: the whole output, or the error's name, message, fault, fields. */
+async function answer(send: () => Promise<any>): Promise<unknown> {
+  try {
+    const { $metadata, ...out } = await send();
+    return { ok: out, $metadata: metadata($metadata) };
+  } catch (e) {
+    const err = e as any;
+    const { $metadata, $response: _r, ...fields } = err;
+    return {
+      error: err.name,
+      message: err.message,
+      fault: err.$fault,
+      $metadata: metadata($metadata),
+      fields: { ...fields },
+      isSdkError: typeof err.$fault === 'string',
+    };
+  }
+}
+
+describe('the socketless handler: the SDK on the local endpoint without a socket', () => {
+  it('Step Functions, Scheduler and SES: the same outputs, errors and mail as over HTTP', async () => {
+    // Prepare
+    const http = await services('http');
+    const local = await services('socketless');
+    const arn = (s: Services, name: string) => `${s.machine.replace(':stateMachine:', ':execution:')}:${name}`;
+    const mail = (key: string, to: string[], html = '<p>é</p>') =>
+      new SendEmailCommand({
+        Source: 'klachten@example.nl',
+        Destination: { ToAddresses: to, CcAddresses: ['cc@example.nl'] },
+        Message: {
+          Subject: { Data: 'Uw klacht – ontvangen ✓', Charset: 'UTF-8' },
+          Body: { Text: { Data: 'Tekst\r\nmet 😀 & <b>', Charset: 'UTF-8' }, Html: { Data: html, Charset: 'UTF-8' } },
+        },
+        ConfigurationSetName: 'klachtflow',
+        Tags: [
+          { Name: 'klachtflow-letter', Value: key },
+          { Name: 'klachtflow-dossier', Value: 'd1' },
+        ],
+      });
+    const steps: ((s: Services) => Promise<any>)[] = [
+      (s) => s.sfn.send(new StartExecutionCommand({ stateMachineArn: s.machine, name: 'a', input: '{"x":1}' })),
+      // The same name and input: the same execution; another input: ExecutionAlreadyExists.
+      (s) => s.sfn.send(new StartExecutionCommand({ stateMachineArn: s.machine, name: 'a', input: '{"x":1}' })),
+      (s) => s.sfn.send(new StartExecutionCommand({ stateMachineArn: s.machine, name: 'a', input: '{"x":2}' })),
+      (s) => s.sfn.send(new StartExecutionCommand({ stateMachineArn: `${s.machine}-nope`, name: 'b' })),
+      // No input at all, and input that is no JSON.
+      (s) => s.sfn.send(new StartExecutionCommand({ stateMachineArn: s.machine, name: 'c' })),
+      (s) => s.sfn.send(new StartExecutionCommand({ stateMachineArn: s.machine, name: 'd', input: '{nee' })),
+      async (s) => {
+        await s.stepFunctions.idle();
+        return s.sfn.send(new SendTaskHeartbeatCommand({ taskToken: s.tokens[0] as string }));
+      },
+      (s) => s.sfn.send(new SendTaskSuccessCommand({ taskToken: s.tokens[0] as string, output: '{"ok":true}' })),
+      (s) => s.sfn.send(new SendTaskSuccessCommand({ taskToken: s.tokens[0] as string, output: '{"ok":true}' })),
+      (s) => s.sfn.send(new SendTaskSuccessCommand({ taskToken: 'not-a-token', output: '{}' })),
+      async (s) => {
+        await s.stepFunctions.idle();
+        return s.sfn.send(
+          new SendTaskFailureCommand({ taskToken: s.tokens[1] as string, error: 'Nee', cause: 'Geweigerd' }),
+        );
+      },
+      async (s) => {
+        await s.stepFunctions.idle();
+        return s.sfn.send(new DescribeExecutionCommand({ executionArn: arn(s, 'a') }));
+      },
+      (s) => s.sfn.send(new DescribeExecutionCommand({ executionArn: arn(s, 'nope') })),
+      (s) =>
+        s.sfn.send(new StopExecutionCommand({ executionArn: arn(s, 'c'), error: 'Gestopt', cause: 'ingetrokken' })),
+      (s) => s.sfn.send(new StopExecutionCommand({ executionArn: `${s.machine}:nope` })),
+      (s) =>
+        s.scheduler.send(
+          new CreateScheduleCommand({
+            Name: 'kf-1 ë/x',
+            GroupName: 'klachtflow',
+            ScheduleExpression: 'at(2026-10-01T09:00:00)',
+            ScheduleExpressionTimezone: 'Europe/Amsterdam',
+            FlexibleTimeWindow: { Mode: 'OFF' },
+            ActionAfterCompletion: 'DELETE',
+            Target: { Arn: FN, RoleArn: 'arn:aws:iam::000000000000:role/r', Input: '{"a":1}' },
+          }),
+        ),
+      (s) =>
+        s.scheduler.send(
+          new CreateScheduleCommand({
+            Name: 'kf-1 ë/x',
+            GroupName: 'klachtflow',
+            ScheduleExpression: 'at(2026-10-01T09:00:00)',
+            FlexibleTimeWindow: { Mode: 'OFF' },
+            Target: { Arn: FN, RoleArn: 'arn:aws:iam::000000000000:role/r' },
+          }),
+        ),
+      (s) => s.scheduler.send(new GetScheduleCommand({ Name: 'kf-1 ë/x', GroupName: 'klachtflow' })),
+      // The group travels in the query string: another group does not hold it.
+      (s) => s.scheduler.send(new GetScheduleCommand({ Name: 'kf-1 ë/x', GroupName: 'anders' })),
+      (s) => s.scheduler.send(new DeleteScheduleCommand({ Name: 'kf-1 ë/x', GroupName: 'klachtflow' })),
+      (s) => s.scheduler.send(new GetScheduleCommand({ Name: 'kf-1 ë/x', GroupName: 'klachtflow' })),
+      (s) => s.scheduler.send(new DeleteScheduleCommand({ Name: 'kf-1 ë/x', GroupName: 'klachtflow' })),
+      (s) => s.ses.send(mail('k1', ['a@example.nl', 'b@example.nl'])),
+      (s) => s.ses.send(mail('k2', ['bounce@simulator.amazonses.com'])),
+      // Refused: a message over SES's 10 MB (MessageRejected, in the query protocol's XML error).
+      (s) => s.ses.send(mail('k3', ['a@example.nl'], 'x'.repeat(10 * 1024 * 1024 + 1))),
+    ];
+    // Act / Assess: each answer alike, step by step.
+    const ids = (o: unknown) => JSON.stringify(o).replace(/"MessageId":"[^"]+"/g, '"MessageId":"<id>"');
+    const seen: unknown[] = [];
+    for (const step of steps) {
+      const [viaSocket, socketless] = [await answer(() => step(http)), await answer(() => step(local))];
+      expect(ids(socketless)).toEqual(ids(viaSocket));
+      seen.push(socketless);
+    }
+    // The sequence reached what it meant to: outputs, SDK errors of each protocol, a 404.
+    const text = JSON.stringify(seen);
+    for (const name of [
+      'ExecutionAlreadyExists',
+      'StateMachineDoesNotExist',
+      'InvalidExecutionInput',
+      'TaskTimedOut',
+      'TaskDoesNotExist',
+      'ExecutionDoesNotExist',
+      'ConflictException',
+      'ResourceNotFoundException',
+      'MessageRejected',
+    ])
+      expect(text).toContain(`"error":"${name}"`);
+    expect(text).toContain('"httpStatusCode":404');
+    const strip = (s: Services) => s.mailbox.all().map(({ messageId: _i, sentAt: _s, ...m }) => m);
+    expect(strip(local)).toEqual(strip(http));
+    expect(strip(local)).toHaveLength(2);
+    expect(local.events).toEqual(http.events);
+  });
+
+  it('npm start sends no Step Functions call over a socket; the endpoint still answers on its port', async () => {
+    // Prepare
+    const rt = await testRuntime('ons-welzijn');
+    const aws = new URL(rt.endpoints.aws).host;
+    const overSockets: string[] = [];
+    const socketless: string[] = [];
+    const onSocket = (m: unknown) => {
+      const req = (m as { request: ClientRequest }).request;
+      if (String(req.getHeader('host')) === aws) overSockets.push(String(req.getHeader('x-amz-target') ?? req.path));
+    };
+    const onSocketless = (m: unknown) => socketless.push(String((m as { headers: any }).headers['x-amz-target']));
+    subscribe('http.client.request.start', onSocket);
+    subscribe(LOCAL_AWS_CHANNEL, onSocketless);
+    try {
+      // Act
+      const r = await rt.call('POST', '/complaints', { body: SANNE });
+      expect(r.status).toBe(201);
+      await rt.advance('PT0S');
+      await rt.stepFunctions.idle();
+      // An outside tool still reaches the same services on the endpoint's port.
+      const outside = new SFNClient({ region: 'eu-west-1', endpoint: rt.endpoints.aws, ...LOCAL_SDK_AUTH });
+      const d = await outside.send(
+        new DescribeExecutionCommand({
+          executionArn: `${rt.endpoints.stateMachineArn.replace(':stateMachine:', ':execution:')}:${r.json.id}`,
+        }),
+      );
+      // Assess
+      expect(d.status).toBe('RUNNING');
+      expect(overSockets).toEqual(['AWSStepFunctions.DescribeExecution']);
+      expect(socketless).toContain('AWSStepFunctions.StartExecution');
+    } finally {
+      unsubscribe('http.client.request.start', onSocket);
+      unsubscribe(LOCAL_AWS_CHANNEL, onSocketless);
+      await rt.stop();
+    }
+  });
+});
