@@ -363,16 +363,16 @@ function memoryQueryTable(
     ? store.getIndexDb(isLocal ? 'local' : 'global', data.TableName, data.IndexName)
     : store.getItemDb(data.TableName);
   const rangeKey = table.KeySchema[1]?.AttributeName;
-  let items: any[] = [];
+  // The range's own array, cut where dynalite's takeWhile stops (at Limit or once a megabyte was read).
+  let items: any[] = sub.rangeValues(opts);
   let size = 0;
   let count = 0;
-  for (const val of sub.rangeValues(opts)) {
-    // dynalite's takeWhile: stop at Limit or once a megabyte was read.
+  while (count < items.length) {
     if (count >= data.Limit || size >= ONE_MB) break;
+    size += compressedSize(items[count] as object, rangeKey);
     count++;
-    size += compressedSize(val as object, rangeKey);
-    items.push(val);
   }
+  items.length = count;
   const lastItem = items[items.length - 1];
   if (data._filter) items = items.filter((val) => db.matchesExprFilter(val, data._filter.expression));
   else if (data.QueryFilter || data.ScanFilter) {
@@ -472,6 +472,49 @@ function memoryKeyIn(partition: string, item: any, attrs: [string, string][]): s
 function memoryCreateKey(item: any, table: any, keySchema?: any): string {
   const attrs = keyAttributesOf(table, keySchema ?? table.KeySchema);
   return memoryKeyIn(memoryPartitionOf(item, attrs), item, attrs);
+}
+
+/**
+ * The key attributes of each index of a table, as dynalite's traverseIndexes visits them (per
+ * table definition, never changed after CreateTable).
+ */
+const indexKeyAttributes = new WeakMap<object, [string, string][]>();
+function indexKeyAttributesOf(table: any): [string, string][] {
+  let attrs = indexKeyAttributes.get(table);
+  if (attrs === undefined) {
+    const found: [string, string][] = [];
+    db.traverseIndexes(table, (attr: string, type: string) => {
+      found.push([attr, type]);
+    });
+    attrs = found;
+    indexKeyAttributes.set(table, attrs);
+  }
+  return attrs;
+}
+/**
+ * dynalite's validateItem (a PutItem's item: its key attributes there, of their type, a string key
+ * not empty and within checkKeySize's limits of 2 048 and 1 024 code units, each index key of its
+ * type where present), answered at once where the item passes every one of those checks with
+ * string keys: it then finds nothing. Any other item (a missing or empty key, a number or binary
+ * key, a long one, an index key of another type) is checked by dynalite's own, which answers with
+ * its message. dynalite walks the key schema and the indexes with a closure each (its traverseKey,
+ * traverseIndexes and their closures, for items and Queries, were 3 % of the samples of a replay of
+ * a simulated year's requests, bench/store-replay.ts, session 18); test/memory-dynamodb.test.ts
+ * holds the answers to dynalite's for items at and over each of those limits.
+ */
+function validateItemFast(item: any, table: any): unknown {
+  const attrs = keyAttributesOf(table, table.KeySchema);
+  for (let i = 0; i < attrs.length; i++) {
+    const [attr, type] = attrs[i] as [string, string];
+    const v = item[attr]?.[type];
+    if (type !== 'S' || typeof v !== 'string' || v === '' || v.length > (i === 0 ? 2048 : 1024))
+      return db.validateItem(item, table);
+  }
+  for (const [attr, type] of indexKeyAttributesOf(table)) {
+    const v = item[attr];
+    if (v != null && v[type] == null) return db.validateItem(item, table);
+  }
+  return null;
 }
 
 /** A ValidationException as dynalite's actions answer it (db.validationError), as the SDK raises it. */
@@ -1013,7 +1056,8 @@ class SortedStore {
 
   /** Whether a request holds this key's lock (dynalite's actions hold it from read to write). */
   isLocked(key: string): boolean {
-    return this.locks.has(key);
+    // Mostly no key is locked at all (only dynalite's own actions lock): no lookup then.
+    return this.locks.size !== 0 && this.locks.has(key);
   }
 
   get(key: string, cb: (err: Error | null, value?: unknown) => void): void {
@@ -1031,8 +1075,8 @@ class SortedStore {
    * As put, told the key's partition where the caller has it (partitionOf of the key, the same
    * string each time from rememberedPartition, not sliced and hashed again for each new key).
    */
-  putIn(partition: string | undefined, key: string, value: unknown): void {
-    if (!this.values.has(key)) {
+  putIn(partition: string | undefined, key: string, value: unknown, held = this.values.has(key)): void {
+    if (!held) {
       const p = partition ?? partitionOf(key);
       let keys = this.partitions.get(p);
       if (!keys) {
@@ -1348,9 +1392,29 @@ function toWireAll(x: Record<string, any>, leaveOut?: string): Record<string, un
   const w: Record<string, unknown> = {};
   for (const k of Object.keys(x)) {
     const v = x[k];
-    if (v !== undefined && k !== leaveOut) w[k] = WIRE_FIELDS.has(k) ? toWire(v) : v;
+    if (v !== undefined && k !== leaveOut)
+      w[k] = WIRE_FIELDS.has(k) ? toWire(v) : CONDITION_FIELDS.has(k) ? conditionsToWire(v) : v;
   }
   return w;
+}
+/**
+ * The older conditions (Query's KeyConditions and QueryFilter), whose AttributeValueList members
+ * lib-dynamodb marshals as it does the other values (its QueryCommand's inputKeyNodes): sent as
+ * they were, a document's values, they were refused as no attribute values (session 18; the
+ * dossier store writes expressions only).
+ */
+const CONDITION_FIELDS = new Set(['KeyConditions', 'QueryFilter']);
+function conditionsToWire(conditions: unknown): unknown {
+  if (!isPlainObject(conditions)) return conditions;
+  const out: Record<string, unknown> = {};
+  for (const name of Object.keys(conditions)) {
+    const c = conditions[name];
+    out[name] =
+      isPlainObject(c) && Array.isArray(c.AttributeValueList)
+        ? { ...c, AttributeValueList: c.AttributeValueList.map(attributeOf) }
+        : c;
+  }
+  return out;
 }
 const WIRE_FIELDS = new Set(['Item', 'Key', 'ExpressionAttributeValues', 'ExclusiveStartKey']);
 
@@ -1404,6 +1468,62 @@ function errorFrom(body: {
     // keys, sizes and bytes rest on (a caller may change what it is given; test/support/kept-unchanged.ts).
     ...(body.CancellationReasons ? { CancellationReasons: structuredClone(body.CancellationReasons) } : {}),
   });
+}
+
+/** Comparisons dynalite's Query refuses on a key ('not an indexable operation'). */
+const NOT_INDEXABLE = new Set(['NULL', 'NOT_NULL', 'NE', 'CONTAINS', 'NOT_CONTAINS', 'IN']);
+/**
+ * What dynalite's Query works out of the table or index it reads before it looks at the request's
+ * values: the index (found by traverseIndexes, the first of the name), whether it is local, and
+ * the key names a starting key must have (the table's, then the index's). Per table definition and
+ * index name (never changed after CreateTable), so that a Query no longer walks the indexes and
+ * builds the names again (session 18).
+ */
+interface QueryFacts {
+  index: any;
+  isLocal: boolean;
+  startKeyNames: string[];
+  hashKey: string;
+  rangeKey: string | undefined;
+}
+const queryFacts = new WeakMap<object, Map<string | undefined, QueryFacts | undefined>>();
+function queryFactsOf(table: any, indexName: string | undefined): QueryFacts | undefined {
+  let byIndex = queryFacts.get(table);
+  if (byIndex === undefined) {
+    byIndex = new Map();
+    queryFacts.set(table, byIndex);
+  }
+  if (byIndex.has(indexName)) return byIndex.get(indexName);
+  const startKeyNames: string[] = table.KeySchema.map((key: any) => key.AttributeName);
+  let facts: QueryFacts = {
+    index: undefined,
+    isLocal: false,
+    startKeyNames,
+    hashKey: startKeyNames[0] as string,
+    rangeKey: startKeyNames[1],
+  };
+  if (indexName !== undefined) {
+    let isLocal = false;
+    const index = db.traverseIndexes(table, (_attr: string, _type: string, index: any, isGlobal: boolean) => {
+      if (index.IndexName === indexName) {
+        isLocal = !isGlobal;
+        return index;
+      }
+    });
+    // An unknown name is not remembered (what a request names is not bounded; the table's indexes are).
+    if (index == null) return undefined;
+    for (const key of index.KeySchema)
+      if (!startKeyNames.includes(key.AttributeName)) startKeyNames.push(key.AttributeName);
+    facts = {
+      index,
+      isLocal,
+      startKeyNames,
+      hashKey: index.KeySchema[0].AttributeName,
+      rangeKey: index.KeySchema[1]?.AttributeName,
+    };
+  }
+  byIndex.set(indexName, facts);
+  return facts;
 }
 
 /**
@@ -1611,7 +1731,7 @@ export class MemoryDynamoDb {
   private putItemNow(data: any, oldOnRefusal = false): Record<string, unknown> | Error | typeof LOCKED {
     const table = this.tables.get(data.TableName);
     if (!table) return LOCKED;
-    const invalid = db.validateItem(data.Item, table);
+    const invalid = validateItemFast(data.Item, table) as { body: any } | null;
     if (invalid != null) return errorFrom(invalid.body);
     const itemDb = this.itemDb(data.TableName);
     const attrs = keyAttributesOf(table, table.KeySchema);
@@ -1630,7 +1750,8 @@ export class MemoryDynamoDb {
     const returnObj: Record<string, unknown> = {};
     if (existingItem && data.ReturnValues === 'ALL_OLD') returnObj.Attributes = existingItem;
     applyIndexWrites(this.store, table, existingItem, data.Item);
-    itemDb.putIn(partition, key, data.Item);
+    // Whether the key is held is known already (peek): not looked up again.
+    itemDb.putIn(partition, key, data.Item, existingItem !== undefined);
     return returnObj;
   }
 
@@ -1648,56 +1769,68 @@ export class MemoryDynamoDb {
     const table: any = this.tables.get(data.TableName);
     if (!table || data.ReturnConsumedCapacity === 'TOTAL' || data.ReturnConsumedCapacity === 'INDEXES') return LOCKED;
     let keySchema = table.KeySchema;
-    const startKeyNames: string[] = keySchema.map((key: any) => key.AttributeName);
-    let hashKey = startKeyNames[0] as string;
-    let rangeKey = startKeyNames[1];
+    let facts = queryFactsOf(table, undefined) as QueryFacts;
     let fetchFromItemDb = false;
-    let isLocal = false;
     if (data.IndexName) {
-      const index = db.traverseIndexes(table, (_attr: string, _type: string, index: any, isGlobal: boolean) => {
-        if (index.IndexName === data.IndexName) {
-          isLocal = !isGlobal;
-          return index;
-        }
-      });
-      if (index == null) return validationRefusal(`The table does not have the specified index: ${data.IndexName}`);
-      if (!isLocal && data.ConsistentRead)
+      const found = queryFactsOf(table, data.IndexName);
+      if (found === undefined)
+        return validationRefusal(`The table does not have the specified index: ${data.IndexName}`);
+      facts = found;
+      const index = facts.index;
+      if (!facts.isLocal && data.ConsistentRead)
         return validationRefusal('Consistent reads are not supported on global secondary indexes');
       keySchema = index.KeySchema;
       fetchFromItemDb = data.Select === 'ALL_ATTRIBUTES' && index.Projection.ProjectionType !== 'ALL';
       // dynalite's own queryTable reads such an index's items back from the table.
-      if (fetchFromItemDb && isLocal) return LOCKED;
-      for (const key of keySchema)
-        if (!startKeyNames.includes(key.AttributeName)) startKeyNames.push(key.AttributeName);
-      hashKey = keySchema[0].AttributeName;
-      rangeKey = keySchema[1]?.AttributeName;
+      if (fetchFromItemDb && facts.isLocal) return LOCKED;
     }
+    const { startKeyNames, hashKey, rangeKey, isLocal } = facts;
     const start = data.ExclusiveStartKey;
     if (start && Object.keys(start).length !== startKeyNames.length)
       return validationRefusal('The provided starting key is invalid');
     const conditions = data.KeyConditions;
-    const err = db.traverseKey(table, keySchema, (attr: string, type: string, isHash: boolean) => {
+    // dynalite's checks of the key conditions (its query action's traverseKey), in its order and
+    // with its messages, as a loop over the schema's key attributes (no closure per Query).
+    let err: any;
+    let conditionCount = -1;
+    const keyAttrs = keyAttributesOf(table, keySchema);
+    for (let i = 0; i < keyAttrs.length && !err; i++) {
+      const [attr, type] = keyAttrs[i] as [string, string];
+      const isHash = i === 0;
       if (start) {
-        if (!start[attr]) return db.validationError('The provided starting key is invalid');
-        const invalid = db.validateKeyPiece(start, attr, type, isHash);
-        if (invalid) return invalid;
+        if (!start[attr]) {
+          err = db.validationError('The provided starting key is invalid');
+          break;
+        }
+        err = db.validateKeyPiece(start, attr, type, isHash);
+        if (err) break;
       }
-      if (isHash && keySchema.length === 1 && Object.keys(conditions).length > 1)
-        return db.validationError('Query key condition not supported');
-      if (!conditions[attr]) {
-        if (isHash || Object.keys(conditions).length > 1)
-          return db.validationError(`Query condition missed key schema element: ${attr}`);
-        return;
+      if (conditionCount < 0) conditionCount = Object.keys(conditions).length;
+      if (isHash && keySchema.length === 1 && conditionCount > 1) {
+        err = db.validationError('Query key condition not supported');
+        break;
       }
-      const comparisonOperator = conditions[attr].ComparisonOperator;
-      if (['NULL', 'NOT_NULL', 'NE', 'CONTAINS', 'NOT_CONTAINS', 'IN'].includes(comparisonOperator))
-        return db.validationError('Attempted conditional constraint is not an indexable operation');
-      if (conditions[attr].AttributeValueList.some((attrVal: any) => attrVal[type] == null))
-        return db.validationError(
-          'One or more parameter values were invalid: Condition parameter type does not match schema type',
-        );
-      if (isHash && comparisonOperator !== 'EQ') return db.validationError('Query key condition not supported');
-    });
+      const condition = conditions[attr];
+      if (!condition) {
+        if (isHash || conditionCount > 1)
+          err = db.validationError(`Query condition missed key schema element: ${attr}`);
+        continue;
+      }
+      const comparisonOperator = condition.ComparisonOperator;
+      if (NOT_INDEXABLE.has(comparisonOperator)) {
+        err = db.validationError('Attempted conditional constraint is not an indexable operation');
+        break;
+      }
+      for (const attrVal of condition.AttributeValueList)
+        if (attrVal[type] == null) {
+          err = db.validationError(
+            'One or more parameter values were invalid: Condition parameter type does not match schema type',
+          );
+          break;
+        }
+      if (err) break;
+      if (isHash && comparisonOperator !== 'EQ') err = db.validationError('Query key condition not supported');
+    }
     if (err) return errorFrom(err.body);
     const hashValue = conditions[hashKey].AttributeValueList[0];
     const hashType = Object.keys(hashValue)[0] as string;
@@ -1862,7 +1995,7 @@ export class MemoryDynamoDb {
     const seen = new Set<string>();
     for (const a of actions) {
       const table: any = this.tables.get(a.data.TableName);
-      let invalid = a.kind === 'Put' ? db.validateItem(a.data.Item, table) : db.validateKey(a.data.Key, table);
+      let invalid = a.kind === 'Put' ? validateItemFast(a.data.Item, table) : db.validateKey(a.data.Key, table);
       if (invalid == null && a.kind === 'Update')
         invalid = db.validateUpdates(a.data.AttributeUpdates, a.data._updates, table);
       if (invalid != null) return errorFrom(invalid.body);

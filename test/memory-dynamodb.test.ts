@@ -1058,6 +1058,146 @@ describe('memory DynamoDB: the same answers as dynalite', () => {
     );
   });
 
+  it("items and queries at and over each limit of dynalite's key checks are refused as dynalite refuses them (session 18)", async () => {
+    // The memory store answers a PutItem's item check (validateItem) and a Query's key checks
+    // without dynalite's walks where it can be sure they find nothing, and leaves the rest to
+    // dynalite: every limit here on both sides of it, as a single write, in a transaction, and twice
+    // (the second of a kind follows a plan).
+    const astral = '\u{1F600}'; // two UTF-16 code units: dynalite's key limits count code units
+    const items: Record<string, unknown>[] = [
+      { pk: 'lim#1', sk: 'a' },
+      { pk: 'lim#1', sk: 'x'.repeat(1024) },
+      { pk: 'lim#1', sk: 'x'.repeat(1025) },
+      { pk: 'lim#1', sk: astral.repeat(512) },
+      { pk: 'lim#1', sk: `${astral.repeat(512)}x` },
+      { pk: 'p'.repeat(2048), sk: 'a' },
+      { pk: 'p'.repeat(2049), sk: 'a' },
+      { pk: '', sk: 'a' },
+      { pk: 'lim#1', sk: '' },
+      { pk: 'lim#1' },
+      { sk: 'a' },
+      { pk: 'lim#1', sk: 7 },
+      { pk: 7, sk: 'a' },
+      { pk: 'lim#1', sk: null },
+      { pk: 'lim#1', sk: 'b', gsi1pk: 7, gsi1sk: 'x' },
+      { pk: 'lim#1', sk: 'c', gsi1pk: 'OPEN#lim', gsi1sk: 7 },
+      { pk: 'lim#1', sk: 'd', gsi1pk: 'OPEN#lim', gsi1sk: 'x', gsi2pk: true },
+      { pk: 'lim#1', sk: 'e', gsi3pk: 'R#lim', gsi3sk: 'y', gsi2sk: null },
+    ];
+    let refused = 0;
+    for (let round = 0; round < 2; round++)
+      for (const item of items) {
+        const [a, b] = await both(() => new PutCommand({ TableName: TABLE, Item: item }));
+        expect(b).toEqual(a);
+        if ((a as { error?: string }).error) refused++;
+        const tx = () => new TransactWriteCommand({ TransactItems: [{ Put: { TableName: TABLE, Item: item } }] });
+        const ta = await answer((c) => doc.send(c as any), tx() as never);
+        const tb = await answer((c) => memory.send(c), tx() as never);
+        expect(tb).toEqual(ta);
+      }
+    expect(refused).toBeGreaterThan(20);
+    // Queries: each of dynalite's key condition checks, in its order, on the table and an index.
+    const q = (x: Record<string, unknown>) => () => new QueryCommand({ TableName: TABLE, ...x } as never);
+    const queries = [
+      q({ KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': 'lim#1' } }),
+      q({ KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': 7 } }),
+      q({ KeyConditionExpression: 'sk = :p', ExpressionAttributeValues: { ':p': 'a' } }),
+      q({ KeyConditionExpression: 'pk = :p AND sk > :s', ExpressionAttributeValues: { ':p': 'lim#1', ':s': 5 } }),
+      q({ KeyConditionExpression: 'pk > :p', ExpressionAttributeValues: { ':p': 'lim#1' } }),
+      q({ KeyConditionExpression: 'pk = :p AND v = :s', ExpressionAttributeValues: { ':p': 'lim#1', ':s': 'a' } }),
+      q({ IndexName: 'nope', KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': 'lim#1' } }),
+      q({
+        IndexName: 'worklist',
+        ConsistentRead: true,
+        KeyConditionExpression: 'gsi1pk = :p',
+        ExpressionAttributeValues: { ':p': 'OPEN#lim' },
+      }),
+      q({
+        IndexName: 'worklist',
+        KeyConditionExpression: 'gsi1pk = :p',
+        ExpressionAttributeValues: { ':p': 'OPEN#lim' },
+      }),
+      q({ IndexName: 'worklist', KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': 'lim#1' } }),
+      q({
+        IndexName: 'worklist',
+        KeyConditionExpression: 'gsi1pk = :p AND gsi1sk < :s',
+        ExpressionAttributeValues: { ':p': 'OPEN#lim', ':s': 3 },
+      }),
+      q({
+        KeyConditionExpression: 'pk = :p',
+        ExpressionAttributeValues: { ':p': 'lim#1' },
+        ExclusiveStartKey: { pk: 'lim#1' },
+      }),
+      q({
+        KeyConditionExpression: 'pk = :p',
+        ExpressionAttributeValues: { ':p': 'lim#1' },
+        ExclusiveStartKey: { pk: 'lim#1', sk: 'a' },
+      }),
+      q({
+        KeyConditionExpression: 'pk = :p',
+        ExpressionAttributeValues: { ':p': 'lim#1' },
+        ExclusiveStartKey: { pk: 'lim#2', sk: 'a' },
+      }),
+      q({
+        KeyConditionExpression: 'pk = :p',
+        ExpressionAttributeValues: { ':p': 'lim#1' },
+        ExclusiveStartKey: { pk: 'lim#1', v: 'a' },
+      }),
+      q({
+        KeyConditionExpression: 'pk = :p',
+        ExpressionAttributeValues: { ':p': 'lim#1' },
+        ExclusiveStartKey: { pk: 'lim#1', sk: 5 },
+      }),
+      q({
+        IndexName: 'worklist',
+        KeyConditionExpression: 'gsi1pk = :p',
+        ExpressionAttributeValues: { ':p': 'OPEN#lim' },
+        ExclusiveStartKey: { pk: 'lim#1', sk: 'd', gsi1pk: 'OPEN#lim', gsi1sk: 'x' },
+      }),
+      q({
+        IndexName: 'worklist',
+        KeyConditionExpression: 'gsi1pk = :p',
+        ExpressionAttributeValues: { ':p': 'OPEN#lim' },
+        ExclusiveStartKey: { pk: 'lim#1', sk: 'd', gsi1pk: 'OPEN#lim' },
+      }),
+      q({
+        IndexName: 'byRole',
+        KeyConditionExpression: 'gsi2pk = :p',
+        ExpressionAttributeValues: { ':p': 'x' },
+        FilterExpression: 'gsi2sk = :p',
+      }),
+    ];
+    // The older KeyConditions form reaches the checks the expressions' parser refuses first.
+    const kc = (conditions: Record<string, [string, unknown[]]>, x: Record<string, unknown> = {}) =>
+      q({
+        KeyConditions: Object.fromEntries(
+          Object.entries(conditions).map(([k, [op, vals]]) => [
+            k,
+            { ComparisonOperator: op, AttributeValueList: vals },
+          ]),
+        ),
+        ...x,
+      });
+    queries.push(
+      kc({ pk: ['NE', ['lim#1']] }),
+      kc({ pk: ['GT', ['lim#1']] }),
+      kc({ pk: ['EQ', ['lim#1']], sk: ['NOT_NULL', []] }),
+      kc({ pk: ['EQ', ['lim#1']], sk: ['BEGINS_WITH', [5]] }),
+      kc({ pk: ['EQ', ['lim#1']], sk: ['GE', ['a']] }),
+      kc({ sk: ['EQ', ['a']] }),
+      kc({ pk: ['EQ', ['lim#1']], sk: ['EQ', ['a']], v: ['EQ', ['a']] }),
+      kc({ gsi1pk: ['EQ', ['OPEN#lim']], gsi1sk: ['IN', ['x']] }, { IndexName: 'worklist' }),
+    );
+    let queryRefusals = 0;
+    for (let round = 0; round < 2; round++)
+      for (const make of queries) {
+        const [a, b] = await both(make);
+        expect(b).toEqual(a);
+        if ((a as { error?: string }).error) queryRefusals++;
+      }
+    expect(queryRefusals).toBeGreaterThan(20);
+  });
+
   it('generated sequences of writes and queries over the table and its three indexes', async () => {
     // Keys in UTF-8 order: astral characters sort after U+E000-U+FFFF in DynamoDB, before them in JavaScript.
     const keyPart = fc.constantFrom('a', 'b', 'B', 'ab', '0', '\u00e9', '\ue000', '\uffff', '\u{1f600}', 'a\u{10000}');
