@@ -7,6 +7,8 @@
  * name and input again: AWS's idempotent start, so the service does next to nothing and what is
  * measured is the SDK and the transport) and a letter's SendEmail (the same letter key: delivered
  * once). One caller at a time and 16 at once. Prints the medians and the load average beside them.
+ * A third side, socketless with the endpoint given as a string, shows what parsing the URL once
+ * (runtime/socketless-aws.ts localAwsClientConfig) saves.
  */
 
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -20,7 +22,7 @@ import { RuntimeClock } from '../runtime/clock.js';
 import { LOCAL_SDK_AUTH, withoutSdkLogLine, withoutUserAgent } from '../runtime/dynamodb.js';
 import { LocalMailbox } from '../runtime/mailbox.js';
 import { LocalScheduler } from '../runtime/scheduler.js';
-import { SocketlessAwsHandler } from '../runtime/socketless-aws.js';
+import { localAwsClientConfig, SocketlessAwsHandler } from '../runtime/socketless-aws.js';
 import { LocalStepFunctions } from '../runtime/stepfunctions.js';
 
 const calls = Number(process.argv[2]) || 2000;
@@ -52,20 +54,30 @@ const server = createAwsEndpoint(services);
 await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
 const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-/** The runtime's clients (runtime/runtime.ts), with or without the socketless handler. */
-function clients(how: 'socket' | 'socketless') {
-  const config = {
-    region: 'eu-west-1',
-    endpoint,
-    ...LOCAL_SDK_AUTH,
-    ...(how === 'socketless' ? { requestHandler: new SocketlessAwsHandler(services) } : {}),
-  };
+/**
+ * The runtime's clients (runtime/runtime.ts): over a socket as before, socketless with the URL as a
+ * string, and socketless as the runtime makes them (localAwsClientConfig: the URL parsed once).
+ */
+function clients(how: 'socket' | 'socketless, URL as a string' | 'socketless') {
+  const config =
+    how === 'socketless'
+      ? localAwsClientConfig(endpoint, services)
+      : {
+          region: 'eu-west-1',
+          endpoint,
+          ...LOCAL_SDK_AUTH,
+          ...(how === 'socket' ? {} : { requestHandler: new SocketlessAwsHandler(services) }),
+        };
   return {
     sfn: withoutUserAgent(withoutSdkLogLine(new SFNClient({ ...config, cacheMiddleware: true }))),
     ses: new SESClient(config),
   };
 }
-const sides = { socket: clients('socket'), socketless: clients('socketless') };
+const sides = {
+  socket: clients('socket'),
+  'socketless, URL as a string': clients('socketless, URL as a string'),
+  socketless: clients('socketless'),
+};
 // An intake's StartExecution: its name is the dossier id, its input the ladder's start.
 const start = new StartExecutionCommand({
   stateMachineArn: machine,
@@ -123,13 +135,15 @@ for (const [name, op] of Object.entries(ops)) {
   for (const concurrency of [1, 16]) {
     // Warm both sides first (the SDK's lazy config, the agent's sockets, the JIT).
     for (const side of Object.values(sides)) await block(side, op, 200, concurrency);
-    const us: Record<string, number[]> = { socket: [], socketless: [] };
+    const us: Record<string, number[]> = Object.fromEntries(Object.keys(sides).map((k) => [k, []]));
     for (let b = 0; b < blocks; b++)
       for (const [how, side] of b % 2 ? Object.entries(sides).reverse() : Object.entries(sides))
         us[how]?.push(await block(side, op, calls, concurrency));
-    const [a, s] = [median(us.socket ?? []), median(us.socketless ?? [])];
+    const figures = Object.entries(us).map(
+      ([how, xs]) => `${how} ${round(median(xs))} µs (${xs.map(round).join(', ')})`,
+    );
     console.log(
-      `${name} by ${concurrency}: over a socket ${round(a)} µs CPU a call (${(us.socket ?? []).map(round).join(', ')}), socketless ${round(s)} µs (${(us.socketless ?? []).map(round).join(', ')}): ${round(a - s)} µs less  (load average ${loadavg()
+      `${name} by ${concurrency}, CPU a call: ${figures.join('; ')}  (load average ${loadavg()
         .map((l) => l.toFixed(2))
         .join(' ')})`,
     );

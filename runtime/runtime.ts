@@ -49,7 +49,7 @@ import { LocalMailbox } from './mailbox.js';
 import { MemoryDynamoDb } from './memory-dynamodb.js';
 import { LocalScheduler } from './scheduler.js';
 import type { LocalSmtp } from './smtp.js';
-import { SocketlessAwsHandler } from './socketless-aws.js';
+import { localAwsClientConfig } from './socketless-aws.js';
 import { type LocalFunction, LocalStepFunctions } from './stepfunctions.js';
 import { Usage } from './usage.js';
 
@@ -362,12 +362,7 @@ export async function startRuntime(opts: RuntimeOptions): Promise<Runtime> {
   // The SDK clients keep their whole pipeline and the endpoint's URL (the host header, the call
   // record); only the transport is a call into the endpoint's routing instead of a loopback socket
   // (runtime/socketless-aws.ts: about 0.9 ms of CPU an intake's StartExecution, #19).
-  const localAws = {
-    region: REGION,
-    endpoint: awsEndpoint,
-    ...LOCAL_SDK_AUTH,
-    requestHandler: new SocketlessAwsHandler(endpointServices),
-  };
+  const localAws = localAwsClientConfig(awsEndpoint, endpointServices, REGION);
   const sesClient = awsInProcess ? (inProcessSes(sesServices) as unknown as SESClient) : new SESClient(localAws);
   const schedulerClient = awsInProcess
     ? (inProcessScheduler(scheduler) as unknown as SchedulerClient)

@@ -12,18 +12,25 @@
  * - the view projected from is left as it was: it is deep-frozen first (a write into it throws)
  *   and compared with its copy afterwards;
  * - a view read before, brought up to date with the stored events since (`advance`, what the
- *   store does for a writer that lost a race), is the view of all the events.
+ *   store does for a writer that lost a race), is the view of all the events; with none since,
+ *   it is that view itself (no fold);
+ * - the view after a commit, taken from the decision's own projection of the bodies it committed
+ *   (`committed`, what the store does after an append), is the view of all the stored events; it
+ *   is the projection itself only where that is exactly what folding the commit gives (the same
+ *   bodies, author and instant, and bodies that JSON gives back as they are).
  * Seeded (FC_SEED replays a run).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   advance,
+  committed,
   type DeadlineData,
   type DossierEvent,
   type DossierView,
   deriveView,
   type EventBody,
+  lookFrom,
   project,
   projection,
 } from '../lambdas/domain/dossier.js';
@@ -412,6 +419,82 @@ describe('dossier fold: copy on write gives what the deep-copying fold gave', ()
         const before = deepFreeze(deriveView('d1', events.slice(0, k)));
         expect(advance(before, events.slice(k))).toStrictEqual(referenceDeriveView('d1', events));
       }),
+      options,
+    );
+  });
+
+  it('a view brought up to date with no events since is that view (nothing folded)', () => {
+    fc.assert(
+      fc.property(dossierEvents, (events) => {
+        const before = deepFreeze(deriveView('d1', events));
+        expect(advance(before, [])).toBe(before);
+        expect(project(before, [], '2026-09-02T10:00:00Z', 'klachtflow')).toBe(before);
+      }),
+      options,
+    );
+  });
+
+  it('the view after a commit, handed on from the decision that projected its bodies, is the view of all the stored events', () => {
+    fc.assert(
+      fc.property(
+        dossierEvents,
+        fc.array(body, { maxLength: 12, size: 'max' }),
+        fc.nat(12),
+        fc.array(body, { maxLength: 2 }),
+        fc.record({
+          // How the decision looked at its bodies: one projection of those pushed so far, or several.
+          how: fc.constantFrom('projection', 'project'),
+          // Bodies as decided (undefined fields and all), or as JSON gives them back.
+          asJson: fc.boolean(),
+          // The commit's author is the projection's, or another (an officer's decision projected as klachtflow).
+          sameAuthor: fc.boolean(),
+          // A body of the list replaced after the projection (not by pushing).
+          replace: fc.option(fc.tuple(fc.nat(12), body), { nil: undefined }),
+        }),
+        instants,
+        people,
+        people,
+        (stored, decided, split, extra, o, at, by, other) => {
+          const base = deepFreeze(deriveView('d1', stored));
+          const before = structuredClone(base);
+          const all = o.asJson
+            ? (JSON.parse(JSON.stringify([...decided, ...extra])) as EventBody[])
+            : [...decided, ...extra];
+          const bodies: EventBody[] = [];
+          const k = Math.min(split, decided.length);
+          let projected: DossierView = base;
+          if (o.how === 'projection') {
+            const view = projection(base, bodies, at, by);
+            bodies.push(...all.slice(0, k));
+            projected = view();
+            bodies.push(...all.slice(k, decided.length));
+            projected = view();
+          } else {
+            bodies.push(...all.slice(0, decided.length));
+            projected = project(base, bodies, at, by);
+          }
+          if (o.replace && bodies.length > 0) bodies[o.replace[0] % bodies.length] = o.replace[1];
+          // The link grants mutate adds after the decision's bodies: by klachtflow, in the same commit.
+          const grants = all
+            .slice(decided.length)
+            .map((b) => ({ ...b, by: 'klachtflow' }) as EventBody & { by: string });
+          const commit = [...bodies, ...grants];
+          const author = o.sameAuthor ? by : other;
+          // As the store writes and reads the commit back (JSON): each event's author its own or the commit's.
+          const events = JSON.parse(
+            JSON.stringify(
+              commit.map((b, i) => ({ ...b, seq: base.version + i + 1, at, by: ('by' in b && b.by) || author })),
+            ),
+          ) as DossierEvent[];
+          const view = committed(base, events, commit, lookFrom(base));
+          expect(view).toStrictEqual(deriveView('d1', [...stored, ...events]));
+          expect(view).toStrictEqual(referenceDeriveView('d1', [...stored, ...events]));
+          expect(base).toStrictEqual(before);
+          // Handed on where nothing tells them apart: the decision's own projection, no fold again.
+          if (o.asJson && author === by && !o.replace && grants.length === 0 && bodies.length > 0)
+            expect(view).toBe(projected);
+        },
+      ),
       options,
     );
   });

@@ -31,13 +31,14 @@ import {
   StartExecutionCommand,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
+import type { HttpRequest } from '@smithy/core/protocols';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createAwsEndpoint } from '../runtime/aws-endpoint.js';
 import { RuntimeClock } from '../runtime/clock.js';
 import { LOCAL_SDK_AUTH } from '../runtime/dynamodb.js';
 import { LocalMailbox } from '../runtime/mailbox.js';
 import { LocalScheduler } from '../runtime/scheduler.js';
-import { LOCAL_AWS_CHANNEL, SocketlessAwsHandler } from '../runtime/socketless-aws.js';
+import { LOCAL_AWS_CHANNEL, localAwsClientConfig, SocketlessAwsHandler } from '../runtime/socketless-aws.js';
 import { LocalStepFunctions } from '../runtime/stepfunctions.js';
 import type { AslDocument } from '../statemachines/compile.js';
 import { SANNE, testRuntime } from './support/runtime.js';
@@ -111,6 +112,7 @@ async function services(how: 'http' | 'socketless') {
     tokens,
     mailbox,
     events,
+    endpointServices,
   };
 }
 
@@ -251,6 +253,73 @@ describe('the socketless handler: the SDK on the local endpoint without a socket
     expect(strip(local)).toEqual(strip(http));
     expect(strip(local)).toHaveLength(2);
     expect(local.events).toEqual(http.events);
+  });
+
+  it("the runtime's client configuration (its endpoint parsed once) makes the same requests as the URL as a string", async () => {
+    // Prepare: what each client hands its request handler, the signing date named.
+    const url = 'http://127.0.0.1:4599';
+    const wire = async (config: Record<string, unknown>) => {
+      const seen: string[] = [];
+      const inner = config.requestHandler as SocketlessAwsHandler;
+      const requestHandler = Object.assign(Object.create(inner), {
+        handle: (request: HttpRequest, options: unknown) => {
+          const { method, protocol, hostname, port, path, query, headers } = request;
+          // REST JSON (Scheduler) serialises to bytes, the other protocols to a string.
+          const body = request.body instanceof Uint8Array ? Buffer.from(request.body).toString() : request.body;
+          const date = headers['x-amz-date'] as string;
+          seen.push(
+            JSON.stringify({ method, protocol, hostname, port, path, query, headers, body })
+              .replaceAll(date, '<date>')
+              .replaceAll(date.slice(0, 8), '<day>')
+              // The SDK's invocation id and Scheduler's idempotency token are random on every call.
+              .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<uuid>'),
+          );
+          return inner.handle(request, options as never);
+        },
+      });
+      const c = { ...config, requestHandler };
+      const [sfn, scheduler, ses] = [new SFNClient(c), new SchedulerClient(c), new SESClient(c)];
+      const machine = 'arn:aws:states:eu-west-1:000000000000:stateMachine:t';
+      for (const send of [
+        () => sfn.send(new StartExecutionCommand({ stateMachineArn: machine, name: 'a', input: '{"x":1}' })),
+        () => sfn.send(new SendTaskSuccessCommand({ taskToken: 'tok', output: '{}' })),
+        () =>
+          scheduler.send(
+            new CreateScheduleCommand({
+              Name: 'kf-1 ë/x',
+              GroupName: 'klachtflow',
+              ScheduleExpression: 'at(2026-10-01T09:00:00)',
+              FlexibleTimeWindow: { Mode: 'OFF' },
+              Target: { Arn: FN, RoleArn: 'arn:aws:iam::000000000000:role/r' },
+            }),
+          ),
+        () => scheduler.send(new GetScheduleCommand({ Name: 'kf-1 ë/x', GroupName: 'klachtflow' })),
+        () => scheduler.send(new DeleteScheduleCommand({ Name: 'kf-1 ë/x', GroupName: 'klachtflow' })),
+        () =>
+          ses.send(
+            new SendEmailCommand({
+              Source: 'klachten@example.nl',
+              Destination: { ToAddresses: ['a@example.nl'] },
+              Message: { Subject: { Data: 'Onderwerp' }, Body: { Text: { Data: 'Tekst' } } },
+            }),
+          ),
+      ])
+        await send().catch(() => undefined);
+      return seen;
+    };
+    const asString = {
+      region: 'eu-west-1',
+      endpoint: url,
+      ...LOCAL_SDK_AUTH,
+      requestHandler: new SocketlessAwsHandler((await services('socketless')).endpointServices),
+    };
+    const runtimes = localAwsClientConfig(url, (await services('socketless')).endpointServices);
+    // Act
+    const [a, b] = [await wire(asString), await wire(runtimes)];
+    // Assess
+    expect(b).toHaveLength(6);
+    expect(b).toEqual(a);
+    expect(b.join('\n')).toContain('"hostname":"127.0.0.1","port":4599,"path":"/schedules/kf-1%20%C3%AB%2Fx"');
   });
 
   it('npm start sends no Step Functions call over a socket; the endpoint still answers on its port', async () => {

@@ -22,12 +22,19 @@ import { retention } from './privacy.js';
 import { decideResume } from './suspension.js';
 import type { BeginResult, Previous } from './types.js';
 
-/** Ends the step the state machine just left, with its outcome: events and letters. */
+/**
+ * Ends the step the state machine just left, with its outcome: events and letters. `by`: who
+ * commits them (the officer whose action records it, or klachtflow's ladder), so that its look at
+ * them is the view the store folds from the commit and is handed on (dossier.ts committed): the
+ * author changes only when an officer last did something (the worklist's "nieuw bericht"), which
+ * nothing decided here reads.
+ */
 export function completion(
   core: Core,
   stored: DossierView,
   previous: Previous | null | undefined,
   now: string,
+  by = 'klachtflow',
 ): EventBody[] {
   if (!previous?.step || !previous.outcome) return [];
   let view = stored;
@@ -37,7 +44,7 @@ export function completion(
   if (!at) return [];
   const bodies: EventBody[] = [];
   // The view after the bodies decided so far (only pushed onto `bodies`: dossier.ts projection).
-  const decided = projection(stored, bodies, now, 'klachtflow');
+  const decided = projection(stored, bodies, now, by);
   // A clock that still stands at this step runs again as the step ends: its terms go on (a term
   // for the whole handling in the next step of its span) with the days it stood still added.
   if (view.suspension?.stepId === current.stepId) {

@@ -300,7 +300,7 @@ async function chooseOutcome(
         );
       if (v.current?.stepId !== action.stepId || v.current.activation !== activation)
         throw new ConflictError('Het dossier is intussen verder gegaan; vernieuw de pagina.');
-      return completion(core, v, previous, now);
+      return completion(core, v, previous, now, by);
     },
     view,
   );
