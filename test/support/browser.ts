@@ -63,8 +63,9 @@ export async function launchChromium(): Promise<Browser> {
  * The switch makes each page's renderer <rate> times slower (Emulation.setCPUThrottlingRate) and
  * streams every answer at 72/<rate> KB a second after 20 ms (Network.emulateNetworkConditions: a
  * 12 KB form page takes about a second at 6). browser-form-error-order as it was before 182a8de
- * (2026-12-05, load 7-9): CPU throttling alone, 3 runs passed; with the streaming, 3 runs of 3
- * failed (6 of 12 tests, CI's own message among them), the file as fixed passed. test/browser-launch
+ * (2026-12-05, load 1.4-9.3): CPU throttling alone, 3 runs passed; with the streaming, 5 runs of 5
+ * failed (13 of 20 tests, CI's own message among them), the file as fixed passed (2 runs);
+ * browser-report-late before f6a7b8e failed 3 runs of 3 and passed unslowed. test/browser-launch
  * holds the switch to that. Run one browser file at a time with it (the machine is shared):
  * `KLACHTFLOW_BROWSER_SLOW=6 npx vitest run test/browser-x.test.ts`. Unset or 1: nothing slowed.
  */
