@@ -63,7 +63,13 @@ export default defineConfig({
     testTimeout: 60_000,
     // A CDK synth in beforeAll took over 60 s while the machine was busy (cdk-inbound.test.ts).
     hookTimeout: 180_000,
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', KLACHTFLOW_AWS_CALLS: calls },
+    env: {
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      KLACHTFLOW_AWS_CALLS: calls,
+      // Every view the dossier store hands on without a fold is checked against one
+      // (lambdas/adapters/dynamodb-store.ts handedOn): the whole suite judges the shortcut.
+      KLACHTFLOW_CHECK_HAND_ON: '1',
+    },
     // The shared CDK templates start synthesising in the background before the first file.
     globalSetup: ['test/support/global-setup.ts'],
     sequence: { sequencer: LongFirstSequencer },

@@ -10,6 +10,8 @@
  * same. Dossier events, views, reads and claims never carry it: a dossier is erased explicitly
  * at the end of its retention (Procedure.erase), never by TTL.
  */
+
+import { isDeepStrictEqual } from 'node:util';
 import {
   ConditionalCheckFailedException,
   CreateTableCommand,
@@ -411,6 +413,34 @@ export function viewItem(view: DossierView): ViewItem {
   return item;
 }
 
+/**
+ * The test suite's check of the views this store hands on without folding every stored event
+ * (`committed`, a decision's own projection; `wonBy`, its own latest view; #19, session 18):
+ * with `KLACHTFLOW_CHECK_HAND_ON=1` (vitest.config.ts sets it for every test) each such view is
+ * compared with the fold of the same events the code before did, and an error stops the test
+ * where they differ; the view is then frozen, with everything it holds, so that a later change in
+ * place of a body it shares with its decision (which would make it differ afterwards) throws in
+ * the module that makes it. A view that differed would be a dossier in a wrong state with nothing
+ * to show for it: a deadline not watched, a letter not sent. Off in use: the fold is what was saved.
+ */
+const CHECK_HAND_ON = process.env.KLACHTFLOW_CHECK_HAND_ON === '1';
+
+function handedOn(view: DossierView, fold: () => DossierView, where: string): DossierView {
+  if (!CHECK_HAND_ON) return view;
+  const folded = fold();
+  if (!isDeepStrictEqual(view, folded))
+    throw new Error(`the view ${where} handed on for ${view.id} v${view.version} is not the fold of its events`);
+  return deepFreeze(view);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
 export class DynamoDossierStore implements HeldMailStore {
   private readonly doc: DocumentCommandSender;
 
@@ -798,7 +828,10 @@ export class DynamoDossierStore implements HeldMailStore {
     let view: DossierView | undefined;
     if (expectedVersion === 0 || base?.version === expectedVersion) {
       // Onto the decision's own projection of these bodies, where it made one (dossier.ts committed).
-      view = base && expectedVersion > 0 ? committed(base, stored, bodies, seen) : deriveView(id, stored);
+      view =
+        base && expectedVersion > 0
+          ? handedOn(committed(base, stored, bodies, seen), () => advance(base, stored), 'after its append')
+          : deriveView(id, stored);
       const known = this.recent.get(id);
       this.remember(
         id,
@@ -849,8 +882,13 @@ export class DynamoDossierStore implements HeldMailStore {
     // 18: 530 of the 847 folds of a won commit over ONS 300, 1.8 a complaint). An erasure
     // rewrites commits, but appends `erased` first, which `won` would hold, and a store keeps no
     // view of an erased or closed dossier.
+    // A copy of it, not the view itself: `known` may have handed that one to a ladder task, and the
+    // loser's append on it would take that task's count of reads answered from memory (the meter's
+    // reads and the IAM record of a Query by function; the review of session 18).
     const view =
-      known && known.view.version === won.at(-1)?.seq && !known.view.erasedAt ? known.view : advance(base, won);
+      known && known.view.version === won.at(-1)?.seq && !known.view.erasedAt
+        ? handedOn({ ...known.view }, () => advance(base, won), 'of the commit that won')
+        : advance(base, won);
     this.remember(
       id,
       view,
