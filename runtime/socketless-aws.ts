@@ -16,6 +16,7 @@
  *
  * Judged against the SDK over HTTP: test/socketless-aws.test.ts.
  */
+import { AsyncResource } from 'node:async_hooks';
 import { channel } from 'node:diagnostics_channel';
 import { STATUS_CODES } from 'node:http';
 import {
@@ -82,6 +83,16 @@ export class SocketlessAwsHandler implements HttpHandler {
   /** As node-http-handler: the SDK's host header middleware reads it (http/1.1: a `host` header). */
   readonly metadata = { handlerProtocol: 'http/1.1' };
 
+  /**
+   * The async context the handler was made in (the runtime's start), in which each request is
+   * answered: over the port, the endpoint's work (a ladder's segments, a schedule's timer, SES's
+   * events) began in the server's context, not in the caller's. Answered in the caller's, what the
+   * local services start would inherit its AsyncLocalStorage: the function the usage meter bills
+   * (runtime/usage.ts) and `unmetered` work, whose ladders would go uncounted (the review of
+   * session 18). test/socketless-aws.test.ts.
+   */
+  private readonly context = new AsyncResource('klachtflow:local-aws');
+
   constructor(private readonly services: AwsEndpointServices) {}
 
   async handle(request: HttpRequest, options: HttpHandlerOptions = {}): Promise<{ response: HttpResponse }> {
@@ -97,7 +108,9 @@ export class SocketlessAwsHandler implements HttpHandler {
     const answer =
       body.byteLength > MAX_BODY
         ? errorAnswer(headers, tooLarge())
-        : await answerAwsRequest(this.services, { method: request.method, url, headers, body });
+        : await this.context.runInAsyncScope(() =>
+            answerAwsRequest(this.services, { method: request.method, url, headers, body }),
+          );
     return {
       response: new HttpResponse({
         statusCode: answer.status,

@@ -9,6 +9,7 @@
  * status, attempts) and the same mail. And `npm start`'s runtime sends none of those calls over a
  * socket any more, while the endpoint's port still answers outside tools (the aws CLI).
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { ClientRequest } from 'node:http';
@@ -320,6 +321,48 @@ describe('the socketless handler: the SDK on the local endpoint without a socket
     expect(b).toHaveLength(6);
     expect(b).toEqual(a);
     expect(b.join('\n')).toContain('"hostname":"127.0.0.1","port":4599,"path":"/schedules/kf-1%20%C3%AB%2Fx"');
+  });
+
+  it("answers in the endpoint's own async context, as the port did, not the caller's", async () => {
+    // Over the port, what the local services start (a ladder's segments, a schedule's timer, SES's
+    // events) began in the server's context. Answered in the caller's, it inherited the caller's
+    // AsyncLocalStorage: the function the usage meter bills, and `unmetered` work whose ladders
+    // would go uncounted (the review of session 18).
+    const caller = new AsyncLocalStorage<string>();
+    const seen: Record<string, (string | undefined)[]> = { http: [], socketless: [] };
+    for (const how of ['http', 'socketless'] as const) {
+      const dir = mkdtempSync(join(tmpdir(), 'kf-socketless-'));
+      dirs.push(dir);
+      const clock = new RuntimeClock('manual', 1, new Date('2026-09-03T07:00:00Z'));
+      const stepFunctions = new LocalStepFunctions({ dir: join(dir, 'executions'), clock, records: 'memory' });
+      const machine = stepFunctions.register('t', MACHINE, {
+        [FN]: async () => {
+          seen[how]?.push(caller.getStore());
+          return null;
+        },
+      });
+      const endpointServices = {
+        stepFunctions,
+        scheduler: new LocalScheduler(join(dir, 'schedules'), clock, {}, false, 'memory'),
+        mailbox: new LocalMailbox(join(dir, 'mailbox.jsonl'), clock),
+        publishMailEvent: () => undefined,
+      };
+      const server = createAwsEndpoint(endpointServices);
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+      stops.push(() => new Promise<void>((r) => server.close(() => r())));
+      const sfn = new SFNClient({
+        region: 'eu-west-1',
+        endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        ...LOCAL_SDK_AUTH,
+        ...(how === 'socketless' ? { requestHandler: new SocketlessAwsHandler(endpointServices) } : {}),
+      });
+      await caller.run('the caller', () =>
+        sfn.send(new StartExecutionCommand({ stateMachineArn: machine, name: 'x', input: '{}' })),
+      );
+      await stepFunctions.idle();
+    }
+    expect(seen.http, 'over the port').toEqual([undefined]);
+    expect(seen.socketless, 'without a socket').toEqual(seen.http);
   });
 
   it('npm start sends no Step Functions call over a socket; the endpoint still answers on its port', async () => {
