@@ -826,7 +826,7 @@ async function yearSection() {
     const [first, last] = [mode[0], mode.at(-1)];
     if (first && last && last !== first)
       say(
-        `  ${workers === 1 ? 'one thread' : `${workers} threads`}: ${last.complaints / first.complaints}× the complaints took ${round(last.cpuSeconds / first.cpuSeconds, 2)}× the CPU (${round(last.wallSeconds / first.wallSeconds, 2)}× the wall time)`,
+        `  ${workers === 1 ? 'one thread' : `${workers} threads`}: ${round(last.complaints / first.complaints, 2)}× the complaints took ${round(last.cpuSeconds / first.cpuSeconds, 2)}× the CPU (${round(last.wallSeconds / first.wallSeconds, 2)}× the wall time)`,
       );
   }
   const heapSizes = listArg('--heap', [200, 2000]);
