@@ -325,10 +325,18 @@ export async function stepFunctionsCall(
   return result ?? {};
 }
 
+/**
+ * How long the endpoint's port keeps an idle connection (Node's default, named: the socketless
+ * handler, runtime/socketless-aws.ts, announces the same `keep-alive: timeout=5` Node's server sends).
+ */
+export const KEEP_ALIVE_MS = 5000;
+
 export function createAwsEndpoint(services: AwsEndpointServices): Server {
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
     void serve(services, req, res);
   });
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  return server;
 }
 
 /** The endpoint's port (outside tools such as the aws CLI): Node's HTTP around `answerAwsRequest`. */
@@ -424,7 +432,10 @@ export function errorAnswer(headers: AwsRequest['headers'], e: unknown): AwsAnsw
       ? e
       : new AwsError(
           e instanceof SyntaxError ? 'SerializationException' : 'InternalFailure',
-          (e as Error).message,
+          // A thrown value that is no Error (null, a string): read as one, `answerAwsRequest` would
+          // reject, and the port's request would hang (an unhandled rejection) where the SDK
+          // without a socket got a transport error (test/socketless-aws.test.ts).
+          e instanceof Error ? e.message : String(e),
           e instanceof SyntaxError ? 400 : 500,
         );
   if (header(headers, 'content-type').startsWith('application/x-www-form-urlencoded')) {

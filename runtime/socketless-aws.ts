@@ -27,7 +27,15 @@ import {
   HttpResponse,
 } from '@smithy/core/protocols';
 import { parseUrl } from '@smithy/core/transport';
-import { type AwsEndpointServices, answerAwsRequest, errorAnswer, MAX_BODY, tooLarge } from './aws-endpoint.js';
+import {
+  type AwsAnswer,
+  type AwsEndpointServices,
+  answerAwsRequest,
+  errorAnswer,
+  KEEP_ALIVE_MS,
+  MAX_BODY,
+  tooLarge,
+} from './aws-endpoint.js';
 import { LOCAL_SDK_AUTH } from './dynamodb.js';
 
 /**
@@ -52,6 +60,31 @@ function httpDate(): string {
     dateText = new Date(now).toUTCString();
   }
   return dateText;
+}
+
+/** Node's server announces its keep-alive timeout in whole seconds (`Keep-Alive: timeout=5`). */
+const KEEP_ALIVE = `timeout=${Math.floor(KEEP_ALIVE_MS / 1000)}`;
+
+/**
+ * The headers the SDK reads from the port's answer (node-http-handler hands it Node's parsed
+ * headers, names in lower case, in their order): the endpoint's own, then what Node's server adds
+ * to an answer written with writeHead and end: Date, `connection: keep-alive` and its timeout (the
+ * SDK's agent keeps connections alive, so it never asks to close one), and, since writeHead names
+ * no length, `transfer-encoding: chunked`, except where an answer has no body (HEAD, 204, 304)
+ * or its length is named (S3's HEAD and GET). Checked with a raw request against Node's server
+ * (Node 20); judged in test/socketless-aws.test.ts.
+ */
+function portHeaders(method: string, answer: AwsAnswer): Record<string, string> {
+  const headers: Record<string, string> = {
+    ...answer.headers,
+    date: httpDate(),
+    connection: 'keep-alive',
+    'keep-alive': KEEP_ALIVE,
+  };
+  const bodiless = method === 'HEAD' || answer.status === 204 || answer.status === 304 || answer.status < 200;
+  if (!bodiless && answer.headers['content-length'] === undefined && answer.headers['transfer-encoding'] === undefined)
+    headers['transfer-encoding'] = 'chunked';
+  return headers;
 }
 
 /** The request's body as bytes, whatever the serialiser made of it (a string for these protocols). */
@@ -100,7 +133,10 @@ export class SocketlessAwsHandler implements HttpHandler {
     // The request line node-http-handler would write: the path, its query, no fragment sent.
     const query = request.query ? buildQueryString(request.query) : '';
     const url = query ? `${request.path}?${query}` : request.path;
-    // Node's HTTP parser gives the server header names in lower case.
+    // Node's HTTP parser gives the server header names in lower case. Names that differ only in
+    // case: the later wins here, as over the port, where the parser's joining or keeping the first
+    // never comes into play: node-http-handler hands the headers to http.request, whose setHeader
+    // takes names without case, so only the later one is sent.
     const headers: Record<string, string> = {};
     for (const name in request.headers) headers[name.toLowerCase()] = request.headers[name] as string;
     if (requests.hasSubscribers) requests.publish({ method: request.method, path: url, headers });
@@ -115,7 +151,7 @@ export class SocketlessAwsHandler implements HttpHandler {
       response: new HttpResponse({
         statusCode: answer.status,
         reason: STATUS_CODES[answer.status],
-        headers: { ...answer.headers, date: httpDate() },
+        headers: portHeaders(request.method, answer),
         // Bytes of its own for every answer: the SDK's body collector takes a Uint8Array as it is
         // (and marks it as its own, @smithy/core collectBody), where a socket's would be streamed.
         body: typeof answer.body === 'string' ? Buffer.from(answer.body, 'utf8') : (answer.body ?? new Uint8Array(0)),

@@ -6,7 +6,9 @@
  * through the local endpoint's server to a call of the same routing in this process. Held to the
  * SDK on the local HTTP endpoint: the same commands, each side on local services of its own, give
  * the same outputs (with $metadata, minus the request ids), the same errors (name, message, $fault,
- * status, attempts) and the same mail. And `npm start`'s runtime sends none of those calls over a
+ * status, attempts), the same HTTP answers as the SDK's deserialisers see them (status, reason,
+ * headers in their order, every attempt; a request over MAX_BODY and an exception in the routing
+ * among them) and the same mail. And `npm start`'s runtime sends none of those calls over a
  * socket any more, while the endpoint's port still answers outside tools (the aws CLI).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
@@ -34,7 +36,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import type { HttpRequest } from '@smithy/core/protocols';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createAwsEndpoint } from '../runtime/aws-endpoint.js';
+import { createAwsEndpoint, MAX_BODY } from '../runtime/aws-endpoint.js';
 import { RuntimeClock } from '../runtime/clock.js';
 import { LOCAL_SDK_AUTH } from '../runtime/dynamodb.js';
 import { LocalMailbox } from '../runtime/mailbox.js';
@@ -96,19 +98,33 @@ async function services(how: 'http' | 'socketless') {
   // Both sides name the same kind of endpoint (the runtime keeps its server for outside tools).
   const server = createAwsEndpoint(endpointServices);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  stops.push(() => new Promise<void>((r) => server.close(() => r())));
+  stops.push(
+    () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
+  );
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const config = {
     region: 'eu-west-1',
     endpoint,
     ...LOCAL_SDK_AUTH,
-    ...(how === 'socketless' ? { requestHandler: new SocketlessAwsHandler(endpointServices) } : {}),
+    // Over the port, an answer that never comes (a rejection in the endpoint's routing) ends in
+    // the SDK's TimeoutError after 5 s of silence, not in a test that hangs.
+    requestHandler:
+      how === 'socketless'
+        ? new SocketlessAwsHandler(endpointServices)
+        : { requestTimeout: 5000, throwOnRequestTimeout: true },
   };
+  const responses: unknown[] = [];
+  const clients = { sfn: new SFNClient(config), scheduler: new SchedulerClient(config), ses: new SESClient(config) };
+  for (const client of Object.values(clients)) recordResponses(client, responses);
   return {
-    sfn: new SFNClient(config),
-    scheduler: new SchedulerClient(config),
-    ses: new SESClient(config),
+    ...clients,
+    responses,
     stepFunctions,
+    localScheduler: scheduler,
     machine,
     tokens,
     mailbox,
@@ -119,10 +135,60 @@ async function services(how: 'http' | 'socketless') {
 
 type Services = Awaited<ReturnType<typeof services>>;
 
+/**
+ * The HTTP answer the SDK's deserialisers are given, attempt by attempt (the $response the
+ * outputs are made from): its status, reason and headers in their order; the Date header by
+ * its form (its second differs by chance).
+ */
+function recordResponses(client: { middlewareStack: any }, into: unknown[]) {
+  const seen = (r: any) =>
+    r && {
+      statusCode: r.statusCode,
+      reason: r.reason,
+      headers: Object.entries(r.headers ?? {}).map(([k, v]) =>
+        k === 'date' && /^[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d GMT$/.test(String(v))
+          ? [k, '<an HTTP date>']
+          : [k, v],
+      ),
+    };
+  client.middlewareStack.add(
+    (next: any) => async (args: any) => {
+      try {
+        const out = await next(args);
+        into.push(seen(out.response));
+        return out;
+      } catch (e) {
+        into.push(seen((e as any).$response) ?? 'no response');
+        throw e;
+      }
+    },
+    { step: 'deserialize', name: 'recordResponse' },
+  );
+}
+
+/**
+ * A step with one of the services failing inside the endpoint's routing (an exception of no
+ * AWS kind, as a bug would throw): the port answers 500 InternalFailure in the request's protocol.
+ */
+function broken<T extends object>(service: T, method: keyof T, thrown: unknown, send: () => Promise<any>) {
+  return async () => {
+    const was = service[method];
+    service[method] = (() => {
+      throw thrown;
+    }) as never;
+    try {
+      return await send();
+    } finally {
+      service[method] = was;
+    }
+  };
+}
+
 /** $metadata without what differs by chance (request ids, which neither side sends today). */
 const metadata = (m: any) => {
   const { requestId: _r, extendedRequestId: _e, cfId: _c, ...rest } = m ?? {};
-  return rest;
+  // The SDK's backoff before a retry is drawn at random (a 500 is retried): whether it waited.
+  return { ...rest, totalRetryDelay: rest.totalRetryDelay > 0 };
 };
 
 /** An answer as a caller sees it: the whole output, or the error's name, message, fault, fields. */
@@ -226,13 +292,38 @@ describe('the socketless handler: the SDK on the local endpoint without a socket
       (s) => s.ses.send(mail('k2', ['bounce@simulator.amazonses.com'])),
       // Refused: a message over SES's 10 MB (MessageRejected, in the query protocol's XML error).
       (s) => s.ses.send(mail('k3', ['a@example.nl'], 'x'.repeat(10 * 1024 * 1024 + 1))),
+      // Over MAX_BODY: read to its end and refused with 413, in each protocol's error shape.
+      (s) =>
+        s.sfn.send(new StartExecutionCommand({ stateMachineArn: s.machine, name: 'e', input: 'x'.repeat(MAX_BODY) })),
+      (s) => s.ses.send(mail('k4', ['a@example.nl'], 'x'.repeat(MAX_BODY))),
+      // An exception inside the routing: 500 InternalFailure (retried by the SDK), in each protocol.
+      (s) =>
+        broken(s.stepFunctions, 'describeExecution', new TypeError('kapot'), () =>
+          s.sfn.send(new DescribeExecutionCommand({ executionArn: arn(s, 'a') })),
+        )(),
+      (s) =>
+        broken(s.localScheduler, 'get', new RangeError('kapot'), () =>
+          s.scheduler.send(new GetScheduleCommand({ Name: 'kf-2', GroupName: 'klachtflow' })),
+        )(),
+      (s) => broken(s.mailbox, 'deliver', new Error('schijf vol'), () => s.ses.send(mail('k5', ['a@example.nl'])))(),
+      // Thrown values that are no Error at all.
+      (s) =>
+        broken(s.stepFunctions, 'describeExecution', 'kapot', () =>
+          s.sfn.send(new DescribeExecutionCommand({ executionArn: arn(s, 'a') })),
+        )(),
+      (s) => broken(s.mailbox, 'deliver', null, () => s.ses.send(mail('k6', ['a@example.nl'])))(),
     ];
     // Act / Assess: each answer alike, step by step.
     const ids = (o: unknown) => JSON.stringify(o).replace(/"MessageId":"[^"]+"/g, '"MessageId":"<id>"');
     const seen: unknown[] = [];
-    for (const step of steps) {
+    for (const [i, step] of steps.entries()) {
+      http.responses.length = 0;
+      local.responses.length = 0;
       const [viaSocket, socketless] = [await answer(() => step(http)), await answer(() => step(local))];
-      expect(ids(socketless)).toEqual(ids(viaSocket));
+      expect(ids(socketless), `step ${i}`).toEqual(ids(viaSocket));
+      // The HTTP answers themselves, as the SDK was given them (every attempt).
+      expect(http.responses.length, `step ${i}`).toBeGreaterThan(0);
+      expect(local.responses, `step ${i}: status, reason, headers`).toEqual(http.responses);
       seen.push(socketless);
     }
     // The sequence reached what it meant to: outputs, SDK errors of each protocol, a 404.
@@ -247,9 +338,12 @@ describe('the socketless handler: the SDK on the local endpoint without a socket
       'ConflictException',
       'ResourceNotFoundException',
       'MessageRejected',
+      'ValidationException',
+      'InternalFailure',
     ])
       expect(text).toContain(`"error":"${name}"`);
-    expect(text).toContain('"httpStatusCode":404');
+    for (const status of [404, 413, 500]) expect(text).toContain(`"httpStatusCode":${status}`);
+    expect(text).toContain('"attempts":3');
     const strip = (s: Services) => s.mailbox.all().map(({ messageId: _i, sentAt: _s, ...m }) => m);
     expect(strip(local)).toEqual(strip(http));
     expect(strip(local)).toHaveLength(2);
