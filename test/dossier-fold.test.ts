@@ -30,6 +30,7 @@ import {
   type DossierView,
   deriveView,
   type EventBody,
+  type Look,
   lookFrom,
   project,
   projection,
@@ -397,6 +398,8 @@ describe('dossier fold: copy on write gives what the deep-copying fold gave', ()
           const reference = referenceDeriveView('d1', stored);
           const bodies: EventBody[] = [];
           const view = projection(base, bodies, at, by);
+          // Each look as a store takes it (lookFrom), with the bodies and view it had then.
+          const looks: { look: Look; bodies: EventBody[]; view: DossierView }[] = [];
           for (const [n, batch] of batches.entries()) {
             bodies.push(...batch);
             // A list changed otherwise than by pushing (not done by the tasks): folded again.
@@ -404,7 +407,15 @@ describe('dossier fold: copy on write gives what the deep-copying fold gave', ()
               bodies[replace[0] % bodies.length] = replace[1];
             const seen = deepFreeze(view());
             expect(seen).toStrictEqual(referenceProject(reference, bodies, at, by));
+            const look = lookFrom(base);
+            if (look) looks.push({ look, bodies: [...bodies], view: seen });
             expect(view()).toBe(seen);
+          }
+          // A look taken stays what it was when later looks push more (a store reads it after its
+          // first await; it held the projection's own growing list until the review of session 18).
+          for (const l of looks) {
+            expect(l.look.bodies).toEqual(l.bodies);
+            expect(l.look.view).toBe(l.view);
           }
         },
       ),

@@ -384,14 +384,15 @@ export function projection(view: DossierView, bodies: readonly EventBody[], at: 
     if (bodies.length === seen.length) return folded;
     const from = seen.length;
     const events: DossierEvent[] = [];
-    for (let i = from; i < bodies.length; i++) {
-      const b = bodies[i] as EventBody;
-      seen.push(b);
-      events.push({ ...b, seq: view.version + i + 1, at, by } as DossierEvent);
-    }
+    for (let i = from; i < bodies.length; i++)
+      events.push({ ...(bodies[i] as EventBody), seq: view.version + i + 1, at, by } as DossierEvent);
     folded = advance(folded, events);
-    // `seen` is this projection's own: only the pushes it saw change it, and then this again.
-    look = { from: view, bodies: seen, at, by, view: folded };
+    // Seen once folded: a fold that threw leaves them unseen, to be folded at the next look.
+    for (let i = from; i < bodies.length; i++) seen.push(bodies[i] as EventBody);
+    // The look keeps its own copy of the bodies it saw: `seen` changes with the next look (or is
+    // emptied when the list changed otherwise), and a store reads the look after its first await
+    // (the review of session 18).
+    look = { from: view, bodies: seen.slice(), at, by, view: folded };
     return folded;
   };
 }
