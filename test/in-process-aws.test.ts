@@ -5,10 +5,8 @@
  * commands to both, each on its own local services, give the same answers (outputs without
  * transport metadata and generated ids; errors by name), and the same mail in the mailbox.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   CreateScheduleCommand,
   DeleteScheduleCommand,
@@ -26,28 +24,9 @@ import {
 import { afterAll, describe, expect, it } from 'vitest';
 import { SchedulerReminders, SesMailer, StepFunctionsWorkflow } from '../lambdas/adapters/aws.js';
 import { createAwsEndpoint } from '../runtime/aws-endpoint.js';
-import { RuntimeClock } from '../runtime/clock.js';
 import { inProcessScheduler, inProcessSes, inProcessStepFunctions } from '../runtime/in-process-aws.js';
-import { LocalMailbox } from '../runtime/mailbox.js';
-import { LocalScheduler } from '../runtime/scheduler.js';
-import { LocalStepFunctions } from '../runtime/stepfunctions.js';
-import type { AslDocument } from '../statemachines/compile.js';
+import { localAwsServices, TASK_FN } from './support/local-aws.js';
 
-const FN = 'arn:aws:lambda:eu-west-1:000000000000:function:t';
-const MACHINE: AslDocument = {
-  Comment: 'test',
-  StartAt: 'ask',
-  States: {
-    ask: {
-      Type: 'Task',
-      Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
-      Parameters: { FunctionName: FN, Payload: { 'token.$': '$$.Task.Token' } },
-      TimeoutSeconds: 3600,
-      Next: 'done',
-    },
-    done: { Type: 'Succeed' },
-  },
-};
 const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 const dirs: string[] = [];
 const stops: (() => Promise<void>)[] = [];
@@ -58,23 +37,11 @@ afterAll(async () => {
 
 /** Local services of their own, reached over HTTP through the SDK or in this process. */
 async function services(how: 'http' | 'in-process') {
-  const dir = mkdtempSync(join(tmpdir(), 'kf-inproc-'));
+  const { dir, stepFunctions, machine, tokens, scheduler, mailbox, events, publishMailEvent } = localAwsServices(
+    'kf-inproc-',
+    1,
+  );
   dirs.push(dir);
-  const clock = new RuntimeClock('manual', 1, new Date('2026-09-03T07:00:00Z'));
-  const tokens: string[] = [];
-  const stepFunctions = new LocalStepFunctions({ dir: join(dir, 'executions'), clock, records: 'memory' });
-  const machine = stepFunctions.register('t', MACHINE, {
-    [FN]: async (p) => {
-      tokens.push((p as { token: string }).token);
-      return null;
-    },
-  });
-  const scheduler = new LocalScheduler(join(dir, 'schedules'), clock, {}, false, 'memory');
-  const mailbox = new LocalMailbox(join(dir, 'mailbox.jsonl'), clock);
-  const events: unknown[] = [];
-  const publishMailEvent = (e: Record<string, unknown>) => {
-    events.push((e.detail as { eventType: string }).eventType);
-  };
   if (how === 'in-process')
     return {
       sfn: inProcessStepFunctions(stepFunctions) as unknown as SFNClient,
@@ -148,7 +115,7 @@ describe('in-process AWS clients: the same answers as the SDK on the local endpo
             ScheduleExpressionTimezone: 'Europe/Amsterdam',
             FlexibleTimeWindow: { Mode: 'OFF' },
             ActionAfterCompletion: 'DELETE',
-            Target: { Arn: FN, RoleArn: 'arn:aws:iam::000000000000:role/r', Input: '{"a":1}' },
+            Target: { Arn: TASK_FN, RoleArn: 'arn:aws:iam::000000000000:role/r', Input: '{"a":1}' },
           }),
         ),
       (s) =>
@@ -158,7 +125,7 @@ describe('in-process AWS clients: the same answers as the SDK on the local endpo
             GroupName: 'klachtflow',
             ScheduleExpression: 'at(2026-10-01T09:00:00)',
             FlexibleTimeWindow: { Mode: 'OFF' },
-            Target: { Arn: FN, RoleArn: 'arn:aws:iam::000000000000:role/r' },
+            Target: { Arn: TASK_FN, RoleArn: 'arn:aws:iam::000000000000:role/r' },
           }),
         ),
       (s) => s.scheduler.send(new GetScheduleCommand({ Name: 'kf-1', GroupName: 'klachtflow' })),
@@ -207,7 +174,7 @@ describe('in-process AWS clients: the same answers as the SDK on the local endpo
     expect(local.events).toEqual(['Bounce']);
     // Through the adapters the handlers use: a conflict and a missing schedule are no errors.
     for (const s of [http, local]) {
-      const reminders = new SchedulerReminders(s.scheduler, { arn: FN, roleArn: 'r', groupName: 'klachtflow' });
+      const reminders = new SchedulerReminders(s.scheduler, { arn: TASK_FN, roleArn: 'r', groupName: 'klachtflow' });
       await reminders.schedule('kf-2', new Date('2026-10-02T07:00:00Z'), { dossierId: 'd1' } as never);
       await reminders.schedule('kf-2', new Date('2026-10-02T07:00:00Z'), { dossierId: 'd1' } as never);
       await reminders.cancel('kf-2');

@@ -13,11 +13,9 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import type { ClientRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   CreateScheduleCommand,
   DeleteScheduleCommand,
@@ -37,37 +35,11 @@ import {
 import type { HttpRequest } from '@smithy/core/protocols';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createAwsEndpoint, MAX_BODY } from '../runtime/aws-endpoint.js';
-import { RuntimeClock } from '../runtime/clock.js';
 import { LOCAL_SDK_AUTH } from '../runtime/dynamodb.js';
-import { LocalMailbox } from '../runtime/mailbox.js';
-import { LocalScheduler } from '../runtime/scheduler.js';
 import { LOCAL_AWS_CHANNEL, localAwsClientConfig, SocketlessAwsHandler } from '../runtime/socketless-aws.js';
-import { LocalStepFunctions } from '../runtime/stepfunctions.js';
-import type { AslDocument } from '../statemachines/compile.js';
+import { localAwsServices, TASK_FN } from './support/local-aws.js';
 import { SANNE, testRuntime } from './support/runtime.js';
 
-const FN = 'arn:aws:lambda:eu-west-1:000000000000:function:t';
-const MACHINE: AslDocument = {
-  Comment: 'test',
-  StartAt: 'ask',
-  States: {
-    ask: {
-      Type: 'Task',
-      Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
-      Parameters: { FunctionName: FN, Payload: { 'token.$': '$$.Task.Token' } },
-      TimeoutSeconds: 3600,
-      Next: 'again',
-    },
-    again: {
-      Type: 'Task',
-      Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
-      Parameters: { FunctionName: FN, Payload: { 'token.$': '$$.Task.Token' } },
-      TimeoutSeconds: 3600,
-      Next: 'done',
-    },
-    done: { Type: 'Succeed' },
-  },
-};
 const dirs: string[] = [];
 const stops: (() => Promise<void>)[] = [];
 afterAll(async () => {
@@ -77,23 +49,11 @@ afterAll(async () => {
 
 /** Local services of their own, reached through the SDK over HTTP or through the socketless handler. */
 async function services(how: 'http' | 'socketless') {
-  const dir = mkdtempSync(join(tmpdir(), 'kf-socketless-'));
+  const { dir, stepFunctions, machine, tokens, scheduler, mailbox, events, publishMailEvent } = localAwsServices(
+    'kf-socketless-',
+    2,
+  );
   dirs.push(dir);
-  const clock = new RuntimeClock('manual', 1, new Date('2026-09-03T07:00:00Z'));
-  const tokens: string[] = [];
-  const stepFunctions = new LocalStepFunctions({ dir: join(dir, 'executions'), clock, records: 'memory' });
-  const machine = stepFunctions.register('t', MACHINE, {
-    [FN]: async (p) => {
-      tokens.push((p as { token: string }).token);
-      return null;
-    },
-  });
-  const scheduler = new LocalScheduler(join(dir, 'schedules'), clock, {}, false, 'memory');
-  const mailbox = new LocalMailbox(join(dir, 'mailbox.jsonl'), clock);
-  const events: unknown[] = [];
-  const publishMailEvent = (e: Record<string, unknown>) => {
-    events.push((e.detail as { eventType: string }).eventType);
-  };
   const endpointServices = { stepFunctions, scheduler, mailbox, publishMailEvent };
   // Both sides name the same kind of endpoint (the runtime keeps its server for outside tools).
   const server = createAwsEndpoint(endpointServices);
@@ -269,7 +229,7 @@ describe('the socketless handler: the SDK on the local endpoint without a socket
             ScheduleExpressionTimezone: 'Europe/Amsterdam',
             FlexibleTimeWindow: { Mode: 'OFF' },
             ActionAfterCompletion: 'DELETE',
-            Target: { Arn: FN, RoleArn: 'arn:aws:iam::000000000000:role/r', Input: '{"a":1}' },
+            Target: { Arn: TASK_FN, RoleArn: 'arn:aws:iam::000000000000:role/r', Input: '{"a":1}' },
           }),
         ),
       (s) =>
@@ -279,7 +239,7 @@ describe('the socketless handler: the SDK on the local endpoint without a socket
             GroupName: 'klachtflow',
             ScheduleExpression: 'at(2026-10-01T09:00:00)',
             FlexibleTimeWindow: { Mode: 'OFF' },
-            Target: { Arn: FN, RoleArn: 'arn:aws:iam::000000000000:role/r' },
+            Target: { Arn: TASK_FN, RoleArn: 'arn:aws:iam::000000000000:role/r' },
           }),
         ),
       (s) => s.scheduler.send(new GetScheduleCommand({ Name: 'kf-1 ë/x', GroupName: 'klachtflow' })),
@@ -385,7 +345,7 @@ describe('the socketless handler: the SDK on the local endpoint without a socket
               GroupName: 'klachtflow',
               ScheduleExpression: 'at(2026-10-01T09:00:00)',
               FlexibleTimeWindow: { Mode: 'OFF' },
-              Target: { Arn: FN, RoleArn: 'arn:aws:iam::000000000000:role/r' },
+              Target: { Arn: TASK_FN, RoleArn: 'arn:aws:iam::000000000000:role/r' },
             }),
           ),
         () => scheduler.send(new GetScheduleCommand({ Name: 'kf-1 ë/x', GroupName: 'klachtflow' })),
@@ -425,22 +385,12 @@ describe('the socketless handler: the SDK on the local endpoint without a socket
     const caller = new AsyncLocalStorage<string>();
     const seen: Record<string, (string | undefined)[]> = { http: [], socketless: [] };
     for (const how of ['http', 'socketless'] as const) {
-      const dir = mkdtempSync(join(tmpdir(), 'kf-socketless-'));
-      dirs.push(dir);
-      const clock = new RuntimeClock('manual', 1, new Date('2026-09-03T07:00:00Z'));
-      const stepFunctions = new LocalStepFunctions({ dir: join(dir, 'executions'), clock, records: 'memory' });
-      const machine = stepFunctions.register('t', MACHINE, {
-        [FN]: async () => {
-          seen[how]?.push(caller.getStore());
-          return null;
-        },
+      const { dir, stepFunctions, scheduler, mailbox } = localAwsServices('kf-socketless-', 2, async () => {
+        seen[how]?.push(caller.getStore());
+        return null;
       });
-      const endpointServices = {
-        stepFunctions,
-        scheduler: new LocalScheduler(join(dir, 'schedules'), clock, {}, false, 'memory'),
-        mailbox: new LocalMailbox(join(dir, 'mailbox.jsonl'), clock),
-        publishMailEvent: () => undefined,
-      };
+      dirs.push(dir);
+      const endpointServices = { stepFunctions, scheduler, mailbox, publishMailEvent: () => undefined };
       const server = createAwsEndpoint(endpointServices);
       await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
       stops.push(() => new Promise<void>((r) => server.close(() => r())));
@@ -451,7 +401,9 @@ describe('the socketless handler: the SDK on the local endpoint without a socket
         ...(how === 'socketless' ? { requestHandler: new SocketlessAwsHandler(endpointServices) } : {}),
       });
       await caller.run('the caller', () =>
-        sfn.send(new StartExecutionCommand({ stateMachineArn: machine, name: 'x', input: '{}' })),
+        sfn.send(
+          new StartExecutionCommand({ stateMachineArn: stepFunctions.stateMachineArn('t'), name: 'x', input: '{}' }),
+        ),
       );
       await stepFunctions.idle();
     }
