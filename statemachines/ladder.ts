@@ -3,6 +3,7 @@
  * complainant's choice at the end of a rung, and where each outcome leads. One module, so the
  * compiled ASL and the handlers cannot disagree about a route.
  */
+import { deepFreeze } from './deep-freeze.js';
 import type { Regulation, Rung, Step } from './model.js';
 
 export interface LadderStep {
@@ -123,14 +124,6 @@ function ladderOf(reg: Regulation): { steps: readonly LadderStep[]; byId: Map<st
   const ladder = { steps, byId };
   LADDERS.set(reg, ladder);
   return ladder;
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
 }
 
 /** Every step of the ladder in order, the complainant's choices after the rungs that need one. */

@@ -35,6 +35,7 @@ import {
   project,
   projection,
 } from '../lambdas/domain/dossier.js';
+import { deepFreeze } from '../statemachines/deep-freeze.js';
 import { referenceDeriveView, referenceProject } from './dossier-fold-reference.js';
 
 const SEED = Number(process.env.FC_SEED ?? 20261203);
@@ -332,15 +333,6 @@ const dossierEvents: fc.Arbitrary<DossierEvent[]> = fc
 function plain<T>(x: T): T {
   if (Array.isArray(x)) return x.map(plain) as T;
   if (x && typeof x === 'object') return Object.fromEntries(Object.entries(x).map(([k, v]) => [k, plain(v)])) as T;
-  return x;
-}
-
-/** Freezes a view and everything in it: a fold that writes into it throws (ES modules are strict). */
-function deepFreeze<T>(x: T): T {
-  if (x && typeof x === 'object' && !Object.isFrozen(x)) {
-    Object.freeze(x);
-    for (const v of Object.values(x)) deepFreeze(v);
-  }
   return x;
 }
 

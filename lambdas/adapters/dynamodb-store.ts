@@ -22,6 +22,7 @@ import {
 import { DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { monotonicFactory } from 'ulid';
+import { deepFreeze } from '../../statemachines/deep-freeze.js';
 import {
   advance,
   committed,
@@ -431,14 +432,6 @@ function handedOn(view: DossierView, fold: () => DossierView, where: string): Do
   if (!isDeepStrictEqual(view, folded))
     throw new Error(`the view ${where} handed on for ${view.id} v${view.version} is not the fold of its events`);
   return deepFreeze(view);
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
 }
 
 export class DynamoDossierStore implements HeldMailStore {

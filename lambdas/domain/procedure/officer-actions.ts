@@ -2,6 +2,7 @@
  * Officers' actions on the current step: who may act, which actions the step allows, and taking
  * one (an outcome, a handover, an extension of the step's term).
  */
+import { deepFreeze } from '../../../statemachines/deep-freeze.js';
 import { CONTROL_OUTCOMES, findStep, type LadderStep, resolveOutcome } from '../../../statemachines/ladder.js';
 import { contentFields, type LetterContent } from '../../../statemachines/letter-content.js';
 import type { Regulation, Step } from '../../../statemachines/model.js';
@@ -186,14 +187,6 @@ export function outcomeFields(reg: Regulation, step: Step): AvailableAction['fie
   deepFreeze(fields);
   byStep.set(step, fields);
   return fields;
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
 }
 
 /** Takes an action on the current step. Stale or repeated: ConflictError; not allowed here: UnprocessableError. */
